@@ -1,0 +1,47 @@
+import { QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query'
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router'
+import { ApiError } from './lib/api-error'
+import { SessionWatcher } from './lib/auth'
+import { AccountPage } from './pages/account-page'
+import { AdminDocumentsPage } from './pages/admin-documents-page'
+import { ChatPage } from './pages/chat-page'
+import { DocumentPage } from './pages/document-page'
+import { NotFoundPage } from './pages/not-found-page'
+import { SignInPage } from './pages/sign-in-page'
+import { SignUpPage } from './pages/sign-up-page'
+
+/** Client errors (4xx) will not get better by asking again; network blips and 5xx get one retry. */
+function retry(failures: number, error: unknown): boolean {
+  if (error instanceof ApiError && error.status < 500) return false
+  return failures < 1
+}
+
+export function createQueryClient(): QueryClient {
+  return new QueryClient({
+    queryCache: new QueryCache(),
+    defaultOptions: {
+      queries: { retry, refetchOnWindowFocus: false, staleTime: 15_000 },
+      mutations: { retry: false },
+    },
+  })
+}
+
+export function App({ queryClient }: { queryClient: QueryClient }) {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <BrowserRouter>
+        <SessionWatcher />
+        <Routes>
+          <Route path="/" element={<Navigate to="/chat" replace />} />
+          <Route path="/sign-in" element={<SignInPage />} />
+          <Route path="/sign-up" element={<SignUpPage />} />
+          <Route path="/chat/:conversationId?" element={<ChatPage />} />
+          <Route path="/documents/:documentId" element={<DocumentPage />} />
+          <Route path="/account" element={<AccountPage />} />
+          <Route path="/admin/documents" element={<AdminDocumentsPage />} />
+          <Route path="*" element={<NotFoundPage />} />
+        </Routes>
+      </BrowserRouter>
+    </QueryClientProvider>
+  )
+}

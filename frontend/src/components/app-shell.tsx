@@ -1,0 +1,54 @@
+import { useMutation } from '@tanstack/react-query'
+import type { ReactNode } from 'react'
+import { Link, NavLink } from 'react-router'
+import { api } from '../lib/api'
+import { useSignedOut } from '../lib/auth'
+import type { User } from '../lib/types'
+
+/** The header every signed-in page shares: brand, navigation, who is signed in, and `Sign out`. */
+export function AppShell({ user, children, wide }: { user: User; children: ReactNode; wide?: boolean }) {
+  const signedOut = useSignedOut()
+  // Sign out locally even if the request fails: the user asked to leave.
+  const signOut = useMutation({ mutationFn: api.signOut, onSettled: signedOut })
+  const navClass = ({ isActive }: { isActive: boolean }) => (isActive ? 'nav-link active' : 'nav-link')
+  return (
+    <div className={wide ? 'shell shell-wide' : 'shell'}>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <Link to="/chat" className="brand">
+          <img src="/favicon.svg" alt="" width="24" height="24" />
+          <span>rag-auth</span>
+        </Link>
+        <nav aria-label="Main" className="topnav">
+          <NavLink to="/chat" className={navClass}>
+            Chat
+          </NavLink>
+          {user.role === 'admin' ? (
+            <NavLink to="/admin/documents" className={navClass}>
+              Documents
+            </NavLink>
+          ) : null}
+          <NavLink to="/account" className={navClass}>
+            Account
+          </NavLink>
+        </nav>
+        <span className="who" title={user.email}>
+          {user.name || user.email}
+        </span>
+        <button
+          type="button"
+          className="button button-quiet"
+          onClick={() => signOut.mutate()}
+          disabled={signOut.isPending}
+        >
+          Sign out
+        </button>
+      </header>
+      <main id="main" className="main" tabIndex={-1}>
+        {children}
+      </main>
+    </div>
+  )
+}

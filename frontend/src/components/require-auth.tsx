@@ -1,0 +1,31 @@
+import type { ReactNode } from 'react'
+import { Navigate, useLocation } from 'react-router'
+import { useAuth } from '../lib/auth'
+import { describeError } from '../lib/error-messages'
+import type { User } from '../lib/types'
+import { Loading } from './spinner'
+
+/**
+ * Guards a protected page: unknown visitors go to /sign-in?next=<this page> and come back
+ * after signing in. `children` receives the user so pages never handle "no user".
+ */
+export function RequireAuth({ children }: { children: (user: User) => ReactNode }) {
+  const auth = useAuth({ probe: true })
+  const location = useLocation()
+  if (auth.status === 'loading') return <Loading />
+  if (auth.status === 'error') {
+    return (
+      <div className="centered-message" role="alert">
+        <p>{describeError(auth.error)}</p>
+        <button type="button" className="button" onClick={auth.retry}>
+          Try again
+        </button>
+      </div>
+    )
+  }
+  if (auth.status === 'signed-out') {
+    const next = `${location.pathname}${location.search}${location.hash}`
+    return <Navigate to={`/sign-in?next=${encodeURIComponent(next)}`} replace />
+  }
+  return <>{children(auth.user)}</>
+}

@@ -1,0 +1,112 @@
+import { apiErrorFromResponse, isSessionError } from './api-error'
+import type {
+  AuthResult,
+  Conversation,
+  ConversationPage,
+  DocumentDetail,
+  DocumentSummary,
+  Me,
+  SessionInfo,
+  UploadResult,
+} from './types'
+
+/**
+ * The web UI authenticates with the HttpOnly `session_token` cookie only: it never sees,
+ * reads or stores the token (the register/sign-in bodies carry it for Bearer clients; we drop it).
+ * `VITE_API_URL` (build time) points a separately hosted UI at the API; default: same origin.
+ */
+export const API_BASE = ((import.meta.env.VITE_API_URL as string | undefined) ?? '').replace(/\/+$/, '')
+
+export function apiUrl(path: string): string {
+  return `${API_BASE}${path}`
+}
+
+type SessionLostListener = () => void
+let sessionLostListener: SessionLostListener | null = null
+
+/** Called whenever the API says the session is gone (401 auth_required / invalid_session). */
+export function onSessionLost(listener: SessionLostListener | null): void {
+  sessionLostListener = listener
+}
+
+export function reportSessionLost(error: unknown): void {
+  if (isSessionError(error)) sessionLostListener?.()
+}
+
+export interface RequestOptions {
+  method?: string
+  json?: unknown
+  body?: BodyInit
+  headers?: Record<string, string>
+  signal?: AbortSignal
+}
+
+/** Low-level fetch with cookies; throws ApiError for any non-2xx. */
+export async function apiFetch(path: string, options: RequestOptions = {}): Promise<Response> {
+  const headers: Record<string, string> = { Accept: 'application/json', ...options.headers }
+  let body = options.body
+  if (options.json !== undefined) {
+    headers['Content-Type'] = 'application/json'
+    body = JSON.stringify(options.json)
+  }
+  const response = await fetch(apiUrl(path), {
+    method: options.method ?? 'GET',
+    headers,
+    body,
+    credentials: 'include',
+    signal: options.signal,
+  })
+  if (!response.ok) {
+    const error = await apiErrorFromResponse(response)
+    reportSessionLost(error)
+    throw error
+  }
+  return response
+}
+
+export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const response = await apiFetch(path, options)
+  if (response.status === 204) return undefined as T
+  const text = await response.text()
+  return (text ? JSON.parse(text) : undefined) as T
+}
+
+const enc = encodeURIComponent
+
+/** Strips `session.token` so it never lingers in UI state. */
+function withoutToken(result: AuthResult & { session: { token?: string } }): AuthResult {
+  return { user: result.user, session: { expires_at: result.session.expires_at } }
+}
+
+export const api = {
+  register: async (input: { email: string; password: string; name?: string }) =>
+    withoutToken(await request('/api/auth/register', { method: 'POST', json: input })),
+  signIn: async (input: { email: string; password: string }) =>
+    withoutToken(await request('/api/auth/sign-in', { method: 'POST', json: input })),
+  signOut: () => request<void>('/api/auth/sign-out', { method: 'POST' }),
+  signOutAll: () => request<void>('/api/auth/sign-out-all', { method: 'POST' }),
+  me: () => request<Me>('/api/auth/me'),
+  sessions: async () => (await request<{ sessions: SessionInfo[] }>('/api/auth/sessions')).sessions,
+  revokeSession: (id: string) => request<void>(`/api/auth/sessions/${enc(id)}`, { method: 'DELETE' }),
+  changePassword: (input: { current_password: string; new_password: string }) =>
+    request<void>('/api/auth/change-password', { method: 'POST', json: input }),
+
+  documents: async () => (await request<{ documents: DocumentSummary[] }>('/api/documents')).documents,
+  document: (id: string) => request<DocumentDetail>(`/api/documents/${enc(id)}`),
+  /** 201: added; 200: identical content was already there (a no-op). */
+  uploadDocument: async (file: File) => {
+    const form = new FormData()
+    form.append('file', file, file.name)
+    const response = await apiFetch('/api/documents', { method: 'POST', body: form })
+    return { created: response.status === 201, document: (await response.json()) as UploadResult }
+  },
+  deleteDocument: (id: string) => request<void>(`/api/documents/${enc(id)}`, { method: 'DELETE' }),
+
+  conversations: (cursor?: string | null, limit = 30) => {
+    const query = new URLSearchParams({ limit: String(limit) })
+    if (cursor) query.set('cursor', cursor)
+    return request<ConversationPage>(`/api/chat/conversations?${query}`)
+  },
+  conversation: (id: string) => request<Conversation>(`/api/chat/conversations/${enc(id)}`),
+  deleteConversation: (id: string) => request<void>(`/api/chat/conversations/${enc(id)}`, { method: 'DELETE' }),
+}

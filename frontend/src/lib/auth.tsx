@@ -1,0 +1,79 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query'
+import { useCallback, useEffect } from 'react'
+import { useNavigate } from 'react-router'
+import { isSessionError } from './api-error'
+import { api, onSessionLost } from './api'
+import { readSessionHint, writeSessionHint } from './session-hint'
+import type { User } from './types'
+
+export const ME_KEY = ['me'] as const
+
+async function loadMe(): Promise<User | null> {
+  try {
+    const me = await api.me()
+    writeSessionHint('in')
+    return me.user
+  } catch (error) {
+    if (isSessionError(error)) return null
+    throw error
+  }
+}
+
+export type AuthStatus =
+  | { status: 'loading' }
+  | { status: 'error'; error: unknown; retry: () => void }
+  | { status: 'signed-out' }
+  | { status: 'signed-in'; user: User }
+
+/**
+ * The signed-in user. `probe`: ask the server even when this browser has no hint
+ * (protected pages); the sign-in pages only ask when we believe we are signed in.
+ */
+export function useAuth({ probe }: { probe: boolean }): AuthStatus {
+  const hint = readSessionHint()
+  const enabled = probe ? hint === 'in' || hint === 'unknown' : hint === 'in'
+  const query = useQuery({ queryKey: ME_KEY, queryFn: loadMe, enabled, retry: false, staleTime: Infinity })
+  if (query.data) return { status: 'signed-in', user: query.data }
+  if (query.data === null || !enabled) return { status: 'signed-out' }
+  if (query.isError) return { status: 'error', error: query.error, retry: () => void query.refetch() }
+  return { status: 'loading' }
+}
+
+/** Records a successful sign-in or registration. */
+export function useSignedIn() {
+  const queryClient = useQueryClient()
+  return useCallback(
+    (user: User) => {
+      queryClient.clear()
+      writeSessionHint('in')
+      queryClient.setQueryData(ME_KEY, user)
+    },
+    [queryClient],
+  )
+}
+
+/** Forgets everything about the user (after sign-out or sign-out-all) and goes to /sign-in. */
+export function useSignedOut() {
+  const queryClient = useQueryClient()
+  const navigate = useNavigate()
+  return useCallback(() => {
+    writeSessionHint('out')
+    queryClient.clear()
+    queryClient.setQueryData(ME_KEY, null)
+    navigate('/sign-in', { replace: true })
+  }, [queryClient, navigate])
+}
+
+/** A 401 from any API call means the session is gone: drop the user so guarded pages redirect. */
+export function SessionWatcher() {
+  const queryClient = useQueryClient()
+  useEffect(() => {
+    onSessionLost(() => {
+      const hadUser = Boolean(queryClient.getQueryData(ME_KEY)) || readSessionHint() === 'in'
+      writeSessionHint(hadUser ? 'expired' : 'out')
+      queryClient.setQueryData(ME_KEY, null)
+    })
+    return () => onSessionLost(null)
+  }, [queryClient])
+  return null
+}

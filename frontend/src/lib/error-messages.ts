@@ -1,0 +1,82 @@
+import { ApiError, isAbortError } from './api-error'
+
+/**
+ * Turns any error into one sentence a person can act on.
+ * 401 → sign in again, 429 → wait N s (from `Retry-After`), 5xx → the server's fault, in words.
+ */
+export function describeError(error: unknown): string {
+  if (isAbortError(error)) return 'Stopped.'
+  if (!(error instanceof ApiError)) {
+    if (error instanceof TypeError) return 'Cannot reach the server. Check your connection and try again.'
+    return 'Something went wrong. Please try again.'
+  }
+  if (error.status === 429) return tooManyRequests(error)
+  if (error.status === 401) {
+    if (error.code === 'invalid_credentials') return ensureSentence(error.detail || 'Invalid email or password')
+    return 'Your session has ended. Please sign in again.'
+  }
+  if (error.status === 502) return 'The answer service returned an error. Please try again in a moment.'
+  if (error.status === 503) return 'The service is temporarily unavailable. Please try again in a moment.'
+  if (error.status === 504) return 'The answer service took too long to respond. Please try again.'
+  if (error.status >= 500) return 'Something went wrong on our side. Please try again.'
+  if (error.status === 413) return 'That is too large to send.'
+  return ensureSentence(error.detail)
+}
+
+export function tooManyRequests(error: ApiError): string {
+  const seconds = error.retryAfter ?? secondsFromDetail(error.detail)
+  if (seconds === null) return 'Too many requests — try again in a moment.'
+  return `Too many requests — try again in ${Math.max(1, seconds)} s.`
+}
+
+function secondsFromDetail(detail: string): number | null {
+  const match = /(\d+)\s*seconds?/i.exec(detail)
+  return match?.[1] ? Number(match[1]) : null
+}
+
+function ensureSentence(text: string): string {
+  const trimmed = text.trim()
+  if (!trimmed) return 'Something went wrong. Please try again.'
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`
+}
+
+/** Normalises a validation path (`email`, `/email`, `body.email`, `body/email`) to a field name. */
+export function fieldName(path: string): string {
+  return path
+    .replace(/^\/+/, '')
+    .replace(/^body[./]/, '')
+    .replace(/\//g, '.')
+}
+
+/** Codes that are about one specific field, whatever `errors[]` says. */
+const codeFields: Record<string, string> = {
+  email_taken: 'email',
+  weak_password: 'password',
+  invalid_current_password: 'current_password',
+}
+
+export interface FormErrors {
+  /** Messages keyed by API field name (`email`, `password`, `current_password`, …). */
+  fields: Record<string, string>
+  /** A message not tied to one field, if any. */
+  form: string | null
+}
+
+/**
+ * Splits an API error into per-field messages (shown next to the field) and a form message.
+ * `aliases` maps API field names to the form's field names (e.g. weak_password on change-password
+ * is about `new_password`).
+ */
+export function formErrors(error: unknown, aliases: Record<string, string> = {}): FormErrors {
+  const fields: Record<string, string> = {}
+  if (!(error instanceof ApiError)) return { fields, form: describeError(error) }
+  const rename = (name: string) => aliases[name] ?? name
+  for (const item of error.errors) {
+    const name = rename(fieldName(item.path))
+    if (name && !fields[name]) fields[name] = ensureSentence(item.message)
+  }
+  const codeField = codeFields[error.code]
+  if (codeField && Object.keys(fields).length === 0) fields[rename(codeField)] = ensureSentence(error.detail)
+  const form = Object.keys(fields).length > 0 ? null : describeError(error)
+  return { fields, form }
+}

@@ -1,0 +1,37 @@
+/**
+ * A non-secret hint about whether this browser is signed in. The session cookie is HttpOnly,
+ * so the UI cannot see it; asking `GET /api/auth/me` when we already know the answer is "no"
+ * would only produce a 401 (and a red line in the console) on every visit to /sign-in.
+ *
+ * - `in`: we signed in here; check with /me.
+ * - `out`: we signed out here; skip /me and go straight to /sign-in.
+ * - `expired`: the server told us the session ended; like `out`, and the sign-in page says so.
+ * - `unknown` (nothing stored): ask /me on protected pages (a session may exist, e.g. made by a script).
+ */
+export type SessionHint = 'in' | 'out' | 'expired' | 'unknown'
+
+const KEY = 'rag-auth:session-hint'
+
+export function readSessionHint(): SessionHint {
+  try {
+    const value = window.localStorage.getItem(KEY)
+    return value === 'in' || value === 'out' || value === 'expired' ? value : 'unknown'
+  } catch {
+    return 'unknown' // storage blocked (e.g. third-party iframe): always ask the server
+  }
+}
+
+export function writeSessionHint(hint: Exclude<SessionHint, 'unknown'>): void {
+  try {
+    window.localStorage.setItem(KEY, hint)
+  } catch {
+    // storage blocked: the UI still works, it just asks /me more often
+  }
+}
+
+/** Only same-site paths, never back to the auth pages themselves. */
+export function safeNextPath(next: string | null | undefined): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/chat'
+  if (/^\/sign-(in|up)(?:[/?#]|$)/.test(next)) return '/chat'
+  return next
+}

@@ -1,0 +1,101 @@
+/** Response shapes from the HTTP contract (`/work/shared/contract/API.md` §3, §7, §8). */
+
+export type Role = 'user' | 'admin'
+
+export interface User {
+  id: string
+  email: string
+  name: string | null
+  role: Role
+  created_at: string
+}
+
+export interface Me {
+  user: User
+  session: { id: string; created_at: string; expires_at: string }
+}
+
+export interface AuthResult {
+  user: User
+  session: { expires_at: string }
+}
+
+export interface SessionInfo {
+  id: string
+  created_at: string
+  expires_at: string
+  last_used_at: string | null
+  ip_address: string | null
+  user_agent: string | null
+  current: boolean
+}
+
+export interface Citation {
+  index: number
+  document_id: string
+  chunk_id: string
+  title: string
+  source: string | null
+  heading: string | null
+  snippet: string
+}
+
+export interface ChatMessage {
+  id: string
+  role: 'user' | 'assistant'
+  content: string
+  citations: Citation[]
+  created_at: string
+}
+
+export interface ConversationSummary {
+  id: string
+  title: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface ConversationPage {
+  conversations: ConversationSummary[]
+  next_cursor: string | null
+}
+
+export interface Conversation {
+  id: string
+  title: string | null
+  created_at: string
+  messages: ChatMessage[]
+}
+
+export type AnswerMode = 'llm' | 'extractive'
+
+export interface DocumentSummary {
+  id: string
+  title: string
+  source: string | null
+  chunks: number
+  created_at: string
+}
+
+export interface DocumentChunk {
+  id: string
+  ordinal: number
+  heading: string | null
+  content: string
+}
+
+export interface DocumentDetail {
+  id: string
+  title: string
+  source: string | null
+  created_at: string
+  chunks: DocumentChunk[]
+}
+
+export interface UploadResult {
+  id: string
+  title: string
+  source: string | null
+  chunks: number
+  created_at: string
+}

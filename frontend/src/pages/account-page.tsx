@@ -1,0 +1,133 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { AppShell } from '../components/app-shell'
+import { ChangePasswordForm } from '../components/change-password-form'
+import { FormError } from '../components/form-error'
+import { RequireAuth } from '../components/require-auth'
+import { Loading } from '../components/spinner'
+import { api } from '../lib/api'
+import { useSignedOut } from '../lib/auth'
+import { describeError } from '../lib/error-messages'
+import { describeUserAgent, formatDate, timeAgo } from '../lib/format'
+import type { SessionInfo, User } from '../lib/types'
+import { useDocumentTitle } from '../lib/use-document-title'
+
+export const SESSIONS_KEY = ['sessions'] as const
+
+export function AccountPage() {
+  return (
+    <RequireAuth>
+      {(user) => (
+        <AppShell user={user}>
+          <AccountView user={user} />
+        </AppShell>
+      )}
+    </RequireAuth>
+  )
+}
+
+function AccountView({ user }: { user: User }) {
+  useDocumentTitle('Account')
+  return (
+    <div className="page account-page">
+      <h1>Account</h1>
+      <section className="card" aria-labelledby="profile-title">
+        <h2 id="profile-title">Profile</h2>
+        <dl className="profile">
+          {user.name ? (
+            <>
+              <dt>Name</dt>
+              <dd>{user.name}</dd>
+            </>
+          ) : null}
+          <dt>Email</dt>
+          <dd>{user.email}</dd>
+          <dt>Role</dt>
+          <dd>{user.role === 'admin' ? 'Administrator' : 'Member'}</dd>
+          <dt>Member since</dt>
+          <dd>{formatDate(user.created_at)}</dd>
+        </dl>
+      </section>
+      <SessionsSection />
+      <section className="card" aria-labelledby="password-title">
+        <h2 id="password-title">Change password</h2>
+        <p className="muted">Changing your password signs you out on every other device.</p>
+        <ChangePasswordForm />
+      </section>
+    </div>
+  )
+}
+
+function SessionsSection() {
+  const queryClient = useQueryClient()
+  const signedOut = useSignedOut()
+  const sessions = useQuery({ queryKey: SESSIONS_KEY, queryFn: api.sessions })
+  const revoke = useMutation({
+    mutationFn: api.revokeSession,
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: SESSIONS_KEY }),
+  })
+  const signOutAll = useMutation({ mutationFn: api.signOutAll, onSuccess: signedOut })
+  const list = [...(sessions.data ?? [])].sort((a, b) => Number(b.current) - Number(a.current))
+  const others = list.filter((s) => !s.current).length
+
+  return (
+    <section className="card" aria-labelledby="sessions-title">
+      <h2 id="sessions-title">Sessions</h2>
+      <p className="muted">
+        Where you are signed in. Revoke any session you do not recognise; it is signed out at its next request.
+      </p>
+      {sessions.isPending ? <Loading label="Loading sessions…" /> : null}
+      <FormError message={sessions.error ? describeError(sessions.error) : null} />
+      <FormError message={revoke.error ? describeError(revoke.error) : null} />
+      <ul className="session-list">
+        {list.map((session) => (
+          <SessionItem
+            key={session.id}
+            session={session}
+            onRevoke={() => revoke.mutate(session.id)}
+            revoking={revoke.isPending && revoke.variables === session.id}
+          />
+        ))}
+      </ul>
+      {sessions.isSuccess && others === 0 ? <p className="muted">No other sessions.</p> : null}
+      <FormError message={signOutAll.error ? describeError(signOutAll.error) : null} />
+      <button
+        type="button"
+        className="button button-danger"
+        onClick={() => signOutAll.mutate()}
+        disabled={signOutAll.isPending}
+      >
+        Sign out everywhere
+      </button>
+    </section>
+  )
+}
+
+function SessionItem({ session, onRevoke, revoking }: { session: SessionInfo; onRevoke: () => void; revoking: boolean }) {
+  const device = describeUserAgent(session.user_agent)
+  return (
+    <li className={session.current ? 'session current' : 'session'}>
+      <div className="session-info">
+        <p className="session-device">
+          {device}
+          {session.current ? <span className="badge">This device</span> : null}
+        </p>
+        <p className="muted session-details">
+          {session.ip_address ? <span>{session.ip_address}</span> : null}
+          <span>Signed in {formatDate(session.created_at)}</span>
+          <span>Last active {timeAgo(session.last_used_at ?? session.created_at)}</span>
+        </p>
+      </div>
+      {session.current ? null : (
+        <button
+          type="button"
+          className="button button-quiet"
+          onClick={onRevoke}
+          disabled={revoking}
+          title={`Revoke the session on ${device}`}
+        >
+          Revoke
+        </button>
+      )}
+    </li>
+  )
+}

@@ -1,0 +1,143 @@
+import { useQuery } from '@tanstack/react-query'
+import { useEffect, useRef, useState } from 'react'
+import { Link, useNavigate, useParams } from 'react-router'
+import { AppShell } from '../components/app-shell'
+import { Composer } from '../components/composer'
+import { ConversationSidebar } from '../components/conversation-sidebar'
+import { FormError } from '../components/form-error'
+import { MenuIcon, PlusIcon } from '../components/icons'
+import { MessageList } from '../components/message-list'
+import { RequireAuth } from '../components/require-auth'
+import { Loading } from '../components/spinner'
+import { ApiError } from '../lib/api-error'
+import { api } from '../lib/api'
+import { describeError } from '../lib/error-messages'
+import { useDocumentTitle } from '../lib/use-document-title'
+import { conversationKey, useChatTurn } from '../lib/use-chat-turn'
+
+export function ChatPage() {
+  return (
+    <RequireAuth>
+      {(user) => (
+        <AppShell user={user} wide>
+          <ChatView />
+        </AppShell>
+      )}
+    </RequireAuth>
+  )
+}
+
+const SUGGESTIONS = [
+  'How do I deploy this to Hugging Face Spaces?',
+  'How are passwords and sessions stored?',
+  'Which environment variables can I configure?',
+]
+
+function ChatView() {
+  const params = useParams()
+  const id = params.conversationId ?? null
+  const navigate = useNavigate()
+  const [draft, setDraft] = useState('')
+  const [sidebarOpen, setSidebarOpen] = useState(false)
+  const inputRef = useRef<HTMLTextAreaElement>(null)
+  const chat = useChatTurn(id, {
+    onCreated: (newId) => navigate(`/chat/${newId}`, { replace: true }),
+    onRestoreDraft: setDraft,
+  })
+  // While a new conversation's first answer streams, the live copy is the truth: don't fetch yet.
+  const holding = chat.streaming && chat.turn !== null && chat.turn.startedIn === null
+  const conversation = useQuery({
+    queryKey: conversationKey(id),
+    queryFn: () => api.conversation(id as string),
+    enabled: id !== null && !holding,
+  })
+  const { reconcile } = chat
+  useEffect(() => {
+    reconcile(conversation.data, conversation.dataUpdatedAt)
+  }, [reconcile, conversation.data, conversation.dataUpdatedAt])
+
+  const title = id ? conversation.data?.title?.trim() || 'Conversation' : 'New chat'
+  useDocumentTitle(title)
+
+  useEffect(() => {
+    if (!id) inputRef.current?.focus()
+  }, [id])
+
+  const send = (text: string) => {
+    setDraft('')
+    void chat.send(text)
+  }
+  const newChat = () => {
+    setSidebarOpen(false)
+    navigate('/chat')
+    setDraft('')
+    inputRef.current?.focus()
+  }
+  const missing = conversation.error instanceof ApiError && conversation.error.status === 404
+  const messages = id ? (conversation.data?.messages ?? []) : []
+  const empty = messages.length === 0 && !chat.turn
+
+  return (
+    <div className={sidebarOpen ? 'chat-layout sidebar-open' : 'chat-layout'}>
+      <aside id="chat-sidebar" className="chat-sidebar">
+        <ConversationSidebar activeId={id} onNavigate={() => setSidebarOpen(false)} />
+      </aside>
+      <section className="chat-panel" aria-label="Chat">
+        <div className="chat-toolbar">
+          <button
+            type="button"
+            className="icon-button sidebar-toggle"
+            aria-expanded={sidebarOpen}
+            aria-controls="chat-sidebar"
+            onClick={() => setSidebarOpen((open) => !open)}
+          >
+            <MenuIcon />
+            <span className="sr-only">Conversations</span>
+          </button>
+          <h1 className="chat-title">{id ? title : 'Ask your documents'}</h1>
+          <button type="button" className="button button-quiet" onClick={newChat}>
+            <PlusIcon />
+            <span>New chat</span>
+          </button>
+        </div>
+        {missing ? (
+          <div className="centered-message">
+            <p>This conversation does not exist or was deleted.</p>
+            <Link to="/chat">Start a new chat</Link>
+          </div>
+        ) : id && conversation.isPending && !chat.turn ? (
+          <Loading label="Loading conversation…" />
+        ) : conversation.isError && !missing ? (
+          <FormError message={describeError(conversation.error)} />
+        ) : empty ? (
+          <div className="chat-empty">
+            <h2>What would you like to know?</h2>
+            <p className="muted">Answers come from the document library, with links to the passages they rely on.</p>
+            <ul className="suggestions">
+              {SUGGESTIONS.map((question) => (
+                <li key={question}>
+                  <button type="button" className="suggestion" onClick={() => send(question)} disabled={chat.streaming}>
+                    {question}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : (
+          <MessageList messages={messages} turn={chat.turn} modes={chat.modes} />
+        )}
+        <div className="chat-footer">
+          <FormError message={chat.failure} />
+          <Composer
+            value={draft}
+            onChange={setDraft}
+            onSend={send}
+            onStop={chat.stop}
+            streaming={chat.streaming}
+            inputRef={inputRef}
+          />
+        </div>
+      </section>
+    </div>
+  )
+}

@@ -1,0 +1,129 @@
+import { useQuery } from '@tanstack/react-query'
+import { type RefObject, useEffect, useRef } from 'react'
+import type { Components } from 'react-markdown'
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router'
+import { AppShell } from '../components/app-shell'
+import { FormError } from '../components/form-error'
+import { Markdown } from '../components/markdown'
+import { RequireAuth } from '../components/require-auth'
+import { Loading } from '../components/spinner'
+import { ApiError } from '../lib/api-error'
+import { api } from '../lib/api'
+import { describeError } from '../lib/error-messages'
+import type { DocumentChunk } from '../lib/types'
+import { useDocumentTitle } from '../lib/use-document-title'
+
+export function DocumentPage() {
+  return (
+    <RequireAuth>
+      {(user) => (
+        <AppShell user={user}>
+          <DocumentView />
+        </AppShell>
+      )}
+    </RequireAuth>
+  )
+}
+
+/** Inside the cited chunk every block's text is wrapped in <mark>: highlighted for eyes and for tests. */
+const highlighted: Components = {
+  p: ({ children }) => (
+    <p>
+      <mark>{children}</mark>
+    </p>
+  ),
+  li: ({ children }) => (
+    <li>
+      <mark>{children}</mark>
+    </li>
+  ),
+}
+
+function DocumentView() {
+  const { documentId = '' } = useParams()
+  const [params] = useSearchParams()
+  const chunkId = params.get('chunk')
+  const navigate = useNavigate()
+  const citedRef = useRef<HTMLElement>(null)
+  const query = useQuery({ queryKey: ['document', documentId], queryFn: () => api.document(documentId) })
+  useDocumentTitle(query.data?.title ?? 'Document')
+
+  const cited = query.data?.chunks.find((chunk) => chunk.id === chunkId) ?? null
+  useEffect(() => {
+    if (!cited || !citedRef.current) return
+    citedRef.current.scrollIntoView({ block: 'center' })
+    citedRef.current.focus({ preventScroll: true })
+  }, [cited])
+
+  if (query.isPending) return <Loading label="Loading document…" />
+  if (query.isError) {
+    const missing = query.error instanceof ApiError && query.error.status === 404
+    return (
+      <div className="page">
+        <FormError message={missing ? 'This document does not exist or was deleted.' : describeError(query.error)} />
+        <Link to="/chat">Back to chat</Link>
+      </div>
+    )
+  }
+  const doc = query.data
+  const back = () => (window.history.length > 1 ? navigate(-1) : navigate('/chat'))
+  const chunks = [...doc.chunks].sort((a, b) => a.ordinal - b.ordinal)
+
+  return (
+    <article className="page document-page">
+      <button type="button" className="link-button back-link" onClick={back}>
+        ← Back
+      </button>
+      <header className="document-header">
+        <h1>{doc.title}</h1>
+        <p className="muted">
+          {doc.source ? <span className="document-source">{doc.source}</span> : null}
+          <span>Added {new Date(doc.created_at).toLocaleDateString()}</span>
+          <span>{chunks.length === 1 ? '1 passage' : `${chunks.length} passages`}</span>
+        </p>
+        {chunkId && !cited ? (
+          <p className="notice" role="status">
+            The cited passage is no longer in this document; it may have been updated.
+          </p>
+        ) : null}
+      </header>
+      {chunks.map((chunk, i) => (
+        <ChunkView
+          key={chunk.id}
+          chunk={chunk}
+          showHeading={chunk.heading !== (chunks[i - 1]?.heading ?? null)}
+          cited={chunk.id === cited?.id}
+          citedRef={citedRef}
+        />
+      ))}
+    </article>
+  )
+}
+
+function ChunkView({
+  chunk,
+  showHeading,
+  cited,
+  citedRef,
+}: {
+  chunk: DocumentChunk
+  showHeading: boolean
+  cited: boolean
+  citedRef: RefObject<HTMLElement | null>
+}) {
+  return (
+    <section
+      id={`chunk-${chunk.id}`}
+      className={cited ? 'chunk chunk-cited' : 'chunk'}
+      ref={cited ? citedRef : undefined}
+      tabIndex={cited ? -1 : undefined}
+      aria-label={cited ? 'Cited passage' : undefined}
+      aria-current={cited ? 'true' : undefined}
+      data-highlighted={cited ? 'true' : undefined}
+    >
+      {cited ? <p className="cited-label">Cited passage</p> : null}
+      {showHeading && chunk.heading ? <p className="chunk-heading">{chunk.heading}</p> : null}
+      <Markdown text={chunk.content} components={cited ? highlighted : undefined} />
+    </section>
+  )
+}

@@ -1,0 +1,84 @@
+import { useMutation } from '@tanstack/react-query'
+import { type FormEvent, useState } from 'react'
+import { Link, Navigate, useNavigate, useSearchParams } from 'react-router'
+import { AuthLayout } from '../components/auth-layout'
+import { FormError } from '../components/form-error'
+import { TextField } from '../components/text-field'
+import { api } from '../lib/api'
+import { useAuth, useSignedIn } from '../lib/auth'
+import { formErrors } from '../lib/error-messages'
+import { safeNextPath } from '../lib/session-hint'
+
+export function SignUpPage() {
+  const auth = useAuth({ probe: false })
+  const [params] = useSearchParams()
+  const next = safeNextPath(params.get('next'))
+  const navigate = useNavigate()
+  const signedIn = useSignedIn()
+  const [name, setName] = useState('')
+  const [email, setEmail] = useState('')
+  const [password, setPassword] = useState('')
+  const register = useMutation({
+    mutationFn: api.register,
+    onSuccess: (result) => {
+      signedIn(result.user)
+      navigate(next, { replace: true })
+    },
+  })
+
+  if (auth.status === 'signed-in' && !register.isPending) return <Navigate to={next} replace />
+
+  const errors = register.error ? formErrors(register.error) : { fields: {}, form: null }
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault()
+    const trimmed = name.trim()
+    register.mutate({ email: email.trim(), password, ...(trimmed ? { name: trimmed } : {}) })
+  }
+  const signInHref = params.get('next') ? `/sign-in?next=${encodeURIComponent(next)}` : '/sign-in'
+
+  return (
+    <AuthLayout title="Create your account" subtitle="It takes ten seconds. You will be signed in right away.">
+      <form className="form" onSubmit={onSubmit} noValidate>
+        <TextField
+          label="Name"
+          name="name"
+          autoComplete="name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          error={errors.fields.name}
+          hint="Optional."
+          autoFocus
+        />
+        <TextField
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          inputMode="email"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={errors.fields.email}
+        />
+        <TextField
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={errors.fields.password}
+          hint="At least 8 characters; common passwords are refused."
+        />
+        <FormError message={errors.form} />
+        <button type="submit" className="button button-primary button-block" disabled={register.isPending}
+          aria-busy={register.isPending}
+        >
+          Create account
+        </button>
+      </form>
+      <p className="auth-switch">
+        Already have an account? <Link to={signInHref}>Sign in</Link>
+      </p>
+    </AuthLayout>
+  )
+}
