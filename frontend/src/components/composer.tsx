@@ -53,13 +53,23 @@ export function Composer({ value, onChange, onSend, onStop, streaming, inputRef 
           ? `Too long: ${value.length} of ${MAX_MESSAGE_LENGTH} characters.`
           : 'Enter to send, Shift+Enter for a new line.'}
       </p>
+      {/* Distinct keys: React must not turn the clicked Stop into a submit button mid-click
+          (the click's default action would then re-send the restored draft). */}
       {streaming ? (
-        <button type="button" className="button composer-button" onClick={onStop}>
+        <button
+          key="stop"
+          type="button"
+          className="button composer-button"
+          onClick={(event) => {
+            event.preventDefault()
+            onStop()
+          }}
+        >
           <StopIcon />
           <span>Stop</span>
         </button>
       ) : (
-        <button type="submit" className="button button-primary composer-button" disabled={!text || tooLong}>
+        <button key="send" type="submit" className="button button-primary composer-button" disabled={!text || tooLong}>
           <SendIcon />
           <span>Send</span>
         </button>

@@ -31,8 +31,27 @@ function alignClass(style: CellProps['style']): string | undefined {
   return align === 'center' || align === 'right' || align === 'left' ? `align-${align}` : undefined
 }
 
+type HeadingTag = 'h3' | 'h4' | 'h5' | 'h6'
+
+/**
+ * Markdown headings sit inside a page that already has its h1/h2: shift them two levels down
+ * (h1 → h3 …) so the page outline stays right; `md-hN` keeps the author's relative sizes.
+ */
+function shifted(level: number) {
+  const Tag = `h${Math.min(6, level + 2)}` as HeadingTag
+  return ({ node: _node, className, ...rest }: ComponentProps<'h1'> & { node?: unknown }) => (
+    <Tag {...rest} className={className ? `${className} md-h${level}` : `md-h${level}`} />
+  )
+}
+
 const components: Components = {
   a: MarkdownLink,
+  h1: shifted(1),
+  h2: shifted(2),
+  h3: shifted(3),
+  h4: shifted(4),
+  h5: shifted(5),
+  h6: shifted(6),
   td: ({ node: _node, style, ...rest }: CellProps) => <td {...rest} className={alignClass(style)} />,
   th: ({ node: _node, style, ...rest }: ComponentProps<'th'> & { node?: unknown }) => (
     <th {...rest} className={alignClass(style)} />

@@ -1,5 +1,5 @@
 import { Link } from 'react-router'
-import { citationHref, usedCitations } from '../lib/citations'
+import { citationHref, headingWithoutTitle, usedCitations } from '../lib/citations'
 import type { AnswerMode, Citation } from '../lib/types'
 import { Markdown } from './markdown'
 
@@ -65,14 +65,17 @@ function Sources({ citations }: { citations: Citation[] }) {
     <div className="sources">
       <p className="sources-title">Sources</p>
       <ol>
-        {citations.map((citation) => (
-          <li key={`${citation.index}-${citation.chunk_id}`} value={citation.index}>
-            <Link to={citationHref(citation)} title={citation.snippet}>
-              {citation.title}
-              {citation.heading ? <span className="source-heading"> — {citation.heading}</span> : null}
-            </Link>
-          </li>
-        ))}
+        {citations.map((citation) => {
+          const heading = headingWithoutTitle(citation.title, citation.heading)
+          return (
+            <li key={`${citation.index}-${citation.chunk_id}`} value={citation.index}>
+              <Link to={citationHref(citation)} title={citation.snippet}>
+                {citation.title}
+                {heading ? <span className="source-heading"> — {heading}</span> : null}
+              </Link>
+            </li>
+          )
+        })}
       </ol>
     </div>
   )

@@ -52,13 +52,17 @@ export function useSignedIn() {
   )
 }
 
-/** Forgets everything about the user (after sign-out or sign-out-all) and goes to /sign-in. */
+/**
+ * After sign-out or sign-out-all: forget the user and go to /sign-in. The cached data is not
+ * cleared here (that would make the still-mounted page refetch, and get 401s); nothing can show
+ * it without a user, and the next sign-in clears the cache.
+ */
 export function useSignedOut() {
   const queryClient = useQueryClient()
   const navigate = useNavigate()
   return useCallback(() => {
     writeSessionHint('out')
-    queryClient.clear()
+    void queryClient.cancelQueries()
     queryClient.setQueryData(ME_KEY, null)
     navigate('/sign-in', { replace: true })
   }, [queryClient, navigate])
@@ -69,8 +73,12 @@ export function SessionWatcher() {
   const queryClient = useQueryClient()
   useEffect(() => {
     onSessionLost(() => {
-      const hadUser = Boolean(queryClient.getQueryData(ME_KEY)) || readSessionHint() === 'in'
-      writeSessionHint(hadUser ? 'expired' : 'out')
+      // Reported once per failed request: only the first report decides expired vs never signed in.
+      const hint = readSessionHint()
+      if (hint !== 'expired' && hint !== 'out') {
+        const hadUser = Boolean(queryClient.getQueryData(ME_KEY)) || hint === 'in'
+        writeSessionHint(hadUser ? 'expired' : 'out')
+      }
       queryClient.setQueryData(ME_KEY, null)
     })
     return () => onSessionLost(null)

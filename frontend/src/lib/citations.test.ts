@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { citationHref, splitCitations, usedCitations } from './citations'
+import { citationHref, headingWithoutTitle, splitCitations, usedCitations } from './citations'
 import { remarkCitations } from './remark-citations'
 import type { Citation } from './types'
 
@@ -58,5 +58,14 @@ describe('remarkCitations', () => {
     expect(paragraph.children[4]).toMatchObject({ url: 'https://x' })
     const strong = paragraph.children[5] as { children: Array<{ type: string }> }
     expect(strong.children.map((n) => n.type)).toEqual(['text', 'link'])
+  })
+})
+
+describe('headingWithoutTitle', () => {
+  it('drops a leading copy of the title', () => {
+    expect(headingWithoutTitle('Deploying', 'Deploying > Hugging Face Spaces')).toBe('Hugging Face Spaces')
+    expect(headingWithoutTitle('Deploying', 'Deploying')).toBeNull()
+    expect(headingWithoutTitle('Deploying', 'Install > Docker')).toBe('Install > Docker')
+    expect(headingWithoutTitle('Deploying', null)).toBeNull()
   })
 })

@@ -37,3 +37,12 @@ export function usedCitations(text: string, citations: readonly Citation[]): Cit
   const result = list.length > 0 ? list : [...citations]
   return result.sort((a, b) => a.index - b.index)
 }
+
+/** The heading path without a leading copy of the document title ("Guide > Setup" in "Guide" → "Setup"). */
+export function headingWithoutTitle(title: string, heading: string | null | undefined): string | null {
+  if (!heading) return null
+  const trimmed = heading.trim()
+  const match = /^(.+?)\s*(?:>|›|»|\/|—|-)\s*(.+)$/.exec(trimmed)
+  if (match?.[1] && match[2] && match[1].trim().toLowerCase() === title.trim().toLowerCase()) return match[2]
+  return trimmed.toLowerCase() === title.trim().toLowerCase() ? null : trimmed
+}

@@ -9,6 +9,7 @@ import { RequireAuth } from '../components/require-auth'
 import { Loading } from '../components/spinner'
 import { ApiError } from '../lib/api-error'
 import { api } from '../lib/api'
+import { headingWithoutTitle } from '../lib/citations'
 import { describeError } from '../lib/error-messages'
 import type { DocumentChunk } from '../lib/types'
 import { useDocumentTitle } from '../lib/use-document-title'
@@ -91,7 +92,11 @@ function DocumentView() {
         <ChunkView
           key={chunk.id}
           chunk={chunk}
-          showHeading={chunk.heading !== (chunks[i - 1]?.heading ?? null)}
+          heading={
+            chunk.heading !== (chunks[i - 1]?.heading ?? null) && !/^\s*#/.test(chunk.content)
+              ? headingWithoutTitle(doc.title, chunk.heading)
+              : null
+          }
           cited={chunk.id === cited?.id}
           citedRef={citedRef}
         />
@@ -102,12 +107,12 @@ function DocumentView() {
 
 function ChunkView({
   chunk,
-  showHeading,
+  heading,
   cited,
   citedRef,
 }: {
   chunk: DocumentChunk
-  showHeading: boolean
+  heading: string | null
   cited: boolean
   citedRef: RefObject<HTMLElement | null>
 }) {
@@ -122,7 +127,7 @@ function ChunkView({
       data-highlighted={cited ? 'true' : undefined}
     >
       {cited ? <p className="cited-label">Cited passage</p> : null}
-      {showHeading && chunk.heading ? <p className="chunk-heading">{chunk.heading}</p> : null}
+      {heading ? <p className="chunk-heading">{heading}</p> : null}
       <Markdown text={chunk.content} components={cited ? highlighted : undefined} />
     </section>
   )

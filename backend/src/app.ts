@@ -1,0 +1,121 @@
+// buildApp(deps) returns an app ready for `inject` or `listen`. It reads no environment variables.
+import cookie from '@fastify/cookie'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import authPlugin from './auth/plugin.js'
+import type { Config } from './config.js'
+import type { Database } from './db/client.js'
+import { deleteExpiredSessions } from './db/queries/sessions.js'
+import corsPlugin from './http/cors.js'
+import { type CounterStore, createCounterStore } from './http/counter-store.js'
+import errorHandler from './http/error-handler.js'
+import { genReqId, loggerOptions } from './http/logging.js'
+import rateLimitPlugin from './http/rate-limit.js'
+import securityHeaders from './http/security-headers.js'
+import staticUi from './http/static-ui.js'
+import { type Clock, systemClock } from './lib/clock.js'
+import { VERSION } from './lib/version.js'
+import healthRoutes from './routes/health.js'
+
+export interface AppDeps {
+  config: Config
+  db: Database
+  clock?: Clock
+  /** Rate-limit and lockout counters; default from config (memory, or Redis with fallback). */
+  counters?: CounterStore
+  /** A logger instance to use instead of building one from config (tests, CLIs). */
+  logger?: FastifyBaseLogger
+  /** Pretty logs (development on a TTY). */
+  prettyLogs?: boolean
+  /** Where the built web UI lives (default frontend/dist). */
+  uiDir?: string
+}
+
+/** What every route plugin receives. */
+export interface RouteDeps {
+  config: Config
+  db: Database
+  clock: Clock
+  counters: CounterStore
+}
+
+const SWEEP_INTERVAL_MS = 10 * 60_000
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, db } = deps
+  const clock = deps.clock ?? systemClock
+  const n = config.trustProxy
+  const app = Fastify({
+    ...(deps.logger
+      ? { loggerInstance: deps.logger }
+      : { logger: loggerOptions(config, deps.prettyLogs === true) }),
+    genReqId,
+    requestIdHeader: false,
+    requestIdLogLabel: 'request_id',
+    // A plain number trusts nobody in Fastify 5.12: trust exactly n hops.
+    trustProxy: n > 0 ? (_addr: string, hop: number) => hop < n : false,
+    bodyLimit: 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    ajv: {
+      customOptions: { coerceTypes: 'array', removeAdditional: true, useDefaults: true, allErrors: true },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  const counters = deps.counters ?? createCounterStore(config.redisUrl, clock, app.log)
+  const routeDeps: RouteDeps = { config, db, clock, counters }
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+  await app.register(errorHandler)
+  await app.register(securityHeaders, { config })
+  await app.register(corsPlugin, { config })
+  await app.register(cookie)
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'rag-auth', version: VERSION, description: 'Authenticated RAG chat service' },
+      components: {
+        securitySchemes: {
+          cookieAuth: { type: 'apiKey', in: 'cookie', name: 'session_token' },
+          bearerAuth: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ cookieAuth: [] }, { bearerAuth: [] }],
+    },
+  })
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    transformStaticCSP: (header) =>
+      header
+        .replace("style-src 'self' https:", "style-src 'self' 'unsafe-inline'")
+        .concat("; frame-ancestors 'none'"),
+  })
+  await app.register(authPlugin, { db, config, clock })
+  await app.register(rateLimitPlugin, { config, counters })
+
+  app.get('/openapi.json', { schema: { hide: true }, config: { rateLimit: false } }, async () =>
+    app.swagger(),
+  )
+  await app.register(healthRoutes, { db, config })
+  void routeDeps
+  await app.register(staticUi, deps.uiDir ? { uiDir: deps.uiDir } : {})
+
+  let sweeper: NodeJS.Timeout | undefined
+  app.addHook('onReady', async () => {
+    sweeper = setInterval(() => {
+      deleteExpiredSessions(db, new Date(clock.now())).catch((err) =>
+        app.log.warn({ err }, 'session sweep failed'),
+      )
+    }, SWEEP_INTERVAL_MS)
+    sweeper.unref()
+  })
+  app.addHook('onClose', async () => {
+    clearInterval(sweeper)
+    if (!deps.counters) await counters.close()
+  })
+  return app
+}

@@ -1,0 +1,27 @@
+import type { CookieSerializeOptions } from '@fastify/cookie'
+import type { Config } from '../config.js'
+
+export const SESSION_COOKIE = 'session_token'
+
+/** Cookie attributes for a session that expires at `expiresAt` (Max-Age in step with it). */
+export function sessionCookieOptions(config: Config, expiresAt: Date, now: number): CookieSerializeOptions {
+  return {
+    path: '/',
+    httpOnly: true,
+    sameSite: config.cookieSameSite,
+    secure: config.cookieSecure,
+    ...(config.cookiePartitioned ? { partitioned: true } : {}),
+    maxAge: Math.max(0, Math.floor((expiresAt.getTime() - now) / 1000)),
+  }
+}
+
+export function clearedCookieOptions(config: Config): CookieSerializeOptions {
+  return {
+    path: '/',
+    httpOnly: true,
+    sameSite: config.cookieSameSite,
+    secure: config.cookieSecure,
+    ...(config.cookiePartitioned ? { partitioned: true } : {}),
+    maxAge: 0,
+  }
+}

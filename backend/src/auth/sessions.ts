@@ -1,0 +1,103 @@
+// Session lifecycle (Lucia-style): create, validate with sliding idle expiry under an absolute cap,
+// revoke. No cache in front of the table: revocation takes effect on the next request everywhere.
+import type { Config } from '../config.js'
+import type { Database } from '../db/client.js'
+import { deleteSession, findSessionByHash, insertSession, touchSession } from '../db/queries/sessions.js'
+import type { Clock } from '../lib/clock.js'
+import { uuidv7 } from '../lib/ids.js'
+import { constantTimeEqual, generateSessionToken, hashSessionToken, isWellFormedToken } from './tokens.js'
+
+const DAY_MS = 86_400_000
+/** last_used_at is written at most this often per session. */
+export const LAST_USED_WRITE_INTERVAL_MS = 60_000
+
+export interface AuthUser {
+  id: string
+  email: string
+  name: string | null
+  role: 'user' | 'admin'
+  created_at: Date
+}
+
+export interface AuthSession {
+  id: string
+  created_at: Date
+  expires_at: Date
+}
+
+export interface ValidatedSession {
+  user: AuthUser
+  session: AuthSession
+  /** The idle expiry moved: the cookie must be re-sent. */
+  refreshed: boolean
+}
+
+export interface SessionContext {
+  db: Database
+  config: Config
+  clock: Clock
+}
+
+export function effectiveRole(config: Config, email: string, storedRole: string): 'user' | 'admin' {
+  return storedRole === 'admin' || config.adminEmails.includes(email.toLowerCase()) ? 'admin' : 'user'
+}
+
+export async function createSession(
+  ctx: SessionContext,
+  userId: string,
+  meta: { ip: string | null; userAgent: string | null },
+): Promise<{ token: string; session: AuthSession }> {
+  const now = ctx.clock.now()
+  const token = generateSessionToken()
+  const absolute = new Date(now + ctx.config.sessionAbsoluteDays * DAY_MS)
+  const idle = new Date(Math.min(now + ctx.config.sessionTtlDays * DAY_MS, absolute.getTime()))
+  const row = await insertSession(ctx.db.orm, {
+    id: uuidv7(now),
+    userId,
+    tokenHash: hashSessionToken(token, ctx.config.secretKey),
+    createdAt: new Date(now),
+    expiresAt: idle,
+    absoluteExpiresAt: absolute,
+    lastUsedAt: new Date(now),
+    ipAddress: meta.ip ? meta.ip.slice(0, 45) : null,
+    userAgent: meta.userAgent ? meta.userAgent.slice(0, 255) : null,
+  })
+  return { token, session: { id: row.id, created_at: row.createdAt, expires_at: row.expiresAt } }
+}
+
+export async function validateSessionToken(
+  ctx: SessionContext,
+  token: string,
+): Promise<ValidatedSession | null> {
+  if (!isWellFormedToken(token)) return null
+  const hash = hashSessionToken(token, ctx.config.secretKey)
+  const row = await findSessionByHash(ctx.db, hash)
+  if (!row || !constantTimeEqual(row.token_hash, hash)) return null
+  const now = ctx.clock.now()
+  const absolute = row.absolute_expires_at.getTime()
+  let expires = row.expires_at.getTime()
+  if (now >= expires || now >= absolute) {
+    await deleteSession(ctx.db.orm, row.id)
+    return null
+  }
+  const ttl = ctx.config.sessionTtlDays * DAY_MS
+  let refreshed = false
+  if (expires - now < ttl / 2 && expires < absolute) {
+    expires = Math.min(now + ttl, absolute)
+    refreshed = true
+  }
+  if (refreshed || now - row.last_used_at.getTime() >= LAST_USED_WRITE_INTERVAL_MS) {
+    await touchSession(ctx.db, row.id, new Date(now), refreshed ? new Date(expires) : null)
+  }
+  return {
+    user: {
+      id: row.user_id,
+      email: row.email,
+      name: row.name,
+      role: effectiveRole(ctx.config, row.email, row.role),
+      created_at: row.user_created_at,
+    },
+    session: { id: row.id, created_at: row.created_at, expires_at: new Date(expires) },
+    refreshed,
+  }
+}

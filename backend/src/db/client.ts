@@ -1,0 +1,145 @@
+// One Database type over the two drivers: PGlite (embedded, default) and Postgres (DATABASE_URL).
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { vector } from '@electric-sql/pglite-pgvector'
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
+import postgres from 'postgres'
+import * as schema from './schema/index.js'
+
+export type Schema = typeof schema
+export type Orm = PgDatabase<PgQueryResultHKT, Schema>
+
+/** Raw SQL on one connection (the pool, a transaction, or a reserved connection). */
+export interface Executor {
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>
+  /** Several statements, no parameters. */
+  exec(text: string): Promise<void>
+}
+
+export interface Database extends Executor {
+  kind: 'pglite' | 'postgres'
+  orm: Orm
+  /** Runs fn on one connection while holding a session-level advisory lock. */
+  withAdvisoryLock<T>(key: number, fn: (conn: Executor) => Promise<T>): Promise<T>
+  ping(timeoutMs: number): Promise<boolean>
+  close(): Promise<void>
+}
+
+export interface OpenOptions {
+  databaseUrl: string | null
+  /** PGlite directory; null = in memory (tests). */
+  pgliteDir: string | null
+  /** Postgres pool size. */
+  max?: number
+  /** PGlite: a dump (from dumpDataDir) to start from, which skips initdb — used by tests. */
+  pgliteSeed?: Blob
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined
+  const t = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), ms)
+  })
+  return Promise.race([p, t]).finally(() => clearTimeout(timer))
+}
+
+function openPostgres(url: string, max: number): Database {
+  const sql = postgres(url, {
+    max,
+    connect_timeout: 5,
+    idle_timeout: 60,
+    max_lifetime: 60 * 30,
+    onnotice: () => {},
+    // Dates and numbers as the drivers' defaults; bigint counts come back as strings.
+  })
+  const orm = drizzlePostgres(sql, { schema }) as unknown as Orm
+  const executorOf = (s: postgres.Sql | postgres.ReservedSql): Executor => ({
+    query: async <T>(text: string, params: unknown[] = []) =>
+      (await s.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as T[],
+    exec: async (text: string) => {
+      await s.unsafe(text).simple()
+    },
+  })
+  return {
+    kind: 'postgres',
+    orm,
+    ...executorOf(sql),
+    async withAdvisoryLock(key, fn) {
+      const conn = await sql.reserve()
+      try {
+        await conn.unsafe('select pg_advisory_lock($1)', [key])
+        try {
+          return await fn(executorOf(conn))
+        } finally {
+          await conn.unsafe('select pg_advisory_unlock($1)', [key])
+        }
+      } finally {
+        conn.release()
+      }
+    },
+    async ping(timeoutMs) {
+      const r = await withTimeout(
+        sql`select 1 as ok`.then(() => true).catch(() => false),
+        timeoutMs,
+      )
+      return r === true
+    },
+    async close() {
+      await sql.end({ timeout: 5 })
+    },
+  }
+}
+
+async function openPglite(dir: string | null, seed?: Blob): Promise<Database> {
+  if (dir) mkdirSync(dir, { recursive: true })
+  // A data directory that ever loaded `vector` must always be opened with it, so always load it.
+  const pg = await PGlite.create(dir ?? undefined, {
+    extensions: { vector },
+    ...(seed ? { loadDataDir: seed } : {}),
+  })
+  const orm = drizzlePglite(pg, { schema }) as unknown as Orm
+  const executor: Executor = {
+    query: async <T>(text: string, params: unknown[] = []) => (await pg.query<T>(text, params)).rows,
+    exec: async (text: string) => {
+      await pg.exec(text)
+    },
+  }
+  return {
+    kind: 'pglite',
+    orm,
+    ...executor,
+    // One process owns a PGlite directory (see lock-file.ts), so the lock is only for symmetry.
+    withAdvisoryLock: async (_key, fn) => fn(executor),
+    async ping(timeoutMs) {
+      const r = await withTimeout(
+        pg.query('select 1').then(
+          () => true,
+          () => false,
+        ),
+        timeoutMs,
+      )
+      return r === true
+    },
+    async close() {
+      if (!pg.closed) await pg.close()
+    },
+  }
+}
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.max ?? 10)
+  return openPglite(opts.pgliteDir, opts.pgliteSeed)
+}
+
+export function pgliteDirOf(dataDir: string): string {
+  return join(dataDir, 'pglite')
+}
+
+/** Normalise drizzle's `execute` result across drivers. */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[]
+  return ((result as { rows?: T[] }).rows ?? []) as T[]
+}

@@ -1,0 +1,35 @@
+import { index, pgTable, text, timestamp, uuid, varchar } from 'drizzle-orm/pg-core'
+
+const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
+
+export const users = pgTable('users', {
+  id: uuid('id').primaryKey(),
+  email: varchar('email', { length: 254 }).notNull().unique(),
+  passwordHash: text('password_hash').notNull(),
+  name: varchar('name', { length: 100 }),
+  role: varchar('role', { length: 16 }).notNull().default('user'),
+  createdAt: tstz('created_at').notNull().defaultNow(),
+  updatedAt: tstz('updated_at').notNull().defaultNow(),
+})
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    // SHA-256 (or HMAC-SHA256 with SECRET_KEY) of the token, hex; the token itself is never stored.
+    tokenHash: varchar('token_hash', { length: 64 }).notNull().unique(),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+    expiresAt: tstz('expires_at').notNull(),
+    absoluteExpiresAt: tstz('absolute_expires_at').notNull(),
+    lastUsedAt: tstz('last_used_at').notNull().defaultNow(),
+    ipAddress: varchar('ip_address', { length: 45 }),
+    userAgent: varchar('user_agent', { length: 255 }),
+  },
+  (t) => [index('sessions_user_id_idx').on(t.userId), index('sessions_expires_at_idx').on(t.expiresAt)],
+)
+
+export type UserRow = typeof users.$inferSelect
+export type SessionRow = typeof sessions.$inferSelect

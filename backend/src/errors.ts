@@ -1,0 +1,56 @@
+// One error type; code, status and the default human sentence live in this one table.
+export const ERRORS = {
+  bad_request: [400, 'Request body is not valid JSON'],
+  auth_required: [401, 'Authentication required'],
+  invalid_session: [401, 'Invalid or expired session'],
+  invalid_credentials: [401, 'Invalid email or password'],
+  forbidden: [403, 'You are not allowed to do this'],
+  signup_closed: [403, 'Registration is closed'],
+  csrf_failed: [403, 'Cross-site request refused'],
+  not_found: [404, 'Not found'],
+  email_taken: [409, 'An account with this email already exists'],
+  payload_too_large: [413, 'Request body is too large'],
+  unsupported_media_type: [415, 'Unsupported content type; send application/json'],
+  validation_error: [422, 'Request validation failed'],
+  weak_password: [422, 'This password is too common or too easy to guess'],
+  invalid_current_password: [422, 'Current password is incorrect'],
+  rate_limited: [429, 'Rate limit exceeded. Please wait 60 seconds.'],
+  internal_error: [500, 'Internal server error'],
+  upstream_error: [502, 'The language model provider returned an error'],
+  service_unavailable: [503, 'Service temporarily unavailable'],
+  upstream_timeout: [504, 'The language model provider did not answer in time'],
+} as const satisfies Record<string, readonly [number, string]>
+
+export type ErrorCode = keyof typeof ERRORS
+
+export interface FieldError {
+  path: string
+  message: string
+}
+
+export class AppError extends Error {
+  readonly statusCode: number
+  readonly code: ErrorCode
+  readonly errors?: FieldError[]
+  readonly headers?: Record<string, string>
+
+  constructor(
+    code: ErrorCode,
+    opts: { detail?: string; errors?: FieldError[]; headers?: Record<string, string>; cause?: unknown } = {},
+  ) {
+    super(opts.detail ?? ERRORS[code][1], { cause: opts.cause })
+    this.name = 'AppError'
+    this.code = code
+    this.statusCode = ERRORS[code][0]
+    if (opts.errors) this.errors = opts.errors
+    if (opts.headers) this.headers = opts.headers
+  }
+}
+
+export function rateLimitedError(retryAfterSeconds: number): AppError {
+  const n = Math.max(1, Math.ceil(retryAfterSeconds))
+  return new AppError('rate_limited', {
+    detail: `Rate limit exceeded. Please wait ${n} seconds.`,
+    headers: { 'retry-after': String(n) },
+  })
+}

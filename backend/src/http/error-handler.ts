@@ -1,0 +1,106 @@
+// One renderer for every error: {detail, code[, errors]}; 5xx details masked and logged with the request id.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { AppError, type FieldError } from '../errors.js'
+
+interface ValidationIssue {
+  instancePath?: string
+  message?: string
+  params?: Record<string, unknown>
+}
+
+function issuePath(issue: ValidationIssue, context: string | undefined): string {
+  const base = (issue.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.')
+  const missing = issue.params?.missingProperty
+  const path = typeof missing === 'string' ? (base ? `${base}.${missing}` : missing) : base
+  return path || (context ?? 'body')
+}
+
+function fieldErrors(err: FastifyError): FieldError[] {
+  const issues = (err.validation ?? []) as ValidationIssue[]
+  return issues.map((i) => ({
+    path: issuePath(i, err.validationContext),
+    message: i.message ?? 'is invalid',
+  }))
+}
+
+const DB_DOWN_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+])
+
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (
+    let e = err as { code?: unknown; cause?: unknown } | undefined, i = 0;
+    e && i < 5;
+    e = e.cause as typeof e, i++
+  ) {
+    const code = String(e.code ?? '')
+    if (DB_DOWN_CODES.has(code) || code.startsWith('08')) return true
+    if (e instanceof Error && /PGlite is closed/i.test(e.message)) return true
+  }
+  return false
+}
+
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err
+  const e = err as FastifyError
+  if (e?.validation) {
+    // A malformed {id} in a path is "no such resource" (contract §0).
+    if (e.validationContext === 'params') return new AppError('not_found')
+    return new AppError('validation_error', { errors: fieldErrors(e) })
+  }
+  switch (e?.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+      return new AppError('unsupported_media_type')
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+    case 'FST_REQ_FILE_TOO_LARGE':
+    case 'FST_PARTS_LIMIT':
+    case 'FST_FILES_LIMIT':
+      return new AppError('payload_too_large')
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new AppError('bad_request')
+  }
+  if (isDatabaseUnavailable(err)) return new AppError('service_unavailable', { cause: err })
+  const status = typeof e?.statusCode === 'number' ? e.statusCode : 500
+  if (status === 400) return new AppError('bad_request')
+  if (status === 404) return new AppError('not_found')
+  if (status === 413) return new AppError('payload_too_large')
+  if (status === 415) return new AppError('unsupported_media_type')
+  return new AppError('internal_error', { cause: err })
+}
+
+export function sendError(request: FastifyRequest, reply: FastifyReply, err: unknown) {
+  const appErr = toAppError(err)
+  if (appErr.statusCode >= 500) {
+    request.log.error({ err: appErr.cause ?? err, code: appErr.code }, 'request failed')
+  }
+  if (appErr.headers) reply.headers(appErr.headers)
+  if (appErr.statusCode === 401) reply.header('www-authenticate', 'Bearer')
+  reply.header('content-type', 'application/json; charset=utf-8')
+  return reply.status(appErr.statusCode).send({
+    detail: appErr.message,
+    code: appErr.code,
+    ...(appErr.errors ? { errors: appErr.errors } : {}),
+  })
+}
+
+async function errorHandler(app: FastifyInstance) {
+  app.setErrorHandler((err, request, reply) => sendError(request, reply, err))
+}
+
+export default fp(errorHandler, { name: 'error-handler' })

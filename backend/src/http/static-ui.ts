@@ -1,0 +1,52 @@
+// Serves the built SPA (frontend/dist) and the contract §0 fallback: a GET/HEAD for an
+// extension-less path that accepts text/html gets index.html; anything else unknown is 404 JSON.
+import { existsSync } from 'node:fs'
+import { extname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import fastifyStatic from '@fastify/static'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { isApiPath } from '../auth/plugin.js'
+import { AppError } from '../errors.js'
+import { isDocsPath } from './security-headers.js'
+
+export const DEFAULT_UI_DIR = fileURLToPath(new URL('../../../frontend/dist/', import.meta.url))
+
+function wantsHtml(request: FastifyRequest): boolean {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false
+  const path = request.url.split('?')[0] as string
+  if (isApiPath(path) || isDocsPath(path) || path === '/health' || path === '/openapi.json') return false
+  if (extname(path) !== '') return false
+  const accept = String(request.headers.accept ?? '')
+  return accept.includes('text/html')
+}
+
+async function staticUi(app: FastifyInstance, opts: { uiDir?: string }) {
+  const root = opts.uiDir ?? DEFAULT_UI_DIR
+  const hasUi = existsSync(join(root, 'index.html'))
+  if (hasUi) {
+    await app.register(fastifyStatic, {
+      root,
+      wildcard: false,
+      index: false,
+      serveDotFiles: false,
+      setHeaders(res, path) {
+        // Hashed assets never change; index.html must always be revalidated.
+        if (path.includes(`${'/'}assets${'/'}`))
+          res.header('cache-control', 'public, max-age=31536000, immutable')
+        else res.header('cache-control', 'no-cache')
+      },
+    })
+  } else {
+    app.log.warn({ root }, 'web UI not built (frontend/dist missing): run `npm run build`')
+  }
+  app.setNotFoundHandler(async (request: FastifyRequest, reply: FastifyReply) => {
+    if (hasUi && wantsHtml(request)) {
+      reply.header('cache-control', 'no-cache')
+      return reply.type('text/html; charset=utf-8').sendFile('index.html')
+    }
+    throw new AppError('not_found')
+  })
+}
+
+export default fp(staticUi, { name: 'static-ui' })

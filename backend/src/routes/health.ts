@@ -1,0 +1,37 @@
+import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
+import type { Config } from '../config.js'
+import type { Database } from '../db/client.js'
+import { ipKey, routeLimit } from '../http/rate-limit.js'
+import { VERSION } from '../lib/version.js'
+
+const HealthResponse = Type.Object({
+  status: Type.Union([Type.Literal('healthy'), Type.Literal('unhealthy')]),
+  timestamp: Type.String({ format: 'date-time' }),
+  version: Type.String(),
+  checks: Type.Object({ database: Type.Union([Type.Literal('ok'), Type.Literal('error')]) }),
+})
+
+export default async function healthRoutes(app: FastifyInstance, opts: { db: Database; config: Config }) {
+  app.get(
+    '/health',
+    {
+      config: { rateLimit: routeLimit(opts.config.rateLimitHealth, ipKey) },
+      schema: {
+        tags: ['health'],
+        summary: 'Liveness and database check',
+        security: [],
+        response: { 200: HealthResponse, 503: HealthResponse },
+      },
+    },
+    async (_request, reply) => {
+      const ok = await opts.db.ping(2000)
+      return reply.status(ok ? 200 : 503).send({
+        status: ok ? 'healthy' : 'unhealthy',
+        timestamp: new Date().toISOString(),
+        version: VERSION,
+        checks: { database: ok ? 'ok' : 'error' },
+      })
+    },
+  )
+}

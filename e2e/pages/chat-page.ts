@@ -1,0 +1,67 @@
+import type { Locator, Page } from 'playwright-core'
+import { visible, waitUntil } from '../helpers/wait'
+
+/** `/chat` and `/chat/{id}` (contract §9: field Message; buttons Send, Stop, New chat, Sign out, Delete). */
+export class ChatPage {
+  readonly message: Locator
+  readonly send: Locator
+  readonly stop: Locator
+  readonly newChat: Locator
+  readonly signOut: Locator
+  readonly answers: Locator
+  readonly questions: Locator
+
+  constructor(readonly page: Page) {
+    this.message = page.getByRole('textbox', { name: 'Message', exact: true })
+    this.send = page.getByRole('button', { name: 'Send', exact: true })
+    this.stop = page.getByRole('button', { name: 'Stop', exact: true })
+    this.newChat = page.getByRole('button', { name: 'New chat', exact: true })
+    this.signOut = page.getByRole('button', { name: 'Sign out', exact: true })
+    this.answers = page.getByRole('article', { name: 'Answer', exact: true })
+    this.questions = page.getByRole('article', { name: 'You said', exact: true })
+  }
+
+  async goto(path = '/chat'): Promise<void> {
+    await this.page.goto(path)
+    await visible(this.message)
+  }
+
+  /** Types a question and sends it with the Send button (or Enter). */
+  async ask(question: string, via: 'button' | 'enter' = 'button'): Promise<void> {
+    await this.message.fill(question)
+    if (via === 'enter') await this.message.press('Enter')
+    else await this.send.click()
+  }
+
+  lastAnswer(): Locator {
+    return this.answers.last()
+  }
+
+  /** Waits until the last answer has finished streaming (Send is back, the answer is not busy). */
+  async waitForAnswer(timeout = 60_000): Promise<Locator> {
+    const answer = this.lastAnswer()
+    await visible(answer, timeout)
+    await waitUntil(
+      'the answer to finish streaming',
+      async () => (await answer.getAttribute('aria-busy')) === null && (await this.send.isVisible()),
+      timeout,
+    )
+    return answer
+  }
+
+  /** `[n]` citation markers inside an answer: links to /documents/{id}?chunk={chunk_id}. */
+  citations(answer: Locator = this.lastAnswer()): Locator {
+    return answer.locator('a.citation')
+  }
+
+  conversation(title: string | RegExp): Locator {
+    return this.page
+      .getByRole('navigation', { name: 'Conversations' })
+      .getByRole('listitem')
+      .filter({ hasText: title })
+  }
+
+  async deleteConversation(title: string | RegExp): Promise<void> {
+    await this.conversation(title).getByRole('button', { name: 'Delete', exact: true }).click()
+  }
+}
