@@ -20,7 +20,9 @@ Skipping a recalibration makes the zorblax hum in B flat.
 describe('admin documents', () => {
   const suite = setupSuite({ adminEmails: [ADMIN] })
 
-  test('an admin uploads a Markdown file, a question finds it, the admin deletes it', { timeout: 120_000 }, async () => {
+  test('an admin uploads a Markdown file, a question finds it, the admin deletes it', {
+    timeout: 120_000,
+  }, async () => {
     const s = await suite.session()
     const { page } = s
     const signUp = new SignUpPage(page)
@@ -44,13 +46,16 @@ describe('admin documents', () => {
     const cite = chat.citations(answer).first()
     await visible(cite)
     // Follow the citation that points into the uploaded document.
-    const sources = await answer.getByRole('link', { name: new RegExp(TITLE) }).first().getAttribute('href')
+    const sources = await answer
+      .getByRole('link', { name: new RegExp(TITLE) })
+      .first()
+      .getAttribute('href')
     assert.ok(sources)
     await page.goto(sources)
     const doc = new DocumentPage(page)
     await visible(doc.citedPassage)
-    assert.equal((await doc.title.innerText()).trim(), TITLE)
-    assert.match(await doc.citedPassage.innerText(), /quindlewrench/)
+    assert.equal(((await doc.title.textContent()) ?? '').trim(), TITLE)
+    assert.match((await doc.citedPassage.textContent()) ?? '', /quindlewrench/)
 
     await admin.goto()
     await admin.deleteDocument(TITLE)
@@ -65,7 +70,10 @@ describe('admin documents', () => {
     await signUp.signUp({ email: uniqueEmail('plain'), password: GOOD_PASSWORD })
     await atPath(s.page, '/chat')
     await visible(s.page.getByRole('link', { name: 'Account' }))
-    assert.equal(await s.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Documents' }).count(), 0)
+    assert.equal(
+      await s.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Documents' }).count(),
+      0,
+    )
     await s.page.goto('/admin/documents')
     await visible(s.page.getByText('Only administrators can manage documents.'))
     assert.equal(await s.page.getByRole('button', { name: 'Upload' }).count(), 0)

@@ -34,19 +34,30 @@ describe('sign-in, sign-up and password forms', () => {
     await signUp.goto()
 
     await signUp.signUp({ email: uniqueEmail('weak'), password: 'password' })
-    await waitUntil('a weak-password error next to Password', async () => (await signUp.fieldError(signUp.password)) !== '')
+    await waitUntil(
+      'a weak-password error next to Password',
+      async () => (await signUp.fieldError(signUp.password)) !== '',
+    )
     assert.equal(await signUp.password.getAttribute('aria-invalid'), 'true')
     await atPath(s.page, '/sign-up')
 
     const taken = uniqueEmail('taken')
     await registerViaApi(suite.server.baseURL, { email: taken, password: GOOD_PASSWORD })
     await signUp.signUp({ email: taken, password: GOOD_PASSWORD })
-    await waitUntil('an email-taken error next to Email', async () => (await signUp.fieldError(signUp.email)) !== '')
+    await waitUntil(
+      'an email-taken error next to Email',
+      async () => (await signUp.fieldError(signUp.email)) !== '',
+    )
     assert.equal(await signUp.fieldError(signUp.password), '', 'the password error is gone')
 
     await signUp.signUp({ email: 'not-an-email', password: GOOD_PASSWORD })
     await waitUntil('an invalid-email error next to Email', async () =>
-      /email/i.test(await s.page.getByRole('alert').allInnerTexts().then((t) => t.join(' '))),
+      /email/i.test(
+        await s.page
+          .getByRole('alert')
+          .allInnerTexts()
+          .then((t) => t.join(' ')),
+      ),
     )
     assert.deepEqual(s.unexpected([failedResource(409), failedResource(422)]), [])
   })

@@ -43,11 +43,11 @@ describe('a new user, start to finish', () => {
     await atPath(page, /^\/chat\/[0-9a-f-]{36}$/)
     const conversationPath = new URL(page.url()).pathname
     const answer = await chat.waitForAnswer()
-    assert.ok((await answer.innerText()).length > 20, 'the answer has text')
+    assert.ok(((await answer.textContent()) ?? '').length > 20, 'the answer has text')
     await visible(chat.citations(answer).first())
     const href = (await chat.citations(answer).first().getAttribute('href')) ?? ''
     assert.match(href, /^\/documents\/[^/?]+\?chunk=[^&]+$/)
-    assert.match(await answer.locator('.mode-badge').innerText(), /^(llm|extractive)$/)
+    assert.match((await answer.locator('.mode-badge').textContent()) ?? '', /^(llm|extractive)$/)
     await visible(chat.questions.filter({ hasText: QUESTION }))
     await visible(chat.conversation(/Hugging Face|deploy/i))
 
@@ -57,10 +57,13 @@ describe('a new user, start to finish', () => {
     const doc = new DocumentPage(page)
     await visible(doc.citedPassage)
     assert.ok((await doc.highlights.count()) > 0, 'the passage is highlighted')
-    assert.ok(await doc.citedPassage.evaluate((el) => {
-      const box = el.getBoundingClientRect()
-      return box.top < window.innerHeight && box.bottom > 0
-    }), 'the cited passage is scrolled into view')
+    assert.ok(
+      await doc.citedPassage.evaluate((el) => {
+        const box = el.getBoundingClientRect()
+        return box.top < window.innerHeight && box.bottom > 0
+      }),
+      'the cited passage is scrolled into view',
+    )
 
     // Back, then a reload: still signed in, same conversation, answer and citations kept.
     await page.goBack()

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import type { Page } from 'playwright-core'
 import { failedResource, type Session } from './helpers/browser'
-import { setupSuite, type Suite } from './helpers/suite'
+import { type Suite, setupSuite } from './helpers/suite'
 import { atPath, GOOD_PASSWORD, gone, uniqueEmail, visible, waitUntil } from './helpers/wait'
 import { SignUpPage } from './pages/auth-pages'
 import { ChatPage } from './pages/chat-page'
@@ -10,7 +10,11 @@ import { DocumentPage } from './pages/document-page'
 
 const ADMIN = 'pages-admin@example.com'
 
-async function signedUp(suite: Suite, email: string, viewport?: { width: number; height: number }): Promise<Session> {
+async function signedUp(
+  suite: Suite,
+  email: string,
+  viewport?: { width: number; height: number },
+): Promise<Session> {
   const s = await suite.session(viewport ? { viewport } : {})
   const signUp = new SignUpPage(s.page)
   await signUp.goto()
@@ -58,7 +62,9 @@ describe('every page, in the browser', () => {
     assert.deepEqual(s.unexpected(), [])
   })
 
-  test('keyboard: Enter sends, Shift+Enter adds a line; conversations can be deleted', { timeout: 90_000 }, async () => {
+  test('keyboard: Enter sends, Shift+Enter adds a line; conversations can be deleted', {
+    timeout: 90_000,
+  }, async () => {
     const s = await signedUp(suite, uniqueEmail('keys'))
     const chat = new ChatPage(s.page)
     await chat.message.focus()
@@ -124,7 +130,9 @@ describe('every page, in the browser', () => {
     assert.deepEqual(s.unexpected([failedResource(429), failedResource(502), failedResource(401)]), [])
   })
 
-  test('a phone-sized screen: conversations behind a toggle, composer in reach', { timeout: 90_000 }, async () => {
+  test('a phone-sized screen: conversations behind a toggle, composer in reach', {
+    timeout: 90_000,
+  }, async () => {
     const s = await signedUp(suite, uniqueEmail('phone'), { width: 390, height: 844 })
     const chat = new ChatPage(s.page)
     await chat.ask('How do I deploy this to Hugging Face Spaces?')

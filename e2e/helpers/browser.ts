@@ -50,14 +50,19 @@ export async function openSession(
   baseURL: string,
   options: { viewport?: { width: number; height: number } } = {},
 ): Promise<Session> {
-  const context = await browser.newContext({ baseURL, viewport: options.viewport ?? { width: 1280, height: 800 } })
+  const context = await browser.newContext({
+    baseURL,
+    viewport: options.viewport ?? { width: 1280, height: 800 },
+  })
   const problems: Problems = { console: [], pageErrors: [], csp: [] }
   await context.exposeFunction('__e2eReportCsp', (violation: string) => {
     problems.csp.push(violation)
   })
   await context.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (event) => {
-      window.__e2eReportCsp?.(`${event.violatedDirective} blocked ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber})`)
+      window.__e2eReportCsp?.(
+        `${event.violatedDirective} blocked ${event.blockedURI || 'inline'} (${event.sourceFile}:${event.lineNumber})`,
+      )
     })
   })
   const page = await context.newPage()

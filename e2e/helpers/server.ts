@@ -75,7 +75,9 @@ async function waitForHealth(baseURL: string, child: ChildProcess, output: () =>
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`server exited (${child.exitCode ?? child.signalCode}) before it was healthy:\n${output()}`)
+      throw new Error(
+        `server exited (${child.exitCode ?? child.signalCode}) before it was healthy:\n${output()}`,
+      )
     }
     try {
       const response = await fetch(`${baseURL}/health`, { signal: AbortSignal.timeout(2000) })

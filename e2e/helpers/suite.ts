@@ -43,7 +43,10 @@ export function setupSuite(options: StartOptions = {}): Suite {
 }
 
 /** Registers through the API (no browser), as a script would: no Origin header, so no CSRF check applies. */
-export async function registerViaApi(baseURL: string, input: { email: string; password: string; name?: string }) {
+export async function registerViaApi(
+  baseURL: string,
+  input: { email: string; password: string; name?: string },
+) {
   const response = await fetch(`${baseURL}/api/auth/register`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },

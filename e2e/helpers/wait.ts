@@ -1,7 +1,11 @@
 import type { Locator, Page } from 'playwright-core'
 
 /** Polls `check` until it returns a truthy value (returned) or the time is up (throws with `what`). */
-export async function waitUntil<T>(what: string, check: () => Promise<T> | T, timeoutMs = 15_000): Promise<T> {
+export async function waitUntil<T>(
+  what: string,
+  check: () => Promise<T> | T,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs
   let last: unknown
   for (;;) {
@@ -11,7 +15,8 @@ export async function waitUntil<T>(what: string, check: () => Promise<T> | T, ti
     } catch (error) {
       last = error
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`)
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`)
     await new Promise((r) => setTimeout(r, 100))
   }
 }
@@ -27,9 +32,12 @@ export async function gone(locator: Locator, timeout = 15_000): Promise<void> {
 
 /** Waits for a path (and optional query) on the page's URL. */
 export async function atPath(page: Page, path: string | RegExp, timeout = 15_000): Promise<void> {
-  await page.waitForURL((url) => (typeof path === 'string' ? url.pathname === path : path.test(url.pathname + url.search)), {
-    timeout,
-  })
+  await page.waitForURL(
+    (url) => (typeof path === 'string' ? url.pathname === path : path.test(url.pathname + url.search)),
+    {
+      timeout,
+    },
+  )
 }
 
 let counter = 0

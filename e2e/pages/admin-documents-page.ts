@@ -17,7 +17,11 @@ export class AdminDocumentsPage {
   }
 
   async uploadFile(file: { name: string; mimeType: string; content: string }): Promise<void> {
-    await this.file.setInputFiles({ name: file.name, mimeType: file.mimeType, buffer: Buffer.from(file.content) })
+    await this.file.setInputFiles({
+      name: file.name,
+      mimeType: file.mimeType,
+      buffer: Buffer.from(file.content),
+    })
     await this.upload.click()
   }
 

@@ -1,7 +1,15 @@
 import type { ReactNode } from 'react'
 
 /** The centred card used by the sign-in and sign-up pages. */
-export function AuthLayout({ title, subtitle, children }: { title: string; subtitle: string; children: ReactNode }) {
+export function AuthLayout({
+  title,
+  subtitle,
+  children,
+}: {
+  title: string
+  subtitle: string
+  children: ReactNode
+}) {
   return (
     <main id="main" className="auth-page">
       <section className="auth-card" aria-labelledby="auth-title">

@@ -49,7 +49,12 @@ export function ChangePasswordForm() {
       />
       <FormError message={errors.form} />
       {change.isSuccess ? <Notice message="Password changed. Your other sessions were signed out." /> : null}
-      <button type="submit" className="button button-primary" disabled={change.isPending} aria-busy={change.isPending}>
+      <button
+        type="submit"
+        className="button button-primary"
+        disabled={change.isPending}
+        aria-busy={change.isPending}
+      >
         Change password
       </button>
     </form>

@@ -69,7 +69,12 @@ export function Composer({ value, onChange, onSend, onStop, streaming, inputRef 
           <span>Stop</span>
         </button>
       ) : (
-        <button key="send" type="submit" className="button button-primary composer-button" disabled={!text || tooLong}>
+        <button
+          key="send"
+          type="submit"
+          className="button button-primary composer-button"
+          disabled={!text || tooLong}
+        >
           <SendIcon />
           <span>Send</span>
         </button>

@@ -18,7 +18,13 @@ function titleOf(conversation: ConversationSummary): string {
  * (`getByRole('listitem').filter({ hasText: title }).getByRole('button', { name: 'Delete' })`);
  * the button's description (title) names the conversation.
  */
-export function ConversationSidebar({ activeId, onNavigate }: { activeId: string | null; onNavigate: () => void }) {
+export function ConversationSidebar({
+  activeId,
+  onNavigate,
+}: {
+  activeId: string | null
+  onNavigate: () => void
+}) {
   const queryClient = useQueryClient()
   const navigate = useNavigate()
   const list = useInfiniteQuery({

@@ -73,7 +73,10 @@ export function Markdown({
   components?: Components
 }) {
   const plugins = useMemo(
-    () => [remarkGfm, [remarkCitations, { citations }] as [typeof remarkCitations, { citations: readonly Citation[] }]],
+    () => [
+      remarkGfm,
+      [remarkCitations, { citations }] as [typeof remarkCitations, { citations: readonly Citation[] }],
+    ],
     [citations],
   )
   const merged = useMemo(() => (extra ? { ...components, ...extra } : components), [extra])

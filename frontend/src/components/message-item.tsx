@@ -25,17 +25,25 @@ interface AssistantMessageProps {
   error?: string | null | undefined
 }
 
-export function AssistantMessage({ content, citations, mode, streaming, note, error }: AssistantMessageProps) {
+export function AssistantMessage({
+  content,
+  citations,
+  mode,
+  streaming,
+  note,
+  error,
+}: AssistantMessageProps) {
   const sources = streaming ? [] : usedCitations(content, citations)
   return (
     <article className="message message-assistant" aria-label="Answer" aria-busy={streaming || undefined}>
       {content ? (
         <Markdown text={content} citations={citations} />
       ) : streaming ? (
-        <p className="typing" aria-label="Thinking">
-          <span />
-          <span />
-          <span />
+        <p className="typing">
+          <span aria-hidden="true" />
+          <span aria-hidden="true" />
+          <span aria-hidden="true" />
+          <span className="sr-only">Thinking…</span>
         </p>
       ) : null}
       {streaming && content ? <span className="caret" aria-hidden="true" /> : null}

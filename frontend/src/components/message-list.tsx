@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react'
-import type { Turn } from '../lib/use-chat-turn'
 import type { AnswerMode, ChatMessage } from '../lib/types'
+import type { Turn } from '../lib/use-chat-turn'
 import { AssistantMessage, UserMessage } from './message-item'
 
 interface MessageListProps {
@@ -15,6 +15,7 @@ export function MessageList({ messages, turn, modes }: MessageListProps) {
   const pinned = useRef(true)
   const answerLength = turn?.answer.length ?? 0
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: these values are the triggers (new message, more text)
   useEffect(() => {
     const el = ref.current
     if (el && pinned.current) el.scrollTop = el.scrollHeight

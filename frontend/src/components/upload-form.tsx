@@ -59,7 +59,12 @@ export function UploadForm() {
           }
         />
       ) : null}
-      <button type="submit" className="button button-primary" disabled={upload.isPending} aria-busy={upload.isPending}>
+      <button
+        type="submit"
+        className="button button-primary"
+        disabled={upload.isPending}
+        aria-busy={upload.isPending}
+      >
         Upload
       </button>
     </form>

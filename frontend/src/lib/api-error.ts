@@ -74,7 +74,9 @@ export function apiErrorFrom(status: number, headers: Headers, bodyText: string)
   }
   const record = isRecord(body) ? body : {}
   const code =
-    typeof record.code === 'string' ? record.code : (fallbackCodes[status] ?? (status >= 500 ? 'internal_error' : 'error'))
+    typeof record.code === 'string'
+      ? record.code
+      : (fallbackCodes[status] ?? (status >= 500 ? 'internal_error' : 'error'))
   const detail = typeof record.detail === 'string' ? record.detail : `Request failed with status ${status}`
   return new ApiError({
     status,

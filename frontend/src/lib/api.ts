@@ -108,5 +108,6 @@ export const api = {
     return request<ConversationPage>(`/api/chat/conversations?${query}`)
   },
   conversation: (id: string) => request<Conversation>(`/api/chat/conversations/${enc(id)}`),
-  deleteConversation: (id: string) => request<void>(`/api/chat/conversations/${enc(id)}`, { method: 'DELETE' }),
+  deleteConversation: (id: string) =>
+    request<void>(`/api/chat/conversations/${enc(id)}`, { method: 'DELETE' }),
 }

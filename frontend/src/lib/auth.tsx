@@ -1,8 +1,8 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query'
 import { useCallback, useEffect } from 'react'
 import { useNavigate } from 'react-router'
-import { isSessionError } from './api-error'
 import { api, onSessionLost } from './api'
+import { isSessionError } from './api-error'
 import { readSessionHint, writeSessionHint } from './session-hint'
 import type { User } from './types'
 

@@ -73,33 +73,56 @@ describe('createAnswerAccumulator', () => {
 describe('streamChat', () => {
   it('posts the message with cookies and Accept: text/event-stream, and streams the answer', async () => {
     const fetchMock = vi.fn(async (_url: string, _init: RequestInit) =>
-      streamResponse(sse([['meta', META], ['token', { text: 'Hi [1]' }], ['citations', { citations: [citation] }], ['done', {}]])),
+      streamResponse(
+        sse([
+          ['meta', META],
+          ['token', { text: 'Hi [1]' }],
+          ['citations', { citations: [citation] }],
+          ['done', {}],
+        ]),
+      ),
     )
     vi.stubGlobal('fetch', fetchMock)
     const metas: string[] = []
-    const result = await streamChat({ message: 'hello', conversationId: 'c1' }, { onMeta: (m) => metas.push(m.mode) })
+    const result = await streamChat(
+      { message: 'hello', conversationId: 'c1' },
+      { onMeta: (m) => metas.push(m.mode) },
+    )
     expect(result.content).toBe('Hi [1]')
     expect(result.citations).toEqual([citation])
     expect(metas).toEqual(['extractive'])
-    const [url, init] = fetchMock.mock.calls[0] ?? []
+    const call = fetchMock.mock.calls[0]
+    if (!call) throw new Error('fetch was not called')
+    const [url, init] = call
     expect(url).toBe('/api/chat/message')
-    expect(init?.credentials).toBe('include')
-    expect((init?.headers as Record<string, string>).Accept).toBe('text/event-stream')
-    expect(JSON.parse(String(init?.body))).toEqual({ message: 'hello', conversation_id: 'c1' })
+    expect(init.credentials).toBe('include')
+    expect((init.headers as Record<string, string>).Accept).toBe('text/event-stream')
+    expect(JSON.parse(String(init.body))).toEqual({ message: 'hello', conversation_id: 'c1' })
   })
 
   it('rejects with ApiError (and Retry-After) when the server refuses before streaming', async () => {
-    const body = JSON.stringify({ detail: 'Rate limit exceeded. Please wait 30 seconds.', code: 'rate_limited' })
+    const body = JSON.stringify({
+      detail: 'Rate limit exceeded. Please wait 30 seconds.',
+      code: 'rate_limited',
+    })
     vi.stubGlobal('fetch', async () => new Response(body, { status: 429, headers: { 'Retry-After': '30' } }))
     await expect(streamChat({ message: 'x' }, {})).rejects.toMatchObject({ status: 429, retryAfter: 30 })
   })
 
   it('accepts a plain JSON answer too', async () => {
-    const json = { conversation_id: 'c2', mode: 'llm', message: { id: 'm2', role: 'assistant', content: 'A', citations: [] } }
+    const json = {
+      conversation_id: 'c2',
+      mode: 'llm',
+      message: { id: 'm2', role: 'assistant', content: 'A', citations: [] },
+    }
     vi.stubGlobal(
       'fetch',
       async () => new Response(JSON.stringify(json), { headers: { 'Content-Type': 'application/json' } }),
     )
-    expect(await streamChat({ message: 'x' }, {})).toMatchObject({ conversationId: 'c2', mode: 'llm', content: 'A' })
+    expect(await streamChat({ message: 'x' }, {})).toMatchObject({
+      conversationId: 'c2',
+      mode: 'llm',
+      content: 'A',
+    })
   })
 })

@@ -1,5 +1,5 @@
-import { ApiError } from './api-error'
 import { apiFetch } from './api'
+import { ApiError } from './api-error'
 import { readSseStream, type SseEvent } from './sse'
 import type { AnswerMode, ChatMessage, Citation } from './types'
 

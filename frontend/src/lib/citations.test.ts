@@ -53,8 +53,18 @@ describe('remarkCitations', () => {
     }
     remarkCitations({ citations: [cite(1)] })(tree)
     const paragraph = tree.children[0] as { children: Array<Record<string, unknown>> }
-    expect(paragraph.children.map((n) => n.type)).toEqual(['text', 'link', 'text', 'inlineCode', 'link', 'strong'])
-    expect(paragraph.children[1]).toMatchObject({ url: '/documents/doc%201?chunk=chunk-1', title: 'Title 1 — Intro' })
+    expect(paragraph.children.map((n) => n.type)).toEqual([
+      'text',
+      'link',
+      'text',
+      'inlineCode',
+      'link',
+      'strong',
+    ])
+    expect(paragraph.children[1]).toMatchObject({
+      url: '/documents/doc%201?chunk=chunk-1',
+      title: 'Title 1 — Intro',
+    })
     expect(paragraph.children[4]).toMatchObject({ url: 'https://x' })
     const strong = paragraph.children[5] as { children: Array<{ type: string }> }
     expect(strong.children.map((n) => n.type)).toEqual(['text', 'link'])

@@ -21,7 +21,11 @@ describe('apiErrorFrom', () => {
   })
 
   it('keeps validation errors', () => {
-    const body = { detail: 'Invalid body', code: 'validation_error', errors: [{ path: '/email', message: 'must be an email' }] }
+    const body = {
+      detail: 'Invalid body',
+      code: 'validation_error',
+      errors: [{ path: '/email', message: 'must be an email' }],
+    }
     expect(apiErrorFrom(422, headers(), JSON.stringify(body)).errors).toEqual([
       { path: '/email', message: 'must be an email' },
     ])
@@ -42,26 +46,40 @@ describe('describeError', () => {
   it('says how long to wait on 429, from Retry-After or else from the detail', () => {
     const withHeader = new ApiError({ status: 429, code: 'rate_limited', detail: 'x', retryAfter: 12 })
     expect(describeError(withHeader)).toBe('Too many requests — try again in 12 s.')
-    const fromDetail = new ApiError({ status: 429, code: 'rate_limited', detail: 'Rate limit exceeded. Please wait 9 seconds.' })
+    const fromDetail = new ApiError({
+      status: 429,
+      code: 'rate_limited',
+      detail: 'Rate limit exceeded. Please wait 9 seconds.',
+    })
     expect(describeError(fromDetail)).toBe('Too many requests — try again in 9 s.')
-    expect(describeError(new ApiError({ status: 429, code: 'rate_limited', detail: '' }))).toContain('a moment')
+    expect(describeError(new ApiError({ status: 429, code: 'rate_limited', detail: '' }))).toContain(
+      'a moment',
+    )
   })
 
   it('words 401, 5xx and network failures', () => {
-    expect(describeError(new ApiError({ status: 401, code: 'invalid_session', detail: 'x' }))).toMatch(/sign in again/)
-    expect(describeError(new ApiError({ status: 401, code: 'invalid_credentials', detail: 'Invalid email or password' }))).toBe(
-      'Invalid email or password.',
+    expect(describeError(new ApiError({ status: 401, code: 'invalid_session', detail: 'x' }))).toMatch(
+      /sign in again/,
     )
-    expect(describeError(new ApiError({ status: 500, code: 'internal_error', detail: 'x' }))).toMatch(/our side/)
-    expect(describeError(new ApiError({ status: 504, code: 'upstream_timeout', detail: 'x' }))).toMatch(/too long/)
+    expect(
+      describeError(
+        new ApiError({ status: 401, code: 'invalid_credentials', detail: 'Invalid email or password' }),
+      ),
+    ).toBe('Invalid email or password.')
+    expect(describeError(new ApiError({ status: 500, code: 'internal_error', detail: 'x' }))).toMatch(
+      /our side/,
+    )
+    expect(describeError(new ApiError({ status: 504, code: 'upstream_timeout', detail: 'x' }))).toMatch(
+      /too long/,
+    )
     expect(describeError(new TypeError('Failed to fetch'))).toMatch(/reach the server/)
     expect(describeError(new DOMException('aborted', 'AbortError'))).toBe('Stopped.')
   })
 
   it('shows the server detail for other 4xx', () => {
-    expect(describeError(new ApiError({ status: 404, code: 'not_found', detail: 'Conversation not found' }))).toBe(
-      'Conversation not found.',
-    )
+    expect(
+      describeError(new ApiError({ status: 404, code: 'not_found', detail: 'Conversation not found' })),
+    ).toBe('Conversation not found.')
   })
 })
 
@@ -81,7 +99,9 @@ describe('formErrors', () => {
   it('puts known codes next to their field', () => {
     const weak = new ApiError({ status: 422, code: 'weak_password', detail: 'This password is too common' })
     expect(formErrors(weak).fields).toEqual({ password: 'This password is too common.' })
-    expect(formErrors(weak, { password: 'new_password' }).fields).toEqual({ new_password: 'This password is too common.' })
+    expect(formErrors(weak, { password: 'new_password' }).fields).toEqual({
+      new_password: 'This password is too common.',
+    })
     const taken = new ApiError({ status: 409, code: 'email_taken', detail: 'Email already registered' })
     expect(formErrors(taken).fields).toEqual({ email: 'Email already registered.' })
     const current = new ApiError({ status: 422, code: 'invalid_current_password', detail: 'Wrong password' })
@@ -89,7 +109,11 @@ describe('formErrors', () => {
   })
 
   it('keeps other errors at form level', () => {
-    const bad = new ApiError({ status: 401, code: 'invalid_credentials', detail: 'Invalid email or password' })
+    const bad = new ApiError({
+      status: 401,
+      code: 'invalid_credentials',
+      detail: 'Invalid email or password',
+    })
     expect(formErrors(bad)).toEqual({ fields: {}, form: 'Invalid email or password.' })
   })
 })

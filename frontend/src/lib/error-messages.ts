@@ -12,7 +12,8 @@ export function describeError(error: unknown): string {
   }
   if (error.status === 429) return tooManyRequests(error)
   if (error.status === 401) {
-    if (error.code === 'invalid_credentials') return ensureSentence(error.detail || 'Invalid email or password')
+    if (error.code === 'invalid_credentials')
+      return ensureSentence(error.detail || 'Invalid email or password')
     return 'Your session has ended. Please sign in again.'
   }
   if (error.status === 502) return 'The answer service returned an error. Please try again in a moment.'

@@ -13,9 +13,9 @@ describe('describeUserAgent', () => {
         'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1',
       ),
     ).toBe('Safari on iOS')
-    expect(describeUserAgent('Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:140.0) Gecko/20100101 Firefox/140.0')).toBe(
-      'Firefox on Windows',
-    )
+    expect(
+      describeUserAgent('Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:140.0) Gecko/20100101 Firefox/140.0'),
+    ).toBe('Firefox on Windows')
     expect(describeUserAgent('curl/8.5.0')).toBe('curl')
     expect(describeUserAgent(null)).toBe('Unknown device')
   })

@@ -41,5 +41,7 @@ export function timeAgo(iso: string | null | undefined, now = Date.now()): strin
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return ''
   const date = new Date(iso)
-  return Number.isNaN(date.getTime()) ? '' : date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+  return Number.isNaN(date.getTime())
+    ? ''
+    : date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
 }

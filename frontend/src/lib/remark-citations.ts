@@ -35,7 +35,9 @@ function transform(node: MdNode, citations: readonly Citation[]): void {
       continue
     }
     for (const segment of splitCitations(child.value, citations)) {
-      next.push(segment.type === 'text' ? { type: 'text', value: segment.value } : citationLink(segment.citation))
+      next.push(
+        segment.type === 'text' ? { type: 'text', value: segment.value } : citationLink(segment.citation),
+      )
     }
   }
   node.children = next

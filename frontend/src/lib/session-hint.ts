@@ -31,7 +31,7 @@ export function writeSessionHint(hint: Exclude<SessionHint, 'unknown'>): void {
 
 /** Only same-site paths, never back to the auth pages themselves. */
 export function safeNextPath(next: string | null | undefined): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/chat'
+  if (!next?.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/chat'
   if (/^\/sign-(in|up)(?:[/?#]|$)/.test(next)) return '/chat'
   return next
 }

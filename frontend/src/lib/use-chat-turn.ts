@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query'
 import { useCallback, useEffect, useRef, useState } from 'react'
-import { isAbortError, isSessionError } from './api-error'
 import { reportSessionLost } from './api'
+import { isAbortError, isSessionError } from './api-error'
 import { streamChat } from './chat-stream'
 import { describeError } from './error-messages'
 import type { AnswerMode, Citation, Conversation } from './types'
@@ -104,7 +104,12 @@ export function useChatTurn(conversationId: string | null, options: Options) {
           },
           controller.signal,
         )
-        update({ status: 'done', answer: result.content, citations: result.citations, finishedAt: Date.now() })
+        update({
+          status: 'done',
+          answer: result.content,
+          citations: result.citations,
+          finishedAt: Date.now(),
+        })
       } catch (error) {
         if (isSessionError(error)) {
           reportSessionLost(error)
@@ -147,5 +152,14 @@ export function useChatTurn(conversationId: string | null, options: Options) {
 
   const visibleTurn = turn && turnConversation(turn) === conversationId ? turn : null
   const streaming = turn?.status === 'streaming'
-  return { turn: visibleTurn, streaming, failure, modes, send, stop, reconcile, dismissFailure: () => setFailure(null) }
+  return {
+    turn: visibleTurn,
+    streaming,
+    failure,
+    modes,
+    send,
+    stop,
+    reconcile,
+    dismissFailure: () => setFailure(null),
+  }
 }

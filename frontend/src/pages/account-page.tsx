@@ -73,7 +73,8 @@ function SessionsSection() {
     <section className="card" aria-labelledby="sessions-title">
       <h2 id="sessions-title">Sessions</h2>
       <p className="muted">
-        Where you are signed in. Revoke any session you do not recognise; it is signed out at its next request.
+        Where you are signed in. Revoke any session you do not recognise; it is signed out at its next
+        request.
       </p>
       {sessions.isPending ? <Loading label="Loading sessions…" /> : null}
       <FormError message={sessions.error ? describeError(sessions.error) : null} />
@@ -102,7 +103,15 @@ function SessionsSection() {
   )
 }
 
-function SessionItem({ session, onRevoke, revoking }: { session: SessionInfo; onRevoke: () => void; revoking: boolean }) {
+function SessionItem({
+  session,
+  onRevoke,
+  revoking,
+}: {
+  session: SessionInfo
+  onRevoke: () => void
+  revoking: boolean
+}) {
   const device = describeUserAgent(session.user_agent)
   return (
     <li className={session.current ? 'session current' : 'session'}>

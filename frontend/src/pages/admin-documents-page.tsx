@@ -44,7 +44,8 @@ function AdminDocumentsView({ user }: { user: User }) {
       <section className="card" aria-labelledby="upload-title">
         <h2 id="upload-title">Add a document</h2>
         <p className="muted">
-          Markdown, plain text, HTML or PDF, up to 20 MiB. Everyone who is signed in can ask about it right away.
+          Markdown, plain text, HTML or PDF, up to 20 MiB. Everyone who is signed in can ask about it right
+          away.
         </p>
         <UploadForm />
       </section>
@@ -86,7 +87,15 @@ function DocumentLibrary() {
   )
 }
 
-function DocumentItem({ doc, onDelete, deleting }: { doc: DocumentSummary; onDelete: () => void; deleting: boolean }) {
+function DocumentItem({
+  doc,
+  onDelete,
+  deleting,
+}: {
+  doc: DocumentSummary
+  onDelete: () => void
+  deleting: boolean
+}) {
   return (
     <li className="document-item">
       <div className="document-info">

@@ -9,11 +9,11 @@ import { MenuIcon, PlusIcon } from '../components/icons'
 import { MessageList } from '../components/message-list'
 import { RequireAuth } from '../components/require-auth'
 import { Loading } from '../components/spinner'
-import { ApiError } from '../lib/api-error'
 import { api } from '../lib/api'
+import { ApiError } from '../lib/api-error'
 import { describeError } from '../lib/error-messages'
-import { useDocumentTitle } from '../lib/use-document-title'
 import { conversationKey, useChatTurn } from '../lib/use-chat-turn'
+import { useDocumentTitle } from '../lib/use-document-title'
 
 export function ChatPage() {
   return (
@@ -112,11 +112,18 @@ function ChatView() {
         ) : empty ? (
           <div className="chat-empty">
             <h2>What would you like to know?</h2>
-            <p className="muted">Answers come from the document library, with links to the passages they rely on.</p>
+            <p className="muted">
+              Answers come from the document library, with links to the passages they rely on.
+            </p>
             <ul className="suggestions">
               {SUGGESTIONS.map((question) => (
                 <li key={question}>
-                  <button type="button" className="suggestion" onClick={() => send(question)} disabled={chat.streaming}>
+                  <button
+                    type="button"
+                    className="suggestion"
+                    onClick={() => send(question)}
+                    disabled={chat.streaming}
+                  >
                     {question}
                   </button>
                 </li>

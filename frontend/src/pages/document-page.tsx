@@ -7,8 +7,8 @@ import { FormError } from '../components/form-error'
 import { Markdown } from '../components/markdown'
 import { RequireAuth } from '../components/require-auth'
 import { Loading } from '../components/spinner'
-import { ApiError } from '../lib/api-error'
 import { api } from '../lib/api'
+import { ApiError } from '../lib/api-error'
 import { headingWithoutTitle } from '../lib/citations'
 import { describeError } from '../lib/error-messages'
 import type { DocumentChunk } from '../lib/types'
@@ -61,7 +61,9 @@ function DocumentView() {
     const missing = query.error instanceof ApiError && query.error.status === 404
     return (
       <div className="page">
-        <FormError message={missing ? 'This document does not exist or was deleted.' : describeError(query.error)} />
+        <FormError
+          message={missing ? 'This document does not exist or was deleted.' : describeError(query.error)}
+        />
         <Link to="/chat">Back to chat</Link>
       </div>
     )

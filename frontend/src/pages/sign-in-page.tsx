@@ -60,7 +60,10 @@ export function SignInPage() {
           error={errors.fields.password}
         />
         <FormError message={errors.form} />
-        <button type="submit" className="button button-primary button-block" disabled={signIn.isPending}
+        <button
+          type="submit"
+          className="button button-primary button-block"
+          disabled={signIn.isPending}
           aria-busy={signIn.isPending}
         >
           Sign in

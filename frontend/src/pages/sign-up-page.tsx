@@ -37,7 +37,10 @@ export function SignUpPage() {
   const signInHref = params.get('next') ? `/sign-in?next=${encodeURIComponent(next)}` : '/sign-in'
 
   return (
-    <AuthLayout title="Create your account" subtitle="It takes ten seconds. You will be signed in right away.">
+    <AuthLayout
+      title="Create your account"
+      subtitle="It takes ten seconds. You will be signed in right away."
+    >
       <form className="form" onSubmit={onSubmit} noValidate>
         <TextField
           label="Name"
@@ -70,7 +73,10 @@ export function SignUpPage() {
           hint="At least 8 characters; common passwords are refused."
         />
         <FormError message={errors.form} />
-        <button type="submit" className="button button-primary button-block" disabled={register.isPending}
+        <button
+          type="submit"
+          className="button button-primary button-block"
+          disabled={register.isPending}
           aria-busy={register.isPending}
         >
           Create account
