@@ -1,0 +1,83 @@
+// Shared by the operator CLIs (user, ingest, …): config from the environment, the database opened
+// directly (Postgres via DATABASE_URL, or PGlite in DATA_DIR), migrated, and — for PGlite — the
+// data-dir lock taken so a CLI never opens a directory a running server owns (contract §1).
+import type { Config } from '../config.js'
+import { type Database, openDatabase, pgliteDirOf } from '../db/client.js'
+import { acquireDataDirLock, LockHeldError, SERVER_RUNNING_MESSAGE } from '../db/lock-file.js'
+import { migrate } from '../db/migrate.js'
+import { resolveDataDir } from '../lib/data-dir.js'
+import { configFromEnvOrExit } from '../lib/env.js'
+
+export interface CliDatabase {
+  db: Database
+  config: Config
+  /** Closes the database and releases the PGlite lock; safe to call twice. */
+  close(): Promise<void>
+}
+
+/** Exit codes shared by the CLIs. */
+export const EXIT_OK = 0
+export const EXIT_FAILURE = 1
+export const EXIT_USAGE = 2
+
+/** Prints one line to stderr and exits; never a stack trace. */
+export function fail(message: string, code = EXIT_FAILURE): never {
+  process.stderr.write(`error: ${message}\n`)
+  process.exit(code)
+}
+
+export async function openCliDatabase(): Promise<CliDatabase> {
+  const { config: loaded } = configFromEnvOrExit()
+  let config = loaded
+  let release: (() => void) | null = null
+  let pgliteDir: string | null = null
+  if (!config.databaseUrl) {
+    const dataDir = resolveDataDir(config.dataDir)
+    if (dataDir.note) process.stderr.write(`note: ${dataDir.note}\n`)
+    config = { ...config, dataDir: dataDir.path }
+    try {
+      release = acquireDataDirLock(dataDir.path)
+    } catch (err) {
+      if (err instanceof LockHeldError) {
+        process.stderr.write(`${SERVER_RUNNING_MESSAGE}\n`)
+        process.exit(EXIT_FAILURE)
+      }
+      throw err
+    }
+    pgliteDir = pgliteDirOf(dataDir.path)
+  }
+  let db: Database
+  try {
+    db = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir, max: 2 })
+    await migrate(db)
+  } catch (err) {
+    release?.()
+    throw err
+  }
+  let closed = false
+  return {
+    db,
+    config,
+    async close() {
+      if (closed) return
+      closed = true
+      try {
+        await db.close()
+      } finally {
+        release?.()
+      }
+    },
+  }
+}
+
+/** Runs a CLI's main, turning an unexpected error into one line and exit 1. */
+export function runCli(main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      const msg = err instanceof Error ? err.message : String(err)
+      process.stderr.write(`error: ${msg}\n`)
+      process.exit(EXIT_FAILURE)
+    },
+  )
+}
