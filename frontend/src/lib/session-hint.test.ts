@@ -1,0 +1,39 @@
+// @vitest-environment jsdom
+import { beforeEach, describe, expect, it } from 'vitest'
+import { readSessionHint, safeNextPath, writeSessionHint } from './session-hint'
+
+describe('session hint', () => {
+  beforeEach(() => window.localStorage.clear())
+
+  it('is unknown until written, then remembers in/out/expired', () => {
+    expect(readSessionHint()).toBe('unknown')
+    writeSessionHint('in')
+    expect(readSessionHint()).toBe('in')
+    writeSessionHint('expired')
+    expect(readSessionHint()).toBe('expired')
+    window.localStorage.setItem('rag-auth:session-hint', 'garbage')
+    expect(readSessionHint()).toBe('unknown')
+  })
+
+  it('never stores anything that looks like a token', () => {
+    writeSessionHint('in')
+    expect(Object.keys(window.localStorage)).toEqual(['rag-auth:session-hint'])
+    expect(document.cookie).toBe('')
+  })
+})
+
+describe('safeNextPath', () => {
+  it('keeps same-site paths with their query', () => {
+    expect(safeNextPath('/chat/abc')).toBe('/chat/abc')
+    expect(safeNextPath('/documents/1?chunk=2')).toBe('/documents/1?chunk=2')
+  })
+
+  it('refuses other sites, odd schemes and the auth pages', () => {
+    for (const next of [null, '', 'https://evil.example', '//evil.example', '/\\evil.example', 'javascript:alert(1)']) {
+      expect(safeNextPath(next)).toBe('/chat')
+    }
+    expect(safeNextPath('/sign-in?next=/x')).toBe('/chat')
+    expect(safeNextPath('/sign-up')).toBe('/chat')
+    expect(safeNextPath('/sign-industry')).toBe('/sign-industry')
+  })
+})
