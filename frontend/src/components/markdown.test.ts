@@ -30,7 +30,9 @@ describe('Markdown', () => {
   })
 
   it('never renders raw HTML or script URLs', () => {
-    const html = render('<img src=x onerror="alert(1)"><script>alert(2)</script>\n\n[click](javascript:alert(3))')
+    const html = render(
+      '<img src=x onerror="alert(1)"><script>alert(2)</script>\n\n[click](javascript:alert(3))',
+    )
     expect(html).not.toMatch(/<img|<script|onerror|javascript:/i)
   })
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ApiError, apiErrorFrom, parseRetryAfter } from './api-error'
-import { describeError, fieldName, formErrors } from './error-messages'
+import { describeError, fieldName, formErrors, humanizeMessage } from './error-messages'
 
 const headers = (init: Record<string, string> = {}) => new Headers(init)
 
@@ -93,7 +93,7 @@ describe('formErrors', () => {
       detail: 'Invalid request',
       errors: [{ path: '/email', message: 'must look like an email address' }],
     })
-    expect(formErrors(error)).toEqual({ fields: { email: 'must look like an email address.' }, form: null })
+    expect(formErrors(error)).toEqual({ fields: { email: 'Must look like an email address.' }, form: null })
   })
 
   it('puts known codes next to their field', () => {
@@ -115,5 +115,15 @@ describe('formErrors', () => {
       detail: 'Invalid email or password',
     })
     expect(formErrors(bad)).toEqual({ fields: {}, form: 'Invalid email or password.' })
+  })
+})
+
+describe('humanizeMessage', () => {
+  it('rewrites validator phrasing', () => {
+    expect(humanizeMessage('must NOT have fewer than 8 characters')).toBe('Must be at least 8 characters.')
+    expect(humanizeMessage('must NOT have more than 256 characters')).toBe('Must be at most 256 characters.')
+    expect(humanizeMessage('must match format "email"')).toBe('Enter a valid email address.')
+    expect(humanizeMessage("must have required property 'email'")).toBe('Required.')
+    expect(humanizeMessage('Password is too common')).toBe('Password is too common.')
   })
 })

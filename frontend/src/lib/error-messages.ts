@@ -41,6 +41,19 @@ function ensureSentence(text: string): string {
   return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`
 }
 
+/** Rewrites schema-validator phrasing ("must NOT have fewer than 8 characters") for people. */
+export function humanizeMessage(message: string): string {
+  const text = message.trim()
+  let match = /^must NOT have fewer than (\d+) characters?$/i.exec(text)
+  if (match) return `Must be at least ${match[1]} characters.`
+  match = /^must NOT have more than (\d+) characters?$/i.exec(text)
+  if (match) return `Must be at most ${match[1]} characters.`
+  if (/^must match format "?email"?$/i.test(text)) return 'Enter a valid email address.'
+  if (/^must have required property/i.test(text)) return 'Required.'
+  if (/^must be string$/i.test(text)) return 'Required.'
+  return ensureSentence(text.charAt(0).toUpperCase() + text.slice(1))
+}
+
 /** Normalises a validation path (`email`, `/email`, `body.email`, `body/email`) to a field name. */
 export function fieldName(path: string): string {
   return path
@@ -74,7 +87,7 @@ export function formErrors(error: unknown, aliases: Record<string, string> = {})
   const rename = (name: string) => aliases[name] ?? name
   for (const item of error.errors) {
     const name = rename(fieldName(item.path))
-    if (name && !fields[name]) fields[name] = ensureSentence(item.message)
+    if (name && !fields[name]) fields[name] = humanizeMessage(item.message)
   }
   const codeField = codeFields[error.code]
   if (codeField && Object.keys(fields).length === 0) fields[rename(codeField)] = ensureSentence(error.detail)

@@ -29,7 +29,14 @@ describe('safeNextPath', () => {
   })
 
   it('refuses other sites, odd schemes and the auth pages', () => {
-    for (const next of [null, '', 'https://evil.example', '//evil.example', '/\\evil.example', 'javascript:alert(1)']) {
+    for (const next of [
+      null,
+      '',
+      'https://evil.example',
+      '//evil.example',
+      '/\\evil.example',
+      'javascript:alert(1)',
+    ]) {
       expect(safeNextPath(next)).toBe('/chat')
     }
     expect(safeNextPath('/sign-in?next=/x')).toBe('/chat')
