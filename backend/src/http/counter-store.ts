@@ -183,5 +183,5 @@ export function createCounterStore(
   })
   // ioredis emits 'error' on every failed reconnect; without a listener it would crash the process.
   redis.on('error', () => {})
-  return new FallbackCounterStore(new RedisCounterStore(redis), memory, log)
+  return new FallbackCounterStore(new RedisCounterStore(redis, prefix), memory, log)
 }
