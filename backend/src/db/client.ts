@@ -55,7 +55,14 @@ function openPostgres(url: string, max: number): Database {
     onnotice: () => {},
     // Dates and numbers as the drivers' defaults; bigint counts come back as strings.
   })
+  // drizzle() swaps postgres-js' timestamp parsers for identity functions (it maps them itself);
+  // put the Date parsers back so raw queries return Dates on Postgres, as they do on PGlite.
+  const parsers = { ...sql.options.parsers }
   const orm = drizzlePostgres(sql, { schema }) as unknown as Orm
+  for (const oid of ['1114', '1184']) {
+    const original = parsers[oid as unknown as number]
+    if (original) sql.options.parsers[oid as unknown as number] = original
+  }
   const executorOf = (s: postgres.Sql | postgres.ReservedSql): Executor => ({
     query: async <T>(text: string, params: unknown[] = []) =>
       (await s.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as T[],

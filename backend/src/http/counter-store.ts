@@ -169,6 +169,8 @@ export function createCounterStore(
   redisUrl: string | null,
   clock: Clock,
   log: FastifyBaseLogger,
+  /** Redis key prefix; tests use their own so parallel files never share counters. */
+  prefix = 'rag-auth:',
 ): CounterStore {
   const memory = new MemoryCounterStore(clock)
   if (!redisUrl) return memory

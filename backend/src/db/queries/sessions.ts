@@ -22,9 +22,21 @@ const LOOKUP = `select s.id, s.user_id, s.token_hash, s.created_at, s.expires_at
   s.last_used_at, u.email, u.name, u.role, u.created_at as user_created_at
   from sessions s join users u on u.id = s.user_id where s.token_hash = $1`
 
+const asDate = (v: Date | string): Date => (v instanceof Date ? v : new Date(v))
+
 export async function findSessionByHash(db: Executor, tokenHash: string): Promise<SessionWithUser | null> {
   const rows = await db.query<SessionWithUser>(LOOKUP, [tokenHash])
-  return rows[0] ?? null
+  const row = rows[0]
+  if (!row) return null
+  // postgres-js hands raw-query timestamps back as strings; PGlite as Dates.
+  return {
+    ...row,
+    created_at: asDate(row.created_at),
+    expires_at: asDate(row.expires_at),
+    absolute_expires_at: asDate(row.absolute_expires_at),
+    last_used_at: asDate(row.last_used_at),
+    user_created_at: asDate(row.user_created_at),
+  }
 }
 
 export async function insertSession(
