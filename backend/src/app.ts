@@ -5,11 +5,13 @@ import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import authPlugin from './auth/plugin.js'
+import authRoutes from './auth/routes.js'
 import type { Config } from './config.js'
 import type { Database } from './db/client.js'
 import { deleteExpiredSessions } from './db/queries/sessions.js'
 import corsPlugin from './http/cors.js'
 import { type CounterStore, createCounterStore } from './http/counter-store.js'
+import csrfPlugin from './http/csrf.js'
 import errorHandler from './http/error-handler.js'
 import { genReqId, loggerOptions } from './http/logging.js'
 import rateLimitPlugin from './http/rate-limit.js'
@@ -95,12 +97,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         .concat("; frame-ancestors 'none'"),
   })
   await app.register(authPlugin, { db, config, clock })
+  await app.register(csrfPlugin, { config })
   await app.register(rateLimitPlugin, { config, counters })
 
   app.get('/openapi.json', { schema: { hide: true }, config: { rateLimit: false } }, async () =>
     app.swagger(),
   )
   await app.register(healthRoutes, { db, config })
+  await app.register(authRoutes, routeDeps)
   void routeDeps
   await app.register(staticUi, deps.uiDir ? { uiDir: deps.uiDir } : {})
 

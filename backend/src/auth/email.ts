@@ -1,0 +1,31 @@
+// Email normalisation and the sign-up policy (SIGNUP=open|closed|allowlist).
+import type { Config } from '../config.js'
+
+export const EMAIL_MAX = 254
+
+// One local part and a domain of at least two dot-separated labels; no spaces, no control characters.
+// Deliberately loose (like an HTML email input, plus a dotted domain): the only real check is that mail arrives.
+const EMAIL_RE = /^[^\s@\p{Cc}]{1,64}@(?:[^\s@.\p{Cc}]+\.)+[^\s@.\p{Cc}]+$/u
+
+/** Trimmed and lower-cased, as stored and compared everywhere. */
+export function normalizeEmail(raw: string): string {
+  return raw.trim().toLowerCase()
+}
+
+/** Why an already-normalised email is refused, or null. */
+export function emailProblem(email: string): string | null {
+  if (email.length === 0) return 'Email is required'
+  if (email.length > EMAIL_MAX) return `Email must be at most ${EMAIL_MAX} characters`
+  if (!EMAIL_RE.test(email)) return 'Email must be a valid email address'
+  return null
+}
+
+/** Whether self-registration through the API is allowed for this (normalised) email. */
+export function signupAllowed(config: Config, email: string): boolean {
+  if (config.signup === 'open') return true
+  if (config.signup === 'closed') return false
+  const domain = email.slice(email.lastIndexOf('@') + 1)
+  return config.signupAllowlist.some((entry) =>
+    entry.startsWith('*@') ? entry.slice(2) === domain : entry === email,
+  )
+}

@@ -1,0 +1,41 @@
+// Auth events as structured log lines (one `event` field to filter on). They carry ids and the
+// client IP, never a token, a password or a hash; emails are not logged either (user_id suffices).
+import type { FastifyRequest } from 'fastify'
+
+export type AuthEvent =
+  | 'auth.register'
+  | 'auth.sign_in'
+  | 'auth.sign_in_failed'
+  | 'auth.sign_out'
+  | 'auth.session_revoked'
+  | 'auth.locked'
+  | 'auth.password_changed'
+
+export type SignInFailure = 'unknown_email' | 'wrong_password' | 'locked'
+
+export interface AuthEventFields {
+  user_id?: string | null
+  session_id?: string | null
+  reason?: SignInFailure
+  /** Set when the password was checked by change-password rather than sign-in. */
+  context?: 'change_password'
+  /** How many sessions an operation revoked. */
+  revoked?: number
+}
+
+const MESSAGES: Record<AuthEvent, string> = {
+  'auth.register': 'user registered',
+  'auth.sign_in': 'user signed in',
+  'auth.sign_in_failed': 'sign-in failed',
+  'auth.sign_out': 'user signed out',
+  'auth.session_revoked': 'session revoked',
+  'auth.locked': 'account locked after repeated failed sign-ins',
+  'auth.password_changed': 'password changed',
+}
+
+export function logAuthEvent(request: FastifyRequest, event: AuthEvent, fields: AuthEventFields = {}) {
+  const line = { event, ip: request.ip, ...fields }
+  // A lock is worth an operator's attention; the rest is routine.
+  if (event === 'auth.locked') request.log.warn(line, MESSAGES[event])
+  else request.log.info(line, MESSAGES[event])
+}

@@ -1,0 +1,108 @@
+// Password hashing (argon2id, OWASP parameters set explicitly) and the password policy:
+// 8–256 characters counted as Unicode code points, never truncated, refused only when the
+// lower-cased password is a common password or is the email / its local part (contract §3).
+import { randomBytes } from 'node:crypto'
+import { type Algorithm, hash, type Options, parseOptions, verify } from '@node-rs/argon2'
+
+/** OWASP Password Storage Cheat Sheet: argon2id, m=19 MiB, t=2, p=1. Set explicitly, not trusted to defaults. */
+export const ARGON2_PARAMS = {
+  // Algorithm is a const enum in the typings (not usable with isolatedModules): 2 = Argon2id.
+  algorithm: 2 as Algorithm,
+  memoryCost: 19_456,
+  timeCost: 2,
+  parallelism: 1,
+  outputLen: 32,
+} as const satisfies Options
+
+export const PASSWORD_MIN = 8
+export const PASSWORD_MAX = 256
+
+/**
+ * Canonical form that is hashed and checked: NFC, so the same password typed on systems that
+ * compose accents differently (macOS vs Windows keyboards) still matches. Nothing is cut off.
+ */
+export function normalizePassword(password: string): string {
+  return password.normalize('NFC')
+}
+
+/** Length in code points (what a person counts as characters; an emoji is one, not two). */
+export function passwordLength(password: string): number {
+  let n = 0
+  for (const _ of password) n++
+  return n
+}
+
+/** Hashes on the libuv thread pool, off the event loop. */
+export function hashPassword(password: string): Promise<string> {
+  return hash(normalizePassword(password), ARGON2_PARAMS)
+}
+
+/** False for a wrong password and for a stored hash that cannot be decoded (never throws). */
+export async function verifyPassword(storedHash: string, password: string): Promise<boolean> {
+  try {
+    return await verify(storedHash, normalizePassword(password))
+  } catch {
+    return false
+  }
+}
+
+/** True when the stored hash was made with other parameters than today's (rehash on sign-in). */
+export function needsRehash(storedHash: string): boolean {
+  try {
+    const p = parseOptions(storedHash)
+    return (
+      p.algorithm !== ARGON2_PARAMS.algorithm ||
+      p.memoryCost !== ARGON2_PARAMS.memoryCost ||
+      p.timeCost !== ARGON2_PARAMS.timeCost ||
+      p.parallelism !== ARGON2_PARAMS.parallelism ||
+      p.outputLen !== ARGON2_PARAMS.outputLen ||
+      // 1 = version 0x13, the current one.
+      p.version !== 1
+    )
+  } catch {
+    return true
+  }
+}
+
+let dummyHash: Promise<string> | null = null
+
+/**
+ * A hash of a random password, computed once: sign-in with an unknown email verifies against it
+ * so that it costs the same as a wrong password.
+ */
+export function getDummyHash(): Promise<string> {
+  dummyHash ??= hashPassword(randomBytes(24).toString('base64url'))
+  return dummyHash
+}
+
+let commonPasswords: Promise<Set<string>> | null = null
+
+/** The `passwords` dictionary of @zxcvbn-ts/language-common (~49k entries), loaded into a Set once. */
+export function loadCommonPasswords(): Promise<Set<string>> {
+  commonPasswords ??= import('@zxcvbn-ts/language-common').then(
+    ({ dictionary }) => new Set(dictionary['passwords-common'].map((p) => p.toLowerCase())),
+  )
+  return commonPasswords
+}
+
+export type PasswordProblem = 'too_short' | 'too_long' | 'common' | 'matches_email'
+
+/** Why a new password is refused, or null when it is acceptable. `email` is already normalised. */
+export async function passwordProblem(password: string, email: string): Promise<PasswordProblem | null> {
+  const length = passwordLength(password)
+  if (length < PASSWORD_MIN) return 'too_short'
+  if (length > PASSWORD_MAX) return 'too_long'
+  const lower = normalizePassword(password).toLowerCase()
+  if ((await loadCommonPasswords()).has(lower)) return 'common'
+  const at = email.lastIndexOf('@')
+  const local = at > 0 ? email.slice(0, at) : email
+  if (lower === email.toLowerCase() || lower === local.toLowerCase()) return 'matches_email'
+  return null
+}
+
+export const PASSWORD_PROBLEM_MESSAGES: Record<PasswordProblem, string> = {
+  too_short: `Password must be at least ${PASSWORD_MIN} characters`,
+  too_long: `Password must be at most ${PASSWORD_MAX} characters`,
+  common: 'This password is too common; choose another',
+  matches_email: 'The password must not be your email address',
+}

@@ -1,0 +1,170 @@
+// Routes for a signed-in user: who am I, my sessions, sign out everywhere, change password.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { RouteDeps } from '../app.js'
+import { deleteUserSession, deleteUserSessions, listUserSessions } from '../db/queries/sessions.js'
+import { findUserById, updatePasswordHash } from '../db/queries/users.js'
+import { AppError, rateLimitedError } from '../errors.js'
+import { clearedCookieOptions, SESSION_COOKIE } from './cookies.js'
+import { logAuthEvent } from './events.js'
+import { beginAttempt, clearAttempts, isLockingFailure } from './lockout.js'
+import { hashPassword, PASSWORD_PROBLEM_MESSAGES, passwordProblem, verifyPassword } from './passwords.js'
+import {
+  ChangePasswordBody,
+  errorResponses,
+  MeResponse,
+  NoContent,
+  SessionIdParams,
+  SessionsResponse,
+  sessionBody,
+  userBody,
+} from './schemas.js'
+import type { AuthSession, AuthUser } from './sessions.js'
+
+/** The default-deny hook guarantees both on non-public routes; this narrows the types. */
+function signedIn(request: FastifyRequest): { user: AuthUser; session: AuthSession } {
+  if (!request.user || !request.session) throw new AppError('auth_required')
+  return { user: request.user, session: request.session }
+}
+
+export default async function accountRoutes(instance: FastifyInstance, deps: RouteDeps) {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>()
+  const { config, db, clock, counters } = deps
+  const tags = ['auth']
+
+  app.get(
+    '/me',
+    {
+      schema: {
+        tags,
+        summary: 'The signed-in user and session',
+        response: { 200: MeResponse, ...errorResponses(401) },
+      },
+    },
+    async (request) => {
+      const { user, session } = signedIn(request)
+      return { user: userBody(user), session: sessionBody(session) }
+    },
+  )
+
+  app.get(
+    '/sessions',
+    {
+      schema: {
+        tags,
+        summary: "The user's live sessions, newest first",
+        response: { 200: SessionsResponse, ...errorResponses(401) },
+      },
+    },
+    async (request) => {
+      const { user, session } = signedIn(request)
+      const rows = await listUserSessions(db.orm, user.id, new Date(clock.now()))
+      return {
+        sessions: rows.map((s) => ({
+          id: s.id,
+          created_at: s.createdAt.toISOString(),
+          // The current session's expiry may just have slid; the hook's value is the fresh one.
+          expires_at: (s.id === session.id ? session.expires_at : s.expiresAt).toISOString(),
+          last_used_at: s.lastUsedAt.toISOString(),
+          ip_address: s.ipAddress,
+          user_agent: s.userAgent,
+          current: s.id === session.id,
+        })),
+      }
+    },
+  )
+
+  app.delete(
+    '/sessions/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Revoke one of your sessions',
+        params: SessionIdParams,
+        response: { 204: NoContent, ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const { user, session } = signedIn(request)
+      const id = request.params.id.toLowerCase()
+      // Someone else's session and no session at all look the same: 404.
+      if (!(await deleteUserSession(db.orm, user.id, id))) throw new AppError('not_found')
+      logAuthEvent(request, 'auth.session_revoked', { user_id: user.id, session_id: id })
+      if (id === session.id) reply.setCookie(SESSION_COOKIE, '', clearedCookieOptions(config))
+      return reply.status(204).send(null)
+    },
+  )
+
+  app.post(
+    '/sign-out-all',
+    {
+      schema: {
+        tags,
+        summary: 'Revoke every session of the user, this one included',
+        response: { 204: NoContent, ...errorResponses(401, 403) },
+      },
+    },
+    async (request, reply) => {
+      const { user, session } = signedIn(request)
+      const revoked = await deleteUserSessions(db.orm, user.id)
+      logAuthEvent(request, 'auth.sign_out', { user_id: user.id, session_id: session.id, revoked })
+      reply.setCookie(SESSION_COOKIE, '', clearedCookieOptions(config))
+      return reply.status(204).send(null)
+    },
+  )
+
+  app.post(
+    '/change-password',
+    {
+      schema: {
+        tags,
+        summary: 'Change the password; every other session is revoked',
+        body: ChangePasswordBody,
+        response: { 204: NoContent, ...errorResponses(401, 403, 422, 429) },
+      },
+    },
+    async (request, reply) => {
+      const { user, session } = signedIn(request)
+      const { current_password, new_password } = request.body
+      // The policy first: a rejected new password should not cost one of the limited attempts.
+      const problem = await passwordProblem(new_password, user.email)
+      if (problem === 'common' || problem === 'matches_email') {
+        throw new AppError('weak_password', { detail: PASSWORD_PROBLEM_MESSAGES[problem] })
+      }
+      if (problem) {
+        throw new AppError('validation_error', {
+          errors: [{ path: 'new_password', message: PASSWORD_PROBLEM_MESSAGES[problem] }],
+        })
+      }
+      // A wrong current password counts toward the same per-account limit as sign-in.
+      const attempt = await beginAttempt(counters, user.email)
+      if (attempt.locked) {
+        logAuthEvent(request, 'auth.sign_in_failed', {
+          user_id: user.id,
+          reason: 'locked',
+          context: 'change_password',
+        })
+        throw rateLimitedError(attempt.retryAfterSeconds)
+      }
+      const row = await findUserById(db.orm, user.id)
+      if (!row) throw new AppError('invalid_session')
+      if (!(await verifyPassword(row.passwordHash, current_password))) {
+        logAuthEvent(request, 'auth.sign_in_failed', {
+          user_id: user.id,
+          reason: 'wrong_password',
+          context: 'change_password',
+        })
+        if (isLockingFailure(attempt)) logAuthEvent(request, 'auth.locked', { user_id: user.id })
+        throw new AppError('invalid_current_password')
+      }
+      await clearAttempts(counters, user.email)
+      const passwordHash = await hashPassword(new_password)
+      const revoked = await db.orm.transaction(async (tx) => {
+        await updatePasswordHash(tx, user.id, passwordHash, new Date(clock.now()))
+        return deleteUserSessions(tx, user.id, session.id)
+      })
+      logAuthEvent(request, 'auth.password_changed', { user_id: user.id, session_id: session.id, revoked })
+      return reply.status(204).send(null)
+    },
+  )
+}

@@ -1,0 +1,186 @@
+// The public auth routes: register, sign-in, sign-out (contract §3).
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { RouteDeps } from '../app.js'
+import { deleteSession } from '../db/queries/sessions.js'
+import { findUserByEmail, insertUser, isUniqueViolation, updatePasswordHash } from '../db/queries/users.js'
+import { AppError, rateLimitedError } from '../errors.js'
+import { ipKey, routeLimit } from '../http/rate-limit.js'
+import { uuidv7 } from '../lib/ids.js'
+import { clearedCookieOptions, SESSION_COOKIE, sessionCookieOptions } from './cookies.js'
+import { emailProblem, normalizeEmail, signupAllowed } from './email.js'
+import { logAuthEvent } from './events.js'
+import { beginAttempt, clearAttempts, isLockingFailure } from './lockout.js'
+import {
+  getDummyHash,
+  hashPassword,
+  needsRehash,
+  PASSWORD_PROBLEM_MESSAGES,
+  passwordProblem,
+  verifyPassword,
+} from './passwords.js'
+import { AuthResponse, errorResponses, NoContent, RegisterBody, SignInBody, userBody } from './schemas.js'
+import { type AuthSession, type AuthUser, createSession, effectiveRole } from './sessions.js'
+
+type Issued = { user: AuthUser; token: string; session: AuthSession }
+
+export function sessionMeta(request: FastifyRequest) {
+  const ua = request.headers['user-agent']
+  return { ip: request.ip ?? null, userAgent: typeof ua === 'string' && ua ? ua.slice(0, 255) : null }
+}
+
+export default async function signInRoutes(instance: FastifyInstance, deps: RouteDeps) {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>()
+  const { config, db, clock, counters } = deps
+  const ctx = { config, db, clock }
+
+  function sendIssued(reply: FastifyReply, status: 200 | 201, issued: Issued) {
+    reply.setCookie(
+      SESSION_COOKIE,
+      issued.token,
+      sessionCookieOptions(config, issued.session.expires_at, clock.now()),
+    )
+    return reply.status(status).send({
+      user: userBody(issued.user),
+      session: { token: issued.token, expires_at: issued.session.expires_at.toISOString() },
+    })
+  }
+
+  const authLimit = routeLimit(config.rateLimitAuth, ipKey)
+
+  app.post(
+    '/register',
+    {
+      config: { public: true, rateLimit: authLimit },
+      schema: {
+        tags: ['auth'],
+        summary: 'Create an account and sign in',
+        security: [],
+        body: RegisterBody,
+        response: { 201: AuthResponse, ...errorResponses(403, 409, 422, 429) },
+      },
+    },
+    async (request, reply) => {
+      const email = normalizeEmail(request.body.email)
+      const invalid = emailProblem(email)
+      if (invalid) throw new AppError('validation_error', { errors: [{ path: 'email', message: invalid }] })
+      if (!signupAllowed(config, email)) {
+        throw new AppError('signup_closed', {
+          detail:
+            config.signup === 'closed'
+              ? 'Registration is closed'
+              : 'Registration is limited to approved email addresses',
+        })
+      }
+      const problem = await passwordProblem(request.body.password, email)
+      if (problem === 'common' || problem === 'matches_email') {
+        throw new AppError('weak_password', { detail: PASSWORD_PROBLEM_MESSAGES[problem] })
+      }
+      if (problem) {
+        throw new AppError('validation_error', {
+          errors: [{ path: 'password', message: PASSWORD_PROBLEM_MESSAGES[problem] }],
+        })
+      }
+      if (await findUserByEmail(db.orm, email)) throw new AppError('email_taken')
+      const passwordHash = await hashPassword(request.body.password)
+      const name = request.body.name?.trim() || null
+      const now = new Date(clock.now())
+      let issued: Issued
+      try {
+        issued = await db.orm.transaction(async (tx) => {
+          const row = await insertUser(tx, {
+            id: uuidv7(now.getTime()),
+            email,
+            name,
+            passwordHash,
+            createdAt: now,
+          })
+          const s = await createSession(ctx, row.id, sessionMeta(request), tx)
+          const user: AuthUser = {
+            id: row.id,
+            email: row.email,
+            name: row.name,
+            role: effectiveRole(config, row.email, row.role),
+            created_at: row.createdAt,
+          }
+          return { user, ...s }
+        })
+      } catch (err) {
+        // Two registrations racing for one email: the loser hits the unique index.
+        if (isUniqueViolation(err)) throw new AppError('email_taken')
+        throw err
+      }
+      logAuthEvent(request, 'auth.register', { user_id: issued.user.id, session_id: issued.session.id })
+      return sendIssued(reply, 201, issued)
+    },
+  )
+
+  app.post(
+    '/sign-in',
+    {
+      config: { public: true, rateLimit: authLimit },
+      schema: {
+        tags: ['auth'],
+        summary: 'Sign in with email and password (a new session each time)',
+        security: [],
+        body: SignInBody,
+        response: { 200: AuthResponse, ...errorResponses(401, 422, 429) },
+      },
+    },
+    async (request, reply) => {
+      const email = normalizeEmail(request.body.email)
+      const attempt = await beginAttempt(counters, email)
+      if (attempt.locked) {
+        logAuthEvent(request, 'auth.sign_in_failed', { reason: 'locked' })
+        throw rateLimitedError(attempt.retryAfterSeconds)
+      }
+      const row = await findUserByEmail(db.orm, email)
+      // Unknown email: verify against a dummy hash so both failures cost one argon2 verification.
+      const ok = await verifyPassword(row?.passwordHash ?? (await getDummyHash()), request.body.password)
+      if (!row || !ok) {
+        logAuthEvent(request, 'auth.sign_in_failed', {
+          user_id: row?.id ?? null,
+          reason: row ? 'wrong_password' : 'unknown_email',
+        })
+        if (isLockingFailure(attempt)) logAuthEvent(request, 'auth.locked', { user_id: row?.id ?? null })
+        throw new AppError('invalid_credentials')
+      }
+      await clearAttempts(counters, email)
+      if (needsRehash(row.passwordHash)) {
+        // Parameters changed since this hash was made: upgrade it now that we know the password.
+        const upgraded = await hashPassword(request.body.password)
+        await updatePasswordHash(db.orm, row.id, upgraded, new Date(clock.now()))
+      }
+      const s = await createSession(ctx, row.id, sessionMeta(request))
+      const user: AuthUser = {
+        id: row.id,
+        email: row.email,
+        name: row.name,
+        role: effectiveRole(config, row.email, row.role),
+        created_at: row.createdAt,
+      }
+      logAuthEvent(request, 'auth.sign_in', { user_id: row.id, session_id: s.session.id })
+      return sendIssued(reply, 200, { user, ...s })
+    },
+  )
+
+  app.post(
+    '/sign-out',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['auth'],
+        summary: 'Revoke the presented session and clear the cookie (idempotent)',
+        response: { 204: NoContent },
+      },
+    },
+    async (request, reply) => {
+      if (request.session && request.user) {
+        await deleteSession(db.orm, request.session.id)
+        logAuthEvent(request, 'auth.sign_out', { user_id: request.user.id, session_id: request.session.id })
+      }
+      reply.setCookie(SESSION_COOKIE, '', clearedCookieOptions(config))
+      return reply.status(204).send(null)
+    },
+  )
+}

@@ -1,0 +1,14 @@
+// /api/auth: the public routes (register, sign-in, sign-out) and the signed-in ones.
+import type { FastifyInstance } from 'fastify'
+import type { RouteDeps } from '../app.js'
+import { getDummyHash, loadCommonPasswords } from './passwords.js'
+import accountRoutes from './routes-account.js'
+import signInRoutes from './routes-sign-in.js'
+
+export default async function authRoutes(app: FastifyInstance, deps: RouteDeps) {
+  // Computed before the first request: the common-password Set (~50 ms) and the dummy hash that
+  // makes an unknown email cost as much as a wrong password.
+  await Promise.all([loadCommonPasswords(), getDummyHash()])
+  await app.register(signInRoutes, { prefix: '/api/auth', ...deps })
+  await app.register(accountRoutes, { prefix: '/api/auth', ...deps })
+}

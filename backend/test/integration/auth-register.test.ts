@@ -1,0 +1,202 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { buildTestApp, json, type TestApp } from '../helpers/app.js'
+import {
+  cookieAttributes,
+  cookieHeader,
+  newUser,
+  PASSWORD,
+  register,
+  sessionSetCookie,
+  signIn,
+  uniqueEmail,
+} from '../helpers/auth.js'
+import { dbKinds } from '../helpers/db.js'
+
+const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/
+
+for (const kind of dbKinds()) {
+  describe(`auth register [${kind}]`, () => {
+    let t: TestApp
+    before(async () => {
+      t = await buildTestApp(kind, { RATE_LIMIT_AUTH: '1000/minute', ADMIN_EMAILS: 'boss@example.com' })
+    })
+    after(() => t.close())
+
+    it('201 with user, session token and the session cookie', async () => {
+      const email = uniqueEmail()
+      const res = await register(t.app, {
+        email: `  ${email.toUpperCase()} `,
+        password: PASSWORD,
+        name: 'Ada',
+      })
+      assert.equal(res.statusCode, 201)
+      const body = json<{ user: Record<string, unknown>; session: Record<string, unknown> }>(res)
+      assert.deepEqual(Object.keys(body).sort(), ['session', 'user'])
+      assert.deepEqual(Object.keys(body.user).sort(), ['created_at', 'email', 'id', 'name', 'role'])
+      assert.equal(body.user.email, email)
+      assert.equal(body.user.name, 'Ada')
+      assert.equal(body.user.role, 'user')
+      assert.match(String(body.user.created_at), ISO)
+      assert.deepEqual(Object.keys(body.session).sort(), ['expires_at', 'token'])
+      assert.match(String(body.session.token), /^[A-Za-z0-9_-]{43}$/)
+      assert.match(String(body.session.expires_at), ISO)
+      const cookie = sessionSetCookie(res)
+      assert.ok(cookie)
+      assert.equal(cookieAttributes(cookie).value, body.session.token)
+      assert.doesNotMatch(res.body, /password|argon2/i)
+      const me = await t.app.inject({
+        url: '/api/auth/me',
+        headers: cookieHeader(String(body.session.token)),
+      })
+      assert.equal(me.statusCode, 200)
+    })
+
+    it('ignores role and unknown fields in the body', async () => {
+      const email = uniqueEmail()
+      const res = await register(t.app, { email, password: PASSWORD, role: 'admin', is_admin: true })
+      assert.equal(res.statusCode, 201, res.body)
+      assert.equal(json<{ user: { role: string } }>(res).user.role, 'user')
+      const stored = await t.tdb.db.query<{ role: string }>('select role from users where email = $1', [
+        email,
+      ])
+      assert.equal(stored[0]?.role, 'user')
+    })
+
+    it('ADMIN_EMAILS makes an admin at request time', async () => {
+      const res = await register(t.app, { email: 'Boss@Example.com', password: PASSWORD })
+      assert.equal(res.statusCode, 201)
+      assert.equal(json<{ user: { role: string } }>(res).user.role, 'admin')
+    })
+
+    it('name is optional, trimmed, at most 100 characters', async () => {
+      const res = await register(t.app, { email: uniqueEmail(), password: PASSWORD })
+      assert.equal(json<{ user: { name: unknown } }>(res).user.name, null)
+      const long = await register(t.app, { email: uniqueEmail(), password: PASSWORD, name: 'x'.repeat(101) })
+      assert.equal(long.statusCode, 422)
+      assert.equal(json(long).code, 'validation_error')
+    })
+
+    it('refuses malformed or over-long emails with validation_error on path email', async () => {
+      for (const email of [
+        'not-an-email',
+        'a@b',
+        '@example.com',
+        'a b@example.com',
+        '',
+        `${'a'.repeat(250)}@x.io`,
+      ]) {
+        const res = await register(t.app, { email, password: PASSWORD })
+        assert.equal(res.statusCode, 422, email)
+        const body = json<{ code: string; errors: { path: string }[] }>(res)
+        assert.equal(body.code, 'validation_error')
+        assert.equal(body.errors[0]?.path, 'email', email)
+      }
+      const missing = await register(t.app, { password: PASSWORD })
+      assert.equal(json<{ errors: { path: string }[] }>(missing).errors[0]?.path, 'email')
+    })
+
+    it('password length 8–256 code points', async () => {
+      const short = await register(t.app, { email: uniqueEmail(), password: 'Ab3$xyz' })
+      assert.equal(short.statusCode, 422)
+      assert.equal(json<{ errors: { path: string }[] }>(short).errors[0]?.path, 'password')
+      // 8 emoji are 16 UTF-16 units but 8 characters: accepted.
+      const emoji = await register(t.app, { email: uniqueEmail(), password: '🦊🐙🦉🐝🦋🐢🦀🐬' })
+      assert.equal(emoji.statusCode, 201, emoji.body)
+      const max = await register(t.app, { email: uniqueEmail(), password: 'é'.repeat(128) + 'q'.repeat(128) })
+      assert.equal(max.statusCode, 201, max.body)
+      const over = await register(t.app, { email: uniqueEmail(), password: 'q'.repeat(257) })
+      assert.equal(over.statusCode, 422)
+    })
+
+    it('a 200-character Unicode password is not truncated', async () => {
+      const email = uniqueEmail()
+      const password = 'ünïcødé-🔑-密码-'.repeat(20).slice(0, 200)
+      assert.ok(Buffer.byteLength(password) > 72)
+      assert.equal((await register(t.app, { email, password })).statusCode, 201)
+      assert.equal((await signIn(t.app, email, password)).statusCode, 200)
+      // bcrypt would accept any password sharing the first 72 bytes; argon2id does not.
+      const prefix72 = Buffer.from(password).subarray(0, 72).toString('utf8')
+      assert.equal((await signIn(t.app, email, prefix72)).statusCode, 401)
+      assert.equal((await signIn(t.app, email, `${password.slice(0, 199)}x`)).statusCode, 401)
+    })
+
+    it('weak passwords: common list (any case), the email, the local part', async () => {
+      const email = uniqueEmail('jane.doe')
+      const local = email.split('@')[0] as string
+      for (const password of [
+        'password',
+        'PassWord1',
+        'iloveyou',
+        'qwertyuiop',
+        '12345678',
+        email,
+        local.toUpperCase(),
+      ]) {
+        const res = await register(t.app, { email, password })
+        assert.equal(res.statusCode, 422, password)
+        assert.equal(json(res).code, 'weak_password', password)
+      }
+      // No strength score: an uncommon but simple password is fine.
+      const ok = await register(t.app, { email, password: 'zebra-quilt' })
+      assert.equal(ok.statusCode, 201, ok.body)
+    })
+
+    it('an existing email is 409 email_taken, also when two registrations race', async () => {
+      const { email } = await newUser(t.app)
+      const again = await register(t.app, { email: email.toUpperCase(), password: PASSWORD })
+      assert.equal(again.statusCode, 409)
+      assert.equal(json(again).code, 'email_taken')
+      const racing = uniqueEmail()
+      const results = await Promise.all(
+        [1, 2, 3].map(() => register(t.app, { email: racing, password: PASSWORD })),
+      )
+      assert.deepEqual(results.map((r) => r.statusCode).sort(), [201, 409, 409])
+    })
+
+    it('no password hash in any response', async () => {
+      const { token } = await newUser(t.app)
+      for (const url of ['/api/auth/me', '/api/auth/sessions']) {
+        const res = await t.app.inject({ url, headers: cookieHeader(token) })
+        assert.equal(res.statusCode, 200)
+        assert.doesNotMatch(res.body, /password|argon2/i)
+      }
+    })
+  })
+
+  describe(`auth sign-up policy [${kind}]`, () => {
+    it('SIGNUP=closed refuses every registration with 403 signup_closed', async () => {
+      const t = await buildTestApp(kind, { SIGNUP: 'closed' })
+      try {
+        const res = await register(t.app, { email: uniqueEmail(), password: PASSWORD })
+        assert.equal(res.statusCode, 403)
+        assert.equal(json(res).code, 'signup_closed')
+      } finally {
+        await t.close()
+      }
+    })
+
+    it('SIGNUP=allowlist admits listed emails and *@domain entries only', async () => {
+      const t = await buildTestApp(kind, {
+        SIGNUP: 'allowlist',
+        SIGNUP_ALLOWLIST: 'Alice@Other.org, *@corp.example',
+      })
+      try {
+        const cases: [string, number][] = [
+          ['alice@other.org', 201],
+          ['bob@other.org', 403],
+          ['carol@corp.example', 201],
+          ['dave@sub.corp.example', 403],
+          ['eve@corp.example.evil.com', 403],
+        ]
+        for (const [email, status] of cases) {
+          const res = await register(t.app, { email, password: PASSWORD })
+          assert.equal(res.statusCode, status, email)
+          if (status === 403) assert.equal(json(res).code, 'signup_closed')
+        }
+      } finally {
+        await t.close()
+      }
+    })
+  })
+}
