@@ -1,0 +1,58 @@
+// Server-Sent Events over a PassThrough handed to `reply.send`, so Fastify's header handling
+// (security headers, request id, rate-limit headers) applies as for any other response.
+import { PassThrough } from 'node:stream'
+
+/** One SSE frame; JSON.stringify keeps `data` on a single line. */
+export function formatEvent(event: string, data: unknown): string {
+  return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`
+}
+
+export const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-store',
+  'x-accel-buffering': 'no',
+} as const
+
+/** Comments keep idle proxies (and the HF Spaces edge) from closing a slow answer. */
+const HEARTBEAT_MS = 15_000
+
+export class SseStream {
+  readonly body = new PassThrough()
+  private closed = false
+  private heartbeat: NodeJS.Timeout
+
+  constructor(heartbeatMs = HEARTBEAT_MS) {
+    this.heartbeat = setInterval(() => this.write(': keep-alive\n\n'), heartbeatMs)
+    this.heartbeat.unref()
+  }
+
+  get isClosed(): boolean {
+    return this.closed
+  }
+
+  send(event: string, data: unknown): void {
+    this.write(formatEvent(event, data))
+  }
+
+  end(): void {
+    if (this.closed) return
+    this.closed = true
+    clearInterval(this.heartbeat)
+    this.body.end()
+  }
+
+  /** The client went away: stop writing, release the stream. */
+  abandon(): void {
+    this.closed = true
+    clearInterval(this.heartbeat)
+    this.body.destroy()
+  }
+
+  private write(text: string): void {
+    if (!this.closed) this.body.write(text)
+  }
+}
+
+export function wantsEventStream(accept: string | undefined): boolean {
+  return typeof accept === 'string' && /(^|,)\s*text\/event-stream\s*(;|,|$)/i.test(accept)
+}
