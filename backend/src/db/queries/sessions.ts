@@ -47,15 +47,18 @@ export async function insertSession(
   return created as SessionRow
 }
 
+/** Timestamps go in as ISO strings: drizzle swaps postgres-js' Date serializer out, so a raw Date param fails there. */
 export async function touchSession(db: Executor, id: string, lastUsedAt: Date, expiresAt: Date | null) {
   if (expiresAt) {
-    await db.query('update sessions set last_used_at = $2, expires_at = $3 where id = $1', [
-      id,
-      lastUsedAt,
-      expiresAt,
-    ])
+    await db.query(
+      'update sessions set last_used_at = $2::timestamptz, expires_at = $3::timestamptz where id = $1',
+      [id, lastUsedAt.toISOString(), expiresAt.toISOString()],
+    )
   } else {
-    await db.query('update sessions set last_used_at = $2 where id = $1', [id, lastUsedAt])
+    await db.query('update sessions set last_used_at = $2::timestamptz where id = $1', [
+      id,
+      lastUsedAt.toISOString(),
+    ])
   }
 }
 

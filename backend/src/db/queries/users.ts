@@ -64,7 +64,8 @@ export async function listUsersWithSessionCounts(orm: Orm, now: Date): Promise<U
       email: users.email,
       role: users.role,
       createdAt: users.createdAt,
-      sessions: sql<number>`count(${sessions.id}) filter (where ${sessions.expiresAt} > ${now} and ${sessions.absoluteExpiresAt} > ${now})`,
+      // An ISO string, not a Date: inside raw sql`` drizzle does not map params for postgres-js.
+      sessions: sql<number>`count(${sessions.id}) filter (where ${sessions.expiresAt} > ${now.toISOString()}::timestamptz and ${sessions.absoluteExpiresAt} > ${now.toISOString()}::timestamptz)`,
     })
     .from(users)
     .leftJoin(sessions, eq(sessions.userId, users.id))
