@@ -18,10 +18,13 @@ export interface RetrievedChunk {
 
 export interface RetrieveOptions {
   k: number
+  /** Apply the relevance floor (default true); evaluation turns it off to measure recall. */
+  floor?: boolean
 }
 
 export interface IngestInput {
-  title: string
+  /** Empty or absent: taken from the document (first heading, <title>, PDF metadata) or `source`. */
+  title?: string | null
   content: string | Uint8Array
   source?: string | null
   format: DocumentFormat
@@ -36,6 +39,8 @@ export interface IngestResult {
   created_at: Date
   /** false when identical content already existed (the existing document is returned). */
   created: boolean
+  /** created: new document; updated: same `source`, new content, chunks replaced; unchanged: same content. */
+  status: 'created' | 'updated' | 'unchanged'
 }
 
 /** Embedding provider (OpenAI-compatible); null when not configured. */
@@ -45,9 +50,16 @@ export interface Embedder {
   embed(texts: string[]): Promise<number[][]>
 }
 
+/** The subset of a pino/Fastify logger that the RAG module uses. */
+export interface RagLogger {
+  info(msg: string): void
+  warn(msg: string): void
+}
+
 export interface RagContext {
   db: Database
   config: Config
+  log?: RagLogger
   /** Present only when an embedding provider is configured AND the database has a usable vector column. */
   embedder: Embedder | null
 }

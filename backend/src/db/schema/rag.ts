@@ -1,10 +1,14 @@
 import { sql } from 'drizzle-orm'
 import {
   customType,
+  doublePrecision,
   index,
   integer,
   jsonb,
   pgTable,
+  primaryKey,
+  real,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -50,6 +54,8 @@ export const chunks = pgTable(
     heading: text('heading'),
     content: text('content').notNull(),
     tokenCount: integer('token_count').notNull().default(0),
+    // BM25 document length: the sum of this chunk's term frequencies in chunk_terms.
+    termCount: integer('term_count').notNull().default(0),
     // Heading terms weigh more than body terms; kept for phrase/operator queries (BM25 is separate).
     tsv: tsvector('tsv').generatedAlwaysAs(
       sql`setweight(to_tsvector('english', coalesce(heading, '')), 'A') || setweight(to_tsvector('english', content), 'B')`,
@@ -60,6 +66,45 @@ export const chunks = pgTable(
     index('chunks_tsv_idx').using('gin', t.tsv),
   ],
 )
+
+// BM25 postings: one row per (chunk, lexeme) of to_tsvector('english', heading + content).
+// `weight` is the tf-normalised BM25 part tf*(k1+1)/(tf+k1*(1-b+b*dl/avgdl)), computed with
+// corpus_stats.weights_avgdl; idf is applied at query time from term_stats (see rag/bm25.ts).
+export const chunkTerms = pgTable(
+  'chunk_terms',
+  {
+    chunkId: uuid('chunk_id')
+      .notNull()
+      .references(() => chunks.id, { onDelete: 'cascade' }),
+    lexeme: text('lexeme').notNull(),
+    tf: real('tf').notNull(),
+    weight: real('weight').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.chunkId, t.lexeme] }),
+    index('chunk_terms_lexeme_weight_idx').on(t.lexeme, t.weight.desc(), t.chunkId),
+  ],
+)
+
+/** Per-lexeme document (chunk) frequency, kept current by every ingest and delete. */
+export const termStats = pgTable('term_stats', {
+  lexeme: text('lexeme').primaryKey(),
+  df: integer('df').notNull(),
+})
+
+/** One row (id = 1): N, total length, and the avgdl the stored weights were computed with. */
+export const corpusStats = pgTable('corpus_stats', {
+  id: smallint('id').primaryKey(),
+  chunkCount: integer('chunk_count').notNull().default(0),
+  totalTerms: doublePrecision('total_terms').notNull().default(0),
+  weightsAvgdl: doublePrecision('weights_avgdl').notNull().default(0),
+})
+
+/** Small key/value facts about the knowledge base (embedding model and dimensions). */
+export const kbMeta = pgTable('kb_meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+})
 
 export const conversations = pgTable(
   'conversations',

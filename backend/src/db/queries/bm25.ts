@@ -1,0 +1,173 @@
+// BM25 in SQL (see rag/bm25.ts for the model). Postings live in chunk_terms with the
+// tf-normalised weight precomputed; idf comes from term_stats at query time, so an ingest only
+// has to touch its own postings unless the average chunk length drifts (then all are refreshed).
+import type { Executor } from '../client.js'
+
+/** JSON list of ids → a set usable in `in (...)`. */
+const IDS = (n: number) => `(select (jsonb_array_elements_text($${n}::text::jsonb))::uuid)`
+
+export interface Bm25Params {
+  k1: number
+  b: number
+  headingBoost: number
+}
+
+export interface CorpusStats {
+  chunkCount: number
+  totalTerms: number
+  weightsAvgdl: number
+}
+
+export interface TermSource {
+  id: string
+  /** Text indexed with the heading boost (heading path, prefixed by the title). */
+  heading: string
+  content: string
+}
+
+export async function readCorpusStats(ex: Executor): Promise<CorpusStats> {
+  const rows = await ex.query<Record<string, unknown>>(
+    'select chunk_count, total_terms, weights_avgdl from corpus_stats where id = 1',
+  )
+  const r = rows[0] ?? {}
+  return {
+    chunkCount: Number(r.chunk_count ?? 0),
+    totalTerms: Number(r.total_terms ?? 0),
+    weightsAvgdl: Number(r.weights_avgdl ?? 0),
+  }
+}
+
+/**
+ * Postings for new chunks: lexemes of to_tsvector('english', …) with tf = number of positions
+ * (heading occurrences count `headingBoost` times), weighted with `avgdl`; then each chunk's
+ * term_count (its BM25 length) is set from them.
+ */
+export async function insertPostings(ex: Executor, rows: TermSource[], p: Bm25Params, avgdl: number) {
+  if (rows.length === 0) return
+  await ex.query(
+    `insert into chunk_terms (chunk_id, lexeme, tf, weight)
+     with t as (
+       select r.id as chunk_id, x.lexeme, sum(x.tf)::real as tf
+       from jsonb_to_recordset($1::text::jsonb) as r(id uuid, heading text, content text),
+       lateral (
+         select lexeme, coalesce(array_length(positions, 1), 1) * $2::real as tf
+           from unnest(to_tsvector('english', coalesce(r.heading, '')))
+         union all
+         select lexeme, coalesce(array_length(positions, 1), 1)::real
+           from unnest(to_tsvector('english', r.content))
+       ) x
+       group by r.id, x.lexeme
+     ), d as (
+       select chunk_id, lexeme, tf, sum(tf) over (partition by chunk_id) as dl from t
+     )
+     select chunk_id, lexeme, tf,
+       tf * ($3::float8 + 1) / (tf + $3::float8 * (1 - $4::float8 + $4::float8 * dl / $5::float8))
+     from d`,
+    [JSON.stringify(rows), p.headingBoost, p.k1, p.b, avgdl > 0 ? avgdl : 1],
+  )
+  await ex.query(
+    `update chunks c set term_count = s.dl
+     from (select chunk_id, sum(tf) as dl from chunk_terms where chunk_id in ${IDS(1)} group by chunk_id) s
+     where c.id = s.chunk_id`,
+    [JSON.stringify(rows.map((r) => r.id))],
+  )
+}
+
+/** Adds (sign 1) or removes (sign -1) these documents' chunks to/from df, N and total length. */
+export async function applyDocumentStats(ex: Executor, documentIds: string[], sign: 1 | -1) {
+  if (documentIds.length === 0) return
+  const ids = JSON.stringify(documentIds)
+  await ex.query(
+    `insert into term_stats (lexeme, df)
+     select ct.lexeme, $2::int * count(*)
+     from chunk_terms ct join chunks c on c.id = ct.chunk_id
+     where c.document_id in ${IDS(1)}
+     group by ct.lexeme order by ct.lexeme
+     on conflict (lexeme) do update set df = term_stats.df + excluded.df`,
+    [ids, sign],
+  )
+  if (sign < 0) await ex.query('delete from term_stats where df <= 0')
+  await ex.query(
+    `update corpus_stats set chunk_count = chunk_count + $2::int * s.n, total_terms = total_terms + $2::int * s.t
+     from (select count(*) as n, coalesce(sum(term_count), 0) as t from chunks where document_id in ${IDS(1)}) s
+     where id = 1`,
+    [ids, sign],
+  )
+}
+
+/** Recomputes every stored weight with a new avgdl (after the corpus grew or shrank a lot). */
+export async function reweightAll(ex: Executor, p: Bm25Params, avgdl: number): Promise<void> {
+  await ex.query(
+    `update chunk_terms ct
+     set weight = ct.tf * ($1::float8 + 1) / (ct.tf + $1::float8 * (1 - $2::float8 + $2::float8 * c.term_count / $3::float8))
+     from chunks c where c.id = ct.chunk_id`,
+    [p.k1, p.b, avgdl],
+  )
+  await ex.query('update corpus_stats set weights_avgdl = $1 where id = 1', [avgdl])
+}
+
+export async function setWeightsAvgdl(ex: Executor, avgdl: number): Promise<void> {
+  await ex.query('update corpus_stats set weights_avgdl = $1 where id = 1', [avgdl])
+}
+
+export interface Bm25Hit {
+  chunk_id: string
+  score: number
+  /** Sum of idf of the query lexemes this chunk matched / of all query lexemes. */
+  matched_idf: number
+  total_idf: number
+}
+
+/**
+ * OR semantics over the query's lexemes; per lexeme only its `perTerm` best postings (by the
+ * index on (lexeme, weight desc)); scores summed per chunk. Unknown lexemes count in total_idf
+ * with the idf of a term no chunk has.
+ */
+export async function bm25Search(
+  ex: Executor,
+  query: string,
+  k: number,
+  perTerm: number,
+): Promise<Bm25Hit[]> {
+  const rows = await ex.query<Record<string, unknown>>(
+    `with q as (
+       select distinct lexeme from unnest(to_tsvector('english', $1))
+     ), qt as (
+       select q.lexeme, ts.df,
+         ln(1 + (greatest(cs.chunk_count, coalesce(ts.df, 0))::float8 - coalesce(ts.df, 0) + 0.5)
+                / (coalesce(ts.df, 0) + 0.5)) as idf
+       from q cross join corpus_stats cs left join term_stats ts on ts.lexeme = q.lexeme
+       where cs.id = 1
+     ), hits as (
+       select p.chunk_id, qt.idf * p.weight as w, qt.idf
+       from qt cross join lateral (
+         select ct.chunk_id, ct.weight from chunk_terms ct
+         where ct.lexeme = qt.lexeme order by ct.weight desc limit $2
+       ) p
+       where qt.df is not null
+     )
+     select h.chunk_id, sum(h.w) as score, sum(h.idf) as matched_idf,
+       (select sum(idf) from qt) as total_idf
+     from hits h group by h.chunk_id order by score desc, h.chunk_id limit $3`,
+    [query, perTerm, k],
+  )
+  return rows.map((r) => ({
+    chunk_id: String(r.chunk_id),
+    score: Number(r.score),
+    matched_idf: Number(r.matched_idf),
+    total_idf: Number(r.total_idf),
+  }))
+}
+
+/** The english lexemes of each text (for choosing snippet sentences), in one round trip. */
+export async function lexemesOf(ex: Executor, texts: string[]): Promise<string[][]> {
+  if (texts.length === 0) return []
+  const rows = await ex.query<{ i: number | string; lexemes: string[] | null }>(
+    `select t.i, array(select lexeme from unnest(to_tsvector('english', t.s))) as lexemes
+     from jsonb_array_elements_text($1::text::jsonb) with ordinality as t(s, i)`,
+    [JSON.stringify(texts)],
+  )
+  const out: string[][] = texts.map(() => [])
+  for (const r of rows) out[Number(r.i) - 1] = r.lexemes ?? []
+  return out
+}

@@ -1,0 +1,124 @@
+// Chunks: insert, list, fetch for retrieval, embeddings (raw SQL: the `embedding vector(N)` column
+// exists only when pgvector is available, so it is not in the Drizzle schema).
+import type { Executor } from '../client.js'
+
+export interface NewChunk {
+  id: string
+  document_id: string
+  ordinal: number
+  heading: string | null
+  content: string
+  token_count: number
+}
+
+export interface ChunkView {
+  id: string
+  ordinal: number
+  heading: string | null
+  content: string
+}
+
+export interface ChunkWithDocument {
+  chunk_id: string
+  document_id: string
+  title: string
+  source: string | null
+  heading: string | null
+  content: string
+}
+
+export async function insertChunks(ex: Executor, rows: NewChunk[]): Promise<void> {
+  if (rows.length === 0) return
+  await ex.query(
+    `insert into chunks (id, document_id, ordinal, heading, content, token_count)
+     select r.id, r.document_id, r.ordinal, r.heading, r.content, r.token_count
+     from jsonb_to_recordset($1::text::jsonb)
+       as r(id uuid, document_id uuid, ordinal int, heading text, content text, token_count int)`,
+    [JSON.stringify(rows)],
+  )
+}
+
+/** Deletes a document's chunks (their postings go by cascade; stats are the caller's job). */
+export async function deleteChunksOf(ex: Executor, documentId: string): Promise<void> {
+  await ex.query('delete from chunks where document_id = $1', [documentId])
+}
+
+export async function listChunks(ex: Executor, documentId: string): Promise<ChunkView[]> {
+  const rows = await ex.query<Record<string, unknown>>(
+    'select id, ordinal, heading, content from chunks where document_id = $1 order by ordinal',
+    [documentId],
+  )
+  return rows.map((r) => ({
+    id: String(r.id),
+    ordinal: Number(r.ordinal),
+    heading: (r.heading as string | null) ?? null,
+    content: String(r.content),
+  }))
+}
+
+export async function chunksByIds(ex: Executor, ids: string[]): Promise<Map<string, ChunkWithDocument>> {
+  const out = new Map<string, ChunkWithDocument>()
+  if (ids.length === 0) return out
+  const rows = await ex.query<Record<string, unknown>>(
+    `select c.id as chunk_id, c.document_id, d.title, d.source, c.heading, c.content
+     from chunks c join documents d on d.id = c.document_id
+     where c.id in (select (jsonb_array_elements_text($1::text::jsonb))::uuid)`,
+    [JSON.stringify(ids)],
+  )
+  for (const r of rows) {
+    out.set(String(r.chunk_id), {
+      chunk_id: String(r.chunk_id),
+      document_id: String(r.document_id),
+      title: String(r.title),
+      source: (r.source as string | null) ?? null,
+      heading: (r.heading as string | null) ?? null,
+      content: String(r.content),
+    })
+  }
+  return out
+}
+
+/** pgvector's text form: '[0.1,0.2,…]'. */
+export function vectorLiteral(v: number[]): string {
+  return `[${v.map((x) => (Number.isFinite(x) ? x : 0)).join(',')}]`
+}
+
+export async function setEmbeddings(
+  ex: Executor,
+  rows: { id: string; embedding: number[] }[],
+): Promise<void> {
+  if (rows.length === 0) return
+  await ex.query(
+    `update chunks c set embedding = r.e::vector
+     from jsonb_to_recordset($1::text::jsonb) as r(id uuid, e text) where c.id = r.id`,
+    [JSON.stringify(rows.map((r) => ({ id: r.id, e: vectorLiteral(r.embedding) })))],
+  )
+}
+
+export interface DenseHit {
+  chunk_id: string
+  similarity: number
+}
+
+/** Nearest chunks by cosine distance (HNSW index). */
+export async function denseSearch(ex: Executor, embedding: number[], limit: number): Promise<DenseHit[]> {
+  const rows = await ex.query<Record<string, unknown>>(
+    `select id as chunk_id, 1 - (embedding <=> $1::text::vector) as similarity
+     from chunks where embedding is not null
+     order by embedding <=> $1::text::vector limit $2`,
+    [vectorLiteral(embedding), limit],
+  )
+  return rows.map((r) => ({ chunk_id: String(r.chunk_id), similarity: Number(r.similarity) }))
+}
+
+/** Chunks still lacking an embedding, in a stable order (re-embedding works through them). */
+export async function chunksWithoutEmbedding(
+  ex: Executor,
+  limit: number,
+): Promise<{ id: string; heading: string | null; content: string; title: string }[]> {
+  return ex.query(
+    `select c.id, c.heading, c.content, d.title from chunks c join documents d on d.id = c.document_id
+     where c.embedding is null order by c.id limit $1`,
+    [limit],
+  )
+}

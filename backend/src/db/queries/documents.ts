@@ -1,0 +1,111 @@
+// Documents: named queries over raw SQL (callers own transactions; `ex` is the db or a transaction).
+import type { Executor } from '../client.js'
+
+export interface DocumentSummary {
+  id: string
+  title: string
+  source: string | null
+  chunks: number
+  created_at: Date
+}
+
+export interface NewDocument {
+  id: string
+  title: string
+  source: string | null
+  format: string
+  contentHash: string
+  chunkCount: number
+  createdBy: string | null
+}
+
+const SUMMARY = 'id, title, source, chunk_count as chunks, created_at'
+
+function toDate(v: unknown): Date {
+  return v instanceof Date ? v : new Date(String(v))
+}
+
+function summary(row: Record<string, unknown>): DocumentSummary {
+  return {
+    id: String(row.id),
+    title: String(row.title),
+    source: (row.source as string | null) ?? null,
+    chunks: Number(row.chunks),
+    created_at: toDate(row.created_at),
+  }
+}
+
+export async function findDocumentByHash(ex: Executor, hash: string): Promise<DocumentSummary | null> {
+  const rows = await ex.query(`select ${SUMMARY} from documents where content_hash = $1`, [hash])
+  return rows[0] ? summary(rows[0]) : null
+}
+
+export async function findDocumentBySource(ex: Executor, source: string): Promise<DocumentSummary | null> {
+  const rows = await ex.query(
+    `select ${SUMMARY} from documents where source = $1 order by created_at desc, id desc limit 1`,
+    [source],
+  )
+  return rows[0] ? summary(rows[0]) : null
+}
+
+/** Which of these hashes exist already (bulk ingestion). */
+export async function existingHashes(ex: Executor, hashes: string[]): Promise<Set<string>> {
+  const rows = await ex.query<{ content_hash: string }>(
+    'select content_hash from documents where content_hash in (select jsonb_array_elements_text($1::text::jsonb))',
+    [JSON.stringify(hashes)],
+  )
+  return new Set(rows.map((r) => r.content_hash))
+}
+
+export async function insertDocuments(ex: Executor, docs: NewDocument[], now: Date): Promise<void> {
+  const rows = docs.map((d) => ({
+    id: d.id,
+    title: d.title,
+    source: d.source,
+    format: d.format,
+    content_hash: d.contentHash,
+    chunk_count: d.chunkCount,
+    created_by: d.createdBy,
+  }))
+  await ex.query(
+    `insert into documents (id, title, source, format, content_hash, chunk_count, created_by, created_at, updated_at)
+     select r.id, r.title, r.source, r.format, r.content_hash, r.chunk_count, r.created_by, $2, $2
+     from jsonb_to_recordset($1::text::jsonb) as r(id uuid, title text, source text, format text,
+       content_hash text, chunk_count int, created_by uuid)`,
+    [JSON.stringify(rows), now.toISOString()],
+  )
+}
+
+/** A changed file at the same source keeps its id; title, hash and chunks are replaced. */
+export async function updateDocumentContent(
+  ex: Executor,
+  id: string,
+  doc: Omit<NewDocument, 'id' | 'source' | 'createdBy'>,
+  now: Date,
+): Promise<void> {
+  await ex.query(
+    `update documents set title = $2, format = $3, content_hash = $4, chunk_count = $5, updated_at = $6
+     where id = $1`,
+    [id, doc.title, doc.format, doc.contentHash, doc.chunkCount, now.toISOString()],
+  )
+}
+
+export async function listDocuments(ex: Executor): Promise<DocumentSummary[]> {
+  const rows = await ex.query(`select ${SUMMARY} from documents order by created_at desc, id desc`)
+  return rows.map(summary)
+}
+
+export async function countDocuments(ex: Executor): Promise<number> {
+  const rows = await ex.query<{ n: number | string }>('select count(*) as n from documents')
+  return Number(rows[0]?.n ?? 0)
+}
+
+export async function getDocument(ex: Executor, id: string): Promise<DocumentSummary | null> {
+  const rows = await ex.query(`select ${SUMMARY} from documents where id = $1`, [id])
+  return rows[0] ? summary(rows[0]) : null
+}
+
+export async function deleteDocumentRow(ex: Executor, id: string): Promise<boolean> {
+  const rows = await ex.query('delete from documents where id = $1 returning id', [id])
+  return rows.length > 0
+}

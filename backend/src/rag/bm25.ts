@@ -1,0 +1,63 @@
+// The BM25 model (Lucene's idf, k1 0.9, b 0.4 — Anserini's BEIR settings) and the bookkeeping that
+// keeps it exact enough as documents come and go. A chunk's stored weight is the tf-normalised
+// part, which depends on avgdl; all weights are recomputed when avgdl drifts more than
+// AVGDL_DRIFT from the value they were computed with (rare once a corpus has some size).
+import type { Executor } from '../db/client.js'
+import {
+  applyDocumentStats,
+  type Bm25Params,
+  insertPostings,
+  readCorpusStats,
+  reweightAll,
+  setWeightsAvgdl,
+  type TermSource,
+} from '../db/queries/bm25.js'
+
+export const BM25: Bm25Params = { k1: 0.9, b: 0.4, headingBoost: 1 }
+export const AVGDL_DRIFT = 0.1
+/** Postings read per query lexeme (the best by weight); bounds latency on large corpora. */
+export const POSTINGS_PER_TERM = 1000
+/** Advisory transaction lock serialising knowledge-base writers (stats are shared rows). */
+export const LOCK_KB_WRITE = 72_600_101
+
+/** What BM25 indexes as the heading of a chunk: its heading path, led by the document title. */
+export function indexHeading(title: string, heading: string | null): string {
+  if (!heading) return title
+  return heading.toLowerCase().startsWith(title.toLowerCase()) ? heading : `${title} > ${heading}`
+}
+
+export async function lockKnowledgeBase(tx: Executor): Promise<void> {
+  await tx.query('select pg_advisory_xact_lock($1)', [LOCK_KB_WRITE])
+}
+
+/** Indexes freshly inserted chunks of these documents and updates the corpus statistics. */
+export async function indexChunks(tx: Executor, documentIds: string[], terms: TermSource[]): Promise<void> {
+  const before = await readCorpusStats(tx)
+  await insertPostings(tx, terms, BM25, before.weightsAvgdl)
+  await applyDocumentStats(tx, documentIds, 1)
+  await rebalance(tx, false)
+}
+
+/** Removes these documents' chunks from the statistics; call before deleting the chunks. */
+export async function unindexDocuments(tx: Executor, documentIds: string[]): Promise<void> {
+  await applyDocumentStats(tx, documentIds, -1)
+}
+
+/** Recomputes all weights when avgdl drifted (or always with `force`). */
+export async function rebalance(tx: Executor, force: boolean): Promise<void> {
+  const s = await readCorpusStats(tx)
+  if (s.chunkCount <= 0) {
+    if (s.weightsAvgdl !== 0) await setWeightsAvgdl(tx, 0)
+    return
+  }
+  const avgdl = s.totalTerms / s.chunkCount
+  if (avgdl <= 0) return
+  const drift =
+    s.weightsAvgdl > 0 ? Math.abs(avgdl - s.weightsAvgdl) / s.weightsAvgdl : Number.POSITIVE_INFINITY
+  if (force || drift > AVGDL_DRIFT) await reweightAll(tx, BM25, avgdl)
+}
+
+/** Lucene/BM25 idf, as used in SQL (for tests and the floor). */
+export function idf(n: number, df: number): number {
+  return Math.log(1 + (n - df + 0.5) / (df + 0.5))
+}

@@ -1,0 +1,159 @@
+// Ingestion, one code path for the API, the CLI, the demo corpus and the evaluation:
+// parse → chunk → (embed) → one transaction: document + chunks + BM25 postings + stats (+ vectors).
+// Idempotent by content hash; a changed document at the same `source` keeps its id and has its
+// chunks replaced. Nothing is written when any step fails.
+import { createHash } from 'node:crypto'
+import { basename } from 'node:path'
+import type { TermSource } from '../db/queries/bm25.js'
+import { deleteChunksOf, insertChunks, type NewChunk, setEmbeddings } from '../db/queries/chunks.js'
+import {
+  deleteDocumentRow,
+  findDocumentByHash,
+  findDocumentBySource,
+  insertDocuments,
+  updateDocumentContent,
+} from '../db/queries/documents.js'
+import { AppError } from '../errors.js'
+import { uuidv7 } from '../lib/ids.js'
+import { indexChunks, indexHeading, lockKnowledgeBase, rebalance, unindexDocuments } from './bm25.js'
+import { type Chunk, chunkDocument } from './chunk.js'
+import { resolveEmbedder } from './context.js'
+import { embedAll } from './embeddings.js'
+import { parseDocument, unusable } from './parse.js'
+import { withTransaction } from './tx.js'
+import type { DocumentFormat, Embedder, IngestInput, IngestResult, RagContext } from './types.js'
+
+export interface PreparedDocument {
+  title: string
+  source: string | null
+  format: DocumentFormat
+  hash: string
+  chunks: Chunk[]
+  createdBy: string | null
+}
+
+export const MAX_TITLE_LENGTH = 300
+
+export function contentHash(body: string): string {
+  return createHash('sha256').update(body, 'utf8').digest('hex')
+}
+
+function titleFrom(source: string | null): string | null {
+  if (!source) return null
+  const name = basename(source).replace(/\.[a-z0-9]+$/i, '')
+  return name.replace(/[-_]+/g, ' ').trim() || null
+}
+
+/** Parse + chunk + hash: everything that needs no database. */
+export async function prepareDocument(input: IngestInput): Promise<PreparedDocument> {
+  const parsed = await parseDocument(input.content, input.format)
+  const source = input.source?.trim() || null
+  const title = (input.title?.trim() || parsed.title || titleFrom(source) || 'Untitled').slice(
+    0,
+    MAX_TITLE_LENGTH,
+  )
+  const chunks = chunkDocument(parsed.body, parsed.structured)
+  if (chunks.length === 0) throw unusable('The document contains no text')
+  return {
+    title,
+    source,
+    format: input.format,
+    hash: contentHash(parsed.body),
+    chunks,
+    createdBy: input.createdBy ?? null,
+  }
+}
+
+export function embeddingText(title: string, c: Chunk): string {
+  return `${indexHeading(title, c.heading)}\n\n${c.content}`
+}
+
+async function embedChunks(embedder: Embedder | null, doc: PreparedDocument): Promise<number[][] | null> {
+  if (!embedder) return null
+  try {
+    return await embedAll(
+      embedder,
+      doc.chunks.map((c) => embeddingText(doc.title, c)),
+    )
+  } catch (err) {
+    throw new AppError('upstream_error', { detail: 'The embedding provider returned an error', cause: err })
+  }
+}
+
+function chunkRows(documentId: string, doc: PreparedDocument): { rows: NewChunk[]; terms: TermSource[] } {
+  const rows = doc.chunks.map((c, i) => ({
+    id: uuidv7(),
+    document_id: documentId,
+    ordinal: i,
+    heading: c.heading,
+    content: c.content,
+    token_count: c.tokens,
+  }))
+  const terms = rows.map((r) => ({
+    id: r.id,
+    heading: indexHeading(doc.title, r.heading),
+    content: r.content,
+  }))
+  return { rows, terms }
+}
+
+export async function ingestDocument(ctx: RagContext, input: IngestInput): Promise<IngestResult> {
+  return ingestPrepared(ctx, await prepareDocument(input))
+}
+
+export async function ingestPrepared(ctx: RagContext, doc: PreparedDocument): Promise<IngestResult> {
+  // Cheap pre-check so that unchanged content costs no embedding calls; re-checked under the lock.
+  const known = await findDocumentByHash(ctx.db, doc.hash)
+  if (known) return { ...known, created: false, status: 'unchanged' }
+  const embeddings = await embedChunks(await resolveEmbedder(ctx), doc)
+  return withTransaction(ctx.db, async (tx) => {
+    await lockKnowledgeBase(tx)
+    const same = await findDocumentByHash(tx, doc.hash)
+    if (same) return { ...same, created: false, status: 'unchanged' } as IngestResult
+    const previous = doc.source ? await findDocumentBySource(tx, doc.source) : null
+    const now = new Date()
+    const id = previous?.id ?? uuidv7(now.getTime())
+    const fields = {
+      title: doc.title,
+      format: doc.format,
+      contentHash: doc.hash,
+      chunkCount: doc.chunks.length,
+    }
+    if (previous) {
+      await unindexDocuments(tx, [previous.id])
+      await deleteChunksOf(tx, previous.id)
+      await updateDocumentContent(tx, previous.id, fields, now)
+    } else {
+      await insertDocuments(tx, [{ id, source: doc.source, createdBy: doc.createdBy, ...fields }], now)
+    }
+    const { rows, terms } = chunkRows(id, doc)
+    await insertChunks(tx, rows)
+    await indexChunks(tx, [id], terms)
+    if (embeddings) {
+      await setEmbeddings(
+        tx,
+        rows.map((r, i) => ({ id: r.id, embedding: embeddings[i] as number[] })),
+      )
+    }
+    return {
+      id,
+      title: doc.title,
+      source: doc.source,
+      chunks: rows.length,
+      created_at: previous?.created_at ?? now,
+      created: !previous,
+      status: previous ? 'updated' : 'created',
+    } as IngestResult
+  })
+}
+
+/** Deletes a document, its chunks and postings, keeping the BM25 statistics exact. */
+export async function deleteDocument(ctx: RagContext, id: string): Promise<boolean> {
+  return withTransaction(ctx.db, async (tx) => {
+    await lockKnowledgeBase(tx)
+    await unindexDocuments(tx, [id])
+    const deleted = await deleteDocumentRow(tx, id)
+    await rebalance(tx, false)
+    return deleted
+  })
+}

@@ -1,0 +1,130 @@
+// HTML → Markdown of the main content. Pages with <main>/<article> are taken as marked up; other
+// pages go through Readability (which finds the content block on cluttered pages). Navigation,
+// scripts, styles, forms and the like never reach the index.
+import { Readability } from '@mozilla/readability'
+import { parseHTML } from 'linkedom'
+
+const DROP =
+  'script,style,noscript,template,svg,canvas,iframe,object,embed,form,button,select,textarea,nav,header,footer,aside,[role=navigation],[role=banner],[role=contentinfo],[aria-hidden=true],[hidden]'
+const BLOCKS = new Set([
+  'P',
+  'DIV',
+  'SECTION',
+  'ARTICLE',
+  'MAIN',
+  'BLOCKQUOTE',
+  'FIGURE',
+  'FIGCAPTION',
+  'DL',
+  'DT',
+  'DD',
+  'ADDRESS',
+  'DETAILS',
+  'SUMMARY',
+])
+
+// linkedom's node types, kept minimal so the walker stays independent of DOM lib typings.
+interface DomNode {
+  nodeType: number
+  nodeName: string
+  textContent: string | null
+  childNodes: ArrayLike<DomNode>
+  querySelectorAll?(sel: string): ArrayLike<DomNode & { remove(): void }>
+  querySelector?(sel: string): DomNode | null
+}
+
+const inline = (s: string) => s.replace(/\s+/g, ' ')
+
+function children(node: DomNode): DomNode[] {
+  return Array.from(node.childNodes)
+}
+
+function inlineText(node: DomNode): string {
+  if (node.nodeType === 3) return inline(node.textContent ?? '')
+  if (node.nodeType !== 1) return ''
+  if (node.nodeName === 'BR') return '\n'
+  const inner = children(node).map(inlineText).join('')
+  if (node.nodeName === 'CODE') return `\`${inner.trim()}\``
+  return inner
+}
+
+function walk(node: DomNode, out: string[], listDepth = 0): void {
+  for (const child of children(node)) {
+    const name = child.nodeName
+    if (child.nodeType === 3) {
+      const t = inline(child.textContent ?? '')
+      if (t.trim()) out.push(t)
+      continue
+    }
+    if (child.nodeType !== 1) continue
+    const h = /^H([1-6])$/.exec(name)
+    if (h) {
+      const text = inlineText(child).trim()
+      if (text) out.push(`\n\n${'#'.repeat(Number(h[1]))} ${text}\n\n`)
+    } else if (name === 'PRE') {
+      out.push(`\n\n\`\`\`\n${(child.textContent ?? '').replace(/\n+$/, '')}\n\`\`\`\n\n`)
+    } else if (name === 'UL' || name === 'OL') {
+      out.push('\n\n')
+      walk(child, out, listDepth + 1)
+      out.push('\n\n')
+    } else if (name === 'LI') {
+      const item: string[] = []
+      walk(child, item, listDepth)
+      out.push(`\n${'  '.repeat(Math.max(0, listDepth - 1))}- ${item.join('').trim()}`)
+    } else if (name === 'TR') {
+      const cells = children(child).filter((c) => c.nodeName === 'TD' || c.nodeName === 'TH')
+      out.push(`\n| ${cells.map((c) => inlineText(c).trim()).join(' | ')} |`)
+    } else if (name === 'TABLE') {
+      out.push('\n\n')
+      walk(child, out, listDepth)
+      out.push('\n\n')
+    } else if (BLOCKS.has(name)) {
+      out.push('\n\n')
+      walk(child, out, listDepth)
+      out.push('\n\n')
+    } else if (name === 'BR') {
+      out.push('\n')
+    } else if (name === 'CODE') {
+      out.push(inlineText(child))
+    } else {
+      walk(child, out, listDepth)
+    }
+  }
+}
+
+function toMarkdown(root: DomNode): string {
+  const out: string[] = []
+  walk(root, out)
+  return out
+    .join('')
+    .replace(/[ \t]+\n/g, '\n')
+    .replace(/\n[ \t]+(?=[^\s-])/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()
+}
+
+export function htmlToMarkdown(html: string): { title: string | null; markdown: string } {
+  const { document } = parseHTML(html)
+  const titleEl = document.querySelector('title')
+  const title = titleEl?.textContent?.replace(/\s+/g, ' ').trim() || null
+  for (const el of Array.from(document.querySelectorAll(DROP))) el.remove()
+  const marked =
+    document.querySelector('main') ??
+    document.querySelector('article') ??
+    document.querySelector('[role=main]')
+  if (marked) return { title, markdown: toMarkdown(marked as unknown as DomNode) }
+  const body = (document.body ?? document.documentElement) as unknown as DomNode
+  const fallback = toMarkdown(body)
+  try {
+    // Readability mutates the document, so it runs last, on what is left.
+    const article = new Readability(document as unknown as Document, { charThreshold: 200 }).parse()
+    if (article?.content) {
+      const md = toMarkdown(parseHTML(`<body>${article.content}</body>`).document.body as unknown as DomNode)
+      // Readability sometimes keeps only a fragment of short pages; prefer the whole body then.
+      if (md.length >= fallback.length * 0.5) return { title: title ?? article.title ?? null, markdown: md }
+    }
+  } catch {
+    // fall through to the body
+  }
+  return { title, markdown: fallback }
+}

@@ -1,0 +1,74 @@
+// Retrieval: BM25 always; when dense retrieval is usable, the top lexical and top dense
+// candidates are fused with reciprocal rank fusion. A relevance floor drops weak matches so that
+// an off-topic question gets [] (and the answer says it found nothing) rather than noise.
+import { bm25Search } from '../db/queries/bm25.js'
+import { chunksByIds, type DenseHit, denseSearch } from '../db/queries/chunks.js'
+import { POSTINGS_PER_TERM } from './bm25.js'
+import { resolveEmbedder } from './context.js'
+import { reciprocalRankFusion } from './fusion.js'
+import { snippets } from './snippet.js'
+import type { RagContext, RetrievedChunk, RetrieveOptions } from './types.js'
+
+/** Candidates taken from each side before fusion. */
+export const CANDIDATES = 50
+/**
+ * Lexical floor: the idf mass of the query lexemes a chunk contains, over the idf mass of all
+ * query lexemes (unknown words count with the highest idf). Below it the chunk does not answer
+ * the question: "capital of Mongolia" matching only "capital" somewhere is 0.3-0.4.
+ */
+export const MIN_COVERAGE = 0.5
+/** Dense floor (cosine similarity) for chunks that only the embedding side found. */
+export const MIN_SIMILARITY = 0.5
+const MAX_QUERY_CHARS = 4000
+
+export async function retrieve(
+  ctx: RagContext,
+  query: string,
+  opts: RetrieveOptions,
+): Promise<RetrievedChunk[]> {
+  const q = query.trim().slice(0, MAX_QUERY_CHARS)
+  const k = Math.max(1, Math.floor(opts.k))
+  const floor = opts.floor !== false
+  if (!q) return []
+  const embedder = await resolveEmbedder(ctx)
+  const lexLimit = embedder || floor ? Math.max(k, CANDIDATES) : k
+  const lexical = await bm25Search(ctx.db, q, lexLimit, POSTINGS_PER_TERM)
+  let dense: DenseHit[] = []
+  if (embedder) {
+    try {
+      const [vector] = await embedder.embed([q])
+      if (vector) dense = await denseSearch(ctx.db, vector, Math.max(k, CANDIDATES))
+    } catch (err) {
+      ctx.log?.warn(`query embedding failed, using lexical retrieval only: ${(err as Error).message}`)
+    }
+  }
+  const passes = new Set<string>()
+  for (const h of lexical) {
+    if (!floor || (h.total_idf > 0 && h.matched_idf / h.total_idf >= MIN_COVERAGE)) passes.add(h.chunk_id)
+  }
+  for (const h of dense) if (!floor || h.similarity >= MIN_SIMILARITY) passes.add(h.chunk_id)
+
+  let ranked: { id: string; score: number }[]
+  if (dense.length > 0) {
+    const fused = reciprocalRankFusion([lexical.map((h) => h.chunk_id), dense.map((h) => h.chunk_id)])
+    ranked = [...fused].map(([id, score]) => ({ id, score })).sort((a, b) => b.score - a.score)
+  } else {
+    ranked = lexical.map((h) => ({ id: h.chunk_id, score: h.score }))
+  }
+  const top = ranked.filter((r) => passes.has(r.id)).slice(0, k)
+  if (top.length === 0) return []
+  const rows = await chunksByIds(
+    ctx.db,
+    top.map((r) => r.id),
+  )
+  const found = top.filter((r) => rows.has(r.id))
+  const snips = await snippets(
+    ctx.db,
+    q,
+    found.map((r) => rows.get(r.id)?.content ?? ''),
+  )
+  return found.map((r, i) => {
+    const c = rows.get(r.id) as NonNullable<ReturnType<typeof rows.get>>
+    return { ...c, snippet: snips[i] ?? '', score: Number(r.score.toFixed(6)) }
+  })
+}
