@@ -29,8 +29,9 @@ export async function newUser(
   app: FastifyInstance,
   email = uniqueEmail(),
   password = PASSWORD,
+  headers: Record<string, string> = {},
 ): Promise<{ email: string; token: string; userId: string }> {
-  const res = await register(app, { email, password })
+  const res = await register(app, { email, password }, headers)
   if (res.statusCode !== 201) throw new Error(`register failed: ${res.statusCode} ${res.body}`)
   const body = JSON.parse(res.body) as { user: { id: string }; session: { token: string } }
   return { email, token: body.session.token, userId: body.user.id }

@@ -1,0 +1,170 @@
+import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
+import { after, before, describe, it } from 'node:test'
+import type { FastifyBaseLogger } from 'fastify'
+import { type CounterStore, createCounterStore } from '../../src/http/counter-store.js'
+import { FakeClock, systemClock } from '../../src/lib/clock.js'
+import { buildTestApp, json, type TestApp } from '../helpers/app.js'
+import { cookieHeader, newUser, PASSWORD, signIn, uniqueEmail } from '../helpers/auth.js'
+import {
+  createTestDatabase,
+  dbKinds,
+  redisSkipReason,
+  TEST_REDIS_URL,
+  type TestDatabase,
+} from '../helpers/db.js'
+
+const MINUTE = 60_000
+let ipCounter = 0
+/** A different client address for every attempt, as a botnet would use. */
+const rotatingIp = () => ({ 'x-forwarded-for': `198.51.100.${(ipCounter++ % 250) + 1}` })
+
+function assertLocked(res: { statusCode: number; headers: Record<string, unknown>; body: string }) {
+  assert.equal(res.statusCode, 429, res.body)
+  assert.equal(json(res).code, 'rate_limited')
+  const retry = Number(res.headers['retry-after'])
+  assert.ok(retry > 0 && retry <= 15 * 60, `Retry-After ${retry}`)
+  assert.match(String(json(res).detail), new RegExp(`Please wait ${retry} seconds\\.$`))
+}
+
+const silentLog = {
+  level: 'silent',
+  fatal() {},
+  error() {},
+  warn() {},
+  info() {},
+  debug() {},
+  trace() {},
+  silent() {},
+  child() {
+    return silentLog
+  },
+} as unknown as FastifyBaseLogger
+
+for (const kind of dbKinds()) {
+  for (const trustProxy of ['0', '1']) {
+    describe(`auth lockout, TRUST_PROXY=${trustProxy} [${kind}]`, () => {
+      let tdb: TestDatabase
+      let t: TestApp
+      const clock = new FakeClock()
+      before(async () => {
+        tdb = await createTestDatabase(kind)
+        // Behind a trusted proxy every rotated address is a new client, so a tiny per-IP limit is
+        // never reached: only the per-account count can stop the guessing.
+        const ipLimit = trustProxy === '1' ? '2/minute' : '1000/minute'
+        t = await buildTestApp(kind, { TRUST_PROXY: trustProxy, RATE_LIMIT_AUTH: ipLimit }, { clock, tdb })
+      })
+      after(async () => {
+        await t.close()
+        await tdb.cleanup()
+      })
+
+      it('5 failures → 401, the 6th → 429 even with the right password, until the window passes', async () => {
+        const victim = await newUser(t.app, uniqueEmail(), PASSWORD, rotatingIp())
+        const bystander = await newUser(t.app, uniqueEmail(), PASSWORD, rotatingIp())
+        for (let i = 1; i <= 5; i++) {
+          const res = await signIn(t.app, victim.email, `wrong-guess-${i}`, rotatingIp())
+          assert.equal(res.statusCode, 401, `attempt ${i}`)
+        }
+        assertLocked(await signIn(t.app, victim.email, PASSWORD, rotatingIp()))
+        // The normalised email is what is counted.
+        assertLocked(await signIn(t.app, ` ${victim.email.toUpperCase()}`, PASSWORD, rotatingIp()))
+        // Other accounts are unaffected; existing sessions keep working.
+        assert.equal((await signIn(t.app, bystander.email, PASSWORD, rotatingIp())).statusCode, 200)
+        assert.equal(
+          (await t.app.inject({ url: '/api/auth/me', headers: cookieHeader(victim.token) })).statusCode,
+          200,
+        )
+        clock.advance(14 * MINUTE)
+        assertLocked(await signIn(t.app, victim.email, PASSWORD, rotatingIp()))
+        clock.advance(1 * MINUTE + 1000)
+        assert.equal((await signIn(t.app, victim.email, PASSWORD, rotatingIp())).statusCode, 200)
+      })
+
+      it('unknown emails are counted the same way', async () => {
+        const ghost = uniqueEmail('ghost')
+        for (let i = 1; i <= 5; i++) {
+          assert.equal((await signIn(t.app, ghost, `guess-${i}`, rotatingIp())).statusCode, 401)
+        }
+        assertLocked(await signIn(t.app, ghost, 'guess-6', rotatingIp()))
+        clock.advance(16 * MINUTE)
+      })
+
+      it('a successful sign-in before the lock clears the count', async () => {
+        const u = await newUser(t.app, uniqueEmail(), PASSWORD, rotatingIp())
+        for (let i = 1; i <= 4; i++) await signIn(t.app, u.email, `typo-${i}`, rotatingIp())
+        assert.equal((await signIn(t.app, u.email, PASSWORD, rotatingIp())).statusCode, 200)
+        for (let i = 1; i <= 5; i++) {
+          assert.equal((await signIn(t.app, u.email, `typo-again-${i}`, rotatingIp())).statusCode, 401)
+        }
+        assertLocked(await signIn(t.app, u.email, PASSWORD, rotatingIp()))
+        clock.advance(16 * MINUTE)
+      })
+
+      it('a wrong current password on change-password counts toward the same limit', async () => {
+        const u = await newUser(t.app, uniqueEmail(), PASSWORD, rotatingIp())
+        const change = (current: string) =>
+          t.app.inject({
+            method: 'POST',
+            url: '/api/auth/change-password',
+            headers: { ...cookieHeader(u.token), ...rotatingIp() },
+            payload: { current_password: current, new_password: 'a-fresh-passphrase-7' },
+          })
+        for (let i = 1; i <= 5; i++) {
+          const res = await change(`not-it-${i}`)
+          assert.equal(res.statusCode, 422)
+          assert.equal(json(res).code, 'invalid_current_password')
+        }
+        assertLocked(await change(PASSWORD))
+        assertLocked(await signIn(t.app, u.email, PASSWORD, rotatingIp()))
+        // Still signed in: a lock refuses password checks, it does not end sessions.
+        assert.equal(
+          (await t.app.inject({ url: '/api/auth/me', headers: cookieHeader(u.token) })).statusCode,
+          200,
+        )
+        clock.advance(16 * MINUTE)
+        assert.equal((await change(PASSWORD)).statusCode, 204)
+      })
+    })
+  }
+
+  describe(`auth lockout shared through Redis [${kind}]`, { skip: redisSkipReason() }, () => {
+    let tdb: TestDatabase
+    const apps: TestApp[] = []
+    const stores: CounterStore[] = []
+    before(async () => {
+      tdb = await createTestDatabase(kind)
+      // Each run gets its own key prefix so parallel test files never share counters.
+      const prefix = `test:${randomBytes(6).toString('hex')}:`
+      for (let i = 0; i < 2; i++) {
+        const counters = createCounterStore(TEST_REDIS_URL, systemClock, silentLog, prefix)
+        stores.push(counters)
+        apps.push(await buildTestApp(kind, { RATE_LIMIT_AUTH: '1000/minute' }, { counters, tdb }))
+      }
+      // Wait until both connections are up, so nothing falls back to the in-process store.
+      for (const s of stores) {
+        const redis = (s as unknown as { primary: { redis: { status: string } } }).primary.redis
+        for (let i = 0; i < 100 && redis.status !== 'ready'; i++) await new Promise((r) => setTimeout(r, 20))
+        assert.equal(redis.status, 'ready')
+      }
+    })
+    after(async () => {
+      for (const a of apps) await a.close()
+      for (const s of stores) await s.close()
+      await tdb.cleanup()
+    })
+
+    it('failures on two instances add up: the 6th attempt is refused on either', async () => {
+      const [a, b] = apps as [TestApp, TestApp]
+      const u = await newUser(a.app)
+      for (let i = 1; i <= 5; i++) {
+        const app = i % 2 === 0 ? b.app : a.app
+        assert.equal((await signIn(app, u.email, `wrong-${i}`)).statusCode, 401, `attempt ${i}`)
+      }
+      assertLocked(await signIn(b.app, u.email, PASSWORD))
+      assertLocked(await signIn(a.app, u.email, PASSWORD))
+      const other = await newUser(b.app)
+      assert.equal((await signIn(a.app, other.email, PASSWORD)).statusCode, 200)
+    })
+  })
+}
