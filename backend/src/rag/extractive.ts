@@ -19,14 +19,16 @@ const STOPWORDS = new Set(
   ).split(' '),
 )
 
-/** Lower-cased word stems without stopwords; a light suffix strip so "configure"/"configuring" meet. */
+/** Lower-cased words without stopwords and filler ("tell me", "explain", "please"). */
+export function contentWords(text: string): string[] {
+  return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter(
+    (word) => !STOPWORDS.has(word) && (word.length >= 2 || /\d/.test(word)),
+  )
+}
+
+/** Content words, lightly stemmed so "configure"/"configuring" meet. */
 export function terms(text: string): string[] {
-  const out: string[] = []
-  for (const word of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
-    if (STOPWORDS.has(word) || (word.length < 2 && !/\d/.test(word))) continue
-    out.push(stem(word))
-  }
-  return out
+  return contentWords(text).map(stem)
 }
 
 function stem(word: string): string {

@@ -8,7 +8,7 @@ import { AppError } from '../errors.js'
 import { uuidv7 } from '../lib/ids.js'
 import { type AnswerMode, answerMode, collectAnswer, generateAnswer } from '../rag/answer.js'
 import { saveAssistantMessage, saveUserMessage } from '../rag/chat-store.js'
-import { retrievalQuery } from '../rag/conversation-context.js'
+import { retrievalQueries } from '../rag/conversation-context.js'
 import type { ChatModel } from '../rag/llm.js'
 import type { HistoryTurn } from '../rag/prompts.js'
 import { retrieve } from '../rag/retrieve.js'
@@ -61,8 +61,12 @@ export async function prepareTurn(request: FastifyRequest, deps: ChatDeps): Prom
     content: question,
     now: new Date(deps.clock.now()),
   })
-  const query = retrievalQuery(history, question)
-  const sources = await retrieve(deps.rag, query, { k: CHAT_K })
+  let query = question
+  let sources: RetrievedChunk[] = []
+  for (query of retrievalQueries(history, question)) {
+    sources = await retrieve(deps.rag, query, { k: CHAT_K })
+    if (sources.length > 0) break
+  }
   return {
     userId: user.id,
     conversationId,

@@ -14,7 +14,7 @@ import { answerJson, type ChatDeps, prepareTurn } from './chat-turn.js'
 export default async function chatRoutes(app: FastifyInstance, opts: RouteDeps) {
   const deps: ChatDeps = {
     ...opts,
-    rag: await createRagContext(opts.db, opts.config, app.log),
+    rag: createRagContext(opts.db, opts.config, app.log),
     model: createChatModel(opts.config, app.log),
   }
   await app.register(chatConversationRoutes, opts)

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { retrievalQuery, titleFrom } from '../../src/rag/conversation-context.js'
+import { looksLikeFollowUp, retrievalQueries, titleFrom } from '../../src/rag/conversation-context.js'
 import { buildMessages, formatSource, historyMessages, SYSTEM_PROMPT } from '../../src/rag/prompts.js'
 import type { RetrievedChunk } from '../../src/rag/types.js'
 
@@ -52,16 +52,33 @@ describe('prompts', () => {
 })
 
 describe('conversation context', () => {
-  it('expands a follow-up with the previous user question', () => {
-    const q = retrievalQuery(
-      [
-        { role: 'user', content: 'What is Docker?' },
-        { role: 'assistant', content: 'A container tool [1].' },
-      ],
+  const HISTORY = [
+    { role: 'user' as const, content: 'What is Docker?' },
+    { role: 'assistant' as const, content: 'A container tool [1].' },
+  ]
+
+  it('expands a follow-up with the previous user question, then tries it alone', () => {
+    assert.deepEqual(retrievalQueries(HISTORY, 'and how do I configure it?'), [
+      'What is Docker?\nconfigure',
       'and how do I configure it?',
-    )
-    assert.equal(q, 'What is Docker?\nand how do I configure it?')
-    assert.equal(retrievalQuery([], 'hello'), 'hello')
+    ])
+    assert.deepEqual(retrievalQueries(HISTORY, 'Tell me more.'), ['What is Docker?', 'Tell me more.'])
+    assert.deepEqual(retrievalQueries([], 'and how do I configure it?'), ['and how do I configure it?'])
+  })
+
+  it('searches a self-contained question alone', () => {
+    assert.deepEqual(retrievalQueries(HISTORY, 'What is the capital of Mongolia?'), [
+      'What is the capital of Mongolia?',
+    ])
+    assert.ok(!looksLikeFollowUp('How are sessions stored in the database?'))
+    assert.ok(looksLikeFollowUp('What about Kubernetes?'))
+    assert.ok(looksLikeFollowUp('Which port does it use?'))
+  })
+
+  it('keeps the current question whole when the joined query is too long', () => {
+    const [expanded] = retrievalQueries([{ role: 'user', content: 'x'.repeat(5000) }], 'and the port?')
+    assert.ok(expanded?.endsWith('\nport'))
+    assert.ok((expanded?.length ?? 0) <= 4000)
   })
 
   it('titles a conversation with the first message, at most 80 characters', () => {
