@@ -19,6 +19,7 @@ import securityHeaders from './http/security-headers.js'
 import staticUi from './http/static-ui.js'
 import { type Clock, systemClock } from './lib/clock.js'
 import { VERSION } from './lib/version.js'
+import chatRoutes from './routes/chat.js'
 import healthRoutes from './routes/health.js'
 
 export interface AppDeps {
@@ -105,6 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   )
   await app.register(healthRoutes, { db, config })
   await app.register(authRoutes, routeDeps)
+  await app.register(chatRoutes, routeDeps)
   void routeDeps
   await app.register(staticUi, deps.uiDir ? { uiDir: deps.uiDir } : {})
 
