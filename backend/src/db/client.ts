@@ -52,6 +52,10 @@ function openPostgres(url: string, max: number): Database {
     connect_timeout: 5,
     idle_timeout: 60,
     max_lifetime: 60 * 30,
+    // The driver's default reconnect backoff grows to 20 s after a few failures (shared by the
+    // pool), so after an outage queued queries hung up to 20 s past the database's return.
+    // Retry quickly instead: during an outage queries fail within ~1 s (→ 503), and recover as fast.
+    backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
     onnotice: () => {},
     // Dates and numbers as the drivers' defaults; bigint counts come back as strings.
   })
