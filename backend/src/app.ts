@@ -20,7 +20,9 @@ import staticUi from './http/static-ui.js'
 import { type Clock, systemClock } from './lib/clock.js'
 import { VERSION } from './lib/version.js'
 import chatRoutes from './routes/chat.js'
+import documentRoutes from './routes/documents.js'
 import healthRoutes from './routes/health.js'
+import searchRoutes from './routes/search.js'
 
 export interface AppDeps {
   config: Config
@@ -106,6 +108,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   )
   await app.register(healthRoutes, { db, config })
   await app.register(authRoutes, routeDeps)
+  await app.register(documentRoutes, routeDeps)
+  await app.register(searchRoutes, routeDeps)
   await app.register(chatRoutes, routeDeps)
   void routeDeps
   await app.register(staticUi, deps.uiDir ? { uiDir: deps.uiDir } : {})

@@ -7,7 +7,7 @@ export async function pdfToText(bytes: Uint8Array): Promise<{ title: string | nu
   let pdf: Awaited<ReturnType<typeof getDocumentProxy>>
   try {
     // unpdf/pdf.js may detach the buffer it is given: pass a copy.
-    pdf = await getDocumentProxy(new Uint8Array(bytes))
+    pdf = await getDocumentProxy(new Uint8Array(bytes), { verbosity: 0 })
   } catch {
     throw unusable('The PDF could not be read (damaged or encrypted)')
   }

@@ -1,0 +1,51 @@
+// GET /api/search (contract §7): retrieval only, best first, already past the relevance floor.
+import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
+import type { RouteDeps } from '../app.js'
+import { AppError } from '../errors.js'
+import { createRagContext } from '../rag/context.js'
+import { retrieve } from '../rag/retrieve.js'
+
+const SearchQuery = Type.Object({
+  q: Type.String({ minLength: 1, maxLength: 1000 }),
+  k: Type.Integer({ minimum: 1, maximum: 100, default: 8 }),
+})
+
+const SearchResponse = Type.Object({
+  results: Type.Array(
+    Type.Object({
+      chunk_id: Type.String({ format: 'uuid' }),
+      document_id: Type.String({ format: 'uuid' }),
+      title: Type.String(),
+      source: Type.Union([Type.String(), Type.Null()]),
+      heading: Type.Union([Type.String(), Type.Null()]),
+      snippet: Type.String(),
+      score: Type.Number(),
+    }),
+  ),
+})
+
+export default async function searchRoutes(app: FastifyInstance, opts: RouteDeps) {
+  const rag = createRagContext(opts.db, opts.config, app.log)
+  app.get(
+    '/api/search',
+    {
+      schema: {
+        tags: ['documents'],
+        summary: 'Search the knowledge base',
+        querystring: SearchQuery,
+        response: { 200: SearchResponse },
+      },
+    },
+    async (request) => {
+      const { q, k } = request.query as { q: string; k: number }
+      const query = q.trim()
+      if (!query) {
+        const message = 'must contain at least 1 non-whitespace character'
+        throw new AppError('validation_error', { errors: [{ path: 'q', message }] })
+      }
+      const results = await retrieve(rag, query, { k })
+      return { results }
+    },
+  )
+}
