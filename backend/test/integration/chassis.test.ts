@@ -49,7 +49,11 @@ for (const kind of dbKinds()) {
     let token: string
     before(async () => {
       tdb = await createTestDatabase(kind)
-      t = await buildTestApp(kind, { RATE_LIMIT_HEALTH: '3/minute', FRONTEND_URL: 'https://app.example.com' }, { tdb })
+      t = await buildTestApp(
+        kind,
+        { RATE_LIMIT_HEALTH: '3/minute', FRONTEND_URL: 'https://app.example.com' },
+        { tdb },
+      )
       token = (await seedSession(tdb.db, testConfig())).token
     })
     after(async () => {
@@ -67,7 +71,10 @@ for (const kind of dbKinds()) {
       assertSecurityHeaders(unauth, true)
       assert.equal(unauth.headers['cache-control'], 'no-store')
 
-      const missing = await t.app.inject({ url: '/api/no-such-thing', headers: { authorization: `Bearer ${token}` } })
+      const missing = await t.app.inject({
+        url: '/api/no-such-thing',
+        headers: { authorization: `Bearer ${token}` },
+      })
       assert.equal(missing.statusCode, 404)
       assert.deepEqual(json(missing), { detail: 'Not found', code: 'not_found' })
       assertSecurityHeaders(missing, true)
@@ -100,10 +107,18 @@ for (const kind of dbKinds()) {
 
     it('unknown /api path: 401 without a session, 404 with one (cookie or Bearer)', async () => {
       assert.equal((await t.app.inject({ url: '/api/nope' })).statusCode, 401)
-      assert.equal((await t.app.inject({ url: '/api/nope', cookies: { session_token: token } })).statusCode, 404)
       assert.equal(
-        (await t.app.inject({ method: 'DELETE', url: '/api/nope', headers: { authorization: `Bearer ${token}` } }))
-          .statusCode,
+        (await t.app.inject({ url: '/api/nope', cookies: { session_token: token } })).statusCode,
+        404,
+      )
+      assert.equal(
+        (
+          await t.app.inject({
+            method: 'DELETE',
+            url: '/api/nope',
+            headers: { authorization: `Bearer ${token}` },
+          })
+        ).statusCode,
         404,
       )
     })
@@ -197,7 +212,11 @@ describe('UI fallback (contract §0)', () => {
   let app: Awaited<ReturnType<typeof buildApp>>
   before(async () => {
     tdb = await createTestDatabase(kind)
-    app = await buildApp({ config: testConfig({ FRAME_ANCESTORS: 'https://huggingface.co' }), db: tdb.db, uiDir: makeUiDir() })
+    app = await buildApp({
+      config: testConfig({ FRAME_ANCESTORS: 'https://huggingface.co' }),
+      db: tdb.db,
+      uiDir: makeUiDir(),
+    })
     await app.ready()
   })
   after(async () => {
