@@ -52,7 +52,7 @@ describe('database outage', { skip }, () => {
     assert.ok(Date.now() - started < 3000, `took ${Date.now() - started} ms`)
     assert.equal(down.statusCode, 503)
     assert.deepEqual(
-      { ...json(down), timestamp: 'x', version: 'x' },
+      { ...json<Record<string, unknown>>(down), timestamp: 'x', version: 'x' },
       {
         status: 'unhealthy',
         timestamp: 'x',
