@@ -33,6 +33,8 @@ export interface OpenAiChatServer {
   /** Base URL for LLM_BASE_URL, e.g. http://127.0.0.1:1234/v1 */
   url: string
   requests: RecordedRequest[]
+  /** How many responses the client closed before they were complete (aborted calls). */
+  readonly disconnects: number
   /** Replies for the next requests, in order; afterwards the default reply is used. */
   script(...replies: ScriptedReply[]): void
   setDefault(reply: ScriptedReply): void
@@ -110,6 +112,7 @@ export async function startOpenAiChatServer(): Promise<OpenAiChatServer> {
   const requests: RecordedRequest[] = []
   let queue: ScriptedReply[] = []
   let fallback: ScriptedReply = { text: 'OK' }
+  let disconnects = 0
 
   const server: Server = createServer((req, res) => {
     let raw = ''
@@ -129,6 +132,9 @@ export async function startOpenAiChatServer(): Promise<OpenAiChatServer> {
       } catch {
         // recorded as {}; the test decides whether that matters
       }
+      res.on('close', () => {
+        if (!res.writableFinished) disconnects++
+      })
       const recorded: RecordedRequest = { path: req.url, headers: req.headers, body }
       requests.push(recorded)
       const reply = queue.shift() ?? fallback
@@ -143,6 +149,9 @@ export async function startOpenAiChatServer(): Promise<OpenAiChatServer> {
   return {
     url: `http://127.0.0.1:${port}/v1`,
     requests,
+    get disconnects() {
+      return disconnects
+    },
     script: (...replies) => {
       queue.push(...replies)
     },
@@ -152,6 +161,7 @@ export async function startOpenAiChatServer(): Promise<OpenAiChatServer> {
     reset: () => {
       requests.length = 0
       queue = []
+      disconnects = 0
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,0 +1,214 @@
+// Conversations: list with cursor pages, read, delete, per-user isolation, message order, and the
+// per-user chat rate limit.
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { testConfig } from '../../src/config.js'
+import { FakeClock } from '../../src/lib/clock.js'
+import { buildTestApp, json, type TestApp } from '../helpers/app.js'
+import { ingestCorpus } from '../helpers/chat-corpus.js'
+import { createTestDatabase, dbKinds, type TestDatabase } from '../helpers/db.js'
+import { bearer, createUserWithSession } from '../helpers/users.js'
+
+interface Summary {
+  id: string
+  title: string
+  created_at: string
+  updated_at: string
+}
+interface Page {
+  conversations: Summary[]
+  next_cursor: string | null
+}
+
+const MALFORMED = 'not-a-uuid'
+const UNKNOWN = '0190a8f0-0000-7000-8000-00000000abcd'
+
+for (const kind of dbKinds()) {
+  describe(`conversations [${kind}]`, () => {
+    const clock = new FakeClock()
+    let tdb: TestDatabase
+    let t: TestApp
+    let limited: TestApp
+    let alice: string
+    let bob: string
+
+    before(async () => {
+      tdb = await createTestDatabase(kind)
+      await ingestCorpus(tdb.db, testConfig())
+      t = await buildTestApp(kind, {}, { tdb, clock })
+      limited = await buildTestApp(kind, { RATE_LIMIT_CHAT: '2/minute' }, { tdb, clock })
+      const config = testConfig()
+      alice = (await createUserWithSession(tdb.db, config, { email: `alice-${kind}@example.com`, clock }))
+        .token
+      bob = (await createUserWithSession(tdb.db, config, { email: `bob-${kind}@example.com`, clock })).token
+    })
+    after(async () => {
+      await t?.close()
+      await limited?.close()
+      await tdb?.cleanup()
+    })
+
+    const ask = async (token: string, message: string, conversationId?: string, app = t) =>
+      app.app.inject({
+        method: 'POST',
+        url: '/api/chat/message',
+        headers: bearer(token),
+        payload: { message, ...(conversationId ? { conversation_id: conversationId } : {}) },
+      })
+    const get = (token: string, url: string) => t.app.inject({ method: 'GET', url, headers: bearer(token) })
+    const del = (token: string, url: string) =>
+      t.app.inject({ method: 'DELETE', url, headers: bearer(token) })
+
+    it('keeps the turns of a conversation in order, even when the clock stands still', async () => {
+      const first = json<{ conversation_id: string }>(await ask(alice, 'How do I run the Docker container?'))
+      const id = first.conversation_id
+      assert.equal((await ask(alice, 'Which port does it listen on?', id)).statusCode, 200)
+      const res = await get(alice, `/api/chat/conversations/${id}`)
+      assert.equal(res.statusCode, 200)
+      const body = json<{
+        id: string
+        title: string
+        created_at: string
+        messages: Array<Record<string, unknown>>
+      }>(res)
+      assert.equal(body.id, id)
+      assert.equal(body.title, 'How do I run the Docker container?')
+      assert.deepEqual(
+        body.messages.map((m) => m.role),
+        ['user', 'assistant', 'user', 'assistant'],
+      )
+      assert.deepEqual(Object.keys(body.messages[1] ?? {}).sort(), [
+        'citations',
+        'content',
+        'created_at',
+        'id',
+        'role',
+      ])
+      assert.deepEqual(body.messages[0]?.citations, [])
+      const times = body.messages.map((m) => String(m.created_at))
+      assert.deepEqual([...times].sort(), times)
+      assert.equal(new Set(times).size, times.length)
+    })
+
+    it('lists own conversations newest first, in cursor pages', async () => {
+      const user = (
+        await createUserWithSession(tdb.db, testConfig(), { email: `pager-${kind}@example.com`, clock })
+      ).token
+      const ids: string[] = []
+      for (let i = 0; i < 5; i++) {
+        clock.advance(1000)
+        ids.push(
+          json<{ conversation_id: string }>(await ask(user, `Docker question number ${i}`)).conversation_id,
+        )
+      }
+      // A new message moves a conversation to the top.
+      clock.advance(1000)
+      await ask(user, 'What about the health check?', ids[1])
+      const expected = [ids[1], ids[4], ids[3], ids[2], ids[0]]
+
+      const seen: string[] = []
+      let cursor: string | null = null
+      let pages = 0
+      do {
+        const url: string = `/api/chat/conversations?limit=2${cursor ? `&cursor=${cursor}` : ''}`
+        const res = await get(user, url)
+        assert.equal(res.statusCode, 200)
+        const page = json<Page>(res)
+        assert.ok(page.conversations.length <= 2)
+        seen.push(...page.conversations.map((c) => c.id))
+        cursor = page.next_cursor
+        pages++
+      } while (cursor && pages < 10)
+      assert.deepEqual(seen, expected)
+      assert.equal(pages, 3)
+
+      const all = json<Page>(await get(user, '/api/chat/conversations'))
+      assert.equal(all.next_cursor, null)
+      assert.deepEqual(
+        all.conversations.map((c) => c.id),
+        expected,
+      )
+      const top = all.conversations[0] as Summary
+      assert.deepEqual(Object.keys(top).sort(), ['created_at', 'id', 'title', 'updated_at'])
+      assert.ok(top.updated_at > top.created_at)
+    })
+
+    it('validates limit and cursor', async () => {
+      for (const qs of ['limit=0', 'limit=101', 'limit=abc', 'cursor=%21%21', 'cursor=Zm9vfGJhcg']) {
+        const res = await get(alice, `/api/chat/conversations?${qs}`)
+        assert.equal(res.statusCode, 422, qs)
+        assert.equal(json(res).code, 'validation_error')
+      }
+    })
+
+    it("hides one user's conversations from another (404 for get, delete and post)", async () => {
+      const id = json<{ conversation_id: string }>(await ask(alice, 'Docker health check?')).conversation_id
+      const list = json<Page>(await get(bob, '/api/chat/conversations?limit=100'))
+      assert.ok(!list.conversations.some((c) => c.id === id))
+      for (const res of [
+        await get(bob, `/api/chat/conversations/${id}`),
+        await del(bob, `/api/chat/conversations/${id}`),
+        await ask(bob, 'And the port?', id),
+      ]) {
+        assert.equal(res.statusCode, 404)
+        assert.equal(json(res).code, 'not_found')
+      }
+      const still = json<{ messages: unknown[] }>(await get(alice, `/api/chat/conversations/${id}`))
+      assert.equal(still.messages.length, 2)
+    })
+
+    it('answers 404 for unknown and malformed ids', async () => {
+      for (const id of [UNKNOWN, MALFORMED]) {
+        assert.equal((await get(alice, `/api/chat/conversations/${id}`)).statusCode, 404)
+        assert.equal((await del(alice, `/api/chat/conversations/${id}`)).statusCode, 404)
+      }
+      assert.equal((await ask(alice, 'hello', UNKNOWN)).statusCode, 404)
+    })
+
+    it('deletes a conversation with its messages', async () => {
+      const id = json<{ conversation_id: string }>(await ask(alice, 'Docker port?')).conversation_id
+      const res = await del(alice, `/api/chat/conversations/${id}`)
+      assert.equal(res.statusCode, 204)
+      assert.equal(res.body, '')
+      assert.equal((await get(alice, `/api/chat/conversations/${id}`)).statusCode, 404)
+      const rows = await tdb.db.query<{ n: number }>(
+        'select count(*)::int as n from messages where conversation_id = $1',
+        [id],
+      )
+      assert.equal(rows[0]?.n, 0)
+      assert.equal((await del(alice, `/api/chat/conversations/${id}`)).statusCode, 404)
+    })
+
+    it('limits chat messages per user (RATE_LIMIT_CHAT)', async () => {
+      const carol = (
+        await createUserWithSession(tdb.db, testConfig(), { email: `carol-${kind}@example.com`, clock })
+      ).token
+      const dave = (
+        await createUserWithSession(tdb.db, testConfig(), { email: `dave-${kind}@example.com`, clock })
+      ).token
+      for (let i = 0; i < 2; i++) {
+        const ok = await ask(carol, 'Docker port?', undefined, limited)
+        assert.equal(ok.statusCode, 200)
+        assert.equal(ok.headers['ratelimit-limit'], '2')
+      }
+      const refused = await ask(carol, 'Docker port?', undefined, limited)
+      assert.equal(refused.statusCode, 429)
+      assert.equal(json(refused).code, 'rate_limited')
+      assert.match(String(refused.headers['retry-after']), /^\d+$/)
+      assert.match(
+        json<{ detail: string }>(refused).detail,
+        /^Rate limit exceeded\. Please wait \d+ seconds\.$/,
+      )
+      // Another user has a budget of their own.
+      assert.equal((await ask(dave, 'Docker port?', undefined, limited)).statusCode, 200)
+      // The window passes.
+      clock.advance(61_000)
+      assert.equal((await ask(carol, 'Docker port?', undefined, limited)).statusCode, 200)
+    })
+
+    it('needs a session', async () => {
+      const res = await t.app.inject({ method: 'GET', url: '/api/chat/conversations' })
+      assert.equal(res.statusCode, 401)
+    })
+  })
+}
