@@ -12,11 +12,24 @@ import type { RagContext, RetrievedChunk, RetrieveOptions } from './types.js'
 /** Candidates taken from each side before fusion. */
 export const CANDIDATES = 50
 /**
- * Lexical floor: the idf mass of the query lexemes a chunk contains, over the idf mass of all
- * query lexemes (unknown words count with the highest idf). Below it the chunk does not answer
- * the question: "capital of Mongolia" matching only "capital" somewhere is 0.3-0.4.
+ * Lexical floor on coverage: the idf mass of the query lexemes a chunk contains over the idf mass
+ * of all query lexemes (words the corpus lacks count with the highest idf). A chunk passes with
+ * half the mass, or with a smaller share when it holds at least two distinct query words together
+ * ("what happens when I hit the rate limit": rate + limit, while "happen" and "hit" are unknown).
+ * One stray common word ("capital of Mongolia" matching "capital") does not pass.
  */
 export const MIN_COVERAGE = 0.5
+export const MIN_COVERAGE_MULTI = 0.3
+
+export function passesLexicalFloor(h: {
+  matched_idf: number
+  total_idf: number
+  matched_terms: number
+}): boolean {
+  if (h.total_idf <= 0) return false
+  const coverage = h.matched_idf / h.total_idf
+  return coverage >= MIN_COVERAGE || (h.matched_terms >= 2 && coverage >= MIN_COVERAGE_MULTI)
+}
 /** Dense floor (cosine similarity) for chunks that only the embedding side found. */
 export const MIN_SIMILARITY = 0.5
 const MAX_QUERY_CHARS = 4000
@@ -44,7 +57,7 @@ export async function retrieve(
   }
   const passes = new Set<string>()
   for (const h of lexical) {
-    if (!floor || (h.total_idf > 0 && h.matched_idf / h.total_idf >= MIN_COVERAGE)) passes.add(h.chunk_id)
+    if (!floor || passesLexicalFloor(h)) passes.add(h.chunk_id)
   }
   for (const h of dense) if (!floor || h.similarity >= MIN_SIMILARITY) passes.add(h.chunk_id)
 

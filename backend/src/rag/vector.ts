@@ -10,7 +10,7 @@ import { createEmbedder } from './embeddings.js'
 import type { Embedder, RagLogger } from './types.js'
 
 export type VectorStatus =
-  | { state: 'off'; reason: 'not_configured' | 'no_pgvector' | 'no_column' }
+  | { state: 'off'; reason: 'not_configured' | 'no_pgvector' | 'no_column' | 'error' }
   | { state: 'mismatch'; recorded: { model: string; dimensions: number } | null }
   | { state: 'ready'; embedder: Embedder }
 
@@ -114,7 +114,11 @@ export function ensureVectorSupport(
     }
     return status
   }
-  return remember(db, run())
+  const safe = run().catch((err: unknown): VectorStatus => {
+    log.warn(`could not set up vector search (${(err as Error).message}): retrieval stays lexical-only`)
+    return { state: 'off', reason: 'error' }
+  })
+  return remember(db, safe)
 }
 
 /** Read-only check used lazily by retrieval/ingestion when the start-up step has not run here. */

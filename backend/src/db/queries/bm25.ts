@@ -116,6 +116,8 @@ export interface Bm25Hit {
   /** Sum of idf of the query lexemes this chunk matched / of all query lexemes. */
   matched_idf: number
   total_idf: number
+  /** How many distinct query lexemes this chunk matched. */
+  matched_terms: number
 }
 
 /**
@@ -146,7 +148,7 @@ export async function bm25Search(
        ) p
        where qt.df is not null
      )
-     select h.chunk_id, sum(h.w) as score, sum(h.idf) as matched_idf,
+     select h.chunk_id, sum(h.w) as score, sum(h.idf) as matched_idf, count(*) as matched_terms,
        (select sum(idf) from qt) as total_idf
      from hits h group by h.chunk_id order by score desc, h.chunk_id limit $3`,
     [query, perTerm, k],
@@ -156,6 +158,7 @@ export async function bm25Search(
     score: Number(r.score),
     matched_idf: Number(r.matched_idf),
     total_idf: Number(r.total_idf),
+    matched_terms: Number(r.matched_terms),
   }))
 }
 
