@@ -58,7 +58,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       : { logger: loggerOptions(config, deps.prettyLogs === true) }),
     genReqId,
     requestIdHeader: false,
-    requestIdLogLabel: 'request_id',
     // A plain number trusts nobody in Fastify 5.12: trust exactly n hops.
     trustProxy: n > 0 ? (_addr: string, hop: number) => hop < n : false,
     bodyLimit: 1024 * 1024,
@@ -68,6 +67,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
+  // JSON (and multipart where a route allows it) only: anything else is 415, not a 422.
+  app.removeContentTypeParser('text/plain')
   const counters = deps.counters ?? createCounterStore(config.redisUrl, clock, app.log)
   const routeDeps: RouteDeps = { config, db, clock, counters }
 

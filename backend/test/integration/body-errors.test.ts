@@ -1,0 +1,62 @@
+// Contract §0: 400 for unparseable JSON, 415 for non-JSON, 413 over the limit, 422 with field
+// errors for schema failures — all in the {detail, code} shape with the security headers.
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { buildTestApp, json, type TestApp } from '../helpers/app.js'
+import { dbKinds } from '../helpers/db.js'
+
+for (const kind of dbKinds()) {
+  describe(`request body errors [${kind}]`, () => {
+    let t: TestApp
+    before(async () => {
+      t = await buildTestApp(kind)
+    })
+    after(() => t.close())
+
+    const signIn = (payload: string, type = 'application/json') =>
+      t.app.inject({ method: 'POST', url: '/api/auth/sign-in', headers: { 'content-type': type }, payload })
+
+    it('400 bad_request for a body that is not parseable JSON', async () => {
+      for (const payload of ['{"email": ', '{bad json}']) {
+        const res = await signIn(payload)
+        assert.equal(res.statusCode, 400, payload)
+        assert.deepEqual(Object.keys(json(res)).sort(), ['code', 'detail'])
+        assert.equal(json(res).code, 'bad_request')
+        assert.equal(res.headers['x-content-type-options'], 'nosniff')
+      }
+    })
+
+    it('415 unsupported_media_type for a non-JSON body', async () => {
+      const res = await signIn('email=a@b.co&password=x', 'application/x-www-form-urlencoded')
+      assert.equal(res.statusCode, 415)
+      assert.equal(json(res).code, 'unsupported_media_type')
+      const text = await signIn('hello', 'text/plain')
+      assert.equal(text.statusCode, 415)
+    })
+
+    it('413 payload_too_large over 1 MiB of JSON', async () => {
+      const payload = JSON.stringify({ email: 'a@b.co', password: 'x'.repeat(1024 * 1024 + 10) })
+      const res = await signIn(payload)
+      assert.equal(res.statusCode, 413)
+      assert.equal(json(res).code, 'payload_too_large')
+    })
+
+    it('422 validation_error with per-field errors', async () => {
+      const res = await signIn(JSON.stringify({ email: 42 }))
+      assert.equal(res.statusCode, 422)
+      const body = json<{ detail: string; code: string; errors: { path: string; message: string }[] }>(res)
+      assert.equal(body.code, 'validation_error')
+      assert.ok(Array.isArray(body.errors) && body.errors.length > 0)
+      for (const e of body.errors) {
+        assert.equal(typeof e.path, 'string')
+        assert.equal(typeof e.message, 'string')
+      }
+      assert.ok(body.errors.some((e) => e.path === 'password'))
+    })
+
+    it('never leaks a stack trace or library names', async () => {
+      const res = await signIn('{"email": ')
+      assert.doesNotMatch(res.body, /at .*\.(js|ts):\d+|SyntaxError|fastify|ajv/i)
+    })
+  })
+}
