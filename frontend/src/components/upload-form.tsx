@@ -6,6 +6,8 @@ import { FormError, Notice } from './form-error'
 
 const ACCEPT = '.md,.markdown,.txt,.html,.htm,.pdf,text/markdown,text/plain,text/html,application/pdf'
 
+const passages = (n: number) => (n === 1 ? '1 passage' : `${n} passages`)
+
 /** Uploads one file as multipart field `file` (POST /api/documents, admin only). */
 export function UploadForm() {
   const queryClient = useQueryClient()
@@ -54,7 +56,7 @@ export function UploadForm() {
         <Notice
           message={
             result.created
-              ? `Added “${result.document.title}” (${result.document.chunks} passages).`
+              ? `Added “${result.document.title}” (${passages(result.document.chunks)}).`
               : `“${result.document.title}” is already in the library.`
           }
         />

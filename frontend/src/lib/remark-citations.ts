@@ -1,4 +1,4 @@
-import { citationHref, splitCitations } from './citations'
+import { citationHref, headingWithoutTitle, splitCitations } from './citations'
 import type { Citation } from './types'
 
 /** The few mdast shapes this plugin touches (kept local: mdast is only a transitive dependency). */
@@ -15,7 +15,8 @@ interface MdNode {
 const SKIP = new Set(['link', 'linkReference', 'inlineCode', 'code', 'definition', 'html'])
 
 function citationLink(citation: Citation): MdNode {
-  const label = citation.heading ? `${citation.title} — ${citation.heading}` : citation.title
+  const heading = headingWithoutTitle(citation.title, citation.heading)
+  const label = heading ? `${citation.title} — ${heading}` : citation.title
   return {
     type: 'link',
     url: citationHref(citation),

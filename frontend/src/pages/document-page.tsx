@@ -129,7 +129,7 @@ function ChunkView({
       data-highlighted={cited ? 'true' : undefined}
     >
       {cited ? <p className="cited-label">Cited passage</p> : null}
-      {heading ? <p className="chunk-heading">{heading}</p> : null}
+      {heading ? <h2 className="chunk-heading">{heading}</h2> : null}
       <Markdown text={chunk.content} components={cited ? highlighted : undefined} />
     </section>
   )
