@@ -1,0 +1,202 @@
+// Operator CLI for accounts, working on the database directly (contract §3):
+//   npm run user -- create <email> [--name <name>] [--admin]
+//   npm run user -- promote <email> | demote <email> | set-password <email> | list
+// Passwords are asked with hidden input on a terminal, or read from the first line of stdin.
+// Exit codes: 0 done, 1 failed (unknown user, weak password, server running…), 2 usage.
+import { emailProblem, normalizeEmail } from '../auth/email.js'
+import { hashPassword, PASSWORD_PROBLEM_MESSAGES, passwordProblem } from '../auth/passwords.js'
+import { effectiveRole } from '../auth/sessions.js'
+import type { Config } from '../config.js'
+import type { Database } from '../db/client.js'
+import { deleteUserSessions } from '../db/queries/sessions.js'
+import {
+  findUserByEmail,
+  insertUser,
+  isUniqueViolation,
+  listUsersWithSessionCounts,
+  setUserRole,
+  updatePasswordHash,
+} from '../db/queries/users.js'
+import { uuidv7 } from '../lib/ids.js'
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, openCliDatabase, runCli } from './common.js'
+import { PasswordInputError, readPassword } from './password-input.js'
+
+const USAGE = `usage: npm run user -- <command>
+
+commands:
+  create <email> [--name <name>] [--admin]   create an account (password asked, or read from stdin)
+  promote <email>                            give the admin role
+  demote <email>                             take the admin role away
+  set-password <email>                       set a new password and sign the user out everywhere
+  list                                       every account with its role and live sessions
+`
+
+class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = EXIT_FAILURE,
+  ) {
+    super(message)
+  }
+}
+
+interface Parsed {
+  command: string
+  email: string | null
+  name: string | null
+  admin: boolean
+}
+
+function parseArgs(argv: string[]): Parsed {
+  const [command = '', ...rest] = argv
+  const positional: string[] = []
+  let name: string | null = null
+  let admin = false
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i] as string
+    if (arg === '--admin' && command === 'create') admin = true
+    else if (arg === '--name' && command === 'create' && rest[i + 1] !== undefined) name = rest[++i] as string
+    else if (arg.startsWith('--name=') && command === 'create') name = arg.slice('--name='.length)
+    else if (arg.startsWith('-')) throw new CliError(`unknown option ${arg}\n\n${USAGE}`, EXIT_USAGE)
+    else positional.push(arg)
+  }
+  const wantsEmail = ['create', 'promote', 'demote', 'set-password'].includes(command)
+  if (command === 'list' && positional.length === 0) return { command, email: null, name, admin }
+  if (!wantsEmail || positional.length !== 1) {
+    const what =
+      command === 'list'
+        ? '"list" takes no arguments'
+        : wantsEmail
+          ? `"${command}" takes one email`
+          : `"${command}" is not a command`
+    throw new CliError(`${what}\n\n${USAGE}`, EXIT_USAGE)
+  }
+  const email = normalizeEmail(positional[0] as string)
+  const problem = emailProblem(email)
+  if (problem) throw new CliError(`${problem}: "${positional[0]}"`, EXIT_USAGE)
+  if (name !== null && (name.trim().length === 0 || name.length > 100)) {
+    throw new CliError('--name must be 1 to 100 characters', EXIT_USAGE)
+  }
+  return { command, email, name: name?.trim() ?? null, admin }
+}
+
+/** Asks for (or reads) a password that passes the same rules as the API. */
+async function newPassword(email: string): Promise<string> {
+  const password = await readPassword('Password: ', 'Repeat password: ')
+  const problem = await passwordProblem(password, email)
+  if (problem) throw new CliError(PASSWORD_PROBLEM_MESSAGES[problem])
+  return password
+}
+
+async function create(db: Database, config: Config, args: Parsed, email: string, password: string) {
+  if (await findUserByEmail(db.orm, email))
+    throw new CliError(`a user with the email ${email} already exists`)
+  const passwordHash = await hashPassword(password)
+  const now = new Date()
+  try {
+    await insertUser(db.orm, {
+      id: uuidv7(now.getTime()),
+      email,
+      name: args.name,
+      passwordHash,
+      role: args.admin ? 'admin' : 'user',
+      createdAt: now,
+    })
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new CliError(`a user with the email ${email} already exists`)
+    throw err
+  }
+  console.log(`created ${email} (${effectiveRole(config, email, args.admin ? 'admin' : 'user')})`)
+}
+
+async function setRole(db: Database, config: Config, email: string, role: 'user' | 'admin') {
+  if (!(await setUserRole(db.orm, email, role, new Date())))
+    throw new CliError(`no user with the email ${email}`)
+  console.log(`${email} is now ${role === 'admin' ? 'an admin' : 'a regular user'}`)
+  if (role === 'user' && effectiveRole(config, email, role) === 'admin') {
+    console.log(`note: ${email} is listed in ADMIN_EMAILS, so it stays an admin until removed from there`)
+  }
+}
+
+async function setPassword(db: Database, email: string, password: string) {
+  const user = await findUserByEmail(db.orm, email)
+  if (!user) throw new CliError(`no user with the email ${email}`)
+  const passwordHash = await hashPassword(password)
+  const revoked = await db.orm.transaction(async (tx) => {
+    await updatePasswordHash(tx, user.id, passwordHash, new Date())
+    return deleteUserSessions(tx, user.id)
+  })
+  console.log(`password changed for ${email}; ${revoked} session${revoked === 1 ? '' : 's'} revoked`)
+}
+
+async function list(db: Database, config: Config) {
+  const rows = await listUsersWithSessionCounts(db.orm, new Date())
+  if (rows.length === 0) {
+    console.log('no users yet: create one with `npm run user -- create <email>`')
+    return
+  }
+  const table = rows.map((r) => {
+    const role = effectiveRole(config, r.email, r.role)
+    return [
+      r.email,
+      role === r.role ? role : `${role} (ADMIN_EMAILS)`,
+      r.createdAt.toISOString(),
+      String(r.sessions),
+    ]
+  })
+  const header = ['email', 'role', 'created_at', 'sessions']
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => (row[i] as string).length)))
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] as number))
+      .join('  ')
+      .trimEnd()
+  console.log([line(header), ...table.map(line)].join('\n'))
+}
+
+async function main(): Promise<number> {
+  let args: Parsed
+  let password = ''
+  try {
+    const argv = process.argv.slice(2)
+    if (argv.length === 0) {
+      process.stderr.write(USAGE)
+      return EXIT_USAGE
+    }
+    if (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+      process.stdout.write(USAGE)
+      return EXIT_OK
+    }
+    args = parseArgs(argv)
+    // Asked (and checked) before the database opens: a refused password fails fast.
+    if (args.command === 'create' || args.command === 'set-password') {
+      password = await newPassword(args.email as string)
+    }
+  } catch (err) {
+    if (err instanceof CliError || err instanceof PasswordInputError) {
+      process.stderr.write(`error: ${err.message}\n`)
+      return err instanceof CliError ? err.exitCode : EXIT_FAILURE
+    }
+    throw err
+  }
+  const { db, config, close } = await openCliDatabase()
+  try {
+    const email = args.email as string
+    if (args.command === 'create') await create(db, config, args, email, password)
+    else if (args.command === 'promote') await setRole(db, config, email, 'admin')
+    else if (args.command === 'demote') await setRole(db, config, email, 'user')
+    else if (args.command === 'set-password') await setPassword(db, email, password)
+    else await list(db, config)
+    return EXIT_OK
+  } catch (err) {
+    if (err instanceof CliError || err instanceof PasswordInputError) {
+      process.stderr.write(`error: ${err.message}\n`)
+      return err instanceof CliError ? err.exitCode : EXIT_FAILURE
+    }
+    throw err
+  } finally {
+    await close()
+  }
+}
+
+runCli(main)

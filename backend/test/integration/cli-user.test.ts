@@ -1,0 +1,159 @@
+// The operator CLI, run as a child process against a temporary PGlite DATA_DIR and against a
+// Postgres test database, exactly as `npm run user -- …` runs it (minus the build step).
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { fileURLToPath } from 'node:url'
+import { verifyPassword } from '../../src/auth/passwords.js'
+import { createSession } from '../../src/auth/sessions.js'
+import { testConfig } from '../../src/config.js'
+import { type Database, openDatabase, pgliteDirOf } from '../../src/db/client.js'
+import { acquireDataDirLock, SERVER_RUNNING_MESSAGE } from '../../src/db/lock-file.js'
+import { findUserByEmail } from '../../src/db/queries/users.js'
+import { systemClock } from '../../src/lib/clock.js'
+import { createTestDatabase, dbKinds, type TestDatabase } from '../helpers/db.js'
+
+const BACKEND_DIR = fileURLToPath(new URL('../../', import.meta.url))
+
+interface Run {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+function runCli(env: Record<string, string>, args: string[], stdin = ''): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/user.ts', ...args], {
+      cwd: BACKEND_DIR,
+      // Only what the CLI needs: no DATABASE_URL or DATA_DIR leaking in from the test runner.
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'silent', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => {
+      stdout += d
+    })
+    child.stderr.on('data', (d) => {
+      stderr += d
+    })
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+    child.stdin.end(stdin)
+  })
+}
+
+for (const kind of dbKinds()) {
+  describe(`npm run user [${kind}]`, () => {
+    let dataDir: string
+    let tdb: TestDatabase | null = null
+    let env: Record<string, string>
+    const config = testConfig()
+
+    before(async () => {
+      dataDir = mkdtempSync(join(tmpdir(), 'rag-auth-cli-'))
+      if (kind === 'postgres') {
+        tdb = await createTestDatabase(kind)
+        env = { DATABASE_URL: tdb.url as string, DATA_DIR: dataDir }
+      } else {
+        env = { DATA_DIR: dataDir }
+      }
+    })
+    after(async () => {
+      await tdb?.cleanup()
+      rmSync(dataDir, { recursive: true, force: true })
+    })
+
+    /** The CLI's database, opened by the test between runs (PGlite: only while no CLI runs). */
+    async function withDb<T>(fn: (db: Database) => Promise<T>): Promise<T> {
+      if (tdb) return fn(tdb.db)
+      const db = await openDatabase({ databaseUrl: null, pgliteDir: pgliteDirOf(dataDir) })
+      try {
+        return await fn(db)
+      } finally {
+        await db.close()
+      }
+    }
+
+    const user = (args: string[], stdin = '') => runCli(env, args, stdin)
+
+    it('usage errors exit 2 without touching the database', async () => {
+      for (const args of [[], ['frobnicate'], ['promote'], ['create', 'not-an-email'], ['list', 'extra']]) {
+        const r = await user(args)
+        assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`)
+        assert.match(r.stdout + r.stderr, /usage: npm run user|valid email/)
+      }
+    })
+
+    it('create reads the password from stdin, with the API password rules', async () => {
+      const weak = await user(['create', 'weak@example.com'], 'password1\n')
+      assert.equal(weak.code, 1)
+      assert.match(weak.stderr, /too common/)
+      const same = await user(['create', 'Same@Example.com'], 'same@example.com\n')
+      assert.equal(same.code, 1)
+      const ok = await user(
+        ['create', ' Ada@Example.com ', '--name', 'Ada'],
+        'violet harbor lantern 42\nignored\n',
+      )
+      assert.equal(ok.code, 0, ok.stderr)
+      assert.match(ok.stdout, /created ada@example\.com \(user\)/)
+      const dup = await user(['create', 'ada@example.com'], 'violet harbor lantern 42\n')
+      assert.equal(dup.code, 1)
+      assert.match(dup.stderr, /already exists/)
+      await withDb(async (db) => {
+        const row = await findUserByEmail(db.orm, 'ada@example.com')
+        assert.ok(row)
+        assert.equal(row.name, 'Ada')
+        assert.equal(row.role, 'user')
+        assert.equal(await verifyPassword(row.passwordHash, 'violet harbor lantern 42'), true)
+        assert.equal(await findUserByEmail(db.orm, 'weak@example.com'), null)
+        // A live session, for set-password to revoke below.
+        await createSession({ db, config, clock: systemClock }, row.id, { ip: null, userAgent: null })
+      })
+    })
+
+    it('promote, demote, list', async () => {
+      assert.equal((await user(['promote', 'ADA@example.com'])).code, 0)
+      let list = await user(['list'])
+      assert.equal(list.code, 0, list.stderr)
+      const lines = list.stdout.trim().split('\n')
+      assert.match(lines[0] as string, /^email\s+role\s+created_at\s+sessions$/)
+      assert.match(lines[1] as string, /^ada@example\.com\s+admin\s+\d{4}-\d\d-\d\dT[\d:.]+Z\s+1$/)
+      assert.equal((await user(['demote', 'ada@example.com'])).code, 0)
+      list = await user(['list'])
+      assert.match(list.stdout, /ada@example\.com\s+user\s/)
+      const missing = await user(['promote', 'nobody@example.com'])
+      assert.equal(missing.code, 1)
+      assert.match(missing.stderr, /no user with the email nobody@example\.com/)
+    })
+
+    it('set-password replaces the hash and revokes every session', async () => {
+      const r = await user(['set-password', 'ada@example.com'], 'a whole new passphrase\n')
+      assert.equal(r.code, 0, r.stderr)
+      assert.match(r.stdout, /1 session revoked/)
+      await withDb(async (db) => {
+        const row = await findUserByEmail(db.orm, 'ada@example.com')
+        assert.equal(await verifyPassword(row?.passwordHash ?? '', 'a whole new passphrase'), true)
+        const sessions = await db.query<{ n: number }>('select count(*)::int as n from sessions')
+        assert.equal(Number(sessions[0]?.n), 0)
+      })
+      const none = await user(['set-password', 'ada@example.com'])
+      assert.equal(none.code, 1)
+      assert.match(none.stderr, /no password given on stdin/)
+    })
+
+    it('refuses while a server holds the PGlite data directory', { skip: kind === 'postgres' }, async () => {
+      const release = acquireDataDirLock(dataDir)
+      try {
+        const r = await user(['list'])
+        assert.equal(r.code, 1)
+        assert.equal(r.stderr.trim(), SERVER_RUNNING_MESSAGE)
+      } finally {
+        release()
+      }
+    })
+  })
+}
