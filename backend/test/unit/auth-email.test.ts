@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { emailProblem, normalizeEmail, signupAllowed } from '../../src/auth/email.js'
+import { testConfig } from '../../src/config.js'
+
+describe('emails', () => {
+  it('normalises by trimming and lower-casing', () => {
+    assert.equal(normalizeEmail('  Ada.Lovelace@Example.COM \n'), 'ada.lovelace@example.com')
+  })
+
+  it('accepts address-shaped emails up to 254 characters', () => {
+    for (const e of [
+      'a@b.co',
+      'first.last+tag@mail.example.org',
+      'ünï@exämple.de',
+      `${'a'.repeat(64)}@${'b'.repeat(185)}.com`,
+    ]) {
+      assert.equal(emailProblem(e), null, e)
+    }
+  })
+
+  it('refuses the rest', () => {
+    const cases = [
+      '',
+      'plain',
+      'a@b',
+      '@example.com',
+      'a@',
+      'a b@example.com',
+      'a@@example.com',
+      'a@example..com',
+      'a@.example.com',
+      'a@example.com.',
+      `${'a'.repeat(65)}@example.com`,
+      `${'a'.repeat(60)}@${'b'.repeat(190)}.com`,
+    ]
+    for (const e of cases) assert.notEqual(emailProblem(e), null, e)
+  })
+
+  it('sign-up policy: open, closed, allowlist with exact and *@domain entries', () => {
+    assert.equal(signupAllowed(testConfig(), 'x@example.com'), true)
+    assert.equal(signupAllowed(testConfig({ SIGNUP: 'closed' }), 'x@example.com'), false)
+    const config = testConfig({ SIGNUP: 'allowlist', SIGNUP_ALLOWLIST: 'boss@other.org,*@corp.example' })
+    assert.equal(signupAllowed(config, 'boss@other.org'), true)
+    assert.equal(signupAllowed(config, 'intern@other.org'), false)
+    assert.equal(signupAllowed(config, 'anyone@corp.example'), true)
+    assert.equal(signupAllowed(config, 'anyone@sub.corp.example'), false)
+    assert.equal(signupAllowed(config, 'anyone@corp.example.net'), false)
+  })
+})
