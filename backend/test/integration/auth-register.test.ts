@@ -165,12 +165,26 @@ for (const kind of dbKinds()) {
   })
 
   describe(`auth sign-up policy [${kind}]`, () => {
-    it('SIGNUP=closed refuses every registration with 403 signup_closed', async () => {
-      const t = await buildTestApp(kind, { SIGNUP: 'closed' })
+    it('SIGNUP=closed refuses every registration with 403 signup_closed; RATE_LIMIT_AUTH applies', async () => {
+      const t = await buildTestApp(kind, { SIGNUP: 'closed', RATE_LIMIT_AUTH: '2/minute' })
       try {
-        const res = await register(t.app, { email: uniqueEmail(), password: PASSWORD })
-        assert.equal(res.statusCode, 403)
-        assert.equal(json(res).code, 'signup_closed')
+        for (let i = 0; i < 2; i++) {
+          const res = await register(t.app, { email: uniqueEmail(), password: PASSWORD })
+          assert.equal(res.statusCode, 403)
+          assert.equal(json(res).code, 'signup_closed')
+          assert.equal(res.headers['ratelimit-limit'], '2')
+        }
+        // RATE_LIMIT_AUTH per client IP on register (and sign-in, counted separately).
+        const limited = await register(t.app, { email: uniqueEmail(), password: PASSWORD })
+        assert.equal(limited.statusCode, 429)
+        assert.equal(json(limited).code, 'rate_limited')
+        assert.ok(Number(limited.headers['retry-after']) > 0)
+        const signInRes = await t.app.inject({
+          method: 'POST',
+          url: '/api/auth/sign-in',
+          payload: { email: uniqueEmail(), password: PASSWORD },
+        })
+        assert.equal(signInRes.statusCode, 401)
       } finally {
         await t.close()
       }
