@@ -1,14 +1,20 @@
 import { QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query'
+import { lazy, Suspense } from 'react'
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router'
+import { Loading } from './components/spinner'
 import { ApiError } from './lib/api-error'
 import { SessionWatcher } from './lib/auth'
-import { AccountPage } from './pages/account-page'
-import { AdminDocumentsPage } from './pages/admin-documents-page'
-import { ChatPage } from './pages/chat-page'
-import { DocumentPage } from './pages/document-page'
 import { NotFoundPage } from './pages/not-found-page'
 import { SignInPage } from './pages/sign-in-page'
 import { SignUpPage } from './pages/sign-up-page'
+
+// Signed-in pages load on demand (Markdown rendering is most of the bundle); the sign-in pages are instant.
+const ChatPage = lazy(() => import('./pages/chat-page').then((m) => ({ default: m.ChatPage })))
+const DocumentPage = lazy(() => import('./pages/document-page').then((m) => ({ default: m.DocumentPage })))
+const AccountPage = lazy(() => import('./pages/account-page').then((m) => ({ default: m.AccountPage })))
+const AdminDocumentsPage = lazy(() =>
+  import('./pages/admin-documents-page').then((m) => ({ default: m.AdminDocumentsPage })),
+)
 
 /** Client errors (4xx) will not get better by asking again; network blips and 5xx get one retry. */
 function retry(failures: number, error: unknown): boolean {
@@ -31,16 +37,18 @@ export function App({ queryClient }: { queryClient: QueryClient }) {
     <QueryClientProvider client={queryClient}>
       <BrowserRouter>
         <SessionWatcher />
-        <Routes>
-          <Route path="/" element={<Navigate to="/chat" replace />} />
-          <Route path="/sign-in" element={<SignInPage />} />
-          <Route path="/sign-up" element={<SignUpPage />} />
-          <Route path="/chat/:conversationId?" element={<ChatPage />} />
-          <Route path="/documents/:documentId" element={<DocumentPage />} />
-          <Route path="/account" element={<AccountPage />} />
-          <Route path="/admin/documents" element={<AdminDocumentsPage />} />
-          <Route path="*" element={<NotFoundPage />} />
-        </Routes>
+        <Suspense fallback={<Loading />}>
+          <Routes>
+            <Route path="/" element={<Navigate to="/chat" replace />} />
+            <Route path="/sign-in" element={<SignInPage />} />
+            <Route path="/sign-up" element={<SignUpPage />} />
+            <Route path="/chat/:conversationId?" element={<ChatPage />} />
+            <Route path="/documents/:documentId" element={<DocumentPage />} />
+            <Route path="/account" element={<AccountPage />} />
+            <Route path="/admin/documents" element={<AdminDocumentsPage />} />
+            <Route path="*" element={<NotFoundPage />} />
+          </Routes>
+        </Suspense>
       </BrowserRouter>
     </QueryClientProvider>
   )
