@@ -1,0 +1,11 @@
+// Baseline 1: bare Fastify answering GET /hello — no logger, no plugins. Every throughput
+// figure of the run is divided by this one, measured minutes apart on the same machine.
+import Fastify from 'fastify'
+import { serveRpc } from './lib/procs.js'
+
+const app = Fastify({ logger: false })
+app.get('/hello', async () => ({ hello: 'world' }))
+serveRpc({})
+await app.listen({ port: 0, host: '127.0.0.1' })
+const address = app.server.address()
+process.send?.({ type: 'ready', port: typeof address === 'object' && address ? address.port : 0 })

@@ -1,0 +1,111 @@
+// autocannon, in the bench process (the servers run in their own processes), with exact
+// latency percentiles computed from every response (autocannon's own summary has no p95).
+import autocannon from 'autocannon'
+
+export interface LoadSpec {
+  url: string
+  connections: number
+  /** Seconds; or `amount` requests in total. */
+  durationS?: number
+  amount?: number
+  method?: 'GET' | 'POST'
+  headers?: Record<string, string>
+  body?: string
+  /** Called for every request: returns what varies (path, headers, body). */
+  next?: () => { path?: string; headers?: Record<string, string>; body?: string }
+  timeoutS?: number
+  /** Ends the run early when this settles (e.g. background traffic during a burst). */
+  stop?: Promise<unknown>
+}
+
+export interface LoadResult {
+  requests: number
+  rps: number
+  p50: number
+  p95: number
+  p99: number
+  max: number
+  s2xx: number
+  s4xx: number
+  s5xx: number
+  errors: number
+  timeouts: number
+  durationS: number
+  statuses: Record<string, number>
+}
+
+export function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return Number.NaN
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
+  return sorted[i] as number
+}
+
+export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  const u = new URL(spec.url)
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname)) throw new Error('loopback targets only')
+  const latencies: number[] = []
+  const statuses: Record<string, number> = {}
+  const baseHeaders = { ...(spec.headers ?? {}) }
+  if (spec.body !== undefined) baseHeaders['content-type'] ??= 'application/json'
+  const next = spec.next
+  const requests = next
+    ? [
+        {
+          method: spec.method ?? 'GET',
+          setupRequest: (req: Record<string, unknown>) => {
+            const n = next()
+            const headers = { ...baseHeaders, ...(n.headers ?? {}) }
+            if (n.body !== undefined) headers['content-type'] ??= 'application/json'
+            return {
+              ...req,
+              ...(n.path ? { path: n.path } : {}),
+              headers,
+              ...(n.body !== undefined ? { body: n.body } : {}),
+            }
+          },
+        },
+      ]
+    : undefined
+  const started = process.hrtime.bigint()
+  const instance = autocannon({
+    url: spec.url,
+    connections: spec.connections,
+    pipelining: 1,
+    ...(spec.amount ? { amount: spec.amount } : { duration: spec.durationS ?? 10 }),
+    method: spec.method ?? 'GET',
+    headers: baseHeaders,
+    ...(spec.body !== undefined ? { body: spec.body } : {}),
+    ...(requests ? { requests } : {}),
+    timeout: spec.timeoutS ?? 10,
+  } as autocannon.Options)
+  instance.on('response', (_client: unknown, statusCode: number, _bytes: number, ms: number) => {
+    latencies.push(ms)
+    const k = String(statusCode)
+    statuses[k] = (statuses[k] ?? 0) + 1
+  })
+  void spec.stop?.then(() => instance.stop())
+  const r = await instance
+  const durationS = Number(process.hrtime.bigint() - started) / 1e9
+  const sorted = Float64Array.from(latencies).sort()
+  return {
+    requests: latencies.length,
+    rps: latencies.length / durationS,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: sorted.length ? (sorted[sorted.length - 1] as number) : Number.NaN,
+    s2xx: r['2xx'],
+    s4xx: r['4xx'],
+    s5xx: r['5xx'],
+    errors: r.errors,
+    timeouts: r.timeouts,
+    durationS,
+    statuses,
+  }
+}
+
+/** A tiny round-robin helper for rotating cookies, questions, users. */
+export function roundRobin<T>(items: T[]): () => T {
+  let i = 0
+  return () => items[i++ % items.length] as T
+}
