@@ -26,6 +26,7 @@ async function main() {
     const { page } = await openSession(browser, server.baseURL)
     const shot = async (name: string) => {
       await page.waitForLoadState('networkidle')
+      await page.locator('.loading').waitFor({ state: 'detached' })
       await page.screenshot({ path: join(OUT, `${name}.png`) })
       process.stdout.write(`saved docs/screenshots/${name}.png\n`)
     }
@@ -38,9 +39,10 @@ async function main() {
     await signUp.goto()
     await signUp.signUp({ name: 'Ada Lovelace', email: ADMIN, password: PASSWORD })
     await atPath(page, '/chat')
+    const chat = new ChatPage(page)
+    await visible(page.getByRole('heading', { name: 'What would you like to know?' }))
     await shot('chat-empty')
 
-    const chat = new ChatPage(page)
     await chat.ask('How do I deploy this to Hugging Face Spaces?')
     const answer = await chat.waitForAnswer()
     await visible(chat.citations(answer).first())

@@ -1,20 +1,13 @@
 import { QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query'
-import { lazy, Suspense } from 'react'
+import { Suspense } from 'react'
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router'
 import { Loading } from './components/spinner'
+import { AccountPage, AdminDocumentsPage, ChatPage, DocumentPage } from './lazy-pages'
 import { ApiError } from './lib/api-error'
 import { SessionWatcher } from './lib/auth'
 import { NotFoundPage } from './pages/not-found-page'
 import { SignInPage } from './pages/sign-in-page'
 import { SignUpPage } from './pages/sign-up-page'
-
-// Signed-in pages load on demand (Markdown rendering is most of the bundle); the sign-in pages are instant.
-const ChatPage = lazy(() => import('./pages/chat-page').then((m) => ({ default: m.ChatPage })))
-const DocumentPage = lazy(() => import('./pages/document-page').then((m) => ({ default: m.DocumentPage })))
-const AccountPage = lazy(() => import('./pages/account-page').then((m) => ({ default: m.AccountPage })))
-const AdminDocumentsPage = lazy(() =>
-  import('./pages/admin-documents-page').then((m) => ({ default: m.AdminDocumentsPage })),
-)
 
 /** Client errors (4xx) will not get better by asking again; network blips and 5xx get one retry. */
 function retry(failures: number, error: unknown): boolean {

@@ -1,9 +1,10 @@
 import { useMutation } from '@tanstack/react-query'
-import { type FormEvent, useState } from 'react'
+import { type FormEvent, useEffect, useState } from 'react'
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router'
 import { AuthLayout } from '../components/auth-layout'
 import { FormError } from '../components/form-error'
 import { TextField } from '../components/text-field'
+import { preloadSignedInPages } from '../lazy-pages'
 import { api } from '../lib/api'
 import { useAuth, useSignedIn } from '../lib/auth'
 import { formErrors } from '../lib/error-messages'
@@ -15,6 +16,7 @@ export function SignUpPage() {
   const next = safeNextPath(params.get('next'))
   const navigate = useNavigate()
   const signedIn = useSignedIn()
+  useEffect(preloadSignedInPages, [])
   const [name, setName] = useState('')
   const [email, setEmail] = useState('')
   const [password, setPassword] = useState('')
