@@ -8,6 +8,7 @@ const MAX_CHUNKS = 4
 const MAX_SENTENCES = 4
 const MAX_PER_CHUNK = 2
 const MAX_SENTENCE_CHARS = 320
+const MIN_RELATIVE_SCORE = 0.5
 
 const STOPWORDS = new Set(
   (
@@ -48,20 +49,31 @@ function stem(word: string): string {
   return word
 }
 
-/** Markdown to plain readable lines: no code blocks, headings, tables, bullets or link syntax. */
+const BULLET = /^(?:[-*+]|\d+[.)])\s+/
+
+/** A list item is a unit of its own: end it so the sentence splitter keeps it apart. */
+function closeItem(item: string): string {
+  return /[.!?:;]$/.test(item) ? item : `${item}.`
+}
+
+/** Markdown to plain readable blocks: no code blocks, headings, tables, bullets or link syntax. */
 export function plainBlocks(markdown: string): string[] {
   const withoutCode = markdown.replace(/```[\s\S]*?(```|$)/g, '\n').replace(/~~~[\s\S]*?(~~~|$)/g, '\n')
   const blocks: string[] = []
   for (const para of withoutCode.split(/\n\s*\n/)) {
-    const lines: string[] = []
+    // Units: a paragraph's lines, or one list item with its wrapped continuation lines.
+    const units: { text: string; item: boolean }[] = []
     for (const rawLine of para.split('\n')) {
       const line = rawLine.trim()
       if (!line || /^#{1,6}\s/.test(line) || /^\|/.test(line) || /^[-=*_]{3,}$/.test(line)) continue
-      const item = line.replace(/^(?:[-*+]|\d+[.)])\s+/, '').replace(/^>\s?/, '')
-      // A list item is a unit of its own: end it so the sentence splitter keeps it apart.
-      lines.push(item !== line && !/[.!?:;]$/.test(item) ? `${item}.` : item)
+      const text = line.replace(/^>\s?/, '')
+      const last = units[units.length - 1]
+      if (BULLET.test(text)) units.push({ text: text.replace(BULLET, ''), item: true })
+      else if (last) last.text += ` ${text}`
+      else units.push({ text, item: false })
     }
-    if (lines.length > 0) blocks.push(inlinePlain(lines.join(' ')))
+    const joined = units.map((u) => (u.item ? closeItem(u.text) : u.text)).join(' ')
+    if (joined) blocks.push(inlinePlain(joined))
   }
   return blocks.filter(Boolean)
 }
@@ -128,9 +140,12 @@ function pick(candidates: Candidate[]): Candidate[] {
   const perChunk = new Map<number, number>()
   const seen = new Set<string>()
   const ranked = [...candidates].filter((c) => c.score > 0).sort((a, b) => b.score - a.score)
+  // Sentences far weaker than the best one share a stray word with the question, not its subject.
+  const floor = (ranked[0]?.score ?? 0) * MIN_RELATIVE_SCORE
   for (const c of ranked) {
     const key = c.text.toLowerCase()
-    if (chosen.length >= MAX_SENTENCES || seen.has(key)) continue
+    if (chosen.length >= MAX_SENTENCES || c.score < floor) break
+    if (seen.has(key)) continue
     if ((perChunk.get(c.chunk) ?? 0) >= MAX_PER_CHUNK) continue
     chosen.push(c)
     seen.add(key)
@@ -147,9 +162,9 @@ function shorten(text: string): string {
   return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), MAX_SENTENCE_CHARS / 2)).replace(/[\s,;:]+$/, '')}…`
 }
 
-/** "It runs on port 7860." + 1 → "It runs on port 7860 [1]." */
+/** "It runs on port 7860." + 1 → "It runs on port 7860 [1]."; after a closing quote it goes last. */
 function withMarker(text: string, index: number): string {
-  const m = /^(.*?)([.!?]+["')\]]*)$/s.exec(text)
+  const m = /^(.*?[^.!?\s])([.!?]+)$/s.exec(text)
   return m ? `${m[1]} [${index}]${m[2]}` : `${text} [${index}]`
 }
 

@@ -1,6 +1,7 @@
 // Conversations (contract §8): list (own only, newest first, cursor pages), read, delete.
 // Another user's conversation is 404 everywhere, like one that does not exist.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
 import type { RouteDeps } from '../app.js'
 import type { AuthUser } from '../auth/sessions.js'
 import {
@@ -98,7 +99,12 @@ export default async function chatConversationRoutes(app: FastifyInstance, opts:
   app.delete(
     '/api/chat/conversations/:id',
     {
-      schema: { tags, summary: 'Delete a conversation and its messages', params: IdParams },
+      schema: {
+        tags,
+        summary: 'Delete a conversation and its messages',
+        params: IdParams,
+        response: { 204: Type.Null({ description: 'Deleted' }) },
+      },
     },
     async (request, reply) => {
       const user = userOf(request)

@@ -26,6 +26,10 @@ export default async function chatRoutes(app: FastifyInstance, opts: RouteDeps) 
         tags: ['chat'],
         summary: 'Ask a question; JSON, or Server-Sent Events with Accept: text/event-stream',
         body: ChatRequest,
+        description:
+          'With `Accept: text/event-stream` the answer streams as Server-Sent Events: `meta` ' +
+          '{conversation_id, message_id, mode}, `token` {text}…, `citations` {citations}, `done` {}; ' +
+          'a failure after `meta` is `event: error` {detail, code}.',
         response: { 200: ChatResponse },
       },
     },

@@ -49,10 +49,13 @@ for (const kind of dbKinds()) {
       offline = await buildTestApp(kind, {}, { tdb })
       online = await buildTestApp(
         kind,
-        { LLM_BASE_URL: llm.url, LLM_MODEL: 'test-model', LLM_TIMEOUT_SECONDS: '0.3' },
+        // Small enough for quick timeout tests, large enough for a loaded machine's cold first call.
+        { LLM_BASE_URL: llm.url, LLM_MODEL: 'test-model', LLM_TIMEOUT_SECONDS: '1' },
         { tdb },
       )
       token = (await createUserWithSession(tdb.db, testConfig(), { email: `chat-${kind}@example.com` })).token
+      // Warm the provider client (first-call costs) so the tests below measure only what they mean to.
+      assert.equal((await post(online, { message: PORT_QUESTION }, false, await freshUser())).statusCode, 200)
     })
     after(async () => {
       await offline?.close()
@@ -242,7 +245,7 @@ for (const kind of dbKinds()) {
     })
 
     it('maps a provider that does not answer in time to 504 (JSON)', async () => {
-      llm.script({ delayMs: 1000 })
+      llm.script({ delayMs: 2500 })
       const user = await freshUser()
       const res = await post(online, { message: PORT_QUESTION }, false, user)
       assert.equal(res.statusCode, 504)

@@ -38,7 +38,7 @@ describe('llm client', () => {
 
   const model = (env: Record<string, string> = {}) => {
     const m = createChatModel(
-      testConfig({ LLM_BASE_URL: server.url, LLM_MODEL: 'test-model', LLM_TIMEOUT_SECONDS: '0.3', ...env }),
+      testConfig({ LLM_BASE_URL: server.url, LLM_MODEL: 'test-model', LLM_TIMEOUT_SECONDS: '1', ...env }),
       log,
     )
     assert.ok(m)
@@ -90,13 +90,13 @@ describe('llm client', () => {
   })
 
   it('times out when no byte arrives in time (before the first byte, or mid-stream)', async () => {
-    server.script({ delayMs: 800 })
+    server.script({ delayMs: 2500 })
     const started = Date.now()
     assert.equal(
       await codeOf(collect(model().stream(MESSAGES, new AbortController().signal))),
       'upstream_timeout',
     )
-    assert.ok(Date.now() - started < 750)
+    assert.ok(Date.now() - started < 2400)
 
     server.script({ text: 'first second third', pieceSize: 6, stallAfter: 1 })
     const got: string[] = []
@@ -111,7 +111,7 @@ describe('llm client', () => {
   })
 
   it('keeps going while bytes keep arriving, however long the whole answer takes', async () => {
-    // 12 pieces, ~1 ms apart plus scheduling: the idle timer (300 ms) is reset by each.
+    // 12 pieces, ~1 ms apart plus scheduling: the idle timer (1 s) is reset by each.
     server.script({ text: 'x'.repeat(48), pieceSize: 4 })
     assert.equal(
       (await collect(model().stream(MESSAGES, new AbortController().signal))).join(''),

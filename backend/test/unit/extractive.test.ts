@@ -51,6 +51,13 @@ describe('plainBlocks / sentences', () => {
     assert.deepEqual(blocks, ['See bold and code and a link.', 'item one. item two.'])
   })
 
+  it('joins a list item with its wrapped continuation lines', () => {
+    assert.deepEqual(
+      plainBlocks('- `llm`: a model writes\n  the answer from sources.\n- `extractive`: no model'),
+      ['llm: a model writes the answer from sources. extractive: no model.'],
+    )
+  })
+
   it('removes bracketed numbers that would read as citation markers', () => {
     assert.deepEqual(sentences('As shown in [3], the value is 42 and stable.'), [
       'As shown in , the value is 42 and stable.',
@@ -90,6 +97,27 @@ describe('extractiveAnswer', () => {
       a.citations.map((_, i) => i + 1),
     )
     for (const c of a.citations) assert.ok(a.content.includes(c.snippet.replace(/[.!?]$/, '')))
+  })
+
+  it('leaves out sentences that share only a stray word with the question', () => {
+    const a = extractiveAnswer('How do I change my password?', [
+      chunk(
+        'p',
+        'Changing your password signs out every other session. You can change your password on the account page.',
+      ),
+      chunk('q', 'Sending identical content again changes nothing and returns the existing document.'),
+    ])
+    assert.deepEqual(
+      a.citations.map((c) => c.chunk_id),
+      ['p'],
+    )
+  })
+
+  it('puts the marker after a closing quote, before a plain full stop', () => {
+    const a = extractiveAnswer('follow-up questions secrets', [
+      chunk('f', 'Follow-up questions work: "and how do I set its secrets?"'),
+    ])
+    assert.equal(a.content, 'Follow-up questions work: "and how do I set its secrets?" [1]')
   })
 
   it('still cites the top chunk when no word matches', () => {
