@@ -5,6 +5,7 @@ import type { RouteDeps } from '../app.js'
 import { deleteUserSession, deleteUserSessions, listUserSessions } from '../db/queries/sessions.js'
 import { findUserById, updatePasswordHash } from '../db/queries/users.js'
 import { AppError, rateLimitedError } from '../errors.js'
+import { isUuid } from '../lib/ids.js'
 import { clearedCookieOptions, SESSION_COOKIE } from './cookies.js'
 import { logAuthEvent } from './events.js'
 import { beginAttempt, clearAttempts, isLockingFailure } from './lockout.js'
@@ -87,6 +88,8 @@ export default async function accountRoutes(instance: FastifyInstance, deps: Rou
     async (request, reply) => {
       const { user, session } = signedIn(request)
       const id = request.params.id.toLowerCase()
+      // The uuid format also admits a `urn:uuid:` prefix, which Postgres would not parse.
+      if (!isUuid(id)) throw new AppError('not_found')
       // Someone else's session and no session at all look the same: 404.
       if (!(await deleteUserSession(db.orm, user.id, id))) throw new AppError('not_found')
       logAuthEvent(request, 'auth.session_revoked', { user_id: user.id, session_id: id })

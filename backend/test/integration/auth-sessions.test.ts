@@ -187,6 +187,7 @@ for (const kind of dbKinds()) {
       assert.equal(json(foreign).code, 'not_found')
       assert.equal((await get('/api/auth/me', bearerHeader(second))).statusCode, 200)
       assert.equal((await del('not-a-uuid', u.token)).statusCode, 404)
+      assert.equal((await del(`urn:uuid:${secondId}`, u.token)).statusCode, 404)
       assert.equal((await del('0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', u.token)).statusCode, 404)
       assert.equal((await del(secondId, u.token)).statusCode, 204)
       assert.equal((await get('/api/auth/me', bearerHeader(second))).statusCode, 401)
