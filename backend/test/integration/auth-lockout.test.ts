@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
-import type { FastifyBaseLogger } from 'fastify'
+import type { FastifyBaseLogger, LightMyRequestResponse } from 'fastify'
 import { type CounterStore, createCounterStore } from '../../src/http/counter-store.js'
 import { FakeClock, systemClock } from '../../src/lib/clock.js'
 import { buildTestApp, json, type TestApp } from '../helpers/app.js'
@@ -19,7 +19,7 @@ let ipCounter = 0
 /** A different client address for every attempt, as a botnet would use. */
 const rotatingIp = () => ({ 'x-forwarded-for': `198.51.100.${(ipCounter++ % 250) + 1}` })
 
-function assertLocked(res: { statusCode: number; headers: Record<string, unknown>; body: string }) {
+function assertLocked(res: LightMyRequestResponse) {
   assert.equal(res.statusCode, 429, res.body)
   assert.equal(json(res).code, 'rate_limited')
   const retry = Number(res.headers['retry-after'])
