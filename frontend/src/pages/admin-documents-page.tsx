@@ -97,17 +97,16 @@ function DocumentItem({
   deleting: boolean
 }) {
   return (
+    // Flat on purpose: the title, its details and its Delete button share one parent (the list item).
     <li className="document-item">
-      <div className="document-info">
-        <Link to={`/documents/${doc.id}`} className="document-title">
-          {doc.title}
-        </Link>
-        <p className="muted document-details">
-          {doc.source ? <span>{doc.source}</span> : null}
-          <span>{doc.chunks === 1 ? '1 passage' : `${doc.chunks} passages`}</span>
-          <span>Added {formatDate(doc.created_at)}</span>
-        </p>
-      </div>
+      <Link to={`/documents/${doc.id}`} className="document-title">
+        {doc.title}
+      </Link>
+      <p className="muted document-details">
+        {doc.source ? <span>{doc.source}</span> : null}
+        <span>{doc.chunks === 1 ? '1 passage' : `${doc.chunks} passages`}</span>
+        <span>Added {formatDate(doc.created_at)}</span>
+      </p>
       <button
         type="button"
         className="button button-quiet button-danger-text"

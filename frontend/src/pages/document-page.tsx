@@ -121,7 +121,7 @@ function ChunkView({
   return (
     <section
       id={`chunk-${chunk.id}`}
-      className={cited ? 'chunk chunk-cited' : 'chunk'}
+      className={cited ? 'chunk chunk-cited highlight' : 'chunk'}
       ref={cited ? citedRef : undefined}
       tabIndex={cited ? -1 : undefined}
       aria-label={cited ? 'Cited passage' : undefined}
