@@ -9,6 +9,9 @@ export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)
 
 export interface TestServer {
   baseURL: string
+  /** Same as baseURL. */
+  url: string
+  port: number
   dataDir: string
   /** Recent server output, for failure messages. */
   output(): string
@@ -17,6 +20,8 @@ export interface TestServer {
 
 export interface StartOptions {
   adminEmails?: string[]
+  /** One admin email (joined with adminEmails). */
+  adminEmail?: string
   /** Extra or overriding environment variables for the server. */
   env?: Record<string, string>
 }
@@ -62,7 +67,9 @@ function serverEnv(port: number, dataDir: string, options: StartOptions): NodeJS
     DATA_DIR: dataDir,
     DEMO_CORPUS: 'true',
     LOG_LEVEL: 'warn',
-    ADMIN_EMAILS: (options.adminEmails ?? []).join(','),
+    ADMIN_EMAILS: [...(options.adminEmails ?? []), ...(options.adminEmail ? [options.adminEmail] : [])].join(
+      ',',
+    ),
     // Every browser test signs in from 127.0.0.1: the default 10/minute would throttle the suite.
     RATE_LIMIT_AUTH: '1000/minute',
     RATE_LIMIT_GLOBAL: '10000/minute',
@@ -139,5 +146,5 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     await stop()
     throw error
   }
-  return { baseURL, dataDir, output: () => log, stop }
+  return { baseURL, url: baseURL, port, dataDir, output: () => log, stop }
 }
