@@ -35,7 +35,7 @@ describe('admin documents', () => {
     const admin = new AdminDocumentsPage(page)
     await visible(admin.upload)
     await admin.uploadFile({ name: 'zorblax.md', mimeType: 'text/markdown', content: MARKDOWN })
-    await visible(page.getByRole('status').filter({ hasText: TITLE }))
+    await visible(page.getByRole('status').filter({ hasText: TITLE }), 60_000)
     await visible(admin.document(TITLE))
 
     const chat = new ChatPage(page)

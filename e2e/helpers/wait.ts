@@ -21,17 +21,17 @@ export async function waitUntil<T>(
   }
 }
 
-export async function visible(locator: Locator, timeout = 15_000): Promise<Locator> {
+export async function visible(locator: Locator, timeout = 30_000): Promise<Locator> {
   await locator.waitFor({ state: 'visible', timeout })
   return locator
 }
 
-export async function gone(locator: Locator, timeout = 15_000): Promise<void> {
+export async function gone(locator: Locator, timeout = 30_000): Promise<void> {
   await locator.waitFor({ state: 'detached', timeout })
 }
 
 /** Waits for a path (and optional query) on the page's URL. */
-export async function atPath(page: Page, path: string | RegExp, timeout = 15_000): Promise<void> {
+export async function atPath(page: Page, path: string | RegExp, timeout = 30_000): Promise<void> {
   await page.waitForURL(
     (url) => (typeof path === 'string' ? url.pathname === path : path.test(url.pathname + url.search)),
     {
