@@ -139,14 +139,36 @@ const QUESTION_SHAPES = [
   (w: string[]) => `Explain the relationship between ${w[0]} ${w[1]} and ${w[2]}.`,
 ]
 
-/** Natural-language questions (5–15 words, a mix of common and rare content words). */
-export function syntheticQuestions(count: number, seed = 7): string[] {
+const RANK = new Map(VOCAB.map((w, i) => [w, i]))
+
+/**
+ * Natural-language questions (5–15 words) about the corpus, the way people ask about a knowledge
+ * base: three content words from one section of one of the first `docs` documents, one word
+ * from anywhere, wrapped in question words that retrieval must ignore (OR semantics).
+ */
+export function syntheticQuestions(count: number, docs: number, seed = 7): string[] {
   const rng = mulberry32(seed)
   const out: string[] = []
   for (let i = 0; i < count; i++) {
+    const doc = syntheticDocument(Math.floor(rng() * Math.max(1, docs)))
+    const section = doc.sections[Math.floor(rng() * doc.sections.length)] as { text: string }
+    const content = [
+      ...new Set(
+        section.text
+          .toLowerCase()
+          .replace(/[^a-z ]/g, '')
+          .split(' ')
+          .filter((w) => (RANK.get(w) ?? 0) >= 60),
+      ),
+    ]
+    const picked: string[] = []
+    for (let j = 0; j < 3 && content.length > 0; j++) {
+      picked.push(content.splice(Math.floor(rng() * content.length), 1)[0] as string)
+    }
+    while (picked.length < 4) picked.push(word(rng, 60))
     const shape = QUESTION_SHAPES[i % QUESTION_SHAPES.length] as (w: string[]) => string
-    const ws = Array.from({ length: 5 }, () => word(rng, 60))
-    out.push(shape(ws))
+    // Shapes use up to five slots; the fifth repeats a picked word.
+    out.push(shape([...picked, picked[0] as string]))
   }
   return out
 }

@@ -3,6 +3,9 @@
 // benchmark needs from inside: event-loop delay (monitorEventLoopDelay) and seeding over IPC.
 // BENCH_BACKEND=dist runs the compiled build exactly as `npm start` does (no tsx: production
 // memory and speed); otherwise the TypeScript sources under tsx (the PGlite child, which seeds).
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector'
+import { dirname } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 
 const fromDist = process.env.BENCH_BACKEND === 'dist'
@@ -28,6 +31,11 @@ await startupTasks(app, { config, db })
 const RESOLUTION_MS = 1
 let eld = null
 const ms = (ns) => Math.round(ns / 1e4) / 100
+let profiler = null
+const post = (method, params = {}) =>
+  new Promise((resolve, reject) =>
+    profiler.post(method, params, (err, result) => (err ? reject(err) : resolve(result))),
+  )
 
 const handlers = {
   'eld-start': () => {
@@ -48,6 +56,22 @@ const handlers = {
     }
     eld = null
     return r
+  },
+  // CPU profile of the steady state only (start-up excluded), for `--profile` diagnostics.
+  'profile-start': async () => {
+    profiler = new Session()
+    profiler.connect()
+    await post('Profiler.enable')
+    await post('Profiler.start')
+    return { ok: true }
+  },
+  'profile-stop': async (args) => {
+    const { profile } = await post('Profiler.stop')
+    mkdirSync(dirname(args.path), { recursive: true })
+    writeFileSync(args.path, JSON.stringify(profile))
+    profiler.disconnect()
+    profiler = null
+    return { path: args.path }
   },
   seed: async (args) => {
     if (fromDist) return { error: 'seeding needs the TypeScript sources (run without BENCH_BACKEND=dist)' }

@@ -1,6 +1,7 @@
 // autocannon, in the bench process (the servers run in their own processes), with exact
 // latency percentiles computed from every response (autocannon's own summary has no p95).
 import autocannon from 'autocannon'
+import { readCpuSeconds } from './procs.js'
 
 export interface LoadSpec {
   url: string
@@ -16,6 +17,8 @@ export interface LoadSpec {
   timeoutS?: number
   /** Ends the run early when this settles (e.g. background traffic during a burst). */
   stop?: Promise<unknown>
+  /** The server's pid: its CPU time per request is reported (robust to a noisy machine). */
+  serverPid?: number
 }
 
 export interface LoadResult {
@@ -32,6 +35,8 @@ export interface LoadResult {
   timeouts: number
   durationS: number
   statuses: Record<string, number>
+  /** Server CPU (user + system) per response, ms; NaN without serverPid. */
+  cpuMsPerReq: number
 }
 
 export function percentile(sorted: Float64Array, p: number): number {
@@ -66,6 +71,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
         },
       ]
     : undefined
+  const cpu0 = spec.serverPid ? readCpuSeconds(spec.serverPid) : Number.NaN
   const started = process.hrtime.bigint()
   const instance = autocannon({
     url: spec.url,
@@ -86,6 +92,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   void spec.stop?.then(() => instance.stop())
   const r = await instance
   const durationS = Number(process.hrtime.bigint() - started) / 1e9
+  const cpu1 = spec.serverPid ? readCpuSeconds(spec.serverPid) : Number.NaN
   const sorted = Float64Array.from(latencies).sort()
   return {
     requests: latencies.length,
@@ -101,6 +108,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     timeouts: r.timeouts,
     durationS,
     statuses,
+    cpuMsPerReq: ((cpu1 - cpu0) * 1000) / Math.max(1, latencies.length),
   }
 }
 

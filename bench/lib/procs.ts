@@ -128,3 +128,11 @@ export function serveRpc(handlers: Record<string, (args: unknown) => unknown | P
   // The parent going away (Ctrl-C, crash) must not leave servers behind.
   process.on('disconnect', () => process.exit(0))
 }
+
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
+export function readCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  // Fields after the command name (which may contain spaces) start after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}

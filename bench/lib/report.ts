@@ -25,7 +25,8 @@ export function loadRow(scenario: string, r: LoadResult, extra: Partial<Row> = {
 
 export function statusNote(r: LoadResult): string {
   const bad = Object.entries(r.statuses).filter(([s]) => !s.startsWith('2'))
-  const parts = bad.map(([s, n]) => `${n}×${s}`)
+  const parts = Number.isNaN(r.cpuMsPerReq) ? [] : [`server CPU ${r.cpuMsPerReq.toFixed(2)} ms/req`]
+  parts.push(...bad.map(([s, n]) => `${n}×${s}`))
   if (r.errors) parts.push(`${r.errors} errors`)
   if (r.timeouts) parts.push(`${r.timeouts} timeouts`)
   return parts.join(', ')

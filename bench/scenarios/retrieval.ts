@@ -7,12 +7,24 @@ import { spawnChild, tsxArgs } from '../lib/procs.js'
 import { loadRow, statusNote } from '../lib/report.js'
 import type { CorpusProgress, SeededUser } from '../lib/seed.js'
 
-const QUESTIONS = syntheticQuestions(500)
+const questions = (docs: number) => syntheticQuestions(500, docs)
 
-function searchNext(cookies: string[]) {
-  const q = roundRobin(QUESTIONS)
+function searchNext(cookies: string[], docs: number) {
+  const q = roundRobin(questions(docs))
   const c = roundRobin(cookies)
   return () => ({ path: `/api/search?q=${encodeURIComponent(q())}&k=8`, headers: { cookie: c() } })
+}
+
+/** How many of 20 sample questions find anything (an empty answer is a cheaper code path). */
+async function hitRate(url: string, cookie: string, docs: number): Promise<string> {
+  let hits = 0
+  const sample = questions(docs).slice(0, 20)
+  for (const q of sample) {
+    const r = await fetch(`${url}/api/search?q=${encodeURIComponent(q)}&k=8`, { headers: { cookie } })
+    const body = (await r.json()) as { results?: unknown[] }
+    if ((body.results?.length ?? 0) > 0) hits++
+  }
+  return `${hits}/${sample.length} sample questions found results`
 }
 
 export async function search(b: Bench, label: string, target: number | null): Promise<void> {
@@ -20,27 +32,30 @@ export async function search(b: Bench, label: string, target: number | null): Pr
     url: `${base(b.app)}/api/search`,
     connections: 8,
     durationS: b.opts.durationS * 2,
-    next: searchNext(b.users.map(cookieOf)),
+    next: searchNext(b.users.map(cookieOf), b.corpus.nextDoc),
+    serverPid: b.app.proc.pid as number,
   }
+  const hits = await hitRate(base(b.app), cookieOf(b.users[0] as SeededUser), b.corpus.nextDoc)
   await runLoad({ ...spec, durationS: 1 })
   const r = await runLoad(spec)
   b.rows.push(
     loadRow(`GET /api/search, ${label}, 8 conns`, r, {
       target: target === null ? 'info' : `p95 ≤ ${target} ms`,
       pass: target === null ? null : r.s2xx === r.requests && r.p95 <= target,
-      note: statusNote(r),
+      note: [statusNote(r), hits].filter(Boolean).join('; '),
     }),
   )
 }
 
 export async function chat(b: Bench): Promise<void> {
-  const q = roundRobin(QUESTIONS)
+  const q = roundRobin(questions(b.corpus.nextDoc))
   const c = roundRobin(b.users.map(cookieOf))
   const spec = {
     url: `${base(b.app)}/api/chat/message`,
     method: 'POST' as const,
     connections: 10,
     durationS: b.opts.durationS * 2,
+    serverPid: b.app.proc.pid as number,
     next: () => ({
       headers: { cookie: c(), 'content-type': 'application/json' },
       body: JSON.stringify({ message: q() }),
@@ -78,8 +93,10 @@ export async function pgliteSearch(b: Bench): Promise<void> {
       url: `${base(child)}/api/search`,
       connections: 1,
       durationS: b.opts.durationS * 2,
-      next: searchNext(seeded.users.map(cookieOf)),
+      next: searchNext(seeded.users.map(cookieOf), seeded.corpus.nextDoc),
+      serverPid: child.proc.pid as number,
     }
+    const hits = await hitRate(base(child), cookieOf(seeded.users[0] as SeededUser), seeded.corpus.nextDoc)
     await runLoad({ ...spec, durationS: 1 })
     const r = await runLoad(spec)
     const full = seeded.corpus.chunks >= 100_000
@@ -87,7 +104,7 @@ export async function pgliteSearch(b: Bench): Promise<void> {
       loadRow(`GET /api/search on PGlite, ${seeded.corpus.chunks} chunks, 1 conn`, r, {
         target: 'p95 ≤ 150 ms (at 100k chunks)',
         pass: full ? r.s2xx === r.requests && r.p95 <= 150 : null,
-        note: [statusNote(r), full ? '' : 'smaller corpus than the target: info only']
+        note: [statusNote(r), hits, full ? '' : 'smaller corpus than the target: info only']
           .filter(Boolean)
           .join('; '),
       }),

@@ -13,7 +13,7 @@ export async function soak(b: Bench): Promise<void> {
   const seconds = b.opts.soakSeconds
   const app = base(b.app)
   const cookie = roundRobin(b.users.map(cookieOf))
-  const q = roundRobin(syntheticQuestions(500, 11))
+  const q = roundRobin(syntheticQuestions(500, b.corpus.nextDoc, 11))
   const user = roundRobin(b.users)
   const samples: number[] = []
   const sampler = setInterval(() => samples.push(b.app.rssMiB()), 5_000)

@@ -8,6 +8,7 @@ import { fmtRatio, loadRow, statusNote } from '../lib/report.js'
 import { seedDesignAvailable, seedSeedDesignTables, startSeedDesign } from '../lib/seed-design.js'
 
 const CONNECTIONS = 64
+const pid = (c: { proc: { pid?: number } }) => c.proc.pid as number
 
 function median(results: LoadResult[]): LoadResult {
   const sorted = [...results].sort((a, b) => a.rps - b.rps)
@@ -95,6 +96,7 @@ export async function seedDesign(b: Bench, me: LoadResult | undefined): Promise<
       connections: CONNECTIONS,
       durationS: b.opts.durationS,
       next: cookieRotation(b),
+      serverPid: server.proc.pid as number,
     }
     await runLoad({ ...spec, durationS: 1 })
     const r = await runLoad(spec)

@@ -6,10 +6,16 @@ import { findUserConversation } from '../db/queries/conversations.js'
 import { recentMessages } from '../db/queries/messages.js'
 import { AppError } from '../errors.js'
 import { uuidv7 } from '../lib/ids.js'
-import { type AnswerMode, answerMode, collectAnswer, generateAnswer } from '../rag/answer.js'
+import {
+  type AnswerMode,
+  type AnswerOutput,
+  answerMode,
+  collectAnswer,
+  generateAnswer,
+} from '../rag/answer.js'
 import { saveAssistantMessage, saveUserMessage } from '../rag/chat-store.js'
 import { retrievalQueries } from '../rag/conversation-context.js'
-import type { ChatModel } from '../rag/llm.js'
+import { type ChatModel, LlmAbortedError } from '../rag/llm.js'
 import type { HistoryTurn } from '../rag/prompts.js'
 import { retrieve } from '../rag/retrieve.js'
 import type { RagContext, RetrievedChunk } from '../rag/types.js'
@@ -90,7 +96,16 @@ export function clientGone(reply: FastifyReply): AbortController {
 
 export async function answerJson(reply: FastifyReply, turn: Turn, deps: ChatDeps) {
   const signal = clientGone(reply).signal
-  const output = await collectAnswer(generateAnswer({ ...turn, model: deps.model, signal }))
+  let output: AnswerOutput
+  try {
+    output = await collectAnswer(generateAnswer({ ...turn, model: deps.model, signal }))
+  } catch (err) {
+    if (!(err instanceof LlmAbortedError)) throw err
+    // Nobody is left to answer: not a server error, nothing to send.
+    reply.log.info('chat answer abandoned: the client went away')
+    reply.hijack()
+    return
+  }
   const saved = await saveAssistantMessage(deps.db, {
     id: turn.messageId,
     conversationId: turn.conversationId,

@@ -44,26 +44,40 @@ const kind = dbKinds()[0] ?? 'pglite'
 
 describe(`chat SSE over HTTP [${kind}]`, () => {
   let t: TestApp
+  /** Same database, an idle timeout far beyond the test's waits: only the client can end a call. */
+  let patient: TestApp
   let llm: OpenAiChatServer
   let base: string
+  let patientBase: string
   let token: string
+
+  const listen = async (app: TestApp) => {
+    await app.app.listen({ port: 0, host: '127.0.0.1' })
+    return `http://127.0.0.1:${(app.app.server.address() as AddressInfo).port}`
+  }
 
   before(async () => {
     llm = await startOpenAiChatServer()
     t = await buildTestApp(kind, { LLM_BASE_URL: llm.url, LLM_MODEL: 'm', LLM_TIMEOUT_SECONDS: '1.5' })
+    patient = await buildTestApp(
+      kind,
+      { LLM_BASE_URL: llm.url, LLM_MODEL: 'm', LLM_TIMEOUT_SECONDS: '60' },
+      { tdb: t.tdb },
+    )
     await ingestCorpus(t.tdb.db, testConfig())
     token = (await createUserWithSession(t.tdb.db, testConfig(), { email: 'sse@example.com' })).token
-    await t.app.listen({ port: 0, host: '127.0.0.1' })
-    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`
+    base = await listen(t)
+    patientBase = await listen(patient)
   })
   after(async () => {
+    await patient?.close()
     await t?.close()
     await llm?.close()
   })
   beforeEach(() => llm.reset())
 
-  const ask = (signal?: AbortSignal) =>
-    fetch(`${base}/api/chat/message`, {
+  const ask = (signal?: AbortSignal, at = base) =>
+    fetch(`${at}/api/chat/message`, {
       method: 'POST',
       headers: {
         authorization: `Bearer ${token}`,
@@ -101,7 +115,7 @@ describe(`chat SSE over HTTP [${kind}]`, () => {
   it('aborts the provider call when the client goes away', async () => {
     llm.script({ text: 'Port 7860 [1] and then silence', pieceSize: 14, stallAfter: 1 })
     const controller = new AbortController()
-    const res = await ask(controller.signal)
+    const res = await ask(controller.signal, patientBase)
     assert.ok(res.body)
     const { frames } = await readFrames(res.body.getReader(), (f) => f.some((x) => x.event === 'token'))
     const conversationId = String(frames[0]?.data.conversation_id)
@@ -122,5 +136,20 @@ describe(`chat SSE over HTTP [${kind}]`, () => {
       f.some((x) => x.event === 'done'),
     )
     assert.equal(done.frames.at(-1)?.event, 'done')
+  })
+
+  it('aborts the provider call when a JSON client goes away too', async () => {
+    llm.script({ text: 'Port 7860 [1] and then silence', pieceSize: 14, stallAfter: 1 })
+    const controller = new AbortController()
+    const pending = fetch(`${patientBase}/api/chat/message`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ message: QUESTION }),
+      signal: controller.signal,
+    }).catch((err: Error) => err)
+    assert.ok(await waitFor(() => llm.requests.length === 1), 'the provider was not called')
+    controller.abort()
+    assert.ok((await pending) instanceof Error)
+    assert.ok(await waitFor(() => llm.disconnects === 1), 'the provider call was not aborted')
   })
 })
