@@ -110,6 +110,8 @@ describe(`chat SSE over HTTP [${kind}]`, () => {
     assert.ok(Date.now() - tokenAt > 1000, 'the token arrived together with the error')
     assert.deepEqual(rest.frames.at(-1)?.event, 'error')
     assert.equal(rest.frames.at(-1)?.data.code, 'upstream_timeout')
+    // The timed-out call was closed (and is counted here, not in the next test).
+    assert.ok(await waitFor(() => llm.disconnects === 1), 'the stalled provider call was not closed')
   })
 
   it('aborts the provider call when the client goes away', async () => {
