@@ -61,12 +61,16 @@ function openPostgres(url: string, max: number): Database {
   })
   // drizzle() swaps postgres-js' timestamp parsers for identity functions (it maps them itself);
   // put the Date parsers back so raw queries return Dates on Postgres, as they do on PGlite.
+  // Likewise its timestamptz serializer, so a Date parameter in a raw query is sent as ISO text
+  // (drizzle itself hands the driver ISO strings, which the original serializer accepts too).
   const parsers = { ...sql.options.parsers }
+  const serializers = { ...sql.options.serializers }
   const orm = drizzlePostgres(sql, { schema }) as unknown as Orm
-  for (const oid of ['1114', '1184']) {
-    const original = parsers[oid as unknown as number]
-    if (original) sql.options.parsers[oid as unknown as number] = original
+  for (const oid of [1114, 1184]) {
+    const original = parsers[oid]
+    if (original) sql.options.parsers[oid] = original
   }
+  if (serializers[1184]) sql.options.serializers[1184] = serializers[1184]
   // Named (prepared) statements: postgres-js sends an unprepared query with parameters as
   // Parse/Describe, waits, then Bind/Execute — two round trips each time. Prepared, it is one
   // Bind/Execute after the first use per connection (bench: 2–3× the session lookup's req/s).
