@@ -78,7 +78,7 @@ if (CI && skips.length > 0) {
 
 ensureBuilt()
 const want = (part) => only.length === 0 || only.includes(part)
-const nodeTest = ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000']
+const nodeTest = ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=900000']
 
 if (want('backend')) {
   const files = find(join(ROOT, 'backend/test'), '.test.ts')

@@ -110,7 +110,7 @@ function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
 
 /**
  * Starts the real server (`node backend/dist/server.js`) on a free port with a fresh data
- * directory and the demo corpus, and waits for `GET /health` → 200 (up to 60 s; a busy machine may
+ * directory and the demo corpus, and waits for `GET /health` → 200 (up to 180 s; a busy machine may
  * raise it with `E2E_SERVER_TIMEOUT_MS`).
  * `E2E_SERVER_ENTRY` may point at another entry file (development only).
  */
@@ -141,7 +141,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     await rm(dataDir, { recursive: true, force: true })
   }
   try {
-    await waitForHealth(baseURL, child, () => log, Number(process.env.E2E_SERVER_TIMEOUT_MS ?? 60_000))
+    await waitForHealth(baseURL, child, () => log, Number(process.env.E2E_SERVER_TIMEOUT_MS ?? 180_000))
   } catch (error) {
     await stop()
     throw error
