@@ -9,8 +9,18 @@ import { fileURLToPath } from 'node:url'
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 const BACKEND = join(REPO_ROOT, 'backend')
-export const SERVER_ENTRY = join(BACKEND, 'dist/server.js')
+/** The server under test; RAG_AUTH_SERVER_ENTRY points the process tests at another build. */
+export const SERVER_ENTRY = process.env.RAG_AUTH_SERVER_ENTRY ?? join(BACKEND, 'dist/server.js')
 export const IN_CI = process.env.CI === 'true'
+
+/**
+ * The fault-injection tests take minutes, so `npm test` skips them; `npm run test:faults` (and
+ * .ci/run) runs them with RAG_AUTH_FAULT_TESTS=1.
+ */
+export function faultTestsSkipReason(): string | false {
+  if (process.env.RAG_AUTH_FAULT_TESTS === '1') return false
+  return 'fault-injection tests (several minutes): run `npm run test:faults`'
+}
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
@@ -25,6 +35,7 @@ function newest(dir: string): number {
 
 /** Builds backend/dist when it is missing or older than backend/src (one builder at a time). */
 export async function ensureBackendBuilt(): Promise<void> {
+  if (process.env.RAG_AUTH_SERVER_ENTRY) return
   const stale = () =>
     !existsSync(SERVER_ENTRY) || newest(join(BACKEND, 'src')) > statSync(SERVER_ENTRY).mtimeMs
   if (!stale()) return
@@ -71,6 +82,8 @@ export interface LogLine {
 
 export interface ServerProcess {
   name: string
+  /** Its working directory (DATA_DIR defaults to <cwd>/data). */
+  cwd: string
   port: number
   url: string
   child: ChildProcess
@@ -139,6 +152,7 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerProces
   const alive = () => child.exitCode === null && child.signalCode === null
   const server: ServerProcess = {
     name,
+    cwd,
     port,
     url,
     child,
@@ -161,7 +175,7 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerProces
         if (!alive())
           throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}):\n${out.slice(-3000)}`)
         try {
-          const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(3000) })
+          const res = await http(url, '/health', { timeoutMs: 3000 })
           if (res.status === 200) return
         } catch {}
         if (Date.now() > until)
@@ -208,6 +222,8 @@ export async function http(
   init: {
     method?: string
     json?: unknown
+    /** A raw body (e.g. FormData for an upload) instead of json. */
+    body?: FormData | string
     token?: string
     headers?: Record<string, string>
     timeoutMs?: number
@@ -216,13 +232,28 @@ export async function http(
   const headers: Record<string, string> = { ...init.headers }
   if (init.json !== undefined) headers['content-type'] = 'application/json'
   if (init.token) headers.authorization = `Bearer ${init.token}`
-  const res = await fetch(`${base}${path}`, {
-    method: init.method ?? (init.json !== undefined ? 'POST' : 'GET'),
-    headers,
-    body: init.json !== undefined ? JSON.stringify(init.json) : undefined,
-    signal: AbortSignal.timeout(init.timeoutMs ?? 30_000),
+  // A plain (ref'd) timer that also settles the race itself, not AbortSignal.timeout: with that,
+  // a test here once hung for 15 minutes on a fetch that never settled, with no timer left.
+  const ms = init.timeoutMs ?? 30_000
+  const ac = new AbortController()
+  let timer: NodeJS.Timeout | undefined
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const err = new Error(`${path}: no answer within ${ms} ms`)
+      ac.abort(err)
+      reject(err)
+    }, ms)
   })
-  const text = await res.text()
+  const exchange = async () => {
+    const res = await fetch(`${base}${path}`, {
+      method: init.method ?? (init.json !== undefined || init.body !== undefined ? 'POST' : 'GET'),
+      headers,
+      body: init.json !== undefined ? JSON.stringify(init.json) : init.body,
+      signal: ac.signal,
+    })
+    return { res, text: await res.text() }
+  }
+  const { res, text } = await Promise.race([exchange(), expired]).finally(() => clearTimeout(timer))
   let body: unknown = null
   try {
     body = text ? JSON.parse(text) : null
@@ -264,6 +295,30 @@ export function startLoad(once: () => Promise<void>, concurrency: number, maxReq
     async stop() {
       stopped = true
       await Promise.all(loops)
+    },
+  }
+}
+
+/**
+ * A new, empty (unmigrated) database next to TEST_DATABASE_URL's, for server processes; null when
+ * TEST_DATABASE_URL is not set. drop() removes it (connections forced off).
+ */
+export async function createEmptyDatabase(
+  prefix = 'p',
+): Promise<{ url: string; drop(): Promise<void> } | null> {
+  const admin = process.env.TEST_DATABASE_URL
+  if (!admin) return null
+  const { default: postgres } = await import('postgres')
+  const name = `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`
+  const sql = postgres(admin, { max: 1, onnotice: () => {} })
+  await sql.unsafe(`create database ${name}`)
+  const url = new URL(admin)
+  url.pathname = `/${name}`
+  return {
+    url: url.toString(),
+    async drop() {
+      await sql.unsafe(`drop database if exists ${name} with (force)`)
+      await sql.end()
     },
   }
 }

@@ -8,6 +8,7 @@ import { PgCluster, pgClusterSkipReason } from '../helpers/pg-cluster.js'
 import {
   ensureBackendBuilt,
   fakeClientIp,
+  faultTestsSkipReason,
   type HttpResult,
   http,
   type ServerProcess,
@@ -16,7 +17,7 @@ import {
   startServer,
 } from '../helpers/processes.js'
 
-const skip = pgClusterSkipReason()
+const skip = faultTestsSkipReason() || pgClusterSkipReason()
 const HIGH_LIMITS = { RATE_LIMIT_GLOBAL: '100000/minute', RATE_LIMIT_HEALTH: '100000/minute' }
 
 interface Seen {
