@@ -4,16 +4,19 @@
 // AVGDL_DRIFT from the value they were computed with (rare once a corpus has some size).
 import type { Executor } from '../db/client.js'
 import {
-  applyDocumentStats,
   type Bm25Params,
-  insertPostings,
+  deletePostingsOf,
+  type IndexedChunk,
+  insertIndexedChunks,
   readCorpusStats,
+  removeDocumentStats,
   reweightAll,
   setWeightsAvgdl,
-  type TermSource,
 } from '../db/queries/bm25.js'
 
-export const BM25: Bm25Params = { k1: 0.9, b: 0.4, headingBoost: 1 }
+// Heading terms get no extra weight: every chunk is indexed with its title and heading path in
+// front (a contextual header), which already ties a section's chunks to what it is about.
+export const BM25: Bm25Params = { k1: 0.9, b: 0.4 }
 export const AVGDL_DRIFT = 0.1
 /** Postings read per query lexeme (the best by weight); bounds latency on large corpora. */
 export const POSTINGS_PER_TERM = 1000
@@ -30,17 +33,17 @@ export async function lockKnowledgeBase(tx: Executor): Promise<void> {
   await tx.query('select pg_advisory_xact_lock($1)', [LOCK_KB_WRITE])
 }
 
-/** Indexes freshly inserted chunks of these documents and updates the corpus statistics. */
-export async function indexChunks(tx: Executor, documentIds: string[], terms: TermSource[]): Promise<void> {
+/** Inserts chunks with their postings, updates the corpus statistics, re-weights on drift. */
+export async function insertChunks(tx: Executor, rows: IndexedChunk[]): Promise<void> {
   const before = await readCorpusStats(tx)
-  await insertPostings(tx, terms, BM25, before.weightsAvgdl)
-  await applyDocumentStats(tx, documentIds, 1)
+  await insertIndexedChunks(tx, rows, BM25, before.weightsAvgdl)
   await rebalance(tx, false)
 }
 
-/** Removes these documents' chunks from the statistics; call before deleting the chunks. */
+/** Removes these documents' chunks from the statistics and their postings; call before deleting the chunks. */
 export async function unindexDocuments(tx: Executor, documentIds: string[]): Promise<void> {
-  await applyDocumentStats(tx, documentIds, -1)
+  await removeDocumentStats(tx, documentIds)
+  await deletePostingsOf(tx, documentIds)
 }
 
 /** Recomputes all weights when avgdl drifted (or always with `force`). */
@@ -52,8 +55,12 @@ export async function rebalance(tx: Executor, force: boolean): Promise<void> {
   }
   const avgdl = s.totalTerms / s.chunkCount
   if (avgdl <= 0) return
-  const drift =
-    s.weightsAvgdl > 0 ? Math.abs(avgdl - s.weightsAvgdl) / s.weightsAvgdl : Number.POSITIVE_INFINITY
+  if (s.weightsAvgdl === 0 && !force) {
+    // The corpus was empty: insertPostings weighted this first batch with exactly this avgdl.
+    await setWeightsAvgdl(tx, avgdl)
+    return
+  }
+  const drift = Math.abs(avgdl - s.weightsAvgdl) / s.weightsAvgdl
   if (force || drift > AVGDL_DRIFT) await reweightAll(tx, BM25, avgdl)
 }
 

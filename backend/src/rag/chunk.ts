@@ -181,10 +181,12 @@ function packSection(section: Section): Chunk[] {
       prev.push(...tail.slice(overlapOf(prev).length > 0 ? 1 : 0))
     }
   }
-  return chunks.map((pieces) => {
-    const content = pieces.map((p) => p.text).join('\n\n')
-    return { heading: section.heading, content, tokens: countTokens(content) }
-  })
+  // Token counts add up (plus one per paragraph break) closely enough: no second tokenizer pass.
+  return chunks.map((pieces) => ({
+    heading: section.heading,
+    content: pieces.map((p) => p.text).join('\n\n'),
+    tokens: pieces.reduce((n, p) => n + p.tokens, 0) + pieces.length - 1,
+  }))
 }
 
 export function chunkDocument(body: string, structured: boolean): Chunk[] {

@@ -19,7 +19,6 @@ const EXTENSIONS: Record<string, DocumentFormat> = {
   md: 'markdown',
   markdown: 'markdown',
   txt: 'text',
-  text: 'text',
   html: 'html',
   htm: 'html',
   pdf: 'pdf',

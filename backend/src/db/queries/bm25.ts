@@ -9,7 +9,6 @@ const IDS = (n: number) => `(select (jsonb_array_elements_text($${n}::text::json
 export interface Bm25Params {
   k1: number
   b: number
-  headingBoost: number
 }
 
 export interface CorpusStats {
@@ -18,11 +17,15 @@ export interface CorpusStats {
   weightsAvgdl: number
 }
 
-export interface TermSource {
+export interface IndexedChunk {
   id: string
-  /** Text indexed with the heading boost (heading path, prefixed by the title). */
-  heading: string
+  document_id: string
+  ordinal: number
+  heading: string | null
   content: string
+  token_count: number
+  /** Indexed before the content: the heading path, led by the document title. */
+  index_heading: string
 }
 
 export async function readCorpusStats(ex: Executor): Promise<CorpusStats> {
@@ -38,60 +41,80 @@ export async function readCorpusStats(ex: Executor): Promise<CorpusStats> {
 }
 
 /**
- * Postings for new chunks: lexemes of to_tsvector('english', …) with tf = number of positions
- * (heading occurrences count `headingBoost` times), weighted with `avgdl`; then each chunk's
- * term_count (its BM25 length) is set from them.
+ * Inserts chunks with their BM25 postings and statistics in ONE statement (the lexemes are
+ * computed once and feed the postings, each chunk's length, df and the corpus totals; Postgres
+ * runs every data-modifying CTE to completion whether or not the main query reads it):
+ * tf = positions of a lexeme in to_tsvector('english', index_heading + content); weights use
+ * `avgdl` (0 = the corpus is empty: this batch's own).
  */
-export async function insertPostings(ex: Executor, rows: TermSource[], p: Bm25Params, avgdl: number) {
+export async function insertIndexedChunks(ex: Executor, rows: IndexedChunk[], p: Bm25Params, avgdl: number) {
   if (rows.length === 0) return
   await ex.query(
-    `insert into chunk_terms (chunk_id, lexeme, tf, weight)
-     with t as (
-       select r.id as chunk_id, x.lexeme, sum(x.tf)::real as tf
-       from jsonb_to_recordset($1::text::jsonb) as r(id uuid, heading text, content text),
-       lateral (
-         select lexeme, coalesce(array_length(positions, 1), 1) * $2::real as tf
-           from unnest(to_tsvector('english', coalesce(r.heading, '')))
-         union all
-         select lexeme, coalesce(array_length(positions, 1), 1)::real
-           from unnest(to_tsvector('english', r.content))
-       ) x
-       group by r.id, x.lexeme
-     ), d as (
-       select chunk_id, lexeme, tf, sum(tf) over (partition by chunk_id) as dl from t
+    `with r as (
+       select * from jsonb_to_recordset($1::text::jsonb) as r(id uuid, document_id uuid, ordinal int,
+         heading text, content text, token_count int, index_heading text)
+     ), t as (
+       select r.id as chunk_id, x.lexeme, coalesce(array_length(x.positions, 1), 1)::real as tf
+       from r, unnest(to_tsvector('english', coalesce(r.index_heading, '') || E'\n' || r.content)) x
+     ), dl as (
+       select chunk_id, sum(tf)::float8 as dl from t group by chunk_id
+     ), a as (
+       select coalesce(nullif($4::float8, 0), (select avg(dl) from dl)) as avgdl
+     ), c as (
+       insert into chunks (id, document_id, ordinal, heading, content, token_count, term_count)
+       select r.id, r.document_id, r.ordinal, r.heading, r.content, r.token_count, coalesce(dl.dl, 0)
+       from r left join dl on dl.chunk_id = r.id
+       returning 1
+     ), ins as (
+       insert into chunk_terms (chunk_id, lexeme, tf, weight)
+       select t.chunk_id, t.lexeme, t.tf,
+         t.tf * ($2::float8 + 1) / (t.tf + $2::float8 * (1 - $3::float8 + $3::float8 * dl.dl / a.avgdl))
+       from t join dl on dl.chunk_id = t.chunk_id cross join a
+       returning 1
+     ), df as (
+       insert into term_stats (lexeme, df)
+       select lexeme, count(*) from t group by lexeme order by lexeme
+       on conflict (lexeme) do update set df = term_stats.df + excluded.df
+       returning 1
      )
-     select chunk_id, lexeme, tf,
-       tf * ($3::float8 + 1) / (tf + $3::float8 * (1 - $4::float8 + $4::float8 * dl / $5::float8))
-     from d`,
-    [JSON.stringify(rows), p.headingBoost, p.k1, p.b, avgdl > 0 ? avgdl : 1],
-  )
-  await ex.query(
-    `update chunks c set term_count = s.dl
-     from (select chunk_id, sum(tf) as dl from chunk_terms where chunk_id in ${IDS(1)} group by chunk_id) s
-     where c.id = s.chunk_id`,
-    [JSON.stringify(rows.map((r) => r.id))],
+     update corpus_stats set
+       chunk_count = chunk_count + (select count(*) from c),
+       total_terms = total_terms + (select coalesce(sum(dl), 0) from dl)
+     where id = 1`,
+    [JSON.stringify(rows), p.k1, p.b, avgdl > 0 ? avgdl : 0],
   )
 }
 
-/** Adds (sign 1) or removes (sign -1) these documents' chunks to/from df, N and total length. */
-export async function applyDocumentStats(ex: Executor, documentIds: string[], sign: 1 | -1) {
+/** Removes these documents' chunks from df, N and total length (before deleting them). */
+export async function removeDocumentStats(ex: Executor, documentIds: string[]) {
   if (documentIds.length === 0) return
   const ids = JSON.stringify(documentIds)
   await ex.query(
-    `insert into term_stats (lexeme, df)
-     select ct.lexeme, $2::int * count(*)
-     from chunk_terms ct join chunks c on c.id = ct.chunk_id
-     where c.document_id in ${IDS(1)}
-     group by ct.lexeme order by ct.lexeme
-     on conflict (lexeme) do update set df = term_stats.df + excluded.df`,
-    [ids, sign],
+    `update term_stats ts set df = ts.df - s.n
+     from (
+       select ct.lexeme, count(*) as n
+       from chunk_terms ct join chunks c on c.id = ct.chunk_id
+       where c.document_id in ${IDS(1)}
+       group by ct.lexeme
+     ) s
+     where ts.lexeme = s.lexeme`,
+    [ids],
   )
-  if (sign < 0) await ex.query('delete from term_stats where df <= 0')
+  await ex.query('delete from term_stats where df <= 0')
   await ex.query(
-    `update corpus_stats set chunk_count = chunk_count + $2::int * s.n, total_terms = total_terms + $2::int * s.t
+    `update corpus_stats set chunk_count = chunk_count - s.n, total_terms = total_terms - s.t
      from (select count(*) as n, coalesce(sum(term_count), 0) as t from chunks where document_id in ${IDS(1)}) s
      where id = 1`,
-    [ids, sign],
+    [ids],
+  )
+}
+
+/** Deletes these documents' postings (chunk_terms has no foreign key to cascade from). */
+export async function deletePostingsOf(ex: Executor, documentIds: string[]) {
+  if (documentIds.length === 0) return
+  await ex.query(
+    `delete from chunk_terms where chunk_id in (select id from chunks where document_id in ${IDS(1)})`,
+    [JSON.stringify(documentIds)],
   )
 }
 

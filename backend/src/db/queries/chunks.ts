@@ -2,15 +2,6 @@
 // exists only when pgvector is available, so it is not in the Drizzle schema).
 import type { Executor } from '../client.js'
 
-export interface NewChunk {
-  id: string
-  document_id: string
-  ordinal: number
-  heading: string | null
-  content: string
-  token_count: number
-}
-
 export interface ChunkView {
   id: string
   ordinal: number
@@ -25,17 +16,6 @@ export interface ChunkWithDocument {
   source: string | null
   heading: string | null
   content: string
-}
-
-export async function insertChunks(ex: Executor, rows: NewChunk[]): Promise<void> {
-  if (rows.length === 0) return
-  await ex.query(
-    `insert into chunks (id, document_id, ordinal, heading, content, token_count)
-     select r.id, r.document_id, r.ordinal, r.heading, r.content, r.token_count
-     from jsonb_to_recordset($1::text::jsonb)
-       as r(id uuid, document_id uuid, ordinal int, heading text, content text, token_count int)`,
-    [JSON.stringify(rows)],
-  )
 }
 
 /** Deletes a document's chunks (their postings go by cascade; stats are the caller's job). */

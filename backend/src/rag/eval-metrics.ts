@@ -1,0 +1,62 @@
+// Retrieval metrics computed the BEIR / pytrec_eval way: binary relevance, DCG with log2(rank+1)
+// discounts, ideal DCG from the qrels; recall = relevant found in the top k / all relevant.
+export type Qrels = Map<string, Set<string>>
+
+export function ndcgAt(ranking: string[], relevant: Set<string>, k: number): number {
+  if (relevant.size === 0) return 0
+  let dcg = 0
+  ranking.slice(0, k).forEach((id, i) => {
+    if (relevant.has(id)) dcg += 1 / Math.log2(i + 2)
+  })
+  let ideal = 0
+  for (let i = 0; i < Math.min(k, relevant.size); i++) ideal += 1 / Math.log2(i + 2)
+  return dcg / ideal
+}
+
+export function recallAt(ranking: string[], relevant: Set<string>, k: number): number {
+  if (relevant.size === 0) return 0
+  const found = new Set(ranking.slice(0, k).filter((id) => relevant.has(id)))
+  return found.size / relevant.size
+}
+
+/** Mean over every query in the qrels (a query with no ranking counts as 0). */
+export function meanMetric(
+  qrels: Qrels,
+  rankings: Map<string, string[]>,
+  metric: (ranking: string[], relevant: Set<string>) => number,
+): number {
+  if (qrels.size === 0) return 0
+  let sum = 0
+  for (const [qid, relevant] of qrels) sum += metric(rankings.get(qid) ?? [], relevant)
+  return sum / qrels.size
+}
+
+/** Collapses a ranked list of (document, score) hits to documents, keeping each one's best rank. */
+export function documentRanking(hits: { doc: string }[]): string[] {
+  const seen = new Set<string>()
+  const out: string[] = []
+  for (const h of hits) {
+    if (seen.has(h.doc)) continue
+    seen.add(h.doc)
+    out.push(h.doc)
+  }
+  return out
+}
+
+/** qrels TSV (BEIR: header row, query-id, corpus-id, score); score > 0 is relevant. */
+export function parseQrels(tsv: string): Qrels {
+  const qrels: Qrels = new Map()
+  for (const line of tsv.split(/\r?\n/).slice(1)) {
+    const [q, d, s] = line.split('\t')
+    if (!q || !d || !(Number(s) > 0)) continue
+    if (!qrels.has(q)) qrels.set(q, new Set())
+    qrels.get(q)?.add(d)
+  }
+  return qrels
+}
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return 0
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number
+}
