@@ -103,6 +103,7 @@ async function main(): Promise<number> {
     cpu0 = process.cpuUsage()
     const bulk = await ingestBulk(ctx, prepared, {
       exact: values.exact === true,
+      privateDatabase: true,
       onBatch: (n) => process.stderr.write(`\ringested ${n}/${prepared.length}`),
     })
     process.stderr.write('\n')

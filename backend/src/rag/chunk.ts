@@ -13,6 +13,8 @@ export interface Chunk {
 export const MAX_TOKENS = 450
 export const OVERLAP_TOKENS = 64
 export const HARD_MAX_TOKENS = 1200
+/** A tiny last piece of a section may stretch its predecessor up to this size. */
+export const STRETCH_TOKENS = 500
 const TINY_TOKENS = 60
 
 interface Piece {
@@ -91,9 +93,10 @@ function splitText(text: string, max: number): Piece[] {
     for (const word of sentence.split(/\s+/)) {
       words.push(word)
       if (words.length % 8 === 0 && countTokens(words.join(' ')) > max) {
-        const last = words.pop() as string
+        const carry: string[] = []
+        while (words.length > 1 && countTokens(words.join(' ')) > max) carry.unshift(words.pop() as string)
         out.push(piece(words.join(' ')))
-        words = [last]
+        words = carry
       }
     }
     if (words.length > 0) out.push(piece(words.join(' ')))
@@ -163,6 +166,11 @@ function packSection(section: Section): Chunk[] {
       chunks.push(current)
       current = overlapOf(current)
       size = current.reduce((n, c) => n + c.tokens, 0)
+      // No overlap when it would push the next chunk over the limit.
+      if (size + p.tokens > MAX_TOKENS) {
+        current = []
+        size = 0
+      }
       fresh = 0
     }
     current.push(p)
@@ -176,7 +184,7 @@ function packSection(section: Section): Chunk[] {
   if (tail && prev) {
     const tailSize = tail.reduce((n, c) => n + c.tokens, 0)
     const prevSize = prev.reduce((n, c) => n + c.tokens, 0)
-    if (tailSize < TINY_TOKENS && prevSize + tailSize <= MAX_TOKENS * 1.2) {
+    if (tailSize < TINY_TOKENS && prevSize + tailSize <= STRETCH_TOKENS) {
       chunks.pop()
       prev.push(...tail.slice(overlapOf(prev).length > 0 ? 1 : 0))
     }

@@ -4,7 +4,7 @@
 // chunks replaced. Nothing is written when any step fails.
 import { createHash } from 'node:crypto'
 import { basename } from 'node:path'
-import type { IndexedChunk } from '../db/queries/bm25.js'
+import { createSearchIndex, dropSearchIndex, type IndexedChunk } from '../db/queries/bm25.js'
 import { deleteChunksOf, setEmbeddings } from '../db/queries/chunks.js'
 import {
   deleteDocumentRow,
@@ -153,6 +153,15 @@ export async function deleteDocument(ctx: RagContext, id: string): Promise<boole
   })
 }
 
+export interface BulkOptions {
+  batchSize?: number
+  onBatch?: (done: number) => void
+  /** Recompute every BM25 weight with the final avgdl at the end. */
+  exact?: boolean
+  /** Nobody else uses this database (evaluation): build the search index once, at the end. */
+  privateDatabase?: boolean
+}
+
 export interface BulkResult {
   created: number
   unchanged: number
@@ -167,7 +176,21 @@ export interface BulkResult {
 export async function ingestBulk(
   ctx: RagContext,
   docs: PreparedDocument[],
-  opts: { batchSize?: number; onBatch?: (done: number) => void; exact?: boolean } = {},
+  opts: BulkOptions = {},
+): Promise<BulkResult> {
+  if (!opts.privateDatabase) return bulkBatches(ctx, docs, opts)
+  await dropSearchIndex(ctx.db)
+  try {
+    return await bulkBatches(ctx, docs, opts)
+  } finally {
+    await createSearchIndex(ctx.db)
+  }
+}
+
+async function bulkBatches(
+  ctx: RagContext,
+  docs: PreparedDocument[],
+  opts: BulkOptions,
 ): Promise<BulkResult> {
   const size = opts.batchSize ?? 250
   const seen = new Set<string>()

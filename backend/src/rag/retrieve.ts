@@ -52,7 +52,8 @@ export async function retrieve(
       const [vector] = await embedder.embed([q])
       if (vector) dense = await denseSearch(ctx.db, vector, Math.max(k, CANDIDATES))
     } catch (err) {
-      ctx.log?.warn(`query embedding failed, using lexical retrieval only: ${(err as Error).message}`)
+      // Retrieval degrades to lexical rather than failing the question.
+      ctx.log?.warn(`dense retrieval failed, using lexical retrieval only: ${(err as Error).message}`)
     }
   }
   const passes = new Set<string>()

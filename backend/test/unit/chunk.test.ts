@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { countTokens } from 'gpt-tokenizer/encoding/cl100k_base'
+import {
+  chunkDocument,
+  HARD_MAX_TOKENS,
+  MAX_TOKENS,
+  STRETCH_TOKENS,
+  splitSentences,
+} from '../../src/rag/chunk.js'
+
+const sentence = (i: number) =>
+  `Sentence number ${i} explains one more detail about deploying the service carefully.`
+const paragraph = (from: number, n: number) =>
+  Array.from({ length: n }, (_, i) => sentence(from + i)).join(' ')
+
+describe('chunkDocument', () => {
+  it('keeps the heading path of every section', () => {
+    const md =
+      '# Deploy\n\nIntro.\n\n## Hugging Face Spaces\n\nSpaces text.\n\n### Secrets\n\nSecret text.\n\n## Neon\n\nNeon text.'
+    const chunks = chunkDocument(md, true)
+    assert.deepEqual(
+      chunks.map((c) => [c.heading, c.content]),
+      [
+        ['Deploy', 'Intro.'],
+        ['Deploy > Hugging Face Spaces', 'Spaces text.'],
+        ['Deploy > Hugging Face Spaces > Secrets', 'Secret text.'],
+        ['Deploy > Neon', 'Neon text.'],
+      ],
+    )
+  })
+
+  it('strips inline markup from headings and skips empty sections', () => {
+    const chunks = chunkDocument('# The `npm run` **guide**\n\n## [Links](http://x) here\n\nBody.', true)
+    assert.deepEqual(chunks, [{ heading: 'The npm run guide > Links here', content: 'Body.', tokens: 2 }])
+  })
+
+  it('splits long sections into ~300-500 token chunks with overlap', () => {
+    const md = `# Long\n\n${Array.from({ length: 12 }, (_, i) => paragraph(i * 6, 6)).join('\n\n')}`
+    const chunks = chunkDocument(md, true)
+    assert.ok(chunks.length >= 3, `${chunks.length} chunks`)
+    for (const c of chunks) {
+      assert.equal(c.heading, 'Long')
+      assert.ok(countTokens(c.content) <= STRETCH_TOKENS, `${countTokens(c.content)} tokens`)
+    }
+    for (const c of chunks.slice(0, -1))
+      assert.ok(countTokens(c.content) >= 250, `${countTokens(c.content)} tokens`)
+    // Each following chunk starts with the last sentence(s) of the previous one.
+    for (let i = 1; i < chunks.length; i++) {
+      const prev = splitSentences((chunks[i - 1] as { content: string }).content)
+      const first = splitSentences((chunks[i] as { content: string }).content)[0]
+      assert.ok(prev.includes(first as string), `chunk ${i} does not overlap its predecessor`)
+    }
+    // Nothing lost: every sentence appears somewhere.
+    const all = chunks.map((c) => c.content).join(' ')
+    for (let i = 0; i < 72; i++) assert.ok(all.includes(sentence(i)), `sentence ${i} lost`)
+  })
+
+  it('never splits a fenced code block that fits in the hard limit', () => {
+    const code = `\`\`\`js\n${Array.from({ length: 60 }, (_, i) => `const value${i} = compute(${i}) // step ${i}`).join('\n')}\n\`\`\``
+    assert.ok(countTokens(code) > MAX_TOKENS / 2 && countTokens(code) < HARD_MAX_TOKENS)
+    const md = `# Code\n\n${paragraph(0, 12)}\n\n${code}\n\n${paragraph(100, 4)}`
+    const chunks = chunkDocument(md, true)
+    const holding = chunks.filter((c) => c.content.includes('const value0 ='))
+    assert.equal(holding.length, 1)
+    assert.ok(holding[0]?.content.includes(code), 'the code block is whole in one chunk')
+    for (const c of chunks) assert.equal((c.content.match(/```/g) ?? []).length % 2, 0, 'fences balanced')
+  })
+
+  it('splits a giant code block by lines, each part re-fenced', () => {
+    const lines = Array.from({ length: 400 }, (_, i) => `print("line ${i} of a very long generated listing")`)
+    const chunks = chunkDocument(`# Big\n\n\`\`\`python\n${lines.join('\n')}\n\`\`\``, true)
+    assert.ok(chunks.length > 2)
+    for (const c of chunks) {
+      assert.match(c.content, /^```python\n[\s\S]*\n```$/)
+      assert.ok(countTokens(c.content) <= STRETCH_TOKENS)
+    }
+  })
+
+  it('chunks plain text by paragraphs with no heading', () => {
+    const chunks = chunkDocument('First paragraph.\n\nSecond paragraph.', false)
+    assert.deepEqual(chunks, [{ heading: null, content: 'First paragraph.\n\nSecond paragraph.', tokens: 7 }])
+    assert.deepEqual(chunkDocument('# not a heading in text\n\nbody', false)[0]?.heading, null)
+  })
+
+  it('splits a single huge paragraph without sentence breaks by words', () => {
+    const words = Array.from({ length: 2000 }, (_, i) => `word${i}`).join(' ')
+    const chunks = chunkDocument(words, false)
+    assert.ok(chunks.length >= 4)
+    for (const c of chunks) assert.ok(countTokens(c.content) <= STRETCH_TOKENS)
+  })
+})
+
+describe('splitSentences', () => {
+  it('splits at sentence ends and line breaks', () => {
+    assert.deepEqual(splitSentences('One. Two! Three? four\nFive'), ['One.', 'Two!', 'Three? four', 'Five'])
+    assert.deepEqual(splitSentences('Version 1.2 is out. It works.'), ['Version 1.2 is out.', 'It works.'])
+  })
+})

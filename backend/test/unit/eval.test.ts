@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import {
+  documentRanking,
+  meanMetric,
+  ndcgAt,
+  parseQrels,
+  percentile,
+  recallAt,
+} from '../../src/rag/eval-metrics.js'
+
+const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-9, `${a} ≉ ${b}`)
+
+describe('retrieval metrics (BEIR / pytrec_eval conventions)', () => {
+  it('nDCG@k uses binary gains, log2(rank+1) discounts and the ideal DCG of the qrels', () => {
+    const rel = new Set(['a', 'b'])
+    close(ndcgAt(['a', 'b', 'x'], rel, 10), 1)
+    close(ndcgAt(['b', 'a'], rel, 10), 1)
+    // relevant at ranks 2 and 3: (1/log2 3 + 1/log2 4) / (1 + 1/log2 3)
+    close(ndcgAt(['x', 'a', 'b'], rel, 10), (1 / Math.log2(3) + 1 / Math.log2(4)) / (1 + 1 / Math.log2(3)))
+    // one of two relevant found at rank 1: 1 / (1 + 1/log2 3)
+    close(ndcgAt(['a', 'x'], rel, 10), 1 / (1 + 1 / Math.log2(3)))
+    close(ndcgAt(['x', 'y'], rel, 10), 0)
+    // beyond the cut-off counts nothing; the ideal is capped at k
+    close(ndcgAt(['x', 'a'], rel, 1), 0)
+    close(ndcgAt(['a'], new Set(['a', 'b', 'c']), 1), 1)
+  })
+
+  it('recall@k is the share of relevant documents in the top k', () => {
+    const rel = new Set(['a', 'b', 'c', 'd'])
+    close(recallAt(['a', 'x', 'b'], rel, 100), 0.5)
+    close(recallAt(['a', 'x', 'b'], rel, 2), 0.25)
+    close(recallAt([], rel, 100), 0)
+  })
+
+  it('averages over every query in the qrels, missing rankings counting as 0', () => {
+    const qrels = parseQrels('query-id\tcorpus-id\tscore\n1\ta\t1\n1\tb\t1\n2\tc\t1\n3\td\t0\n')
+    assert.deepEqual([...qrels.keys()], ['1', '2'])
+    const rankings = new Map([['1', ['a', 'b']]])
+    close(
+      meanMetric(qrels, rankings, (r, rel) => ndcgAt(r, rel, 10)),
+      0.5,
+    )
+  })
+
+  it('collapses chunk hits to documents keeping the best rank', () => {
+    assert.deepEqual(documentRanking([{ doc: 'a' }, { doc: 'b' }, { doc: 'a' }, { doc: 'c' }]), [
+      'a',
+      'b',
+      'c',
+    ])
+  })
+
+  it('computes nearest-rank percentiles', () => {
+    assert.equal(percentile([5, 1, 3, 2, 4], 50), 3)
+    assert.equal(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 95), 10)
+    assert.equal(percentile([], 95), 0)
+  })
+})
