@@ -13,6 +13,15 @@ const HealthResponse = Type.Object({
 })
 
 export default async function healthRoutes(app: FastifyInstance, opts: { db: Database; config: Config }) {
+  // Concurrent probes share one in-flight ping (none is older than its 2 s timeout), so a burst
+  // of monitors or load balancers costs one database round trip, not one each.
+  let inflight: Promise<boolean> | null = null
+  const ping = () => {
+    inflight ??= opts.db.ping(2000).finally(() => {
+      inflight = null
+    })
+    return inflight
+  }
   app.get(
     '/health',
     {
@@ -25,7 +34,7 @@ export default async function healthRoutes(app: FastifyInstance, opts: { db: Dat
       },
     },
     async (_request, reply) => {
-      const ok = await opts.db.ping(2000)
+      const ok = await ping()
       return reply.status(ok ? 200 : 503).send({
         status: ok ? 'healthy' : 'unhealthy',
         timestamp: new Date().toISOString(),
