@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { testConfig } from '../../src/config.js'
+import { BM25, idf } from '../../src/rag/bm25.js'
+import { createRagContext } from '../../src/rag/context.js'
+import { deleteDocument, ingestDocument } from '../../src/rag/ingest.js'
+import { retrieve } from '../../src/rag/retrieve.js'
+import type { RagContext } from '../../src/rag/types.js'
+import { createTestDatabase, dbKinds, type TestDatabase } from '../helpers/db.js'
+
+// Three one-chunk documents whose lexemes are easy to count by hand: the title is indexed with
+// the content, so each has 5 lexeme occurrences (dl = 5, avgdl = 5, N = 3).
+//   first:  first, appl×3, pear      second: second, appl, banana×3      third: third, cherri×2, pear×2
+const DOCS = [
+  { title: 'First', content: 'apple apple apple pear' },
+  { title: 'Second', content: 'apple banana banana banana' },
+  { title: 'Third', content: 'cherry cherry pear pear' },
+]
+
+/** BM25 of one term with dl = avgdl (length normalisation cancels out). */
+const term = (tf: number, df: number, n = 3) => (idf(n, df) * tf * (BM25.k1 + 1)) / (tf + BM25.k1)
+const near = (a: number | undefined, b: number) =>
+  assert.ok(Math.abs((a ?? Number.NaN) - b) < 1e-4, `${a} ≉ ${b}`)
+
+for (const kind of dbKinds()) {
+  describe(`BM25 retrieval [${kind}]`, () => {
+    let tdb: TestDatabase
+    let ctx: RagContext
+    const ids: Record<string, string> = {}
+    before(async () => {
+      tdb = await createTestDatabase(kind)
+      ctx = createRagContext(tdb.db, testConfig())
+      for (const d of DOCS) ids[d.title] = (await ingestDocument(ctx, { ...d, format: 'text' })).id
+    })
+    after(() => tdb.cleanup())
+
+    it('scores a single term exactly as BM25 (k1 0.9, b 0.4, Lucene idf)', async () => {
+      const r = await retrieve(ctx, 'apple', { k: 10 })
+      assert.deepEqual(
+        r.map((x) => x.title),
+        ['First', 'Second'],
+      )
+      near(r[0]?.score, term(3, 2))
+      near(r[1]?.score, term(1, 2))
+    })
+
+    it('sums the terms of an OR query', async () => {
+      // floor off: "first" holds only the less specific half of the query (see the floor test).
+      const r = await retrieve(ctx, 'pear cherries', { k: 10, floor: false })
+      assert.deepEqual(
+        r.map((x) => x.title),
+        ['Third', 'First'],
+      )
+      near(r[0]?.score, term(2, 2) + term(2, 1))
+      near(r[1]?.score, term(1, 2))
+      const floored = await retrieve(ctx, 'pear cherries', { k: 10 })
+      assert.deepEqual(
+        floored.map((x) => x.title),
+        ['Third'],
+      )
+    })
+
+    it('applies length normalisation', async () => {
+      const long = await ingestDocument(ctx, {
+        title: 'Fourth',
+        content: 'banana kiwi kiwi kiwi kiwi kiwi kiwi kiwi kiwi kiwi kiwi kiwi kiwi kiwi kiwi',
+        format: 'text',
+      })
+      const r = await retrieve(ctx, 'banana', { k: 10 })
+      // Same tf would favour the shorter document; here tf 3 in 5 lexemes beats tf 1 in 17.
+      assert.deepEqual(
+        r.map((x) => x.title),
+        ['Second', 'Fourth'],
+      )
+      await deleteDocument(ctx, long.id)
+      near((await retrieve(ctx, 'apple', { k: 1 }))[0]?.score, term(3, 2))
+    })
+
+    it('applies the relevance floor: one known word among unknown ones is not enough', async () => {
+      assert.deepEqual(await retrieve(ctx, 'apple durian rambutan', { k: 10 }), [])
+      const unfloored = await retrieve(ctx, 'apple durian rambutan', { k: 10, floor: false })
+      assert.deepEqual(
+        unfloored.map((x) => x.title),
+        ['First', 'Second'],
+      )
+      assert.deepEqual(await retrieve(ctx, 'what is the capital of Mongolia', { k: 10 }), [])
+      assert.deepEqual(await retrieve(ctx, 'the of and is', { k: 10 }), [], 'stopwords only')
+      assert.deepEqual(await retrieve(ctx, '   ', { k: 10 }), [])
+    })
+
+    it('honours k and returns the RetrievedChunk fields', async () => {
+      const r = await retrieve(ctx, 'apple pear', { k: 1 })
+      assert.equal(r.length, 1)
+      assert.deepEqual(Object.keys(r[0] ?? {}).sort(), [
+        'chunk_id',
+        'content',
+        'document_id',
+        'heading',
+        'score',
+        'snippet',
+        'source',
+        'title',
+      ])
+      assert.equal(r[0]?.document_id, ids.First)
+      assert.equal(r[0]?.content, 'apple apple apple pear')
+    })
+
+    it('snippets the best-matching sentences, at most ~300 characters', async () => {
+      const filler = 'This sentence talks about something else entirely and keeps going for a while.'
+      await ingestDocument(ctx, {
+        content: `# Manual\n\n## Ports\n\n${filler} ${filler} The server listens on port 7860 by default. ${filler} ${filler} ${filler}`,
+        format: 'markdown',
+      })
+      const [hit] = await retrieve(ctx, 'which port does the server listen on', { k: 1 })
+      assert.equal(hit?.heading, 'Manual > Ports')
+      assert.match(hit?.snippet ?? '', /^The server listens on port 7860 by default\./)
+      assert.ok((hit?.snippet.length ?? 0) <= 300)
+    })
+  })
+}
