@@ -195,9 +195,11 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerProces
       })
     },
   }
-  // A crashed test must not leave servers behind.
+  // A crashed test must not leave servers behind, nor the temp directory this call made
+  // (a restart on the same directory passes it as `cwd`, so it lives until the test exits).
   process.once('exit', () => {
     if (alive()) child.kill('SIGKILL')
+    if (!opts.cwd) rmSync(cwd, { recursive: true, force: true })
   })
   if (opts.healthy !== false) await server.waitHealthy(opts.healthTimeoutMs)
   return server
