@@ -160,7 +160,9 @@ export interface Bm25Hit {
 
 /**
  * OR semantics over the query's lexemes; per lexeme only its `perTerm` best postings (by the
- * index on (lexeme, weight desc)); scores summed per chunk. Unknown lexemes count in total_idf
+ * index on (lexeme, weight desc nulls last) — the ORDER BY must say `nulls last` too, or the
+ * planner reads and sorts every posting of the lexeme instead of stopping at `perTerm`); scores
+ * summed per chunk. Unknown lexemes count in total_idf
  * with the idf of a term no chunk has.
  */
 export async function bm25Search(
@@ -182,7 +184,7 @@ export async function bm25Search(
        select p.chunk_id, qt.idf * p.weight as w, qt.idf
        from qt cross join lateral (
          select ct.chunk_id, ct.weight from chunk_terms ct
-         where ct.lexeme = qt.lexeme order by ct.weight desc limit $2
+         where ct.lexeme = qt.lexeme order by ct.weight desc nulls last limit $2
        ) p
        where qt.df is not null
      )
