@@ -37,7 +37,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     rounds: num('--rounds', quick ? 1 : 2),
     chatChunks: num('--chat-chunks', quick ? 2_000 : 10_000),
     searchChunks: num('--search-chunks', quick ? 2_000 : 100_000),
-    pgliteChunks: num('--pglite-chunks', quick ? 1_000 : 10_000),
+    pgliteChunks: num('--pglite-chunks', quick ? 1_000 : 5_000),
     users: 64,
     signinRequests: quick ? 150 : 400,
     soakSeconds: Math.min(120, num('--soak-seconds', 110)),

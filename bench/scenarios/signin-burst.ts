@@ -35,6 +35,7 @@ export async function signinBurst(b: Bench): Promise<void> {
     amount: b.opts.signinRequests,
     next,
     timeoutS: 30,
+    serverPid: b.app.proc.pid as number,
   })
   done()
   const health = await healthRun

@@ -23,20 +23,22 @@ function cookieRotation(b: Bench) {
 export async function throughput(b: Bench): Promise<Record<string, LoadResult>> {
   const d = b.opts.durationS
   const specs: Record<string, LoadSpec> = {
-    hello: { url: `${base(b.hello)}/hello`, connections: CONNECTIONS, durationS: d },
+    hello: { url: `${base(b.hello)}/hello`, connections: CONNECTIONS, durationS: d, serverPid: pid(b.hello) },
     lookup: {
       url: `${base(b.lookup)}/lookup`,
       connections: CONNECTIONS,
       durationS: d,
       next: cookieRotation(b),
+      serverPid: pid(b.lookup),
     },
     me: {
       url: `${base(b.app)}/api/auth/me`,
       connections: CONNECTIONS,
       durationS: d,
       next: cookieRotation(b),
+      serverPid: pid(b.app),
     },
-    health: { url: `${base(b.app)}/health`, connections: CONNECTIONS, durationS: d },
+    health: { url: `${base(b.app)}/health`, connections: CONNECTIONS, durationS: d, serverPid: pid(b.app) },
   }
   // Warm-up: JIT, connection pools, prepared statements.
   for (const s of Object.values(specs)) await runLoad({ ...s, durationS: 1 })
