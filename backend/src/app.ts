@@ -61,6 +61,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // A plain number trusts nobody in Fastify 5.12: trust exactly n hops.
     trustProxy: n > 0 ? (_addr: string, hop: number) => hop < n : false,
     bodyLimit: 1024 * 1024,
+    // While draining on SIGTERM, keep serving requests that arrive on open connections (with
+    // `Connection: close`) instead of Fastify's own 503 body, which is not the contract's shape.
+    return503OnClosing: false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     ajv: {
       customOptions: { coerceTypes: 'array', removeAdditional: true, useDefaults: true, allErrors: true },
