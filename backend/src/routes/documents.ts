@@ -107,7 +107,13 @@ export default async function documentRoutes(app: FastifyInstance, opts: RouteDe
         summary:
           'Add a document (admin): JSON, or multipart/form-data with one file (.md, .txt, .html, .pdf)',
         consumes: ['application/json', 'multipart/form-data'],
-        // Validated per media type: JSON here; a multipart upload is checked by uploadedInput().
+        description:
+          'JSON `{title, content, source?, format?}` (format markdown, text or html; default markdown), or ' +
+          'multipart/form-data with one `file` field (.md, .markdown, .txt, .html, .htm, .pdf; at most 20 MiB). ' +
+          '201: a new document. 200: identical content already stored (that document is returned), or a ' +
+          'changed file at the same `source` (same id, chunks replaced).',
+        // Validated per media type: JSON here. A multipart body is parsed lazily (request.file())
+        // and checked by uploadedInput(): a schema for it would only ever see no body.
         body: { content: { 'application/json': { schema: JsonDocument } } },
         response: { 200: DocumentSummary, 201: DocumentSummary },
       } as never,

@@ -88,6 +88,12 @@ for (const kind of dbKinds()) {
       assert.deepEqual(await retrieve(ctx, '   ', { k: 10 }), [])
     })
 
+    it('bounds the work of a very long query to its rarest terms', async () => {
+      const noise = Array.from({ length: 150 }, (_, i) => `zzword${i}`).join(' ')
+      const r = await retrieve(ctx, `${noise} cherries`, { k: 3, floor: false })
+      assert.equal(r[0]?.title, 'Third')
+    })
+
     it('honours k and returns the RetrievedChunk fields', async () => {
       const r = await retrieve(ctx, 'apple pear', { k: 1 })
       assert.equal(r.length, 1)

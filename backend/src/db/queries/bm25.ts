@@ -148,6 +148,9 @@ export async function setWeightsAvgdl(ex: Executor, avgdl: number): Promise<void
   await ex.query('update corpus_stats set weights_avgdl = $1 where id = 1', [avgdl])
 }
 
+/** Query lexemes scanned at most (the highest-idf ones); the rest still count in total_idf. */
+export const MAX_QUERY_TERMS = 64
+
 export interface Bm25Hit {
   chunk_id: string
   score: number
@@ -180,18 +183,20 @@ export async function bm25Search(
                 / (coalesce(ts.df, 0) + 0.5)) as idf
        from q cross join corpus_stats cs left join term_stats ts on ts.lexeme = q.lexeme
        where cs.id = 1
+     ), scan as (
+       -- A very long query (a follow-up expanded with history) reads only its rarest terms.
+       select * from qt where df is not null order by idf desc, lexeme limit $4
      ), hits as (
-       select p.chunk_id, qt.idf * p.weight as w, qt.idf
-       from qt cross join lateral (
+       select p.chunk_id, scan.idf * p.weight as w, scan.idf
+       from scan cross join lateral (
          select ct.chunk_id, ct.weight from chunk_terms ct
-         where ct.lexeme = qt.lexeme order by ct.weight desc nulls last limit $2
+         where ct.lexeme = scan.lexeme order by ct.weight desc nulls last limit $2
        ) p
-       where qt.df is not null
      )
      select h.chunk_id, sum(h.w) as score, sum(h.idf) as matched_idf, count(*) as matched_terms,
        (select sum(idf) from qt) as total_idf
      from hits h group by h.chunk_id order by score desc, h.chunk_id limit $3`,
-    [query, perTerm, k],
+    [query, perTerm, k, MAX_QUERY_TERMS],
   )
   return rows.map((r) => ({
     chunk_id: String(r.chunk_id),
