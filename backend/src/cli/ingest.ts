@@ -8,6 +8,7 @@ import { SingleBar } from 'cli-progress'
 import { AppError } from '../errors.js'
 import { createRagContext } from '../rag/context.js'
 import { ingestDocument } from '../rag/ingest.js'
+import { vacuumIndex } from '../rag/maintenance.js'
 import { formatFromFilename, SUPPORTED_EXTENSIONS } from '../rag/parse.js'
 import type { RagLogger } from '../rag/types.js'
 import { ensureVectorSupport } from '../rag/vector.js'
@@ -108,6 +109,9 @@ async function main(): Promise<number> {
     }
     bar?.update(targets.length, { file: '' })
     bar?.stop()
+    // Search reads the postings index-only: set the visibility map now rather than leave it to
+    // autovacuum (Postgres) or to nobody (PGlite has no autovacuum).
+    if (counts.created + counts.updated > 0) await vacuumIndex(cli.db)
   } finally {
     await cli.close()
   }

@@ -4,11 +4,10 @@
 // chunks replaced. Nothing is written when any step fails.
 import { createHash } from 'node:crypto'
 import { basename } from 'node:path'
-import { createSearchIndex, dropSearchIndex, type IndexedChunk } from '../db/queries/bm25.js'
+import type { IndexedChunk } from '../db/queries/bm25.js'
 import { deleteChunksOf, setEmbeddings } from '../db/queries/chunks.js'
 import {
   deleteDocumentRow,
-  existingHashes,
   findDocumentByHash,
   findDocumentBySource,
   insertDocuments,
@@ -20,6 +19,7 @@ import { indexHeading, insertChunks, lockKnowledgeBase, rebalance, unindexDocume
 import { type Chunk, chunkDocument } from './chunk.js'
 import { resolveEmbedder } from './context.js'
 import { embedAll } from './embeddings.js'
+import { scheduleVacuum } from './maintenance.js'
 import { parseDocument, unusable } from './parse.js'
 import { withTransaction } from './tx.js'
 import type { DocumentFormat, Embedder, IngestInput, IngestResult, RagContext } from './types.js'
@@ -81,7 +81,7 @@ async function embedChunks(embedder: Embedder | null, doc: PreparedDocument): Pr
   }
 }
 
-function chunkRows(documentId: string, doc: PreparedDocument): IndexedChunk[] {
+export function chunkRows(documentId: string, doc: PreparedDocument): IndexedChunk[] {
   return doc.chunks.map((c, i) => ({
     id: uuidv7(),
     document_id: documentId,
@@ -102,6 +102,16 @@ export async function ingestPrepared(ctx: RagContext, doc: PreparedDocument): Pr
   const known = await findDocumentByHash(ctx.db, doc.hash)
   if (known) return { ...known, created: false, status: 'unchanged' }
   const embeddings = await embedChunks(await resolveEmbedder(ctx), doc)
+  const result = await writeDocument(ctx, doc, embeddings)
+  if (result.status !== 'unchanged') scheduleVacuum(ctx)
+  return result
+}
+
+async function writeDocument(
+  ctx: RagContext,
+  doc: PreparedDocument,
+  embeddings: number[][] | null,
+): Promise<IngestResult> {
   return withTransaction(ctx.db, async (tx) => {
     await lockKnowledgeBase(tx)
     const same = await findDocumentByHash(tx, doc.hash)
@@ -144,106 +154,13 @@ export async function ingestPrepared(ctx: RagContext, doc: PreparedDocument): Pr
 
 /** Deletes a document, its chunks and postings, keeping the BM25 statistics exact. */
 export async function deleteDocument(ctx: RagContext, id: string): Promise<boolean> {
-  return withTransaction(ctx.db, async (tx) => {
+  const deleted = await withTransaction(ctx.db, async (tx) => {
     await lockKnowledgeBase(tx)
     await unindexDocuments(tx, [id])
-    const deleted = await deleteDocumentRow(tx, id)
+    const gone = await deleteDocumentRow(tx, id)
     await rebalance(tx, false)
-    return deleted
+    return gone
   })
-}
-
-export interface BulkOptions {
-  batchSize?: number
-  onBatch?: (done: number) => void
-  /** Recompute every BM25 weight with the final avgdl at the end. */
-  exact?: boolean
-  /** Nobody else uses this database (evaluation): build the search index once, at the end. */
-  privateDatabase?: boolean
-}
-
-export interface BulkResult {
-  created: number
-  unchanged: number
-  chunks: number
-}
-
-/**
- * Bulk path for large fresh loads (the evaluation): many documents per transaction. Weights follow
- * the usual drift rule; `exact` recomputes them all at the end. Identical content is skipped;
- * `source` replacement is not done here.
- */
-export async function ingestBulk(
-  ctx: RagContext,
-  docs: PreparedDocument[],
-  opts: BulkOptions = {},
-): Promise<BulkResult> {
-  if (!opts.privateDatabase) return bulkBatches(ctx, docs, opts)
-  await dropSearchIndex(ctx.db)
-  try {
-    return await bulkBatches(ctx, docs, opts)
-  } finally {
-    await createSearchIndex(ctx.db)
-  }
-}
-
-async function bulkBatches(
-  ctx: RagContext,
-  docs: PreparedDocument[],
-  opts: BulkOptions,
-): Promise<BulkResult> {
-  const size = opts.batchSize ?? 250
-  const seen = new Set<string>()
-  const out: BulkResult = { created: 0, unchanged: 0, chunks: 0 }
-  const embedder = await resolveEmbedder(ctx)
-  for (let i = 0; i < docs.length; i += size) {
-    const batch = docs.slice(i, i + size)
-    await withTransaction(ctx.db, async (tx) => {
-      await lockKnowledgeBase(tx)
-      const existing = await existingHashes(
-        tx,
-        batch.map((d) => d.hash),
-      )
-      const fresh = batch.filter((d) => !existing.has(d.hash) && !seen.has(d.hash) && seen.add(d.hash))
-      out.unchanged += batch.length - fresh.length
-      if (fresh.length === 0) return
-      const now = new Date()
-      const ids = fresh.map(() => uuidv7(now.getTime()))
-      await insertDocuments(
-        tx,
-        fresh.map((d, j) => ({
-          id: ids[j] as string,
-          title: d.title,
-          source: d.source,
-          format: d.format,
-          contentHash: d.hash,
-          chunkCount: d.chunks.length,
-          createdBy: d.createdBy,
-        })),
-        now,
-      )
-      const rows = fresh.flatMap((d, j) => chunkRows(ids[j] as string, d))
-      await insertChunks(tx, rows)
-      if (embedder) {
-        const vectors = await embedAll(
-          embedder,
-          fresh.flatMap((d) => d.chunks.map((c) => embeddingText(d.title, c))),
-        )
-        await setEmbeddings(
-          tx,
-          rows.map((r, j) => ({ id: r.id, embedding: vectors[j] as number[] })),
-        )
-      }
-      out.created += fresh.length
-      out.chunks += rows.length
-    })
-    opts.onBatch?.(Math.min(docs.length, i + size))
-  }
-  if (opts.exact) {
-    await withTransaction(ctx.db, async (tx) => {
-      await lockKnowledgeBase(tx)
-      await rebalance(tx, true)
-    })
-  }
-  return out
+  if (deleted) scheduleVacuum(ctx)
+  return deleted
 }

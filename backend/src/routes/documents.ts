@@ -57,7 +57,7 @@ type JsonDocumentBody = {
 
 async function uploadedInput(request: FastifyRequest): Promise<IngestInput> {
   const file = await request.file({ limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } })
-  if (!file || file.fieldname !== 'file') throw unusable('Send the document as one file in the "file" field')
+  if (file?.fieldname !== 'file') throw unusable('Send the document as one file in the "file" field')
   const name = file.filename.replace(/^.*[\\/]/, '').trim()
   const format = formatFromFilename(name)
   if (!format) {

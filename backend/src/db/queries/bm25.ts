@@ -81,7 +81,7 @@ export async function insertIndexedChunks(ex: Executor, rows: IndexedChunk[], p:
        chunk_count = chunk_count + (select count(*) from c),
        total_terms = total_terms + (select coalesce(sum(dl), 0) from dl)
      where id = 1`,
-    [JSON.stringify(rows), p.k1, p.b, avgdl > 0 ? avgdl : 0],
+    [JSON.stringify(rows), p.k1, p.b, Math.max(avgdl, 0)],
   )
 }
 
