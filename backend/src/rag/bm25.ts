@@ -5,6 +5,7 @@
 import type { Executor } from '../db/client.js'
 import {
   type Bm25Params,
+  type CorpusStats,
   deletePostingsOf,
   type IndexedChunk,
   insertIndexedChunks,
@@ -35,9 +36,8 @@ export async function lockKnowledgeBase(tx: Executor): Promise<void> {
 
 /** Inserts chunks with their postings, updates the corpus statistics, re-weights on drift. */
 export async function insertChunks(tx: Executor, rows: IndexedChunk[]): Promise<void> {
-  const before = await readCorpusStats(tx)
-  await insertIndexedChunks(tx, rows, BM25, before.weightsAvgdl)
-  await rebalance(tx, false)
+  if (rows.length === 0) return
+  await rebalance(tx, false, await insertIndexedChunks(tx, rows, BM25))
 }
 
 /** Removes these documents' chunks from the statistics and their postings; call before deleting the chunks. */
@@ -47,8 +47,8 @@ export async function unindexDocuments(tx: Executor, documentIds: string[]): Pro
 }
 
 /** Recomputes all weights when avgdl drifted (or always with `force`). */
-export async function rebalance(tx: Executor, force: boolean): Promise<void> {
-  const s = await readCorpusStats(tx)
+export async function rebalance(tx: Executor, force: boolean, known?: CorpusStats): Promise<void> {
+  const s = known ?? (await readCorpusStats(tx))
   if (s.chunkCount <= 0) {
     if (s.weightsAvgdl !== 0) await setWeightsAvgdl(tx, 0)
     return

@@ -8,8 +8,8 @@ import type { IndexedChunk } from '../db/queries/bm25.js'
 import { deleteChunksOf, setEmbeddings } from '../db/queries/chunks.js'
 import {
   deleteDocumentRow,
+  findByHashOrSource,
   findDocumentByHash,
-  findDocumentBySource,
   insertDocuments,
   updateDocumentContent,
 } from '../db/queries/documents.js'
@@ -98,10 +98,13 @@ export async function ingestDocument(ctx: RagContext, input: IngestInput): Promi
 }
 
 export async function ingestPrepared(ctx: RagContext, doc: PreparedDocument): Promise<IngestResult> {
-  // Cheap pre-check so that unchanged content costs no embedding calls; re-checked under the lock.
-  const known = await findDocumentByHash(ctx.db, doc.hash)
-  if (known) return { ...known, created: false, status: 'unchanged' }
-  const embeddings = await embedChunks(await resolveEmbedder(ctx), doc)
+  const embedder = await resolveEmbedder(ctx)
+  if (embedder) {
+    // Unchanged content costs no embedding calls (checked again under the lock).
+    const known = await findDocumentByHash(ctx.db, doc.hash)
+    if (known) return { ...known, created: false, status: 'unchanged' }
+  }
+  const embeddings = await embedChunks(embedder, doc)
   const result = await writeDocument(ctx, doc, embeddings)
   if (result.status !== 'unchanged') scheduleVacuum(ctx)
   return result
@@ -114,9 +117,8 @@ async function writeDocument(
 ): Promise<IngestResult> {
   return withTransaction(ctx.db, async (tx) => {
     await lockKnowledgeBase(tx)
-    const same = await findDocumentByHash(tx, doc.hash)
+    const { same, previous } = await findByHashOrSource(tx, doc.hash, doc.source)
     if (same) return { ...same, created: false, status: 'unchanged' } as IngestResult
-    const previous = doc.source ? await findDocumentBySource(tx, doc.source) : null
     const now = new Date()
     const id = previous?.id ?? uuidv7(now.getTime())
     const fields = {

@@ -32,7 +32,10 @@ export async function readCorpusStats(ex: Executor): Promise<CorpusStats> {
   const rows = await ex.query<Record<string, unknown>>(
     'select chunk_count, total_terms, weights_avgdl from corpus_stats where id = 1',
   )
-  const r = rows[0] ?? {}
+  return statsOf(rows[0])
+}
+
+function statsOf(r: Record<string, unknown> = {}): CorpusStats {
   return {
     chunkCount: Number(r.chunk_count ?? 0),
     totalTerms: Number(r.total_terms ?? 0),
@@ -45,11 +48,14 @@ export async function readCorpusStats(ex: Executor): Promise<CorpusStats> {
  * computed once and feed the postings, each chunk's length, df and the corpus totals; Postgres
  * runs every data-modifying CTE to completion whether or not the main query reads it):
  * tf = positions of a lexeme in to_tsvector('english', index_heading + content); weights use
- * `avgdl` (0 = the corpus is empty: this batch's own).
+ * corpus_stats.weights_avgdl (0 = the corpus is empty: this batch's own). Returns the new stats.
  */
-export async function insertIndexedChunks(ex: Executor, rows: IndexedChunk[], p: Bm25Params, avgdl: number) {
-  if (rows.length === 0) return
-  await ex.query(
+export async function insertIndexedChunks(
+  ex: Executor,
+  rows: IndexedChunk[],
+  p: Bm25Params,
+): Promise<CorpusStats> {
+  const out = await ex.query<Record<string, unknown>>(
     `with r as (
        select * from jsonb_to_recordset($1::text::jsonb) as r(id uuid, document_id uuid, ordinal int,
          heading text, content text, token_count int, index_heading text)
@@ -59,7 +65,8 @@ export async function insertIndexedChunks(ex: Executor, rows: IndexedChunk[], p:
      ), dl as (
        select chunk_id, sum(tf)::float8 as dl from t group by chunk_id
      ), a as (
-       select coalesce(nullif($4::float8, 0), (select avg(dl) from dl)) as avgdl
+       select coalesce(nullif(cs.weights_avgdl, 0), (select avg(dl) from dl)) as avgdl
+       from corpus_stats cs where cs.id = 1
      ), c as (
        insert into chunks (id, document_id, ordinal, heading, content, token_count, term_count)
        select r.id, r.document_id, r.ordinal, r.heading, r.content, r.token_count, coalesce(dl.dl, 0)
@@ -80,9 +87,11 @@ export async function insertIndexedChunks(ex: Executor, rows: IndexedChunk[], p:
      update corpus_stats set
        chunk_count = chunk_count + (select count(*) from c),
        total_terms = total_terms + (select coalesce(sum(dl), 0) from dl)
-     where id = 1`,
-    [JSON.stringify(rows), p.k1, p.b, Math.max(avgdl, 0)],
+     where id = 1
+     returning chunk_count, total_terms, weights_avgdl`,
+    [JSON.stringify(rows), p.k1, p.b],
   )
+  return statsOf(out[0])
 }
 
 /** Removes these documents' chunks from df, N and total length (before deleting them). */

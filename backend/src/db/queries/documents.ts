@@ -40,12 +40,22 @@ export async function findDocumentByHash(ex: Executor, hash: string): Promise<Do
   return rows[0] ? summary(rows[0]) : null
 }
 
-export async function findDocumentBySource(ex: Executor, source: string): Promise<DocumentSummary | null> {
-  const rows = await ex.query(
-    `select ${SUMMARY} from documents where source = $1 order by created_at desc, id desc limit 1`,
-    [source],
+/** One round trip for ingestion: the document with this content, and the latest at this source. */
+export async function findByHashOrSource(
+  ex: Executor,
+  hash: string,
+  source: string | null,
+): Promise<{ same: DocumentSummary | null; previous: DocumentSummary | null }> {
+  const rows = await ex.query<Record<string, unknown>>(
+    `(select ${SUMMARY}, true as same from documents where content_hash = $1)
+     union all
+     (select ${SUMMARY}, false as same from documents where $2::text is not null and source = $2::text
+      order by created_at desc, id desc limit 1)`,
+    [hash, source],
   )
-  return rows[0] ? summary(rows[0]) : null
+  const same = rows.find((r) => r.same === true)
+  const previous = rows.find((r) => r.same !== true)
+  return { same: same ? summary(same) : null, previous: previous ? summary(previous) : null }
 }
 
 /** Which of these hashes exist already (bulk ingestion). */
