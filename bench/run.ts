@@ -40,27 +40,14 @@ function build() {
   }
 }
 
-async function grow(b: Bench, db: Database, target: number, label: string, searchBeforeVacuum = false) {
+async function grow(b: Bench, db: Database, target: number, label: string) {
   const missing = target - b.corpus.chunks
   if (missing <= 0) return
   log(`bulk-seeding ${missing} chunks (${label})…`)
+  // ingestBulk ends with VACUUM (ANALYZE) of the search tables, so the timing includes it.
   const p = await bulkSeedCorpus(db, b.config, missing, b.corpus.nextDoc)
   b.corpus = { nextDoc: p.nextDoc, chunks: b.corpus.chunks + p.chunks }
   b.ingest.push({ label, progress: p })
-  if (searchBeforeVacuum) {
-    log('search right after the bulk load, before any vacuum…')
-    await search(b, `${b.corpus.chunks} chunks, right after the bulk load (no VACUUM yet)`, null)
-  }
-  // What autovacuum does within minutes of a bulk load (the visibility map lets the BM25 query
-  // use index-only scans); done here so the figures do not depend on when its worker wakes up.
-  const t0 = performance.now()
-  await db.exec('vacuum (analyze) chunk_terms, term_stats, chunks, documents')
-  b.rows.push({
-    scenario: `VACUUM (ANALYZE) after the bulk load to ${b.corpus.chunks} chunks`,
-    value: `${((performance.now() - t0) / 1000).toFixed(1)} s`,
-    target: 'info',
-    pass: null,
-  })
 }
 
 async function productPathSample(b: Bench, db: Database, chunks: number, label: string) {
@@ -103,7 +90,7 @@ async function scenarios(b: Bench) {
     log(`search at ${b.corpus.chunks} chunks…`)
     await search(b, `${b.corpus.chunks} chunks`, final ? 50 : null)
     if (!final) {
-      await grow(b, b.db, opts.searchChunks, `bulk variant to ${opts.searchChunks}`, true)
+      await grow(b, b.db, opts.searchChunks, `bulk variant to ${opts.searchChunks}`)
       log(`search at ${b.corpus.chunks} chunks…`)
       await search(b, `${b.corpus.chunks} chunks`, 50)
       await productPathSample(

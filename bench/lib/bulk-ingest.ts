@@ -1,17 +1,14 @@
-// Seeding 100k chunks in minutes through the product's bulk ingestion (rag/ingest.ts
+// Seeding 100k chunks in minutes through the product's bulk ingestion (rag/ingest-bulk.ts
 // `ingestBulk`: many documents per transaction, same rows, postings and statistics as
-// ingestDocument). What it is fed skips the product's parse + chunk step, because a synthetic
-// document's sections ARE its chunks and BPE-counting 100k chunks alone takes minutes:
+// ingestDocument, then VACUUM (ANALYZE) of the search tables). What it is fed skips the
+// product's parse + chunk step, because a synthetic document's sections ARE its chunks and
+// BPE-counting 100k chunks alone takes minutes:
 // `checkEquivalence` proves, on a sample, that prepareDocument (the product's parse + chunk)
 // yields exactly those chunks.
 import type { Config } from '../../backend/src/config.js'
 import type { Database } from '../../backend/src/db/client.js'
-import {
-  contentHash,
-  ingestBulk,
-  type PreparedDocument,
-  prepareDocument,
-} from '../../backend/src/rag/ingest.js'
+import { contentHash, type PreparedDocument, prepareDocument } from '../../backend/src/rag/ingest.js'
+import { ingestBulk } from '../../backend/src/rag/ingest-bulk.js'
 import { DEFAULT_CORPUS, type SyntheticDocument, syntheticDocument } from '../corpus.js'
 import type { CorpusProgress } from './seed.js'
 
@@ -61,7 +58,7 @@ export async function bulkSeedCorpus(
   config: Config,
   targetChunks: number,
   startDoc = 0,
-  docsPerCall = 250,
+  docsPerCall = 1000,
 ): Promise<CorpusProgress> {
   const ctx = { db, config, embedder: null }
   const t0 = performance.now()
