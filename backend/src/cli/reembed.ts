@@ -2,20 +2,22 @@
 // records that model, which turns dense retrieval back on (restart a running Postgres-backed
 // server afterwards; with PGlite the server must be stopped while this runs).
 import { SingleBar } from 'cli-progress'
+import { configFromEnvOrExit } from '../lib/env.js'
 import { createEmbedder } from '../rag/embeddings.js'
 import { reembedAll } from '../rag/reembed.js'
 import { EXIT_FAILURE, EXIT_OK, openCliDatabase, runCli } from './common.js'
 
 async function main(): Promise<number> {
+  // Checked before opening the database (a PGlite open takes seconds).
+  const cfg = configFromEnvOrExit().config.embedding
+  if (!cfg) {
+    process.stderr.write(
+      'error: set EMBEDDING_BASE_URL, EMBEDDING_MODEL and EMBEDDING_DIMENSIONS (and EMBEDDING_API_KEY if needed)\n',
+    )
+    return EXIT_FAILURE
+  }
   const cli = await openCliDatabase()
   try {
-    const cfg = cli.config.embedding
-    if (!cfg) {
-      process.stderr.write(
-        'error: set EMBEDDING_BASE_URL, EMBEDDING_MODEL and EMBEDDING_DIMENSIONS (and EMBEDDING_API_KEY if needed)\n',
-      )
-      return EXIT_FAILURE
-    }
     const started = performance.now()
     const bar = process.stderr.isTTY
       ? new SingleBar({ format: 're-embedding [{bar}] {value}/{total}' })
