@@ -1,5 +1,5 @@
 // The demo corpus (the product's own documentation in corpus/*.md), loaded at start per
-// DEMO_CORPUS. Several instances may start at once on one Postgres: the load runs under an
+// DEMO_CORPUS (auto: on the first start of an empty knowledge base without DATABASE_URL). Several instances may start at once on one Postgres: the load runs under an
 // advisory lock, re-checks emptiness inside it, and content-hash idempotency does the rest.
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -20,6 +20,11 @@ export interface DemoLoad {
   unchanged: number
 }
 
+async function demoLoadedBefore(ctx: RagContext): Promise<boolean> {
+  const rows = await ctx.db.query("select 1 from kb_meta where key = 'demo_corpus_loaded_at'")
+  return rows.length > 0
+}
+
 export function shouldLoadDemo(mode: 'auto' | 'true' | 'false', databaseUrl: string | null): boolean {
   if (mode === 'false') return false
   return mode === 'true' || databaseUrl === null
@@ -34,14 +39,23 @@ export async function loadDemoCorpus(ctx: RagContext, dir = CORPUS_DIR): Promise
     .filter((f) => /\.(md|markdown)$/i.test(f))
     .sort()
   return ctx.db.withAdvisoryLock(LOCK_DEMO_CORPUS, async () => {
-    // Inside the lock: another instance may have loaded it while we waited.
-    if (mode === 'auto' && (await countDocuments(ctx.db)) > 0) return none('the knowledge base is not empty')
+    // Inside the lock: another instance may have loaded it while we waited. Auto mode loads it
+    // once per database ("on first start"): documents an admin deleted do not come back.
+    if (mode === 'auto') {
+      if (await demoLoadedBefore(ctx)) return none('the demo corpus was loaded before')
+      if ((await countDocuments(ctx.db)) > 0) return none('the knowledge base is not empty')
+    }
     const out: DemoLoad = { loaded: true, created: 0, updated: 0, unchanged: 0 }
     for (const file of files) {
       const content = readFileSync(join(dir, file), 'utf8')
       const r = await ingestDocument(ctx, { content, format: 'markdown', source: `corpus/${file}` })
       out[r.status]++
     }
+    await ctx.db.query(
+      `insert into kb_meta (key, value) values ('demo_corpus_loaded_at', $1)
+       on conflict (key) do update set value = excluded.value`,
+      [new Date().toISOString()],
+    )
     return out
   })
 }

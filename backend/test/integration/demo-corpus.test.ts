@@ -5,6 +5,7 @@ import { testConfig } from '../../src/config.js'
 import { openDatabase } from '../../src/db/client.js'
 import { createRagContext } from '../../src/rag/context.js'
 import { CORPUS_DIR, loadDemoCorpus } from '../../src/rag/demo-corpus.js'
+import { deleteDocument } from '../../src/rag/ingest.js'
 import { retrieve } from '../../src/rag/retrieve.js'
 import { startupTasks } from '../../src/startup.js'
 import { buildTestApp, json, type TestApp } from '../helpers/app.js'
@@ -32,6 +33,21 @@ describe('demo corpus at start-up [pglite]', () => {
     assert.equal(again.loaded, false)
     const forced = await loadDemoCorpus(createRagContext(t.tdb.db, testConfig({ DEMO_CORPUS: 'true' })))
     assert.deepEqual(forced, { loaded: true, created: 0, updated: 0, unchanged: FILES.length })
+  })
+
+  it('does not bring back demo documents an admin deleted (auto loads once per database)', async () => {
+    const db = (await createTestDatabase('pglite')).db
+    try {
+      const ctx = createRagContext(db, testConfig())
+      assert.equal((await loadDemoCorpus(ctx)).created, FILES.length)
+      for (const d of await db.query<{ id: string }>('select id from documents'))
+        await deleteDocument(ctx, d.id)
+      const again = await loadDemoCorpus(ctx)
+      assert.equal(again.loaded, false)
+      assert.match(again.reason ?? '', /loaded before/)
+    } finally {
+      await db.close()
+    }
   })
 
   it('answers the deployment question and refuses an off-topic one', async () => {
