@@ -21,7 +21,12 @@ describe('config', () => {
 
   it('reports every bad variable at once, one line each', () => {
     try {
-      loadConfig({ PORT: 'abc', TRUST_PROXY: '-1', COOKIE_SAMESITE: 'sideways', RATE_LIMIT_AUTH: '10 per fortnight' })
+      loadConfig({
+        PORT: 'abc',
+        TRUST_PROXY: '-1',
+        COOKIE_SAMESITE: 'sideways',
+        RATE_LIMIT_AUTH: '10 per fortnight',
+      })
       assert.fail('expected a ConfigError')
     } catch (err) {
       assert.ok(err instanceof ConfigError)
@@ -44,26 +49,40 @@ describe('config', () => {
   })
 
   it('refuses a placeholder SECRET_KEY in production and warns in development', () => {
-    assert.throws(() => loadConfig({ NODE_ENV: 'production', SECRET_KEY: 'your-secret-key-here' }), ConfigError)
+    assert.throws(
+      () => loadConfig({ NODE_ENV: 'production', SECRET_KEY: 'your-secret-key-here' }),
+      ConfigError,
+    )
     assert.throws(() => loadConfig({ NODE_ENV: 'production', SECRET_KEY: 'changeme' }), ConfigError)
     const dev = loadConfig({ SECRET_KEY: 'changeme' })
     assert.equal(dev.warnings.length, 1)
   })
 
   it('in production warns once, naming the variables left at their defaults', () => {
-    const { warnings } = loadConfig({ NODE_ENV: 'production', SECRET_KEY: 'a-real-secret-of-some-length-1234' })
+    const { warnings } = loadConfig({
+      NODE_ENV: 'production',
+      SECRET_KEY: 'a-real-secret-of-some-length-1234',
+    })
     assert.equal(warnings.length, 1)
     assert.match(warnings[0] as string, /DATABASE_URL/)
     assert.doesNotMatch(warnings[0] as string, /SECRET_KEY/)
   })
 
   it('needs EMBEDDING_DIMENSIONS (≤ 2000) and a model with an embedding provider', () => {
-    assert.throws(() => loadConfig({ EMBEDDING_BASE_URL: 'http://127.0.0.1:1/v1', EMBEDDING_MODEL: 'm' }), ConfigError)
     assert.throws(
-      () => loadConfig({ EMBEDDING_BASE_URL: 'http://x/v1', EMBEDDING_MODEL: 'm', EMBEDDING_DIMENSIONS: '4096' }),
+      () => loadConfig({ EMBEDDING_BASE_URL: 'http://127.0.0.1:1/v1', EMBEDDING_MODEL: 'm' }),
       ConfigError,
     )
-    const ok = loadConfig({ EMBEDDING_BASE_URL: 'http://x/v1', EMBEDDING_MODEL: 'm', EMBEDDING_DIMENSIONS: '384' })
+    assert.throws(
+      () =>
+        loadConfig({ EMBEDDING_BASE_URL: 'http://x/v1', EMBEDDING_MODEL: 'm', EMBEDDING_DIMENSIONS: '4096' }),
+      ConfigError,
+    )
+    const ok = loadConfig({
+      EMBEDDING_BASE_URL: 'http://x/v1',
+      EMBEDDING_MODEL: 'm',
+      EMBEDDING_DIMENSIONS: '384',
+    })
     assert.equal(ok.config.embedding?.dimensions, 384)
   })
 
