@@ -3,6 +3,7 @@
 import type { LightMyRequestResponse } from 'fastify'
 import type { Config } from '../../src/config.js'
 import type { Database } from '../../src/db/client.js'
+import type { Citation } from '../../src/rag/citations.js'
 import { createRagContext } from '../../src/rag/context.js'
 import { ingestDocument } from '../../src/rag/ingest.js'
 
@@ -74,15 +75,8 @@ export function sseFrames(res: LightMyRequestResponse): SseFrame[] {
   return parseSse(res.body)
 }
 
-export interface CitationBody {
-  index: number
-  document_id: string
-  chunk_id: string
-  title: string
-  source: string | null
-  heading: string | null
-  snippet: string
-}
+/** The citation shape of contract §8, as the API returns it. */
+export type CitationBody = Citation
 
 /** Contract §8: markers and citations agree exactly, indexes are 1..n. */
 export function markerIndexes(content: string): Set<number> {
