@@ -20,7 +20,7 @@ import {
   verifyPassword,
 } from './passwords.js'
 import { AuthResponse, errorResponses, NoContent, RegisterBody, SignInBody, userBody } from './schemas.js'
-import { type AuthSession, type AuthUser, createSession, effectiveRole } from './sessions.js'
+import { type AuthSession, type AuthUser, authUserOf, createSession } from './sessions.js'
 
 type Issued = { user: AuthUser; token: string; session: AuthSession }
 
@@ -96,14 +96,7 @@ export default async function signInRoutes(instance: FastifyInstance, deps: Rout
             createdAt: now,
           })
           const s = await createSession(ctx, row.id, sessionMeta(request), tx)
-          const user: AuthUser = {
-            id: row.id,
-            email: row.email,
-            name: row.name,
-            role: effectiveRole(config, row.email, row.role),
-            created_at: row.createdAt,
-          }
-          return { user, ...s }
+          return { user: authUserOf(config, row), ...s }
         })
       } catch (err) {
         // Two registrations racing for one email: the loser hits the unique index.
@@ -152,15 +145,8 @@ export default async function signInRoutes(instance: FastifyInstance, deps: Rout
         await updatePasswordHash(db.orm, row.id, upgraded, new Date(clock.now()))
       }
       const s = await createSession(ctx, row.id, sessionMeta(request))
-      const user: AuthUser = {
-        id: row.id,
-        email: row.email,
-        name: row.name,
-        role: effectiveRole(config, row.email, row.role),
-        created_at: row.createdAt,
-      }
       logAuthEvent(request, 'auth.sign_in', { user_id: row.id, session_id: s.session.id })
-      return sendIssued(reply, 200, { user, ...s })
+      return sendIssued(reply, 200, { user: authUserOf(config, row), ...s })
     },
   )
 

@@ -42,6 +42,20 @@ export function effectiveRole(config: Config, email: string, storedRole: string)
   return storedRole === 'admin' || config.adminEmails.includes(email.toLowerCase()) ? 'admin' : 'user'
 }
 
+/** The request-facing user of a stored users row (role resolved against ADMIN_EMAILS). */
+export function authUserOf(
+  config: Config,
+  row: { id: string; email: string; name: string | null; role: string; createdAt: Date },
+): AuthUser {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: effectiveRole(config, row.email, row.role),
+    created_at: row.createdAt,
+  }
+}
+
 export async function createSession(
   ctx: SessionContext,
   userId: string,

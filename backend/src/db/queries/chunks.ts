@@ -1,5 +1,6 @@
 // Chunks: insert, list, fetch for retrieval, embeddings (raw SQL: the `embedding vector(N)` column
 // exists only when pgvector is available, so it is not in the Drizzle schema).
+import type { RetrievedChunk } from '../../rag/types.js'
 import type { Executor } from '../client.js'
 
 export interface ChunkView {
@@ -9,14 +10,8 @@ export interface ChunkView {
   content: string
 }
 
-export interface ChunkWithDocument {
-  chunk_id: string
-  document_id: string
-  title: string
-  source: string | null
-  heading: string | null
-  content: string
-}
+/** A retrieved chunk before scoring and snippeting. */
+export type ChunkWithDocument = Omit<RetrievedChunk, 'snippet' | 'score'>
 
 /** Deletes a document's chunks (their postings go by cascade; stats are the caller's job). */
 export async function deleteChunksOf(ex: Executor, documentId: string): Promise<void> {
