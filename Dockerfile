@@ -13,6 +13,8 @@ WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 COPY backend/package.json backend/package.json
 COPY frontend/package.json frontend/package.json
+# npm ci's postinstall applies patches/ (patch-package) to the installed dependencies.
+COPY patches patches
 RUN npm ci --no-audit --no-fund
 COPY . .
 # Both workspaces (backend tsc → backend/dist, web UI vite → frontend/dist), then drop what the

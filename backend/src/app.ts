@@ -13,7 +13,7 @@ import corsPlugin from './http/cors.js'
 import { type CounterStore, createCounterStore } from './http/counter-store.js'
 import csrfPlugin from './http/csrf.js'
 import errorHandler from './http/error-handler.js'
-import { genReqId, loggerOptions } from './http/logging.js'
+import { AccessLog, genReqId, loggerOptions } from './http/logging.js'
 import rateLimitPlugin from './http/rate-limit.js'
 import securityHeaders from './http/security-headers.js'
 import staticUi from './http/static-ui.js'
@@ -58,6 +58,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       : { logger: loggerOptions(config, deps.prettyLogs === true) }),
     genReqId,
     requestIdHeader: false,
+    logController: new AccessLog(),
     // A plain number trusts nobody in Fastify 5.12: trust exactly n hops.
     trustProxy: n > 0 ? (_addr: string, hop: number) => hop < n : false,
     bodyLimit: 1024 * 1024,
@@ -75,8 +76,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const counters = deps.counters ?? createCounterStore(config.redisUrl, clock, app.log)
   const routeDeps: RouteDeps = { config, db, clock, counters }
 
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id)
+    done()
   })
   await app.register(errorHandler)
   await app.register(securityHeaders, { config })

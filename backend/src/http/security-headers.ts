@@ -1,7 +1,13 @@
 // Contract §4 on every response: helmet for the fixed headers, our own CSP per kind of response.
-import helmet from '@fastify/helmet'
+//
+// helmet's headers do not depend on the request, so helmet runs once at start-up against a
+// recording response and every request gets the recorded set in one `reply.headers()` call.
+// (@fastify/helmet runs helmet's dozen middlewares per request: ~5 % of the CPU of a /health
+// request in bench/RESULTS.md's profile.)
+import type { ServerResponse } from 'node:http'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import helmet, { type HelmetOptions } from 'helmet'
 import { isApiPath } from '../auth/plugin.js'
 import type { Config } from '../config.js'
 
@@ -28,10 +34,28 @@ export function isDocsPath(url: string): boolean {
   return url === '/docs' || url.startsWith('/docs/') || url.startsWith('/docs?')
 }
 
+/** The headers helmet sets for these options, computed once. */
+export function helmetHeaders(options: Readonly<HelmetOptions>): Record<string, string> {
+  const headers: Record<string, string> = {}
+  const recorder = {
+    setHeader(name: string, value: unknown) {
+      headers[name.toLowerCase()] = String(value)
+    },
+    removeHeader(name: string) {
+      delete headers[name.toLowerCase()]
+    },
+  } as unknown as ServerResponse
+  let failed: unknown = null
+  helmet(options)({ headers: {} } as never, recorder, (err?: unknown) => {
+    failed = err ?? null
+  })
+  if (failed) throw failed
+  return headers
+}
+
 async function securityHeaders(app: FastifyInstance, opts: { config: Config }) {
   const framed = opts.config.frameAncestors.length > 0
-  await app.register(helmet, {
-    global: true,
+  const fixed = helmetHeaders({
     contentSecurityPolicy: false,
     crossOriginEmbedderPolicy: false,
     crossOriginOpenerPolicy: { policy: 'same-origin' },
@@ -43,19 +67,23 @@ async function securityHeaders(app: FastifyInstance, opts: { config: Config }) {
     xssFilter: true,
     hidePoweredBy: true,
   })
+  const api = { ...fixed, 'content-security-policy': API_CSP }
+  const apiNoStore = { ...api, 'cache-control': 'no-store' }
   const ui = uiCsp(opts.config)
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     // /docs sets its own policy (Swagger UI needs inline styles); the UI and the API get theirs.
-    if (isDocsPath(request.url)) return
-    reply.header('content-security-policy', API_CSP)
-    if (isApiPath(request.url)) reply.header('cache-control', 'no-store')
+    reply.headers(isDocsPath(request.url) ? fixed : isApiPath(request.url) ? apiNoStore : api)
+    done()
   })
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (isDocsPath(request.url)) return payload
-    const type = String(reply.getHeader('content-type') ?? '')
-    if (type.startsWith('text/html')) reply.header('content-security-policy', ui)
-    if (isApiPath(request.url)) reply.header('cache-control', 'no-store')
-    return payload
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (!isDocsPath(request.url)) {
+      const type = reply.getHeader('content-type')
+      if (typeof type === 'string' && type.startsWith('text/html'))
+        reply.header('content-security-policy', ui)
+      // Again here: a handler may have set its own cache-control on an API response.
+      if (isApiPath(request.url)) reply.header('cache-control', 'no-store')
+    }
+    done(null, payload)
   })
 }
 

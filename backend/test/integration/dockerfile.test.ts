@@ -61,6 +61,16 @@ describe('Dockerfile', () => {
     assert.ok(prunes, 'dev dependencies are pruned')
   })
 
+  it('has patches/ in place before npm ci, whose postinstall applies them', () => {
+    const build = stages[0] ?? []
+    const copy = build.findIndex((i) => i.op === 'COPY' && /^patches\s+patches\/?$/.test(i.args))
+    const ci = build.findIndex((i) => i.op === 'RUN' && /\bnpm ci\b/.test(i.args))
+    assert.ok(copy >= 0 && copy < ci, 'COPY patches patches before RUN npm ci')
+    const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { scripts: Record<string, string> }
+    assert.equal(pkg.scripts.postinstall, 'patch-package')
+    assert.ok(existsSync(`${ROOT}patches/postgres+3.4.9.patch`))
+  })
+
   it('sets the image defaults of contract §1', () => {
     assert.deepEqual(
       {

@@ -1,0 +1,115 @@
+// Log lines: secrets censored wherever they sit in a logged object, one access line per request.
+import assert from 'node:assert/strict'
+import { Writable } from 'node:stream'
+import { describe, it } from 'node:test'
+import Fastify from 'fastify'
+import { testConfig } from '../../src/config.js'
+import { AccessLog, genReqId, loggerOptions, redactSecrets } from '../../src/http/logging.js'
+
+function memoryLogger() {
+  const lines: Record<string, unknown>[] = []
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      for (const l of String(chunk).split('\n')) if (l) lines.push(JSON.parse(l) as Record<string, unknown>)
+      cb()
+    },
+  })
+  const options = { ...(loggerOptions(testConfig({ LOG_LEVEL: 'info' }), false) as object), stream }
+  return { lines, options }
+}
+
+describe('redactSecrets', () => {
+  it('censors secret-named values at the top and two levels down, case-insensitively', () => {
+    const input = {
+      password: 'hunter2',
+      body: { email: 'a@example.com', new_password: 'n3w', current_password: 'old' },
+      headers: { Cookie: 'session_token=abc', authorization: 'Bearer xyz', accept: 'text/html' },
+      req: { headers: { 'set-cookie': ['session_token=abc'] } },
+      provider: { apiKey: 'sk-1', API_KEY: 'sk-2', model: 'm' },
+      list: [{ token: 't1' }, { ok: 1 }],
+      deep: { a: { b: { password: 'beyond the third level' } } },
+      empty: { password: null },
+    }
+    const out = redactSecrets(input)
+    assert.equal(out.password, '[REDACTED]')
+    assert.deepEqual(out.body, {
+      email: 'a@example.com',
+      new_password: '[REDACTED]',
+      current_password: '[REDACTED]',
+    })
+    assert.deepEqual(out.headers, { Cookie: '[REDACTED]', authorization: '[REDACTED]', accept: 'text/html' })
+    assert.deepEqual(out.req, { headers: { 'set-cookie': '[REDACTED]' } })
+    assert.deepEqual(out.provider, { apiKey: '[REDACTED]', API_KEY: '[REDACTED]', model: 'm' })
+    assert.deepEqual(out.list, [{ token: '[REDACTED]' }, { ok: 1 }])
+    assert.deepEqual(out.deep, input.deep, 'walks three levels, no more')
+    assert.deepEqual(out.empty, { password: null })
+    // The caller's object is untouched: the log copies what it censors.
+    assert.equal(input.password, 'hunter2')
+    assert.equal(input.body.new_password, 'n3w')
+    assert.equal(input.headers.Cookie, 'session_token=abc')
+  })
+
+  it('returns the same object when there is nothing to censor, and skips class instances', () => {
+    const plain = { event: 'auth.sign_in', user_id: 'u1', nested: { ip: '127.0.0.1' } }
+    assert.equal(redactSecrets(plain), plain)
+    class Request {
+      password = 'left to its serializer'
+    }
+    const withInstance = { req: new Request() }
+    assert.equal(redactSecrets(withInstance), withInstance)
+  })
+
+  it('keeps secrets out of the JSON a configured logger writes', () => {
+    const { lines, options } = memoryLogger()
+    const app = Fastify({ logger: options })
+    app.log.info({ body: { password: 'hunter2' }, headers: { cookie: 'session_token=abc' } }, 'oops')
+    app.log.warn({ password: 'top-level-secret', token: 'tok' }, 'worse')
+    const text = JSON.stringify(lines)
+    for (const secret of ['hunter2', 'session_token=abc', 'top-level-secret', '"tok"'])
+      assert.ok(!text.includes(secret), `${secret} leaked: ${text}`)
+    assert.equal(lines.length, 2)
+  })
+})
+
+describe('AccessLog', () => {
+  it('writes one line per request when it completes: id, method, path without query, ip, status, time', async () => {
+    const { lines, options } = memoryLogger()
+    const app = Fastify({ logger: options, logController: new AccessLog(), genReqId, requestIdHeader: false })
+    app.get('/thing', async () => ({ ok: true }))
+    app.get('/boom', async () => {
+      throw new Error('kaput')
+    })
+    const res = await app.inject({
+      url: '/thing?q=private+question',
+      headers: {
+        'x-request-id': 'abc-123',
+        cookie: 'session_token=secret-cookie',
+        authorization: 'Bearer secret-bearer',
+      },
+    })
+    assert.equal(res.statusCode, 200)
+    const requestLines = lines.filter((l) => l.reqId === 'abc-123')
+    assert.equal(requestLines.length, 1, JSON.stringify(requestLines))
+    const [line] = requestLines as [Record<string, unknown>]
+    assert.equal(line.msg, 'request completed')
+    assert.deepEqual(line.req, { method: 'GET', url: '/thing', ip: '127.0.0.1' })
+    assert.deepEqual(line.res, { statusCode: 200 })
+    assert.equal(typeof line.responseTime, 'number')
+    assert.ok(!lines.some((l) => l.msg === 'incoming request'))
+    const text = JSON.stringify(lines)
+    for (const secret of ['secret-cookie', 'secret-bearer', 'private'])
+      assert.ok(!text.includes(secret), `${secret} leaked`)
+
+    // Errors keep Fastify's own error line as well as the completion line.
+    const boom = await app.inject({ url: '/boom', headers: { 'x-request-id': 'boom-1' } })
+    assert.equal(boom.statusCode, 500)
+    const boomLines = lines.filter((l) => l.reqId === 'boom-1')
+    assert.ok(boomLines.some((l) => l.level === 50 && (l.err as { message?: string })?.message === 'kaput'))
+    assert.ok(
+      boomLines.some(
+        (l) => l.msg === 'request completed' && (l.res as { statusCode: number }).statusCode === 500,
+      ),
+    )
+    await app.close()
+  })
+})
