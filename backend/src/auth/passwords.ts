@@ -2,6 +2,7 @@
 // 8–256 characters counted as Unicode code points, never truncated, refused only when the
 // lower-cased password is a common password or is the email / its local part (contract §3).
 import { randomBytes } from 'node:crypto'
+import { availableParallelism } from 'node:os'
 import { type Algorithm, hash, type Options, parseOptions, verify } from '@node-rs/argon2'
 
 /** OWASP Password Storage Cheat Sheet: argon2id, m=19 MiB, t=2, p=1. Set explicitly, not trusted to defaults. */
@@ -32,15 +33,43 @@ export function passwordLength(password: string): number {
   return n
 }
 
+/**
+ * At most this many argon2 computations run at once, one core left for the event loop. Each
+ * takes ~24 ms of a core; with 50 sign-ins at once the libuv pool ran 4 of them on a 2-core
+ * machine and the event loop waited for a core (delay p99 25–80 ms, bench/RESULTS.md). The
+ * others wait here, asynchronously, in arrival order.
+ */
+export const HASH_CONCURRENCY = Math.max(1, availableParallelism() - 1)
+let hashing = 0
+const hashQueue: (() => void)[] = []
+
+async function withHashSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (hashing < HASH_CONCURRENCY) hashing++
+  else await new Promise<void>((resolve) => hashQueue.push(resolve))
+  try {
+    return await work()
+  } finally {
+    // Hand the slot straight to the next waiter, or free it.
+    const next = hashQueue.shift()
+    if (next) next()
+    else hashing--
+  }
+}
+
+/** The number of argon2 computations running and waiting (for tests and diagnostics). */
+export function hashLoad(): { running: number; waiting: number } {
+  return { running: hashing, waiting: hashQueue.length }
+}
+
 /** Hashes on the libuv thread pool, off the event loop. */
 export function hashPassword(password: string): Promise<string> {
-  return hash(normalizePassword(password), ARGON2_PARAMS)
+  return withHashSlot(() => hash(normalizePassword(password), ARGON2_PARAMS))
 }
 
 /** False for a wrong password and for a stored hash that cannot be decoded (never throws). */
 export async function verifyPassword(storedHash: string, password: string): Promise<boolean> {
   try {
-    return await verify(storedHash, normalizePassword(password))
+    return await withHashSlot(() => verify(storedHash, normalizePassword(password)))
   } catch {
     return false
   }

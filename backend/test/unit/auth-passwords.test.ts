@@ -4,6 +4,8 @@ import { hash } from '@node-rs/argon2'
 import {
   ARGON2_PARAMS,
   getDummyHash,
+  HASH_CONCURRENCY,
+  hashLoad,
   hashPassword,
   loadCommonPasswords,
   needsRehash,
@@ -19,6 +21,32 @@ describe('password hashing', () => {
     assert.equal(needsRehash(h), false)
     assert.equal(await verifyPassword(h, 'violet-harbor-lantern-42'), true)
     assert.equal(await verifyPassword(h, 'violet-harbor-lantern-43'), false)
+  })
+
+  it('runs at most HASH_CONCURRENCY argon2 computations at once; the rest wait their turn', async () => {
+    const n = HASH_CONCURRENCY + 4
+    let maxRunning = 0
+    let maxWaiting = 0
+    let sampling = true
+    const sample = () => {
+      const l = hashLoad()
+      maxRunning = Math.max(maxRunning, l.running)
+      maxWaiting = Math.max(maxWaiting, l.waiting)
+      if (sampling) setTimeout(sample, 1)
+    }
+    sample()
+    const passwords = Array.from({ length: n }, (_, i) => `queue-test-password-${i}`)
+    const hashes = await Promise.all(passwords.map((p) => hashPassword(p)))
+    // A verify that throws inside (undecodable hash) still frees its slot.
+    const checks = await Promise.all([
+      ...hashes.map((h, i) => verifyPassword(h, passwords[i] as string)),
+      verifyPassword('not-a-phc-string', 'x'),
+    ])
+    sampling = false
+    assert.deepEqual(checks, [...hashes.map(() => true), false])
+    assert.equal(maxRunning, HASH_CONCURRENCY)
+    assert.ok(maxWaiting >= 4, `waiting peaked at ${maxWaiting}`)
+    assert.deepEqual(hashLoad(), { running: 0, waiting: 0 })
   })
 
   it('never truncates: a long password differs from its 72-byte prefix', async () => {
