@@ -17,6 +17,7 @@ import { type Child, REPO_DIR, spawnChild, tsxArgs } from './lib/procs.js'
 import { renderTable } from './lib/report.js'
 import { recordResults } from './lib/results-file.js'
 import { seedCorpus, seedUsers } from './lib/seed.js'
+import { throughputTool } from './lib/wrk.js'
 import { idleRss } from './scenarios/memory.js'
 import { chat, pgliteSearch, search } from './scenarios/retrieval.js'
 import { signinBurst } from './scenarios/signin-burst.js'
@@ -108,6 +109,17 @@ async function scenarios(b: Bench) {
   }
 }
 
+/** Which load tool ran which scenarios (ratios are only computed within one tool). */
+function loadLine(): string {
+  const tail = 'one server per child process, 127.0.0.1 only.'
+  if (opts.mode === 'soak' || (!wanted('throughput') && !wanted('seed-design'))) {
+    return `Load: autocannon in the bench process; ${tail}`
+  }
+  const tool = throughputTool(opts.load)
+  const tp = tool === 'wrk -t1' ? 'wrk -t1 (its own process)' : 'autocannon in the bench process'
+  return `Load: ${tp} for the throughput scenarios (hello, lookup, me, health, seed's design); autocannon in the bench process for the others; ${tail}`
+}
+
 async function main() {
   const logDir = mkdtempSync(join(tmpdir(), 'rag-bench-'))
   log(`mode ${opts.mode}; logs in ${logDir}; load average ${loadAtStart.join(' ')}`)
@@ -165,7 +177,7 @@ async function main() {
   const header = [
     `Run ${new Date().toISOString()} — \`npm run bench${opts.mode === 'full' ? '' : ` -- --${opts.mode}`}\`, ${minutes} min`,
     `Machine: ${execSync('nproc').toString().trim()} cores, Node ${process.version}, PostgreSQL ${await postgresVersion()}; load average at start ${loadAtStart.join(' ')}, at end ${loadAtEnd.join(' ')}`,
-    'Load: autocannon in the bench process, one server per child process, 127.0.0.1 only.',
+    loadLine(),
   ].join('\n\n')
   const table = renderTable(b.rows)
   process.stdout.write(`\n${header}\n\n${table}\n`)

@@ -1,5 +1,8 @@
 // autocannon, in the bench process (the servers run in their own processes), with exact
 // latency percentiles computed from every response (autocannon's own summary has no p95).
+// The high-rate GET throughput scenarios use wrk instead when it is installed (bench/lib/wrk.ts):
+// autocannon takes most of a core at ~30k req/s on a 2-core machine. Ratios are only ever
+// computed between runs of the same tool.
 import autocannon from 'autocannon'
 import { readCpuSeconds } from './procs.js'
 
@@ -14,6 +17,12 @@ export interface LoadSpec {
   body?: string
   /** Called for every request: returns what varies (path, headers, body). */
   next?: () => { path?: string; headers?: Record<string, string>; body?: string }
+  /**
+   * Headers that vary per request, cycled round-robin (e.g. one session cookie per user). The
+   * whole list up front, so that wrk can pre-build the requests (it cannot call back into Node);
+   * runLoad uses it when `next` is not given.
+   */
+  rotateHeaders?: Record<string, string>[]
   timeoutS?: number
   /** Ends the run early when this settles (e.g. background traffic during a burst). */
   stop?: Promise<unknown>
@@ -22,13 +31,17 @@ export interface LoadSpec {
 }
 
 export interface LoadResult {
+  /** What drove the load: ratios are only meaningful between results of the same tool. */
+  tool: 'autocannon' | 'wrk -t1'
   requests: number
   rps: number
   p50: number
   p95: number
   p99: number
   max: number
+  /** wrk: responses with status < 400 (it cannot tell 2xx from 3xx). */
   s2xx: number
+  /** NaN from wrk: it only counts `status > 399` as one number (statuses['4xx/5xx']). */
   s4xx: number
   s5xx: number
   errors: number
@@ -45,14 +58,20 @@ export function percentile(sorted: Float64Array, p: number): number {
   return sorted[i] as number
 }
 
-export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
-  const u = new URL(spec.url)
+export function assertLoopback(url: string): URL {
+  const u = new URL(url)
   if (!['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname)) throw new Error('loopback targets only')
+  return u
+}
+
+export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  assertLoopback(spec.url)
   const latencies: number[] = []
   const statuses: Record<string, number> = {}
   const baseHeaders = { ...(spec.headers ?? {}) }
   if (spec.body !== undefined) baseHeaders['content-type'] ??= 'application/json'
-  const next = spec.next
+  const rotate = spec.rotateHeaders?.length ? roundRobin(spec.rotateHeaders) : null
+  const next: LoadSpec['next'] = spec.next ?? (rotate ? () => ({ headers: rotate() }) : undefined)
   const requests = next
     ? [
         {
@@ -95,6 +114,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const cpu1 = spec.serverPid ? readCpuSeconds(spec.serverPid) : Number.NaN
   const sorted = Float64Array.from(latencies).sort()
   return {
+    tool: 'autocannon',
     requests: latencies.length,
     rps: latencies.length / durationS,
     p50: percentile(sorted, 50),

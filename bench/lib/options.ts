@@ -1,4 +1,6 @@
-// Command-line options: `npm run bench [-- --quick | --soak] [--record] [--only a,b]`.
+// Command-line options: `npm run bench [-- --quick | --soak] [--record] [--only a,b]
+// [--load=wrk|autocannon]`. --load picks the load tool of the throughput scenarios (hello, lookup,
+// me, health, the seed's design); by default wrk when it is on PATH, autocannon otherwise.
 export interface BenchOptions {
   mode: 'full' | 'quick' | 'soak'
   /** Seconds per load run. */
@@ -16,6 +18,8 @@ export interface BenchOptions {
   /** Write bench/RESULTS.md (latest table + a history line). */
   record: boolean
   only: Set<string> | null
+  /** Load tool of the throughput scenarios; 'auto': wrk if installed, else autocannon. */
+  load: 'auto' | 'wrk' | 'autocannon'
 }
 
 export function parseOptions(argv: string[]): BenchOptions {
@@ -31,6 +35,10 @@ export function parseOptions(argv: string[]): BenchOptions {
     const v = value(f)
     return v !== undefined && Number.isFinite(Number(v)) ? Number(v) : d
   }
+  const load = value('--load') ?? 'auto'
+  if (load !== 'auto' && load !== 'wrk' && load !== 'autocannon') {
+    throw new Error(`--load=${load}: expected wrk, autocannon or auto`)
+  }
   return {
     mode,
     durationS: num('--duration', quick ? 3 : 5),
@@ -43,5 +51,6 @@ export function parseOptions(argv: string[]): BenchOptions {
     soakSeconds: Math.min(120, num('--soak-seconds', 110)),
     record: has('--record'),
     only: only ? new Set(only.split(',')) : null,
+    load,
   }
 }

@@ -2,10 +2,13 @@
 // bare lookup (baseline for authenticated routes), the product's /health and /api/auth/me.
 // Rounds are interleaved (hello, lookup, me, health, hello, …) so that a burst of noise from
 // other work on the machine hits all of them alike; the median round is reported.
+// Load from wrk -t1 when installed, autocannon otherwise (bench/lib/wrk.ts, --load=…): every
+// scenario here, warm-ups included, uses the same tool, so the ratios compare like with like.
 import { type Bench, base, cookieOf } from '../lib/bench.js'
-import { type LoadResult, type LoadSpec, roundRobin, runLoad } from '../lib/load.js'
+import type { LoadResult, LoadSpec } from '../lib/load.js'
 import { fmtRatio, loadRow, statusNote } from '../lib/report.js'
 import { seedDesignAvailable, seedSeedDesignTables, startSeedDesign } from '../lib/seed-design.js'
+import { runThroughput } from '../lib/wrk.js'
 
 const CONNECTIONS = 64
 const pid = (c: { proc: { pid?: number } }) => c.proc.pid as number
@@ -15,36 +18,43 @@ function median(results: LoadResult[]): LoadResult {
   return sorted[Math.floor((sorted.length - 1) / 2)] as LoadResult
 }
 
-function cookieRotation(b: Bench) {
-  const next = roundRobin(b.users.map(cookieOf))
-  return () => ({ headers: { cookie: next() } })
+/** One session cookie per seeded user, cycled per request (wrk pre-builds the requests). */
+function cookieRotation(b: Bench): Record<string, string>[] {
+  return b.users.map((u) => ({ cookie: cookieOf(u) }))
+}
+
+/** Which tool measured the row, then server CPU and any non-2xx / errors. */
+function note(r: LoadResult): string {
+  const rest = statusNote(r)
+  return rest ? `${r.tool}; ${rest}` : r.tool
 }
 
 export async function throughput(b: Bench): Promise<Record<string, LoadResult>> {
   const d = b.opts.durationS
+  const run = (s: LoadSpec) => runThroughput(s, b.opts.load)
   const specs: Record<string, LoadSpec> = {
     hello: { url: `${base(b.hello)}/hello`, connections: CONNECTIONS, durationS: d, serverPid: pid(b.hello) },
     lookup: {
       url: `${base(b.lookup)}/lookup`,
       connections: CONNECTIONS,
       durationS: d,
-      next: cookieRotation(b),
+      rotateHeaders: cookieRotation(b),
       serverPid: pid(b.lookup),
     },
     me: {
       url: `${base(b.app)}/api/auth/me`,
       connections: CONNECTIONS,
       durationS: d,
-      next: cookieRotation(b),
+      rotateHeaders: cookieRotation(b),
       serverPid: pid(b.app),
     },
     health: { url: `${base(b.app)}/health`, connections: CONNECTIONS, durationS: d, serverPid: pid(b.app) },
   }
   // Warm-up: JIT, connection pools, prepared statements.
-  for (const s of Object.values(specs)) await runLoad({ ...s, durationS: 1 })
+  for (const s of Object.values(specs)) await run({ ...s, durationS: 1 })
   const runs: Record<string, LoadResult[]> = { hello: [], lookup: [], me: [], health: [] }
   for (let round = 0; round < b.opts.rounds; round++) {
-    for (const name of Object.keys(specs)) runs[name]?.push(await runLoad(specs[name] as LoadSpec))
+    for (const name of Object.keys(specs)) runs[name]?.push(await run(specs[name] as LoadSpec))
   }
   const hello = median(runs.hello as LoadResult[])
   const lookup = median(runs.lookup as LoadResult[])
@@ -55,24 +65,24 @@ export async function throughput(b: Bench): Promise<Record<string, LoadResult>> 
     loadRow('bare Fastify GET /hello (baseline)', hello, {
       ratio: '1.000',
       target: 'baseline',
-      note: statusNote(hello),
+      note: note(hello),
     }),
     loadRow('bare lookup (Fastify + postgres, session join)', lookup, {
       ratio: `${fmtRatio(lookup.rps / hello.rps)} of hello`,
       target: 'baseline (ref. 0.26–0.36 of hello)',
-      note: statusNote(lookup),
+      note: note(lookup),
     }),
     loadRow('GET /api/auth/me (cookie, 64 users)', me, {
       ratio: `${fmtRatio(me.rps / lookup.rps)} of lookup; ${fmtRatio(me.rps / hello.rps)} of hello`,
       target: '≥ 0.7 × lookup, p99 ≤ 50 ms',
       pass: ok(me) && me.rps >= 0.7 * lookup.rps && me.p99 <= 50,
-      note: statusNote(me),
+      note: note(me),
     }),
     loadRow('GET /health', health, {
       ratio: `${fmtRatio(health.rps / hello.rps)} of hello`,
       target: '≥ 0.5 × hello',
       pass: ok(health) && health.rps >= 0.5 * hello.rps,
-      note: statusNote(health),
+      note: note(health),
     }),
   )
   return { hello, lookup, me, health }
@@ -97,18 +107,21 @@ export async function seedDesign(b: Bench, me: LoadResult | undefined): Promise<
       url: `http://127.0.0.1:${server.port}/api/me`,
       connections: CONNECTIONS,
       durationS: b.opts.durationS,
-      next: cookieRotation(b),
+      rotateHeaders: cookieRotation(b),
       serverPid: server.proc.pid as number,
     }
-    await runLoad({ ...spec, durationS: 1 })
-    const r = await runLoad(spec)
-    const factor = me ? me.rps / r.rps : Number.NaN
+    const run = (s: LoadSpec) => runThroughput(s, b.opts.load)
+    await run({ ...spec, durationS: 1 })
+    const r = await run(spec)
+    // Only a ratio between runs of the same load tool.
+    const same = me !== undefined && me.tool === r.tool
+    const factor = same ? me.rps / r.rps : Number.NaN
     b.rows.push(
       loadRow("seed's design: FastAPI + sync SQLAlchemy, GET /api/me", r, {
         ratio: `me is ${factor.toFixed(1)}×`,
         target: 'me ≥ 12× this',
-        pass: me ? factor >= 12 && r.s2xx > 0 : null,
-        note: statusNote(r),
+        pass: same ? factor >= 12 && r.s2xx > 0 : null,
+        note: note(r),
       }),
     )
   } finally {
