@@ -62,7 +62,11 @@ export async function chat(b: Bench): Promise<void> {
     }),
   }
   await runLoad({ ...spec, durationS: 1 })
+  // BENCH_PROFILE_DIR=<dir>: a CPU profile of the server during the measured chat run.
+  const profileDir = process.env.BENCH_PROFILE_DIR
+  if (profileDir) await b.app.rpc('profile-start')
   const r = await runLoad(spec)
+  if (profileDir) await b.app.rpc('profile-stop', { path: join(profileDir, 'chat.cpuprofile') })
   b.rows.push(
     loadRow(`POST /api/chat/message (extractive), ${b.corpus.chunks} chunks, 10 users`, r, {
       target: 'p95 ≤ 100 ms',

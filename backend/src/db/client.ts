@@ -19,9 +19,22 @@ export interface Executor {
   exec(text: string): Promise<void>
 }
 
+/** One SQL statement with its parameters. */
+export interface Statement {
+  text: string
+  params?: unknown[]
+}
+
 export interface Database extends Executor {
   kind: 'pglite' | 'postgres'
   orm: Orm
+  /**
+   * The statements in order in one transaction, sent together: one round trip on Postgres
+   * (begin, the statements and commit are pipelined on one connection) instead of one each.
+   * Every statement takes its own snapshot (READ COMMITTED), so one sees what an earlier one
+   * waited for (a row lock). The rows of each statement; the first error rolls everything back.
+   */
+  batch(statements: Statement[]): Promise<Record<string, unknown>[][]>
   /** Runs fn on one connection while holding a session-level advisory lock. */
   withAdvisoryLock<T>(key: number, fn: (conn: Executor) => Promise<T>): Promise<T>
   ping(timeoutMs: number): Promise<boolean>
@@ -88,6 +101,30 @@ function openPostgres(url: string, max: number): Database {
     kind: 'postgres',
     orm,
     ...executorOf(sql),
+    async batch(statements) {
+      const conn = await sql.reserve()
+      try {
+        // Queries issued in one tick share one write (postgres-js coalesces them).
+        const settled = await Promise.allSettled([
+          conn.unsafe('begin'),
+          ...statements.map((s) =>
+            conn.unsafe(s.text, (s.params ?? []) as postgres.ParameterOrJSON<never>[], { prepare: true }),
+          ),
+          conn.unsafe('commit'),
+        ])
+        // After a failed statement the rest fail too and `commit` rolls back; report the cause.
+        const failed = settled.find((r) => r.status === 'rejected')
+        if (failed) {
+          await conn.unsafe('rollback').catch(() => {})
+          throw failed.reason
+        }
+        return settled
+          .slice(1, -1)
+          .map((r) => [...((r as PromiseFulfilledResult<unknown>).value as Record<string, unknown>[])])
+      } finally {
+        conn.release()
+      }
+    },
     async withAdvisoryLock(key, fn) {
       const conn = await sql.reserve()
       try {
@@ -132,6 +169,14 @@ async function openPglite(dir: string | null, seed?: Blob): Promise<Database> {
     kind: 'pglite',
     orm,
     ...executor,
+    // transaction() holds PGlite's connection mutex: no other statement interleaves.
+    batch: (statements) =>
+      pg.transaction(async (tx) => {
+        const out: Record<string, unknown>[][] = []
+        for (const s of statements)
+          out.push((await tx.query<Record<string, unknown>>(s.text, s.params ?? [])).rows)
+        return out
+      }),
     // One process owns a PGlite directory (see lock-file.ts), so the lock is only for symmetry.
     withAdvisoryLock: async (_key, fn) => fn(executor),
     async ping(timeoutMs) {

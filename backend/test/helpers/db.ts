@@ -62,6 +62,9 @@ async function openFromPglite(pg: PGlite): Promise<Database> {
     orm: null as never,
     ...executor,
     withAdvisoryLock: async (_k, fn) => fn(executor),
+    batch: async () => {
+      throw new Error('not used by migrate()')
+    },
     ping: async () => true,
     close: async () => pg.close(),
   }

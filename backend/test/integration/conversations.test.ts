@@ -90,6 +90,29 @@ for (const kind of dbKinds()) {
       assert.equal(new Set(times).size, times.length)
     })
 
+    it('gives concurrent turns in one conversation distinct, ordered times (clock standing still)', async () => {
+      const id = json<{ conversation_id: string }>(await ask(alice, 'How do I configure the server?'))
+        .conversation_id
+      const questions = ['Which port?', 'Which database?', 'Which log level?', 'How do I sign in?', 'Where are logs?']
+      const answers = await Promise.all(questions.map((q) => ask(alice, q, id)))
+      assert.deepEqual(
+        answers.map((a) => a.statusCode),
+        questions.map(() => 200),
+      )
+      const messages = json<{ messages: Array<{ role: string; content: string; created_at: string }> }>(
+        await get(alice, `/api/chat/conversations/${id}`),
+      ).messages
+      assert.equal(messages.length, 2 + 2 * questions.length)
+      const times = messages.map((m) => m.created_at)
+      assert.equal(new Set(times).size, times.length, `duplicate times: ${times.join(', ')}`)
+      assert.deepEqual([...times].sort(), times)
+      // Every question is stored once, before its own answer.
+      for (const q of questions) {
+        assert.equal(messages.filter((m) => m.role === 'user' && m.content === q).length, 1)
+      }
+      assert.equal(messages.filter((m) => m.role === 'assistant').length, 1 + questions.length)
+    })
+
     it('lists own conversations newest first, in cursor pages', async () => {
       const user = (
         await createUserWithSession(tdb.db, testConfig(), { email: `pager-${kind}@example.com`, clock })

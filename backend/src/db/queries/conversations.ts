@@ -1,7 +1,7 @@
 // SQL for conversations. Every read and delete is scoped by user id: another user's conversation
 // is indistinguishable from one that does not exist.
 import { and, desc, eq, lt, or, sql } from 'drizzle-orm'
-import type { Orm } from '../client.js'
+import type { Orm, Statement } from '../client.js'
 import { type ConversationRow, conversations } from '../schema/index.js'
 
 export interface ConversationCursor {
@@ -9,15 +9,12 @@ export interface ConversationCursor {
   id: string
 }
 
-export async function insertConversation(
-  orm: Orm,
-  row: { id: string; userId: string; title: string; now: Date },
-): Promise<ConversationRow> {
-  const [created] = await orm
-    .insert(conversations)
-    .values({ id: row.id, userId: row.userId, title: row.title, createdAt: row.now, updatedAt: row.now })
-    .returning()
-  return created as ConversationRow
+export function insertConversation(row: { id: string; userId: string; title: string; now: Date }): Statement {
+  return {
+    text: `insert into conversations (id, user_id, title, created_at, updated_at)
+      values ($1, $2, $3, $4::timestamptz, $4::timestamptz)`,
+    params: [row.id, row.userId, row.title, row.now.toISOString()],
+  }
 }
 
 export async function findUserConversation(
@@ -36,13 +33,11 @@ export async function findUserConversation(
  * Bumps updated_at (never backwards) and locks the row for the rest of the transaction, so
  * concurrent turns in one conversation append their messages one after the other.
  */
-export async function touchConversation(orm: Orm, id: string, now: Date): Promise<boolean> {
-  const rows = await orm
-    .update(conversations)
-    .set({ updatedAt: sql`greatest(${conversations.updatedAt}, ${now.toISOString()}::timestamptz)` })
-    .where(eq(conversations.id, id))
-    .returning({ id: conversations.id })
-  return rows.length > 0
+export function touchConversation(id: string, now: Date): Statement {
+  return {
+    text: 'update conversations set updated_at = greatest(updated_at, $2::timestamptz) where id = $1',
+    params: [id, now.toISOString()],
+  }
 }
 
 /** Newest first by (updated_at, id); `after` continues below a page's last row. */

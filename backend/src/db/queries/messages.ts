@@ -1,6 +1,6 @@
-// SQL for chat messages. Callers own the transaction (see chat-store.ts).
-import { asc, desc, eq, sql } from 'drizzle-orm'
-import type { Orm } from '../client.js'
+// SQL for chat messages. The writes are statements for Database.batch (see chat-store.ts).
+import { asc, desc, eq } from 'drizzle-orm'
+import type { Orm, Statement } from '../client.js'
 import { type MessageRow, messages } from '../schema/index.js'
 
 export interface NewMessage {
@@ -14,25 +14,45 @@ export interface NewMessage {
 }
 
 /**
- * Appends a message. created_at is at least 1 ms after the conversation's latest message, so
- * "oldest first" is the order of the turns even when the clock does not move (fake clocks, or
- * two writes within one millisecond). Run after touchConversation, which holds the row lock.
+ * Appends a message, when its conversation exists (no row otherwise). created_at is at least
+ * 1 ms after the conversation's latest message, so "oldest first" is the order of the turns even
+ * when the clock does not move (fake clocks, or two writes within one millisecond). Run after
+ * touchConversation in the same batch: its row lock orders concurrent turns, and this statement's
+ * own snapshot, taken after the lock, sees the message of the turn before.
  */
-export async function insertMessage(orm: Orm, m: NewMessage): Promise<MessageRow> {
-  const now = sql`${m.now.toISOString()}::timestamptz`
-  const [row] = await orm
-    .insert(messages)
-    .values({
-      id: m.id,
-      conversationId: m.conversationId,
-      role: m.role,
-      content: m.content,
-      citations: m.citations,
-      mode: m.mode,
-      createdAt: sql`greatest(${now}, (select max(created_at) + interval '1 millisecond' from messages where conversation_id = ${m.conversationId}))`,
-    })
-    .returning()
-  return row as MessageRow
+export function insertMessage(m: NewMessage): Statement {
+  return {
+    text: `insert into messages (id, conversation_id, role, content, citations, mode, created_at)
+      select $1, $2, $3, $4, $5::text::jsonb, $6,
+        greatest($7::timestamptz,
+          (select max(created_at) + interval '1 millisecond' from messages where conversation_id = $2))
+      where exists (select 1 from conversations where id = $2)
+      returning id, conversation_id, role, content, citations, mode, created_at`,
+    params: [
+      m.id,
+      m.conversationId,
+      m.role,
+      m.content,
+      JSON.stringify(m.citations),
+      m.mode,
+      m.now.toISOString(),
+    ],
+  }
+}
+
+const asDate = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)))
+
+/** A messages row as returned by insertMessage. */
+export function messageRowOf(r: Record<string, unknown>): MessageRow {
+  return {
+    id: String(r.id),
+    conversationId: String(r.conversation_id),
+    role: String(r.role),
+    content: String(r.content),
+    citations: typeof r.citations === 'string' ? JSON.parse(r.citations) : r.citations,
+    mode: (r.mode as string | null) ?? null,
+    createdAt: asDate(r.created_at),
+  }
 }
 
 export async function listConversationMessages(orm: Orm, conversationId: string): Promise<MessageRow[]> {
