@@ -80,6 +80,7 @@ export async function retrieve(
     ctx.db,
     q,
     found.map((r) => rows.get(r.id)?.content ?? ''),
+    lexical[0]?.query_lexemes,
   )
   return found.map((r, i) => {
     const c = rows.get(r.id) as NonNullable<ReturnType<typeof rows.get>>

@@ -20,13 +20,63 @@ export function truncate(text: string, max = SNIPPET_MAX): string {
   return `${(space > max * 0.6 ? cut.slice(0, space) : cut).replace(/[\s,;:]+$/, '')}…`
 }
 
-/** Picks, per content, the best sentence plus following ones while they fit. */
-export async function snippets(ex: Executor, query: string, contents: string[]): Promise<string[]> {
+/** y and i are one letter for stems (english snowball turns a final y into i: study → studi). */
+const fold = (text: string) => text.toLowerCase().replaceAll('y', 'i')
+/** A lexeme's first letters: those of its first word ("example.com" → exa, "3.5" → 3). */
+const stemPrefix = (lexeme: string) => fold(lexeme.match(/[\p{L}\p{N}]+/u)?.[0] ?? '').slice(0, 3)
+
+/**
+ * Matches a sentence that may contain one of these lexemes: a word of it starts with a lexeme's
+ * first three letters (or the whole lexeme when shorter). Snowball only rewrites endings, so a
+ * word whose stem is the lexeme matches (a handful of irregular forms aside, such as dying → die);
+ * a sentence that does not match scores 0 and costs no to_tsvector call.
+ */
+export function stemMatcher(lexemes: string[]): (sentence: string) => boolean {
+  // Letters and digits only (stemPrefix), so nothing needs escaping.
+  const prefixes = [...new Set(lexemes.map(stemPrefix))].filter(Boolean)
+  if (prefixes.length === 0) return () => false
+  const rx = new RegExp(`(?<![\\p{L}\\p{N}])(?:${prefixes.join('|')})`, 'u')
+  return (sentence) => rx.test(fold(sentence))
+}
+
+/** The lexemes of the query and of each sentence; sentences that cannot match are not analysed. */
+async function sentenceLexemes(
+  ex: Executor,
+  query: string,
+  sentences: string[],
+  queryLexemes: string[] | undefined,
+): Promise<{ wanted: Set<string>; lexemes: string[][] }> {
+  if (!queryLexemes) {
+    const all = await lexemesOf(ex, [query, ...sentences])
+    return { wanted: new Set(all[0] ?? []), lexemes: all.slice(1) }
+  }
+  const mayContain = stemMatcher(queryLexemes)
+  const candidates = sentences.flatMap((s, i) => (mayContain(s) ? [i] : []))
+  const found = await lexemesOf(
+    ex,
+    candidates.map((i) => sentences[i] as string),
+  )
+  const lexemes: string[][] = sentences.map(() => [])
+  candidates.forEach((i, j) => {
+    lexemes[i] = found[j] ?? []
+  })
+  return { wanted: new Set(queryLexemes), lexemes }
+}
+
+/**
+ * Picks, per content, the best sentence plus following ones while they fit. `queryLexemes` (from
+ * the search that found the contents) saves analysing the query and the sentences that cannot
+ * match it.
+ */
+export async function snippets(
+  ex: Executor,
+  query: string,
+  contents: string[],
+  queryLexemes?: string[],
+): Promise<string[]> {
   const perChunk = contents.map((c) => splitSentences(c).map(clean).filter(Boolean))
-  const all = perChunk.flat()
-  const lexemes = await lexemesOf(ex, [query, ...all])
-  const wanted = new Set(lexemes[0] ?? [])
-  let offset = 1
+  const { wanted, lexemes } = await sentenceLexemes(ex, query, perChunk.flat(), queryLexemes)
+  let offset = 0
   return perChunk.map((sentences, ci) => {
     let best = 0
     let bestScore = -1

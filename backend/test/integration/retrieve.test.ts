@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict'
+import { readdirSync, readFileSync } from 'node:fs'
 import { after, before, describe, it } from 'node:test'
 import { testConfig } from '../../src/config.js'
+import { lexemesOf } from '../../src/db/queries/bm25.js'
 import { BM25, idf } from '../../src/rag/bm25.js'
 import { createRagContext } from '../../src/rag/context.js'
 import { deleteDocument, ingestDocument } from '../../src/rag/ingest.js'
 import { retrieve } from '../../src/rag/retrieve.js'
+import { snippets, stemMatcher } from '../../src/rag/snippet.js'
 import type { RagContext } from '../../src/rag/types.js'
 import { createTestDatabase, dbKinds, type TestDatabase } from '../helpers/db.js'
 
@@ -122,5 +125,48 @@ for (const kind of dbKinds()) {
       assert.match(hit?.snippet ?? '', /^The server listens on port 7860 by default\./)
       assert.ok((hit?.snippet.length ?? 0) <= 300)
     })
+
+    it('picks the same snippets when it skips the sentences that cannot match the query', async () => {
+      const dir = new URL('../../../corpus/', import.meta.url)
+      const contents = readdirSync(dir)
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => readFileSync(new URL(f, dir), 'utf8'))
+      contents.push(
+        'Studies show it. The study was long. We are going now. Version 3.5 shipped. Mail ops@example.com today. Flies fly.',
+      )
+      const questions = [
+        'How do I deploy this to Hugging Face Spaces?',
+        'Which databases are supported?',
+        'what happens when I hit the rate limit',
+        'How are my passwords stored?',
+        'which studies were going on in version 3.5',
+        'who do I mail at example.com about flying',
+        'capital of Mongolia',
+      ]
+      for (const q of questions) {
+        const [queryLexemes = []] = await lexemesOf(tdb.db, [q])
+        assert.deepEqual(
+          await snippets(tdb.db, q, contents, queryLexemes),
+          await snippets(tdb.db, q, contents),
+          q,
+        )
+      }
+    })
   })
 }
+
+describe('stemMatcher', () => {
+  it('matches words whose stem starts like a lexeme, y and i alike', () => {
+    const m = stemMatcher(['studi', 'go', '3.5', 'fli', 'example.com', 'c++'])
+    assert.ok(m('Recent studies agree.'))
+    assert.ok(m('The STUDY agrees.'))
+    assert.ok(m('We were going.'))
+    assert.ok(m('Version 3.5 is out.'))
+    assert.ok(m('Flying.'))
+    assert.ok(m('Write to ops@example.com.'))
+    assert.ok(m('Written in C.'), 'a lexeme with symbols matches by its first word')
+    assert.ok(!m('Nothing to see here.'))
+    assert.ok(!m('Ergo, nothing.'), 'only at the start of a word')
+    assert.ok(!stemMatcher([])('anything'))
+  })
+})

@@ -168,6 +168,8 @@ export interface Bm25Hit {
   total_idf: number
   /** How many distinct query lexemes this chunk matched. */
   matched_terms: number
+  /** The query's english lexemes (the same on every hit). */
+  query_lexemes: string[]
 }
 
 /**
@@ -203,16 +205,19 @@ export async function bm25Search(
        ) p
      )
      select h.chunk_id, sum(h.w) as score, sum(h.idf) as matched_idf, count(*) as matched_terms,
-       (select sum(idf) from qt) as total_idf
+       (select sum(idf) from qt) as total_idf, (select string_agg(lexeme, ' ') from q) as query_lexemes
      from hits h group by h.chunk_id order by score desc, h.chunk_id limit $3`,
     [query, perTerm, k, MAX_QUERY_TERMS],
   )
+  // Lexemes hold no spaces; the list is the same on every row.
+  const lexemes = rows[0]?.query_lexemes ? String(rows[0].query_lexemes).split(' ') : []
   return rows.map((r) => ({
     chunk_id: String(r.chunk_id),
     score: Number(r.score),
     matched_idf: Number(r.matched_idf),
     total_idf: Number(r.total_idf),
     matched_terms: Number(r.matched_terms),
+    query_lexemes: lexemes,
   }))
 }
 
