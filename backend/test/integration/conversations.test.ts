@@ -91,9 +91,16 @@ for (const kind of dbKinds()) {
     })
 
     it('gives concurrent turns in one conversation distinct, ordered times (clock standing still)', async () => {
-      const id = json<{ conversation_id: string }>(await ask(alice, 'How do I configure the server?'))
-        .conversation_id
-      const questions = ['Which port?', 'Which database?', 'Which log level?', 'How do I sign in?', 'Where are logs?']
+      const id = json<{ conversation_id: string }>(
+        await ask(alice, 'How do I configure the server?'),
+      ).conversation_id
+      const questions = [
+        'Which port?',
+        'Which database?',
+        'Which log level?',
+        'How do I sign in?',
+        'Where are logs?',
+      ]
       const answers = await Promise.all(questions.map((q) => ask(alice, q, id)))
       assert.deepEqual(
         answers.map((a) => a.statusCode),
