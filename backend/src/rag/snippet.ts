@@ -32,11 +32,16 @@ const stemPrefix = (lexeme: string) => fold(lexeme.match(/[\p{L}\p{N}]+/u)?.[0] 
  * a sentence that does not match scores 0 and costs no to_tsvector call.
  */
 export function stemMatcher(lexemes: string[]): (sentence: string) => boolean {
-  // Letters and digits only (stemPrefix), so nothing needs escaping.
+  // Letters and digits only (stemPrefix), so nothing needs escaping; i stands for i or y.
   const prefixes = [...new Set(lexemes.map(stemPrefix))].filter(Boolean)
   if (prefixes.length === 0) return () => false
-  const rx = new RegExp(`(?<![\\p{L}\\p{N}])(?:${prefixes.join('|')})`, 'u')
-  return (sentence) => rx.test(fold(sentence))
+  const alternatives = prefixes.map((p) => p.replaceAll('i', '[iy]')).join('|')
+  // ASCII prefixes: \b is a word start for them (a non-ASCII letter before one can only add a
+  // false match, never lose one), and the non-Unicode, case-insensitive search is the fastest.
+  const rx = prefixes.every((p) => /^[a-z0-9]+$/.test(p))
+    ? new RegExp(`\\b(?:${alternatives})`, 'i')
+    : new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives})`, 'iu')
+  return (sentence) => rx.test(sentence)
 }
 
 /** The lexemes of the query and of each sentence; sentences that cannot match are not analysed. */
