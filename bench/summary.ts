@@ -32,7 +32,8 @@ export function historyLine(b: Bench, load: string, passed: number, failed: numb
   const ratio = (a?: number, c?: number) => (a && c ? (a / c).toFixed(2) : '–')
   const cells = [
     new Date().toISOString().slice(0, 16).replace('T', ' '),
-    b.opts.mode,
+    // Throughput ratios are only comparable within one load tool.
+    hello ? `${b.opts.mode}, ${hello.note?.startsWith('wrk') ? 'wrk' : 'autocannon'}` : b.opts.mode,
     load,
     num(hello?.rps),
     ratio(me?.rps, lookup?.rps),
