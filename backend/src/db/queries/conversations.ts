@@ -1,6 +1,6 @@
 // SQL for conversations. Every read and delete is scoped by user id: another user's conversation
 // is indistinguishable from one that does not exist.
-import { and, desc, eq, lt, or, sql } from 'drizzle-orm'
+import { and, desc, eq, lt, or } from 'drizzle-orm'
 import type { Orm, Statement } from '../client.js'
 import { type ConversationRow, conversations } from '../schema/index.js'
 
