@@ -217,13 +217,21 @@ for (const variant of [postgresVariant(), pgliteVariant()]) {
       assert.equal(small.status, 201, small.text)
       const smallChunks = (small.body as { chunks: number }).chunks
 
-      const big = bigMarkdown(700, 2)
+      // Large enough that the ingestion transaction stays open for seconds on a quiet machine
+      // too (700 sections once committed in under the 1.5 s that midTransaction waits for).
+      const big = bigMarkdown(1400, 2)
       const started = Date.now()
       const inFlight = upload(srv, token, 'big.md', big).then(
         (r) => `answered ${r.status}`,
         (err: Error) => `failed: ${(err.cause as { code?: string })?.code ?? err.message}`,
       )
-      const evidence = await variant.midTransaction(started)
+      // An upload that ends first (too fast, or refused) is named instead of waited out.
+      const evidence = await Promise.race([
+        variant.midTransaction(started),
+        inFlight.then((outcome) => {
+          throw new Error(`the upload ended before the kill: ${outcome} after ${Date.now() - started} ms`)
+        }),
+      ])
       const crashed = srv
       await crashed.stop('SIGKILL')
       const killedAfter = Date.now() - started
