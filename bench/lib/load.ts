@@ -23,6 +23,11 @@ export interface LoadSpec {
    * runLoad uses it when `next` is not given.
    */
   rotateHeaders?: Record<string, string>[]
+  /**
+   * Request variants cycled in order, each a path (with its query) and/or headers: what `next()`
+   * does, but known up front, so that wrk can replay it (runLoad cycles it when `next` is absent).
+   */
+  rotate?: { path?: string; headers?: Record<string, string> }[]
   timeoutS?: number
   /** Ends the run early when this settles (e.g. background traffic during a burst). */
   stop?: Promise<unknown>
@@ -70,8 +75,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const statuses: Record<string, number> = {}
   const baseHeaders = { ...(spec.headers ?? {}) }
   if (spec.body !== undefined) baseHeaders['content-type'] ??= 'application/json'
-  const rotate = spec.rotateHeaders?.length ? roundRobin(spec.rotateHeaders) : null
-  const next: LoadSpec['next'] = spec.next ?? (rotate ? () => ({ headers: rotate() }) : undefined)
+  const variants = spec.rotate?.length ? spec.rotate : spec.rotateHeaders?.map((headers) => ({ headers }))
+  const next: LoadSpec['next'] = spec.next ?? (variants?.length ? roundRobin(variants) : undefined)
   const requests = next
     ? [
         {

@@ -1,6 +1,6 @@
 -- wrk script for bench/lib/wrk.ts (`wrk -t1 ... -s wrk-rotate.lua <url> -- <requests.lua>`).
--- <requests.lua> is written by wrk.ts and returns a list of header tables, one per request
--- variant (e.g. one session cookie per seeded user). init() pre-builds one request string per
+-- <requests.lua> is written by wrk.ts and returns a list of request variants, {path=…, headers={…}}
+-- (e.g. one session cookie per seeded user, or one search question per entry). init() pre-builds one request string per
 -- entry with wrk.format; request() only cycles through those strings. No response() callback:
 -- defining one makes wrk parse every response's headers and body in Lua, which slows it down.
 -- done() prints the summary as one JSON line prefixed with WRK_JSON for wrk.ts to parse.
@@ -11,9 +11,9 @@ local i = 0
 
 function init(args)
   local variants = dofile(args[1])
-  for _, headers in ipairs(variants) do
+  for _, v in ipairs(variants) do
     count = count + 1
-    prebuilt[count] = wrk.format(nil, nil, headers)
+    prebuilt[count] = wrk.format(nil, v.path, v.headers)
   end
   if count == 0 then
     prebuilt[1] = wrk.format()

@@ -54,13 +54,20 @@ function luaString(s: string): string {
   return `${out}"`
 }
 
-function requestsFile(variants: Record<string, string>[]): string {
-  const tables = variants.map((headers) => {
+interface Variant {
+  path?: string
+  headers: Record<string, string>
+}
+
+function requestsFile(variants: Variant[]): string {
+  const tables = variants.map(({ path, headers }) => {
     const fields = Object.entries(headers).map(([k, v]) => {
       if (/[\r\n]/.test(k + v)) throw new Error(`header ${k}: CR/LF not allowed`)
       return `[${luaString(k)}]=${luaString(v)}`
     })
-    return `{${fields.join(',')}}`
+    if (path !== undefined && !/^\/[\x21-\x7e]*$/.test(path))
+      throw new Error(`path ${path}: not a request target`)
+    return `{${path === undefined ? '' : `path=${luaString(path)},`}headers={${fields.join(',')}}}`
   })
   return `return {\n${tables.join(',\n')}\n}\n`
 }
@@ -86,9 +93,14 @@ export async function runWrk(spec: LoadSpec): Promise<LoadResult> {
   if (spec.amount) throw new Error('runWrk: duration only (no request count)')
   if (spec.next) throw new Error('runWrk: cannot call next() per request; pass rotateHeaders')
   const base = spec.headers ?? {}
-  const variants = spec.rotateHeaders?.length
-    ? spec.rotateHeaders.map((h) => ({ ...base, ...h }))
-    : [{ ...base }]
+  const variants: Variant[] = spec.rotate?.length
+    ? spec.rotate.map((v) => ({
+        ...(v.path === undefined ? {} : { path: v.path }),
+        headers: { ...base, ...(v.headers ?? {}) },
+      }))
+    : spec.rotateHeaders?.length
+      ? spec.rotateHeaders.map((h) => ({ headers: { ...base, ...h } }))
+      : [{ headers: { ...base } }]
   const dir = mkdtempSync(join(tmpdir(), 'bench-wrk-'))
   try {
     const dataPath = join(dir, 'requests.lua')
