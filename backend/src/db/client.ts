@@ -118,9 +118,7 @@ function openPostgres(url: string, max: number): Database {
           await conn.unsafe('rollback').catch(() => {})
           throw failed.reason
         }
-        return settled
-          .slice(1, -1)
-          .map((r) => [...((r as PromiseFulfilledResult<unknown>).value as Record<string, unknown>[])])
+        return settled.slice(1, -1).map((r) => (r as PromiseFulfilledResult<Record<string, unknown>[]>).value)
       } finally {
         conn.release()
       }
@@ -202,6 +200,11 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 
 export function pgliteDirOf(dataDir: string): string {
   return join(dataDir, 'pglite')
+}
+
+/** A timestamp column of a raw-SQL row as a Date (postgres-js may hand back text, PGlite a Date). */
+export function toDate(v: unknown): Date {
+  return v instanceof Date ? v : new Date(String(v))
 }
 
 /** Normalise drizzle's `execute` result across drivers. */

@@ -45,7 +45,7 @@ export async function retrieve(
   if (!q) return []
   const embedder = await resolveEmbedder(ctx)
   const lexLimit = embedder || floor ? Math.max(k, CANDIDATES) : k
-  const lexical = await bm25Search(ctx.db, q, lexLimit, POSTINGS_PER_TERM)
+  const { hits: lexical, queryLexemes } = await bm25Search(ctx.db, q, lexLimit, POSTINGS_PER_TERM)
   let dense: DenseHit[] = []
   if (embedder) {
     try {
@@ -80,7 +80,7 @@ export async function retrieve(
     ctx.db,
     q,
     found.map((r) => rows.get(r.id)?.content ?? ''),
-    lexical[0]?.query_lexemes,
+    lexical.length > 0 ? queryLexemes : undefined,
   )
   return found.map((r, i) => {
     const c = rows.get(r.id) as NonNullable<ReturnType<typeof rows.get>>

@@ -168,8 +168,12 @@ export interface Bm25Hit {
   total_idf: number
   /** How many distinct query lexemes this chunk matched. */
   matched_terms: number
-  /** The query's english lexemes (the same on every hit). */
-  query_lexemes: string[]
+}
+
+export interface Bm25Result {
+  hits: Bm25Hit[]
+  /** The query's english lexemes (empty when nothing matched). */
+  queryLexemes: string[]
 }
 
 /**
@@ -184,7 +188,7 @@ export async function bm25Search(
   query: string,
   k: number,
   perTerm: number,
-): Promise<Bm25Hit[]> {
+): Promise<Bm25Result> {
   const rows = await ex.query<Record<string, unknown>>(
     `with q as (
        select distinct lexeme from unnest(to_tsvector('english', $1))
@@ -209,16 +213,16 @@ export async function bm25Search(
      from hits h group by h.chunk_id order by score desc, h.chunk_id limit $3`,
     [query, perTerm, k, MAX_QUERY_TERMS],
   )
-  // Lexemes hold no spaces; the list is the same on every row.
-  const lexemes = rows[0]?.query_lexemes ? String(rows[0].query_lexemes).split(' ') : []
-  return rows.map((r) => ({
+  const hits = rows.map((r) => ({
     chunk_id: String(r.chunk_id),
     score: Number(r.score),
     matched_idf: Number(r.matched_idf),
     total_idf: Number(r.total_idf),
     matched_terms: Number(r.matched_terms),
-    query_lexemes: lexemes,
   }))
+  // The same on every row; lexemes hold no spaces.
+  const lexemes = rows[0]?.query_lexemes
+  return { hits, queryLexemes: lexemes ? String(lexemes).split(' ') : [] }
 }
 
 /** The english lexemes of each text (for choosing snippet sentences), in one round trip. */

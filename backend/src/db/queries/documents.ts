@@ -1,5 +1,5 @@
 // Documents: named queries over raw SQL (callers own transactions; `ex` is the db or a transaction).
-import type { Executor } from '../client.js'
+import { type Executor, toDate } from '../client.js'
 
 export interface DocumentSummary {
   id: string
@@ -20,10 +20,6 @@ export interface NewDocument {
 }
 
 const SUMMARY = 'id, title, source, chunk_count as chunks, created_at'
-
-function toDate(v: unknown): Date {
-  return v instanceof Date ? v : new Date(String(v))
-}
 
 function summary(row: Record<string, unknown>): DocumentSummary {
   return {

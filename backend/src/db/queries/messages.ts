@@ -1,6 +1,6 @@
 // SQL for chat messages. The writes are statements for Database.batch (see chat-store.ts).
 import { asc, desc, eq } from 'drizzle-orm'
-import type { Orm, Statement } from '../client.js'
+import { type Orm, type Statement, toDate } from '../client.js'
 import { type MessageRow, messages } from '../schema/index.js'
 
 export interface NewMessage {
@@ -40,8 +40,6 @@ export function insertMessage(m: NewMessage): Statement {
   }
 }
 
-const asDate = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)))
-
 /** A messages row as returned by insertMessage. */
 export function messageRowOf(r: Record<string, unknown>): MessageRow {
   return {
@@ -51,7 +49,7 @@ export function messageRowOf(r: Record<string, unknown>): MessageRow {
     content: String(r.content),
     citations: typeof r.citations === 'string' ? JSON.parse(r.citations) : r.citations,
     mode: (r.mode as string | null) ?? null,
-    createdAt: asDate(r.created_at),
+    createdAt: toDate(r.created_at),
   }
 }
 

@@ -1,7 +1,7 @@
 // SQL for sessions. The lookup is the hot path of every authenticated request: one indexed join,
 // raw SQL so the driver can keep it prepared.
 import { and, eq, lt, ne, or } from 'drizzle-orm'
-import type { Database, Executor, Orm } from '../client.js'
+import { type Database, type Executor, type Orm, toDate } from '../client.js'
 import { type SessionRow, sessions } from '../schema/index.js'
 
 export interface SessionWithUser {
@@ -22,8 +22,6 @@ const LOOKUP = `select s.id, s.user_id, s.token_hash, s.created_at, s.expires_at
   s.last_used_at, u.email, u.name, u.role, u.created_at as user_created_at
   from sessions s join users u on u.id = s.user_id where s.token_hash = $1`
 
-const asDate = (v: Date | string): Date => (v instanceof Date ? v : new Date(v))
-
 export async function findSessionByHash(db: Executor, tokenHash: string): Promise<SessionWithUser | null> {
   const rows = await db.query<SessionWithUser>(LOOKUP, [tokenHash])
   const row = rows[0]
@@ -31,11 +29,11 @@ export async function findSessionByHash(db: Executor, tokenHash: string): Promis
   // postgres-js hands raw-query timestamps back as strings; PGlite as Dates.
   return {
     ...row,
-    created_at: asDate(row.created_at),
-    expires_at: asDate(row.expires_at),
-    absolute_expires_at: asDate(row.absolute_expires_at),
-    last_used_at: asDate(row.last_used_at),
-    user_created_at: asDate(row.user_created_at),
+    created_at: toDate(row.created_at),
+    expires_at: toDate(row.expires_at),
+    absolute_expires_at: toDate(row.absolute_expires_at),
+    last_used_at: toDate(row.last_used_at),
+    user_created_at: toDate(row.user_created_at),
   }
 }
 
