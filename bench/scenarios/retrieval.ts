@@ -2,8 +2,8 @@
 import { join } from 'node:path'
 import { syntheticQuestions } from '../corpus.js'
 import { type Bench, base, cookieOf, productEnv } from '../lib/bench.js'
-import { roundRobin, runLoad } from '../lib/load.js'
-import { spawnChild, tsxArgs } from '../lib/procs.js'
+import { type LoadResult, roundRobin, runLoad } from '../lib/load.js'
+import { type Child, spawnChild, tsxArgs } from '../lib/procs.js'
 import { loadRow, statusNote } from '../lib/report.js'
 import type { CorpusProgress, SeededUser } from '../lib/seed.js'
 import { runThroughput } from '../lib/wrk.js'
@@ -30,19 +30,32 @@ async function hitRate(url: string, cookie: string, docs: number): Promise<strin
   return `${hits}/${sample.length} sample questions found results`
 }
 
-export async function search(b: Bench, label: string, target: number | null): Promise<void> {
+/**
+ * The search load against one server: its 500 questions with the users' cookies in turn, after
+ * a 1 s warm-up, through the throughput scenarios' tool (wrk -t1 when installed: a GET-only
+ * load whose generator should take as little of the 2 cores as possible).
+ */
+async function searchLoad(
+  b: Bench,
+  server: Child,
+  users: SeededUser[],
+  docs: number,
+  connections: number,
+): Promise<{ r: LoadResult; hits: string }> {
   const spec = {
-    url: `${base(b.app)}/api/search`,
-    connections: 8,
+    url: `${base(server)}/api/search`,
+    connections,
     durationS: b.opts.durationS * 2,
-    rotate: searchRequests(b.users.map(cookieOf), b.corpus.nextDoc),
-    serverPid: b.app.proc.pid as number,
+    rotate: searchRequests(users.map(cookieOf), docs),
+    serverPid: server.proc.pid as number,
   }
-  const hits = await hitRate(base(b.app), cookieOf(b.users[0] as SeededUser), b.corpus.nextDoc)
-  // The same tool as the throughput scenarios (wrk -t1 when installed): a GET-only load whose
-  // generator should take as little of the 2 cores as possible.
+  const hits = await hitRate(base(server), cookieOf(users[0] as SeededUser), docs)
   await runThroughput({ ...spec, durationS: 1 }, b.opts.load)
-  const r = await runThroughput(spec, b.opts.load)
+  return { r: await runThroughput(spec, b.opts.load), hits }
+}
+
+export async function search(b: Bench, label: string, target: number | null): Promise<void> {
+  const { r, hits } = await searchLoad(b, b.app, b.users, b.corpus.nextDoc, 8)
   b.rows.push(
     loadRow(`GET /api/search, ${label}, 8 conns`, r, {
       target: target === null ? 'info' : `p95 ≤ ${target} ms`,
@@ -98,16 +111,7 @@ export async function pgliteSearch(b: Bench): Promise<void> {
     )
     if (seeded.error) throw new Error(`PGlite seeding: ${seeded.error}`)
     b.ingest.push({ label: 'PGlite, bulk variant', progress: seeded.corpus })
-    const spec = {
-      url: `${base(child)}/api/search`,
-      connections: 1,
-      durationS: b.opts.durationS * 2,
-      rotate: searchRequests(seeded.users.map(cookieOf), seeded.corpus.nextDoc),
-      serverPid: child.proc.pid as number,
-    }
-    const hits = await hitRate(base(child), cookieOf(seeded.users[0] as SeededUser), seeded.corpus.nextDoc)
-    await runThroughput({ ...spec, durationS: 1 }, b.opts.load)
-    const r = await runThroughput(spec, b.opts.load)
+    const { r, hits } = await searchLoad(b, child, seeded.users, seeded.corpus.nextDoc, 1)
     const full = seeded.corpus.chunks >= 100_000
     b.rows.push(
       loadRow(`GET /api/search on PGlite, ${seeded.corpus.chunks} chunks, 1 conn`, r, {
