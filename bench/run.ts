@@ -144,10 +144,14 @@ async function main() {
     log(`seeding ${opts.users} users with sessions…`)
     const users = await seedUsers(db, config, opts.users)
     const env = { BENCH_DATABASE_URL: bdb.url }
-    const spawnBaseline = (name: string) =>
-      spawnChild({ name, args: tsxArgs(`${name}.ts`), env, logDir, readyTimeoutMs: 30_000 })
+    const spawnBaseline = (file: string, name = file, extra: Record<string, string> = {}) =>
+      spawnChild({ name, args: tsxArgs(`${file}.ts`), env: { ...env, ...extra }, logDir, readyTimeoutMs: 30_000 })
     const hello = await spawnBaseline('baseline-hello')
     children.push(hello)
+    const helloLogged = await spawnBaseline('baseline-hello', 'baseline-hello-logged', {
+      BENCH_HELLO_LOGGER: '1',
+    })
+    children.push(helloLogged)
     const lookup = await spawnBaseline('baseline-lookup')
     children.push(lookup)
     const app = await startProduct(bdb.url, logDir)
@@ -161,6 +165,7 @@ async function main() {
       config,
       users,
       hello,
+      helloLogged,
       lookup,
       app,
       corpus: { nextDoc: 0, chunks: 0 },

@@ -15,6 +15,8 @@ export interface Bench {
   config: Config
   users: SeededUser[]
   hello: Child
+  /** The same bare hello with Fastify's default pino logging (the reference row). */
+  helloLogged: Child
   lookup: Child
   app: Child
   /** Next synthetic document index and chunks ingested so far. */

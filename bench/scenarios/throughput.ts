@@ -1,5 +1,6 @@
 // Throughput at 64 connections, every figure a ratio within this run: bare hello (baseline),
-// bare lookup (baseline for authenticated routes), the product's /health and /api/auth/me.
+// bare hello with Fastify's default logging (reference), bare lookup (baseline for authenticated
+// routes), the product's /health and /api/auth/me.
 // Rounds are interleaved (hello, lookup, me, health, hello, …) so that a burst of noise from
 // other work on the machine hits all of them alike; the median round is reported.
 // Load from wrk -t1 when installed, autocannon otherwise (bench/lib/wrk.ts, --load=…): every
@@ -34,6 +35,12 @@ export async function throughput(b: Bench): Promise<Record<string, LoadResult>> 
   const run = (s: LoadSpec) => runThroughput(s, b.opts.load)
   const specs: Record<string, LoadSpec> = {
     hello: { url: `${base(b.hello)}/hello`, connections: CONNECTIONS, durationS: d, serverPid: pid(b.hello) },
+    helloLogged: {
+      url: `${base(b.helloLogged)}/hello`,
+      connections: CONNECTIONS,
+      durationS: d,
+      serverPid: pid(b.helloLogged),
+    },
     lookup: {
       url: `${base(b.lookup)}/lookup`,
       connections: CONNECTIONS,
@@ -52,7 +59,7 @@ export async function throughput(b: Bench): Promise<Record<string, LoadResult>> 
   }
   // Warm-up: JIT, connection pools, prepared statements.
   for (const s of Object.values(specs)) await run({ ...s, durationS: 1 })
-  const runs: Record<string, LoadResult[]> = { hello: [], lookup: [], me: [], health: [] }
+  const runs: Record<string, LoadResult[]> = { hello: [], helloLogged: [], lookup: [], me: [], health: [] }
   // The product's event-loop delay during each of its runs: a latency tail with a quiet event
   // loop comes from outside Node (the database, the machine), one with a busy loop from inside.
   const eld = new Map<LoadResult, string>()
@@ -69,6 +76,7 @@ export async function throughput(b: Bench): Promise<Record<string, LoadResult>> 
     }
   }
   const hello = median(runs.hello as LoadResult[])
+  const helloLogged = median(runs.helloLogged as LoadResult[])
   const lookup = median(runs.lookup as LoadResult[])
   const me = median(runs.me as LoadResult[])
   const health = median(runs.health as LoadResult[])
@@ -78,6 +86,11 @@ export async function throughput(b: Bench): Promise<Record<string, LoadResult>> 
       ratio: '1.000',
       target: 'baseline',
       note: note(hello),
+    }),
+    loadRow("bare Fastify GET /hello with Fastify's default pino logging", helloLogged, {
+      ratio: `${fmtRatio(helloLogged.rps / hello.rps)} of hello`,
+      target: 'reference (issue: 0.66 of hello)',
+      note: `${note(helloLogged)}; what logging alone costs on this machine`,
     }),
     loadRow('bare lookup (Fastify + postgres, session join)', lookup, {
       ratio: `${fmtRatio(lookup.rps / hello.rps)} of hello`,
@@ -91,7 +104,7 @@ export async function throughput(b: Bench): Promise<Record<string, LoadResult>> 
       note: [note(me), eld.get(me)].filter(Boolean).join('; '),
     }),
     loadRow('GET /health', health, {
-      ratio: `${fmtRatio(health.rps / hello.rps)} of hello`,
+      ratio: `${fmtRatio(health.rps / hello.rps)} of hello; ${fmtRatio(health.rps / helloLogged.rps)} of logged hello`,
       target: '≥ 0.5 × hello',
       pass: ok(health) && health.rps >= 0.5 * hello.rps,
       note: [note(health), eld.get(health)].filter(Boolean).join('; '),

@@ -13,6 +13,8 @@ export interface Count {
 
 export interface CounterStore {
   incr(key: string, windowMs: number): Promise<Count>
+  /** incr, answered synchronously by a store that can (the in-process one). */
+  incrNow?(key: string, windowMs: number): Count
   get(key: string): Promise<Count>
   reset(key: string): Promise<void>
   close(): Promise<void>
@@ -47,13 +49,20 @@ export class MemoryCounterStore implements CounterStore {
     }
   }
 
-  async incr(key: string, windowMs: number): Promise<Count> {
+  incrNow(key: string, windowMs: number): Count {
     const now = this.clock.now()
     this.sweep(now)
-    const e = this.live(key, now) ?? { count: 0, resetAt: now + windowMs }
+    let e = this.live(key, now)
+    if (!e) {
+      e = { count: 0, resetAt: now + windowMs }
+      this.entries.set(key, e)
+    }
     e.count += 1
-    this.entries.set(key, e)
     return { count: e.count, ttlMs: e.resetAt - now }
+  }
+
+  async incr(key: string, windowMs: number): Promise<Count> {
+    return this.incrNow(key, windowMs)
   }
 
   async get(key: string): Promise<Count> {

@@ -56,16 +56,22 @@ export function csrfRefusal(request: FastifyRequest, allowed: ReadonlySet<string
 
 async function csrfPlugin(app: FastifyInstance, opts: { config: Config }) {
   const allowed = new Set(opts.config.frontendOrigins)
-  app.addHook('onRequest', async (request) => {
-    if (!UNSAFE.has(request.method) || !isApiPath(request.url)) return
-    if (request.authMethod === 'bearer') return
+  // A callback hook, not an async one: safe methods (most requests) pass without a promise.
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (!UNSAFE.has(request.method) || !isApiPath(request.url) || request.authMethod === 'bearer') {
+      done()
+      return
+    }
     const reason = csrfRefusal(request, allowed)
-    if (reason === null) return
+    if (reason === null) {
+      done()
+      return
+    }
     request.log.info(
       { event: 'csrf.refused', reason, origin: request.headers.origin ?? null },
       'CSRF check failed',
     )
-    throw new AppError('csrf_failed')
+    done(new AppError('csrf_failed'))
   })
 }
 

@@ -1,7 +1,13 @@
 // pino options: JSON logs, the request id on every line, secrets redacted.
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
-import { type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from 'fastify'
+import {
+  type FastifyBaseLogger,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+  LogController,
+} from 'fastify'
 import pino from 'pino'
 import type { Config } from '../config.js'
 
@@ -89,6 +95,25 @@ export function loggerOptions(config: Config, pretty: boolean): FastifyServerOpt
   }
 }
 
+const { chindingsSym, streamSym } = pino.symbols
+const INFO = 30
+
+/**
+ * The access line pino would write for `log.info({ req, res, responseTime }, 'request
+ * completed')` with these options, built directly: its fields are known and carry no secrets
+ * (the path has no query string), so pino's generic serializing, formatting and redacting —
+ * a third of a cheap request's logging CPU — is not needed. Null when `log` is not a pino
+ * logger writing to a stream, or info is off.
+ */
+export function accessLine(log: FastifyBaseLogger, request: FastifyRequest, reply: FastifyReply): string | null {
+  const bound = (log as unknown as Record<symbol, unknown>)[chindingsSym]
+  if (typeof bound !== 'string' || !(log as pino.Logger).isLevelEnabled('info')) return null
+  const path = JSON.stringify(request.url.split('?')[0])
+  const ip = typeof request.ip === 'string' ? `,"ip":${JSON.stringify(request.ip)}` : ''
+  const time = reply.elapsedTime
+  return `{"level":${INFO},"time":${Date.now()}${bound},"req":{"method":${JSON.stringify(request.method)},"url":${path}${ip}},"res":{"statusCode":${reply.statusCode}},"responseTime":${Number.isFinite(time) ? time : null},"msg":"request completed"}\n`
+}
+
 /**
  * One access-log line per request, written when it completes (method, path, ip, status,
  * response time), instead of Fastify's two ("incoming request" + "request completed"):
@@ -109,8 +134,11 @@ export class AccessLog extends LogController {
         { req: request, res: reply, err: error, responseTime: reply.elapsedTime },
         'request errored',
       )
-    } else {
-      reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed')
+      return
     }
+    const stream = (reply.log as unknown as Record<symbol, { write?: (line: string) => unknown }>)[streamSym]
+    const line = typeof stream?.write === 'function' ? accessLine(reply.log, request, reply) : null
+    if (line !== null) stream?.write?.(line)
+    else reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed')
   }
 }

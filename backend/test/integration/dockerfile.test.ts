@@ -69,6 +69,7 @@ describe('Dockerfile', () => {
     const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { scripts: Record<string, string> }
     assert.equal(pkg.scripts.postinstall, 'patch-package')
     assert.ok(existsSync(`${ROOT}patches/postgres+3.4.9.patch`))
+    assert.ok(existsSync(`${ROOT}patches/sonic-boom+4.2.1.patch`))
   })
 
   it('sets the image defaults of contract §1', () => {

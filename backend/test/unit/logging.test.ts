@@ -4,7 +4,7 @@ import { Writable } from 'node:stream'
 import { describe, it } from 'node:test'
 import Fastify from 'fastify'
 import { testConfig } from '../../src/config.js'
-import { AccessLog, genReqId, loggerOptions, redactSecrets } from '../../src/http/logging.js'
+import { AccessLog, accessLine, genReqId, loggerOptions, redactSecrets } from '../../src/http/logging.js'
 
 function memoryLogger() {
   const lines: Record<string, unknown>[] = []
@@ -110,6 +110,47 @@ describe('AccessLog', () => {
         (l) => l.msg === 'request completed' && (l.res as { statusCode: number }).statusCode === 500,
       ),
     )
+    await app.close()
+  })
+
+  it('builds the same access line pino would write for the same request', async () => {
+    const { lines, options } = memoryLogger()
+    const app = Fastify({ logger: options, genReqId, requestIdHeader: false })
+    let fast: string | null = null
+    app.addHook('onResponse', (request, reply, done) => {
+      fast = accessLine(reply.log, request, reply)
+      reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed')
+      done()
+    })
+    app.get('/odd/:name', async () => ({ ok: true }))
+    const res = await app.inject({
+      url: '/odd/%22quoted%22%5Cbacké?secret=1',
+      headers: { 'x-request-id': 'same-1' },
+    })
+    assert.equal(res.statusCode, 200)
+    const fromPino = lines.find((l) => l.reqId === 'same-1' && l.msg === 'request completed')
+    assert.ok(fromPino && fast !== null)
+    assert.ok((fast as string).endsWith('}\n'))
+    const ours = JSON.parse(fast as string) as Record<string, unknown>
+    assert.equal(typeof ours.time, 'number')
+    assert.equal(typeof ours.responseTime, 'number')
+    const stable = (l: Record<string, unknown>) => ({ ...l, time: 0, responseTime: 0 })
+    assert.deepEqual(stable(ours), stable(fromPino))
+    assert.deepEqual(Object.keys(ours), Object.keys(fromPino), 'same fields in the same order')
+    await app.close()
+  })
+
+  it('leaves the line to pino when info is off', async () => {
+    const { options } = memoryLogger()
+    const app = Fastify({ logger: { ...options, level: 'warn' } })
+    let fast: string | null = 'unset'
+    app.addHook('onResponse', (request, reply, done) => {
+      fast = accessLine(reply.log, request, reply)
+      done()
+    })
+    app.get('/x', async () => ({ ok: true }))
+    await app.inject({ url: '/x' })
+    assert.equal(fast, null)
     await app.close()
   })
 })
