@@ -145,7 +145,13 @@ async function main() {
     const users = await seedUsers(db, config, opts.users)
     const env = { BENCH_DATABASE_URL: bdb.url }
     const spawnBaseline = (file: string, name = file, extra: Record<string, string> = {}) =>
-      spawnChild({ name, args: tsxArgs(`${file}.ts`), env: { ...env, ...extra }, logDir, readyTimeoutMs: 30_000 })
+      spawnChild({
+        name,
+        args: tsxArgs(`${file}.ts`),
+        env: { ...env, ...extra },
+        logDir,
+        readyTimeoutMs: 30_000,
+      })
     const hello = await spawnBaseline('baseline-hello')
     children.push(hello)
     const helloLogged = await spawnBaseline('baseline-hello', 'baseline-hello-logged', {

@@ -16,11 +16,11 @@ declare module 'fastify' {
   }
 }
 
-export const CORS_METHODS = 'GET, POST, DELETE, OPTIONS'
-export const CORS_ALLOWED_HEADERS = 'Content-Type, Authorization'
-export const CORS_EXPOSED_HEADERS =
+const CORS_METHODS = 'GET, POST, DELETE, OPTIONS'
+const CORS_ALLOWED_HEADERS = 'Content-Type, Authorization'
+const CORS_EXPOSED_HEADERS =
   'X-Request-Id, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset'
-export const CORS_MAX_AGE_SECONDS = 600
+const CORS_MAX_AGE_SECONDS = 600
 
 async function corsPlugin(app: FastifyInstance, opts: { config: Config }) {
   const allowed = new Set(opts.config.frontendOrigins)

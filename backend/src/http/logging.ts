@@ -98,6 +98,12 @@ export function loggerOptions(config: Config, pretty: boolean): FastifyServerOpt
 const { chindingsSym, streamSym } = pino.symbols
 const INFO = 30
 
+/** The stream a pino logger writes its lines to, or null for another kind of logger. */
+function sinkOf(log: FastifyBaseLogger): { write(line: string): unknown } | null {
+  const stream = (log as unknown as Record<symbol, { write?: unknown } | undefined>)[streamSym]
+  return typeof stream?.write === 'function' ? (stream as { write(line: string): unknown }) : null
+}
+
 /**
  * The access line pino would write for `log.info({ req, res, responseTime }, 'request
  * completed')` with these options, built directly: its fields are known and carry no secrets
@@ -105,7 +111,11 @@ const INFO = 30
  * a third of a cheap request's logging CPU — is not needed. Null when `log` is not a pino
  * logger writing to a stream, or info is off.
  */
-export function accessLine(log: FastifyBaseLogger, request: FastifyRequest, reply: FastifyReply): string | null {
+export function accessLine(
+  log: FastifyBaseLogger,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): string | null {
   const bound = (log as unknown as Record<symbol, unknown>)[chindingsSym]
   if (typeof bound !== 'string' || !(log as pino.Logger).isLevelEnabled('info')) return null
   const path = JSON.stringify(request.url.split('?')[0])
@@ -136,9 +146,9 @@ export class AccessLog extends LogController {
       )
       return
     }
-    const stream = (reply.log as unknown as Record<symbol, { write?: (line: string) => unknown }>)[streamSym]
-    const line = typeof stream?.write === 'function' ? accessLine(reply.log, request, reply) : null
-    if (line !== null) stream?.write?.(line)
+    const sink = sinkOf(reply.log)
+    const line = sink ? accessLine(reply.log, request, reply) : null
+    if (sink && line !== null) sink.write(line)
     else reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed')
   }
 }

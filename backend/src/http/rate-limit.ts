@@ -47,7 +47,7 @@ export function routeLimit(rate: Rate, key: (r: FastifyRequest) => string): Rout
 }
 
 /** The onRequest hook counting requests under `prefix` + the request's key. */
-export function limiter(limit: RouteRateLimit, prefix: string, counters: CounterStore): onRequestHookHandler {
+function limiter(limit: RouteRateLimit, prefix: string, counters: CounterStore): onRequestHookHandler {
   const { max, windowMs } = limit.rate
   const maxHeader = String(max)
   const apply = (reply: FastifyReply, done: HookHandlerDoneFunction, c: Count) => {
@@ -91,7 +91,8 @@ async function rateLimitPlugin(app: FastifyInstance, opts: { config: Config; cou
     else if (isApiPath(route.url)) hook = limiter(global, 'rl:global:', opts.counters)
     else return
     const existing = route.onRequest
-    route.onRequest = existing === undefined ? [hook] : [...(Array.isArray(existing) ? existing : [existing]), hook]
+    route.onRequest =
+      existing === undefined ? [hook] : [...(Array.isArray(existing) ? existing : [existing]), hook]
   })
 }
 

@@ -15,7 +15,9 @@ after(() => rmSync(dir, { recursive: true, force: true }))
 
 function destination(file: string, maxWrite?: number) {
   const dest = pino.destination({ dest: file, sync: false, ...(maxWrite ? { maxWrite } : {}) })
-  return new Promise<ReturnType<typeof pino.destination>>((resolve) => dest.once('ready', () => resolve(dest)))
+  return new Promise<ReturnType<typeof pino.destination>>((resolve) =>
+    dest.once('ready', () => resolve(dest)),
+  )
 }
 
 const ended = (dest: ReturnType<typeof pino.destination>) =>
