@@ -5,7 +5,7 @@
 // the auth hook, with the allowed methods, headers and max age. Any other origin gets none of
 // these, and its preflight is a 404. Every response says `Vary: Origin`.
 // (What @fastify/cors does for these options, without its per-request options merge, which was
-// 5 % of the CPU of a GET /health: bench/RESULTS.md, finding 18.)
+// 5 % of the CPU of a GET /health: bench/RESULTS.md, finding 19.)
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'

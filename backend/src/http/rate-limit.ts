@@ -10,7 +10,7 @@
 // nothing) and runs as a route-level onRequest hook, after the app-level auth hook, so
 // authenticated requests are keyed by user. With the in-process store it answers synchronously.
 // (This replaced @fastify/rate-limit, whose per-request path — five awaits and a merged options
-// object — was 13 % of the CPU of a GET /health: bench/RESULTS.md, finding 18.)
+// object — was 13 % of the CPU of a GET /health: bench/RESULTS.md, finding 19.)
 import type {
   FastifyInstance,
   FastifyReply,
