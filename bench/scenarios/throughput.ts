@@ -7,6 +7,7 @@
 // scenario here, warm-ups included, uses the same tool, so the ratios compare like with like.
 import { type Bench, base, cookieOf } from '../lib/bench.js'
 import type { LoadResult, LoadSpec } from '../lib/load.js'
+import type { Child } from '../lib/procs.js'
 import { fmtRatio, loadRow, statusNote } from '../lib/report.js'
 import { seedDesignAvailable, seedSeedDesignTables, startSeedDesign } from '../lib/seed-design.js'
 import { runThroughput } from '../lib/wrk.js'
@@ -33,33 +34,25 @@ function note(r: LoadResult): string {
 export async function throughput(b: Bench): Promise<Record<string, LoadResult>> {
   const d = b.opts.durationS
   const run = (s: LoadSpec) => runThroughput(s, b.opts.load)
+  // Every scenario here: 64 connections for the run's duration against one server's path;
+  // the authenticated ones cycle through the seeded users' cookies.
+  const at = (server: Child, path: string, signedIn = false): LoadSpec => ({
+    url: `${base(server)}${path}`,
+    connections: CONNECTIONS,
+    durationS: d,
+    serverPid: pid(server),
+    ...(signedIn ? { rotateHeaders: cookieRotation(b) } : {}),
+  })
   const specs: Record<string, LoadSpec> = {
-    hello: { url: `${base(b.hello)}/hello`, connections: CONNECTIONS, durationS: d, serverPid: pid(b.hello) },
-    helloLogged: {
-      url: `${base(b.helloLogged)}/hello`,
-      connections: CONNECTIONS,
-      durationS: d,
-      serverPid: pid(b.helloLogged),
-    },
-    lookup: {
-      url: `${base(b.lookup)}/lookup`,
-      connections: CONNECTIONS,
-      durationS: d,
-      rotateHeaders: cookieRotation(b),
-      serverPid: pid(b.lookup),
-    },
-    me: {
-      url: `${base(b.app)}/api/auth/me`,
-      connections: CONNECTIONS,
-      durationS: d,
-      rotateHeaders: cookieRotation(b),
-      serverPid: pid(b.app),
-    },
-    health: { url: `${base(b.app)}/health`, connections: CONNECTIONS, durationS: d, serverPid: pid(b.app) },
+    hello: at(b.hello, '/hello'),
+    helloLogged: at(b.helloLogged, '/hello'),
+    lookup: at(b.lookup, '/lookup', true),
+    me: at(b.app, '/api/auth/me', true),
+    health: at(b.app, '/health'),
   }
   // Warm-up: JIT, connection pools, prepared statements.
   for (const s of Object.values(specs)) await run({ ...s, durationS: 1 })
-  const runs: Record<string, LoadResult[]> = { hello: [], helloLogged: [], lookup: [], me: [], health: [] }
+  const runs: Record<string, LoadResult[]> = Object.fromEntries(Object.keys(specs).map((k) => [k, []]))
   // The product's event-loop delay during each of its runs: a latency tail with a quiet event
   // loop comes from outside Node (the database, the machine), one with a busy loop from inside.
   const eld = new Map<LoadResult, string>()

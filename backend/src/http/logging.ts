@@ -71,14 +71,16 @@ export function genReqId(req: IncomingMessage): string {
   return typeof incoming === 'string' && SANE_REQUEST_ID.test(incoming) ? incoming : randomUUID()
 }
 
+/** A request's path as logged: without the query string, which may carry user text. */
+const loggedPath = (url: string) => url.split('?')[0] as string
+
 export function loggerOptions(config: Config, pretty: boolean): FastifyServerOptions['logger'] {
   return {
     level: config.logLevel,
     formatters: { log: redactSecrets },
     serializers: {
       req(request: { method: string; url: string; ip?: string; headers?: Record<string, unknown> }) {
-        // Path without the query string: queries may carry user text.
-        return { method: request.method, url: request.url.split('?')[0], ip: request.ip }
+        return { method: request.method, url: loggedPath(request.url), ip: request.ip }
       },
     },
     ...(pretty
@@ -118,7 +120,7 @@ export function accessLine(
 ): string | null {
   const bound = (log as unknown as Record<symbol, unknown>)[chindingsSym]
   if (typeof bound !== 'string' || !(log as pino.Logger).isLevelEnabled('info')) return null
-  const path = JSON.stringify(request.url.split('?')[0])
+  const path = JSON.stringify(loggedPath(request.url))
   const ip = typeof request.ip === 'string' ? `,"ip":${JSON.stringify(request.ip)}` : ''
   const time = reply.elapsedTime
   return `{"level":${INFO},"time":${Date.now()}${bound},"req":{"method":${JSON.stringify(request.method)},"url":${path}${ip}},"res":{"statusCode":${reply.statusCode}},"responseTime":${Number.isFinite(time) ? time : null},"msg":"request completed"}\n`

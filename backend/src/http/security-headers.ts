@@ -68,19 +68,19 @@ async function securityHeaders(app: FastifyInstance, opts: { config: Config }) {
     hidePoweredBy: true,
   })
   const api = { ...fixed, 'content-security-policy': API_CSP }
-  const apiNoStore = { ...api, 'cache-control': 'no-store' }
   const ui = uiCsp(opts.config)
   app.addHook('onRequest', (request, reply, done) => {
     // /docs sets its own policy (Swagger UI needs inline styles); the UI and the API get theirs.
-    reply.headers(isDocsPath(request.url) ? fixed : isApiPath(request.url) ? apiNoStore : api)
+    reply.headers(isDocsPath(request.url) ? fixed : api)
     done()
   })
+  // Every reply (errors, 404s, preflights and the SSE stream included) goes through onSend.
   app.addHook('onSend', (request, reply, payload, done) => {
     if (!isDocsPath(request.url)) {
       const type = reply.getHeader('content-type')
       if (typeof type === 'string' && type.startsWith('text/html'))
         reply.header('content-security-policy', ui)
-      // Again here: a handler may have set its own cache-control on an API response.
+      // Here, not earlier: a handler may have set its own cache-control on an API response.
       if (isApiPath(request.url)) reply.header('cache-control', 'no-store')
     }
     done(null, payload)
