@@ -30,15 +30,20 @@ export function historyLine(b: Bench, load: string, passed: number, failed: numb
   const ingest = find(b, 'ingestion: ingestDocument')
   const rss = b.rows.filter((r) => r.scenario.startsWith('server RSS')).at(-1)
   const ratio = (a?: number, c?: number) => (a && c ? (a / c).toFixed(2) : '–')
+  // The throughput targets' ratios are medians of per-round ratios: the row's ratio cell leads with it.
+  const ratioOf = (row: Row | undefined, a?: number, c?: number) => {
+    const lead = Number.parseFloat(row?.ratio ?? '')
+    return Number.isFinite(lead) ? lead.toFixed(2) : ratio(a, c)
+  }
   const cells = [
     new Date().toISOString().slice(0, 16).replace('T', ' '),
     // Throughput ratios are only comparable within one load tool.
     hello ? `${b.opts.mode}, ${hello.note?.startsWith('wrk') ? 'wrk' : 'autocannon'}` : b.opts.mode,
     load,
     num(hello?.rps),
-    ratio(me?.rps, lookup?.rps),
+    ratioOf(me, me?.rps, lookup?.rps),
     num(me?.p99),
-    ratio((health ?? healthRow)?.rps, hello?.rps),
+    ratioOf(health ?? healthRow, (health ?? healthRow)?.rps, hello?.rps),
     eld?.value?.match(/p99 ([\d.]+)/)?.[1] ?? '–',
     search ? `${num(search.p95)} (${search.scenario.match(/(\d+) chunks/)?.[1] ?? '?'})` : '–',
     num(chat?.p95),

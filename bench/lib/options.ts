@@ -42,7 +42,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   return {
     mode,
     durationS: num('--duration', quick ? 3 : 5),
-    rounds: num('--rounds', quick ? 1 : 3),
+    rounds: num('--rounds', quick ? 1 : 5),
     chatChunks: num('--chat-chunks', quick ? 2_000 : 10_000),
     searchChunks: num('--search-chunks', quick ? 2_000 : 100_000),
     pgliteChunks: num('--pglite-chunks', quick ? 1_000 : 5_000),
