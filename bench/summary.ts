@@ -19,7 +19,6 @@ const num = (x: number | undefined) => (x === undefined ? '–' : x >= 100 ? x.t
 
 export function historyLine(b: Bench, load: string, passed: number, failed: number): string {
   const hello = find(b, 'bare Fastify')
-  const lookup = find(b, 'bare lookup')
   const me = find(b, 'GET /api/auth/me')
   const health = find(b, 'GET /health (')
   const healthRow = find(b, 'GET /health')
@@ -29,11 +28,10 @@ export function historyLine(b: Bench, load: string, passed: number, failed: numb
   const chat = find(b, 'POST /api/chat')
   const ingest = find(b, 'ingestion: ingestDocument')
   const rss = b.rows.filter((r) => r.scenario.startsWith('server RSS')).at(-1)
-  const ratio = (a?: number, c?: number) => (a && c ? (a / c).toFixed(2) : '–')
-  // The throughput targets' ratios are medians of per-round ratios: the row's ratio cell leads with it.
-  const ratioOf = (row: Row | undefined, a?: number, c?: number) => {
+  // The target ratio a throughput row leads its ratio cell with (a median of per-round ratios).
+  const ratioOf = (row: Row | undefined) => {
     const lead = Number.parseFloat(row?.ratio ?? '')
-    return Number.isFinite(lead) ? lead.toFixed(2) : ratio(a, c)
+    return Number.isFinite(lead) ? lead.toFixed(2) : '–'
   }
   const cells = [
     new Date().toISOString().slice(0, 16).replace('T', ' '),
@@ -41,9 +39,9 @@ export function historyLine(b: Bench, load: string, passed: number, failed: numb
     hello ? `${b.opts.mode}, ${hello.note?.startsWith('wrk') ? 'wrk' : 'autocannon'}` : b.opts.mode,
     load,
     num(hello?.rps),
-    ratioOf(me, me?.rps, lookup?.rps),
+    ratioOf(me),
     num(me?.p99),
-    ratioOf(health ?? healthRow, (health ?? healthRow)?.rps, hello?.rps),
+    ratioOf(health ?? healthRow),
     eld?.value?.match(/p99 ([\d.]+)/)?.[1] ?? '–',
     search ? `${num(search.p95)} (${search.scenario.match(/(\d+) chunks/)?.[1] ?? '?'})` : '–',
     num(chat?.p95),
