@@ -51,7 +51,12 @@ async function searchLoad(
   }
   const hits = await hitRate(base(server), cookieOf(users[0] as SeededUser), docs)
   await runThroughput({ ...spec, durationS: 1 }, b.opts.load)
-  return { r: await runThroughput(spec, b.opts.load), hits }
+  // BENCH_PROFILE_DIR=<dir>: a CPU profile of the server during the measured search run.
+  const profileDir = process.env.BENCH_PROFILE_DIR
+  if (profileDir) await server.rpc('profile-start')
+  const r = await runThroughput(spec, b.opts.load)
+  if (profileDir) await server.rpc('profile-stop', { path: join(profileDir, `search-${docs}docs.cpuprofile`) })
+  return { r, hits }
 }
 
 export async function search(b: Bench, label: string, target: number | null): Promise<void> {
