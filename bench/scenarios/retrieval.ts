@@ -55,7 +55,8 @@ async function searchLoad(
   const profileDir = process.env.BENCH_PROFILE_DIR
   if (profileDir) await server.rpc('profile-start')
   const r = await runThroughput(spec, b.opts.load)
-  if (profileDir) await server.rpc('profile-stop', { path: join(profileDir, `search-${docs}docs.cpuprofile`) })
+  if (profileDir)
+    await server.rpc('profile-stop', { path: join(profileDir, `search-${docs}docs.cpuprofile`) })
   return { r, hits }
 }
 
