@@ -1,4 +1,5 @@
 // The shared state of one benchmark run and how the product is started in production config.
+import { join } from 'node:path'
 import type { Config } from '../../backend/src/config.js'
 import type { Database } from '../../backend/src/db/client.js'
 import type { BenchOptions } from './options.js'
@@ -58,6 +59,25 @@ export function startProduct(
     logDir,
     readyTimeoutMs: 60_000,
   })
+}
+
+/**
+ * Runs `fn`; when BENCH_PROFILE_DIR is set (and `when` holds), under a CPU profile of `server`'s
+ * steady state, saved as <dir>/<name>.cpuprofile. The profiler slows the server: a profiled run's
+ * figures are for reading the profile, not for comparing.
+ */
+export async function profiled<T>(
+  server: Child,
+  name: string,
+  fn: () => Promise<T>,
+  when = true,
+): Promise<T> {
+  const dir = process.env.BENCH_PROFILE_DIR
+  if (!dir || !when) return fn()
+  await server.rpc('profile-start')
+  const result = await fn()
+  await server.rpc('profile-stop', { path: join(dir, `${name}.cpuprofile`) })
+  return result
 }
 
 export const base = (c: { port: number }) => `http://127.0.0.1:${c.port}`

@@ -1,7 +1,7 @@
 // Retrieval and chat through the HTTP API with natural-language questions (OR semantics).
 import { join } from 'node:path'
 import { syntheticQuestions } from '../corpus.js'
-import { type Bench, base, cookieOf, productEnv } from '../lib/bench.js'
+import { type Bench, base, cookieOf, productEnv, profiled } from '../lib/bench.js'
 import { type LoadResult, roundRobin, runLoad } from '../lib/load.js'
 import { type Child, spawnChild, tsxArgs } from '../lib/procs.js'
 import { loadRow, statusNote } from '../lib/report.js'
@@ -52,11 +52,7 @@ async function searchLoad(
   const hits = await hitRate(base(server), cookieOf(users[0] as SeededUser), docs)
   await runThroughput({ ...spec, durationS: 1 }, b.opts.load)
   // BENCH_PROFILE_DIR=<dir>: a CPU profile of the server during the measured search run.
-  const profileDir = process.env.BENCH_PROFILE_DIR
-  if (profileDir) await server.rpc('profile-start')
-  const r = await runThroughput(spec, b.opts.load)
-  if (profileDir)
-    await server.rpc('profile-stop', { path: join(profileDir, `search-${docs}docs.cpuprofile`) })
+  const r = await profiled(server, `search-${docs}docs`, () => runThroughput(spec, b.opts.load))
   return { r, hits }
 }
 
@@ -87,10 +83,7 @@ export async function chat(b: Bench): Promise<void> {
   }
   await runLoad({ ...spec, durationS: 1 })
   // BENCH_PROFILE_DIR=<dir>: a CPU profile of the server during the measured chat run.
-  const profileDir = process.env.BENCH_PROFILE_DIR
-  if (profileDir) await b.app.rpc('profile-start')
-  const r = await runLoad(spec)
-  if (profileDir) await b.app.rpc('profile-stop', { path: join(profileDir, 'chat.cpuprofile') })
+  const r = await profiled(b.app, 'chat', () => runLoad(spec))
   b.rows.push(
     loadRow(`POST /api/chat/message (extractive), ${b.corpus.chunks} chunks, 10 users`, r, {
       target: 'p95 ≤ 100 ms',

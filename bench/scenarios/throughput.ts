@@ -5,8 +5,7 @@
 // other work on the machine hits all of them alike; the median round is reported.
 // Load from wrk -t1 when installed, autocannon otherwise (bench/lib/wrk.ts, --load=…): every
 // scenario here, warm-ups included, uses the same tool, so the ratios compare like with like.
-import { join } from 'node:path'
-import { type Bench, base, cookieOf } from '../lib/bench.js'
+import { type Bench, base, cookieOf, profiled } from '../lib/bench.js'
 import type { LoadResult, LoadSpec } from '../lib/load.js'
 import type { Child } from '../lib/procs.js'
 import { fmtRatio, loadRow, statusNote } from '../lib/report.js'
@@ -72,17 +71,13 @@ export async function throughput(b: Bench): Promise<Record<string, LoadResult>> 
   // The product's event-loop delay during each of its runs: a latency tail with a quiet event
   // loop comes from outside Node (the database, the machine), one with a busy loop from inside.
   const eld = new Map<LoadResult, string>()
-  // BENCH_PROFILE_DIR=<dir>: CPU profiles of the server during the last round's me and health
-  // runs (the profiler slows the server: those two rounds' figures are then not comparable).
-  const profileDir = process.env.BENCH_PROFILE_DIR
   for (let round = 0; round < b.opts.rounds; round++) {
     for (const name of Object.keys(specs)) {
       const product = name === 'me' || name === 'health'
-      const profile = product && profileDir !== undefined && round === b.opts.rounds - 1
       if (product) await b.app.rpc('eld-start')
-      if (profile) await b.app.rpc('profile-start')
-      const r = await run(specs[name] as LoadSpec)
-      if (profile) await b.app.rpc('profile-stop', { path: join(profileDir, `${name}.cpuprofile`) })
+      // BENCH_PROFILE_DIR=<dir>: CPU profiles of the server in the last round's me and health runs.
+      const last = product && round === b.opts.rounds - 1
+      const r = await profiled(b.app, name, () => run(specs[name] as LoadSpec), last)
       if (product) {
         const e = await b.app.rpc<{ p99?: number; max?: number; error?: string }>('eld-stop')
         eld.set(r, e.error ? '' : `event loop p99 ${e.p99} ms, max ${e.max} ms`)
