@@ -18,7 +18,7 @@ import { renderTable } from './lib/report.js'
 import { recordResults } from './lib/results-file.js'
 import { seedCorpus, seedUsers } from './lib/seed.js'
 import { throughputTool } from './lib/wrk.js'
-import { idleRss } from './scenarios/memory.js'
+import { idleRss, settledRss } from './scenarios/memory.js'
 import { chat, pgliteSearch, search } from './scenarios/retrieval.js'
 import { signinBurst } from './scenarios/signin-burst.js'
 import { soak } from './scenarios/soak.js'
@@ -102,11 +102,14 @@ async function scenarios(b: Bench) {
       )
     }
   }
-  if (wanted('memory')) await idleRss(b, 'after all scenarios', true)
-  if (wanted('pglite')) {
+  // PGlite runs in a server of its own while the product sits idle for its settled RSS.
+  const pglite = async () => {
+    if (!wanted('pglite')) return
     log(`PGlite: seeding ${opts.pgliteChunks} chunks in its server, then search…`)
     await pgliteSearch(b)
   }
+  if (wanted('memory')) await settledRss(b, pglite)
+  else await pglite()
 }
 
 /** Which load tool ran which scenarios (ratios are only computed within one tool). */
