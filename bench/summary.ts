@@ -20,8 +20,7 @@ const num = (x: number | undefined) => (x === undefined ? '–' : x >= 100 ? x.t
 export function historyLine(b: Bench, load: string, passed: number, failed: number): string {
   const hello = find(b, 'bare Fastify')
   const me = find(b, 'GET /api/auth/me')
-  const health = find(b, 'GET /health (')
-  const healthRow = find(b, 'GET /health')
+  const health = find(b, 'GET /health')
   const eld = find(b, 'event-loop delay')
   const searches = b.rows.filter((r) => r.scenario.startsWith('GET /api/search,'))
   const search = searches.at(-1)
@@ -41,7 +40,7 @@ export function historyLine(b: Bench, load: string, passed: number, failed: numb
     num(hello?.rps),
     ratioOf(me),
     num(me?.p99),
-    ratioOf(health ?? healthRow),
+    ratioOf(health),
     eld?.value?.match(/p99 ([\d.]+)/)?.[1] ?? '–',
     search ? `${num(search.p95)} (${search.scenario.match(/(\d+) chunks/)?.[1] ?? '?'})` : '–',
     num(chat?.p95),

@@ -15,10 +15,13 @@ import { runThroughput } from '../lib/wrk.js'
 const CONNECTIONS = 64
 const pid = (c: { proc: { pid?: number } }) => c.proc.pid as number
 
-function median(results: LoadResult[]): LoadResult {
-  const sorted = [...results].sort((a, b) => a.rps - b.rps)
-  return sorted[Math.floor((sorted.length - 1) / 2)] as LoadResult
+/** The middle element by `value` (the lower middle of an even count). */
+function medianBy<T>(xs: T[], value: (x: T) => number): T {
+  const sorted = [...xs].sort((a, b) => value(a) - value(b))
+  return sorted[Math.floor((sorted.length - 1) / 2)] as T
 }
+
+const median = (results: LoadResult[]) => medianBy(results, (r) => r.rps)
 
 /**
  * The median over rounds of `a.rps / b.rps`, the two measured in the same round seconds apart.
@@ -28,11 +31,7 @@ function median(results: LoadResult[]): LoadResult {
  */
 function pairedRatio(a: LoadResult[], b: LoadResult[]): { median: number; rounds: string } {
   const each = a.map((r, i) => r.rps / (b[i] as LoadResult).rps)
-  const sorted = [...each].sort((x, y) => x - y)
-  return {
-    median: sorted[Math.floor((sorted.length - 1) / 2)] as number,
-    rounds: each.map((x) => x.toFixed(2)).join(', '),
-  }
+  return { median: medianBy(each, (x) => x), rounds: each.map((x) => x.toFixed(2)).join(', ') }
 }
 
 /** One session cookie per seeded user, cycled per request (wrk pre-builds the requests). */

@@ -10,12 +10,6 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    corsPreflight: boolean
-  }
-}
-
 const CORS_METHODS = 'GET, POST, DELETE, OPTIONS'
 const CORS_ALLOWED_HEADERS = 'Content-Type, Authorization'
 const CORS_EXPOSED_HEADERS =
@@ -30,7 +24,6 @@ async function corsPlugin(app: FastifyInstance, opts: { config: Config }) {
     'access-control-max-age': String(CORS_MAX_AGE_SECONDS),
     'content-length': '0',
   }
-  app.decorateRequest('corsPreflight', false)
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('vary', 'Origin')
     const origin = request.headers.origin
@@ -47,13 +40,12 @@ async function corsPlugin(app: FastifyInstance, opts: { config: Config }) {
       done()
       return
     }
-    request.corsPreflight = true
     reply.code(204).headers(preflight).send()
   })
-  // Lets OPTIONS reach the hook above for any path; a preflight it did not answer is a 404.
-  app.options('*', { schema: { hide: true } }, (request, reply) => {
-    if (request.corsPreflight) reply.send()
-    else reply.callNotFound()
+  // Lets OPTIONS reach the hook above for any path (a preflight it answers ends there); one it
+  // did not answer is a 404.
+  app.options('*', { schema: { hide: true } }, (_request, reply) => {
+    reply.callNotFound()
   })
 }
 

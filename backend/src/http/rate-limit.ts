@@ -51,18 +51,14 @@ function limiter(limit: RouteRateLimit, prefix: string, counters: CounterStore):
   const { max, windowMs } = limit.rate
   const maxHeader = String(max)
   const apply = (reply: FastifyReply, done: HookHandlerDoneFunction, c: Count) => {
-    const reset = String(Math.ceil(c.ttlMs / 1000))
-    if (c.count <= max) {
-      reply.headers({
-        'ratelimit-limit': maxHeader,
-        'ratelimit-remaining': String(max - c.count),
-        'ratelimit-reset': reset,
-      })
-      done()
-      return
-    }
-    reply.headers({ 'ratelimit-limit': maxHeader, 'ratelimit-remaining': '0', 'ratelimit-reset': reset })
-    done(rateLimitedError(c.ttlMs / 1000))
+    const over = c.count > max
+    reply.headers({
+      'ratelimit-limit': maxHeader,
+      'ratelimit-remaining': over ? '0' : String(max - c.count),
+      'ratelimit-reset': String(Math.ceil(c.ttlMs / 1000)),
+    })
+    if (over) done(rateLimitedError(c.ttlMs / 1000))
+    else done()
   }
   return (request, reply, done) => {
     const key = prefix + limit.key(request)
