@@ -182,6 +182,12 @@ export interface Bm25Result {
  * planner reads and sorts every posting of the lexeme instead of stopping at `perTerm`); scores
  * summed per chunk. Unknown lexemes count in total_idf
  * with the idf of a term no chunk has.
+ *
+ * The postings are sorted by chunk before they are summed, so the planner groups the sorted rows
+ * (GroupAggregate) instead of hashing them: its generic plan expects ~70 groups, so a hash table
+ * started that small and was regrown five or six times for the ~3,000 chunks a question over 100k
+ * chunks touches. Sorting first took 15 % off the statement's Postgres CPU (2.75 → 2.35 ms at
+ * 8 connections, 100k chunks, 3 interleaved rounds each).
  */
 export async function bm25Search(
   ex: Executor,
@@ -210,7 +216,8 @@ export async function bm25Search(
      )
      select h.chunk_id, sum(h.w) as score, sum(h.idf) as matched_idf, count(*) as matched_terms,
        (select sum(idf) from qt) as total_idf, (select string_agg(lexeme, ' ') from q) as query_lexemes
-     from hits h group by h.chunk_id order by score desc, h.chunk_id limit $3`,
+     from (select * from hits order by chunk_id) h
+     group by h.chunk_id order by score desc, h.chunk_id limit $3`,
     [query, perTerm, k, MAX_QUERY_TERMS],
   )
   const hits = rows.map((r) => ({
