@@ -4,7 +4,7 @@
 // autocannon takes most of a core at ~30k req/s on a 2-core machine. Ratios are only ever
 // computed between runs of the same tool.
 import autocannon from 'autocannon'
-import { readCpuSeconds } from './procs.js'
+import { cpuMeter } from './procs.js'
 
 export interface LoadSpec {
   url: string
@@ -55,6 +55,8 @@ export interface LoadResult {
   statuses: Record<string, number>
   /** Server CPU (user + system) per response, ms; NaN without serverPid. */
   cpuMsPerReq: number
+  /** CPU of the local Postgres processes per response, ms (≈ 0 when the server runs on PGlite). */
+  dbCpuMsPerReq: number
 }
 
 export function percentile(sorted: Float64Array, p: number): number {
@@ -95,7 +97,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
         },
       ]
     : undefined
-  const cpu0 = spec.serverPid ? readCpuSeconds(spec.serverPid) : Number.NaN
+  const cpu = cpuMeter(spec.serverPid)
   const started = process.hrtime.bigint()
   const instance = autocannon({
     url: spec.url,
@@ -116,7 +118,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   void spec.stop?.then(() => instance.stop())
   const r = await instance
   const durationS = Number(process.hrtime.bigint() - started) / 1e9
-  const cpu1 = spec.serverPid ? readCpuSeconds(spec.serverPid) : Number.NaN
+  const perReq = cpu(latencies.length)
   const sorted = Float64Array.from(latencies).sort()
   return {
     tool: 'autocannon',
@@ -133,7 +135,8 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     timeouts: r.timeouts,
     durationS,
     statuses,
-    cpuMsPerReq: ((cpu1 - cpu0) * 1000) / Math.max(1, latencies.length),
+    cpuMsPerReq: perReq.server,
+    dbCpuMsPerReq: perReq.postgres,
   }
 }
 

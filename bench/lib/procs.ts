@@ -2,7 +2,7 @@
 // core), reports `{type:'ready', port}` over IPC once listening, and answers small RPCs
 // (event-loop delay, seeding results). Server logs go to a file, never to the terminal.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { closeSync, openSync, readFileSync } from 'node:fs'
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -135,4 +135,39 @@ export function readCpuSeconds(pid: number): number {
   // Fields after the command name (which may contain spaces) start after the last ')'.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   return (Number(fields[11]) + Number(fields[12])) / 100
+}
+
+/**
+ * CPU seconds used so far by the processes named `postgres` on this machine (the local server's
+ * backends and helpers; the benchmark only talks to loopback Postgres). Processes that ended in
+ * between are missed, so read it around one load run with a fixed pool of connections.
+ */
+export function readPostgresCpuSeconds(): number {
+  let total = 0
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    let stat: string
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+    } catch {
+      continue // ended meanwhile
+    }
+    if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    total += Number(fields[11]) + Number(fields[12])
+  }
+  return total / 100
+}
+
+/** CPU per request of the server process and of local Postgres over one load run. */
+export function cpuMeter(serverPid?: number): (requests: number) => { server: number; postgres: number } {
+  const server0 = serverPid ? readCpuSeconds(serverPid) : Number.NaN
+  const pg0 = readPostgresCpuSeconds()
+  return (requests) => {
+    const n = Math.max(1, requests)
+    return {
+      server: serverPid ? ((readCpuSeconds(serverPid) - server0) * 1000) / n : Number.NaN,
+      postgres: ((readPostgresCpuSeconds() - pg0) * 1000) / n,
+    }
+  }
 }

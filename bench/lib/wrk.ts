@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { assertLoopback, type LoadResult, type LoadSpec, runLoad } from './load.js'
-import { readCpuSeconds } from './procs.js'
+import { cpuMeter } from './procs.js'
 
 const SCRIPT = fileURLToPath(new URL('./wrk-rotate.lua', import.meta.url))
 
@@ -117,7 +117,7 @@ export async function runWrk(spec: LoadSpec): Promise<LoadResult> {
       '--',
       dataPath,
     ]
-    const cpu0 = spec.serverPid ? readCpuSeconds(spec.serverPid) : Number.NaN
+    const cpu = cpuMeter(spec.serverPid)
     const out = await new Promise<string>((resolve, reject) => {
       const proc = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] })
       let stdout = ''
@@ -136,13 +136,13 @@ export async function runWrk(spec: LoadSpec): Promise<LoadResult> {
         else reject(new Error(`wrk exited with ${code}: ${(stderr || stdout).trim().slice(-500)}`))
       })
     })
-    const cpu1 = spec.serverPid ? readCpuSeconds(spec.serverPid) : Number.NaN
     const line = out.split('\n').find((l) => l.startsWith('WRK_JSON '))
     if (!line) throw new Error(`wrk printed no summary: ${out.trim().slice(-500)}`)
     const w = JSON.parse(line.slice('WRK_JSON '.length)) as WrkJson
     const durationS = w.durationUs / 1e6
     const ms = (us: number) => (w.requests > 0 ? us / 1000 : Number.NaN)
     const s2xx = w.requests - w.status
+    const perReq = cpu(w.requests)
     return {
       tool: 'wrk -t1',
       requests: w.requests,
@@ -158,7 +158,8 @@ export async function runWrk(spec: LoadSpec): Promise<LoadResult> {
       timeouts: w.timeout,
       durationS,
       statuses: w.status ? { '2xx/3xx': s2xx, '4xx/5xx': w.status } : { '2xx/3xx': s2xx },
-      cpuMsPerReq: ((cpu1 - cpu0) * 1000) / Math.max(1, w.requests),
+      cpuMsPerReq: perReq.server,
+      dbCpuMsPerReq: perReq.postgres,
     }
   } finally {
     rmSync(dir, { recursive: true, force: true })
