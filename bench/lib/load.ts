@@ -33,6 +33,8 @@ export interface LoadSpec {
   stop?: Promise<unknown>
   /** The server's pid: its CPU time per request is reported (robust to a noisy machine). */
   serverPid?: number
+  /** With serverPid: the server uses the local Postgres (default), whose CPU per request is reported too. */
+  localPostgres?: boolean
 }
 
 export interface LoadResult {
@@ -55,7 +57,7 @@ export interface LoadResult {
   statuses: Record<string, number>
   /** Server CPU (user + system) per response, ms; NaN without serverPid. */
   cpuMsPerReq: number
-  /** CPU of the local Postgres processes per response, ms (≈ 0 when the server runs on PGlite). */
+  /** CPU of the local Postgres processes per response, ms; NaN when the server does not use it. */
   dbCpuMsPerReq: number
 }
 
@@ -97,7 +99,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
         },
       ]
     : undefined
-  const cpu = cpuMeter(spec.serverPid)
+  const cpu = cpuMeter(spec.serverPid, spec.localPostgres)
   const started = process.hrtime.bigint()
   const instance = autocannon({
     url: spec.url,

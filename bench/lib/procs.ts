@@ -159,15 +159,22 @@ export function readPostgresCpuSeconds(): number {
   return total / 100
 }
 
-/** CPU per request of the server process and of local Postgres over one load run. */
-export function cpuMeter(serverPid?: number): (requests: number) => { server: number; postgres: number } {
+/**
+ * CPU per request over one load run: of the server process, and of the local Postgres when the
+ * server uses it (NaN where not measured).
+ */
+export function cpuMeter(
+  serverPid: number | undefined,
+  localPostgres = true,
+): (requests: number) => { server: number; postgres: number } {
+  const pg = serverPid !== undefined && localPostgres
   const server0 = serverPid ? readCpuSeconds(serverPid) : Number.NaN
-  const pg0 = readPostgresCpuSeconds()
+  const pg0 = pg ? readPostgresCpuSeconds() : Number.NaN
   return (requests) => {
     const n = Math.max(1, requests)
     return {
       server: serverPid ? ((readCpuSeconds(serverPid) - server0) * 1000) / n : Number.NaN,
-      postgres: ((readPostgresCpuSeconds() - pg0) * 1000) / n,
+      postgres: pg ? ((readPostgresCpuSeconds() - pg0) * 1000) / n : Number.NaN,
     }
   }
 }

@@ -26,8 +26,7 @@ export function loadRow(scenario: string, r: LoadResult, extra: Partial<Row> = {
 export function statusNote(r: LoadResult): string {
   const bad = Object.entries(r.statuses).filter(([s]) => !s.startsWith('2'))
   const parts = Number.isNaN(r.cpuMsPerReq) ? [] : [`server CPU ${r.cpuMsPerReq.toFixed(2)} ms/req`]
-  // Shown where Postgres did work for the run (not for the PGlite server's runs).
-  if (r.dbCpuMsPerReq >= 0.01) parts.push(`Postgres CPU ${r.dbCpuMsPerReq.toFixed(2)} ms/req`)
+  if (!Number.isNaN(r.dbCpuMsPerReq)) parts.push(`Postgres CPU ${r.dbCpuMsPerReq.toFixed(2)} ms/req`)
   parts.push(...bad.map(([s, n]) => `${n}×${s}`))
   if (r.errors) parts.push(`${r.errors} errors`)
   if (r.timeouts) parts.push(`${r.timeouts} timeouts`)

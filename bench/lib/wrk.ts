@@ -117,7 +117,7 @@ export async function runWrk(spec: LoadSpec): Promise<LoadResult> {
       '--',
       dataPath,
     ]
-    const cpu = cpuMeter(spec.serverPid)
+    const cpu = cpuMeter(spec.serverPid, spec.localPostgres)
     const out = await new Promise<string>((resolve, reject) => {
       const proc = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] })
       let stdout = ''

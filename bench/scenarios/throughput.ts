@@ -50,16 +50,17 @@ export async function throughput(b: Bench): Promise<Record<string, LoadResult>> 
   const run = (s: LoadSpec) => runThroughput(s, b.opts.load)
   // Every scenario here: 64 connections for the run's duration against one server's path;
   // the authenticated ones cycle through the seeded users' cookies.
-  const at = (server: Child, path: string, signedIn = false): LoadSpec => ({
+  const at = (server: Child, path: string, signedIn = false, localPostgres = true): LoadSpec => ({
     url: `${base(server)}${path}`,
     connections: CONNECTIONS,
     durationS: d,
     serverPid: pid(server),
+    localPostgres,
     ...(signedIn ? { rotateHeaders: cookieRotation(b) } : {}),
   })
   const specs: Record<string, LoadSpec> = {
-    hello: at(b.hello, '/hello'),
-    helloLogged: at(b.helloLogged, '/hello'),
+    hello: at(b.hello, '/hello', false, false),
+    helloLogged: at(b.helloLogged, '/hello', false, false),
     lookup: at(b.lookup, '/lookup', true),
     me: at(b.app, '/api/auth/me', true),
     health: at(b.app, '/health'),
