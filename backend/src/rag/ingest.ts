@@ -21,6 +21,7 @@ import { resolveEmbedder } from './context.js'
 import { embedAll } from './embeddings.js'
 import { scheduleVacuum } from './maintenance.js'
 import { parseDocument, unusable } from './parse.js'
+import { snippetSentences } from './snippet.js'
 import { withTransaction } from './tx.js'
 import type { DocumentFormat, Embedder, IngestInput, IngestResult, RagContext } from './types.js'
 
@@ -90,6 +91,7 @@ export function chunkRows(documentId: string, doc: PreparedDocument): IndexedChu
     content: c.content,
     token_count: c.tokens,
     index_heading: indexHeading(doc.title, c.heading),
+    sentences: snippetSentences(c.content),
   }))
 }
 

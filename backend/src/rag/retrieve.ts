@@ -75,15 +75,16 @@ export async function retrieve(
     ctx.db,
     top.map((r) => r.id),
   )
-  const found = top.filter((r) => rows.has(r.id))
+  const found = top.flatMap((r) => {
+    const f = rows.get(r.id)
+    return f ? [{ ...f, score: r.score }] : []
+  })
   const snips = await snippets(
     ctx.db,
     q,
-    found.map((r) => rows.get(r.id)?.content ?? ''),
+    found.map((f) => f.chunk.content),
     lexical.length > 0 ? queryLexemes : undefined,
+    found.map((f) => f.sentenceLexemes),
   )
-  return found.map((r, i) => {
-    const c = rows.get(r.id) as NonNullable<ReturnType<typeof rows.get>>
-    return { ...c, snippet: snips[i] ?? '', score: Number(r.score.toFixed(6)) }
-  })
+  return found.map((f, i) => ({ ...f.chunk, snippet: snips[i] ?? '', score: Number(f.score.toFixed(6)) }))
 }

@@ -44,55 +44,72 @@ export function stemMatcher(lexemes: string[]): (sentence: string) => boolean {
   return (sentence) => rx.test(sentence)
 }
 
-/** The lexemes of the query and of each sentence; sentences that cannot match are not analysed. */
+/** The sentences a snippet is chosen from; ingestion stores their lexemes (chunks.sentence_lexemes). */
+export function snippetSentences(content: string): string[] {
+  return splitSentences(content).map(clean).filter(Boolean)
+}
+
+/** Stored lexemes usable for these sentences: one list per sentence (else they are analysed now). */
+function usable(stored: unknown, sentences: string[]): stored is string[][] {
+  return Array.isArray(stored) && stored.length === sentences.length && stored.every(Array.isArray)
+}
+
+/**
+ * The lexemes of the query and of each chunk's sentences: stored at ingestion where present,
+ * otherwise analysed in one round trip — only the sentences that can match the query lexemes.
+ */
 async function sentenceLexemes(
   ex: Executor,
   query: string,
-  sentences: string[],
+  perChunk: string[][],
   queryLexemes: string[] | undefined,
-): Promise<{ wanted: Set<string>; lexemes: string[][] }> {
-  if (!queryLexemes) {
-    const all = await lexemesOf(ex, [query, ...sentences])
-    return { wanted: new Set(all[0] ?? []), lexemes: all.slice(1) }
-  }
-  const mayContain = stemMatcher(queryLexemes)
-  const candidates = sentences.flatMap((s, i) => (mayContain(s) ? [i] : []))
-  const found = await lexemesOf(
-    ex,
-    candidates.map((i) => sentences[i] as string),
-  )
-  const lexemes: string[][] = sentences.map(() => [])
-  candidates.forEach((i, j) => {
-    lexemes[i] = found[j] ?? []
+  stored: readonly unknown[],
+): Promise<{ wanted: Set<string>; lexemes: string[][][] }> {
+  const mayContain = queryLexemes ? stemMatcher(queryLexemes) : () => true
+  const pending: [number, number][] = []
+  const lexemes = perChunk.map((sentences, ci) => {
+    const known = stored[ci]
+    if (usable(known, sentences)) return known
+    sentences.forEach((sentence, si) => {
+      if (mayContain(sentence)) pending.push([ci, si])
+    })
+    return sentences.map((): string[] => [])
   })
-  return { wanted: new Set(queryLexemes), lexemes }
+  const texts = pending.map(([ci, si]) => perChunk[ci]?.[si] as string)
+  if (!queryLexemes) texts.unshift(query)
+  const found = texts.length > 0 ? await lexemesOf(ex, texts) : []
+  const wanted = new Set(queryLexemes ?? found.shift() ?? [])
+  pending.forEach(([ci, si], j) => {
+    const list = lexemes[ci]
+    if (list) list[si] = found[j] ?? []
+  })
+  return { wanted, lexemes }
 }
 
 /**
  * Picks, per content, the best sentence plus following ones while they fit. `queryLexemes` (from
  * the search that found the contents) saves analysing the query and the sentences that cannot
- * match it.
+ * match it; `stored` (each chunk's sentence_lexemes) saves analysing the sentences at all.
  */
 export async function snippets(
   ex: Executor,
   query: string,
   contents: string[],
   queryLexemes?: string[],
+  stored: readonly unknown[] = [],
 ): Promise<string[]> {
-  const perChunk = contents.map((c) => splitSentences(c).map(clean).filter(Boolean))
-  const { wanted, lexemes } = await sentenceLexemes(ex, query, perChunk.flat(), queryLexemes)
-  let offset = 0
+  const perChunk = contents.map(snippetSentences)
+  const { wanted, lexemes } = await sentenceLexemes(ex, query, perChunk, queryLexemes, stored)
   return perChunk.map((sentences, ci) => {
     let best = 0
     let bestScore = -1
     sentences.forEach((_, i) => {
-      const score = new Set((lexemes[offset + i] ?? []).filter((l) => wanted.has(l))).size
+      const score = new Set((lexemes[ci]?.[i] ?? []).filter((l) => wanted.has(l))).size
       if (score > bestScore) {
         best = i
         bestScore = score
       }
     })
-    offset += sentences.length
     if (sentences.length === 0) return truncate((contents[ci] ?? '').replace(/\s+/g, ' ').trim())
     let text = sentences[best] as string
     for (let j = best + 1; j < sentences.length; j++) {

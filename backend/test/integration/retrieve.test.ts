@@ -3,11 +3,12 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { after, before, describe, it } from 'node:test'
 import { testConfig } from '../../src/config.js'
 import { lexemesOf } from '../../src/db/queries/bm25.js'
+import { chunksByIds } from '../../src/db/queries/chunks.js'
 import { BM25, idf } from '../../src/rag/bm25.js'
 import { createRagContext } from '../../src/rag/context.js'
 import { deleteDocument, ingestDocument } from '../../src/rag/ingest.js'
 import { retrieve } from '../../src/rag/retrieve.js'
-import { snippets, stemMatcher } from '../../src/rag/snippet.js'
+import { snippetSentences, snippets, stemMatcher } from '../../src/rag/snippet.js'
 import type { RagContext } from '../../src/rag/types.js'
 import { createTestDatabase, dbKinds, type TestDatabase } from '../helpers/db.js'
 
@@ -151,6 +152,72 @@ for (const kind of dbKinds()) {
           q,
         )
       }
+    })
+
+    it('stores each chunk’s sentence lexemes at ingestion; snippets from them match, with no round trip', async () => {
+      const dir = new URL('../../../corpus/', import.meta.url)
+      const added: string[] = []
+      for (const f of readdirSync(dir).filter((n) => n.endsWith('.md'))) {
+        const content = `${readFileSync(new URL(f, dir), 'utf8')}\n\nStudies show it. Flies fly. Mail ops@example.com.`
+        added.push((await ingestDocument(ctx, { title: `stored ${f}`, content, format: 'markdown' })).id)
+      }
+      const rows = await tdb.db.query<{ id: string }>(
+        `select id from chunks where document_id in (select (jsonb_array_elements_text($1::text::jsonb))::uuid)
+         order by document_id, ordinal`,
+        [JSON.stringify(added)],
+      )
+      const fetched = [
+        ...(
+          await chunksByIds(
+            tdb.db,
+            rows.map((r) => r.id),
+          )
+        ).values(),
+      ]
+      assert.ok(fetched.length >= 10)
+      const contents = fetched.map((f) => f.chunk.content)
+      const stored = fetched.map((f) => f.sentenceLexemes)
+      // Stored as lexemesOf analyses each snippet sentence, in order.
+      for (const f of fetched.slice(0, 5)) {
+        assert.deepEqual(f.sentenceLexemes, await lexemesOf(tdb.db, snippetSentences(f.chunk.content)))
+      }
+      let queries = 0
+      const counting = {
+        ...tdb.db,
+        query: ((text, params) => {
+          queries++
+          return tdb.db.query(text, params)
+        }) as typeof tdb.db.query,
+      }
+      for (const q of [
+        'How do I deploy this to Hugging Face Spaces?',
+        'which studies',
+        'who do I mail about flying',
+      ]) {
+        const [queryLexemes = []] = await lexemesOf(tdb.db, [q])
+        queries = 0
+        const fromStore = await snippets(counting, q, contents, queryLexemes, stored)
+        assert.equal(queries, 0, 'stored lexemes need no round trip')
+        assert.deepEqual(fromStore, await snippets(tdb.db, q, contents, queryLexemes), q)
+      }
+      // Chunks stored before the column existed (NULL) or whose sentences no longer line up are
+      // analysed at query time: same snippets.
+      const q = 'How do I deploy this to Hugging Face Spaces?'
+      const [queryLexemes = []] = await lexemesOf(tdb.db, [q])
+      const stale = stored.map((s, i) => (i % 3 === 0 ? null : i % 3 === 1 ? (s as string[][]).slice(1) : s))
+      assert.deepEqual(
+        await snippets(tdb.db, q, contents, queryLexemes, stale),
+        await snippets(tdb.db, q, contents, queryLexemes),
+      )
+      const before = await retrieve(ctx, q, { k: 5 })
+      assert.ok(before.length > 0)
+      await tdb.db.query(
+        `update chunks set sentence_lexemes = null
+         where document_id in (select (jsonb_array_elements_text($1::text::jsonb))::uuid)`,
+        [JSON.stringify(added)],
+      )
+      assert.deepEqual(await retrieve(ctx, q, { k: 5 }), before)
+      for (const id of added) await deleteDocument(ctx, id)
     })
   })
 }

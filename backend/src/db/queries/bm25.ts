@@ -26,6 +26,8 @@ export interface IndexedChunk {
   token_count: number
   /** Indexed before the content: the heading path, led by the document title. */
   index_heading: string
+  /** The content's snippet sentences (rag/snippet.ts): their lexemes are stored with the chunk. */
+  sentences: string[]
 }
 
 export async function readCorpusStats(ex: Executor): Promise<CorpusStats> {
@@ -48,7 +50,9 @@ function statsOf(r: Record<string, unknown> = {}): CorpusStats {
  * computed once and feed the postings, each chunk's length, df and the corpus totals; Postgres
  * runs every data-modifying CTE to completion whether or not the main query reads it):
  * tf = positions of a lexeme in to_tsvector('english', index_heading + content); weights use
- * corpus_stats.weights_avgdl (0 = the corpus is empty: this batch's own). Returns the new stats.
+ * corpus_stats.weights_avgdl (0 = the corpus is empty: this batch's own). Each chunk also keeps
+ * the lexemes of its snippet sentences, in sentence order, as lexemesOf would return them.
+ * Returns the new stats.
  */
 export async function insertIndexedChunks(
   ex: Executor,
@@ -58,7 +62,7 @@ export async function insertIndexedChunks(
   const out = await ex.query<Record<string, unknown>>(
     `with r as (
        select * from jsonb_to_recordset($1::text::jsonb) as r(id uuid, document_id uuid, ordinal int,
-         heading text, content text, token_count int, index_heading text)
+         heading text, content text, token_count int, index_heading text, sentences jsonb)
      ), t as (
        select r.id as chunk_id, x.lexeme, coalesce(array_length(x.positions, 1), 1)::real as tf
        from r, unnest(to_tsvector('english', coalesce(r.index_heading, '') || E'\n' || r.content)) x
@@ -68,8 +72,11 @@ export async function insertIndexedChunks(
        select coalesce(nullif(cs.weights_avgdl, 0), (select avg(dl) from dl)) as avgdl
        from corpus_stats cs where cs.id = 1
      ), c as (
-       insert into chunks (id, document_id, ordinal, heading, content, token_count, term_count)
-       select r.id, r.document_id, r.ordinal, r.heading, r.content, r.token_count, coalesce(dl.dl, 0)
+       insert into chunks (id, document_id, ordinal, heading, content, token_count, term_count, sentence_lexemes)
+       select r.id, r.document_id, r.ordinal, r.heading, r.content, r.token_count, coalesce(dl.dl, 0),
+         (select coalesce(jsonb_agg(to_jsonb(array(select lexeme from unnest(to_tsvector('english', s.v))))
+                                    order by s.i), '[]'::jsonb)
+          from jsonb_array_elements_text(r.sentences) with ordinality as s(v, i))
        from r left join dl on dl.chunk_id = r.id
        returning 1
      ), ins as (

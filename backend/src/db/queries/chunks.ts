@@ -13,6 +13,12 @@ export interface ChunkView {
 /** A retrieved chunk before scoring and snippeting. */
 export type ChunkWithDocument = Omit<RetrievedChunk, 'snippet' | 'score'>
 
+/** What chunksByIds returns: the chunk and its stored snippet-sentence lexemes (NULL before 0004). */
+export interface FetchedChunk {
+  chunk: ChunkWithDocument
+  sentenceLexemes: unknown
+}
+
 /** Deletes a document's chunks (their postings go by cascade; stats are the caller's job). */
 export async function deleteChunksOf(ex: Executor, documentId: string): Promise<void> {
   await ex.query('delete from chunks where document_id = $1', [documentId])
@@ -31,23 +37,26 @@ export async function listChunks(ex: Executor, documentId: string): Promise<Chun
   }))
 }
 
-export async function chunksByIds(ex: Executor, ids: string[]): Promise<Map<string, ChunkWithDocument>> {
-  const out = new Map<string, ChunkWithDocument>()
+export async function chunksByIds(ex: Executor, ids: string[]): Promise<Map<string, FetchedChunk>> {
+  const out = new Map<string, FetchedChunk>()
   if (ids.length === 0) return out
   const rows = await ex.query<Record<string, unknown>>(
-    `select c.id as chunk_id, c.document_id, d.title, d.source, c.heading, c.content
+    `select c.id as chunk_id, c.document_id, d.title, d.source, c.heading, c.content, c.sentence_lexemes
      from chunks c join documents d on d.id = c.document_id
      where c.id in (select (jsonb_array_elements_text($1::text::jsonb))::uuid)`,
     [JSON.stringify(ids)],
   )
   for (const r of rows) {
     out.set(String(r.chunk_id), {
-      chunk_id: String(r.chunk_id),
-      document_id: String(r.document_id),
-      title: String(r.title),
-      source: (r.source as string | null) ?? null,
-      heading: (r.heading as string | null) ?? null,
-      content: String(r.content),
+      chunk: {
+        chunk_id: String(r.chunk_id),
+        document_id: String(r.document_id),
+        title: String(r.title),
+        source: (r.source as string | null) ?? null,
+        heading: (r.heading as string | null) ?? null,
+        content: String(r.content),
+      },
+      sentenceLexemes: r.sentence_lexemes ?? null,
     })
   }
   return out

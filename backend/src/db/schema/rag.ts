@@ -51,6 +51,10 @@ export const chunks = pgTable(
     // column: lexical search is BM25 over chunk_terms, and a generated tsvector + GIN index cost
     // a to_tsvector and an index update per chunk for nothing that queried them.)
     termCount: integer('term_count').notNull().default(0),
+    // The english lexemes of each snippet sentence of `content` (rag/snippet.ts snippetSentences),
+    // computed at ingestion so that a search needs no to_tsvector round trip for its snippets.
+    // NULL for chunks ingested before this column existed: their snippets analyse at query time.
+    sentenceLexemes: jsonb('sentence_lexemes').$type<string[][]>(),
   },
   (t) => [uniqueIndex('chunks_document_ordinal_idx').on(t.documentId, t.ordinal)],
 )
