@@ -1,5 +1,6 @@
 // Serves the built SPA (frontend/dist) and the contract §0 fallback: a GET/HEAD for an
-// extension-less path that accepts text/html gets index.html; anything else unknown is 404 JSON.
+// extension-less path that accepts text/html (itself or by a wildcard such as curl's `*/*`) gets
+// index.html; anything else unknown is 404 JSON.
 import { existsSync } from 'node:fs'
 import { extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -12,13 +13,26 @@ import { isDocsPath } from './security-headers.js'
 
 export const DEFAULT_UI_DIR = fileURLToPath(new URL('../../../frontend/dist/', import.meta.url))
 
+/**
+ * Whether an Accept header admits HTML: `text/html`, or the wildcards `text/*` and `*\/*` that
+ * curl, fetch and most HTTP libraries send by default — unless with q=0.
+ */
+export function acceptsHtml(accept: string | undefined): boolean {
+  if (!accept) return false
+  return accept.split(',').some((item) => {
+    const [range = '', ...params] = item.split(';').map((p) => p.trim().toLowerCase())
+    if (range !== 'text/html' && range !== 'text/*' && range !== '*/*') return false
+    const q = params.find((p) => p.startsWith('q='))
+    return q === undefined || Number(q.slice(2)) > 0
+  })
+}
+
 function wantsHtml(request: FastifyRequest): boolean {
   if (request.method !== 'GET' && request.method !== 'HEAD') return false
   const path = request.url.split('?')[0] as string
   if (isApiPath(path) || isDocsPath(path) || path === '/health' || path === '/openapi.json') return false
   if (extname(path) !== '') return false
-  const accept = String(request.headers.accept ?? '')
-  return accept.includes('text/html')
+  return acceptsHtml(request.headers.accept)
 }
 
 async function staticUi(app: FastifyInstance, opts: { uiDir?: string }) {

@@ -236,6 +236,17 @@ describe('UI fallback (contract §0)', () => {
     assert.equal(res.headers['x-frame-options'], undefined)
   })
 
+  it('serves index.html to clients whose Accept admits HTML by a wildcard (curl, fetch: */*)', async () => {
+    for (const [url, accept] of [
+      ['/', '*/*'],
+      ['/chat/123', 'text/*;q=0.8, application/json'],
+    ] as const) {
+      const res = await app.inject({ url, headers: { accept } })
+      assert.equal(res.statusCode, 200, `${url} ${accept}`)
+      assert.match(res.body, /<div id="root">/)
+    }
+  })
+
   it('serves hashed assets with a long cache', async () => {
     const res = await app.inject({ url: '/assets/app-abc123.js' })
     assert.equal(res.statusCode, 200)
@@ -246,6 +257,8 @@ describe('UI fallback (contract §0)', () => {
     for (const req of [
       { url: '/missing.js', headers: { accept: 'text/html' } },
       { url: '/chat', headers: { accept: 'application/json' } },
+      { url: '/chat', headers: { accept: 'text/html;q=0, */*;q=0' } },
+      { url: '/chat', headers: {} },
       { method: 'POST' as const, url: '/chat', headers: { accept: 'text/html' } },
     ]) {
       const res = await app.inject(req)
