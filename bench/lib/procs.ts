@@ -129,12 +129,16 @@ export function serveRpc(handlers: Record<string, (args: unknown) => unknown | P
   process.on('disconnect', () => process.exit(0))
 }
 
-/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
-export function readCpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+/** User + system CPU seconds in the text of a /proc/<pid>/stat. */
+function cpuSecondsOf(stat: string): number {
   // Fields after the command name (which may contain spaces) start after the last ')'.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   return (Number(fields[11]) + Number(fields[12])) / 100
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
+export function readCpuSeconds(pid: number): number {
+  return cpuSecondsOf(readFileSync(`/proc/${pid}/stat`, 'utf8'))
 }
 
 /**
@@ -152,11 +156,9 @@ export function readPostgresCpuSeconds(): number {
     } catch {
       continue // ended meanwhile
     }
-    if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    total += Number(fields[11]) + Number(fields[12])
+    if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) === 'postgres') total += cpuSecondsOf(stat)
   }
-  return total / 100
+  return total
 }
 
 /**

@@ -17,7 +17,7 @@ export const DEFAULT_UI_DIR = fileURLToPath(new URL('../../../frontend/dist/', i
  * Whether an Accept header admits HTML: `text/html`, or the wildcards `text/*` and `*\/*` that
  * curl, fetch and most HTTP libraries send by default — unless with q=0.
  */
-export function acceptsHtml(accept: string | undefined): boolean {
+function acceptsHtml(accept: string | undefined): boolean {
   if (!accept) return false
   return accept.split(',').some((item) => {
     const [range = '', ...params] = item.split(';').map((p) => p.trim().toLowerCase())
