@@ -41,7 +41,6 @@ async function searchLoad(
   users: SeededUser[],
   docs: number,
   connections: number,
-  localPostgres = true,
 ): Promise<{ r: LoadResult; hits: string }> {
   const spec = {
     url: `${base(server)}/api/search`,
@@ -49,7 +48,8 @@ async function searchLoad(
     durationS: b.opts.durationS * 2,
     rotate: searchRequests(users.map(cookieOf), docs),
     serverPid: server.proc.pid as number,
-    localPostgres,
+    // Only the product server uses the local Postgres (the PGlite one has its database inside).
+    localPostgres: server === b.app,
   }
   const hits = await hitRate(base(server), cookieOf(users[0] as SeededUser), docs)
   await runThroughput({ ...spec, durationS: 1 }, b.opts.load)
@@ -112,7 +112,7 @@ export async function pgliteSearch(b: Bench): Promise<void> {
     )
     if (seeded.error) throw new Error(`PGlite seeding: ${seeded.error}`)
     b.ingest.push({ label: 'PGlite, bulk variant', progress: seeded.corpus })
-    const { r, hits } = await searchLoad(b, child, seeded.users, seeded.corpus.nextDoc, 1, false)
+    const { r, hits } = await searchLoad(b, child, seeded.users, seeded.corpus.nextDoc, 1)
     const full = seeded.corpus.chunks >= 100_000
     b.rows.push(
       loadRow(`GET /api/search on PGlite, ${seeded.corpus.chunks} chunks, 1 conn`, r, {

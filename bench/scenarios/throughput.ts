@@ -50,17 +50,18 @@ export async function throughput(b: Bench): Promise<Record<string, LoadResult>> 
   const run = (s: LoadSpec) => runThroughput(s, b.opts.load)
   // Every scenario here: 64 connections for the run's duration against one server's path;
   // the authenticated ones cycle through the seeded users' cookies.
-  const at = (server: Child, path: string, signedIn = false, localPostgres = true): LoadSpec => ({
+  const at = (server: Child, path: string, signedIn = false): LoadSpec => ({
     url: `${base(server)}${path}`,
     connections: CONNECTIONS,
     durationS: d,
     serverPid: pid(server),
-    localPostgres,
+    // The hello baselines never touch the database.
+    localPostgres: server !== b.hello && server !== b.helloLogged,
     ...(signedIn ? { rotateHeaders: cookieRotation(b) } : {}),
   })
   const specs: Record<string, LoadSpec> = {
-    hello: at(b.hello, '/hello', false, false),
-    helloLogged: at(b.helloLogged, '/hello', false, false),
+    hello: at(b.hello, '/hello'),
+    helloLogged: at(b.helloLogged, '/hello'),
     lookup: at(b.lookup, '/lookup', true),
     me: at(b.app, '/api/auth/me', true),
     health: at(b.app, '/health'),
