@@ -73,7 +73,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // JSON (and multipart where a route allows it) only: anything else is 415, not a 422.
   app.removeContentTypeParser('text/plain')
-  const counters = deps.counters ?? createCounterStore(config.redisUrl, clock, app.log)
+  const counters = deps.counters ?? (await createCounterStore(config.redisUrl, clock, app.log))
   const routeDeps: RouteDeps = { config, db, clock, counters }
 
   app.addHook('onRequest', (request, reply, done) => {

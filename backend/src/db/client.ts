@@ -1,12 +1,10 @@
 // One Database type over the two drivers: PGlite (embedded, default) and Postgres (DATABASE_URL).
+// Each driver is imported when a database of its kind is opened, so an instance loads only the
+// one it uses (PGlite and its pgvector build are ~8 MiB of memory a Postgres instance never needs).
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { PGlite } from '@electric-sql/pglite'
-import { vector } from '@electric-sql/pglite-pgvector'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
-import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
-import postgres from 'postgres'
+import type postgres from 'postgres'
 import * as schema from './schema/index.js'
 
 export type Schema = typeof schema
@@ -59,8 +57,12 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
   return Promise.race([p, t]).finally(() => clearTimeout(timer))
 }
 
-function openPostgres(url: string, max: number): Database {
-  const sql = postgres(url, {
+async function openPostgres(url: string, max: number): Promise<Database> {
+  const [{ default: connect }, { drizzle: drizzlePostgres }] = await Promise.all([
+    import('postgres'),
+    import('drizzle-orm/postgres-js'),
+  ])
+  const sql = connect(url, {
     max,
     connect_timeout: 5,
     idle_timeout: 60,
@@ -151,6 +153,11 @@ function openPostgres(url: string, max: number): Database {
 
 async function openPglite(dir: string | null, seed?: Blob): Promise<Database> {
   if (dir) mkdirSync(dir, { recursive: true })
+  const [{ PGlite }, { vector }, { drizzle: drizzlePglite }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite-pgvector'),
+    import('drizzle-orm/pglite'),
+  ])
   // A data directory that ever loaded `vector` must always be opened with it, so always load it.
   const pg = await PGlite.create(dir ?? undefined, {
     extensions: { vector },

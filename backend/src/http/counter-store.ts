@@ -2,7 +2,7 @@
 // In-process by default; Redis when REDIS_URL is set, falling back to the in-process store
 // (with a warning) while Redis is down, so no request ever fails because of Redis.
 import type { FastifyBaseLogger } from 'fastify'
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 import type { Clock } from '../lib/clock.js'
 
 export interface Count {
@@ -174,15 +174,17 @@ export class FallbackCounterStore implements CounterStore {
   }
 }
 
-export function createCounterStore(
+/** The in-process store, or Redis with it as the fallback; ioredis is loaded only for Redis. */
+export async function createCounterStore(
   redisUrl: string | null,
   clock: Clock,
   log: FastifyBaseLogger,
   /** Redis key prefix; tests use their own so parallel files never share counters. */
   prefix = 'rag-auth:',
-): CounterStore {
+): Promise<CounterStore> {
   const memory = new MemoryCounterStore(clock)
   if (!redisUrl) return memory
+  const { Redis } = await import('ioredis')
   const redis = new Redis(redisUrl, {
     // Fail fast while disconnected instead of queueing: the fallback store takes over.
     enableOfflineQueue: false,

@@ -1,8 +1,10 @@
 // Chunking: by headings first (each chunk keeps its heading path, e.g. "Deploy > Hugging Face
 // Spaces"), then by size (~300–500 tokens, ~15% overlap between consecutive chunks of one
 // section). A fenced code block is kept whole unless it alone exceeds HARD_MAX_TOKENS.
+// Only ingestion needs this module (and its ~40 MiB tokenizer): ingest.ts imports it on first use.
 import { countTokens } from 'gpt-tokenizer/encoding/cl100k_base'
 import { Lexer, type Token } from 'marked'
+import { splitSentences } from './sentences.js'
 
 export interface Chunk {
   heading: string | null
@@ -26,14 +28,6 @@ interface Piece {
 interface Section {
   heading: string | null
   blocks: Piece[]
-}
-
-/** Sentence-ish split used by chunking and snippets: ends of sentences and line breaks. */
-export function splitSentences(text: string): string[] {
-  return text
-    .split(/(?<=[.!?…])\s+(?=["'([]?[\p{Lu}\p{N}])|\n+/u)
-    .map((s) => s.trim())
-    .filter(Boolean)
 }
 
 function plainHeading(text: string): string {

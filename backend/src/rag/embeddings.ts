@@ -1,6 +1,6 @@
 // Embedding provider: any OpenAI-compatible /embeddings endpoint, through the `openai` SDK.
-import OpenAI from 'openai'
 import type { Config } from '../config.js'
+import { lazyClient } from './openai-sdk.js'
 import type { Embedder } from './types.js'
 
 export const EMBED_BATCH = 64
@@ -8,7 +8,7 @@ export const EMBED_BATCH = 64
 const MAX_INPUT_CHARS = 16_000
 
 export function createEmbedder(cfg: NonNullable<Config['embedding']>, timeoutMs = 60_000): Embedder {
-  const client = new OpenAI({
+  const client = lazyClient({
     baseURL: cfg.baseUrl,
     apiKey: cfg.apiKey ?? 'not-needed',
     timeout: timeoutMs,
@@ -17,7 +17,7 @@ export function createEmbedder(cfg: NonNullable<Config['embedding']>, timeoutMs 
   // Providers that return another size by default (text-embedding-3-*) are asked for ours once.
   let askDimensions = false
   const request = async (input: string[]) => {
-    const res = await client.embeddings.create({
+    const res = await (await client()).embeddings.create({
       model: cfg.model,
       input,
       encoding_format: 'float',

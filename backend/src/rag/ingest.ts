@@ -16,7 +16,7 @@ import {
 import { AppError } from '../errors.js'
 import { uuidv7 } from '../lib/ids.js'
 import { indexHeading, insertChunks, lockKnowledgeBase, rebalance, unindexDocuments } from './bm25.js'
-import { type Chunk, chunkDocument } from './chunk.js'
+import type { Chunk } from './chunk.js'
 import { resolveEmbedder } from './context.js'
 import { embedAll } from './embeddings.js'
 import { scheduleVacuum } from './maintenance.js'
@@ -54,6 +54,9 @@ export async function prepareDocument(input: IngestInput): Promise<PreparedDocum
     0,
     MAX_TITLE_LENGTH,
   )
+  // Loaded on the first document, not at start: a server that only answers never needs the
+  // chunker's tokenizer (~40 MiB of memory).
+  const { chunkDocument } = await import('./chunk.js')
   const chunks = chunkDocument(parsed.body, parsed.structured)
   if (chunks.length === 0) throw unusable('The document contains no text')
   return {

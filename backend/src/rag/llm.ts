@@ -2,9 +2,10 @@
 // (no byte for LLM_TIMEOUT_SECONDS → upstream_timeout) and provider failures mapped to
 // upstream_error. Provider details are logged by the error handler, never sent to the client.
 import type { FastifyBaseLogger } from 'fastify'
-import OpenAI from 'openai'
+import type OpenAI from 'openai'
 import type { Config } from '../config.js'
 import { AppError } from '../errors.js'
+import { lazyClient, loadOpenAISdk } from './openai-sdk.js'
 import type { PromptMessage } from './prompts.js'
 
 export interface ChatModel {
@@ -33,7 +34,7 @@ function sdkLogger(log: FastifyBaseLogger) {
 export function createChatModel(config: Config, log: FastifyBaseLogger): ChatModel | null {
   if (!config.llm) return null
   const idleMs = Math.max(1, Math.ceil(config.llmTimeoutSeconds * 1000))
-  const client = new OpenAI({
+  const client = lazyClient({
     baseURL: config.llm.baseUrl,
     apiKey: config.llm.apiKey ?? 'none',
     // Never pick up OPENAI_ORG_ID / OPENAI_PROJECT_ID from the environment: config is the only input.
@@ -53,7 +54,7 @@ export function createChatModel(config: Config, log: FastifyBaseLogger): ChatMod
 }
 
 async function* streamCompletion(
-  client: OpenAI,
+  client: () => Promise<OpenAI>,
   model: string,
   messages: PromptMessage[],
   idleMs: number,
@@ -74,7 +75,7 @@ async function* streamCompletion(
   signal.addEventListener('abort', onCallerAbort, { once: true })
   arm()
   try {
-    const stream = await client.chat.completions.create(
+    const stream = await (await client()).chat.completions.create(
       { model, messages, stream: true },
       { signal: controller.signal },
     )
@@ -90,7 +91,8 @@ async function* streamCompletion(
   } catch (err) {
     if (err instanceof AppError || err instanceof LlmAbortedError) throw err
     if (signal.aborted) throw new LlmAbortedError()
-    if (timedOut || err instanceof OpenAI.APIConnectionTimeoutError) {
+    const { APIConnectionTimeoutError } = await loadOpenAISdk()
+    if (timedOut || err instanceof APIConnectionTimeoutError) {
       throw new AppError('upstream_timeout', { cause: err })
     }
     throw new AppError('upstream_error', { cause: err })

@@ -1,9 +1,9 @@
 // Turns an uploaded or posted document into normalised text: Markdown keeps its headings (the
 // chunker splits on them), HTML is reduced to its main content as Markdown, PDF and plain text
 // become plain text. Anything unusable is refused with a 422 that says why.
+// The HTML and PDF parsers (linkedom + Readability, pdf.js: ~30 MiB of memory) are loaded on
+// the first document that needs them.
 import { AppError } from '../errors.js'
-import { htmlToMarkdown } from './parse-html.js'
-import { pdfToText } from './parse-pdf.js'
 import type { DocumentFormat } from './types.js'
 
 export interface ParsedDocument {
@@ -85,11 +85,13 @@ export async function parseDocument(
 ): Promise<ParsedDocument> {
   if (format === 'pdf') {
     if (typeof content === 'string') throw unusable('A PDF must be uploaded as a file')
+    const { pdfToText } = await import('./parse-pdf.js')
     const pdf = await pdfToText(content)
     return finish({ title: pdf.title, body: pdf.text, structured: false })
   }
   const text = typeof content === 'string' ? content : decodeText(content)
   if (format === 'html') {
+    const { htmlToMarkdown } = await import('./parse-html.js')
     const html = htmlToMarkdown(text)
     return finish({
       title: html.title ?? firstMarkdownHeading(html.markdown),

@@ -1,7 +1,7 @@
 // Snippets: the chunk sentence(s) sharing the most lexemes with the query, at most ~300 chars.
 import type { Executor } from '../db/client.js'
 import { lexemesOf } from '../db/queries/bm25.js'
-import { splitSentences } from './chunk.js'
+import { splitSentences } from './sentences.js'
 
 export const SNIPPET_MAX = 300
 

@@ -107,6 +107,8 @@ export interface StartOptions {
   /** Wait for /health 200 (default true). */
   healthy?: boolean
   healthTimeoutMs?: number
+  /** Extra node options before the entry (e.g. `--import` of a loader hook). */
+  nodeArgs?: string[]
 }
 
 /** Starts `node backend/dist/server.js`; call ensureBackendBuilt() once before. */
@@ -125,7 +127,7 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerProces
     DEMO_CORPUS: 'false',
     ...opts.env,
   }
-  const child = spawn(process.execPath, ['--enable-source-maps', SERVER_ENTRY], {
+  const child = spawn(process.execPath, ['--enable-source-maps', ...(opts.nodeArgs ?? []), SERVER_ENTRY], {
     cwd,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -137,7 +137,7 @@ for (const kind of dbKinds()) {
       // Each run gets its own key prefix so parallel test files never share counters.
       const prefix = `test:${randomBytes(6).toString('hex')}:`
       for (let i = 0; i < 2; i++) {
-        const counters = createCounterStore(TEST_REDIS_URL, systemClock, silentLog, prefix)
+        const counters = await createCounterStore(TEST_REDIS_URL, systemClock, silentLog, prefix)
         stores.push(counters)
         apps.push(await buildTestApp(kind, { RATE_LIMIT_AUTH: '1000/minute' }, { counters, tdb }))
       }

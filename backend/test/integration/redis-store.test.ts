@@ -36,9 +36,9 @@ describe('Redis rate-limit store', { skip: redisSkipReason() }, () => {
     tdb = await createTestDatabase(kind)
     const prefix = `test:${randomBytes(6).toString('hex')}:`
     // biome-ignore lint/suspicious/noExplicitAny: a silent logger stub
-    storeA = createCounterStore(TEST_REDIS_URL, systemClock, silent as any, prefix)
+    storeA = await createCounterStore(TEST_REDIS_URL, systemClock, silent as any, prefix)
     // biome-ignore lint/suspicious/noExplicitAny: a silent logger stub
-    storeB = createCounterStore(TEST_REDIS_URL, systemClock, silent as any, prefix)
+    storeB = await createCounterStore(TEST_REDIS_URL, systemClock, silent as any, prefix)
     await new Promise((r) => setTimeout(r, 300)) // let both connect
     a = await buildTestApp(kind, { RATE_LIMIT_HEALTH: '3/minute' }, { tdb, counters: storeA })
     b = await buildTestApp(kind, { RATE_LIMIT_HEALTH: '3/minute' }, { tdb, counters: storeB })

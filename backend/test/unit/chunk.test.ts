@@ -1,13 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { countTokens } from 'gpt-tokenizer/encoding/cl100k_base'
-import {
-  chunkDocument,
-  HARD_MAX_TOKENS,
-  MAX_TOKENS,
-  STRETCH_TOKENS,
-  splitSentences,
-} from '../../src/rag/chunk.js'
+import { chunkDocument, HARD_MAX_TOKENS, MAX_TOKENS, STRETCH_TOKENS } from '../../src/rag/chunk.js'
+import { splitSentences } from '../../src/rag/sentences.js'
 
 const sentence = (i: number) =>
   `Sentence number ${i} explains one more detail about deploying the service carefully.`
