@@ -91,8 +91,9 @@ async function* streamCompletion(
   } catch (err) {
     if (err instanceof AppError || err instanceof LlmAbortedError) throw err
     if (signal.aborted) throw new LlmAbortedError()
-    const { APIConnectionTimeoutError } = await loadOpenAISdk()
-    if (timedOut || err instanceof APIConnectionTimeoutError) {
+    // (If the SDK itself failed to load, that is the error: an upstream_error like any other.)
+    const timeoutError = (await loadOpenAISdk().catch(() => null))?.APIConnectionTimeoutError
+    if (timedOut || (timeoutError && err instanceof timeoutError)) {
       throw new AppError('upstream_timeout', { cause: err })
     }
     throw new AppError('upstream_error', { cause: err })
