@@ -137,7 +137,7 @@ function cpuSecondsOf(stat: string): number {
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
-export function readCpuSeconds(pid: number): number {
+function readCpuSeconds(pid: number): number {
   return cpuSecondsOf(readFileSync(`/proc/${pid}/stat`, 'utf8'))
 }
 
@@ -146,7 +146,7 @@ export function readCpuSeconds(pid: number): number {
  * backends and helpers; the benchmark only talks to loopback Postgres). Processes that ended in
  * between are missed, so read it around one load run with a fixed pool of connections.
  */
-export function readPostgresCpuSeconds(): number {
+function readPostgresCpuSeconds(): number {
   let total = 0
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue
