@@ -5,7 +5,7 @@ import type { RouteDeps } from '../app.js'
 import { deleteSession } from '../db/queries/sessions.js'
 import { findUserByEmail, insertUser, isUniqueViolation, updatePasswordHash } from '../db/queries/users.js'
 import { AppError } from '../errors.js'
-import { ipKey, routeLimit } from '../http/rate-limit.js'
+import { ipKey, routeLimit, userOrIpKey } from '../http/rate-limit.js'
 import { clientKey } from '../lib/client-key.js'
 import { uuidv7 } from '../lib/ids.js'
 import { clearedCookieOptions, SESSION_COOKIE, sessionCookieOptions } from './cookies.js'
@@ -14,6 +14,7 @@ import { logAuthEvent } from './events.js'
 import { guardedCheck } from './lockout.js'
 import {
   getDummyHash,
+  HashQueueFullError,
   hashPassword,
   needsRehash,
   PASSWORD_PROBLEM_MESSAGES,
@@ -144,9 +145,13 @@ export default async function signInRoutes(instance: FastifyInstance, deps: Rout
         throw new AppError('invalid_credentials')
       }
       if (needsRehash(row.passwordHash)) {
-        // Parameters changed since this hash was made: upgrade it now that we know the password.
-        const upgraded = await hashPassword(request.body.password)
-        await updatePasswordHash(db.orm, row.id, upgraded, new Date(clock.now()))
+        // Parameters changed since this hash was made: upgrade it now that we know the password
+        // (or at a later sign-in, when the hash queue is full now).
+        const upgraded = await hashPassword(request.body.password).catch((err: unknown) => {
+          if (err instanceof HashQueueFullError) return null
+          throw err
+        })
+        if (upgraded) await updatePasswordHash(db.orm, row.id, upgraded, new Date(clock.now()))
       }
       const s = await createSession(ctx, row.id, sessionMeta(request))
       logAuthEvent(request, 'auth.sign_in', { user_id: row.id, session_id: s.session.id })
@@ -157,11 +162,13 @@ export default async function signInRoutes(instance: FastifyInstance, deps: Rout
   app.post(
     '/sign-out',
     {
-      config: { public: true },
+      // An unauthenticated POST under /api/auth, so RATE_LIMIT_AUTH per client IP; a signed-in
+      // sign-out is counted per user instead (people behind one NAT sign out independently).
+      config: { public: true, rateLimit: routeLimit(config.rateLimitAuth, userOrIpKey) },
       schema: {
         tags: ['auth'],
         summary: 'Revoke the presented session and clear the cookie (idempotent)',
-        response: { 204: NoContent },
+        response: { 204: NoContent, ...errorResponses(429) },
       },
     },
     async (request, reply) => {

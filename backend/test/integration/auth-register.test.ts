@@ -214,6 +214,10 @@ for (const kind of dbKinds()) {
           payload: { email: uniqueEmail(), password: PASSWORD },
         })
         assert.equal(signInRes.statusCode, 401)
+        // Every unauthenticated POST under /api/auth counts: sign-out without a session too.
+        const signOut = () => t.app.inject({ method: 'POST', url: '/api/auth/sign-out' })
+        for (let i = 0; i < 2; i++) assert.equal((await signOut()).statusCode, 204)
+        assert.equal((await signOut()).statusCode, 429)
       } finally {
         await t.close()
       }
