@@ -3,7 +3,7 @@ import { describe, test } from 'node:test'
 import { setupSuite } from './helpers/suite'
 import { atPath, GOOD_PASSWORD, gone, uniqueEmail, visible, waitUntil } from './helpers/wait'
 import { AdminDocumentsPage } from './pages/admin-documents-page'
-import { SignUpPage } from './pages/auth-pages'
+import { SignInPage, SignUpPage } from './pages/auth-pages'
 import { ChatPage } from './pages/chat-page'
 import { DocumentPage } from './pages/document-page'
 
@@ -25,9 +25,10 @@ describe('admin documents', () => {
   }, async () => {
     const s = await suite.session()
     const { page } = s
-    const signUp = new SignUpPage(page)
-    await signUp.goto()
-    await signUp.signUp({ name: 'Root', email: ADMIN, password: GOOD_PASSWORD })
+    // The server made the admin account at start (ADMIN_PASSWORD).
+    const signIn = new SignInPage(page)
+    await signIn.goto()
+    await signIn.signIn(ADMIN, GOOD_PASSWORD)
     await atPath(page, '/chat')
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Documents' }).click()

@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core'
 import { failedResource, type Session } from './helpers/browser'
 import { type Suite, setupSuite } from './helpers/suite'
 import { atPath, GOOD_PASSWORD, gone, uniqueEmail, visible, waitUntil } from './helpers/wait'
-import { SignUpPage } from './pages/auth-pages'
+import { SignInPage, SignUpPage } from './pages/auth-pages'
 import { ChatPage } from './pages/chat-page'
 import { DocumentPage } from './pages/document-page'
 
@@ -19,6 +19,16 @@ async function signedUp(
   const signUp = new SignUpPage(s.page)
   await signUp.goto()
   await signUp.signUp({ email, password: GOOD_PASSWORD })
+  await atPath(s.page, '/chat')
+  return s
+}
+
+/** The admin account exists from the start (ADMIN_PASSWORD): sign in to it. */
+async function signedInAdmin(suite: Suite): Promise<Session> {
+  const s = await suite.session()
+  const signIn = new SignInPage(s.page)
+  await signIn.goto()
+  await signIn.signIn(ADMIN, GOOD_PASSWORD)
   await atPath(s.page, '/chat')
   return s
 }
@@ -47,7 +57,7 @@ describe('every page, in the browser', () => {
     }
     assert.deepEqual(anon.unexpected(), [])
 
-    const s = await signedUp(suite, ADMIN)
+    const s = await signedInAdmin(suite)
     const chat = new ChatPage(s.page)
     await chat.ask('Which environment variables can I set?')
     const answer = await chat.waitForAnswer()

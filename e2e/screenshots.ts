@@ -10,7 +10,7 @@ import { REPO_ROOT, startServer } from './helpers/server'
 import { atPath, visible, waitUntil } from './helpers/wait'
 import { AccountPage } from './pages/account-page'
 import { AdminDocumentsPage } from './pages/admin-documents-page'
-import { SignInPage, SignUpPage } from './pages/auth-pages'
+import { SignInPage } from './pages/auth-pages'
 import { ChatPage } from './pages/chat-page'
 import { DocumentPage } from './pages/document-page'
 
@@ -35,9 +35,9 @@ async function main() {
     await signIn.goto()
     await shot('sign-in')
 
-    const signUp = new SignUpPage(page)
-    await signUp.goto()
-    await signUp.signUp({ name: 'Ada Lovelace', email: ADMIN, password: PASSWORD })
+    // The server made the admin account at start (ADMIN_PASSWORD).
+    await signIn.goto()
+    await signIn.signIn(ADMIN, PASSWORD)
     await atPath(page, '/chat')
     const chat = new ChatPage(page)
     await visible(page.getByRole('heading', { name: 'What would you like to know?' }))

@@ -29,6 +29,8 @@ export interface Config {
   rateLimitHealth: Rate
   redisUrl: string | null
   adminEmails: string[]
+  /** Bootstrap password for ADMIN_EMAILS accounts at start (hosts without a shell). */
+  adminPassword: string | null
   llm: { baseUrl: string; apiKey: string | null; model: string } | null
   llmTimeoutSeconds: number
   embedding: { baseUrl: string; apiKey: string | null; model: string; dimensions: number } | null
@@ -65,6 +67,7 @@ export const CONFIG_VARIABLES = [
   'RATE_LIMIT_HEALTH',
   'REDIS_URL',
   'ADMIN_EMAILS',
+  'ADMIN_PASSWORD',
   'LLM_BASE_URL',
   'LLM_API_KEY',
   'LLM_MODEL',
@@ -240,6 +243,17 @@ function parseEmbedding(r: Reader): Config['embedding'] {
   return { baseUrl, apiKey: r.raw('EMBEDDING_API_KEY') ?? null, model, dimensions }
 }
 
+/** Length as the password policy counts it (code points after NFC); the full policy runs at start. */
+function parseAdminPassword(r: Reader, warnings: string[]): string | null {
+  const password = r.raw('ADMIN_PASSWORD') ?? null
+  if (password === null) return null
+  const length = [...password.normalize('NFC')].length
+  if (length < 8 || length > 256) r.problems.push('ADMIN_PASSWORD: must be 8 to 256 characters')
+  if (r.raw('ADMIN_EMAILS') === undefined)
+    warnings.push('ADMIN_PASSWORD is set but ADMIN_EMAILS is not: it does nothing')
+  return password
+}
+
 function parseSecret(r: Reader, production: boolean, warnings: string[]): string | null {
   const secret = r.raw('SECRET_KEY') ?? null
   if (secret === null) return null
@@ -308,6 +322,7 @@ export function loadConfig(env: Env): LoadedConfig {
     rateLimitHealth: r.rate('RATE_LIMIT_HEALTH', '60/minute'),
     redisUrl: r.url('REDIS_URL', ['redis:', 'rediss:']),
     adminEmails: parseEmails(r, 'ADMIN_EMAILS', false),
+    adminPassword: parseAdminPassword(r, warnings),
     llm: parseLlm(r),
     llmTimeoutSeconds: r.num('LLM_TIMEOUT_SECONDS', 60, 0.001),
     embedding: parseEmbedding(r),

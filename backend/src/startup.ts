@@ -1,6 +1,7 @@
 // Start-up steps after migrations (run by server.ts, not by buildApp, so tests control them):
-// the pgvector "ensure" step, then the demo corpus.
+// the ADMIN_PASSWORD bootstrap, the pgvector "ensure" step, then the demo corpus.
 import type { FastifyInstance } from 'fastify'
+import { bootstrapAdmins } from './auth/admin-bootstrap.js'
 import type { Config } from './config.js'
 import type { Database } from './db/client.js'
 import { createRagContext } from './rag/context.js'
@@ -12,6 +13,8 @@ export async function startupTasks(
   deps: { config: Config; db: Database },
 ): Promise<void> {
   const { config, db } = deps
+  // Before listening: a weak ADMIN_PASSWORD stops the start (exit 1) like any invalid setting.
+  await bootstrapAdmins(db, config, app.log)
   await ensureVectorSupport(db, config, app.log)
   try {
     const started = Date.now()

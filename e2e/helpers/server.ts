@@ -4,6 +4,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { GOOD_PASSWORD } from './wait'
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)))
 
@@ -70,6 +71,9 @@ function serverEnv(port: number, dataDir: string, options: StartOptions): NodeJS
     ADMIN_EMAILS: [...(options.adminEmails ?? []), ...(options.adminEmail ? [options.adminEmail] : [])].join(
       ',',
     ),
+    // Signing up with a listed address does not make an admin: the server makes those accounts
+    // at start (verified), and the tests sign in with this password.
+    ADMIN_PASSWORD: GOOD_PASSWORD,
     // Every browser test signs in from 127.0.0.1: the default 10/minute would throttle the suite.
     RATE_LIMIT_AUTH: '1000/minute',
     RATE_LIMIT_GLOBAL: '10000/minute',

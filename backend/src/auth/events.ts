@@ -1,6 +1,7 @@
 // Auth events as structured log lines (one `event` field to filter on). They carry ids and the
 // client IP, never a token, a password or a hash; emails are not logged either (user_id suffices).
 import type { FastifyRequest } from 'fastify'
+import type { LockScope } from './lockout.js'
 
 export type AuthEvent =
   | 'auth.register'
@@ -19,6 +20,8 @@ export interface AuthEventFields {
   reason?: SignInFailure
   /** Set when the password was checked by change-password rather than sign-in. */
   context?: 'change_password'
+  /** auth.locked: which allowance was used up (this client's, or the account's across clients). */
+  scope?: LockScope
   /** How many sessions an operation revoked. */
   revoked?: number
 }
@@ -29,7 +32,7 @@ const MESSAGES: Record<AuthEvent, string> = {
   'auth.sign_in_failed': 'sign-in failed',
   'auth.sign_out': 'user signed out',
   'auth.session_revoked': 'session revoked',
-  'auth.locked': 'account locked after repeated failed sign-ins',
+  'auth.locked': 'sign-in locked after repeated failures',
   'auth.password_changed': 'password changed',
 }
 

@@ -4,11 +4,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { RouteDeps } from '../app.js'
 import { deleteUserSession, deleteUserSessions, listUserSessions } from '../db/queries/sessions.js'
 import { findUserById, updatePasswordHash } from '../db/queries/users.js'
-import { AppError, rateLimitedError } from '../errors.js'
+import { AppError } from '../errors.js'
+import { clientKey } from '../lib/client-key.js'
 import { isUuid } from '../lib/ids.js'
 import { clearedCookieOptions, SESSION_COOKIE } from './cookies.js'
 import { logAuthEvent } from './events.js'
-import { beginAttempt, clearAttempts, isLockingFailure } from './lockout.js'
+import { guardedCheck } from './lockout.js'
 import { hashPassword, PASSWORD_PROBLEM_MESSAGES, passwordProblem, verifyPassword } from './passwords.js'
 import {
   ChangePasswordBody,
@@ -123,7 +124,7 @@ export default async function accountRoutes(instance: FastifyInstance, deps: Rou
         tags,
         summary: 'Change the password; every other session is revoked',
         body: ChangePasswordBody,
-        response: { 204: NoContent, ...errorResponses(401, 403, 422, 429) },
+        response: { 204: NoContent, ...errorResponses(401, 403, 422, 429, 503) },
       },
     },
     async (request, reply) => {
@@ -139,28 +140,29 @@ export default async function accountRoutes(instance: FastifyInstance, deps: Rou
           errors: [{ path: 'new_password', message: PASSWORD_PROBLEM_MESSAGES[problem] }],
         })
       }
-      // A wrong current password counts toward the same per-account limit as sign-in.
-      const attempt = await beginAttempt(counters, user.email)
-      if (attempt.locked) {
+      const row = await findUserById(db.orm, user.id)
+      if (!row) throw new AppError('invalid_session')
+      // A wrong current password counts toward the same limits as sign-in.
+      const check = await guardedCheck(counters, user.email, clientKey(request.ip), () =>
+        verifyPassword(row.passwordHash, current_password),
+      )
+      if (check.outcome === 'locked') {
         logAuthEvent(request, 'auth.sign_in_failed', {
           user_id: user.id,
           reason: 'locked',
           context: 'change_password',
         })
-        throw rateLimitedError(attempt.retryAfterSeconds)
+        throw check.error
       }
-      const row = await findUserById(db.orm, user.id)
-      if (!row) throw new AppError('invalid_session')
-      if (!(await verifyPassword(row.passwordHash, current_password))) {
+      if (check.outcome === 'wrong') {
         logAuthEvent(request, 'auth.sign_in_failed', {
           user_id: user.id,
           reason: 'wrong_password',
           context: 'change_password',
         })
-        if (isLockingFailure(attempt)) logAuthEvent(request, 'auth.locked', { user_id: user.id })
+        if (check.lockedBy) logAuthEvent(request, 'auth.locked', { user_id: user.id, scope: check.lockedBy })
         throw new AppError('invalid_current_password')
       }
-      await clearAttempts(counters, user.email)
       const passwordHash = await hashPassword(new_password)
       const revoked = await db.orm.transaction(async (tx) => {
         await updatePasswordHash(tx, user.id, passwordHash, new Date(clock.now()))

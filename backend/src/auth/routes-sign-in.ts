@@ -4,15 +4,17 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { RouteDeps } from '../app.js'
 import { deleteSession } from '../db/queries/sessions.js'
 import { findUserByEmail, insertUser, isUniqueViolation, updatePasswordHash } from '../db/queries/users.js'
-import { AppError, rateLimitedError } from '../errors.js'
-import { ipKey, routeLimit } from '../http/rate-limit.js'
+import { AppError } from '../errors.js'
+import { ipKey, routeLimit, userOrIpKey } from '../http/rate-limit.js'
+import { clientKey } from '../lib/client-key.js'
 import { uuidv7 } from '../lib/ids.js'
 import { clearedCookieOptions, SESSION_COOKIE, sessionCookieOptions } from './cookies.js'
 import { emailProblem, normalizeEmail, signupAllowed } from './email.js'
 import { logAuthEvent } from './events.js'
-import { beginAttempt, clearAttempts, isLockingFailure } from './lockout.js'
+import { guardedCheck } from './lockout.js'
 import {
   getDummyHash,
+  HashQueueFullError,
   hashPassword,
   needsRehash,
   PASSWORD_PROBLEM_MESSAGES,
@@ -57,7 +59,7 @@ export default async function signInRoutes(instance: FastifyInstance, deps: Rout
         summary: 'Create an account and sign in',
         security: [],
         body: RegisterBody,
-        response: { 201: AuthResponse, ...errorResponses(403, 409, 422, 429) },
+        response: { 201: AuthResponse, ...errorResponses(403, 409, 422, 429, 503) },
       },
     },
     async (request, reply) => {
@@ -117,32 +119,39 @@ export default async function signInRoutes(instance: FastifyInstance, deps: Rout
         summary: 'Sign in with email and password (a new session each time)',
         security: [],
         body: SignInBody,
-        response: { 200: AuthResponse, ...errorResponses(401, 422, 429) },
+        response: { 200: AuthResponse, ...errorResponses(401, 422, 429, 503) },
       },
     },
     async (request, reply) => {
       const email = normalizeEmail(request.body.email)
-      const attempt = await beginAttempt(counters, email)
-      if (attempt.locked) {
-        logAuthEvent(request, 'auth.sign_in_failed', { reason: 'locked' })
-        throw rateLimitedError(attempt.retryAfterSeconds)
-      }
       const row = await findUserByEmail(db.orm, email)
       // Unknown email: verify against a dummy hash so both failures cost one argon2 verification.
-      const ok = await verifyPassword(row?.passwordHash ?? (await getDummyHash()), request.body.password)
-      if (!row || !ok) {
+      const stored = row?.passwordHash ?? (await getDummyHash())
+      const check = await guardedCheck(counters, email, clientKey(request.ip), () =>
+        verifyPassword(stored, request.body.password),
+      )
+      if (check.outcome === 'locked') {
+        logAuthEvent(request, 'auth.sign_in_failed', { user_id: row?.id ?? null, reason: 'locked' })
+        throw check.error
+      }
+      if (!row || check.outcome === 'wrong') {
         logAuthEvent(request, 'auth.sign_in_failed', {
           user_id: row?.id ?? null,
           reason: row ? 'wrong_password' : 'unknown_email',
         })
-        if (isLockingFailure(attempt)) logAuthEvent(request, 'auth.locked', { user_id: row?.id ?? null })
+        if (check.outcome === 'wrong' && check.lockedBy) {
+          logAuthEvent(request, 'auth.locked', { user_id: row?.id ?? null, scope: check.lockedBy })
+        }
         throw new AppError('invalid_credentials')
       }
-      await clearAttempts(counters, email)
       if (needsRehash(row.passwordHash)) {
-        // Parameters changed since this hash was made: upgrade it now that we know the password.
-        const upgraded = await hashPassword(request.body.password)
-        await updatePasswordHash(db.orm, row.id, upgraded, new Date(clock.now()))
+        // Parameters changed since this hash was made: upgrade it now that we know the password
+        // (or at a later sign-in, when the hash queue is full now).
+        const upgraded = await hashPassword(request.body.password).catch((err: unknown) => {
+          if (err instanceof HashQueueFullError) return null
+          throw err
+        })
+        if (upgraded) await updatePasswordHash(db.orm, row.id, upgraded, new Date(clock.now()))
       }
       const s = await createSession(ctx, row.id, sessionMeta(request))
       logAuthEvent(request, 'auth.sign_in', { user_id: row.id, session_id: s.session.id })
@@ -153,11 +162,13 @@ export default async function signInRoutes(instance: FastifyInstance, deps: Rout
   app.post(
     '/sign-out',
     {
-      config: { public: true },
+      // An unauthenticated POST under /api/auth, so RATE_LIMIT_AUTH per client IP; a signed-in
+      // sign-out is counted per user instead (people behind one NAT sign out independently).
+      config: { public: true, rateLimit: routeLimit(config.rateLimitAuth, userOrIpKey) },
       schema: {
         tags: ['auth'],
         summary: 'Revoke the presented session and clear the cookie (idempotent)',
-        response: { 204: NoContent },
+        response: { 204: NoContent, ...errorResponses(429) },
       },
     },
     async (request, reply) => {

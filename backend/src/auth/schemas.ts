@@ -10,6 +10,8 @@ export const UserSchema = Type.Object({
   email: Type.String(),
   name: Type.Union([Type.String(), Type.Null()]),
   role: Type.Union([Type.Literal('user'), Type.Literal('admin')]),
+  email_verified: Type.Boolean(),
+  mfa_enabled: Type.Boolean(),
   created_at: DateTime,
 })
 
@@ -25,8 +27,13 @@ export const NoContent = Type.Null({ description: 'No content' })
 // schema only bounds the raw size. `additionalProperties: false` + Fastify's `removeAdditional`
 // strip unknown fields such as `role` instead of refusing them.
 const RawEmail = Type.String({ minLength: 1, maxLength: 320 })
-// Lengths are counted by ajv in Unicode code points, like passwordLength().
-const NewPassword = Type.String({ minLength: 8, maxLength: 256 })
+// 8–256 characters is checked by passwordProblem() on the NFC form that is hashed (ajv would count
+// the raw code points: a decomposed accent as two); the schema only bounds the raw size.
+const NewPassword = Type.String({
+  minLength: 1,
+  maxLength: 1024,
+  description: '8–256 characters, counted after Unicode NFC normalisation',
+})
 // Checking an existing password: no policy, only a sanity bound (argon2 cost does not grow with it).
 const AnyPassword = Type.String({ minLength: 1, maxLength: 1024 })
 
@@ -81,6 +88,8 @@ export function userBody(user: AuthUser) {
     email: user.email,
     name: user.name,
     role: user.role,
+    email_verified: user.email_verified,
+    mfa_enabled: user.mfa_enabled,
     created_at: user.created_at.toISOString(),
   }
 }

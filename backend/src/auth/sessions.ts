@@ -15,7 +15,11 @@ export interface AuthUser {
   id: string
   email: string
   name: string | null
+  /** The effective role, resolved against ADMIN_EMAILS on every request. */
   role: 'user' | 'admin'
+  email_verified: boolean
+  /** Two-factor sign-in does not exist yet: always false until it does. */
+  mfa_enabled: boolean
   created_at: Date
 }
 
@@ -38,20 +42,37 @@ export interface SessionContext {
   clock: Clock
 }
 
-export function effectiveRole(config: Config, email: string, storedRole: string): 'user' | 'admin' {
-  return storedRole === 'admin' || config.adminEmails.includes(email.toLowerCase()) ? 'admin' : 'user'
+/**
+ * Admin when the stored role says so, or when the email is in ADMIN_EMAILS and verified: an
+ * unverified account holding a listed address is whoever signed up with it first.
+ */
+export function effectiveRole(
+  config: Config,
+  user: { email: string; role: string; emailVerified: boolean },
+): 'user' | 'admin' {
+  if (user.role === 'admin') return 'admin'
+  return user.emailVerified && config.adminEmails.includes(user.email.toLowerCase()) ? 'admin' : 'user'
 }
 
 /** The request-facing user of a stored users row (role resolved against ADMIN_EMAILS). */
 export function authUserOf(
   config: Config,
-  row: { id: string; email: string; name: string | null; role: string; createdAt: Date },
+  row: {
+    id: string
+    email: string
+    name: string | null
+    role: string
+    emailVerified: boolean
+    createdAt: Date
+  },
 ): AuthUser {
   return {
     id: row.id,
     email: row.email,
     name: row.name,
-    role: effectiveRole(config, row.email, row.role),
+    role: effectiveRole(config, row),
+    email_verified: row.emailVerified,
+    mfa_enabled: false,
     created_at: row.createdAt,
   }
 }
@@ -106,13 +127,14 @@ export async function validateSessionToken(
     await touchSession(ctx.db, row.id, new Date(now), refreshed ? new Date(expires) : null)
   }
   return {
-    user: {
+    user: authUserOf(ctx.config, {
       id: row.user_id,
       email: row.email,
       name: row.name,
-      role: effectiveRole(ctx.config, row.email, row.role),
-      created_at: row.user_created_at,
-    },
+      role: row.role,
+      emailVerified: row.email_verified,
+      createdAt: row.user_created_at,
+    }),
     session: { id: row.id, created_at: row.created_at, expires_at: new Date(expires) },
     refreshed,
   }

@@ -1,6 +1,8 @@
 // Operator CLI for accounts, working on the database directly (contract §3):
 //   npm run user -- create <email> [--name <name>] [--admin]
-//   npm run user -- promote <email> | demote <email> | set-password <email> | list
+//   npm run user -- verify <email> | promote <email> | demote <email> | set-password <email> | list
+// Accounts made here are verified (the operator vouches for the address), so an ADMIN_EMAILS
+// address created here is an admin at once; `verify` vouches for an account that signed up.
 // Passwords are asked with hidden input on a terminal, or read from the first line of stdin.
 // Exit codes: 0 done, 1 failed (unknown user, weak password, server running…), 2 usage.
 import { emailProblem, normalizeEmail } from '../auth/email.js'
@@ -14,6 +16,7 @@ import {
   insertUser,
   isUniqueViolation,
   listUsersWithSessionCounts,
+  setEmailVerified,
   setUserRole,
   updatePasswordHash,
 } from '../db/queries/users.js'
@@ -24,11 +27,12 @@ import { PasswordInputError, readPassword } from './password-input.js'
 const USAGE = `usage: npm run user -- <command>
 
 commands:
-  create <email> [--name <name>] [--admin]   create an account (password asked, or read from stdin)
+  create <email> [--name <name>] [--admin]   create a verified account (password asked, or read from stdin)
+  verify <email>                             mark the email verified (ADMIN_EMAILS then makes it an admin)
   promote <email>                            give the admin role
   demote <email>                             take the admin role away
   set-password <email>                       set a new password and sign the user out everywhere
-  list                                       every account with its role and live sessions
+  list                                       every account with its role, verification and live sessions
 `
 
 class CliError extends Error {
@@ -60,7 +64,7 @@ function parseArgs(argv: string[]): Parsed {
     else if (arg.startsWith('-')) throw new CliError(`unknown option ${arg}\n\n${USAGE}`, EXIT_USAGE)
     else positional.push(arg)
   }
-  const wantsEmail = ['create', 'promote', 'demote', 'set-password'].includes(command)
+  const wantsEmail = ['create', 'verify', 'promote', 'demote', 'set-password'].includes(command)
   if (command === 'list' && positional.length === 0) return { command, email: null, name, admin }
   if (!wantsEmail || positional.length !== 1) {
     const what =
@@ -93,27 +97,37 @@ async function create(db: Database, config: Config, args: Parsed, email: string,
     throw new CliError(`a user with the email ${email} already exists`)
   const passwordHash = await hashPassword(password)
   const now = new Date()
+  const role = args.admin ? 'admin' : 'user'
   try {
     await insertUser(db.orm, {
       id: uuidv7(now.getTime()),
       email,
       name: args.name,
       passwordHash,
-      role: args.admin ? 'admin' : 'user',
+      role,
+      emailVerified: true,
       createdAt: now,
     })
   } catch (err) {
     if (isUniqueViolation(err)) throw new CliError(`a user with the email ${email} already exists`)
     throw err
   }
-  console.log(`created ${email} (${effectiveRole(config, email, args.admin ? 'admin' : 'user')})`)
+  console.log(`created ${email} (${effectiveRole(config, { email, role, emailVerified: true })})`)
+}
+
+async function verify(db: Database, config: Config, email: string) {
+  if (!(await setEmailVerified(db.orm, email, new Date())))
+    throw new CliError(`no user with the email ${email}`)
+  const admin = config.adminEmails.includes(email)
+  console.log(`${email} is verified${admin ? ' (an admin: it is listed in ADMIN_EMAILS)' : ''}`)
 }
 
 async function setRole(db: Database, config: Config, email: string, role: 'user' | 'admin') {
   if (!(await setUserRole(db.orm, email, role, new Date())))
     throw new CliError(`no user with the email ${email}`)
   console.log(`${email} is now ${role === 'admin' ? 'an admin' : 'a regular user'}`)
-  if (role === 'user' && effectiveRole(config, email, role) === 'admin') {
+  const row = await findUserByEmail(db.orm, email)
+  if (role === 'user' && row && effectiveRole(config, row) === 'admin') {
     console.log(`note: ${email} is listed in ADMIN_EMAILS, so it stays an admin until removed from there`)
   }
 }
@@ -136,15 +150,16 @@ async function list(db: Database, config: Config) {
     return
   }
   const table = rows.map((r) => {
-    const role = effectiveRole(config, r.email, r.role)
+    const role = effectiveRole(config, r)
     return [
       r.email,
       role === r.role ? role : `${role} (ADMIN_EMAILS)`,
+      r.emailVerified ? 'yes' : 'no',
       r.createdAt.toISOString(),
       String(r.sessions),
     ]
   })
-  const header = ['email', 'role', 'created_at', 'sessions']
+  const header = ['email', 'role', 'verified', 'created_at', 'sessions']
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => (row[i] as string).length)))
   const line = (cells: string[]) =>
     cells
@@ -183,6 +198,7 @@ async function main(): Promise<number> {
   try {
     const email = args.email as string
     if (args.command === 'create') await create(db, config, args, email, password)
+    else if (args.command === 'verify') await verify(db, config, email)
     else if (args.command === 'promote') await setRole(db, config, email, 'admin')
     else if (args.command === 'demote') await setRole(db, config, email, 'user')
     else if (args.command === 'set-password') await setPassword(db, email, password)

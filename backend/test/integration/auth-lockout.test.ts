@@ -16,14 +16,15 @@ import {
 
 const MINUTE = 60_000
 let ipCounter = 0
-/** A different client address for every attempt, as a botnet would use. */
-const rotatingIp = () => ({ 'x-forwarded-for': `198.51.100.${(ipCounter++ % 250) + 1}` })
+/** A different client address for every registration, so that none shares a counter. */
+const rotatingIp = () => ({ 'x-forwarded-for': `192.0.2.${(ipCounter++ % 250) + 1}` })
+const fromIp = (ip: string) => ({ 'x-forwarded-for': ip })
 
-function assertLocked(res: LightMyRequestResponse) {
+function assertLocked(res: LightMyRequestResponse, maxSeconds = 15 * 60) {
   assert.equal(res.statusCode, 429, res.body)
   assert.equal(json(res).code, 'rate_limited')
   const retry = Number(res.headers['retry-after'])
-  assert.ok(retry > 0 && retry <= 15 * 60, `Retry-After ${retry}`)
+  assert.ok(retry > 0 && retry <= maxSeconds, `Retry-After ${retry}`)
   assert.match(String(json(res).detail), new RegExp(`Please wait ${retry} seconds\\.$`))
 }
 
@@ -42,91 +43,119 @@ const silentLog = {
 } as unknown as FastifyBaseLogger
 
 for (const kind of dbKinds()) {
-  for (const trustProxy of ['0', '1']) {
-    describe(`auth lockout, TRUST_PROXY=${trustProxy} [${kind}]`, () => {
-      let tdb: TestDatabase
-      let t: TestApp
-      const clock = new FakeClock()
-      before(async () => {
-        tdb = await createTestDatabase(kind)
-        // Behind a trusted proxy every rotated address is a new client, so a tiny per-IP limit is
-        // never reached: only the per-account count can stop the guessing.
-        const ipLimit = trustProxy === '1' ? '2/minute' : '1000/minute'
-        t = await buildTestApp(kind, { TRUST_PROXY: trustProxy, RATE_LIMIT_AUTH: ipLimit }, { clock, tdb })
-      })
-      after(async () => {
-        await t.close()
-        await tdb.cleanup()
-      })
-
-      it('5 failures → 401, the 6th → 429 even with the right password, until the window passes', async () => {
-        const victim = await newUser(t.app, uniqueEmail(), PASSWORD, rotatingIp())
-        const bystander = await newUser(t.app, uniqueEmail(), PASSWORD, rotatingIp())
-        for (let i = 1; i <= 5; i++) {
-          const res = await signIn(t.app, victim.email, `wrong-guess-${i}`, rotatingIp())
-          assert.equal(res.statusCode, 401, `attempt ${i}`)
-        }
-        assertLocked(await signIn(t.app, victim.email, PASSWORD, rotatingIp()))
-        // The normalised email is what is counted.
-        assertLocked(await signIn(t.app, ` ${victim.email.toUpperCase()}`, PASSWORD, rotatingIp()))
-        // Other accounts are unaffected; existing sessions keep working.
-        assert.equal((await signIn(t.app, bystander.email, PASSWORD, rotatingIp())).statusCode, 200)
-        assert.equal(
-          (await t.app.inject({ url: '/api/auth/me', headers: cookieHeader(victim.token) })).statusCode,
-          200,
-        )
-        clock.advance(14 * MINUTE)
-        assertLocked(await signIn(t.app, victim.email, PASSWORD, rotatingIp()))
-        clock.advance(1 * MINUTE + 1000)
-        assert.equal((await signIn(t.app, victim.email, PASSWORD, rotatingIp())).statusCode, 200)
-      })
-
-      it('unknown emails are counted the same way', async () => {
-        const ghost = uniqueEmail('ghost')
-        for (let i = 1; i <= 5; i++) {
-          assert.equal((await signIn(t.app, ghost, `guess-${i}`, rotatingIp())).statusCode, 401)
-        }
-        assertLocked(await signIn(t.app, ghost, 'guess-6', rotatingIp()))
-        clock.advance(16 * MINUTE)
-      })
-
-      it('a successful sign-in before the lock clears the count', async () => {
-        const u = await newUser(t.app, uniqueEmail(), PASSWORD, rotatingIp())
-        for (let i = 1; i <= 4; i++) await signIn(t.app, u.email, `typo-${i}`, rotatingIp())
-        assert.equal((await signIn(t.app, u.email, PASSWORD, rotatingIp())).statusCode, 200)
-        for (let i = 1; i <= 5; i++) {
-          assert.equal((await signIn(t.app, u.email, `typo-again-${i}`, rotatingIp())).statusCode, 401)
-        }
-        assertLocked(await signIn(t.app, u.email, PASSWORD, rotatingIp()))
-        clock.advance(16 * MINUTE)
-      })
-
-      it('a wrong current password on change-password counts toward the same limit', async () => {
-        const u = await newUser(t.app, uniqueEmail(), PASSWORD, rotatingIp())
-        const change = (current: string) =>
-          t.app.inject({
-            method: 'POST',
-            url: '/api/auth/change-password',
-            headers: { ...cookieHeader(u.token), ...rotatingIp() },
-            payload: { current_password: current, new_password: 'a-fresh-passphrase-7' },
-          })
-        for (let i = 1; i <= 5; i++) {
-          const res = await change(`not-it-${i}`)
-          assert.equal(res.statusCode, 422)
-          assert.equal(json(res).code, 'invalid_current_password')
-        }
-        assertLocked(await change(PASSWORD))
-        assertLocked(await signIn(t.app, u.email, PASSWORD, rotatingIp()))
-        // Still signed in: a lock refuses password checks, it does not end sessions.
-        assert.equal(
-          (await t.app.inject({ url: '/api/auth/me', headers: cookieHeader(u.token) })).statusCode,
-          200,
-        )
-        clock.advance(16 * MINUTE)
-        assert.equal((await change(PASSWORD)).statusCode, 204)
-      })
+  describe(`auth lockout per email and client [${kind}]`, () => {
+    let tdb: TestDatabase
+    let t: TestApp
+    const clock = new FakeClock()
+    before(async () => {
+      tdb = await createTestDatabase(kind)
+      // The test's requests come from loopback, a trusted proxy: X-Forwarded-For names the client.
+      t = await buildTestApp(kind, { TRUST_PROXY: '1', RATE_LIMIT_AUTH: '10000/minute' }, { clock, tdb })
     })
-  }
+    after(async () => {
+      await t.close()
+      await tdb.cleanup()
+    })
+
+    it('5 failures from one client → 401, its 6th → 429 even with the right password, until the window passes', async () => {
+      const victim = await newUser(t.app, uniqueEmail(), PASSWORD, rotatingIp())
+      const bystander = await newUser(t.app, uniqueEmail(), PASSWORD, rotatingIp())
+      const attacker = fromIp('203.0.113.7')
+      for (let i = 1; i <= 5; i++) {
+        const res = await signIn(t.app, victim.email, `wrong-guess-${i}`, attacker)
+        assert.equal(res.statusCode, 401, `attempt ${i}`)
+      }
+      assertLocked(await signIn(t.app, victim.email, PASSWORD, attacker))
+      // The normalised email is what is counted.
+      assertLocked(await signIn(t.app, ` ${victim.email.toUpperCase()}`, PASSWORD, attacker))
+      // Other accounts are unaffected; existing sessions keep working.
+      assert.equal((await signIn(t.app, bystander.email, PASSWORD, attacker)).statusCode, 200)
+      assert.equal(
+        (await t.app.inject({ url: '/api/auth/me', headers: cookieHeader(victim.token) })).statusCode,
+        200,
+      )
+      clock.advance(14 * MINUTE)
+      assertLocked(await signIn(t.app, victim.email, PASSWORD, attacker))
+      clock.advance(1 * MINUTE + 1000)
+      assert.equal((await signIn(t.app, victim.email, PASSWORD, attacker)).statusCode, 200)
+    })
+
+    it('an attacker cannot lock the owner out: the owner signs in from another client', async () => {
+      const owner = await newUser(t.app, uniqueEmail(), PASSWORD, rotatingIp())
+      const attacker = fromIp('203.0.113.8')
+      for (let i = 1; i <= 30; i++) await signIn(t.app, owner.email, `guess-${i}`, attacker)
+      assertLocked(await signIn(t.app, owner.email, PASSWORD, attacker))
+      // IPv6 clients are one client per /64: another address in the attacker's /64 is still locked.
+      const v6 = fromIp('2001:db8:aa:bb::1')
+      for (let i = 1; i <= 5; i++) await signIn(t.app, owner.email, `v6-guess-${i}`, v6)
+      assertLocked(await signIn(t.app, owner.email, PASSWORD, fromIp('2001:db8:aa:bb:ffff::2')))
+      assert.equal((await signIn(t.app, owner.email, PASSWORD, fromIp('192.0.2.10'))).statusCode, 200)
+      clock.advance(16 * MINUTE)
+    })
+
+    it('distributed guessing: 50 failures from 50 clients in an hour lock the account for everyone', async () => {
+      const u = await newUser(t.app, uniqueEmail(), PASSWORD, rotatingIp())
+      for (let i = 1; i <= 50; i++) {
+        const res = await signIn(t.app, u.email, `botnet-guess-${i}`, fromIp(`198.51.100.${i}`))
+        assert.equal(res.statusCode, 401, `attempt ${i}`)
+        clock.advance(MINUTE / 2)
+      }
+      const owner = await signIn(t.app, u.email, PASSWORD, fromIp('192.0.2.99'))
+      assertLocked(owner, 60 * 60)
+      // The rest of the hour that the first failure started: 35 minutes.
+      assert.equal(owner.headers['retry-after'], String(35 * 60))
+      clock.advance(35 * MINUTE)
+      assert.equal((await signIn(t.app, u.email, PASSWORD, fromIp('192.0.2.99'))).statusCode, 200)
+    })
+
+    it('unknown emails are counted the same way', async () => {
+      const ghost = uniqueEmail('ghost')
+      const client = fromIp('203.0.113.20')
+      for (let i = 1; i <= 5; i++) {
+        assert.equal((await signIn(t.app, ghost, `guess-${i}`, client)).statusCode, 401)
+      }
+      assertLocked(await signIn(t.app, ghost, 'guess-6', client))
+      clock.advance(16 * MINUTE)
+    })
+
+    it('a successful sign-in before the lock clears that client’s count', async () => {
+      const u = await newUser(t.app, uniqueEmail(), PASSWORD, rotatingIp())
+      const client = fromIp('203.0.113.21')
+      for (let i = 1; i <= 4; i++) await signIn(t.app, u.email, `typo-${i}`, client)
+      assert.equal((await signIn(t.app, u.email, PASSWORD, client)).statusCode, 200)
+      for (let i = 1; i <= 5; i++) {
+        assert.equal((await signIn(t.app, u.email, `typo-again-${i}`, client)).statusCode, 401)
+      }
+      assertLocked(await signIn(t.app, u.email, PASSWORD, client))
+      clock.advance(16 * MINUTE)
+    })
+
+    it('a wrong current password on change-password counts toward the same limits', async () => {
+      const u = await newUser(t.app, uniqueEmail(), PASSWORD, rotatingIp())
+      const client = fromIp('203.0.113.22')
+      const change = (current: string) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/api/auth/change-password',
+          headers: { ...cookieHeader(u.token), ...client },
+          payload: { current_password: current, new_password: 'a-fresh-passphrase-7' },
+        })
+      for (let i = 1; i <= 5; i++) {
+        const res = await change(`not-it-${i}`)
+        assert.equal(res.statusCode, 422)
+        assert.equal(json(res).code, 'invalid_current_password')
+      }
+      assertLocked(await change(PASSWORD))
+      assertLocked(await signIn(t.app, u.email, PASSWORD, client))
+      // Still signed in: a lock refuses password checks, it does not end sessions.
+      assert.equal(
+        (await t.app.inject({ url: '/api/auth/me', headers: cookieHeader(u.token) })).statusCode,
+        200,
+      )
+      clock.advance(16 * MINUTE)
+      assert.equal((await change(PASSWORD)).statusCode, 204)
+    })
+  })
 
   describe(`auth lockout shared through Redis [${kind}]`, { skip: redisSkipReason() }, () => {
     let tdb: TestDatabase
@@ -139,7 +168,9 @@ for (const kind of dbKinds()) {
       for (let i = 0; i < 2; i++) {
         const counters = await createCounterStore(TEST_REDIS_URL, systemClock, silentLog, prefix)
         stores.push(counters)
-        apps.push(await buildTestApp(kind, { RATE_LIMIT_AUTH: '1000/minute' }, { counters, tdb }))
+        apps.push(
+          await buildTestApp(kind, { RATE_LIMIT_AUTH: '10000/minute', TRUST_PROXY: '1' }, { counters, tdb }),
+        )
       }
       // Wait until both connections are up, so nothing falls back to the in-process store.
       for (const s of stores) {
@@ -165,6 +196,18 @@ for (const kind of dbKinds()) {
       assertLocked(await signIn(a.app, u.email, PASSWORD))
       const other = await newUser(b.app)
       assert.equal((await signIn(a.app, other.email, PASSWORD)).statusCode, 200)
+    })
+
+    it('distributed guessing across instances: 50 failures from 50 clients lock the account on both', async () => {
+      const [a, b] = apps as [TestApp, TestApp]
+      const u = await newUser(a.app, uniqueEmail(), PASSWORD, rotatingIp())
+      for (let i = 1; i <= 50; i++) {
+        const app = i % 2 === 0 ? b.app : a.app
+        const res = await signIn(app, u.email, `spread-${i}`, fromIp(`198.51.100.${i}`))
+        assert.equal(res.statusCode, 401, `attempt ${i}`)
+      }
+      assertLocked(await signIn(a.app, u.email, PASSWORD, fromIp('192.0.2.201')), 60 * 60)
+      assertLocked(await signIn(b.app, u.email, PASSWORD, fromIp('192.0.2.202')), 60 * 60)
     })
   })
 }

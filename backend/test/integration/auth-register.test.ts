@@ -33,7 +33,17 @@ for (const kind of dbKinds()) {
       assert.equal(res.statusCode, 201)
       const body = json<{ user: Record<string, unknown>; session: Record<string, unknown> }>(res)
       assert.deepEqual(Object.keys(body).sort(), ['session', 'user'])
-      assert.deepEqual(Object.keys(body.user).sort(), ['created_at', 'email', 'id', 'name', 'role'])
+      assert.deepEqual(Object.keys(body.user).sort(), [
+        'created_at',
+        'email',
+        'email_verified',
+        'id',
+        'mfa_enabled',
+        'name',
+        'role',
+      ])
+      assert.equal(body.user.email_verified, false)
+      assert.equal(body.user.mfa_enabled, false)
       assert.equal(body.user.email, email)
       assert.equal(body.user.name, 'Ada')
       assert.equal(body.user.role, 'user')
@@ -63,10 +73,10 @@ for (const kind of dbKinds()) {
       assert.equal(stored[0]?.role, 'user')
     })
 
-    it('ADMIN_EMAILS makes an admin at request time', async () => {
+    it('ADMIN_EMAILS does not make whoever signs up first an admin (the email is unverified)', async () => {
       const res = await register(t.app, { email: 'Boss@Example.com', password: PASSWORD })
       assert.equal(res.statusCode, 201)
-      assert.equal(json<{ user: { role: string } }>(res).user.role, 'admin')
+      assert.equal(json<{ user: { role: string } }>(res).user.role, 'user')
     })
 
     it('name is optional, trimmed, at most 100 characters', async () => {
@@ -107,6 +117,25 @@ for (const kind of dbKinds()) {
       assert.equal(max.statusCode, 201, max.body)
       const over = await register(t.app, { email: uniqueEmail(), password: 'q'.repeat(257) })
       assert.equal(over.statusCode, 422)
+    })
+
+    it('password length is counted after NFC normalisation', async () => {
+      // 257 code points as sent, 256 once e + U+0301 compose to é: accepted, and the same
+      // password typed precomposed signs in.
+      const email = uniqueEmail()
+      const decomposed = `e\u0301${'q'.repeat(255)}`
+      const ok = await register(t.app, { email, password: decomposed })
+      assert.equal(ok.statusCode, 201, ok.body)
+      assert.equal((await signIn(t.app, email, decomposed.normalize('NFC'))).statusCode, 200)
+      // 256 code points as sent, 257 after NFC (U+0958 decomposes): refused on path password.
+      const over = await register(t.app, { email: uniqueEmail(), password: `\u0958${'q'.repeat(255)}` })
+      assert.equal(over.statusCode, 422, over.body)
+      const body = json<{ code: string; errors: { path: string }[] }>(over)
+      assert.equal(body.code, 'validation_error')
+      assert.equal(body.errors[0]?.path, 'password')
+      // And at the short end: 8 code points as sent, 4 after NFC.
+      const short = await register(t.app, { email: uniqueEmail(), password: 'e\u0301'.repeat(4) })
+      assert.equal(short.statusCode, 422, short.body)
     })
 
     it('a 200-character Unicode password is not truncated', async () => {
@@ -185,6 +214,10 @@ for (const kind of dbKinds()) {
           payload: { email: uniqueEmail(), password: PASSWORD },
         })
         assert.equal(signInRes.statusCode, 401)
+        // Every unauthenticated POST under /api/auth counts: sign-out without a session too.
+        const signOut = () => t.app.inject({ method: 'POST', url: '/api/auth/sign-out' })
+        for (let i = 0; i < 2; i++) assert.equal((await signOut()).statusCode, 204)
+        assert.equal((await signOut()).statusCode, 429)
       } finally {
         await t.close()
       }

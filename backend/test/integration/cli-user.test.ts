@@ -12,8 +12,9 @@ import { createSession } from '../../src/auth/sessions.js'
 import { testConfig } from '../../src/config.js'
 import { type Database, openDatabase, pgliteDirOf } from '../../src/db/client.js'
 import { acquireDataDirLock, SERVER_RUNNING_MESSAGE } from '../../src/db/lock-file.js'
-import { findUserByEmail } from '../../src/db/queries/users.js'
+import { findUserByEmail, insertUser } from '../../src/db/queries/users.js'
 import { systemClock } from '../../src/lib/clock.js'
+import { uuidv7 } from '../../src/lib/ids.js'
 import { createTestDatabase, dbKinds, type TestDatabase } from '../helpers/db.js'
 
 const BACKEND_DIR = fileURLToPath(new URL('../../', import.meta.url))
@@ -108,6 +109,8 @@ for (const kind of dbKinds()) {
         assert.ok(row)
         assert.equal(row.name, 'Ada')
         assert.equal(row.role, 'user')
+        // The operator vouches for the address: CLI accounts are verified.
+        assert.equal(row.emailVerified, true)
         assert.equal(await verifyPassword(row.passwordHash, 'violet harbor lantern 42'), true)
         assert.equal(await findUserByEmail(db.orm, 'weak@example.com'), null)
         // A live session, for set-password to revoke below.
@@ -120,14 +123,50 @@ for (const kind of dbKinds()) {
       let list = await user(['list'])
       assert.equal(list.code, 0, list.stderr)
       const lines = list.stdout.trim().split('\n')
-      assert.match(lines[0] as string, /^email\s+role\s+created_at\s+sessions$/)
-      assert.match(lines[1] as string, /^ada@example\.com\s+admin\s+\d{4}-\d\d-\d\dT[\d:.]+Z\s+1$/)
+      assert.match(lines[0] as string, /^email\s+role\s+verified\s+created_at\s+sessions$/)
+      assert.match(lines[1] as string, /^ada@example\.com\s+admin\s+yes\s+\d{4}-\d\d-\d\dT[\d:.]+Z\s+1$/)
       assert.equal((await user(['demote', 'ada@example.com'])).code, 0)
       list = await user(['list'])
       assert.match(list.stdout, /ada@example\.com\s+user\s/)
       const missing = await user(['promote', 'nobody@example.com'])
       assert.equal(missing.code, 1)
       assert.match(missing.stderr, /no user with the email nobody@example\.com/)
+    })
+
+    it('verify marks a signed-up account verified, which makes an ADMIN_EMAILS address an admin', async () => {
+      const env2 = { ...env, ADMIN_EMAILS: 'listed@example.com' }
+      await withDb(async (db) => {
+        await insertUser(db.orm, {
+          id: uuidv7(),
+          email: 'listed@example.com',
+          name: null,
+          passwordHash: 'x',
+          createdAt: new Date(),
+        })
+      })
+      let list = await runCli(env2, ['list'])
+      assert.match(list.stdout, /listed@example\.com\s+user\s+no\s/)
+      const r = await runCli(env2, ['verify', 'Listed@Example.com'])
+      assert.equal(r.code, 0, r.stderr)
+      assert.match(r.stdout, /listed@example\.com is verified \(an admin: it is listed in ADMIN_EMAILS\)/)
+      list = await runCli(env2, ['list'])
+      assert.match(list.stdout, /listed@example\.com\s+admin \(ADMIN_EMAILS\)\s+yes\s/)
+      const created = await runCli(env2, ['create', 'other@example.com'], 'violet harbor lantern 42\n')
+      assert.match(created.stdout, /created other@example\.com \(user\)/)
+      const missing = await user(['verify', 'nobody@example.com'])
+      assert.equal(missing.code, 1)
+      assert.match(missing.stderr, /no user with the email nobody@example\.com/)
+      assert.equal((await user(['verify'])).code, 2)
+    })
+
+    it('create with an ADMIN_EMAILS address makes an admin at once', async () => {
+      const r = await runCli(
+        { ...env, ADMIN_EMAILS: 'first-admin@example.com' },
+        ['create', 'first-admin@example.com'],
+        'violet harbor lantern 42\n',
+      )
+      assert.equal(r.code, 0, r.stderr)
+      assert.match(r.stdout, /created first-admin@example\.com \(admin\)/)
     })
 
     it('set-password replaces the hash and revokes every session', async () => {

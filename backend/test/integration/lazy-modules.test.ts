@@ -58,6 +58,7 @@ describe('a Postgres server that only answers loads no ingestion-only modules', 
       env: {
         DATABASE_URL: db?.url as string,
         ADMIN_EMAILS: ADMIN,
+        ADMIN_PASSWORD: PASSWORD,
         RAG_AUTH_MODULE_LOG: log,
         NODE_ENV: 'production',
         SECRET_KEY: 'k'.repeat(48),
@@ -71,7 +72,9 @@ describe('a Postgres server that only answers loads no ingestion-only modules', 
   })
 
   it('answers sign-up, me, search and chat without them', async () => {
-    const reg = await http(server.url, '/api/auth/register', { json: { email: ADMIN, password: PASSWORD } })
+    const reg = await http(server.url, '/api/auth/register', {
+      json: { email: 'lazy-user@example.com', password: PASSWORD },
+    })
     assert.equal(reg.status, 201, reg.text)
     token = (reg.body as { session: { token: string } }).session.token
     assert.equal((await http(server.url, '/api/auth/me', { token })).status, 200)
@@ -87,8 +90,14 @@ describe('a Postgres server that only answers loads no ingestion-only modules', 
   })
 
   it('loads the chunker with the first document', async () => {
+    // The admin was made at start from ADMIN_PASSWORD.
+    const signedIn = await http(server.url, '/api/auth/sign-in', {
+      json: { email: ADMIN, password: PASSWORD },
+    })
+    assert.equal(signedIn.status, 200, signedIn.text)
+    const admin = (signedIn.body as { session: { token: string } }).session.token
     const doc = await http(server.url, '/api/documents', {
-      token,
+      token: admin,
       json: {
         title: 'Lighthouses',
         content: '# Lighthouses\n\nA lighthouse keeps ships off rocks.\n',

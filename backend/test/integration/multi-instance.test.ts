@@ -39,6 +39,8 @@ describe('several instances on one Postgres and one Redis', { skip: skipReason()
       DATABASE_URL: db?.url as string,
       REDIS_URL: process.env.TEST_REDIS_URL as string,
       ADMIN_EMAILS: ADMIN,
+      // Both instances bootstrap the admin at once; one creates it, the other finds it made.
+      ADMIN_PASSWORD: PASSWORD,
       RATE_LIMIT_AUTH: '3/minute',
       // Behind the test's "proxy": each scenario is its own client address, so parallel test
       // files sharing this Redis never share a counter.
@@ -131,12 +133,12 @@ describe('several instances on one Postgres and one Redis', { skip: skipReason()
   })
 
   it('finds on B, by search, a document an admin ingested on A', async () => {
-    const reg = await http(a.url, '/api/auth/register', {
+    const signedIn = await http(a.url, '/api/auth/sign-in', {
       json: { email: ADMIN, password: PASSWORD },
       headers: { 'x-forwarded-for': fakeClientIp() },
     })
-    assert.equal(reg.status, 201, reg.text)
-    const token = (reg.body as { session: { token: string } }).session.token
+    assert.equal(signedIn.status, 200, signedIn.text)
+    const token = (signedIn.body as { session: { token: string } }).session.token
     const word = `zephyrquartz${run}`
     const doc = await http(a.url, '/api/documents', {
       token,

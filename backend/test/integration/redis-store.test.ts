@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
+import type { FastifyBaseLogger } from 'fastify'
 import { type CounterStore, createCounterStore } from '../../src/http/counter-store.js'
 import { systemClock } from '../../src/lib/clock.js'
 import { buildTestApp, type TestApp } from '../helpers/app.js'
@@ -12,6 +13,7 @@ import {
   TEST_REDIS_URL,
   type TestDatabase,
 } from '../helpers/db.js'
+import { lockoutRules } from '../helpers/lockout-rules.js'
 
 const silent = {
   warn() {},
@@ -58,5 +60,47 @@ describe('Redis rate-limit store', { skip: redisSkipReason() }, () => {
     const res = await b.app.inject({ url: '/health' })
     assert.equal(res.statusCode, 429)
     assert.equal(res.headers['ratelimit-limit'], '3')
+  })
+})
+
+describe('lockout rules on the Redis store', { skip: redisSkipReason() }, () => {
+  lockoutRules(async () => {
+    const store = await createCounterStore(
+      TEST_REDIS_URL,
+      systemClock,
+      silent as unknown as FastifyBaseLogger,
+      `test:${randomBytes(6).toString('hex')}:`,
+    )
+    const redis = (store as unknown as { primary: { redis: { status: string } } }).primary.redis
+    for (let i = 0; i < 100 && redis.status !== 'ready'; i++) await new Promise((r) => setTimeout(r, 20))
+    assert.equal(redis.status, 'ready')
+    return store
+  })
+
+  it('decr keeps the window and never revives an expired key', async () => {
+    const prefix = `test:${randomBytes(6).toString('hex')}:`
+    const store = await createCounterStore(
+      TEST_REDIS_URL,
+      systemClock,
+      silent as unknown as FastifyBaseLogger,
+      prefix,
+    )
+    const redis = (store as unknown as { primary: { redis: import('ioredis').Redis } }).primary.redis
+    for (let i = 0; i < 100 && redis.status !== 'ready'; i++) await new Promise((r) => setTimeout(r, 20))
+    try {
+      await store.incr('k', 60_000)
+      await store.incr('k', 60_000)
+      await store.decr('k')
+      const c = await store.get('k')
+      assert.equal(c.count, 1)
+      assert.ok(c.ttlMs > 55_000 && c.ttlMs <= 60_000, `ttl ${c.ttlMs}`)
+      await store.decr('k')
+      await store.decr('k')
+      assert.equal(await redis.get(`${prefix}k`), '0')
+      await store.decr('missing')
+      assert.equal(await redis.exists(`${prefix}missing`), 0)
+    } finally {
+      await store.close()
+    }
   })
 })

@@ -90,6 +90,19 @@ describe('password policy', () => {
     assert.equal(await passwordProblem('q'.repeat(257), 'a@example.com'), 'too_long')
   })
 
+  it('length is counted after NFC normalisation, in both directions', async () => {
+    // e + combining acute: 2 code points, 1 after NFC (é).
+    const shrinks = `e\u0301${'q'.repeat(255)}`
+    assert.equal(passwordLength(shrinks), 257)
+    assert.equal(await passwordProblem(shrinks, 'a@example.com'), null)
+    // U+0958 is excluded from composition: 1 code point, 2 after NFC.
+    const grows = `\u0958${'q'.repeat(255)}`
+    assert.equal(passwordLength(grows), 256)
+    assert.equal(await passwordProblem(grows, 'a@example.com'), 'too_long')
+    assert.equal(await passwordProblem(`e\u0301e\u0301e\u0301e\u0301`, 'a@example.com'), 'too_short')
+    assert.equal(await passwordProblem(`\u0958\u0958\u0958\u0958`, 'a@example.com'), null)
+  })
+
   it('refuses exactly the common-password list, case-insensitively', async () => {
     const list = await loadCommonPasswords()
     assert.ok(list.size > 40_000)

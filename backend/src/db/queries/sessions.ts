@@ -15,11 +15,12 @@ export interface SessionWithUser {
   email: string
   name: string | null
   role: string
+  email_verified: boolean
   user_created_at: Date
 }
 
 const LOOKUP = `select s.id, s.user_id, s.token_hash, s.created_at, s.expires_at, s.absolute_expires_at,
-  s.last_used_at, u.email, u.name, u.role, u.created_at as user_created_at
+  s.last_used_at, u.email, u.name, u.role, u.email_verified, u.created_at as user_created_at
   from sessions s join users u on u.id = s.user_id where s.token_hash = $1`
 
 export async function findSessionByHash(db: Executor, tokenHash: string): Promise<SessionWithUser | null> {

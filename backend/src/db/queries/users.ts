@@ -1,5 +1,5 @@
 // SQL for users. Emails are stored normalised (trimmed, lower-cased); callers normalise first.
-import { asc, eq, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import type { Orm } from '../client.js'
 import { sessions, type UserRow, users } from '../schema/index.js'
 
@@ -19,6 +19,8 @@ export interface NewUser {
   name: string | null
   passwordHash: string
   role?: 'user' | 'admin'
+  /** Only the operator's own paths (CLI, ADMIN_PASSWORD) create verified accounts. */
+  emailVerified?: boolean
   createdAt: Date
 }
 
@@ -26,7 +28,12 @@ export interface NewUser {
 export async function insertUser(orm: Orm, user: NewUser): Promise<UserRow> {
   const [row] = await orm
     .insert(users)
-    .values({ ...user, role: user.role ?? 'user', updatedAt: user.createdAt })
+    .values({
+      ...user,
+      role: user.role ?? 'user',
+      emailVerified: user.emailVerified ?? false,
+      updatedAt: user.createdAt,
+    })
     .returning()
   return row as UserRow
 }
@@ -50,9 +57,75 @@ export async function setUserRole(
   return rows.length > 0
 }
 
+/** Marks the email verified; false when no user has it. */
+export async function setEmailVerified(orm: Orm, email: string, now: Date): Promise<boolean> {
+  const rows = await orm
+    .update(users)
+    .set({ emailVerified: true, updatedAt: now })
+    .where(eq(users.email, email))
+    .returning({ id: users.id })
+  return rows.length > 0
+}
+
+export type ClaimOutcome =
+  | { outcome: 'created' }
+  | { outcome: 'claimed'; sessionsRevoked: number }
+  | { outcome: 'untouched' }
+
+/**
+ * ADMIN_PASSWORD at start: the address gets a verified account with this password — a new one,
+ * or the unverified one someone else may have registered first, whose sessions are removed. A
+ * verified account is never touched. Safe when several instances run it at once (the insert and
+ * the conditional update each succeed for one of them only).
+ */
+export async function claimAdminAddress(
+  orm: Orm,
+  account: { id: string; email: string; passwordHash: string; now: Date },
+): Promise<ClaimOutcome> {
+  return orm.transaction(async (tx) => {
+    const inserted = await tx
+      .insert(users)
+      .values({
+        id: account.id,
+        email: account.email,
+        passwordHash: account.passwordHash,
+        emailVerified: true,
+        createdAt: account.now,
+        updatedAt: account.now,
+      })
+      .onConflictDoNothing({ target: users.email })
+      .returning({ id: users.id })
+    if (inserted.length > 0) return { outcome: 'created' }
+    const [claimed] = await tx
+      .update(users)
+      .set({ passwordHash: account.passwordHash, emailVerified: true, updatedAt: account.now })
+      .where(and(eq(users.email, account.email), eq(users.emailVerified, false)))
+      .returning({ id: users.id })
+    if (!claimed) return { outcome: 'untouched' }
+    const revoked = await tx
+      .delete(sessions)
+      .where(eq(sessions.userId, claimed.id))
+      .returning({ id: sessions.id })
+    return { outcome: 'claimed', sessionsRevoked: revoked.length }
+  })
+}
+
+/** The stored role and verification of these emails (those with an account). */
+export async function findUsersByEmails(
+  orm: Orm,
+  emails: string[],
+): Promise<{ email: string; role: string; emailVerified: boolean }[]> {
+  if (emails.length === 0) return []
+  return orm
+    .select({ email: users.email, role: users.role, emailVerified: users.emailVerified })
+    .from(users)
+    .where(inArray(users.email, emails))
+}
+
 export interface UserListRow {
   email: string
   role: string
+  emailVerified: boolean
   createdAt: Date
   sessions: number
 }
@@ -63,6 +136,7 @@ export async function listUsersWithSessionCounts(orm: Orm, now: Date): Promise<U
     .select({
       email: users.email,
       role: users.role,
+      emailVerified: users.emailVerified,
       createdAt: users.createdAt,
       // An ISO string, not a Date: inside raw sql`` drizzle does not map params for postgres-js.
       sessions: sql<number>`count(${sessions.id}) filter (where ${sessions.expiresAt} > ${now.toISOString()}::timestamptz and ${sessions.absoluteExpiresAt} > ${now.toISOString()}::timestamptz)`,

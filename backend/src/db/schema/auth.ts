@@ -1,4 +1,4 @@
-import { index, pgTable, text, timestamp, uuid, varchar } from 'drizzle-orm/pg-core'
+import { boolean, index, pgTable, text, timestamp, uuid, varchar } from 'drizzle-orm/pg-core'
 
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
 
@@ -8,6 +8,9 @@ export const users = pgTable('users', {
   passwordHash: text('password_hash').notNull(),
   name: varchar('name', { length: 100 }),
   role: varchar('role', { length: 16 }).notNull().default('user'),
+  // Proven by the operator's CLI, ADMIN_PASSWORD at start, or (later) an emailed link. ADMIN_EMAILS
+  // grants admin only to a verified address, so nobody takes one by signing up with it first.
+  emailVerified: boolean('email_verified').notNull().default(false),
   createdAt: tstz('created_at').notNull().defaultNow(),
   updatedAt: tstz('updated_at').notNull().defaultNow(),
 })
