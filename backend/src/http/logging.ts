@@ -39,10 +39,11 @@ function walkable(value: unknown): value is Record<string, unknown> {
 /**
  * The object of a log call with every secret-named value censored, copying only what changes.
  * Plain objects and arrays are walked three levels deep (so `{ headers: { cookie } }`,
- * `{ body: { password } }` and `{ req: { headers: { authorization } } }` are all caught);
- * class instances such as Fastify's request and reply are left to their serializers, which
- * emit only method, path, ip and status code. pino's `redact` does the same job for fixed paths
- * at ~8 µs a line, five times this, which was ~10 % of a cheap request's CPU.
+ * `{ body: { password } }` and `{ req: { headers: { authorization } } }` are all caught); an
+ * Error anywhere in them is serialized and censored in depth (`redactError`); other class
+ * instances such as Fastify's request and reply are left to their serializers, which emit only
+ * method, path, ip and status code. pino's `redact` does the same job for fixed paths at ~8 µs a
+ * line, five times this, which was ~10 % of a cheap request's CPU.
  */
 export function redactSecrets<T extends Record<string, unknown>>(obj: T, depth = 1): T {
   let out: Record<string, unknown> | null = null
@@ -51,6 +52,8 @@ export function redactSecrets<T extends Record<string, unknown>>(obj: T, depth =
     let next = value
     if (SECRET_KEYS.has(key.toLowerCase())) {
       if (value !== undefined && value !== null) next = CENSOR
+    } else if (value instanceof Error) {
+      next = redactError(value)
     } else if (depth < MAX_DEPTH && walkable(value)) {
       next = redactSecrets(value, depth + 1)
     }
@@ -62,6 +65,62 @@ export function redactSecrets<T extends Record<string, unknown>>(obj: T, depth =
     }
   }
   return (out ?? obj) as T
+}
+
+/**
+ * Errors carry whatever their library put on them — a failed request's headers, an HTTP
+ * client's config with its body, a driver's query parameters, a connection string in the
+ * message — often deeper than three levels. They are logged rarely, so they get a thorough walk.
+ */
+const ERROR_SECRET_KEYS = new Set([...SECRET_KEYS, 'parameters', 'password_hash', 'passwordhash'])
+const ERROR_DEPTH = 8
+const SECRET_TEXT: [RegExp, string][] = [
+  [/\b(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi, `$1${CENSOR}`],
+  [/\b(session_token=)[^;\s"',&]+/gi, `$1${CENSOR}`],
+  [/\brak_[A-Za-z0-9_-]{8,}/g, CENSOR],
+  // user:password@ in a URL (a connection string in a driver's message)
+  [/(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]*:)[^@/\s]+@/gi, `$1${CENSOR}@`],
+  // "password":"…" (a JSON body echoed in a message) and password=… (a query or form string)
+  [
+    /("(?:password|current_password|new_password|token|secret|api_?key)"\s*:\s*"?|\b(?:password|token|secret|api_?key)=)[^"\s,&}]+/gi,
+    `$1${CENSOR}`,
+  ],
+]
+
+function scrubText(text: string): string {
+  let out = text
+  for (const [pattern, replacement] of SECRET_TEXT) out = out.replace(pattern, replacement)
+  return out
+}
+
+function redactDeep(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return scrubText(value)
+  if (value === null || typeof value !== 'object' || depth > ERROR_DEPTH) return value
+  if (value instanceof Error) return redactError(value, depth)
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, depth + 1))
+  const proto = Object.getPrototypeOf(value)
+  if (proto !== Object.prototype && proto !== null) {
+    // A class instance (a socket, a client request with its raw headers, a Headers object) is not
+    // walked: its JSON form if it has one (a Date, a Buffer), else just its name.
+    const toJSON = (value as { toJSON?: unknown }).toJSON
+    if (typeof toJSON === 'function') return redactDeep(toJSON.call(value), depth + 1)
+    return `[${(proto as { constructor?: { name?: string } }).constructor?.name ?? 'object'}]`
+  }
+  const out: Record<string, unknown> = {}
+  for (const [key, item] of Object.entries(value)) {
+    out[key] = ERROR_SECRET_KEYS.has(key.toLowerCase())
+      ? item === undefined || item === null
+        ? item
+        : CENSOR
+      : redactDeep(item, depth + 1)
+  }
+  return out
+}
+
+/** An error as pino's serializer writes it (type, message and stack with causes, own fields), censored. */
+export function redactError(err: Error, depth = 0): Record<string, unknown> {
+  const serialized = pino.stdSerializers.err(err) as unknown as Record<string, unknown>
+  return redactDeep({ ...serialized }, depth) as Record<string, unknown>
 }
 
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
@@ -78,7 +137,23 @@ export function loggerOptions(config: Config, pretty: boolean): FastifyServerOpt
   return {
     level: config.logLevel,
     formatters: { log: redactSecrets },
+    hooks: {
+      // A line's `msg` is no formatter's business: scrub it where it is an error's message
+      // (`log.error(err)`, and Fastify's own `log.error({ err }, err.message)`).
+      logMethod(args, method) {
+        const [first, second, ...rest] = args as unknown[]
+        if (first instanceof Error && second === undefined)
+          return method.apply(this, [{ err: first }, scrubText(first.message)] as never)
+        const err = (first as { err?: unknown } | null)?.err
+        if (err instanceof Error && typeof second === 'string' && second === err.message)
+          return method.apply(this, [first, scrubText(second), ...rest] as never)
+        return method.apply(this, args)
+      },
+    },
     serializers: {
+      // An `err` the formatter has already serialized and censored passes through unchanged.
+      err: (err: unknown) =>
+        (err instanceof Error ? redactError(err) : err) as { type: string; message: string; stack: string },
       req(request: { method: string; url: string; ip?: string; headers?: Record<string, unknown> }) {
         return { method: request.method, url: loggedPath(request.url), ip: request.ip }
       },
