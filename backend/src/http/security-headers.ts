@@ -52,8 +52,12 @@ export function helmetHeaders(options: Readonly<HelmetOptions>): Record<string, 
   return headers
 }
 
-async function securityHeaders(app: FastifyInstance, opts: { config: Config }) {
-  const framed = opts.config.frameAncestors.length > 0
+/** The fixed §4 headers (without a CSP), and with the API's CSP. */
+export function securityHeaderSets(config: Config): {
+  fixed: Record<string, string>
+  api: Record<string, string>
+} {
+  const framed = config.frameAncestors.length > 0
   const fixed = helmetHeaders({
     contentSecurityPolicy: false,
     crossOriginEmbedderPolicy: false,
@@ -66,7 +70,11 @@ async function securityHeaders(app: FastifyInstance, opts: { config: Config }) {
     xssFilter: true,
     hidePoweredBy: true,
   })
-  const api = { ...fixed, 'content-security-policy': API_CSP }
+  return { fixed, api: { ...fixed, 'content-security-policy': API_CSP } }
+}
+
+async function securityHeaders(app: FastifyInstance, opts: { config: Config }) {
+  const { fixed, api } = securityHeaderSets(opts.config)
   const ui = uiCsp(opts.config)
   app.addHook('onRequest', (request, reply, done) => {
     // /docs sets its own policy (Swagger UI needs inline styles); the UI and the API get theirs.

@@ -184,6 +184,16 @@ for (const kind of dbKinds()) {
       }
     })
 
+    it('a target the router cannot decode is a 400 in the contract’s shape, with the API headers', async () => {
+      for (const target of ['/api/%zz', '/%61pi/documents/%E0%A4%A', 'http://127.0.0.1/api/%']) {
+        const res = await send('GET', target)
+        assert.equal(res.status, 400, target)
+        assert.deepEqual(JSON.parse(res.body), { detail: 'Malformed request target', code: 'bad_request' })
+        assertApiHeaders(res, target)
+        assert.ok(res.headers['x-request-id'], target)
+      }
+    })
+
     it('/v1 takes Bearer tokens only: a session cookie is not credentials there', async () => {
       const res = await send('GET', '/v1/models', { cookie: `session_token=${await freshToken()}` })
       assertDenied(res, 'GET /v1/models with a cookie')

@@ -47,6 +47,16 @@ async function trickle(port: number, head: string, trickled: string, giveUpMs: n
   return { closedAt: closedAt as number | null, answer }
 }
 
+/** A raw answer: the status, the contract's `{detail, code}` and the §4 headers. */
+function assertClientError(answer: string, status: number, code: string) {
+  const [head = '', body = ''] = answer.split('\r\n\r\n')
+  assert.match(head, new RegExp(`^HTTP/1\\.1 ${status} `), answer)
+  assert.equal(JSON.parse(body).code, code)
+  assert.match(head, /\r\ncontent-security-policy: default-src 'none'; frame-ancestors 'none'\r\n/i)
+  assert.match(head, /\r\nx-content-type-options: nosniff\r\n/i)
+  assert.match(head, /\r\ncache-control: no-store\r\n/i)
+}
+
 const kind = dbKinds()[0] ?? 'pglite'
 
 describe(`slow clients [${kind}]`, () => {
@@ -76,12 +86,24 @@ describe(`slow clients [${kind}]`, () => {
     assert.ok(res.closedAt !== null, 'the connection was still open after 4 s')
     assert.ok(res.closedAt < LIMIT_MS + 1500, `closed after ${res.closedAt} ms`)
     assert.doesNotMatch(res.answer, /^HTTP\/1\.1 (200|401)/, 'the request was not handled')
+    assertClientError(res.answer, 408, 'request_timeout')
   })
 
   it('closes a connection whose headers trickle in past the limit', async () => {
     const res = await trickle(port, 'GET /health HTTP/1.1\r\nHost: x\r\n', 'X-Slow: '.padEnd(60, 'z'), 4000)
     assert.ok(res.closedAt !== null, 'the connection was still open after 4 s')
     assert.ok(res.closedAt < LIMIT_MS + 1500, `closed after ${res.closedAt} ms`)
+    assertClientError(res.answer, 408, 'request_timeout')
+  })
+
+  it('answers a request Node cannot parse in the contract’s shape, with the §4 headers', async () => {
+    const res = await trickle(
+      port,
+      'GET /api/documents HTTP/1.1\r\nHost: x\r\nNot a header\r\n\r\n',
+      '',
+      2000,
+    )
+    assertClientError(res.answer, 400, 'bad_request')
   })
 
   it('does not cut a server-sent stream that lasts longer than the limit', async () => {
