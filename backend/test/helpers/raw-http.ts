@@ -20,7 +20,9 @@ export function rawRequest(
     for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`)
     if (body || ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method))
       lines.push(`Content-Length: ${Buffer.byteLength(body)}`)
-    const socket = connect(port, '127.0.0.1', () => socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`))
+    // write, not end: a half-closed connection makes Node's server abort the request in flight;
+    // `Connection: close` has the server close it once it has answered.
+    const socket = connect(port, '127.0.0.1', () => socket.write(`${lines.join('\r\n')}\r\n\r\n${body}`))
     const chunks: Buffer[] = []
     socket.on('data', (d) => chunks.push(d))
     socket.on('error', reject)
