@@ -9,20 +9,19 @@ import authRoutes from './auth/routes.js'
 import type { Config } from './config.js'
 import type { Database } from './db/client.js'
 import { deleteExpiredSessions } from './db/queries/sessions.js'
-import { AppError } from './errors.js'
-import { clientErrorHandler } from './http/client-errors.js'
+import { clientErrorHandler, frameworkErrorHandler } from './http/client-errors.js'
 import corsPlugin from './http/cors.js'
 import { type CounterStore, createCounterStore } from './http/counter-store.js'
 import csrfPlugin from './http/csrf.js'
 import defaultDeny from './http/default-deny.js'
-import errorHandler, { sendError } from './http/error-handler.js'
+import errorHandler from './http/error-handler.js'
 import { AccessLog, genReqId, loggerOptions } from './http/logging.js'
 import rateLimitPlugin from './http/rate-limit.js'
 import securityHeaders, { securityHeaderSets } from './http/security-headers.js'
 import staticUi from './http/static-ui.js'
 import { trustProxy } from './http/trust-proxy.js'
 import validationPlugin, { validatorFactory } from './http/validation.js'
-import zones, { isGuarded, zoneOfTarget } from './http/zones.js'
+import zones from './http/zones.js'
 import { type Clock, systemClock } from './lib/clock.js'
 import { VERSION } from './lib/version.js'
 import chatRoutes from './routes/chat.js'
@@ -91,16 +90,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // While draining on SIGTERM, keep serving requests that arrive on open connections (with
     // `Connection: close`) instead of Fastify's own 503 body, which is not the contract's shape.
     return503OnClosing: false,
-    // A target the router cannot decode (`/api/%zz`) is answered before any hook runs: give it
-    // the contract's error shape and headers all the same.
+    // Requests refused before any hook runs still get the contract's error shape and headers.
     clientErrorHandler: clientErrorHandler(apiHeaders),
-    frameworkErrors: (_err, request, reply) => {
-      request.zone = zoneOfTarget(request.url)
-      reply.headers(apiHeaders)
-      reply.header('x-request-id', request.id)
-      if (isGuarded(request.zone)) reply.header('cache-control', 'no-store')
-      sendError(request, reply, new AppError('bad_request', { detail: 'Malformed request target' }))
-    },
+    frameworkErrors: frameworkErrorHandler(apiHeaders),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     // Bodies without type coercion, query strings and params with it (http/validation.ts).
     schemaController: { compilersFactory: { buildValidator: validatorFactory() } },

@@ -1,10 +1,15 @@
-// Requests Node's HTTP parser refuses before Fastify sees them — a request line or headers it
-// cannot parse, headers over the size limit, a client too slow to send its headers and body
-// (contract §0: 30 s) — get the contract's error shape and §4 headers too, then the connection
-// is closed. (Fastify's default answers `{"error","message","statusCode"}` with no headers.)
+// Requests refused before any of our hooks run get the contract's error shape and §4 headers
+// too (Fastify's defaults answer `{"error","message","statusCode"}` with no headers):
+// - what Node's HTTP parser refuses — a request line or headers it cannot parse, headers over the
+//   size limit, a client too slow to send its headers and body (contract §0: 30 s) — after which
+//   the connection is closed;
+// - a target the router cannot percent-decode (`/api/%zz`).
 import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
+import type { FastifyServerOptions } from 'fastify'
 import { AppError, type ErrorCode } from '../errors.js'
+import { sendError } from './error-handler.js'
+import { isGuarded, zoneOfTarget } from './zones.js'
 
 function codeOf(err: NodeJS.ErrnoException): ErrorCode {
   if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return 'request_timeout'
@@ -32,5 +37,18 @@ export function clientErrorHandler(headers: Record<string, string>) {
       )
     }
     socket.destroy(err)
+  }
+}
+
+/** Fastify's `frameworkErrors`: an undecodable target is a 400 `bad_request`, never routed. */
+export function frameworkErrorHandler(
+  headers: Record<string, string>,
+): FastifyServerOptions['frameworkErrors'] {
+  return (_err, request, reply) => {
+    request.zone = zoneOfTarget(request.url)
+    reply.headers(headers)
+    reply.header('x-request-id', request.id)
+    if (isGuarded(request.zone)) reply.header('cache-control', 'no-store')
+    sendError(request, reply, new AppError('bad_request', { detail: 'Malformed request target' }))
   }
 }
