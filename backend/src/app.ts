@@ -9,14 +9,19 @@ import authRoutes from './auth/routes.js'
 import type { Config } from './config.js'
 import type { Database } from './db/client.js'
 import { deleteExpiredSessions } from './db/queries/sessions.js'
+import { clientErrorHandler, frameworkErrorHandler } from './http/client-errors.js'
 import corsPlugin from './http/cors.js'
 import { type CounterStore, createCounterStore } from './http/counter-store.js'
 import csrfPlugin from './http/csrf.js'
+import defaultDeny from './http/default-deny.js'
 import errorHandler from './http/error-handler.js'
 import { AccessLog, genReqId, loggerOptions } from './http/logging.js'
 import rateLimitPlugin from './http/rate-limit.js'
-import securityHeaders from './http/security-headers.js'
+import securityHeaders, { securityHeaderSets } from './http/security-headers.js'
 import staticUi from './http/static-ui.js'
+import { trustProxy } from './http/trust-proxy.js'
+import validationPlugin, { validatorFactory } from './http/validation.js'
+import zones from './http/zones.js'
 import { type Clock, systemClock } from './lib/clock.js'
 import { VERSION } from './lib/version.js'
 import chatRoutes from './routes/chat.js'
@@ -36,6 +41,8 @@ export interface AppDeps {
   prettyLogs?: boolean
   /** Where the built web UI lives (default frontend/dist). */
   uiDir?: string
+  /** How long a client may take to send a request's headers and body (default 30 s; tests shorten it). */
+  requestTimeoutMs?: number
 }
 
 /** What every route plugin receives. */
@@ -47,11 +54,29 @@ export interface RouteDeps {
 }
 
 const SWEEP_INTERVAL_MS = 10 * 60_000
+/** Contract §0: headers and body within 30 s, or the connection is closed. */
+const REQUEST_TIMEOUT_MS = 30_000
+
+/**
+ * Node's own slow-client limits: `requestTimeout` bounds the time from a request's first byte to
+ * its last (headers and body), `headersTimeout` the headers alone; a response being sent (an SSE
+ * stream) is not covered by either, so it is never cut. Node checks them every
+ * `connectionsCheckingInterval` (default 30 s, which would double the bound).
+ */
+function slowClientOptions(ms: number) {
+  return {
+    requestTimeout: ms,
+    http: {
+      headersTimeout: ms,
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(ms / 4))),
+    },
+  }
+}
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, db } = deps
   const clock = deps.clock ?? systemClock
-  const n = config.trustProxy
+  const { api: apiHeaders } = securityHeaderSets(config)
   const app = Fastify({
     ...(deps.logger
       ? { loggerInstance: deps.logger }
@@ -59,16 +84,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     genReqId,
     requestIdHeader: false,
     logController: new AccessLog(),
-    // A plain number trusts nobody in Fastify 5.12: trust exactly n hops.
-    trustProxy: n > 0 ? (_addr: string, hop: number) => hop < n : false,
+    trustProxy: trustProxy(config),
+    ...slowClientOptions(deps.requestTimeoutMs ?? REQUEST_TIMEOUT_MS),
     bodyLimit: 1024 * 1024,
     // While draining on SIGTERM, keep serving requests that arrive on open connections (with
     // `Connection: close`) instead of Fastify's own 503 body, which is not the contract's shape.
     return503OnClosing: false,
+    // Requests refused before any hook runs still get the contract's error shape and headers.
+    clientErrorHandler: clientErrorHandler(apiHeaders),
+    frameworkErrors: frameworkErrorHandler(apiHeaders),
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
-    ajv: {
-      customOptions: { coerceTypes: 'array', removeAdditional: true, useDefaults: true, allErrors: true },
-    },
+    // Bodies without type coercion, query strings and params with it (http/validation.ts).
+    schemaController: { compilersFactory: { buildValidator: validatorFactory() } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   // JSON (and multipart where a route allows it) only: anything else is 415, not a 422.
@@ -80,7 +107,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id)
     done()
   })
+  // First: every later hook and every route added after it reads the zone (/api, /v1, /docs, site)
+  // of the route the router matched.
+  await app.register(zones)
   await app.register(errorHandler)
+  await app.register(validationPlugin)
   await app.register(securityHeaders, { config })
   await app.register(corsPlugin, { config })
   await app.register(cookie)
@@ -105,9 +136,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         .replace("style-src 'self' https:", "style-src 'self' 'unsafe-inline'")
         .concat("; frame-ancestors 'none'"),
   })
+  // The order of these request hooks is the policy: identify the caller, count the request (a
+  // 401 included), refuse it without a session where one is needed, then check its origin.
   await app.register(authPlugin, { db, config, clock })
-  await app.register(csrfPlugin, { config })
   await app.register(rateLimitPlugin, { config, counters })
+  await app.register(defaultDeny)
+  await app.register(csrfPlugin, { config })
 
   app.get('/openapi.json', { schema: { hide: true }, config: { rateLimit: false } }, async () =>
     app.swagger(),

@@ -1,5 +1,6 @@
 // One schema for every environment variable of contract §1, parsed once at start.
 // Modules receive the resulting `Config`; only server.ts and cli/* read process.env.
+import proxyAddr from '@fastify/proxy-addr'
 import { parseRate, type Rate } from './lib/rate.js'
 
 export type SameSite = 'lax' | 'strict' | 'none'
@@ -14,6 +15,8 @@ export interface Config {
   dataDir: string
   frontendOrigins: string[]
   trustProxy: number
+  /** Addresses, CIDRs or proxy-addr presets whose forwarded headers may be believed. */
+  trustProxyFrom: string[]
   cookieSecure: boolean
   cookieSameSite: SameSite
   cookiePartitioned: boolean
@@ -52,6 +55,7 @@ export const CONFIG_VARIABLES = [
   'DATA_DIR',
   'FRONTEND_URL',
   'TRUST_PROXY',
+  'TRUST_PROXY_FROM',
   'COOKIE_SECURE',
   'COOKIE_SAMESITE',
   'COOKIE_PARTITIONED',
@@ -190,6 +194,26 @@ function parseTrustProxy(r: Reader): number {
   return r.int('TRUST_PROXY', 0, 0, 100)
 }
 
+const TRUST_PRESETS = ['loopback', 'linklocal', 'uniquelocal']
+
+/** TRUST_PROXY_FROM: each item must be an address, a CIDR range or a proxy-addr preset name. */
+function parseTrustProxyFrom(r: Reader): string[] {
+  const items = r.raw('TRUST_PROXY_FROM') === undefined ? TRUST_PRESETS : r.list('TRUST_PROXY_FROM')
+  const out: string[] = []
+  for (const item of items) {
+    const entry = TRUST_PRESETS.includes(item.toLowerCase()) ? item.toLowerCase() : item
+    try {
+      proxyAddr.compile(entry)
+      out.push(entry)
+    } catch {
+      r.problems.push(
+        `TRUST_PROXY_FROM: "${item}" is not an IP address, a CIDR range or one of ${TRUST_PRESETS.join(', ')}`,
+      )
+    }
+  }
+  return out
+}
+
 function parseOrigins(r: Reader): string[] {
   const origins: string[] = []
   for (const item of r.list('FRONTEND_URL')) {
@@ -306,6 +330,7 @@ export function loadConfig(env: Env): LoadedConfig {
     dataDir: r.str('DATA_DIR', './data'),
     frontendOrigins: parseOrigins(r),
     trustProxy: parseTrustProxy(r),
+    trustProxyFrom: parseTrustProxyFrom(r),
     // SameSite=None is only honoured by browsers on Secure cookies.
     cookieSecure: cookieSameSite === 'none' ? true : cookieSecureRaw,
     cookieSameSite,

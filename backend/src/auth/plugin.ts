@@ -1,10 +1,13 @@
-// Default deny: every /api route needs a valid session unless its route config says `public: true`.
-// Unknown /api paths are therefore 401 without a session and 404 with one.
+// Who is asking: the session (or, on /v1, only the Bearer token) presented with a request to a
+// guarded zone (/api, /v1; see http/zones.ts) is validated here and its user attached. This hook
+// never refuses: the rate limiter counts the request first (keyed by user, or by client IP when
+// no valid session came with it), then http/default-deny.ts answers 401 where a session is needed.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import type { Database } from '../db/client.js'
 import { AppError } from '../errors.js'
+import { acceptsCookie, isGuarded } from '../http/zones.js'
 import type { Clock } from '../lib/clock.js'
 import { SESSION_COOKIE, sessionCookieOptions } from './cookies.js'
 import { type AuthSession, type AuthUser, validateSessionToken } from './sessions.js'
@@ -16,6 +19,8 @@ declare module 'fastify' {
     /** How the presented token arrived; Bearer requests are exempt from the CSRF origin check. */
     authMethod: 'cookie' | 'bearer' | null
     sessionToken: string | null
+    /** Why a guarded request has no user: no token, or one that is unknown, revoked or expired. */
+    authFailure: 'auth_required' | 'invalid_session' | null
   }
   interface FastifyContextConfig {
     /** Reachable without a session (register, sign-in, sign-out). */
@@ -32,19 +37,18 @@ export interface AuthPluginOptions {
   clock: Clock
 }
 
-/** The token from `Authorization: Bearer` (preferred) or the session cookie. */
-export function readToken(request: FastifyRequest): { token: string; method: 'cookie' | 'bearer' } | null {
+/** The token from `Authorization: Bearer` (preferred) or, where allowed, the session cookie. */
+export function readToken(
+  request: FastifyRequest,
+  cookieAllowed = true,
+): { token: string; method: 'cookie' | 'bearer' } | null {
   const header = request.headers.authorization
   if (header) {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header)
     if (m) return { token: m[1] as string, method: 'bearer' }
   }
-  const cookie = request.cookies?.[SESSION_COOKIE]
+  const cookie = cookieAllowed ? request.cookies?.[SESSION_COOKIE] : undefined
   return cookie ? { token: cookie, method: 'cookie' } : null
-}
-
-export function isApiPath(url: string): boolean {
-  return url === '/api' || url.startsWith('/api/') || url.startsWith('/api?')
 }
 
 async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions) {
@@ -53,19 +57,19 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions) {
   app.decorateRequest('session', null)
   app.decorateRequest('authMethod', null)
   app.decorateRequest('sessionToken', null)
+  app.decorateRequest('authFailure', null)
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!isApiPath(request.url) || request.method === 'OPTIONS') return
-    const isPublic = request.routeOptions.config?.public === true
-    const presented = readToken(request)
+    if (!isGuarded(request.zone) || request.method === 'OPTIONS') return
+    const presented = readToken(request, acceptsCookie(request.zone))
     if (!presented) {
-      if (isPublic) return
-      throw new AppError('auth_required')
+      request.authFailure = 'auth_required'
+      return
     }
     const result = await validateSessionToken(ctx, presented.token)
     if (!result) {
-      if (isPublic) return
-      throw new AppError('invalid_session')
+      request.authFailure = 'invalid_session'
+      return
     }
     request.user = result.user
     request.session = result.session
@@ -87,4 +91,4 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions) {
   })
 }
 
-export default fp(authPlugin, { name: 'auth', dependencies: ['@fastify/cookie'] })
+export default fp(authPlugin, { name: 'auth', dependencies: ['@fastify/cookie', 'zones'] })

@@ -11,13 +11,15 @@
 // (register, sign-in, sign-out) the origin check still runs, so a junk `Authorization` header can
 // never be used to smuggle a cross-site sign-in (login CSRF).
 //
-// Registered after the auth plugin: app-level onRequest hooks run in registration order, so
-// `request.authMethod` is already known here. It runs on public routes too.
+// Registered after the auth plugin and default deny: app-level onRequest hooks run in registration
+// order, so `request.authMethod` is already known here. It runs on public routes too. Which
+// requests it covers is decided on the zone of the route the router matched (zones.ts): the
+// /api zone, where the session cookie counts (/v1 takes Bearer tokens only, so CSRF cannot arise).
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { isApiPath } from '../auth/plugin.js'
 import type { Config } from '../config.js'
 import { AppError } from '../errors.js'
+import { acceptsCookie } from './zones.js'
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
@@ -58,7 +60,7 @@ async function csrfPlugin(app: FastifyInstance, opts: { config: Config }) {
   const allowed = new Set(opts.config.frontendOrigins)
   // A callback hook, not an async one: safe methods (most requests) pass without a promise.
   app.addHook('onRequest', (request, _reply, done) => {
-    if (!UNSAFE.has(request.method) || !isApiPath(request.url) || request.authMethod === 'bearer') {
+    if (!UNSAFE.has(request.method) || !acceptsCookie(request.zone) || request.authMethod === 'bearer') {
       done()
       return
     }
@@ -75,4 +77,4 @@ async function csrfPlugin(app: FastifyInstance, opts: { config: Config }) {
   })
 }
 
-export default fp(csrfPlugin, { name: 'csrf', dependencies: ['auth'] })
+export default fp(csrfPlugin, { name: 'csrf', dependencies: ['auth', 'zones'] })

@@ -1,95 +1,172 @@
 // Contract §6: fixed-window limits on our counter store (memory, or Redis with fallback).
 //
-// Every /api route counts against RATE_LIMIT_GLOBAL (keyed by user id when signed in, client IP
-// otherwise) unless its route config names its own limit (`config: { rateLimit: routeLimit(…) }`,
-// counted per route) or `rateLimit: false`. Non-API routes (the UI, /docs) are not limited unless
-// they name a limit (/health). Every limited response carries RateLimit-Limit / -Remaining /
-// -Reset; a refusal is 429 `rate_limited` with Retry-After.
+// Which limits a request counts against is decided on the route the router matched and its zone
+// (zones.ts), never on the raw request target:
+// - a route's own limit (`config: { rateLimit: routeLimit(…) }`, counted per route), else, in a
+//   guarded zone (/api, /v1), RATE_LIMIT_GLOBAL keyed by user id (signed in) or client;
+// - every request to a guarded zone without a valid session — a 401 included, an unknown path
+//   included — counts against RATE_LIMIT_GLOBAL per client too, so bad tokens are limited;
+// - every `POST` under /api/auth/ to a public route, or without a valid session, counts against
+//   RATE_LIMIT_AUTH per client and route (a route's own limit, if it names one, instead);
+// - `rateLimit: false` opts a route out; the rest of the site is limited only where it names a
+//   limit (/health).
+// Clients are keyed by `clientKey(request.ip)` (IPv6 by /64). Every limited response carries
+// RateLimit-Limit / -Remaining / -Reset of its tightest limit; a refusal is 429 `rate_limited`
+// with Retry-After.
 //
-// The limiter is attached per route when the route is registered (so unlimited routes pay
-// nothing) and runs as a route-level onRequest hook, after the app-level auth hook, so
-// authenticated requests are keyed by user. With the in-process store it answers synchronously.
-// (This replaced @fastify/rate-limit, whose per-request path — five awaits and a merged options
-// object — was 13 % of the CPU of a GET /health: bench/RESULTS.md, finding 19.)
-import type {
-  FastifyInstance,
-  FastifyReply,
-  FastifyRequest,
-  HookHandlerDoneFunction,
-  onRequestHookHandler,
-} from 'fastify'
+// One app-level onRequest hook, registered after the auth plugin (so signed-in requests are keyed
+// by user) and before default deny (so a request is counted before it can be refused 401). Each
+// route's plan is worked out once, when the route is added; with the in-process store the hook
+// answers synchronously. (This replaced @fastify/rate-limit, whose per-request path was 13 % of
+// the CPU of a GET /health: bench/RESULTS.md, finding 19.)
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import fp from 'fastify-plugin'
-import { isApiPath } from '../auth/plugin.js'
 import type { Config } from '../config.js'
 import { rateLimitedError } from '../errors.js'
+import { clientKey } from '../lib/client-key.js'
 import type { Rate } from '../lib/rate.js'
 import type { Count, CounterStore } from './counter-store.js'
+import { isGuarded, normalizedSegments, type Zone, zoneOfRoute } from './zones.js'
 
 export interface RouteRateLimit {
   rate: Rate
   key: (request: FastifyRequest) => string
 }
 
+/** A limit as applied on one route: the counter keys are `prefix + limit.key(request)`. */
+interface Applied {
+  limit: RouteRateLimit
+  prefix: string
+}
+
+/** What a route counts against; worked out when the route is added. */
+interface Plan {
+  own: Applied | null
+  guarded: boolean
+  /** RATE_LIMIT_AUTH for a POST under /api/auth/ that names no limit of its own. */
+  auth: Applied | null
+}
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** This route's own limit instead of the global one, or `false` for none. */
     rateLimit?: RouteRateLimit | false
+    /** Set when the route is added (from its path, method and `rateLimit`); null: not limited. */
+    rateLimitPlan?: Plan | null
   }
 }
 
-export const ipKey = (request: FastifyRequest) => `ip:${request.ip}`
+export const ipKey = (request: FastifyRequest) => `ip:${clientKey(request.ip)}`
 export const userOrIpKey = (request: FastifyRequest) =>
-  request.user ? `user:${request.user.id}` : `ip:${request.ip}`
+  request.user ? `user:${request.user.id}` : ipKey(request)
 
 /** Route-level limit config: `config: { rateLimit: routeLimit(config.rateLimitAuth, ipKey) }`. */
 export function routeLimit(rate: Rate, key: (r: FastifyRequest) => string): RouteRateLimit {
   return { rate, key }
 }
 
-/** The onRequest hook counting requests under `prefix` + the request's key. */
-function limiter(limit: RouteRateLimit, prefix: string, counters: CounterStore): onRequestHookHandler {
-  const { max, windowMs } = limit.rate
-  const maxHeader = String(max)
-  const apply = (reply: FastifyReply, done: HookHandlerDoneFunction, c: Count) => {
-    const over = c.count > max
-    reply.headers({
-      'ratelimit-limit': maxHeader,
-      'ratelimit-remaining': over ? '0' : String(max - c.count),
-      'ratelimit-reset': String(Math.ceil(c.ttlMs / 1000)),
-    })
-    if (over) done(rateLimitedError(c.ttlMs / 1000))
-    else done()
-  }
-  return (request, reply, done) => {
-    const key = prefix + limit.key(request)
-    const now = counters.incrNow?.(key, windowMs)
-    if (now) {
-      apply(reply, done, now)
-      return
-    }
-    counters.incr(key, windowMs).then((c) => apply(reply, done, c), done)
-  }
-}
-
 function methodsOf(method: string | string[]): string[] {
   return Array.isArray(method) ? method : [method]
 }
 
+function isAuthPost(methods: string[], zone: Zone, segments: string[]): boolean {
+  return methods.includes('POST') && zone === 'api' && segments[1]?.toLowerCase() === 'auth'
+}
+
+/** The tightest of the counts: the first over its limit, else the one with least remaining. */
+function tightest(applied: Applied[], counts: Count[]): { max: number; c: Count } {
+  let best = { max: applied[0]?.limit.rate.max ?? 0, c: counts[0] as Count }
+  for (let i = 1; i < applied.length; i++) {
+    const max = (applied[i] as Applied).limit.rate.max
+    const c = counts[i] as Count
+    const bestOver = best.c.count > best.max
+    const over = c.count > max
+    if ((over && !bestOver) || (over === bestOver && max - c.count < best.max - best.c.count))
+      best = { max, c }
+  }
+  return best
+}
+
+function answer(reply: FastifyReply, done: HookHandlerDoneFunction, applied: Applied[], counts: Count[]) {
+  const { max, c } = tightest(applied, counts)
+  const over = c.count > max
+  reply.headers({
+    'ratelimit-limit': String(max),
+    'ratelimit-remaining': over ? '0' : String(max - c.count),
+    'ratelimit-reset': String(Math.ceil(c.ttlMs / 1000)),
+  })
+  if (over) done(rateLimitedError(c.ttlMs / 1000))
+  else done()
+}
+
 async function rateLimitPlugin(app: FastifyInstance, opts: { config: Config; counters: CounterStore }) {
-  const global = routeLimit(opts.config.rateLimitGlobal, userOrIpKey)
+  const { counters } = opts
+  const global: Applied = {
+    limit: routeLimit(opts.config.rateLimitGlobal, userOrIpKey),
+    prefix: 'rl:global:',
+  }
+  const authLimit = routeLimit(opts.config.rateLimitAuth, ipKey)
+  const plans = {
+    guarded: { own: null, guarded: true, auth: null } as Plan,
+    authPost: {
+      own: null,
+      guarded: true,
+      auth: { limit: authLimit, prefix: 'rl:POST:/api/auth/*:' },
+    } as Plan,
+  }
+
   app.addHook('onRoute', (route) => {
     const own = route.config?.rateLimit
-    if (own === false) return
     const methods = methodsOf(route.method)
-    if (methods.every((m) => m === 'OPTIONS')) return
-    let hook: onRequestHookHandler
-    if (own) hook = limiter(own, `rl:${methods.join(',')}:${route.url}:`, opts.counters)
-    else if (isApiPath(route.url)) hook = limiter(global, 'rl:global:', opts.counters)
-    else return
-    const existing = route.onRequest
-    route.onRequest =
-      existing === undefined ? [hook] : [...(Array.isArray(existing) ? existing : [existing]), hook]
+    const zone = zoneOfRoute(route.url)
+    let plan: Plan | null | undefined = null
+    if (own === false || methods.every((m) => m === 'OPTIONS')) plan = null
+    else if (zone === undefined)
+      plan = undefined // a catch-all: decided per request
+    else {
+      const prefix = `rl:${methods.join(',')}:${route.url}:`
+      const guarded = isGuarded(zone)
+      const auth = isAuthPost(methods, zone, route.url.split('/').slice(1))
+        ? { limit: authLimit, prefix }
+        : null
+      if (own) plan = { own: { limit: own, prefix }, guarded, auth: null }
+      else if (guarded) plan = { own: null, guarded, auth }
+    }
+    route.config = { ...route.config, rateLimitPlan: plan }
+  })
+
+  /** The plan of a request no specific route matched (404s, the `OPTIONS *` catch-all). */
+  function unmatchedPlan(request: FastifyRequest): Plan | null {
+    if (request.method === 'OPTIONS' || !isGuarded(request.zone)) return null
+    const segments = normalizedSegments(request.url)
+    return isAuthPost([request.method], request.zone, segments) ? plans.authPost : plans.guarded
+  }
+
+  app.addHook('onRequest', (request, reply, done) => {
+    const config = request.routeOptions.config
+    const plan = config.rateLimitPlan === undefined ? unmatchedPlan(request) : config.rateLimitPlan
+    if (!plan) {
+      done()
+      return
+    }
+    const anonymous = !request.user
+    const applied: Applied[] = []
+    if (plan.own) applied.push(plan.own)
+    if (plan.guarded && (!plan.own || anonymous)) applied.push(global)
+    if (plan.auth && (anonymous || config.public === true)) applied.push(plan.auth)
+    if (applied.length === 0) {
+      done()
+      return
+    }
+    const incrNow = counters.incrNow?.bind(counters)
+    if (incrNow) {
+      const counts = applied.map((a) => incrNow(a.prefix + a.limit.key(request), a.limit.rate.windowMs))
+      answer(reply, done, applied, counts)
+      return
+    }
+    const pending = applied.map((a) => counters.incr(a.prefix + a.limit.key(request), a.limit.rate.windowMs))
+    Promise.all(pending).then((counts) => answer(reply, done, applied, counts), done)
   })
 }
 
-export default fp(rateLimitPlugin, { name: 'rate-limit', dependencies: ['auth'] })
+export default fp(rateLimitPlugin, { name: 'rate-limit', dependencies: ['auth', 'zones'] })

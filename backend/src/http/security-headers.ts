@@ -1,4 +1,7 @@
 // Contract §4 on every response: helmet for the fixed headers, our own CSP per kind of response.
+// The kind is the zone of the route the router matched (zones.ts), never the raw request target:
+// /api and /v1 always get the API policy and `Cache-Control: no-store`, /docs its own policy,
+// the rest of the site the UI policy on HTML and the API policy on anything else.
 //
 // helmet's headers do not depend on the request, so helmet runs once at start-up against a
 // recording response and every request gets the recorded set in one `reply.headers()` call.
@@ -8,8 +11,8 @@ import type { ServerResponse } from 'node:http'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import helmet, { type HelmetOptions } from 'helmet'
-import { isApiPath } from '../auth/plugin.js'
 import type { Config } from '../config.js'
+import { isGuarded } from './zones.js'
 
 export const API_CSP = "default-src 'none'; frame-ancestors 'none'"
 
@@ -28,10 +31,6 @@ export function uiCsp(config: Config): string {
     "form-action 'self'",
     `frame-ancestors ${ancestors}`,
   ].join('; ')
-}
-
-export function isDocsPath(url: string): boolean {
-  return url === '/docs' || url.startsWith('/docs/') || url.startsWith('/docs?')
 }
 
 /** The headers helmet sets for these options, computed once. */
@@ -53,8 +52,12 @@ export function helmetHeaders(options: Readonly<HelmetOptions>): Record<string, 
   return headers
 }
 
-async function securityHeaders(app: FastifyInstance, opts: { config: Config }) {
-  const framed = opts.config.frameAncestors.length > 0
+/** The fixed §4 headers (without a CSP), and with the API's CSP. */
+export function securityHeaderSets(config: Config): {
+  fixed: Record<string, string>
+  api: Record<string, string>
+} {
+  const framed = config.frameAncestors.length > 0
   const fixed = helmetHeaders({
     contentSecurityPolicy: false,
     crossOriginEmbedderPolicy: false,
@@ -67,24 +70,29 @@ async function securityHeaders(app: FastifyInstance, opts: { config: Config }) {
     xssFilter: true,
     hidePoweredBy: true,
   })
-  const api = { ...fixed, 'content-security-policy': API_CSP }
+  return { fixed, api: { ...fixed, 'content-security-policy': API_CSP } }
+}
+
+async function securityHeaders(app: FastifyInstance, opts: { config: Config }) {
+  const { fixed, api } = securityHeaderSets(opts.config)
   const ui = uiCsp(opts.config)
   app.addHook('onRequest', (request, reply, done) => {
     // /docs sets its own policy (Swagger UI needs inline styles); the UI and the API get theirs.
-    reply.headers(isDocsPath(request.url) ? fixed : api)
+    reply.headers(request.zone === 'docs' ? fixed : api)
     done()
   })
   // Every reply (errors, 404s, preflights and the SSE stream included) goes through onSend.
   app.addHook('onSend', (request, reply, payload, done) => {
-    if (!isDocsPath(request.url)) {
+    const zone = request.zone
+    // Here, not earlier: a handler may have set its own cache-control on an API response.
+    if (isGuarded(zone)) reply.header('cache-control', 'no-store')
+    else if (zone === 'site') {
       const type = reply.getHeader('content-type')
       if (typeof type === 'string' && type.startsWith('text/html'))
         reply.header('content-security-policy', ui)
-      // Here, not earlier: a handler may have set its own cache-control on an API response.
-      if (isApiPath(request.url)) reply.header('cache-control', 'no-store')
     }
     done(null, payload)
   })
 }
 
-export default fp(securityHeaders, { name: 'security-headers' })
+export default fp(securityHeaders, { name: 'security-headers', dependencies: ['zones'] })

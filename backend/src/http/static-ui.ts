@@ -7,9 +7,8 @@ import { fileURLToPath } from 'node:url'
 import fastifyStatic from '@fastify/static'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { isApiPath } from '../auth/plugin.js'
 import { AppError } from '../errors.js'
-import { isDocsPath } from './security-headers.js'
+import { isGuarded } from './zones.js'
 
 export const DEFAULT_UI_DIR = fileURLToPath(new URL('../../../frontend/dist/', import.meta.url))
 
@@ -29,8 +28,9 @@ function acceptsHtml(accept: string | undefined): boolean {
 
 function wantsHtml(request: FastifyRequest): boolean {
   if (request.method !== 'GET' && request.method !== 'HEAD') return false
+  // /api and /v1 (in any spelling) are never the UI's.
+  if (isGuarded(request.zone)) return false
   const path = request.url.split('?')[0] as string
-  if (isApiPath(path) || isDocsPath(path) || path === '/health' || path === '/openapi.json') return false
   if (extname(path) !== '') return false
   return acceptsHtml(request.headers.accept)
 }

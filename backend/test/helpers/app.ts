@@ -15,7 +15,7 @@ export interface TestApp {
 export async function buildTestApp(
   kind: DbKind,
   env: Record<string, string> = {},
-  opts: { clock?: Clock; counters?: CounterStore; tdb?: TestDatabase } = {},
+  opts: { clock?: Clock; counters?: CounterStore; tdb?: TestDatabase; requestTimeoutMs?: number } = {},
 ): Promise<TestApp> {
   const tdb = opts.tdb ?? (await createTestDatabase(kind))
   const app = await buildApp({
@@ -23,6 +23,7 @@ export async function buildTestApp(
     db: tdb.db,
     clock: opts.clock ?? systemClock,
     ...(opts.counters ? { counters: opts.counters } : {}),
+    ...(opts.requestTimeoutMs ? { requestTimeoutMs: opts.requestTimeoutMs } : {}),
   })
   await app.ready()
   return {

@@ -42,6 +42,26 @@ describe('config', () => {
     assert.equal(loadConfig({ TRUST_PROXY: '2' }).config.trustProxy, 2)
   })
 
+  it('TRUST_PROXY_FROM: presets by default; addresses, CIDR ranges and presets; junk refused', () => {
+    assert.deepEqual(loadConfig({}).config.trustProxyFrom, ['loopback', 'linklocal', 'uniquelocal'])
+    assert.deepEqual(
+      loadConfig({ TRUST_PROXY_FROM: 'Loopback, 10.0.0.0/8,2001:db8::/32 , 203.0.113.7' }).config
+        .trustProxyFrom,
+      ['loopback', '10.0.0.0/8', '2001:db8::/32', '203.0.113.7'],
+    )
+    try {
+      loadConfig({ TRUST_PROXY_FROM: 'loopback,everyone,10.0.0.0/99' })
+      assert.fail('expected a ConfigError')
+    } catch (err) {
+      assert.ok(err instanceof ConfigError)
+      assert.equal(err.problems.length, 2)
+      assert.match(
+        err.problems[0] as string,
+        /^TRUST_PROXY_FROM: "everyone" is not an IP address, a CIDR range or one of loopback, linklocal, uniquelocal$/,
+      )
+    }
+  })
+
   it('SameSite=none forces Secure; production defaults Secure on', () => {
     assert.equal(loadConfig({ COOKIE_SAMESITE: 'none' }).config.cookieSecure, true)
     assert.equal(loadConfig({ NODE_ENV: 'production' }).config.cookieSecure, true)

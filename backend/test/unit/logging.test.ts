@@ -4,6 +4,7 @@ import { Writable } from 'node:stream'
 import { describe, it } from 'node:test'
 import Fastify from 'fastify'
 import { testConfig } from '../../src/config.js'
+import errorHandler from '../../src/http/error-handler.js'
 import { AccessLog, accessLine, genReqId, loggerOptions, redactSecrets } from '../../src/http/logging.js'
 
 function memoryLogger() {
@@ -68,6 +69,82 @@ describe('redactSecrets', () => {
     for (const secret of ['hunter2', 'session_token=abc', 'top-level-secret', '"tok"'])
       assert.ok(!text.includes(secret), `${secret} leaked: ${text}`)
     assert.equal(lines.length, 2)
+  })
+})
+
+describe('errors in log lines', () => {
+  /** An error as HTTP clients and drivers make them: secrets on fields, deep, in a cause, in text. */
+  function leakyError() {
+    const cause = Object.assign(new Error('connect to postgres://app:db-pass-1@db.internal/x failed'), {
+      password: 'cause-secret-2',
+    })
+    return Object.assign(
+      new Error('upstream refused {"password":"body-secret-3"} with Authorization: Bearer tok-secret-4', {
+        cause,
+      }),
+      {
+        request: { headers: { authorization: 'Bearer hdr-secret-5', cookie: 'session_token=ck-secret-6' } },
+        config: { data: { nested: { deeper: { password: 'deep-secret-7' } } } },
+        parameters: ['param-secret-8'],
+        socket: new (class Socket {
+          _header = 'POST / HTTP/1.1\r\nAuthorization: Bearer raw-secret-9'
+        })(),
+        attempt: 2,
+      },
+    )
+  }
+  const SECRETS = [
+    'db-pass-1',
+    'cause-secret-2',
+    'body-secret-3',
+    'tok-secret-4',
+    'hdr-secret-5',
+    'ck-secret-6',
+    'deep-secret-7',
+    'param-secret-8',
+    'raw-secret-9',
+  ]
+
+  it('censors secrets inside serialized errors, however they are logged', () => {
+    const { lines, options } = memoryLogger()
+    const app = Fastify({ logger: options })
+    app.log.error({ err: leakyError() }, 'request failed')
+    app.log.error(leakyError())
+    app.log.warn({ event: 'provider.failed', error: leakyError() }, 'as another key')
+    app.log.warn({ nested: { err: leakyError() } }, 'one level down')
+    assert.equal(lines.length, 4)
+    const text = JSON.stringify(lines)
+    for (const secret of SECRETS) assert.ok(!text.includes(secret), `${secret} leaked: ${text}`)
+    // What helps debugging stays: type, the message's shape, the stack, harmless fields.
+    const err = lines[0]?.err as Record<string, unknown>
+    assert.equal(err.type, 'Error')
+    assert.match(
+      String(err.message),
+      /^upstream refused .*Bearer \[REDACTED\]: connect to postgres:\/\/app:\[REDACTED\]@db\.internal/,
+    )
+    assert.match(String(err.stack), /at /)
+    assert.equal(err.attempt, 2)
+    assert.equal(err.socket, '[Socket]')
+    assert.match(String((lines[2]?.error as Record<string, unknown>)?.message), /^upstream refused/)
+  })
+
+  it('censors errors a route throws, in the lines the server writes (ours and Fastify’s own handler)', async () => {
+    for (const ours of [true, false]) {
+      const { lines, options } = memoryLogger()
+      const app = Fastify({ logger: options, ...(ours ? { logController: new AccessLog() } : {}) })
+      if (ours) await app.register(errorHandler)
+      app.get('/boom', async () => {
+        throw leakyError()
+      })
+      const res = await app.inject({ url: '/boom' })
+      assert.equal(res.statusCode, 500)
+      const text = JSON.stringify(lines)
+      assert.ok(
+        lines.some((l) => l.err),
+        text,
+      )
+      for (const secret of SECRETS) assert.ok(!text.includes(secret), `${secret} leaked: ${text}`)
+    }
   })
 })
 

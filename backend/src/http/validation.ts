@@ -1,0 +1,77 @@
+// Request validation rules of contract §0 that the schemas alone do not give:
+// - bodies are validated without type coercion (`{"password": 123456789}` is a 422 naming
+//   `password`, not a password "123456789"), while query strings and params, which are text by
+//   nature, still coerce: numbers from decimal text, a repeated parameter into a list;
+// - a string holding U+0000 anywhere in a body, query string or params is a 422: Postgres refuses
+//   NUL in text, which would otherwise surface as a 500.
+import AjvCompiler from '@fastify/ajv-compiler'
+import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify'
+import fp from 'fastify-plugin'
+import { AppError, type FieldError } from '../errors.js'
+
+type ValidatorFactory = NonNullable<
+  NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>['buildValidator']
+>
+
+const AJV_OPTIONS = { removeAdditional: true, useDefaults: true, allErrors: true } as const
+
+/** Fastify's validator factory with one Ajv for bodies (no coercion) and one for the rest. */
+export function validatorFactory(): ValidatorFactory {
+  const pool = AjvCompiler()
+  // No Ajv plugins or options from the server: these are the whole configuration.
+  return (externalSchemas) => {
+    const strict = pool(externalSchemas, { customOptions: { ...AJV_OPTIONS, coerceTypes: false } })
+    const textual = pool(externalSchemas, { customOptions: { ...AJV_OPTIONS, coerceTypes: 'array' } })
+    return (route) => (route.httpPart === 'body' ? strict(route) : textual(route))
+  }
+}
+
+const NUL = '\u0000'
+const MAX_DEPTH = 64
+
+/** The path of the first string (or key) holding U+0000, or null. */
+export function nulPath(value: unknown, path: string, depth = 0): string | null {
+  if (typeof value === 'string') return value.includes(NUL) ? path : null
+  if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return null
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = nulPath(value[i], path ? `${path}.${i}` : String(i), depth + 1)
+      if (found !== null) return found
+    }
+    return null
+  }
+  // Only parsed JSON and query objects (the query parser's have a null-prototype class of their
+  // own): a multipart body's file streams are the handler's.
+  const proto = Object.getPrototypeOf(value)
+  if (proto !== Object.prototype && proto !== null && Object.getPrototypeOf(proto) !== null) return null
+  for (const [key, item] of Object.entries(value)) {
+    const at = path ? `${path}.${key}` : key
+    if (key.includes(NUL)) return at
+    const found = nulPath(item, at, depth + 1)
+    if (found !== null) return found
+  }
+  return null
+}
+
+function nulError(request: FastifyRequest): AppError | null {
+  for (const value of [request.params, request.query, request.body]) {
+    const path = nulPath(value, '')
+    if (path === null) continue
+    const errors: FieldError[] = [
+      { path: path || 'body', message: 'must not contain the NUL character (U+0000)' },
+    ]
+    return new AppError('validation_error', { errors })
+  }
+  return null
+}
+
+async function validationPlugin(app: FastifyInstance) {
+  // Before the schemas run, so the answer does not depend on whether a field is also invalid.
+  app.addHook('preValidation', (request, _reply, done) => {
+    const err = nulError(request)
+    if (err) done(err)
+    else done()
+  })
+}
+
+export default fp(validationPlugin, { name: 'validation' })

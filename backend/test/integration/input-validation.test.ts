@@ -1,0 +1,109 @@
+// Contract §0: bodies are validated without type coercion, query strings with it (numbers from
+// decimal text, a repeated parameter as a list), and U+0000 in any string is a 422, never a 500.
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import type { LightMyRequestResponse } from 'fastify'
+import { testConfig } from '../../src/config.js'
+import { buildTestApp, json, type TestApp } from '../helpers/app.js'
+import { PASSWORD, uniqueEmail } from '../helpers/auth.js'
+import { ingestCorpus } from '../helpers/chat-corpus.js'
+import { createTestDatabase, dbKinds, type TestDatabase } from '../helpers/db.js'
+import { bearer, createUserWithSession } from '../helpers/users.js'
+
+function assertFieldError(res: LightMyRequestResponse, path: string) {
+  assert.equal(res.statusCode, 422, res.body)
+  const body = json<{ code: string; errors: { path: string }[] }>(res)
+  assert.equal(body.code, 'validation_error')
+  assert.ok(
+    body.errors.some((e) => e.path === path),
+    `no error on ${path}: ${res.body}`,
+  )
+}
+
+for (const kind of dbKinds()) {
+  describe(`input validation [${kind}]`, () => {
+    let tdb: TestDatabase
+    let t: TestApp
+    let user: Record<string, string>
+    let admin: Record<string, string>
+    before(async () => {
+      tdb = await createTestDatabase(kind)
+      t = await buildTestApp(
+        kind,
+        { RATE_LIMIT_AUTH: '1000/minute', RATE_LIMIT_GLOBAL: '1000/minute' },
+        { tdb },
+      )
+      await ingestCorpus(tdb.db, testConfig())
+      user = bearer((await createUserWithSession(tdb.db, testConfig(), { email: 'in@example.com' })).token)
+      admin = bearer(
+        (await createUserWithSession(tdb.db, testConfig(), { email: 'root@example.com', role: 'admin' }))
+          .token,
+      )
+    })
+    after(async () => {
+      await t.close()
+      await tdb.cleanup()
+    })
+
+    const post = (url: string, payload: unknown, headers: Record<string, string> = {}) =>
+      t.app.inject({ method: 'POST', url, payload: payload as object, headers })
+
+    it('a number where a string is expected is a 422 naming the field, not coerced', async () => {
+      assertFieldError(
+        await post('/api/auth/register', { email: uniqueEmail(), password: 123456789 }),
+        'password',
+      )
+      assertFieldError(
+        await post('/api/auth/register', { email: uniqueEmail(), password: PASSWORD, name: 42 }),
+        'name',
+      )
+      assertFieldError(await post('/api/auth/sign-in', { email: 12345, password: PASSWORD }), 'email')
+      assertFieldError(
+        await post('/api/auth/sign-in', { email: 'a@example.com', password: true }),
+        'password',
+      )
+      assertFieldError(await post('/api/chat/message', { message: 7 }, user), 'message')
+      assertFieldError(await post('/api/documents', { title: 1, content: 'text' }, admin), 'title')
+      assertFieldError(
+        await post('/api/auth/change-password', { current_password: 1, new_password: PASSWORD }, user),
+        'current_password',
+      )
+    })
+
+    it('query strings still parse numbers from decimal text', async () => {
+      const search = await t.app.inject({ url: '/api/search?q=docker%20port&k=2', headers: user })
+      assert.equal(search.statusCode, 200, search.body)
+      const results = json<{ results: unknown[] }>(search).results
+      assert.ok(results.length > 0 && results.length <= 2)
+      assertFieldError(await t.app.inject({ url: '/api/search?q=port&k=two', headers: user }), 'k')
+      assertFieldError(await t.app.inject({ url: '/api/search?q=port&k=1000', headers: user }), 'k')
+      const list = await t.app.inject({ url: '/api/chat/conversations?limit=5', headers: user })
+      assert.equal(list.statusCode, 200, list.body)
+      assertFieldError(await t.app.inject({ url: '/api/chat/conversations?limit=0', headers: user }), 'limit')
+    })
+
+    it('U+0000 in a body, query string or path parameter is a 422, never a 500', async () => {
+      const nul = 'bad\u0000value'
+      assertFieldError(
+        await post('/api/auth/register', { email: uniqueEmail(), password: PASSWORD, name: nul }),
+        'name',
+      )
+      assertFieldError(
+        await post('/api/auth/sign-in', { email: `a${nul}@example.com`, password: PASSWORD }),
+        'email',
+      )
+      assertFieldError(await post('/api/chat/message', { message: nul }, user), 'message')
+      assertFieldError(await post('/api/documents', { title: 'T', content: nul }, admin), 'content')
+      assertFieldError(
+        await post('/api/documents', { title: 'T', content: 'c', source: nul }, admin),
+        'source',
+      )
+      assertFieldError(await t.app.inject({ url: '/api/search?q=port%00x', headers: user }), 'q')
+      assertFieldError(await t.app.inject({ url: '/api/documents/%00', headers: admin }), 'id')
+      assertFieldError(
+        await t.app.inject({ url: '/api/chat/conversations?cursor=%00', headers: user }),
+        'cursor',
+      )
+    })
+  })
+}
