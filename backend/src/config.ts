@@ -31,6 +31,8 @@ export interface Config {
   adminEmails: string[]
   llm: { baseUrl: string; apiKey: string | null; model: string } | null
   llmTimeoutSeconds: number
+  /** Upper bound on one answer's length, sent to the provider as max_tokens. */
+  llmMaxTokens: number
   embedding: { baseUrl: string; apiKey: string | null; model: string; dimensions: number } | null
   frameAncestors: string[]
   logLevel: string
@@ -69,6 +71,7 @@ export const CONFIG_VARIABLES = [
   'LLM_API_KEY',
   'LLM_MODEL',
   'LLM_TIMEOUT_SECONDS',
+  'LLM_MAX_TOKENS',
   'EMBEDDING_BASE_URL',
   'EMBEDDING_API_KEY',
   'EMBEDDING_MODEL',
@@ -310,6 +313,7 @@ export function loadConfig(env: Env): LoadedConfig {
     adminEmails: parseEmails(r, 'ADMIN_EMAILS', false),
     llm: parseLlm(r),
     llmTimeoutSeconds: r.num('LLM_TIMEOUT_SECONDS', 60, 0.001),
+    llmMaxTokens: r.int('LLM_MAX_TOKENS', 1024, 1, 1_000_000),
     embedding: parseEmbedding(r),
     frameAncestors,
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
