@@ -43,7 +43,8 @@ export default async function chatRoutes(app: FastifyInstance, opts: RouteDeps) 
         description:
           'With `Accept: text/event-stream` the answer streams as Server-Sent Events: `meta` ' +
           '{conversation_id, message_id, mode}, `token` {text}…, `citations` {citations}, `done` {}; ' +
-          'a failure after `meta` is `event: error` {detail, code}.',
+          'a failure after `meta` is `event: error` {detail, code}. At most 3 answers per user are ' +
+          'generated at once: a 4th is 429 `rate_limited` with `Retry-After`.',
         response: { 200: ChatResponse },
       },
     },

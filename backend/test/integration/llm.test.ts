@@ -174,13 +174,15 @@ describe('llm client', () => {
   })
 
   it('does not count a slow consumer against the provider’s idle timer', async () => {
-    server.script({ text: 'one two three ', pieceSize: 4 })
+    // Two pieces, each held 0.5 s: longer than the idle timeout (0.3 s) each time, together
+    // well within the total bound (1.5 s).
+    server.script({ text: 'one two ', pieceSize: 4 })
     const got: string[] = []
-    for await (const piece of model({ LLM_TIMEOUT_SECONDS: '0.2' }).stream(MESSAGES, never())) {
+    for await (const piece of model({ LLM_TIMEOUT_SECONDS: '0.3' }).stream(MESSAGES, never())) {
       got.push(piece)
-      await sleep(300) // longer than the idle timeout, each time
+      await sleep(500)
     }
-    assert.equal(got.join(''), 'one two three ')
+    assert.equal(got.join(''), 'one two ')
   })
 
   it('stops quietly when the caller aborts', async () => {
