@@ -36,6 +36,8 @@ export interface Config {
   adminPassword: string | null
   llm: { baseUrl: string; apiKey: string | null; model: string } | null
   llmTimeoutSeconds: number
+  /** Upper bound on one answer's length, sent to the provider as max_tokens. */
+  llmMaxTokens: number
   embedding: { baseUrl: string; apiKey: string | null; model: string; dimensions: number } | null
   frameAncestors: string[]
   logLevel: string
@@ -76,6 +78,7 @@ export const CONFIG_VARIABLES = [
   'LLM_API_KEY',
   'LLM_MODEL',
   'LLM_TIMEOUT_SECONDS',
+  'LLM_MAX_TOKENS',
   'EMBEDDING_BASE_URL',
   'EMBEDDING_API_KEY',
   'EMBEDDING_MODEL',
@@ -350,6 +353,7 @@ export function loadConfig(env: Env): LoadedConfig {
     adminPassword: parseAdminPassword(r, warnings),
     llm: parseLlm(r),
     llmTimeoutSeconds: r.num('LLM_TIMEOUT_SECONDS', 60, 0.001),
+    llmMaxTokens: r.int('LLM_MAX_TOKENS', 1024, 1, 1_000_000),
     embedding: parseEmbedding(r),
     frameAncestors,
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),

@@ -18,7 +18,8 @@ async function main() {
       release = acquireDataDirLock(dataDir.path)
     } catch (err) {
       if (err instanceof LockHeldError) {
-        process.stderr.write(`error: another server (pid ${err.pid}) holds ${dataDir.path}: stop it first\n`)
+        const who = err.pid > 0 ? `another server (pid ${err.pid})` : 'another server'
+        process.stderr.write(`error: ${who} holds ${dataDir.path}: stop it first\n`)
         process.exit(1)
       }
       throw err

@@ -1,5 +1,7 @@
 // Server-Sent Events over a PassThrough handed to `reply.send`, so Fastify's header handling
 // (security headers, request id, rate-limit headers) applies as for any other response.
+// Backpressure: `send` resolves once the stream has room again, so a client that reads slowly
+// slows the answer down instead of making the server buffer it.
 import { PassThrough } from 'node:stream'
 
 /** One SSE frame; JSON.stringify keeps `data` on a single line. */
@@ -13,6 +15,8 @@ export const SSE_HEADERS = {
   'x-accel-buffering': 'no',
 } as const
 
+const READY: Promise<void> = Promise.resolve()
+
 /** Comments keep idle proxies (and the HF Spaces edge) from closing a slow answer. */
 const HEARTBEAT_MS = 15_000
 
@@ -22,7 +26,10 @@ export class SseStream {
   private heartbeat: NodeJS.Timeout
 
   constructor(heartbeatMs = HEARTBEAT_MS) {
-    this.heartbeat = setInterval(() => this.write(': keep-alive\n\n'), heartbeatMs)
+    this.heartbeat = setInterval(() => {
+      // A full buffer is not idle: the client has bytes to read already.
+      if (!this.body.writableNeedDrain) void this.write(': keep-alive\n\n')
+    }, heartbeatMs)
     this.heartbeat.unref()
   }
 
@@ -30,8 +37,9 @@ export class SseStream {
     return this.closed
   }
 
-  send(event: string, data: unknown): void {
-    this.write(formatEvent(event, data))
+  /** Resolves when the stream can take more (at once, unless its buffer is full) or has closed. */
+  send(event: string, data: unknown): Promise<void> {
+    return this.write(formatEvent(event, data))
   }
 
   end(): void {
@@ -48,8 +56,17 @@ export class SseStream {
     this.body.destroy()
   }
 
-  private write(text: string): void {
-    if (!this.closed) this.body.write(text)
+  private write(text: string): Promise<void> {
+    if (this.closed || this.body.write(text)) return READY
+    return new Promise((resolve) => {
+      const done = () => {
+        this.body.off('drain', done)
+        this.body.off('close', done)
+        resolve()
+      }
+      this.body.on('drain', done)
+      this.body.on('close', done)
+    })
   }
 }
 

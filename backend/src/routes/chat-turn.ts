@@ -5,6 +5,7 @@ import type { RouteDeps } from '../app.js'
 import { findUserConversation } from '../db/queries/conversations.js'
 import { recentMessages } from '../db/queries/messages.js'
 import { AppError } from '../errors.js'
+import type { AnswerSlots } from '../http/answer-slots.js'
 import { uuidv7 } from '../lib/ids.js'
 import {
   type AnswerMode,
@@ -40,6 +41,7 @@ export interface Turn {
 export interface ChatDeps extends RouteDeps {
   rag: RagContext
   model: ChatModel | null
+  slots: AnswerSlots
 }
 
 function blankMessage(): AppError {
@@ -88,9 +90,13 @@ export async function prepareTurn(request: FastifyRequest, deps: ChatDeps): Prom
 /** Aborted when the client goes away before the response is complete. */
 export function clientGone(reply: FastifyReply): AbortController {
   const controller = new AbortController()
-  reply.raw.on('close', () => {
-    if (!reply.raw.writableFinished) controller.abort()
-  })
+  const res = reply.raw
+  const gone = () => {
+    if (!res.writableFinished) controller.abort()
+  }
+  // A client can leave while the turn is prepared: 'close' has been emitted already then.
+  if (res.destroyed) gone()
+  else res.on('close', gone)
   return controller
 }
 

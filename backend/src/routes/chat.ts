@@ -1,21 +1,35 @@
 // POST /api/chat/message (contract §8): retrieve, answer (LLM or extractive) with checked
 // citations, persist; as JSON, or as Server-Sent Events with `Accept: text/event-stream`.
+// At most ANSWERS_PER_USER answers per user at once (http/answer-slots.ts).
 import type { FastifyInstance } from 'fastify'
 import type { RouteDeps } from '../app.js'
+import type { Config } from '../config.js'
+import { AppError } from '../errors.js'
+import { answerSlots } from '../http/answer-slots.js'
 import { routeLimit, userOrIpKey } from '../http/rate-limit.js'
 import { createRagContext } from '../rag/context.js'
-import { createChatModel } from '../rag/llm.js'
+import { createChatModel, llmBounds } from '../rag/llm.js'
 import { wantsEventStream } from '../rag/sse.js'
 import chatConversationRoutes from './chat-conversations.js'
 import { ChatRequest, ChatResponse } from './chat-schemas.js'
 import { streamTurn } from './chat-stream.js'
 import { answerJson, type ChatDeps, prepareTurn } from './chat-turn.js'
 
+/**
+ * How long a slot may be held before the store forgets it (an instance that died holding it):
+ * beyond an answer's time and delivery bounds (LLM_TIMEOUT_SECONDS × 6), never under a minute.
+ */
+function slotLeaseMs(config: Config): number {
+  const { totalMs, idleMs } = llmBounds(config)
+  return Math.max(60_000, totalMs + 2 * idleMs)
+}
+
 export default async function chatRoutes(app: FastifyInstance, opts: RouteDeps) {
   const deps: ChatDeps = {
     ...opts,
     rag: createRagContext(opts.db, opts.config, app.log),
     model: createChatModel(opts.config, app.log),
+    slots: answerSlots(opts.counters, { leaseMs: slotLeaseMs(opts.config), log: app.log }),
   }
   await app.register(chatConversationRoutes, opts)
   app.post(
@@ -29,15 +43,25 @@ export default async function chatRoutes(app: FastifyInstance, opts: RouteDeps) 
         description:
           'With `Accept: text/event-stream` the answer streams as Server-Sent Events: `meta` ' +
           '{conversation_id, message_id, mode}, `token` {text}…, `citations` {citations}, `done` {}; ' +
-          'a failure after `meta` is `event: error` {detail, code}.',
+          'a failure after `meta` is `event: error` {detail, code}. At most 3 answers per user are ' +
+          'generated at once: a 4th is 429 `rate_limited` with `Retry-After`.',
         response: { 200: ChatResponse },
       },
     },
     async (request, reply) => {
       const stream = wantsEventStream(request.headers.accept)
-      const turn = await prepareTurn(request, deps)
-      if (stream) return streamTurn(request, reply, turn, deps)
-      return answerJson(reply, turn, deps)
+      if (!request.user) throw new AppError('auth_required')
+      // Taken before anything is stored: a refused question leaves no trace.
+      const release = await deps.slots.acquire(request.user.id)
+      let handedOver = false
+      try {
+        const turn = await prepareTurn(request, deps)
+        if (!stream) return await answerJson(reply, turn, deps)
+        handedOver = true
+        return streamTurn(request, reply, turn, deps, release)
+      } finally {
+        if (!handedOver) await release()
+      }
     },
   )
 }

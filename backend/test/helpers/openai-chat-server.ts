@@ -1,6 +1,8 @@
 // A real local HTTP server speaking the OpenAI chat-completions wire protocol (the only kind of
 // test double the project allows). Scriptable per test: reply text or exact stream chunks, an
-// error status, a delay before the first byte, a stall mid-stream; it records every request.
+// error status, a delay before the first byte, a stall mid-stream, a stream without end (slow
+// or fast); it records every request, and it respects backpressure (waits for 'drain') so a
+// test can see how much a reader took.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
@@ -16,6 +18,10 @@ export interface ScriptedReply {
   delayMs?: number
   /** Streaming: send this many deltas, then stop sending without ending the response. */
   stallAfter?: number
+  /** Streaming: after the deltas, send them again and again, never ending the response. */
+  forever?: boolean
+  /** Streaming: pause between deltas (default 1 ms; 0 = as fast as the reader takes them). */
+  intervalMs?: number
 }
 
 export interface RecordedRequest {
@@ -35,6 +41,10 @@ export interface OpenAiChatServer {
   requests: RecordedRequest[]
   /** How many responses the client closed before they were complete (aborted calls). */
   readonly disconnects: number
+  /** Stream bytes the readers have accepted so far (writes wait for 'drain'). */
+  readonly bytesSent: number
+  /** Responses not yet finished or closed. */
+  readonly open: number
   /** Replies for the next requests, in order; afterwards the default reply is used. */
   script(...replies: ScriptedReply[]): void
   setDefault(reply: ScriptedReply): void
@@ -65,7 +75,27 @@ function chunkFrame(id: string, model: string, delta: Record<string, string>, fi
   return `data: ${JSON.stringify(body)}\n\n`
 }
 
-async function respond(req: RecordedRequest, reply: ScriptedReply, res: ServerResponse): Promise<void> {
+/** Writes and, when the reader's buffer is full, waits until it drains (or the socket closes). */
+async function write(res: ServerResponse, text: string, sent: (n: number) => void): Promise<void> {
+  sent(Buffer.byteLength(text))
+  if (res.write(text)) return
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      res.off('drain', done)
+      res.off('close', done)
+      resolve()
+    }
+    res.on('drain', done)
+    res.on('close', done)
+  })
+}
+
+async function respond(
+  req: RecordedRequest,
+  reply: ScriptedReply,
+  res: ServerResponse,
+  sent: (n: number) => void,
+): Promise<void> {
   if (reply.delayMs) await sleep(reply.delayMs)
   if (res.destroyed) return
   if (reply.status && reply.status >= 400) {
@@ -96,12 +126,14 @@ async function respond(req: RecordedRequest, reply: ScriptedReply, res: ServerRe
     return
   }
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' })
-  res.write(chunkFrame(id, model, { role: 'assistant', content: '' }, null))
-  for (const [i, part] of parts.entries()) {
+  await write(res, chunkFrame(id, model, { role: 'assistant', content: '' }, null), sent)
+  const interval = reply.intervalMs ?? 1
+  for (let i = 0; i < parts.length || reply.forever; i++) {
     if (reply.stallAfter !== undefined && i >= reply.stallAfter) return // keep the socket open, silent
     if (res.destroyed) return
-    res.write(chunkFrame(id, model, { content: part }, null))
-    await sleep(1)
+    await write(res, chunkFrame(id, model, { content: parts[i % parts.length] as string }, null), sent)
+    if (interval > 0) await sleep(interval)
+    else await new Promise((r) => setImmediate(r))
   }
   if (reply.stallAfter !== undefined && parts.length <= reply.stallAfter) return
   res.write(chunkFrame(id, model, {}, 'stop'))
@@ -113,6 +145,8 @@ export async function startOpenAiChatServer(): Promise<OpenAiChatServer> {
   let queue: ScriptedReply[] = []
   let fallback: ScriptedReply = { text: 'OK' }
   let disconnects = 0
+  let bytesSent = 0
+  let open = 0
 
   const server: Server = createServer((req, res) => {
     let raw = ''
@@ -132,13 +166,18 @@ export async function startOpenAiChatServer(): Promise<OpenAiChatServer> {
       } catch {
         // recorded as {}; the test decides whether that matters
       }
+      open++
       res.on('close', () => {
+        open--
         if (!res.writableFinished) disconnects++
       })
       const recorded: RecordedRequest = { path: req.url, headers: req.headers, body }
       requests.push(recorded)
       const reply = queue.shift() ?? fallback
-      respond(recorded, reply, res).catch(() => res.destroy())
+      const sent = (n: number) => {
+        bytesSent += n
+      }
+      respond(recorded, reply, res, sent).catch(() => res.destroy())
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -152,6 +191,12 @@ export async function startOpenAiChatServer(): Promise<OpenAiChatServer> {
     get disconnects() {
       return disconnects
     },
+    get bytesSent() {
+      return bytesSent
+    },
+    get open() {
+      return open
+    },
     script: (...replies) => {
       queue.push(...replies)
     },
@@ -162,6 +207,7 @@ export async function startOpenAiChatServer(): Promise<OpenAiChatServer> {
       requests.length = 0
       queue = []
       disconnects = 0
+      bytesSent = 0
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -1,11 +1,11 @@
 // The provider client against a real local OpenAI-compatible server: streaming, errors, the idle
-// timer, and caller aborts.
+// timer, caller aborts, and the answer's bounds (max_tokens, total time, length).
 import assert from 'node:assert/strict'
 import { after, before, beforeEach, describe, it } from 'node:test'
 import Fastify from 'fastify'
-import { testConfig } from '../../src/config.js'
+import { ConfigError, testConfig } from '../../src/config.js'
 import { AppError } from '../../src/errors.js'
-import { createChatModel, LlmAbortedError } from '../../src/rag/llm.js'
+import { CHARS_PER_TOKEN_CAP, createChatModel, LlmAbortedError } from '../../src/rag/llm.js'
 import { type OpenAiChatServer, startOpenAiChatServer } from '../helpers/openai-chat-server.js'
 
 const log = Fastify({ logger: false }).log
@@ -15,6 +15,20 @@ async function collect(gen: AsyncGenerator<string>): Promise<string[]> {
   const out: string[] = []
   for await (const piece of gen) out.push(piece)
   return out
+}
+
+const never = () => new AbortController().signal
+/** For providers that never end: a caller that gives up long after the bound under test. */
+const patience = () => AbortSignal.timeout(8000)
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+async function waitFor(check: () => boolean, ms = 3000): Promise<boolean> {
+  const end = Date.now() + ms
+  while (Date.now() < end) {
+    if (check()) return true
+    await sleep(20)
+  }
+  return check()
 }
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
@@ -117,6 +131,58 @@ describe('llm client', () => {
       (await collect(model().stream(MESSAGES, new AbortController().signal))).join(''),
       'x'.repeat(48),
     )
+  })
+
+  it('asks for at most LLM_MAX_TOKENS tokens (default 1024)', async () => {
+    await collect(model().stream(MESSAGES, new AbortController().signal))
+    await collect(model({ LLM_MAX_TOKENS: '77' }).stream(MESSAGES, new AbortController().signal))
+    assert.deepEqual(
+      server.requests.map((r) => r.body.max_tokens),
+      [1024, 77],
+    )
+    for (const bad of ['0', '-5', '1.5', 'lots']) {
+      assert.throws(() => testConfig({ LLM_MAX_TOKENS: bad }), ConfigError, bad)
+    }
+  })
+
+  it('cuts an answer that trickles forever at LLM_TIMEOUT_SECONDS × 5, and closes the call', async () => {
+    // A byte every 50 ms keeps the idle timer (0.3 s) happy for ever: only the total bound ends it.
+    server.script({ text: 'more ', forever: true, intervalMs: 50 })
+    const started = Date.now()
+    const pieces = await collect(model({ LLM_TIMEOUT_SECONDS: '0.3' }).stream(MESSAGES, patience()))
+    const took = Date.now() - started
+    assert.ok(took >= 1500 && took < 4000, `ended after ${took} ms, not ~1.5 s`)
+    assert.ok(pieces.length > 5, 'the text so far is the answer')
+    assert.ok(await waitFor(() => server.open === 0), 'the provider call was left open')
+    assert.equal(server.disconnects, 1)
+  })
+
+  it('is an upstream_timeout when the total bound passes without any text', async () => {
+    server.script({ chunks: [''], forever: true, intervalMs: 50 })
+    const started = Date.now()
+    const code = await codeOf(collect(model({ LLM_TIMEOUT_SECONDS: '0.3' }).stream(MESSAGES, patience())))
+    assert.equal(code, 'upstream_timeout')
+    assert.ok(Date.now() - started >= 1500)
+    assert.ok(await waitFor(() => server.open === 0), 'the provider call was left open')
+  })
+
+  it('stops a provider that ignores max_tokens at LLM_MAX_TOKENS × 16 characters', async () => {
+    server.script({ text: 'endless text ', forever: true, intervalMs: 0 })
+    const pieces = await collect(model({ LLM_MAX_TOKENS: '10' }).stream(MESSAGES, patience()))
+    assert.equal(pieces.join('').length, 10 * CHARS_PER_TOKEN_CAP)
+    assert.ok(await waitFor(() => server.open === 0), 'the provider call was left open')
+  })
+
+  it('does not count a slow consumer against the provider’s idle timer', async () => {
+    // Two pieces, each held 0.5 s: longer than the idle timeout (0.3 s) each time, together
+    // well within the total bound (1.5 s).
+    server.script({ text: 'one two ', pieceSize: 4 })
+    const got: string[] = []
+    for await (const piece of model({ LLM_TIMEOUT_SECONDS: '0.3' }).stream(MESSAGES, never())) {
+      got.push(piece)
+      await sleep(500)
+    }
+    assert.equal(got.join(''), 'one two ')
   })
 
   it('stops quietly when the caller aborts', async () => {
