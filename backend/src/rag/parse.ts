@@ -37,7 +37,7 @@ export interface ParseLimits {
 export const DEFAULT_PARSE_LIMITS: ParseLimits = {
   maxPages: 2000,
   maxDepth: 512,
-  maxOutputChars: 20 * 1024 * 1024,
+  maxOutputChars: 5_000_000,
   timeoutMs: 60_000,
 }
 
@@ -144,19 +144,17 @@ export async function parseDocument(
     return finishPlain(pdf.title, pdf.blocks, limits)
   }
   const text = typeof content === 'string' ? content : decodeText(content)
-  if (text.length > limits.maxOutputChars) throw tooLarge(limits)
   if (format === 'html') {
     const { htmlToMarkdown } = await import('./parse-html.js')
     const html = htmlToMarkdown(text, limits)
-    return finish({
-      title: html.title ?? firstMarkdownHeading(html.markdown),
-      body: html.markdown,
-      structured: true,
-    })
+    return finish(
+      { title: html.title ?? firstMarkdownHeading(html.markdown), body: html.markdown, structured: true },
+      limits,
+    )
   }
   if (format === 'markdown') {
     if (markdownDepth(text) > limits.maxDepth) throw tooDeep(limits)
-    return finish({ title: firstMarkdownHeading(text), body: text, structured: true })
+    return finish({ title: firstMarkdownHeading(text), body: text, structured: true }, limits)
   }
   const blocks = plainTextBlocks(normalizeText(text))
   return finishPlain(null, blocks, limits)
@@ -166,14 +164,14 @@ export async function parseDocument(
 function finishPlain(title: string | null, blocks: TextBlock[], limits: ParseLimits): ParsedDocument {
   const kept = blocks.map((b) => ({ ...b, text: normalizeText(b.text) })).filter((b) => b.text.length > 0)
   const body = kept.map((b) => b.text).join('\n\n')
-  if (body.length > limits.maxOutputChars) throw tooLarge(limits)
   const opening = kept[0]?.level ? kept[0].text : null
-  const doc = finish({ title: title ?? opening, body, structured: false })
+  const doc = finish({ title: title ?? opening, body, structured: false }, limits)
   return { ...doc, blocks: kept }
 }
 
-function finish(doc: ParsedDocument): ParsedDocument {
+function finish(doc: ParsedDocument, limits: ParseLimits): ParsedDocument {
   const body = normalizeText(doc.body)
+  if (body.length > limits.maxOutputChars) throw tooLarge(limits)
   if (!/[\p{L}\p{N}]/u.test(body)) throw unusable('The document contains no text')
   const title = doc.title ? normalizeText(doc.title).replace(/\s+/g, ' ').slice(0, 300) : null
   return { title: title || null, body, structured: doc.structured }
