@@ -52,7 +52,7 @@ for (const kind of dbKinds()) {
       const upload = fetch(`${base}/api/documents`, {
         method: 'POST',
         headers: { ...admin, ...mp.headers },
-        body: mp.payload,
+        body: new Uint8Array(mp.payload),
       }).then(async (res) => {
         done = true
         return { status: res.status, body: (await res.json()) as { detail: string; code: string } }
