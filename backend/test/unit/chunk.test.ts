@@ -121,7 +121,9 @@ describe('chunkDocument: headings and overlaps', () => {
   })
 
   it('starts each following chunk with the exact end of the previous one', () => {
-    const list = Array.from({ length: 8 }, (_, i) => `- Step ${i} of the careful deployment checklist.`).join('\n')
+    const list = Array.from({ length: 8 }, (_, i) => `- Step ${i} of the careful deployment checklist.`).join(
+      '\n',
+    )
     const md = `# Long\n\n${Array.from({ length: 10 }, (_, i) => `${paragraph(i * 6, 6)}\n\n${list}`).join('\n\n')}`
     const chunks = chunkDocument(md, true)
     assert.ok(chunks.length >= 3)

@@ -37,7 +37,9 @@ describe('plain text is read as text', () => {
     assert.equal(doc.title, 'Harvest report')
     assert.deepEqual(doc.blocks, [
       { text: 'Harvest report', level: 1 },
-      { text: 'Output fell to 298 tonnes this year, down from 341 tonnes in 2024. The cold store held 40 tonnes.' },
+      {
+        text: 'Output fell to 298 tonnes this year, down from 341 tonnes in 2024. The cold store held 40 tonnes.',
+      },
       { text: 'Membership', level: 1 },
       { text: 'Members pay 20 pounds a year and may use the press on Saturdays.' },
       { text: 'Steps:\n1. Wash the apples.\n2. Press them.' },
@@ -62,7 +64,10 @@ describe('plain text is read as text', () => {
   })
 
   it('takes an underlined line as a heading and never a "#" line as Markdown', async () => {
-    const doc = await parseDocument('Fees\n====\nPressing costs 5 pounds a crate.\n\n# 1 priority is safety.', 'text')
+    const doc = await parseDocument(
+      'Fees\n====\nPressing costs 5 pounds a crate.\n\n# 1 priority is safety.',
+      'text',
+    )
     assert.deepEqual(doc.blocks, [
       { text: 'Fees', level: 1 },
       { text: 'Pressing costs 5 pounds a crate.' },
