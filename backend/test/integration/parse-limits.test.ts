@@ -10,8 +10,11 @@ import { buildTestApp, type TestApp } from '../helpers/app.js'
 import { dbKinds } from '../helpers/db.js'
 import { bearer, createUserWithSession } from '../helpers/users.js'
 
-/** /health must stay well under this while an upload is parsed (a blocked loop takes seconds). */
-const HEALTH_MAX_MS = 500
+/**
+ * /health must stay under this while an upload is parsed: a blocked event loop takes seconds
+ * (the old code: 4 s for the nested HTML); the margin is for a busy shared machine.
+ */
+const HEALTH_MAX_MS = 1000
 /** The default parse time limit (DEFAULT_PARSE_LIMITS.timeoutMs) plus the round trip. */
 const TIME_LIMIT_MS = 65_000
 
@@ -75,13 +78,22 @@ for (const kind of dbKinds()) {
       return ((await res.json()) as { documents: unknown[] }).documents.length
     }
 
+    it('ingests a normal upload (which also starts the parse worker)', async () => {
+      const r = await uploadWatchingHealth(
+        'press.txt',
+        'Press notes\n\nThe press opens at nine on Saturdays.\n',
+      )
+      assert.equal(r.status, 201, JSON.stringify(r.body))
+      assert.equal(await documentCount(), 1)
+    })
+
     it('refuses HTML nested 100,000 deep with a 422, /health answering meanwhile', async () => {
       const r = await uploadWatchingHealth('deep.html', deepHtml(100_000))
       assert.equal(r.status, 422, JSON.stringify(r.body))
       assert.equal(r.body.code, 'validation_error')
       assert.match(r.body.detail, /nested more than 512 levels/)
       assert.ok(r.slowestHealthMs < HEALTH_MAX_MS, `slowest /health ${r.slowestHealthMs} ms`)
-      assert.equal(await documentCount(), 0)
+      assert.equal(await documentCount(), 1)
     })
 
     it('refuses Markdown nested 100,000 deep with a 422', async () => {
@@ -96,7 +108,7 @@ for (const kind of dbKinds()) {
       assert.equal(r.status, 422, JSON.stringify(r.body))
       assert.match(r.body.detail, /5000 pages; at most 2000/)
       assert.ok(r.slowestHealthMs < HEALTH_MAX_MS, `slowest /health ${r.slowestHealthMs} ms`)
-      assert.equal(await documentCount(), 0)
+      assert.equal(await documentCount(), 1)
     })
 
     it('refuses a small PDF whose text expands to millions of characters, within the time limit', async () => {
@@ -109,7 +121,7 @@ for (const kind of dbKinds()) {
       // Seconds of parsing, and the server answered every probe quickly all along.
       assert.ok(r.probes.length >= 5, `${r.probes.length} probes`)
       assert.ok(r.slowestHealthMs < HEALTH_MAX_MS, `slowest /health ${r.slowestHealthMs} ms`)
-      assert.equal(await documentCount(), 0)
+      assert.equal(await documentCount(), 1)
     })
 
     it('still ingests a normal upload afterwards', async () => {
@@ -118,7 +130,7 @@ for (const kind of dbKinds()) {
         'Harvest notes\n\nThe press ran for nine days in October.\n',
       )
       assert.equal(r.status, 201, JSON.stringify(r.body))
-      assert.equal(await documentCount(), 1)
+      assert.equal(await documentCount(), 2)
     })
   })
 }

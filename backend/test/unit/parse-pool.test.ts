@@ -1,11 +1,16 @@
 // The parse worker pool: the time limit terminates the worker and is a 422, the output limit is
 // a 422, and the next document is prepared normally by a fresh worker.
 import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { AppError } from '../../src/errors.js'
 import { DEFAULT_PARSE_LIMITS } from '../../src/rag/parse.js'
 import { prepareInWorker } from '../../src/rag/parse-pool.js'
-import { pdfDocument } from '../fixtures/pdf.js'
+import { makePdf, pdfDocument } from '../fixtures/pdf.js'
+import { ensureBackendBuilt, REPO_ROOT } from '../helpers/processes.js'
 
 function expandingPdf(pages: number): Uint8Array {
   const text = 'Output rose again in the orchard this season. '.repeat(30)
@@ -79,5 +84,25 @@ describe('prepareInWorker', { timeout: 300_000 }, () => {
       prepareInWorker({ content: `${'  '.repeat(600)}- item`, format: 'markdown' }),
       /nested more than 512 levels/,
     )
+  })
+})
+
+describe('the parse worker from the built output', { timeout: 300_000 }, () => {
+  it('runs under plain node (no tsx, as in the image) next to the compiled pool', async () => {
+    await ensureBackendBuilt()
+    const ingest = join(REPO_ROOT, 'backend/dist/rag/ingest.js')
+    const script = `const { prepareDocument } = await import(${JSON.stringify(ingest)})
+const pdf = Buffer.from(process.argv[2], 'base64')
+const r = await prepareDocument({ content: new Uint8Array(pdf), format: 'pdf' })
+process.stdout.write(JSON.stringify({ title: r.title, chunks: r.chunks.map((c) => c.content) }))`
+    const pdf = Buffer.from(makePdf(['Built output works.'], 'Dist')).toString('base64')
+    const file = join(mkdtempSync(join(tmpdir(), 'rag-auth-dist-')), 'prepare.mjs')
+    writeFileSync(file, script)
+    // A clean node: no --import tsx inherited, so only the compiled worker file can serve.
+    const out = execFileSync(process.execPath, [file, pdf], {
+      env: { PATH: process.env.PATH ?? '' },
+      encoding: 'utf8',
+    })
+    assert.deepEqual(JSON.parse(out), { title: 'Dist', chunks: ['Built output works.'] })
   })
 })
