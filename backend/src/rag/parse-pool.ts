@@ -2,8 +2,8 @@
 // PDF or deeply nested page costs a worker, not the server, which keeps answering meanwhile.
 // Each document gets a time limit (over it the worker is terminated and the upload is a 422) and
 // the worker a heap limit; the parser itself enforces pages, depth and output size (parse.ts).
-// Workers start on the first document and stop after a quiet half minute, so a server that only
-// answers never loads the parsers or the tokenizer.
+// Workers start on the first document and stop ten seconds after the last one (a run of uploads
+// keeps them), so a server that only answers does not hold the parsers or the tokenizer.
 import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
@@ -12,7 +12,7 @@ import { DEFAULT_PARSE_LIMITS, type ParseLimits, unusable } from './parse.js'
 import type { PreparedContent, PrepareJob } from './parse-prepare.js'
 import type { WorkerFailure, WorkerRequest } from './parse-worker.js'
 
-const IDLE_MS = 30_000
+const IDLE_MS = 10_000
 const HEAP_MB = 1024
 const MAX_WORKERS = Math.max(1, Math.min(2, availableParallelism()))
 
