@@ -17,11 +17,15 @@ const SENTENCE_END = /[.!?:…]["'”’)\]]*$/
 const UNDERLINE = /^(={3,}|-{3,})$/
 const COLUMN_GAP = /\t+| {2,}/
 
+/** Words a wrapped line may end on but a heading does not ("…two more than in"). */
+const CONTINUES =
+  /\b(?:a|an|the|and|or|but|nor|of|in|on|at|to|for|from|by|with|as|than|that|which|who|is|are|was|were|be|has|have|had|not|its|their|our|your|this|these|those)$/i
+
 /** A line that reads as a heading: short, capitalised, not ending like a sentence or a clause. */
 export function headingLike(line: string): boolean {
   const t = line.trim()
   if (t.length === 0 || t.length > 80 || t.split(/\s+/).length > 10) return false
-  if (/[.!?,;:]$/.test(t) || LIST_ITEM.test(t)) return false
+  if (/[.!?,;:]$/.test(t) || LIST_ITEM.test(t) || CONTINUES.test(t)) return false
   return /^[\p{Lu}\p{N}]/u.test(t) && /\p{L}/u.test(t)
 }
 
@@ -73,7 +77,9 @@ function leadingHeading(lines: readonly string[]): { heading: string; level: num
   }
   const rest = lines.slice(1)
   const last = rest.at(-1)?.trim() ?? ''
-  if (headingLike(first) && !LIST_ITEM.test(second.trim()) && SENTENCE_END.test(last)) {
+  // A wrapped first line is about as long as the next; a heading is clearly shorter.
+  const shorter = first.trim().length <= second.trim().length * 0.7
+  if (headingLike(first) && shorter && !LIST_ITEM.test(second.trim()) && SENTENCE_END.test(last)) {
     return { heading: first.trim(), level: 1, rest }
   }
   return null
