@@ -12,10 +12,10 @@ import { ingestBulk } from '../../backend/src/rag/ingest-bulk.js'
 import { DEFAULT_CORPUS, type SyntheticDocument, syntheticDocument } from '../corpus.js'
 import type { CorpusProgress } from './seed.js'
 
-/** What the product's chunker makes of a synthetic document: heading path + paragraph. */
+/** What the product's chunker makes of a synthetic document: heading path (without the title, its first heading) + paragraph. */
 function directChunks(doc: SyntheticDocument) {
   return doc.sections.map((s) => ({
-    heading: `${doc.title} > ${s.heading}`,
+    heading: s.heading,
     content: s.text,
     // Estimated: ~2.2 BPE tokens per pseudo-word, measured on this vocabulary.
     tokens: Math.round(s.text.split(' ').length * 2.2),

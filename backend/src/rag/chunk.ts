@@ -1,9 +1,13 @@
 // Chunking: by headings first (each chunk keeps its heading path, e.g. "Deploy > Hugging Face
 // Spaces"), then by size (~300–500 tokens, ~15% overlap between consecutive chunks of one
 // section). A fenced code block is kept whole unless it alone exceeds HARD_MAX_TOKENS.
-// Only ingestion needs this module (and its ~40 MiB tokenizer): ingest.ts imports it on first use.
+// A heading path does not repeat the document's title: under a first heading equal to the title
+// ("# Handbook" in "Handbook"), "Handbook > Membership" is stored as "Membership", since every
+// label already shows the title. Only ingestion needs this module (and its ~40 MiB tokenizer):
+// it runs in the parse worker (parse-prepare.ts).
 import { countTokens } from 'gpt-tokenizer/encoding/cl100k_base'
 import { Lexer, type Token } from 'marked'
+import type { TextBlock } from './parse-text.js'
 import { splitSentences } from './sentences.js'
 
 export interface Chunk {
@@ -26,8 +30,15 @@ interface Piece {
 }
 
 interface Section {
-  heading: string | null
+  path: string[]
   blocks: Piece[]
+}
+
+export interface ChunkOptions {
+  /** The document's title: a heading path starting with it loses that first step. */
+  title?: string | null
+  /** Plain documents: their paragraphs with headings marked (from the parser), instead of `body`. */
+  blocks?: readonly TextBlock[]
 }
 
 function plainHeading(text: string): string {
@@ -42,27 +53,60 @@ function piece(text: string, code = false): Piece {
   return { text, tokens: countTokens(text), code }
 }
 
-function markdownSections(body: string): Section[] {
+/** Builds sections from a stream of headings (by level) and blocks. */
+function outline() {
   const sections: Section[] = []
   const stack: string[] = []
-  let current: Section = { heading: null, blocks: [] }
+  let current: Section = { path: [], blocks: [] }
   const push = () => {
     if (current.blocks.length > 0) sections.push(current)
   }
+  return {
+    heading(level: number, text: string) {
+      push()
+      stack.length = Math.min(stack.length, level - 1)
+      stack[level - 1] = text
+      current = { path: stack.filter(Boolean), blocks: [] }
+    },
+    block(p: Piece) {
+      current.blocks.push(p)
+    },
+    done(): Section[] {
+      push()
+      return sections
+    },
+  }
+}
+
+function markdownSections(body: string): Section[] {
+  const out = outline()
   for (const token of new Lexer().lex(body) as Token[]) {
     if (token.type === 'heading') {
-      push()
-      const depth = (token as { depth: number }).depth
-      stack.length = Math.min(stack.length, depth - 1)
-      stack[depth - 1] = plainHeading((token as { text: string }).text)
-      const path = stack.filter(Boolean)
-      current = { heading: path.length > 0 ? path.join(' > ') : null, blocks: [] }
+      out.heading((token as { depth: number }).depth, plainHeading((token as { text: string }).text))
     } else if (token.type !== 'space' && token.raw.trim()) {
-      current.blocks.push(piece(token.raw.trim(), token.type === 'code'))
+      out.block(piece(token.raw.trim(), token.type === 'code'))
     }
   }
-  push()
-  return sections
+  return out.done()
+}
+
+function blockSections(blocks: readonly TextBlock[]): Section[] {
+  const out = outline()
+  for (const b of blocks) {
+    const text = b.text.trim()
+    if (!text) continue
+    if (b.level) out.heading(Math.min(b.level, 6), text.replace(/\s+/g, ' '))
+    else out.block(piece(text))
+  }
+  return out.done()
+}
+
+const sameText = (a: string, b: string) =>
+  a.replace(/\s+/g, ' ').trim().toLowerCase() === b.replace(/\s+/g, ' ').trim().toLowerCase()
+
+function headingOf(path: readonly string[], title: string | null | undefined): string | null {
+  const rest = title && path[0] !== undefined && sameText(path[0], title) ? path.slice(1) : path
+  return rest.length > 0 ? rest.join(' > ') : null
 }
 
 function textSections(body: string): Section[] {
@@ -71,7 +115,7 @@ function textSections(body: string): Section[] {
     .map((b) => b.trim())
     .filter(Boolean)
     .map((b) => piece(b))
-  return blocks.length > 0 ? [{ heading: null, blocks }] : []
+  return blocks.length > 0 ? [{ path: [], blocks }] : []
 }
 
 /** Splits text into parts of at most `max` tokens: by sentences, then by words. */
@@ -132,25 +176,43 @@ function sizedPieces(blocks: Piece[]): Piece[] {
   return out
 }
 
-/** The last sentences of a chunk's text pieces, about OVERLAP_TOKENS long (none after code). */
+/** Where each sentence of `text` starts (sentences are trimmed substrings, in order). */
+function sentenceStarts(text: string, sentences: readonly string[]): number[] {
+  const starts: number[] = []
+  let from = 0
+  for (const s of sentences) {
+    const at = text.indexOf(s, from)
+    starts.push(at < 0 ? from : at)
+    from = at < 0 ? from : at + s.length
+  }
+  return starts
+}
+
+/**
+ * The last sentences of a chunk's text pieces, about OVERLAP_TOKENS long (none after code), cut
+ * from the piece as written: the overlap is exactly the end of the previous chunk, so the
+ * document view can show it once.
+ */
 function overlapOf(pieces: Piece[]): Piece[] {
   const last = pieces.at(-1)
   if (!last || last.code) return []
   const sentences = splitSentences(last.text)
-  const picked: string[] = []
+  let first = sentences.length
   let tokens = 0
   for (let i = sentences.length - 1; i >= 0 && tokens < OVERLAP_TOKENS; i--) {
     const t = countTokens(sentences[i] as string)
     if (tokens + t > OVERLAP_TOKENS * 1.5) break
-    picked.unshift(sentences[i] as string)
+    first = i
     tokens += t
   }
   // An overlap that is the whole last piece would just repeat it.
-  if (picked.length === 0 || picked.length === sentences.length) return []
-  return [piece(picked.join(' '))]
+  if (first === sentences.length || first === 0) return []
+  const start = sentenceStarts(last.text, sentences)[first] as number
+  return [piece(last.text.slice(start).trim())]
 }
 
-function packSection(section: Section): Chunk[] {
+function packSection(section: Section, title: string | null | undefined): Chunk[] {
+  const heading = headingOf(section.path, title)
   const chunks: Piece[][] = []
   let current: Piece[] = []
   let fresh = 0 // pieces in `current` that are not overlap
@@ -185,13 +247,17 @@ function packSection(section: Section): Chunk[] {
   }
   // Token counts add up (plus one per paragraph break) closely enough: no second tokenizer pass.
   return chunks.map((pieces) => ({
-    heading: section.heading,
+    heading,
     content: pieces.map((p) => p.text).join('\n\n'),
     tokens: pieces.reduce((n, p) => n + p.tokens, 0) + pieces.length - 1,
   }))
 }
 
-export function chunkDocument(body: string, structured: boolean): Chunk[] {
-  const sections = structured ? markdownSections(body) : textSections(body)
-  return sections.flatMap(packSection)
+export function chunkDocument(body: string, structured: boolean, options: ChunkOptions = {}): Chunk[] {
+  const sections = structured
+    ? markdownSections(body)
+    : options.blocks
+      ? blockSections(options.blocks)
+      : textSections(body)
+  return sections.flatMap((s) => packSection(s, options.title))
 }

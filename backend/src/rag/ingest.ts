@@ -2,8 +2,6 @@
 // parse → chunk → (embed) → one transaction: document + chunks + BM25 postings + stats (+ vectors).
 // Idempotent by content hash; a changed document at the same `source` keeps its id and has its
 // chunks replaced. Nothing is written when any step fails.
-import { createHash } from 'node:crypto'
-import { basename } from 'node:path'
 import type { IndexedChunk } from '../db/queries/bm25.js'
 import { deleteChunksOf, setEmbeddings } from '../db/queries/chunks.js'
 import {
@@ -20,7 +18,7 @@ import type { Chunk } from './chunk.js'
 import { resolveEmbedder } from './context.js'
 import { embedAll } from './embeddings.js'
 import { scheduleVacuum } from './maintenance.js'
-import { parseDocument, unusable } from './parse.js'
+import { prepareInWorker } from './parse-pool.js'
 import { snippetSentences } from './snippet.js'
 import { withTransaction } from './tx.js'
 import type { DocumentFormat, Embedder, IngestInput, IngestResult, RagContext } from './types.js'
@@ -34,39 +32,22 @@ export interface PreparedDocument {
   createdBy: string | null
 }
 
-export const MAX_TITLE_LENGTH = 300
+export { contentHash } from './parse.js'
+export { MAX_TITLE_LENGTH } from './parse-prepare.js'
 
-export function contentHash(body: string): string {
-  return createHash('sha256').update(body, 'utf8').digest('hex')
-}
-
-function titleFrom(source: string | null): string | null {
-  if (!source) return null
-  const name = basename(source).replace(/\.[a-z0-9]+$/i, '')
-  return name.replace(/[-_]+/g, ' ').trim() || null
-}
-
-/** Parse + chunk + hash: everything that needs no database. */
+/**
+ * Parse + chunk + hash: everything that needs no database. It runs in a worker thread with
+ * limits (parse-pool.ts): a document over one is a 422, and the event loop stays free.
+ */
 export async function prepareDocument(input: IngestInput): Promise<PreparedDocument> {
-  const parsed = await parseDocument(input.content, input.format)
   const source = input.source?.trim() || null
-  const title = (input.title?.trim() || parsed.title || titleFrom(source) || 'Untitled').slice(
-    0,
-    MAX_TITLE_LENGTH,
-  )
-  // Loaded on the first document, not at start: a server that only answers never needs the
-  // chunker's tokenizer (~40 MiB of memory).
-  const { chunkDocument } = await import('./chunk.js')
-  const chunks = chunkDocument(parsed.body, parsed.structured)
-  if (chunks.length === 0) throw unusable('The document contains no text')
-  return {
-    title,
-    source,
+  const prepared = await prepareInWorker({
+    content: input.content,
     format: input.format,
-    hash: contentHash(parsed.body),
-    chunks,
-    createdBy: input.createdBy ?? null,
-  }
+    title: input.title ?? null,
+    source,
+  })
+  return { ...prepared, source, format: input.format, createdBy: input.createdBy ?? null }
 }
 
 export function embeddingText(title: string, c: Chunk): string {

@@ -1,8 +1,11 @@
 // HTML → Markdown of the main content. Pages with <main>/<article> are taken as marked up; other
 // pages go through Readability (which finds the content block on cluttered pages). Navigation,
 // scripts, styles, forms and the like never reach the index.
+// Tables become one sentence per row, each cell named by its header (parse-table.ts).
 import { Readability } from '@mozilla/readability'
 import { parseHTML } from 'linkedom'
+import { type ParseLimits, tooDeep } from './parse.js'
+import { tableSentences } from './parse-table.js'
 
 const DROP =
   'script,style,noscript,template,svg,canvas,iframe,object,embed,form,button,select,textarea,nav,header,footer,aside,[role=navigation],[role=banner],[role=contentinfo],[aria-hidden=true],[hidden]'
@@ -71,13 +74,8 @@ function walk(node: DomNode, out: string[], listDepth = 0): void {
       const item: string[] = []
       walk(child, item, listDepth)
       out.push(`\n${'  '.repeat(Math.max(0, listDepth - 1))}- ${item.join('').trim()}`)
-    } else if (name === 'TR') {
-      const cells = children(child).filter((c) => c.nodeName === 'TD' || c.nodeName === 'TH')
-      out.push(`\n| ${cells.map((c) => inlineText(c).trim()).join(' | ')} |`)
     } else if (name === 'TABLE') {
-      out.push('\n\n')
-      walk(child, out, listDepth)
-      out.push('\n\n')
+      out.push(`\n\n${tableText(child)}\n\n`)
     } else if (BLOCKS.has(name)) {
       out.push('\n\n')
       walk(child, out, listDepth)
@@ -92,6 +90,51 @@ function walk(node: DomNode, out: string[], listDepth = 0): void {
   }
 }
 
+/** The rows of a table (not of tables nested in its cells), in order. */
+function tableRows(table: DomNode): DomNode[] {
+  const rows: DomNode[] = []
+  for (const child of children(table)) {
+    if (child.nodeName === 'TR') rows.push(child)
+    else if (/^(THEAD|TBODY|TFOOT)$/.test(child.nodeName))
+      rows.push(...children(child).filter((c) => c.nodeName === 'TR'))
+  }
+  return rows
+}
+
+function tableText(table: DomNode): string {
+  const caption = children(table).find((c) => c.nodeName === 'CAPTION')
+  const rows = tableRows(table).map((tr) =>
+    children(tr).filter((c) => c.nodeName === 'TD' || c.nodeName === 'TH'),
+  )
+  const headed =
+    rows[0]?.some((c) => c.nodeName === 'TH') || children(table).some((c) => c.nodeName === 'THEAD')
+  const sentences = tableSentences(
+    rows.map((cells) => cells.map((c) => inlineText(c))),
+    headed ? true : 'auto',
+  )
+  const title = caption ? inlineText(caption).trim() : ''
+  return [title, ...sentences].filter(Boolean).join('\n\n')
+}
+
+const VOID = new Set('area,base,br,col,embed,hr,img,input,link,meta,param,source,track,wbr'.split(','))
+// Elements whose end tag may be left out: they close themselves and cannot nest deeply.
+const SELF_CLOSING = new Set(
+  'html,head,body,p,li,dt,dd,tr,td,th,option,optgroup,thead,tbody,tfoot,colgroup,rb,rt,rtc,rp'.split(','),
+)
+
+/** Element nesting depth from the tags alone, in one pass: refused before building a DOM. */
+export function htmlDepthExceeds(html: string, limit: number): boolean {
+  let depth = 0
+  for (const m of html.matchAll(/<(\/?)([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*?(\/?)>/g)) {
+    const name = (m[2] as string).toLowerCase()
+    if (VOID.has(name) || SELF_CLOSING.has(name) || m[3]) continue
+    depth += m[1] ? -1 : 1
+    if (depth < 0) depth = 0
+    if (depth > limit) return true
+  }
+  return false
+}
+
 function toMarkdown(root: DomNode): string {
   const out: string[] = []
   walk(root, out)
@@ -103,7 +146,12 @@ function toMarkdown(root: DomNode): string {
     .trim()
 }
 
-export function htmlToMarkdown(html: string): { title: string | null; markdown: string } {
+export function htmlToMarkdown(
+  html: string,
+  limits: ParseLimits,
+): { title: string | null; markdown: string } {
+  // The DOM walk, linkedom and Readability recurse per level: deep nesting is refused up front.
+  if (htmlDepthExceeds(html, limits.maxDepth)) throw tooDeep(limits)
   const { document } = parseHTML(html)
   const titleEl = document.querySelector('title')
   const title = titleEl?.textContent?.replace(/\s+/g, ' ').trim() || null

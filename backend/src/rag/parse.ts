@@ -1,18 +1,44 @@
 // Turns an uploaded or posted document into normalised text: Markdown keeps its headings (the
 // chunker splits on them), HTML is reduced to its main content as Markdown, PDF and plain text
-// become plain text. Anything unusable is refused with a 422 that says why.
+// become plain paragraphs (never read as Markdown) with their headings found by layout.
+// Anything unusable is refused with a 422 that says why.
 // The HTML and PDF parsers (linkedom + Readability, pdf.js: ~30 MiB of memory) are loaded on
-// the first document that needs them.
+// the first document that needs them; the server runs all of this in a worker (parse-pool.ts).
+import { createHash } from 'node:crypto'
 import { AppError } from '../errors.js'
+import { plainTextBlocks, type TextBlock } from './parse-text.js'
 import type { DocumentFormat } from './types.js'
+
+export type { TextBlock } from './parse-text.js'
 
 export interface ParsedDocument {
   /** Title found in the document itself (first heading, <title>, PDF metadata), if any. */
   title: string | null
-  /** Normalised text; Markdown when `structured`. */
+  /** Normalised text; Markdown when `structured`, else paragraphs separated by blank lines. */
   body: string
   /** True when `body` is Markdown whose headings should drive chunking. */
   structured: boolean
+  /** Plain documents: the paragraphs of `body`, headings marked with their level. */
+  blocks?: TextBlock[]
+}
+
+/** What one document may cost to parse; over any of them the upload is a 422. */
+export interface ParseLimits {
+  /** PDF pages. */
+  maxPages: number
+  /** Element nesting in HTML, block nesting (quotes, lists) in Markdown. */
+  maxDepth: number
+  /** Characters of extracted text (a compressed PDF can expand far beyond its upload size). */
+  maxOutputChars: number
+  /** Wall-clock time for parsing and chunking one document, in milliseconds. */
+  timeoutMs: number
+}
+
+export const DEFAULT_PARSE_LIMITS: ParseLimits = {
+  maxPages: 2000,
+  maxDepth: 512,
+  maxOutputChars: 5_000_000,
+  timeoutMs: 60_000,
 }
 
 const EXTENSIONS: Record<string, DocumentFormat> = {
@@ -73,6 +99,33 @@ function controlCharacters(text: string): number {
   return n
 }
 
+export function contentHash(body: string): string {
+  return createHash('sha256').update(body, 'utf8').digest('hex')
+}
+
+export function tooLarge(limits: ParseLimits): AppError {
+  return unusable(
+    `The document holds more than ${limits.maxOutputChars.toLocaleString('en')} characters of text: split it into smaller files`,
+  )
+}
+
+export function tooDeep(limits: ParseLimits): AppError {
+  return unusable(`The document is nested more than ${limits.maxDepth} levels deep: it cannot be read`)
+}
+
+/** Deepest nesting of block quotes and indented lists, read line by line (no recursion). */
+export function markdownDepth(text: string): number {
+  let max = 0
+  for (const m of text.matchAll(/^([ \t>]*)/gm)) {
+    const prefix = m[1] as string
+    if (prefix.length <= max) continue
+    const quotes = prefix.split('>').length - 1
+    const indent = prefix.replace(/\t/g, '    ').replace(/>/g, '').length
+    max = Math.max(max, quotes + Math.floor(indent / 2))
+  }
+  return max
+}
+
 export function firstMarkdownHeading(markdown: string): string | null {
   const h1 = /^#\s+(.+?)\s*#*\s*$/m.exec(markdown)
   const any = h1 ?? /^#{1,6}\s+(.+?)\s*#*\s*$/m.exec(markdown)
@@ -82,31 +135,43 @@ export function firstMarkdownHeading(markdown: string): string | null {
 export async function parseDocument(
   content: string | Uint8Array,
   format: DocumentFormat,
+  limits: ParseLimits = DEFAULT_PARSE_LIMITS,
 ): Promise<ParsedDocument> {
   if (format === 'pdf') {
     if (typeof content === 'string') throw unusable('A PDF must be uploaded as a file')
-    const { pdfToText } = await import('./parse-pdf.js')
-    const pdf = await pdfToText(content)
-    return finish({ title: pdf.title, body: pdf.text, structured: false })
+    const { pdfToBlocks } = await import('./parse-pdf.js')
+    const pdf = await pdfToBlocks(content, limits)
+    return finishPlain(pdf.title, pdf.blocks, limits)
   }
   const text = typeof content === 'string' ? content : decodeText(content)
   if (format === 'html') {
     const { htmlToMarkdown } = await import('./parse-html.js')
-    const html = htmlToMarkdown(text)
-    return finish({
-      title: html.title ?? firstMarkdownHeading(html.markdown),
-      body: html.markdown,
-      structured: true,
-    })
+    const html = htmlToMarkdown(text, limits)
+    return finish(
+      { title: html.title ?? firstMarkdownHeading(html.markdown), body: html.markdown, structured: true },
+      limits,
+    )
   }
   if (format === 'markdown') {
-    return finish({ title: firstMarkdownHeading(text), body: text, structured: true })
+    if (markdownDepth(text) > limits.maxDepth) throw tooDeep(limits)
+    return finish({ title: firstMarkdownHeading(text), body: text, structured: true }, limits)
   }
-  return finish({ title: null, body: text, structured: false })
+  const blocks = plainTextBlocks(normalizeText(text))
+  return finishPlain(null, blocks, limits)
 }
 
-function finish(doc: ParsedDocument): ParsedDocument {
+/** Plain documents: the first heading (when the text opens with one) is the title. */
+function finishPlain(title: string | null, blocks: TextBlock[], limits: ParseLimits): ParsedDocument {
+  const kept = blocks.map((b) => ({ ...b, text: normalizeText(b.text) })).filter((b) => b.text.length > 0)
+  const body = kept.map((b) => b.text).join('\n\n')
+  const opening = kept[0]?.level ? kept[0].text : null
+  const doc = finish({ title: title ?? opening, body, structured: false }, limits)
+  return { ...doc, blocks: kept }
+}
+
+function finish(doc: ParsedDocument, limits: ParseLimits): ParsedDocument {
   const body = normalizeText(doc.body)
+  if (body.length > limits.maxOutputChars) throw tooLarge(limits)
   if (!/[\p{L}\p{N}]/u.test(body)) throw unusable('The document contains no text')
   const title = doc.title ? normalizeText(doc.title).replace(/\s+/g, ' ').slice(0, 300) : null
   return { title: title || null, body, structured: doc.structured }

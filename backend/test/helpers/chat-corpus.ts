@@ -6,6 +6,7 @@ import type { Database } from '../../src/db/client.js'
 import type { Citation } from '../../src/rag/citations.js'
 import { createRagContext } from '../../src/rag/context.js'
 import { ingestDocument } from '../../src/rag/ingest.js'
+import { scheduleVacuum } from '../../src/rag/maintenance.js'
 
 export const DOCKER_DOC = {
   title: 'Deploying with Docker',
@@ -49,6 +50,11 @@ export async function ingestCorpus(db: Database, config: Config): Promise<void> 
   for (const doc of [DOCKER_DOC, CONFIG_DOC, GARDEN_DOC]) {
     await ingestDocument(ctx, { ...doc, format: 'markdown' })
   }
+  // PGlite vacuums a few seconds after the last write and holds the event loop meanwhile: run it
+  // now, so it cannot land in the middle of a test (a 1 s provider timeout read it as a stall).
+  scheduleVacuum(ctx, 0)
+  await new Promise((resolve) => setTimeout(resolve, 1))
+  await db.query('select 1') // queued behind the vacuum
 }
 
 export interface SseFrame {

@@ -1,12 +1,13 @@
 // `node --import ./module-recorder.mjs server.js`: appends to the file named by
 // RAG_AUTH_MODULE_LOG the name of every npm package the process loads, once each, as it loads
-// it. The same file is the loader hook, registered from the main thread (the hooks run on their
-// own thread, where `isMainThread` is false).
+// it, from the main thread and from worker threads (the parse worker inherits `--import`). The
+// same file is the loader hook, registered as `?hooks` so the hooks' own copy does not register.
 import { appendFileSync } from 'node:fs'
 import { register } from 'node:module'
-import { isMainThread } from 'node:worker_threads'
 
-if (isMainThread) register(import.meta.url, { data: { out: process.env.RAG_AUTH_MODULE_LOG } })
+if (!import.meta.url.endsWith('?hooks')) {
+  register(`${import.meta.url}?hooks`, { data: { out: process.env.RAG_AUTH_MODULE_LOG } })
+}
 
 let out = null
 const seen = new Set()

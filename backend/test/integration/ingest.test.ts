@@ -79,7 +79,8 @@ for (const kind of dbKinds()) {
         'select heading from chunks where document_id = $1',
         [md.id],
       )
-      assert.deepEqual([...heading], [{ heading: 'Guide > Setup' }])
+      // The heading path does not repeat the title ("Guide — Setup", never "Guide — Guide > Setup").
+      assert.deepEqual([...heading], [{ heading: 'Setup' }])
       assert.ok((await count(tdb.db, 'select count(*) as n from chunk_terms')) > 0)
       await assertStatsConsistent(tdb.db)
     })

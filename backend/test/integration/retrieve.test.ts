@@ -122,7 +122,7 @@ for (const kind of dbKinds()) {
         format: 'markdown',
       })
       const [hit] = await retrieve(ctx, 'which port does the server listen on', { k: 1 })
-      assert.equal(hit?.heading, 'Manual > Ports')
+      assert.equal(hit?.heading, 'Ports') // the path does not repeat the title
       assert.match(hit?.snippet ?? '', /^The server listens on port 7860 by default\./)
       assert.ok((hit?.snippet.length ?? 0) <= 300)
     })

@@ -60,7 +60,7 @@ for (const kind of dbKinds()) {
           'source',
           'title',
         ])
-        assert.match(r.heading ?? '', /^Volcano \d+ > Eruptions$/)
+        assert.equal(r.heading, 'Eruptions') // the path leaves out the title (its first heading)
         assert.match(r.snippet, /erupts lava/)
         assert.ok(r.snippet.length <= 300)
       }

@@ -86,6 +86,56 @@ describe('chunkDocument', () => {
   })
 })
 
+describe('chunkDocument: headings and overlaps', () => {
+  it('drops the title from heading paths when the first heading repeats it', () => {
+    const md = '# Handbook\n\nWelcome.\n\n## Membership\n\nMembers pay.\n\n### Fees\n\nTwenty pounds.'
+    assert.deepEqual(
+      chunkDocument(md, true, { title: 'handbook' }).map((c) => c.heading),
+      [null, 'Membership', 'Membership > Fees'],
+    )
+    // Another title keeps the path whole.
+    assert.deepEqual(
+      chunkDocument(md, true, { title: 'Orchard guide' }).map((c) => c.heading),
+      ['Handbook', 'Handbook > Membership', 'Handbook > Membership > Fees'],
+    )
+  })
+
+  it('sections plain documents by the headings their parser found', () => {
+    const blocks = [
+      { text: 'Handbook', level: 1 },
+      { text: 'Membership', level: 2 },
+      { text: 'Members pay.' },
+      { text: 'Cold store', level: 2 },
+      { text: 'Apples at 2.5 °C.' },
+    ]
+    assert.deepEqual(
+      chunkDocument('ignored when blocks are given', false, { title: 'Handbook', blocks }).map((c) => [
+        c.heading,
+        c.content,
+      ]),
+      [
+        ['Membership', 'Members pay.'],
+        ['Cold store', 'Apples at 2.5 °C.'],
+      ],
+    )
+  })
+
+  it('starts each following chunk with the exact end of the previous one', () => {
+    const list = Array.from({ length: 8 }, (_, i) => `- Step ${i} of the careful deployment checklist.`).join(
+      '\n',
+    )
+    const md = `# Long\n\n${Array.from({ length: 10 }, (_, i) => `${paragraph(i * 6, 6)}\n\n${list}`).join('\n\n')}`
+    const chunks = chunkDocument(md, true)
+    assert.ok(chunks.length >= 3)
+    let overlaps = 0
+    for (let i = 1; i < chunks.length; i++) {
+      const head = (chunks[i]?.content ?? '').split('\n\n')[0] as string
+      if ((chunks[i - 1]?.content ?? '').endsWith(head)) overlaps++
+    }
+    assert.equal(overlaps, chunks.length - 1, 'every chunk opens with the verbatim end of its predecessor')
+  })
+})
+
 describe('splitSentences', () => {
   it('splits at sentence ends and line breaks', () => {
     assert.deepEqual(splitSentences('One. Two! Three? four\nFive'), ['One.', 'Two!', 'Three? four', 'Five'])

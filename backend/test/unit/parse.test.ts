@@ -24,7 +24,12 @@ describe('parseDocument', () => {
 
   it('reads plain text without headings or title', async () => {
     const doc = await parseDocument(new TextEncoder().encode('Just text.\n'), 'text')
-    assert.deepEqual(doc, { title: null, body: 'Just text.', structured: false })
+    assert.deepEqual(doc, {
+      title: null,
+      body: 'Just text.',
+      structured: false,
+      blocks: [{ text: 'Just text.' }],
+    })
   })
 
   it('reduces HTML to its main content as Markdown', async () => {
@@ -39,7 +44,7 @@ npm start</code></pre><ul><li>first</li><li>second</li></ul>
     assert.equal(doc.title, 'The Page')
     assert.equal(
       doc.body,
-      '# Guide\n\nIntro bold and `npm start`.\n\n## Install\n\n```\nnpm ci\nnpm start\n```\n\n- first\n- second\n\n| k | v |\n| PORT | 7860 |',
+      '# Guide\n\nIntro bold and `npm start`.\n\n## Install\n\n```\nnpm ci\nnpm start\n```\n\n- first\n- second\n\nk: PORT; v: 7860.',
     )
   })
 

@@ -1,5 +1,5 @@
 import { Link } from 'react-router'
-import { citationHref, headingWithoutTitle, usedCitations } from '../lib/citations'
+import { citationHref, citationLabel, usedCitations } from '../lib/citations'
 import type { AnswerMode, Citation } from '../lib/types'
 import { Markdown } from './markdown'
 
@@ -74,11 +74,11 @@ function Sources({ citations }: { citations: Citation[] }) {
       <p className="sources-title">Sources</p>
       <ol>
         {citations.map((citation) => {
-          const heading = headingWithoutTitle(citation.title, citation.heading)
+          const { title, heading } = citationLabel(citation, citations)
           return (
             <li key={`${citation.index}-${citation.chunk_id}`} value={citation.index}>
               <Link to={citationHref(citation)} title={citation.snippet}>
-                {citation.title}
+                {title}
                 {heading ? <span className="source-heading"> — {heading}</span> : null}
               </Link>
             </li>

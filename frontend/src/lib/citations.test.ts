@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { citationHref, headingWithoutTitle, splitCitations, usedCitations } from './citations'
+import { citationHref, citationLabel, headingWithoutTitle, splitCitations, usedCitations } from './citations'
 import { remarkCitations } from './remark-citations'
 import type { Citation } from './types'
 
@@ -77,5 +77,31 @@ describe('headingWithoutTitle', () => {
     expect(headingWithoutTitle('Deploying', 'Deploying')).toBeNull()
     expect(headingWithoutTitle('Deploying', 'Install > Docker')).toBe('Install > Docker')
     expect(headingWithoutTitle('Deploying', null)).toBeNull()
+  })
+})
+
+describe('citationLabel', () => {
+  const handbook = (document_id: string, source: string | null, heading: string | null = null) => ({
+    document_id,
+    title: 'Handbook',
+    source,
+    heading,
+  })
+
+  it('names the file when two cited documents share a title', () => {
+    const a = handbook('a', 'uploads/handbook-2023.pdf', 'Handbook > Membership')
+    const b = handbook('b', 'handbook-2024.pdf')
+    expect(citationLabel(a, [a, b])).toEqual({
+      title: 'Handbook (handbook-2023.pdf)',
+      heading: 'Membership',
+      text: 'Handbook (handbook-2023.pdf) — Membership',
+    })
+    expect(citationLabel(b, [a, b]).text).toBe('Handbook (handbook-2024.pdf)')
+  })
+
+  it('is the title alone when no other cited document has it', () => {
+    const a = handbook('a', 'handbook.pdf', 'Membership')
+    expect(citationLabel(a, [a, { document_id: 'a', title: 'Handbook' }]).text).toBe('Handbook — Membership')
+    expect(citationLabel(a, [a, { document_id: 'c', title: 'Guide' }]).title).toBe('Handbook')
   })
 })

@@ -46,3 +46,21 @@ export function headingWithoutTitle(title: string, heading: string | null | unde
   if (match?.[1] && match[2] && match[1].trim().toLowerCase() === title.trim().toLowerCase()) return match[2]
   return trimmed.toLowerCase() === title.trim().toLowerCase() ? null : trimmed
 }
+
+const sameTitle = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase()
+const fileName = (source: string) => source.replace(/^.*[\\/]/, '')
+
+/**
+ * How a source is named in an answer: its title, followed by its file name when another cited
+ * document has the same title (two "Handbook"s must be told apart), and its heading path without
+ * the title.
+ */
+export function citationLabel(
+  citation: Pick<Citation, 'document_id' | 'title' | 'source' | 'heading'>,
+  all: readonly Pick<Citation, 'document_id' | 'title'>[],
+): { title: string; heading: string | null; text: string } {
+  const clash = all.some((c) => c.document_id !== citation.document_id && sameTitle(c.title, citation.title))
+  const title = clash && citation.source ? `${citation.title} (${fileName(citation.source)})` : citation.title
+  const heading = headingWithoutTitle(citation.title, citation.heading)
+  return { title, heading, text: heading ? `${title} — ${heading}` : title }
+}

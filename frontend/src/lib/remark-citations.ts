@@ -1,4 +1,4 @@
-import { citationHref, headingWithoutTitle, splitCitations } from './citations'
+import { citationHref, citationLabel, splitCitations } from './citations'
 import type { Citation } from './types'
 
 /** The few mdast shapes this plugin touches (kept local: mdast is only a transitive dependency). */
@@ -14,13 +14,11 @@ interface MdNode {
 /** Node types whose text must stay as written (code) or must not nest links (links). */
 const SKIP = new Set(['link', 'linkReference', 'inlineCode', 'code', 'definition', 'html'])
 
-function citationLink(citation: Citation): MdNode {
-  const heading = headingWithoutTitle(citation.title, citation.heading)
-  const label = heading ? `${citation.title} — ${heading}` : citation.title
+function citationLink(citation: Citation, citations: readonly Citation[]): MdNode {
   return {
     type: 'link',
     url: citationHref(citation),
-    title: label,
+    title: citationLabel(citation, citations).text,
     data: { hProperties: { className: 'citation', 'data-citation': String(citation.index) } },
     children: [{ type: 'text', value: `[${citation.index}]` }],
   }
@@ -37,7 +35,9 @@ function transform(node: MdNode, citations: readonly Citation[]): void {
     }
     for (const segment of splitCitations(child.value, citations)) {
       next.push(
-        segment.type === 'text' ? { type: 'text', value: segment.value } : citationLink(segment.citation),
+        segment.type === 'text'
+          ? { type: 'text', value: segment.value }
+          : citationLink(segment.citation, citations),
       )
     }
   }

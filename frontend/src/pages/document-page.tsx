@@ -11,7 +11,7 @@ import { api } from '../lib/api'
 import { ApiError } from '../lib/api-error'
 import { headingWithoutTitle } from '../lib/citations'
 import { describeError } from '../lib/error-messages'
-import type { DocumentChunk } from '../lib/types'
+import { type Passage, passagesOnce } from '../lib/passages'
 import { useDocumentTitle } from '../lib/use-document-title'
 
 export function DocumentPage() {
@@ -70,7 +70,8 @@ function DocumentView() {
   }
   const doc = query.data
   const back = () => (window.history.length > 1 ? navigate(-1) : navigate('/chat'))
-  const chunks = [...doc.chunks].sort((a, b) => a.ordinal - b.ordinal)
+  // Overlapping chunks share their edges: each passage of text is shown once.
+  const passages = passagesOnce(doc.chunks, cited?.id ?? null)
 
   return (
     <article className="page document-page">
@@ -82,7 +83,7 @@ function DocumentView() {
         <p className="muted">
           {doc.source ? <span className="document-source">{doc.source}</span> : null}
           <span>Added {new Date(doc.created_at).toLocaleDateString()}</span>
-          <span>{chunks.length === 1 ? '1 passage' : `${chunks.length} passages`}</span>
+          <span>{passages.length === 1 ? '1 passage' : `${passages.length} passages`}</span>
         </p>
         {chunkId && !cited ? (
           <p className="notice" role="status">
@@ -90,16 +91,16 @@ function DocumentView() {
           </p>
         ) : null}
       </header>
-      {chunks.map((chunk, i) => (
+      {passages.map((passage, i) => (
         <ChunkView
-          key={chunk.id}
-          chunk={chunk}
+          key={passage.chunk.id}
+          passage={passage}
           heading={
-            chunk.heading !== (chunks[i - 1]?.heading ?? null) && !/^\s*#/.test(chunk.content)
-              ? headingWithoutTitle(doc.title, chunk.heading)
+            passage.chunk.heading !== (passages[i - 1]?.chunk.heading ?? null) && !/^\s*#/.test(passage.text)
+              ? headingWithoutTitle(doc.title, passage.chunk.heading)
               : null
           }
-          cited={chunk.id === cited?.id}
+          cited={passage.chunk.id === cited?.id}
           citedRef={citedRef}
         />
       ))}
@@ -108,16 +109,17 @@ function DocumentView() {
 }
 
 function ChunkView({
-  chunk,
+  passage,
   heading,
   cited,
   citedRef,
 }: {
-  chunk: DocumentChunk
+  passage: Passage
   heading: string | null
   cited: boolean
   citedRef: RefObject<HTMLElement | null>
 }) {
+  const { chunk, text } = passage
   return (
     <section
       id={`chunk-${chunk.id}`}
@@ -130,7 +132,7 @@ function ChunkView({
     >
       {cited ? <p className="cited-label">Cited passage</p> : null}
       {heading ? <h2 className="chunk-heading">{heading}</h2> : null}
-      <Markdown text={chunk.content} components={cited ? highlighted : undefined} />
+      <Markdown text={text} components={cited ? highlighted : undefined} />
     </section>
   )
 }
