@@ -249,7 +249,7 @@ for (const kind of dbKinds()) {
       const first = json<{ conversation_id: string }>(await ask(user, 'Docker port?')).conversation_id
       clock.advance(1000)
       const second = json<{ conversation_id: string }>(await ask(user, 'Docker health?')).conversation_id
-      const patch = (token: string, id: string, payload: unknown) =>
+      const patch = (token: string, id: string, payload: object) =>
         t.app.inject({
           method: 'PATCH',
           url: `/api/chat/conversations/${id}`,

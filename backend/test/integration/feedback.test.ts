@@ -63,12 +63,8 @@ for (const kind of dbKinds()) {
       await tdb?.cleanup()
     })
 
-    const call = (
-      token: string,
-      method: 'GET' | 'PUT' | 'DELETE' | 'PATCH',
-      url: string,
-      payload?: unknown,
-    ) => t.app.inject({ method, url, headers: bearer(token), ...(payload === undefined ? {} : { payload }) })
+    const call = (token: string, method: 'GET' | 'PUT' | 'DELETE' | 'PATCH', url: string, payload?: object) =>
+      t.app.inject({ method, url, headers: bearer(token), ...(payload === undefined ? {} : { payload }) })
     const ask = async (token: string, message: string, conversationId?: string) =>
       json<{ conversation_id: string; message: { id: string } }>(
         await t.app.inject({
@@ -80,7 +76,7 @@ for (const kind of dbKinds()) {
       )
     const messagesOf = async (token: string, id: string) =>
       json<{ messages: Message[] }>(await call(token, 'GET', `/api/chat/conversations/${id}`)).messages
-    const rate = (token: string, id: string, body: unknown) =>
+    const rate = (token: string, id: string, body: object) =>
       call(token, 'PUT', `/api/chat/messages/${id}/feedback`, body)
 
     it('stores a rating on the caller’s answer, replaces it on a second PUT, and removes it on DELETE', async () => {
@@ -239,6 +235,7 @@ for (const kind of dbKinds()) {
 
     it('exports every rating as JSON Lines or CSV (admins only)', async () => {
       const turn = await ask(alice, 'Docker health check interval?')
+      clock.advance(1000)
       const comment = '=HYPERLINK("x"), "quoted", and\na new line'
       assert.equal((await rate(alice, turn.message.id, { rating: 'down', comment })).statusCode, 204)
       assert.equal((await call(alice, 'GET', '/api/admin/feedback/export')).statusCode, 403)
