@@ -26,9 +26,14 @@ export function AppShell({ user, children, wide }: { user: User; children: React
             Chat
           </NavLink>
           {user.role === 'admin' ? (
-            <NavLink to="/admin/documents" className={navClass}>
-              Documents
-            </NavLink>
+            <>
+              <NavLink to="/admin/documents" className={navClass}>
+                Documents
+              </NavLink>
+              <NavLink to="/admin/feedback" className={navClass}>
+                Feedback
+              </NavLink>
+            </>
           ) : null}
           <NavLink to="/account" className={navClass}>
             Account

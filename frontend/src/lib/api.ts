@@ -3,9 +3,12 @@ import type {
   AuthResult,
   Conversation,
   ConversationPage,
+  ConversationSummary,
   DocumentDetail,
   DocumentSummary,
+  FeedbackPage,
   Me,
+  Rating,
   SessionInfo,
   UploadResult,
 } from './types'
@@ -110,4 +113,30 @@ export const api = {
   conversation: (id: string) => request<Conversation>(`/api/chat/conversations/${enc(id)}`),
   deleteConversation: (id: string) =>
     request<void>(`/api/chat/conversations/${enc(id)}`, { method: 'DELETE' }),
+  renameConversation: (input: { id: string; title: string }) =>
+    request<ConversationSummary>(`/api/chat/conversations/${enc(input.id)}`, {
+      method: 'PATCH',
+      json: { title: input.title },
+    }),
+  rate: (input: { messageId: string; rating: Rating; comment?: string | null }) =>
+    request<void>(`/api/chat/messages/${enc(input.messageId)}/feedback`, {
+      method: 'PUT',
+      json: { rating: input.rating, comment: input.comment ?? null },
+    }),
+  unrate: (messageId: string) =>
+    request<void>(`/api/chat/messages/${enc(messageId)}/feedback`, { method: 'DELETE' }),
+
+  feedback: (rating: Rating | null, cursor?: string | null) => {
+    const query = new URLSearchParams({ limit: '20' })
+    if (rating) query.set('rating', rating)
+    if (cursor) query.set('cursor', cursor)
+    return request<FeedbackPage>(`/api/admin/feedback?${query}`)
+  },
+}
+
+/** Where the admins' feedback export downloads from (a plain link: the cookie goes with it). */
+export function feedbackExportUrl(format: 'jsonl' | 'csv', rating: Rating | null): string {
+  const query = new URLSearchParams({ format })
+  if (rating) query.set('rating', rating)
+  return apiUrl(`/api/admin/feedback/export?${query}`)
 }
