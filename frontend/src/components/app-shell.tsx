@@ -17,7 +17,7 @@ export function AppShell({ user, children, wide }: { user: User; children: React
         Skip to content
       </a>
       <header className="topbar">
-        <Link to="/chat" className="brand">
+        <Link to="/chat" className="brand" aria-label="rag-auth">
           <img src="/favicon.svg" alt="" width="24" height="24" />
           <span>rag-auth</span>
         </Link>

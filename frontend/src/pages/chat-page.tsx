@@ -93,7 +93,7 @@ function ChatView() {
           className="button button-quiet sidebar-close"
           onClick={() => setSidebarOpen(false)}
         >
-          Close conversations
+          Close
         </button>
         <ConversationSidebar activeId={id} onNavigate={() => setSidebarOpen(false)} />
       </aside>
