@@ -75,9 +75,7 @@ export function AnswerFeedback({
         </button>
       </fieldset>
       <p id={`${id}-shared`} className={current ? 'feedback-notice' : 'sr-only'}>
-        {current
-          ? `Thanks — ${SHARED_NOTICE.charAt(0).toLowerCase()}${SHARED_NOTICE.slice(1)}`
-          : SHARED_NOTICE}
+        {current ? `Thanks. ${SHARED_NOTICE}` : SHARED_NOTICE}
       </p>
       {current?.comment && !commenting ? <p className="feedback-comment">“{current.comment}”</p> : null}
       {current && commenting ? (
