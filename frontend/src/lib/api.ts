@@ -10,7 +10,6 @@ import type {
   Me,
   Rating,
   SessionInfo,
-  UploadResult,
 } from './types'
 
 /**
@@ -96,13 +95,6 @@ export const api = {
 
   documents: async () => (await request<{ documents: DocumentSummary[] }>('/api/documents')).documents,
   document: (id: string) => request<DocumentDetail>(`/api/documents/${enc(id)}`),
-  /** 201: added; 200: identical content was already there (a no-op). */
-  uploadDocument: async (file: File) => {
-    const form = new FormData()
-    form.append('file', file, file.name)
-    const response = await apiFetch('/api/documents', { method: 'POST', body: form })
-    return { created: response.status === 201, document: (await response.json()) as UploadResult }
-  },
   deleteDocument: (id: string) => request<void>(`/api/documents/${enc(id)}`, { method: 'DELETE' }),
 
   conversations: (cursor?: string | null, limit = 30) => {

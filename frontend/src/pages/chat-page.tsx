@@ -113,7 +113,9 @@ function ChatView() {
             <MenuIcon />
             <span className="sr-only">Conversations</span>
           </button>
-          <h1 className="chat-title">{id ? title : 'Ask your documents'}</h1>
+          <h1 className="chat-title" title={id ? title : undefined}>
+            {id ? title : 'Ask your documents'}
+          </h1>
           <button type="button" className="button button-quiet" onClick={newChat}>
             <PlusIcon />
             <span>New chat</span>
