@@ -47,7 +47,11 @@ describe('a new user, start to finish', () => {
     await visible(chat.citations(answer).first())
     const href = (await chat.citations(answer).first().getAttribute('href')) ?? ''
     assert.match(href, /^\/documents\/[^/?]+\?chunk=[^&]+$/)
-    assert.match((await answer.locator('.mode-badge').textContent()) ?? '', /^(llm|extractive)$/)
+    // The mode in words (issue 22.7), not the API's llm/extractive.
+    assert.match(
+      (await answer.locator('.mode-words').textContent()) ?? '',
+      /^(Written by a language model from the cited passages|Answered from the documents' sentences — no language model configured)$/,
+    )
     await visible(chat.questions.filter({ hasText: QUESTION }))
     await visible(chat.conversation(/Hugging Face|deploy/i))
 

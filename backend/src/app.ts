@@ -26,6 +26,7 @@ import { type Clock, systemClock } from './lib/clock.js'
 import { VERSION } from './lib/version.js'
 import chatRoutes from './routes/chat.js'
 import documentRoutes from './routes/documents.js'
+import feedbackRoutes from './routes/feedback.js'
 import healthRoutes from './routes/health.js'
 import searchRoutes from './routes/search.js'
 
@@ -151,6 +152,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(documentRoutes, routeDeps)
   await app.register(searchRoutes, routeDeps)
   await app.register(chatRoutes, routeDeps)
+  await app.register(feedbackRoutes, routeDeps)
   void routeDeps
   await app.register(staticUi, deps.uiDir ? { uiDir: deps.uiDir } : {})
 

@@ -6,6 +6,7 @@ import { acquireDataDirLock, LockHeldError } from './db/lock-file.js'
 import { migrate } from './db/migrate.js'
 import { resolveDataDir } from './lib/data-dir.js'
 import { configFromEnvOrExit } from './lib/env.js'
+import { readyLine } from './lib/ready-line.js'
 import { startupTasks } from './startup.js'
 
 async function main() {
@@ -41,6 +42,12 @@ async function main() {
     release?.()
   })
   await app.listen({ port: config.port, host: config.host })
+  if (!config.production) {
+    const address = app.server.address()
+    process.stdout.write(
+      readyLine(config.host, typeof address === 'object' && address ? address.port : config.port),
+    )
+  }
 }
 
 main().catch((err) => {

@@ -61,7 +61,29 @@ export class ChatPage {
       .filter({ hasText: title })
   }
 
+  /** `Delete` asks first, inside the same list item: the second `Delete` confirms. */
   async deleteConversation(title: string | RegExp): Promise<void> {
-    await this.conversation(title).getByRole('button', { name: 'Delete', exact: true }).click()
+    const item = this.conversation(title)
+    await item.getByRole('button', { name: 'Delete', exact: true }).click()
+    await item
+      .getByRole('group', { name: 'Delete this conversation?' })
+      .getByRole('button', { name: 'Delete', exact: true })
+      .click()
+  }
+
+  async renameConversation(title: string | RegExp, newTitle: string): Promise<void> {
+    const item = this.conversation(title)
+    await item.getByRole('button', { name: 'Rename', exact: true }).click()
+    const field = item.getByRole('textbox', { name: 'Title', exact: true })
+    await field.fill(newTitle)
+    await item.getByRole('button', { name: 'Save', exact: true }).click()
+  }
+
+  /** A per-answer control (`Copy`, `Regenerate`, `Good answer`, `Bad answer`). */
+  answerButton(
+    name: 'Copy' | 'Regenerate' | 'Good answer' | 'Bad answer',
+    answer: Locator = this.lastAnswer(),
+  ): Locator {
+    return answer.getByRole('button', { name, exact: true })
   }
 }

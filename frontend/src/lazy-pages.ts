@@ -14,6 +14,10 @@ export const AdminDocumentsPage = lazy(() =>
   import('./pages/admin-documents-page').then((m) => ({ default: m.AdminDocumentsPage })),
 )
 
+export const AdminFeedbackPage = lazy(() =>
+  import('./pages/admin-feedback-page').then((m) => ({ default: m.AdminFeedbackPage })),
+)
+
 export function preloadSignedInPages(): void {
   void loadChat().catch(() => undefined)
   void loadDocument().catch(() => undefined)

@@ -1,4 +1,4 @@
-// Conversations (contract §8): list (own only, newest first, cursor pages), read, delete.
+// Conversations (contract §8): list (own only, newest first, cursor pages), read, rename, delete.
 // Another user's conversation is 404 everywhere, like one that does not exist.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
@@ -9,11 +9,22 @@ import {
   deleteUserConversation,
   findUserConversation,
   listUserConversations,
+  renameUserConversation,
 } from '../db/queries/conversations.js'
+import { conversationFeedback } from '../db/queries/feedback.js'
 import { listConversationMessages } from '../db/queries/messages.js'
+import type { ConversationRow } from '../db/schema/index.js'
 import { AppError } from '../errors.js'
 import { isUuid } from '../lib/ids.js'
-import { ConversationDetail, ConversationList, IdParams, ListQuery, messageBody } from './chat-schemas.js'
+import {
+  ConversationDetail,
+  ConversationList,
+  ConversationSummary,
+  IdParams,
+  ListQuery,
+  messageBody,
+  RenameRequest,
+} from './chat-schemas.js'
 
 /** Opaque to clients: base64url of "<updated_at ISO>|<id>" of the last row of a page. */
 export function encodeCursor(c: ConversationCursor): string {
@@ -31,6 +42,17 @@ export function decodeCursor(cursor: string): ConversationCursor | null {
 
 const invalidCursor = () =>
   new AppError('validation_error', { errors: [{ path: 'cursor', message: 'is not a valid cursor' }] })
+
+function summaryOf(c: ConversationRow) {
+  return {
+    id: c.id,
+    title: c.title,
+    created_at: c.createdAt.toISOString(),
+    updated_at: c.updatedAt.toISOString(),
+  }
+}
+
+const notFound = () => new AppError('not_found', { detail: 'Conversation not found' })
 
 function userOf(request: FastifyRequest): AuthUser {
   if (!request.user) throw new AppError('auth_required')
@@ -60,12 +82,7 @@ export default async function chatConversationRoutes(app: FastifyInstance, opts:
       const page = rows.slice(0, limit)
       const last = page[page.length - 1]
       return {
-        conversations: page.map((c) => ({
-          id: c.id,
-          title: c.title,
-          created_at: c.createdAt.toISOString(),
-          updated_at: c.updatedAt.toISOString(),
-        })),
+        conversations: page.map(summaryOf),
         next_cursor: rows.length > limit && last ? encodeCursor(last) : null,
       }
     },
@@ -85,14 +102,45 @@ export default async function chatConversationRoutes(app: FastifyInstance, opts:
       const user = userOf(request)
       const { id } = request.params as { id: string }
       const conversation = await findUserConversation(db.orm, user.id, id)
-      if (!conversation) throw new AppError('not_found', { detail: 'Conversation not found' })
-      const messages = await listConversationMessages(db.orm, conversation.id)
+      if (!conversation) throw notFound()
+      const [messages, ratings] = await Promise.all([
+        listConversationMessages(db.orm, conversation.id),
+        conversationFeedback(db, conversation.id),
+      ])
       return {
         id: conversation.id,
         title: conversation.title,
         created_at: conversation.createdAt.toISOString(),
-        messages: messages.map(messageBody),
+        messages: messages.map((m) => messageBody(m, ratings.get(m.id) ?? null)),
       }
+    },
+  )
+
+  app.patch(
+    '/api/chat/conversations/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Rename a conversation',
+        params: IdParams,
+        body: RenameRequest,
+        response: { 200: ConversationSummary },
+      },
+    },
+    async (request) => {
+      const user = userOf(request)
+      const { id } = request.params as { id: string }
+      const { title } = request.body as { title?: string }
+      const trimmed = title?.trim()
+      if (trimmed === '') {
+        throw new AppError('validation_error', { errors: [{ path: 'title', message: 'must not be blank' }] })
+      }
+      const row =
+        trimmed === undefined
+          ? await findUserConversation(db.orm, user.id, id)
+          : await renameUserConversation(db.orm, user.id, id, trimmed)
+      if (!row) throw notFound()
+      return summaryOf(row)
     },
   )
 
@@ -110,7 +158,7 @@ export default async function chatConversationRoutes(app: FastifyInstance, opts:
       const user = userOf(request)
       const { id } = request.params as { id: string }
       if (!(await deleteUserConversation(db.orm, user.id, id))) {
-        throw new AppError('not_found', { detail: 'Conversation not found' })
+        throw notFound()
       }
       return reply.status(204).send()
     },

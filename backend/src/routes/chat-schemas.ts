@@ -17,11 +17,25 @@ export const CitationSchema = Type.Object({
   snippet: Type.String(),
 })
 
+/** Text a person typed: no NUL (Postgres text cannot hold it). */
+const NO_NUL = '^[^\\u0000]*$'
+
+const Rating = Type.Union([Type.Literal('up'), Type.Literal('down')])
+const AnswerMode = Type.Union([Type.Literal('llm'), Type.Literal('extractive')])
+
+export const FeedbackSchema = Type.Union([
+  Type.Null(),
+  Type.Object({ rating: Rating, comment: Type.Union([Type.String(), Type.Null()]) }),
+])
+
 export const MessageSchema = Type.Object({
   id: Type.String(),
   role: Type.Union([Type.Literal('user'), Type.Literal('assistant')]),
   content: Type.String(),
   citations: Type.Array(CitationSchema),
+  feedback: FeedbackSchema,
+  // How an assistant message was answered, so the UI can say so after a reload (null: a question).
+  mode: Type.Union([AnswerMode, Type.Null()]),
   created_at: DateTime,
 })
 
@@ -62,6 +76,50 @@ export const ConversationDetail = Type.Object({
   messages: Type.Array(MessageSchema),
 })
 
+export const RenameRequest = Type.Object({
+  title: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      pattern: NO_NUL,
+      description: '1–200 characters, not blank',
+    }),
+  ),
+})
+
+export const FeedbackRequest = Type.Object({
+  rating: Rating,
+  comment: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 2000, pattern: NO_NUL })])),
+})
+
+export const AdminFeedbackQuery = Type.Object({
+  rating: Type.Optional(Rating),
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+})
+
+export const AdminFeedbackExportQuery = Type.Object({
+  rating: Type.Optional(Rating),
+  format: Type.Union([Type.Literal('jsonl'), Type.Literal('csv')], { default: 'jsonl' }),
+})
+
+export const AdminFeedbackItem = Type.Object({
+  message_id: Type.String(),
+  conversation_id: Type.String(),
+  user_email: Type.String(),
+  question: Type.String(),
+  answer: Type.String(),
+  citations: Type.Array(CitationSchema),
+  rating: Rating,
+  comment: Type.Union([Type.String(), Type.Null()]),
+  created_at: DateTime,
+})
+
+export const AdminFeedbackList = Type.Object({
+  feedback: Type.Array(AdminFeedbackItem),
+  next_cursor: Type.Union([Type.String(), Type.Null()]),
+})
+
 export const ListQuery = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
   cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
@@ -69,12 +127,17 @@ export const ListQuery = Type.Object({
 
 export const IdParams = Type.Object({ id: Uuid })
 
-export function messageBody(row: MessageRow) {
+export type FeedbackBody = { rating: 'up' | 'down'; comment: string | null } | null
+
+export function messageBody(row: MessageRow, feedback: FeedbackBody = null) {
+  const mode = row.role === 'assistant' && (row.mode === 'llm' || row.mode === 'extractive') ? row.mode : null
   return {
     id: row.id,
     role: row.role as 'user' | 'assistant',
     content: row.content,
     citations: (Array.isArray(row.citations) ? row.citations : []) as Citation[],
+    feedback,
+    mode,
     created_at: row.createdAt.toISOString(),
   }
 }

@@ -81,10 +81,15 @@ for (const kind of dbKinds()) {
         'citations',
         'content',
         'created_at',
+        'feedback',
         'id',
+        'mode',
         'role',
       ])
       assert.deepEqual(body.messages[0]?.citations, [])
+      assert.equal(body.messages[1]?.feedback, null)
+      assert.equal(body.messages[0]?.mode, null)
+      assert.equal(body.messages[1]?.mode, 'extractive')
       const times = body.messages.map((m) => String(m.created_at))
       assert.deepEqual([...times].sort(), times)
       assert.equal(new Set(times).size, times.length)
@@ -229,6 +234,68 @@ for (const kind of dbKinds()) {
       // The window passes.
       clock.advance(61_000)
       assert.equal((await ask(carol, 'Docker port?', undefined, limited)).statusCode, 200)
+    })
+
+    it('renames a conversation (PATCH) without moving it in the list', async () => {
+      const user = (
+        await createUserWithSession(tdb.db, testConfig(), { email: `renamer-${kind}@example.com`, clock })
+      ).token
+      clock.advance(1000)
+      const first = json<{ conversation_id: string }>(await ask(user, 'Docker port?')).conversation_id
+      clock.advance(1000)
+      const second = json<{ conversation_id: string }>(await ask(user, 'Docker health?')).conversation_id
+      const patch = (token: string, id: string, payload: object) =>
+        t.app.inject({
+          method: 'PATCH',
+          url: `/api/chat/conversations/${id}`,
+          headers: bearer(token),
+          payload,
+        })
+      clock.advance(1000)
+      const res = await patch(user, first, { title: '  Ports and Docker  ' })
+      assert.equal(res.statusCode, 200)
+      const body = json<Summary>(res)
+      assert.deepEqual(Object.keys(body).sort(), ['created_at', 'id', 'title', 'updated_at'])
+      assert.equal(body.id, first)
+      assert.equal(body.title, 'Ports and Docker')
+      const list = json<Page>(await get(user, '/api/chat/conversations'))
+      assert.deepEqual(
+        list.conversations.map((c) => [c.id, c.title]),
+        [
+          [second, 'Docker health?'],
+          [first, 'Ports and Docker'],
+        ],
+      )
+      assert.equal(
+        json<{ title: string }>(await get(user, `/api/chat/conversations/${first}`)).title,
+        'Ports and Docker',
+      )
+      // No title: nothing changes.
+      assert.equal(json<Summary>(await patch(user, first, {})).title, 'Ports and Docker')
+      for (const payload of [
+        { title: '' },
+        { title: '   ' },
+        { title: 'x'.repeat(201) },
+        { title: 'a\u0000b' },
+      ]) {
+        const bad = await patch(user, first, payload)
+        assert.equal(bad.statusCode, 422, JSON.stringify(payload))
+        assert.equal(json(bad).code, 'validation_error')
+      }
+      assert.equal((await patch(user, first, { title: 'x'.repeat(200) })).statusCode, 200)
+      for (const [token, id] of [
+        [bob, first],
+        [user, UNKNOWN],
+        [user, MALFORMED],
+      ] as const) {
+        const missing = await patch(token, id, { title: 'Mine now' })
+        assert.equal(missing.statusCode, 404)
+        assert.equal(json(missing).code, 'not_found')
+      }
+      assert.equal(
+        json<{ title: string }>(await get(user, `/api/chat/conversations/${first}`)).title,
+        'x'.repeat(200),
+      )
     })
 
     it('needs a session', async () => {

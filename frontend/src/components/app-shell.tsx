@@ -17,7 +17,7 @@ export function AppShell({ user, children, wide }: { user: User; children: React
         Skip to content
       </a>
       <header className="topbar">
-        <Link to="/chat" className="brand">
+        <Link to="/chat" className="brand" aria-label="rag-auth">
           <img src="/favicon.svg" alt="" width="24" height="24" />
           <span>rag-auth</span>
         </Link>
@@ -26,9 +26,14 @@ export function AppShell({ user, children, wide }: { user: User; children: React
             Chat
           </NavLink>
           {user.role === 'admin' ? (
-            <NavLink to="/admin/documents" className={navClass}>
-              Documents
-            </NavLink>
+            <>
+              <NavLink to="/admin/documents" className={navClass}>
+                Documents
+              </NavLink>
+              <NavLink to="/admin/feedback" className={navClass}>
+                Feedback
+              </NavLink>
+            </>
           ) : null}
           <NavLink to="/account" className={navClass}>
             Account

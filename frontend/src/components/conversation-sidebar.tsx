@@ -1,4 +1,5 @@
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query'
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react'
 import { Link, useNavigate } from 'react-router'
 import { api } from '../lib/api'
 import { describeError } from '../lib/error-messages'
@@ -13,10 +14,9 @@ function titleOf(conversation: ConversationSummary): string {
 }
 
 /**
- * Conversations, newest first. Each list item holds its own `Delete` button, so the contract's
- * name stays exactly "Delete" and a person or test picks the right one by its list item
- * (`getByRole('listitem').filter({ hasText: title }).getByRole('button', { name: 'Delete' })`);
- * the button's description (title) names the conversation.
+ * Conversations, newest first. Each list item (named by its title) holds its own `Rename` and
+ * `Delete` buttons, so the contract's names stay exact and a person or test picks the right one
+ * by its list item. `Delete` asks first, inside the same item.
  */
 export function ConversationSidebar({
   activeId,
@@ -41,7 +41,15 @@ export function ConversationSidebar({
       if (id === activeId) navigate('/chat', { replace: true })
     },
   })
+  const rename = useMutation({
+    mutationFn: api.renameConversation,
+    onSuccess: (_summary, input) => {
+      void queryClient.invalidateQueries({ queryKey: CONVERSATIONS_KEY })
+      void queryClient.invalidateQueries({ queryKey: ['conversation', input.id] })
+    },
+  })
   const conversations = list.data?.pages.flatMap((page) => page.conversations) ?? []
+  const error = remove.error ?? rename.error
 
   return (
     <nav className="sidebar-nav" aria-label="Conversations">
@@ -50,34 +58,19 @@ export function ConversationSidebar({
       {list.isSuccess && conversations.length === 0 ? (
         <p className="muted sidebar-empty">No conversations yet. Ask your first question.</p>
       ) : null}
-      <FormError message={remove.error ? describeError(remove.error) : null} />
+      <FormError message={error ? describeError(error) : null} />
       <ul className="conversation-list">
-        {conversations.map((conversation) => {
-          const active = conversation.id === activeId
-          const title = titleOf(conversation)
-          return (
-            <li key={conversation.id} className={active ? 'conversation active' : 'conversation'}>
-              <Link
-                to={`/chat/${conversation.id}`}
-                className="conversation-link"
-                aria-current={active ? 'page' : undefined}
-                onClick={onNavigate}
-              >
-                {title}
-              </Link>
-              <button
-                type="button"
-                className="icon-button conversation-delete"
-                title={`Delete “${title}”`}
-                onClick={() => remove.mutate(conversation.id)}
-                disabled={remove.isPending && remove.variables === conversation.id}
-              >
-                <TrashIcon />
-                <span className="sr-only">Delete</span>
-              </button>
-            </li>
-          )
-        })}
+        {conversations.map((conversation) => (
+          <ConversationItem
+            key={conversation.id}
+            conversation={conversation}
+            active={conversation.id === activeId}
+            onNavigate={onNavigate}
+            onDelete={() => remove.mutate(conversation.id)}
+            deleting={remove.isPending && remove.variables === conversation.id}
+            onRename={(title) => rename.mutate({ id: conversation.id, title })}
+          />
+        ))}
       </ul>
       {list.hasNextPage ? (
         <button
@@ -90,5 +83,125 @@ export function ConversationSidebar({
         </button>
       ) : null}
     </nav>
+  )
+}
+
+function ConversationItem({
+  conversation,
+  active,
+  onNavigate,
+  onDelete,
+  deleting,
+  onRename,
+}: {
+  conversation: ConversationSummary
+  active: boolean
+  onNavigate: () => void
+  onDelete: () => void
+  deleting: boolean
+  onRename: (title: string) => void
+}) {
+  const title = titleOf(conversation)
+  const id = useId()
+  const [mode, setMode] = useState<'view' | 'rename' | 'confirm'>('view')
+  const [draft, setDraft] = useState(title)
+  const field = useRef<HTMLInputElement>(null)
+  const renameButton = useRef<HTMLButtonElement>(null)
+  useEffect(() => {
+    if (mode === 'rename') field.current?.select()
+  }, [mode])
+
+  const back = () => {
+    setMode('view')
+    window.setTimeout(() => renameButton.current?.focus(), 0)
+  }
+  const submit = (event: FormEvent) => {
+    event.preventDefault()
+    const next = draft.trim()
+    if (next && next !== title) onRename(next.slice(0, 200))
+    back()
+  }
+
+  return (
+    <li className={active ? 'conversation active' : 'conversation'} aria-labelledby={`${id}-title`}>
+      {mode === 'rename' ? (
+        <form className="conversation-rename" onSubmit={submit}>
+          <span id={`${id}-title`} hidden>
+            {title}
+          </span>
+          <label htmlFor={`${id}-field`} className="sr-only">
+            Title
+          </label>
+          <input
+            id={`${id}-field`}
+            ref={field}
+            value={draft}
+            maxLength={200}
+            onChange={(e) => setDraft(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') back()
+            }}
+          />
+          <button type="submit" className="button button-small">
+            Save
+          </button>
+          <button type="button" className="button button-quiet button-small" onClick={back}>
+            Cancel
+          </button>
+        </form>
+      ) : (
+        <Link
+          id={`${id}-title`}
+          to={`/chat/${conversation.id}`}
+          className="conversation-link"
+          aria-current={active ? 'page' : undefined}
+          onClick={onNavigate}
+          title={title}
+        >
+          {title}
+        </Link>
+      )}
+      {mode === 'confirm' ? (
+        <fieldset className="conversation-confirm">
+          <legend>Delete this conversation?</legend>
+          <button
+            type="button"
+            className="button button-danger button-small"
+            onClick={onDelete}
+            disabled={deleting}
+          >
+            Delete
+          </button>
+          <button type="button" className="button button-quiet button-small" onClick={back}>
+            Cancel
+          </button>
+        </fieldset>
+      ) : mode === 'view' ? (
+        <span className="conversation-actions">
+          <button
+            ref={renameButton}
+            type="button"
+            className="icon-button conversation-action"
+            title={`Rename “${title}”`}
+            onClick={() => {
+              setDraft(title)
+              setMode('rename')
+            }}
+          >
+            <span aria-hidden="true">✎</span>
+            <span className="sr-only">Rename</span>
+          </button>
+          <button
+            type="button"
+            className="icon-button conversation-action conversation-delete"
+            title={`Delete “${title}”`}
+            onClick={() => setMode('confirm')}
+          >
+            <TrashIcon />
+            <span className="sr-only">Delete</span>
+          </button>
+        </span>
+      ) : null}
+    </li>
   )
 }

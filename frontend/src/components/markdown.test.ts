@@ -44,6 +44,17 @@ describe('Markdown', () => {
     expect(html).toContain('class="align-right"')
   })
 
+  it('routes only plain in-app paths; look-alikes of another site are external links', () => {
+    const inApp = render('[doc](/documents/1?chunk=2)')
+    expect(inApp).toContain('href="/documents/1?chunk=2"')
+    expect(inApp).not.toContain('target=')
+    for (const href of ['/\\evil.example', '/%09/evil.example', '//evil.example', '/%2F/evil.example']) {
+      const html = render(`[x](${href})`)
+      expect(html, href).toContain('target="_blank"')
+      expect(html, href).toContain('rel="noopener noreferrer"')
+    }
+  })
+
   it('shifts headings below the page heading and opens external links safely', () => {
     const html = render('# Title\n\n[site](https://example.com)')
     expect(html).toContain('<h3 class="md-h1">Title</h3>')

@@ -2,6 +2,7 @@ import { type ComponentProps, useMemo } from 'react'
 import ReactMarkdown, { type Components } from 'react-markdown'
 import { Link } from 'react-router'
 import remarkGfm from 'remark-gfm'
+import { isInAppPath } from '../lib/in-app-path'
 import { remarkCitations } from '../lib/remark-citations'
 import type { Citation } from '../lib/types'
 
@@ -9,7 +10,7 @@ const NO_CITATIONS: readonly Citation[] = []
 
 /** In-app paths navigate without a reload; anything else opens in a new tab, without referrer. */
 function MarkdownLink({ href, children, node: _node, ...rest }: ComponentProps<'a'> & { node?: unknown }) {
-  if (href?.startsWith('/') && !href.startsWith('//')) {
+  if (isInAppPath(href)) {
     return (
       <Link to={href} {...rest}>
         {children}

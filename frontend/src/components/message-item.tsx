@@ -1,19 +1,46 @@
+import { useState } from 'react'
 import { Link } from 'react-router'
+import { MODE_WORDS, messageTime } from '../lib/answer-mode'
 import { citationHref, citationLabel, usedCitations } from '../lib/citations'
-import type { AnswerMode, Citation } from '../lib/types'
+import { copyText } from '../lib/clipboard'
+import type { AnswerMode, Citation, Feedback } from '../lib/types'
+import { AnswerFeedback } from './answer-feedback'
 import { Markdown } from './markdown'
 
-const MODE_HELP: Record<AnswerMode, string> = {
-  llm: 'Written by a language model from the cited passages',
-  extractive: 'Offline mode: the best-matching sentences from the cited passages, no language model',
+function Time({ iso }: { iso: string | null | undefined }) {
+  if (!iso) return null
+  return (
+    <time className="message-time" dateTime={iso} title={new Date(iso).toLocaleString()}>
+      {messageTime(iso)}
+    </time>
+  )
 }
 
-export function UserMessage({ content }: { content: string }) {
+export function UserMessage({
+  content,
+  createdAt,
+}: {
+  content: string
+  createdAt?: string | null | undefined
+}) {
   return (
     <article className="message message-user" aria-label="You said">
       <p className="message-text">{content}</p>
+      {createdAt ? (
+        <p className="message-meta message-meta-user">
+          <Time iso={createdAt} />
+        </p>
+      ) : null}
     </article>
   )
+}
+
+/** What a finished, saved answer offers: Copy, Regenerate (last answer only), and feedback. */
+export interface AnswerActions {
+  messageId: string
+  conversationId: string | null
+  feedback: Feedback | null
+  onRegenerate?: (() => void) | undefined
 }
 
 interface AssistantMessageProps {
@@ -23,6 +50,8 @@ interface AssistantMessageProps {
   streaming?: boolean
   note?: string | null | undefined
   error?: string | null | undefined
+  createdAt?: string | null | undefined
+  actions?: AnswerActions | null | undefined
 }
 
 export function AssistantMessage({
@@ -32,6 +61,8 @@ export function AssistantMessage({
   streaming,
   note,
   error,
+  createdAt,
+  actions,
 }: AssistantMessageProps) {
   const sources = streaming ? [] : usedCitations(content, citations)
   return (
@@ -53,17 +84,44 @@ export function AssistantMessage({
           {error}
         </p>
       ) : null}
-      {note || mode ? (
+      {note || mode || createdAt ? (
         <p className="message-meta">
           {note ? <span>{note}</span> : null}
-          {mode ? (
-            <span className="mode-badge" title={MODE_HELP[mode]}>
-              {mode}
-            </span>
-          ) : null}
+          {mode ? <span className="mode-words">{MODE_WORDS[mode]}</span> : null}
+          <Time iso={createdAt} />
         </p>
       ) : null}
+      {actions && !streaming && content ? <Actions content={content} actions={actions} /> : null}
     </article>
+  )
+}
+
+function Actions({ content, actions }: { content: string; actions: AnswerActions }) {
+  const [copied, setCopied] = useState<boolean | null>(null)
+  const copy = async () => {
+    setCopied(await copyText(content))
+    window.setTimeout(() => setCopied(null), 2000)
+  }
+  return (
+    <div className="message-actions">
+      <button type="button" className="button button-quiet button-small" onClick={() => void copy()}>
+        Copy
+      </button>
+      {actions.onRegenerate ? (
+        <button type="button" className="button button-quiet button-small" onClick={actions.onRegenerate}>
+          Regenerate
+        </button>
+      ) : null}
+      <span className="copy-status" role="status">
+        {copied === null ? '' : copied ? 'Copied' : 'Could not copy'}
+      </span>
+      <AnswerFeedback
+        key={actions.messageId}
+        messageId={actions.messageId}
+        conversationId={actions.conversationId}
+        saved={actions.feedback}
+      />
+    </div>
   )
 }
 

@@ -4,22 +4,42 @@ import type { Turn } from '../lib/use-chat-turn'
 import { AssistantMessage, UserMessage } from './message-item'
 
 interface MessageListProps {
+  conversationId: string | null
   messages: ChatMessage[]
   turn: Turn | null
   modes: Record<string, AnswerMode>
+  /** Ask this question again (the last answer's `Regenerate`); absent while an answer streams. */
+  onRegenerate?: ((question: string) => void) | undefined
 }
 
-/** Saved messages plus the live turn; follows the stream unless the reader scrolled up. */
-export function MessageList({ messages, turn, modes }: MessageListProps) {
+/** The question a message answers: the nearest user message before it. */
+function questionBefore(messages: ChatMessage[], index: number): string | null {
+  for (let i = index - 1; i >= 0; i--) {
+    const m = messages[i]
+    if (m?.role === 'user') return m.content
+  }
+  return null
+}
+
+/**
+ * Saved messages plus the live turn. Follows the stream unless the reader scrolled up; a new
+ * question always brings the view back down to its answer.
+ */
+export function MessageList({ conversationId, messages, turn, modes, onRegenerate }: MessageListProps) {
   const ref = useRef<HTMLDivElement>(null)
   const pinned = useRef(true)
   const answerLength = turn?.answer.length ?? 0
+  const turnKey = turn?.key ?? null
+
+  useEffect(() => {
+    if (turnKey !== null) pinned.current = true
+  }, [turnKey])
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: these values are the triggers (new message, more text)
   useEffect(() => {
     const el = ref.current
     if (el && pinned.current) el.scrollTop = el.scrollHeight
-  }, [messages.length, answerLength, turn?.status])
+  }, [messages.length, answerLength, turn?.status, turnKey])
 
   const onScroll = () => {
     const el = ref.current
@@ -27,21 +47,35 @@ export function MessageList({ messages, turn, modes }: MessageListProps) {
   }
 
   const showAnswer = turn && !(turn.messageId && messages.some((m) => m.id === turn.messageId))
+  const liveIsLast = Boolean(showAnswer)
+  let lastAnswer = -1
+  messages.forEach((m, i) => {
+    if (m.role === 'assistant') lastAnswer = i
+  })
   return (
     <div className="message-scroll" ref={ref} onScroll={onScroll}>
       <div className="message-list">
-        {messages.map((message) =>
-          message.role === 'user' ? (
-            <UserMessage key={message.id} content={message.content} />
-          ) : (
+        {messages.map((message, index) => {
+          if (message.role === 'user') {
+            return <UserMessage key={message.id} content={message.content} createdAt={message.created_at} />
+          }
+          const question = index === lastAnswer && !liveIsLast ? questionBefore(messages, index) : null
+          return (
             <AssistantMessage
               key={message.id}
               content={message.content}
               citations={message.citations ?? []}
-              mode={modes[message.id]}
+              mode={message.mode ?? modes[message.id]}
+              createdAt={message.created_at}
+              actions={{
+                messageId: message.id,
+                conversationId,
+                feedback: message.feedback ?? null,
+                onRegenerate: question && onRegenerate ? () => onRegenerate(question) : undefined,
+              }}
             />
-          ),
-        )}
+          )
+        })}
         {turn && !turn.questionSaved ? <UserMessage key={`q-${turn.key}`} content={turn.question} /> : null}
         {showAnswer ? (
           <AssistantMessage
@@ -52,6 +86,16 @@ export function MessageList({ messages, turn, modes }: MessageListProps) {
             streaming={turn.status === 'streaming'}
             note={turn.status === 'stopped' ? 'Stopped' : null}
             error={turn.error}
+            actions={
+              turn.status === 'done' && turn.messageId
+                ? {
+                    messageId: turn.messageId,
+                    conversationId: turn.conversationId,
+                    feedback: null,
+                    onRegenerate: onRegenerate ? () => onRegenerate(turn.question) : undefined,
+                  }
+                : null
+            }
           />
         ) : null}
       </div>

@@ -10,7 +10,7 @@ import { Loading } from './spinner'
  * after signing in. `children` receives the user so pages never handle "no user".
  */
 export function RequireAuth({ children }: { children: (user: User) => ReactNode }) {
-  const auth = useAuth({ probe: true })
+  const auth = useAuth()
   const location = useLocation()
   if (auth.status === 'loading') return <Loading />
   if (auth.status === 'error') {

@@ -1,41 +1,102 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query'
-import { type FormEvent, useId, useState } from 'react'
-import { api } from '../lib/api'
+import { useQueryClient } from '@tanstack/react-query'
+import { type DragEvent, type FormEvent, useId, useState } from 'react'
 import { describeError } from '../lib/error-messages'
-import { FormError, Notice } from './form-error'
+import { uploadWithProgress } from '../lib/upload'
+import { FormError } from './form-error'
 
 const ACCEPT = '.md,.markdown,.txt,.html,.htm,.pdf,text/markdown,text/plain,text/html,application/pdf'
 
 const passages = (n: number) => (n === 1 ? '1 passage' : `${n} passages`)
 
-/** Uploads one file as multipart field `file` (POST /api/documents, admin only). */
+interface Job {
+  key: string
+  name: string
+  progress: number
+  state: 'waiting' | 'sending' | 'done' | 'failed'
+  message: string
+}
+
+/**
+ * Uploads one or more files (chosen or dropped) one after the other as multipart field `file`
+ * (POST /api/documents, admin only), each with its own progress bar and outcome.
+ */
 export function UploadForm() {
   const queryClient = useQueryClient()
   const id = useId()
-  const [file, setFile] = useState<File | null>(null)
+  const [files, setFiles] = useState<File[]>([])
   const [inputKey, setInputKey] = useState(0)
   const [missing, setMissing] = useState(false)
-  const upload = useMutation({
-    mutationFn: api.uploadDocument,
-    onSuccess: () => {
-      setFile(null)
-      setInputKey((k) => k + 1) // clears the file input
-      return queryClient.invalidateQueries({ queryKey: ['documents'] })
-    },
-  })
+  const [jobs, setJobs] = useState<Job[]>([])
+  const [busy, setBusy] = useState(false)
+  const [dragging, setDragging] = useState(false)
+
+  const update = (key: string, patch: Partial<Job>) =>
+    setJobs((all) => all.map((j) => (j.key === key ? { ...j, ...patch } : j)))
+
+  const uploadAll = async (chosen: File[]) => {
+    const batch = chosen.map((file, i) => ({
+      key: `${Date.now()}-${i}-${file.name}`,
+      name: file.name,
+      progress: 0,
+      state: 'waiting' as const,
+      message: 'Waiting…',
+    }))
+    setJobs(batch)
+    setBusy(true)
+    for (const [i, file] of chosen.entries()) {
+      const job = batch[i]
+      if (!job) continue
+      update(job.key, { state: 'sending', message: 'Uploading…' })
+      try {
+        const result = await uploadWithProgress(file, (progress) => update(job.key, { progress }))
+        update(job.key, {
+          state: 'done',
+          progress: 1,
+          message: result.created
+            ? `Added “${result.document.title}” (${passages(result.document.chunks)}).`
+            : `“${result.document.title}” is already in the library.`,
+        })
+      } catch (error) {
+        update(job.key, { state: 'failed', message: describeError(error) })
+      }
+    }
+    setBusy(false)
+    setFiles([])
+    setInputKey((k) => k + 1) // clears the file input
+    await queryClient.invalidateQueries({ queryKey: ['documents'] })
+  }
+
   const onSubmit = (event: FormEvent) => {
     event.preventDefault()
-    if (!file) {
+    if (files.length === 0) {
       setMissing(true)
       return
     }
     setMissing(false)
-    upload.mutate(file)
+    void uploadAll(files)
   }
-  const error = missing ? 'Choose a file first.' : upload.error ? describeError(upload.error) : null
-  const result = upload.data
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault()
+    setDragging(false)
+    const dropped = Array.from(event.dataTransfer.files)
+    if (dropped.length > 0 && !busy) {
+      setMissing(false)
+      void uploadAll(dropped)
+    }
+  }
+
   return (
-    <form className="form upload-form" onSubmit={onSubmit} noValidate>
+    <form
+      className={dragging ? 'form upload-form dragging' : 'form upload-form'}
+      onSubmit={onSubmit}
+      onDragOver={(event) => {
+        event.preventDefault()
+        setDragging(true)
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={onDrop}
+      noValidate
+    >
       <div className="field">
         <label htmlFor={id}>File</label>
         <input
@@ -43,30 +104,37 @@ export function UploadForm() {
           id={id}
           name="file"
           type="file"
+          multiple
           accept={ACCEPT}
-          aria-invalid={error ? true : undefined}
+          aria-describedby={`${id}-hint`}
+          aria-invalid={missing ? true : undefined}
           onChange={(e) => {
-            setFile(e.target.files?.[0] ?? null)
+            setFiles(Array.from(e.target.files ?? []))
             setMissing(false)
           }}
         />
+        <p id={`${id}-hint`} className="field-hint">
+          Choose one or more files, or drop them here: Markdown, text, HTML or PDF.
+        </p>
       </div>
-      <FormError message={error} />
-      {result && !upload.isPending ? (
-        <Notice
-          message={
-            result.created
-              ? `Added “${result.document.title}” (${passages(result.document.chunks)}).`
-              : `“${result.document.title}” is already in the library.`
-          }
-        />
+      <FormError message={missing ? 'Choose a file first.' : null} />
+      {jobs.length > 0 ? (
+        <ul className="upload-jobs" aria-label="Uploads">
+          {jobs.map((job) => (
+            <li key={job.key} className={`upload-job upload-${job.state}`}>
+              <span className="upload-name">{job.name}</span>
+              <progress
+                max={1}
+                value={job.progress}
+                aria-label={`Upload of ${job.name}`}
+                aria-valuetext={`${Math.round(job.progress * 100)}%`}
+              />
+              <span role={job.state === 'failed' ? 'alert' : 'status'}>{job.message}</span>
+            </li>
+          ))}
+        </ul>
       ) : null}
-      <button
-        type="submit"
-        className="button button-primary"
-        disabled={upload.isPending}
-        aria-busy={upload.isPending}
-      >
+      <button type="submit" className="button button-primary" disabled={busy} aria-busy={busy}>
         Upload
       </button>
     </form>

@@ -3,11 +3,13 @@ import type {
   AuthResult,
   Conversation,
   ConversationPage,
+  ConversationSummary,
   DocumentDetail,
   DocumentSummary,
+  FeedbackPage,
   Me,
+  Rating,
   SessionInfo,
-  UploadResult,
 } from './types'
 
 /**
@@ -93,13 +95,6 @@ export const api = {
 
   documents: async () => (await request<{ documents: DocumentSummary[] }>('/api/documents')).documents,
   document: (id: string) => request<DocumentDetail>(`/api/documents/${enc(id)}`),
-  /** 201: added; 200: identical content was already there (a no-op). */
-  uploadDocument: async (file: File) => {
-    const form = new FormData()
-    form.append('file', file, file.name)
-    const response = await apiFetch('/api/documents', { method: 'POST', body: form })
-    return { created: response.status === 201, document: (await response.json()) as UploadResult }
-  },
   deleteDocument: (id: string) => request<void>(`/api/documents/${enc(id)}`, { method: 'DELETE' }),
 
   conversations: (cursor?: string | null, limit = 30) => {
@@ -110,4 +105,30 @@ export const api = {
   conversation: (id: string) => request<Conversation>(`/api/chat/conversations/${enc(id)}`),
   deleteConversation: (id: string) =>
     request<void>(`/api/chat/conversations/${enc(id)}`, { method: 'DELETE' }),
+  renameConversation: (input: { id: string; title: string }) =>
+    request<ConversationSummary>(`/api/chat/conversations/${enc(input.id)}`, {
+      method: 'PATCH',
+      json: { title: input.title },
+    }),
+  rate: (input: { messageId: string; rating: Rating; comment?: string | null }) =>
+    request<void>(`/api/chat/messages/${enc(input.messageId)}/feedback`, {
+      method: 'PUT',
+      json: { rating: input.rating, comment: input.comment ?? null },
+    }),
+  unrate: (messageId: string) =>
+    request<void>(`/api/chat/messages/${enc(messageId)}/feedback`, { method: 'DELETE' }),
+
+  feedback: (rating: Rating | null, cursor?: string | null) => {
+    const query = new URLSearchParams({ limit: '20' })
+    if (rating) query.set('rating', rating)
+    if (cursor) query.set('cursor', cursor)
+    return request<FeedbackPage>(`/api/admin/feedback?${query}`)
+  },
+}
+
+/** Where the admins' feedback export downloads from (a plain link: the cookie goes with it). */
+export function feedbackExportUrl(format: 'jsonl' | 'csv', rating: Rating | null): string {
+  const query = new URLSearchParams({ format })
+  if (rating) query.set('rating', rating)
+  return apiUrl(`/api/admin/feedback/export?${query}`)
 }

@@ -26,12 +26,13 @@ export type AuthStatus =
   | { status: 'signed-in'; user: User }
 
 /**
- * The signed-in user. `probe`: ask the server even when this browser has no hint
- * (protected pages); the sign-in pages only ask when we believe we are signed in.
+ * The signed-in user. The server is asked only when this browser signed in here (`in`): a
+ * visitor without that hint is signed out, so a first visit makes no request that can only
+ * answer 401 (which the browser's console reports as an error).
  */
-export function useAuth({ probe }: { probe: boolean }): AuthStatus {
+export function useAuth(): AuthStatus {
   const hint = readSessionHint()
-  const enabled = probe ? hint === 'in' || hint === 'unknown' : hint === 'in'
+  const enabled = hint === 'in'
   const query = useQuery({ queryKey: ME_KEY, queryFn: loadMe, enabled, retry: false, staleTime: Infinity })
   if (query.data) return { status: 'signed-in', user: query.data }
   if (query.data === null || !enabled) return { status: 'signed-out' }

@@ -35,6 +35,12 @@ describe('safeNextPath', () => {
       'https://evil.example',
       '//evil.example',
       '/\\evil.example',
+      '/%09/evil.example',
+      '/\t/evil.example',
+      '/%2F/evil.example',
+      '/%5Cevil.example',
+      '/ /evil.example',
+      '/',
       'javascript:alert(1)',
     ]) {
       expect(safeNextPath(next)).toBe('/chat')

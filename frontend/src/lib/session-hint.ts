@@ -1,3 +1,5 @@
+import { isInAppPath } from './in-app-path'
+
 /**
  * A non-secret hint about whether this browser is signed in. The session cookie is HttpOnly,
  * so the UI cannot see it; asking `GET /api/auth/me` when we already know the answer is "no"
@@ -6,7 +8,8 @@
  * - `in`: we signed in here; check with /me.
  * - `out`: we signed out here; skip /me and go straight to /sign-in.
  * - `expired`: the server told us the session ended; like `out`, and the sign-in page says so.
- * - `unknown` (nothing stored): ask /me on protected pages (a session may exist, e.g. made by a script).
+ * - `unknown` (nothing stored): treated as signed out, without asking. A session this browser
+ *   holds without the hint (storage cleared, or made through /docs) costs one more sign-in.
  */
 export type SessionHint = 'in' | 'out' | 'expired' | 'unknown'
 
@@ -29,9 +32,9 @@ export function writeSessionHint(hint: Exclude<SessionHint, 'unknown'>): void {
   }
 }
 
-/** Only same-site paths, never back to the auth pages themselves. */
+/** Only this app's paths (see isInAppPath), never back to the auth pages themselves. */
 export function safeNextPath(next: string | null | undefined): string {
-  if (!next?.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/chat'
+  if (!isInAppPath(next)) return '/chat'
   if (/^\/sign-(in|up)(?:[/?#]|$)/.test(next)) return '/chat'
   return next
 }

@@ -40,12 +40,38 @@ export interface Citation {
   snippet: string
 }
 
+export type Rating = 'up' | 'down'
+
+export interface Feedback {
+  rating: Rating
+  comment: string | null
+}
+
 export interface ChatMessage {
   id: string
   role: 'user' | 'assistant'
   content: string
   citations: Citation[]
+  feedback?: Feedback | null
+  mode?: AnswerMode | null
   created_at: string
+}
+
+export interface FeedbackItem {
+  message_id: string
+  conversation_id: string
+  user_email: string
+  question: string
+  answer: string
+  citations: Citation[]
+  rating: Rating
+  comment: string | null
+  created_at: string
+}
+
+export interface FeedbackPage {
+  feedback: FeedbackItem[]
+  next_cursor: string | null
 }
 
 export interface ConversationSummary {

@@ -39,6 +39,14 @@ function ChatView() {
   const navigate = useNavigate()
   const [draft, setDraft] = useState('')
   const [sidebarOpen, setSidebarOpen] = useState(false)
+  useEffect(() => {
+    if (!sidebarOpen) return
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') setSidebarOpen(false)
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [sidebarOpen])
   const inputRef = useRef<HTMLTextAreaElement>(null)
   const chat = useChatTurn(id, {
     onCreated: (newId) => navigate(`/chat/${newId}`, { replace: true }),
@@ -79,9 +87,20 @@ function ChatView() {
 
   return (
     <div className={sidebarOpen ? 'chat-layout sidebar-open' : 'chat-layout'}>
-      <aside id="chat-sidebar" className="chat-sidebar">
+      <aside id="chat-sidebar" className="chat-sidebar" aria-label="Conversation list">
+        <button
+          type="button"
+          className="button button-quiet sidebar-close"
+          onClick={() => setSidebarOpen(false)}
+        >
+          Close
+        </button>
         <ConversationSidebar activeId={id} onNavigate={() => setSidebarOpen(false)} />
       </aside>
+      {sidebarOpen ? (
+        // A pointer-only convenience: the drawer's own button and Escape close it for keyboards.
+        <div className="sidebar-backdrop" aria-hidden="true" onClick={() => setSidebarOpen(false)} />
+      ) : null}
       <section className="chat-panel" aria-label="Chat">
         <div className="chat-toolbar">
           <button
@@ -94,7 +113,9 @@ function ChatView() {
             <MenuIcon />
             <span className="sr-only">Conversations</span>
           </button>
-          <h1 className="chat-title">{id ? title : 'Ask your documents'}</h1>
+          <h1 className="chat-title" title={id ? title : undefined}>
+            {id ? title : 'Ask your documents'}
+          </h1>
           <button type="button" className="button button-quiet" onClick={newChat}>
             <PlusIcon />
             <span>New chat</span>
@@ -121,7 +142,10 @@ function ChatView() {
                   <button
                     type="button"
                     className="suggestion"
-                    onClick={() => send(question)}
+                    onClick={() => {
+                      send(question)
+                      inputRef.current?.focus()
+                    }}
                     disabled={chat.streaming}
                   >
                     {question}
@@ -131,7 +155,13 @@ function ChatView() {
             </ul>
           </div>
         ) : (
-          <MessageList messages={messages} turn={chat.turn} modes={chat.modes} />
+          <MessageList
+            conversationId={id}
+            messages={messages}
+            turn={chat.turn}
+            modes={chat.modes}
+            onRegenerate={chat.streaming ? undefined : (question) => void chat.send(question)}
+          />
         )}
         <div className="chat-footer">
           <FormError message={chat.failure} />

@@ -11,7 +11,7 @@ import { formErrors } from '../lib/error-messages'
 import { safeNextPath } from '../lib/session-hint'
 
 export function SignUpPage() {
-  const auth = useAuth({ probe: false })
+  const auth = useAuth()
   const [params] = useSearchParams()
   const next = safeNextPath(params.get('next'))
   const navigate = useNavigate()

@@ -71,3 +71,18 @@ export async function deleteUserConversation(orm: Orm, userId: string, id: strin
     .returning({ id: conversations.id })
   return rows.length > 0
 }
+
+/** Renames the caller's conversation (its place in the list stays: updated_at is not touched). */
+export async function renameUserConversation(
+  orm: Orm,
+  userId: string,
+  id: string,
+  title: string,
+): Promise<ConversationRow | null> {
+  const [row] = await orm
+    .update(conversations)
+    .set({ title })
+    .where(and(eq(conversations.id, id), eq(conversations.userId, userId)))
+    .returning()
+  return row ?? null
+}

@@ -132,7 +132,32 @@ export const messages = pgTable(
   (t) => [index('messages_conversation_created_idx').on(t.conversationId, t.createdAt)],
 )
 
+// One rating per assistant message (a second rating replaces it). The question is copied when
+// the answer is rated so that the admins' list and export read one row per rating; the answer and
+// its citations are read from the message. Deleting the message (or its conversation) deletes it.
+export const feedback = pgTable(
+  'feedback',
+  {
+    messageId: uuid('message_id')
+      .primaryKey()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    conversationId: uuid('conversation_id').notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    question: text('question').notNull(),
+    rating: varchar('rating', { length: 8 }).$type<'up' | 'down'>().notNull(),
+    comment: text('comment'),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('feedback_created_idx').on(t.createdAt.desc(), t.messageId.desc()),
+    index('feedback_conversation_idx').on(t.conversationId),
+  ],
+)
+
 export type DocumentRow = typeof documents.$inferSelect
 export type ChunkRow = typeof chunks.$inferSelect
 export type ConversationRow = typeof conversations.$inferSelect
 export type MessageRow = typeof messages.$inferSelect
+export type FeedbackRow = typeof feedback.$inferSelect

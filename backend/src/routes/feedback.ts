@@ -1,0 +1,208 @@
+// Answer feedback (contract §8): a user rates their own answers; admins read every rating, page by
+// page or as one export (JSON Lines or CSV) for review outside the app.
+import { Readable } from 'node:stream'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import type { RouteDeps } from '../app.js'
+import type { AuthUser } from '../auth/sessions.js'
+import type { Executor } from '../db/client.js'
+import {
+  deleteFeedback,
+  type FeedbackCursor,
+  type FeedbackListRow,
+  listFeedback,
+  type Rating,
+  upsertFeedback,
+} from '../db/queries/feedback.js'
+import { AppError } from '../errors.js'
+import { isUuid } from '../lib/ids.js'
+import {
+  AdminFeedbackExportQuery,
+  AdminFeedbackList,
+  AdminFeedbackQuery,
+  FeedbackRequest,
+  IdParams,
+} from './chat-schemas.js'
+
+const EXPORT_PAGE = 500
+const CSV_COLUMNS = [
+  'created_at',
+  'rating',
+  'comment',
+  'user_email',
+  'question',
+  'answer',
+  'citations',
+  'message_id',
+  'conversation_id',
+] as const
+
+/** Opaque to clients: base64url of "<created_at ISO>|<message id>" of the last row of a page. */
+export function encodeFeedbackCursor(c: FeedbackCursor): string {
+  return Buffer.from(`${c.createdAt.toISOString()}|${c.messageId}`, 'utf8').toString('base64url')
+}
+
+export function decodeFeedbackCursor(cursor: string): FeedbackCursor | null {
+  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) return null
+  const [iso, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|')
+  if (!iso || !id || rest.length > 0 || !isUuid(id)) return null
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(iso)) return null
+  const createdAt = new Date(iso)
+  return Number.isNaN(createdAt.getTime()) ? null : { createdAt, messageId: id }
+}
+
+export function feedbackItem(r: FeedbackListRow) {
+  return {
+    message_id: r.messageId,
+    conversation_id: r.conversationId,
+    user_email: r.userEmail,
+    question: r.question,
+    answer: r.answer,
+    citations: r.citations,
+    rating: r.rating,
+    comment: r.comment,
+    created_at: r.createdAt.toISOString(),
+  }
+}
+
+/** RFC 4180 field; a leading = + - @ is prefixed with ' so spreadsheets do not run it as a formula. */
+export function csvField(value: unknown): string {
+  let text =
+    value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value)
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
+}
+
+function csvLine(item: ReturnType<typeof feedbackItem>): string {
+  return `${CSV_COLUMNS.map((c) => csvField(item[c])).join(',')}\r\n`
+}
+
+/** The export, read page by page: many ratings never sit in memory at once. */
+async function* exportLines(db: Executor, rating: Rating | null, format: 'jsonl' | 'csv') {
+  if (format === 'csv') yield `${CSV_COLUMNS.join(',')}\r\n`
+  let after: FeedbackCursor | null = null
+  for (;;) {
+    const rows = await listFeedback(db, { rating, after, limit: EXPORT_PAGE })
+    const items = rows.map(feedbackItem)
+    yield items.map((item) => (format === 'csv' ? csvLine(item) : `${JSON.stringify(item)}\n`)).join('')
+    const last = rows[rows.length - 1]
+    if (rows.length < EXPORT_PAGE || !last) return
+    after = { createdAt: last.createdAt, messageId: last.messageId }
+  }
+}
+
+function userOf(request: FastifyRequest): AuthUser {
+  if (!request.user) throw new AppError('auth_required')
+  return request.user
+}
+
+const answerNotFound = () => new AppError('not_found', { detail: 'Message not found' })
+
+export default async function feedbackRoutes(app: FastifyInstance, opts: RouteDeps) {
+  const { db, clock } = opts
+  const admin = async (request: FastifyRequest) => app.requireAdmin(request)
+
+  app.put(
+    '/api/chat/messages/:id/feedback',
+    {
+      schema: {
+        tags: ['chat'],
+        summary: 'Rate one of your answers (a second rating replaces the first)',
+        description: 'A rated question and answer are shared with the administrators.',
+        params: IdParams,
+        body: FeedbackRequest,
+        response: { 204: Type.Null({ description: 'Saved' }) },
+      },
+    },
+    async (request, reply) => {
+      const user = userOf(request)
+      const { id } = request.params as { id: string }
+      const body = request.body as { rating: Rating; comment?: string | null }
+      const comment = body.comment?.trim() || null
+      const saved = await upsertFeedback(db, {
+        messageId: id,
+        userId: user.id,
+        rating: body.rating,
+        comment,
+        now: new Date(clock.now()),
+      })
+      if (!saved) throw answerNotFound()
+      return reply.status(204).send()
+    },
+  )
+
+  app.delete(
+    '/api/chat/messages/:id/feedback',
+    {
+      schema: {
+        tags: ['chat'],
+        summary: 'Withdraw your rating of an answer',
+        params: IdParams,
+        response: { 204: Type.Null({ description: 'Removed' }) },
+      },
+    },
+    async (request, reply) => {
+      const user = userOf(request)
+      const { id } = request.params as { id: string }
+      if (!(await deleteFeedback(db, id, user.id))) throw answerNotFound()
+      return reply.status(204).send()
+    },
+  )
+
+  app.get(
+    '/api/admin/feedback',
+    {
+      onRequest: admin,
+      schema: {
+        tags: ['admin'],
+        summary: 'Rated answers, newest first (admin)',
+        querystring: AdminFeedbackQuery,
+        response: { 200: AdminFeedbackList },
+      },
+    },
+    async (request) => {
+      const { rating, limit, cursor } = request.query as { rating?: Rating; limit: number; cursor?: string }
+      const after = cursor === undefined ? null : decodeFeedbackCursor(cursor)
+      if (cursor !== undefined && !after) {
+        throw new AppError('validation_error', {
+          errors: [{ path: 'cursor', message: 'is not a valid cursor' }],
+        })
+      }
+      const rows = await listFeedback(db, { rating: rating ?? null, after, limit: limit + 1 })
+      const page = rows.slice(0, limit)
+      const last = page[page.length - 1]
+      return {
+        feedback: page.map(feedbackItem),
+        next_cursor:
+          rows.length > limit && last
+            ? encodeFeedbackCursor({ createdAt: last.createdAt, messageId: last.messageId })
+            : null,
+      }
+    },
+  )
+
+  app.get(
+    '/api/admin/feedback/export',
+    {
+      onRequest: admin,
+      schema: {
+        tags: ['admin'],
+        summary: 'Every rating as JSON Lines (default) or CSV (admin)',
+        querystring: AdminFeedbackExportQuery,
+        produces: ['application/x-ndjson', 'text/csv'],
+      },
+    },
+    async (request, reply) => {
+      const { rating, format } = request.query as { rating?: Rating; format: 'jsonl' | 'csv' }
+      const stamp = new Date(clock.now()).toISOString().slice(0, 10)
+      const extension = format === 'csv' ? 'csv' : 'jsonl'
+      return reply
+        .header(
+          'content-type',
+          format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
+        )
+        .header('content-disposition', `attachment; filename="feedback-${stamp}.${extension}"`)
+        .send(Readable.from(exportLines(db, rating ?? null, format)))
+    },
+  )
+}

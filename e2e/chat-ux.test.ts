@@ -1,0 +1,308 @@
+import assert from 'node:assert/strict'
+import { before, describe, test } from 'node:test'
+import { axeInBothSchemes } from './helpers/axe'
+import type { Session } from './helpers/browser'
+import { registerViaApi, type Suite, setupSuite } from './helpers/suite'
+import { atPath, GOOD_PASSWORD, gone, uniqueEmail, visible, waitUntil } from './helpers/wait'
+import { AdminFeedbackPage } from './pages/admin-feedback-page'
+import { SignInPage, SignUpPage } from './pages/auth-pages'
+import { ChatPage } from './pages/chat-page'
+
+const ADMIN = 'chat-ux-admin@example.com'
+const MODE_WORDS = "Answered from the documents' sentences — no language model configured"
+
+async function signedUp(
+  suite: Suite,
+  email: string,
+  viewport?: { width: number; height: number },
+): Promise<Session> {
+  const s = await suite.session(viewport ? { viewport } : {})
+  const signUp = new SignUpPage(s.page)
+  await signUp.goto()
+  await signUp.signUp({ email, password: GOOD_PASSWORD })
+  await atPath(s.page, '/chat')
+  return s
+}
+
+/** The admin signs up in the first test that needs them and signs in after that. */
+async function adminSession(suite: Suite): Promise<Session> {
+  const s = await suite.session()
+  const signIn = new SignInPage(s.page)
+  await signIn.goto()
+  await signIn.signIn(ADMIN, GOOD_PASSWORD)
+  await atPath(s.page, '/chat')
+  return s
+}
+
+async function conversationJson(
+  s: Session,
+): Promise<{ messages: Array<{ id: string; role: string; content: string }> }> {
+  const id = new URL(s.page.url()).pathname.split('/').pop()
+  const response = await s.page.request.get(`/api/chat/conversations/${id}`)
+  assert.equal(response.status(), 200)
+  return response.json()
+}
+
+describe('the chat people expect', () => {
+  const suite = setupSuite({ adminEmails: [ADMIN] })
+  before(() => registerViaApi(suite.server.baseURL, { email: ADMIN, password: GOOD_PASSWORD }))
+
+  test('a signed-out visit to /, /sign-in and /chat logs no console error; auth pages pass axe', {
+    timeout: 90_000,
+  }, async () => {
+    const s = await suite.session()
+    for (const path of ['/', '/sign-in', '/chat', '/sign-up']) {
+      await s.page.goto(path)
+      await s.page.waitForLoadState('networkidle')
+    }
+    await atPath(s.page, '/sign-up')
+    assert.deepEqual(s.unexpected(), [])
+    for (const path of ['/sign-in', '/sign-up', '/no-such-page']) {
+      await s.page.goto(path)
+      await s.page.waitForLoadState('networkidle')
+      assert.deepEqual(await axeInBothSchemes(s.page), [], path)
+    }
+  })
+
+  test('a `next` after sign-in and links in answers go through the router only for plain in-app paths', {
+    timeout: 120_000,
+  }, async () => {
+    const email = uniqueEmail('links')
+    const first = await signedUp(suite, email)
+    const chat = new ChatPage(first.page)
+    await chat.ask('How do I run the Docker container?')
+    await chat.waitForAnswer()
+    const chatPath = new URL(first.page.url()).pathname
+    // The saved answer, as the server might return a model's Markdown with look-alike paths.
+    await first.page.route('**/api/chat/conversations/*', async (route) => {
+      const response = await route.fetch()
+      const body = await response.json()
+      const last = body.messages[body.messages.length - 1]
+      last.content = '[tab](/%09/evil.example) [slash](/\\evil.example) [ours](/account)'
+      await route.fulfill({ response, json: body })
+    })
+    await first.page.goto(chatPath)
+    const answer = await chat.waitForAnswer()
+    for (const name of ['tab', 'slash']) {
+      const link = answer.getByRole('link', { name, exact: true })
+      assert.equal(await link.getAttribute('target'), '_blank', name)
+      assert.equal(await link.getAttribute('rel'), 'noopener noreferrer', name)
+    }
+    const ours = answer.getByRole('link', { name: 'ours', exact: true })
+    assert.equal(await ours.getAttribute('target'), null)
+    await ours.click()
+    await atPath(first.page, '/account')
+    assert.deepEqual(first.unexpected(), [])
+
+    for (const next of ['/%09/evil.example', '/\\evil.example']) {
+      const s = await suite.session()
+      const signIn = new SignInPage(s.page)
+      await signIn.goto(next)
+      await signIn.signIn(email, GOOD_PASSWORD)
+      await atPath(s.page, '/chat')
+      assert.equal(new URL(s.page.url()).host, new URL(suite.server.baseURL).host)
+    }
+  })
+
+  test('feedback: Good answer with a comment is kept after reload and listed for the admin with an export', {
+    timeout: 150_000,
+  }, async () => {
+    const s = await adminSession(suite)
+    const chat = new ChatPage(s.page)
+    const question = 'Which port does the Docker container listen on?'
+    await chat.ask(question)
+    let answer = await chat.waitForAnswer()
+    await visible(answer.getByText(MODE_WORDS))
+    await visible(answer.locator('time'))
+    await chat.answerButton('Good answer').click()
+    await waitUntil(
+      'Good answer pressed',
+      async () => (await chat.answerButton('Good answer').getAttribute('aria-pressed')) === 'true',
+    )
+    await visible(answer.getByText(/shared, with their question, with the administrators/))
+    await answer.getByLabel('Comment (optional)').fill('Exactly what I needed.')
+    await answer.getByRole('button', { name: 'Send comment', exact: true }).click()
+    await visible(answer.getByText('“Exactly what I needed.”'))
+
+    await s.page.reload()
+    answer = await chat.waitForAnswer()
+    await visible(answer.getByText(MODE_WORDS))
+    assert.equal(await chat.answerButton('Good answer').getAttribute('aria-pressed'), 'true')
+    assert.equal(await chat.answerButton('Bad answer').getAttribute('aria-pressed'), 'false')
+    await visible(answer.getByText('“Exactly what I needed.”'))
+    assert.deepEqual(await axeInBothSchemes(s.page), [], '/chat/{id} with a rated answer')
+
+    await s.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Feedback' }).click()
+    const admin = new AdminFeedbackPage(s.page)
+    await visible(admin.heading)
+    const item = admin.item(question)
+    await visible(item)
+    await visible(item.getByText('Good answer'))
+    await visible(item.getByText('Exactly what I needed.'))
+    await visible(item.getByRole('list', { name: 'Citations' }).getByRole('link').first())
+    assert.deepEqual(await axeInBothSchemes(s.page), [], '/admin/feedback')
+
+    const href = await admin.exportLink('JSON Lines').getAttribute('href')
+    assert.ok(href)
+    const exported = await s.page.request.get(href)
+    assert.equal(exported.status(), 200)
+    const lines = (await exported.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+    assert.ok(
+      lines.some(
+        (l) => l.question === question && l.comment === 'Exactly what I needed.' && l.rating === 'up',
+      ),
+    )
+    const csv = await s.page.request.get((await admin.exportLink('CSV').getAttribute('href')) ?? '')
+    assert.match(await csv.text(), /Exactly what I needed\./)
+
+    // Withdrawing: pressing the chosen rating again.
+    await chat.goto()
+    await chat.conversation(question).getByRole('link').click()
+    await chat.waitForAnswer()
+    await chat.answerButton('Good answer').click()
+    await waitUntil(
+      'rating withdrawn',
+      async () => (await chat.answerButton('Good answer').getAttribute('aria-pressed')) === 'false',
+    )
+    await s.page.reload()
+    await chat.waitForAnswer()
+    assert.equal(await chat.answerButton('Good answer').getAttribute('aria-pressed'), 'false')
+    assert.deepEqual(s.unexpected(), [])
+  })
+
+  test('rename (with the full title as tooltip), copy, regenerate, delete with confirmation', {
+    timeout: 150_000,
+  }, async () => {
+    const s = await signedUp(suite, uniqueEmail('ux'))
+    await s.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: suite.server.baseURL })
+    const chat = new ChatPage(s.page)
+    // A suggestion leaves the focus in the message box.
+    await s.page.getByRole('button', { name: 'How do I deploy this to Hugging Face Spaces?' }).click()
+    assert.equal(await chat.message.evaluate((el) => el === document.activeElement), true)
+    await chat.waitForAnswer()
+    await atPath(s.page, /^\/chat\/[0-9a-f-]{36}$/)
+
+    const longTitle =
+      `Deploying to Spaces — notes for the whole team, with every step ${'and detail '.repeat(8)}`.trim()
+    await chat.renameConversation(/Hugging Face/, longTitle)
+    const item = chat.conversation(longTitle)
+    await visible(item)
+    assert.equal(await item.getByRole('link').getAttribute('title'), longTitle)
+    await s.page.reload()
+    await visible(chat.conversation(longTitle))
+    await visible(s.page.getByRole('heading', { name: longTitle, level: 1 }))
+
+    // Copy puts the answer's text on the clipboard.
+    await chat.waitForAnswer()
+    await chat.answerButton('Copy').click()
+    await visible(chat.lastAnswer().getByRole('status').filter({ hasText: 'Copied' }))
+    const copied = await s.page.evaluate(() => navigator.clipboard.readText())
+    const saved = await conversationJson(s)
+    assert.equal(copied, saved.messages[saved.messages.length - 1]?.content)
+
+    // Regenerate asks the last question again; only the last answer offers it.
+    assert.equal(await chat.answers.count(), 1)
+    await chat.answerButton('Regenerate').click()
+    await waitUntil('a second answer', async () => (await chat.answers.count()) === 2)
+    await chat.waitForAnswer()
+    assert.equal(await chat.answerButton('Regenerate', chat.answers.first()).count(), 0)
+    await visible(chat.answerButton('Regenerate'))
+    const after = await conversationJson(s)
+    assert.deepEqual(
+      after.messages.filter((m) => m.role === 'user').map((m) => m.content),
+      ['How do I deploy this to Hugging Face Spaces?', 'How do I deploy this to Hugging Face Spaces?'],
+    )
+    // The view follows the new answer down.
+    const bottom = await s.page
+      .locator('.message-scroll')
+      .evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight)
+    assert.ok(bottom < 80, `scrolled to the new answer (${bottom}px left)`)
+
+    // Delete asks first; Cancel keeps the conversation.
+    await item.getByRole('button', { name: 'Delete', exact: true }).click()
+    await item.getByRole('button', { name: 'Cancel', exact: true }).click()
+    await visible(chat.conversation(longTitle))
+    await chat.deleteConversation(longTitle)
+    await gone(chat.conversation(longTitle))
+    await atPath(s.page, '/chat')
+    assert.deepEqual(s.unexpected(), [])
+  })
+
+  test('the phone drawer dims the page and closes with its own button', { timeout: 90_000 }, async () => {
+    const s = await signedUp(suite, uniqueEmail('drawer'), { width: 390, height: 844 })
+    const chat = new ChatPage(s.page)
+    await chat.ask('How do I run the Docker container?')
+    await chat.waitForAnswer()
+    const conversations = s.page.getByRole('navigation', { name: 'Conversations' })
+    await s.page.getByRole('button', { name: 'Conversations', exact: true }).click()
+    await visible(conversations)
+    await visible(s.page.locator('.sidebar-backdrop'))
+    assert.deepEqual(await axeInBothSchemes(s.page), [], 'open drawer')
+    await s.page.getByRole('button', { name: 'Close', exact: true }).click()
+    await gone(conversations)
+    await s.page.getByRole('button', { name: 'Conversations', exact: true }).click()
+    await visible(conversations)
+    await s.page.keyboard.press('Escape')
+    await gone(conversations)
+    assert.deepEqual(s.unexpected(), [])
+  })
+
+  test('admin upload takes several files, by drag-and-drop too, with progress; signed-in pages pass axe', {
+    timeout: 150_000,
+  }, async () => {
+    const s = await adminSession(suite)
+    const { page } = s
+    await page.goto('/admin/documents')
+    const file = page.getByLabel('File', { exact: true })
+    await file.setInputFiles([
+      {
+        name: 'alpha-note.md',
+        mimeType: 'text/markdown',
+        buffer: Buffer.from('# Alpha note\n\nThe alpha widget hums at dawn.\n'),
+      },
+      {
+        name: 'beta-note.txt',
+        mimeType: 'text/plain',
+        buffer: Buffer.from('Beta note\n\nThe beta widget sleeps at noon.\n'),
+      },
+    ])
+    await page.getByRole('button', { name: 'Upload', exact: true }).click()
+    const uploads = page.getByRole('list', { name: 'Uploads' })
+    await visible(uploads.getByRole('status').filter({ hasText: 'Alpha note' }), 60_000)
+    await visible(uploads.getByRole('status').filter({ hasText: /Added/ }).nth(1), 60_000)
+    assert.equal(await uploads.getByRole('progressbar').count(), 2)
+
+    const dataTransfer = await page.evaluateHandle(() => {
+      const dt = new DataTransfer()
+      dt.items.add(
+        new File(['# Gamma note\n\nThe gamma widget sings at dusk.\n'], 'gamma-note.md', {
+          type: 'text/markdown',
+        }),
+      )
+      return dt
+    })
+    await page.locator('form.upload-form').dispatchEvent('drop', { dataTransfer })
+    await visible(uploads.getByRole('status').filter({ hasText: 'Gamma note' }), 60_000)
+    await visible(page.locator('.document-list').getByRole('listitem').filter({ hasText: 'Gamma note' }))
+
+    for (const path of ['/chat', '/account', '/admin/documents']) {
+      await page.goto(path)
+      await page.waitForLoadState('networkidle')
+      assert.deepEqual(await axeInBothSchemes(page), [], path)
+    }
+    const doc = page
+      .locator('.document-list')
+      .getByRole('listitem')
+      .filter({ hasText: 'Gamma note' })
+      .getByRole('link')
+      .first()
+    await page.goto('/admin/documents')
+    await doc.click()
+    await page.waitForLoadState('networkidle')
+    assert.deepEqual(await axeInBothSchemes(page), [], '/documents/{id}')
+    assert.deepEqual(s.unexpected(), [])
+  })
+})

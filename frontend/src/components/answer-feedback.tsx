@@ -1,0 +1,99 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query'
+import { type FormEvent, useId, useState } from 'react'
+import { api } from '../lib/api'
+import { describeError } from '../lib/error-messages'
+import type { Feedback, Rating } from '../lib/types'
+import { FormError } from './form-error'
+
+export const SHARED_NOTICE = 'Rated answers are shared, with their question, with the administrators.'
+
+/**
+ * `Good answer` / `Bad answer` (toggle buttons: pressing the chosen one again withdraws it), then
+ * an optional comment. Saved at once; the conversation is refetched so a reload shows the same.
+ */
+export function AnswerFeedback({
+  messageId,
+  conversationId,
+  saved,
+}: {
+  messageId: string
+  conversationId: string | null
+  saved: Feedback | null
+}) {
+  const queryClient = useQueryClient()
+  const id = useId()
+  const [local, setLocal] = useState<Feedback | null | undefined>(undefined)
+  const [commenting, setCommenting] = useState(false)
+  const [comment, setComment] = useState('')
+  const current = local === undefined ? saved : local
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ['conversation', conversationId] })
+  const save = useMutation({
+    mutationFn: (next: Feedback | null) =>
+      next ? api.rate({ messageId, rating: next.rating, comment: next.comment }) : api.unrate(messageId),
+    onSuccess: refresh,
+    onError: () => setLocal(undefined),
+  })
+  const choose = (rating: Rating) => {
+    const next = current?.rating === rating ? null : { rating, comment: current?.comment ?? null }
+    setLocal(next)
+    setCommenting(next !== null && !next.comment)
+    setComment(next?.comment ?? '')
+    save.mutate(next)
+  }
+  const sendComment = (event: FormEvent) => {
+    event.preventDefault()
+    if (!current) return
+    const next = { rating: current.rating, comment: comment.trim() || null }
+    setLocal(next)
+    setCommenting(false)
+    save.mutate(next)
+  }
+
+  return (
+    <div className="answer-feedback">
+      <fieldset className="rating" aria-describedby={`${id}-shared`}>
+        <legend className="sr-only">Rate this answer</legend>
+        <button
+          type="button"
+          className="icon-button rating-button"
+          aria-pressed={current?.rating === 'up'}
+          onClick={() => choose('up')}
+          title="Good answer"
+        >
+          <span aria-hidden="true">👍</span>
+          <span className="sr-only">Good answer</span>
+        </button>
+        <button
+          type="button"
+          className="icon-button rating-button"
+          aria-pressed={current?.rating === 'down'}
+          onClick={() => choose('down')}
+          title="Bad answer"
+        >
+          <span aria-hidden="true">👎</span>
+          <span className="sr-only">Bad answer</span>
+        </button>
+      </fieldset>
+      <p id={`${id}-shared`} className={current ? 'feedback-notice' : 'sr-only'}>
+        {current ? `Thanks. ${SHARED_NOTICE}` : SHARED_NOTICE}
+      </p>
+      {current?.comment && !commenting ? <p className="feedback-comment">“{current.comment}”</p> : null}
+      {current && commenting ? (
+        <form className="feedback-form" onSubmit={sendComment}>
+          <label htmlFor={`${id}-comment`}>Comment (optional)</label>
+          <textarea
+            id={`${id}-comment`}
+            rows={2}
+            maxLength={2000}
+            value={comment}
+            onChange={(e) => setComment(e.target.value)}
+          />
+          <button type="submit" className="button button-quiet">
+            Send comment
+          </button>
+        </form>
+      ) : null}
+      <FormError message={save.error ? describeError(save.error) : null} />
+    </div>
+  )
+}

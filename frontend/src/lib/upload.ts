@@ -1,0 +1,54 @@
+import { apiUrl, reportSessionLost } from './api'
+import { apiErrorFromResponse } from './api-error'
+import type { UploadResult } from './types'
+
+export interface UploadOutcome {
+  /** 201: added; 200: identical content was already there (a no-op). */
+  created: boolean
+  document: UploadResult
+}
+
+/**
+ * POST /api/documents as multipart field `file`, reporting progress (0–1) while the body is sent.
+ * XMLHttpRequest, because fetch has no upload progress; errors become the same ApiError as fetch's.
+ */
+export function uploadWithProgress(
+  file: File,
+  onProgress: (fraction: number) => void,
+): Promise<UploadOutcome> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', apiUrl('/api/documents'))
+    xhr.withCredentials = true
+    xhr.setRequestHeader('Accept', 'application/json')
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable && event.total > 0) onProgress(event.loaded / event.total)
+    }
+    xhr.onerror = () => reject(new TypeError('Network error'))
+    xhr.onload = async () => {
+      const headers = new Headers()
+      for (const line of xhr
+        .getAllResponseHeaders()
+        .trim()
+        .split(/[\r\n]+/)) {
+        const at = line.indexOf(':')
+        if (at > 0) headers.append(line.slice(0, at).trim(), line.slice(at + 1).trim())
+      }
+      const response = new Response(xhr.status === 204 ? null : xhr.responseText, {
+        status: xhr.status,
+        headers,
+      })
+      if (!response.ok) {
+        const error = await apiErrorFromResponse(response)
+        reportSessionLost(error)
+        reject(error)
+        return
+      }
+      onProgress(1)
+      resolve({ created: xhr.status === 201, document: JSON.parse(xhr.responseText) as UploadResult })
+    }
+    const form = new FormData()
+    form.append('file', file, file.name)
+    xhr.send(form)
+  })
+}

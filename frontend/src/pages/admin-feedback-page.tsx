@@ -1,0 +1,135 @@
+import { useInfiniteQuery } from '@tanstack/react-query'
+import { useId, useState } from 'react'
+import { Link } from 'react-router'
+import { AppShell } from '../components/app-shell'
+import { FormError } from '../components/form-error'
+import { Markdown } from '../components/markdown'
+import { RequireAuth } from '../components/require-auth'
+import { Loading } from '../components/spinner'
+import { api, feedbackExportUrl } from '../lib/api'
+import { citationHref, headingWithoutTitle } from '../lib/citations'
+import { describeError } from '../lib/error-messages'
+import { formatDate } from '../lib/format'
+import type { FeedbackItem, Rating, User } from '../lib/types'
+import { useDocumentTitle } from '../lib/use-document-title'
+
+export function AdminFeedbackPage() {
+  return (
+    <RequireAuth>
+      {(user) => (
+        <AppShell user={user}>
+          <AdminFeedbackView user={user} />
+        </AppShell>
+      )}
+    </RequireAuth>
+  )
+}
+
+const RATING_WORDS: Record<Rating, string> = { up: 'Good answer', down: 'Bad answer' }
+
+function AdminFeedbackView({ user }: { user: User }) {
+  useDocumentTitle('Feedback')
+  const filterId = useId()
+  const [rating, setRating] = useState<Rating | null>(null)
+  const list = useInfiniteQuery({
+    queryKey: ['admin-feedback', rating],
+    queryFn: ({ pageParam }) => api.feedback(rating, pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.next_cursor ?? undefined,
+    enabled: user.role === 'admin',
+  })
+  if (user.role !== 'admin') {
+    return (
+      <div className="page">
+        <h1>Feedback</h1>
+        <p className="form-error" role="alert">
+          Only administrators can read feedback.
+        </p>
+        <Link to="/chat">Back to chat</Link>
+      </div>
+    )
+  }
+  const items = list.data?.pages.flatMap((page) => page.feedback) ?? []
+  return (
+    <div className="page admin-page">
+      <h1>Feedback</h1>
+      <p className="muted">Answers people rated, with their question, the sources cited and their comment.</p>
+      <div className="feedback-toolbar">
+        <div className="field field-inline">
+          <label htmlFor={filterId}>Rating</label>
+          <select
+            id={filterId}
+            value={rating ?? ''}
+            onChange={(e) => setRating(e.target.value === '' ? null : (e.target.value as Rating))}
+          >
+            <option value="">All</option>
+            <option value="up">Good answers</option>
+            <option value="down">Bad answers</option>
+          </select>
+        </div>
+        <p className="feedback-export">
+          Export: <a href={feedbackExportUrl('jsonl', rating)}>JSON Lines</a> ·{' '}
+          <a href={feedbackExportUrl('csv', rating)}>CSV</a>
+        </p>
+      </div>
+      {list.isPending ? <Loading label="Loading feedback…" /> : null}
+      <FormError message={list.error ? describeError(list.error) : null} />
+      {list.isSuccess && items.length === 0 ? <p className="muted">No rated answers yet.</p> : null}
+      <ul className="feedback-list" aria-label="Rated answers">
+        {items.map((item) => (
+          <FeedbackEntry key={item.message_id} item={item} />
+        ))}
+      </ul>
+      {list.hasNextPage ? (
+        <button
+          type="button"
+          className="button button-quiet"
+          onClick={() => void list.fetchNextPage()}
+          disabled={list.isFetchingNextPage}
+        >
+          Load more
+        </button>
+      ) : null}
+    </div>
+  )
+}
+
+function FeedbackEntry({ item }: { item: FeedbackItem }) {
+  const id = useId()
+  return (
+    <li className="card feedback-item" aria-labelledby={`${id}-q`}>
+      <p className="feedback-head">
+        <span className={`rating-badge rating-${item.rating}`}>{RATING_WORDS[item.rating]}</span>
+        <span className="muted">
+          {item.user_email} · {formatDate(item.created_at)}
+        </span>
+      </p>
+      <h2 id={`${id}-q`} className="feedback-question">
+        {item.question || '(question not found)'}
+      </h2>
+      <div className="feedback-answer">
+        <Markdown text={item.answer} citations={item.citations} />
+      </div>
+      {item.citations.length > 0 ? (
+        <ol className="feedback-citations" aria-label="Citations">
+          {item.citations.map((c) => {
+            const heading = c.title ? headingWithoutTitle(c.title, c.heading) : null
+            return (
+              <li key={`${c.index}-${c.chunk_id}`} value={c.index}>
+                {c.document_id && c.chunk_id ? (
+                  <Link to={citationHref(c)}>{c.title || 'Source'}</Link>
+                ) : (
+                  <span>Source {c.index}</span>
+                )}
+                {heading ? <span className="source-heading"> — {heading}</span> : null}
+              </li>
+            )
+          })}
+        </ol>
+      ) : null}
+      <p className="feedback-comment">
+        {item.comment ? <>Comment: “{item.comment}”</> : <span className="muted">No comment.</span>}
+      </p>
+    </li>
+  )
+}
