@@ -9,7 +9,8 @@ import type { RetrievedChunk } from './types.js'
 
 export type AnswerMode = 'llm' | 'extractive'
 
-export const NO_CONTEXT_ANSWER = "I couldn't find anything about that in the documents."
+/** The plain refusal: nothing retrieved, or nothing retrieved covers the question. Never cited. */
+export const NO_CONTEXT_ANSWER = 'The documents do not cover this.'
 
 export interface AnswerInput {
   question: string
@@ -66,8 +67,8 @@ async function* fromModel(input: AnswerInput, model: ChatModel): AsyncGenerator<
 export function generateAnswer(input: AnswerInput): AsyncGenerator<string, AnswerOutput> {
   if (input.sources.length === 0) return fixed(NO_CONTEXT_ANSWER, [])
   if (input.model) return fromModel(input, input.model)
-  const { content, citations } = extractiveAnswer(input.query, input.sources)
-  return fixed(content, citations)
+  const answer = extractiveAnswer(input.question, input.sources, input.query)
+  return answer ? fixed(answer.content, answer.citations) : fixed(NO_CONTEXT_ANSWER, [])
 }
 
 /** Runs the generator to its end (JSON responses). */
