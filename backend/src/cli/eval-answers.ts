@@ -57,7 +57,13 @@ export interface SquadReport {
   refusedUnanswerable: number
   /** Answerable questions refused (the price of refusing). */
   refusedAnswerable: number
-  results: (Answered & { id: string; impossible: boolean; gold: string[]; contains: boolean; cites: boolean })[]
+  results: (Answered & {
+    id: string
+    impossible: boolean
+    gold: string[]
+    contains: boolean
+    cites: boolean
+  })[]
 }
 
 function readJsonl<T>(path: string): T[] {
@@ -74,12 +80,23 @@ export async function ingestSquad(ctx: RagContext, dir: string): Promise<void> {
   const paragraphs = readJsonl<{ _id: string; text: string }>(join(dir, 'corpus.jsonl'))
   const prepared = []
   for (const p of paragraphs) {
-    prepared.push(await prepareDocument({ title: p._id, content: p.text, format: 'text', source: `${SQUAD_SOURCE}${p._id}` }))
+    prepared.push(
+      await prepareDocument({
+        title: p._id,
+        content: p.text,
+        format: 'text',
+        source: `${SQUAD_SOURCE}${p._id}`,
+      }),
+    )
   }
   await ingestBulk(ctx, prepared, { privateDatabase: true })
 }
 
-export async function evalSquad(ctx: RagContext, dir: string, limit = Number.POSITIVE_INFINITY): Promise<SquadReport> {
+export async function evalSquad(
+  ctx: RagContext,
+  dir: string,
+  limit = Number.POSITIVE_INFINITY,
+): Promise<SquadReport> {
   const questions = readJsonl<SquadQuestion>(join(dir, 'questions.jsonl')).slice(0, limit)
   const results: SquadReport['results'] = []
   for (const q of questions) {
@@ -131,7 +148,8 @@ export function judgeDemo(q: DemoQuestion, a: Answered): string[] {
   if (a.citations.length === 0) return ['refused, but the corpus answers it']
   const text = a.content.toLowerCase()
   for (const phrase of q.must ?? []) {
-    if (!phrase.split('|').some((alt) => text.includes(alt.toLowerCase()))) problems.push(`missing "${phrase}"`)
+    if (!phrase.split('|').some((alt) => text.includes(alt.toLowerCase())))
+      problems.push(`missing "${phrase}"`)
   }
   if (q.sources && !a.citations.some((c) => q.sources?.includes(c.source ?? ''))) {
     problems.push(`does not cite ${q.sources.join(' or ')}`)

@@ -17,13 +17,13 @@ import { testConfig } from '../config.js'
 import { type Database, openDatabase } from '../db/client.js'
 import { migrate } from '../db/migrate.js'
 import { createRagContext } from '../rag/context.js'
+import { loadDemoCorpus } from '../rag/demo-corpus.js'
 import { documentRanking, meanMetric, ndcgAt, parseQrels, percentile, recallAt } from '../rag/eval-metrics.js'
 import { type PreparedDocument, prepareDocument } from '../rag/ingest.js'
 import { ingestBulk } from '../rag/ingest-bulk.js'
 import { search } from '../rag/retrieve.js'
 import { runCli } from './common.js'
 import { evalDemo, evalSquad, ingestSquad, readDemoQuestions, type SquadReport } from './eval-answers.js'
-import { loadDemoCorpus } from '../rag/demo-corpus.js'
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
 const DEFAULT_DATA_DIR = process.env.EVAL_DATA_DIR || join(REPO_ROOT, '../shared/eval-data')
@@ -44,7 +44,10 @@ function readJsonl(path: string): Line[] {
     .map((l) => JSON.parse(l) as Line)
 }
 
-async function scratchDatabase(serverUrl: string, tag: string): Promise<{ db: Database; drop(): Promise<void> }> {
+async function scratchDatabase(
+  serverUrl: string,
+  tag: string,
+): Promise<{ db: Database; drop(): Promise<void> }> {
   const name = `${tag}_eval_${randomBytes(4).toString('hex')}`
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} })
   await admin.unsafe(`create database ${name}`)
@@ -209,12 +212,22 @@ async function runSquad(values: Options): Promise<number> {
     const report = await evalSquad(ctx, dir, values.limit ? Number(values.limit) : undefined)
     if (values.verbose) {
       for (const r of report.results) {
-        const verdict = r.impossible ? (r.citations.length === 0 ? 'refused' : 'ANSWERED') : r.contains ? 'ok' : 'MISS'
-        log(`[${verdict}] ${r.question}\n  gold: ${r.gold.join(' | ') || '(none)'}\n  ${r.content.replace(/\n+/g, ' ')}`)
+        const verdict = r.impossible
+          ? r.citations.length === 0
+            ? 'refused'
+            : 'ANSWERED'
+          : r.contains
+            ? 'ok'
+            : 'MISS'
+        log(
+          `[${verdict}] ${r.question}\n  gold: ${r.gold.join(' | ') || '(none)'}\n  ${r.content.replace(/\n+/g, ' ')}`,
+        )
       }
     }
     const seconds = (performance.now() - t) / 1000
-    log(`SQuAD 2.0 (squad2-dev, ${report.results.length} questions, ${seconds.toFixed(1)} s): ${squadSummary(report)}`)
+    log(
+      `SQuAD 2.0 (squad2-dev, ${report.results.length} questions, ${seconds.toFixed(1)} s): ${squadSummary(report)}`,
+    )
     return 0
   } finally {
     await opened.close()

@@ -57,7 +57,8 @@ export function lightStem(word: string): string {
     ['s', ''],
     ['e', ''],
   ] as const) {
-    if (w.endsWith(suffix) && w.length - suffix.length >= 3) return w.slice(0, w.length - suffix.length) + replacement
+    if (w.endsWith(suffix) && w.length - suffix.length >= 3)
+      return w.slice(0, w.length - suffix.length) + replacement
   }
   return w
 }
@@ -147,7 +148,11 @@ export function unitsOf(chunk: RetrievedChunk): { units: Unit[]; stored: boolean
     }
     if (f.blankBefore || kind !== lastKind || kind === 'heading') paragraph++
     const text =
-      kind === 'row' ? tableCells(f.raw).join(' | ') : kind === 'code' ? f.raw.trim() : inlinePlain(f.raw.replace(HEADING, '').replace(BULLET, ''))
+      kind === 'row'
+        ? tableCells(f.raw).join(' | ')
+        : kind === 'code'
+          ? f.raw.trim()
+          : inlinePlain(f.raw.replace(HEADING, '').replace(BULLET, ''))
     if (!text) continue
     units.push({ kind, text, lexemes: new Set(f.lexemes), paragraph })
     lastKind = kind
@@ -162,7 +167,7 @@ function linkDependencies(units: Unit[], heading: string | null): void {
   units.forEach((u, i) => {
     const prev = units[i - 1]
     if (u.kind === 'row') {
-      if (prev?.kind !== 'row') {
+      if (prev?.kind !== 'row' && prev?.kind !== 'header') {
         u.kind = 'header'
         header = i
         if (prev && /:$/.test(prev.text)) u.dep = i - 1

@@ -18,6 +18,10 @@ export { inlinePlain }
 export const STOP_COVERAGE = 0.8
 /** Below this share covered by the leading passage the documents do not answer the question. */
 export const MIN_ANSWER_COVERAGE = 0.4
+/** A question word weighing at least this share of the heaviest is a key term. */
+const KEY_SHARE = 0.35
+/** Short questions (this many key terms or fewer) are answered only when every key term is covered. */
+const FEW_KEYS = 2
 /** A further passage must cover at least this share of the question that is still missing. */
 const MIN_GAIN = 0.2
 const MAX_SENTENCES = 4
@@ -67,10 +71,10 @@ class Coverage {
     this.total = terms.reduce((s, t) => s + t.weight, 0)
   }
   /** Weight a set of lexemes would add (heading-only terms count in part). */
-  gain(lexemes: Set<string>, heading: Set<string>): number {
+  gain(lexemes: Set<string>, heading: Set<string>, strict = false): number {
     let g = 0
     for (const t of this.terms) {
-      if (this.covered.has(t.lexeme)) continue
+      if (this.covered.has(t.lexeme) || (strict && this.fromHeadings.has(t.lexeme))) continue
       if (lexemes.has(t.lexeme)) g += t.weight
       else if (heading.has(t.lexeme) && !this.fromHeadings.has(t.lexeme)) g += t.weight * HEADING_SHARE
     }
@@ -82,6 +86,15 @@ class Coverage {
       else if (heading.has(t.lexeme)) this.fromHeadings.add(t.lexeme)
     }
   }
+  /** The question's key terms (its rarest words) that nothing chosen covers, not even a heading. */
+  missingKeys(): QuestionTerm[] {
+    const own = this.terms.filter((t) => t.own)
+    const max = Math.max(0, ...own.map((t) => t.weight))
+    return own.filter(
+      (t) => t.weight >= KEY_SHARE * max && !this.covered.has(t.lexeme) && !this.fromHeadings.has(t.lexeme),
+    )
+  }
+
   /** Share of the weight covered; a term named only by a heading counts in part. */
   share(): number {
     if (this.total <= 0) return 0
@@ -96,35 +109,75 @@ class Coverage {
 
 const readable = (u: Unit) => u.kind !== 'heading' && u.kind !== 'code'
 
+/** What kind of thing the question asks for, when its wording says so. */
+type Wanted = 'number' | 'name' | null
+const NUMBER_WORDS =
+  /\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|dozen|half)\b/i
+
+export function wantedKind(question: string): Wanted {
+  const q = question.toLowerCase()
+  if (
+    /\b(how (many|much|long|old|large|big|far|often|tall|high)|what (year|percentage|percent|number|amount|size)|when)\b/.test(
+      q,
+    )
+  )
+    return 'number'
+  if (/^\s*(who|whom|whose)\b/.test(q)) return 'name'
+  return null
+}
+
+function hasKind(text: string, wanted: Wanted): boolean {
+  if (wanted === 'number') return /\d/.test(text) || NUMBER_WORDS.test(text)
+  if (wanted === 'name') return /\s\p{Lu}\p{Ll}/u.test(text)
+  return true
+}
+/** A sentence without the kind of thing asked for is a weaker lead. */
+const WRONG_KIND = 0.6
+
 /** The unit that covers most of what is missing (with its dependencies), over all chunks. */
-function bestStart(chunks: ChunkUnits[], cov: Coverage, exclude: Set<string>): { c: number; i: number; gain: number } | null {
-  let best: { c: number; i: number; gain: number; score: number } | null = null
+function bestStart(
+  chunks: ChunkUnits[],
+  cov: Coverage,
+  exclude: Set<string>,
+  wanted: Wanted = null,
+): { c: number; i: number; gain: number; strictGain: number } | null {
+  let best: { c: number; i: number; gain: number; strictGain: number; score: number } | null = null
   chunks.forEach((cu, c) => {
     cu.units.forEach((u, i) => {
       if (!readable(u) || exclude.has(`${c}:${i}`)) return
       const idx = new Set<number>()
       closure(cu, i, idx)
-      const gain = cov.gain(lexemesOf(cu, idx), cu.headingTerms)
+      const lexemes = lexemesOf(cu, idx)
+      const gain = cov.gain(lexemes, cu.headingTerms)
       if (gain <= 0) return
+      const strictGain = cov.gain(lexemes, new Set(), true)
       // Ties go to the better-ranked chunk and the shorter unit.
-      const score = gain / (1 + 0.04 * cu.rank) / (1 + u.text.length / 4000)
-      if (!best || score > best.score) best = { c, i, gain, score }
+      const kind = hasKind(u.text, wanted) ? 1 : WRONG_KIND
+      const score = (kind * gain) / (1 + 0.04 * cu.rank) / (1 + u.text.length / 4000)
+      if (!best || score > best.score) best = { c, i, gain, strictGain, score }
     })
   })
   return best
 }
 
 /** The passages, and the share of the question the first (leading) one covers on its own. */
-function choose(chunks: ChunkUnits[], cov: Coverage): { picks: Pick[]; lead: number } {
+function choose(
+  chunks: ChunkUnits[],
+  cov: Coverage,
+  wanted: Wanted,
+): { picks: Pick[]; lead: number; leadMissing: number } {
   const picks: Pick[] = []
   let lead = 0
+  let leadMissing = 0
   const used = new Set<string>()
   let sentences = 0
   while (sentences < MAX_SENTENCES && cov.share() < STOP_COVERAGE) {
-    const start = bestStart(chunks, cov, used)
+    const start = bestStart(chunks, cov, used, wanted)
     if (!start) break
     const missing = cov.total * (1 - cov.share())
-    if (picks.length > 0 && start.gain < MIN_GAIN * missing) break
+    // A further passage comes from another section and must bring words not covered at all.
+    if (picks.length > 0 && (picks.some((p) => p.c === start.c) || start.strictGain < MIN_GAIN * missing))
+      break
     const cu = chunks[start.c] as ChunkUnits
     const idx = new Set<number>()
     closure(cu, start.i, idx)
@@ -132,37 +185,47 @@ function choose(chunks: ChunkUnits[], cov: Coverage): { picks: Pick[]; lead: num
     sentences++
     // Grow forward through the same paragraph while each next sentence covers more.
     let next = Math.max(...idx) + 1
-    while (sentences < MAX_SENTENCES && cov.share() < STOP_COVERAGE) {
+    const passageText = () => [...idx].map((i) => cu.units[i]?.text ?? '').join(' ')
+    while (sentences < MAX_SENTENCES && (cov.share() < STOP_COVERAGE || !hasKind(passageText(), wanted))) {
       const u = cu.units[next]
       const last = cu.units[next - 1] as Unit
       if (!u || !readable(u) || u.paragraph !== last.paragraph || idx.has(next)) break
       const more = new Set<number>()
       closure(cu, next, more)
-      if (cov.gain(lexemesOf(cu, more), new Set()) <= 0) break
+      const texts = (set: Set<number>) => [...set].map((i) => cu.units[i]?.text ?? '').join(' ')
+      // The next sentence stays when it covers more, or brings what was asked for ("how many").
+      const bringsKind = !hasKind(texts(idx), wanted) && hasKind(texts(more), wanted)
+      if (cov.gain(lexemesOf(cu, more), new Set()) <= 0 && !bringsKind) break
       for (const m of more) idx.add(m)
       cov.add(lexemesOf(cu, more), cu.headingTerms)
       sentences++
       next = Math.max(...idx) + 1
     }
-    if (picks.length === 0) lead = cov.share()
+    if (picks.length === 0) {
+      lead = cov.share()
+      leadMissing = cov.missingKeys().length
+    }
     for (const i of idx) used.add(`${start.c}:${i}`)
     const same = picks.find((p) => p.c === start.c)
     if (same) same.units = [...new Set([...same.units, ...idx])].sort((a, b) => a - b)
     else picks.push({ c: start.c, units: [...idx].sort((a, b) => a - b) })
   }
-  return { picks, lead }
+  return { picks, lead, leadMissing }
 }
 
 /** A passage of another document as good as the leading one: the reader sees both. */
-const ALTERNATIVE_SHARE = 0.9
+const ALTERNATIVE_SHARE = 0.75
 
 function alternative(chunks: ChunkUnits[], terms: QuestionTerm[], picks: Pick[], lead: number): Pick | null {
   const fresh = new Coverage(terms)
   const taken = new Set<string>()
   chunks.forEach((cu, c) => {
-    if (picks.some((p) => p.c === c)) cu.units.forEach((_, i) => taken.add(`${c}:${i}`))
+    if (!picks.some((p) => p.c === c)) return
+    cu.units.forEach((_, i) => {
+      taken.add(`${c}:${i}`)
+    })
   })
-  const start = bestStart(chunks, fresh, taken)
+  const start = bestStart(chunks, fresh, taken, null)
   if (!start) return null
   const cu = chunks[start.c] as ChunkUnits
   const idx = new Set<number>()
@@ -237,7 +300,12 @@ function statesSpecifics(question: string, passage: string, context: string): bo
   const wordsIn = new Set(words(text))
   for (const s of specifics(question)) {
     const low = s.toLowerCase()
-    if (/\d/.test(low) ? !text.includes(low) : !words(low).every((w) => [...wordsIn].some((p) => wordHasLexeme(p, w)))) return false
+    if (
+      /\d/.test(low)
+        ? !text.includes(low)
+        : !words(low).every((w) => [...wordsIn].some((p) => wordHasLexeme(p, w)))
+    )
+      return false
   }
   if (NEGATION.test(question) && !NEGATION.test(passage)) return false
   return true
@@ -261,7 +329,13 @@ export function extractiveAnswer(
   const parsed = chunks.map((chunk) => unitsOf(chunk))
   const stored = parsed.length > 0 && parsed.every((p) => p.stored) && chunks.every((c) => c.analysis)
   const all = stored ? parsed : chunks.map((chunk) => unitsOf({ ...chunk, analysis: undefined }))
-  const terms = questionTerms(question, query, chunks, stored, all.flatMap((p) => p.units.map((u) => u.lexemes)))
+  const terms = questionTerms(
+    question,
+    query,
+    chunks,
+    stored,
+    all.flatMap((p) => p.units.map((u) => u.lexemes)),
+  )
   if (terms.length === 0) return null
   const units: ChunkUnits[] = chunks.map((chunk, rank) => ({
     chunk,
@@ -272,9 +346,11 @@ export function extractiveAnswer(
   const cov = new Coverage(terms)
   // Sentences from scattered places can add up to the question's words without answering it: one
   // passage must cover the question's key terms.
-  const { picks, lead } = choose(units, cov)
+  const wanted = wantedKind(question)
+  const keys = new Coverage(terms).missingKeys().length
+  const { picks, lead, leadMissing } = choose(units, cov, wanted)
   const first = picks[0]
-  if (!first || lead < MIN_ANSWER_COVERAGE) return null
+  if (!first || lead < MIN_ANSWER_COVERAGE || (keys <= FEW_KEYS && leadMissing > 0)) return null
   const leadUnits = units[first.c] as ChunkUnits
   const leadText = first.units.map((i) => leadUnits.units[i]?.text ?? '').join(' ')
   const context = `${leadUnits.chunk.title} ${leadUnits.chunk.heading ?? ''} ${leadUnits.chunk.content}`

@@ -56,7 +56,13 @@ export function words(text: string): string[] {
 
 /** Local idf over the candidate units, for sources without stored statistics. */
 function localTerms(query: string, unitLexemes: Set<string>[]): { lexeme: string; idf: number }[] {
-  const lexemes = [...new Set(words(query).filter((w) => !STOPWORDS.has(w)).map((w) => lightLexemes(w)[0] ?? w))]
+  const lexemes = [
+    ...new Set(
+      words(query)
+        .filter((w) => !STOPWORDS.has(w))
+        .map((w) => lightLexemes(w)[0] ?? w),
+    ),
+  ]
   const n = Math.max(1, unitLexemes.length)
   return lexemes.map((lexeme) => {
     const df = unitLexemes.filter((s) => s.has(lexeme)).length
@@ -88,6 +94,10 @@ export function questionTerms(
 /** The words of a text that name something: no stopwords, no question scaffolding. */
 export function contentWords(text: string): string[] {
   return words(text).filter(
-    (w) => !STOPWORDS.has(w) && !FRAME.has(w) && !FRAME.has(lightLexemes(w)[0] ?? w) && (w.length >= 2 || /\d/.test(w)),
+    (w) =>
+      !STOPWORDS.has(w) &&
+      !FRAME.has(w) &&
+      !FRAME.has(lightLexemes(w)[0] ?? w) &&
+      (w.length >= 2 || /\d/.test(w)),
   )
 }

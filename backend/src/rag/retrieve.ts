@@ -9,9 +9,9 @@ import { bm25Search } from '../db/queries/bm25.js'
 import { chunksByIds, type DenseHit, denseSearch, type FetchedChunk } from '../db/queries/chunks.js'
 import { queryTermIdf } from '../db/queries/term-idf.js'
 import { POSTINGS_PER_TERM } from './bm25.js'
-import { isFrameWord } from './question-terms.js'
 import { resolveEmbedder } from './context.js'
 import { reciprocalRankFusion } from './fusion.js'
+import { isFrameWord } from './question-terms.js'
 import { snippets } from './snippet.js'
 import type { RagContext, RetrievedChunk, RetrieveOptions } from './types.js'
 
@@ -116,7 +116,11 @@ async function withSnippets(ctx: RagContext, r: Ranked): Promise<RetrievedChunk[
 }
 
 /** Ranks up to k chunks, best first, without a relevance floor (search and its evaluation). */
-export async function search(ctx: RagContext, query: string, opts: RetrieveOptions): Promise<RetrievedChunk[]> {
+export async function search(
+  ctx: RagContext,
+  query: string,
+  opts: RetrieveOptions,
+): Promise<RetrievedChunk[]> {
   const r = await rank(ctx, query, Math.max(1, Math.floor(opts.k)), false)
   if (!r || r.found.length === 0) return []
   return withSnippets(ctx, r)
@@ -126,7 +130,11 @@ export async function search(ctx: RagContext, query: string, opts: RetrieveOptio
  * The chat's sources: ranked as search() ranks, past the relevance floor ([] when nothing is
  * relevant enough), each with the lexemes the answerer weighs sentences by.
  */
-export async function retrieve(ctx: RagContext, query: string, opts: RetrieveOptions): Promise<RetrievedChunk[]> {
+export async function retrieve(
+  ctx: RagContext,
+  query: string,
+  opts: RetrieveOptions,
+): Promise<RetrievedChunk[]> {
   const r = await rank(ctx, questionQuery(query), Math.max(1, Math.floor(opts.k)), true)
   if (!r || r.found.length === 0) return []
   const [chunks, queryTerms] = await Promise.all([withSnippets(ctx, r), queryTermIdf(ctx.db, r.q)])

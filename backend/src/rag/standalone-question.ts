@@ -2,9 +2,10 @@
 // model into a question that stands on its own ("How do I set the secrets of a Hugging Face
 // Space?"), which retrieval can match. Bounded: a slow, failing or rambling provider yields null
 // and the caller falls back to the heuristic query.
+
+import { stripMarkers } from './citations.js'
 import type { ChatModel } from './llm.js'
 import type { HistoryTurn, PromptMessage } from './prompts.js'
-import { stripMarkers } from './citations.js'
 
 /** The rewrite must not hold up the answer for long: it is a retrieval aid, not the answer. */
 export const REWRITE_TIMEOUT_MS = 4000
@@ -44,7 +45,10 @@ export function cleanRewrite(reply: string): string | null {
     .map((l) => l.trim())
     .find(Boolean)
   if (!line) return null
-  const text = line.replace(/^(rewritten question|question)\s*:\s*/i, '').replace(/^["“']|["”']$/g, '').trim()
+  const text = line
+    .replace(/^(rewritten question|question)\s*:\s*/i, '')
+    .replace(/^["“']|["”']$/g, '')
+    .trim()
   if (!text || text.length > MAX_REWRITE_CHARS) return null
   return text
 }
