@@ -29,20 +29,29 @@ const HEADING = /^\s*#{1,6}\s+/
 const FENCE = /^\s*(```|~~~)/
 const TABLE_RULE = /^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$/
 const PRONOUN_START = /^(it|its|it's|this|these|they|their|them|that|those|he|she|his|her|such)\b/i
-const ENDS_SENTENCE = /[.!?:;…]["')\]]*$/
+const ENDS_SENTENCE = /[.!?:…]["')\]]*$/
 
 /** Inline Markdown to plain text: links, emphasis, code ticks, bracketed numbers that read as markers. */
 export function inlinePlain(text: string): string {
+  // Code spans are kept as written (`<neon url>` is a placeholder, not a tag); the rest loses its
+  // Markdown and HTML syntax.
+  return text
+    .split(/(`[^`]+`)/)
+    .map((part) => (/^`[^`]+`$/.test(part) ? part.slice(1, -1) : prosePlain(part)))
+    .join('')
+    .replace(/\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]/g, '') // bracketed numbers would read as our markers
+    .replace(/\s+/g, ' ')
+    .trim()
+}
+
+function prosePlain(text: string): string {
   return text
     .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
     .replace(/\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]/g, '')
     .replace(/(\*\*|__)(.+?)\1/g, '$2')
     .replace(/(^|[\s(])[*_]([^*_\s][^*_]*?)[*_](?=[\s).,;:!?]|$)/g, '$1$2')
-    .replace(/`([^`]+)`/g, '$1')
     .replace(/<[^>]+>/g, '')
-    .replace(/\s+/g, ' ')
-    .trim()
 }
 
 /** Light English stemming, for content without stored lexemes. */

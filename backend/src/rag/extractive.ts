@@ -28,7 +28,7 @@ const MAX_SENTENCES = 4
 const MAX_ITEMS = 12
 const MAX_UNIT_CHARS = 600
 /** A heading covers its section's sentences, but less than the words in them. */
-const HEADING_SHARE = 0.5
+const HEADING_SHARE = 0.75
 
 interface ChunkUnits {
   chunk: RetrievedChunk
@@ -127,7 +127,7 @@ export function wantedKind(question: string): Wanted {
 }
 
 function hasKind(text: string, wanted: Wanted): boolean {
-  if (wanted === 'number') return /\d/.test(text) || NUMBER_WORDS.test(text)
+  if (wanted === 'number') return /(^|[^\p{L}\p{N}_])\d/u.test(text) || NUMBER_WORDS.test(text)
   if (wanted === 'name') return /\s\p{Lu}\p{Ll}/u.test(text)
   return true
 }
@@ -355,7 +355,9 @@ export function extractiveAnswer(
   const leadText = first.units.map((i) => leadUnits.units[i]?.text ?? '').join(' ')
   const context = `${leadUnits.chunk.title} ${leadUnits.chunk.heading ?? ''} ${leadUnits.chunk.content}`
   if (!statesSpecifics(question, leadText, context)) return null
-  const alt = alternative(units, terms, picks, lead)
+  // When the leading passage leaves part of the question open, an equally good passage elsewhere
+  // may be the one that answers: the reader sees both.
+  const alt = lead < STOP_COVERAGE ? alternative(units, terms, picks, lead) : null
   if (alt) picks.push(alt)
   const citations: Citation[] = []
   const parts: string[] = []
