@@ -117,11 +117,12 @@ const NUMBER_WORDS =
 export function wantedKind(question: string): Wanted {
   const q = question.toLowerCase()
   if (
-    /\b(how (many|much|long|old|large|big|far|often|tall|high)|what (year|percentage|percent|number|amount|size)|when)\b/.test(
+    /\b(how (many|much|long|old|large|big|far|often|tall|high)|what (year|percentage|percent|number|amount|size))\b/.test(
       q,
     )
   )
     return 'number'
+  if (/^\s*(and\s+)?when\b/.test(q)) return 'number'
   if (/^\s*(who|whom|whose)\b/.test(q)) return 'name'
   return null
 }
@@ -153,7 +154,7 @@ function bestStart(
       const strictGain = cov.gain(lexemes, new Set(), true)
       // Ties go to the better-ranked chunk and the shorter unit.
       const kind = hasKind(u.text, wanted) ? 1 : WRONG_KIND
-      const score = (kind * gain) / (1 + 0.04 * cu.rank) / (1 + u.text.length / 4000)
+      const score = (kind * gain) / (1 + 0.15 * cu.rank) / (1 + u.text.length / 4000)
       if (!best || score > best.score) best = { c, i, gain, strictGain, score }
     })
   })
