@@ -253,6 +253,15 @@ function lastHeading(chunk: RetrievedChunk): string {
   return (path[path.length - 1] ?? '').trim()
 }
 
+function rowWithHeader(cu: ChunkUnits, row: Unit): string {
+  const header = row.dep === undefined ? undefined : cu.units[row.dep]
+  if (header?.kind !== 'header') return row.text
+  const names = header.text.split(' | ')
+  const cells = row.text.split(' | ')
+  if (names.length !== cells.length) return row.text
+  return cells.map((cell, k) => `${names[k]}: ${cell}`).join(', ')
+}
+
 /** One passage as text: sentences run on, list items and table rows on lines of their own. */
 function render(cu: ChunkUnits, units: number[], n: number): string {
   const lines: string[] = []
@@ -263,7 +272,11 @@ function render(cu: ChunkUnits, units: number[], n: number): string {
   }
   for (const i of units) {
     const u = cu.units[i] as Unit
-    const marked = u.kind === 'header' ? u.text : withMarker(shorten(u.text), n)
+    // A table row reads as "Plan: Family, Fee per year: 45 €"; its header is then not repeated.
+    if (u.kind === 'header' && units.some((j) => cu.units[j]?.dep === i && cu.units[j]?.kind === 'row'))
+      continue
+    const text = u.kind === 'row' ? rowWithHeader(cu, u) : u.text
+    const marked = withMarker(shorten(text), n)
     if (u.kind === 'heading') {
       flush()
       prose.push(`${u.text}:`)
