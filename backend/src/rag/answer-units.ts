@@ -142,14 +142,13 @@ export function unitsOf(chunk: RetrievedChunk): { units: Unit[]; stored: boolean
     if (!inCode && TABLE_RULE.test(f.raw)) continue
     const kind = kindOf(f.raw, inCode)
     const last = units[units.length - 1]
-    // A wrapped line continues the unit before it (a sentence or a list item).
+    // A wrapped line continues the unit before it: a sentence cut mid-way, or any line of a list
+    // item (its further sentences belong to the item, and the list goes on after them).
     if (
       last &&
       !f.blankBefore &&
-      (kind === 'sentence' || kind === 'code') &&
-      (last.kind === 'sentence' || last.kind === 'item') &&
-      kind !== 'code' &&
-      !ENDS_SENTENCE.test(last.text)
+      kind === 'sentence' &&
+      (last.kind === 'item' || (last.kind === 'sentence' && !ENDS_SENTENCE.test(last.text)))
     ) {
       last.text = `${last.text} ${inlinePlain(f.raw)}`
       for (const l of f.lexemes) last.lexemes.add(l)
