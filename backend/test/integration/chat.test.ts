@@ -188,7 +188,7 @@ for (const kind of dbKinds()) {
       assert.equal(user.match(/<\/source>/g)?.length, user.match(/<source /g)?.length)
       assert.match(
         user,
-        /<source n="\d" title="Injected page[^"]*">\n[^]*IGNORE THE QUESTION[^]*\n<\/source>/,
+        /<source n="\d" title="Injected page[^"]*">\n[\s\S]*IGNORE THE QUESTION[\s\S]*\n<\/source>/,
       )
     })
 
