@@ -1,8 +1,12 @@
-// `npm run eval [-- --data <dir>] [--postgres <url>]`: retrieval quality on SciFact (BEIR test
-// split). Ingests the 5,183 abstracts into a fresh database (in-memory PGlite, or a scratch
-// database created on the given Postgres server and dropped afterwards), runs the 300 test claims
-// through retrieve() — the same code path as /api/search, with the relevance floor off and k=100 —
-// and prints nDCG@10 and Recall@100 computed as pytrec_eval does.
+// `npm run eval [-- --suite scifact,squad2,demo] [--data-dir <dir>] [--data <scifact dir>]
+// [--postgres <url>] [--verbose]`:
+// - scifact: retrieval quality on SciFact (BEIR test split). Ingests the 5,183 abstracts into a
+//   fresh database (in-memory PGlite, or a scratch database created on the given Postgres server
+//   and dropped afterwards), runs the 300 test claims through search() — exactly what
+//   GET /api/search runs, k=100 — and prints nDCG@10 and Recall@100 computed as pytrec_eval does.
+// - squad2, demo: answer quality (cli/eval-answers.ts), each in its own fresh database.
+// --data-dir is the folder holding scifact/ and squad2-dev/ (default: EVAL_DATA_DIR, else
+// ../shared/eval-data next to the repository); the demo questions are in backend/eval/.
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -13,14 +17,17 @@ import { testConfig } from '../config.js'
 import { type Database, openDatabase } from '../db/client.js'
 import { migrate } from '../db/migrate.js'
 import { createRagContext } from '../rag/context.js'
+import { loadDemoCorpus } from '../rag/demo-corpus.js'
 import { documentRanking, meanMetric, ndcgAt, parseQrels, percentile, recallAt } from '../rag/eval-metrics.js'
 import { type PreparedDocument, prepareDocument } from '../rag/ingest.js'
 import { ingestBulk } from '../rag/ingest-bulk.js'
-import { retrieve } from '../rag/retrieve.js'
+import { search } from '../rag/retrieve.js'
 import { runCli } from './common.js'
+import { evalDemo, evalSquad, ingestSquad, readDemoQuestions, type SquadReport } from './eval-answers.js'
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url))
-const DEFAULT_DATA = join(REPO_ROOT, '../shared/eval-data/scifact')
+const DEFAULT_DATA_DIR = process.env.EVAL_DATA_DIR || join(REPO_ROOT, '../shared/eval-data')
+const SUITES = ['scifact', 'squad2', 'demo'] as const
 const SOURCE_PREFIX = 'scifact:'
 
 interface Line {
@@ -37,8 +44,11 @@ function readJsonl(path: string): Line[] {
     .map((l) => JSON.parse(l) as Line)
 }
 
-async function scratchDatabase(serverUrl: string): Promise<{ db: Database; drop(): Promise<void> }> {
-  const name = `scifact_eval_${randomBytes(4).toString('hex')}`
+async function scratchDatabase(
+  serverUrl: string,
+  tag: string,
+): Promise<{ db: Database; drop(): Promise<void> }> {
+  const name = `${tag}_eval_${randomBytes(4).toString('hex')}`
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} })
   await admin.unsafe(`create database ${name}`)
   const url = new URL(serverUrl)
@@ -56,16 +66,50 @@ async function scratchDatabase(serverUrl: string): Promise<{ db: Database; drop(
 
 const log = (line: string) => process.stdout.write(`${line}\n`)
 
-async function main(): Promise<number> {
-  const { values } = parseArgs({
+type Options = ReturnType<typeof options>
+
+function options() {
+  return parseArgs({
     options: {
+      suite: { type: 'string' },
+      'data-dir': { type: 'string' },
       data: { type: 'string' },
       postgres: { type: 'string' },
       limit: { type: 'string' },
       exact: { type: 'boolean' },
+      verbose: { type: 'boolean' },
     },
-  })
-  const dir = resolve(values.data ?? DEFAULT_DATA)
+  }).values
+}
+
+async function openEvalDatabase(values: Options, tag: string) {
+  const opened = values.postgres
+    ? await scratchDatabase(values.postgres, tag)
+    : { db: await openDatabase({ databaseUrl: null, pgliteDir: null }), drop: async () => {} }
+  await migrate(opened.db)
+  return {
+    db: opened.db,
+    async close() {
+      await opened.drop()
+      if (!values.postgres) await opened.db.close()
+    },
+  }
+}
+
+async function main(): Promise<number> {
+  const values = options()
+  const suites = (values.suite ?? SUITES.join(',')).split(',').map((s) => s.trim())
+  const unknown = suites.filter((s) => !(SUITES as readonly string[]).includes(s))
+  if (unknown.length > 0) throw new Error(`unknown suite ${unknown.join(', ')}; known: ${SUITES.join(', ')}`)
+  let failures = 0
+  if (suites.includes('scifact')) failures += await runSciFact(values)
+  if (suites.includes('squad2')) failures += await runSquad(values)
+  if (suites.includes('demo')) failures += await runDemo(values)
+  return failures > 0 ? 1 : 0
+}
+
+async function runSciFact(values: Options): Promise<number> {
+  const dir = resolve(values.data ?? join(resolve(values['data-dir'] ?? DEFAULT_DATA_DIR), 'scifact'))
   const corpus = readJsonl(join(dir, 'corpus.jsonl'))
   const qrels = parseQrels(readFileSync(join(dir, 'qrels/test.tsv'), 'utf8'))
   const queries = readJsonl(join(dir, 'queries.jsonl')).filter(
@@ -74,12 +118,9 @@ async function main(): Promise<number> {
   const limit = values.limit ? Number(values.limit) : queries.length
   log(`SciFact (BEIR test): ${corpus.length} documents, ${queries.length} queries, ${qrels.size} with qrels`)
 
-  const opened = values.postgres
-    ? await scratchDatabase(values.postgres)
-    : { db: await openDatabase({ databaseUrl: null, pgliteDir: null }), drop: async () => {} }
+  const opened = await openEvalDatabase(values, 'scifact')
   const { db } = opened
   try {
-    await migrate(db)
     const ctx = createRagContext(db, testConfig())
     let t0 = performance.now()
     let cpu0 = process.cpuUsage()
@@ -128,14 +169,14 @@ async function main(): Promise<number> {
     const evalMs: number[] = []
     for (const q of queries.slice(0, limit)) {
       const t = performance.now()
-      const hits = await retrieve(ctx, q.text, { k: 100, floor: false })
+      const hits = await search(ctx, q.text, { k: 100 })
       evalMs.push(performance.now() - t)
       rankings.set(q._id, documentRanking(hits.map((h) => ({ doc: docOf.get(h.document_id) ?? '' }))))
     }
     const searchMs: number[] = []
     for (const q of queries.slice(0, limit)) {
       const t = performance.now()
-      await retrieve(ctx, q.text, { k: 8 })
+      await search(ctx, q.text, { k: 8 })
       searchMs.push(performance.now() - t)
     }
     const scored = new Map([...qrels].filter(([qid]) => rankings.has(qid)))
@@ -144,11 +185,71 @@ async function main(): Promise<number> {
     log(`nDCG@10 ${ndcg.toFixed(4)}   Recall@100 ${recall.toFixed(4)}   (${scored.size} queries)`)
     const ms = (v: number[]) =>
       `p50 ${percentile(v, 50).toFixed(1)} ms, p95 ${percentile(v, 95).toFixed(1)} ms`
-    log(`latency: retrieve k=100 (eval) ${ms(evalMs)}; retrieve k=8 with floor (search) ${ms(searchMs)}`)
+    log(`latency: search k=100 (eval) ${ms(evalMs)}; search k=8 (the API's default) ${ms(searchMs)}`)
     return 0
   } finally {
-    await opened.drop()
-    if (!values.postgres) await db.close()
+    await opened.close()
+  }
+}
+
+const pct = (x: number) => x.toFixed(3)
+
+export function squadSummary(r: SquadReport): string {
+  return (
+    `answer contains a gold span ${pct(r.containsGold)}, gold paragraph cited ${pct(r.citesGold)} ` +
+    `(${r.answerable} answerable; ${pct(r.refusedAnswerable)} of them refused); ` +
+    `unanswerable refused ${pct(r.refusedUnanswerable)} (${r.unanswerable})`
+  )
+}
+
+async function runSquad(values: Options): Promise<number> {
+  const dir = join(resolve(values['data-dir'] ?? DEFAULT_DATA_DIR), 'squad2-dev')
+  const opened = await openEvalDatabase(values, 'squad2')
+  try {
+    const ctx = createRagContext(opened.db, testConfig())
+    await ingestSquad(ctx, dir)
+    const t = performance.now()
+    const report = await evalSquad(ctx, dir, values.limit ? Number(values.limit) : undefined)
+    if (values.verbose) {
+      for (const r of report.results) {
+        const verdict = r.impossible
+          ? r.citations.length === 0
+            ? 'refused'
+            : 'ANSWERED'
+          : r.contains
+            ? 'ok'
+            : 'MISS'
+        log(
+          `[${verdict}] ${r.question}\n  gold: ${r.gold.join(' | ') || '(none)'}\n  ${r.content.replace(/\n+/g, ' ')}`,
+        )
+      }
+    }
+    const seconds = (performance.now() - t) / 1000
+    log(
+      `SQuAD 2.0 (squad2-dev, ${report.results.length} questions, ${seconds.toFixed(1)} s): ${squadSummary(report)}`,
+    )
+    return 0
+  } finally {
+    await opened.close()
+  }
+}
+
+async function runDemo(values: Options): Promise<number> {
+  const opened = await openEvalDatabase(values, 'demo')
+  try {
+    const ctx = createRagContext(opened.db, testConfig({ DEMO_CORPUS: 'true' }))
+    await loadDemoCorpus(ctx)
+    const results = await evalDemo(ctx, readDemoQuestions())
+    for (const r of results) {
+      if (!values.verbose && r.ok) continue
+      log(`[${r.ok ? 'ok' : 'WRONG'}] ${r.question}${r.problems.length ? ` — ${r.problems.join('; ')}` : ''}`)
+      if (values.verbose || !r.ok) log(`  ${r.content.replace(/\n+/g, '\n  ')}`)
+    }
+    const right = results.filter((r) => r.ok).length
+    log(`demo corpus: ${right}/${results.length} questions right`)
+    return right === results.length ? 0 : 1
+  } finally {
+    await opened.close()
   }
 }
 

@@ -1,15 +1,17 @@
 // One answer, as a stream of text pieces followed by the final content and its citations. The
 // same generator serves JSON (collected) and SSE (forwarded) responses, so both always agree.
 import { AppError } from '../errors.js'
-import { type Citation, citationsFor, MarkerFilter } from './citations.js'
+import { type Citation, citationsFor } from './citations.js'
 import { extractiveAnswer } from './extractive.js'
+import { GroundedFilter } from './grounding.js'
 import type { ChatModel } from './llm.js'
 import { buildMessages, type HistoryTurn } from './prompts.js'
 import type { RetrievedChunk } from './types.js'
 
 export type AnswerMode = 'llm' | 'extractive'
 
-export const NO_CONTEXT_ANSWER = "I couldn't find anything about that in the documents."
+/** The plain refusal: nothing retrieved, or nothing retrieved covers the question. Never cited. */
+export const NO_CONTEXT_ANSWER = 'The documents do not cover this.'
 
 export interface AnswerInput {
   question: string
@@ -45,17 +47,18 @@ async function* fixed(content: string, citations: Citation[]): AsyncGenerator<st
 }
 
 async function* fromModel(input: AnswerInput, model: ChatModel): AsyncGenerator<string, AnswerOutput> {
-  const filter = new MarkerFilter(input.sources.length)
+  const filter = new GroundedFilter(input.sources, NO_CONTEXT_ANSWER)
   const messages = buildMessages(input.question, input.sources, input.history)
   for await (const delta of model.stream(messages, input.signal)) {
     const safe = filter.push(delta)
     if (safe) yield safe
   }
-  const rest = filter.flush()
-  if (rest) yield rest
-  if (!filter.content) {
+  if (filter.received === 0) {
     throw new AppError('upstream_error', { cause: new Error('the provider returned an empty answer') })
   }
+  // An answer with no claim its passages support is replaced by the refusal (see grounding.ts).
+  const rest = filter.flush()
+  if (rest) yield rest
   return { content: filter.content, citations: citationsFor(filter.cited, input.sources) }
 }
 
@@ -66,8 +69,8 @@ async function* fromModel(input: AnswerInput, model: ChatModel): AsyncGenerator<
 export function generateAnswer(input: AnswerInput): AsyncGenerator<string, AnswerOutput> {
   if (input.sources.length === 0) return fixed(NO_CONTEXT_ANSWER, [])
   if (input.model) return fromModel(input, input.model)
-  const { content, citations } = extractiveAnswer(input.query, input.sources)
-  return fixed(content, citations)
+  const answer = extractiveAnswer(input.question, input.sources, input.query)
+  return answer ? fixed(answer.content, answer.citations) : fixed(NO_CONTEXT_ANSWER, [])
 }
 
 /** Runs the generator to its end (JSON responses). */

@@ -1,36 +1,54 @@
 // What a turn inherits from its conversation: a retrieval query that still works for follow-ups
-// ("and how do I configure it?") and the earlier turns for the prompt. Pure.
-import { contentWords, terms } from './extractive.js'
+// ("and how do I configure it?") without dragging an old topic into a new question. Pure.
 import type { HistoryTurn } from './prompts.js'
+import { contentWords } from './question-terms.js'
 
 /** Longest retrieval query (what retrieve() reads); the current question is kept whole. */
 const MAX_QUERY_CHARS = 4000
 const TITLE_MAX = 80
+/** Earlier user questions looked at to find what a follow-up lacks. */
+const LOOK_BACK = 3
 
-const ANAPHORA =
-  /\b(it|its|it's|this|that|these|those|they|them|their|there|he|she|him|her|his|one|ones|above|previous|same|former|latter)\b/i
-const CONTINUATION = /^\s*(and|but|also|so|then|or|what about|how about|why|how come)\b/i
+/** Words that point back at something named earlier. ("this" alone does not: "deploy this".) */
+const REFERS_BACK =
+  /\b(it|its|it's|itself|they|them|their|theirs|these|those|he|she|him|her|his|former|latter|above|previous|same)\b/i
+const WHAT_ABOUT = /^\s*(and\s+)?(what|how)\s+about\b/i
 
 /**
- * A question that leans on the previous turn: it refers back ("it", "that one"), continues
- * ("and …", "what about …") or says almost nothing on its own ("Tell me more.").
+ * A question that cannot be understood alone: it refers back ("its secrets", "how are they
+ * numbered?"), or names at most one thing ("What about PDFs?", "Tell me more."). "And how much
+ * does pressing cost?" stands on its own: it names what it asks about.
  */
-export function looksLikeFollowUp(question: string): boolean {
-  return ANAPHORA.test(question) || CONTINUATION.test(question) || terms(question).length <= 1
+export function isUnderSpecified(question: string): boolean {
+  const named = contentWords(question).length
+  return REFERS_BACK.test(question) || named <= 1 || (WHAT_ABOUT.test(question) && named <= 2)
 }
 
 /**
- * The queries to try for this turn, in order, until one retrieves something. A follow-up is
- * searched with the previous user question joined to it, then alone (in case the joined text
- * dilutes a new subject below the relevance floor). A self-contained question is searched alone,
- * so an off-topic question after an on-topic one still finds nothing rather than the old topic.
+ * What an under-specified question borrows: the content words of the earlier user questions back
+ * to the last one that stood on its own (newest last), not their filler.
+ */
+function borrowed(history: readonly HistoryTurn[]): string[] {
+  const asked = history.filter((t) => t.role === 'user').map((t) => t.content)
+  const out: string[] = []
+  for (const q of asked.reverse().slice(0, LOOK_BACK)) {
+    out.unshift(contentWords(q).join(' '))
+    if (!isUnderSpecified(q)) break
+  }
+  return out.filter(Boolean)
+}
+
+/**
+ * The queries to try for this turn, in order, until one retrieves something. A question that
+ * stands on its own is searched alone, so a new topic after an old one is answered on its own
+ * (or refused) rather than from the old topic. An under-specified one is searched with what it
+ * lacks borrowed from the earlier questions, then alone.
  */
 export function retrievalQueries(history: readonly HistoryTurn[], question: string): string[] {
-  const previous = [...history].reverse().find((turn) => turn.role === 'user')
-  if (!previous || !looksLikeFollowUp(question)) return [question]
-  // Only the follow-up's content words: its filler ("tell me more") would count against the
-  // relevance floor as unknown terms.
-  const joined = `${previous.content.trim()}\n${contentWords(question).join(' ')}`.trim()
+  if (!isUnderSpecified(question)) return [question]
+  const context = borrowed(history)
+  if (context.length === 0) return [question]
+  const joined = `${context.join('\n')}\n${question.trim()}`
   const expanded = joined.length <= MAX_QUERY_CHARS ? joined : joined.slice(joined.length - MAX_QUERY_CHARS)
   return [expanded, question]
 }

@@ -60,3 +60,27 @@ export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number
 }
+
+/** SQuAD's answer normalisation: lower case, no punctuation, no articles, single spaces. */
+export function normalizeAnswer(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s]/gu, ' ')
+    .replace(/\b(a|an|the)\b/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+}
+
+/** Whether an answer (markers removed) contains one of the gold spans, both normalised. */
+export function containsGold(answer: string, gold: readonly string[]): boolean {
+  const text = ` ${normalizeAnswer(answer.replace(/\[\d+\]/g, ' '))} `
+  return gold.some((g) => {
+    const n = normalizeAnswer(g)
+    return n.length > 0 && text.includes(` ${n} `)
+  })
+}
+
+/** Share of true values (0 for none). */
+export function share(values: readonly boolean[]): number {
+  return values.length === 0 ? 0 : values.filter(Boolean).length / values.length
+}

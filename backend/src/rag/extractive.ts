@@ -1,171 +1,328 @@
-// Offline answers (no LLM configured): the sentences of the top chunks that share the most
-// (rare) terms with the question, in document order, each followed by its `[n]`.
-import type { Citation } from './citations.js'
-import { toCitation } from './citations.js'
+// Offline answers (no LLM configured), built from the documents' own sentences:
+// 1. the question's informative lexemes, weighted by idf (question-terms.ts);
+// 2. the sentence (list item, table row) covering most of that weight leads the answer, with
+//    what it depends on (answer-units.ts) in front of it;
+// 3. the passage grows with the sentences right after it while they cover more of the question,
+//    and a second passage is added only when it covers a good share of what is still missing;
+//    it stops once the question is covered;
+// 4. when even the best passages leave the question's key terms uncovered, the answer is the
+//    plain refusal, with no citations.
+import { inlinePlain, type Unit, unitsOf } from './answer-units.js'
+import { type Citation, toCitation } from './citations.js'
+import { type QuestionTerm, questionTerms, wordHasLexeme, words } from './question-terms.js'
 import type { RetrievedChunk } from './types.js'
 
-const MAX_CHUNKS = 4
+export { inlinePlain }
+
+/** Share of the question's weight that, once covered, ends the answer. */
+export const STOP_COVERAGE = 0.8
+/** Below this share covered by the leading passage the documents do not answer the question. */
+export const MIN_ANSWER_COVERAGE = 0.4
+/** A question word weighing at least this share of the heaviest is a key term. */
+const KEY_SHARE = 0.35
+/** Short questions (this many key terms or fewer) are answered only when every key term is covered. */
+const FEW_KEYS = 2
+/** A further passage must cover at least this share of the question that is still missing. */
+const MIN_GAIN = 0.2
 const MAX_SENTENCES = 4
-const MAX_PER_CHUNK = 2
-const MAX_SENTENCE_CHARS = 320
-const MIN_RELATIVE_SCORE = 0.5
+const MAX_ITEMS = 12
+const MAX_UNIT_CHARS = 600
+/** A heading covers its section's sentences, but less than the words in them. */
+const HEADING_SHARE = 0.75
 
-const STOPWORDS = new Set(
-  (
-    'a an and are as at be been being but by can could did do does doing for from had has have how i ' +
-    'if in into is it its me my no not of on or our so than that the their them then there these they ' +
-    'this those to too was we were what when where which while who whom why will with would you your ' +
-    'about also any each just more most other over same some such only own very should shall may might ' +
-    'must am he she him her his hers us let get got please tell explain describe'
-  ).split(' '),
-)
-
-/** Lower-cased words without stopwords and filler ("tell me", "explain", "please"). */
-export function contentWords(text: string): string[] {
-  return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter(
-    (word) => !STOPWORDS.has(word) && (word.length >= 2 || /\d/.test(word)),
-  )
+interface ChunkUnits {
+  chunk: RetrievedChunk
+  rank: number
+  units: Unit[]
+  /** Lexemes of the question that the chunk's title or heading path names. */
+  headingTerms: Set<string>
 }
 
-/** Content words, lightly stemmed so "configure"/"configuring" meet. */
-export function terms(text: string): string[] {
-  return contentWords(text).map(stem)
+interface Pick {
+  c: number
+  /** Unit indices in document order. */
+  units: number[]
 }
 
-function stem(word: string): string {
-  if (word.length <= 3) return word
-  for (const [suffix, replacement] of [
-    ['ies', 'y'],
-    ['ing', ''],
-    ['ed', ''],
-    ['es', ''],
-    ['s', ''],
-    ['e', ''],
-  ] as const) {
-    if (word.endsWith(suffix) && word.length - suffix.length >= 3) {
-      return word.slice(0, word.length - suffix.length) + replacement
-    }
-  }
-  return word
+function headingTerms(chunk: RetrievedChunk, terms: QuestionTerm[]): Set<string> {
+  const ws = words(`${chunk.title} ${chunk.heading ?? ''}`)
+  return new Set(terms.filter((t) => ws.some((w) => wordHasLexeme(w, t.lexeme))).map((t) => t.lexeme))
 }
 
-const BULLET = /^(?:[-*+]|\d+[.)])\s+/
-
-/** A list item is a unit of its own: end it so the sentence splitter keeps it apart. */
-function closeItem(item: string): string {
-  return /[.!?:;]$/.test(item) ? item : `${item}.`
+function closure(cu: ChunkUnits, i: number, into: Set<number>): void {
+  if (into.has(i)) return
+  into.add(i)
+  const u = cu.units[i] as Unit
+  if (u.dep !== undefined) closure(cu, u.dep, into)
+  for (const item of (u.introduces ?? []).slice(0, MAX_ITEMS)) into.add(item)
 }
 
-/** Markdown to plain readable blocks: no code blocks, headings, tables, bullets or link syntax. */
-export function plainBlocks(markdown: string): string[] {
-  const withoutCode = markdown.replace(/```[\s\S]*?(```|$)/g, '\n').replace(/~~~[\s\S]*?(~~~|$)/g, '\n')
-  const blocks: string[] = []
-  for (const para of withoutCode.split(/\n\s*\n/)) {
-    // Units: a paragraph's lines, or one list item with its wrapped continuation lines.
-    const units: { text: string; item: boolean }[] = []
-    for (const rawLine of para.split('\n')) {
-      const line = rawLine.trim()
-      if (!line || /^#{1,6}\s/.test(line) || /^\|/.test(line) || /^[-=*_]{3,}$/.test(line)) continue
-      const text = line.replace(/^>\s?/, '')
-      const last = units[units.length - 1]
-      if (BULLET.test(text)) units.push({ text: text.replace(BULLET, ''), item: true })
-      else if (last) last.text += ` ${text}`
-      else units.push({ text, item: false })
-    }
-    const joined = units.map((u) => (u.item ? closeItem(u.text) : u.text)).join(' ')
-    if (joined) blocks.push(inlinePlain(joined))
-  }
-  return blocks.filter(Boolean)
-}
-
-function inlinePlain(text: string): string {
-  return text
-    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
-    .replace(/\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]/g, '') // bracketed numbers would read as our markers
-    .replace(/(\*\*|__)(.+?)\1/g, '$2')
-    .replace(/(^|[\s(])[*_]([^*_\s][^*_]*?)[*_](?=[\s).,;:!?]|$)/g, '$1$2')
-    .replace(/`([^`]+)`/g, '$1')
-    .replace(/<[^>]+>/g, '')
-    .replace(/\s+/g, ' ')
-    .trim()
-}
-
-const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' })
-
-export function sentences(text: string): string[] {
-  const out: string[] = []
-  for (const block of plainBlocks(text)) {
-    for (const { segment } of segmenter.segment(block)) {
-      const s = segment.trim()
-      if (s.length >= 12 && /\p{L}/u.test(s)) out.push(s)
-    }
-  }
+function lexemesOf(cu: ChunkUnits, idx: Iterable<number>): Set<string> {
+  const out = new Set<string>()
+  for (const i of idx) for (const l of cu.units[i]?.lexemes ?? []) out.add(l)
   return out
 }
 
-interface Candidate {
-  chunk: number
-  position: number
-  text: string
-  terms: Set<string>
-  score: number
+class Coverage {
+  readonly total: number
+  readonly covered = new Set<string>()
+  readonly fromHeadings = new Set<string>()
+  constructor(readonly terms: QuestionTerm[]) {
+    this.total = terms.reduce((s, t) => s + t.weight, 0)
+  }
+  /** Weight a set of lexemes would add (heading-only terms count in part). */
+  gain(lexemes: Set<string>, heading: Set<string>, strict = false): number {
+    let g = 0
+    for (const t of this.terms) {
+      if (this.covered.has(t.lexeme) || (strict && this.fromHeadings.has(t.lexeme))) continue
+      if (lexemes.has(t.lexeme)) g += t.weight
+      else if (heading.has(t.lexeme) && !this.fromHeadings.has(t.lexeme)) g += t.weight * HEADING_SHARE
+    }
+    return g
+  }
+  add(lexemes: Set<string>, heading: Set<string>): void {
+    for (const t of this.terms) {
+      if (lexemes.has(t.lexeme)) this.covered.add(t.lexeme)
+      else if (heading.has(t.lexeme)) this.fromHeadings.add(t.lexeme)
+    }
+  }
+  /** The question's key terms (its rarest words) that nothing chosen covers, not even a heading. */
+  missingKeys(): QuestionTerm[] {
+    const own = this.terms.filter((t) => t.own)
+    const max = Math.max(0, ...own.map((t) => t.weight))
+    return own.filter(
+      (t) => t.weight >= KEY_SHARE * max && !this.covered.has(t.lexeme) && !this.fromHeadings.has(t.lexeme),
+    )
+  }
+
+  /** Share of the weight covered; a term named only by a heading counts in part. */
+  share(): number {
+    if (this.total <= 0) return 0
+    let w = 0
+    for (const t of this.terms) {
+      if (this.covered.has(t.lexeme)) w += t.weight
+      else if (this.fromHeadings.has(t.lexeme)) w += t.weight * HEADING_SHARE
+    }
+    return w / this.total
+  }
 }
 
-function candidatesOf(chunks: readonly RetrievedChunk[]): Candidate[] {
-  const out: Candidate[] = []
-  chunks.slice(0, MAX_CHUNKS).forEach((chunk, ci) => {
-    sentences(chunk.content).forEach((text, position) => {
-      out.push({ chunk: ci, position, text, terms: new Set(terms(text)), score: 0 })
+const readable = (u: Unit) => u.kind !== 'heading' && u.kind !== 'code'
+
+/** What kind of thing the question asks for, when its wording says so. */
+type Wanted = 'number' | 'name' | null
+const NUMBER_WORDS =
+  /\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|dozen|half)\b/i
+
+export function wantedKind(question: string): Wanted {
+  const q = question.toLowerCase()
+  if (
+    /\b(how (many|much|long|old|large|big|far|often|tall|high)|what (year|percentage|percent|number|amount|size))\b/.test(
+      q,
+    )
+  )
+    return 'number'
+  if (/^\s*(and\s+)?when\b/.test(q)) return 'number'
+  if (/^\s*(who|whom|whose)\b/.test(q)) return 'name'
+  return null
+}
+
+function hasKind(text: string, wanted: Wanted): boolean {
+  if (wanted === 'number') return /(^|[^\p{L}\p{N}_])\d/u.test(text) || NUMBER_WORDS.test(text)
+  if (wanted === 'name') return /\s\p{Lu}\p{Ll}/u.test(text)
+  return true
+}
+/** A sentence without the kind of thing asked for is a weaker lead. */
+const WRONG_KIND = 0.6
+
+/** The unit that covers most of what is missing (with its dependencies), over all chunks. */
+function bestStart(
+  chunks: ChunkUnits[],
+  cov: Coverage,
+  exclude: Set<string>,
+  wanted: Wanted = null,
+): { c: number; i: number; gain: number; strictGain: number } | null {
+  let best: { c: number; i: number; gain: number; strictGain: number; score: number } | null = null
+  chunks.forEach((cu, c) => {
+    cu.units.forEach((u, i) => {
+      if (!readable(u) || exclude.has(`${c}:${i}`)) return
+      const idx = new Set<number>()
+      closure(cu, i, idx)
+      const lexemes = lexemesOf(cu, idx)
+      const gain = cov.gain(lexemes, cu.headingTerms)
+      if (gain <= 0) return
+      const strictGain = cov.gain(lexemes, new Set(), true)
+      // Ties go to the better-ranked chunk and the shorter unit.
+      const kind = hasKind(u.text, wanted) ? 1 : WRONG_KIND
+      const score = (kind * gain) / (1 + 0.15 * cu.rank) / (1 + u.text.length / 4000)
+      if (!best || score > best.score) best = { c, i, gain, strictGain, score }
     })
   })
-  return out
+  return best
 }
 
-function score(candidates: Candidate[], query: Set<string>): void {
-  const df = new Map<string, number>()
-  for (const c of candidates) for (const t of c.terms) if (query.has(t)) df.set(t, (df.get(t) ?? 0) + 1)
-  for (const c of candidates) {
-    let s = 0
-    for (const t of query) if (c.terms.has(t)) s += Math.log(1 + candidates.length / (df.get(t) ?? 1))
-    const words = c.text.split(/\s+/).length
-    if (words < 5) s *= 0.6
-    if (words > 60) s *= 0.75
-    c.score = s / (1 + 0.15 * c.chunk)
+/** The passages, and the share of the question the first (leading) one covers on its own. */
+function choose(
+  chunks: ChunkUnits[],
+  cov: Coverage,
+  wanted: Wanted,
+): { picks: Pick[]; lead: number; leadMissing: number } {
+  const picks: Pick[] = []
+  let lead = 0
+  let leadMissing = 0
+  const used = new Set<string>()
+  let sentences = 0
+  while (sentences < MAX_SENTENCES && cov.share() < STOP_COVERAGE) {
+    const start = bestStart(chunks, cov, used, wanted)
+    if (!start) break
+    const missing = cov.total * (1 - cov.share())
+    // A further passage comes from another section and must bring words not covered at all.
+    if (picks.length > 0 && (picks.some((p) => p.c === start.c) || start.strictGain < MIN_GAIN * missing))
+      break
+    const cu = chunks[start.c] as ChunkUnits
+    const idx = new Set<number>()
+    closure(cu, start.i, idx)
+    cov.add(lexemesOf(cu, idx), cu.headingTerms)
+    sentences++
+    // Grow forward through the same paragraph while each next sentence covers more.
+    let next = Math.max(...idx) + 1
+    const passageText = () => [...idx].map((i) => cu.units[i]?.text ?? '').join(' ')
+    while (sentences < MAX_SENTENCES && (cov.share() < STOP_COVERAGE || !hasKind(passageText(), wanted))) {
+      const u = cu.units[next]
+      const last = cu.units[next - 1] as Unit
+      if (!u || !readable(u) || u.paragraph !== last.paragraph || idx.has(next)) break
+      const more = new Set<number>()
+      closure(cu, next, more)
+      const texts = (set: Set<number>) => [...set].map((i) => cu.units[i]?.text ?? '').join(' ')
+      // The next sentence stays when it covers more, or brings what was asked for ("how many").
+      const bringsKind = !hasKind(texts(idx), wanted) && hasKind(texts(more), wanted)
+      if (cov.gain(lexemesOf(cu, more), new Set()) <= 0 && !bringsKind) break
+      for (const m of more) idx.add(m)
+      cov.add(lexemesOf(cu, more), cu.headingTerms)
+      sentences++
+      next = Math.max(...idx) + 1
+    }
+    if (picks.length === 0) {
+      lead = cov.share()
+      leadMissing = cov.missingKeys().length
+    }
+    for (const i of idx) used.add(`${start.c}:${i}`)
+    const same = picks.find((p) => p.c === start.c)
+    if (same) same.units = [...new Set([...same.units, ...idx])].sort((a, b) => a - b)
+    else picks.push({ c: start.c, units: [...idx].sort((a, b) => a - b) })
   }
+  return { picks, lead, leadMissing }
 }
 
-function pick(candidates: Candidate[]): Candidate[] {
-  const chosen: Candidate[] = []
-  const perChunk = new Map<number, number>()
-  const seen = new Set<string>()
-  const ranked = [...candidates].filter((c) => c.score > 0).sort((a, b) => b.score - a.score)
-  // Sentences far weaker than the best one share a stray word with the question, not its subject.
-  const floor = (ranked[0]?.score ?? 0) * MIN_RELATIVE_SCORE
-  for (const c of ranked) {
-    const key = c.text.toLowerCase()
-    if (chosen.length >= MAX_SENTENCES || c.score < floor) break
-    if (seen.has(key)) continue
-    if ((perChunk.get(c.chunk) ?? 0) >= MAX_PER_CHUNK) continue
-    chosen.push(c)
-    seen.add(key)
-    perChunk.set(c.chunk, (perChunk.get(c.chunk) ?? 0) + 1)
-  }
-  // Retrieval judged the top chunk relevant even when no word matches (e.g. a synonym via vectors).
-  if (chosen.length === 0 && candidates[0]) chosen.push(candidates[0])
-  return chosen.sort((a, b) => a.chunk - b.chunk || a.position - b.position)
+/** A passage of another document as good as the leading one: the reader sees both. */
+const ALTERNATIVE_SHARE = 0.75
+
+function alternative(chunks: ChunkUnits[], terms: QuestionTerm[], picks: Pick[], lead: number): Pick | null {
+  const fresh = new Coverage(terms)
+  const taken = new Set<string>()
+  chunks.forEach((cu, c) => {
+    if (!picks.some((p) => p.c === c)) return
+    cu.units.forEach((_, i) => {
+      taken.add(`${c}:${i}`)
+    })
+  })
+  const start = bestStart(chunks, fresh, taken, null)
+  if (!start) return null
+  const cu = chunks[start.c] as ChunkUnits
+  const idx = new Set<number>()
+  closure(cu, start.i, idx)
+  fresh.add(lexemesOf(cu, idx), cu.headingTerms)
+  if (fresh.share() < Math.max(MIN_ANSWER_COVERAGE, ALTERNATIVE_SHARE * lead)) return null
+  return { c: start.c, units: [...idx].sort((a, b) => a - b) }
 }
 
 function shorten(text: string): string {
-  if (text.length <= MAX_SENTENCE_CHARS) return text
-  const cut = text.slice(0, MAX_SENTENCE_CHARS)
-  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), MAX_SENTENCE_CHARS / 2)).replace(/[\s,;:]+$/, '')}…`
+  if (text.length <= MAX_UNIT_CHARS) return text
+  const cut = text.slice(0, MAX_UNIT_CHARS)
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), MAX_UNIT_CHARS / 2)).replace(/[\s,;:]+$/, '')}…`
 }
 
 /** "It runs on port 7860." + 1 → "It runs on port 7860 [1]."; after a closing quote it goes last. */
 function withMarker(text: string, index: number): string {
-  const m = /^(.*?[^.!?\s])([.!?]+)$/s.exec(text)
+  const m = /^(.*?[^.!?:\s])([.!?:]+)$/s.exec(text)
   return m ? `${m[1]} [${index}]${m[2]}` : `${text} [${index}]`
+}
+
+function lastHeading(chunk: RetrievedChunk): string {
+  const path = (chunk.heading ?? '').split(' > ')
+  return (path[path.length - 1] ?? '').trim()
+}
+
+function rowWithHeader(cu: ChunkUnits, row: Unit): string {
+  const header = row.dep === undefined ? undefined : cu.units[row.dep]
+  if (header?.kind !== 'header') return row.text
+  const names = header.text.split(' | ')
+  const cells = row.text.split(' | ')
+  if (names.length !== cells.length) return row.text
+  return cells.map((cell, k) => `${names[k]}: ${cell}`).join(', ')
+}
+
+/** One passage as text: sentences run on, list items and table rows on lines of their own. */
+function render(cu: ChunkUnits, units: number[], n: number): string {
+  const lines: string[] = []
+  let prose: string[] = []
+  const flush = () => {
+    if (prose.length > 0) lines.push(prose.join(' '))
+    prose = []
+  }
+  for (const i of units) {
+    const u = cu.units[i] as Unit
+    // A table row reads as "Plan: Family, Fee per year: 45 €"; its header is then not repeated.
+    if (u.kind === 'header' && units.some((j) => cu.units[j]?.dep === i && cu.units[j]?.kind === 'row'))
+      continue
+    const text = u.kind === 'row' ? rowWithHeader(cu, u) : u.text
+    const marked = withMarker(shorten(text), n)
+    if (u.kind === 'heading') {
+      flush()
+      prose.push(`${u.text}:`)
+    } else if (u.kind === 'item' || u.kind === 'row' || u.kind === 'header') {
+      flush()
+      lines.push(`- ${marked}`)
+    } else {
+      const lead = u.needsHeading && lastHeading(cu.chunk) ? `${lastHeading(cu.chunk)}: ` : ''
+      prose.push(lead + marked)
+    }
+  }
+  flush()
+  return lines.join('\n')
+}
+
+const NEGATION = /\b(not|never|no|none|nobody|nothing|neither|nor|without|cannot)\b|n't\b/i
+
+/** Numbers and names: 1757, 91.3, "Lupe Mayorga" (capitalised words after the first). */
+function specifics(question: string): string[] {
+  const numbers = question.match(/\d+(?:[.,]\d+)*/g) ?? []
+  const tokens = question.trim().split(/\s+/).slice(1)
+  const names = tokens
+    .map((t) => t.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '').replace(/'s$/, ''))
+    .filter((t) => /^\p{Lu}[\p{Ll}]/u.test(t) && t.length > 1)
+  return [...numbers, ...names]
+}
+
+/**
+ * A passage answers a question only if it states what the question takes as given: its numbers
+ * and names (somewhere in the passage's section), and — for a negated question — a negation in
+ * the passage itself. An on-topic passage that lacks them is about something near the question.
+ */
+function statesSpecifics(question: string, passage: string, context: string): boolean {
+  const text = context.toLowerCase()
+  const wordsIn = new Set(words(text))
+  for (const s of specifics(question)) {
+    const low = s.toLowerCase()
+    if (
+      /\d/.test(low)
+        ? !text.includes(low)
+        : !words(low).every((w) => [...wordsIn].some((p) => wordHasLexeme(p, w)))
+    )
+      return false
+  }
+  if (NEGATION.test(question) && !NEGATION.test(passage)) return false
+  return true
 }
 
 export interface ExtractiveAnswer {
@@ -173,33 +330,57 @@ export interface ExtractiveAnswer {
   citations: Citation[]
 }
 
-export function extractiveAnswer(question: string, chunks: readonly RetrievedChunk[]): ExtractiveAnswer {
-  const candidates = candidatesOf(chunks)
-  score(candidates, new Set(terms(question)))
-  const chosen = pick(candidates)
-  const index = new Map<number, number>()
+/**
+ * The answer to `question` from `chunks` (best first). `query` is what retrieval searched for: in
+ * a follow-up it carries words borrowed from earlier turns, which help find the passage but are
+ * not what must be covered.
+ */
+export function extractiveAnswer(
+  question: string,
+  chunks: readonly RetrievedChunk[],
+  query: string = question,
+): ExtractiveAnswer | null {
+  const parsed = chunks.map((chunk) => unitsOf(chunk))
+  const stored = parsed.length > 0 && parsed.every((p) => p.stored) && chunks.every((c) => c.analysis)
+  const all = stored ? parsed : chunks.map((chunk) => unitsOf({ ...chunk, analysis: undefined }))
+  const terms = questionTerms(
+    question,
+    query,
+    chunks,
+    stored,
+    all.flatMap((p) => p.units.map((u) => u.lexemes)),
+  )
+  if (terms.length === 0) return null
+  const units: ChunkUnits[] = chunks.map((chunk, rank) => ({
+    chunk,
+    rank,
+    units: all[rank]?.units ?? [],
+    headingTerms: headingTerms(chunk, terms),
+  }))
+  const cov = new Coverage(terms)
+  // Sentences from scattered places can add up to the question's words without answering it: one
+  // passage must cover the question's key terms.
+  const wanted = wantedKind(question)
+  const keys = new Coverage(terms).missingKeys().length
+  const { picks, lead, leadMissing } = choose(units, cov, wanted)
+  const first = picks[0]
+  if (!first || lead < MIN_ANSWER_COVERAGE || (keys <= FEW_KEYS && leadMissing > 0)) return null
+  const leadUnits = units[first.c] as ChunkUnits
+  const leadText = first.units.map((i) => leadUnits.units[i]?.text ?? '').join(' ')
+  const context = `${leadUnits.chunk.title} ${leadUnits.chunk.heading ?? ''} ${leadUnits.chunk.content}`
+  if (!statesSpecifics(question, leadText, context)) return null
+  // When the leading passage leaves part of the question open, an equally good passage elsewhere
+  // may be the one that answers: the reader sees both.
+  const alt = lead < STOP_COVERAGE ? alternative(units, terms, picks, lead) : null
+  if (alt) picks.push(alt)
   const citations: Citation[] = []
-  const paragraphs: string[][] = []
-  for (const c of chosen) {
-    let n = index.get(c.chunk)
-    const text = shorten(c.text)
-    if (n === undefined) {
-      n = citations.length + 1
-      index.set(c.chunk, n)
-      citations.push(toCitation(n, chunks[c.chunk] as RetrievedChunk, text))
-      paragraphs.push([])
-    }
-    paragraphs[n - 1]?.push(withMarker(text, n))
+  const parts: string[] = []
+  for (const p of picks) {
+    const cu = units[p.c] as ChunkUnits
+    const n = citations.length + 1
+    const text = render(cu, p.units, n)
+    citations.push(toCitation(n, cu.chunk, inlinePlain(text.replace(/\s*\[\d+\]/g, '')).slice(0, 300)))
+    parts.push(text)
   }
-  if (citations.length === 0) {
-    // A relevant chunk with no readable sentence (e.g. only code): point at it rather than invent text.
-    const top = chunks[0]
-    if (!top) return { content: '', citations: [] }
-    const label = top.heading ? `${top.title} — ${top.heading}` : top.title
-    return {
-      content: `The most relevant passage is in “${label}” [1].`,
-      citations: [toCitation(1, top)],
-    }
-  }
-  return { content: paragraphs.map((p) => p.join(' ')).join('\n\n'), citations }
+  return { content: parts.join('\n\n'), citations }
 }

@@ -1,15 +1,21 @@
 // Retrieval: BM25 always; when dense retrieval is usable, the top lexical and top dense
-// candidates are fused with reciprocal rank fusion. A relevance floor drops weak matches so that
-// an off-topic question gets [] (and the answer says it found nothing) rather than noise.
+// candidates are fused with reciprocal rank fusion.
+// - search() ranks and never cuts (GET /api/search and `npm run eval` run exactly this).
+// - retrieve() is the chat's: the same ranking past a relevance floor, so that an off-topic
+//   question gets [] (and the answer says the documents do not cover it) rather than noise; its
+//   chunks carry what the answerer needs to judge coverage (query lexemes with idf, and the
+//   stored lexemes of each chunk's sentences).
 import { bm25Search } from '../db/queries/bm25.js'
-import { chunksByIds, type DenseHit, denseSearch } from '../db/queries/chunks.js'
+import { chunksByIds, type DenseHit, denseSearch, type FetchedChunk } from '../db/queries/chunks.js'
+import { queryTermIdf } from '../db/queries/term-idf.js'
 import { POSTINGS_PER_TERM } from './bm25.js'
 import { resolveEmbedder } from './context.js'
 import { reciprocalRankFusion } from './fusion.js'
+import { isFrameWord } from './question-terms.js'
 import { snippets } from './snippet.js'
 import type { RagContext, RetrievedChunk, RetrieveOptions } from './types.js'
 
-/** Candidates taken from each side before fusion. */
+/** Candidates taken from each side before fusion (and before the floor). */
 export const CANDIDATES = 50
 /**
  * Lexical floor on coverage: the idf mass of the query lexemes a chunk contains over the idf mass
@@ -34,15 +40,33 @@ export function passesLexicalFloor(h: {
 export const MIN_SIMILARITY = 0.5
 const MAX_QUERY_CHARS = 4000
 
-export async function retrieve(
-  ctx: RagContext,
-  query: string,
-  opts: RetrieveOptions,
-): Promise<RetrievedChunk[]> {
-  const q = query.trim().slice(0, MAX_QUERY_CHARS)
-  const k = Math.max(1, Math.floor(opts.k))
-  const floor = opts.floor !== false
-  if (!q) return []
+interface Ranked {
+  q: string
+  found: (FetchedChunk & { score: number })[]
+  queryLexemes: string[] | undefined
+}
+
+/**
+ * English stemming keeps the plural of a vowel-less acronym ("PDFs" stays "pdfs" while the text
+ * says "PDF"): the query names the acronym itself.
+ */
+export function normalizeQuery(query: string): string {
+  return query.replace(/\b([B-DF-HJ-NP-TV-Z]{2,}|[b-df-hj-np-tv-z]{3,})'?s\b/g, '$1')
+}
+
+/**
+ * A chat question without its scaffolding ("how long must …", "what happens when …"): those words
+ * say what kind of answer is wanted, not what it is about, and as rare words they would outweigh
+ * the subject in ranking and in the relevance floor.
+ */
+export function questionQuery(question: string): string {
+  const kept = question.split(/(\s+)/).filter((w) => !isFrameWord(w.replace(/[^\p{L}]/gu, '')))
+  return kept.join('').trim()
+}
+
+async function rank(ctx: RagContext, query: string, k: number, floor: boolean): Promise<Ranked | null> {
+  const q = normalizeQuery(query.trim().slice(0, MAX_QUERY_CHARS))
+  if (!q) return null
   const embedder = await resolveEmbedder(ctx)
   const lexLimit = embedder || floor ? Math.max(k, CANDIDATES) : k
   const { hits: lexical, queryLexemes } = await bm25Search(ctx.db, q, lexLimit, POSTINGS_PER_TERM)
@@ -57,9 +81,7 @@ export async function retrieve(
     }
   }
   const passes = new Set<string>()
-  for (const h of lexical) {
-    if (!floor || passesLexicalFloor(h)) passes.add(h.chunk_id)
-  }
+  for (const h of lexical) if (!floor || passesLexicalFloor(h)) passes.add(h.chunk_id)
   for (const h of dense) if (!floor || h.similarity >= MIN_SIMILARITY) passes.add(h.chunk_id)
 
   let ranked: { id: string; score: number }[]
@@ -70,7 +92,7 @@ export async function retrieve(
     ranked = lexical.map((h) => ({ id: h.chunk_id, score: h.score }))
   }
   const top = ranked.filter((r) => passes.has(r.id)).slice(0, k)
-  if (top.length === 0) return []
+  if (top.length === 0) return { q, found: [], queryLexemes }
   const rows = await chunksByIds(
     ctx.db,
     top.map((r) => r.id),
@@ -79,12 +101,45 @@ export async function retrieve(
     const f = rows.get(r.id)
     return f ? [{ ...f, score: r.score }] : []
   })
+  return { q, found, queryLexemes: lexical.length > 0 ? queryLexemes : undefined }
+}
+
+async function withSnippets(ctx: RagContext, r: Ranked): Promise<RetrievedChunk[]> {
   const snips = await snippets(
     ctx.db,
-    q,
-    found.map((f) => f.chunk.content),
-    lexical.length > 0 ? queryLexemes : undefined,
-    found.map((f) => f.sentenceLexemes),
+    r.q,
+    r.found.map((f) => f.chunk.content),
+    r.queryLexemes,
+    r.found.map((f) => f.sentenceLexemes),
   )
-  return found.map((f, i) => ({ ...f.chunk, snippet: snips[i] ?? '', score: Number(f.score.toFixed(6)) }))
+  return r.found.map((f, i) => ({ ...f.chunk, snippet: snips[i] ?? '', score: Number(f.score.toFixed(6)) }))
+}
+
+/** Ranks up to k chunks, best first, without a relevance floor (search and its evaluation). */
+export async function search(
+  ctx: RagContext,
+  query: string,
+  opts: RetrieveOptions,
+): Promise<RetrievedChunk[]> {
+  const r = await rank(ctx, query, Math.max(1, Math.floor(opts.k)), false)
+  if (!r || r.found.length === 0) return []
+  return withSnippets(ctx, r)
+}
+
+/**
+ * The chat's sources: ranked as search() ranks, past the relevance floor ([] when nothing is
+ * relevant enough), each with the lexemes the answerer weighs sentences by.
+ */
+export async function retrieve(
+  ctx: RagContext,
+  query: string,
+  opts: RetrieveOptions,
+): Promise<RetrievedChunk[]> {
+  const r = await rank(ctx, questionQuery(query), Math.max(1, Math.floor(opts.k)), true)
+  if (!r || r.found.length === 0) return []
+  const [chunks, queryTerms] = await Promise.all([withSnippets(ctx, r), queryTermIdf(ctx.db, r.q)])
+  return chunks.map((c, i) => ({
+    ...c,
+    analysis: { queryTerms, sentenceLexemes: r.found[i]?.sentenceLexemes ?? null },
+  }))
 }

@@ -14,12 +14,19 @@ export interface RetrievedChunk {
   content: string
   snippet: string
   score: number
+  /** Present on the chat's sources (retrieve()): what the answerer weighs sentences by. */
+  analysis?: ChunkAnalysis
+}
+
+/** The query's lexemes with idf, and the lexemes stored for the chunk's snippet sentences. */
+export interface ChunkAnalysis {
+  queryTerms: { lexeme: string; idf: number; df: number }[]
+  /** chunks.sentence_lexemes as stored (one list per snippetSentences() entry), or null. */
+  sentenceLexemes: unknown
 }
 
 export interface RetrieveOptions {
   k: number
-  /** Apply the relevance floor (default true); evaluation turns it off to measure recall. */
-  floor?: boolean
 }
 
 export interface IngestInput {

@@ -15,14 +15,11 @@ import {
   generateAnswer,
 } from '../rag/answer.js'
 import { saveAssistantMessage, saveUserMessage } from '../rag/chat-store.js'
-import { retrievalQueries } from '../rag/conversation-context.js'
 import { type ChatModel, LlmAbortedError } from '../rag/llm.js'
 import type { HistoryTurn } from '../rag/prompts.js'
-import { retrieve } from '../rag/retrieve.js'
+import { findSources } from '../rag/turn-sources.js'
 import type { RagContext, RetrievedChunk } from '../rag/types.js'
 
-/** Chunks given to the answer (the LLM's numbered sources; the extractive answer reads the top 4). */
-const CHAT_K = 6
 /** Earlier messages loaded for a follow-up: enough for the prompt's history and the query. */
 const HISTORY_MESSAGES = 8
 
@@ -69,12 +66,7 @@ export async function prepareTurn(request: FastifyRequest, deps: ChatDeps): Prom
     content: question,
     now: new Date(deps.clock.now()),
   })
-  let query = question
-  let sources: RetrievedChunk[] = []
-  for (query of retrievalQueries(history, question)) {
-    sources = await retrieve(deps.rag, query, { k: CHAT_K })
-    if (sources.length > 0) break
-  }
+  const { query, sources } = await findSources(deps.rag, history, question, deps.model)
   return {
     userId: user.id,
     conversationId,

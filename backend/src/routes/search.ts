@@ -1,10 +1,11 @@
-// GET /api/search (contract §7): retrieval only, best first, already past the relevance floor.
+// GET /api/search (contract §7): retrieval only, best first. Search ranks and does not cut: the
+// chat's relevance floor decides whether an answer refuses, not what search shows.
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { RouteDeps } from '../app.js'
 import { AppError } from '../errors.js'
 import { createRagContext } from '../rag/context.js'
-import { retrieve } from '../rag/retrieve.js'
+import { search } from '../rag/retrieve.js'
 
 const SearchQuery = Type.Object({
   q: Type.String({ minLength: 1, maxLength: 1000 }),
@@ -44,7 +45,7 @@ export default async function searchRoutes(app: FastifyInstance, opts: RouteDeps
         const message = 'must contain at least 1 non-whitespace character'
         throw new AppError('validation_error', { errors: [{ path: 'q', message }] })
       }
-      const results = await retrieve(rag, query, { k })
+      const results = await search(rag, query, { k })
       return { results }
     },
   )

@@ -89,7 +89,8 @@ describe(`chat SSE over HTTP [${kind}]`, () => {
     })
 
   it('delivers tokens as they arrive, then event: error when the provider stalls', async () => {
-    llm.script({ text: 'Port 7860 [1] and then silence', pieceSize: 14, stallAfter: 1 })
+    // The first piece holds a whole claim: LLM text is released claim by claim (rag/grounding.ts).
+    llm.script({ text: 'Port 7860 [1]. And then silence', pieceSize: 16, stallAfter: 1 })
     const res = await ask()
     assert.equal(res.status, 200)
     assert.equal(res.headers.get('content-type'), 'text/event-stream; charset=utf-8')
@@ -115,7 +116,8 @@ describe(`chat SSE over HTTP [${kind}]`, () => {
   })
 
   it('aborts the provider call when the client goes away', async () => {
-    llm.script({ text: 'Port 7860 [1] and then silence', pieceSize: 14, stallAfter: 1 })
+    // The first piece holds a whole claim: LLM text is released claim by claim (rag/grounding.ts).
+    llm.script({ text: 'Port 7860 [1]. And then silence', pieceSize: 16, stallAfter: 1 })
     const controller = new AbortController()
     const res = await ask(controller.signal, patientBase)
     assert.ok(res.body)
@@ -141,7 +143,8 @@ describe(`chat SSE over HTTP [${kind}]`, () => {
   })
 
   it('aborts the provider call when a JSON client goes away too', async () => {
-    llm.script({ text: 'Port 7860 [1] and then silence', pieceSize: 14, stallAfter: 1 })
+    // The first piece holds a whole claim: LLM text is released claim by claim (rag/grounding.ts).
+    llm.script({ text: 'Port 7860 [1]. And then silence', pieceSize: 16, stallAfter: 1 })
     const controller = new AbortController()
     const pending = fetch(`${patientBase}/api/chat/message`, {
       method: 'POST',

@@ -7,7 +7,7 @@ import { chunksByIds } from '../../src/db/queries/chunks.js'
 import { BM25, idf } from '../../src/rag/bm25.js'
 import { createRagContext } from '../../src/rag/context.js'
 import { deleteDocument, ingestDocument } from '../../src/rag/ingest.js'
-import { retrieve } from '../../src/rag/retrieve.js'
+import { retrieve, search } from '../../src/rag/retrieve.js'
 import { snippetSentences, snippets, stemMatcher } from '../../src/rag/snippet.js'
 import type { RagContext } from '../../src/rag/types.js'
 import { createTestDatabase, dbKinds, type TestDatabase } from '../helpers/db.js'
@@ -49,8 +49,8 @@ for (const kind of dbKinds()) {
     })
 
     it('sums the terms of an OR query', async () => {
-      // floor off: "first" holds only the less specific half of the query (see the floor test).
-      const r = await retrieve(ctx, 'pear cherries', { k: 10, floor: false })
+      // search has no floor: "first" holds only the less specific half of the query (see the floor test).
+      const r = await search(ctx, 'pear cherries', { k: 10 })
       assert.deepEqual(
         r.map((x) => x.title),
         ['Third', 'First'],
@@ -82,7 +82,7 @@ for (const kind of dbKinds()) {
 
     it('applies the relevance floor: one known word among unknown ones is not enough', async () => {
       assert.deepEqual(await retrieve(ctx, 'apple durian rambutan', { k: 10 }), [])
-      const unfloored = await retrieve(ctx, 'apple durian rambutan', { k: 10, floor: false })
+      const unfloored = await search(ctx, 'apple durian rambutan', { k: 10 })
       assert.deepEqual(
         unfloored.map((x) => x.title),
         ['First', 'Second'],
@@ -94,7 +94,7 @@ for (const kind of dbKinds()) {
 
     it('bounds the work of a very long query to its rarest terms', async () => {
       const noise = Array.from({ length: 150 }, (_, i) => `zzword${i}`).join(' ')
-      const r = await retrieve(ctx, `${noise} cherries`, { k: 3, floor: false })
+      const r = await search(ctx, `${noise} cherries`, { k: 3 })
       assert.equal(r[0]?.title, 'Third')
     })
 

@@ -97,6 +97,22 @@ for (const kind of dbKinds()) {
       assert.equal((await search(`?q=${'a'.repeat(1000)}`)).statusCode, 200)
     })
 
+    it('ranks without the chat relevance floor: weak matches are still results, while chat refuses', async () => {
+      // "volcano" is one known word among unknown ones: below the chat's floor (contract §7, §8).
+      const q = 'volcano quasar pulsar nebula magnetar'
+      const res = await search(`?q=${encodeURIComponent(q)}&k=5`)
+      assert.equal(res.statusCode, 200)
+      assert.equal(json<{ results: Result[] }>(res).results.length, 5)
+      const chat = await t.app.inject({
+        method: 'POST',
+        url: '/api/chat/message',
+        headers: auth,
+        payload: { message: q },
+      })
+      assert.equal(chat.statusCode, 200)
+      assert.deepEqual(json<{ message: { citations: unknown[] } }>(chat).message.citations, [])
+    })
+
     it('finds nothing for an off-topic question', async () => {
       const res = await search('?q=what%20is%20the%20capital%20of%20Mongolia')
       assert.deepEqual(json(res), { results: [] })

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import {
+  containsGold,
   documentRanking,
   meanMetric,
   ndcgAt,
+  normalizeAnswer,
   parseQrels,
   percentile,
   recallAt,
@@ -55,5 +57,15 @@ describe('retrieval metrics (BEIR / pytrec_eval conventions)', () => {
     assert.equal(percentile([5, 1, 3, 2, 4], 50), 3)
     assert.equal(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 95), 10)
     assert.equal(percentile([], 95), 0)
+  })
+})
+
+describe('answer metrics (SQuAD conventions)', () => {
+  it('normalises case, punctuation and articles, and matches whole words', () => {
+    assert.equal(normalizeAnswer('The  Robert Boyle, (an) chemist!'), 'robert boyle chemist')
+    assert.ok(containsGold('It was shown by Robert Boyle [1].', ['Robert Boyle', 'Boyle']))
+    assert.ok(containsGold('Discharge is 2,290 m3/s [1].', ['2,290 m3/s']))
+    assert.ok(!containsGold('Boyles law [1].', ['Boyle']))
+    assert.ok(!containsGold('anything', ['']))
   })
 })

@@ -1,0 +1,203 @@
+// A chunk as the extractive answerer reads it: units (sentences, list items, table rows,
+// headings, code lines) in document order, each with its lexemes and what it depends on to be
+// understood — the sentence ending in a colon before a list, a table's header row, the sentence or
+// heading a bare "It …" refers to. The lexemes are the ones Postgres stored for the chunk's snippet
+// sentences (chunks.sentence_lexemes, aligned with snippetSentences()); without them (tests, old
+// rows) a light English stemmer stands in.
+import { splitSentences } from './sentences.js'
+import { snippetSentences } from './snippet.js'
+import type { RetrievedChunk } from './types.js'
+
+export type UnitKind = 'heading' | 'sentence' | 'item' | 'header' | 'row' | 'code'
+
+export interface Unit {
+  kind: UnitKind
+  text: string
+  lexemes: Set<string>
+  /** Paragraph number within the chunk (a blank line, heading, list or table starts a new one). */
+  paragraph: number
+  /** Index of the unit this one needs in front of it (intro of a list, header of a row, antecedent). */
+  dep?: number
+  /** A sentence ending in a colon: the indices of the list items or rows it introduces. */
+  introduces?: number[]
+  /** A bare "It …" opening its section: read after the section's heading. */
+  needsHeading?: boolean
+}
+
+const BULLET = /^\s*(?:[-*+]|\d+[.)])\s+/
+const HEADING = /^\s*#{1,6}\s+/
+const FENCE = /^\s*(```|~~~)/
+const TABLE_RULE = /^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$/
+const PRONOUN_START = /^(it|its|it's|this|these|they|their|them|that|those|he|she|his|her|such)\b/i
+const ENDS_SENTENCE = /[.!?:…]["')\]]*$/
+
+/** Inline Markdown to plain text: links, emphasis, code ticks, bracketed numbers that read as markers. */
+export function inlinePlain(text: string): string {
+  // Code spans are kept as written (`<neon url>` is a placeholder, not a tag); the rest loses its
+  // Markdown and HTML syntax.
+  return text
+    .split(/(`[^`]+`)/)
+    .map((part) => (/^`[^`]+`$/.test(part) ? part.slice(1, -1) : prosePlain(part)))
+    .join('')
+    .replace(/\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]/g, '') // bracketed numbers would read as our markers
+    .replace(/\s+/g, ' ')
+    .trim()
+}
+
+function prosePlain(text: string): string {
+  return text
+    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
+    .replace(/\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]/g, '')
+    .replace(/(\*\*|__)(.+?)\1/g, '$2')
+    .replace(/(^|[\s(])[*_]([^*_\s][^*_]*?)[*_](?=[\s).,;:!?]|$)/g, '$1$2')
+    .replace(/<[^>]+>/g, '')
+}
+
+/** Light English stemming, for content without stored lexemes. */
+export function lightStem(word: string): string {
+  const w = word.toLowerCase()
+  if (w.length <= 3) return w
+  for (const [suffix, replacement] of [
+    ['ies', 'y'],
+    ['ing', ''],
+    ['ed', ''],
+    ['es', ''],
+    ['s', ''],
+    ['e', ''],
+  ] as const) {
+    if (w.endsWith(suffix) && w.length - suffix.length >= 3)
+      return w.slice(0, w.length - suffix.length) + replacement
+  }
+  return w
+}
+
+export function lightLexemes(text: string): string[] {
+  return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).map(lightStem)
+}
+
+function tableCells(raw: string): string[] {
+  return raw
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/\|$/, '')
+    .split('|')
+    .map((c) => inlinePlain(c))
+}
+
+interface Fragment {
+  raw: string
+  lexemes: string[]
+  /** A blank line (or the start) lies between the previous fragment and this one. */
+  blankBefore: boolean
+}
+
+function storedLexemes(chunk: RetrievedChunk, cleaned: string[]): string[][] | null {
+  const stored = chunk.analysis?.sentenceLexemes
+  if (!Array.isArray(stored) || stored.length !== cleaned.length || !stored.every(Array.isArray)) return null
+  return stored as string[][]
+}
+
+function fragmentsOf(chunk: RetrievedChunk): { fragments: Fragment[]; stored: boolean } {
+  const raws = splitSentences(chunk.content)
+  const cleaned = snippetSentences(chunk.content)
+  const stored = storedLexemes(chunk, cleaned)
+  const out: Fragment[] = []
+  let at = 0
+  let j = 0
+  for (const raw of raws) {
+    const found = chunk.content.indexOf(raw, at)
+    const gap = found >= 0 ? chunk.content.slice(at, found) : ''
+    if (found >= 0) at = found + raw.length
+    const hasText = snippetSentences(raw).length > 0
+    const lexemes = hasText && stored ? (stored[j] ?? []) : lightLexemes(raw)
+    if (hasText) j++
+    out.push({ raw, lexemes, blankBefore: out.length === 0 || /\n\s*\n/.test(gap) })
+  }
+  return { fragments: out, stored: stored !== null }
+}
+
+function kindOf(raw: string, inCode: boolean): UnitKind {
+  if (inCode) return 'code'
+  if (HEADING.test(raw)) return 'heading'
+  if (/^\s*\|/.test(raw)) return 'row'
+  if (BULLET.test(raw)) return 'item'
+  return 'sentence'
+}
+
+/** The units of one chunk, in order, with dependencies resolved. */
+export function unitsOf(chunk: RetrievedChunk): { units: Unit[]; stored: boolean } {
+  const { fragments, stored } = fragmentsOf(chunk)
+  const units: Unit[] = []
+  let inCode = false
+  let paragraph = 0
+  let lastKind: UnitKind | null = null
+  for (const f of fragments) {
+    if (FENCE.test(f.raw)) {
+      inCode = !inCode
+      paragraph++
+      lastKind = null
+      continue
+    }
+    if (!inCode && TABLE_RULE.test(f.raw)) continue
+    const kind = kindOf(f.raw, inCode)
+    const last = units[units.length - 1]
+    // A wrapped line continues the unit before it: a sentence cut mid-way, or any line of a list
+    // item (its further sentences belong to the item, and the list goes on after them).
+    if (
+      last &&
+      !f.blankBefore &&
+      kind === 'sentence' &&
+      (last.kind === 'item' || (last.kind === 'sentence' && !ENDS_SENTENCE.test(last.text)))
+    ) {
+      last.text = `${last.text} ${inlinePlain(f.raw)}`
+      for (const l of f.lexemes) last.lexemes.add(l)
+      continue
+    }
+    if (f.blankBefore || kind !== lastKind || kind === 'heading') paragraph++
+    const text =
+      kind === 'row'
+        ? tableCells(f.raw).join(' | ')
+        : kind === 'code'
+          ? f.raw.trim()
+          : inlinePlain(f.raw.replace(HEADING, '').replace(BULLET, ''))
+    if (!text) continue
+    units.push({ kind, text, lexemes: new Set(f.lexemes), paragraph })
+    lastKind = kind
+  }
+  linkDependencies(units, chunk.heading)
+  return { units, stored }
+}
+
+function linkDependencies(units: Unit[], heading: string | null): void {
+  let intro: number | undefined
+  let header: number | undefined
+  units.forEach((u, i) => {
+    const prev = units[i - 1]
+    if (u.kind === 'row') {
+      if (prev?.kind !== 'row' && prev?.kind !== 'header') {
+        u.kind = 'header'
+        header = i
+        if (prev && /:$/.test(prev.text)) u.dep = i - 1
+      } else if (header !== undefined) u.dep = header
+      return
+    }
+    if (u.kind === 'item') {
+      if (prev && prev.kind === 'sentence' && /:$/.test(prev.text)) intro = i - 1
+      else if (prev?.kind !== 'item') intro = undefined
+      if (intro !== undefined) {
+        u.dep = intro
+        const host = units[intro] as Unit
+        host.introduces = [...(host.introduces ?? []), i]
+      }
+      return
+    }
+    intro = undefined
+    if (u.kind === 'sentence' && PRONOUN_START.test(u.text)) {
+      // The antecedent: the sentence before in the same paragraph, else the section's heading.
+      if (prev && prev.paragraph === u.paragraph && prev.kind === 'sentence') u.dep = i - 1
+      else if (prev?.kind === 'heading') u.dep = i - 1
+      else if (!prev && heading) u.needsHeading = true
+    }
+  })
+}

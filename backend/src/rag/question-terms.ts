@@ -1,0 +1,103 @@
+// What a question asks about, as weighted lexemes: idf from the corpus statistics Postgres keeps
+// (rare words carry the question; common ones barely count), question scaffolding ("how long",
+// "must", "happen") nearly ignored, and — in a follow-up — the words borrowed from earlier turns
+// weighing less than the question's own.
+import { lightLexemes } from './answer-units.js'
+import type { RetrievedChunk } from './types.js'
+
+export interface QuestionTerm {
+  lexeme: string
+  weight: number
+  /** The current question's own word (not borrowed from the conversation). */
+  own: boolean
+}
+
+/** Lexemes that frame a question rather than name its subject (english snowball forms). */
+const FRAME = new Set(
+  (
+    'long much mani must need kind type sort way happen possibl abl exact actual work mean call ' +
+    'someth anyth thing get make go want like know tell explain describ pleas show find give use ' +
+    'can could would also els differ'
+  ).split(' '),
+)
+const FRAME_WEIGHT = 0.15
+
+export function isFrameWord(word: string): boolean {
+  const w = word.toLowerCase()
+  return w.length > 0 && (FRAME.has(w) || FRAME.has(lightLexemes(w)[0] ?? w))
+}
+const BORROWED_WEIGHT = 0.4
+
+/** Words the english configuration treats as stopwords, for the stand-in stemmer. */
+const STOPWORDS = new Set(
+  (
+    'a an and are as at be been being but by can could did do does doing for from had has have how i ' +
+    'if in into is it its me my no not of on or our so than that the their them then there these they ' +
+    'this those to too was we were what when where which while who whom why will with would you your ' +
+    'about any each just more most other over same some such only own very should shall may might ' +
+    'am he she him her his hers us let'
+  ).split(' '),
+)
+
+const fold = (s: string) => s.toLowerCase().replaceAll('y', 'i')
+
+/** Whether a word is an inflection of a lexeme (snowball mostly trims endings: stored → store). */
+export function wordHasLexeme(word: string, lexeme: string): boolean {
+  const w = fold(word)
+  const l = fold(lexeme)
+  if (w === l) return true
+  if (l.length >= 3 && w.startsWith(l) && w.length - l.length <= 4) return true
+  return w.length >= 4 && l.startsWith(w) && l.length - w.length <= 2
+}
+
+export function words(text: string): string[] {
+  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []
+}
+
+/** Local idf over the candidate units, for sources without stored statistics. */
+function localTerms(query: string, unitLexemes: Set<string>[]): { lexeme: string; idf: number }[] {
+  const lexemes = [
+    ...new Set(
+      words(query)
+        .filter((w) => !STOPWORDS.has(w))
+        .map((w) => lightLexemes(w)[0] ?? w),
+    ),
+  ]
+  const n = Math.max(1, unitLexemes.length)
+  return lexemes.map((lexeme) => {
+    const df = unitLexemes.filter((s) => s.has(lexeme)).length
+    return { lexeme, idf: Math.log(1 + (n - df + 0.5) / (df + 0.5)) }
+  })
+}
+
+export function questionTerms(
+  question: string,
+  query: string,
+  sources: readonly RetrievedChunk[],
+  stored: boolean,
+  unitLexemes: Set<string>[],
+): QuestionTerm[] {
+  const base =
+    stored && sources[0]?.analysis ? sources[0].analysis.queryTerms : localTerms(query, unitLexemes)
+  const own = words(question)
+  return base.map(({ lexeme, idf }) => {
+    const isOwn = own.some((w) => wordHasLexeme(w, lexeme))
+    const frame = FRAME.has(lexeme) || FRAME.has(lightLexemes(lexeme)[0] ?? lexeme)
+    return {
+      lexeme,
+      own: isOwn,
+      weight: Math.max(idf, 0.05) * (frame ? FRAME_WEIGHT : 1) * (isOwn ? 1 : BORROWED_WEIGHT),
+    }
+  })
+}
+
+/** The words of a text that name something: no stopwords, no question scaffolding. */
+export function contentWords(text: string): string[] {
+  return words(text).filter(
+    (w) =>
+      !STOPWORDS.has(w) &&
+      !FRAME.has(w) &&
+      !FRAME.has(lightLexemes(w)[0] ?? w) &&
+      (w.length >= 2 || /\d/.test(w)),
+  )
+}

@@ -1,0 +1,47 @@
+// The sources of one chat turn: the retrieval queries for the question in its conversation
+// (a follow-up rewritten by the LLM when one is configured, else borrowed context), tried in order
+// until one retrieves something. Shared by the chat route and `npm run eval`, so the evaluation
+// measures what users get.
+import { retrievalQueries } from './conversation-context.js'
+import type { ChatModel } from './llm.js'
+import type { HistoryTurn } from './prompts.js'
+import { retrieve } from './retrieve.js'
+import { standaloneQuestion } from './standalone-question.js'
+import type { RagContext, RetrievedChunk } from './types.js'
+
+/** Chunks given to the answer (the LLM's numbered sources; the extractive answer reads them all). */
+export const ANSWER_K = 6
+
+export interface TurnSources {
+  /** What retrieval searched for. */
+  query: string
+  sources: RetrievedChunk[]
+}
+
+export async function turnQueries(
+  history: readonly HistoryTurn[],
+  question: string,
+  model: ChatModel | null,
+  signal?: AbortSignal,
+): Promise<string[]> {
+  const heuristic = retrievalQueries(history, question)
+  if (!model || heuristic.length === 1) return heuristic
+  const rewritten = await standaloneQuestion(model, history, question, signal)
+  return rewritten ? [rewritten, ...heuristic] : heuristic
+}
+
+export async function findSources(
+  ctx: RagContext,
+  history: readonly HistoryTurn[],
+  question: string,
+  model: ChatModel | null,
+  signal?: AbortSignal,
+): Promise<TurnSources> {
+  let query = question
+  let sources: RetrievedChunk[] = []
+  for (query of await turnQueries(history, question, model, signal)) {
+    sources = await retrieve(ctx, query, { k: ANSWER_K })
+    if (sources.length > 0) break
+  }
+  return { query, sources }
+}

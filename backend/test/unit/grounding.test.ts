@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { checkClaim, GroundedFilter, supports } from '../../src/rag/grounding.js'
+import type { RetrievedChunk } from '../../src/rag/types.js'
+
+function chunk(id: string, content: string): RetrievedChunk {
+  return {
+    chunk_id: id,
+    document_id: `d-${id}`,
+    title: `T${id}`,
+    source: null,
+    heading: null,
+    content,
+    snippet: '',
+    score: 1,
+  }
+}
+
+const PORT = chunk(
+  'a',
+  'The container listens on port 7860. The image runs as a non-root user with uid 1000.',
+)
+const HEALTH = chunk('b', 'The HEALTHCHECK calls /health every thirty seconds.')
+const REFUSAL = 'The documents do not cover this.'
+
+function run(
+  text: string,
+  sources: RetrievedChunk[],
+  pieces = 3,
+): { streamed: string; content: string; cited: number[] } {
+  const f = new GroundedFilter(sources, REFUSAL)
+  let streamed = ''
+  for (let i = 0; i < text.length; i += pieces) streamed += f.push(text.slice(i, i + pieces))
+  streamed += f.flush()
+  return { streamed, content: f.content, cited: f.cited }
+}
+
+describe('grounding', () => {
+  it('supports a claim whose names, numbers and most words are in the passage', () => {
+    assert.ok(supports('The container listens on port 7860 [1].', PORT.content))
+    assert.ok(
+      !supports('The container listens on port 9999 [1].', PORT.content),
+      'a number the passage lacks',
+    )
+    assert.ok(
+      !supports("The admin's email is root@corp.example [1].", PORT.content),
+      'an address the passage lacks',
+    )
+    assert.ok(!supports('Kubernetes autoscaling spreads replicas across zones [1].', PORT.content))
+  })
+
+  it('keeps only the markers whose passage supports the claim', () => {
+    assert.deepEqual(checkClaim('It runs as uid 1000 [1][2].', [PORT, HEALTH]), {
+      text: 'It runs as uid 1000 [1].',
+      supported: true,
+    })
+    assert.deepEqual(checkClaim('It needs 16 GB of memory [1].', [PORT, HEALTH]), {
+      text: 'It needs 16 GB of memory.',
+      supported: false,
+    })
+  })
+
+  it('streams claim by claim; streamed text equals the content; markers renumbered', () => {
+    const r = run('Health is checked at /health [2]. The port is 7860 [1]. It needs 16 GB [1].', [
+      PORT,
+      HEALTH,
+    ])
+    assert.equal(r.content, 'Health is checked at /health [1]. The port is 7860 [2]. It needs 16 GB.')
+    assert.equal(r.streamed, r.content)
+    assert.deepEqual(r.cited, [2, 1])
+  })
+
+  it('replaces an answer with no supported claim by the refusal, and shows nothing before it', () => {
+    const r = run('Sure! The port is 9999 [1]. Autoscaling is on [2].', [PORT, HEALTH])
+    assert.equal(r.content, REFUSAL)
+    assert.equal(r.streamed, REFUSAL)
+    assert.deepEqual(r.cited, [])
+    assert.equal(run('The documents do not say.', [PORT]).content, REFUSAL)
+  })
+
+  it('releases the text held before the first supported claim together with it', () => {
+    const r = run('From the sources: the port is 7860 [1].', [PORT], 5)
+    assert.equal(r.content, 'From the sources: the port is 7860 [1].')
+  })
+})
