@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
-import { before, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import { axeInBothSchemes } from './helpers/axe'
 import type { Session } from './helpers/browser'
-import { registerViaApi, type Suite, setupSuite } from './helpers/suite'
+import { type Suite, setupSuite } from './helpers/suite'
 import { atPath, GOOD_PASSWORD, gone, uniqueEmail, visible, waitUntil } from './helpers/wait'
 import { AdminFeedbackPage } from './pages/admin-feedback-page'
 import { SignInPage, SignUpPage } from './pages/auth-pages'
@@ -24,7 +24,7 @@ async function signedUp(
   return s
 }
 
-/** The admin signs up in the first test that needs them and signs in after that. */
+/** The admin's account is made at start by ADMIN_PASSWORD (an ADMIN_EMAILS address only counts once verified). */
 async function adminSession(suite: Suite): Promise<Session> {
   const s = await suite.session()
   const signIn = new SignInPage(s.page)
@@ -45,7 +45,6 @@ async function conversationJson(
 
 describe('the chat people expect', () => {
   const suite = setupSuite({ adminEmails: [ADMIN] })
-  before(() => registerViaApi(suite.server.baseURL, { email: ADMIN, password: GOOD_PASSWORD }))
 
   test('a signed-out visit to /, /sign-in and /chat logs no console error; auth pages pass axe', {
     timeout: 90_000,

@@ -133,7 +133,7 @@ function main() {
       'Next:',
       `  cd ${dir}`,
       '  git add -A && git commit -m "Deploy rag-auth" && git push',
-      'Then set the Space secrets (DATABASE_URL, SECRET_KEY, ADMIN_EMAILS, …): see docs/deploy.md.',
+      'Then set the Space secrets (DATABASE_URL, SECRET_KEY, ADMIN_EMAILS, ADMIN_PASSWORD, …): see docs/deploy.md.',
       '',
     ].join('\n'),
   )

@@ -7,6 +7,8 @@ export interface User {
   email: string
   name: string | null
   role: Role
+  email_verified: boolean
+  mfa_enabled: boolean
   created_at: string
 }
 
