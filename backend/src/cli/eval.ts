@@ -1,4 +1,4 @@
-// `npm run eval [-- --data <dir>] [--postgres <url>]`: retrieval quality on SciFact (BEIR test
+// `npm run eval [-- --data <dir>] [--postgres <url>] [--distractors=N]`: retrieval quality on SciFact (BEIR test
 // split). Ingests the 5,183 abstracts into a fresh database (in-memory PGlite, or a scratch
 // database created on the given Postgres server and dropped afterwards), runs the 300 test claims
 // through retrieve() — the same code path as /api/search, with the relevance floor off and k=100 —
@@ -12,7 +12,9 @@ import postgres from 'postgres'
 import { testConfig } from '../config.js'
 import { type Database, openDatabase } from '../db/client.js'
 import { migrate } from '../db/migrate.js'
+import { sharedLibraryId } from '../db/queries/spaces.js'
 import { createRagContext } from '../rag/context.js'
+import { addDistractors } from '../rag/eval-distractors.js'
 import { documentRanking, meanMetric, ndcgAt, parseQrels, percentile, recallAt } from '../rag/eval-metrics.js'
 import { type PreparedDocument, prepareDocument } from '../rag/ingest.js'
 import { ingestBulk } from '../rag/ingest-bulk.js'
@@ -63,6 +65,7 @@ async function main(): Promise<number> {
       postgres: { type: 'string' },
       limit: { type: 'string' },
       exact: { type: 'boolean' },
+      distractors: { type: 'string' },
     },
   })
   const dir = resolve(values.data ?? DEFAULT_DATA)
@@ -121,6 +124,14 @@ async function main(): Promise<number> {
         `${rate(bulk.chunks, parseCpu + ingestCpu)} chunks per CPU-second`,
     )
 
+    if (values.distractors) {
+      const d = await addDistractors(ctx, Number(values.distractors), {
+        onProgress: (n) => process.stderr.write(`\rdistractors ${n}`),
+      })
+      process.stderr.write('\n')
+      log(`distractors: ${d.chunks} synthetic chunks added`)
+    }
+    const spaceIds = [await sharedLibraryId(db)]
     const docOf = new Map<string, string>()
     const rows = await db.query<{ id: string; source: string }>('select id, source from documents')
     for (const r of rows) docOf.set(String(r.id), String(r.source).slice(SOURCE_PREFIX.length))
@@ -128,14 +139,14 @@ async function main(): Promise<number> {
     const evalMs: number[] = []
     for (const q of queries.slice(0, limit)) {
       const t = performance.now()
-      const hits = await retrieve(ctx, q.text, { k: 100, floor: false })
+      const hits = await retrieve(ctx, q.text, { k: 100, floor: false }, spaceIds)
       evalMs.push(performance.now() - t)
       rankings.set(q._id, documentRanking(hits.map((h) => ({ doc: docOf.get(h.document_id) ?? '' }))))
     }
     const searchMs: number[] = []
     for (const q of queries.slice(0, limit)) {
       const t = performance.now()
-      await retrieve(ctx, q.text, { k: 8 })
+      await retrieve(ctx, q.text, { k: 8 }, spaceIds)
       searchMs.push(performance.now() - t)
     }
     const scored = new Map([...qrels].filter(([qid]) => rankings.has(qid)))

@@ -1,9 +1,9 @@
 // Retrieval: BM25 always; when dense retrieval is usable, the top lexical and top dense
 // candidates are fused with reciprocal rank fusion. A relevance floor drops weak matches so that
 // an off-topic question gets [] (and the answer says it found nothing) rather than noise.
-import { bm25Search } from '../db/queries/bm25.js'
-import { chunksByIds, type DenseHit, denseSearch } from '../db/queries/chunks.js'
-import { POSTINGS_PER_TERM } from './bm25.js'
+import { chunksByIds, type DenseHit, denseSearch, EXACT_DENSE_MAX_CHUNKS } from '../db/queries/chunks.js'
+import { chunkCountOf } from '../db/queries/spaces.js'
+import { bm25Search } from './bm25.js'
 import { resolveEmbedder } from './context.js'
 import { reciprocalRankFusion } from './fusion.js'
 import { snippets } from './snippet.js'
@@ -34,23 +34,30 @@ export function passesLexicalFloor(h: {
 export const MIN_SIMILARITY = 0.5
 const MAX_QUERY_CHARS = 4000
 
+/**
+ * The best chunks of the searched spaces for `query`. `spaceIds` are the spaces the caller may
+ * read and chose (resolved per request, db/queries/spaces.ts): both retrieval statements filter
+ * on them inside the SQL, and BM25's statistics are summed over them only.
+ */
 export async function retrieve(
   ctx: RagContext,
   query: string,
   opts: RetrieveOptions,
+  spaceIds: readonly string[],
 ): Promise<RetrievedChunk[]> {
   const q = query.trim().slice(0, MAX_QUERY_CHARS)
   const k = Math.max(1, Math.floor(opts.k))
   const floor = opts.floor !== false
-  if (!q) return []
+  if (!q || spaceIds.length === 0) return []
   const embedder = await resolveEmbedder(ctx)
   const lexLimit = embedder || floor ? Math.max(k, CANDIDATES) : k
-  const { hits: lexical, queryLexemes } = await bm25Search(ctx.db, q, lexLimit, POSTINGS_PER_TERM)
+  const { hits: lexical, queryLexemes } = await bm25Search(ctx.db, q, spaceIds, lexLimit)
   let dense: DenseHit[] = []
   if (embedder) {
     try {
       const [vector] = await embedder.embed([q])
-      if (vector) dense = await denseSearch(ctx.db, vector, Math.max(k, CANDIDATES))
+      const exact = (await chunkCountOf(ctx.db, spaceIds)) <= EXACT_DENSE_MAX_CHUNKS
+      if (vector) dense = await denseSearch(ctx.db, vector, Math.max(k, CANDIDATES), spaceIds, exact)
     } catch (err) {
       // Retrieval degrades to lexical rather than failing the question.
       ctx.log?.warn(`dense retrieval failed, using lexical retrieval only: ${(err as Error).message}`)

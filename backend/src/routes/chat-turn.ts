@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { RouteDeps } from '../app.js'
 import { findUserConversation } from '../db/queries/conversations.js'
 import { recentMessages } from '../db/queries/messages.js'
+import { sharedLibraryId } from '../db/queries/spaces.js'
 import { AppError } from '../errors.js'
 import { uuidv7 } from '../lib/ids.js'
 import {
@@ -69,8 +70,10 @@ export async function prepareTurn(request: FastifyRequest, deps: ChatDeps): Prom
   })
   let query = question
   let sources: RetrievedChunk[] = []
+  // The shared library until the per-user spaces of §8/§10 are resolved here.
+  const spaceIds = [await sharedLibraryId(deps.db)]
   for (query of retrievalQueries(history, question)) {
-    sources = await retrieve(deps.rag, query, { k: CHAT_K })
+    sources = await retrieve(deps.rag, query, { k: CHAT_K }, spaceIds)
     if (sources.length > 0) break
   }
   return {

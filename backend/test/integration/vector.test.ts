@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { testConfig } from '../../src/config.js'
+import { SHARED_LIBRARY_ID } from '../../src/db/queries/spaces.js'
 import { AppError } from '../../src/errors.js'
 import { createRagContext } from '../../src/rag/context.js'
 import { createEmbedder } from '../../src/rag/embeddings.js'
@@ -12,6 +13,8 @@ import { retrieve } from '../../src/rag/retrieve.js'
 import { ensureVectorSupport, forgetVectorStatus, recordedModel } from '../../src/rag/vector.js'
 import { createTestDatabase, dbKinds, type TestDatabase } from '../helpers/db.js'
 import { type EmbeddingsServer, startEmbeddingsServer } from '../helpers/openai-embeddings-server.js'
+
+const SHARED = [SHARED_LIBRARY_ID]
 
 const DIMS = 64
 
@@ -65,25 +68,25 @@ describe('dense retrieval + RRF [pglite]', () => {
     )
     assert.equal(Number(rows[0]?.n), 2)
 
-    const [top] = await retrieve(ctx, 'volcanoes erupt lava', { k: 5 })
+    const [top] = await retrieve(ctx, 'volcanoes erupt lava', { k: 5 }, SHARED)
     assert.equal(top?.title, 'Volcanoes')
     // First in both rankings: 1/(60+1) twice.
     assert.ok(Math.abs((top?.score ?? 0) - 2 / (RRF_K + 1)) < 1e-6, String(top?.score))
     // Only stopwords: BM25 has no terms, the dense side still finds the passage.
-    const dense = await retrieve(ctx, 'what about all of those over there', { k: 5 })
+    const dense = await retrieve(ctx, 'what about all of those over there', { k: 5 }, SHARED)
     assert.deepEqual(
       dense.map((r) => r.title),
       ['Idioms'],
     )
     // An unrelated question passes neither floor.
-    assert.deepEqual(await retrieve(ctx, 'quantum chromodynamics gluon', { k: 5 }), [])
+    assert.deepEqual(await retrieve(ctx, 'quantum chromodynamics gluon', { k: 5 }, SHARED), [])
   })
 
   it('falls back to lexical retrieval when the provider fails at query time', async () => {
     const { log, lines } = recorder()
     const ctx = createRagContext(tdb.db, testConfig(env()), log)
     server.failNext(500, 3)
-    const [top] = await retrieve(ctx, 'volcanoes erupt lava', { k: 5 })
+    const [top] = await retrieve(ctx, 'volcanoes erupt lava', { k: 5 }, SHARED)
     assert.equal(top?.title, 'Volcanoes')
     assert.ok((top?.score ?? 0) > 1, 'a BM25 score, not an RRF one')
     assert.ok(lines.some((l) => /lexical retrieval only/.test(l)))
@@ -118,7 +121,7 @@ describe('dense retrieval + RRF [pglite]', () => {
       const ctx = createRagContext(tdb.db, config)
       assert.equal(ctx.embedder, null)
       server.requests.length = 0
-      const [top] = await retrieve(ctx, 'volcanoes erupt lava', { k: 5 })
+      const [top] = await retrieve(ctx, 'volcanoes erupt lava', { k: 5 }, SHARED)
       assert.equal(top?.title, 'Volcanoes')
       assert.equal(server.requests.length, 0, 'no query embedding in lexical-only mode')
       await ingestDocument(ctx, {
@@ -144,7 +147,7 @@ describe('dense retrieval + RRF [pglite]', () => {
     forgetVectorStatus(tdb.db)
     const status = await ensureVectorSupport(tdb.db, config, recorder().log)
     assert.equal(status.state, 'ready')
-    const [top] = await retrieve(createRagContext(tdb.db, config), 'volcanoes erupt lava', { k: 5 })
+    const [top] = await retrieve(createRagContext(tdb.db, config), 'volcanoes erupt lava', { k: 5 }, SHARED)
     assert.ok(Math.abs((top?.score ?? 0) - 2 / (RRF_K + 1)) < 1e-6)
   })
 })
@@ -168,7 +171,7 @@ for (const kind of dbKinds().filter((k) => k === 'postgres')) {
         assert.match(lines[0] ?? '', /no pgvector/)
         const ctx = createRagContext(tdb.db, config)
         await ingestDocument(ctx, { content: '# Lexical\n\nStill searchable.', format: 'markdown' })
-        assert.equal((await retrieve(ctx, 'searchable', { k: 3 }))[0]?.title, 'Lexical')
+        assert.equal((await retrieve(ctx, 'searchable', { k: 3 }, SHARED))[0]?.title, 'Lexical')
       } finally {
         await tdb.cleanup()
       }
