@@ -155,6 +155,8 @@ export interface KnownItemQuestion {
   /** Where its words come from: the source of the document and the section's index (= chunk ordinal). */
   source: string
   section: number
+  /** The chunk's heading as search returns it: `title > section heading`. */
+  heading: string
 }
 
 /** syntheticQuestions with the section each question was built from (known-item recall). */
@@ -181,7 +183,12 @@ export function knownItemQuestions(count: number, docs: number, seed = 7): Known
     while (picked.length < 4) picked.push(word(rng, 60))
     const shape = QUESTION_SHAPES[i % QUESTION_SHAPES.length] as (w: string[]) => string
     // Shapes use up to five slots; the fifth repeats a picked word.
-    out.push({ question: shape([...picked, picked[0] as string]), source: doc.source, section: sectionIndex })
+    out.push({
+      question: shape([...picked, picked[0] as string]),
+      source: doc.source,
+      section: sectionIndex,
+      heading: `${doc.title} > ${(doc.sections[sectionIndex] as { heading: string }).heading}`,
+    })
   }
   return out
 }

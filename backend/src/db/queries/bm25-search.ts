@@ -6,8 +6,8 @@
 //   however long each word's list is;
 // - the other (common) terms are read only down to their `perTerm` best postings per space; a
 //   posting not read weighs at most the last one read (its term's `bound`).
-// Candidates whose upper bound (what was read + the bounds of the truncated terms they were not
-// seen in) cannot reach the k-th best lower bound are dropped; the rest are rescored exactly by
+// Candidates whose upper bound (what was read + the bounds of the truncated terms) cannot reach
+// the k-th best lower bound are dropped; the rest are rescored exactly by
 // looking their missing terms up in (chunk_id, lexeme). A chunk seen in no list scores at most the
 // sum of the bounds (`unseenBound`): when the k-th score is above it, the top k is exact.
 import type { Executor } from '../client.js'
@@ -129,20 +129,23 @@ with sp as (
 ), hb as (
   select coalesce(sum(bound), 0) as total from cut
 ), agg as (
+  -- Sorted first so that the planner groups (GroupAggregate) instead of hashing: its estimate
+  -- of the groups is far too low and a small hash table spills or regrows.
   select h.chunk_id, sum(h.idf * h.weight) as lb, sum(h.idf) as midf, count(*) as mterms,
-    sum(coalesce(c.bound, 0)) as covered, array_agg(h.lexeme) as seen
-  from (select * from p order by chunk_id) h left join cut c on c.lexeme = h.lexeme
+    array_agg(h.lexeme) filter (where not h.whole) as seen
+  from (select * from p order by chunk_id) h
   group by h.chunk_id
 ), theta as (
   select coalesce((select lb from agg order by lb desc limit 1 offset $3 - 1), 0) as t
 ), cand as (
-  select a.* from agg a, theta, hb where a.lb + hb.total - a.covered >= theta.t
+  -- lb + the bounds of every truncated term: at least the chunk's exact score.
+  select a.* from agg a, theta, hb where a.lb + hb.total >= theta.t
 ), exact as (
   select cd.chunk_id, cd.lb + coalesce(sum(c.idf * x.weight), 0) as score,
     cd.midf + coalesce(sum(c.idf) filter (where x.weight is not null), 0) as matched_idf,
     cd.mterms + count(x.weight) as matched_terms
   from cand cd
-  left join cut c on c.bound > 0 and c.lexeme <> all(cd.seen)
+  left join cut c on c.bound > 0 and (cd.seen is null or c.lexeme <> all(cd.seen))
   left join lateral (
     select ct.weight from chunk_terms ct where ct.chunk_id = cd.chunk_id and ct.lexeme = c.lexeme
   ) x on true
