@@ -28,8 +28,8 @@ export const AVGDL_DRIFT = 0.1
  * The last pass is taken as it is: a question whose rare terms alone exceed it is rare and slow.
  */
 export const PRUNE_BUDGETS: readonly PruneBudget[] = [
-  { wholePostings: 20_000, perTerm: 500 },
-  { wholePostings: 80_000, perTerm: 4_000 },
+  { wholePostings: 20_000, perTerm: 500, rescoreAll: true },
+  { wholePostings: 80_000, perTerm: 4_000, rescoreAll: true },
 ]
 /** Advisory transaction lock serialising knowledge-base writers (stats are shared rows). */
 export const LOCK_KB_WRITE = 72_600_101
@@ -100,7 +100,7 @@ export async function bm25Search(
     const r = await bm25SearchPass(ex, query, spaceIds, k, budget)
     if (isExact(r, k) || passes === budgets.length) return { ...r, exact: isExact(r, k), passes }
   }
-  return { hits: [], queryLexemes: [], unseenBound: 0, exact: true, passes }
+  return { hits: [], queryLexemes: [], unseenBound: 0, pending: 0, exact: true, passes }
 }
 
 /** Lucene/BM25 idf, as used in SQL (for tests and the floor). */

@@ -17,11 +17,11 @@ import { createTestDatabase, dbKinds, type TestDatabase } from '../helpers/db.js
 
 /** Budgets scaled to a ~1,200-chunk corpus the way the product's are to 100k–1M chunks. */
 const TINY = [
-  { wholePostings: 150, perTerm: 10 },
-  { wholePostings: 600, perTerm: 40 },
+  { wholePostings: 150, perTerm: 10, rescoreAll: true },
+  { wholePostings: 600, perTerm: 40, rescoreAll: true },
 ]
 /** Reads every posting of every query term: the reference ranking. */
-const EXHAUSTIVE = [{ wholePostings: 1e9, perTerm: 1e9 }]
+const EXHAUSTIVE = [{ wholePostings: 1e9, perTerm: 1e9, rescoreAll: true }]
 
 const QUERIES = ['volcano lava eruption', 'glacier ice melting', 'lava ice', 'ash cloud over the glacier']
 

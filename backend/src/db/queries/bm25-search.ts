@@ -6,9 +6,10 @@
 //   however long each word's list is;
 // - the other (common) terms are read only down to their `perTerm` best postings per space; a
 //   posting not read weighs at most the last one read (its term's `bound`).
-// Candidates whose upper bound (what was read + the bounds of the truncated terms) cannot reach
-// the k-th best lower bound are dropped; the rest are rescored exactly by
-// looking their missing terms up in (chunk_id, lexeme). A chunk seen in no list scores at most the
+// Candidates whose upper bound (what was read + the bounds of the truncated terms they were not
+// seen in) cannot reach the k-th best lower bound are dropped; the 2k likeliest are rescored
+// exactly by looking their missing terms up in (chunk_id, lexeme), and their k-th exact score
+// drops the rest that cannot reach it before those are looked up too. A chunk seen in no list scores at most the
 // sum of the bounds (`unseenBound`): when the k-th score is above it, the top k is exact.
 import type { Executor } from '../client.js'
 
@@ -31,6 +32,8 @@ export interface Bm25Result {
   queryLexemes: string[]
   /** The most a chunk that no list read could score (0: every list was read whole). */
   unseenBound: number
+  /** Candidates that could have reached the top k but were not rescored (rescoreAll false). */
+  pending: number
 }
 
 export interface PruneBudget {
@@ -38,6 +41,12 @@ export interface PruneBudget {
   wholePostings: number
   /** Postings read per truncated term and space, best first. */
   perTerm: number
+  /**
+   * Rescore every candidate that could still reach the top k (exact), or only the 2k likeliest
+   * (a candidate left unrescored keeps the score of the terms read; the result is then exact
+   * only when no such candidate could have reached the top k).
+   */
+  rescoreAll: boolean
 }
 
 /**
@@ -51,7 +60,7 @@ export async function bm25SearchPass(
   k: number,
   budget: PruneBudget,
 ): Promise<Bm25Result> {
-  if (spaceIds.length === 0) return { hits: [], queryLexemes: [], unseenBound: 0 }
+  if (spaceIds.length === 0) return { hits: [], queryLexemes: [], unseenBound: 0, pending: 0 }
   const rows = await ex.query<Record<string, unknown>>(SEARCH_SQL, [
     query,
     JSON.stringify(spaceIds),
@@ -59,6 +68,7 @@ export async function bm25SearchPass(
     MAX_QUERY_TERMS,
     budget.wholePostings,
     budget.perTerm,
+    budget.rescoreAll,
   ])
   const hits = rows
     .filter((r) => r.chunk_id !== null)
@@ -75,17 +85,20 @@ export async function bm25SearchPass(
     hits,
     queryLexemes: lexemes ? String(lexemes).split(' ') : [],
     unseenBound: Number(rows[0]?.unseen_bound ?? 0),
+    pending: Number(rows[0]?.pending ?? 0),
   }
 }
 
 /** True when no chunk outside the lists read can belong in the top k. */
 export function isExact(r: Bm25Result, k: number): boolean {
+  if (r.pending > 0) return false
   if (r.unseenBound <= 0) return true
   const kth = r.hits[k - 1]
   return kth !== undefined && kth.score > r.unseenBound
 }
 
-// $1 query, $2 space ids (JSON), $3 k, $4 max query terms, $5 whole-read budget, $6 per-term cap.
+// $1 query, $2 space ids (JSON), $3 k, $4 max query terms, $5 whole-read budget, $6 per-term cap,
+// $7 rescore every candidate.
 // The final LEFT JOIN keeps one row (chunk_id null) when nothing matched, so that the query's
 // lexemes and bound still come back.
 const SEARCH_SQL = `
@@ -138,23 +151,58 @@ with sp as (
 ), theta as (
   select coalesce((select lb from agg order by lb desc limit 1 offset $3 - 1), 0) as t
 ), cand as (
-  -- lb + the bounds of every truncated term: at least the chunk's exact score.
-  select a.* from agg a, theta, hb where a.lb + hb.total >= theta.t
+  -- ub: what was read + the bounds of the truncated terms the chunk was not seen in.
+  select a.*, a.lb + hb.total - case when a.seen is null then 0
+    else (select coalesce(sum(c.bound), 0) from cut c where c.lexeme = any(a.seen)) end as ub
+  from agg a, theta, hb where a.lb + hb.total >= theta.t
+), first as (
+  -- The likeliest top k first: their exact scores raise the threshold for the rest.
+  select * from cand order by ub desc, chunk_id limit 2 * $3
+), exact1 as (
+  select x.chunk_id, x.lb + coalesce(sum(x.idf * x.weight), 0) as score,
+    x.midf + coalesce(sum(x.idf) filter (where x.weight is not null), 0) as matched_idf,
+    x.mterms + count(x.weight) as matched_terms
+  from (
+    -- A scalar subquery: one (chunk_id, lexeme) index probe per missing term (as a join, the
+    -- planner read every posting of the chunk and filtered).
+    select cd.chunk_id, cd.lb, cd.midf, cd.mterms, c.idf,
+      (select ct.weight from chunk_terms ct where ct.chunk_id = cd.chunk_id and ct.lexeme = c.lexeme) as weight
+    from first cd
+    left join cut c on c.bound > 0 and (cd.seen is null or c.lexeme <> all(cd.seen))
+  ) x
+  group by x.chunk_id, x.lb, x.midf, x.mterms
+), theta2 as (
+  select greatest((select t from theta),
+    coalesce((select score from exact1 order by score desc limit 1 offset $3 - 1), 0)) as t
+), open as (
+  select cd.* from cand cd, theta2
+  where cd.ub >= theta2.t and cd.chunk_id not in (select chunk_id from first)
+), rest as (
+  select * from open where $7::boolean
 ), exact as (
-  select cd.chunk_id, cd.lb + coalesce(sum(c.idf * x.weight), 0) as score,
-    cd.midf + coalesce(sum(c.idf) filter (where x.weight is not null), 0) as matched_idf,
-    cd.mterms + count(x.weight) as matched_terms
-  from cand cd
-  left join cut c on c.bound > 0 and (cd.seen is null or c.lexeme <> all(cd.seen))
-  left join lateral (
-    select ct.weight from chunk_terms ct where ct.chunk_id = cd.chunk_id and ct.lexeme = c.lexeme
-  ) x on true
-  group by cd.chunk_id, cd.lb, cd.midf, cd.mterms
+  select * from exact1
+  union all
+  -- Not rescored (rescoreAll false): the score of the terms read, a lower bound.
+  select chunk_id, lb, midf, mterms from open where not $7::boolean
+  union all
+  select x.chunk_id, x.lb + coalesce(sum(x.idf * x.weight), 0) as score,
+    x.midf + coalesce(sum(x.idf) filter (where x.weight is not null), 0) as matched_idf,
+    x.mterms + count(x.weight) as matched_terms
+  from (
+    -- A scalar subquery: one (chunk_id, lexeme) index probe per missing term (as a join, the
+    -- planner read every posting of the chunk and filtered).
+    select cd.chunk_id, cd.lb, cd.midf, cd.mterms, c.idf,
+      (select ct.weight from chunk_terms ct where ct.chunk_id = cd.chunk_id and ct.lexeme = c.lexeme) as weight
+    from rest cd
+    left join cut c on c.bound > 0 and (cd.seen is null or c.lexeme <> all(cd.seen))
+  ) x
+  group by x.chunk_id, x.lb, x.midf, x.mterms
 ), top as (
   select * from exact order by score desc, chunk_id limit $3
 )
 select t.chunk_id, t.score, t.matched_idf, t.matched_terms,
   (select sum(idf) from qt) as total_idf, (select string_agg(lexeme, ' ') from q) as query_lexemes,
-  (select total from hb) as unseen_bound
+  (select total from hb) as unseen_bound,
+  (select count(*) from open where not $7::boolean) as pending
 from (select 1) one left join top t on true
 order by t.score desc, t.chunk_id`
