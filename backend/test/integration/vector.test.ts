@@ -2,8 +2,10 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { testConfig } from '../../src/config.js'
-import { SHARED_LIBRARY_ID } from '../../src/db/queries/spaces.js'
+import { chunksByIds, denseSearch } from '../../src/db/queries/chunks.js'
+import { insertSpace, SHARED_LIBRARY_ID } from '../../src/db/queries/spaces.js'
 import { AppError } from '../../src/errors.js'
+import { uuidv7 } from '../../src/lib/ids.js'
 import { createRagContext } from '../../src/rag/context.js'
 import { createEmbedder } from '../../src/rag/embeddings.js'
 import { RRF_K } from '../../src/rag/fusion.js'
@@ -12,7 +14,11 @@ import { reembedAll } from '../../src/rag/reembed.js'
 import { retrieve } from '../../src/rag/retrieve.js'
 import { ensureVectorSupport, forgetVectorStatus, recordedModel } from '../../src/rag/vector.js'
 import { createTestDatabase, dbKinds, type TestDatabase } from '../helpers/db.js'
-import { type EmbeddingsServer, startEmbeddingsServer } from '../helpers/openai-embeddings-server.js'
+import {
+  type EmbeddingsServer,
+  hashedBagOfWords,
+  startEmbeddingsServer,
+} from '../helpers/openai-embeddings-server.js'
 
 const SHARED = [SHARED_LIBRARY_ID]
 
@@ -80,6 +86,42 @@ describe('dense retrieval + RRF [pglite]', () => {
     )
     // An unrelated question passes neither floor.
     assert.deepEqual(await retrieve(ctx, 'quantum chromodynamics gluon', { k: 5 }, SHARED), [])
+  })
+
+  it('filters the dense side by space inside the statement, exact or through the HNSW index', async () => {
+    const ctx = createRagContext(tdb.db, testConfig(env()))
+    const other = uuidv7()
+    await insertSpace(tdb.db, { id: other, name: 'Other', kind: 'team' })
+    const theirs = await ingestDocument(ctx, {
+      content: '# Their idioms\n\nWhat about this and that, and all of those over there?',
+      format: 'markdown',
+      spaceId: other,
+    })
+    const vector = hashedBagOfWords('what about all of those over there', DIMS)
+    for (const exact of [true, false]) {
+      const shared = await denseSearch(tdb.db, vector, 10, SHARED, exact)
+      const ids = new Set(
+        (
+          await chunksByIds(
+            tdb.db,
+            shared.map((h) => h.chunk_id),
+          )
+        ).values(),
+      )
+      assert.ok(shared.length >= 2, `exact ${exact}`)
+      assert.ok(
+        [...ids].every((c) => c.chunk.space_id === SHARED_LIBRARY_ID),
+        `exact ${exact}`,
+      )
+      const mine = await denseSearch(tdb.db, vector, 10, [other], exact)
+      assert.equal(mine.length, 1, `exact ${exact}`)
+    }
+    // Only stopwords (no BM25 terms): the dense side alone, and only the searched space.
+    const dense = await retrieve(ctx, 'what about all of those over there', { k: 5 }, [other])
+    assert.deepEqual(
+      dense.map((r) => r.document_id),
+      [theirs.id],
+    )
   })
 
   it('falls back to lexical retrieval when the provider fails at query time', async () => {
