@@ -7,31 +7,14 @@
 // yields exactly those chunks.
 import type { Config } from '../../backend/src/config.js'
 import type { Database } from '../../backend/src/db/client.js'
-import { contentHash, type PreparedDocument, prepareDocument } from '../../backend/src/rag/ingest.js'
+import {
+  syntheticChunks as directChunks,
+  preparedSynthetic as prepared,
+} from '../../backend/src/rag/eval-distractors.js'
+import { type PreparedDocument, prepareDocument } from '../../backend/src/rag/ingest.js'
 import { ingestBulk } from '../../backend/src/rag/ingest-bulk.js'
-import { DEFAULT_CORPUS, type SyntheticDocument, syntheticDocument } from '../corpus.js'
+import { DEFAULT_CORPUS, syntheticDocument } from '../corpus.js'
 import type { CorpusProgress } from './seed.js'
-
-/** What the product's chunker makes of a synthetic document: heading path (without the title, its first heading) + paragraph. */
-function directChunks(doc: SyntheticDocument) {
-  return doc.sections.map((s) => ({
-    heading: s.heading,
-    content: s.text,
-    // Estimated: ~2.2 BPE tokens per pseudo-word, measured on this vocabulary.
-    tokens: Math.round(s.text.split(' ').length * 2.2),
-  }))
-}
-
-function prepared(doc: SyntheticDocument): PreparedDocument {
-  return {
-    title: doc.title,
-    source: doc.source,
-    format: 'markdown',
-    hash: contentHash(doc.content),
-    chunks: directChunks(doc),
-    createdBy: null,
-  }
-}
 
 /** Throws unless prepareDocument yields exactly our sections for `n` documents from `startDoc`. */
 export async function checkEquivalence(n = 3, startDoc = 0): Promise<void> {
@@ -59,6 +42,7 @@ export async function bulkSeedCorpus(
   targetChunks: number,
   startDoc = 0,
   docsPerCall = 1000,
+  spaceId?: string,
 ): Promise<CorpusProgress> {
   const ctx = { db, config, embedder: null }
   const t0 = performance.now()
@@ -73,7 +57,7 @@ export async function bulkSeedCorpus(
       docs.push(prepared(d))
       planned += d.sections.length
     }
-    const r = await ingestBulk(ctx, docs, { batchSize: 50 })
+    const r = await ingestBulk(ctx, docs, { batchSize: 50, ...(spaceId ? { spaceId } : {}) })
     chunks += r.chunks
   }
   const seconds = (performance.now() - t0) / 1000

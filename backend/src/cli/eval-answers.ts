@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { sharedLibraryId } from '../db/queries/spaces.js'
 import { collectAnswer, generateAnswer } from '../rag/answer.js'
 import type { Citation } from '../rag/citations.js'
 import { containsGold, share } from '../rag/eval-metrics.js'
@@ -33,7 +34,7 @@ export async function answerQuestion(
   question: string,
   history: readonly HistoryTurn[] = [],
 ): Promise<Answered> {
-  const { query, sources } = await findSources(ctx, history, question, null)
+  const { query, sources } = await findSources(ctx, [await sharedLibraryId(ctx.db)], history, question, null)
   const signal = new AbortController().signal
   const out = await collectAnswer(generateAnswer({ question, query, sources, history, model: null, signal }))
   return { question, query, ...out }

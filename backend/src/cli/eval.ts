@@ -1,10 +1,11 @@
 // `npm run eval [-- --suite scifact,squad2,demo] [--data-dir <dir>] [--data <scifact dir>]
-// [--postgres <url>] [--verbose]`:
+// [--postgres <url>] [--distractors=N] [--verbose]`:
 // - scifact: retrieval quality on SciFact (BEIR test split). Ingests the 5,183 abstracts into a
 //   fresh database (in-memory PGlite, or a scratch database created on the given Postgres server
 //   and dropped afterwards), runs the 300 test claims through search() — exactly what
 //   GET /api/search runs, k=100 — and prints nDCG@10 and Recall@100 computed as pytrec_eval does.
 // - squad2, demo: answer quality (cli/eval-answers.ts), each in its own fresh database.
+// --distractors=N adds N synthetic chunks (the bench's) around SciFact, in the same space.
 // --data-dir is the folder holding scifact/ and squad2-dev/ (default: EVAL_DATA_DIR, else
 // ../shared/eval-data next to the repository); the demo questions are in backend/eval/.
 import { randomBytes } from 'node:crypto'
@@ -16,8 +17,10 @@ import postgres from 'postgres'
 import { testConfig } from '../config.js'
 import { type Database, openDatabase } from '../db/client.js'
 import { migrate } from '../db/migrate.js'
+import { sharedLibraryId } from '../db/queries/spaces.js'
 import { createRagContext } from '../rag/context.js'
 import { loadDemoCorpus } from '../rag/demo-corpus.js'
+import { addDistractors } from '../rag/eval-distractors.js'
 import { documentRanking, meanMetric, ndcgAt, parseQrels, percentile, recallAt } from '../rag/eval-metrics.js'
 import { type PreparedDocument, prepareDocument } from '../rag/ingest.js'
 import { ingestBulk } from '../rag/ingest-bulk.js'
@@ -78,6 +81,7 @@ function options() {
       limit: { type: 'string' },
       exact: { type: 'boolean' },
       verbose: { type: 'boolean' },
+      distractors: { type: 'string' },
     },
   }).values
 }
@@ -162,6 +166,14 @@ async function runSciFact(values: Options): Promise<number> {
         `${rate(bulk.chunks, parseCpu + ingestCpu)} chunks per CPU-second`,
     )
 
+    if (values.distractors) {
+      const d = await addDistractors(ctx, Number(values.distractors), {
+        onProgress: (n) => process.stderr.write(`\rdistractors ${n}`),
+      })
+      process.stderr.write('\n')
+      log(`distractors: ${d.chunks} synthetic chunks added`)
+    }
+    const spaceIds = [await sharedLibraryId(db)]
     const docOf = new Map<string, string>()
     const rows = await db.query<{ id: string; source: string }>('select id, source from documents')
     for (const r of rows) docOf.set(String(r.id), String(r.source).slice(SOURCE_PREFIX.length))
@@ -169,14 +181,14 @@ async function runSciFact(values: Options): Promise<number> {
     const evalMs: number[] = []
     for (const q of queries.slice(0, limit)) {
       const t = performance.now()
-      const hits = await search(ctx, q.text, { k: 100 })
+      const hits = await search(ctx, q.text, { k: 100 }, spaceIds)
       evalMs.push(performance.now() - t)
       rankings.set(q._id, documentRanking(hits.map((h) => ({ doc: docOf.get(h.document_id) ?? '' }))))
     }
     const searchMs: number[] = []
     for (const q of queries.slice(0, limit)) {
       const t = performance.now()
-      await search(ctx, q.text, { k: 8 })
+      await search(ctx, q.text, { k: 8 }, spaceIds)
       searchMs.push(performance.now() - t)
     }
     const scored = new Map([...qrels].filter(([qid]) => rankings.has(qid)))

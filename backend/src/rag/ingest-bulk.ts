@@ -4,6 +4,7 @@
 import { createSearchIndex, dropSearchIndex } from '../db/queries/bm25.js'
 import { setEmbeddings } from '../db/queries/chunks.js'
 import { existingHashes, insertDocuments } from '../db/queries/documents.js'
+import { sharedLibraryId } from '../db/queries/spaces.js'
 import { uuidv7 } from '../lib/ids.js'
 import { insertChunks, lockKnowledgeBase, rebalance } from './bm25.js'
 import { resolveEmbedder } from './context.js'
@@ -14,6 +15,8 @@ import { withTransaction } from './tx.js'
 import type { RagContext } from './types.js'
 
 export interface BulkOptions {
+  /** The space every document goes to (default: the shared library). */
+  spaceId?: string
   batchSize?: number
   onBatch?: (done: number) => void
   /** Recompute every BM25 weight with the final avgdl at the end. */
@@ -55,6 +58,7 @@ async function bulkBatches(
   opts: BulkOptions,
 ): Promise<BulkResult> {
   const size = opts.batchSize ?? 250
+  const spaceId = opts.spaceId ?? (await sharedLibraryId(ctx.db))
   const seen = new Set<string>()
   const out: BulkResult = { created: 0, unchanged: 0, chunks: 0 }
   const embedder = await resolveEmbedder(ctx)
@@ -64,6 +68,7 @@ async function bulkBatches(
       await lockKnowledgeBase(tx)
       const existing = await existingHashes(
         tx,
+        spaceId,
         batch.map((d) => d.hash),
       )
       const fresh = batch.filter((d) => !existing.has(d.hash) && !seen.has(d.hash) && seen.add(d.hash))
@@ -75,6 +80,7 @@ async function bulkBatches(
         tx,
         fresh.map((d, j) => ({
           id: ids[j] as string,
+          spaceId,
           title: d.title,
           source: d.source,
           format: d.format,
@@ -85,7 +91,7 @@ async function bulkBatches(
         now,
       )
       const rows = fresh.flatMap((d, j) => chunkRows(ids[j] as string, d))
-      await insertChunks(tx, rows)
+      await insertChunks(tx, spaceId, rows)
       if (embedder) {
         const vectors = await embedAll(
           embedder,
@@ -104,7 +110,7 @@ async function bulkBatches(
   if (opts.exact) {
     await withTransaction(ctx.db, async (tx) => {
       await lockKnowledgeBase(tx)
-      await rebalance(tx, true)
+      await rebalance(tx, spaceId, true)
     })
   }
   return out

@@ -5,12 +5,14 @@
 import type { IndexedChunk } from '../db/queries/bm25.js'
 import { deleteChunksOf, setEmbeddings } from '../db/queries/chunks.js'
 import {
+  type DocumentSummary,
   deleteDocumentRow,
   findByHashOrSource,
   findDocumentByHash,
   insertDocuments,
   updateDocumentContent,
 } from '../db/queries/documents.js'
+import { sharedLibraryId } from '../db/queries/spaces.js'
 import { AppError } from '../errors.js'
 import { uuidv7 } from '../lib/ids.js'
 import { indexHeading, insertChunks, lockKnowledgeBase, rebalance, unindexDocuments } from './bm25.js'
@@ -24,6 +26,8 @@ import { withTransaction } from './tx.js'
 import type { DocumentFormat, Embedder, IngestInput, IngestResult, RagContext } from './types.js'
 
 export interface PreparedDocument {
+  /** The space it goes to; absent: the shared library. */
+  spaceId?: string
   title: string
   source: string | null
   format: DocumentFormat
@@ -47,7 +51,13 @@ export async function prepareDocument(input: IngestInput): Promise<PreparedDocum
     title: input.title ?? null,
     source,
   })
-  return { ...prepared, source, format: input.format, createdBy: input.createdBy ?? null }
+  return {
+    ...prepared,
+    ...(input.spaceId ? { spaceId: input.spaceId } : {}),
+    source,
+    format: input.format,
+    createdBy: input.createdBy ?? null,
+  }
 }
 
 export function embeddingText(title: string, c: Chunk): string {
@@ -84,27 +94,33 @@ export async function ingestDocument(ctx: RagContext, input: IngestInput): Promi
 }
 
 export async function ingestPrepared(ctx: RagContext, doc: PreparedDocument): Promise<IngestResult> {
+  const spaceId = doc.spaceId ?? (await sharedLibraryId(ctx.db))
   const embedder = await resolveEmbedder(ctx)
   if (embedder) {
     // Unchanged content costs no embedding calls (checked again under the lock).
-    const known = await findDocumentByHash(ctx.db, doc.hash)
-    if (known) return { ...known, created: false, status: 'unchanged' }
+    const known = await findDocumentByHash(ctx.db, spaceId, doc.hash)
+    if (known) return unchanged(known)
   }
   const embeddings = await embedChunks(embedder, doc)
-  const result = await writeDocument(ctx, doc, embeddings)
+  const result = await writeDocument(ctx, spaceId, doc, embeddings)
   if (result.status !== 'unchanged') scheduleVacuum(ctx)
   return result
 }
 
+function unchanged(d: DocumentSummary): IngestResult {
+  return { ...d, created: false, status: 'unchanged' }
+}
+
 async function writeDocument(
   ctx: RagContext,
+  spaceId: string,
   doc: PreparedDocument,
   embeddings: number[][] | null,
 ): Promise<IngestResult> {
   return withTransaction(ctx.db, async (tx) => {
     await lockKnowledgeBase(tx)
-    const { same, previous } = await findByHashOrSource(tx, doc.hash, doc.source)
-    if (same) return { ...same, created: false, status: 'unchanged' } as IngestResult
+    const { same, previous } = await findByHashOrSource(tx, spaceId, doc.hash, doc.source)
+    if (same) return unchanged(same)
     const now = new Date()
     const id = previous?.id ?? uuidv7(now.getTime())
     const fields = {
@@ -118,10 +134,14 @@ async function writeDocument(
       await deleteChunksOf(tx, previous.id)
       await updateDocumentContent(tx, previous.id, fields, now)
     } else {
-      await insertDocuments(tx, [{ id, source: doc.source, createdBy: doc.createdBy, ...fields }], now)
+      await insertDocuments(
+        tx,
+        [{ id, spaceId, source: doc.source, createdBy: doc.createdBy, ...fields }],
+        now,
+      )
     }
     const rows = chunkRows(id, doc)
-    await insertChunks(tx, rows)
+    await insertChunks(tx, spaceId, rows)
     if (embeddings) {
       await setEmbeddings(
         tx,
@@ -130,6 +150,7 @@ async function writeDocument(
     }
     return {
       id,
+      space_id: spaceId,
       title: doc.title,
       source: doc.source,
       chunks: rows.length,
@@ -144,9 +165,9 @@ async function writeDocument(
 export async function deleteDocument(ctx: RagContext, id: string): Promise<boolean> {
   const deleted = await withTransaction(ctx.db, async (tx) => {
     await lockKnowledgeBase(tx)
-    await unindexDocuments(tx, [id])
+    const spaces = await unindexDocuments(tx, [id])
     const gone = await deleteDocumentRow(tx, id)
-    await rebalance(tx, false)
+    for (const spaceId of spaces) await rebalance(tx, spaceId, false)
     return gone
   })
   if (deleted) scheduleVacuum(ctx)

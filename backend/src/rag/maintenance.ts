@@ -9,7 +9,7 @@ export const VACUUM_DELAY_MS = 5000
 const timers = new WeakMap<Database, NodeJS.Timeout>()
 
 export async function vacuumIndex(db: Database): Promise<void> {
-  await db.exec('vacuum (analyze) chunk_terms, term_stats, chunks, documents, corpus_stats')
+  await db.exec('vacuum (analyze) chunk_terms, space_terms, chunks, documents, space_stats')
 }
 
 /** PGlite only: one VACUUM after a burst of writes (debounced), off the request path. */

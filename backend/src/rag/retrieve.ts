@@ -5,10 +5,16 @@
 //   question gets [] (and the answer says the documents do not cover it) rather than noise; its
 //   chunks carry what the answerer needs to judge coverage (query lexemes with idf, and the
 //   stored lexemes of each chunk's sentences).
-import { bm25Search } from '../db/queries/bm25.js'
-import { chunksByIds, type DenseHit, denseSearch, type FetchedChunk } from '../db/queries/chunks.js'
+import {
+  chunksByIds,
+  type DenseHit,
+  denseSearch,
+  EXACT_DENSE_MAX_CHUNKS,
+  type FetchedChunk,
+} from '../db/queries/chunks.js'
+import { chunkCountOf } from '../db/queries/spaces.js'
 import { queryTermIdf } from '../db/queries/term-idf.js'
-import { POSTINGS_PER_TERM } from './bm25.js'
+import { bm25Search } from './bm25.js'
 import { resolveEmbedder } from './context.js'
 import { reciprocalRankFusion } from './fusion.js'
 import { isFrameWord } from './question-terms.js'
@@ -64,17 +70,29 @@ export function questionQuery(question: string): string {
   return kept.join('').trim()
 }
 
-async function rank(ctx: RagContext, query: string, k: number, floor: boolean): Promise<Ranked | null> {
+/**
+ * `spaceIds` are the spaces the caller may read and chose (resolved per request,
+ * db/queries/spaces.ts): both retrieval statements filter on them inside the SQL, and BM25's
+ * statistics are summed over them only.
+ */
+async function rank(
+  ctx: RagContext,
+  query: string,
+  k: number,
+  floor: boolean,
+  spaceIds: readonly string[],
+): Promise<Ranked | null> {
   const q = normalizeQuery(query.trim().slice(0, MAX_QUERY_CHARS))
-  if (!q) return null
+  if (!q || spaceIds.length === 0) return null
   const embedder = await resolveEmbedder(ctx)
   const lexLimit = embedder || floor ? Math.max(k, CANDIDATES) : k
-  const { hits: lexical, queryLexemes } = await bm25Search(ctx.db, q, lexLimit, POSTINGS_PER_TERM)
+  const { hits: lexical, queryLexemes } = await bm25Search(ctx.db, q, spaceIds, lexLimit)
   let dense: DenseHit[] = []
   if (embedder) {
     try {
       const [vector] = await embedder.embed([q])
-      if (vector) dense = await denseSearch(ctx.db, vector, Math.max(k, CANDIDATES))
+      const exact = (await chunkCountOf(ctx.db, spaceIds)) <= EXACT_DENSE_MAX_CHUNKS
+      if (vector) dense = await denseSearch(ctx.db, vector, Math.max(k, CANDIDATES), spaceIds, exact)
     } catch (err) {
       // Retrieval degrades to lexical rather than failing the question.
       ctx.log?.warn(`dense retrieval failed, using lexical retrieval only: ${(err as Error).message}`)
@@ -120,8 +138,9 @@ export async function search(
   ctx: RagContext,
   query: string,
   opts: RetrieveOptions,
+  spaceIds: readonly string[],
 ): Promise<RetrievedChunk[]> {
-  const r = await rank(ctx, query, Math.max(1, Math.floor(opts.k)), false)
+  const r = await rank(ctx, query, Math.max(1, Math.floor(opts.k)), false, spaceIds)
   if (!r || r.found.length === 0) return []
   return withSnippets(ctx, r)
 }
@@ -134,10 +153,11 @@ export async function retrieve(
   ctx: RagContext,
   query: string,
   opts: RetrieveOptions,
+  spaceIds: readonly string[],
 ): Promise<RetrievedChunk[]> {
-  const r = await rank(ctx, questionQuery(query), Math.max(1, Math.floor(opts.k)), true)
+  const r = await rank(ctx, questionQuery(query), Math.max(1, Math.floor(opts.k)), true, spaceIds)
   if (!r || r.found.length === 0) return []
-  const [chunks, queryTerms] = await Promise.all([withSnippets(ctx, r), queryTermIdf(ctx.db, r.q)])
+  const [chunks, queryTerms] = await Promise.all([withSnippets(ctx, r), queryTermIdf(ctx.db, r.q, spaceIds)])
   return chunks.map((c, i) => ({
     ...c,
     analysis: { queryTerms, sentenceLexemes: r.found[i]?.sentenceLexemes ?? null },

@@ -30,8 +30,10 @@ export async function turnQueries(
   return rewritten ? [rewritten, ...heuristic] : heuristic
 }
 
+/** `spaceIds`: the spaces this turn may draw on (what the caller can read, as of now). */
 export async function findSources(
   ctx: RagContext,
+  spaceIds: readonly string[],
   history: readonly HistoryTurn[],
   question: string,
   model: ChatModel | null,
@@ -40,7 +42,7 @@ export async function findSources(
   let query = question
   let sources: RetrievedChunk[] = []
   for (query of await turnQueries(history, question, model, signal)) {
-    sources = await retrieve(ctx, query, { k: ANSWER_K })
+    sources = await retrieve(ctx, query, { k: ANSWER_K }, spaceIds)
     if (sources.length > 0) break
   }
   return { query, sources }

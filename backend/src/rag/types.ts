@@ -8,6 +8,8 @@ export type DocumentFormat = 'markdown' | 'text' | 'html' | 'pdf'
 export interface RetrievedChunk {
   chunk_id: string
   document_id: string
+  /** The space the chunk's document lives in (contract §7, §10). */
+  space_id: string
   title: string
   source: string | null
   heading: string | null
@@ -36,10 +38,13 @@ export interface IngestInput {
   source?: string | null
   format: DocumentFormat
   createdBy?: string | null
+  /** The space to ingest into; absent: the shared library. */
+  spaceId?: string
 }
 
 export interface IngestResult {
   id: string
+  space_id: string
   title: string
   source: string | null
   chunks: number

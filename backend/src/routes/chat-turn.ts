@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { RouteDeps } from '../app.js'
 import { findUserConversation } from '../db/queries/conversations.js'
 import { recentMessages } from '../db/queries/messages.js'
+import { sharedLibraryId } from '../db/queries/spaces.js'
 import { AppError } from '../errors.js'
 import type { AnswerSlots } from '../http/answer-slots.js'
 import { uuidv7 } from '../lib/ids.js'
@@ -66,7 +67,9 @@ export async function prepareTurn(request: FastifyRequest, deps: ChatDeps): Prom
     content: question,
     now: new Date(deps.clock.now()),
   })
-  const { query, sources } = await findSources(deps.rag, history, question, deps.model)
+  // The shared library until the per-user spaces of §8/§10 are resolved here.
+  const spaceIds = [await sharedLibraryId(deps.db)]
+  const { query, sources } = await findSources(deps.rag, spaceIds, history, question, deps.model)
   return {
     userId: user.id,
     conversationId,

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { RouteDeps } from '../app.js'
+import { sharedLibraryId } from '../db/queries/spaces.js'
 import { AppError } from '../errors.js'
 import { createRagContext } from '../rag/context.js'
 import { search } from '../rag/retrieve.js'
@@ -45,7 +46,8 @@ export default async function searchRoutes(app: FastifyInstance, opts: RouteDeps
         const message = 'must contain at least 1 non-whitespace character'
         throw new AppError('validation_error', { errors: [{ path: 'q', message }] })
       }
-      const results = await search(rag, query, { k })
+      // The shared library until the per-user spaces of §10 are resolved here.
+      const results = await search(rag, query, { k }, [await sharedLibraryId(opts.db)])
       return { results }
     },
   )

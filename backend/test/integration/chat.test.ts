@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict'
 import { after, before, beforeEach, describe, it } from 'node:test'
 import { testConfig } from '../../src/config.js'
+import { SHARED_LIBRARY_ID } from '../../src/db/queries/spaces.js'
 import { NO_CONTEXT_ANSWER } from '../../src/rag/answer.js'
 import { createRagContext } from '../../src/rag/context.js'
 import { ingestDocument } from '../../src/rag/ingest.js'
@@ -20,6 +21,8 @@ import {
 import { createTestDatabase, dbKinds, type TestDatabase } from '../helpers/db.js'
 import { type OpenAiChatServer, startOpenAiChatServer } from '../helpers/openai-chat-server.js'
 import { bearer, createUserWithSession } from '../helpers/users.js'
+
+const SHARED = [SHARED_LIBRARY_ID]
 
 const PORT_QUESTION = 'Which port does the Docker container listen on?'
 const OFF_TOPIC = 'What is the capital of Mongolia?'
@@ -87,7 +90,9 @@ for (const kind of dbKinds()) {
 
     const retrievedIds = async (query: string) =>
       new Set(
-        (await retrieve(createRagContext(tdb.db, testConfig()), query, { k: 6 })).map((c) => c.chunk_id),
+        (await retrieve(createRagContext(tdb.db, testConfig()), query, { k: 6 }, SHARED)).map(
+          (c) => c.chunk_id,
+        ),
       )
 
     function assertConsistent(content: string, citations: CitationBody[], retrieved: Set<string>) {
@@ -204,9 +209,14 @@ for (const kind of dbKinds()) {
     it('streams meta, tokens, citations and done (SSE, LLM)', async () => {
       // Each claim cites the passage that states it (markers are checked against their passages).
       const order = (
-        await retrieve(createRagContext(tdb.db, testConfig()), 'Docker container port and health check', {
-          k: 6,
-        })
+        await retrieve(
+          createRagContext(tdb.db, testConfig()),
+          'Docker container port and health check',
+          {
+            k: 6,
+          },
+          [SHARED_LIBRARY_ID],
+        )
       ).map((c) => c.heading ?? '')
       const port = order.findIndex((h) => h.includes('Running the container')) + 1
       const health = order.findIndex((h) => h.includes('Health checks')) + 1

@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs'
 import { after, before, describe, it } from 'node:test'
 import { testConfig } from '../../src/config.js'
 import { openDatabase } from '../../src/db/client.js'
+import { SHARED_LIBRARY_ID } from '../../src/db/queries/spaces.js'
 import { createRagContext } from '../../src/rag/context.js'
 import { CORPUS_DIR, loadDemoCorpus } from '../../src/rag/demo-corpus.js'
 import { deleteDocument } from '../../src/rag/ingest.js'
@@ -11,6 +12,8 @@ import { startupTasks } from '../../src/startup.js'
 import { buildTestApp, json, type TestApp } from '../helpers/app.js'
 import { createTestDatabase, dbKinds } from '../helpers/db.js'
 import { bearer, createUserWithSession } from '../helpers/users.js'
+
+const SHARED = [SHARED_LIBRARY_ID]
 
 const FILES = readdirSync(CORPUS_DIR).filter((f) => f.endsWith('.md'))
 
@@ -52,9 +55,9 @@ describe('demo corpus at start-up [pglite]', () => {
 
   it('answers the deployment question and refuses an off-topic one', async () => {
     const ctx = createRagContext(t.tdb.db, testConfig())
-    const hits = await retrieve(ctx, 'How do I deploy this to Hugging Face Spaces?', { k: 5 })
+    const hits = await retrieve(ctx, 'How do I deploy this to Hugging Face Spaces?', { k: 5 }, SHARED)
     assert.equal(hits[0]?.source, 'corpus/deploy-huggingface.md')
-    assert.deepEqual(await retrieve(ctx, 'what is the capital of Mongolia', { k: 5 }), [])
+    assert.deepEqual(await retrieve(ctx, 'what is the capital of Mongolia', { k: 5 }, SHARED), [])
     const user = await createUserWithSession(t.tdb.db, testConfig(), { email: 'demo@example.com' })
     const res = await t.app.inject({
       method: 'GET',

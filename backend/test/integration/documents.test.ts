@@ -253,7 +253,7 @@ for (const kind of dbKinds()) {
         doc.id,
       ])
       assert.equal(Number(rows[0]?.n), 0)
-      const terms = await t.tdb.db.query("select count(*)::int as n from term_stats where lexeme = 'ocelot'")
+      const terms = await t.tdb.db.query("select count(*)::int as n from space_terms where lexeme = 'ocelot'")
       assert.equal(Number(terms[0]?.n), 0)
     })
   })

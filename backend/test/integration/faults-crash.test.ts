@@ -72,9 +72,9 @@ async function integrity(query: (sql: string) => Promise<Record<string, unknown>
           'select count(*) from chunk_terms t where not exists (select 1 from chunks c where c.id = t.chunk_id)',
         )
       : 0,
-    statsDrift: (await has('corpus_stats'))
+    statsDrift: (await has('space_stats'))
       ? await n(
-          'select abs((select coalesce(max(chunk_count), 0) from corpus_stats) - (select count(*) from chunks))',
+          'select abs((select coalesce(sum(chunk_count), 0) from space_stats) - (select count(*) from chunks))',
         )
       : 0,
   }

@@ -14,22 +14,35 @@ async function count(db: Database, sql: string, params: unknown[] = []): Promise
   return Number(rows[0]?.n ?? 0)
 }
 
-/** The stored statistics equal what the postings say (df, N, total length). */
+/** The stored statistics equal what the postings say (df, N, total length), space by space. */
 async function assertStatsConsistent(db: Database) {
   const drift = await db.query(
-    `select coalesce(s.lexeme, p.lexeme) as lexeme, s.df, p.n
-     from term_stats s full join (select lexeme, count(*) as n from chunk_terms group by lexeme) p
-       on p.lexeme = s.lexeme
+    `select coalesce(s.space_id, p.space_id) as space_id, coalesce(s.lexeme, p.lexeme) as lexeme, s.df, p.n
+     from space_terms s
+     full join (select space_id, lexeme, count(*) as n from chunk_terms group by space_id, lexeme) p
+       on p.space_id = s.space_id and p.lexeme = s.lexeme
      where s.df is distinct from p.n`,
   )
-  assert.deepEqual([...drift], [], 'term_stats.df matches the postings')
-  const [stats] = await db.query<{ chunk_count: number; total_terms: number }>(
-    'select chunk_count, total_terms from corpus_stats where id = 1',
+  assert.deepEqual([...drift], [], 'space_terms.df matches the postings')
+  const stats = await db.query(
+    `select coalesce(s.space_id, c.space_id) as space_id, s.chunk_count, c.n, s.total_terms, c.t
+     from space_stats s
+     full join (
+       select c.space_id, count(*) as n,
+         (select coalesce(sum(tf), 0) from chunk_terms t where t.space_id = c.space_id) as t
+       from chunks c group by c.space_id
+     ) c on c.space_id = s.space_id
+     where s.chunk_count is distinct from coalesce(c.n, 0)
+        or s.total_terms is distinct from coalesce(c.t, 0)::float8`,
   )
-  assert.equal(Number(stats?.chunk_count), await count(db, 'select count(*) as n from chunks'))
+  assert.deepEqual([...stats], [], 'space_stats match the chunks and postings')
   assert.equal(
-    Number(stats?.total_terms),
-    await count(db, 'select coalesce(sum(tf), 0) as n from chunk_terms'),
+    await count(
+      db,
+      'select count(*) as n from chunk_terms t join chunks c on c.id = t.chunk_id where t.space_id <> c.space_id',
+    ),
+    0,
+    "postings carry their chunk's space",
   )
   assert.equal(
     await count(
@@ -135,8 +148,8 @@ for (const kind of dbKinds()) {
       )
       const ids = oldChunks.map((c) => c.id)
       assert.equal(await count(tdb.db, 'select count(*) as n from chunks where id::text = any($1)', [ids]), 0)
-      assert.equal(await count(tdb.db, "select count(*) as n from term_stats where lexeme = 'walrus'"), 0)
-      assert.equal(await count(tdb.db, "select count(*) as n from term_stats where lexeme = 'narwhal'"), 1)
+      assert.equal(await count(tdb.db, "select count(*) as n from space_terms where lexeme = 'walrus'"), 0)
+      assert.equal(await count(tdb.db, "select count(*) as n from space_terms where lexeme = 'narwhal'"), 1)
       await assertStatsConsistent(tdb.db)
     })
 
@@ -160,13 +173,13 @@ for (const kind of dbKinds()) {
         documents: await count(tdb.db, 'select count(*) as n from documents'),
         chunks: await count(tdb.db, 'select count(*) as n from chunks'),
         postings: await count(tdb.db, 'select count(*) as n from chunk_terms'),
-        stats: [...(await tdb.db.query('select * from corpus_stats'))],
+        stats: [...(await tdb.db.query('select * from space_stats order by space_id'))],
       }
       // A real failure inside the transaction, after the document row and the chunks are written.
       await tdb.db.exec(`
         create function fail_ingest() returns trigger language plpgsql as $$
         begin raise exception 'simulated failure while writing postings'; end $$;
-        create trigger fail_ingest before insert on term_stats for each statement execute function fail_ingest();`)
+        create trigger fail_ingest before insert on space_terms for each statement execute function fail_ingest();`)
       try {
         await assert.rejects(
           ingestDocument(ctx, {
@@ -186,12 +199,12 @@ for (const kind of dbKinds()) {
           /simulated failure/,
         )
       } finally {
-        await tdb.db.exec('drop trigger fail_ingest on term_stats; drop function fail_ingest();')
+        await tdb.db.exec('drop trigger fail_ingest on space_terms; drop function fail_ingest();')
       }
       assert.equal(await count(tdb.db, 'select count(*) as n from documents'), before.documents)
       assert.equal(await count(tdb.db, 'select count(*) as n from chunks'), before.chunks)
       assert.equal(await count(tdb.db, 'select count(*) as n from chunk_terms'), before.postings)
-      assert.deepEqual([...(await tdb.db.query('select * from corpus_stats'))], before.stats)
+      assert.deepEqual([...(await tdb.db.query('select * from space_stats order by space_id'))], before.stats)
       assert.equal(await count(tdb.db, "select count(*) as n from documents where title = 'Changed'"), 1)
       await assertStatsConsistent(tdb.db)
     })
@@ -208,7 +221,7 @@ for (const kind of dbKinds()) {
         0,
       )
       assert.equal(
-        await count(tdb.db, "select count(*) as n from term_stats where lexeme in ('ocelot', 'margay')"),
+        await count(tdb.db, "select count(*) as n from space_terms where lexeme in ('ocelot', 'margay')"),
         0,
       )
       await assertStatsConsistent(tdb.db)

@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test'
 import { testConfig } from '../../src/config.js'
 import { lexemesOf } from '../../src/db/queries/bm25.js'
 import { chunksByIds } from '../../src/db/queries/chunks.js'
+import { SHARED_LIBRARY_ID } from '../../src/db/queries/spaces.js'
 import { BM25, idf } from '../../src/rag/bm25.js'
 import { createRagContext } from '../../src/rag/context.js'
 import { deleteDocument, ingestDocument } from '../../src/rag/ingest.js'
@@ -11,6 +12,8 @@ import { retrieve, search } from '../../src/rag/retrieve.js'
 import { snippetSentences, snippets, stemMatcher } from '../../src/rag/snippet.js'
 import type { RagContext } from '../../src/rag/types.js'
 import { createTestDatabase, dbKinds, type TestDatabase } from '../helpers/db.js'
+
+const SHARED = [SHARED_LIBRARY_ID]
 
 // Three one-chunk documents whose lexemes are easy to count by hand: the title is indexed with
 // the content, so each has 5 lexeme occurrences (dl = 5, avgdl = 5, N = 3).
@@ -39,7 +42,7 @@ for (const kind of dbKinds()) {
     after(() => tdb.cleanup())
 
     it('scores a single term exactly as BM25 (k1 0.9, b 0.4, Lucene idf)', async () => {
-      const r = await retrieve(ctx, 'apple', { k: 10 })
+      const r = await retrieve(ctx, 'apple', { k: 10 }, SHARED)
       assert.deepEqual(
         r.map((x) => x.title),
         ['First', 'Second'],
@@ -50,14 +53,14 @@ for (const kind of dbKinds()) {
 
     it('sums the terms of an OR query', async () => {
       // search has no floor: "first" holds only the less specific half of the query (see the floor test).
-      const r = await search(ctx, 'pear cherries', { k: 10 })
+      const r = await search(ctx, 'pear cherries', { k: 10 }, SHARED)
       assert.deepEqual(
         r.map((x) => x.title),
         ['Third', 'First'],
       )
       near(r[0]?.score, term(2, 2) + term(2, 1))
       near(r[1]?.score, term(1, 2))
-      const floored = await retrieve(ctx, 'pear cherries', { k: 10 })
+      const floored = await retrieve(ctx, 'pear cherries', { k: 10 }, SHARED)
       assert.deepEqual(
         floored.map((x) => x.title),
         ['Third'],
@@ -70,36 +73,36 @@ for (const kind of dbKinds()) {
         content: 'banana kiwi kiwi kiwi kiwi kiwi kiwi kiwi kiwi kiwi kiwi kiwi kiwi kiwi kiwi',
         format: 'text',
       })
-      const r = await retrieve(ctx, 'banana', { k: 10 })
+      const r = await retrieve(ctx, 'banana', { k: 10 }, SHARED)
       // Same tf would favour the shorter document; here tf 3 in 5 lexemes beats tf 1 in 17.
       assert.deepEqual(
         r.map((x) => x.title),
         ['Second', 'Fourth'],
       )
       await deleteDocument(ctx, long.id)
-      near((await retrieve(ctx, 'apple', { k: 1 }))[0]?.score, term(3, 2))
+      near((await retrieve(ctx, 'apple', { k: 1 }, SHARED))[0]?.score, term(3, 2))
     })
 
     it('applies the relevance floor: one known word among unknown ones is not enough', async () => {
-      assert.deepEqual(await retrieve(ctx, 'apple durian rambutan', { k: 10 }), [])
-      const unfloored = await search(ctx, 'apple durian rambutan', { k: 10 })
+      assert.deepEqual(await retrieve(ctx, 'apple durian rambutan', { k: 10 }, SHARED), [])
+      const unfloored = await search(ctx, 'apple durian rambutan', { k: 10 }, SHARED)
       assert.deepEqual(
         unfloored.map((x) => x.title),
         ['First', 'Second'],
       )
-      assert.deepEqual(await retrieve(ctx, 'what is the capital of Mongolia', { k: 10 }), [])
-      assert.deepEqual(await retrieve(ctx, 'the of and is', { k: 10 }), [], 'stopwords only')
-      assert.deepEqual(await retrieve(ctx, '   ', { k: 10 }), [])
+      assert.deepEqual(await retrieve(ctx, 'what is the capital of Mongolia', { k: 10 }, SHARED), [])
+      assert.deepEqual(await retrieve(ctx, 'the of and is', { k: 10 }, SHARED), [], 'stopwords only')
+      assert.deepEqual(await retrieve(ctx, '   ', { k: 10 }, SHARED), [])
     })
 
     it('bounds the work of a very long query to its rarest terms', async () => {
       const noise = Array.from({ length: 150 }, (_, i) => `zzword${i}`).join(' ')
-      const r = await search(ctx, `${noise} cherries`, { k: 3 })
+      const r = await search(ctx, `${noise} cherries`, { k: 3 }, SHARED)
       assert.equal(r[0]?.title, 'Third')
     })
 
     it('honours k and returns the RetrievedChunk fields', async () => {
-      const r = await retrieve(ctx, 'apple pear', { k: 1 })
+      const r = await retrieve(ctx, 'apple pear', { k: 1 }, SHARED)
       assert.equal(r.length, 1)
       assert.deepEqual(Object.keys(r[0] ?? {}).sort(), [
         'chunk_id',
@@ -109,6 +112,7 @@ for (const kind of dbKinds()) {
         'score',
         'snippet',
         'source',
+        'space_id',
         'title',
       ])
       assert.equal(r[0]?.document_id, ids.First)
@@ -121,7 +125,7 @@ for (const kind of dbKinds()) {
         content: `# Manual\n\n## Ports\n\n${filler} ${filler} The server listens on port 7860 by default. ${filler} ${filler} ${filler}`,
         format: 'markdown',
       })
-      const [hit] = await retrieve(ctx, 'which port does the server listen on', { k: 1 })
+      const [hit] = await retrieve(ctx, 'which port does the server listen on', { k: 1 }, SHARED)
       assert.equal(hit?.heading, 'Ports') // the path does not repeat the title
       assert.match(hit?.snippet ?? '', /^The server listens on port 7860 by default\./)
       assert.ok((hit?.snippet.length ?? 0) <= 300)
@@ -209,14 +213,14 @@ for (const kind of dbKinds()) {
         await snippets(tdb.db, q, contents, queryLexemes, stale),
         await snippets(tdb.db, q, contents, queryLexemes),
       )
-      const before = await retrieve(ctx, q, { k: 5 })
+      const before = await retrieve(ctx, q, { k: 5 }, SHARED)
       assert.ok(before.length > 0)
       await tdb.db.query(
         `update chunks set sentence_lexemes = null
          where document_id in (select (jsonb_array_elements_text($1::text::jsonb))::uuid)`,
         [JSON.stringify(added)],
       )
-      assert.deepEqual(await retrieve(ctx, q, { k: 5 }), before)
+      assert.deepEqual(await retrieve(ctx, q, { k: 5 }, SHARED), before)
       for (const id of added) await deleteDocument(ctx, id)
     })
   })

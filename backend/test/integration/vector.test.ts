@@ -2,7 +2,10 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { testConfig } from '../../src/config.js'
+import { chunksByIds, denseSearch } from '../../src/db/queries/chunks.js'
+import { insertSpace, SHARED_LIBRARY_ID } from '../../src/db/queries/spaces.js'
 import { AppError } from '../../src/errors.js'
+import { uuidv7 } from '../../src/lib/ids.js'
 import { createRagContext } from '../../src/rag/context.js'
 import { createEmbedder } from '../../src/rag/embeddings.js'
 import { RRF_K } from '../../src/rag/fusion.js'
@@ -11,7 +14,13 @@ import { reembedAll } from '../../src/rag/reembed.js'
 import { retrieve } from '../../src/rag/retrieve.js'
 import { ensureVectorSupport, forgetVectorStatus, recordedModel } from '../../src/rag/vector.js'
 import { createTestDatabase, dbKinds, type TestDatabase } from '../helpers/db.js'
-import { type EmbeddingsServer, startEmbeddingsServer } from '../helpers/openai-embeddings-server.js'
+import {
+  type EmbeddingsServer,
+  hashedBagOfWords,
+  startEmbeddingsServer,
+} from '../helpers/openai-embeddings-server.js'
+
+const SHARED = [SHARED_LIBRARY_ID]
 
 const DIMS = 64
 
@@ -65,25 +74,61 @@ describe('dense retrieval + RRF [pglite]', () => {
     )
     assert.equal(Number(rows[0]?.n), 2)
 
-    const [top] = await retrieve(ctx, 'volcanoes erupt lava', { k: 5 })
+    const [top] = await retrieve(ctx, 'volcanoes erupt lava', { k: 5 }, SHARED)
     assert.equal(top?.title, 'Volcanoes')
     // First in both rankings: 1/(60+1) twice.
     assert.ok(Math.abs((top?.score ?? 0) - 2 / (RRF_K + 1)) < 1e-6, String(top?.score))
     // Only stopwords: BM25 has no terms, the dense side still finds the passage.
-    const dense = await retrieve(ctx, 'what about all of those over there', { k: 5 })
+    const dense = await retrieve(ctx, 'what about all of those over there', { k: 5 }, SHARED)
     assert.deepEqual(
       dense.map((r) => r.title),
       ['Idioms'],
     )
     // An unrelated question passes neither floor.
-    assert.deepEqual(await retrieve(ctx, 'quantum chromodynamics gluon', { k: 5 }), [])
+    assert.deepEqual(await retrieve(ctx, 'quantum chromodynamics gluon', { k: 5 }, SHARED), [])
+  })
+
+  it('filters the dense side by space inside the statement, exact or through the HNSW index', async () => {
+    const ctx = createRagContext(tdb.db, testConfig(env()))
+    const other = uuidv7()
+    await insertSpace(tdb.db, { id: other, name: 'Other', kind: 'team' })
+    const theirs = await ingestDocument(ctx, {
+      content: '# Their idioms\n\nWhat about this and that, and all of those over there?',
+      format: 'markdown',
+      spaceId: other,
+    })
+    const vector = hashedBagOfWords('what about all of those over there', DIMS)
+    for (const exact of [true, false]) {
+      const shared = await denseSearch(tdb.db, vector, 10, SHARED, exact)
+      const ids = new Set(
+        (
+          await chunksByIds(
+            tdb.db,
+            shared.map((h) => h.chunk_id),
+          )
+        ).values(),
+      )
+      assert.ok(shared.length >= 2, `exact ${exact}`)
+      assert.ok(
+        [...ids].every((c) => c.chunk.space_id === SHARED_LIBRARY_ID),
+        `exact ${exact}`,
+      )
+      const mine = await denseSearch(tdb.db, vector, 10, [other], exact)
+      assert.equal(mine.length, 1, `exact ${exact}`)
+    }
+    // Only stopwords (no BM25 terms): the dense side alone, and only the searched space.
+    const dense = await retrieve(ctx, 'what about all of those over there', { k: 5 }, [other])
+    assert.deepEqual(
+      dense.map((r) => r.document_id),
+      [theirs.id],
+    )
   })
 
   it('falls back to lexical retrieval when the provider fails at query time', async () => {
     const { log, lines } = recorder()
     const ctx = createRagContext(tdb.db, testConfig(env()), log)
     server.failNext(500, 3)
-    const [top] = await retrieve(ctx, 'volcanoes erupt lava', { k: 5 })
+    const [top] = await retrieve(ctx, 'volcanoes erupt lava', { k: 5 }, SHARED)
     assert.equal(top?.title, 'Volcanoes')
     assert.ok((top?.score ?? 0) > 1, 'a BM25 score, not an RRF one')
     assert.ok(lines.some((l) => /lexical retrieval only/.test(l)))
@@ -118,7 +163,7 @@ describe('dense retrieval + RRF [pglite]', () => {
       const ctx = createRagContext(tdb.db, config)
       assert.equal(ctx.embedder, null)
       server.requests.length = 0
-      const [top] = await retrieve(ctx, 'volcanoes erupt lava', { k: 5 })
+      const [top] = await retrieve(ctx, 'volcanoes erupt lava', { k: 5 }, SHARED)
       assert.equal(top?.title, 'Volcanoes')
       assert.equal(server.requests.length, 0, 'no query embedding in lexical-only mode')
       await ingestDocument(ctx, {
@@ -144,7 +189,7 @@ describe('dense retrieval + RRF [pglite]', () => {
     forgetVectorStatus(tdb.db)
     const status = await ensureVectorSupport(tdb.db, config, recorder().log)
     assert.equal(status.state, 'ready')
-    const [top] = await retrieve(createRagContext(tdb.db, config), 'volcanoes erupt lava', { k: 5 })
+    const [top] = await retrieve(createRagContext(tdb.db, config), 'volcanoes erupt lava', { k: 5 }, SHARED)
     assert.ok(Math.abs((top?.score ?? 0) - 2 / (RRF_K + 1)) < 1e-6)
   })
 })
@@ -168,7 +213,7 @@ for (const kind of dbKinds().filter((k) => k === 'postgres')) {
         assert.match(lines[0] ?? '', /no pgvector/)
         const ctx = createRagContext(tdb.db, config)
         await ingestDocument(ctx, { content: '# Lexical\n\nStill searchable.', format: 'markdown' })
-        assert.equal((await retrieve(ctx, 'searchable', { k: 3 }))[0]?.title, 'Lexical')
+        assert.equal((await retrieve(ctx, 'searchable', { k: 3 }, SHARED))[0]?.title, 'Lexical')
       } finally {
         await tdb.cleanup()
       }

@@ -13,6 +13,7 @@ function chunk(n: number): RetrievedChunk {
   return {
     chunk_id: `c${n}`,
     document_id: `d${n}`,
+    space_id: 's',
     title: `Doc ${n}`,
     source: null,
     heading: null,

@@ -10,6 +10,7 @@ function chunk(id: string, content: string, heading: string | null = null): Retr
   return {
     chunk_id: id,
     document_id: `doc-${id}`,
+    space_id: 's',
     title: `Title ${id}`,
     source: null,
     heading,

@@ -7,6 +7,7 @@ function chunk(id: string, content: string): RetrievedChunk {
   return {
     chunk_id: id,
     document_id: `d-${id}`,
+    space_id: 'space',
     title: `T${id}`,
     source: null,
     heading: null,

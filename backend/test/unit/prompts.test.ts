@@ -7,6 +7,7 @@ import type { RetrievedChunk } from '../../src/rag/types.js'
 const chunk = (title: string, heading: string | null, content: string): RetrievedChunk => ({
   chunk_id: 'c',
   document_id: 'd',
+  space_id: 's',
   title,
   source: null,
   heading,

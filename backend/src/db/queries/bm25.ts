@@ -1,6 +1,7 @@
-// BM25 in SQL (see rag/bm25.ts for the model). Postings live in chunk_terms with the
-// tf-normalised weight precomputed; idf comes from term_stats at query time, so an ingest only
-// has to touch its own postings unless the average chunk length drifts (then all are refreshed).
+// BM25 in SQL, per space (see rag/bm25.ts for the model). Postings live in chunk_terms with the
+// tf-normalised weight precomputed with their space's avgdl; df and lengths are kept per space
+// (space_terms, space_stats) and summed over the searched spaces at query time (bm25-search.ts),
+// so an ingest only touches its own space's rows.
 import type { Executor } from '../client.js'
 
 /** JSON list of ids → a set usable in `in (...)`. */
@@ -11,7 +12,7 @@ export interface Bm25Params {
   b: number
 }
 
-export interface CorpusStats {
+export interface SpaceStats {
   chunkCount: number
   totalTerms: number
   weightsAvgdl: number
@@ -30,14 +31,15 @@ export interface IndexedChunk {
   sentences: string[]
 }
 
-export async function readCorpusStats(ex: Executor): Promise<CorpusStats> {
+export async function readSpaceStats(ex: Executor, spaceId: string): Promise<SpaceStats> {
   const rows = await ex.query<Record<string, unknown>>(
-    'select chunk_count, total_terms, weights_avgdl from corpus_stats where id = 1',
+    'select chunk_count, total_terms, weights_avgdl from space_stats where space_id = $1',
+    [spaceId],
   )
   return statsOf(rows[0])
 }
 
-function statsOf(r: Record<string, unknown> = {}): CorpusStats {
+function statsOf(r: Record<string, unknown> = {}): SpaceStats {
   return {
     chunkCount: Number(r.chunk_count ?? 0),
     totalTerms: Number(r.total_terms ?? 0),
@@ -46,19 +48,20 @@ function statsOf(r: Record<string, unknown> = {}): CorpusStats {
 }
 
 /**
- * Inserts chunks with their BM25 postings and statistics in ONE statement (the lexemes are
- * computed once and feed the postings, each chunk's length, df and the corpus totals; Postgres
- * runs every data-modifying CTE to completion whether or not the main query reads it):
- * tf = positions of a lexeme in to_tsvector('english', index_heading + content); weights use
- * corpus_stats.weights_avgdl (0 = the corpus is empty: this batch's own). Each chunk also keeps
- * the lexemes of its snippet sentences, in sentence order, as lexemesOf would return them.
- * Returns the new stats.
+ * Inserts one space's chunks with their BM25 postings and statistics in ONE statement (the
+ * lexemes are computed once and feed the postings, each chunk's length, the space's df and totals;
+ * Postgres runs every data-modifying CTE to completion whether or not the main query reads it):
+ * tf = positions of a lexeme in to_tsvector('english', index_heading + content); weights use the
+ * space's weights_avgdl (0 or no row yet = the space is empty: this batch's own). Each chunk also
+ * keeps the lexemes of its snippet sentences, in sentence order, as lexemesOf would return them.
+ * Returns the space's new stats.
  */
 export async function insertIndexedChunks(
   ex: Executor,
+  spaceId: string,
   rows: IndexedChunk[],
   p: Bm25Params,
-): Promise<CorpusStats> {
+): Promise<SpaceStats> {
   const out = await ex.query<Record<string, unknown>>(
     `with r as (
        select * from jsonb_to_recordset($1::text::jsonb) as r(id uuid, document_id uuid, ordinal int,
@@ -69,74 +72,99 @@ export async function insertIndexedChunks(
      ), dl as (
        select chunk_id, sum(tf)::float8 as dl from t group by chunk_id
      ), a as (
-       select coalesce(nullif(cs.weights_avgdl, 0), (select avg(dl) from dl)) as avgdl
-       from corpus_stats cs where cs.id = 1
+       select coalesce(nullif((select ss.weights_avgdl from space_stats ss where ss.space_id = $4), 0),
+                       (select avg(dl) from dl)) as avgdl
      ), c as (
-       insert into chunks (id, document_id, ordinal, heading, content, token_count, term_count, sentence_lexemes)
-       select r.id, r.document_id, r.ordinal, r.heading, r.content, r.token_count, coalesce(dl.dl, 0),
+       insert into chunks (id, document_id, space_id, ordinal, heading, content, token_count, term_count, sentence_lexemes)
+       select r.id, r.document_id, $4, r.ordinal, r.heading, r.content, r.token_count, coalesce(dl.dl, 0),
          (select coalesce(jsonb_agg(to_jsonb(array(select lexeme from unnest(to_tsvector('english', s.v))))
                                     order by s.i), '[]'::jsonb)
           from jsonb_array_elements_text(r.sentences) with ordinality as s(v, i))
        from r left join dl on dl.chunk_id = r.id
        returning 1
      ), ins as (
-       insert into chunk_terms (chunk_id, lexeme, tf, weight)
-       select t.chunk_id, t.lexeme, t.tf,
+       insert into chunk_terms (chunk_id, space_id, lexeme, tf, weight)
+       select t.chunk_id, $4, t.lexeme, t.tf,
          t.tf * ($2::float8 + 1) / (t.tf + $2::float8 * (1 - $3::float8 + $3::float8 * dl.dl / a.avgdl))
        from t join dl on dl.chunk_id = t.chunk_id cross join a
        returning 1
      ), df as (
-       insert into term_stats (lexeme, df)
-       select lexeme, count(*) from t group by lexeme order by lexeme
-       on conflict (lexeme) do update set df = term_stats.df + excluded.df
+       insert into space_terms (space_id, lexeme, df)
+       select $4, lexeme, count(*) from t group by lexeme order by lexeme
+       on conflict (space_id, lexeme) do update set df = space_terms.df + excluded.df
        returning 1
      )
-     update corpus_stats set
-       chunk_count = chunk_count + (select count(*) from c),
-       total_terms = total_terms + (select coalesce(sum(dl), 0) from dl)
-     where id = 1
+     insert into space_stats (space_id, chunk_count, total_terms, weights_avgdl)
+     values ($4, (select count(*) from c), (select coalesce(sum(dl), 0) from dl), 0)
+     on conflict (space_id) do update set
+       chunk_count = space_stats.chunk_count + excluded.chunk_count,
+       total_terms = space_stats.total_terms + excluded.total_terms
      returning chunk_count, total_terms, weights_avgdl`,
-    [JSON.stringify(rows), p.k1, p.b],
+    [JSON.stringify(rows), p.k1, p.b, spaceId],
   )
   return statsOf(out[0])
 }
 
-/** Removes these documents' chunks from df, N and total length (before deleting them). */
-export async function removeDocumentStats(ex: Executor, documentIds: string[]) {
-  if (documentIds.length === 0) return
+/**
+ * Removes these documents' chunks from their spaces' df, N and total length (before deleting
+ * them). Returns the spaces touched.
+ */
+export async function removeDocumentStats(ex: Executor, documentIds: string[]): Promise<string[]> {
+  if (documentIds.length === 0) return []
   const ids = JSON.stringify(documentIds)
-  await ex.query(
-    `update term_stats ts set df = ts.df - s.n
+  const gone = await ex.query<{ space_id: string; lexeme: string }>(
+    `with s as (
+       select ct.space_id, ct.lexeme, count(*) as n
+       from chunk_terms ct
+       where ct.chunk_id in (select id from chunks where document_id in ${IDS(1)})
+       group by ct.space_id, ct.lexeme
+     ), u as (
+       update space_terms st set df = st.df - s.n
+       from s where st.space_id = s.space_id and st.lexeme = s.lexeme
+       returning st.space_id, st.lexeme, st.df
+     )
+     select space_id, lexeme from u where df <= 0`,
+    [ids],
+  )
+  if (gone.length > 0) {
+    await ex.query(
+      `delete from space_terms st using jsonb_to_recordset($1::text::jsonb) as g(space_id uuid, lexeme text)
+       where st.space_id = g.space_id and st.lexeme = g.lexeme and st.df <= 0`,
+      [JSON.stringify(gone)],
+    )
+  }
+  const spaces = await ex.query<{ space_id: string }>(
+    `update space_stats ss set chunk_count = ss.chunk_count - s.n, total_terms = ss.total_terms - s.t
      from (
-       select ct.lexeme, count(*) as n
-       from chunk_terms ct join chunks c on c.id = ct.chunk_id
-       where c.document_id in ${IDS(1)}
-       group by ct.lexeme
+       select space_id, count(*) as n, coalesce(sum(term_count), 0) as t
+       from chunks where document_id in ${IDS(1)} group by space_id
      ) s
-     where ts.lexeme = s.lexeme`,
+     where ss.space_id = s.space_id
+     returning ss.space_id`,
     [ids],
   )
-  await ex.query('delete from term_stats where df <= 0')
-  await ex.query(
-    `update corpus_stats set chunk_count = chunk_count - s.n, total_terms = total_terms - s.t
-     from (select count(*) as n, coalesce(sum(term_count), 0) as t from chunks where document_id in ${IDS(1)}) s
-     where id = 1`,
-    [ids],
-  )
+  return spaces.map((r) => String(r.space_id))
+}
+
+/** Removes everything a space's documents put in the search index (the space is being deleted). */
+export async function purgeSpaceIndex(ex: Executor, spaceId: string): Promise<void> {
+  await ex.query('delete from chunk_terms where space_id = $1', [spaceId])
+  await ex.query('delete from space_terms where space_id = $1', [spaceId])
+  await ex.query('delete from space_stats where space_id = $1', [spaceId])
 }
 
 /**
- * The search index of chunk_terms (same name and definition as migration 0002). A bulk load into
+ * The search index of chunk_terms (same name and definition as migration 0007). A bulk load into
  * a private, fresh database drops it and builds it once at the end: a sorted build is far cheaper
  * than maintaining it posting by posting.
  */
 export async function dropSearchIndex(ex: Executor): Promise<void> {
-  await ex.exec('drop index if exists chunk_terms_lexeme_weight_idx')
+  await ex.exec('drop index if exists chunk_terms_space_lexeme_weight_idx')
 }
 
 export async function createSearchIndex(ex: Executor): Promise<void> {
   await ex.exec(
-    'create index if not exists chunk_terms_lexeme_weight_idx on chunk_terms using btree (lexeme, weight desc nulls last, chunk_id)',
+    'create index if not exists chunk_terms_space_lexeme_weight_idx on chunk_terms using btree (space_id, lexeme, weight desc nulls last, chunk_id)',
   )
 }
 
@@ -149,94 +177,19 @@ export async function deletePostingsOf(ex: Executor, documentIds: string[]) {
   )
 }
 
-/** Recomputes every stored weight with a new avgdl (after the corpus grew or shrank a lot). */
-export async function reweightAll(ex: Executor, p: Bm25Params, avgdl: number): Promise<void> {
+/** Recomputes a space's stored weights with a new avgdl (after it grew or shrank a lot). */
+export async function reweightSpace(ex: Executor, spaceId: string, p: Bm25Params, avgdl: number) {
   await ex.query(
     `update chunk_terms ct
      set weight = ct.tf * ($1::float8 + 1) / (ct.tf + $1::float8 * (1 - $2::float8 + $2::float8 * c.term_count / $3::float8))
-     from chunks c where c.id = ct.chunk_id`,
-    [p.k1, p.b, avgdl],
+     from chunks c where c.id = ct.chunk_id and ct.space_id = $4`,
+    [p.k1, p.b, avgdl, spaceId],
   )
-  await ex.query('update corpus_stats set weights_avgdl = $1 where id = 1', [avgdl])
+  await setWeightsAvgdl(ex, spaceId, avgdl)
 }
 
-export async function setWeightsAvgdl(ex: Executor, avgdl: number): Promise<void> {
-  await ex.query('update corpus_stats set weights_avgdl = $1 where id = 1', [avgdl])
-}
-
-/** Query lexemes scanned at most (the highest-idf ones); the rest still count in total_idf. */
-export const MAX_QUERY_TERMS = 64
-
-export interface Bm25Hit {
-  chunk_id: string
-  score: number
-  /** Sum of idf of the query lexemes this chunk matched / of all query lexemes. */
-  matched_idf: number
-  total_idf: number
-  /** How many distinct query lexemes this chunk matched. */
-  matched_terms: number
-}
-
-export interface Bm25Result {
-  hits: Bm25Hit[]
-  /** The query's english lexemes (empty when nothing matched). */
-  queryLexemes: string[]
-}
-
-/**
- * OR semantics over the query's lexemes; per lexeme only its `perTerm` best postings (by the
- * index on (lexeme, weight desc nulls last) — the ORDER BY must say `nulls last` too, or the
- * planner reads and sorts every posting of the lexeme instead of stopping at `perTerm`); scores
- * summed per chunk. Unknown lexemes count in total_idf
- * with the idf of a term no chunk has.
- *
- * The postings are sorted by chunk before they are summed, so the planner groups the sorted rows
- * (GroupAggregate) instead of hashing them: its generic plan expects ~70 groups, so a hash table
- * started that small and was regrown five or six times for the ~3,000 chunks a question over 100k
- * chunks touches. Sorting first took 15 % off the statement's Postgres CPU (2.75 → 2.35 ms at
- * 8 connections, 100k chunks, 3 interleaved rounds each).
- */
-export async function bm25Search(
-  ex: Executor,
-  query: string,
-  k: number,
-  perTerm: number,
-): Promise<Bm25Result> {
-  const rows = await ex.query<Record<string, unknown>>(
-    `with q as (
-       select distinct lexeme from unnest(to_tsvector('english', $1))
-     ), qt as (
-       select q.lexeme, ts.df,
-         ln(1 + (greatest(cs.chunk_count, coalesce(ts.df, 0))::float8 - coalesce(ts.df, 0) + 0.5)
-                / (coalesce(ts.df, 0) + 0.5)) as idf
-       from q cross join corpus_stats cs left join term_stats ts on ts.lexeme = q.lexeme
-       where cs.id = 1
-     ), scan as (
-       -- A very long query (a follow-up expanded with history) reads only its rarest terms.
-       select * from qt where df is not null order by idf desc, lexeme limit $4
-     ), hits as (
-       select p.chunk_id, scan.idf * p.weight as w, scan.idf
-       from scan cross join lateral (
-         select ct.chunk_id, ct.weight from chunk_terms ct
-         where ct.lexeme = scan.lexeme order by ct.weight desc nulls last limit $2
-       ) p
-     )
-     select h.chunk_id, sum(h.w) as score, sum(h.idf) as matched_idf, count(*) as matched_terms,
-       (select sum(idf) from qt) as total_idf, (select string_agg(lexeme, ' ') from q) as query_lexemes
-     from (select * from hits order by chunk_id) h
-     group by h.chunk_id order by score desc, h.chunk_id limit $3`,
-    [query, perTerm, k, MAX_QUERY_TERMS],
-  )
-  const hits = rows.map((r) => ({
-    chunk_id: String(r.chunk_id),
-    score: Number(r.score),
-    matched_idf: Number(r.matched_idf),
-    total_idf: Number(r.total_idf),
-    matched_terms: Number(r.matched_terms),
-  }))
-  // The same on every row; lexemes hold no spaces.
-  const lexemes = rows[0]?.query_lexemes
-  return { hits, queryLexemes: lexemes ? String(lexemes).split(' ') : [] }
+export async function setWeightsAvgdl(ex: Executor, spaceId: string, avgdl: number): Promise<void> {
+  await ex.query('update space_stats set weights_avgdl = $1 where space_id = $2', [avgdl, spaceId])
 }
 
 /** The english lexemes of each text (for choosing snippet sentences), in one round trip. */

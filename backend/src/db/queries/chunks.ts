@@ -41,7 +41,7 @@ export async function chunksByIds(ex: Executor, ids: string[]): Promise<Map<stri
   const out = new Map<string, FetchedChunk>()
   if (ids.length === 0) return out
   const rows = await ex.query<Record<string, unknown>>(
-    `select c.id as chunk_id, c.document_id, d.title, d.source, c.heading, c.content, c.sentence_lexemes
+    `select c.id as chunk_id, c.document_id, c.space_id, d.title, d.source, c.heading, c.content, c.sentence_lexemes
      from chunks c join documents d on d.id = c.document_id
      where c.id in (select (jsonb_array_elements_text($1::text::jsonb))::uuid)`,
     [JSON.stringify(ids)],
@@ -51,6 +51,7 @@ export async function chunksByIds(ex: Executor, ids: string[]): Promise<Map<stri
       chunk: {
         chunk_id: String(r.chunk_id),
         document_id: String(r.document_id),
+        space_id: String(r.space_id),
         title: String(r.title),
         source: (r.source as string | null) ?? null,
         heading: (r.heading as string | null) ?? null,
@@ -84,13 +85,31 @@ export interface DenseHit {
   similarity: number
 }
 
-/** Nearest chunks by cosine distance (HNSW index). */
-export async function denseSearch(ex: Executor, embedding: number[], limit: number): Promise<DenseHit[]> {
+/** Up to this many chunks in the searched spaces, dense retrieval is exact (contract §7). */
+export const EXACT_DENSE_MAX_CHUNKS = 50_000
+
+/**
+ * Nearest chunks of the searched spaces by cosine distance, the filter inside the statement.
+ * `exact`: every chunk of those spaces is compared (through chunks_space_idx; `+ 0` keeps the
+ * planner off the HNSW index, which after a selective filter returns fewer than `limit` rows and
+ * whose approximation would depend on the whole table). Otherwise the HNSW index, filtered.
+ */
+export async function denseSearch(
+  ex: Executor,
+  embedding: number[],
+  limit: number,
+  spaceIds: readonly string[],
+  exact: boolean,
+): Promise<DenseHit[]> {
+  if (spaceIds.length === 0) return []
+  // The HNSW index serves only a bare `order by embedding <=> $1`.
+  const order = exact ? '(embedding <=> $1::text::vector) + 0, id' : 'embedding <=> $1::text::vector'
   const rows = await ex.query<Record<string, unknown>>(
     `select id as chunk_id, 1 - (embedding <=> $1::text::vector) as similarity
-     from chunks where embedding is not null
-     order by embedding <=> $1::text::vector limit $2`,
-    [vectorLiteral(embedding), limit],
+     from chunks
+     where space_id in (select (jsonb_array_elements_text($3::text::jsonb))::uuid) and embedding is not null
+     order by ${order} limit $2`,
+    [vectorLiteral(embedding), limit, JSON.stringify(spaceIds)],
   )
   return rows.map((r) => ({ chunk_id: String(r.chunk_id), similarity: Number(r.similarity) }))
 }

@@ -3,6 +3,7 @@ import { type Executor, toDate } from '../client.js'
 
 export interface DocumentSummary {
   id: string
+  space_id: string
   title: string
   source: string | null
   chunks: number
@@ -11,6 +12,7 @@ export interface DocumentSummary {
 
 export interface NewDocument {
   id: string
+  spaceId: string
   title: string
   source: string | null
   format: string
@@ -19,11 +21,12 @@ export interface NewDocument {
   createdBy: string | null
 }
 
-const SUMMARY = 'id, title, source, chunk_count as chunks, created_at'
+const SUMMARY = 'id, space_id, title, source, chunk_count as chunks, created_at'
 
 function summary(row: Record<string, unknown>): DocumentSummary {
   return {
     id: String(row.id),
+    space_id: String(row.space_id),
     title: String(row.title),
     source: (row.source as string | null) ?? null,
     chunks: Number(row.chunks),
@@ -31,34 +34,47 @@ function summary(row: Record<string, unknown>): DocumentSummary {
   }
 }
 
-export async function findDocumentByHash(ex: Executor, hash: string): Promise<DocumentSummary | null> {
-  const rows = await ex.query(`select ${SUMMARY} from documents where content_hash = $1`, [hash])
+export async function findDocumentByHash(
+  ex: Executor,
+  spaceId: string,
+  hash: string,
+): Promise<DocumentSummary | null> {
+  const rows = await ex.query(`select ${SUMMARY} from documents where space_id = $1 and content_hash = $2`, [
+    spaceId,
+    hash,
+  ])
   return rows[0] ? summary(rows[0]) : null
 }
 
-/** One round trip for ingestion: the document with this content, and the latest at this source. */
+/**
+ * One round trip for ingestion into a space: the document there with this content, and the
+ * latest there at this source.
+ */
 export async function findByHashOrSource(
   ex: Executor,
+  spaceId: string,
   hash: string,
   source: string | null,
 ): Promise<{ same: DocumentSummary | null; previous: DocumentSummary | null }> {
   const rows = await ex.query<Record<string, unknown>>(
-    `(select ${SUMMARY}, true as same from documents where content_hash = $1)
+    `(select ${SUMMARY}, true as same from documents where space_id = $3 and content_hash = $1)
      union all
-     (select ${SUMMARY}, false as same from documents where $2::text is not null and source = $2::text
+     (select ${SUMMARY}, false as same from documents
+      where $2::text is not null and space_id = $3 and source = $2::text
       order by created_at desc, id desc limit 1)`,
-    [hash, source],
+    [hash, source, spaceId],
   )
   const same = rows.find((r) => r.same === true)
   const previous = rows.find((r) => r.same !== true)
   return { same: same ? summary(same) : null, previous: previous ? summary(previous) : null }
 }
 
-/** Which of these hashes exist already (bulk ingestion). */
-export async function existingHashes(ex: Executor, hashes: string[]): Promise<Set<string>> {
+/** Which of these hashes exist already in the space (bulk ingestion). */
+export async function existingHashes(ex: Executor, spaceId: string, hashes: string[]): Promise<Set<string>> {
   const rows = await ex.query<{ content_hash: string }>(
-    'select content_hash from documents where content_hash in (select jsonb_array_elements_text($1::text::jsonb))',
-    [JSON.stringify(hashes)],
+    `select content_hash from documents
+     where space_id = $2 and content_hash in (select jsonb_array_elements_text($1::text::jsonb))`,
+    [JSON.stringify(hashes), spaceId],
   )
   return new Set(rows.map((r) => r.content_hash))
 }
@@ -66,6 +82,7 @@ export async function existingHashes(ex: Executor, hashes: string[]): Promise<Se
 export async function insertDocuments(ex: Executor, docs: NewDocument[], now: Date): Promise<void> {
   const rows = docs.map((d) => ({
     id: d.id,
+    space_id: d.spaceId,
     title: d.title,
     source: d.source,
     format: d.format,
@@ -74,9 +91,9 @@ export async function insertDocuments(ex: Executor, docs: NewDocument[], now: Da
     created_by: d.createdBy,
   }))
   await ex.query(
-    `insert into documents (id, title, source, format, content_hash, chunk_count, created_by, created_at, updated_at)
-     select r.id, r.title, r.source, r.format, r.content_hash, r.chunk_count, r.created_by, $2, $2
-     from jsonb_to_recordset($1::text::jsonb) as r(id uuid, title text, source text, format text,
+    `insert into documents (id, space_id, title, source, format, content_hash, chunk_count, created_by, created_at, updated_at)
+     select r.id, r.space_id, r.title, r.source, r.format, r.content_hash, r.chunk_count, r.created_by, $2, $2
+     from jsonb_to_recordset($1::text::jsonb) as r(id uuid, space_id uuid, title text, source text, format text,
        content_hash text, chunk_count int, created_by uuid)`,
     [JSON.stringify(rows), now.toISOString()],
   )
@@ -86,7 +103,7 @@ export async function insertDocuments(ex: Executor, docs: NewDocument[], now: Da
 export async function updateDocumentContent(
   ex: Executor,
   id: string,
-  doc: Omit<NewDocument, 'id' | 'source' | 'createdBy'>,
+  doc: Omit<NewDocument, 'id' | 'spaceId' | 'source' | 'createdBy'>,
   now: Date,
 ): Promise<void> {
   await ex.query(
@@ -96,8 +113,16 @@ export async function updateDocumentContent(
   )
 }
 
-export async function listDocuments(ex: Executor): Promise<DocumentSummary[]> {
-  const rows = await ex.query(`select ${SUMMARY} from documents order by created_at desc, id desc`)
+/** Every document, or those of these spaces, newest first. */
+export async function listDocuments(ex: Executor, spaceIds?: readonly string[]): Promise<DocumentSummary[]> {
+  const rows = spaceIds
+    ? await ex.query(
+        `select ${SUMMARY} from documents
+         where space_id in (select (jsonb_array_elements_text($1::text::jsonb))::uuid)
+         order by created_at desc, id desc`,
+        [JSON.stringify(spaceIds)],
+      )
+    : await ex.query(`select ${SUMMARY} from documents order by created_at desc, id desc`)
   return rows.map(summary)
 }
 

@@ -1,2 +1,3 @@
 export * from './auth.js'
 export * from './rag.js'
+export * from './spaces.js'

@@ -5,8 +5,8 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   real,
-  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -14,6 +14,7 @@ import {
   varchar,
 } from 'drizzle-orm/pg-core'
 import { users } from './auth.js'
+import { spaces } from './spaces.js'
 
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
 
@@ -21,6 +22,9 @@ export const documents = pgTable(
   'documents',
   {
     id: uuid('id').primaryKey(),
+    spaceId: uuid('space_id')
+      .notNull()
+      .references(() => spaces.id, { onDelete: 'cascade' }),
     title: text('title').notNull(),
     source: text('source'),
     format: varchar('format', { length: 16 }).notNull(),
@@ -31,8 +35,10 @@ export const documents = pgTable(
     updatedAt: tstz('updated_at').notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('documents_content_hash_idx').on(t.contentHash),
-    index('documents_source_idx').on(t.source),
+    // Identical content is one document per space (re-posting it is a no-op there).
+    uniqueIndex('documents_space_hash_idx').on(t.spaceId, t.contentHash),
+    index('documents_space_source_idx').on(t.spaceId, t.source),
+    index('documents_space_created_idx').on(t.spaceId, t.createdAt.desc(), t.id.desc()),
   ],
 )
 
@@ -43,6 +49,8 @@ export const chunks = pgTable(
     documentId: uuid('document_id')
       .notNull()
       .references(() => documents.id, { onDelete: 'cascade' }),
+    // Its document's space, copied so that dense retrieval filters chunks without a join.
+    spaceId: uuid('space_id').notNull(),
     ordinal: integer('ordinal').notNull(),
     heading: text('heading'),
     content: text('content').notNull(),
@@ -56,12 +64,17 @@ export const chunks = pgTable(
     // NULL for chunks ingested before this column existed: their snippets analyse at query time.
     sentenceLexemes: jsonb('sentence_lexemes').$type<string[][]>(),
   },
-  (t) => [uniqueIndex('chunks_document_ordinal_idx').on(t.documentId, t.ordinal)],
+  (t) => [
+    uniqueIndex('chunks_document_ordinal_idx').on(t.documentId, t.ordinal),
+    index('chunks_space_idx').on(t.spaceId),
+  ],
 )
 
 // BM25 postings: one row per (chunk, lexeme) of to_tsvector('english', heading + content).
-// `weight` is the tf-normalised BM25 part tf*(k1+1)/(tf+k1*(1-b+b*dl/avgdl)), computed with
-// corpus_stats.weights_avgdl; idf is applied at query time from term_stats (see rag/bm25.ts).
+// `weight` is the tf-normalised BM25 part tf*(k1+1)/(tf+k1*(1-b+b*dl/avgdl)), computed with the
+// avgdl of the chunk's space (space_stats.weights_avgdl); idf is applied at query time from the
+// df summed over the searched spaces (space_terms; see rag/bm25.ts). Nothing stored for one space
+// depends on another space's documents, so another space's uploads cannot move a score.
 export const chunkTerms = pgTable(
   'chunk_terms',
   {
@@ -69,28 +82,39 @@ export const chunkTerms = pgTable(
     // with their chunks by the same transaction (rag/bm25.ts unindexDocuments), and search joins
     // chunks, so a stray posting could never surface.
     chunkId: uuid('chunk_id').notNull(),
+    // The chunk's space, so that a search reads only the postings of the spaces it searches.
+    spaceId: uuid('space_id').notNull(),
     lexeme: text('lexeme').notNull(),
     tf: real('tf').notNull(),
     weight: real('weight').notNull().default(0),
   },
-  // Search reads (lexeme, weight desc) index-only; deletes find a chunk's postings by chunk_id.
-  // A plain chunk_id index rather than a (chunk_id, lexeme) primary key: uuidv7 ids append at the
-  // index's right edge, which made bulk ingestion ~15% faster (uniqueness comes from GROUP BY).
+  // Search reads (space, lexeme) ranges index-only, best weight first; exact rescoring and
+  // deletes find a chunk's postings by (chunk_id, lexeme).
   (t) => [
-    index('chunk_terms_chunk_idx').on(t.chunkId),
-    index('chunk_terms_lexeme_weight_idx').on(t.lexeme, t.weight.desc(), t.chunkId),
+    // INCLUDE (weight) in migration 0007 (drizzle's builder has no INCLUDE): rescoring is index-only.
+    index('chunk_terms_chunk_lexeme_idx').on(t.chunkId, t.lexeme),
+    index('chunk_terms_space_lexeme_weight_idx').on(t.spaceId, t.lexeme, t.weight.desc(), t.chunkId),
   ],
 )
 
-/** Per-lexeme document (chunk) frequency, kept current by every ingest and delete. */
-export const termStats = pgTable('term_stats', {
-  lexeme: text('lexeme').primaryKey(),
-  df: integer('df').notNull(),
-})
+/** Per-space, per-lexeme document (chunk) frequency, kept current by every ingest and delete. */
+export const spaceTerms = pgTable(
+  'space_terms',
+  {
+    spaceId: uuid('space_id')
+      .notNull()
+      .references(() => spaces.id, { onDelete: 'cascade' }),
+    lexeme: text('lexeme').notNull(),
+    df: integer('df').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.spaceId, t.lexeme] })],
+)
 
-/** One row (id = 1): N, total length, and the avgdl the stored weights were computed with. */
-export const corpusStats = pgTable('corpus_stats', {
-  id: smallint('id').primaryKey(),
+/** Per space: N, total length, and the avgdl its stored weights were computed with. */
+export const spaceStats = pgTable('space_stats', {
+  spaceId: uuid('space_id')
+    .primaryKey()
+    .references(() => spaces.id, { onDelete: 'cascade' }),
   chunkCount: integer('chunk_count').notNull().default(0),
   totalTerms: doublePrecision('total_terms').notNull().default(0),
   weightsAvgdl: doublePrecision('weights_avgdl').notNull().default(0),

@@ -1,0 +1,208 @@
+// BM25 top-k over the searched spaces, exact with safe pruning (MaxScore over impact-ordered
+// postings). The index on chunk_terms (space_id, lexeme, weight desc, chunk_id) gives each term's
+// postings in a space, best first:
+// - the rarest query terms, as many as fit a postings budget together, are read WHOLE: every
+//   chunk holding one of them is a candidate, so a chunk that holds several query words is found
+//   however long each word's list is;
+// - the other (common) terms are read only down to their `perTerm` best postings per space; a
+//   posting not read weighs at most the last one read (its term's `bound`).
+// Candidates whose upper bound (what was read + the bounds of the truncated terms they were not
+// seen in) cannot reach the k-th best lower bound are dropped; the 2k likeliest are rescored
+// exactly by looking their missing terms up in (chunk_id, lexeme), and their k-th exact score
+// drops the rest that cannot reach it before those are looked up too. A chunk seen in no list scores at most the
+// sum of the bounds (`unseenBound`): when the k-th score is above it, the top k is exact.
+import type { Executor } from '../client.js'
+
+/** Query lexemes scanned at most (the highest-idf ones); the rest still count in total_idf. */
+export const MAX_QUERY_TERMS = 64
+
+export interface Bm25Hit {
+  chunk_id: string
+  score: number
+  /** Sum of idf of the query lexemes this chunk matched / of all query lexemes. */
+  matched_idf: number
+  total_idf: number
+  /** How many distinct query lexemes this chunk matched. */
+  matched_terms: number
+}
+
+export interface Bm25Result {
+  hits: Bm25Hit[]
+  /** The query's english lexemes (empty when nothing matched). */
+  queryLexemes: string[]
+  /** The most a chunk that no list read could score (0: every list was read whole). */
+  unseenBound: number
+  /** Candidates that could have reached the top k but were not rescored (rescoreAll false). */
+  pending: number
+}
+
+export interface PruneBudget {
+  /** Postings read whole, summed over the rarest terms (the rarest one is always read whole). */
+  wholePostings: number
+  /** Postings read per truncated term and space, best first. */
+  perTerm: number
+  /**
+   * Rescore every candidate that could still reach the top k (exact), or only the 2k likeliest
+   * (a candidate left unrescored keeps the score of the terms read; the result is then exact
+   * only when no such candidate could have reached the top k).
+   */
+  rescoreAll: boolean
+}
+
+/**
+ * One pass of the plan above. idf uses N and df summed over `spaceIds` only, and the stored
+ * weights use their own space's avgdl, so nothing outside the searched spaces moves a score.
+ */
+export async function bm25SearchPass(
+  ex: Executor,
+  query: string,
+  spaceIds: readonly string[],
+  k: number,
+  budget: PruneBudget,
+): Promise<Bm25Result> {
+  if (spaceIds.length === 0) return { hits: [], queryLexemes: [], unseenBound: 0, pending: 0 }
+  const rows = await ex.query<Record<string, unknown>>(SEARCH_SQL, [
+    query,
+    JSON.stringify(spaceIds),
+    k,
+    MAX_QUERY_TERMS,
+    budget.wholePostings,
+    budget.perTerm,
+    budget.rescoreAll,
+  ])
+  const hits = rows
+    .filter((r) => r.chunk_id !== null)
+    .map((r) => ({
+      chunk_id: String(r.chunk_id),
+      score: Number(r.score),
+      matched_idf: Number(r.matched_idf),
+      total_idf: Number(r.total_idf),
+      matched_terms: Number(r.matched_terms),
+    }))
+  // The same on every row; lexemes hold no spaces.
+  const lexemes = rows[0]?.query_lexemes
+  return {
+    hits,
+    queryLexemes: lexemes ? String(lexemes).split(' ') : [],
+    unseenBound: Number(rows[0]?.unseen_bound ?? 0),
+    pending: Number(rows[0]?.pending ?? 0),
+  }
+}
+
+/** True when no chunk outside the lists read can belong in the top k. */
+export function isExact(r: Bm25Result, k: number): boolean {
+  if (r.pending > 0) return false
+  if (r.unseenBound <= 0) return true
+  const kth = r.hits[k - 1]
+  return kth !== undefined && kth.score > r.unseenBound
+}
+
+// $1 query, $2 space ids (JSON), $3 k, $4 max query terms, $5 whole-read budget, $6 per-term cap,
+// $7 rescore every candidate.
+// The final LEFT JOIN keeps one row (chunk_id null) when nothing matched, so that the query's
+// lexemes and bound still come back.
+const SEARCH_SQL = `
+with sp as (
+  select distinct (jsonb_array_elements_text($2::text::jsonb))::uuid as space_id
+), st as (
+  select coalesce(sum(s.chunk_count), 0)::float8 as n
+  from space_stats s where s.space_id in (select space_id from sp)
+), q as (
+  select distinct lexeme from unnest(to_tsvector('english', $1))
+), qt as (
+  select q.lexeme, coalesce(d.df, 0)::float8 as df,
+    ln(1 + (greatest(st.n, coalesce(d.df, 0)) - coalesce(d.df, 0) + 0.5) / (coalesce(d.df, 0) + 0.5)) as idf
+  from q cross join st
+  left join lateral (
+    select sum(t.df) as df from space_terms t
+    where t.space_id in (select space_id from sp) and t.lexeme = q.lexeme
+  ) d on true
+), scan as (
+  -- A very long query (a follow-up expanded with history) reads only its rarest terms.
+  select s.lexeme, s.idf, sum(s.df) over (order by s.df, s.lexeme) as cum
+  from (select * from qt where df > 0 order by idf desc, lexeme limit $4) s
+), plan as (
+  select lexeme, idf, (cum <= $5 or cum = (select min(cum) from scan)) as whole from scan
+), p as (
+  select pl.lexeme, pl.idf, pl.whole, sp.space_id, x.chunk_id, x.weight
+  from plan pl cross join sp cross join lateral (
+    select ct.chunk_id, ct.weight from chunk_terms ct
+    where ct.space_id = sp.space_id and ct.lexeme = pl.lexeme
+    order by ct.weight desc nulls last
+    limit case when pl.whole then null else $6::int end
+  ) x
+), cut as (
+  -- A truncated term's bound: the smallest weight read in a space whose list was cut.
+  select lexeme, idf, coalesce(max(minw) filter (where n >= $6), 0) * idf as bound
+  from (
+    select lexeme, idf, space_id, count(*) as n, min(weight) as minw from p where not whole
+    group by lexeme, idf, space_id
+  ) g
+  group by lexeme, idf
+), hb as (
+  select coalesce(sum(bound), 0) as total from cut
+), agg as (
+  -- Sorted first so that the planner groups (GroupAggregate) instead of hashing: its estimate
+  -- of the groups is far too low and a small hash table spills or regrows.
+  select h.chunk_id, sum(h.idf * h.weight) as lb, sum(h.idf) as midf, count(*) as mterms,
+    array_agg(h.lexeme) filter (where not h.whole) as seen
+  from (select * from p order by chunk_id) h
+  group by h.chunk_id
+), theta as (
+  select coalesce((select lb from agg order by lb desc limit 1 offset $3 - 1), 0) as t
+), cand as (
+  -- ub: what was read + the bounds of the truncated terms the chunk was not seen in.
+  select a.*, a.lb + hb.total - case when a.seen is null then 0
+    else (select coalesce(sum(c.bound), 0) from cut c where c.lexeme = any(a.seen)) end as ub
+  from agg a, theta, hb where a.lb + hb.total >= theta.t
+), first as (
+  -- The likeliest top k first: their exact scores raise the threshold for the rest.
+  select * from cand order by ub desc, chunk_id limit 2 * $3
+), exact1 as (
+  select x.chunk_id, x.lb + coalesce(sum(x.idf * x.weight), 0) as score,
+    x.midf + coalesce(sum(x.idf) filter (where x.weight is not null), 0) as matched_idf,
+    x.mterms + count(x.weight) as matched_terms
+  from (
+    -- A scalar subquery: one (chunk_id, lexeme) index probe per missing term (as a join, the
+    -- planner read every posting of the chunk and filtered).
+    select cd.chunk_id, cd.lb, cd.midf, cd.mterms, c.idf,
+      (select ct.weight from chunk_terms ct where ct.chunk_id = cd.chunk_id and ct.lexeme = c.lexeme) as weight
+    from first cd
+    left join cut c on c.bound > 0 and (cd.seen is null or c.lexeme <> all(cd.seen))
+  ) x
+  group by x.chunk_id, x.lb, x.midf, x.mterms
+), theta2 as (
+  select greatest((select t from theta),
+    coalesce((select score from exact1 order by score desc limit 1 offset $3 - 1), 0)) as t
+), open as (
+  select cd.* from cand cd, theta2
+  where cd.ub >= theta2.t and cd.chunk_id not in (select chunk_id from first)
+), rest as (
+  select * from open where $7::boolean
+), exact as (
+  select * from exact1
+  union all
+  -- Not rescored (rescoreAll false): the score of the terms read, a lower bound.
+  select chunk_id, lb, midf, mterms from open where not $7::boolean
+  union all
+  select x.chunk_id, x.lb + coalesce(sum(x.idf * x.weight), 0) as score,
+    x.midf + coalesce(sum(x.idf) filter (where x.weight is not null), 0) as matched_idf,
+    x.mterms + count(x.weight) as matched_terms
+  from (
+    -- A scalar subquery: one (chunk_id, lexeme) index probe per missing term (as a join, the
+    -- planner read every posting of the chunk and filtered).
+    select cd.chunk_id, cd.lb, cd.midf, cd.mterms, c.idf,
+      (select ct.weight from chunk_terms ct where ct.chunk_id = cd.chunk_id and ct.lexeme = c.lexeme) as weight
+    from rest cd
+    left join cut c on c.bound > 0 and (cd.seen is null or c.lexeme <> all(cd.seen))
+  ) x
+  group by x.chunk_id, x.lb, x.midf, x.mterms
+), top as (
+  select * from exact order by score desc, chunk_id limit $3
+)
+select t.chunk_id, t.score, t.matched_idf, t.matched_terms,
+  (select sum(idf) from qt) as total_idf, (select string_agg(lexeme, ' ') from q) as query_lexemes,
+  (select total from hb) as unseen_bound,
+  (select count(*) from open where not $7::boolean) as pending
+from (select 1) one left join top t on true
+order by t.score desc, t.chunk_id`

@@ -1,0 +1,139 @@
+// Retrieval inside spaces (contract §7, §10): the filter is inside the SQL, scores depend only on
+// the searched spaces, and the pruned BM25 top k is the exact one (issue 18), checked against an
+// exhaustive pass and on known-item questions over the bench's synthetic corpus.
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { testConfig } from '../../src/config.js'
+import { insertSpace, SHARED_LIBRARY_ID } from '../../src/db/queries/spaces.js'
+import { uuidv7 } from '../../src/lib/ids.js'
+import { bm25Search } from '../../src/rag/bm25.js'
+import { createRagContext } from '../../src/rag/context.js'
+import { addDistractors } from '../../src/rag/eval-distractors.js'
+import { deleteDocument, ingestDocument } from '../../src/rag/ingest.js'
+import { retrieve, search } from '../../src/rag/retrieve.js'
+import { knownItemQuestions } from '../../src/rag/synthetic-corpus.js'
+import type { RagContext } from '../../src/rag/types.js'
+import { createTestDatabase, dbKinds, type TestDatabase } from '../helpers/db.js'
+
+/** Budgets scaled to a ~1,200-chunk corpus the way the product's are to 100k–1M chunks. */
+const TINY = [
+  { wholePostings: 150, perTerm: 10, rescoreAll: true },
+  { wholePostings: 600, perTerm: 40, rescoreAll: true },
+]
+/** Reads every posting of every query term: the reference ranking. */
+const EXHAUSTIVE = [{ wholePostings: 1e9, perTerm: 1e9, rescoreAll: true }]
+
+const QUERIES = ['volcano lava eruption', 'glacier ice melting', 'lava ice', 'ash cloud over the glacier']
+
+async function space(db: TestDatabase['db'], name: string): Promise<string> {
+  const id = uuidv7()
+  await insertSpace(db, { id, name, kind: 'team' })
+  return id
+}
+
+for (const kind of dbKinds()) {
+  describe(`retrieval inside spaces [${kind}]`, () => {
+    let tdb: TestDatabase
+    let ctx: RagContext
+    let mine: string
+    let theirs: string
+    const ingest = (spaceId: string, title: string, content: string) =>
+      ingestDocument(ctx, { title, content, format: 'text', spaceId })
+    before(async () => {
+      tdb = await createTestDatabase(kind)
+      ctx = createRagContext(tdb.db, testConfig())
+      mine = await space(tdb.db, 'Mine')
+      theirs = await space(tdb.db, 'Theirs')
+      await ingest(mine, 'Volcanoes', 'A volcano erupts lava and ash. Lava flows downhill from the volcano.')
+      await ingest(mine, 'Glaciers', 'A glacier is slow ice. Melting ice feeds rivers below the glacier.')
+      await ingest(SHARED_LIBRARY_ID, 'Ash', 'An ash cloud from an eruption can ground aircraft for days.')
+      await ingest(
+        SHARED_LIBRARY_ID,
+        'Ice',
+        'Sea ice and glacier ice differ: melting sea ice does not raise the sea.',
+      )
+    })
+    after(() => tdb.cleanup())
+
+    const snapshot = async (spaceIds: string[]) => {
+      const out = []
+      for (const q of QUERIES) out.push(await search(ctx, q, { k: 10 }, spaceIds))
+      return out
+    }
+
+    it('returns only chunks of the searched spaces', async () => {
+      await ingest(theirs, 'Their volcano', 'volcano volcano lava lava eruption eruption glacier ice')
+      for (const q of QUERIES) {
+        const r = await search(ctx, q, { k: 20 }, [mine])
+        assert.ok(r.length > 0, q)
+        assert.ok(
+          r.every((c) => c.space_id === mine),
+          q,
+        )
+      }
+      assert.deepEqual(await retrieve(ctx, 'volcano', { k: 5 }, []), [])
+    })
+
+    it('keeps results and scores identical while other spaces gain and lose documents', async () => {
+      const scopes = [[mine], [mine, SHARED_LIBRARY_ID]]
+      const before = await Promise.all(scopes.map(snapshot))
+      const added = []
+      for (let i = 0; i < 6; i++) {
+        const text = `volcano ${'lava '.repeat(i)} ice glacier ash eruption melting cloud ${i} ${'filler '.repeat(i * 5)}`
+        added.push(await ingest(theirs, `Theirs ${i}`, text))
+      }
+      assert.deepEqual(await Promise.all(scopes.map(snapshot)), before, 'after adding')
+      for (const d of added.slice(0, 4)) await deleteDocument(ctx, d.id)
+      assert.deepEqual(await Promise.all(scopes.map(snapshot)), before, 'after deleting')
+      // The check can see a change: a document in a searched space moves the scores.
+      await ingest(mine, 'More lava', 'lava lava lava everywhere')
+      assert.notDeepEqual(await snapshot([mine]), before[0])
+    })
+
+    it('combines df and N over the searched spaces', async () => {
+      const [one] = await search(ctx, 'glacier', { k: 1 }, [mine])
+      const [both] = await search(ctx, 'glacier', { k: 1 }, [mine, SHARED_LIBRARY_ID])
+      assert.equal(one?.chunk_id, both?.chunk_id)
+      assert.notEqual(one?.score, both?.score, 'idf over two spaces differs from idf over one')
+    })
+  })
+
+  describe(`known-item recall with pruning [${kind}]`, () => {
+    let tdb: TestDatabase
+    let ctx: RagContext
+    const DOCS = 60
+    let where: Map<string, string>
+    before(async () => {
+      tdb = await createTestDatabase(kind)
+      ctx = createRagContext(tdb.db, testConfig())
+      const { nextDoc } = await addDistractors(ctx, DOCS * 20)
+      assert.equal(nextDoc, DOCS)
+      const rows = await tdb.db.query<{ id: string; source: string; ordinal: number }>(
+        'select c.id, d.source, c.ordinal from chunks c join documents d on d.id = c.document_id',
+      )
+      where = new Map(rows.map((r) => [String(r.id), `${r.source}#${r.ordinal}`]))
+    })
+    after(() => tdb.cleanup())
+
+    it('finds the source section in the top 8 for ≥ 95 % of 200 questions, ranked as without pruning', async () => {
+      const questions = knownItemQuestions(200, DOCS)
+      let found = 0
+      let exact = 0
+      for (const q of questions) {
+        const pruned = await bm25Search(tdb.db, q.question, [SHARED_LIBRARY_ID], 50, TINY)
+        const top8 = pruned.hits.slice(0, 8).map((h) => where.get(h.chunk_id))
+        if (top8.includes(`${q.source}#${q.section}`)) found++
+        if (!pruned.exact) continue
+        exact++
+        const full = await bm25Search(tdb.db, q.question, [SHARED_LIBRARY_ID], 50, EXHAUSTIVE)
+        assert.deepEqual(
+          pruned.hits.map((h) => [h.chunk_id, h.score.toFixed(9), h.matched_terms]),
+          full.hits.map((h) => [h.chunk_id, h.score.toFixed(9), h.matched_terms]),
+          q.question,
+        )
+      }
+      assert.ok(found / questions.length >= 0.95, `known-item recall ${found}/${questions.length}`)
+      assert.ok(exact / questions.length >= 0.9, `provably exact ${exact}/${questions.length}`)
+    })
+  })
+}
