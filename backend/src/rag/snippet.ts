@@ -36,10 +36,12 @@ export function stemMatcher(lexemes: string[]): (sentence: string) => boolean {
   const prefixes = [...new Set(lexemes.map(stemPrefix))].filter(Boolean)
   if (prefixes.length === 0) return () => false
   const alternatives = prefixes.map((p) => p.replaceAll('i', '[iy]')).join('|')
-  // ASCII prefixes: \b is a word start for them (a non-ASCII letter before one can only add a
-  // false match, never lose one), and the non-Unicode, case-insensitive search is the fastest.
+  // ASCII prefixes: a word starts after anything but an ASCII letter or digit (not \b, for which
+  // `_` is a word character: Postgres' parser splits ADMIN_PASSWORD into admin + password; a
+  // non-ASCII letter before one can only add a false match, never lose one), and the non-Unicode,
+  // case-insensitive search is the fastest.
   const rx = prefixes.every((p) => /^[a-z0-9]+$/.test(p))
-    ? new RegExp(`\\b(?:${alternatives})`, 'i')
+    ? new RegExp(`(?<![a-z0-9])(?:${alternatives})`, 'i')
     : new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives})`, 'iu')
   return (sentence) => rx.test(sentence)
 }

@@ -163,7 +163,11 @@ for (const kind of dbKinds()) {
         await createUserWithSession(tdb.db, testConfig(), { email: `fb-list-${kind}@example.com`, clock })
       ).token
       const rated: string[] = []
-      for (const [i, q] of ['Docker port?', 'Docker health check?', 'Docker user id?'].entries()) {
+      for (const [i, q] of [
+        'Docker port?',
+        'Docker health check?',
+        'Which port does the Docker container listen on?',
+      ].entries()) {
         clock.advance(1000)
         const turn = await ask(user, q)
         assert.equal(
@@ -196,7 +200,7 @@ for (const kind of dbKinds()) {
         'rating',
         'user_email',
       ])
-      assert.equal(top.question, 'Docker user id?')
+      assert.equal(top.question, 'Which port does the Docker container listen on?')
       assert.equal(top.user_email, `fb-list-${kind}@example.com`)
       assert.ok(top.answer.length > 0)
       assert.ok(top.citations.length > 0, 'the answer cites the Docker document')

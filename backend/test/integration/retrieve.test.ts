@@ -102,7 +102,7 @@ for (const kind of dbKinds()) {
     })
 
     it('honours k and returns the RetrievedChunk fields', async () => {
-      const r = await retrieve(ctx, 'apple pear', { k: 1 }, SHARED)
+      const r = await search(ctx, 'apple pear', { k: 1 }, SHARED)
       assert.equal(r.length, 1)
       assert.deepEqual(Object.keys(r[0] ?? {}).sort(), [
         'chunk_id',
@@ -213,14 +213,15 @@ for (const kind of dbKinds()) {
         await snippets(tdb.db, q, contents, queryLexemes, stale),
         await snippets(tdb.db, q, contents, queryLexemes),
       )
-      const before = await retrieve(ctx, q, { k: 5 }, SHARED)
+      // search(): the chat's retrieve() also hands the stored lexemes on to the answerer.
+      const before = await search(ctx, q, { k: 5 }, SHARED)
       assert.ok(before.length > 0)
       await tdb.db.query(
         `update chunks set sentence_lexemes = null
          where document_id in (select (jsonb_array_elements_text($1::text::jsonb))::uuid)`,
         [JSON.stringify(added)],
       )
-      assert.deepEqual(await retrieve(ctx, q, { k: 5 }, SHARED), before)
+      assert.deepEqual(await search(ctx, q, { k: 5 }, SHARED), before)
       for (const id of added) await deleteDocument(ctx, id)
     })
   })
@@ -238,6 +239,7 @@ describe('stemMatcher', () => {
     assert.ok(m('Written in C.'), 'a lexeme with symbols matches by its first word')
     assert.ok(!m('Nothing to see here.'))
     assert.ok(!m('Ergo, nothing.'), 'only at the start of a word')
+    assert.ok(stemMatcher(['password'])('Set `ADMIN_PASSWORD`.'), 'Postgres splits words at `_`')
     assert.ok(!stemMatcher([])('anything'))
   })
 })
