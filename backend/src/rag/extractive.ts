@@ -73,6 +73,17 @@ function lexemesOf(cu: ChunkUnits, idx: Iterable<number>): Set<string> {
   return out
 }
 
+/**
+ * Whether a sentence's lexemes state a question lexeme, also in another form of the word that
+ * English stemming leaves different (marri / marriag, govern / government).
+ */
+function states(lexemes: Set<string>, lexeme: string): boolean {
+  if (lexemes.has(lexeme)) return true
+  if (lexeme.length < 4) return false
+  for (const l of lexemes) if (l.length > lexeme.length && wordHasLexeme(l, lexeme)) return true
+  return false
+}
+
 class Coverage {
   readonly total: number
   readonly covered = new Set<string>()
@@ -85,7 +96,7 @@ class Coverage {
     let g = 0
     for (const t of this.terms) {
       if (this.covered.has(t.lexeme) || (strict && this.fromHeadings.has(t.lexeme))) continue
-      if (lexemes.has(t.lexeme)) g += t.weight
+      if (states(lexemes, t.lexeme)) g += t.weight
       else if (heading.has(t.lexeme) && !this.fromHeadings.has(t.lexeme)) g += t.weight * HEADING_SHARE
     }
     return g
@@ -93,13 +104,13 @@ class Coverage {
   /** Weight of the covered terms these lexemes state again. */
   overlap(lexemes: Set<string>): number {
     return this.terms.reduce(
-      (w, t) => w + (this.covered.has(t.lexeme) && lexemes.has(t.lexeme) ? t.weight : 0),
+      (w, t) => w + (this.covered.has(t.lexeme) && states(lexemes, t.lexeme) ? t.weight : 0),
       0,
     )
   }
   add(lexemes: Set<string>, heading: Set<string>): void {
     for (const t of this.terms) {
-      if (lexemes.has(t.lexeme)) this.covered.add(t.lexeme)
+      if (states(lexemes, t.lexeme)) this.covered.add(t.lexeme)
       else if (heading.has(t.lexeme)) this.fromHeadings.add(t.lexeme)
     }
   }
@@ -234,7 +245,7 @@ function choose(
     // A further passage must bring words not covered at all; from the leading passage's section
     // only for a joined question, when it states a key term nothing chosen states.
     const unstated = cov.unstatedKeys()
-    const statesKey = [...lexemesOf(cu, idx)].some((l) => unstated.has(l))
+    const statesKey = [...unstated].some((k) => states(lexemesOf(cu, idx), k))
     if (picks.length > 0) {
       if (picks.some((p) => p.c === start.c) && !(joined && statesKey)) break
       if (!statesKey && (cov.share() >= STOP_COVERAGE || start.strictGain < MIN_GAIN * missing)) break

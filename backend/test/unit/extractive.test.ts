@@ -90,6 +90,14 @@ describe('extractiveAnswer', () => {
     )
   })
 
+  it('a question word counts as stated in another form of it (marry / marriage)', () => {
+    const a = extractiveAnswer('Whom did Emma marry?', [
+      chunk('e', 'Emma was born in Normandy. Her marriage to King Ethelred sealed the alliance.'),
+      chunk('f', 'The server listens on port 7860. Uploads go to the data folder. Logs are written as JSON.'),
+    ])
+    assert.match(a?.content ?? '', /Her marriage to King Ethelred/)
+  })
+
   it('answers a new subject from its own section', () => {
     const a = answer('How much does pressing cost?', handbook())
     assert.match(a.content, /^Pressing costs 40 cents per litre of juice/)
