@@ -7,9 +7,11 @@
 //    it stops once the question is covered;
 // 4. when even the best passages leave the question's key terms uncovered, the answer is the
 //    plain refusal, with no citations.
+
+import { kindScore, type Wanted, wantedOf } from './answer-type.js'
 import { inlinePlain, type Unit, unitsOf } from './answer-units.js'
 import { type Citation, toCitation } from './citations.js'
-import { type QuestionTerm, questionTerms, wordHasLexeme, words } from './question-terms.js'
+import { isFrameWord, type QuestionTerm, questionTerms, wordHasLexeme, words } from './question-terms.js'
 import type { RetrievedChunk } from './types.js'
 
 export { inlinePlain }
@@ -38,6 +40,14 @@ interface ChunkUnits {
   headingTerms: Set<string>
 }
 
+/** The question as asked, and the kind of thing it asks for. */
+interface Ask {
+  question: string
+  wanted: Wanted | null
+  /** The question's own lexemes: an answer candidate should stand near one of them. */
+  near: string[]
+}
+
 interface Pick {
   c: number
   /** Unit indices in document order. */
@@ -63,6 +73,17 @@ function lexemesOf(cu: ChunkUnits, idx: Iterable<number>): Set<string> {
   return out
 }
 
+/**
+ * Whether a sentence's lexemes state a question lexeme, also in another form of the word that
+ * English stemming leaves different (marri / marriag, govern / government).
+ */
+function states(lexemes: Set<string>, lexeme: string): boolean {
+  if (lexemes.has(lexeme)) return true
+  if (lexeme.length < 4) return false
+  for (const l of lexemes) if (l.length > lexeme.length && wordHasLexeme(l, lexeme)) return true
+  return false
+}
+
 class Coverage {
   readonly total: number
   readonly covered = new Set<string>()
@@ -75,24 +96,40 @@ class Coverage {
     let g = 0
     for (const t of this.terms) {
       if (this.covered.has(t.lexeme) || (strict && this.fromHeadings.has(t.lexeme))) continue
-      if (lexemes.has(t.lexeme)) g += t.weight
+      if (states(lexemes, t.lexeme)) g += t.weight
       else if (heading.has(t.lexeme) && !this.fromHeadings.has(t.lexeme)) g += t.weight * HEADING_SHARE
     }
     return g
   }
+  /** Weight of the covered terms these lexemes state again. */
+  overlap(lexemes: Set<string>): number {
+    return this.terms.reduce(
+      (w, t) => w + (this.covered.has(t.lexeme) && states(lexemes, t.lexeme) ? t.weight : 0),
+      0,
+    )
+  }
   add(lexemes: Set<string>, heading: Set<string>): void {
     for (const t of this.terms) {
-      if (lexemes.has(t.lexeme)) this.covered.add(t.lexeme)
+      if (states(lexemes, t.lexeme)) this.covered.add(t.lexeme)
       else if (heading.has(t.lexeme)) this.fromHeadings.add(t.lexeme)
     }
   }
   /** The question's key terms (its rarest words) that nothing chosen covers, not even a heading. */
   missingKeys(): QuestionTerm[] {
+    return this.keys().filter((t) => !this.covered.has(t.lexeme) && !this.fromHeadings.has(t.lexeme))
+  }
+  /** Key terms no chosen sentence states (a heading may name them). */
+  unstatedKeys(): Set<string> {
+    return new Set(
+      this.keys()
+        .filter((t) => !this.covered.has(t.lexeme))
+        .map((t) => t.lexeme),
+    )
+  }
+  private keys(): QuestionTerm[] {
     const own = this.terms.filter((t) => t.own)
     const max = Math.max(0, ...own.map((t) => t.weight))
-    return own.filter(
-      (t) => t.weight >= KEY_SHARE * max && !this.covered.has(t.lexeme) && !this.fromHeadings.has(t.lexeme),
-    )
+    return own.filter((t) => t.weight >= KEY_SHARE * max)
   }
 
   /** Share of the weight covered; a term named only by a heading counts in part. */
@@ -109,85 +146,117 @@ class Coverage {
 
 const readable = (u: Unit) => u.kind !== 'heading' && u.kind !== 'code'
 
-/** What kind of thing the question asks for, when its wording says so. */
-type Wanted = 'number' | 'name' | null
-const NUMBER_WORDS =
-  /\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|dozen|half)\b/i
-
-export function wantedKind(question: string): Wanted {
-  const q = question.toLowerCase()
-  if (
-    /\b(how (many|much|long|old|large|big|far|often|tall|high)|what (year|percentage|percent|number|amount|size))\b/.test(
-      q,
-    )
-  )
-    return 'number'
-  if (/^\s*(and\s+)?when\b/.test(q)) return 'number'
-  if (/^\s*(who|whom|whose)\b/.test(q)) return 'name'
-  return null
-}
-
-function hasKind(text: string, wanted: Wanted): boolean {
-  if (wanted === 'number') return /(^|[^\p{L}\p{N}_])\d/u.test(text) || NUMBER_WORDS.test(text)
-  if (wanted === 'name') return /\s\p{Lu}\p{Ll}/u.test(text)
-  return true
-}
 /** A sentence without the kind of thing asked for is a weaker lead. */
-const WRONG_KIND = 0.6
+const WRONG_KIND = 0.5
+const kindFactor = (score: number) => WRONG_KIND + (1 - WRONG_KIND) * score
 
 /** The unit that covers most of what is missing (with its dependencies), over all chunks. */
 function bestStart(
   chunks: ChunkUnits[],
   cov: Coverage,
   exclude: Set<string>,
-  wanted: Wanted = null,
-): { c: number; i: number; gain: number; strictGain: number } | null {
-  let best: { c: number; i: number; gain: number; strictGain: number; score: number } | null = null
+  ask: Ask,
+  pairs = false,
+): Start | null {
+  let best: (Start & { score: number; value: number }) | null = null
   chunks.forEach((cu, c) => {
     cu.units.forEach((u, i) => {
       if (!readable(u) || exclude.has(`${c}:${i}`)) return
-      const idx = new Set<number>()
-      closure(cu, i, idx)
-      const lexemes = lexemesOf(cu, idx)
-      const gain = cov.gain(lexemes, cu.headingTerms)
-      if (gain <= 0) return
-      const strictGain = cov.gain(lexemes, new Set(), true)
-      // Ties go to the better-ranked chunk and the shorter unit.
-      const kind = hasKind(u.text, wanted) ? 1 : WRONG_KIND
-      const score = (kind * gain) / (1 + 0.15 * cu.rank) / (1 + u.text.length / 4000)
-      if (!best || score > best.score) best = { c, i, gain, strictGain, score }
+      const single = scoreSeeds(cu, [i], cov, ask)
+      if (single && (!best || single.score > best.score)) best = { c, ...single }
+      // The rest of a question split over two adjacent sentences ("A session token is 32 random
+      // bytes. The server stores only its SHA-256 hash"): the pair answers together, in order.
+      // Not for the leading passage: a pair reaching a question's words is weaker evidence that
+      // the documents answer it than one sentence doing so.
+      const prev = cu.units[i - 1]
+      if (
+        !pairs ||
+        !prev ||
+        !readable(prev) ||
+        prev.paragraph !== u.paragraph ||
+        exclude.has(`${c}:${i - 1}`)
+      )
+        return
+      const pair = scoreSeeds(cu, [i - 1, i], cov, ask)
+      const alone = Math.max(single?.value ?? 0, scoreSeeds(cu, [i - 1], cov, ask)?.value ?? 0)
+      if (!pair || pair.value <= alone) return
+      pair.score *= PAIR_SHARE
+      if (!best || pair.score > best.score) best = { c, ...pair }
     })
   })
   return best
+}
+
+/** Two sentences answering together weigh a little less than one that answers alone. */
+const PAIR_SHARE = 0.85
+/** A later passage that also speaks of what is already covered stays on the question's topic. */
+const OVERLAP_SHARE = 0.3
+
+interface Start {
+  c: number
+  seeds: number[]
+  gain: number
+  strictGain: number
+}
+
+function scoreSeeds(
+  cu: ChunkUnits,
+  seeds: number[],
+  cov: Coverage,
+  ask: Ask,
+): (Omit<Start, 'c'> & { score: number; value: number }) | null {
+  const idx = new Set<number>()
+  for (const s of seeds) closure(cu, s, idx)
+  const lexemes = lexemesOf(cu, idx)
+  const gain = cov.gain(lexemes, cu.headingTerms)
+  if (gain <= 0) return null
+  const strictGain = cov.gain(lexemes, new Set(), true)
+  const overlap = cov.overlap(lexemes)
+  const text = seeds.map((s) => cu.units[s]?.text ?? '').join(' ')
+  // Ties go to the better-ranked chunk and the shorter unit.
+  const kind = kindFactor(kindScore(text, ask.wanted, ask.question, ask.near))
+  const value = gain + OVERLAP_SHARE * overlap
+  const score = (kind * value) / (1 + 0.15 * cu.rank) / (1 + text.length / 4000)
+  return { seeds, gain, strictGain, score, value }
 }
 
 /** The passages, and the share of the question the first (leading) one covers on its own. */
 function choose(
   chunks: ChunkUnits[],
   cov: Coverage,
-  wanted: Wanted,
+  ask: Ask,
 ): { picks: Pick[]; lead: number; leadMissing: number } {
   const picks: Pick[] = []
   let lead = 0
   let leadMissing = 0
   const used = new Set<string>()
   let sentences = 0
-  while (sentences < MAX_SENTENCES && cov.share() < STOP_COVERAGE) {
-    const start = bestStart(chunks, cov, used, wanted)
+  // A question joining two subjects ("passwords and sessions") is not answered while a key term
+  // only a heading names: a passage that states it may follow.
+  const joined = /\s(and|or)\s/i.test(ask.question)
+  const open = () => cov.share() < STOP_COVERAGE || (joined && cov.unstatedKeys().size > 0)
+  while (sentences < MAX_SENTENCES && open()) {
+    const start = bestStart(chunks, cov, used, ask, picks.length > 0)
     if (!start) break
     const missing = cov.total * (1 - cov.share())
-    // A further passage comes from another section and must bring words not covered at all.
-    if (picks.length > 0 && (picks.some((p) => p.c === start.c) || start.strictGain < MIN_GAIN * missing))
-      break
     const cu = chunks[start.c] as ChunkUnits
     const idx = new Set<number>()
-    closure(cu, start.i, idx)
+    for (const seed of start.seeds) closure(cu, seed, idx)
+    // A further passage must bring words not covered at all; from the leading passage's section
+    // only for a joined question, when it states a key term nothing chosen states.
+    const unstated = cov.unstatedKeys()
+    const statesKey = [...unstated].some((k) => states(lexemesOf(cu, idx), k))
+    if (picks.length > 0) {
+      if (picks.some((p) => p.c === start.c) && !(joined && statesKey)) break
+      if (!statesKey && (cov.share() >= STOP_COVERAGE || start.strictGain < MIN_GAIN * missing)) break
+    }
     cov.add(lexemesOf(cu, idx), cu.headingTerms)
     sentences++
     // Grow forward through the same paragraph while each next sentence covers more.
     let next = Math.max(...idx) + 1
     const passageText = () => [...idx].map((i) => cu.units[i]?.text ?? '').join(' ')
-    while (sentences < MAX_SENTENCES && (cov.share() < STOP_COVERAGE || !hasKind(passageText(), wanted))) {
+    const kindOf = (text: string) => kindScore(text, ask.wanted, ask.question)
+    while (sentences < MAX_SENTENCES && (cov.share() < STOP_COVERAGE || kindOf(passageText()) < 1)) {
       const u = cu.units[next]
       const last = cu.units[next - 1] as Unit
       if (!u || !readable(u) || u.paragraph !== last.paragraph || idx.has(next)) break
@@ -195,7 +264,7 @@ function choose(
       closure(cu, next, more)
       const texts = (set: Set<number>) => [...set].map((i) => cu.units[i]?.text ?? '').join(' ')
       // The next sentence stays when it covers more, or brings what was asked for ("how many").
-      const bringsKind = !hasKind(texts(idx), wanted) && hasKind(texts(more), wanted)
+      const bringsKind = kindOf(texts(more)) > kindOf(texts(idx))
       if (cov.gain(lexemesOf(cu, more), new Set()) <= 0 && !bringsKind) break
       for (const m of more) idx.add(m)
       cov.add(lexemesOf(cu, more), cu.headingTerms)
@@ -226,11 +295,11 @@ function alternative(chunks: ChunkUnits[], terms: QuestionTerm[], picks: Pick[],
       taken.add(`${c}:${i}`)
     })
   })
-  const start = bestStart(chunks, fresh, taken, null)
+  const start = bestStart(chunks, fresh, taken, { question: '', wanted: null, near: [] })
   if (!start) return null
   const cu = chunks[start.c] as ChunkUnits
   const idx = new Set<number>()
-  closure(cu, start.i, idx)
+  for (const seed of start.seeds) closure(cu, seed, idx)
   fresh.add(lexemesOf(cu, idx), cu.headingTerms)
   if (fresh.share() < Math.max(MIN_ANSWER_COVERAGE, ALTERNATIVE_SHARE * lead)) return null
   return { c: start.c, units: [...idx].sort((a, b) => a - b) }
@@ -360,15 +429,21 @@ export function extractiveAnswer(
   const cov = new Coverage(terms)
   // Sentences from scattered places can add up to the question's words without answering it: one
   // passage must cover the question's key terms.
-  const wanted = wantedKind(question)
+  const ask: Ask = {
+    question,
+    wanted: wantedOf(question),
+    near: terms.filter((t) => t.own && !isFrameWord(t.lexeme)).map((t) => t.lexeme),
+  }
   const keys = new Coverage(terms).missingKeys().length
-  const { picks, lead, leadMissing } = choose(units, cov, wanted)
+  const { picks, lead, leadMissing } = choose(units, cov, ask)
   const first = picks[0]
   if (!first || lead < MIN_ANSWER_COVERAGE || (keys <= FEW_KEYS && leadMissing > 0)) return null
   const leadUnits = units[first.c] as ChunkUnits
   const leadText = first.units.map((i) => leadUnits.units[i]?.text ?? '').join(' ')
   const context = `${leadUnits.chunk.title} ${leadUnits.chunk.heading ?? ''} ${leadUnits.chunk.content}`
   if (!statesSpecifics(question, leadText, context)) return null
+  // "How many …?" answered by a passage without any number is about the topic, not the answer.
+  if (kindScore(leadText, ask.wanted, question) === 0) return null
   // When the leading passage leaves part of the question open, an equally good passage elsewhere
   // may be the one that answers: the reader sees both.
   const alt = lead < STOP_COVERAGE ? alternative(units, terms, picks, lead) : null

@@ -101,3 +101,5 @@ export function contentWords(text: string): string[] {
       (w.length >= 2 || /\d/.test(w)),
   )
 }
+
+export const isStopword = (word: string) => STOPWORDS.has(word.toLowerCase())

@@ -67,6 +67,38 @@ describe('extractiveAnswer', () => {
     assert.equal(a.citations.length, 1)
   })
 
+  it('"how long" leads with a number of a length unit, not a rate', () => {
+    const a = extractiveAnswer('How long must a password be?', [
+      chunk(
+        'p',
+        'Sign-in allows 5 password attempts per minute.\n\nPick a password of at least 8 characters for your account.',
+      ),
+      chunk('q', 'The server listens on port 7860. Uploads go to the data folder. Logs are written as JSON.'),
+    ])
+    assert.match(a?.content ?? '', /^Pick a password of at least 8 characters/)
+  })
+
+  it('a "who" question names someone the question does not', () => {
+    const a = extractiveAnswer('Who first challenged the plague theory?', [
+      chunk(
+        'w',
+        'The plague theory was much discussed and first challenged in the plague years.\n\nThe plague theory was first challenged by the bacteriologist J. F. D. Shrewsbury.',
+      ),
+    ])
+    assert.match(
+      a?.content ?? '',
+      /^The plague theory was first challenged by the bacteriologist J\. F\. D\. Shrewsbury/,
+    )
+  })
+
+  it('a question word counts as stated in another form of it (marry / marriage)', () => {
+    const a = extractiveAnswer('Whom did Emma marry?', [
+      chunk('e', 'Emma was born in Normandy. Her marriage to King Ethelred sealed the alliance.'),
+      chunk('f', 'The server listens on port 7860. Uploads go to the data folder. Logs are written as JSON.'),
+    ])
+    assert.match(a?.content ?? '', /Her marriage to King Ethelred/)
+  })
+
   it('answers a new subject from its own section', () => {
     const a = answer('How much does pressing cost?', handbook())
     assert.match(a.content, /^Pressing costs 40 cents per litre of juice/)

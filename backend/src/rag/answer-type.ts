@@ -1,0 +1,121 @@
+// What kind of thing a question asks for, read from its wording ("how many" → a number, "who" →
+// a name), and whether a sentence holds a candidate of that kind that the question does not
+// already name. A sentence that only repeats the question's own numbers or names does not answer
+// it; "how long" wants a number with a unit of time or size ("8 characters", "7 days"), not a rate
+// ("20 per minute") or a status code.
+import { isStopword, wordHasLexeme, words } from './question-terms.js'
+
+export type AnswerKind = 'number' | 'measure' | 'date' | 'name'
+
+export interface Wanted {
+  kind: AnswerKind
+  /** "how many users" → users: the number should count this. */
+  counted?: string
+}
+
+const NUMBER_WORD =
+  'one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|billions|dozen|dozens|half|several'
+const NUMBER = new RegExp(`(?:\\d[\\d,.]*\\d|\\d)|\\b(?:${NUMBER_WORD})\\b`, 'giu')
+const UNIT =
+  'seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century|ms|milliseconds?|s|h|min|characters?|chars?|bytes?|bits?|[kmgt]i?b|kilobytes?|megabytes?|gigabytes?|words?|lines?|digits?|letters?|items?|tokens?|pages?|metres?|meters?|km|kilometres?|kilometers?|miles?|feet|foot|ft|inches?|cm|mm|m'
+/** A number, optionally one describing word, then a unit: "32 random bytes", "8 characters". */
+const MEASURE = new RegExp(
+  `(?:\\d[\\d,.]*|\\b(?:${NUMBER_WORD}))(?:[\\s-]+(?!per\\b)\\p{L}+[\\s-]+|[\\s-]*)(?:${UNIT})\\b`,
+  'iu',
+)
+const MONTH = /\b(january|february|march|april|may|june|july|august|september|october|november|december)\b/i
+const YEAR = /\b(1\d{3}|20\d{2})s?\b|\b\d{1,2}(st|nd|rd|th) century\b/i
+
+export function wantedOf(question: string): Wanted | null {
+  const q = question.toLowerCase().trim()
+  if (/\bhow long\b/.test(q)) return { kind: 'measure' }
+  const many = /\bhow many\s+([\p{L}-]+)/u.exec(q)
+  if (many) return { kind: 'number', counted: many[1] }
+  if (/\b(what|which|in what|in which) (year|month|century|decade|date|day)\b/.test(q))
+    return { kind: 'date' }
+  if (/^(and\s+)?when\b/.test(q)) return { kind: 'date' }
+  if (/\b(how (much|old|large|big|far|often|tall|high|fast|heavy|deep|wide))\b/.test(q))
+    return { kind: 'number' }
+  if (/\bwhat (percentage|percent|number|amount|size|proportion|fraction)\b/.test(q))
+    return { kind: 'number' }
+  if (/^(and\s+)?(who|whom|whose)\b/.test(q)) return { kind: 'name' }
+  return null
+}
+
+function inQuestion(token: string, question: string): boolean {
+  const t = token.toLowerCase()
+  if (/\d/.test(t)) return question.toLowerCase().includes(t)
+  return words(question).some((w) => w === t || wordHasLexeme(t, w))
+}
+
+function numbers(text: string, question: string): string[] {
+  return (text.match(NUMBER) ?? []).filter((n) => !inQuestion(n, question))
+}
+
+function names(text: string, question: string): string[] {
+  return (text.match(/\b\p{Lu}[\p{L}'-]*/gu) ?? []).filter(
+    (n) => n.length > 1 && !isStopword(n) && !inQuestion(n, question),
+  )
+}
+
+/**
+ * How well a text offers what the question asks for: 1 when it holds a candidate of the wanted
+ * kind not named in the question, 0.75 for a weaker one (a number without the asked unit), 0 when
+ * it holds none. Questions without a wanted kind score 1.
+ */
+export function kindScore(
+  text: string,
+  wanted: Wanted | null,
+  question: string,
+  near: string[] = [],
+): number {
+  const base = rawKindScore(text, wanted, question)
+  if (base < 1 || near.length === 0 || !wanted) return base
+  return candidateNear(text, wanted, question, near) ? 1 : FAR
+}
+
+/** A candidate this many words or fewer from a word of the question is the one it asks about. */
+const NEAR_WORDS = 6
+/** A candidate of the right kind far from every question word may answer something else. */
+const FAR = 0.8
+
+function candidateNear(text: string, wanted: Wanted, question: string, near: string[]): boolean {
+  const tokens = text.match(/[\p{L}\p{N}][\p{L}\p{N},.'-]*/gu) ?? []
+  const clean = tokens.map((t) => t.replace(/[,.'-]+$/, ''))
+  const anchors: number[] = []
+  const cands: number[] = []
+  clean.forEach((t, i) => {
+    const low = t.toLowerCase()
+    if (near.some((l) => wordHasLexeme(low, l))) anchors.push(i)
+    if (isCandidate(t, wanted, question)) cands.push(i)
+  })
+  return cands.some((c) => anchors.some((a) => a !== c && Math.abs(a - c) <= NEAR_WORDS))
+}
+
+function isCandidate(token: string, wanted: Wanted, question: string): boolean {
+  if (wanted.kind === 'name') return names(token, question).length > 0
+  return numbers(token, question).length > 0 || (wanted.kind === 'date' && MONTH.test(token))
+}
+
+function rawKindScore(text: string, wanted: Wanted | null, question: string): number {
+  if (!wanted) return 1
+  if (wanted.kind === 'name') return names(text, question).length > 0 ? 1 : 0
+  const found = numbers(text, question)
+  if (wanted.kind === 'date') {
+    if (MONTH.test(text) || (YEAR.test(text) && found.some((n) => YEAR.test(n)))) return 1
+    return found.length > 0 ? 0.75 : 0
+  }
+  if (wanted.kind === 'measure') {
+    const m = MEASURE.exec(text)
+    if (m && numbers(m[0], question).length > 0) return 1
+    return found.length > 0 ? 0.75 : 0
+  }
+  if (found.length === 0) return 0
+  if (!wanted.counted) return 1
+  const counted = wanted.counted
+  const near = new RegExp(
+    `(?:\\d[\\d,.]*|\\b(?:${NUMBER_WORD}))(?:\\s+[\\p{L}-]+){0,2}?\\s+(${counted.slice(0, Math.max(3, counted.length - 2))}\\p{L}*)`,
+    'iu',
+  )
+  return near.test(text) ? 1 : 0.75
+}

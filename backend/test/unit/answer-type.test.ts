@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { kindScore, wantedOf } from '../../src/rag/answer-type.js'
+import { splitSentences } from '../../src/rag/sentences.js'
+
+describe('answer type', () => {
+  it('reads the kind asked for from the question', () => {
+    assert.deepEqual(wantedOf('How long must a password be?'), { kind: 'measure' })
+    assert.deepEqual(wantedOf('How many Vice Presidents are there?'), { kind: 'number', counted: 'vice' })
+    assert.deepEqual(wantedOf('In what year did the war end?'), { kind: 'date' })
+    assert.deepEqual(wantedOf('Who challenged the theory first?'), { kind: 'name' })
+    assert.equal(wantedOf('How do sessions expire?'), null)
+  })
+
+  it('"how long" wants a number with a unit, not a rate or a code', () => {
+    const q = 'How long must a password be?'
+    const w = wantedOf(q)
+    assert.equal(kindScore('A password has at least 8 characters.', w, q), 1)
+    assert.equal(kindScore('Each user may send 20 per minute.', w, q), 0.75)
+    assert.equal(kindScore('A wrong password gives 401 invalid_credentials.', w, q), 0.75)
+    assert.equal(kindScore('Passwords are hashed.', w, q), 0)
+  })
+
+  it('a candidate the question already names does not count', () => {
+    const q = 'What troops defended the fort in 1757?'
+    assert.equal(kindScore('The fort was attacked in 1757.', { kind: 'number' }, q), 0)
+    const who = 'Who led Jacksonville?'
+    assert.equal(kindScore('Jacksonville grew fast.', wantedOf(who), who), 0)
+    assert.equal(kindScore('Jacksonville was led by Mayor Haydon Burns.', wantedOf(who), who), 1)
+  })
+
+  it('a candidate far from every word of the question counts less', () => {
+    const q = 'How long must a password be?'
+    const far =
+      'After 5 failed sign-ins for one email within 15 minutes, further attempts are refused until the window passes, even with the right password.'
+    const near = 'A password of at least 8 characters is required for every account.'
+    assert.ok(kindScore(near, wantedOf(q), q, ['password']) > kindScore(far, wantedOf(q), q, ['password']))
+  })
+})
+
+describe('sentence split', () => {
+  it('does not cut names at initials or titles', () => {
+    assert.deepEqual(
+      splitSentences(
+        'It was challenged by J. F. D. Shrewsbury in 1970. Then Dr. Smith and the U.S. Army came. Next.',
+      ),
+      [
+        'It was challenged by J. F. D. Shrewsbury in 1970.',
+        'Then Dr. Smith and the U.S. Army came.',
+        'Next.',
+      ],
+    )
+  })
+})
