@@ -67,7 +67,8 @@ describe('Dockerfile', () => {
     const ci = build.findIndex((i) => i.op === 'RUN' && /\bnpm ci\b/.test(i.args))
     assert.ok(copy >= 0 && copy < ci, 'COPY patches patches before RUN npm ci')
     const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { scripts: Record<string, string> }
-    assert.equal(pkg.scripts.postinstall, 'patch-package')
+    // --error-on-fail: a patch that no longer applies stops the install (and the image build).
+    assert.equal(pkg.scripts.postinstall, 'patch-package --error-on-fail')
     assert.ok(existsSync(`${ROOT}patches/postgres+3.4.9.patch`))
     assert.ok(existsSync(`${ROOT}patches/sonic-boom+4.2.1.patch`))
   })
