@@ -52,6 +52,8 @@ async function* fromModel(input: AnswerInput, model: ChatModel): AsyncGenerator<
   for await (const delta of model.stream(messages, input.signal)) {
     const safe = filter.push(delta)
     if (safe) yield safe
+    // Nothing more can be shown (the answer will be the refusal): leaving the loop closes the call.
+    if (filter.settled) break
   }
   if (filter.received === 0) {
     throw new AppError('upstream_error', { cause: new Error('the provider returned an empty answer') })

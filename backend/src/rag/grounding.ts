@@ -4,6 +4,9 @@
 // and most of its other content words do too. Text is released claim by claim; until one claim
 // is supported nothing is shown, and an answer left without a supported claim becomes the plain
 // refusal (no citations). Known markers are then renumbered by MarkerFilter.
+// What the filter keeps is bounded: a claim longer than MAX_CLAIM_CHARS is checked as it is, and
+// once MAX_HELD_CHARS of text have gone unsupported the answer is given up as the refusal (a
+// reader would get nothing from the rest), so the caller stops reading the provider.
 import { lightLexemes } from './answer-units.js'
 import { MarkerFilter } from './citations.js'
 import { contentWords } from './question-terms.js'
@@ -11,6 +14,10 @@ import type { RetrievedChunk } from './types.js'
 
 /** Share of a claim's content words its cited passage must contain. */
 export const MIN_SUPPORT = 0.6
+/** A claim with no sentence end is cut here: text still in the buffer is text not yet shown. */
+export const MAX_CLAIM_CHARS = 1000
+/** Unsupported text held before the first supported claim; beyond it the answer is the refusal. */
+export const MAX_HELD_CHARS = 2000
 const MARKERS = /\[(\d{1,4}(?:\s*[,;]\s*\d{1,4})*)\]/g
 /** A claim ends at a sentence end (with the markers right after it) followed by a blank, or a line end. */
 const CLAIM_END = /[.!?](?:["')\]]*)(?:\s*\[\d{1,4}(?:\s*[,;]\s*\d{1,4})*\])*(?=\s)|\n/g
@@ -24,14 +31,34 @@ function specificsOf(claim: string): string[] {
   )
 }
 
-export function supports(claim: string, passage: string): boolean {
+interface Passage {
+  lower: string
+  lexemes: Set<string>
+}
+
+function passageOf(text: string): Passage {
+  return { lower: text.toLowerCase(), lexemes: new Set(lightLexemes(text)) }
+}
+
+/** Each chunk's passage, worked out once: an answer checks many claims against the same few. */
+const passages = new WeakMap<RetrievedChunk, Passage>()
+
+function chunkPassage(chunk: RetrievedChunk): Passage {
+  let p = passages.get(chunk)
+  if (!p) {
+    p = passageOf(`${chunk.title} ${chunk.heading ?? ''}\n${chunk.content}`)
+    passages.set(chunk, p)
+  }
+  return p
+}
+
+export function supports(claim: string, passage: string | Passage): boolean {
+  const p = typeof passage === 'string' ? passageOf(passage) : passage
   const plain = claim.replace(MARKERS, ' ')
-  const haystack = passage.toLowerCase()
-  if (specificsOf(plain).some((s) => !haystack.includes(s.toLowerCase()))) return false
+  if (specificsOf(plain).some((s) => !p.lower.includes(s.toLowerCase()))) return false
   const words = contentWords(plain)
   if (words.length === 0) return true
-  const have = new Set(lightLexemes(passage))
-  const found = words.filter((w) => have.has(lightLexemes(w)[0] ?? w)).length
+  const found = words.filter((w) => p.lexemes.has(lightLexemes(w)[0] ?? w)).length
   return found / words.length >= MIN_SUPPORT
 }
 
@@ -47,9 +74,7 @@ export function checkClaim(
       .map((p) => Number(p.trim()))
       .filter((n) => {
         const chunk = sources[n - 1]
-        return (
-          chunk !== undefined && supports(claim, `${chunk.title} ${chunk.heading ?? ''}\n${chunk.content}`)
-        )
+        return chunk !== undefined && supports(claim, chunkPassage(chunk))
       })
     if (kept.length > 0) supported = true
     return kept.length > 0 ? `[${kept.join(', ')}]` : ''
@@ -64,6 +89,7 @@ export class GroundedFilter {
   private buffer = ''
   private held = ''
   private grounded = false
+  private gaveUp = false
   private raw = 0
   private readonly markers: MarkerFilter
 
@@ -77,6 +103,7 @@ export class GroundedFilter {
   /** Feeds model text; returns the text that is now safe to show. */
   push(text: string): string {
     this.raw += text.length
+    if (this.gaveUp) return ''
     this.buffer += text
     let out = ''
     let cut = 0
@@ -84,16 +111,33 @@ export class GroundedFilter {
       const end = (m.index ?? 0) + m[0].length
       out += this.claim(this.buffer.slice(cut, end))
       cut = end
+      if (this.gaveUp) break
     }
     this.buffer = this.buffer.slice(cut)
+    while (!this.gaveUp && this.buffer.length > MAX_CLAIM_CHARS) {
+      out += this.claim(this.buffer.slice(0, MAX_CLAIM_CHARS))
+      this.buffer = this.buffer.slice(MAX_CLAIM_CHARS)
+    }
+    if (this.gaveUp) this.buffer = ''
     return out
+  }
+
+  /**
+   * True once the text held without a supported claim passed MAX_HELD_CHARS: the answer is the
+   * refusal whatever follows, so the rest need not be read (flush gives the refusal).
+   */
+  get settled(): boolean {
+    return this.gaveUp
   }
 
   /** End of stream: the last claim, or the refusal when no claim was supported. */
   flush(): string {
     let out = this.buffer ? this.claim(this.buffer) : ''
     this.buffer = ''
-    if (!this.grounded) return this.markers.push(this.refusal) + this.markers.flush()
+    if (!this.grounded) {
+      this.held = ''
+      return this.markers.push(this.refusal) + this.markers.flush()
+    }
     out += this.markers.flush()
     return out
   }
@@ -115,7 +159,13 @@ export class GroundedFilter {
     const { text: checked, supported } = checkClaim(text, this.sources)
     if (!this.grounded) {
       this.held += checked
-      if (!supported) return ''
+      if (!supported) {
+        if (this.held.length > MAX_HELD_CHARS) {
+          this.gaveUp = true
+          this.held = ''
+        }
+        return ''
+      }
       this.grounded = true
       const release = this.held
       this.held = ''

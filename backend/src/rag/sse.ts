@@ -33,8 +33,9 @@ export class SseStream {
     this.heartbeat.unref()
   }
 
+  /** Also true when the response destroyed the body first (its socket closed): nobody reads. */
   get isClosed(): boolean {
-    return this.closed
+    return this.closed || this.body.destroyed
   }
 
   /** Resolves when the stream can take more (at once, unless its buffer is full) or has closed. */
@@ -57,7 +58,10 @@ export class SseStream {
   }
 
   private write(text: string): Promise<void> {
-    if (this.closed || this.body.write(text)) return READY
+    if (this.isClosed || this.body.write(text)) return READY
+    // A destroyed body emits no more 'close': waiting on it would hold the answer (and its
+    // provider call) for ever.
+    if (this.body.destroyed) return READY
     return new Promise((resolve) => {
       const done = () => {
         this.body.off('drain', done)

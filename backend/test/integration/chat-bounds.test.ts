@@ -26,8 +26,13 @@ import { createUserWithSession } from '../helpers/users.js'
 
 const QUESTION = 'Which port does the Docker container listen on?'
 const QUICK_ANSWER = { text: 'Port 7860 [1].' }
-/** One token, then silence: an answer that stays in flight until something ends it. */
-const HANGS = { text: 'Port 7860 [1] and then silence', pieceSize: 14, stallAfter: 1 }
+/**
+ * One supported sentence, then silence: an answer that stays in flight until something ends it.
+ * (The first piece is a whole claim its passage supports, so the grounded filter releases it.)
+ */
+const HANGS = { text: 'Port 7860 [1]. And then silence', pieceSize: 15, stallAfter: 1 }
+/** 16 KiB of supported sentences per delta, without end. */
+const GROUNDED_FLOOD = 'Port 7860 [1]. '.repeat(Math.ceil((16 * 1024) / 15))
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 async function waitFor(check: () => boolean | Promise<boolean>, ms = 5000): Promise<boolean> {
@@ -270,8 +275,9 @@ for (const kind of dbKinds())
 
     it('gives a client that does not read backpressure, and closes the provider call when it leaves', async () => {
       const token = await freshUser()
-      // As fast as the server takes it, 16 KiB per delta, without end.
-      llm.setDefault({ text: 'x'.repeat(16 * 1024), pieceSize: 16 * 1024, forever: true, intervalMs: 0 })
+      // As fast as the server takes it, 16 KiB per delta, without end; supported by its sources,
+      // so each delta is released to the client as it comes.
+      llm.setDefault({ text: GROUNDED_FLOOD, pieceSize: GROUNDED_FLOOD.length, forever: true, intervalMs: 0 })
       const url = new URL(patientBase)
       const body = JSON.stringify({ message: QUESTION })
       const socket: Socket = connect(Number(url.port), url.hostname)
@@ -310,6 +316,23 @@ for (const kind of dbKinds())
         socket.destroy()
       }
       assert.ok(await waitFor(() => llm.open === 0), 'the provider call outlived its client')
+      await sleep(100)
+      assert.equal(await freeSlots(token), 3)
+    })
+
+    it('ends endless text its sources do not support as the refusal, and stops reading the provider', async () => {
+      const token = await freshUser()
+      // Nothing here can be shown: the grounded filter holds it, so no backpressure would stop it.
+      llm.setDefault({ text: 'x'.repeat(16 * 1024), pieceSize: 16 * 1024, forever: true, intervalMs: 0 })
+      const frames = await readFrames(await ask(patientBase, token))
+      assert.deepEqual(
+        frames.map((f) => f.event),
+        ['meta', 'token', 'citations', 'done'],
+      )
+      assert.equal(frames[1]?.data.text, 'The documents do not cover this.')
+      assert.deepEqual(frames[2]?.data.citations, [])
+      assert.ok(await waitFor(() => llm.open === 0), 'the provider call was left open')
+      assert.ok(llm.bytesSent < 4 * 1024 * 1024, `${llm.bytesSent} bytes read for a refusal`)
       await sleep(100)
       assert.equal(await freeSlots(token), 3)
     })

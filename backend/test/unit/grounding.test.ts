@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { checkClaim, GroundedFilter, supports } from '../../src/rag/grounding.js'
+import {
+  checkClaim,
+  GroundedFilter,
+  MAX_CLAIM_CHARS,
+  MAX_HELD_CHARS,
+  supports,
+} from '../../src/rag/grounding.js'
 import type { RetrievedChunk } from '../../src/rag/types.js'
 
 function chunk(id: string, content: string): RetrievedChunk {
@@ -82,5 +88,39 @@ describe('grounding', () => {
   it('releases the text held before the first supported claim together with it', () => {
     const r = run('From the sources: the port is 7860 [1].', [PORT], 5)
     assert.equal(r.content, 'From the sources: the port is 7860 [1].')
+  })
+
+  it('gives up on endless unsupported text as the refusal, holding a bounded amount', () => {
+    const f = new GroundedFilter([PORT], REFUSAL)
+    let pushes = 0
+    while (!f.settled && pushes < 100) {
+      assert.equal(f.push('x'.repeat(16 * 1024)), '')
+      pushes++
+    }
+    assert.ok(f.settled, 'the filter kept taking unsupported text')
+    assert.equal(pushes, 1)
+    // Unsupported sentences too, well short of a novel.
+    const g = new GroundedFilter([PORT], REFUSAL)
+    const sentence = 'Autoscaling is enabled by default here. '
+    let fed = 0
+    while (!g.settled && fed < 100_000) {
+      assert.equal(g.push(sentence), '')
+      fed += sentence.length
+    }
+    assert.ok(g.settled && fed <= MAX_HELD_CHARS + 100, `held ${fed} characters`)
+    assert.equal(g.flush(), REFUSAL)
+    assert.equal(g.content, REFUSAL)
+  })
+
+  it('releases a grounded answer’s endless sentence in bounded pieces', () => {
+    const f = new GroundedFilter([PORT], REFUSAL)
+    assert.equal(
+      f.push('The container listens on port 7860 [1]. '),
+      'The container listens on port 7860 [1].',
+    )
+    let shown = ''
+    for (let i = 0; i < 10; i++) shown += f.push('port '.repeat(1000))
+    assert.ok(shown.length >= 10 * 5000 - MAX_CLAIM_CHARS, `only ${shown.length} characters shown`)
+    assert.ok(!f.settled)
   })
 })

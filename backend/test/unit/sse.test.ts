@@ -27,6 +27,20 @@ describe('sse', () => {
     assert.equal(chunks.join(''), 'event: meta\ndata: {"a":1}\n\n')
   })
 
+  it('does not wait on a body its response destroyed (the client left)', async () => {
+    const s = new SseStream()
+    s.body.on('error', () => {})
+    s.body.destroy()
+    await new Promise((r) => setImmediate(r))
+    const sent = await Promise.race([
+      s.send('token', { text: 'x' }).then(() => 'sent'),
+      new Promise((r) => setTimeout(() => r('stuck'), 500)),
+    ])
+    assert.equal(sent, 'sent')
+    assert.ok(s.isClosed)
+    s.end()
+  })
+
   it('sends keep-alive comments while idle', async () => {
     const s = new SseStream(10)
     const chunks: string[] = []
