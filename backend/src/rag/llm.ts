@@ -100,6 +100,9 @@ class CallBounds {
 
   constructor(private readonly bounds: LlmBounds) {
     this.total = setTimeout(() => this.stop('total'), bounds.totalMs)
+    // A consumer that abandons the stream without closing it leaves this timer as the last holder
+    // of the call: it must not keep a process (a CLI, a test run) alive on its own.
+    this.total.unref()
   }
 
   stop(reason: StopReason) {
