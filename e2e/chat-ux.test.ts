@@ -2,37 +2,14 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { axeInBothSchemes } from './helpers/axe'
 import type { Session } from './helpers/browser'
-import { type Suite, setupSuite } from './helpers/suite'
+import { setupSuite, signedIn, signedUp } from './helpers/suite'
 import { atPath, GOOD_PASSWORD, gone, uniqueEmail, visible, waitUntil } from './helpers/wait'
 import { AdminFeedbackPage } from './pages/admin-feedback-page'
-import { SignInPage, SignUpPage } from './pages/auth-pages'
+import { SignInPage } from './pages/auth-pages'
 import { ChatPage } from './pages/chat-page'
 
 const ADMIN = 'chat-ux-admin@example.com'
 const MODE_WORDS = "Answered from the documents' sentences — no language model configured"
-
-async function signedUp(
-  suite: Suite,
-  email: string,
-  viewport?: { width: number; height: number },
-): Promise<Session> {
-  const s = await suite.session(viewport ? { viewport } : {})
-  const signUp = new SignUpPage(s.page)
-  await signUp.goto()
-  await signUp.signUp({ email, password: GOOD_PASSWORD })
-  await atPath(s.page, '/chat')
-  return s
-}
-
-/** The admin's account is made at start by ADMIN_PASSWORD (an ADMIN_EMAILS address only counts once verified). */
-async function adminSession(suite: Suite): Promise<Session> {
-  const s = await suite.session()
-  const signIn = new SignInPage(s.page)
-  await signIn.goto()
-  await signIn.signIn(ADMIN, GOOD_PASSWORD)
-  await atPath(s.page, '/chat')
-  return s
-}
 
 async function conversationJson(
   s: Session,
@@ -106,7 +83,7 @@ describe('the chat people expect', () => {
   test('feedback: Good answer with a comment is kept after reload and listed for the admin with an export', {
     timeout: 150_000,
   }, async () => {
-    const s = await adminSession(suite)
+    const s = await signedIn(suite, ADMIN)
     const chat = new ChatPage(s.page)
     const question = 'Which port does the Docker container listen on?'
     await chat.ask(question)
@@ -252,7 +229,7 @@ describe('the chat people expect', () => {
   test('admin upload takes several files, by drag-and-drop too, with progress; signed-in pages pass axe', {
     timeout: 150_000,
   }, async () => {
-    const s = await adminSession(suite)
+    const s = await signedIn(suite, ADMIN)
     const { page } = s
     await page.goto('/admin/documents')
     const file = page.getByLabel('File', { exact: true })

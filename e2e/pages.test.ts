@@ -1,37 +1,13 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import type { Page } from 'playwright-core'
-import { failedResource, type Session } from './helpers/browser'
-import { type Suite, setupSuite } from './helpers/suite'
-import { atPath, GOOD_PASSWORD, gone, uniqueEmail, visible, waitUntil } from './helpers/wait'
-import { SignInPage, SignUpPage } from './pages/auth-pages'
+import { failedResource } from './helpers/browser'
+import { setupSuite, signedIn, signedUp } from './helpers/suite'
+import { atPath, gone, uniqueEmail, visible, waitUntil } from './helpers/wait'
 import { ChatPage } from './pages/chat-page'
 import { DocumentPage } from './pages/document-page'
 
 const ADMIN = 'pages-admin@example.com'
-
-async function signedUp(
-  suite: Suite,
-  email: string,
-  viewport?: { width: number; height: number },
-): Promise<Session> {
-  const s = await suite.session(viewport ? { viewport } : {})
-  const signUp = new SignUpPage(s.page)
-  await signUp.goto()
-  await signUp.signUp({ email, password: GOOD_PASSWORD })
-  await atPath(s.page, '/chat')
-  return s
-}
-
-/** The admin account exists from the start (ADMIN_PASSWORD): sign in to it. */
-async function signedInAdmin(suite: Suite): Promise<Session> {
-  const s = await suite.session()
-  const signIn = new SignInPage(s.page)
-  await signIn.goto()
-  await signIn.signIn(ADMIN, GOOD_PASSWORD)
-  await atPath(s.page, '/chat')
-  return s
-}
 
 /** No element may carry an inline style attribute (the UI CSP has no 'unsafe-inline'). */
 async function inlineStyles(page: Page): Promise<number> {
@@ -57,7 +33,7 @@ describe('every page, in the browser', () => {
     }
     assert.deepEqual(anon.unexpected(), [])
 
-    const s = await signedInAdmin(suite)
+    const s = await signedIn(suite, ADMIN)
     const chat = new ChatPage(s.page)
     await chat.ask('Which environment variables can I set?')
     const answer = await chat.waitForAnswer()

@@ -1,7 +1,9 @@
 import { after, before } from 'node:test'
 import type { Browser } from 'playwright-core'
+import { SignInPage, SignUpPage } from '../pages/auth-pages'
 import { launchBrowser, openSession, type Session } from './browser'
 import { type StartOptions, startServer, type TestServer } from './server'
+import { atPath, GOOD_PASSWORD } from './wait'
 
 export interface Suite {
   readonly server: TestServer
@@ -53,4 +55,31 @@ export async function registerViaApi(
     body: JSON.stringify(input),
   })
   if (response.status !== 201) throw new Error(`register failed: ${response.status} ${await response.text()}`)
+}
+
+/** A new browser session that signs up through the UI with `email` and lands on /chat. */
+export async function signedUp(
+  suite: Suite,
+  email: string,
+  viewport?: { width: number; height: number },
+): Promise<Session> {
+  const s = await suite.session(viewport ? { viewport } : {})
+  const signUp = new SignUpPage(s.page)
+  await signUp.goto()
+  await signUp.signUp({ email, password: GOOD_PASSWORD })
+  await atPath(s.page, '/chat')
+  return s
+}
+
+/**
+ * A new browser session signed in through the UI as an existing account (e.g. an ADMIN_EMAILS
+ * address made at start by ADMIN_PASSWORD: such an address only counts once verified).
+ */
+export async function signedIn(suite: Suite, email: string): Promise<Session> {
+  const s = await suite.session()
+  const signIn = new SignInPage(s.page)
+  await signIn.goto()
+  await signIn.signIn(email, GOOD_PASSWORD)
+  await atPath(s.page, '/chat')
+  return s
 }
