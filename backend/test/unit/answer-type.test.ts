@@ -21,6 +21,13 @@ describe('answer type', () => {
     assert.equal(kindScore('Passwords are hashed.', w, q), 0)
   })
 
+  it('counts numbers spelled out in words, the teens and tens included', () => {
+    const q = 'How often must the flux regulator be recalibrated?'
+    const w = wantedOf(q)
+    assert.ok(kindScore('The flux regulator must be recalibrated every seventeen days.', w, q) > 0)
+    assert.ok(kindScore('It holds ninety crates.', { kind: 'number' }, 'How many crates?') > 0)
+  })
+
   it('a candidate the question already names does not count', () => {
     const q = 'What troops defended the fort in 1757?'
     assert.equal(kindScore('The fort was attacked in 1757.', { kind: 'number' }, q), 0)
