@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import postgres from 'postgres'
 import { type Database, openDatabase, pgliteDirOf } from '../../src/db/client.js'
+import { bigMarkdown } from '../helpers/big-markdown.js'
 import { PgCluster, pgClusterSkipReason } from '../helpers/pg-cluster.js'
 import {
   ensureBackendBuilt,
@@ -21,24 +22,6 @@ import {
 
 const ADMIN = 'admin@example.com'
 const PASSWORD = 'a quiet lighthouse 42'
-
-/** Deterministic Markdown with `sections` headed sections (~3 chunks each), distinct per seed. */
-function bigMarkdown(sections: number, seed: number): string {
-  let x = seed
-  const rnd = () => {
-    x = (x * 1103515245 + 12345) % 2147483648
-    return x / 2147483648
-  }
-  const syll = ['ka', 'lo', 'mi', 'ra', 'tu', 'ven', 'dor', 'sil', 'pha', 'qua', 'zen', 'bri', 'mox', 'lek']
-  const word = () =>
-    Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => syll[Math.floor(rnd() * syll.length)]).join('')
-  const out: string[] = [`# Crash test document ${seed}\n`]
-  for (let s = 0; s < sections; s++) {
-    out.push(`## Section ${s} ${word()}\n`)
-    for (let p = 0; p < 3; p++) out.push(`${Array.from({ length: 120 }, word).join(' ')}.\n`)
-  }
-  return out.join('\n')
-}
 
 function upload(srv: ServerProcess, token: string, name: string, markdown: string) {
   const form = new FormData()
@@ -215,13 +198,13 @@ for (const variant of [postgresVariant(), pgliteVariant()]) {
       await ensureBackendBuilt()
       srv = await variant.start()
       let token = await signInAdmin(srv)
-      const small = await upload(srv, token, 'small.md', bigMarkdown(60, 1))
+      const small = await upload(srv, token, 'small.md', bigMarkdown(60, 1, 'Crash test document'))
       assert.equal(small.status, 201, small.text)
       const smallChunks = (small.body as { chunks: number }).chunks
 
       // Large enough that the ingestion transaction stays open for seconds on a quiet machine
       // too (700 sections once committed in under the 1.5 s that midTransaction waits for).
-      const big = bigMarkdown(1400, 2)
+      const big = bigMarkdown(1400, 2, 'Crash test document')
       const started = Date.now()
       const inFlight = upload(srv, token, 'big.md', big).then(
         (r) => `answered ${r.status}`,

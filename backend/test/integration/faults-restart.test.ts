@@ -13,6 +13,7 @@ import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { type Database, openDatabase, pgliteDirOf } from '../../src/db/client.js'
 import { lockPath, parseOwner, procStat } from '../../src/db/lock-file.js'
+import { bigMarkdown } from '../helpers/big-markdown.js'
 import {
   ensureBackendBuilt,
   faultTestsSkipReason,
@@ -25,24 +26,6 @@ import {
 
 const ADMIN = 'admin@example.com'
 const PASSWORD = 'a quiet lighthouse 42'
-
-/** Deterministic Markdown with `sections` headed sections (~3 chunks each), distinct per seed. */
-function bigMarkdown(sections: number, seed: number): string {
-  let x = seed
-  const rnd = () => {
-    x = (x * 1103515245 + 12345) % 2147483648
-    return x / 2147483648
-  }
-  const syll = ['ka', 'lo', 'mi', 'ra', 'tu', 'ven', 'dor', 'sil', 'pha', 'qua', 'zen', 'bri', 'mox', 'lek']
-  const word = () =>
-    Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => syll[Math.floor(rnd() * syll.length)]).join('')
-  const out: string[] = [`# Restart test document ${seed}\n`]
-  for (let s = 0; s < sections; s++) {
-    out.push(`## Section ${s} ${word()}\n`)
-    for (let p = 0; p < 3; p++) out.push(`${Array.from({ length: 120 }, word).join(' ')}.\n`)
-  }
-  return out.join('\n')
-}
 
 function dirBytes(dir: string): number {
   let total = 0
@@ -191,13 +174,13 @@ describe('faults: kill -9 of the `npm start` process group, restarted at once [p
     let run = await npmStart(env, port, python3)
     runs.push(run)
     let token = await signIn(run.url)
-    const small = await upload(run.url, token, 'small.md', bigMarkdown(60, 1))
+    const small = await upload(run.url, token, 'small.md', bigMarkdown(60, 1, 'Restart test document'))
     assert.equal(small.status, 201, small.text)
     const smallChunks = (small.body as { chunks: number }).chunks
 
     const owner = parseOwner(readFileSync(lockPath(dataDir), 'utf8'))
     assert.ok(owner, 'the server holds the data-dir lock')
-    const big = bigMarkdown(1400, 2)
+    const big = bigMarkdown(1400, 2, 'Restart test document')
     const inFlight = upload(run.url, token, 'big.md', big).then(
       (r) => `answered ${r.status}`,
       (err: Error) => `failed: ${(err.cause as { code?: string })?.code ?? err.message}`,
