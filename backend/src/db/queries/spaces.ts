@@ -104,3 +104,97 @@ export async function chunkCountOf(ex: Executor, spaceIds: readonly string[]): P
   )
   return Number(rows[0]?.n ?? 0)
 }
+
+const RANK: Record<SpaceRole, number> = { viewer: 1, editor: 2, owner: 3 }
+
+/** The higher of two roles (null = none). */
+export function maxRole(a: SpaceRole | null, b: SpaceRole | null): SpaceRole | null {
+  if (!a) return b
+  if (!b) return a
+  return RANK[a] >= RANK[b] ? a : b
+}
+
+/** True when `role` is at least `needed`. */
+export function roleAtLeast(role: SpaceRole | null, needed: SpaceRole): boolean {
+  return role !== null && RANK[role] >= RANK[needed]
+}
+
+export interface SpaceAccess {
+  id: string
+  name: string
+  kind: SpaceKind
+  visibility: SpaceVisibility
+  /** The caller's effective role; null = the caller may not read the space (answer 404). */
+  role: SpaceRole | null
+  /** True when the caller reads this space only through admin rights (not in the default scope). */
+  viaAdmin: boolean
+}
+
+/**
+ * The caller's effective role in one space, read as memberships are now (§10):
+ * personal — its owner only (admins included: never anyone else); shared — admins own it,
+ * everyone else views; team — the member's role, at least `viewer` when visible to everyone,
+ * `owner` for admins. A space that does not exist and one the caller may not read look the same.
+ */
+export async function spaceAccess(
+  ex: Executor,
+  spaceId: string,
+  user: { id: string; isAdmin: boolean },
+): Promise<SpaceAccess | null> {
+  const rows = await ex.query<{
+    id: string
+    name: string
+    kind: SpaceKind
+    visibility: SpaceVisibility
+    owner_id: string | null
+    member_role: SpaceRole | null
+  }>(
+    `select s.id, s.name, s.kind, s.visibility, s.owner_id, m.role as member_role
+     from spaces s left join space_members m on m.space_id = s.id and m.user_id = $2
+     where s.id = $1`,
+    [spaceId, user.id],
+  )
+  const s = rows[0]
+  if (!s) return null
+  let role: SpaceRole | null = null
+  let viaAdmin = false
+  if (s.kind === 'personal') {
+    role = s.owner_id === user.id ? 'owner' : null
+  } else if (s.kind === 'shared') {
+    role = user.isAdmin ? 'owner' : 'viewer'
+  } else {
+    const own = maxRole(s.member_role, s.visibility === 'everyone' ? 'viewer' : null)
+    role = user.isAdmin ? 'owner' : own
+    viaAdmin = user.isAdmin && own === null
+  }
+  if (!role) return null
+  return { id: String(s.id), name: s.name, kind: s.kind, visibility: s.visibility, role, viaAdmin }
+}
+
+/**
+ * The user's personal space ("My documents"), created on first use for accounts that predate
+ * spaces; safe under concurrent first requests (the unique index on personal owners decides).
+ */
+export async function ensurePersonalSpace(
+  ex: Executor,
+  userId: string,
+  newId: () => string,
+): Promise<string> {
+  const found = await ex.query<{ id: string }>(
+    `select id from spaces where kind = 'personal' and owner_id = $1`,
+    [userId],
+  )
+  if (found[0]) return String(found[0].id)
+  await ex.query(
+    `insert into spaces (id, name, description, kind, visibility, owner_id, created_by)
+     values ($1, 'My documents', '', 'personal', 'members', $2, $2)
+     on conflict do nothing`,
+    [newId(), userId],
+  )
+  const rows = await ex.query<{ id: string }>(
+    `select id from spaces where kind = 'personal' and owner_id = $1`,
+    [userId],
+  )
+  if (!rows[0]) throw new Error('personal space was not created')
+  return String(rows[0].id)
+}
