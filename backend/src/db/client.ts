@@ -3,7 +3,14 @@
 // one it uses (PGlite and its pgvector build are ~8 MiB of memory a Postgres instance never needs).
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import type { PGlite, Transaction as PgliteTransactionClient } from '@electric-sql/pglite'
+import {
+  createTableRelationsHelpers,
+  extractTablesRelationalConfig,
+  type RelationalSchemaConfig,
+  type TablesRelationalConfig,
+} from 'drizzle-orm'
+import { type PgDatabase, PgDialect, type PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import type postgres from 'postgres'
 import * as schema from './schema/index.js'
 
@@ -17,15 +24,33 @@ export interface Executor {
   exec(text: string): Promise<void>
 }
 
+/**
+ * Where statements go: the pool (a Database) or one transaction (inside withTransaction).
+ * Raw SQL through the Executor methods, the query builder through `orm`; both use the same
+ * connection, so inside a transaction they see each other's writes.
+ */
+export interface Conn extends Executor {
+  readonly orm: Orm
+}
+
+/**
+ * The driver's own handle, kept on the Database that opened it so that transactions and
+ * reserved connections need nothing from drizzle's internals. `conn` wraps a transaction
+ * client of this driver the same way the pool is wrapped (one executor per driver).
+ */
+export type Driver =
+  | { kind: 'pglite'; client: PGlite; conn(tx: PgliteTransactionClient): Conn }
+  | { kind: 'postgres'; client: postgres.Sql; conn(tx: postgres.TransactionSql): Conn }
+
 /** One SQL statement with its parameters. */
 export interface Statement {
   text: string
   params?: unknown[]
 }
 
-export interface Database extends Executor {
+export interface Database extends Conn {
   kind: 'pglite' | 'postgres'
-  orm: Orm
+  driver: Driver
   /**
    * The statements in order in one transaction, sent together: one round trip on Postgres
    * (begin, the statements and commit are pipelined on one connection) instead of one each.
@@ -49,6 +74,40 @@ export interface OpenOptions {
   pgliteSeed?: Blob
 }
 
+// Drizzle's transaction handle over a transaction client we hold, built the way drizzle's own
+// transaction() builds it; the dialect and the relational schema depend on no driver.
+const dialect = new PgDialect()
+let relational: RelationalSchemaConfig<TablesRelationalConfig> | undefined
+function relationalSchema(): RelationalSchemaConfig<TablesRelationalConfig> {
+  if (!relational) {
+    const { tables, tableNamesMap } = extractTablesRelationalConfig(schema, createTableRelationsHelpers)
+    relational = { fullSchema: schema, schema: tables, tableNamesMap }
+  }
+  return relational
+}
+
+/** A Conn whose query builder is made on first use: most transactions only send raw SQL. */
+function connOf(ex: Executor, makeOrm: () => Orm): Conn {
+  let orm: Orm | undefined
+  return {
+    ...ex,
+    get orm() {
+      orm ??= makeOrm()
+      return orm
+    },
+  }
+}
+
+/** Runs fn in one transaction: committed when fn resolves, rolled back when it throws. */
+export async function withTransaction<T>(db: Database, fn: (tx: Conn) => Promise<T>): Promise<T> {
+  const d = db.driver
+  // PGlite's transaction() holds its connection mutex, so no other request's statement can
+  // interleave with ours (a bare `begin` on the shared PGlite connection would let them in);
+  // on Postgres `begin` pins one pooled connection.
+  if (d.kind === 'pglite') return d.client.transaction((t) => fn(d.conn(t)))
+  return d.client.begin((t) => fn(d.conn(t))) as Promise<T>
+}
+
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
   let timer: NodeJS.Timeout | undefined
   const t = new Promise<'timeout'>((resolve) => {
@@ -58,10 +117,8 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | 'timeout'> {
 }
 
 async function openPostgres(url: string, max: number): Promise<Database> {
-  const [{ default: connect }, { drizzle: drizzlePostgres }] = await Promise.all([
-    import('postgres'),
-    import('drizzle-orm/postgres-js'),
-  ])
+  const [{ default: connect }, { drizzle: drizzlePostgres, PostgresJsSession, PostgresJsTransaction }] =
+    await Promise.all([import('postgres'), import('drizzle-orm/postgres-js')])
   const sql = connect(url, {
     max,
     connect_timeout: 5,
@@ -90,7 +147,7 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   // Parse/Describe, waits, then Bind/Execute — two round trips each time. Prepared, it is one
   // Bind/Execute after the first use per connection (bench: 2–3× the session lookup's req/s).
   // Every raw SQL text in db/queries is constant, so the set of statements stays bounded.
-  const executorOf = (s: postgres.Sql | postgres.ReservedSql): Executor => ({
+  const executorOf = (s: postgres.Sql | postgres.ReservedSql | postgres.TransactionSql): Executor => ({
     query: async <T>(text: string, params: unknown[] = []) =>
       (await s.unsafe(text, params as postgres.ParameterOrJSON<never>[], {
         prepare: true,
@@ -99,8 +156,20 @@ async function openPostgres(url: string, max: number): Promise<Database> {
       await s.unsafe(text).simple()
     },
   })
+  const rel = relationalSchema()
   return {
     kind: 'postgres',
+    driver: {
+      kind: 'postgres',
+      client: sql,
+      conn: (t) =>
+        connOf(executorOf(t), () => {
+          // drizzle declares its session over Sql but a transaction's session over TransactionSql;
+          // its own transaction() hands the session a TransactionSql, as here.
+          const session = new PostgresJsSession(t as unknown as postgres.Sql, dialect, rel)
+          return new PostgresJsTransaction(dialect, session as never, rel) as unknown as Orm
+        }),
+    },
     orm,
     ...executorOf(sql),
     async batch(statements) {
@@ -153,25 +222,41 @@ async function openPostgres(url: string, max: number): Promise<Database> {
 
 async function openPglite(dir: string | null, seed?: Blob): Promise<Database> {
   if (dir) mkdirSync(dir, { recursive: true })
-  const [{ PGlite }, { vector }, { drizzle: drizzlePglite }] = await Promise.all([
+  const [{ PGlite }, { vector }] = await Promise.all([
     import('@electric-sql/pglite'),
     import('@electric-sql/pglite-pgvector'),
-    import('drizzle-orm/pglite'),
   ])
   // A data directory that ever loaded `vector` must always be opened with it, so always load it.
   const pg = await PGlite.create(dir ?? undefined, {
     extensions: { vector },
     ...(seed ? { loadDataDir: seed } : {}),
   })
+  return databaseOnPglite(pg)
+}
+
+/** A Database over a PGlite instance the caller created (tests build their seed dump with it). */
+export async function databaseOnPglite(pg: PGlite): Promise<Database> {
+  const { drizzle: drizzlePglite, PgliteSession, PgliteTransaction } = await import('drizzle-orm/pglite')
   const orm = drizzlePglite(pg, { schema }) as unknown as Orm
-  const executor: Executor = {
-    query: async <T>(text: string, params: unknown[] = []) => (await pg.query<T>(text, params)).rows,
+  const executorOf = (c: PGlite | PgliteTransactionClient): Executor => ({
+    query: async <T>(text: string, params: unknown[] = []) => (await c.query<T>(text, params)).rows,
     exec: async (text: string) => {
-      await pg.exec(text)
+      await c.exec(text)
     },
-  }
+  })
+  const executor = executorOf(pg)
+  const rel = relationalSchema()
   return {
     kind: 'pglite',
+    driver: {
+      kind: 'pglite',
+      client: pg,
+      conn: (t) =>
+        connOf(executorOf(t), () => {
+          const session = new PgliteSession(t, dialect, rel)
+          return new PgliteTransaction(dialect, session, rel) as unknown as Orm
+        }),
+    },
     orm,
     ...executor,
     // transaction() holds PGlite's connection mutex: no other statement interleaves.
@@ -212,10 +297,4 @@ export function pgliteDirOf(dataDir: string): string {
 /** A timestamp column of a raw-SQL row as a Date (postgres-js may hand back text, PGlite a Date). */
 export function toDate(v: unknown): Date {
   return v instanceof Date ? v : new Date(String(v))
-}
-
-/** Normalise drizzle's `execute` result across drivers. */
-export function rowsOf<T>(result: unknown): T[] {
-  if (Array.isArray(result)) return result as T[]
-  return ((result as { rows?: T[] }).rows ?? []) as T[]
 }

@@ -1,6 +1,6 @@
 // Bulk ingestion for large fresh loads (the evaluation): many documents per transaction, the
 // same SQL as ingestDocument, the search index built once when the database is private.
-
+import { withTransaction } from '../db/client.js'
 import { createSearchIndex, dropSearchIndex } from '../db/queries/bm25.js'
 import { setEmbeddings } from '../db/queries/chunks.js'
 import { existingHashes, insertDocuments } from '../db/queries/documents.js'
@@ -11,7 +11,6 @@ import { resolveEmbedder } from './context.js'
 import { embedAll } from './embeddings.js'
 import { chunkRows, embeddingText, type PreparedDocument } from './ingest.js'
 import { vacuumIndex } from './maintenance.js'
-import { withTransaction } from './tx.js'
 import type { RagContext } from './types.js'
 
 export interface BulkOptions {

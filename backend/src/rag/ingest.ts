@@ -2,6 +2,7 @@
 // parse → chunk → (embed) → one transaction: document + chunks + BM25 postings + stats (+ vectors).
 // Idempotent by content hash; a changed document at the same `source` keeps its id and has its
 // chunks replaced. Nothing is written when any step fails.
+import { withTransaction } from '../db/client.js'
 import type { IndexedChunk } from '../db/queries/bm25.js'
 import { deleteChunksOf, setEmbeddings } from '../db/queries/chunks.js'
 import {
@@ -22,7 +23,6 @@ import { embedAll } from './embeddings.js'
 import { scheduleVacuum } from './maintenance.js'
 import { prepareInWorker } from './parse-pool.js'
 import { snippetSentences } from './snippet.js'
-import { withTransaction } from './tx.js'
 import type { DocumentFormat, Embedder, IngestInput, IngestResult, RagContext } from './types.js'
 
 export interface PreparedDocument {

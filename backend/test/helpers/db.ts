@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { vector } from '@electric-sql/pglite-pgvector'
 import postgres from 'postgres'
-import { type Database, openDatabase } from '../../src/db/client.js'
+import { type Database, databaseOnPglite, openDatabase } from '../../src/db/client.js'
 import { listMigrations, migrate } from '../../src/db/migrate.js'
 
 export type DbKind = 'pglite' | 'postgres'
@@ -40,34 +40,13 @@ async function pgliteSeed(): Promise<Blob> {
   const path = join(tmpdir(), `rag-auth-pglite-seed-${migrationsHash()}.tar.gz`)
   if (existsSync(path)) return new Blob([readFileSync(path)])
   const seeded = await PGlite.create({ extensions: { vector } })
-  await migrate(await openFromPglite(seeded))
+  await migrate(await databaseOnPglite(seeded))
   const dump = await seeded.dumpDataDir('gzip')
   await seeded.close()
   const tmp = `${path}.${process.pid}.tmp`
   writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()))
   renameSync(tmp, path)
   return dump
-}
-
-async function openFromPglite(pg: PGlite): Promise<Database> {
-  // Minimal Database over an existing PGlite, enough for migrate().
-  const executor = {
-    query: async <T>(text: string, params: unknown[] = []) => (await pg.query<T>(text, params)).rows,
-    exec: async (text: string) => {
-      await pg.exec(text)
-    },
-  }
-  return {
-    kind: 'pglite',
-    orm: null as never,
-    ...executor,
-    withAdvisoryLock: async (_k, fn) => fn(executor),
-    batch: async () => {
-      throw new Error('not used by migrate()')
-    },
-    ping: async () => true,
-    close: async () => pg.close(),
-  }
 }
 
 export interface TestDatabase {
