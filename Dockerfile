@@ -22,7 +22,7 @@ COPY . .
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund && rm -rf backend/src backend/scripts backend/test e2e frontend/src docs/screenshots
 
 FROM ${NODE_IMAGE} AS runtime
-# Contract §1 image defaults: fit for a Space, both inside the huggingface.co page's iframe and at
+# docs/api.md §1 image defaults: fit for a Space, both inside the huggingface.co page's iframe and at
 # https://<user>-<space>.hf.space. Override any of them with the Space's variables/secrets.
 ENV NODE_ENV=production
 ENV PORT=7860

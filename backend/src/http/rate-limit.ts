@@ -1,4 +1,4 @@
-// Contract §6: fixed-window limits on our counter store (memory, or Redis with fallback).
+// docs/api.md §6: fixed-window limits on our counter store (memory, or Redis with fallback).
 //
 // Which limits a request counts against is decided on the route the router matched and its zone
 // (zones.ts), never on the raw request target:

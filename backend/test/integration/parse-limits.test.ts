@@ -1,4 +1,4 @@
-// Contract §7: parsing runs off the event loop with limits. Through a real listening server, a
+// docs/api.md §7: parsing runs off the event loop with limits. Through a real listening server, a
 // hostile upload (a PDF of thousands of pages, a PDF whose text expands to millions of
 // characters, HTML or Markdown nested 100,000 deep) is a 422 that says which limit, nothing of
 // it is stored, and /health keeps answering fast while the upload is being read.

@@ -44,7 +44,7 @@ function toMode(value: unknown): AnswerMode {
 }
 
 /**
- * Folds SSE events (contract §8: meta, token…, citations, done | error) into an answer.
+ * Folds SSE events (docs/api.md §8: meta, token…, citations, done | error) into an answer.
  * Pure state machine, so it is unit-tested without a network.
  */
 export function createAnswerAccumulator(handlers: StreamHandlers) {
