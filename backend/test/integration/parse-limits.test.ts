@@ -12,7 +12,7 @@ import { bearer, createUserWithSession } from '../helpers/users.js'
 
 /**
  * /health must stay under this while an upload is parsed: a blocked event loop takes seconds
- * (the old code: 4 s for the nested HTML); the margin is for a busy shared machine.
+ * (4 s for the nested HTML when parsed on the event loop); the margin is for a busy shared machine.
  */
 const HEALTH_MAX_MS = 1000
 /** The default parse time limit (DEFAULT_PARSE_LIMITS.timeoutMs) plus the round trip. */
