@@ -19,10 +19,10 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 # Both workspaces (backend tsc → backend/dist, web UI vite → frontend/dist), then drop what the
 # running server does not need: dev dependencies, sources, tests.
-RUN npm run build && npm prune --omit=dev --no-audit --no-fund && rm -rf backend/src backend/test e2e frontend/src docs/screenshots
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund && rm -rf backend/src backend/scripts backend/test e2e frontend/src docs/screenshots
 
 FROM ${NODE_IMAGE} AS runtime
-# Contract §1 image defaults: fit for a Space, both inside the huggingface.co page's iframe and at
+# docs/api.md §1 image defaults: fit for a Space, both inside the huggingface.co page's iframe and at
 # https://<user>-<space>.hf.space. Override any of them with the Space's variables/secrets.
 ENV NODE_ENV=production
 ENV PORT=7860

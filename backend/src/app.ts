@@ -55,7 +55,7 @@ export interface RouteDeps {
 }
 
 const SWEEP_INTERVAL_MS = 10 * 60_000
-/** Contract §0: headers and body within 30 s, or the connection is closed. */
+/** docs/api.md §0: headers and body within 30 s, or the connection is closed. */
 const REQUEST_TIMEOUT_MS = 30_000
 
 /**

@@ -1,4 +1,4 @@
-// One schema for every environment variable of contract §1, parsed once at start.
+// One schema for every environment variable of docs/api.md §1, parsed once at start.
 // Modules receive the resulting `Config`; only server.ts and cli/* read process.env.
 import proxyAddr from '@fastify/proxy-addr'
 import { parseRate, type Rate } from './lib/rate.js'

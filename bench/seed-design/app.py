@@ -1,4 +1,4 @@
-"""The seed's design (contract ../seed: FastAPI + SQLAlchemy, one uvicorn worker), reduced to
+"""The seed's design (the original FastAPI plan: FastAPI + SQLAlchemy, one uvicorn worker), reduced to
 its authenticated request: a BaseHTTPMiddleware that, for every /api path, opens a synchronous
 SQLAlchemy session inside the async dispatch (blocking the event loop), queries the session by
 its plain-text token, then the user, then calls the route. Tables are the seed's, prefixed

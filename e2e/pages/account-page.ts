@@ -1,7 +1,7 @@
 import type { Locator, Page } from 'playwright-core'
 import { visible } from '../helpers/wait'
 
-/** `/account` (contract §9: fields Current password, New password; buttons Change password, Revoke, Sign out everywhere). */
+/** `/account` (docs/api.md §9: fields Current password, New password; buttons Change password, Revoke, Sign out everywhere). */
 export class AccountPage {
   readonly currentPassword: Locator
   readonly newPassword: Locator

@@ -1,7 +1,7 @@
 import type { Locator, Page } from 'playwright-core'
 import { visible } from '../helpers/wait'
 
-/** `/admin/documents` (contract §9: field File; buttons Upload, Delete per document). */
+/** `/admin/documents` (docs/api.md §9: field File; buttons Upload, Delete per document). */
 export class AdminDocumentsPage {
   readonly file: Locator
   readonly upload: Locator

@@ -1,7 +1,7 @@
 import type { Locator, Page } from 'playwright-core'
 import { visible } from '../helpers/wait'
 
-/** `/sign-in` (contract §9: fields Email, Password; button Sign in). */
+/** `/sign-in` (docs/api.md §9: fields Email, Password; button Sign in). */
 export class SignInPage {
   readonly email: Locator
   readonly password: Locator
@@ -30,7 +30,7 @@ export class SignInPage {
   }
 }
 
-/** `/sign-up` (contract §9: fields Name, Email, Password; button Create account). */
+/** `/sign-up` (docs/api.md §9: fields Name, Email, Password; button Create account). */
 export class SignUpPage {
   readonly name: Locator
   readonly email: Locator

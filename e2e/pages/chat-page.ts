@@ -1,7 +1,7 @@
 import type { Locator, Page } from 'playwright-core'
 import { visible, waitUntil } from '../helpers/wait'
 
-/** `/chat` and `/chat/{id}` (contract §9: field Message; buttons Send, Stop, New chat, Sign out, Delete). */
+/** `/chat` and `/chat/{id}` (docs/api.md §9: field Message; buttons Send, Stop, New chat, Sign out, Delete). */
 export class ChatPage {
   readonly message: Locator
   readonly send: Locator

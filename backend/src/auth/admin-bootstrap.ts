@@ -1,4 +1,4 @@
-// The first admin on a host without a shell (contract §1, ADMIN_PASSWORD): at start, each
+// The first admin on a host without a shell (docs/api.md §1, ADMIN_PASSWORD): at start, each
 // ADMIN_EMAILS address with no account, or an unverified one, becomes a verified account with
 // that password. An unverified account there is whoever signed up with the address first, so its
 // sessions go. Verified accounts are never touched. Without ADMIN_PASSWORD, the server says which

@@ -1,4 +1,4 @@
-// Brute-force limits on password checks (contract §3), counted in the CounterStore (Redis when
+// Brute-force limits on password checks (docs/api.md §3), counted in the CounterStore (Redis when
 // configured, so every instance sees the same counts), whether or not the account exists:
 //
 // - per normalised email AND client (IP, IPv6 by /64): 5 checks in 15 minutes; the 6th and later

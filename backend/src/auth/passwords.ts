@@ -1,6 +1,6 @@
 // Password hashing (argon2id, OWASP parameters set explicitly) and the password policy:
 // 8–256 characters counted as Unicode code points after NFC normalisation, never truncated, refused only when the
-// lower-cased password is a common password or is the email / its local part (contract §3).
+// lower-cased password is a common password or is the email / its local part (docs/api.md §3).
 import { randomBytes } from 'node:crypto'
 import { availableParallelism } from 'node:os'
 import { type Algorithm, hash, type Options, parseOptions, verify } from '@node-rs/argon2'

@@ -1,4 +1,4 @@
-// The public auth routes: register, sign-in, sign-out (contract §3).
+// The public auth routes: register, sign-in, sign-out (docs/api.md §3).
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { RouteDeps } from '../app.js'

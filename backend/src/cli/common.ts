@@ -1,6 +1,6 @@
 // Shared by the operator CLIs (user, ingest, …): config from the environment, the database opened
 // directly (Postgres via DATABASE_URL, or PGlite in DATA_DIR), migrated, and — for PGlite — the
-// data-dir lock taken so a CLI never opens a directory a running server owns (contract §1).
+// data-dir lock taken so a CLI never opens a directory a running server owns (docs/api.md §1).
 import type { Config } from '../config.js'
 import { type Database, openDatabase, pgliteDirOf } from '../db/client.js'
 import { acquireDataDirLock, LockHeldError, SERVER_RUNNING_MESSAGE } from '../db/lock-file.js'

@@ -6,8 +6,8 @@
 //   GET /api/search runs, k=100 — and prints nDCG@10 and Recall@100 computed as pytrec_eval does.
 // - squad2, demo: answer quality (cli/eval-answers.ts), each in its own fresh database.
 // --distractors=N adds N synthetic chunks (the bench's) around SciFact, in the same space.
-// --data-dir is the folder holding scifact/ and squad2-dev/ (default: EVAL_DATA_DIR, else
-// ../shared/eval-data next to the repository); the demo questions are in backend/eval/.
+// --data-dir is the folder holding scifact/ and squad2-dev/ (default: EVAL_DATA_DIR, else the
+// folder the README names); the demo questions are in backend/eval/.
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'

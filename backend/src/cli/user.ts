@@ -1,4 +1,4 @@
-// Operator CLI for accounts, working on the database directly (contract §3):
+// Operator CLI for accounts, working on the database directly (docs/api.md §3):
 //   npm run user -- create <email> [--name <name>] [--admin]
 //   npm run user -- verify <email> | promote <email> | demote <email> | set-password <email> | list
 // Accounts made here are verified (the operator vouches for the address), so an ADMIN_EMAILS

@@ -1,5 +1,5 @@
 // PGlite has one connection: one process owns a data directory. The server holds this lock file;
-// a CLI that finds it held refuses politely (contract §1).
+// a CLI that finds it held refuses politely (docs/api.md §1).
 //
 // A pid alone does not say whether its owner lives: after `kill -9` the owner may be a zombie
 // nobody has reaped yet (kill(pid, 0) still succeeds), and in a container its pid is soon reused

@@ -1,4 +1,4 @@
-// Contract §8: at most 3 answers per user are generated at once; the 4th is 429 rate_limited.
+// docs/api.md §8: at most 3 answers per user are generated at once; the 4th is 429 rate_limited.
 // The slots live in the counter store, so with REDIS_URL they hold across instances: slot i of
 // a user is the key `answers:<user>:<i>`, taken by the request whose increment made it 1 and
 // freed by deleting it. A slot also expires after its lease, so one held by an instance that

@@ -1,7 +1,7 @@
 // Requests refused before any of our hooks run get the contract's error shape and §4 headers
 // too (Fastify's defaults answer `{"error","message","statusCode"}` with no headers):
 // - what Node's HTTP parser refuses — a request line or headers it cannot parse, headers over the
-//   size limit, a client too slow to send its headers and body (contract §0: 30 s) — after which
+//   size limit, a client too slow to send its headers and body (docs/api.md §0: 30 s) — after which
 //   the connection is closed;
 // - a target the router cannot percent-decode (`/api/%zz`).
 import { STATUS_CODES } from 'node:http'

@@ -1,4 +1,4 @@
-// Contract §5: only FRONTEND_URL origins, matched exactly, with credentials; never `*`.
+// docs/api.md §5: only FRONTEND_URL origins, matched exactly, with credentials; never `*`.
 //
 // An allowed origin gets Access-Control-Allow-Origin (that origin), -Allow-Credentials and
 // -Expose-Headers on every response; its preflight (OPTIONS) is answered 204 right here, before

@@ -1,4 +1,4 @@
-// CSRF defence for cookie sessions (contract §3): unsafe /api requests are refused with 403
+// CSRF defence for cookie sessions (docs/api.md §3): unsafe /api requests are refused with 403
 // `csrf_failed` when the browser says they come from a foreign origin. Browsers send `Origin` on
 // every cross-origin POST/PUT/PATCH/DELETE and `Sec-Fetch-Site` on every request, so together with
 // SameSite cookies this is the OWASP "verify origin with standard headers" defence; a request with

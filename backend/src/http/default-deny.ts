@@ -1,4 +1,4 @@
-// Default deny (contract §3): a request to a guarded zone (/api, /v1; see zones.ts) without a
+// Default deny (docs/api.md §3): a request to a guarded zone (/api, /v1; see zones.ts) without a
 // valid session or key is answered 401 unless the route it matched says `public: true`. An
 // unknown path there matched no route, so it is not public: 401 without a session, 404 with one.
 //

@@ -58,7 +58,7 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err
   const e = err as FastifyError
   if (e?.validation) {
-    // A malformed {id} in a path is "no such resource" (contract §0).
+    // A malformed {id} in a path is "no such resource" (docs/api.md §0).
     if (e.validationContext === 'params') return new AppError('not_found')
     return new AppError('validation_error', { errors: fieldErrors(e) })
   }

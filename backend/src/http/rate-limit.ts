@@ -1,4 +1,4 @@
-// Contract §6: fixed-window limits on our counter store (memory, or Redis with fallback).
+// docs/api.md §6: fixed-window limits on our counter store (memory, or Redis with fallback).
 //
 // Which limits a request counts against is decided on the route the router matched and its zone
 // (zones.ts), never on the raw request target:
@@ -17,7 +17,7 @@
 // One app-level onRequest hook, registered after the auth plugin (so signed-in requests are keyed
 // by user) and before default deny (so a request is counted before it can be refused 401). Each
 // route's plan is worked out once, when the route is added; with the in-process store the hook
-// answers synchronously. (This replaced @fastify/rate-limit, whose per-request path was 13 % of
+// answers synchronously. (Ours rather than @fastify/rate-limit, whose per-request path took 13 % of
 // the CPU of a GET /health: bench/RESULTS.md, finding 19.)
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import fp from 'fastify-plugin'

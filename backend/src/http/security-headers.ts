@@ -1,4 +1,4 @@
-// Contract §4 on every response: helmet for the fixed headers, our own CSP per kind of response.
+// docs/api.md §4 on every response: helmet for the fixed headers, our own CSP per kind of response.
 // The kind is the zone of the route the router matched (zones.ts), never the raw request target:
 // /api and /v1 always get the API policy and `Cache-Control: no-store`, /docs its own policy,
 // the rest of the site the UI policy on HTML and the API policy on anything else.

@@ -1,4 +1,4 @@
-// Serves the built SPA (frontend/dist) and the contract §0 fallback: a GET/HEAD for an
+// Serves the built SPA (frontend/dist) and the docs/api.md §0 fallback: a GET/HEAD for an
 // extension-less path that accepts text/html (itself or by a wildcard such as curl's `*/*`) gets
 // index.html; anything else unknown is 404 JSON.
 import { existsSync } from 'node:fs'

@@ -1,4 +1,4 @@
-// Which forwarded hops are believed (contract §1): at most TRUST_PROXY of them, and each only when
+// Which forwarded hops are believed (docs/api.md §1): at most TRUST_PROXY of them, and each only when
 // the address it arrived from is in TRUST_PROXY_FROM. proxy-addr walks from the socket's peer
 // outwards, asking about each address in turn: a direct client from a public address is never
 // asked past hop 0, so its X-Forwarded-For, -Proto and -Host are never believed.

@@ -1,4 +1,4 @@
-// Request validation rules of contract §0 that the schemas alone do not give:
+// Request validation rules of docs/api.md §0 that the schemas alone do not give:
 // - bodies are validated without type coercion (`{"password": 123456789}` is a 422 naming
 //   `password`, not a password "123456789"), while query strings and params, which are text by
 //   nature, still coerce: numbers from decimal text, a repeated parameter into a list;

@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 
 /**
  * DATA_DIR, created if needed. The image uses /data (a Space's persistent storage when enabled);
- * when it is not writable, fall back to /app/data with a log line (contract §1).
+ * when it is not writable, fall back to /app/data with a log line (docs/api.md §1).
  */
 export function resolveDataDir(dir: string): { path: string; note: string | null } {
   const wanted = resolve(dir)

@@ -1,7 +1,7 @@
 // The writes of a chat turn, each in one transaction with the conversation's updated_at bump:
 // the user's message before answering (so it is kept whatever happens next), the assistant's
 // message once the answer is complete. Each is one Database.batch: one round trip on Postgres
-// (it was six, two per unprepared statement plus begin and commit).
+// instead of six (two per unprepared statement, plus begin and commit).
 import type { Database } from '../db/client.js'
 import { insertConversation, touchConversation } from '../db/queries/conversations.js'
 import { insertMessage, messageRowOf } from '../db/queries/messages.js'

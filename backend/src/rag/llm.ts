@@ -26,7 +26,7 @@ export class LlmAbortedError extends Error {
   }
 }
 
-/** Contract §1: one answer lasts at most LLM_TIMEOUT_SECONDS × this, in all. */
+/** docs/api.md §1: one answer lasts at most LLM_TIMEOUT_SECONDS × this, in all. */
 export const TOTAL_TIMEOUT_FACTOR = 5
 /**
  * Characters allowed per token of LLM_MAX_TOKENS: generous (English averages ~4), it only stops

@@ -8,7 +8,7 @@ export type DocumentFormat = 'markdown' | 'text' | 'html' | 'pdf'
 export interface RetrievedChunk {
   chunk_id: string
   document_id: string
-  /** The space the chunk's document lives in (contract §7, §10). */
+  /** The space the chunk's document lives in (docs/api.md §7, §10). */
   space_id: string
   title: string
   source: string | null

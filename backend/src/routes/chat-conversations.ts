@@ -1,4 +1,4 @@
-// Conversations (contract §8): list (own only, newest first, cursor pages), read, rename, delete.
+// Conversations (docs/api.md §8): list (own only, newest first, cursor pages), read, rename, delete.
 // Another user's conversation is 404 everywhere, like one that does not exist.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'

@@ -1,4 +1,4 @@
-// Request and response schemas of contract §8 (validation, serialization and OpenAPI in one).
+// Request and response schemas of docs/api.md §8 (validation, serialization and OpenAPI in one).
 import { Type } from 'typebox'
 import type { MessageRow } from '../db/schema/index.js'
 import type { Citation } from '../rag/citations.js'

@@ -1,4 +1,4 @@
-// POST /api/chat/message (contract §8): retrieve, answer (LLM or extractive) with checked
+// POST /api/chat/message (docs/api.md §8): retrieve, answer (LLM or extractive) with checked
 // citations, persist; as JSON, or as Server-Sent Events with `Accept: text/event-stream`.
 // At most ANSWERS_PER_USER answers per user at once (http/answer-slots.ts).
 import type { FastifyInstance } from 'fastify'

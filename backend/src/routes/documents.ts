@@ -1,4 +1,4 @@
-// Knowledge base documents (contract §7). Upload: JSON or multipart (one `file`, ≤ 20 MiB).
+// Knowledge base documents (docs/api.md §7). Upload: JSON or multipart (one `file`, ≤ 20 MiB).
 // Status: 201 new document; 200 when nothing was created — identical content (the existing
 // document) or a changed file at the same `source` (same id, chunks replaced).
 import multipart from '@fastify/multipart'

@@ -1,4 +1,4 @@
-// Answer feedback (contract §8): a user rates their own answers; admins read every rating, page by
+// Answer feedback (docs/api.md §8): a user rates their own answers; admins read every rating, page by
 // page or as one export (JSON Lines or CSV) for review outside the app.
 import { Readable } from 'node:stream'
 import type { FastifyInstance, FastifyRequest } from 'fastify'

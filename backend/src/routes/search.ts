@@ -1,4 +1,4 @@
-// GET /api/search (contract §7): retrieval only, best first. Search ranks and does not cut: the
+// GET /api/search (docs/api.md §7): retrieval only, best first. Search ranks and does not cut: the
 // chat's relevance floor decides whether an answer refuses, not what search shows.
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'

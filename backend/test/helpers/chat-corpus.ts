@@ -81,10 +81,10 @@ export function sseFrames(res: LightMyRequestResponse): SseFrame[] {
   return parseSse(res.body)
 }
 
-/** The citation shape of contract §8, as the API returns it. */
+/** The citation shape of docs/api.md §8, as the API returns it. */
 export type CitationBody = Citation
 
-/** Contract §8: markers and citations agree exactly, indexes are 1..n. */
+/** docs/api.md §8: markers and citations agree exactly, indexes are 1..n. */
 export function markerIndexes(content: string): Set<number> {
   return new Set([...content.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1])))
 }

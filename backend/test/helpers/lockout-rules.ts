@@ -1,4 +1,4 @@
-// The lockout rules of contract §3 that hold on any CounterStore (no clock travel), run by the unit
+// The lockout rules of docs/api.md §3 that hold on any CounterStore (no clock travel), run by the unit
 // test on the in-process store and by the integration test on Redis.
 import assert from 'node:assert/strict'
 import { after, it } from 'node:test'

@@ -1,4 +1,4 @@
-// Contract §1/§3: ADMIN_EMAILS grants admin only to a verified email (checked at request time), and
+// docs/api.md §1/§3: ADMIN_EMAILS grants admin only to a verified email (checked at request time), and
 // ADMIN_PASSWORD bootstraps the listed addresses at start without a shell.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'

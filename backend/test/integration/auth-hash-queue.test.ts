@@ -1,4 +1,4 @@
-// Contract §3: password hashing runs at most cores − 1 at a time with a bounded queue; when the
+// docs/api.md §3: password hashing runs at most cores − 1 at a time with a bounded queue; when the
 // queue is full the request gets 503 service_unavailable with Retry-After instead of waiting.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'

@@ -1,4 +1,4 @@
-// Contract §0: 400 for unparseable JSON, 415 for non-JSON, 413 over the limit, 422 with field
+// docs/api.md §0: 400 for unparseable JSON, 415 for non-JSON, 413 over the limit, 422 with field
 // errors for schema failures — all in the {detail, code} shape with the security headers.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'

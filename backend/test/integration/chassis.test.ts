@@ -1,4 +1,4 @@
-// Contract §0, §4, §5, §6 on the chassis: headers on every kind of response, CORS, 401/404
+// docs/api.md §0, §4, §5, §6 on the chassis: headers on every kind of response, CORS, 401/404
 // shapes, rate-limit headers, proxy trust, the UI fallback and request ids.
 import assert from 'node:assert/strict'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
@@ -206,7 +206,7 @@ describe('trust proxy', () => {
   })
 })
 
-describe('UI fallback (contract §0)', () => {
+describe('UI fallback (docs/api.md §0)', () => {
   const kind = dbKinds()[0] as 'pglite'
   let tdb: TestDatabase
   let app: Awaited<ReturnType<typeof buildApp>>

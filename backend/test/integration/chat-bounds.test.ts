@@ -1,4 +1,4 @@
-// Contract §8's bounds on answers, over real sockets against a real local OpenAI-compatible
+// docs/api.md §8's bounds on answers, over real sockets against a real local OpenAI-compatible
 // server: at most 3 answers per user at once (the 4th is 429, in-process and across instances
 // sharing Redis), every ending frees its slot, an answer ends after LLM_TIMEOUT_SECONDS × 5 in
 // all, a slow reader gets backpressure instead of a growing buffer, and a client that has gone

@@ -1,4 +1,4 @@
-// Contract §1: invalid configuration stops the process with exit code 1 and one clear line per
+// docs/api.md §1: invalid configuration stops the process with exit code 1 and one clear line per
 // bad variable — all of them at once, never a stack trace.
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'

@@ -99,7 +99,7 @@ for (const kind of dbKinds()) {
       const id = json<{ conversation_id: string }>(
         await ask(alice, 'How do I configure the server?'),
       ).conversation_id
-      // As many as one user may have answered at once (contract §8: a 4th would be 429).
+      // As many as one user may have answered at once (docs/api.md §8: a 4th would be 429).
       const questions = ['Which port?', 'Which database?', 'Which log level?']
       const answers = await Promise.all(questions.map((q) => ask(alice, q, id)))
       assert.deepEqual(

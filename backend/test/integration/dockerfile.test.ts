@@ -1,4 +1,4 @@
-// The Dockerfile keeps the promises of contract §1 (there is no Docker engine here to build it:
+// The Dockerfile keeps the promises of docs/api.md §1 (there is no Docker engine here to build it:
 // `npm run image:smoke` replays its steps; this test pins the file itself).
 import assert from 'node:assert/strict'
 import { existsSync, readFileSync } from 'node:fs'
@@ -73,7 +73,7 @@ describe('Dockerfile', () => {
     assert.ok(existsSync(`${ROOT}patches/sonic-boom+4.2.1.patch`))
   })
 
-  it('sets the image defaults of contract §1', () => {
+  it('sets the image defaults of docs/api.md §1', () => {
     assert.deepEqual(
       {
         NODE_ENV: env.NODE_ENV,

@@ -1,4 +1,4 @@
-// Answer feedback (contract §8): PUT/DELETE on one's own answers only, shown with the conversation,
+// Answer feedback (docs/api.md §8): PUT/DELETE on one's own answers only, shown with the conversation,
 // and the admins' list (newest first, by rating, cursor pages) and export (JSON Lines and CSV).
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'

@@ -1,4 +1,4 @@
-// Contract §2: /health says 503 within ~2 s when the database does not answer, API requests get
+// docs/api.md §2: /health says 503 within ~2 s when the database does not answer, API requests get
 // 503 JSON, the process survives, and everything recovers by itself when the database returns.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'

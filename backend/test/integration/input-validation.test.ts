@@ -1,4 +1,4 @@
-// Contract §0: bodies are validated without type coercion, query strings with it (numbers from
+// docs/api.md §0: bodies are validated without type coercion, query strings with it (numbers from
 // decimal text, a repeated parameter as a list), and U+0000 in any string is a 422, never a 500.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'

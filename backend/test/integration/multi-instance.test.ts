@@ -1,4 +1,4 @@
-// Several instances (contract §1, DESIGN "Scaling out"): two real server processes on one fresh
+// Several instances (docs/api.md §1, DESIGN "Scaling out"): two real server processes on one fresh
 // Postgres database and one Redis, started at the same moment on the empty database. Sessions,
 // revocation, rate-limit counts and the knowledge base are shared; nothing is per-instance.
 import assert from 'node:assert/strict'

@@ -1,4 +1,4 @@
-// Contract §7: parsing runs off the event loop with limits. Through a real listening server, a
+// docs/api.md §7: parsing runs off the event loop with limits. Through a real listening server, a
 // hostile upload (a PDF of thousands of pages, a PDF whose text expands to millions of
 // characters, HTML or Markdown nested 100,000 deep) is a 422 that says which limit, nothing of
 // it is stored, and /health keeps answering fast while the upload is being read.
@@ -12,7 +12,7 @@ import { bearer, createUserWithSession } from '../helpers/users.js'
 
 /**
  * /health must stay under this while an upload is parsed: a blocked event loop takes seconds
- * (the old code: 4 s for the nested HTML); the margin is for a busy shared machine.
+ * (4 s for the nested HTML when parsed on the event loop); the margin is for a busy shared machine.
  */
 const HEALTH_MAX_MS = 1000
 /** The default parse time limit (DEFAULT_PARSE_LIMITS.timeoutMs) plus the round trip. */

@@ -1,4 +1,4 @@
-// Contract §3/§6: unauthenticated /api requests (401s and unknown paths included, in any
+// docs/api.md §3/§6: unauthenticated /api requests (401s and unknown paths included, in any
 // spelling) count per client against RATE_LIMIT_GLOBAL; RATE_LIMIT_AUTH covers every
 // unauthenticated POST under /api/auth/, and every POST to a public one even with a session.
 import assert from 'node:assert/strict'

@@ -1,4 +1,4 @@
-// Contract §6: with REDIS_URL, instances share rate-limit counts.
+// docs/api.md §6: with REDIS_URL, instances share rate-limit counts.
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'

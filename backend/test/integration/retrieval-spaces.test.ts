@@ -1,4 +1,4 @@
-// Retrieval inside spaces (contract §7, §10): the filter is inside the SQL, scores depend only on
+// Retrieval inside spaces (docs/api.md §7, §10): the filter is inside the SQL, scores depend only on
 // the searched spaces, and the pruned BM25 top k is the exact one (issue 18), checked against an
 // exhaustive pass and on known-item questions over the bench's synthetic corpus.
 import assert from 'node:assert/strict'

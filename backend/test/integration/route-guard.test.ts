@@ -1,4 +1,4 @@
-// Contract §3/§4: default deny, CSRF, rate limits, the API's CSP and `no-store` are decided on the
+// docs/api.md §3/§4: default deny, CSRF, rate limits, the API's CSP and `no-store` are decided on the
 // route the router matched, never on the raw request target. Every /api route the app has (read
 // from the router, so a new route is covered without touching this file) is requested in every
 // spelling a server, proxy or browser might treat as the same path, over a raw socket so the

@@ -98,7 +98,7 @@ for (const kind of dbKinds()) {
     })
 
     it('ranks without the chat relevance floor: weak matches are still results, while chat refuses', async () => {
-      // "volcano" is one known word among unknown ones: below the chat's floor (contract §7, §8).
+      // "volcano" is one known word among unknown ones: below the chat's floor (docs/api.md §7, §8).
       const q = 'volcano quasar pulsar nebula magnetar'
       const res = await search(`?q=${encodeURIComponent(q)}&k=5`)
       assert.equal(res.statusCode, 200)

@@ -1,4 +1,4 @@
-// Contract §0: a request whose headers and body have not arrived within 30 s is closed; a stream
+// docs/api.md §0: a request whose headers and body have not arrived within 30 s is closed; a stream
 // the server is sending is not cut. The limit is shortened here (AppDeps.requestTimeoutMs) so
 // the test does not wait 30 s; the default is checked on the server object.
 import assert from 'node:assert/strict'

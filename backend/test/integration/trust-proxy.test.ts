@@ -1,4 +1,4 @@
-// Contract §1/§6: a forwarded hop is believed only when the address it came from is in
+// docs/api.md §1/§6: a forwarded hop is believed only when the address it came from is in
 // TRUST_PROXY_FROM (default loopback, link-local, unique-local), and never more than TRUST_PROXY
 // hops; a client reaching the server directly from a public address cannot choose its own IP.
 import assert from 'node:assert/strict'

@@ -1,4 +1,4 @@
-// The lockout rules of contract §3 on the in-process store with a fake clock. The same rules on
+// The lockout rules of docs/api.md §3 on the in-process store with a fake clock. The same rules on
 // Redis (real time, no clock travel) are in integration/lockout-store.test.ts.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'

@@ -26,7 +26,7 @@ describe('postgres-js queue (patched)', () => {
     }
     assert.equal(q.length, 10)
     // Holes left by shift() are not elements: before the patch remove() found one and returned
-    // undefined (the array was 100,000 slots long); now it finds nothing.
+    // undefined (the array was 100,000 slots long); with the patch it finds nothing.
     assert.equal(q.remove(undefined), null)
     assert.equal(q.remove(99_995), 99_995)
     assert.equal(q.length, 9)

@@ -2,7 +2,7 @@
 // destination appends each line to a buffer string while a write is in flight, and before the
 // patch it measured that whole buffer (Buffer.byteLength, which also flattens the concatenated
 // string) on every line — up to 16 KiB per access line under load, ~10 % of the CPU of a GET
-// /health in the bench profile. It now keeps the buffer's byte length as it grows.
+// /health in the bench profile. The patch keeps the buffer's byte length as it grows.
 import assert from 'node:assert/strict'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'

@@ -1,7 +1,7 @@
 import { type InputHTMLAttributes, useId } from 'react'
 
 interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id'> {
-  /** The accessible name: contract §9 names are exact, so nothing else goes into the label. */
+  /** The accessible name: docs/api.md §9 names are exact, so nothing else goes into the label. */
   label: string
   error?: string | undefined
   hint?: string | undefined

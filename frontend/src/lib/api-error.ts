@@ -1,4 +1,4 @@
-/** Every API error body is `{detail, code, errors?}` (contract §0). */
+/** Every API error body is `{detail, code, errors?}` (docs/api.md §0). */
 export interface FieldError {
   path: string
   message: string

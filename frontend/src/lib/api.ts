@@ -9,6 +9,8 @@ import type {
   FeedbackPage,
   Me,
   Rating,
+  RequestBody,
+  ResponseBody,
   SessionInfo,
 } from './types'
 
@@ -76,21 +78,31 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
 const enc = encodeURIComponent
 
 /** Strips `session.token` so it never lingers in UI state. */
-function withoutToken(result: AuthResult & { session: { token?: string } }): AuthResult {
+function withoutToken(result: ResponseBody<'/api/auth/sign-in', 'post', 200>): AuthResult {
   return { user: result.user, session: { expires_at: result.session.expires_at } }
 }
 
 export const api = {
-  register: async (input: { email: string; password: string; name?: string }) =>
-    withoutToken(await request('/api/auth/register', { method: 'POST', json: input })),
-  signIn: async (input: { email: string; password: string }) =>
-    withoutToken(await request('/api/auth/sign-in', { method: 'POST', json: input })),
+  register: async (input: RequestBody<'/api/auth/register', 'post'>) =>
+    withoutToken(
+      await request<ResponseBody<'/api/auth/register', 'post', 201>>('/api/auth/register', {
+        method: 'POST',
+        json: input,
+      }),
+    ),
+  signIn: async (input: RequestBody<'/api/auth/sign-in', 'post'>) =>
+    withoutToken(
+      await request<ResponseBody<'/api/auth/sign-in', 'post', 200>>('/api/auth/sign-in', {
+        method: 'POST',
+        json: input,
+      }),
+    ),
   signOut: () => request<void>('/api/auth/sign-out', { method: 'POST' }),
   signOutAll: () => request<void>('/api/auth/sign-out-all', { method: 'POST' }),
   me: () => request<Me>('/api/auth/me'),
   sessions: async () => (await request<{ sessions: SessionInfo[] }>('/api/auth/sessions')).sessions,
   revokeSession: (id: string) => request<void>(`/api/auth/sessions/${enc(id)}`, { method: 'DELETE' }),
-  changePassword: (input: { current_password: string; new_password: string }) =>
+  changePassword: (input: RequestBody<'/api/auth/change-password', 'post'>) =>
     request<void>('/api/auth/change-password', { method: 'POST', json: input }),
 
   documents: async () => (await request<{ documents: DocumentSummary[] }>('/api/documents')).documents,
@@ -108,12 +120,15 @@ export const api = {
   renameConversation: (input: { id: string; title: string }) =>
     request<ConversationSummary>(`/api/chat/conversations/${enc(input.id)}`, {
       method: 'PATCH',
-      json: { title: input.title },
+      json: { title: input.title } satisfies RequestBody<'/api/chat/conversations/{id}', 'patch'>,
     }),
   rate: (input: { messageId: string; rating: Rating; comment?: string | null }) =>
     request<void>(`/api/chat/messages/${enc(input.messageId)}/feedback`, {
       method: 'PUT',
-      json: { rating: input.rating, comment: input.comment ?? null },
+      json: {
+        rating: input.rating,
+        comment: input.comment ?? null,
+      } satisfies RequestBody<'/api/chat/messages/{id}/feedback', 'put'>,
     }),
   unrate: (messageId: string) =>
     request<void>(`/api/chat/messages/${enc(messageId)}/feedback`, { method: 'DELETE' }),

@@ -100,6 +100,20 @@ describe('streamChat', () => {
     expect(JSON.parse(String(init.body))).toEqual({ message: 'hello', conversation_id: 'c1' })
   })
 
+  it('rejects with the ApiError of an event: error that arrives after tokens, in CRLF and small chunks', async () => {
+    const text = sse([
+      ['meta', META],
+      ['token', { text: 'Partial' }],
+      ['error', { detail: 'The language model did not answer in time.', code: 'upstream_timeout' }],
+    ]).replace(/\n/g, '\r\n')
+    vi.stubGlobal('fetch', async () => streamResponse(text, 3))
+    const tokens: string[] = []
+    await expect(
+      streamChat({ message: 'x' }, { onToken: (_text, soFar) => tokens.push(soFar) }),
+    ).rejects.toMatchObject({ name: 'ApiError', status: 504, code: 'upstream_timeout' })
+    expect(tokens).toEqual(['Partial'])
+  })
+
   it('rejects with ApiError (and Retry-After) when the server refuses before streaming', async () => {
     const body = JSON.stringify({
       detail: 'Rate limit exceeded. Please wait 30 seconds.',

@@ -1,7 +1,7 @@
 import { apiFetch } from './api'
 import { ApiError } from './api-error'
 import { readSseStream, type SseEvent } from './sse'
-import type { AnswerMode, ChatMessage, Citation } from './types'
+import type { AnswerMode, ChatAnswer, Citation, RequestBody } from './types'
 
 export interface StreamMeta {
   conversationId: string
@@ -44,7 +44,7 @@ function toMode(value: unknown): AnswerMode {
 }
 
 /**
- * Folds SSE events (contract §8: meta, token…, citations, done | error) into an answer.
+ * Folds SSE events (docs/api.md §8: meta, token…, citations, done | error) into an answer.
  * Pure state machine, so it is unit-tested without a network.
  */
 export function createAnswerAccumulator(handlers: StreamHandlers) {
@@ -103,7 +103,7 @@ export async function streamChat(
   handlers: StreamHandlers,
   signal?: AbortSignal,
 ): Promise<StreamResult> {
-  const json: Record<string, string> = { message: input.message }
+  const json: RequestBody<'/api/chat/message', 'post'> = { message: input.message }
   if (input.conversationId) json.conversation_id = input.conversationId
   const response = await apiFetch('/api/chat/message', {
     method: 'POST',
@@ -120,7 +120,7 @@ export async function streamChat(
 
 /** A server (or proxy) that answered with the plain JSON shape instead of a stream. */
 async function fromJson(response: Response, handlers: StreamHandlers): Promise<StreamResult> {
-  const body = (await response.json()) as { conversation_id: string; mode: string; message: ChatMessage }
+  const body = (await response.json()) as ChatAnswer
   const meta: StreamMeta = {
     conversationId: body.conversation_id,
     messageId: body.message.id,

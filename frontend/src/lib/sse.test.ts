@@ -55,30 +55,68 @@ describe('createSseParser', () => {
     expect(events).toEqual([{ event: 'x', data: '' }])
   })
 
-  it('resets the event type after each dispatch and keeps the last id', () => {
-    const events = parseChunks(['event: a\nid: 7\ndata: 1\n\ndata: 2\n\n'])
+  it('resets the event type after each dispatch', () => {
+    const events = parseChunks(['event: a\ndata: 1\n\ndata: 2\n\n'])
     expect(events).toEqual([
-      { event: 'a', data: '1', id: '7' },
-      { event: 'message', data: '2', id: '7' },
+      { event: 'a', data: '1' },
+      { event: 'message', data: '2' },
     ])
   })
 
-  it('drops an unterminated final event and a leading BOM', () => {
-    expect(parseChunks(['\uFEFFdata: ok\n\ndata: partial'])).toEqual([{ event: 'message', data: 'ok' }])
+  it('drops an unterminated final event', () => {
+    expect(parseChunks(['data: ok\n\ndata: partial'])).toEqual([{ event: 'message', data: 'ok' }])
+    expect(parseChunks(['data: ok\n\nevent: error\ndata: {}\n'])).toEqual([{ event: 'message', data: 'ok' }])
+  })
+
+  it('delivers event: error with its JSON intact wherever the stream is cut, with LF or CRLF', () => {
+    const error = 'event: error\ndata: {"detail":"The model timed out","code":"upstream_timeout"}\n\n'
+    const text = `event: token\ndata: {"text":"par"}\n\n${error}`
+    const expected = [
+      { event: 'token', data: '{"text":"par"}' },
+      { event: 'error', data: '{"detail":"The model timed out","code":"upstream_timeout"}' },
+    ]
+    for (const stream of [text, text.replace(/\n/g, '\r\n')]) {
+      for (let cut = 0; cut <= stream.length; cut++) {
+        expect(parseChunks([stream.slice(0, cut), stream.slice(cut)])).toEqual(expected)
+      }
+    }
+  })
+
+  it('lets an exception from the handler stop parsing at that event', () => {
+    const seen: string[] = []
+    const parser = createSseParser((event) => {
+      seen.push(event.event)
+      if (event.event === 'error') throw new Error(event.data)
+    })
+    expect(() =>
+      parser.push('event: token\ndata: a\n\nevent: error\ndata: boom\n\nevent: token\ndata: b\n\n'),
+    ).toThrow('boom')
+    expect(seen).toEqual(['token', 'error'])
   })
 })
 
+function byteStream(bytes: Uint8Array, chunkSize = 1): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (let i = 0; i < bytes.length; i += chunkSize) controller.enqueue(bytes.slice(i, i + chunkSize))
+      controller.close()
+    },
+  })
+}
+
 describe('readSseStream', () => {
+  it('drops a leading byte-order mark, also when its bytes arrive one at a time', async () => {
+    const text = new TextEncoder().encode('event: meta\ndata: {}\n\n')
+    const bytes = new Uint8Array([0xef, 0xbb, 0xbf, ...text])
+    const events: SseEvent[] = []
+    await readSseStream(byteStream(bytes), (event) => events.push(event))
+    expect(events).toEqual([{ event: 'meta', data: '{}' }])
+  })
+
   it('decodes UTF-8 characters split across byte chunks', async () => {
     const bytes = new TextEncoder().encode('event: token\ndata: {"text":"héllo — ✓"}\n\n')
-    const body = new ReadableStream<Uint8Array>({
-      start(controller) {
-        for (const byte of bytes) controller.enqueue(new Uint8Array([byte]))
-        controller.close()
-      },
-    })
     const events: SseEvent[] = []
-    await readSseStream(body, (event) => events.push(event))
+    await readSseStream(byteStream(bytes), (event) => events.push(event))
     expect(events).toEqual([{ event: 'token', data: '{"text":"héllo — ✓"}' }])
   })
 

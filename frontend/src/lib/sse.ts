@@ -1,90 +1,53 @@
+import { createParser } from 'eventsource-parser'
+
 /**
- * A pure, incremental Server-Sent Events parser (WHATWG "event stream interpretation").
- * Feed it decoded text in chunks of any size — a chunk may end mid-line, mid-field or
- * between the CR and LF of a CRLF — and it calls `onEvent` once per complete event.
+ * Server-Sent Events over `fetch` (EventSource cannot POST a body or send the JSON we need).
+ * Parsing is `eventsource-parser`'s; this module only gives events the browser's default type
+ * and ties the parser to a byte stream.
  */
 
 export interface SseEvent {
-  /** `event:` field, `message` when absent. */
+  /** `event:` field, `message` when absent (as `EventSource` reports it). */
   event: string
   /** All `data:` lines of the event joined with `\n`. */
   data: string
-  /** Last `id:` seen, if any. */
-  id?: string
 }
 
 export interface SseParser {
+  /** Decoded text in chunks of any size: a chunk may end mid-line, mid-field or between CR and LF. */
   push(chunk: string): void
   /** Call at end of stream: a final event without its trailing blank line is discarded, per spec. */
   end(): void
 }
 
 export function createSseParser(onEvent: (event: SseEvent) => void): SseParser {
-  let buffer = ''
-  let skipLeadingLf = false
-  let eventType = ''
-  let dataLines: string[] = []
-  let lastId: string | undefined
-  let first = true
-
-  const dispatch = () => {
-    if (dataLines.length === 0) {
-      eventType = ''
-      return
-    }
-    const event: SseEvent = { event: eventType || 'message', data: dataLines.join('\n') }
-    if (lastId !== undefined) event.id = lastId
-    eventType = ''
-    dataLines = []
-    onEvent(event)
+  // Unknown fields and `retry` are ignored (the default `onError` and `onRetry` do nothing):
+  // a chat answer is never resumed by reconnecting.
+  const parser = createParser({
+    onEvent: (message) => onEvent({ event: message.event ?? 'message', data: message.data }),
+  })
+  // The parser holds back a CR at the end of a chunk until it sees whether an LF follows; at the
+  // end of the stream that CR still ends its line (a lone-CR stream's last blank line), and an
+  // LF after it is the same line end, so feeding one releases it without adding a line.
+  let pendingCr = false
+  return {
+    push: (chunk) => {
+      if (chunk === '') return
+      pendingCr = chunk.endsWith('\r')
+      parser.feed(chunk)
+    },
+    end: () => {
+      if (pendingCr) parser.feed('\n')
+      pendingCr = false
+      parser.reset()
+    },
   }
-
-  const processLine = (line: string) => {
-    if (line === '') return dispatch()
-    if (line.startsWith(':')) return
-    const colon = line.indexOf(':')
-    const field = colon === -1 ? line : line.slice(0, colon)
-    let value = colon === -1 ? '' : line.slice(colon + 1)
-    if (value.startsWith(' ')) value = value.slice(1)
-    if (field === 'event') eventType = value
-    else if (field === 'data') dataLines.push(value)
-    else if (field === 'id' && !value.includes('\0')) lastId = value
-    // `retry` and unknown fields are ignored: we never reconnect automatically.
-  }
-
-  const push = (chunk: string) => {
-    let text = chunk
-    if (first && text.length > 0) {
-      first = false
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
-    }
-    if (skipLeadingLf && text.startsWith('\n')) text = text.slice(1)
-    skipLeadingLf = false
-    buffer += text
-    let start = 0
-    for (let i = 0; i < buffer.length; i++) {
-      const ch = buffer[i]
-      if (ch !== '\n' && ch !== '\r') continue
-      processLine(buffer.slice(start, i))
-      if (ch === '\r') {
-        if (i + 1 === buffer.length) skipLeadingLf = true
-        else if (buffer[i + 1] === '\n') i++
-      }
-      start = i + 1
-    }
-    buffer = buffer.slice(start)
-  }
-
-  const end = () => {
-    buffer = ''
-    eventType = ''
-    dataLines = []
-  }
-
-  return { push, end }
 }
 
-/** Reads a fetch body stream as UTF-8 (multi-byte characters may span chunks) into the parser. */
+/**
+ * Reads a fetch body stream into the parser. `TextDecoder` keeps multi-byte characters that
+ * span chunks whole and drops a leading byte-order mark, as the SSE spec asks.
+ */
 export async function readSseStream(
   body: ReadableStream<Uint8Array>,
   onEvent: (event: SseEvent) => void,

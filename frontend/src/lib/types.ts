@@ -1,129 +1,62 @@
-/** Response shapes from the HTTP contract (`/work/shared/contract/API.md` §3, §7, §8). */
+/**
+ * The API's shapes under the names the UI uses (docs/api.md §3, §7, §8). Each is an alias of
+ * the types generated from the server's OpenAPI document (`api-types.gen.ts`, rewritten by
+ * `npm run gen:api-types`), so a change to a route's schema shows up here as a type error.
+ */
+import type { paths } from './api-types.gen'
 
-export type Role = 'user' | 'admin'
+type Method = 'get' | 'put' | 'post' | 'patch' | 'delete'
 
-export interface User {
-  id: string
-  email: string
-  name: string | null
-  role: Role
-  email_verified: boolean
-  mfa_enabled: boolean
-  created_at: string
-}
+/** The methods that `P` has (so a typo in a path or method is a type error, not `never`). */
+export type MethodOf<P extends keyof paths> = {
+  [M in Method]: paths[P][M] extends undefined ? never : M
+}[Method]
 
-export interface Me {
-  user: User
-  session: { id: string; created_at: string; expires_at: string }
-}
+type Operation<P extends keyof paths, M extends MethodOf<P>> = NonNullable<paths[P][M]>
 
+type Json<T> = T extends { content: { 'application/json': infer Body } } ? Body : never
+
+/** The JSON body of `M P`'s response with status `S`. */
+export type ResponseBody<
+  P extends keyof paths,
+  M extends MethodOf<P>,
+  S extends keyof Operation<P, M>['responses'],
+> = Json<Operation<P, M>['responses'][S]>
+
+/** The JSON body `M P` accepts. */
+export type RequestBody<P extends keyof paths, M extends MethodOf<P>> = Json<
+  NonNullable<Operation<P, M>['requestBody']>
+>
+
+export type Me = ResponseBody<'/api/auth/me', 'get', 200>
+export type User = Me['user']
+export type Role = User['role']
+
+/** A register or sign-in answer without `session.token`, which the web UI never keeps (api.ts). */
 export interface AuthResult {
   user: User
-  session: { expires_at: string }
+  session: Omit<ResponseBody<'/api/auth/sign-in', 'post', 200>['session'], 'token'>
 }
 
-export interface SessionInfo {
-  id: string
-  created_at: string
-  expires_at: string
-  last_used_at: string | null
-  ip_address: string | null
-  user_agent: string | null
-  current: boolean
-}
+export type SessionInfo = ResponseBody<'/api/auth/sessions', 'get', 200>['sessions'][number]
 
-export interface Citation {
-  index: number
-  document_id: string
-  chunk_id: string
-  title: string
-  source: string | null
-  heading: string | null
-  snippet: string
-}
+export type DocumentSummary = ResponseBody<'/api/documents', 'get', 200>['documents'][number]
+export type DocumentDetail = ResponseBody<'/api/documents/{id}', 'get', 200>
+export type DocumentChunk = DocumentDetail['chunks'][number]
+/** 201 (added) and 200 (already there, or replaced at the same source) have one shape. */
+export type UploadResult = ResponseBody<'/api/documents', 'post', 201>
 
-export type Rating = 'up' | 'down'
+export type ConversationPage = ResponseBody<'/api/chat/conversations', 'get', 200>
+export type ConversationSummary = ConversationPage['conversations'][number]
+export type Conversation = ResponseBody<'/api/chat/conversations/{id}', 'get', 200>
+export type ChatMessage = Conversation['messages'][number]
+export type Citation = ChatMessage['citations'][number]
+export type Feedback = NonNullable<ChatMessage['feedback']>
+export type Rating = Feedback['rating']
 
-export interface Feedback {
-  rating: Rating
-  comment: string | null
-}
+/** The JSON answer of POST /api/chat/message (without `Accept: text/event-stream`). */
+export type ChatAnswer = ResponseBody<'/api/chat/message', 'post', 200>
+export type AnswerMode = ChatAnswer['mode']
 
-export interface ChatMessage {
-  id: string
-  role: 'user' | 'assistant'
-  content: string
-  citations: Citation[]
-  feedback?: Feedback | null
-  mode?: AnswerMode | null
-  created_at: string
-}
-
-export interface FeedbackItem {
-  message_id: string
-  conversation_id: string
-  user_email: string
-  question: string
-  answer: string
-  citations: Citation[]
-  rating: Rating
-  comment: string | null
-  created_at: string
-}
-
-export interface FeedbackPage {
-  feedback: FeedbackItem[]
-  next_cursor: string | null
-}
-
-export interface ConversationSummary {
-  id: string
-  title: string | null
-  created_at: string
-  updated_at: string
-}
-
-export interface ConversationPage {
-  conversations: ConversationSummary[]
-  next_cursor: string | null
-}
-
-export interface Conversation {
-  id: string
-  title: string | null
-  created_at: string
-  messages: ChatMessage[]
-}
-
-export type AnswerMode = 'llm' | 'extractive'
-
-export interface DocumentSummary {
-  id: string
-  title: string
-  source: string | null
-  chunks: number
-  created_at: string
-}
-
-export interface DocumentChunk {
-  id: string
-  ordinal: number
-  heading: string | null
-  content: string
-}
-
-export interface DocumentDetail {
-  id: string
-  title: string
-  source: string | null
-  created_at: string
-  chunks: DocumentChunk[]
-}
-
-export interface UploadResult {
-  id: string
-  title: string
-  source: string | null
-  chunks: number
-  created_at: string
-}
+export type FeedbackPage = ResponseBody<'/api/admin/feedback', 'get', 200>
+export type FeedbackItem = FeedbackPage['feedback'][number]

@@ -85,7 +85,7 @@ export interface DenseHit {
   similarity: number
 }
 
-/** Up to this many chunks in the searched spaces, dense retrieval is exact (contract §7). */
+/** Up to this many chunks in the searched spaces, dense retrieval is exact (docs/api.md §7). */
 export const EXACT_DENSE_MAX_CHUNKS = 50_000
 
 /**

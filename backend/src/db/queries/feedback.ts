@@ -1,4 +1,4 @@
-// SQL for answer feedback (contract §8). A user rates only their own assistant messages: every
+// SQL for answer feedback (docs/api.md §8). A user rates only their own assistant messages: every
 // write joins the message to its conversation's owner, so another user's message is "not found".
 import { type Executor, toDate } from '../client.js'
 

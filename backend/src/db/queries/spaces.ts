@@ -1,4 +1,4 @@
-// Spaces: the data layer of contract §10 (who may read which documents). Retrieval takes the
+// Spaces: the data layer of docs/api.md §10 (who may read which documents). Retrieval takes the
 // space ids a request may search; these queries resolve them, as memberships are *now* (no cache:
 // a removed member stops reading on the next request).
 

@@ -11,7 +11,7 @@ export type SpaceKind = 'shared' | 'personal' | 'team'
 export type SpaceVisibility = 'members' | 'everyone'
 export type SpaceRole = 'viewer' | 'editor' | 'owner'
 
-/** A named set of documents; who may read a document is decided by its space (contract §10). */
+/** A named set of documents; who may read a document is decided by its space (docs/api.md §10). */
 export const spaces = pgTable(
   'spaces',
   {
