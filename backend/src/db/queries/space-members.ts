@@ -86,7 +86,14 @@ export async function countOwners(ex: Executor, spaceId: string): Promise<number
 /** Creates or renews (role, inviter, 14 days from now) the invitation of one email to a space. */
 export async function upsertInvitation(
   ex: Executor,
-  inv: { spaceId: string; email: string; role: SpaceRole; invitedBy: string | null; now: Date; expiresAt: Date },
+  inv: {
+    spaceId: string
+    email: string
+    role: SpaceRole
+    invitedBy: string | null
+    now: Date
+    expiresAt: Date
+  },
 ): Promise<void> {
   await ex.query(
     `insert into space_invitations (space_id, email, role, invited_by, created_at, expires_at)

@@ -67,9 +67,7 @@ export const spaceInvitations = pgTable(
     role: varchar('role', { length: 16 }).$type<SpaceRole>().notNull(),
     invitedBy: uuid('invited_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: tstz('created_at').notNull().defaultNow(),
-    expiresAt: tstz('expires_at')
-      .notNull()
-      .default(sql`(now() + interval '14 days')`),
+    expiresAt: tstz('expires_at').notNull().default(sql`(now() + interval '14 days')`),
   },
   (t) => [
     primaryKey({ columns: [t.spaceId, t.email] }),
