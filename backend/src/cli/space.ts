@@ -9,6 +9,7 @@
 import { parseArgs } from 'node:util'
 import { emailProblem, normalizeEmail } from '../auth/email.js'
 import type { Database } from '../db/client.js'
+import { withTransaction } from '../db/client.js'
 import { countOwners, deleteMember, memberById, takeInvitation } from '../db/queries/space-members.js'
 import {
   insertSpace,
@@ -21,7 +22,6 @@ import {
 import { findUserByEmail } from '../db/queries/users.js'
 import type { SpaceKind, SpaceRole } from '../db/schema/spaces.js'
 import { isUuid, uuidv7 } from '../lib/ids.js'
-import { withTransaction } from '../rag/tx.js'
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, openCliDatabase, runCli } from './common.js'
 
 const USAGE = `usage: npm run space -- <command>

@@ -8,6 +8,7 @@ import type { RouteDeps } from '../app.js'
 import { emailProblem, normalizeEmail } from '../auth/email.js'
 import { errorResponses, NoContent } from '../auth/schemas.js'
 import type { Executor } from '../db/client.js'
+import { withTransaction } from '../db/client.js'
 import {
   countOwners,
   deleteMember,
@@ -24,7 +25,6 @@ import {
 import { lockSpace, maxRole, readableSpace, upsertSpaceMember } from '../db/queries/spaces.js'
 import type { SpaceRole } from '../db/schema/spaces.js'
 import { AppError } from '../errors.js'
-import { withTransaction } from '../rag/tx.js'
 import { callerOf, requireRole, spaceBody, spaceNotFound } from './space-access.js'
 import {
   InvitationList,

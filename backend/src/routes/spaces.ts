@@ -6,6 +6,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import type { RouteDeps } from '../app.js'
 import { errorResponses, NoContent } from '../auth/schemas.js'
+import { withTransaction } from '../db/client.js'
 import {
   deleteSpaceRows,
   ensurePersonalSpace,
@@ -21,7 +22,6 @@ import {
 import { AppError } from '../errors.js'
 import { uuidv7 } from '../lib/ids.js'
 import { lockKnowledgeBase } from '../rag/bm25.js'
-import { withTransaction } from '../rag/tx.js'
 import { type Caller, callerOf, requireRole, spaceBody, spaceNotFound } from './space-access.js'
 import spaceMemberRoutes from './space-members.js'
 import { CreateSpaceBody, SpaceIdParams, SpaceList, SpaceSchema, UpdateSpaceBody } from './spaces-schemas.js'
