@@ -1,7 +1,7 @@
 // SQL for sessions. The lookup is the hot path of every authenticated request: one indexed join,
 // raw SQL so the driver can keep it prepared.
 import { and, eq, lt, ne, or } from 'drizzle-orm'
-import { type Database, type Executor, type Orm, toDate } from '../client.js'
+import { type Conn, type Database, type Executor, toDate } from '../client.js'
 import { type SessionRow, sessions } from '../schema/index.js'
 
 export interface SessionWithUser {
@@ -39,10 +39,10 @@ export async function findSessionByHash(db: Executor, tokenHash: string): Promis
 }
 
 export async function insertSession(
-  orm: Orm,
+  db: Conn,
   row: Omit<SessionRow, 'lastUsedAt'> & { lastUsedAt?: Date },
 ): Promise<SessionRow> {
-  const [created] = await orm.insert(sessions).values(row).returning()
+  const [created] = await db.orm.insert(sessions).values(row).returning()
   return created as SessionRow
 }
 
@@ -61,29 +61,29 @@ export async function touchSession(db: Executor, id: string, lastUsedAt: Date, e
   }
 }
 
-export async function deleteSession(orm: Orm, id: string): Promise<void> {
-  await orm.delete(sessions).where(eq(sessions.id, id))
+export async function deleteSession(db: Conn, id: string): Promise<void> {
+  await db.orm.delete(sessions).where(eq(sessions.id, id))
 }
 
 /** Deletes one session of a user; false when it is not theirs (or does not exist). */
-export async function deleteUserSession(orm: Orm, userId: string, id: string): Promise<boolean> {
-  const rows = await orm
+export async function deleteUserSession(db: Conn, userId: string, id: string): Promise<boolean> {
+  const rows = await db.orm
     .delete(sessions)
     .where(and(eq(sessions.id, id), eq(sessions.userId, userId)))
     .returning({ id: sessions.id })
   return rows.length > 0
 }
 
-export async function deleteUserSessions(orm: Orm, userId: string, exceptId?: string): Promise<number> {
+export async function deleteUserSessions(db: Conn, userId: string, exceptId?: string): Promise<number> {
   const where = exceptId
     ? and(eq(sessions.userId, userId), ne(sessions.id, exceptId))
     : eq(sessions.userId, userId)
-  const rows = await orm.delete(sessions).where(where).returning({ id: sessions.id })
+  const rows = await db.orm.delete(sessions).where(where).returning({ id: sessions.id })
   return rows.length
 }
 
-export async function listUserSessions(orm: Orm, userId: string, now: Date): Promise<SessionRow[]> {
-  const rows = await orm.select().from(sessions).where(eq(sessions.userId, userId))
+export async function listUserSessions(db: Conn, userId: string, now: Date): Promise<SessionRow[]> {
+  const rows = await db.orm.select().from(sessions).where(eq(sessions.userId, userId))
   return rows
     .filter((s) => s.expiresAt > now && s.absoluteExpiresAt > now)
     .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())

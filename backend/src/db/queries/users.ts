@@ -1,15 +1,15 @@
 // SQL for users. Emails are stored normalised (trimmed, lower-cased); callers normalise first.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
-import type { Orm } from '../client.js'
+import { type Conn, type Database, withTransaction } from '../client.js'
 import { sessions, type UserRow, users } from '../schema/index.js'
 
-export async function findUserByEmail(orm: Orm, email: string): Promise<UserRow | null> {
-  const [row] = await orm.select().from(users).where(eq(users.email, email)).limit(1)
+export async function findUserByEmail(db: Conn, email: string): Promise<UserRow | null> {
+  const [row] = await db.orm.select().from(users).where(eq(users.email, email)).limit(1)
   return row ?? null
 }
 
-export async function findUserById(orm: Orm, id: string): Promise<UserRow | null> {
-  const [row] = await orm.select().from(users).where(eq(users.id, id)).limit(1)
+export async function findUserById(db: Conn, id: string): Promise<UserRow | null> {
+  const [row] = await db.orm.select().from(users).where(eq(users.id, id)).limit(1)
   return row ?? null
 }
 
@@ -25,8 +25,8 @@ export interface NewUser {
 }
 
 /** Inserts a user; a concurrent insert of the same email surfaces as a unique violation (see isUniqueViolation). */
-export async function insertUser(orm: Orm, user: NewUser): Promise<UserRow> {
-  const [row] = await orm
+export async function insertUser(db: Conn, user: NewUser): Promise<UserRow> {
+  const [row] = await db.orm
     .insert(users)
     .values({
       ...user,
@@ -38,18 +38,18 @@ export async function insertUser(orm: Orm, user: NewUser): Promise<UserRow> {
   return row as UserRow
 }
 
-export async function updatePasswordHash(orm: Orm, id: string, passwordHash: string, now: Date) {
-  await orm.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, id))
+export async function updatePasswordHash(db: Conn, id: string, passwordHash: string, now: Date) {
+  await db.orm.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, id))
 }
 
 /** Returns false when no user has this email. */
 export async function setUserRole(
-  orm: Orm,
+  db: Conn,
   email: string,
   role: 'user' | 'admin',
   now: Date,
 ): Promise<boolean> {
-  const rows = await orm
+  const rows = await db.orm
     .update(users)
     .set({ role, updatedAt: now })
     .where(eq(users.email, email))
@@ -58,8 +58,8 @@ export async function setUserRole(
 }
 
 /** Marks the email verified; false when no user has it. */
-export async function setEmailVerified(orm: Orm, email: string, now: Date): Promise<boolean> {
-  const rows = await orm
+export async function setEmailVerified(db: Conn, email: string, now: Date): Promise<boolean> {
+  const rows = await db.orm
     .update(users)
     .set({ emailVerified: true, updatedAt: now })
     .where(eq(users.email, email))
@@ -79,10 +79,10 @@ export type ClaimOutcome =
  * the conditional update each succeed for one of them only).
  */
 export async function claimAdminAddress(
-  orm: Orm,
+  db: Database,
   account: { id: string; email: string; passwordHash: string; now: Date },
 ): Promise<ClaimOutcome> {
-  return orm.transaction(async (tx) => {
+  return withTransaction(db, async ({ orm: tx }) => {
     const inserted = await tx
       .insert(users)
       .values({
@@ -112,11 +112,11 @@ export async function claimAdminAddress(
 
 /** The stored role and verification of these emails (those with an account). */
 export async function findUsersByEmails(
-  orm: Orm,
+  db: Conn,
   emails: string[],
 ): Promise<{ email: string; role: string; emailVerified: boolean }[]> {
   if (emails.length === 0) return []
-  return orm
+  return db.orm
     .select({ email: users.email, role: users.role, emailVerified: users.emailVerified })
     .from(users)
     .where(inArray(users.email, emails))
@@ -131,8 +131,8 @@ export interface UserListRow {
 }
 
 /** Every user with their count of live sessions, oldest first. */
-export async function listUsersWithSessionCounts(orm: Orm, now: Date): Promise<UserListRow[]> {
-  const rows = await orm
+export async function listUsersWithSessionCounts(db: Conn, now: Date): Promise<UserListRow[]> {
+  const rows = await db.orm
     .select({
       email: users.email,
       role: users.role,
