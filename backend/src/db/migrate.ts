@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { Database, Executor } from './client.js'
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../drizzle/', import.meta.url))
+const MIGRATIONS_DIR = fileURLToPath(new URL('../../drizzle/', import.meta.url))
 /** Advisory lock keys (arbitrary, stable). */
 export const LOCK_MIGRATE = 72_600_001
 export const LOCK_DEMO_CORPUS = 72_600_002

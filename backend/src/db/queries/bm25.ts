@@ -154,7 +154,7 @@ export async function purgeSpaceIndex(ex: Executor, spaceId: string): Promise<vo
 }
 
 /** Advisory transaction lock serialising knowledge-base writers (stats are shared rows). */
-export const LOCK_KB_WRITE = 72_600_101
+const LOCK_KB_WRITE = 72_600_101
 
 export async function lockKnowledgeBase(tx: Executor): Promise<void> {
   await tx.query('select pg_advisory_xact_lock($1)', [LOCK_KB_WRITE])

@@ -1,5 +1,6 @@
 // SQL for conversations. Every read and delete is scoped by user id: another user's conversation
-// is indistinguishable from one that does not exist.
+// is indistinguishable from one that does not exist. The two writes of a chat turn are raw
+// statements for Database.batch (see chat.ts); the rest goes through the query builder.
 import { and, desc, eq, lt, or } from 'drizzle-orm'
 import type { Conn, Statement } from '../client.js'
 import { type ConversationRow, conversations } from '../schema/index.js'

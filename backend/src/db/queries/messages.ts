@@ -1,4 +1,6 @@
-// SQL for chat messages. The writes are statements for Database.batch (see chat.ts).
+// SQL for chat messages. Reads go through the query builder; the writes are raw statements for
+// Database.batch (see chat.ts), which pipelines them in one round trip: the builder only runs
+// its queries itself, one round trip each.
 import { asc, desc, eq } from 'drizzle-orm'
 import { type Conn, type Statement, toDate } from '../client.js'
 import { type MessageRow, messages } from '../schema/index.js'
