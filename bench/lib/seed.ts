@@ -32,7 +32,7 @@ export async function seedUsers(db: Database, config: Config, n: number): Promis
         const email = `bench-user-${i}@bench.test`
         const password = benchPassword(i)
         const id = uuidv7()
-        await insertUser(db.orm, {
+        await insertUser(db, {
           id,
           email,
           name: `Bench ${i}`,

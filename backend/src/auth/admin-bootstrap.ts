@@ -18,7 +18,7 @@ async function pendingAdmins(
   db: Database,
   config: Config,
 ): Promise<{ email: string; why: 'no account' | 'unverified' }[]> {
-  const rows = await findUsersByEmails(db.orm, config.adminEmails)
+  const rows = await findUsersByEmails(db, config.adminEmails)
   const byEmail = new Map(rows.map((r) => [r.email, r]))
   return config.adminEmails.flatMap((email): { email: string; why: 'no account' | 'unverified' }[] => {
     const row = byEmail.get(email)
@@ -50,7 +50,7 @@ export async function bootstrapAdmins(db: Database, config: Config, log: Fastify
   for (const { email } of pending) {
     const now = new Date()
     const passwordHash = await hashPassword(password)
-    const result = await claimAdminAddress(db.orm, {
+    const result = await claimAdminAddress(db, {
       id: uuidv7(now.getTime()),
       email,
       passwordHash,

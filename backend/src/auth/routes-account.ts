@@ -2,6 +2,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { RouteDeps } from '../app.js'
+import { withTransaction } from '../db/client.js'
 import { deleteUserSession, deleteUserSessions, listUserSessions } from '../db/queries/sessions.js'
 import { findUserById, updatePasswordHash } from '../db/queries/users.js'
 import { AppError } from '../errors.js'
@@ -60,7 +61,7 @@ export default async function accountRoutes(instance: FastifyInstance, deps: Rou
     },
     async (request) => {
       const { user, session } = signedIn(request)
-      const rows = await listUserSessions(db.orm, user.id, new Date(clock.now()))
+      const rows = await listUserSessions(db, user.id, new Date(clock.now()))
       return {
         sessions: rows.map((s) => ({
           id: s.id,
@@ -92,7 +93,7 @@ export default async function accountRoutes(instance: FastifyInstance, deps: Rou
       // The uuid format also admits a `urn:uuid:` prefix, which Postgres would not parse.
       if (!isUuid(id)) throw new AppError('not_found')
       // Someone else's session and no session at all look the same: 404.
-      if (!(await deleteUserSession(db.orm, user.id, id))) throw new AppError('not_found')
+      if (!(await deleteUserSession(db, user.id, id))) throw new AppError('not_found')
       logAuthEvent(request, 'auth.session_revoked', { user_id: user.id, session_id: id })
       if (id === session.id) reply.setCookie(SESSION_COOKIE, '', clearedCookieOptions(config))
       return reply.status(204).send(null)
@@ -110,7 +111,7 @@ export default async function accountRoutes(instance: FastifyInstance, deps: Rou
     },
     async (request, reply) => {
       const { user, session } = signedIn(request)
-      const revoked = await deleteUserSessions(db.orm, user.id)
+      const revoked = await deleteUserSessions(db, user.id)
       logAuthEvent(request, 'auth.sign_out', { user_id: user.id, session_id: session.id, revoked })
       reply.setCookie(SESSION_COOKIE, '', clearedCookieOptions(config))
       return reply.status(204).send(null)
@@ -140,7 +141,7 @@ export default async function accountRoutes(instance: FastifyInstance, deps: Rou
           errors: [{ path: 'new_password', message: PASSWORD_PROBLEM_MESSAGES[problem] }],
         })
       }
-      const row = await findUserById(db.orm, user.id)
+      const row = await findUserById(db, user.id)
       if (!row) throw new AppError('invalid_session')
       // A wrong current password counts toward the same limits as sign-in.
       const check = await guardedCheck(counters, user.email, clientKey(request.ip), () =>
@@ -164,7 +165,7 @@ export default async function accountRoutes(instance: FastifyInstance, deps: Rou
         throw new AppError('invalid_current_password')
       }
       const passwordHash = await hashPassword(new_password)
-      const revoked = await db.orm.transaction(async (tx) => {
+      const revoked = await withTransaction(db, async (tx) => {
         await updatePasswordHash(tx, user.id, passwordHash, new Date(clock.now()))
         return deleteUserSessions(tx, user.id, session.id)
       })

@@ -2,6 +2,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { RouteDeps } from '../app.js'
+import { withTransaction } from '../db/client.js'
 import { deleteSession } from '../db/queries/sessions.js'
 import { insertPersonalSpace } from '../db/queries/spaces.js'
 import { findUserByEmail, insertUser, isUniqueViolation, updatePasswordHash } from '../db/queries/users.js'
@@ -84,13 +85,13 @@ export default async function signInRoutes(instance: FastifyInstance, deps: Rout
           errors: [{ path: 'password', message: PASSWORD_PROBLEM_MESSAGES[problem] }],
         })
       }
-      if (await findUserByEmail(db.orm, email)) throw new AppError('email_taken')
+      if (await findUserByEmail(db, email)) throw new AppError('email_taken')
       const passwordHash = await hashPassword(request.body.password)
       const name = request.body.name?.trim() || null
       const now = new Date(clock.now())
       let issued: Issued
       try {
-        issued = await db.orm.transaction(async (tx) => {
+        issued = await withTransaction(db, async (tx) => {
           const row = await insertUser(tx, {
             id: uuidv7(now.getTime()),
             email,
@@ -126,7 +127,7 @@ export default async function signInRoutes(instance: FastifyInstance, deps: Rout
     },
     async (request, reply) => {
       const email = normalizeEmail(request.body.email)
-      const row = await findUserByEmail(db.orm, email)
+      const row = await findUserByEmail(db, email)
       // Unknown email: verify against a dummy hash so both failures cost one argon2 verification.
       const stored = row?.passwordHash ?? (await getDummyHash())
       const check = await guardedCheck(counters, email, clientKey(request.ip), () =>
@@ -153,7 +154,7 @@ export default async function signInRoutes(instance: FastifyInstance, deps: Rout
           if (err instanceof HashQueueFullError) return null
           throw err
         })
-        if (upgraded) await updatePasswordHash(db.orm, row.id, upgraded, new Date(clock.now()))
+        if (upgraded) await updatePasswordHash(db, row.id, upgraded, new Date(clock.now()))
       }
       const s = await createSession(ctx, row.id, sessionMeta(request))
       logAuthEvent(request, 'auth.sign_in', { user_id: row.id, session_id: s.session.id })
@@ -175,7 +176,7 @@ export default async function signInRoutes(instance: FastifyInstance, deps: Rout
     },
     async (request, reply) => {
       if (request.session && request.user) {
-        await deleteSession(db.orm, request.session.id)
+        await deleteSession(db, request.session.id)
         logAuthEvent(request, 'auth.sign_out', { user_id: request.user.id, session_id: request.session.id })
       }
       reply.setCookie(SESSION_COOKIE, '', clearedCookieOptions(config))

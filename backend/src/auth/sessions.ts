@@ -1,7 +1,7 @@
 // Session lifecycle (Lucia-style): create, validate with sliding idle expiry under an absolute cap,
 // revoke. No cache in front of the table: revocation takes effect on the next request everywhere.
 import type { Config } from '../config.js'
-import type { Database, Orm } from '../db/client.js'
+import type { Conn, Database } from '../db/client.js'
 import { deleteSession, findSessionByHash, insertSession, touchSession } from '../db/queries/sessions.js'
 import type { Clock } from '../lib/clock.js'
 import { uuidv7 } from '../lib/ids.js'
@@ -82,13 +82,13 @@ export async function createSession(
   userId: string,
   meta: { ip: string | null; userAgent: string | null },
   /** A transaction to insert in (register creates the user and its session atomically). */
-  orm: Orm = ctx.db.orm,
+  conn: Conn = ctx.db,
 ): Promise<{ token: string; session: AuthSession }> {
   const now = ctx.clock.now()
   const token = generateSessionToken()
   const absolute = new Date(now + ctx.config.sessionAbsoluteDays * DAY_MS)
   const idle = new Date(Math.min(now + ctx.config.sessionTtlDays * DAY_MS, absolute.getTime()))
-  const row = await insertSession(orm, {
+  const row = await insertSession(conn, {
     id: uuidv7(now),
     userId,
     tokenHash: hashSessionToken(token, ctx.config.secretKey),
@@ -114,7 +114,7 @@ export async function validateSessionToken(
   const absolute = row.absolute_expires_at.getTime()
   let expires = row.expires_at.getTime()
   if (now >= expires || now >= absolute) {
-    await deleteSession(ctx.db.orm, row.id)
+    await deleteSession(ctx.db, row.id)
     return null
   }
   const ttl = ctx.config.sessionTtlDays * DAY_MS

@@ -13,10 +13,10 @@ import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import postgres from 'postgres'
 import { testConfig } from '../config.js'
-import { type Database, openDatabase } from '../db/client.js'
+import { openDatabase, openScratchPostgres } from '../db/client.js'
 import { migrate } from '../db/migrate.js'
+import { documentSources } from '../db/queries/documents.js'
 import { sharedLibraryId } from '../db/queries/spaces.js'
 import { createRagContext } from '../rag/context.js'
 import { loadDemoCorpus } from '../rag/demo-corpus.js'
@@ -47,26 +47,6 @@ function readJsonl(path: string): Line[] {
     .map((l) => JSON.parse(l) as Line)
 }
 
-async function scratchDatabase(
-  serverUrl: string,
-  tag: string,
-): Promise<{ db: Database; drop(): Promise<void> }> {
-  const name = `${tag}_eval_${randomBytes(4).toString('hex')}`
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} })
-  await admin.unsafe(`create database ${name}`)
-  const url = new URL(serverUrl)
-  url.pathname = `/${name}`
-  const db = await openDatabase({ databaseUrl: url.toString(), pgliteDir: null, max: 4 })
-  return {
-    db,
-    async drop() {
-      await db.close()
-      await admin.unsafe(`drop database if exists ${name} with (force)`)
-      await admin.end()
-    },
-  }
-}
-
 const log = (line: string) => process.stdout.write(`${line}\n`)
 
 type Options = ReturnType<typeof options>
@@ -88,7 +68,7 @@ function options() {
 
 async function openEvalDatabase(values: Options, tag: string) {
   const opened = values.postgres
-    ? await scratchDatabase(values.postgres, tag)
+    ? await openScratchPostgres(values.postgres, `${tag}_eval_${randomBytes(4).toString('hex')}`, 4)
     : { db: await openDatabase({ databaseUrl: null, pgliteDir: null }), drop: async () => {} }
   await migrate(opened.db)
   return {
@@ -175,7 +155,7 @@ async function runSciFact(values: Options): Promise<number> {
     }
     const spaceIds = [await sharedLibraryId(db)]
     const docOf = new Map<string, string>()
-    const rows = await db.query<{ id: string; source: string }>('select id, source from documents')
+    const rows = await documentSources(db)
     for (const r of rows) docOf.set(String(r.id), String(r.source).slice(SOURCE_PREFIX.length))
     const rankings = new Map<string, string[]>()
     const evalMs: number[] = []

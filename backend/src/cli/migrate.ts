@@ -1,12 +1,10 @@
 // `npm run migrate`: apply pending migrations to DATABASE_URL (or the PGlite data dir) and exit.
 // The server also migrates at start; this is for operators who prefer a separate release step.
-import { listMigrations } from '../db/migrate.js'
+import { appliedMigrations, listMigrations } from '../db/migrate.js'
 import { EXIT_OK, openCliDatabase } from './common.js'
 
 const cli = await openCliDatabase()
-const rows = await cli.db.query<{ tag: string }>('select tag from schema_migrations order by tag')
-console.log(
-  `database is at ${rows.length}/${listMigrations().length} migrations (${rows.at(-1)?.tag ?? 'none'})`,
-)
+const tags = await appliedMigrations(cli.db)
+console.log(`database is at ${tags.length}/${listMigrations().length} migrations (${tags.at(-1) ?? 'none'})`)
 await cli.close()
 process.exit(EXIT_OK)

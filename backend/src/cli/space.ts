@@ -161,7 +161,7 @@ async function resolveSpace(
 }
 
 async function userId(db: Database, address: string): Promise<string> {
-  const user = await findUserByEmail(db.orm, address)
+  const user = await findUserByEmail(db, address)
   if (!user) throw new CliError(`no user with the email ${address}`)
   return user.id
 }

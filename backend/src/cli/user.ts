@@ -9,7 +9,7 @@ import { emailProblem, normalizeEmail } from '../auth/email.js'
 import { hashPassword, PASSWORD_PROBLEM_MESSAGES, passwordProblem } from '../auth/passwords.js'
 import { effectiveRole } from '../auth/sessions.js'
 import type { Config } from '../config.js'
-import type { Database } from '../db/client.js'
+import { type Database, withTransaction } from '../db/client.js'
 import { deleteUserSessions } from '../db/queries/sessions.js'
 import { insertPersonalSpace } from '../db/queries/spaces.js'
 import {
@@ -94,13 +94,12 @@ async function newPassword(email: string): Promise<string> {
 }
 
 async function create(db: Database, config: Config, args: Parsed, email: string, password: string) {
-  if (await findUserByEmail(db.orm, email))
-    throw new CliError(`a user with the email ${email} already exists`)
+  if (await findUserByEmail(db, email)) throw new CliError(`a user with the email ${email} already exists`)
   const passwordHash = await hashPassword(password)
   const now = new Date()
   const role = args.admin ? 'admin' : 'user'
   try {
-    await db.orm.transaction(async (tx) => {
+    await withTransaction(db, async (tx) => {
       const row = await insertUser(tx, {
         id: uuidv7(now.getTime()),
         email,
@@ -120,27 +119,25 @@ async function create(db: Database, config: Config, args: Parsed, email: string,
 }
 
 async function verify(db: Database, config: Config, email: string) {
-  if (!(await setEmailVerified(db.orm, email, new Date())))
-    throw new CliError(`no user with the email ${email}`)
+  if (!(await setEmailVerified(db, email, new Date()))) throw new CliError(`no user with the email ${email}`)
   const admin = config.adminEmails.includes(email)
   console.log(`${email} is verified${admin ? ' (an admin: it is listed in ADMIN_EMAILS)' : ''}`)
 }
 
 async function setRole(db: Database, config: Config, email: string, role: 'user' | 'admin') {
-  if (!(await setUserRole(db.orm, email, role, new Date())))
-    throw new CliError(`no user with the email ${email}`)
+  if (!(await setUserRole(db, email, role, new Date()))) throw new CliError(`no user with the email ${email}`)
   console.log(`${email} is now ${role === 'admin' ? 'an admin' : 'a regular user'}`)
-  const row = await findUserByEmail(db.orm, email)
+  const row = await findUserByEmail(db, email)
   if (role === 'user' && row && effectiveRole(config, row) === 'admin') {
     console.log(`note: ${email} is listed in ADMIN_EMAILS, so it stays an admin until removed from there`)
   }
 }
 
 async function setPassword(db: Database, email: string, password: string) {
-  const user = await findUserByEmail(db.orm, email)
+  const user = await findUserByEmail(db, email)
   if (!user) throw new CliError(`no user with the email ${email}`)
   const passwordHash = await hashPassword(password)
-  const revoked = await db.orm.transaction(async (tx) => {
+  const revoked = await withTransaction(db, async (tx) => {
     await updatePasswordHash(tx, user.id, passwordHash, new Date())
     return deleteUserSessions(tx, user.id)
   })
@@ -148,7 +145,7 @@ async function setPassword(db: Database, email: string, password: string) {
 }
 
 async function list(db: Database, config: Config) {
-  const rows = await listUsersWithSessionCounts(db.orm, new Date())
+  const rows = await listUsersWithSessionCounts(db, new Date())
   if (rows.length === 0) {
     console.log('no users yet: create one with `npm run user -- create <email>`')
     return

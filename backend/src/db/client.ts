@@ -10,7 +10,7 @@ import {
   type RelationalSchemaConfig,
   type TablesRelationalConfig,
 } from 'drizzle-orm'
-import { type PgDatabase, PgDialect, type PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import { PgDatabase, PgDialect, type PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import type postgres from 'postgres'
 import * as schema from './schema/index.js'
 
@@ -59,7 +59,7 @@ export interface Database extends Conn {
    */
   batch(statements: Statement[]): Promise<Record<string, unknown>[][]>
   /** Runs fn on one connection while holding a session-level advisory lock. */
-  withAdvisoryLock<T>(key: number, fn: (conn: Executor) => Promise<T>): Promise<T>
+  withAdvisoryLock<T>(key: number, fn: (conn: Conn) => Promise<T>): Promise<T>
   ping(timeoutMs: number): Promise<boolean>
   close(): Promise<void>
 }
@@ -199,7 +199,12 @@ async function openPostgres(url: string, max: number): Promise<Database> {
       try {
         await conn.unsafe('select pg_advisory_lock($1)', [key])
         try {
-          return await fn(executorOf(conn))
+          return await fn(
+            connOf(executorOf(conn), () => {
+              const session = new PostgresJsSession(conn, dialect, rel)
+              return new PgDatabase(dialect, session, rel) as unknown as Orm
+            }),
+          )
         } finally {
           await conn.unsafe('select pg_advisory_unlock($1)', [key])
         }
@@ -268,7 +273,7 @@ export async function databaseOnPglite(pg: PGlite): Promise<Database> {
         return out
       }),
     // One process owns a PGlite directory (see lock-file.ts), so the lock is only for symmetry.
-    withAdvisoryLock: async (_key, fn) => fn(executor),
+    withAdvisoryLock: async (_key, fn) => fn({ ...executor, orm }),
     async ping(timeoutMs) {
       const r = await withTimeout(
         pg.query('select 1').then(
@@ -288,6 +293,34 @@ export async function databaseOnPglite(pg: PGlite): Promise<Database> {
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.databaseUrl) return openPostgres(opts.databaseUrl, opts.max ?? 10)
   return openPglite(opts.pgliteDir, opts.pgliteSeed)
+}
+
+/**
+ * A new, empty database on the Postgres server at serverUrl, for a test file or an evaluation run
+ * that must not share one; drop() closes it and removes it.
+ */
+export async function openScratchPostgres(
+  serverUrl: string,
+  name: string,
+  max: number,
+): Promise<{ db: Database; url: string; drop(): Promise<void> }> {
+  // The name goes into DDL, which takes no parameters.
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain database name: ${name}`)
+  const { default: connect } = await import('postgres')
+  const admin = connect(serverUrl, { max: 1, onnotice: () => {} })
+  await admin.unsafe(`create database ${name}`)
+  const url = new URL(serverUrl)
+  url.pathname = `/${name}`
+  const db = await openPostgres(url.toString(), max)
+  return {
+    db,
+    url: url.toString(),
+    async drop() {
+      await db.close()
+      await admin.unsafe(`drop database if exists ${name} with (force)`)
+      await admin.end()
+    },
+  }
 }
 
 export function pgliteDirOf(dataDir: string): string {

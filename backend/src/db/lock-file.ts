@@ -85,7 +85,7 @@ function signalAlive(pid: number): boolean {
 }
 
 /** Whether the process that wrote this record is still running. */
-export function ownerAlive(owner: LockOwner): boolean {
+function ownerAlive(owner: LockOwner): boolean {
   // Our own pid is a previous life of this pid (a container restarted with the same one).
   if (owner.pid === process.pid) return false
   const boot = bootId()

@@ -2,9 +2,9 @@
 // so several instances starting together on one empty Postgres do not race.
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import type { Database } from './client.js'
+import type { Database, Executor } from './client.js'
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../drizzle/', import.meta.url))
+const MIGRATIONS_DIR = fileURLToPath(new URL('../../drizzle/', import.meta.url))
 /** Advisory lock keys (arbitrary, stable). */
 export const LOCK_MIGRATE = 72_600_001
 export const LOCK_DEMO_CORPUS = 72_600_002
@@ -26,6 +26,11 @@ export function listMigrations(dir = MIGRATIONS_DIR): { tag: string; statements:
     }))
 }
 
+/** The tags applied to this database, in order (the table exists once migrate() has run). */
+export async function appliedMigrations(ex: Executor): Promise<string[]> {
+  return (await ex.query<{ tag: string }>('select tag from schema_migrations order by tag')).map((r) => r.tag)
+}
+
 /** Returns the tags applied by this call. */
 export async function migrate(db: Database, dir = MIGRATIONS_DIR): Promise<string[]> {
   const migrations = listMigrations(dir)
@@ -33,9 +38,7 @@ export async function migrate(db: Database, dir = MIGRATIONS_DIR): Promise<strin
     await conn.exec(
       'create table if not exists schema_migrations (tag text primary key, applied_at timestamptz not null default now())',
     )
-    const done = new Set(
-      (await conn.query<{ tag: string }>('select tag from schema_migrations')).map((r) => r.tag),
-    )
+    const done = new Set(await appliedMigrations(conn))
     const applied: string[] = []
     for (const m of migrations) {
       if (done.has(m.tag)) continue

@@ -31,17 +31,11 @@ export const PRUNE_BUDGETS: readonly PruneBudget[] = [
   { wholePostings: 20_000, perTerm: 500, rescoreAll: true },
   { wholePostings: 80_000, perTerm: 4_000, rescoreAll: true },
 ]
-/** Advisory transaction lock serialising knowledge-base writers (stats are shared rows). */
-export const LOCK_KB_WRITE = 72_600_101
 
 /** What BM25 indexes as the heading of a chunk: its heading path, led by the document title. */
 export function indexHeading(title: string, heading: string | null): string {
   if (!heading) return title
   return heading.toLowerCase().startsWith(title.toLowerCase()) ? heading : `${title} > ${heading}`
-}
-
-export async function lockKnowledgeBase(tx: Executor): Promise<void> {
-  await tx.query('select pg_advisory_xact_lock($1)', [LOCK_KB_WRITE])
 }
 
 /** Inserts one space's chunks with their postings, updates its statistics, re-weights on drift. */

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { LOCK_DEMO_CORPUS } from '../db/migrate.js'
 import { countDocuments } from '../db/queries/documents.js'
+import { demoCorpusLoaded, markDemoCorpusLoaded } from '../db/queries/kb-meta.js'
 import { ingestDocument } from './ingest.js'
 import type { RagContext } from './types.js'
 
@@ -18,11 +19,6 @@ export interface DemoLoad {
   created: number
   updated: number
   unchanged: number
-}
-
-async function demoLoadedBefore(ctx: RagContext): Promise<boolean> {
-  const rows = await ctx.db.query("select 1 from kb_meta where key = 'demo_corpus_loaded_at'")
-  return rows.length > 0
 }
 
 export function shouldLoadDemo(mode: 'auto' | 'true' | 'false', databaseUrl: string | null): boolean {
@@ -42,7 +38,7 @@ export async function loadDemoCorpus(ctx: RagContext, dir = CORPUS_DIR): Promise
     // Inside the lock: another instance may have loaded it while we waited. Auto mode loads it
     // once per database ("on first start"): documents an admin deleted do not come back.
     if (mode === 'auto') {
-      if (await demoLoadedBefore(ctx)) return none('the demo corpus was loaded before')
+      if (await demoCorpusLoaded(ctx.db)) return none('the demo corpus was loaded before')
       if ((await countDocuments(ctx.db)) > 0) return none('the knowledge base is not empty')
     }
     const out: DemoLoad = { loaded: true, created: 0, updated: 0, unchanged: 0 }
@@ -51,11 +47,7 @@ export async function loadDemoCorpus(ctx: RagContext, dir = CORPUS_DIR): Promise
       const r = await ingestDocument(ctx, { content, format: 'markdown', source: `corpus/${file}` })
       out[r.status]++
     }
-    await ctx.db.query(
-      `insert into kb_meta (key, value) values ('demo_corpus_loaded_at', $1)
-       on conflict (key) do update set value = excluded.value`,
-      [new Date().toISOString()],
-    )
+    await markDemoCorpusLoaded(ctx.db, new Date())
     return out
   })
 }

@@ -1,16 +1,15 @@
 // Bulk ingestion for large fresh loads (the evaluation): many documents per transaction, the
 // same SQL as ingestDocument, the search index built once when the database is private.
 import { withTransaction } from '../db/client.js'
-import { createSearchIndex, dropSearchIndex } from '../db/queries/bm25.js'
+import { createSearchIndex, dropSearchIndex, lockKnowledgeBase, vacuumIndex } from '../db/queries/bm25.js'
 import { setEmbeddings } from '../db/queries/chunks.js'
 import { existingHashes, insertDocuments } from '../db/queries/documents.js'
 import { sharedLibraryId } from '../db/queries/spaces.js'
 import { uuidv7 } from '../lib/ids.js'
-import { insertChunks, lockKnowledgeBase, rebalance } from './bm25.js'
+import { insertChunks, rebalance } from './bm25.js'
 import { resolveEmbedder } from './context.js'
 import { embedAll } from './embeddings.js'
 import { chunkRows, embeddingText, type PreparedDocument } from './ingest.js'
-import { vacuumIndex } from './maintenance.js'
 import type { RagContext } from './types.js'
 
 export interface BulkOptions {

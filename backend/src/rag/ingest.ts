@@ -3,7 +3,7 @@
 // Idempotent by content hash; a changed document at the same `source` keeps its id and has its
 // chunks replaced. Nothing is written when any step fails.
 import { withTransaction } from '../db/client.js'
-import type { IndexedChunk } from '../db/queries/bm25.js'
+import { type IndexedChunk, lockKnowledgeBase } from '../db/queries/bm25.js'
 import { deleteChunksOf, setEmbeddings } from '../db/queries/chunks.js'
 import {
   type DocumentSummary,
@@ -16,7 +16,7 @@ import {
 import { sharedLibraryId } from '../db/queries/spaces.js'
 import { AppError } from '../errors.js'
 import { uuidv7 } from '../lib/ids.js'
-import { indexHeading, insertChunks, lockKnowledgeBase, rebalance, unindexDocuments } from './bm25.js'
+import { indexHeading, insertChunks, rebalance, unindexDocuments } from './bm25.js'
 import type { Chunk } from './chunk.js'
 import { resolveEmbedder } from './context.js'
 import { embedAll } from './embeddings.js'

@@ -1,16 +1,12 @@
-// VACUUM (ANALYZE) after writes to the index. BM25 search reads chunk_terms index-only, which
-// needs the visibility map that only VACUUM sets: right after a large load a query measured
-// 120–176 ms at 40k chunks, 9 ms after VACUUM (bench/RESULTS.md). Postgres has autovacuum to
-// catch up within minutes; PGlite has none, so there we vacuum a few seconds after the last write.
+// VACUUM (ANALYZE) after writes to the index (why: db/queries/bm25.ts, vacuumIndex). Postgres has
+// autovacuum to catch up within minutes; PGlite has none, so there we vacuum a few seconds after
+// the last write.
 import type { Database } from '../db/client.js'
+import { vacuumIndex } from '../db/queries/bm25.js'
 import type { RagContext } from './types.js'
 
 export const VACUUM_DELAY_MS = 5000
 const timers = new WeakMap<Database, NodeJS.Timeout>()
-
-export async function vacuumIndex(db: Database): Promise<void> {
-  await db.exec('vacuum (analyze) chunk_terms, space_terms, chunks, documents, space_stats')
-}
 
 /** PGlite only: one VACUUM after a burst of writes (debounced), off the request path. */
 export function scheduleVacuum(ctx: RagContext, delayMs = VACUUM_DELAY_MS): void {

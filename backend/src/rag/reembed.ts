@@ -4,11 +4,12 @@
 // lexical-only (never half-embedded but "ready"); running it again starts over.
 import type { Database } from '../db/client.js'
 import { LOCK_MIGRATE } from '../db/migrate.js'
-import { chunksWithoutEmbedding, setEmbeddings } from '../db/queries/chunks.js'
+import { chunksWithoutEmbedding, countChunks, setEmbeddings } from '../db/queries/chunks.js'
+import { createVectorIndex, hasPgvector, recordModel, resetVectorColumn } from '../db/queries/vector.js'
 import { indexHeading } from './bm25.js'
 import { EMBED_BATCH } from './embeddings.js'
 import type { Embedder } from './types.js'
-import { forgetVectorStatus, hasPgvector, recordModel } from './vector.js'
+import { forgetVectorStatus } from './vector.js'
 
 export async function reembedAll(
   db: Database,
@@ -17,19 +18,9 @@ export async function reembedAll(
 ): Promise<number> {
   if (!(await hasPgvector(db))) throw new Error('this database has no pgvector extension')
   const dims = Math.trunc(embedder.dimensions)
-  await db.withAdvisoryLock(LOCK_MIGRATE, async (conn) => {
-    await conn.exec('create extension if not exists vector')
-    await conn.exec(
-      `begin;
-       delete from kb_meta where key in ('embedding_model', 'embedding_dimensions');
-       drop index if exists chunks_embedding_hnsw_idx;
-       alter table chunks drop column if exists embedding;
-       alter table chunks add column embedding vector(${dims});
-       commit;`,
-    )
-  })
+  await db.withAdvisoryLock(LOCK_MIGRATE, (conn) => resetVectorColumn(conn, dims))
   forgetVectorStatus(db)
-  const total = Number((await db.query<{ n: string }>('select count(*) as n from chunks'))[0]?.n ?? 0)
+  const total = await countChunks(db)
   let done = 0
   onProgress(0, total)
   for (;;) {
@@ -49,9 +40,7 @@ export async function reembedAll(
   }
   // The index is built once at the end: faster than maintaining it row by row.
   await db.withAdvisoryLock(LOCK_MIGRATE, async (conn) => {
-    await conn.exec(
-      'create index if not exists chunks_embedding_hnsw_idx on chunks using hnsw (embedding vector_cosine_ops)',
-    )
+    await createVectorIndex(conn)
     await recordModel(conn, embedder.model, dims)
   })
   forgetVectorStatus(db)

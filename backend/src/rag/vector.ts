@@ -4,8 +4,15 @@
 // size stays lexical-only until `npm run reembed`. Without pgvector (e.g. plain Postgres 15) the
 // server says so once and stays lexical.
 import type { Config } from '../config.js'
-import type { Database, Executor } from '../db/client.js'
+import type { Conn, Database } from '../db/client.js'
 import { LOCK_MIGRATE } from '../db/migrate.js'
+import {
+  createVectorColumn,
+  embeddingColumnDimensions,
+  hasPgvector,
+  recordedModel,
+  recordModel,
+} from '../db/queries/vector.js'
 import { createEmbedder } from './embeddings.js'
 import type { Embedder, RagLogger } from './types.js'
 
@@ -31,39 +38,7 @@ export function knownVectorStatus(db: Database): VectorStatus | null {
   return settled.get(db) ?? null
 }
 
-export async function hasPgvector(ex: Executor): Promise<boolean> {
-  const rows = await ex.query("select 1 from pg_available_extensions where name = 'vector'")
-  return rows.length > 0
-}
-
-/** Dimensions of chunks.embedding, or null when the column does not exist. */
-export async function embeddingColumnDimensions(ex: Executor): Promise<number | null> {
-  const rows = await ex.query<{ typmod: number }>(
-    `select a.atttypmod as typmod from pg_attribute a
-     where a.attrelid = 'chunks'::regclass and a.attname = 'embedding' and not a.attisdropped`,
-  )
-  return rows[0] ? Number(rows[0].typmod) : null
-}
-
-export async function recordedModel(ex: Executor): Promise<{ model: string; dimensions: number } | null> {
-  const rows = await ex.query<{ key: string; value: string }>(
-    "select key, value from kb_meta where key in ('embedding_model', 'embedding_dimensions')",
-  )
-  const m = new Map(rows.map((r) => [r.key, r.value]))
-  const model = m.get('embedding_model')
-  const dims = Number(m.get('embedding_dimensions'))
-  return model && dims > 0 ? { model, dimensions: dims } : null
-}
-
-export async function recordModel(ex: Executor, model: string, dimensions: number): Promise<void> {
-  await ex.query(
-    `insert into kb_meta (key, value) values ('embedding_model', $1), ('embedding_dimensions', $2)
-     on conflict (key) do update set value = excluded.value`,
-    [model, String(dimensions)],
-  )
-}
-
-async function inspect(ex: Executor, config: Config, embedder: Embedder | null): Promise<VectorStatus> {
+async function inspect(ex: Conn, config: Config, embedder: Embedder | null): Promise<VectorStatus> {
   const cfg = config.embedding
   if (!cfg || !embedder) return { state: 'off', reason: 'not_configured' }
   const dims = await embeddingColumnDimensions(ex)
@@ -71,14 +46,6 @@ async function inspect(ex: Executor, config: Config, embedder: Embedder | null):
   const recorded = await recordedModel(ex)
   const matches = recorded && recorded.model === cfg.model && recorded.dimensions === cfg.dimensions
   return matches && dims === cfg.dimensions ? { state: 'ready', embedder } : { state: 'mismatch', recorded }
-}
-
-export async function createVectorColumn(ex: Executor, dimensions: number): Promise<void> {
-  await ex.exec('create extension if not exists vector')
-  await ex.exec(`alter table chunks add column if not exists embedding vector(${Math.trunc(dimensions)})`)
-  await ex.exec(
-    'create index if not exists chunks_embedding_hnsw_idx on chunks using hnsw (embedding vector_cosine_ops)',
-  )
 }
 
 /** Start-up step: creates the column/index when needed and reports (and caches) the status. */

@@ -78,7 +78,7 @@ export default async function chatConversationRoutes(app: FastifyInstance, opts:
       const { limit, cursor } = request.query as { limit: number; cursor?: string }
       const after = cursor === undefined ? null : decodeCursor(cursor)
       if (cursor !== undefined && !after) throw invalidCursor()
-      const rows = await listUserConversations(db.orm, user.id, { limit: limit + 1, after })
+      const rows = await listUserConversations(db, user.id, { limit: limit + 1, after })
       const page = rows.slice(0, limit)
       const last = page[page.length - 1]
       return {
@@ -101,10 +101,10 @@ export default async function chatConversationRoutes(app: FastifyInstance, opts:
     async (request) => {
       const user = userOf(request)
       const { id } = request.params as { id: string }
-      const conversation = await findUserConversation(db.orm, user.id, id)
+      const conversation = await findUserConversation(db, user.id, id)
       if (!conversation) throw notFound()
       const [messages, ratings] = await Promise.all([
-        listConversationMessages(db.orm, conversation.id),
+        listConversationMessages(db, conversation.id),
         conversationFeedback(db, conversation.id),
       ])
       return {
@@ -137,8 +137,8 @@ export default async function chatConversationRoutes(app: FastifyInstance, opts:
       }
       const row =
         trimmed === undefined
-          ? await findUserConversation(db.orm, user.id, id)
-          : await renameUserConversation(db.orm, user.id, id, trimmed)
+          ? await findUserConversation(db, user.id, id)
+          : await renameUserConversation(db, user.id, id, trimmed)
       if (!row) throw notFound()
       return summaryOf(row)
     },
@@ -157,7 +157,7 @@ export default async function chatConversationRoutes(app: FastifyInstance, opts:
     async (request, reply) => {
       const user = userOf(request)
       const { id } = request.params as { id: string }
-      if (!(await deleteUserConversation(db.orm, user.id, id))) {
+      if (!(await deleteUserConversation(db, user.id, id))) {
         throw notFound()
       }
       return reply.status(204).send()

@@ -4,10 +4,10 @@
 // the answer's own time (LLM_TIMEOUT_SECONDS × 5) plus one LLM_TIMEOUT_SECONDS to deliver it;
 // a client that has not taken it by then is treated as gone.
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { saveAssistantMessage } from '../db/queries/chat.js'
 import type { ReleaseSlot } from '../http/answer-slots.js'
 import { toAppError } from '../http/error-handler.js'
 import { generateAnswer } from '../rag/answer.js'
-import { saveAssistantMessage } from '../rag/chat-store.js'
 import { LlmAbortedError, llmBounds } from '../rag/llm.js'
 import { SSE_HEADERS, SseStream } from '../rag/sse.js'
 import { type ChatDeps, clientGone, type Turn } from './chat-turn.js'

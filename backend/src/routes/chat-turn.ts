@@ -2,6 +2,7 @@
 // then the JSON answer. (The SSE answer is in chat-stream.ts.)
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { RouteDeps } from '../app.js'
+import { saveAssistantMessage, saveUserMessage } from '../db/queries/chat.js'
 import { findUserConversation } from '../db/queries/conversations.js'
 import { recentMessages } from '../db/queries/messages.js'
 import { sharedLibraryId } from '../db/queries/spaces.js'
@@ -15,7 +16,7 @@ import {
   collectAnswer,
   generateAnswer,
 } from '../rag/answer.js'
-import { saveAssistantMessage, saveUserMessage } from '../rag/chat-store.js'
+import { titleFrom } from '../rag/conversation-context.js'
 import { type ChatModel, LlmAbortedError } from '../rag/llm.js'
 import type { HistoryTurn } from '../rag/prompts.js'
 import { findSources } from '../rag/turn-sources.js'
@@ -55,15 +56,16 @@ export async function prepareTurn(request: FastifyRequest, deps: ChatDeps): Prom
   if (!question) throw blankMessage()
   let history: HistoryTurn[] = []
   if (body.conversation_id) {
-    const conversation = await findUserConversation(deps.db.orm, user.id, body.conversation_id)
+    const conversation = await findUserConversation(deps.db, user.id, body.conversation_id)
     if (!conversation) throw new AppError('not_found', { detail: 'Conversation not found' })
-    const rows = await recentMessages(deps.db.orm, conversation.id, HISTORY_MESSAGES)
+    const rows = await recentMessages(deps.db, conversation.id, HISTORY_MESSAGES)
     history = rows.map((m) => ({ role: m.role === 'user' ? 'user' : 'assistant', content: m.content }))
   }
   // Stored before answering: the question is kept even when the provider then fails.
   const { conversationId } = await saveUserMessage(deps.db, {
     userId: user.id,
     conversationId: body.conversation_id ?? null,
+    title: titleFrom(question),
     content: question,
     now: new Date(deps.clock.now()),
   })

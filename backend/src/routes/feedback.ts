@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import type { RouteDeps } from '../app.js'
 import type { AuthUser } from '../auth/sessions.js'
-import type { Executor } from '../db/client.js'
+import type { Conn } from '../db/client.js'
 import {
   deleteFeedback,
   type FeedbackCursor,
@@ -78,7 +78,7 @@ function csvLine(item: ReturnType<typeof feedbackItem>): string {
 }
 
 /** The export, read page by page: many ratings never sit in memory at once. */
-async function* exportLines(db: Executor, rating: Rating | null, format: 'jsonl' | 'csv') {
+async function* exportLines(db: Conn, rating: Rating | null, format: 'jsonl' | 'csv') {
   if (format === 'csv') yield `${CSV_COLUMNS.join(',')}\r\n`
   let after: FeedbackCursor | null = null
   for (;;) {

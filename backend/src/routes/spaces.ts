@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify'
 import type { RouteDeps } from '../app.js'
 import { errorResponses, NoContent } from '../auth/schemas.js'
 import { withTransaction } from '../db/client.js'
+import { lockKnowledgeBase } from '../db/queries/bm25.js'
 import {
   deleteSpaceRows,
   ensurePersonalSpace,
@@ -21,7 +22,6 @@ import {
 } from '../db/queries/spaces.js'
 import { AppError } from '../errors.js'
 import { uuidv7 } from '../lib/ids.js'
-import { lockKnowledgeBase } from '../rag/bm25.js'
 import { type Caller, callerOf, requireRole, spaceBody, spaceNotFound } from './space-access.js'
 import spaceMemberRoutes from './space-members.js'
 import { CreateSpaceBody, SpaceIdParams, SpaceList, SpaceSchema, UpdateSpaceBody } from './spaces-schemas.js'

@@ -6,8 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { vector } from '@electric-sql/pglite-pgvector'
-import postgres from 'postgres'
-import { type Database, databaseOnPglite, openDatabase } from '../../src/db/client.js'
+import { type Database, databaseOnPglite, openDatabase, openScratchPostgres } from '../../src/db/client.js'
 import { listMigrations, migrate } from '../../src/db/migrate.js'
 
 export type DbKind = 'pglite' | 'postgres'
@@ -65,20 +64,7 @@ export async function createTestDatabase(kind: DbKind): Promise<TestDatabase> {
   }
   if (!TEST_DATABASE_URL) throw new Error('TEST_DATABASE_URL is not set')
   const name = `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`
-  const admin = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} })
-  await admin.unsafe(`create database ${name}`)
-  const url = new URL(TEST_DATABASE_URL)
-  url.pathname = `/${name}`
-  const db = await openDatabase({ databaseUrl: url.toString(), pgliteDir: null, max: 5 })
+  const { db, url, drop } = await openScratchPostgres(TEST_DATABASE_URL, name, 5)
   await migrate(db)
-  return {
-    db,
-    kind,
-    url: url.toString(),
-    async cleanup() {
-      await db.close()
-      await admin.unsafe(`drop database if exists ${name} with (force)`)
-      await admin.end()
-    },
-  }
+  return { db, kind, url, cleanup: drop }
 }

@@ -86,14 +86,14 @@ for (const kind of dbKinds()) {
       assert.equal(await adminStatus(token), 403)
       // The operator vouches for the address (what `npm run user -- verify` runs): the same session
       // is an admin on its next request.
-      await setEmailVerified(t.tdb.db.orm, 'boss@example.com', new Date())
+      await setEmailVerified(t.tdb.db, 'boss@example.com', new Date())
       const verified = await me(token)
       assert.equal(verified.role, 'admin')
       assert.equal(verified.email_verified, true)
       assert.notEqual(await adminStatus(token), 403)
       // Not listed, verified: a user.
       const plain = await newUser(t.app)
-      await setEmailVerified(t.tdb.db.orm, plain.email, new Date())
+      await setEmailVerified(t.tdb.db, plain.email, new Date())
       assert.equal((await me(plain.token)).role, 'user')
     })
 
@@ -137,7 +137,7 @@ for (const kind of dbKinds()) {
         assert.equal(user.email_verified, true, email)
       }
       // The verified account kept its password and its session.
-      const row = await findUserByEmail(t.tdb.db.orm, 'boss@example.com')
+      const row = await findUserByEmail(t.tdb.db, 'boss@example.com')
       assert.equal(await verifyPassword(row?.passwordHash ?? '', PASSWORD), true)
       assert.equal((await me(boss.session.token)).role, 'admin')
 
@@ -153,7 +153,7 @@ for (const kind of dbKinds()) {
       await newUser(t.app, 'squat@example.com', PASSWORD)
       const weak = testConfig({ ADMIN_EMAILS: lonely.join(','), ADMIN_PASSWORD: 'password123' })
       await assert.rejects(bootstrapAdmins(t.tdb.db, weak, recordingLog([])), AdminPasswordError)
-      assert.equal(await findUserByEmail(t.tdb.db.orm, 'nobody-yet@example.com'), null)
+      assert.equal(await findUserByEmail(t.tdb.db, 'nobody-yet@example.com'), null)
 
       const lines: Line[] = []
       await bootstrapAdmins(t.tdb.db, testConfig({ ADMIN_EMAILS: lonely.join(',') }), recordingLog(lines))

@@ -115,7 +115,7 @@ for (const kind of dbKinds()) {
         'user',
       ])
       assert.equal((await signIn(app, email, PASSWORD)).statusCode, 200)
-      const row = await findUserByEmail(tdb.db.orm, email)
+      const row = await findUserByEmail(tdb.db, email)
       assert.ok(row)
       assert.notEqual(row.passwordHash, old)
       assert.equal(needsRehash(row.passwordHash), false)

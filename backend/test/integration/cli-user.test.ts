@@ -105,14 +105,14 @@ for (const kind of dbKinds()) {
       assert.equal(dup.code, 1)
       assert.match(dup.stderr, /already exists/)
       await withDb(async (db) => {
-        const row = await findUserByEmail(db.orm, 'ada@example.com')
+        const row = await findUserByEmail(db, 'ada@example.com')
         assert.ok(row)
         assert.equal(row.name, 'Ada')
         assert.equal(row.role, 'user')
         // The operator vouches for the address: CLI accounts are verified.
         assert.equal(row.emailVerified, true)
         assert.equal(await verifyPassword(row.passwordHash, 'violet harbor lantern 42'), true)
-        assert.equal(await findUserByEmail(db.orm, 'weak@example.com'), null)
+        assert.equal(await findUserByEmail(db, 'weak@example.com'), null)
         // A live session, for set-password to revoke below.
         await createSession({ db, config, clock: systemClock }, row.id, { ip: null, userAgent: null })
       })
@@ -136,7 +136,7 @@ for (const kind of dbKinds()) {
     it('verify marks a signed-up account verified, which makes an ADMIN_EMAILS address an admin', async () => {
       const env2 = { ...env, ADMIN_EMAILS: 'listed@example.com' }
       await withDb(async (db) => {
-        await insertUser(db.orm, {
+        await insertUser(db, {
           id: uuidv7(),
           email: 'listed@example.com',
           name: null,
@@ -174,7 +174,7 @@ for (const kind of dbKinds()) {
       assert.equal(r.code, 0, r.stderr)
       assert.match(r.stdout, /1 session revoked/)
       await withDb(async (db) => {
-        const row = await findUserByEmail(db.orm, 'ada@example.com')
+        const row = await findUserByEmail(db, 'ada@example.com')
         assert.equal(await verifyPassword(row?.passwordHash ?? '', 'a whole new passphrase'), true)
         const sessions = await db.query<{ n: number }>('select count(*)::int as n from sessions')
         assert.equal(Number(sessions[0]?.n), 0)

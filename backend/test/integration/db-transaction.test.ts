@@ -1,11 +1,12 @@
 // withTransaction hands out one connection scope: raw SQL and the query builder inside it see each
-// other's uncommitted writes, commit together, and roll back together.
+// other's uncommitted writes, commit together, and roll back together. withAdvisoryLock likewise.
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import { withTransaction } from '../../src/db/client.js'
-import { users } from '../../src/db/schema/index.js'
+import { recordedModel, recordModel } from '../../src/db/queries/vector.js'
+import { kbMeta, users } from '../../src/db/schema/index.js'
 import { createTestDatabase, dbKinds, type TestDatabase } from '../helpers/db.js'
 
 async function emailsLike(tdb: TestDatabase, pattern: string): Promise<string[]> {
@@ -117,6 +118,21 @@ for (const kind of dbKinds()) {
         'hidden-builder@example.com',
         'hidden-raw@example.com',
       ])
+    })
+
+    it('withAdvisoryLock hands out raw SQL and the query builder on the locked connection', async () => {
+      await tdb.db.withAdvisoryLock(72_600_999, async (conn) => {
+        // A session setting is visible only on the connection that set it.
+        await conn.query("select set_config('app.probe', 'locked-conn', false)")
+        await recordModel(conn, 'probe-model', 3)
+        assert.deepEqual(await recordedModel(conn), { model: 'probe-model', dimensions: 3 })
+        const rows = await conn.orm
+          .select({ probe: sql<string>`current_setting('app.probe', true)` })
+          .from(kbMeta)
+          .where(eq(kbMeta.key, 'embedding_model'))
+        assert.deepEqual(rows, [{ probe: 'locked-conn' }])
+        await conn.query("select set_config('app.probe', '', false)")
+      })
     })
 
     it('returns timestamps as Dates from raw SQL and the builder alike', async () => {

@@ -14,7 +14,7 @@
 import type { Executor } from '../client.js'
 
 /** Query lexemes scanned at most (the highest-idf ones); the rest still count in total_idf. */
-export const MAX_QUERY_TERMS = 64
+const MAX_QUERY_TERMS = 64
 
 export interface Bm25Hit {
   chunk_id: string

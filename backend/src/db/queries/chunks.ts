@@ -24,6 +24,11 @@ export async function deleteChunksOf(ex: Executor, documentId: string): Promise<
   await ex.query('delete from chunks where document_id = $1', [documentId])
 }
 
+export async function countChunks(ex: Executor): Promise<number> {
+  const rows = await ex.query<{ n: number | string }>('select count(*) as n from chunks')
+  return Number(rows[0]?.n ?? 0)
+}
+
 export async function listChunks(ex: Executor, documentId: string): Promise<ChunkView[]> {
   const rows = await ex.query<Record<string, unknown>>(
     'select id, ordinal, heading, content from chunks where document_id = $1 order by ordinal',

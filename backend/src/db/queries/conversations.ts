@@ -1,7 +1,8 @@
 // SQL for conversations. Every read and delete is scoped by user id: another user's conversation
-// is indistinguishable from one that does not exist.
+// is indistinguishable from one that does not exist. The two writes of a chat turn are raw
+// statements for Database.batch (see chat.ts); the rest goes through the query builder.
 import { and, desc, eq, lt, or } from 'drizzle-orm'
-import type { Orm, Statement } from '../client.js'
+import type { Conn, Statement } from '../client.js'
 import { type ConversationRow, conversations } from '../schema/index.js'
 
 export interface ConversationCursor {
@@ -18,11 +19,11 @@ export function insertConversation(row: { id: string; userId: string; title: str
 }
 
 export async function findUserConversation(
-  orm: Orm,
+  db: Conn,
   userId: string,
   id: string,
 ): Promise<ConversationRow | null> {
-  const [row] = await orm
+  const [row] = await db.orm
     .select()
     .from(conversations)
     .where(and(eq(conversations.id, id), eq(conversations.userId, userId)))
@@ -42,7 +43,7 @@ export function touchConversation(id: string, now: Date): Statement {
 
 /** Newest first by (updated_at, id); `after` continues below a page's last row. */
 export async function listUserConversations(
-  orm: Orm,
+  db: Conn,
   userId: string,
   opts: { limit: number; after: ConversationCursor | null },
 ): Promise<ConversationRow[]> {
@@ -56,7 +57,7 @@ export async function listUserConversations(
         ),
       )
     : mine
-  return orm
+  return db.orm
     .select()
     .from(conversations)
     .where(where)
@@ -64,8 +65,8 @@ export async function listUserConversations(
     .limit(opts.limit)
 }
 
-export async function deleteUserConversation(orm: Orm, userId: string, id: string): Promise<boolean> {
-  const rows = await orm
+export async function deleteUserConversation(db: Conn, userId: string, id: string): Promise<boolean> {
+  const rows = await db.orm
     .delete(conversations)
     .where(and(eq(conversations.id, id), eq(conversations.userId, userId)))
     .returning({ id: conversations.id })
@@ -74,12 +75,12 @@ export async function deleteUserConversation(orm: Orm, userId: string, id: strin
 
 /** Renames the caller's conversation (its place in the list stays: updated_at is not touched). */
 export async function renameUserConversation(
-  orm: Orm,
+  db: Conn,
   userId: string,
   id: string,
   title: string,
 ): Promise<ConversationRow | null> {
-  const [row] = await orm
+  const [row] = await db.orm
     .update(conversations)
     .set({ title })
     .where(and(eq(conversations.id, id), eq(conversations.userId, userId)))

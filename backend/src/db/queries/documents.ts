@@ -131,6 +131,12 @@ export async function countDocuments(ex: Executor): Promise<number> {
   return Number(rows[0]?.n ?? 0)
 }
 
+/** Every document's id and source (the evaluation maps hits back to its corpus ids). */
+export async function documentSources(ex: Executor): Promise<{ id: string; source: string | null }[]> {
+  const rows = await ex.query<{ id: string; source: string | null }>('select id, source from documents')
+  return rows.map((r) => ({ id: String(r.id), source: r.source ?? null }))
+}
+
 export async function getDocument(ex: Executor, id: string): Promise<DocumentSummary | null> {
   const rows = await ex.query(`select ${SUMMARY} from documents where id = $1`, [id])
   return rows[0] ? summary(rows[0]) : null

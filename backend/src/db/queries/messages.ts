@@ -1,6 +1,8 @@
-// SQL for chat messages. The writes are statements for Database.batch (see chat-store.ts).
+// SQL for chat messages. Reads go through the query builder; the writes are raw statements for
+// Database.batch (see chat.ts), which pipelines them in one round trip: the builder only runs
+// its queries itself, one round trip each.
 import { asc, desc, eq } from 'drizzle-orm'
-import { type Orm, type Statement, toDate } from '../client.js'
+import { type Conn, type Statement, toDate } from '../client.js'
 import { type MessageRow, messages } from '../schema/index.js'
 
 export interface NewMessage {
@@ -53,8 +55,8 @@ export function messageRowOf(r: Record<string, unknown>): MessageRow {
   }
 }
 
-export async function listConversationMessages(orm: Orm, conversationId: string): Promise<MessageRow[]> {
-  return orm
+export async function listConversationMessages(db: Conn, conversationId: string): Promise<MessageRow[]> {
+  return db.orm
     .select()
     .from(messages)
     .where(eq(messages.conversationId, conversationId))
@@ -62,8 +64,8 @@ export async function listConversationMessages(orm: Orm, conversationId: string)
 }
 
 /** The latest `limit` messages, oldest first (the context of a follow-up question). */
-export async function recentMessages(orm: Orm, conversationId: string, limit: number): Promise<MessageRow[]> {
-  const rows = await orm
+export async function recentMessages(db: Conn, conversationId: string, limit: number): Promise<MessageRow[]> {
+  const rows = await db.orm
     .select()
     .from(messages)
     .where(eq(messages.conversationId, conversationId))

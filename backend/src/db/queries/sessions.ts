@@ -1,8 +1,8 @@
 // SQL for sessions. The lookup is the hot path of every authenticated request: one indexed join,
-// raw SQL so the driver can keep it prepared.
-import { and, eq, lt, ne, or } from 'drizzle-orm'
-import { type Database, type Executor, type Orm, toDate } from '../client.js'
-import { type SessionRow, sessions } from '../schema/index.js'
+// prepared (see `prepared`).
+import { and, eq, lt, ne, or, sql } from 'drizzle-orm'
+import type { Conn, Orm } from '../client.js'
+import { type SessionRow, sessions, users } from '../schema/index.js'
 
 export interface SessionWithUser {
   id: string
@@ -19,77 +19,112 @@ export interface SessionWithUser {
   user_created_at: Date
 }
 
-const LOOKUP = `select s.id, s.user_id, s.token_hash, s.created_at, s.expires_at, s.absolute_expires_at,
-  s.last_used_at, u.email, u.name, u.role, u.email_verified, u.created_at as user_created_at
-  from sessions s join users u on u.id = s.user_id where s.token_hash = $1`
+/**
+ * A timestamp placeholder, filled with ISO text: drizzle's update typing takes no bare
+ * placeholder, and text is what both drivers accept for timestamptz.
+ */
+const at = (name: string) => sql`${sql.placeholder(name)}::timestamptz`
 
-export async function findSessionByHash(db: Executor, tokenHash: string): Promise<SessionWithUser | null> {
-  const rows = await db.query<SessionWithUser>(LOOKUP, [tokenHash])
-  const row = rows[0]
-  if (!row) return null
-  // postgres-js hands raw-query timestamps back as strings; PGlite as Dates.
+/**
+ * The per-request statements, built once per connection scope and sent as named statements:
+ * postgres-js sends an unnamed query with parameters as Parse/Describe, waits, then Bind/Execute
+ * (two round trips each time); prepared, it is one Bind/Execute after the first use per
+ * connection (bench: 2–3× the session lookup's req/s).
+ */
+function buildStatements(orm: Orm) {
   return {
-    ...row,
-    created_at: toDate(row.created_at),
-    expires_at: toDate(row.expires_at),
-    absolute_expires_at: toDate(row.absolute_expires_at),
-    last_used_at: toDate(row.last_used_at),
-    user_created_at: toDate(row.user_created_at),
+    lookup: orm
+      .select({
+        id: sessions.id,
+        user_id: sessions.userId,
+        token_hash: sessions.tokenHash,
+        created_at: sessions.createdAt,
+        expires_at: sessions.expiresAt,
+        absolute_expires_at: sessions.absoluteExpiresAt,
+        last_used_at: sessions.lastUsedAt,
+        email: users.email,
+        name: users.name,
+        role: users.role,
+        email_verified: users.emailVerified,
+        user_created_at: users.createdAt,
+      })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(eq(sessions.tokenHash, sql.placeholder('tokenHash')))
+      .prepare('session_lookup'),
+    touch: orm
+      .update(sessions)
+      .set({ lastUsedAt: at('lastUsedAt') })
+      .where(eq(sessions.id, sql.placeholder('id')))
+      .prepare('session_touch'),
+    touchAndExtend: orm
+      .update(sessions)
+      .set({ lastUsedAt: at('lastUsedAt'), expiresAt: at('expiresAt') })
+      .where(eq(sessions.id, sql.placeholder('id')))
+      .prepare('session_touch_extend'),
   }
+}
+
+const statements = new WeakMap<Orm, ReturnType<typeof buildStatements>>()
+
+function prepared(db: Conn): ReturnType<typeof buildStatements> {
+  let s = statements.get(db.orm)
+  if (!s) {
+    s = buildStatements(db.orm)
+    statements.set(db.orm, s)
+  }
+  return s
+}
+
+export async function findSessionByHash(db: Conn, tokenHash: string): Promise<SessionWithUser | null> {
+  const [row] = await prepared(db).lookup.execute({ tokenHash })
+  return row ?? null
 }
 
 export async function insertSession(
-  orm: Orm,
+  db: Conn,
   row: Omit<SessionRow, 'lastUsedAt'> & { lastUsedAt?: Date },
 ): Promise<SessionRow> {
-  const [created] = await orm.insert(sessions).values(row).returning()
+  const [created] = await db.orm.insert(sessions).values(row).returning()
   return created as SessionRow
 }
 
-/** Timestamps go in as ISO strings: drizzle swaps postgres-js' Date serializer out, so a raw Date param fails there. */
-export async function touchSession(db: Executor, id: string, lastUsedAt: Date, expiresAt: Date | null) {
-  if (expiresAt) {
-    await db.query(
-      'update sessions set last_used_at = $2::timestamptz, expires_at = $3::timestamptz where id = $1',
-      [id, lastUsedAt.toISOString(), expiresAt.toISOString()],
-    )
-  } else {
-    await db.query('update sessions set last_used_at = $2::timestamptz where id = $1', [
-      id,
-      lastUsedAt.toISOString(),
-    ])
-  }
+export async function touchSession(db: Conn, id: string, lastUsedAt: Date, expiresAt: Date | null) {
+  const last = lastUsedAt.toISOString()
+  if (expiresAt)
+    await prepared(db).touchAndExtend.execute({ id, lastUsedAt: last, expiresAt: expiresAt.toISOString() })
+  else await prepared(db).touch.execute({ id, lastUsedAt: last })
 }
 
-export async function deleteSession(orm: Orm, id: string): Promise<void> {
-  await orm.delete(sessions).where(eq(sessions.id, id))
+export async function deleteSession(db: Conn, id: string): Promise<void> {
+  await db.orm.delete(sessions).where(eq(sessions.id, id))
 }
 
 /** Deletes one session of a user; false when it is not theirs (or does not exist). */
-export async function deleteUserSession(orm: Orm, userId: string, id: string): Promise<boolean> {
-  const rows = await orm
+export async function deleteUserSession(db: Conn, userId: string, id: string): Promise<boolean> {
+  const rows = await db.orm
     .delete(sessions)
     .where(and(eq(sessions.id, id), eq(sessions.userId, userId)))
     .returning({ id: sessions.id })
   return rows.length > 0
 }
 
-export async function deleteUserSessions(orm: Orm, userId: string, exceptId?: string): Promise<number> {
+export async function deleteUserSessions(db: Conn, userId: string, exceptId?: string): Promise<number> {
   const where = exceptId
     ? and(eq(sessions.userId, userId), ne(sessions.id, exceptId))
     : eq(sessions.userId, userId)
-  const rows = await orm.delete(sessions).where(where).returning({ id: sessions.id })
+  const rows = await db.orm.delete(sessions).where(where).returning({ id: sessions.id })
   return rows.length
 }
 
-export async function listUserSessions(orm: Orm, userId: string, now: Date): Promise<SessionRow[]> {
-  const rows = await orm.select().from(sessions).where(eq(sessions.userId, userId))
+export async function listUserSessions(db: Conn, userId: string, now: Date): Promise<SessionRow[]> {
+  const rows = await db.orm.select().from(sessions).where(eq(sessions.userId, userId))
   return rows
     .filter((s) => s.expiresAt > now && s.absoluteExpiresAt > now)
     .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
 }
 
-export async function deleteExpiredSessions(db: Database, now: Date): Promise<number> {
+export async function deleteExpiredSessions(db: Conn, now: Date): Promise<number> {
   const rows = await db.orm
     .delete(sessions)
     .where(or(lt(sessions.expiresAt, now), lt(sessions.absoluteExpiresAt, now)))

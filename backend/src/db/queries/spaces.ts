@@ -2,7 +2,7 @@
 // space ids a request may search; these queries resolve them, as memberships are *now* (no cache:
 // a removed member stops reading on the next request).
 
-import { type Database, type Executor, type Orm, toDate } from '../client.js'
+import { type Conn, type Database, type Executor, toDate } from '../client.js'
 import {
   SHARED_LIBRARY_ID,
   type SpaceKind,
@@ -223,8 +223,8 @@ export async function ensurePersonalSpace(
  * "My documents" for a new account, inside the transaction that creates the account (drizzle's,
  * as the account paths use it), so no account exists without one.
  */
-export async function insertPersonalSpace(orm: Orm, userId: string, id: string, now: Date): Promise<void> {
-  await orm
+export async function insertPersonalSpace(db: Conn, userId: string, id: string, now: Date): Promise<void> {
+  await db.orm
     .insert(spaces)
     .values({
       id,

@@ -1,16 +1,16 @@
 // SQL for users. Emails are stored normalised (trimmed, lower-cased); callers normalise first.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
-import type { Orm } from '../client.js'
+import { type Conn, type Database, withTransaction } from '../client.js'
 import { sessions, type UserRow, users } from '../schema/index.js'
 import { insertPersonalSpace } from './spaces.js'
 
-export async function findUserByEmail(orm: Orm, email: string): Promise<UserRow | null> {
-  const [row] = await orm.select().from(users).where(eq(users.email, email)).limit(1)
+export async function findUserByEmail(db: Conn, email: string): Promise<UserRow | null> {
+  const [row] = await db.orm.select().from(users).where(eq(users.email, email)).limit(1)
   return row ?? null
 }
 
-export async function findUserById(orm: Orm, id: string): Promise<UserRow | null> {
-  const [row] = await orm.select().from(users).where(eq(users.id, id)).limit(1)
+export async function findUserById(db: Conn, id: string): Promise<UserRow | null> {
+  const [row] = await db.orm.select().from(users).where(eq(users.id, id)).limit(1)
   return row ?? null
 }
 
@@ -26,8 +26,8 @@ export interface NewUser {
 }
 
 /** Inserts a user; a concurrent insert of the same email surfaces as a unique violation (see isUniqueViolation). */
-export async function insertUser(orm: Orm, user: NewUser): Promise<UserRow> {
-  const [row] = await orm
+export async function insertUser(db: Conn, user: NewUser): Promise<UserRow> {
+  const [row] = await db.orm
     .insert(users)
     .values({
       ...user,
@@ -39,18 +39,18 @@ export async function insertUser(orm: Orm, user: NewUser): Promise<UserRow> {
   return row as UserRow
 }
 
-export async function updatePasswordHash(orm: Orm, id: string, passwordHash: string, now: Date) {
-  await orm.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, id))
+export async function updatePasswordHash(db: Conn, id: string, passwordHash: string, now: Date) {
+  await db.orm.update(users).set({ passwordHash, updatedAt: now }).where(eq(users.id, id))
 }
 
 /** Returns false when no user has this email. */
 export async function setUserRole(
-  orm: Orm,
+  db: Conn,
   email: string,
   role: 'user' | 'admin',
   now: Date,
 ): Promise<boolean> {
-  const rows = await orm
+  const rows = await db.orm
     .update(users)
     .set({ role, updatedAt: now })
     .where(eq(users.email, email))
@@ -59,8 +59,8 @@ export async function setUserRole(
 }
 
 /** Marks the email verified; false when no user has it. */
-export async function setEmailVerified(orm: Orm, email: string, now: Date): Promise<boolean> {
-  const rows = await orm
+export async function setEmailVerified(db: Conn, email: string, now: Date): Promise<boolean> {
+  const rows = await db.orm
     .update(users)
     .set({ emailVerified: true, updatedAt: now })
     .where(eq(users.email, email))
@@ -81,10 +81,11 @@ export type ClaimOutcome =
  * space in the same transaction.
  */
 export async function claimAdminAddress(
-  orm: Orm,
+  db: Database,
   account: { id: string; email: string; passwordHash: string; now: Date; personalSpaceId: string },
 ): Promise<ClaimOutcome> {
-  return orm.transaction(async (tx) => {
+  return withTransaction(db, async (conn) => {
+    const tx = conn.orm
     const inserted = await tx
       .insert(users)
       .values({
@@ -98,7 +99,7 @@ export async function claimAdminAddress(
       .onConflictDoNothing({ target: users.email })
       .returning({ id: users.id })
     if (inserted.length > 0) {
-      await insertPersonalSpace(tx, account.id, account.personalSpaceId, account.now)
+      await insertPersonalSpace(conn, account.id, account.personalSpaceId, account.now)
       return { outcome: 'created' }
     }
     const [claimed] = await tx
@@ -117,11 +118,11 @@ export async function claimAdminAddress(
 
 /** The stored role and verification of these emails (those with an account). */
 export async function findUsersByEmails(
-  orm: Orm,
+  db: Conn,
   emails: string[],
 ): Promise<{ email: string; role: string; emailVerified: boolean }[]> {
   if (emails.length === 0) return []
-  return orm
+  return db.orm
     .select({ email: users.email, role: users.role, emailVerified: users.emailVerified })
     .from(users)
     .where(inArray(users.email, emails))
@@ -136,8 +137,8 @@ export interface UserListRow {
 }
 
 /** Every user with their count of live sessions, oldest first. */
-export async function listUsersWithSessionCounts(orm: Orm, now: Date): Promise<UserListRow[]> {
-  const rows = await orm
+export async function listUsersWithSessionCounts(db: Conn, now: Date): Promise<UserListRow[]> {
+  const rows = await db.orm
     .select({
       email: users.email,
       role: users.role,

@@ -1,21 +1,19 @@
 // The writes of a chat turn, each in one transaction with the conversation's updated_at bump:
 // the user's message before answering (so it is kept whatever happens next), the assistant's
 // message once the answer is complete. Each is one Database.batch: one round trip on Postgres
-// instead of six (two per unprepared statement, plus begin and commit).
-import type { Database } from '../db/client.js'
-import { insertConversation, touchConversation } from '../db/queries/conversations.js'
-import { insertMessage, messageRowOf } from '../db/queries/messages.js'
-import type { MessageRow } from '../db/schema/index.js'
-import { AppError } from '../errors.js'
-import { uuidv7 } from '../lib/ids.js'
-import type { AnswerMode } from './answer.js'
-import type { Citation } from './citations.js'
-import { titleFrom } from './conversation-context.js'
+// instead of six (begin, two per unprepared statement, commit).
+import { AppError } from '../../errors.js'
+import { uuidv7 } from '../../lib/ids.js'
+import type { Database } from '../client.js'
+import type { MessageRow } from '../schema/index.js'
+import { insertConversation, touchConversation } from './conversations.js'
+import { insertMessage, messageRowOf } from './messages.js'
 
 export interface UserTurn {
   userId: string
-  /** null: start a new conversation titled after this message. */
+  /** null: start a new conversation titled `title`. */
   conversationId: string | null
+  title: string
   content: string
   now: Date
 }
@@ -24,12 +22,7 @@ export async function saveUserMessage(db: Database, turn: UserTurn): Promise<{ c
   const conversationId = turn.conversationId ?? uuidv7(turn.now.getTime())
   const first =
     turn.conversationId === null
-      ? insertConversation({
-          id: conversationId,
-          userId: turn.userId,
-          title: titleFrom(turn.content),
-          now: turn.now,
-        })
+      ? insertConversation({ id: conversationId, userId: turn.userId, title: turn.title, now: turn.now })
       : touchConversation(conversationId, turn.now)
   const [, inserted] = await db.batch([
     first,
@@ -50,14 +43,7 @@ export async function saveUserMessage(db: Database, turn: UserTurn): Promise<{ c
 
 export async function saveAssistantMessage(
   db: Database,
-  m: {
-    id: string
-    conversationId: string
-    content: string
-    citations: Citation[]
-    mode: AnswerMode
-    now: Date
-  },
+  m: { id: string; conversationId: string; content: string; citations: unknown[]; mode: string; now: Date },
 ): Promise<MessageRow> {
   const [, inserted] = await db.batch([
     touchConversation(m.conversationId, m.now),

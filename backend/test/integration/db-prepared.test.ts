@@ -1,0 +1,53 @@
+// The session lookup runs on every authenticated request: on Postgres it must stay a named
+// prepared statement (one Bind/Execute round trip after its first use on a connection, instead
+// of Parse/Describe then Bind/Execute), and so must the last-used touch.
+import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
+import { after, before, describe, it } from 'node:test'
+import { type Database, openScratchPostgres } from '../../src/db/client.js'
+import { migrate } from '../../src/db/migrate.js'
+import { findSessionByHash, touchSession } from '../../src/db/queries/sessions.js'
+import { TEST_DATABASE_URL } from '../helpers/db.js'
+
+function skipReason(): string | false {
+  if (TEST_DATABASE_URL) return false
+  if (process.env.CI === 'true') throw new Error('CI=true but TEST_DATABASE_URL is not set')
+  return 'TEST_DATABASE_URL not set'
+}
+
+describe('per-request session statements are prepared [postgres]', { skip: skipReason() }, () => {
+  let db: Database
+  let drop: () => Promise<void>
+
+  before(async () => {
+    // One connection, so pg_prepared_statements (per connection) shows what the queries left.
+    const name = `t_prep_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`
+    const scratch = await openScratchPostgres(TEST_DATABASE_URL as string, name, 1)
+    db = scratch.db
+    drop = scratch.drop
+    await migrate(db)
+  })
+  after(async () => {
+    await drop?.()
+  })
+
+  it('the lookup and both touches are named statements on the connection', async () => {
+    assert.equal(await findSessionByHash(db, 'a'.repeat(64)), null)
+    const id = '00000000-0000-0000-0000-000000000000'
+    await touchSession(db, id, new Date(), null)
+    await touchSession(db, id, new Date(), new Date())
+    const rows = await db.query<{ statement: string }>(
+      `select statement from pg_prepared_statements where statement like '%"sessions"%' order by statement`,
+    )
+    const kinds = rows.map((r) =>
+      /^select .* from "sessions" inner join "users"/.test(r.statement)
+        ? 'lookup'
+        : /"expires_at" =/.test(r.statement)
+          ? 'touch and extend'
+          : /^update "sessions" set "last_used_at"/.test(r.statement)
+            ? 'touch'
+            : r.statement,
+    )
+    assert.deepEqual(kinds.sort(), ['lookup', 'touch', 'touch and extend'])
+  })
+})
