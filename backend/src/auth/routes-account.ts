@@ -1,12 +1,12 @@
 // Routes for a signed-in user: who am I, my sessions, sign out everywhere, change password.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { RouteDeps } from '../app.js'
 import { deleteUserSession, deleteUserSessions, listUserSessions } from '../db/queries/sessions.js'
 import { findUserById, updatePasswordHash } from '../db/queries/users.js'
 import { AppError } from '../errors.js'
 import { clientKey } from '../lib/client-key.js'
 import { isUuid } from '../lib/ids.js'
+import type { RouteDeps } from '../routes/deps.js'
 import { clearedCookieOptions, SESSION_COOKIE } from './cookies.js'
 import { logAuthEvent } from './events.js'
 import { guardedCheck } from './lockout.js'

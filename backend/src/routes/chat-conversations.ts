@@ -2,7 +2,6 @@
 // Another user's conversation is 404 everywhere, like one that does not exist.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import type { RouteDeps } from '../app.js'
 import type { AuthUser } from '../auth/sessions.js'
 import {
   type ConversationCursor,
@@ -25,6 +24,7 @@ import {
   messageBody,
   RenameRequest,
 } from './chat-schemas.js'
+import type { RouteDeps } from './deps.js'
 
 /** Opaque to clients: base64url of "<updated_at ISO>|<id>" of the last row of a page. */
 export function encodeCursor(c: ConversationCursor): string {

@@ -1,7 +1,6 @@
 // One chat turn up to its answer: ownership check, history, the user's message stored, retrieval;
 // then the JSON answer. (The SSE answer is in chat-stream.ts.)
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { RouteDeps } from '../app.js'
 import { findUserConversation } from '../db/queries/conversations.js'
 import { recentMessages } from '../db/queries/messages.js'
 import { sharedLibraryId } from '../db/queries/spaces.js'
@@ -20,6 +19,7 @@ import { type ChatModel, LlmAbortedError } from '../rag/llm.js'
 import type { HistoryTurn } from '../rag/prompts.js'
 import { findSources } from '../rag/turn-sources.js'
 import type { RagContext, RetrievedChunk } from '../rag/types.js'
+import type { RouteDeps } from './deps.js'
 
 /** Earlier messages loaded for a follow-up: enough for the prompt's history and the query. */
 const HISTORY_MESSAGES = 8

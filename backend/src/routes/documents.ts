@@ -4,7 +4,6 @@
 import multipart from '@fastify/multipart'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import type { RouteDeps } from '../app.js'
 import { listChunks } from '../db/queries/chunks.js'
 import { getDocument, listDocuments } from '../db/queries/documents.js'
 import { AppError } from '../errors.js'
@@ -13,6 +12,7 @@ import { createRagContext } from '../rag/context.js'
 import { deleteDocument, ingestDocument } from '../rag/ingest.js'
 import { formatFromFilename, SUPPORTED_EXTENSIONS, unusable } from '../rag/parse.js'
 import type { IngestInput } from '../rag/types.js'
+import type { RouteDeps } from './deps.js'
 
 export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 

@@ -3,7 +3,6 @@
 import { Readable } from 'node:stream'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import type { RouteDeps } from '../app.js'
 import type { AuthUser } from '../auth/sessions.js'
 import type { Executor } from '../db/client.js'
 import {
@@ -23,6 +22,7 @@ import {
   FeedbackRequest,
   IdParams,
 } from './chat-schemas.js'
+import type { RouteDeps } from './deps.js'
 
 const EXPORT_PAGE = 500
 const CSV_COLUMNS = [

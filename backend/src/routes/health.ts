@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { Config } from '../config.js'
 import type { Database } from '../db/client.js'
-import { ipKey, routeLimit } from '../http/rate-limit.js'
 import { VERSION } from '../lib/version.js'
 
 const HealthResponse = Type.Object({
@@ -25,7 +24,7 @@ export default async function healthRoutes(app: FastifyInstance, opts: { db: Dat
   app.get(
     '/health',
     {
-      config: { rateLimit: routeLimit(opts.config.rateLimitHealth, ipKey) },
+      config: { rateLimit: { rate: opts.config.rateLimitHealth, per: 'client' } },
       schema: {
         tags: ['health'],
         summary: 'Liveness and database check',

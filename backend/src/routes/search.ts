@@ -2,11 +2,11 @@
 // chat's relevance floor decides whether an answer refuses, not what search shows.
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
-import type { RouteDeps } from '../app.js'
 import { sharedLibraryId } from '../db/queries/spaces.js'
 import { AppError } from '../errors.js'
 import { createRagContext } from '../rag/context.js'
 import { search } from '../rag/retrieve.js'
+import type { RouteDeps } from './deps.js'
 
 const SearchQuery = Type.Object({
   q: Type.String({ minLength: 1, maxLength: 1000 }),
