@@ -19,6 +19,7 @@ import { type ChatModel, LlmAbortedError } from '../rag/llm.js'
 import type { HistoryTurn } from '../rag/prompts.js'
 import { findSources } from '../rag/turn-sources.js'
 import type { RagContext, RetrievedChunk } from '../rag/types.js'
+import type { ChatRequestBody } from './chat-schemas.js'
 import type { RouteDeps } from './deps.js'
 
 /** Earlier messages loaded for a follow-up: enough for the prompt's history and the query. */
@@ -47,10 +48,13 @@ function blankMessage(): AppError {
 }
 
 /** Everything before the first byte of the answer; any failure here is an ordinary JSON error. */
-export async function prepareTurn(request: FastifyRequest, deps: ChatDeps): Promise<Turn> {
+export async function prepareTurn(
+  request: FastifyRequest & { body: ChatRequestBody },
+  deps: ChatDeps,
+): Promise<Turn> {
   const user = request.user
   if (!user) throw new AppError('auth_required')
-  const body = request.body as { message: string; conversation_id?: string | null }
+  const body = request.body
   const question = body.message.trim()
   if (!question) throw blankMessage()
   let history: HistoryTurn[] = []

@@ -1,6 +1,7 @@
 // POST /api/chat/message (contract §8): retrieve, answer (LLM or extractive) with checked
 // citations, persist; as JSON, or as Server-Sent Events with `Accept: text/event-stream`.
 // At most ANSWERS_PER_USER answers per user at once (http/answer-slots.ts).
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.js'
 import { AppError } from '../errors.js'
@@ -23,7 +24,8 @@ function slotLeaseMs(config: Config): number {
   return Math.max(60_000, totalMs + 2 * idleMs)
 }
 
-export default async function chatRoutes(app: FastifyInstance, opts: RouteDeps) {
+export default async function chatRoutes(instance: FastifyInstance, opts: RouteDeps) {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>()
   const deps: ChatDeps = {
     ...opts,
     rag: createRagContext(opts.db, opts.config, app.log),

@@ -1,5 +1,6 @@
 // GET /api/search (contract §7): retrieval only, best first. Search ranks and does not cut: the
 // chat's relevance floor decides whether an answer refuses, not what search shows.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { sharedLibraryId } from '../db/queries/spaces.js'
@@ -27,7 +28,8 @@ const SearchResponse = Type.Object({
   ),
 })
 
-export default async function searchRoutes(app: FastifyInstance, opts: RouteDeps) {
+export default async function searchRoutes(instance: FastifyInstance, opts: RouteDeps) {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>()
   const rag = createRagContext(opts.db, opts.config, app.log)
   app.get(
     '/api/search',
@@ -40,7 +42,7 @@ export default async function searchRoutes(app: FastifyInstance, opts: RouteDeps
       },
     },
     async (request) => {
-      const { q, k } = request.query as { q: string; k: number }
+      const { q, k } = request.query
       const query = q.trim()
       if (!query) {
         const message = 'must contain at least 1 non-whitespace character'
