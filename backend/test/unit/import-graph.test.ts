@@ -1,6 +1,8 @@
 // The layers of backend/src, checked on its import graph so that a shortcut across them fails
 // here instead of in a review:
-// - http/ (the chassis) imports nothing from auth/: auth plugs into the chassis, not the reverse;
+// - http/ (the chassis) and auth/ import nothing from each other: buildApp wires them (the zone
+//   a request addresses decides which credentials the auth plugin accepts; a route names its rate
+//   limit as config that the limiter reads);
 // - no route plugin (routes/, auth/) and no chassis plugin (http/) imports app.ts, the module that
 //   registers them (they get what they need as options: routes/deps.ts);
 // - rag/ and db/ know no HTTP, routes, auth or app.
@@ -25,6 +27,7 @@ const APP = (file: string) => file === 'app.ts'
 
 const RULES: Rule[] = [
   { name: 'http/ imports nothing from auth/', from: under('http'), to: under('auth') },
+  { name: 'auth/ imports nothing from http/', from: under('auth'), to: under('http') },
   {
     name: 'route and chassis plugins do not import app.ts',
     from: (f) => under('routes')(f) || under('auth')(f) || under('http')(f),
@@ -147,6 +150,7 @@ describe('import graph of backend/src', () => {
       ['db/queries/f.ts', "import type { RouteDeps } from '../../routes/deps.js'\n"],
       ['db/g.ts', "import '../auth/plugin.js'\n"],
       ['rag/h.ts', "import { buildApp } from '../app.js'\n"],
+      ['auth/l.ts', "import { acceptsCookie } from '../http/zones.js'\n"],
       // Allowed: auth/ may use db/, routes may use http/, a string that merely looks like an import.
       ['auth/i.ts', "import { findUserByEmail } from '../db/queries/users.js'\n"],
       ['routes/j.ts', "import { answerSlots } from '../http/answer-slots.js'\n"],
@@ -162,6 +166,7 @@ describe('import graph of backend/src', () => {
       'db/queries/f.ts -> routes/deps.ts',
       'db/g.ts -> auth/plugin.ts',
       'rag/h.ts -> app.ts',
+      'auth/l.ts -> http/zones.ts',
     ])
   })
 })
