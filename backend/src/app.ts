@@ -11,7 +11,6 @@ import type { Database } from './db/client.js'
 import { deleteExpiredSessions } from './db/queries/sessions.js'
 import { clientErrorHandler, frameworkErrorHandler } from './http/client-errors.js'
 import corsPlugin from './http/cors.js'
-import { type CounterStore, createCounterStore } from './http/counter-store.js'
 import csrfPlugin from './http/csrf.js'
 import defaultDeny from './http/default-deny.js'
 import errorHandler from './http/error-handler.js'
@@ -21,10 +20,12 @@ import securityHeaders, { securityHeaderSets } from './http/security-headers.js'
 import staticUi from './http/static-ui.js'
 import { trustProxy } from './http/trust-proxy.js'
 import validationPlugin, { validatorFactory } from './http/validation.js'
-import zones from './http/zones.js'
+import zones, { acceptedCredentials } from './http/zones.js'
 import { type Clock, systemClock } from './lib/clock.js'
+import { type CounterStore, createCounterStore } from './lib/counter-store.js'
 import { VERSION } from './lib/version.js'
 import chatRoutes from './routes/chat.js'
+import type { RouteDeps } from './routes/deps.js'
 import documentRoutes from './routes/documents.js'
 import feedbackRoutes from './routes/feedback.js'
 import healthRoutes from './routes/health.js'
@@ -45,14 +46,6 @@ export interface AppDeps {
   uiDir?: string
   /** How long a client may take to send a request's headers and body (default 30 s; tests shorten it). */
   requestTimeoutMs?: number
-}
-
-/** What every route plugin receives. */
-export interface RouteDeps {
-  config: Config
-  db: Database
-  clock: Clock
-  counters: CounterStore
 }
 
 const SWEEP_INTERVAL_MS = 10 * 60_000
@@ -140,7 +133,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   })
   // The order of these request hooks is the policy: identify the caller, count the request (a
   // 401 included), refuse it without a session where one is needed, then check its origin.
-  await app.register(authPlugin, { db, config, clock })
+  await app.register(authPlugin, { db, config, clock, credentials: acceptedCredentials })
   await app.register(rateLimitPlugin, { config, counters })
   await app.register(defaultDeny)
   await app.register(csrfPlugin, { config })

@@ -14,7 +14,7 @@
 // owner signing in neither counts as a failure nor wipes the failures that others piled up.
 // Refused attempts never extend a window (fixed windows, started by the first check).
 import { AppError, rateLimitedError } from '../errors.js'
-import { type CounterStore, CounterStoreFullError, KEPT_PREFIX } from '../http/counter-store.js'
+import { type CounterStore, CounterStoreFullError, KEPT_PREFIX } from '../lib/counter-store.js'
 import { HashQueueFullError } from './passwords.js'
 
 export const CLIENT_MAX = 5

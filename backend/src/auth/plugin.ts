@@ -1,5 +1,7 @@
 // Who is asking: the session (or, on /v1, only the Bearer token) presented with a request to a
-// guarded zone (/api, /v1; see http/zones.ts) is validated here and its user attached. This hook
+// guarded zone (/api, /v1; see http/zones.ts) is validated here and its user attached. Which
+// credentials a request may present is the HTTP layer's decision (`credentials`, from the zone of
+// the route the router matched), passed in by buildApp, so auth/ reads no paths. This hook
 // never refuses: the rate limiter counts the request first (keyed by user, or by client IP when
 // no valid session came with it), then http/default-deny.ts answers 401 where a session is needed.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
@@ -7,7 +9,6 @@ import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import type { Database } from '../db/client.js'
 import { AppError } from '../errors.js'
-import { acceptsCookie, isGuarded } from '../http/zones.js'
 import type { Clock } from '../lib/clock.js'
 import { SESSION_COOKIE, sessionCookieOptions } from './cookies.js'
 import { type AuthSession, type AuthUser, validateSessionToken } from './sessions.js'
@@ -31,10 +32,14 @@ declare module 'fastify' {
   }
 }
 
+/** What a request may present: nothing (it is not identified), a Bearer token, or either. */
+export type AcceptedCredentials = 'none' | 'bearer' | 'bearer-or-cookie'
+
 export interface AuthPluginOptions {
   db: Database
   config: Config
   clock: Clock
+  credentials: (request: FastifyRequest) => AcceptedCredentials
 }
 
 /** The token from `Authorization: Bearer` (preferred) or, where allowed, the session cookie. */
@@ -60,8 +65,9 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions) {
   app.decorateRequest('authFailure', null)
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!isGuarded(request.zone) || request.method === 'OPTIONS') return
-    const presented = readToken(request, acceptsCookie(request.zone))
+    const accepted = opts.credentials(request)
+    if (accepted === 'none' || request.method === 'OPTIONS') return
+    const presented = readToken(request, accepted === 'bearer-or-cookie')
     if (!presented) {
       request.authFailure = 'auth_required'
       return
@@ -91,4 +97,4 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions) {
   })
 }
 
-export default fp(authPlugin, { name: 'auth', dependencies: ['@fastify/cookie', 'zones'] })
+export default fp(authPlugin, { name: 'auth', dependencies: ['@fastify/cookie'] })

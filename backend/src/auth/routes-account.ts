@@ -1,13 +1,13 @@
 // Routes for a signed-in user: who am I, my sessions, sign out everywhere, change password.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { RouteDeps } from '../app.js'
 import { withTransaction } from '../db/client.js'
 import { deleteUserSession, deleteUserSessions, listUserSessions } from '../db/queries/sessions.js'
 import { findUserById, updatePasswordHash } from '../db/queries/users.js'
 import { AppError } from '../errors.js'
 import { clientKey } from '../lib/client-key.js'
-import { isUuid } from '../lib/ids.js'
+import { IdParams } from '../lib/schemas.js'
+import type { RouteDeps } from '../routes/deps.js'
 import { clearedCookieOptions, SESSION_COOKIE } from './cookies.js'
 import { logAuthEvent } from './events.js'
 import { guardedCheck } from './lockout.js'
@@ -17,7 +17,6 @@ import {
   errorResponses,
   MeResponse,
   NoContent,
-  SessionIdParams,
   SessionsResponse,
   sessionBody,
   userBody,
@@ -83,15 +82,13 @@ export default async function accountRoutes(instance: FastifyInstance, deps: Rou
       schema: {
         tags,
         summary: 'Revoke one of your sessions',
-        params: SessionIdParams,
+        params: IdParams,
         response: { 204: NoContent, ...errorResponses(401, 403, 404) },
       },
     },
     async (request, reply) => {
       const { user, session } = signedIn(request)
       const id = request.params.id.toLowerCase()
-      // The uuid format also admits a `urn:uuid:` prefix, which Postgres would not parse.
-      if (!isUuid(id)) throw new AppError('not_found')
       // Someone else's session and no session at all look the same: 404.
       if (!(await deleteUserSession(db, user.id, id))) throw new AppError('not_found')
       logAuthEvent(request, 'auth.session_revoked', { user_id: user.id, session_id: id })

@@ -1,15 +1,14 @@
 // The public auth routes: register, sign-in, sign-out (docs/api.md §3).
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { RouteDeps } from '../app.js'
 import { withTransaction } from '../db/client.js'
 import { deleteSession } from '../db/queries/sessions.js'
 import { insertPersonalSpace } from '../db/queries/spaces.js'
 import { findUserByEmail, insertUser, isUniqueViolation, updatePasswordHash } from '../db/queries/users.js'
 import { AppError } from '../errors.js'
-import { ipKey, routeLimit, userOrIpKey } from '../http/rate-limit.js'
 import { clientKey } from '../lib/client-key.js'
 import { uuidv7 } from '../lib/ids.js'
+import type { RouteDeps } from '../routes/deps.js'
 import { clearedCookieOptions, SESSION_COOKIE, sessionCookieOptions } from './cookies.js'
 import { emailProblem, normalizeEmail, signupAllowed } from './email.js'
 import { logAuthEvent } from './events.js'
@@ -50,7 +49,7 @@ export default async function signInRoutes(instance: FastifyInstance, deps: Rout
     })
   }
 
-  const authLimit = routeLimit(config.rateLimitAuth, ipKey)
+  const authLimit = { rate: config.rateLimitAuth, per: 'client' } as const
 
   app.post(
     '/register',
@@ -167,7 +166,7 @@ export default async function signInRoutes(instance: FastifyInstance, deps: Rout
     {
       // An unauthenticated POST under /api/auth, so RATE_LIMIT_AUTH per client IP; a signed-in
       // sign-out is counted per user instead (people behind one NAT sign out independently).
-      config: { public: true, rateLimit: routeLimit(config.rateLimitAuth, userOrIpKey) },
+      config: { public: true, rateLimit: { rate: config.rateLimitAuth, per: 'user-or-client' } },
       schema: {
         tags: ['auth'],
         summary: 'Revoke the presented session and clear the cookie (idempotent)',

@@ -1,6 +1,6 @@
 // /api/auth: the public routes (register, sign-in, sign-out) and the signed-in ones.
 import type { FastifyInstance } from 'fastify'
-import type { RouteDeps } from '../app.js'
+import type { RouteDeps } from '../routes/deps.js'
 import { getDummyHash, loadCommonPasswords } from './passwords.js'
 import accountRoutes from './routes-account.js'
 import signInRoutes from './routes-sign-in.js'

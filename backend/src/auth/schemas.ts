@@ -56,8 +56,6 @@ export const ChangePasswordBody = Type.Object(
   { additionalProperties: false },
 )
 
-export const SessionIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
-
 export const AuthResponse = Type.Object({
   user: UserSchema,
   session: Type.Object({ token: Type.String(), expires_at: DateTime }),

@@ -1,6 +1,7 @@
 // Shared by the operator CLIs (user, ingest, …): config from the environment, the database opened
 // directly (Postgres via DATABASE_URL, or PGlite in DATA_DIR), migrated, and — for PGlite — the
 // data-dir lock taken so a CLI never opens a directory a running server owns (docs/api.md §1).
+import { type ParseArgsConfig, parseArgs } from 'node:util'
 import type { Config } from '../config.js'
 import { type Database, openDatabase, pgliteDirOf } from '../db/client.js'
 import { acquireDataDirLock, LockHeldError, SERVER_RUNNING_MESSAGE } from '../db/lock-file.js'
@@ -24,6 +25,26 @@ export const EXIT_USAGE = 2
 export function fail(message: string, code = EXIT_FAILURE): never {
   process.stderr.write(`error: ${message}\n`)
   process.exit(code)
+}
+
+/**
+ * A CLI's arguments through node:util `parseArgs`, strictly: an unknown option, an option without
+ * its value or a positional where none is allowed is a usage error (the problem, then the usage,
+ * on stderr; exit 2).
+ */
+export function parseCliArgs<T extends ParseArgsConfig>(
+  config: T,
+  usage: string,
+): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config)
+  } catch (err) {
+    const code = (err as { code?: unknown }).code
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) {
+      fail(`${(err as Error).message}\n\n${usage.trimEnd()}`, EXIT_USAGE)
+    }
+    throw err
+  }
 }
 
 export async function openCliDatabase(): Promise<CliDatabase> {

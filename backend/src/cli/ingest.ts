@@ -12,7 +12,7 @@ import { ingestDocument } from '../rag/ingest.js'
 import { formatFromFilename, SUPPORTED_EXTENSIONS } from '../rag/parse.js'
 import type { RagLogger } from '../rag/types.js'
 import { ensureVectorSupport } from '../rag/vector.js'
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, openCliDatabase, runCli } from './common.js'
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, openCliDatabase, parseCliArgs, runCli } from './common.js'
 
 const USAGE = `usage: npm run ingest -- <file-or-folder>...
 Ingests ${SUPPORTED_EXTENSIONS.join(', ')} files; folders are walked recursively.`
@@ -65,10 +65,13 @@ function reason(err: unknown): string {
 }
 
 async function main(): Promise<number> {
-  const args = process.argv.slice(2).filter((a) => a !== '--')
-  if (args.length === 0 || args.includes('--help') || args.includes('-h')) {
+  const { values, positionals: args } = parseCliArgs(
+    { options: { help: { type: 'boolean', short: 'h' } }, allowPositionals: true },
+    USAGE,
+  )
+  if (args.length === 0 || values.help) {
     process.stderr.write(`${USAGE}\n`)
-    return args.length === 0 ? EXIT_USAGE : EXIT_OK
+    return values.help ? EXIT_OK : EXIT_USAGE
   }
   const targets = collectTargets(args)
   const cli = await openCliDatabase()

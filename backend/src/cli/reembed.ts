@@ -5,9 +5,16 @@ import { SingleBar } from 'cli-progress'
 import { configFromEnvOrExit } from '../lib/env.js'
 import { createEmbedder } from '../rag/embeddings.js'
 import { reembedAll } from '../rag/reembed.js'
-import { EXIT_FAILURE, EXIT_OK, openCliDatabase, runCli } from './common.js'
+import { EXIT_FAILURE, EXIT_OK, openCliDatabase, parseCliArgs, runCli } from './common.js'
+
+const USAGE = `usage: npm run reembed
+Embeds every chunk again with EMBEDDING_MODEL / EMBEDDING_DIMENSIONS (set EMBEDDING_BASE_URL too).`
 
 async function main(): Promise<number> {
+  if (parseCliArgs({ options: { help: { type: 'boolean', short: 'h' } } }, USAGE).values.help) {
+    process.stdout.write(`${USAGE}\n`)
+    return EXIT_OK
+  }
   // Checked before opening the database (a PGlite open takes seconds).
   const cfg = configFromEnvOrExit().config.embedding
   if (!cfg) {

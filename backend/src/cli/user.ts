@@ -22,7 +22,7 @@ import {
   updatePasswordHash,
 } from '../db/queries/users.js'
 import { uuidv7 } from '../lib/ids.js'
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, openCliDatabase, runCli } from './common.js'
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, openCliDatabase, parseCliArgs, runCli } from './common.js'
 import { PasswordInputError, readPassword } from './password-input.js'
 
 const USAGE = `usage: npm run user -- <command>
@@ -52,19 +52,21 @@ interface Parsed {
   admin: boolean
 }
 
-function parseArgs(argv: string[]): Parsed {
+/** `create`'s options; the other commands take none. */
+const CREATE_OPTIONS = { name: { type: 'string' }, admin: { type: 'boolean' } } as const
+
+function parseCommand(argv: string[]): Parsed {
   const [command = '', ...rest] = argv
-  const positional: string[] = []
-  let name: string | null = null
-  let admin = false
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i] as string
-    if (arg === '--admin' && command === 'create') admin = true
-    else if (arg === '--name' && command === 'create' && rest[i + 1] !== undefined) name = rest[++i] as string
-    else if (arg.startsWith('--name=') && command === 'create') name = arg.slice('--name='.length)
-    else if (arg.startsWith('-')) throw new CliError(`unknown option ${arg}\n\n${USAGE}`, EXIT_USAGE)
-    else positional.push(arg)
-  }
+  const {
+    values,
+    positionals: positional,
+    tokens,
+  } = parseCliArgs({ args: rest, options: CREATE_OPTIONS, allowPositionals: true, tokens: true }, USAGE)
+  const option = tokens.find((t) => t.kind === 'option')
+  if (option && command !== 'create')
+    throw new CliError(`unknown option ${option.rawName}\n\n${USAGE}`, EXIT_USAGE)
+  const name = values.name ?? null
+  const admin = values.admin === true
   const wantsEmail = ['create', 'verify', 'promote', 'demote', 'set-password'].includes(command)
   if (command === 'list' && positional.length === 0) return { command, email: null, name, admin }
   if (!wantsEmail || positional.length !== 1) {
@@ -183,7 +185,7 @@ async function main(): Promise<number> {
       process.stdout.write(USAGE)
       return EXIT_OK
     }
-    args = parseArgs(argv)
+    args = parseCommand(argv)
     // Asked (and checked) before the database opens: a refused password fails fast.
     if (args.command === 'create' || args.command === 'set-password') {
       password = await newPassword(args.email as string)

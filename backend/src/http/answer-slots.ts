@@ -6,7 +6,7 @@
 // delivery), and the lease is longer than that.
 import type { FastifyBaseLogger } from 'fastify'
 import { rateLimitedError } from '../errors.js'
-import type { CounterStore } from './counter-store.js'
+import type { CounterStore } from '../lib/counter-store.js'
 
 export const ANSWERS_PER_USER = 3
 /** What a refused request is told to wait: answers usually take seconds. */

@@ -2,7 +2,7 @@
 //
 // Which limits a request counts against is decided on the route the router matched and its zone
 // (zones.ts), never on the raw request target:
-// - a route's own limit (`config: { rateLimit: routeLimit(…) }`, counted per route), else, in a
+// - a route's own limit (`config: { rateLimit: { rate, per } }`, counted per route), else, in a
 //   guarded zone (/api, /v1), RATE_LIMIT_GLOBAL keyed by user id (signed in) or client;
 // - every request to a guarded zone without a valid session — a 401 included, an unknown path
 //   included — counts against RATE_LIMIT_GLOBAL per client too, so bad tokens are limited;
@@ -24,18 +24,30 @@ import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import { rateLimitedError } from '../errors.js'
 import { clientKey } from '../lib/client-key.js'
+import type { Count, CounterStore } from '../lib/counter-store.js'
 import type { Rate } from '../lib/rate.js'
-import type { Count, CounterStore } from './counter-store.js'
 import { isGuarded, normalizedSegments, type Zone, zoneOfRoute } from './zones.js'
 
+/**
+ * Who a limit counts: each client, or each signed-in user (and each client without a session).
+ * Route config names a scope rather than a key function, so route plugins (the auth routes among
+ * them) declare their limits without importing the limiter.
+ */
+export type LimitScope = 'client' | 'user-or-client'
+
 export interface RouteRateLimit {
+  rate: Rate
+  per: LimitScope
+}
+
+interface Limit {
   rate: Rate
   key: (request: FastifyRequest) => string
 }
 
 /** A limit as applied on one route: the counter keys are `prefix + limit.key(request)`. */
 interface Applied {
-  limit: RouteRateLimit
+  limit: Limit
   prefix: string
 }
 
@@ -56,13 +68,16 @@ declare module 'fastify' {
   }
 }
 
-export const ipKey = (request: FastifyRequest) => `ip:${clientKey(request.ip)}`
-export const userOrIpKey = (request: FastifyRequest) =>
-  request.user ? `user:${request.user.id}` : ipKey(request)
+const ipKey = (request: FastifyRequest) => `ip:${clientKey(request.ip)}`
+const userOrIpKey = (request: FastifyRequest) => (request.user ? `user:${request.user.id}` : ipKey(request))
 
-/** Route-level limit config: `config: { rateLimit: routeLimit(config.rateLimitAuth, ipKey) }`. */
-export function routeLimit(rate: Rate, key: (r: FastifyRequest) => string): RouteRateLimit {
-  return { rate, key }
+const KEY_OF_SCOPE: Readonly<Record<LimitScope, Limit['key']>> = {
+  client: ipKey,
+  'user-or-client': userOrIpKey,
+}
+
+function limitOf(own: RouteRateLimit): Limit {
+  return { rate: own.rate, key: KEY_OF_SCOPE[own.per] }
 }
 
 function methodsOf(method: string | string[]): string[] {
@@ -102,10 +117,10 @@ function answer(reply: FastifyReply, done: HookHandlerDoneFunction, applied: App
 async function rateLimitPlugin(app: FastifyInstance, opts: { config: Config; counters: CounterStore }) {
   const { counters } = opts
   const global: Applied = {
-    limit: routeLimit(opts.config.rateLimitGlobal, userOrIpKey),
+    limit: { rate: opts.config.rateLimitGlobal, key: userOrIpKey },
     prefix: 'rl:global:',
   }
-  const authLimit = routeLimit(opts.config.rateLimitAuth, ipKey)
+  const authLimit: Limit = { rate: opts.config.rateLimitAuth, key: ipKey }
   const plans = {
     guarded: { own: null, guarded: true, auth: null } as Plan,
     authPost: {
@@ -129,7 +144,7 @@ async function rateLimitPlugin(app: FastifyInstance, opts: { config: Config; cou
       const auth = isAuthPost(methods, zone, route.url.split('/').slice(1))
         ? { limit: authLimit, prefix }
         : null
-      if (own) plan = { own: { limit: own, prefix }, guarded, auth: null }
+      if (own) plan = { own: { limit: limitOf(own), prefix }, guarded, auth: null }
       else if (guarded) plan = { own: null, guarded, auth }
     }
     route.config = { ...route.config, rateLimitPlan: plan }

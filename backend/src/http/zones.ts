@@ -82,6 +82,12 @@ export function acceptsCookie(zone: Zone): boolean {
   return zone === 'api'
 }
 
+/** What the auth plugin may accept from a request: nothing outside the guarded zones. */
+export function acceptedCredentials(request: FastifyRequest): 'none' | 'bearer' | 'bearer-or-cookie' {
+  if (!isGuarded(request.zone)) return 'none'
+  return acceptsCookie(request.zone) ? 'bearer-or-cookie' : 'bearer'
+}
+
 async function zonesPlugin(app: FastifyInstance) {
   app.decorateRequest('zone', 'site')
   app.addHook('onRoute', (route) => {

@@ -1,8 +1,8 @@
 // Conversations (docs/api.md §8): list (own only, newest first, cursor pages), read, rename, delete.
 // Another user's conversation is 404 everywhere, like one that does not exist.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import type { RouteDeps } from '../app.js'
 import type { AuthUser } from '../auth/sessions.js'
 import {
   type ConversationCursor,
@@ -16,15 +16,16 @@ import { listConversationMessages } from '../db/queries/messages.js'
 import type { ConversationRow } from '../db/schema/index.js'
 import { AppError } from '../errors.js'
 import { isUuid } from '../lib/ids.js'
+import { IdParams } from '../lib/schemas.js'
 import {
   ConversationDetail,
   ConversationList,
   ConversationSummary,
-  IdParams,
   ListQuery,
   messageBody,
   RenameRequest,
 } from './chat-schemas.js'
+import type { RouteDeps } from './deps.js'
 
 /** Opaque to clients: base64url of "<updated_at ISO>|<id>" of the last row of a page. */
 export function encodeCursor(c: ConversationCursor): string {
@@ -59,7 +60,8 @@ function userOf(request: FastifyRequest): AuthUser {
   return request.user
 }
 
-export default async function chatConversationRoutes(app: FastifyInstance, opts: RouteDeps) {
+export default async function chatConversationRoutes(instance: FastifyInstance, opts: RouteDeps) {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>()
   const { db } = opts
   const tags = ['chat']
 
@@ -75,7 +77,7 @@ export default async function chatConversationRoutes(app: FastifyInstance, opts:
     },
     async (request) => {
       const user = userOf(request)
-      const { limit, cursor } = request.query as { limit: number; cursor?: string }
+      const { limit, cursor } = request.query
       const after = cursor === undefined ? null : decodeCursor(cursor)
       if (cursor !== undefined && !after) throw invalidCursor()
       const rows = await listUserConversations(db, user.id, { limit: limit + 1, after })
@@ -100,7 +102,7 @@ export default async function chatConversationRoutes(app: FastifyInstance, opts:
     },
     async (request) => {
       const user = userOf(request)
-      const { id } = request.params as { id: string }
+      const { id } = request.params
       const conversation = await findUserConversation(db, user.id, id)
       if (!conversation) throw notFound()
       const [messages, ratings] = await Promise.all([
@@ -129,8 +131,8 @@ export default async function chatConversationRoutes(app: FastifyInstance, opts:
     },
     async (request) => {
       const user = userOf(request)
-      const { id } = request.params as { id: string }
-      const { title } = request.body as { title?: string }
+      const { id } = request.params
+      const { title } = request.body
       const trimmed = title?.trim()
       if (trimmed === '') {
         throw new AppError('validation_error', { errors: [{ path: 'title', message: 'must not be blank' }] })
@@ -156,11 +158,11 @@ export default async function chatConversationRoutes(app: FastifyInstance, opts:
     },
     async (request, reply) => {
       const user = userOf(request)
-      const { id } = request.params as { id: string }
+      const { id } = request.params
       if (!(await deleteUserConversation(db, user.id, id))) {
         throw notFound()
       }
-      return reply.status(204).send()
+      return reply.status(204).send(null)
     },
   )
 }

@@ -1,11 +1,11 @@
 // Request and response schemas of docs/api.md §8 (validation, serialization and OpenAPI in one).
-import { Type } from 'typebox'
+import { type Static, Type } from 'typebox'
 import type { MessageRow } from '../db/schema/index.js'
+import { Uuid } from '../lib/schemas.js'
 import type { Citation } from '../rag/citations.js'
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()])
 const DateTime = Type.String({ format: 'date-time' })
-const Uuid = Type.String({ format: 'uuid' })
 
 export const CitationSchema = Type.Object({
   index: Type.Integer({ minimum: 1 }),
@@ -44,6 +44,8 @@ export const ChatRequest = Type.Object({
   // Null first: with type coercion on, a null tried against the string branch would become "".
   conversation_id: Type.Optional(Type.Union([Type.Null(), Uuid])),
 })
+
+export type ChatRequestBody = Static<typeof ChatRequest>
 
 export const ChatResponse = Type.Object({
   conversation_id: Type.String(),
@@ -125,12 +127,11 @@ export const ListQuery = Type.Object({
   cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
 })
 
-export const IdParams = Type.Object({ id: Uuid })
-
 export type FeedbackBody = { rating: 'up' | 'down'; comment: string | null } | null
 
 export function messageBody(row: MessageRow, feedback: FeedbackBody = null) {
-  const mode = row.role === 'assistant' && (row.mode === 'llm' || row.mode === 'extractive') ? row.mode : null
+  const mode: Static<typeof AnswerMode> | null =
+    row.role === 'assistant' && (row.mode === 'llm' || row.mode === 'extractive') ? row.mode : null
   return {
     id: row.id,
     role: row.role as 'user' | 'assistant',

@@ -7,9 +7,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { saveAssistantMessage } from '../db/queries/chat.js'
 import type { ReleaseSlot } from '../http/answer-slots.js'
 import { toAppError } from '../http/error-handler.js'
+import { SSE_HEADERS, SseStream } from '../http/sse.js'
 import { generateAnswer } from '../rag/answer.js'
 import { LlmAbortedError, llmBounds } from '../rag/llm.js'
-import { SSE_HEADERS, SseStream } from '../rag/sse.js'
 import { type ChatDeps, clientGone, type Turn } from './chat-turn.js'
 
 /** The abort reason when the delivery bound ends a stream. */

@@ -1,7 +1,6 @@
 // One chat turn up to its answer: ownership check, history, the user's message stored, retrieval;
 // then the JSON answer. (The SSE answer is in chat-stream.ts.)
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { RouteDeps } from '../app.js'
 import { saveAssistantMessage, saveUserMessage } from '../db/queries/chat.js'
 import { findUserConversation } from '../db/queries/conversations.js'
 import { recentMessages } from '../db/queries/messages.js'
@@ -21,6 +20,8 @@ import { type ChatModel, LlmAbortedError } from '../rag/llm.js'
 import type { HistoryTurn } from '../rag/prompts.js'
 import { findSources } from '../rag/turn-sources.js'
 import type { RagContext, RetrievedChunk } from '../rag/types.js'
+import type { ChatRequestBody } from './chat-schemas.js'
+import type { RouteDeps } from './deps.js'
 
 /** Earlier messages loaded for a follow-up: enough for the prompt's history and the query. */
 const HISTORY_MESSAGES = 8
@@ -48,10 +49,13 @@ function blankMessage(): AppError {
 }
 
 /** Everything before the first byte of the answer; any failure here is an ordinary JSON error. */
-export async function prepareTurn(request: FastifyRequest, deps: ChatDeps): Promise<Turn> {
+export async function prepareTurn(
+  request: FastifyRequest & { body: ChatRequestBody },
+  deps: ChatDeps,
+): Promise<Turn> {
   const user = request.user
   if (!user) throw new AppError('auth_required')
-  const body = request.body as { message: string; conversation_id?: string | null }
+  const body = request.body
   const question = body.message.trim()
   if (!question) throw blankMessage()
   let history: HistoryTurn[] = []

@@ -1,19 +1,19 @@
 // POST /api/chat/message (docs/api.md §8): retrieve, answer (LLM or extractive) with checked
 // citations, persist; as JSON, or as Server-Sent Events with `Accept: text/event-stream`.
 // At most ANSWERS_PER_USER answers per user at once (http/answer-slots.ts).
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
-import type { RouteDeps } from '../app.js'
 import type { Config } from '../config.js'
 import { AppError } from '../errors.js'
 import { answerSlots } from '../http/answer-slots.js'
-import { routeLimit, userOrIpKey } from '../http/rate-limit.js'
+import { wantsEventStream } from '../http/sse.js'
 import { createRagContext } from '../rag/context.js'
 import { createChatModel, llmBounds } from '../rag/llm.js'
-import { wantsEventStream } from '../rag/sse.js'
 import chatConversationRoutes from './chat-conversations.js'
 import { ChatRequest, ChatResponse } from './chat-schemas.js'
 import { streamTurn } from './chat-stream.js'
 import { answerJson, type ChatDeps, prepareTurn } from './chat-turn.js'
+import type { RouteDeps } from './deps.js'
 
 /**
  * How long a slot may be held before the store forgets it (an instance that died holding it):
@@ -24,7 +24,8 @@ function slotLeaseMs(config: Config): number {
   return Math.max(60_000, totalMs + 2 * idleMs)
 }
 
-export default async function chatRoutes(app: FastifyInstance, opts: RouteDeps) {
+export default async function chatRoutes(instance: FastifyInstance, opts: RouteDeps) {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>()
   const deps: ChatDeps = {
     ...opts,
     rag: createRagContext(opts.db, opts.config, app.log),
@@ -35,7 +36,7 @@ export default async function chatRoutes(app: FastifyInstance, opts: RouteDeps) 
   app.post(
     '/api/chat/message',
     {
-      config: { rateLimit: routeLimit(opts.config.rateLimitChat, userOrIpKey) },
+      config: { rateLimit: { rate: opts.config.rateLimitChat, per: 'user-or-client' } },
       schema: {
         tags: ['chat'],
         summary: 'Ask a question; JSON, or Server-Sent Events with Accept: text/event-stream',

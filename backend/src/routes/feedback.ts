@@ -1,9 +1,9 @@
 // Answer feedback (docs/api.md §8): a user rates their own answers; admins read every rating, page by
 // page or as one export (JSON Lines or CSV) for review outside the app.
 import { Readable } from 'node:stream'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import type { RouteDeps } from '../app.js'
 import type { AuthUser } from '../auth/sessions.js'
 import type { Conn } from '../db/client.js'
 import {
@@ -16,13 +16,15 @@ import {
 } from '../db/queries/feedback.js'
 import { AppError } from '../errors.js'
 import { isUuid } from '../lib/ids.js'
+import { IdParams } from '../lib/schemas.js'
+import type { Citation } from '../rag/citations.js'
 import {
   AdminFeedbackExportQuery,
   AdminFeedbackList,
   AdminFeedbackQuery,
   FeedbackRequest,
-  IdParams,
 } from './chat-schemas.js'
+import type { RouteDeps } from './deps.js'
 
 const EXPORT_PAGE = 500
 const CSV_COLUMNS = [
@@ -58,7 +60,8 @@ export function feedbackItem(r: FeedbackListRow) {
     user_email: r.userEmail,
     question: r.question,
     answer: r.answer,
-    citations: r.citations,
+    // Stored by this service from checked citations (jsonb reads back untyped).
+    citations: r.citations as Citation[],
     rating: r.rating,
     comment: r.comment,
     created_at: r.createdAt.toISOString(),
@@ -98,7 +101,8 @@ function userOf(request: FastifyRequest): AuthUser {
 
 const answerNotFound = () => new AppError('not_found', { detail: 'Message not found' })
 
-export default async function feedbackRoutes(app: FastifyInstance, opts: RouteDeps) {
+export default async function feedbackRoutes(instance: FastifyInstance, opts: RouteDeps) {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>()
   const { db, clock } = opts
   const admin = async (request: FastifyRequest) => app.requireAdmin(request)
 
@@ -116,8 +120,8 @@ export default async function feedbackRoutes(app: FastifyInstance, opts: RouteDe
     },
     async (request, reply) => {
       const user = userOf(request)
-      const { id } = request.params as { id: string }
-      const body = request.body as { rating: Rating; comment?: string | null }
+      const { id } = request.params
+      const body = request.body
       const comment = body.comment?.trim() || null
       const saved = await upsertFeedback(db, {
         messageId: id,
@@ -127,7 +131,7 @@ export default async function feedbackRoutes(app: FastifyInstance, opts: RouteDe
         now: new Date(clock.now()),
       })
       if (!saved) throw answerNotFound()
-      return reply.status(204).send()
+      return reply.status(204).send(null)
     },
   )
 
@@ -143,9 +147,9 @@ export default async function feedbackRoutes(app: FastifyInstance, opts: RouteDe
     },
     async (request, reply) => {
       const user = userOf(request)
-      const { id } = request.params as { id: string }
+      const { id } = request.params
       if (!(await deleteFeedback(db, id, user.id))) throw answerNotFound()
-      return reply.status(204).send()
+      return reply.status(204).send(null)
     },
   )
 
@@ -161,7 +165,7 @@ export default async function feedbackRoutes(app: FastifyInstance, opts: RouteDe
       },
     },
     async (request) => {
-      const { rating, limit, cursor } = request.query as { rating?: Rating; limit: number; cursor?: string }
+      const { rating, limit, cursor } = request.query
       const after = cursor === undefined ? null : decodeFeedbackCursor(cursor)
       if (cursor !== undefined && !after) {
         throw new AppError('validation_error', {
@@ -193,7 +197,7 @@ export default async function feedbackRoutes(app: FastifyInstance, opts: RouteDe
       },
     },
     async (request, reply) => {
-      const { rating, format } = request.query as { rating?: Rating; format: 'jsonl' | 'csv' }
+      const { rating, format } = request.query
       const stamp = new Date(clock.now()).toISOString().slice(0, 10)
       const extension = format === 'csv' ? 'csv' : 'jsonl'
       return reply

@@ -1,8 +1,8 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { Config } from '../config.js'
 import type { Database } from '../db/client.js'
-import { ipKey, routeLimit } from '../http/rate-limit.js'
 import { VERSION } from '../lib/version.js'
 
 const HealthResponse = Type.Object({
@@ -12,7 +12,11 @@ const HealthResponse = Type.Object({
   checks: Type.Object({ database: Type.Union([Type.Literal('ok'), Type.Literal('error')]) }),
 })
 
-export default async function healthRoutes(app: FastifyInstance, opts: { db: Database; config: Config }) {
+export default async function healthRoutes(
+  instance: FastifyInstance,
+  opts: { db: Database; config: Config },
+) {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>()
   // Concurrent probes share one in-flight ping (none is older than its 2 s timeout), so a burst
   // of monitors or load balancers costs one database round trip, not one each.
   let inflight: Promise<boolean> | null = null
@@ -25,7 +29,7 @@ export default async function healthRoutes(app: FastifyInstance, opts: { db: Dat
   app.get(
     '/health',
     {
-      config: { rateLimit: routeLimit(opts.config.rateLimitHealth, ipKey) },
+      config: { rateLimit: { rate: opts.config.rateLimitHealth, per: 'client' } },
       schema: {
         tags: ['health'],
         summary: 'Liveness and database check',

@@ -1,12 +1,13 @@
 // GET /api/search (docs/api.md §7): retrieval only, best first. Search ranks and does not cut: the
 // chat's relevance floor decides whether an answer refuses, not what search shows.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
-import type { RouteDeps } from '../app.js'
 import { sharedLibraryId } from '../db/queries/spaces.js'
 import { AppError } from '../errors.js'
 import { createRagContext } from '../rag/context.js'
 import { search } from '../rag/retrieve.js'
+import type { RouteDeps } from './deps.js'
 
 const SearchQuery = Type.Object({
   q: Type.String({ minLength: 1, maxLength: 1000 }),
@@ -27,7 +28,8 @@ const SearchResponse = Type.Object({
   ),
 })
 
-export default async function searchRoutes(app: FastifyInstance, opts: RouteDeps) {
+export default async function searchRoutes(instance: FastifyInstance, opts: RouteDeps) {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>()
   const rag = createRagContext(opts.db, opts.config, app.log)
   app.get(
     '/api/search',
@@ -40,7 +42,7 @@ export default async function searchRoutes(app: FastifyInstance, opts: RouteDeps
       },
     },
     async (request) => {
-      const { q, k } = request.query as { q: string; k: number }
+      const { q, k } = request.query
       const query = q.trim()
       if (!query) {
         const message = 'must contain at least 1 non-whitespace character'

@@ -4,7 +4,6 @@
 // membership. A team space always keeps one owner (422 last_owner).
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
-import type { RouteDeps } from '../app.js'
 import { emailProblem, normalizeEmail } from '../auth/email.js'
 import { errorResponses, NoContent } from '../auth/schemas.js'
 import type { Executor } from '../db/client.js'
@@ -25,6 +24,7 @@ import {
 import { lockSpace, maxRole, readableSpace, upsertSpaceMember } from '../db/queries/spaces.js'
 import type { SpaceRole } from '../db/schema/spaces.js'
 import { AppError } from '../errors.js'
+import type { RouteDeps } from './deps.js'
 import { callerOf, requireRole, spaceBody, spaceNotFound } from './space-access.js'
 import {
   InvitationList,

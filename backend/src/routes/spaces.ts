@@ -4,7 +4,6 @@
 // Members and invitations: space-members.ts.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
-import type { RouteDeps } from '../app.js'
 import { errorResponses, NoContent } from '../auth/schemas.js'
 import { withTransaction } from '../db/client.js'
 import { lockKnowledgeBase } from '../db/queries/bm25.js'
@@ -22,6 +21,7 @@ import {
 } from '../db/queries/spaces.js'
 import { AppError } from '../errors.js'
 import { uuidv7 } from '../lib/ids.js'
+import type { RouteDeps } from './deps.js'
 import { type Caller, callerOf, requireRole, spaceBody, spaceNotFound } from './space-access.js'
 import spaceMemberRoutes from './space-members.js'
 import { CreateSpaceBody, SpaceIdParams, SpaceList, SpaceSchema, UpdateSpaceBody } from './spaces-schemas.js'

@@ -2,8 +2,8 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { buildApp } from '../../src/app.js'
 import { testConfig } from '../../src/config.js'
-import type { CounterStore } from '../../src/http/counter-store.js'
 import { type Clock, systemClock } from '../../src/lib/clock.js'
+import type { CounterStore } from '../../src/lib/counter-store.js'
 import { createTestDatabase, type DbKind, type TestDatabase } from './db.js'
 
 export interface TestApp {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import { after, it } from 'node:test'
 import { ACCOUNT_MAX, beginAttempt, CLIENT_MAX, guardedCheck } from '../../src/auth/lockout.js'
-import type { CounterStore } from '../../src/http/counter-store.js'
+import type { CounterStore } from '../../src/lib/counter-store.js'
 
 let run = 0
 const unique = (what: string) => `${what}-${process.pid}-${++run}-${Math.random().toString(36).slice(2, 8)}`

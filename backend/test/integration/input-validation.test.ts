@@ -105,5 +105,34 @@ for (const kind of dbKinds()) {
         'cursor',
       )
     })
+
+    it('an id that is not a plain UUID (`urn:uuid:…`) is no such resource in a path, a 422 in a body', async () => {
+      // The JSON-schema uuid format admits the urn prefix; Postgres does not.
+      const urn = 'urn:uuid:0190a8f0-0000-7000-8000-00000000abcd'
+      const calls = [
+        { method: 'GET', url: `/api/chat/conversations/${urn}`, headers: user },
+        { method: 'PATCH', url: `/api/chat/conversations/${urn}`, headers: user, payload: { title: 'x' } },
+        { method: 'DELETE', url: `/api/chat/conversations/${urn}`, headers: user },
+        {
+          method: 'PUT',
+          url: `/api/chat/messages/${urn}/feedback`,
+          headers: user,
+          payload: { rating: 'up' },
+        },
+        { method: 'DELETE', url: `/api/chat/messages/${urn}/feedback`, headers: user },
+        { method: 'GET', url: `/api/documents/${urn}`, headers: user },
+        { method: 'DELETE', url: `/api/documents/${urn}`, headers: admin },
+        { method: 'DELETE', url: `/api/auth/sessions/${urn}`, headers: user },
+      ] as const
+      for (const call of calls) {
+        const res = await t.app.inject(call)
+        assert.equal(res.statusCode, 404, `${call.method} ${call.url}: ${res.body}`)
+        assert.equal(json(res).code, 'not_found')
+      }
+      assertFieldError(
+        await post('/api/chat/message', { message: 'hi', conversation_id: urn }, user),
+        'conversation_id',
+      )
+    })
   })
 }

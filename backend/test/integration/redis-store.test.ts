@@ -3,8 +3,8 @@ import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import type { FastifyBaseLogger } from 'fastify'
-import { type CounterStore, createCounterStore } from '../../src/http/counter-store.js'
 import { systemClock } from '../../src/lib/clock.js'
+import { type CounterStore, createCounterStore } from '../../src/lib/counter-store.js'
 import { buildTestApp, type TestApp } from '../helpers/app.js'
 import {
   createTestDatabase,

@@ -14,8 +14,8 @@ import {
   lockedBy,
 } from '../../src/auth/lockout.js'
 import { HashQueueFullError } from '../../src/auth/passwords.js'
-import { MemoryCounterStore } from '../../src/http/counter-store.js'
 import { FakeClock } from '../../src/lib/clock.js'
+import { MemoryCounterStore } from '../../src/lib/counter-store.js'
 import { lockoutRules } from '../helpers/lockout-rules.js'
 
 const MINUTE = 60_000

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { CounterStoreFullError, MemoryCounterStore } from '../../src/http/counter-store.js'
 import { FakeClock } from '../../src/lib/clock.js'
+import { CounterStoreFullError, MemoryCounterStore } from '../../src/lib/counter-store.js'
 
 describe('MemoryCounterStore', () => {
   it('counts within a fixed window and resets after it (fake clock)', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { formatEvent, SseStream, wantsEventStream } from '../../src/http/sse.js'
 import { pieces } from '../../src/rag/answer.js'
-import { formatEvent, SseStream, wantsEventStream } from '../../src/rag/sse.js'
 import { decodeCursor, encodeCursor } from '../../src/routes/chat-conversations.js'
 
 describe('sse', () => {
