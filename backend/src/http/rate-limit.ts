@@ -31,6 +31,8 @@ import { isGuarded, normalizedSegments, type Zone, zoneOfRoute } from './zones.j
 export interface RouteRateLimit {
   rate: Rate
   key: (request: FastifyRequest) => string
+  /** Routes naming the same bucket share one count (asking by /api/chat or /v1); default per route. */
+  bucket?: string
 }
 
 /** A limit as applied on one route: the counter keys are `prefix + limit.key(request)`. */
@@ -56,13 +58,16 @@ declare module 'fastify' {
   }
 }
 
+/** RATE_LIMIT_CHAT counts questions however they are asked: /api/chat/message and /v1/chat/completions. */
+export const CHAT_RATE_BUCKET = 'chat'
+
 export const ipKey = (request: FastifyRequest) => `ip:${clientKey(request.ip)}`
 export const userOrIpKey = (request: FastifyRequest) =>
   request.user ? `user:${request.user.id}` : ipKey(request)
 
 /** Route-level limit config: `config: { rateLimit: routeLimit(config.rateLimitAuth, ipKey) }`. */
-export function routeLimit(rate: Rate, key: (r: FastifyRequest) => string): RouteRateLimit {
-  return { rate, key }
+export function routeLimit(rate: Rate, key: (r: FastifyRequest) => string, bucket?: string): RouteRateLimit {
+  return bucket ? { rate, key, bucket } : { rate, key }
 }
 
 function methodsOf(method: string | string[]): string[] {
@@ -129,7 +134,8 @@ async function rateLimitPlugin(app: FastifyInstance, opts: { config: Config; cou
       const auth = isAuthPost(methods, zone, route.url.split('/').slice(1))
         ? { limit: authLimit, prefix }
         : null
-      if (own) plan = { own: { limit: own, prefix }, guarded, auth: null }
+      if (own)
+        plan = { own: { limit: own, prefix: own.bucket ? `rl:${own.bucket}:` : prefix }, guarded, auth: null }
       else if (guarded) plan = { own: null, guarded, auth }
     }
     route.config = { ...route.config, rateLimitPlan: plan }

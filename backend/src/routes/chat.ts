@@ -6,7 +6,7 @@ import type { RouteDeps } from '../app.js'
 import type { Config } from '../config.js'
 import { AppError } from '../errors.js'
 import { answerSlots } from '../http/answer-slots.js'
-import { routeLimit, userOrIpKey } from '../http/rate-limit.js'
+import { CHAT_RATE_BUCKET, routeLimit, userOrIpKey } from '../http/rate-limit.js'
 import { createRagContext } from '../rag/context.js'
 import { createChatModel, llmBounds } from '../rag/llm.js'
 import { wantsEventStream } from '../rag/sse.js'
@@ -35,7 +35,7 @@ export default async function chatRoutes(app: FastifyInstance, opts: RouteDeps) 
   app.post(
     '/api/chat/message',
     {
-      config: { rateLimit: routeLimit(opts.config.rateLimitChat, userOrIpKey) },
+      config: { rateLimit: routeLimit(opts.config.rateLimitChat, userOrIpKey, CHAT_RATE_BUCKET) },
       schema: {
         tags: ['chat'],
         summary: 'Ask a question; JSON, or Server-Sent Events with Accept: text/event-stream',
