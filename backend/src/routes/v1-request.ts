@@ -57,9 +57,7 @@ export function readCompletionRequest(body: Static<typeof ChatCompletionRequest>
   const system: string[] = []
   let systemChars = 0
   for (const message of body.messages.slice(0, -1)) {
-    const text = messageText(message)
-      .replace(/\u0000/g, '')
-      .trim()
+    const text = messageText(message).replaceAll('\u0000', '').trim()
     if (!text) continue
     if (message.role === 'user' || message.role === 'assistant')
       history.push({ role: message.role, content: text })
