@@ -136,6 +136,15 @@ for (const kind of dbKinds()) {
       }
     })
 
+    it('/docs and /openapi.json show the /v1 routes', async () => {
+      const doc = (await (await fetch(`${offlineBase}/openapi.json`)).json()) as {
+        paths: Record<string, unknown>
+      }
+      assert.ok(doc.paths['/v1/models'])
+      assert.ok(doc.paths['/v1/chat/completions'])
+      assert.ok(doc.paths['/api/auth/api-keys'])
+    })
+
     it('chat.completions.create: a chat.completion with the cited answer, citations and usage; nothing stored', async () => {
       const before = await tdb.db.query<{ n: number | string }>('select count(*) as n from conversations')
       const completion = await client(offlineBase).chat.completions.create({
