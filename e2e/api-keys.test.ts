@@ -29,7 +29,7 @@ describe('API keys on /account', () => {
     await account.createKey.click()
     const shown = account.apiKeysRegion.locator('code.new-key-value')
     await visible(shown)
-    const key = (await shown.innerText()).trim()
+    const key = ((await shown.textContent()) ?? '').trim()
     assert.match(key, /^rak_[A-Za-z0-9_-]{43}$/)
     await visible(account.copyKey)
     await s.page.context().grantPermissions(['clipboard-read', 'clipboard-write'])
@@ -41,9 +41,9 @@ describe('API keys on /account', () => {
 
     const item = account.apiKey('CI job')
     await visible(item)
-    assert.match(await item.innerText(), /read/)
-    assert.match(await item.innerText(), /Never used/)
-    assert.match(await item.innerText(), new RegExp(key.slice(0, 12)))
+    assert.match((await item.textContent()) ?? '', /read/)
+    assert.match((await item.textContent()) ?? '', /Never used/)
+    assert.match((await item.textContent()) ?? '', new RegExp(key.slice(0, 12)))
     assert.deepEqual(await axeInBothSchemes(s.page), [], '/account with a new key shown')
 
     // A script uses the key (Bearer, no cookie): the OpenAI-compatible API answers.
@@ -57,8 +57,8 @@ describe('API keys on /account', () => {
     await account.goto()
     await visible(item)
     assert.equal(await account.apiKeysRegion.locator('code.new-key-value').count(), 0)
-    assert.doesNotMatch(await account.apiKeysRegion.innerText(), new RegExp(key.slice(12)))
-    await waitUntil('last use shown', async () => !/Never used/.test(await item.innerText()))
+    assert.doesNotMatch((await account.apiKeysRegion.textContent()) ?? '', new RegExp(key.slice(12)))
+    await waitUntil('last use shown', async () => !/Never used/.test((await item.textContent()) ?? ''))
 
     await item.getByRole('button', { name: 'Revoke', exact: true }).click()
     await gone(item)
