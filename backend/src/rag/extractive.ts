@@ -9,12 +9,11 @@
 //    plain refusal, with no citations.
 
 import { kindScore, type Wanted, wantedOf } from './answer-type.js'
-import { inlinePlain, type Unit, unitsOf } from './answer-units.js'
+import { type Unit, unitsOf } from './answer-units.js'
 import { type Citation, toCitation } from './citations.js'
+import { inlinePlain } from './plain-text.js'
 import { isFrameWord, type QuestionTerm, questionTerms, wordHasLexeme, words } from './question-terms.js'
 import type { RetrievedChunk } from './types.js'
-
-export { inlinePlain }
 
 /** Share of the question's weight that, once covered, ends the answer. */
 export const STOP_COVERAGE = 0.8

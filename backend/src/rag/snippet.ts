@@ -1,17 +1,9 @@
 // Snippets: the chunk sentence(s) sharing the most lexemes with the query, at most ~300 chars.
 import type { Executor } from '../db/client.js'
 import { lexemesOf } from '../db/queries/bm25.js'
-import { splitSentences } from './sentences.js'
+import { sentencesOf } from './sentences.js'
 
 export const SNIPPET_MAX = 300
-
-function clean(sentence: string): string {
-  return sentence
-    .replace(/^\s*(#{1,6}\s+|[-*+]\s+|\d+[.)]\s+|>\s*|\|)/, '')
-    .replace(/`{3,}\w*/g, '')
-    .replace(/\s+/g, ' ')
-    .trim()
-}
 
 export function truncate(text: string, max = SNIPPET_MAX): string {
   if (text.length <= max) return text
@@ -46,9 +38,12 @@ export function stemMatcher(lexemes: string[]): (sentence: string) => boolean {
   return (sentence) => rx.test(sentence)
 }
 
-/** The sentences a snippet is chosen from; ingestion stores their lexemes (chunks.sentence_lexemes). */
+/**
+ * The sentences a snippet is chosen from, as plain text; ingestion stores their lexemes
+ * (chunks.sentence_lexemes), one list per sentence.
+ */
 export function snippetSentences(content: string): string[] {
-  return splitSentences(content).map(clean).filter(Boolean)
+  return sentencesOf(content).flatMap((s) => (s.text ? [s.text] : []))
 }
 
 /** Stored lexemes usable for these sentences: one list per sentence (else they are analysed now). */
