@@ -119,3 +119,22 @@ function rawKindScore(text: string, wanted: Wanted | null, question: string): nu
   )
   return near.test(text) ? 1 : 0.75
 }
+
+/** Words that end the noun phrase after "which"/"what": the question's verb. */
+const AUXILIARY =
+  /^(?:are|is|was|were|can|could|do|does|did|should|must|may|might|will|would|has|have|had|shall)$/
+
+/**
+ * Whether the question asks for several things of a kind ("What are the answer modes?", "Which
+ * file formats can I upload?"): then a list under the passage that answers is the answer, whole.
+ */
+export function asksForSeveral(question: string): boolean {
+  const ws = question.toLowerCase().match(/[\p{L}\p{N}_'-]+/gu) ?? []
+  const start = ws[0] === 'and' ? 1 : 0
+  if (ws[start] !== 'which' && ws[start] !== 'what') return false
+  if (ws[start + 1] === 'are' || ws[start + 1] === 'were') return true
+  const verb = ws.findIndex((w, i) => i > start && AUXILIARY.test(w))
+  if (verb < start + 2 || verb > start + 4) return false
+  const head = ws[verb - 1] as string
+  return /[^s'u]s$/.test(head) && !isStopword(head)
+}

@@ -8,7 +8,7 @@
 // 4. when even the best passages leave the question's key terms uncovered, the answer is the
 //    plain refusal, with no citations.
 
-import { kindScore, type Wanted, wantedOf } from './answer-type.js'
+import { asksForSeveral, kindScore, type Wanted, wantedOf } from './answer-type.js'
 import { type Unit, unitsOf } from './answer-units.js'
 import { type Citation, toCitation } from './citations.js'
 import { inlinePlain } from './plain-text.js'
@@ -45,6 +45,13 @@ interface Ask {
   wanted: Wanted | null
   /** The question's own lexemes: an answer candidate should stand near one of them. */
   near: string[]
+  /** "Which X …?", "What are the X?": a list of them answers. */
+  several: boolean
+  /**
+   * In a question joining two subjects ("How are passwords and sessions stored?"), what is asked
+   * of both (store): a passage on the second subject must state some of it.
+   */
+  shared: string[]
 }
 
 interface Pick {
@@ -161,7 +168,7 @@ function bestStart(
   chunks.forEach((cu, c) => {
     cu.units.forEach((u, i) => {
       if (!readable(u) || exclude.has(`${c}:${i}`)) return
-      const single = scoreSeeds(cu, [i], cov, ask)
+      const single = scoreSeeds(cu, [i], cov, ask, pairs)
       if (single && (!best || single.score > best.score)) best = { c, ...single }
       // The rest of a question split over two adjacent sentences ("A session token is 32 random
       // bytes. The server stores only its SHA-256 hash"): the pair answers together, in order.
@@ -176,8 +183,8 @@ function bestStart(
         exclude.has(`${c}:${i - 1}`)
       )
         return
-      const pair = scoreSeeds(cu, [i - 1, i], cov, ask)
-      const alone = Math.max(single?.value ?? 0, scoreSeeds(cu, [i - 1], cov, ask)?.value ?? 0)
+      const pair = scoreSeeds(cu, [i - 1, i], cov, ask, pairs)
+      const alone = Math.max(single?.value ?? 0, scoreSeeds(cu, [i - 1], cov, ask, pairs)?.value ?? 0)
       if (!pair || pair.value <= alone) return
       pair.score *= PAIR_SHARE
       if (!best || pair.score > best.score) best = { c, ...pair }
@@ -203,10 +210,12 @@ function scoreSeeds(
   seeds: number[],
   cov: Coverage,
   ask: Ask,
+  further = false,
 ): (Omit<Start, 'c'> & { score: number; value: number }) | null {
   const idx = new Set<number>()
   for (const s of seeds) closure(cu, s, idx)
   const lexemes = lexemesOf(cu, idx)
+  if (further && ask.shared.length > 0 && !ask.shared.some((l) => states(lexemes, l))) return null
   const gain = cov.gain(lexemes, cu.headingTerms)
   if (gain <= 0) return null
   const strictGain = cov.gain(lexemes, new Set(), true)
@@ -270,6 +279,20 @@ function choose(
       sentences++
       next = Math.max(...idx) + 1
     }
+    // "What are the answer modes?" led by one item of a list that no sentence introduces: the
+    // list is the answer, not its first item.
+    const first = cu.units[Math.min(...idx)] as Unit
+    if (picks.length === 0 && ask.several && first.kind === 'item' && first.dep === undefined) {
+      const siblings = (from: number, step: number) => {
+        for (let j = from + step; cu.units[j]?.kind === 'item'; j += step) {
+          if ((cu.units[j] as Unit).paragraph !== first.paragraph || idx.size >= MAX_ITEMS) break
+          idx.add(j)
+        }
+      }
+      siblings(Math.min(...idx), -1)
+      siblings(Math.max(...idx), 1)
+      cov.add(lexemesOf(cu, idx), cu.headingTerms)
+    }
     if (picks.length === 0) {
       lead = cov.share()
       leadMissing = cov.missingKeys().length
@@ -294,7 +317,13 @@ function alternative(chunks: ChunkUnits[], terms: QuestionTerm[], picks: Pick[],
       taken.add(`${c}:${i}`)
     })
   })
-  const start = bestStart(chunks, fresh, taken, { question: '', wanted: null, near: [] })
+  const start = bestStart(chunks, fresh, taken, {
+    question: '',
+    wanted: null,
+    near: [],
+    several: false,
+    shared: [],
+  })
   if (!start) return null
   const cu = chunks[start.c] as ChunkUnits
   const idx = new Set<number>()
@@ -393,6 +422,16 @@ function statesSpecifics(question: string, passage: string, context: string): bo
   return true
 }
 
+/** The question's own subject terms outside a pair joined by and/or ("passwords and sessions"). */
+function sharedTerms(question: string, terms: QuestionTerm[]): string[] {
+  const pair = /([\p{L}\p{N}_-]+)\s+(?:and|or)\s+([\p{L}\p{N}_-]+)/iu.exec(question)
+  if (!pair) return []
+  const joined = words(`${pair[1]} ${pair[2]}`)
+  return terms
+    .filter((t) => t.own && !isFrameWord(t.lexeme) && !joined.some((w) => wordHasLexeme(w, t.lexeme)))
+    .map((t) => t.lexeme)
+}
+
 export interface ExtractiveAnswer {
   content: string
   citations: Citation[]
@@ -432,6 +471,8 @@ export function extractiveAnswer(
     question,
     wanted: wantedOf(question),
     near: terms.filter((t) => t.own && !isFrameWord(t.lexeme)).map((t) => t.lexeme),
+    several: asksForSeveral(question),
+    shared: sharedTerms(question, terms),
   }
   const keys = new Coverage(terms).missingKeys().length
   const { picks, lead, leadMissing } = choose(units, cov, ask)

@@ -112,6 +112,40 @@ describe('extractiveAnswer', () => {
     assert.match(a.content, /- the newsletter/)
   })
 
+  it('answers "what are the …" with the whole list its section holds, not its first item', () => {
+    const modes = chunk(
+      'm',
+      '- `fast`: the kiln fires in one day and the glaze stays matte.\n- `slow`: the kiln cools over three days, for a glossy glaze.\n\nEach shelf costs 12 €.',
+      'Pottery > Firing modes',
+    )
+    const several = answer('What are the firing modes?', [modes])
+    assert.match(several.content, /^- fast: [^\n]*\n- slow: /)
+    assert.doesNotMatch(several.content, /12 €/)
+    // Asked for one thing, the item that answers stands alone.
+    const one = answer('Which firing mode gives a matte glaze?', [modes])
+    assert.match(one.content, /^- fast: /)
+    assert.doesNotMatch(one.content, /slow/)
+  })
+
+  it('answers both subjects of a joined question with what is asked of both', () => {
+    const a = answer('How are keys and tokens stored?', [
+      chunk('k', 'Keys are stored encrypted with AES-256 in the vault.', 'Secrets > Keys'),
+      chunk(
+        't',
+        'Tokens can be revoked by an administrator at any time, which also logs out the user.',
+        'Secrets > Revoking',
+      ),
+      chunk(
+        'u',
+        'A token is 32 random bytes. The server stores only its SHA-256 hash, never the value itself.',
+        'Secrets > Tokens',
+      ),
+    ])
+    assert.match(a.content, /AES-256/)
+    assert.match(a.content, /SHA-256 hash/)
+    assert.doesNotMatch(a.content, /revoked/)
+  })
+
   it('keeps a table row with its header', () => {
     const a = answer('What is the yearly fee for a family plan?', handbook())
     assert.match(a.content, /Plan: Family, Fee per year: 45 €/)
