@@ -47,6 +47,8 @@ interface Ask {
   near: string[]
   /** "Which X …?", "What are the X?": a list of them answers. */
   several: boolean
+  /** Identifiers the question names (REDIS_URL, session_token, /api/search), lower-cased. */
+  identifiers: string[]
   /**
    * In a question joining two subjects ("How are passwords and sessions stored?"), what is asked
    * of both (store): a passage on the second subject must state some of it.
@@ -224,8 +226,34 @@ function scoreSeeds(
   // Ties go to the better-ranked chunk and the shorter unit.
   const kind = kindFactor(kindScore(text, ask.wanted, ask.question, ask.near))
   const value = gain + OVERLAP_SHARE * overlap
-  const score = (kind * value) / (1 + 0.15 * cu.rank) / (1 + text.length / 4000)
+  const named = ask.identifiers.length === 0 || namesIdentifier(text, ask.identifiers) ? 1 : UNNAMED
+  const score = (named * kind * value) / (1 + 0.15 * cu.rank) / (1 + text.length / 4000)
   return { seeds, gain, strictGain, score, value }
+}
+
+/**
+ * A sentence that does not name any identifier the question names is a weaker lead: stemming
+ * splits REDIS_URL into redis + url, which TEST_REDIS_URL and "the Redis URL" hold too.
+ */
+const UNNAMED = 0.5
+const IDENTIFIER = /(?<![\p{L}\p{N}_./-])[\p{L}\p{N}_./-]+(?![\p{L}\p{N}_/-])/gu
+const tokensOf = (text: string) =>
+  (text.match(IDENTIFIER) ?? []).map((t) => t.replace(/[.]+$/, '').toLowerCase())
+
+/** Tokens that name one thing exactly: snake_case, dotted (Node.js) or path-like (/api/search). */
+function identifiersOf(question: string): string[] {
+  return [
+    ...new Set(
+      tokensOf(question).filter(
+        (t) => /[\p{L}\p{N}]{2}/u.test(t) && /[\p{L}\p{N}][_.][\p{L}\p{N}]|^\/\p{L}/u.test(t),
+      ),
+    ),
+  ]
+}
+
+function namesIdentifier(text: string, identifiers: string[]): boolean {
+  const tokens = new Set(tokensOf(text))
+  return identifiers.some((id) => tokens.has(id))
 }
 
 /** The passages, and the share of the question the first (leading) one covers on its own. */
@@ -322,6 +350,7 @@ function alternative(chunks: ChunkUnits[], terms: QuestionTerm[], picks: Pick[],
     wanted: null,
     near: [],
     several: false,
+    identifiers: [],
     shared: [],
   })
   if (!start) return null
@@ -472,6 +501,7 @@ export function extractiveAnswer(
     wanted: wantedOf(question),
     near: terms.filter((t) => t.own && !isFrameWord(t.lexeme)).map((t) => t.lexeme),
     several: asksForSeveral(question),
+    identifiers: identifiersOf(question),
     shared: sharedTerms(question, terms),
   }
   const keys = new Coverage(terms).missingKeys().length

@@ -146,6 +146,15 @@ describe('extractiveAnswer', () => {
     assert.doesNotMatch(a.content, /revoked/)
   })
 
+  it('leads with the sentence naming the identifier asked about, not one holding its parts', () => {
+    const a = answer('What is CACHE_URL for?', [
+      chunk('t', 'Tests also run against a real cache when TEST_CACHE_URL is set.', 'Testing'),
+      chunk('c', 'CACHE_URL: a shared cache for the rendered pages of several instances.', 'Settings'),
+    ])
+    assert.match(a.content, /^CACHE_URL: a shared cache/)
+    assert.equal(a.citations.length, 1)
+  })
+
   it('keeps a table row with its header', () => {
     const a = answer('What is the yearly fee for a family plan?', handbook())
     assert.match(a.content, /Plan: Family, Fee per year: 45 €/)
