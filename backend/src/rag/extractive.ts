@@ -227,7 +227,8 @@ function scoreSeeds(
   const kind = kindFactor(kindScore(text, ask.wanted, ask.question, ask.near))
   const value = gain + OVERLAP_SHARE * overlap
   const named = ask.identifiers.length === 0 || namesIdentifier(text, ask.identifiers) ? 1 : UNNAMED
-  const score = (named * kind * value) / (1 + 0.15 * cu.rank) / (1 + text.length / 4000)
+  const near = 1 + PROXIMITY * closeness(text, cov.terms, cu.headingTerms)
+  const score = (near * named * kind * value) / (1 + 0.15 * cu.rank) / (1 + text.length / 4000)
   return { seeds, gain, strictGain, score, value }
 }
 
@@ -254,6 +255,55 @@ function identifiersOf(question: string): string[] {
 function namesIdentifier(text: string, identifiers: string[]): boolean {
   const tokens = new Set(tokensOf(text))
   return identifiers.some((id) => tokens.has(id))
+}
+
+/**
+ * A sentence holding the question's words close together is more likely the one that answers it
+ * than one holding them far apart (measured on squad2-dev: 0.5 gave +0.017 gold paragraph cited,
+ * +0.015 unanswerable refused, no demo question lost; 1 and 2 did less well).
+ */
+const PROXIMITY = 0.5
+
+/**
+ * How closely the question's words stand together in a sentence: the share of the question's
+ * weight it holds, times how densely — distinct question words over the length of the tightest
+ * run of words holding those it states. Words its section's heading names stand next to every
+ * sentence of the section. 0 when fewer than two question words are there.
+ */
+function closeness(text: string, terms: QuestionTerm[], heading: Set<string>): number {
+  const subject = terms.filter((t) => !isFrameWord(t.lexeme))
+  const hits: { at: number; t: number }[] = []
+  words(text).forEach((w, at) => {
+    const t = subject.findIndex((q) => !heading.has(q.lexeme) && wordHasLexeme(w, q.lexeme))
+    if (t >= 0) hits.push({ at, t })
+  })
+  const stated = new Set(hits.map((h) => h.t))
+  const named = subject.filter((t, i) => stated.has(i) || heading.has(t.lexeme))
+  if (named.length < 2) return 0
+  const total = subject.reduce((w, t) => w + t.weight, 0)
+  const weight = named.reduce((w, t) => w + t.weight, 0)
+  return total > 0 ? (weight / total) * Math.min(1, named.length / tightestWindow(hits, stated.size)) : 0
+}
+
+/** Length in words of the shortest run holding every distinct term of `hits` (two pointers). */
+function tightestWindow(hits: { at: number; t: number }[], distinct: number): number {
+  if (distinct <= 1) return 1
+  let window = Number.POSITIVE_INFINITY
+  const count = new Map<number, number>()
+  let have = 0
+  let lo = 0
+  for (const h of hits) {
+    count.set(h.t, (count.get(h.t) ?? 0) + 1)
+    if (count.get(h.t) === 1) have++
+    while (have === distinct) {
+      const first = hits[lo] as { at: number; t: number }
+      window = Math.min(window, h.at - first.at + 1)
+      count.set(first.t, (count.get(first.t) ?? 1) - 1)
+      if (count.get(first.t) === 0) have--
+      lo++
+    }
+  }
+  return window
 }
 
 /** The passages, and the share of the question the first (leading) one covers on its own. */

@@ -155,6 +155,17 @@ describe('extractiveAnswer', () => {
     assert.equal(a.citations.length, 1)
   })
 
+  it("leads with the sentence holding the question's words together, not one scattering them", () => {
+    const a = answer('What does the harbour crane lift?', [
+      chunk(
+        'r',
+        'Cranes of every size stand along the river, where barges once lifted grain for the mills before the new harbour opened.',
+      ),
+      chunk('h', 'The harbour crane lifts containers of up to 40 tonnes.'),
+    ])
+    assert.match(a.content, /^The harbour crane lifts containers/)
+  })
+
   it('keeps a table row with its header', () => {
     const a = answer('What is the yearly fee for a family plan?', handbook())
     assert.match(a.content, /Plan: Family, Fee per year: 45 €/)
