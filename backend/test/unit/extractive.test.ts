@@ -166,6 +166,15 @@ describe('extractiveAnswer', () => {
     assert.match(a.content, /^The harbour crane lifts containers/)
   })
 
+  it('words that say what kind of answer is wanted ("version", "look like") need not be stated', () => {
+    const docs = [
+      chunk('v', 'You need Python 3.11 or newer. The tool runs on Linux and macOS.', 'Install'),
+      chunk('e', 'Every error is {"message": "...", "kind": "..."} in the response body.', 'Errors'),
+    ]
+    assert.match(answer('Which Python version do I need?', docs).content, /^You need Python 3\.11 or newer/)
+    assert.match(answer('What does an error look like?', docs).content, /^Every error is/)
+  })
+
   it('keeps a table row with its header', () => {
     const a = answer('What is the yearly fee for a family plan?', handbook())
     assert.match(a.content, /Plan: Family, Fee per year: 45 €/)
