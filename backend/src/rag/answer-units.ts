@@ -22,9 +22,12 @@ export interface Unit {
   introduces?: number[]
   /** A bare "It …" opening its section: read after the section's heading. */
   needsHeading?: boolean
+  /** A numbered list item: a step of a procedure. */
+  step?: boolean
 }
 
 const BULLET = /^\s*(?:[-*+]|\d+[.)])\s+/
+const STEP = /^\s*\d+[.)]\s+/
 const HEADING = /^\s*#{1,6}\s+/
 const PRONOUN_START = /^(it|its|it's|this|these|they|their|them|that|those|he|she|his|her|such)\b/i
 
@@ -124,7 +127,9 @@ export function unitsOf(chunk: RetrievedChunk): { units: Unit[]; stored: boolean
     // Empty cells keep their place: a row's cells line up with its header's names.
     const text = kind === 'row' ? tableCells(f.raw).join(' | ') : kind === 'code' ? f.raw.trim() : f.text
     if (!text) continue
-    units.push({ kind, text, lexemes: new Set(f.lexemes), paragraph })
+    const unit: Unit = { kind, text, lexemes: new Set(f.lexemes), paragraph }
+    if (kind === 'item' && STEP.test(f.raw)) unit.step = true
+    units.push(unit)
     lastKind = kind
   }
   linkDependencies(units, chunk.heading)

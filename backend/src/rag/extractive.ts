@@ -37,6 +37,8 @@ interface ChunkUnits {
   units: Unit[]
   /** Lexemes of the question that the chunk's title or heading path names. */
   headingTerms: Set<string>
+  /** Those its heading path names (the title left out: it names every section of a document). */
+  sectionTerms: Set<string>
 }
 
 /** The question as asked, and the kind of thing it asks for. */
@@ -47,6 +49,8 @@ interface Ask {
   near: string[]
   /** "Which X …?", "What are the X?": a list of them answers. */
   several: boolean
+  /** "How do I …?": numbered steps answer it. */
+  procedure: boolean
   /** Identifiers the question names (REDIS_URL, session_token, /api/search), lower-cased. */
   identifiers: string[]
   /**
@@ -62,9 +66,33 @@ interface Pick {
   units: number[]
 }
 
-function headingTerms(chunk: RetrievedChunk, terms: QuestionTerm[]): Set<string> {
-  const ws = words(`${chunk.title} ${chunk.heading ?? ''}`)
+function namedIn(text: string, terms: QuestionTerm[]): Set<string> {
+  const ws = words(text)
   return new Set(terms.filter((t) => ws.some((w) => wordHasLexeme(w, t.lexeme))).map((t) => t.lexeme))
+}
+
+/**
+ * "How do I use Neon for the database?": the numbered steps of a section whose heading names all
+ * the question's key terms answer it (the best-ranked such section), ahead of any one sentence.
+ */
+function stepsStart(chunks: ChunkUnits[], cov: Coverage): Start | null {
+  const keys = cov.keyLexemes()
+  if (keys.length === 0) return null
+  for (const [c, cu] of chunks.entries()) {
+    if (!keys.every((k) => cu.sectionTerms.has(k))) continue
+    const seeds = firstSteps(cu)
+    if (seeds.length > 0) return { c, seeds, gain: 0, strictGain: 0 }
+  }
+  return null
+}
+
+/** The first run of numbered steps in a chunk (at most MAX_ITEMS). */
+function firstSteps(cu: ChunkUnits): number[] {
+  const start = cu.units.findIndex((u) => u.step)
+  if (start < 0) return []
+  const out: number[] = []
+  for (let j = start; cu.units[j]?.step && out.length < MAX_ITEMS; j++) out.push(j)
+  return out
 }
 
 function closure(cu: ChunkUnits, i: number, into: Set<number>): void {
@@ -134,6 +162,10 @@ class Coverage {
         .map((t) => t.lexeme),
     )
   }
+  keyLexemes(): string[] {
+    return this.keys().map((t) => t.lexeme)
+  }
+
   private keys(): QuestionTerm[] {
     const own = this.terms.filter((t) => t.own)
     const max = Math.max(0, ...own.map((t) => t.weight))
@@ -322,7 +354,9 @@ function choose(
   const joined = /\s(and|or)\s/i.test(ask.question)
   const open = () => cov.share() < STOP_COVERAGE || (joined && cov.unstatedKeys().size > 0)
   while (sentences < MAX_SENTENCES && open()) {
-    const start = bestStart(chunks, cov, used, ask, picks.length > 0)
+    const start =
+      (picks.length === 0 && ask.procedure ? stepsStart(chunks, cov) : null) ??
+      bestStart(chunks, cov, used, ask, picks.length > 0)
     if (!start) break
     const missing = cov.total * (1 - cov.share())
     const cu = chunks[start.c] as ChunkUnits
@@ -400,6 +434,7 @@ function alternative(chunks: ChunkUnits[], terms: QuestionTerm[], picks: Pick[],
     wanted: null,
     near: [],
     several: false,
+    procedure: false,
     identifiers: [],
     shared: [],
   })
@@ -442,6 +477,7 @@ function rowWithHeader(cu: ChunkUnits, row: Unit): string {
 function render(cu: ChunkUnits, units: number[], n: number): string {
   const lines: string[] = []
   let prose: string[] = []
+  let step = 0
   const flush = () => {
     if (prose.length > 0) lines.push(prose.join(' '))
     prose = []
@@ -458,7 +494,8 @@ function render(cu: ChunkUnits, units: number[], n: number): string {
       prose.push(`${u.text}:`)
     } else if (u.kind === 'item' || u.kind === 'row' || u.kind === 'header') {
       flush()
-      lines.push(`- ${marked}`)
+      // Steps keep their order in numbers: the passage may start mid-list, so they count from 1.
+      lines.push(u.step ? `${++step}. ${marked}` : `- ${marked}`)
     } else {
       const lead = u.needsHeading && lastHeading(cu.chunk) ? `${lastHeading(cu.chunk)}: ` : ''
       prose.push(lead + marked)
@@ -541,7 +578,8 @@ export function extractiveAnswer(
     chunk,
     rank,
     units: all[rank]?.units ?? [],
-    headingTerms: headingTerms(chunk, terms),
+    headingTerms: namedIn(`${chunk.title} ${chunk.heading ?? ''}`, terms),
+    sectionTerms: namedIn(chunk.heading ?? '', terms),
   }))
   const cov = new Coverage(terms)
   // Sentences from scattered places can add up to the question's words without answering it: one
@@ -551,6 +589,7 @@ export function extractiveAnswer(
     wanted: wantedOf(question),
     near: terms.filter((t) => t.own && !isFrameWord(t.lexeme)).map((t) => t.lexeme),
     several: asksForSeveral(question),
+    procedure: /^(and\s+)?(how (do|can|should|would|could) (i|we|you)|how to)\b/i.test(question.trim()),
     identifiers: identifiersOf(question),
     shared: sharedTerms(question, terms),
   }

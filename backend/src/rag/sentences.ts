@@ -4,12 +4,14 @@
 import { plainLine } from './plain-text.js'
 
 /**
- * A full stop that ends an initial ("J. F. D. Shrewsbury", "U.S. Army") or a title ("Dr. Smith")
- * does not end the sentence: splitting there cuts a name in two. Lookbehinds, placed right after
- * the stop.
+ * A full stop that ends an initial ("J. F. D. Shrewsbury", "U.S. Army"), a title ("Dr. Smith") or
+ * the number of a list item at the start of a line ("1. Create a project") does not end the
+ * sentence: splitting there cuts a name in two, or a step from its number. Lookbehinds, placed
+ * right after the stop.
  */
 export const NOT_AN_END =
-  /(?<!(?:^|[\s.(])\p{Lu}\.)(?<!\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Col|Lt|Rev|vs|e\.g|i\.e)\.)/u.source
+  /(?<!(?:^|[\s.(])\p{Lu}\.)(?<!\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Col|Lt|Rev|vs|e\.g|i\.e)\.)(?<!(?:^|\n)[ \t]*\d{1,3}\.)/u
+    .source
 
 const SPLIT = new RegExp(`(?<=[.!?…])${NOT_AN_END}\\s+(?=["'([]?[\\p{Lu}\\p{N}])|\\n+`, 'u')
 

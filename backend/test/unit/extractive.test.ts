@@ -175,6 +175,27 @@ describe('extractiveAnswer', () => {
     assert.match(answer('What does an error look like?', docs).content, /^Every error is/)
   })
 
+  it('answers "how do I …" with the numbered steps of the section its heading names', () => {
+    const docs = [
+      chunk(
+        'n',
+        '1. Create a project on the portal and copy its key.\n2. Put the key in KILN_KEY.\n3. Restart the kiln.\n\nThe kiln also has a manual mode with a dial.',
+        'Kiln > Remote control for the kiln',
+      ),
+      chunk('o', 'Remote control needs a kiln made after 2019.', 'Kiln > Models'),
+    ]
+    const a = answer('How do I use remote control for the kiln?', docs)
+    assert.match(
+      a.content,
+      /^1\. Create a project[^\n]*\n2\. Put the key in KILN_KEY[^\n]*\n3\. Restart the kiln/,
+    )
+    // Not asking how: the sentence that answers.
+    assert.match(
+      answer('Which kilns have remote control?', docs).content,
+      /^Remote control needs a kiln made after 2019/,
+    )
+  })
+
   it('keeps a table row with its header', () => {
     const a = answer('What is the yearly fee for a family plan?', handbook())
     assert.match(a.content, /Plan: Family, Fee per year: 45 €/)

@@ -87,6 +87,17 @@ describe('one sentence split', () => {
     )
   })
 
+  it('keeps a numbered item with its number, and cuts after a number ending a sentence', () => {
+    assert.deepEqual(
+      sentencesOf('1. Create a project. Copy its URL.\n2. Put it in DATABASE_URL.').map((x) => x.text),
+      ['Create a project.', 'Copy its URL.', 'Put it in DATABASE_URL.'],
+    )
+    assert.deepEqual(
+      sentencesOf('It grew in 1989. 2024 was worse.').map((x) => x.text),
+      ['It grew in 1989.', '2024 was worse.'],
+    )
+  })
+
   it('cuts an LLM answer into claims where it cuts sentences: not after an initial or a title', () => {
     const src = chunk('Dr. Smith of the U.S. Army founded the depot in 1901.')
     const f = new GroundedFilter([src], 'The documents do not cover this.')
