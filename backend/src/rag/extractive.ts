@@ -8,8 +8,8 @@
 // 4. when even the best passages leave the question's key terms uncovered, the answer is the
 //    plain refusal, with no citations.
 
-import { asksForSeveral, kindScore, type Wanted, wantedOf } from './answer-type.js'
-import { type Unit, unitsOf } from './answer-units.js'
+import { kindScore, severalAskedFor, type Wanted, wantedOf } from './answer-type.js'
+import { lightLexemes, type Unit, unitsOf } from './answer-units.js'
 import { type Citation, toCitation } from './citations.js'
 import { inlinePlain } from './plain-text.js'
 import { isFrameWord, type QuestionTerm, questionTerms, wordHasLexeme, words } from './question-terms.js'
@@ -47,8 +47,8 @@ interface Ask {
   wanted: Wanted | null
   /** The question's own lexemes: an answer candidate should stand near one of them. */
   near: string[]
-  /** "Which X …?", "What are the X?": a list of them answers. */
-  several: boolean
+  /** "Which Xs …?", "What are the Xs?": Xs, of which a list under a heading naming them answers. */
+  several: string | null
   /** "How do I …?": numbered steps answer it. */
   procedure: boolean
   /** Identifiers the question names (REDIS_URL, session_token, /api/search), lower-cased. */
@@ -84,6 +84,12 @@ function stepsStart(chunks: ChunkUnits[], cov: Coverage): Start | null {
     if (seeds.length > 0) return { c, seeds, gain: 0, strictGain: 0 }
   }
   return null
+}
+
+/** Whether the chunk's own heading names the things asked for ("Answer modes" for "modes"). */
+function listOf(chunk: RetrievedChunk, things: string): boolean {
+  const stem = lightLexemes(things)[0] ?? things
+  return words(lastHeading(chunk)).some((w) => wordHasLexeme(w, stem))
 }
 
 /** The first run of numbered steps in a chunk (at most MAX_ITEMS). */
@@ -394,7 +400,13 @@ function choose(
     // "What are the answer modes?" led by one item of a list that no sentence introduces: the
     // list is the answer, not its first item.
     const first = cu.units[Math.min(...idx)] as Unit
-    if (picks.length === 0 && ask.several && first.kind === 'item' && first.dep === undefined) {
+    if (
+      picks.length === 0 &&
+      ask.several &&
+      first.kind === 'item' &&
+      first.dep === undefined &&
+      listOf(cu.chunk, ask.several)
+    ) {
       const siblings = (from: number, step: number) => {
         for (let j = from + step; cu.units[j]?.kind === 'item'; j += step) {
           if ((cu.units[j] as Unit).paragraph !== first.paragraph || idx.size >= MAX_ITEMS) break
@@ -433,7 +445,7 @@ function alternative(chunks: ChunkUnits[], terms: QuestionTerm[], picks: Pick[],
     question: '',
     wanted: null,
     near: [],
-    several: false,
+    several: null,
     procedure: false,
     identifiers: [],
     shared: [],
@@ -478,6 +490,7 @@ function render(cu: ChunkUnits, units: number[], n: number): string {
   const lines: string[] = []
   let prose: string[] = []
   let step = 0
+  const steps = units.filter((i) => cu.units[i]?.step).length
   const flush = () => {
     if (prose.length > 0) lines.push(prose.join(' '))
     prose = []
@@ -495,7 +508,7 @@ function render(cu: ChunkUnits, units: number[], n: number): string {
     } else if (u.kind === 'item' || u.kind === 'row' || u.kind === 'header') {
       flush()
       // Steps keep their order in numbers: the passage may start mid-list, so they count from 1.
-      lines.push(u.step ? `${++step}. ${marked}` : `- ${marked}`)
+      lines.push(u.step && steps > 1 ? `${++step}. ${marked}` : `- ${marked}`)
     } else {
       const lead = u.needsHeading && lastHeading(cu.chunk) ? `${lastHeading(cu.chunk)}: ` : ''
       prose.push(lead + marked)
@@ -588,7 +601,7 @@ export function extractiveAnswer(
     question,
     wanted: wantedOf(question),
     near: terms.filter((t) => t.own && !isFrameWord(t.lexeme)).map((t) => t.lexeme),
-    several: asksForSeveral(question),
+    several: severalAskedFor(question),
     procedure: /^(and\s+)?(how (do|can|should|would|could) (i|we|you)|how to)\b/i.test(question.trim()),
     identifiers: identifiersOf(question),
     shared: sharedTerms(question, terms),

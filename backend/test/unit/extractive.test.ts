@@ -121,6 +121,15 @@ describe('extractiveAnswer', () => {
     const several = answer('What are the firing modes?', [modes])
     assert.match(several.content, /^- fast: [^\n]*\n- slow: /)
     assert.doesNotMatch(several.content, /12 €/)
+    // A list of something else (ways, not kilns) is not the answer: the item that answers is.
+    const ways = answer('Which kilns can I book online?', [
+      chunk(
+        'w',
+        '- Online: the small kilns can be booked for a day.\n- By phone: the studio books the rest.',
+        'Pottery > Two ways in',
+      ),
+    ])
+    assert.equal(ways.content, '- Online: the small kilns can be booked for a day [1].')
     // Asked for one thing, the item that answers stands alone.
     const one = answer('Which firing mode gives a matte glaze?', [modes])
     assert.match(one.content, /^- fast: /)
