@@ -95,9 +95,25 @@ export async function snippets(
   queryLexemes?: string[],
   stored: readonly unknown[] = [],
 ): Promise<string[]> {
+  return (await snippetsWithLexemes(ex, query, contents, queryLexemes, stored)).snippets
+}
+
+/**
+ * snippets(), with each chunk's sentence lexemes as used: the stored ones, or — for chunks whose
+ * stored lists are missing or no longer line up with the sentences (ingested before the column,
+ * or before a change to the sentence split) — those analysed now, [] for sentences that cannot
+ * match the query. The answerer reads them as it reads stored ones.
+ */
+export async function snippetsWithLexemes(
+  ex: Executor,
+  query: string,
+  contents: string[],
+  queryLexemes?: string[],
+  stored: readonly unknown[] = [],
+): Promise<{ snippets: string[]; lexemes: string[][][] }> {
   const perChunk = contents.map(snippetSentences)
   const { wanted, lexemes } = await sentenceLexemes(ex, query, perChunk, queryLexemes, stored)
-  return perChunk.map((sentences, ci) => {
+  const out = perChunk.map((sentences, ci) => {
     let best = 0
     let bestScore = -1
     sentences.forEach((_, i) => {
@@ -116,4 +132,5 @@ export async function snippets(
     }
     return truncate(text)
   })
+  return { snippets: out, lexemes }
 }
