@@ -23,6 +23,7 @@ Set DATABASE_URL to the Neon connection string.
 interface Doc {
   id: string
   title: string
+  space_id: string
   source: string | null
   chunks: number
   created_at: string
@@ -108,7 +109,7 @@ for (const kind of dbKinds()) {
     it("puts a user's document in their own space; the shared library is read-only to them (403)", async () => {
       const res = await post({ title: 'Mine', content: 'My private notes about quokkas.' }, user)
       assert.equal(res.statusCode, 201, res.body)
-      const mine = json<Doc & { space_id: string }>(res)
+      const mine = json<Doc>(res)
       assert.notEqual(mine.space_id, SHARED_LIBRARY_ID)
       const adminList = json<{ documents: Doc[] }>(
         await t.app.inject({ method: 'GET', url: '/api/documents', headers: admin }),

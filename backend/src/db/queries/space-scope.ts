@@ -20,3 +20,23 @@ export async function holdSpace(ex: Executor, spaceId: string): Promise<boolean>
   const rows = await ex.query('select id from spaces where id = $1 for key share', [spaceId])
   return rows.length > 0
 }
+
+export interface SpaceRef {
+  id: string
+  name: string
+  kind: string
+}
+
+/**
+ * The spaces an operator may mean by `ref`: the space with that id, or the team spaces and the
+ * shared library with exactly that name (personal spaces all share one name: use their id).
+ */
+export async function spacesByRef(ex: Executor, ref: string, refIsId: boolean): Promise<SpaceRef[]> {
+  const rows = refIsId
+    ? await ex.query<SpaceRef>('select id, name, kind from spaces where id = $1', [ref])
+    : await ex.query<SpaceRef>(
+        `select id, name, kind from spaces where name = $1 and kind <> 'personal' order by created_at, id`,
+        [ref],
+      )
+  return rows.map((r) => ({ id: String(r.id), name: r.name, kind: r.kind }))
+}
