@@ -4,6 +4,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { LightMyRequestResponse } from 'fastify'
 import { testConfig } from '../../src/config.js'
+import { migrate } from '../../src/db/migrate.js'
 import {
   ensurePersonalSpace,
   insertSpace,
@@ -457,6 +458,45 @@ for (const kind of dbKinds()) {
       // Its owner still sees the whole citation in their own conversation.
       const own = await call('owner', 'GET', `/api/chat/conversations/${personal.conversation_id}`)
       assert.match(own.body, /Notes on larkspindle/)
+    })
+
+    it('migration 0009: old citations get the shared library as their space; conversations the default scope', async () => {
+      const db = t.tdb.db
+      const asked = json<ChatBody>(
+        await ask('viewer', { message: `Who sealed the ${FACTS.shared.word} archive?` }),
+      )
+      const old = { ...asked.message.citations[0], space_id: undefined, space_name: undefined }
+      const kept = {
+        index: 2,
+        document_id: 'd',
+        chunk_id: 'c',
+        space_id: team,
+        title: 't',
+        source: null,
+        heading: null,
+        snippet: 's',
+      }
+      // Back to the schema before 0009, with an answer stored the way it was then.
+      await db.query('update messages set citations = $2::text::jsonb where id = $1', [
+        asked.message.id,
+        JSON.stringify([old, kept]),
+      ])
+      await db.exec('alter table conversations drop column space_ids')
+      await db.exec(`delete from schema_migrations where tag = '0009_conversation-spaces'`)
+      assert.deepEqual(await migrate(db), ['0009_conversation-spaces'])
+      const conv = await call('viewer', 'GET', `/api/chat/conversations/${asked.conversation_id}`)
+      assert.equal(conv.statusCode, 200, conv.body)
+      const body = json<Conversation & { messages: { id: string; citations: Citation[] }[] }>(conv)
+      assert.equal(body.space_ids, null)
+      const cites = body.messages.find((m) => m.id === asked.message.id)?.citations
+      assert.deepEqual(cites, [
+        { ...asked.message.citations[0], space_id: SHARED_LIBRARY_ID, space_name: 'Shared library' },
+        kept,
+      ])
+      const empty = await db.query<{ n: number }>(
+        "select count(*)::int as n from messages where role = 'user' and citations <> '[]'::jsonb",
+      )
+      assert.equal(empty[0]?.n, 0, 'questions keep their empty citations')
     })
   })
 }
