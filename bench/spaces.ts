@@ -62,6 +62,17 @@ async function seed(db: Database): Promise<string> {
   return small
 }
 
+interface Hit {
+  source: string | null
+  title: string
+  heading: string | null
+}
+
+/** The question's section: results name its heading without the document title in front. */
+function isAnswer(h: Hit, q: KnownItemQuestion): boolean {
+  return h.source === q.source && (h.heading === q.heading || `${h.title} > ${h.heading}` === q.heading)
+}
+
 /** A user with a live session (the hash is no password: nobody signs in as it). */
 async function benchUser(db: Database): Promise<{ id: string; token: string }> {
   const id = uuidv7()
@@ -104,8 +115,8 @@ async function measureRoute(
       })
       ms.push(performance.now() - t)
       if (res.statusCode !== 200) throw new Error(`search answered ${res.statusCode}: ${res.body}`)
-      const { results } = JSON.parse(res.body) as { results: { source: string; heading: string }[] }
-      if (results.some((h) => h.source === q.source && h.heading === q.heading)) found++
+      const { results } = JSON.parse(res.body) as { results: Hit[] }
+      if (results.some((h) => isAnswer(h, q))) found++
     }
   }
   await Promise.all(Array.from({ length: concurrency }, worker))
@@ -123,7 +134,7 @@ async function measure(db: Database, qs: KnownItemQuestion[], spaceIds: string[]
       const t = performance.now()
       const r = await retrieve(ctx, q.question, { k: 8 }, spaceIds)
       ms.push(performance.now() - t)
-      if (r.some((h) => h.source === q.source && h.heading === q.heading)) found++
+      if (r.some((h) => isAnswer(h, q))) found++
     }
   }
   await Promise.all(Array.from({ length: concurrency }, worker))
@@ -150,7 +161,11 @@ async function main() {
     const memberUser = await benchUser(db)
     await upsertSpaceMember(db, small, memberUser.id, 'viewer')
     const readerUser = await benchUser(db)
-    const app = await buildApp({ config: testConfig(), db })
+    const app = await buildApp({
+      // Thousands of searches from two users in a minute: the rate limit is not what is measured.
+      config: testConfig({ RATE_LIMIT_GLOBAL: '1000000/minute' }),
+      db,
+    })
     await app.ready()
     try {
       for (let round = 0; round < 2; round++) {
