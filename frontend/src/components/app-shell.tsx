@@ -3,6 +3,7 @@ import type { ReactNode } from 'react'
 import { Link, NavLink } from 'react-router'
 import { api } from '../lib/api'
 import { useSignedOut } from '../lib/auth'
+import { MY_DOCUMENTS_PATH } from '../lib/spaces'
 import type { User } from '../lib/types'
 
 /** The header every signed-in page shares: brand, navigation, who is signed in, and `Sign out`. */
@@ -24,6 +25,12 @@ export function AppShell({ user, children, wide }: { user: User; children: React
         <nav aria-label="Main" className="topnav">
           <NavLink to="/chat" className={navClass}>
             Chat
+          </NavLink>
+          <NavLink to={MY_DOCUMENTS_PATH} className={navClass}>
+            My documents
+          </NavLink>
+          <NavLink to="/spaces" end className={navClass}>
+            Spaces
           </NavLink>
           {user.role === 'admin' ? (
             <>

@@ -36,6 +36,8 @@ export interface Citation {
   index: number
   document_id: string
   chunk_id: string
+  /** The space the cited document lives in (§8). */
+  space_id?: string
   title: string
   source: string | null
   heading: string | null
@@ -79,6 +81,8 @@ export interface FeedbackPage {
 export interface ConversationSummary {
   id: string
   title: string | null
+  /** The spaces its answers draw on; null = the caller's default scope (§8). */
+  space_ids?: string[] | null
   created_at: string
   updated_at: string
 }
@@ -91,6 +95,7 @@ export interface ConversationPage {
 export interface Conversation {
   id: string
   title: string | null
+  space_ids?: string[] | null
   created_at: string
   messages: ChatMessage[]
 }
@@ -101,6 +106,7 @@ export interface DocumentSummary {
   id: string
   title: string
   source: string | null
+  space_id?: string
   chunks: number
   created_at: string
 }
@@ -116,6 +122,7 @@ export interface DocumentDetail {
   id: string
   title: string
   source: string | null
+  space_id?: string
   created_at: string
   chunks: DocumentChunk[]
 }
@@ -124,6 +131,7 @@ export interface UploadResult {
   id: string
   title: string
   source: string | null
+  space_id?: string
   chunks: number
   created_at: string
 }

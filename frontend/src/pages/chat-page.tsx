@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query'
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useEffect, useRef, useState } from 'react'
 import { Link, useNavigate, useParams } from 'react-router'
 import { AppShell } from '../components/app-shell'
@@ -8,12 +8,16 @@ import { FormError } from '../components/form-error'
 import { MenuIcon, PlusIcon } from '../components/icons'
 import { MessageList } from '../components/message-list'
 import { RequireAuth } from '../components/require-auth'
+import { SpacePicker } from '../components/space-picker'
 import { Loading } from '../components/spinner'
 import { api } from '../lib/api'
 import { ApiError } from '../lib/api-error'
 import { describeError } from '../lib/error-messages'
+import { spacesApi } from '../lib/spaces-api'
+import type { Conversation } from '../lib/types'
 import { conversationKey, useChatTurn } from '../lib/use-chat-turn'
 import { useDocumentTitle } from '../lib/use-document-title'
+import { useSpaces } from '../lib/use-spaces'
 
 export function ChatPage() {
   return (
@@ -66,6 +70,7 @@ function ChatView() {
 
   const title = id ? conversation.data?.title?.trim() || 'Conversation' : 'New chat'
   useDocumentTitle(title)
+  const scope = useScope(id, conversation.data, holding)
 
   useEffect(() => {
     if (!id) inputRef.current?.focus()
@@ -73,7 +78,8 @@ function ChatView() {
 
   const send = (text: string) => {
     setDraft('')
-    void chat.send(text)
+    // A conversation remembers its spaces; only a new one is told them with its first question.
+    void chat.send(text, id ? null : scope.newChat)
   }
   const newChat = () => {
     setSidebarOpen(false)
@@ -165,6 +171,13 @@ function ChatView() {
         )}
         <div className="chat-footer">
           <FormError message={chat.failure} />
+          <FormError message={scope.error} />
+          <SpacePicker
+            spaces={scope.spaces}
+            value={scope.value}
+            onChange={scope.change}
+            disabled={scope.busy || (id !== null && !conversation.data)}
+          />
           <Composer
             value={draft}
             onChange={setDraft}
@@ -177,4 +190,39 @@ function ChatView() {
       </section>
     </div>
   )
+}
+
+/**
+ * The spaces the chat answers from: for a new chat, the picker's choice (sent with the first
+ * question); for a saved conversation, the spaces it remembers, changed with PATCH (§8).
+ */
+function useScope(id: string | null, saved: Conversation | undefined, holding: boolean) {
+  const queryClient = useQueryClient()
+  const spaces = useSpaces()
+  const [newChat, setNewChat] = useState<string[] | null>(null)
+  const patch = useMutation({
+    mutationFn: spacesApi.setConversationSpaces,
+    onSuccess: (summary, input) => {
+      const spaceIds = summary?.space_ids !== undefined ? summary.space_ids : input.spaceIds
+      queryClient.setQueryData<Conversation>(conversationKey(input.id), (old) =>
+        old ? { ...old, space_ids: spaceIds } : old,
+      )
+      void queryClient.invalidateQueries({ queryKey: ['conversations'] })
+    },
+  })
+  // While a new conversation's first answer streams, it was asked with the new-chat choice.
+  const value = id === null || holding ? newChat : (saved?.space_ids ?? null)
+  const change = (next: string[] | null) => {
+    if (id === null) setNewChat(next)
+    else patch.mutate({ id, spaceIds: next })
+  }
+  const error = spaces.error ?? patch.error
+  return {
+    spaces: spaces.data ?? [],
+    value,
+    newChat,
+    change,
+    busy: patch.isPending,
+    error: error ? describeError(error) : null,
+  }
 }
