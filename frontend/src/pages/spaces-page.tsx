@@ -70,9 +70,13 @@ function NewSpace({ user }: { user: User }) {
       navigate(`/spaces/${space.id}`)
     },
   })
+  const [missing, setMissing] = useState(false)
   const errors = create.error ? formErrors(create.error) : null
+  const nameError = missing ? 'Enter a name for the space.' : errors?.fields.name
   const submit = (event: FormEvent) => {
     event.preventDefault()
+    setMissing(name.trim() === '')
+    if (name.trim() === '') return
     create.mutate({
       name: name.trim(),
       ...(description.trim() ? { description: description.trim() } : {}),
@@ -81,6 +85,7 @@ function NewSpace({ user }: { user: User }) {
   }
   const close = () => {
     setOpen(false)
+    setMissing(false)
     create.reset()
     window.setTimeout(() => toggle.current?.focus(), 0)
   }
@@ -107,8 +112,11 @@ function NewSpace({ user }: { user: User }) {
               maxLength={100}
               autoComplete="off"
               value={name}
-              onChange={(e) => setName(e.target.value)}
-              error={errors?.fields.name}
+              onChange={(e) => {
+                setName(e.target.value)
+                setMissing(false)
+              }}
+              error={nameError}
             />
             <div className="field">
               <label htmlFor={`${id}-description`}>Description</label>
