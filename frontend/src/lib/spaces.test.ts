@@ -11,6 +11,7 @@ import {
   sharedLibrary,
   sortMembers,
   sortSpaces,
+  spaceHref,
   toggleScope,
 } from './spaces'
 import type { Space, SpaceMember } from './spaces-api'
@@ -146,5 +147,12 @@ describe('citationSpaceName', () => {
   it('shows nothing for an unknown space or a citation without one', () => {
     expect(citationSpaceName({ space_id: 's2' }, names)).toBeNull()
     expect(citationSpaceName({}, names)).toBeNull()
+  })
+})
+
+describe('spaceHref', () => {
+  it("gives My documents the header's address and other spaces their id", () => {
+    expect(spaceHref(space('p1', 'My documents', 'personal'))).toBe('/spaces/mine')
+    expect(spaceHref(space('t1', 'Team', 'team'))).toBe('/spaces/t1')
   })
 })

@@ -123,3 +123,8 @@ export function citationSpaceName(
 
 /** Paths under /spaces that are not ids: `mine` is the caller's personal space ("My documents"). */
 export const MY_DOCUMENTS_PATH = '/spaces/mine'
+
+/** Where a space's page is: My documents has one stable address, the header's. */
+export function spaceHref(space: Pick<Space, 'id' | 'kind'>): string {
+  return space.kind === 'personal' ? MY_DOCUMENTS_PATH : `/spaces/${encodeURIComponent(space.id)}`
+}

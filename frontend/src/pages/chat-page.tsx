@@ -216,7 +216,8 @@ function useScope(id: string | null, saved: Conversation | undefined, holding: b
     if (id === null) setNewChat(next)
     else patch.mutate({ id, spaceIds: next })
   }
-  const error = spaces.error ?? patch.error
+  // A failed change belongs to the conversation it was made in.
+  const error = spaces.error ?? (patch.variables?.id === id ? patch.error : null)
   return {
     spaces: spaces.data ?? [],
     value,

@@ -8,7 +8,7 @@ import { Loading } from '../components/spinner'
 import { TextField } from '../components/text-field'
 import { describeError, formErrors } from '../lib/error-messages'
 import { formatDate } from '../lib/format'
-import { documentCount, KIND_WORDS, MY_DOCUMENTS_PATH, ROLE_WORDS, sortSpaces } from '../lib/spaces'
+import { documentCount, KIND_WORDS, ROLE_WORDS, sortSpaces, spaceHref } from '../lib/spaces'
 import { type Invitation, type Space, spacesApi } from '../lib/spaces-api'
 import type { User } from '../lib/types'
 import { useDocumentTitle } from '../lib/use-document-title'
@@ -25,10 +25,6 @@ export function SpacesPage() {
       )}
     </RequireAuth>
   )
-}
-
-export function spaceHref(space: Pick<Space, 'id' | 'kind'>): string {
-  return space.kind === 'personal' ? MY_DOCUMENTS_PATH : `/spaces/${space.id}`
 }
 
 function SpacesView({ user }: { user: User }) {
