@@ -140,7 +140,8 @@ function ChatView() {
           <div className="chat-empty">
             <h2>What would you like to know?</h2>
             <p className="muted">
-              Answers come from the document library, with links to the passages they rely on.
+              Answers come from your spaces — your documents, the shared library and the spaces you joined —
+              with links to the passages they rely on.
             </p>
             <ul className="suggestions">
               {SUGGESTIONS.map((question) => (
