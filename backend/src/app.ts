@@ -29,6 +29,7 @@ import documentRoutes from './routes/documents.js'
 import feedbackRoutes from './routes/feedback.js'
 import healthRoutes from './routes/health.js'
 import searchRoutes from './routes/search.js'
+import spaceRoutes from './routes/spaces.js'
 
 export interface AppDeps {
   config: Config
@@ -153,6 +154,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(searchRoutes, routeDeps)
   await app.register(chatRoutes, routeDeps)
   await app.register(feedbackRoutes, routeDeps)
+  await app.register(spaceRoutes, routeDeps)
   void routeDeps
   await app.register(staticUi, deps.uiDir ? { uiDir: deps.uiDir } : {})
 

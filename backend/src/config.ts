@@ -5,6 +5,7 @@ import { parseRate, type Rate } from './lib/rate.js'
 
 export type SameSite = 'lax' | 'strict' | 'none'
 export type SignupPolicy = 'open' | 'closed' | 'allowlist'
+export type SpaceCreation = 'everyone' | 'admins'
 
 export interface Config {
   nodeEnv: string
@@ -25,6 +26,8 @@ export interface Config {
   secretKey: string | null
   signup: SignupPolicy
   signupAllowlist: string[]
+  /** Who may create team spaces (§10). */
+  spaceCreation: SpaceCreation
   demoCorpus: 'auto' | 'true' | 'false'
   rateLimitGlobal: Rate
   rateLimitAuth: Rate
@@ -66,6 +69,7 @@ export const CONFIG_VARIABLES = [
   'SECRET_KEY',
   'SIGNUP',
   'SIGNUP_ALLOWLIST',
+  'SPACE_CREATION',
   'DEMO_CORPUS',
   'RATE_LIMIT_GLOBAL',
   'RATE_LIMIT_AUTH',
@@ -343,6 +347,7 @@ export function loadConfig(env: Env): LoadedConfig {
     secretKey: parseSecret(r, production, warnings),
     signup,
     signupAllowlist,
+    spaceCreation: r.oneOf<SpaceCreation>('SPACE_CREATION', ['everyone', 'admins'], 'everyone'),
     demoCorpus: r.oneOf('DEMO_CORPUS', ['auto', 'true', 'false'], 'auto'),
     rateLimitGlobal: r.rate('RATE_LIMIT_GLOBAL', '120/minute'),
     rateLimitAuth: r.rate('RATE_LIMIT_AUTH', '10/minute'),

@@ -15,6 +15,7 @@ export const ERRORS = {
   validation_error: [422, 'Request validation failed'],
   weak_password: [422, 'This password is too common or too easy to guess'],
   invalid_current_password: [422, 'Current password is incorrect'],
+  last_owner: [422, 'A team space must keep one owner: hand it over or delete the space first'],
   rate_limited: [429, 'Rate limit exceeded. Please wait 60 seconds.'],
   headers_too_large: [431, 'Request headers are too large'],
   internal_error: [500, 'Internal server error'],

@@ -50,7 +50,13 @@ export async function bootstrapAdmins(db: Database, config: Config, log: Fastify
   for (const { email } of pending) {
     const now = new Date()
     const passwordHash = await hashPassword(password)
-    const result = await claimAdminAddress(db.orm, { id: uuidv7(now.getTime()), email, passwordHash, now })
+    const result = await claimAdminAddress(db.orm, {
+      id: uuidv7(now.getTime()),
+      email,
+      passwordHash,
+      now,
+      personalSpaceId: uuidv7(now.getTime()),
+    })
     if (result.outcome === 'created') {
       log.info(
         { event: 'admin.bootstrap', email, outcome: 'created' },

@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { RouteDeps } from '../app.js'
 import { deleteSession } from '../db/queries/sessions.js'
+import { insertPersonalSpace } from '../db/queries/spaces.js'
 import { findUserByEmail, insertUser, isUniqueViolation, updatePasswordHash } from '../db/queries/users.js'
 import { AppError } from '../errors.js'
 import { ipKey, routeLimit, userOrIpKey } from '../http/rate-limit.js'
@@ -97,6 +98,7 @@ export default async function signInRoutes(instance: FastifyInstance, deps: Rout
             passwordHash,
             createdAt: now,
           })
+          await insertPersonalSpace(tx, row.id, uuidv7(now.getTime()), now)
           const s = await createSession(ctx, row.id, sessionMeta(request), tx)
           return { user: authUserOf(config, row), ...s }
         })

@@ -11,6 +11,7 @@ import { effectiveRole } from '../auth/sessions.js'
 import type { Config } from '../config.js'
 import type { Database } from '../db/client.js'
 import { deleteUserSessions } from '../db/queries/sessions.js'
+import { insertPersonalSpace } from '../db/queries/spaces.js'
 import {
   findUserByEmail,
   insertUser,
@@ -99,14 +100,17 @@ async function create(db: Database, config: Config, args: Parsed, email: string,
   const now = new Date()
   const role = args.admin ? 'admin' : 'user'
   try {
-    await insertUser(db.orm, {
-      id: uuidv7(now.getTime()),
-      email,
-      name: args.name,
-      passwordHash,
-      role,
-      emailVerified: true,
-      createdAt: now,
+    await db.orm.transaction(async (tx) => {
+      const row = await insertUser(tx, {
+        id: uuidv7(now.getTime()),
+        email,
+        name: args.name,
+        passwordHash,
+        role,
+        emailVerified: true,
+        createdAt: now,
+      })
+      await insertPersonalSpace(tx, row.id, uuidv7(now.getTime()), now)
     })
   } catch (err) {
     if (isUniqueViolation(err)) throw new CliError(`a user with the email ${email} already exists`)

@@ -3,7 +3,11 @@
 // message once the answer is complete. Each is one Database.batch: one round trip on Postgres
 // (it was six, two per unprepared statement plus begin and commit).
 import type { Database } from '../db/client.js'
-import { insertConversation, touchConversation } from '../db/queries/conversations.js'
+import {
+  insertConversation,
+  setConversationSpaceIds,
+  touchConversation,
+} from '../db/queries/conversations.js'
 import { insertMessage, messageRowOf } from '../db/queries/messages.js'
 import type { MessageRow } from '../db/schema/index.js'
 import { AppError } from '../errors.js'
@@ -18,6 +22,8 @@ export interface UserTurn {
   conversationId: string | null
   content: string
   now: Date
+  /** The spaces the conversation draws on from now (null: default scope); undefined: unchanged. */
+  spaceIds?: readonly string[] | null
 }
 
 export async function saveUserMessage(db: Database, turn: UserTurn): Promise<{ conversationId: string }> {
@@ -29,10 +35,16 @@ export async function saveUserMessage(db: Database, turn: UserTurn): Promise<{ c
           userId: turn.userId,
           title: titleFrom(turn.content),
           now: turn.now,
+          spaceIds: turn.spaceIds ?? null,
         })
       : touchConversation(conversationId, turn.now)
-  const [, inserted] = await db.batch([
+  const scope =
+    turn.conversationId !== null && turn.spaceIds !== undefined
+      ? [setConversationSpaceIds(conversationId, turn.spaceIds)]
+      : []
+  const results = await db.batch([
     first,
+    ...scope,
     insertMessage({
       id: uuidv7(turn.now.getTime()),
       conversationId,
@@ -43,6 +55,7 @@ export async function saveUserMessage(db: Database, turn: UserTurn): Promise<{ c
       now: turn.now,
     }),
   ])
+  const inserted = results[results.length - 1]
   // Deleted between the ownership check and now.
   if (!inserted?.length) throw new AppError('not_found', { detail: 'Conversation not found' })
   return { conversationId }

@@ -1,4 +1,5 @@
-// Conversations (contract §8): list (own only, newest first, cursor pages), read, rename, delete.
+// Conversations (contract §8): list (own only, newest first, cursor pages), read, rename or change
+// the spaces its answers draw on, delete.
 // Another user's conversation is 404 everywhere, like one that does not exist.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
@@ -9,7 +10,7 @@ import {
   deleteUserConversation,
   findUserConversation,
   listUserConversations,
-  renameUserConversation,
+  updateUserConversation,
 } from '../db/queries/conversations.js'
 import { conversationFeedback } from '../db/queries/feedback.js'
 import { listConversationMessages } from '../db/queries/messages.js'
@@ -25,6 +26,7 @@ import {
   messageBody,
   RenameRequest,
 } from './chat-schemas.js'
+import { callerOf, requireReadable } from './space-scope.js'
 
 /** Opaque to clients: base64url of "<updated_at ISO>|<id>" of the last row of a page. */
 export function encodeCursor(c: ConversationCursor): string {
@@ -47,6 +49,7 @@ function summaryOf(c: ConversationRow) {
   return {
     id: c.id,
     title: c.title,
+    space_ids: c.spaceIds ?? null,
     created_at: c.createdAt.toISOString(),
     updated_at: c.updatedAt.toISOString(),
   }
@@ -110,6 +113,7 @@ export default async function chatConversationRoutes(app: FastifyInstance, opts:
       return {
         id: conversation.id,
         title: conversation.title,
+        space_ids: conversation.spaceIds ?? null,
         created_at: conversation.createdAt.toISOString(),
         messages: messages.map((m) => messageBody(m, ratings.get(m.id) ?? null)),
       }
@@ -121,7 +125,9 @@ export default async function chatConversationRoutes(app: FastifyInstance, opts:
     {
       schema: {
         tags,
-        summary: 'Rename a conversation',
+        summary: 'Rename a conversation, or change the spaces its answers draw on',
+        description:
+          '`space_ids`: 1–20 spaces you can read (else 404), or null for your default scope.',
         params: IdParams,
         body: RenameRequest,
         response: { 200: ConversationSummary },
@@ -130,15 +136,18 @@ export default async function chatConversationRoutes(app: FastifyInstance, opts:
     async (request) => {
       const user = userOf(request)
       const { id } = request.params as { id: string }
-      const { title } = request.body as { title?: string }
+      const { title, space_ids } = request.body as { title?: string; space_ids?: string[] | null }
       const trimmed = title?.trim()
       if (trimmed === '') {
         throw new AppError('validation_error', { errors: [{ path: 'title', message: 'must not be blank' }] })
       }
-      const row =
-        trimmed === undefined
-          ? await findUserConversation(db.orm, user.id, id)
-          : await renameUserConversation(db.orm, user.id, id, trimmed)
+      // Another user's conversation is a 404 before any space is looked at.
+      if (!(await findUserConversation(db.orm, user.id, id))) throw notFound()
+      const spaceIds = space_ids ? await requireReadable(db, callerOf(request), space_ids) : space_ids
+      const row = await updateUserConversation(db.orm, user.id, id, {
+        ...(trimmed === undefined ? {} : { title: trimmed }),
+        ...(spaceIds === undefined ? {} : { spaceIds }),
+      })
       if (!row) throw notFound()
       return summaryOf(row)
     },

@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { RouteDeps } from '../app.js'
 import { findUserConversation } from '../db/queries/conversations.js'
 import { recentMessages } from '../db/queries/messages.js'
-import { sharedLibraryId } from '../db/queries/spaces.js'
+import { spaceNames } from '../db/queries/space-scope.js'
 import { AppError } from '../errors.js'
 import type { AnswerSlots } from '../http/answer-slots.js'
 import { uuidv7 } from '../lib/ids.js'
@@ -16,10 +16,12 @@ import {
   generateAnswer,
 } from '../rag/answer.js'
 import { saveAssistantMessage, saveUserMessage } from '../rag/chat-store.js'
+import type { Citation } from '../rag/citations.js'
 import { type ChatModel, LlmAbortedError } from '../rag/llm.js'
 import type { HistoryTurn } from '../rag/prompts.js'
 import { findSources } from '../rag/turn-sources.js'
 import type { RagContext, RetrievedChunk } from '../rag/types.js'
+import { callerOf, defaultSpaces, requireReadable, stillReadable } from './space-scope.js'
 
 /** Earlier messages loaded for a follow-up: enough for the prompt's history and the query. */
 const HISTORY_MESSAGES = 8
@@ -50,25 +52,43 @@ function blankMessage(): AppError {
 export async function prepareTurn(request: FastifyRequest, deps: ChatDeps): Promise<Turn> {
   const user = request.user
   if (!user) throw new AppError('auth_required')
-  const body = request.body as { message: string; conversation_id?: string | null }
+  const caller = callerOf(request)
+  const body = request.body as {
+    message: string
+    conversation_id?: string | null
+    space_ids?: string[] | null
+  }
   const question = body.message.trim()
   if (!question) throw blankMessage()
   let history: HistoryTurn[] = []
+  let remembered: string[] | null = null
   if (body.conversation_id) {
     const conversation = await findUserConversation(deps.db.orm, user.id, body.conversation_id)
     if (!conversation) throw new AppError('not_found', { detail: 'Conversation not found' })
+    remembered = conversation.spaceIds ?? null
     const rows = await recentMessages(deps.db.orm, conversation.id, HISTORY_MESSAGES)
     history = rows.map((m) => ({ role: m.role === 'user' ? 'user' : 'assistant', content: m.content }))
   }
+  // Checked before anything is stored: a named space the caller cannot read is a 404 that leaves
+  // no trace (and, streamed, comes before `meta`).
+  const named = body.space_ids ? await requireReadable(deps.db, caller, body.space_ids) : body.space_ids
+  // Access is resolved now, whatever the conversation remembers: a space the caller can no longer
+  // read is skipped.
+  const chosen = named === undefined ? remembered : named
+  const spaceIds =
+    chosen === null
+      ? await defaultSpaces(deps.db, caller)
+      : named
+        ? named
+        : await stillReadable(deps.db, caller, chosen)
   // Stored before answering: the question is kept even when the provider then fails.
   const { conversationId } = await saveUserMessage(deps.db, {
     userId: user.id,
     conversationId: body.conversation_id ?? null,
     content: question,
     now: new Date(deps.clock.now()),
+    ...(named === undefined ? {} : { spaceIds: named }),
   })
-  // The shared library until the per-user spaces of §8/§10 are resolved here.
-  const spaceIds = [await sharedLibraryId(deps.db)]
   const { query, sources } = await findSources(deps.rag, spaceIds, history, question, deps.model)
   return {
     userId: user.id,
@@ -80,6 +100,31 @@ export async function prepareTurn(request: FastifyRequest, deps: ChatDeps): Prom
     mode: answerMode(deps.model),
     messageId: uuidv7(deps.clock.now()),
   }
+}
+
+/** A citation with the space its chunk was retrieved from (contract §8). */
+export type SpaceCitation = Citation & { space_id: string; space_name?: string }
+
+/**
+ * The answer's citations with their spaces: each names a chunk retrieved for this turn, whose
+ * space the caller could read when it was retrieved.
+ */
+export async function citationsWithSpaces(
+  deps: ChatDeps,
+  citations: readonly Citation[],
+  sources: readonly RetrievedChunk[],
+): Promise<SpaceCitation[]> {
+  if (citations.length === 0) return []
+  const spaceOf = new Map(sources.map((s) => [s.chunk_id, s.space_id]))
+  const names = await spaceNames(
+    deps.db,
+    citations.flatMap((c) => spaceOf.get(c.chunk_id) ?? []),
+  )
+  return citations.map((c) => {
+    const spaceId = spaceOf.get(c.chunk_id) ?? ''
+    const name = names.get(spaceId)
+    return { ...c, space_id: spaceId, ...(name === undefined ? {} : { space_name: name }) }
+  })
 }
 
 /** Aborted when the client goes away before the response is complete. */
@@ -107,11 +152,12 @@ export async function answerJson(reply: FastifyReply, turn: Turn, deps: ChatDeps
     reply.hijack()
     return
   }
+  const citations = await citationsWithSpaces(deps, output.citations, turn.sources)
   const saved = await saveAssistantMessage(deps.db, {
     id: turn.messageId,
     conversationId: turn.conversationId,
     content: output.content,
-    citations: output.citations,
+    citations,
     mode: turn.mode,
     now: new Date(deps.clock.now()),
   })
@@ -122,7 +168,7 @@ export async function answerJson(reply: FastifyReply, turn: Turn, deps: ChatDeps
       id: saved.id,
       role: 'assistant' as const,
       content: output.content,
-      citations: output.citations,
+      citations,
       created_at: saved.createdAt.toISOString(),
     },
   }

@@ -2,6 +2,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import type { Orm } from '../client.js'
 import { sessions, type UserRow, users } from '../schema/index.js'
+import { insertPersonalSpace } from './spaces.js'
 
 export async function findUserByEmail(orm: Orm, email: string): Promise<UserRow | null> {
   const [row] = await orm.select().from(users).where(eq(users.email, email)).limit(1)
@@ -76,11 +77,12 @@ export type ClaimOutcome =
  * ADMIN_PASSWORD at start: the address gets a verified account with this password — a new one,
  * or the unverified one someone else may have registered first, whose sessions are removed. A
  * verified account is never touched. Safe when several instances run it at once (the insert and
- * the conditional update each succeed for one of them only).
+ * the conditional update each succeed for one of them only). A new account gets its personal
+ * space in the same transaction.
  */
 export async function claimAdminAddress(
   orm: Orm,
-  account: { id: string; email: string; passwordHash: string; now: Date },
+  account: { id: string; email: string; passwordHash: string; now: Date; personalSpaceId: string },
 ): Promise<ClaimOutcome> {
   return orm.transaction(async (tx) => {
     const inserted = await tx
@@ -95,7 +97,10 @@ export async function claimAdminAddress(
       })
       .onConflictDoNothing({ target: users.email })
       .returning({ id: users.id })
-    if (inserted.length > 0) return { outcome: 'created' }
+    if (inserted.length > 0) {
+      await insertPersonalSpace(tx, account.id, account.personalSpaceId, account.now)
+      return { outcome: 'created' }
+    }
     const [claimed] = await tx
       .update(users)
       .set({ passwordHash: account.passwordHash, emailVerified: true, updatedAt: account.now })

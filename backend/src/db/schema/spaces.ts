@@ -20,7 +20,8 @@ export const spaces = pgTable(
     description: varchar('description', { length: 500 }).notNull().default(''),
     kind: varchar('kind', { length: 16 }).$type<SpaceKind>().notNull(),
     visibility: varchar('visibility', { length: 16 }).$type<SpaceVisibility>().notNull().default('members'),
-    // personal: the user whose "My documents" it is (goes with the account); team: its creator.
+    // personal: the user whose "My documents" it is (goes with the account). Team spaces leave it
+    // null: a cascade from their creator's account would take a space other owners still hold.
     ownerId: uuid('owner_id').references(() => users.id, { onDelete: 'cascade' }),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: tstz('created_at').notNull().defaultNow(),
@@ -54,5 +55,27 @@ export const spaceMembers = pgTable(
   ],
 )
 
+// A pending invitation (§10): a space reaches a person's answers only after they accept it. Keyed by
+// the normalised email, so one can wait for someone who has no account yet.
+export const spaceInvitations = pgTable(
+  'space_invitations',
+  {
+    spaceId: uuid('space_id')
+      .notNull()
+      .references(() => spaces.id, { onDelete: 'cascade' }),
+    email: varchar('email', { length: 254 }).notNull(),
+    role: varchar('role', { length: 16 }).$type<SpaceRole>().notNull(),
+    invitedBy: uuid('invited_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+    expiresAt: tstz('expires_at').notNull().default(sql`(now() + interval '14 days')`),
+  },
+  (t) => [
+    primaryKey({ columns: [t.spaceId, t.email] }),
+    check('space_invitations_role_check', sql`${t.role} in ('viewer', 'editor', 'owner')`),
+    index('space_invitations_email_idx').on(t.email, t.expiresAt),
+  ],
+)
+
 export type SpaceRow = typeof spaces.$inferSelect
 export type SpaceMemberRow = typeof spaceMembers.$inferSelect
+export type SpaceInvitationRow = typeof spaceInvitations.$inferSelect
