@@ -120,7 +120,8 @@ function AddMemberForm({ spaceId, onDone }: { spaceId: string; onDone: () => Pro
   const add = useMutation({
     mutationFn: spacesApi.putMember,
     onSuccess: async (outcome, input) => {
-      setEmail('')
+      // Keep an address typed while this one was being sent.
+      setEmail((current) => (current.trim() === input.email ? '' : current))
       setNotice(
         outcome.kind === 'invited'
           ? `Invitation sent to ${input.email} as ${ROLE_WORDS[input.role].toLowerCase()}. It lasts 14 days.`

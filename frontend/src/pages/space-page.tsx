@@ -111,7 +111,7 @@ function SpaceHeader({ space }: { space: Space }) {
       {space.description ? <p className="space-description">{space.description}</p> : null}
       <p className="muted space-details">
         <span>{KIND_WORDS[space.kind]}</span>
-        <span>Your role: {ROLE_WORDS[space.role]}</span>
+        {space.kind === 'personal' ? null : <span>Your role: {ROLE_WORDS[space.role]}</span>}
         {space.kind === 'team' && space.visibility === 'everyone' ? <span>Visible to everyone</span> : null}
         <span>{documentCount(space.documents)}</span>
       </p>
