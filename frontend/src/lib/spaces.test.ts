@@ -7,6 +7,7 @@ import {
   citationSpaceName,
   joinNames,
   personalSpace,
+  pickerValue,
   scopeSummary,
   sharedLibrary,
   sortMembers,
@@ -154,5 +155,24 @@ describe('spaceHref', () => {
   it("gives My documents the header's address and other spaces their id", () => {
     expect(spaceHref(space('p1', 'My documents', 'personal'))).toBe('/spaces/mine')
     expect(spaceHref(space('t1', 'Team', 'team'))).toBe('/spaces/t1')
+  })
+})
+
+describe('pickerValue', () => {
+  const base = { conversationId: null, firstAnswerStreaming: false, newChatChoice: ['a'], saved: undefined }
+
+  it('shows a new chat its own choice', () => {
+    expect(pickerValue(base)).toEqual(['a'])
+    expect(pickerValue({ ...base, newChatChoice: null })).toBeNull()
+  })
+
+  it("keeps the new chat's choice while its first answer streams, before the conversation is loaded", () => {
+    expect(pickerValue({ ...base, conversationId: 'c1', firstAnswerStreaming: true })).toEqual(['a'])
+  })
+
+  it('shows what a saved conversation remembers, not the new-chat choice', () => {
+    expect(pickerValue({ ...base, conversationId: 'c1', saved: { space_ids: ['b'] } })).toEqual(['b'])
+    expect(pickerValue({ ...base, conversationId: 'c1', saved: { space_ids: null } })).toBeNull()
+    expect(pickerValue({ ...base, conversationId: 'c1', saved: undefined })).toBeNull()
   })
 })

@@ -109,6 +109,20 @@ export function toggleScope(current: readonly string[] | null | undefined, id: s
   return next.length === 0 ? null : next
 }
 
+/**
+ * What the chat's picker shows: a new chat's own choice (also while its first answer streams, before
+ * the saved conversation is loaded), else what the saved conversation remembers.
+ */
+export function pickerValue(input: {
+  conversationId: string | null
+  firstAnswerStreaming: boolean
+  newChatChoice: string[] | null
+  saved: { space_ids?: string[] | null } | undefined
+}): string[] | null {
+  if (input.conversationId === null || input.firstAnswerStreaming) return input.newChatChoice
+  return input.saved?.space_ids ?? null
+}
+
 /** The picker sends at most 20 spaces (§8). */
 export const MAX_CHOSEN_SPACES = 20
 

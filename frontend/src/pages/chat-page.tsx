@@ -13,6 +13,7 @@ import { Loading } from '../components/spinner'
 import { api } from '../lib/api'
 import { ApiError } from '../lib/api-error'
 import { describeError } from '../lib/error-messages'
+import { pickerValue } from '../lib/spaces'
 import { spacesApi } from '../lib/spaces-api'
 import type { Conversation } from '../lib/types'
 import { conversationKey, useChatTurn } from '../lib/use-chat-turn'
@@ -211,8 +212,12 @@ function useScope(id: string | null, saved: Conversation | undefined, holding: b
       void queryClient.invalidateQueries({ queryKey: ['conversations'] })
     },
   })
-  // While a new conversation's first answer streams, it was asked with the new-chat choice.
-  const value = id === null || holding ? newChat : (saved?.space_ids ?? null)
+  const value = pickerValue({
+    conversationId: id,
+    firstAnswerStreaming: holding,
+    newChatChoice: newChat,
+    saved,
+  })
   const change = (next: string[] | null) => {
     if (id === null) setNewChat(next)
     else patch.mutate({ id, spaceIds: next })
