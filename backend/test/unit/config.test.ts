@@ -117,6 +117,15 @@ describe('config', () => {
     const { config } = loadConfig({ SIGNUP: 'allowlist', SIGNUP_ALLOWLIST: 'a@b.co, *@corp.example' })
     assert.deepEqual(config.signupAllowlist, ['a@b.co', '*@corp.example'])
   })
+
+  it('SPACE_CREATION is everyone (default) or admins, nothing else', () => {
+    assert.equal(loadConfig({}).config.spaceCreation, 'everyone')
+    assert.equal(loadConfig({ SPACE_CREATION: 'Admins' }).config.spaceCreation, 'admins')
+    assert.throws(
+      () => loadConfig({ SPACE_CREATION: 'nobody' }),
+      /SPACE_CREATION: expected one of everyone, admins/,
+    )
+  })
 })
 
 describe('rate strings', () => {
