@@ -164,7 +164,7 @@ describe('spaces in the browser', () => {
     assert.deepEqual(b.unexpected(), [], 'no console errors for B')
   })
 
-  test('the Spaces picker limits a conversation to chosen spaces and it remembers them; Delete space asks first', {
+  test('the Spaces picker limits a conversation to chosen spaces and it remembers them; an owner renames, then deletes the space', {
     timeout: 240_000,
   }, async () => {
     const owner = await signedUp(suite, uniqueEmail('picker'))
@@ -216,6 +216,17 @@ describe('spaces in the browser', () => {
     assert.match(await textOf(answer), TEAM.fact)
     assert.match(await textOf(source(answer, TEAM.title)), new RegExp(`· in ${teamName}$`))
 
+    // Its owner renames it; the page and the list show the saved name.
+    const renamed = `${teamName} (archived)`
+    await team.goto(teamPath)
+    await page.getByRole('button', { name: 'Edit details', exact: true }).click()
+    await team.page.getByLabel('Space name', { exact: true }).fill(renamed)
+    assert.deepEqual(await axeInBothSchemes(page), [], '/spaces/{id} editing its details')
+    await page.getByRole('button', { name: 'Save', exact: true }).click()
+    await visible(team.heading.filter({ hasText: renamed }))
+    await spaces.goto()
+    await visible(spaces.space(renamed))
+
     // Delete space asks first; Cancel keeps it.
     await team.goto(teamPath)
     await team.deleteSpace.click()
@@ -223,7 +234,8 @@ describe('spaces in the browser', () => {
     await visible(team.deleteSpace)
     await team.deleteTheSpace()
     await atPath(page, '/spaces')
-    await gone(spaces.space(teamName))
+    await visible(spaces.space('My documents'))
+    await gone(spaces.space(renamed))
     await page.goto(teamPath)
     await visible(page.getByText('This space does not exist, or you cannot open it.'))
 

@@ -53,6 +53,10 @@ export const spacesApi = {
   list: async () => (await request<{ spaces: Space[] }>('/api/spaces')).spaces,
   get: (id: string) => request<Space>(`/api/spaces/${enc(id)}`),
   create: (input: NewSpaceInput) => request<Space>('/api/spaces', { method: 'POST', json: input }),
+  update: (input: { id: string } & Partial<NewSpaceInput>) => {
+    const { id, ...body } = input
+    return request<Space>(`/api/spaces/${enc(id)}`, { method: 'PATCH', json: body })
+  },
   remove: (id: string) => request<void>(`/api/spaces/${enc(id)}`, { method: 'DELETE' }),
 
   members: async (id: string) =>

@@ -3,6 +3,7 @@ import {
   ALL_MY_SPACES,
   canDeleteSpace,
   canEdit,
+  canEditDetails,
   canManageMembers,
   citationSpaceName,
   joinNames,
@@ -52,6 +53,14 @@ describe('roles', () => {
     expect(canManageMembers(space('p', 'My documents', 'personal', 'owner'))).toBe(false)
     expect(canDeleteSpace(space('p', 'My documents', 'personal', 'owner'))).toBe(false)
     expect(canDeleteSpace(space('s', 'Shared library', 'shared', 'owner'))).toBe(false)
+  })
+
+  it('owners edit the details of team spaces and the shared library, never of My documents', () => {
+    expect(canEditDetails(space('t', 'Team', 'team', 'owner'))).toBe(true)
+    expect(canEditDetails(space('t', 'Team', 'team', 'editor'))).toBe(false)
+    expect(canEditDetails(space('s', 'Shared library', 'shared', 'owner'))).toBe(true)
+    expect(canEditDetails(space('s', 'Shared library', 'shared', 'viewer'))).toBe(false)
+    expect(canEditDetails(space('p', 'My documents', 'personal', 'owner'))).toBe(false)
   })
 })
 

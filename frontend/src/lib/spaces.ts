@@ -37,6 +37,11 @@ export function canManageMembers(space: Pick<Space, 'kind' | 'role'>): boolean {
 
 export const canDeleteSpace = canManageMembers
 
+/** Owners rename and describe team spaces and the shared library; My documents stays as it is (§10). */
+export function canEditDetails(space: Pick<Space, 'kind' | 'role'>): boolean {
+  return space.kind !== 'personal' && isOwner(space.role)
+}
+
 export function documentCount(n: number): string {
   return n === 1 ? '1 document' : `${n} documents`
 }

@@ -4,6 +4,7 @@ import { Link, useNavigate, useParams } from 'react-router'
 import { AppShell } from '../components/app-shell'
 import { FormError } from '../components/form-error'
 import { RequireAuth } from '../components/require-auth'
+import { SpaceDetailsForm } from '../components/space-details-form'
 import { SpaceDocuments } from '../components/space-documents'
 import { SpaceMembers } from '../components/space-members'
 import { Loading } from '../components/spinner'
@@ -13,6 +14,7 @@ import { describeError } from '../lib/error-messages'
 import {
   canDeleteSpace,
   canEdit,
+  canEditDetails,
   canManageMembers,
   documentCount,
   KIND_WORDS,
@@ -77,6 +79,7 @@ export function SpaceView({ id, user }: { id: string; user: User }) {
   return (
     <div className="page space-page">
       <SpaceHeader space={s} />
+      {canEditDetails(s) ? <SpaceDetailsForm space={s} user={user} /> : null}
       {editor ? (
         <section className="card" aria-labelledby="upload-title">
           <h2 id="upload-title">Add a document</h2>
