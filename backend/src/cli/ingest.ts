@@ -72,7 +72,10 @@ function reason(err: unknown): string {
 }
 
 /** The space `ref` names (an id, or a name that matches exactly one space), or why not. */
-async function resolveSpace(ex: Executor, ref: string | undefined): Promise<{ id: string } | { problem: string }> {
+async function resolveSpace(
+  ex: Executor,
+  ref: string | undefined,
+): Promise<{ id: string } | { problem: string }> {
   if (ref === undefined) return { id: await sharedLibraryId(ex) }
   const matches = await spacesByRef(ex, isUuid(ref) ? ref.toLowerCase() : ref, isUuid(ref))
   const [only] = matches

@@ -126,8 +126,7 @@ export default async function chatConversationRoutes(app: FastifyInstance, opts:
       schema: {
         tags,
         summary: 'Rename a conversation, or change the spaces its answers draw on',
-        description:
-          '`space_ids`: 1–20 spaces you can read (else 404), or null for your default scope.',
+        description: '`space_ids`: 1–20 spaces you can read (else 404), or null for your default scope.',
         params: IdParams,
         body: RenameRequest,
         response: { 200: ConversationSummary },

@@ -7,11 +7,11 @@ import multipart from '@fastify/multipart'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import type { RouteDeps } from '../app.js'
+import type { Executor } from '../db/client.js'
 import { listChunks } from '../db/queries/chunks.js'
 import { getDocument, listDocuments } from '../db/queries/documents.js'
 import { holdSpace } from '../db/queries/space-scope.js'
 import { ensurePersonalSpace, roleAtLeast, sharedLibraryId, spaceAccess } from '../db/queries/spaces.js'
-import type { Executor } from '../db/client.js'
 import { AppError } from '../errors.js'
 import { isUuid, uuidv7 } from '../lib/ids.js'
 import { createRagContext } from '../rag/context.js'
@@ -155,7 +155,7 @@ export default async function documentRoutes(app: FastifyInstance, opts: RouteDe
           'JSON `{title, content, source?, format?, space_id?}` (format markdown, text or html; default ' +
           'markdown), or multipart/form-data with one `file` field (.md, .markdown, .txt, .html, .htm, .pdf; ' +
           'at most 20 MiB) and an optional `space_id` field. Without `space_id`, an admin adds to the shared ' +
-          "library and anyone else to their personal space. Needs the editor or owner role in the space (403); " +
+          'library and anyone else to their personal space. Needs the editor or owner role in the space (403); ' +
           'a space the caller cannot read is a 404. 201: a new document. 200: identical content already in ' +
           'that space (that document is returned), or a changed file at the same `source` (same id, chunks ' +
           'replaced).',
@@ -167,7 +167,9 @@ export default async function documentRoutes(app: FastifyInstance, opts: RouteDe
     },
     async (request, reply) => {
       const caller = callerOf(request)
-      const { input, spaceId: named } = request.isMultipart() ? await uploadedInput(request) : jsonInput(request)
+      const { input, spaceId: named } = request.isMultipart()
+        ? await uploadedInput(request)
+        : jsonInput(request)
       const spaceId = named
         ? await requireEditor(opts.db, named.toLowerCase(), caller)
         : caller.isAdmin

@@ -18,7 +18,6 @@ import {
 } from '../db/queries/feedback.js'
 import { AppError } from '../errors.js'
 import { isUuid } from '../lib/ids.js'
-import { callerOf, readableSpaces } from './space-scope.js'
 import {
   AdminFeedbackExportQuery,
   AdminFeedbackList,
@@ -26,6 +25,7 @@ import {
   FeedbackRequest,
   IdParams,
 } from './chat-schemas.js'
+import { callerOf, readableSpaces } from './space-scope.js'
 
 const EXPORT_PAGE = 500
 const CSV_COLUMNS = [

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import { SHARED_LIBRARY_ID } from '../../src/db/queries/spaces.js'
 import { multipartBody } from '../fixtures/multipart.js'
 import { makePdf } from '../fixtures/pdf.js'
 import { buildTestApp, json, type TestApp } from '../helpers/app.js'
 import { dbKinds } from '../helpers/db.js'
 import { bearer, createUserWithSession } from '../helpers/users.js'
-import { SHARED_LIBRARY_ID } from '../../src/db/queries/spaces.js'
 
 const DEPLOY_MD = `# Deploy
 
@@ -132,7 +132,11 @@ for (const kind of dbKinds()) {
       assert.equal(own.statusCode, 204)
       const anon = await t.app.inject({ method: 'GET', url: '/api/documents' })
       assert.equal(anon.statusCode, 401)
-      const anonPost = await t.app.inject({ method: 'POST', url: '/api/documents', payload: { title: 'x', content: 'y' } })
+      const anonPost = await t.app.inject({
+        method: 'POST',
+        url: '/api/documents',
+        payload: { title: 'x', content: 'y' },
+      })
       assert.equal(anonPost.statusCode, 401)
     })
 
