@@ -11,15 +11,21 @@ export type AuthEvent =
   | 'auth.session_revoked'
   | 'auth.locked'
   | 'auth.password_changed'
+  | 'auth.mfa_challenge'
+  | 'auth.mfa_enabled'
+  | 'auth.mfa_disabled'
+  | 'auth.mfa_recovery_code_used'
+  | 'auth.recovery_codes_regenerated'
+  | 'auth.account_deleted'
 
-export type SignInFailure = 'unknown_email' | 'wrong_password' | 'locked'
+export type SignInFailure = 'unknown_email' | 'wrong_password' | 'locked' | 'wrong_code' | 'invalid_challenge'
 
 export interface AuthEventFields {
   user_id?: string | null
   session_id?: string | null
   reason?: SignInFailure
   /** Set when the password was checked by change-password rather than sign-in. */
-  context?: 'change_password'
+  context?: 'change_password' | 'reauth' | 'mfa_disable'
   /** auth.locked: which allowance was used up (this client's, or the account's across clients). */
   scope?: LockScope
   /** How many sessions an operation revoked. */
@@ -34,6 +40,12 @@ const MESSAGES: Record<AuthEvent, string> = {
   'auth.session_revoked': 'session revoked',
   'auth.locked': 'sign-in locked after repeated failures',
   'auth.password_changed': 'password changed',
+  'auth.mfa_challenge': 'password accepted, second factor asked',
+  'auth.mfa_enabled': 'two-factor sign-in turned on',
+  'auth.mfa_disabled': 'two-factor sign-in turned off',
+  'auth.mfa_recovery_code_used': 'recovery code used',
+  'auth.recovery_codes_regenerated': 'recovery codes regenerated',
+  'auth.account_deleted': 'account deleted',
 }
 
 export function logAuthEvent(request: FastifyRequest, event: AuthEvent, fields: AuthEventFields = {}) {
