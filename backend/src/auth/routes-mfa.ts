@@ -81,6 +81,23 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
   const tags = ['auth']
   const now = () => new Date(clock.now())
 
+  /**
+   * The stored secret in clear. Encrypted under a SECRET_KEY this server no longer has, no code can
+   * be checked: a 503 that says so, rather than a 500 or a wrong-code answer that would count
+   * toward the person's lockout (docs/auth.md: the operator's `mfa-off`, then a new setup).
+   */
+  function secretOf(stored: string): string {
+    try {
+      return openTotpSecret(stored, config.secretKey)
+    } catch (err) {
+      throw new AppError('service_unavailable', {
+        detail:
+          'Two-factor codes cannot be checked on this server: ask the operator to turn two-factor sign-in off for you',
+        cause: err,
+      })
+    }
+  }
+
   /** New recovery codes for the user, stored hashed; the plain codes are returned once. */
   async function freshRecoveryCodes(tx: Conn, userId: string): Promise<string[]> {
     const codes = Array.from({ length: RECOVERY_CODE_COUNT }, generateRecoveryCode)
@@ -98,7 +115,7 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
     if (isTotpShaped(trimmed.replace(/\s/g, ''))) {
       const totp = await findTotp(db, userId)
       if (!totp?.enabledAt) return null
-      const step = matchTotp(openTotpSecret(totp.secret, config.secretKey), trimmed, clock.now())
+      const step = matchTotp(secretOf(totp.secret), trimmed, clock.now())
       if (step === null) return null
       return (await claimTotpStep(db, userId, step)) ? 'totp' : null
     }
@@ -153,7 +170,7 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
           detail: totp ? 'Two-factor sign-in is already on' : 'Set up two-factor sign-in first',
         })
       }
-      const step = matchTotp(openTotpSecret(totp.secret, config.secretKey), request.body.code, clock.now())
+      const step = matchTotp(secretOf(totp.secret), request.body.code, clock.now())
       if (step === null) throw wrongCodeWhileSignedIn()
       const codes = await withTransaction(db, async (tx) => {
         if (!(await claimTotpStep(tx, user.id, step))) throw wrongCodeWhileSignedIn()
@@ -260,7 +277,11 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
         await attemptAbandoned(counters, row.email, client)
         throw invalidChallenge(row.id)
       }
-      const used = await useCode(row.id, request.body.code)
+      const used = await useCode(row.id, request.body.code).catch(async (err: unknown) => {
+        // Not checked (the secret cannot be opened): neither a failure nor a success.
+        await attemptAbandoned(counters, row.email, client)
+        throw err
+      })
       if (!used) {
         logAuthEvent(request, 'auth.sign_in_failed', { user_id: row.id, reason: 'wrong_code' })
         const scope = lockedBy(attempt)

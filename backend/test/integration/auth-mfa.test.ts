@@ -284,6 +284,37 @@ for (const kind of dbKinds()) {
       assert.equal(sessionSetCookie(next), undefined)
     })
 
+    it('a secret encrypted under another SECRET_KEY: 503 in words, not counted as a wrong code', async () => {
+      const u = await userWithMfa()
+      const other = await buildTestApp(
+        kind,
+        { TRUST_PROXY: '1', RATE_LIMIT_AUTH: '10000/minute', SECRET_KEY: 'z'.repeat(40) },
+        { clock, tdb: t.tdb },
+      )
+      try {
+        const res = await other.app.inject({
+          method: 'POST',
+          url: '/api/auth/sign-in',
+          payload: { email: u.email, password: PASSWORD },
+        })
+        const challenge = json<{ challenge: string }>(res).challenge
+        const ip = freshIp()
+        for (let i = 0; i < 6; i++) {
+          const step = await other.app.inject({
+            method: 'POST',
+            url: '/api/auth/sign-in/mfa',
+            payload: { challenge, code: totpAt(u.secret, clock.now()) },
+            headers: ip,
+          })
+          // Five tries on the challenge, then it is used up; never a 429 (nothing was counted) nor a 500.
+          if (i < 5) assertError(step, 503, 'service_unavailable')
+          else assertError(step, 401, 'invalid_challenge')
+        }
+      } finally {
+        await other.close()
+      }
+    })
+
     it('deleting the account: password, last owner, last admin, then everything goes', async () => {
       const u = await userWithMfa()
       const del = (token: string, password: string) =>
