@@ -9,6 +9,7 @@ import authPlugin from './auth/plugin.js'
 import authRoutes from './auth/routes.js'
 import type { Config } from './config.js'
 import type { Database } from './db/client.js'
+import { deleteExpiredChallenges } from './db/queries/mfa.js'
 import { deleteExpiredSessions } from './db/queries/sessions.js'
 import { clientErrorHandler, frameworkErrorHandler } from './http/client-errors.js'
 import corsPlugin from './http/cors.js'
@@ -161,6 +162,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     sweeper = setInterval(() => {
       deleteExpiredSessions(db, new Date(clock.now())).catch((err) =>
         app.log.warn({ err }, 'session sweep failed'),
+      )
+      deleteExpiredChallenges(db, new Date(clock.now())).catch((err) =>
+        app.log.warn({ err }, 'sign-in challenge sweep failed'),
       )
     }, SWEEP_INTERVAL_MS)
     sweeper.unref()

@@ -4,6 +4,8 @@ export const ERRORS = {
   auth_required: [401, 'Authentication required'],
   invalid_session: [401, 'Invalid or expired session'],
   invalid_credentials: [401, 'Invalid email or password'],
+  invalid_code: [401, 'Invalid or already used code'],
+  invalid_challenge: [401, 'The sign-in challenge has expired or used up its tries; sign in again'],
   forbidden: [403, 'You are not allowed to do this'],
   signup_closed: [403, 'Registration is closed'],
   csrf_failed: [403, 'Cross-site request refused'],
@@ -15,6 +17,7 @@ export const ERRORS = {
   validation_error: [422, 'Request validation failed'],
   weak_password: [422, 'This password is too common or too easy to guess'],
   invalid_current_password: [422, 'Current password is incorrect'],
+  last_admin: [422, 'The last admin cannot leave: make someone else an admin first'],
   last_owner: [422, 'A team space must keep one owner: hand it over or delete the space first'],
   rate_limited: [429, 'Rate limit exceeded. Please wait 60 seconds.'],
   headers_too_large: [431, 'Request headers are too large'],
@@ -39,12 +42,19 @@ export class AppError extends Error {
 
   constructor(
     code: ErrorCode,
-    opts: { detail?: string; errors?: FieldError[]; headers?: Record<string, string>; cause?: unknown } = {},
+    opts: {
+      detail?: string
+      errors?: FieldError[]
+      headers?: Record<string, string>
+      cause?: unknown
+      /** A code answered with another status in some places (invalid_code: 422 when signed in, §13). */
+      status?: number
+    } = {},
   ) {
     super(opts.detail ?? ERRORS[code][1], { cause: opts.cause })
     this.name = 'AppError'
     this.code = code
-    this.statusCode = ERRORS[code][0]
+    this.statusCode = opts.status ?? ERRORS[code][0]
     if (opts.errors) this.errors = opts.errors
     if (opts.headers) this.headers = opts.headers
   }

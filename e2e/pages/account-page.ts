@@ -67,3 +67,52 @@ export class AccountPage {
     await this.createKey.click()
   }
 }
+
+/** `/account`'s "Two-factor sign-in" section (docs/api.md §9, §13). */
+export class TwoFactorSection {
+  readonly region: Locator
+  readonly setUp: Locator
+  readonly currentPassword: Locator
+  readonly continueButton: Locator
+  readonly secret: Locator
+  readonly qrCode: Locator
+  readonly code: Locator
+  readonly turnOn: Locator
+  readonly recoveryCodes: Locator
+  readonly download: Locator
+  readonly copy: Locator
+  readonly done: Locator
+  readonly turnOff: Locator
+  readonly newRecoveryCodes: Locator
+
+  constructor(readonly page: Page) {
+    this.region = page.getByRole('region', { name: 'Two-factor sign-in', exact: true })
+    const button = (name: string) => this.region.getByRole('button', { name, exact: true })
+    this.setUp = button('Set up two-factor')
+    this.currentPassword = this.region.getByLabel('Current password', { exact: true })
+    this.continueButton = button('Continue')
+    this.secret = this.region.locator('.totp-secret')
+    this.qrCode = this.region.getByRole('img', { name: 'QR code for your authenticator app' })
+    this.code = this.region.getByLabel('Code', { exact: true })
+    this.turnOn = button('Turn on')
+    this.recoveryCodes = this.region.getByRole('list', { name: 'Recovery codes' }).getByRole('listitem')
+    this.download = this.region.getByRole('link', { name: 'Download', exact: true })
+    this.copy = button('Copy')
+    this.done = button('Done')
+    this.turnOff = button('Turn off two-factor')
+    this.newRecoveryCodes = button('New recovery codes')
+  }
+}
+
+/** `/account`'s "Delete account" section. */
+export class DeleteAccountSection {
+  readonly region: Locator
+  readonly deleteButton: Locator
+  readonly currentPassword: Locator
+
+  constructor(readonly page: Page) {
+    this.region = page.getByRole('region', { name: 'Delete account', exact: true })
+    this.deleteButton = this.region.getByRole('button', { name: 'Delete account', exact: true })
+    this.currentPassword = this.region.getByLabel('Current password', { exact: true })
+  }
+}

@@ -68,3 +68,21 @@ export class SignUpPage {
     return texts.flat().join(' ')
   }
 }
+
+/** The sign-in page's second step (docs/api.md §9, §13: field Code, button Verify). */
+export class SecondStep {
+  readonly code: Locator
+  readonly verify: Locator
+  readonly useRecoveryCode: Locator
+
+  constructor(readonly page: Page) {
+    this.code = page.getByLabel('Code', { exact: true })
+    this.verify = page.getByRole('button', { name: 'Verify', exact: true })
+    this.useRecoveryCode = page.getByRole('button', { name: 'Use a recovery code', exact: true })
+  }
+
+  async enter(code: string): Promise<void> {
+    await this.code.fill(code)
+    await this.verify.click()
+  }
+}

@@ -13,15 +13,21 @@ export type AuthEvent =
   | 'auth.password_changed'
   | 'auth.api_key_created'
   | 'auth.api_key_revoked'
+  | 'auth.mfa_challenge'
+  | 'auth.mfa_enabled'
+  | 'auth.mfa_disabled'
+  | 'auth.mfa_recovery_code_used'
+  | 'auth.recovery_codes_regenerated'
+  | 'auth.account_deleted'
 
-export type SignInFailure = 'unknown_email' | 'wrong_password' | 'locked'
+export type SignInFailure = 'unknown_email' | 'wrong_password' | 'locked' | 'wrong_code' | 'invalid_challenge'
 
 export interface AuthEventFields {
   user_id?: string | null
   session_id?: string | null
   reason?: SignInFailure
   /** Set when the password was checked by change-password rather than sign-in. */
-  context?: 'change_password' | 'create_api_key'
+  context?: 'change_password' | 'create_api_key' | 'reauth' | 'mfa_disable'
   /** auth.locked: which allowance was used up (this client's, or the account's across clients). */
   scope?: LockScope
   /** How many sessions an operation revoked. */
@@ -40,6 +46,12 @@ const MESSAGES: Record<AuthEvent, string> = {
   'auth.password_changed': 'password changed',
   'auth.api_key_created': 'API key created',
   'auth.api_key_revoked': 'API key revoked',
+  'auth.mfa_challenge': 'password accepted, second factor asked',
+  'auth.mfa_enabled': 'two-factor sign-in turned on',
+  'auth.mfa_disabled': 'two-factor sign-in turned off',
+  'auth.mfa_recovery_code_used': 'recovery code used',
+  'auth.recovery_codes_regenerated': 'recovery codes regenerated',
+  'auth.account_deleted': 'account deleted',
 }
 
 export function logAuthEvent(request: FastifyRequest, event: AuthEvent, fields: AuthEventFields = {}) {

@@ -104,6 +104,12 @@ export async function guardedCheck(
   email: string,
   client: string,
   check: () => Promise<boolean>,
+  /**
+   * 'clear' (default): a right answer ends the attempt as a completed sign-in. 'keep': the right
+   * password of an account with two-factor sign-in is only half of one (§13: the password step
+   * does not clear the counters), so its reservation is handed back and the failures stay.
+   */
+  onSuccess: 'clear' | 'keep' = 'clear',
 ): Promise<
   | { outcome: 'locked'; scope: LockScope; error: AppError }
   | { outcome: 'ok' }
@@ -120,6 +126,7 @@ export async function guardedCheck(
     throw err
   }
   if (!ok) return { outcome: 'wrong', lockedBy: lockedBy(attempt) }
-  await attemptSucceeded(counters, email, client)
+  if (onSuccess === 'keep') await attemptAbandoned(counters, email, client)
+  else await attemptSucceeded(counters, email, client)
   return { outcome: 'ok' }
 }

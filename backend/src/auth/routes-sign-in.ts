@@ -1,6 +1,7 @@
 // The public auth routes: register, sign-in, sign-out (docs/api.md §3).
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
 import { withTransaction } from '../db/client.js'
 import { deleteSession } from '../db/queries/sessions.js'
 import { insertPersonalSpace } from '../db/queries/spaces.js'
@@ -9,6 +10,7 @@ import { AppError } from '../errors.js'
 import { clientKey } from '../lib/client-key.js'
 import { uuidv7 } from '../lib/ids.js'
 import type { RouteDeps } from '../routes/deps.js'
+import { issueChallenge } from './challenges.js'
 import { clearedCookieOptions, SESSION_COOKIE, sessionCookieOptions } from './cookies.js'
 import { emailProblem, normalizeEmail, signupAllowed } from './email.js'
 import { logAuthEvent } from './events.js'
@@ -23,31 +25,38 @@ import {
   verifyPassword,
 } from './passwords.js'
 import { AuthResponse, errorResponses, NoContent, RegisterBody, SignInBody, userBody } from './schemas.js'
+import { MfaRequiredResponse } from './schemas-mfa.js'
 import { type AuthSession, type AuthUser, authUserOf, createSession } from './sessions.js'
 
-type Issued = { user: AuthUser; token: string; session: AuthSession }
+export type Issued = { user: AuthUser; token: string; session: AuthSession }
 
 export function sessionMeta(request: FastifyRequest) {
   const ua = request.headers['user-agent']
   return { ip: request.ip ?? null, userAgent: typeof ua === 'string' && ua ? ua.slice(0, 255) : null }
 }
 
+/** The sign-in answer: the session cookie and `{user, session}` (docs/api.md §3). */
+export function sendIssued(
+  reply: FastifyReply,
+  deps: Pick<RouteDeps, 'config' | 'clock'>,
+  status: 200 | 201,
+  issued: Issued,
+) {
+  reply.setCookie(
+    SESSION_COOKIE,
+    issued.token,
+    sessionCookieOptions(deps.config, issued.session.expires_at, deps.clock.now()),
+  )
+  return reply.status(status).send({
+    user: userBody(issued.user),
+    session: { token: issued.token, expires_at: issued.session.expires_at.toISOString() },
+  })
+}
+
 export default async function signInRoutes(instance: FastifyInstance, deps: RouteDeps) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>()
   const { config, db, clock, counters } = deps
   const ctx = { config, db, clock }
-
-  function sendIssued(reply: FastifyReply, status: 200 | 201, issued: Issued) {
-    reply.setCookie(
-      SESSION_COOKIE,
-      issued.token,
-      sessionCookieOptions(config, issued.session.expires_at, clock.now()),
-    )
-    return reply.status(status).send({
-      user: userBody(issued.user),
-      session: { token: issued.token, expires_at: issued.session.expires_at.toISOString() },
-    })
-  }
 
   const authLimit = { rate: config.rateLimitAuth, per: 'client' } as const
 
@@ -108,7 +117,7 @@ export default async function signInRoutes(instance: FastifyInstance, deps: Rout
         throw err
       }
       logAuthEvent(request, 'auth.register', { user_id: issued.user.id, session_id: issued.session.id })
-      return sendIssued(reply, 201, issued)
+      return sendIssued(reply, deps, 201, issued)
     },
   )
 
@@ -121,7 +130,10 @@ export default async function signInRoutes(instance: FastifyInstance, deps: Rout
         summary: 'Sign in with email and password (a new session each time)',
         security: [],
         body: SignInBody,
-        response: { 200: AuthResponse, ...errorResponses(401, 422, 429, 503) },
+        response: {
+          200: Type.Union([AuthResponse, MfaRequiredResponse]),
+          ...errorResponses(401, 422, 429, 503),
+        },
       },
     },
     async (request, reply) => {
@@ -129,8 +141,12 @@ export default async function signInRoutes(instance: FastifyInstance, deps: Rout
       const row = await findUserByEmail(db, email)
       // Unknown email: verify against a dummy hash so both failures cost one argon2 verification.
       const stored = row?.passwordHash ?? (await getDummyHash())
-      const check = await guardedCheck(counters, email, clientKey(request.ip), () =>
-        verifyPassword(stored, request.body.password),
+      const check = await guardedCheck(
+        counters,
+        email,
+        clientKey(request.ip),
+        () => verifyPassword(stored, request.body.password),
+        row?.mfaEnabled ? 'keep' : 'clear',
       )
       if (check.outcome === 'locked') {
         logAuthEvent(request, 'auth.sign_in_failed', { user_id: row?.id ?? null, reason: 'locked' })
@@ -155,9 +171,16 @@ export default async function signInRoutes(instance: FastifyInstance, deps: Rout
         })
         if (upgraded) await updatePasswordHash(db, row.id, upgraded, new Date(clock.now()))
       }
+      // Two-factor sign-in is decided on the stored row at this moment, after the password: a
+      // password change or reset never touches it, so neither can skip the second step.
+      if (row.mfaEnabled) {
+        const challenge = await issueChallenge(deps, row.id)
+        logAuthEvent(request, 'auth.mfa_challenge', { user_id: row.id })
+        return reply.status(200).send({ mfa_required: true, ...challenge })
+      }
       const s = await createSession(ctx, row.id, sessionMeta(request))
       logAuthEvent(request, 'auth.sign_in', { user_id: row.id, session_id: s.session.id })
-      return sendIssued(reply, 200, { user: authUserOf(config, row), ...s })
+      return sendIssued(reply, deps, 200, { user: authUserOf(config, row), ...s })
     },
   )
 

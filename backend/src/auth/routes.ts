@@ -4,6 +4,7 @@ import type { RouteDeps } from '../routes/deps.js'
 import { getDummyHash, loadCommonPasswords } from './passwords.js'
 import accountRoutes from './routes-account.js'
 import apiKeyRoutes from './routes-api-keys.js'
+import mfaRoutes from './routes-mfa.js'
 import signInRoutes from './routes-sign-in.js'
 
 export default async function authRoutes(app: FastifyInstance, deps: RouteDeps) {
@@ -13,4 +14,5 @@ export default async function authRoutes(app: FastifyInstance, deps: RouteDeps) 
   await app.register(signInRoutes, { prefix: '/api/auth', ...deps })
   await app.register(accountRoutes, { prefix: '/api/auth', ...deps })
   await app.register(apiKeyRoutes, { prefix: '/api/auth', ...deps })
+  await app.register(mfaRoutes, { prefix: '/api/auth', ...deps })
 }

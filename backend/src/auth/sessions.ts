@@ -18,7 +18,7 @@ export interface AuthUser {
   /** The effective role, resolved against ADMIN_EMAILS on every request. */
   role: 'user' | 'admin'
   email_verified: boolean
-  /** Two-factor sign-in does not exist yet: always false until it does. */
+  /** Two-factor sign-in is on (docs/api.md §13). */
   mfa_enabled: boolean
   created_at: Date
 }
@@ -63,6 +63,7 @@ export function authUserOf(
     name: string | null
     role: string
     emailVerified: boolean
+    mfaEnabled: boolean
     createdAt: Date
   },
 ): AuthUser {
@@ -72,7 +73,7 @@ export function authUserOf(
     name: row.name,
     role: effectiveRole(config, row),
     email_verified: row.emailVerified,
-    mfa_enabled: false,
+    mfa_enabled: row.mfaEnabled,
     created_at: row.createdAt,
   }
 }
@@ -133,6 +134,7 @@ export async function validateSessionToken(
       name: row.name,
       role: row.role,
       emailVerified: row.email_verified,
+      mfaEnabled: row.mfa_enabled,
       createdAt: row.user_created_at,
     }),
     session: { id: row.id, created_at: row.created_at, expires_at: new Date(expires) },

@@ -1,6 +1,6 @@
 // Operator CLI for accounts, working on the database directly (docs/api.md §3):
 //   npm run user -- create <email> [--name <name>] [--admin]
-//   npm run user -- verify <email> | promote <email> | demote <email> | set-password <email> | list
+//   npm run user -- verify <email> | promote <email> | demote <email> | set-password <email> | mfa-off <email> | list
 // Accounts made here are verified (the operator vouches for the address), so an ADMIN_EMAILS
 // address created here is an admin at once; `verify` vouches for an account that signed up.
 // Passwords are asked with hidden input on a terminal, or read from the first line of stdin.
@@ -10,6 +10,7 @@ import { hashPassword, PASSWORD_PROBLEM_MESSAGES, passwordProblem } from '../aut
 import { effectiveRole } from '../auth/sessions.js'
 import type { Config } from '../config.js'
 import { type Database, withTransaction } from '../db/client.js'
+import { disableMfa } from '../db/queries/mfa.js'
 import { deleteUserSessions } from '../db/queries/sessions.js'
 import { insertPersonalSpace } from '../db/queries/spaces.js'
 import {
@@ -33,6 +34,7 @@ commands:
   promote <email>                            give the admin role
   demote <email>                             take the admin role away
   set-password <email>                       set a new password and sign the user out everywhere
+  mfa-off <email>                            turn two-factor sign-in off (someone who lost both factors)
   list                                       every account with its role, verification and live sessions
 `
 
@@ -67,7 +69,7 @@ function parseCommand(argv: string[]): Parsed {
     throw new CliError(`unknown option ${option.rawName}\n\n${USAGE}`, EXIT_USAGE)
   const name = values.name ?? null
   const admin = values.admin === true
-  const wantsEmail = ['create', 'verify', 'promote', 'demote', 'set-password'].includes(command)
+  const wantsEmail = ['create', 'verify', 'promote', 'demote', 'set-password', 'mfa-off'].includes(command)
   if (command === 'list' && positional.length === 0) return { command, email: null, name, admin }
   if (!wantsEmail || positional.length !== 1) {
     const what =
@@ -124,6 +126,18 @@ async function verify(db: Database, config: Config, email: string) {
   if (!(await setEmailVerified(db, email, new Date()))) throw new CliError(`no user with the email ${email}`)
   const admin = config.adminEmails.includes(email)
   console.log(`${email} is verified${admin ? ' (an admin: it is listed in ADMIN_EMAILS)' : ''}`)
+}
+
+/** docs/api.md §13: the operator's way back in for someone who lost their phone and recovery codes. */
+async function mfaOff(db: Database, email: string) {
+  const user = await findUserByEmail(db, email)
+  if (!user) throw new CliError(`no user with the email ${email}`)
+  if (!user.mfaEnabled) {
+    console.log(`${email} has no two-factor sign-in; nothing changed`)
+    return
+  }
+  await withTransaction(db, (tx) => disableMfa(tx, user.id, new Date()))
+  console.log(`two-factor sign-in is off for ${email}; they can set it up again from their account page`)
 }
 
 async function setRole(db: Database, config: Config, email: string, role: 'user' | 'admin') {
@@ -205,6 +219,7 @@ async function main(): Promise<number> {
     else if (args.command === 'promote') await setRole(db, config, email, 'admin')
     else if (args.command === 'demote') await setRole(db, config, email, 'user')
     else if (args.command === 'set-password') await setPassword(db, email, password)
+    else if (args.command === 'mfa-off') await mfaOff(db, email)
     else await list(db, config)
     return EXIT_OK
   } catch (err) {

@@ -159,6 +159,39 @@ for (const kind of dbKinds()) {
       assert.equal((await user(['verify'])).code, 2)
     })
 
+    it('mfa-off turns two-factor sign-in off and removes its secret and recovery codes', async () => {
+      const id = uuidv7()
+      await withDb(async (db) => {
+        await insertUser(db, {
+          id,
+          email: 'lost-phone@example.com',
+          name: null,
+          passwordHash: 'x',
+          createdAt: new Date(),
+        })
+        await db.query('update users set mfa_enabled = true where id = $1', [id])
+        await db.query(
+          "insert into mfa_totp (user_id, secret, enabled_at) values ($1, 'plain:AAAA', now())",
+          [id],
+        )
+        await db.query("insert into mfa_recovery_codes (user_id, code_hash) values ($1, 'h')", [id])
+      })
+      const r = await user(['mfa-off', 'Lost-Phone@Example.com'])
+      assert.equal(r.code, 0, r.stderr)
+      assert.match(r.stdout, /two-factor sign-in is off for lost-phone@example\.com/)
+      await withDb(async (db) => {
+        assert.equal((await findUserByEmail(db, 'lost-phone@example.com'))?.mfaEnabled, false)
+        assert.equal((await db.query('select 1 from mfa_totp where user_id = $1', [id])).length, 0)
+        assert.equal((await db.query('select 1 from mfa_recovery_codes where user_id = $1', [id])).length, 0)
+      })
+      const again = await user(['mfa-off', 'lost-phone@example.com'])
+      assert.equal(again.code, 0)
+      assert.match(again.stdout, /nothing changed/)
+      const missing = await user(['mfa-off', 'nobody@example.com'])
+      assert.equal(missing.code, 1)
+      assert.equal((await user(['mfa-off'])).code, 2)
+    })
+
     it('create with an ADMIN_EMAILS address makes an admin at once', async () => {
       const r = await runCli(
         { ...env, ADMIN_EMAILS: 'first-admin@example.com' },

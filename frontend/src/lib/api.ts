@@ -10,10 +10,13 @@ import type {
   DocumentSummary,
   FeedbackPage,
   Me,
+  MfaChallenge,
   Rating,
+  RecoveryCodes,
   RequestBody,
   ResponseBody,
   SessionInfo,
+  TotpSetup,
 } from './types'
 
 /**
@@ -79,8 +82,10 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
 
 const enc = encodeURIComponent
 
+type Issued = ResponseBody<'/api/auth/register', 'post', 201>
+
 /** Strips `session.token` so it never lingers in UI state. */
-function withoutToken(result: ResponseBody<'/api/auth/sign-in', 'post', 200>): AuthResult {
+function withoutToken(result: Issued): AuthResult {
   return { user: result.user, session: { expires_at: result.session.expires_at } }
 }
 
@@ -92,13 +97,31 @@ export const api = {
         json: input,
       }),
     ),
-  signIn: async (input: RequestBody<'/api/auth/sign-in', 'post'>) =>
+  /** A session, or (two-factor sign-in on) the challenge for the second step. */
+  signIn: async (input: RequestBody<'/api/auth/sign-in', 'post'>): Promise<AuthResult | MfaChallenge> => {
+    const result = await request<ResponseBody<'/api/auth/sign-in', 'post', 200>>('/api/auth/sign-in', {
+      method: 'POST',
+      json: input,
+    })
+    return 'mfa_required' in result ? result : withoutToken(result)
+  },
+  signInMfa: async (input: RequestBody<'/api/auth/sign-in/mfa', 'post'>) =>
     withoutToken(
-      await request<ResponseBody<'/api/auth/sign-in', 'post', 200>>('/api/auth/sign-in', {
+      await request<ResponseBody<'/api/auth/sign-in/mfa', 'post', 200>>('/api/auth/sign-in/mfa', {
         method: 'POST',
         json: input,
       }),
     ),
+  totpSetup: (input: RequestBody<'/api/auth/mfa/totp/setup', 'post'>) =>
+    request<TotpSetup>('/api/auth/mfa/totp/setup', { method: 'POST', json: input }),
+  totpEnable: (input: RequestBody<'/api/auth/mfa/totp/enable', 'post'>) =>
+    request<RecoveryCodes>('/api/auth/mfa/totp/enable', { method: 'POST', json: input }),
+  mfaDisable: (input: RequestBody<'/api/auth/mfa/disable', 'post'>) =>
+    request<void>('/api/auth/mfa/disable', { method: 'POST', json: input }),
+  newRecoveryCodes: (input: RequestBody<'/api/auth/mfa/recovery-codes', 'post'>) =>
+    request<RecoveryCodes>('/api/auth/mfa/recovery-codes', { method: 'POST', json: input }),
+  deleteAccount: (input: RequestBody<'/api/auth/account', 'delete'>) =>
+    request<void>('/api/auth/account', { method: 'DELETE', json: input }),
   signOut: () => request<void>('/api/auth/sign-out', { method: 'POST' }),
   signOutAll: () => request<void>('/api/auth/sign-out-all', { method: 'POST' }),
   me: () => request<Me>('/api/auth/me'),

@@ -108,6 +108,20 @@ describe('formErrors', () => {
     expect(formErrors(current).fields).toEqual({ current_password: 'Wrong password.' })
   })
 
+  it('shows the second sign-in step errors in words, never as a lost session (§13)', () => {
+    const wrong = new ApiError({ status: 401, code: 'invalid_code', detail: 'Invalid or already used code' })
+    expect(describeError(wrong)).toBe('Invalid or already used code.')
+    expect(formErrors(wrong).fields).toEqual({ code: 'Invalid or already used code.' })
+    const expired = new ApiError({ status: 401, code: 'invalid_challenge', detail: 'The challenge expired' })
+    expect(describeError(expired)).toBe('The challenge expired.')
+    const signedIn = new ApiError({
+      status: 422,
+      code: 'invalid_code',
+      detail: 'Invalid or already used code',
+    })
+    expect(formErrors(signedIn).fields).toEqual({ code: 'Invalid or already used code.' })
+  })
+
   it('keeps other errors at form level', () => {
     const bad = new ApiError({
       status: 401,

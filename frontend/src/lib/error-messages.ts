@@ -14,6 +14,9 @@ export function describeError(error: unknown): string {
   if (error.status === 401) {
     if (error.code === 'invalid_credentials')
       return ensureSentence(error.detail || 'Invalid email or password')
+    // The second sign-in step's answers (§13): a wrong code, or a challenge to start over.
+    if (error.code === 'invalid_code' || error.code === 'invalid_challenge')
+      return ensureSentence(error.detail)
     return 'Your session has ended. Please sign in again.'
   }
   if (error.status === 502) return 'The answer service returned an error. Please try again in a moment.'
@@ -67,6 +70,7 @@ const codeFields: Record<string, string> = {
   email_taken: 'email',
   weak_password: 'password',
   invalid_current_password: 'current_password',
+  invalid_code: 'code',
 }
 
 export interface FormErrors {

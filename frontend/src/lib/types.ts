@@ -35,8 +35,13 @@ export type Role = User['role']
 /** A register or sign-in answer without `session.token`, which the web UI never keeps (api.ts). */
 export interface AuthResult {
   user: User
-  session: Omit<ResponseBody<'/api/auth/sign-in', 'post', 200>['session'], 'token'>
+  session: Omit<ResponseBody<'/api/auth/register', 'post', 201>['session'], 'token'>
 }
+
+/** The password step's answer for an account with two-factor sign-in (docs/api.md §13). */
+export type MfaChallenge = Extract<ResponseBody<'/api/auth/sign-in', 'post', 200>, { mfa_required: true }>
+export type TotpSetup = ResponseBody<'/api/auth/mfa/totp/setup', 'post', 200>
+export type RecoveryCodes = ResponseBody<'/api/auth/mfa/totp/enable', 'post', 200>
 
 export type SessionInfo = ResponseBody<'/api/auth/sessions', 'get', 200>['sessions'][number]
 

@@ -2,9 +2,11 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { ApiKeysSection } from '../components/api-keys-section'
 import { AppShell } from '../components/app-shell'
 import { ChangePasswordForm } from '../components/change-password-form'
+import { DeleteAccountSection } from '../components/delete-account-section'
 import { FormError } from '../components/form-error'
 import { RequireAuth } from '../components/require-auth'
 import { Loading } from '../components/spinner'
+import { TwoFactorSection } from '../components/two-factor-section'
 import { api } from '../lib/api'
 import { useSignedOut } from '../lib/auth'
 import { describeError } from '../lib/error-messages'
@@ -55,6 +57,8 @@ function AccountView({ user }: { user: User }) {
         <p className="muted">Changing your password signs you out on every other device.</p>
         <ChangePasswordForm />
       </section>
+      <TwoFactorSection user={user} />
+      <DeleteAccountSection />
     </div>
   )
 }

@@ -6,9 +6,11 @@ import { FormError, Notice } from '../components/form-error'
 import { TextField } from '../components/text-field'
 import { preloadSignedInPages } from '../lazy-pages'
 import { api } from '../lib/api'
+import { ApiError } from '../lib/api-error'
 import { useAuth, useSignedIn } from '../lib/auth'
 import { formErrors } from '../lib/error-messages'
 import { readSessionHint, safeNextPath } from '../lib/session-hint'
+import type { AuthResult } from '../lib/types'
 
 export function SignInPage() {
   const auth = useAuth()
@@ -20,15 +22,33 @@ export function SignInPage() {
   const [email, setEmail] = useState('')
   const [password, setPassword] = useState('')
   const [expired] = useState(() => readSessionHint() === 'expired')
+  const [challenge, setChallenge] = useState<string | null>(null)
+  const finish = (result: AuthResult) => {
+    signedIn(result.user)
+    navigate(next, { replace: true })
+  }
   const signIn = useMutation({
     mutationFn: api.signIn,
     onSuccess: (result) => {
-      signedIn(result.user)
-      navigate(next, { replace: true })
+      if ('mfa_required' in result) setChallenge(result.challenge)
+      else finish(result)
     },
   })
 
   if (auth.status === 'signed-in' && !signIn.isPending) return <Navigate to={next} replace />
+  if (challenge) {
+    return (
+      <SecondStep
+        challenge={challenge}
+        onDone={finish}
+        onRestart={() => {
+          setChallenge(null)
+          setPassword('')
+          signIn.reset()
+        }}
+      />
+    )
+  }
 
   const errors = signIn.error ? formErrors(signIn.error) : { fields: {}, form: null }
   const onSubmit = (event: FormEvent) => {
@@ -73,6 +93,81 @@ export function SignInPage() {
       </form>
       <p className="auth-switch">
         New here? <Link to={signUpHref}>Create an account</Link>
+      </p>
+    </AuthLayout>
+  )
+}
+
+/** The second sign-in step (docs/api.md §13): a code from the app, or a recovery code. */
+function SecondStep({
+  challenge,
+  onDone,
+  onRestart,
+}: {
+  challenge: string
+  onDone: (result: AuthResult) => void
+  onRestart: () => void
+}) {
+  const [code, setCode] = useState('')
+  const [recovery, setRecovery] = useState(false)
+  const verify = useMutation({ mutationFn: api.signInMfa, onSuccess: onDone })
+  const expired = verify.error instanceof ApiError && verify.error.code === 'invalid_challenge'
+  const errors = verify.error && !expired ? formErrors(verify.error) : { fields: {}, form: null }
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault()
+    verify.mutate({ challenge, code: code.trim() })
+  }
+  return (
+    <AuthLayout
+      title="Two-factor sign-in"
+      subtitle={
+        recovery
+          ? 'Enter one of your recovery codes. Each works once.'
+          : 'Enter the 6-digit code from your authenticator app.'
+      }
+    >
+      {expired ? (
+        <>
+          <FormError message="This sign-in has expired or had too many tries. Please sign in again." />
+          <button type="button" className="button button-primary button-block" onClick={onRestart}>
+            Sign in again
+          </button>
+        </>
+      ) : (
+        <form className="form" onSubmit={onSubmit} noValidate>
+          <TextField
+            label="Code"
+            name="code"
+            autoComplete="one-time-code"
+            inputMode={recovery ? 'text' : 'numeric'}
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+            error={errors.fields.code}
+            autoFocus
+          />
+          <FormError message={errors.form} />
+          <button
+            type="submit"
+            className="button button-primary button-block"
+            disabled={verify.isPending}
+            aria-busy={verify.isPending}
+          >
+            Verify
+          </button>
+        </form>
+      )}
+      <p className="auth-switch">
+        <button
+          type="button"
+          className="link-button"
+          onClick={() => {
+            setRecovery(!recovery)
+            setCode('')
+            verify.reset()
+          }}
+        >
+          {recovery ? 'Use a code from your app' : 'Use a recovery code'}
+        </button>
       </p>
     </AuthLayout>
   )

@@ -16,6 +16,7 @@ export interface SessionWithUser {
   name: string | null
   role: string
   email_verified: boolean
+  mfa_enabled: boolean
   user_created_at: Date
 }
 
@@ -46,6 +47,7 @@ function buildStatements(orm: Orm) {
         name: users.name,
         role: users.role,
         email_verified: users.emailVerified,
+        mfa_enabled: users.mfaEnabled,
         user_created_at: users.createdAt,
       })
       .from(sessions)

@@ -1,0 +1,40 @@
+// Re-authentication before sensitive changes (docs/api.md §13): the current password in the body,
+// counted toward the same lockout as sign-in, so a stolen session cannot guess it freely.
+import type { FastifyRequest } from 'fastify'
+import type { Database } from '../db/client.js'
+import { findUserById } from '../db/queries/users.js'
+import { AppError } from '../errors.js'
+import { clientKey } from '../lib/client-key.js'
+import type { CounterStore } from '../lib/counter-store.js'
+import { logAuthEvent } from './events.js'
+import { guardedCheck } from './lockout.js'
+import { verifyPassword } from './passwords.js'
+import type { AuthUser } from './sessions.js'
+
+/** Throws 422 invalid_current_password (or 429 when locked); returns the stored user row. */
+export async function reauthenticate(
+  deps: { db: Database; counters: CounterStore },
+  request: FastifyRequest,
+  user: AuthUser,
+  password: string,
+) {
+  const row = await findUserById(deps.db, user.id)
+  if (!row) throw new AppError('invalid_session')
+  const check = await guardedCheck(deps.counters, user.email, clientKey(request.ip), () =>
+    verifyPassword(row.passwordHash, password),
+  )
+  if (check.outcome === 'locked') {
+    logAuthEvent(request, 'auth.sign_in_failed', { user_id: user.id, reason: 'locked', context: 'reauth' })
+    throw check.error
+  }
+  if (check.outcome === 'wrong') {
+    logAuthEvent(request, 'auth.sign_in_failed', {
+      user_id: user.id,
+      reason: 'wrong_password',
+      context: 'reauth',
+    })
+    if (check.lockedBy) logAuthEvent(request, 'auth.locked', { user_id: user.id, scope: check.lockedBy })
+    throw new AppError('invalid_current_password')
+  }
+  return row
+}

@@ -1,0 +1,66 @@
+import { useMutation } from '@tanstack/react-query'
+import { type FormEvent, useState } from 'react'
+import { api } from '../lib/api'
+import { useSignedOut } from '../lib/auth'
+import { formErrors } from '../lib/error-messages'
+import { FormError } from './form-error'
+import { TextField } from './text-field'
+
+/** "Delete account" (docs/api.md §13): asks for the current password first. */
+export function DeleteAccountSection() {
+  const signedOut = useSignedOut()
+  const [open, setOpen] = useState(false)
+  const [password, setPassword] = useState('')
+  const remove = useMutation({ mutationFn: api.deleteAccount, onSuccess: signedOut })
+  const errors = remove.error
+    ? formErrors(remove.error)
+    : { fields: {} as Record<string, string>, form: null }
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault()
+    remove.mutate({ password })
+  }
+  return (
+    <section className="card" aria-labelledby="delete-account-title">
+      <h2 id="delete-account-title">Delete account</h2>
+      <p className="muted">
+        Deletes your account, your conversations and My documents for good. Team spaces you own alone must be
+        handed over or deleted first.
+      </p>
+      {open ? (
+        <form className="form" onSubmit={onSubmit} noValidate>
+          <TextField
+            label="Current password"
+            name="current_password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            error={errors.fields.current_password ?? errors.fields.password}
+            autoFocus
+          />
+          <FormError message={errors.form} />
+          <div className="button-row">
+            <button type="submit" className="button button-danger" disabled={remove.isPending}>
+              Delete account
+            </button>
+            <button
+              type="button"
+              className="button button-quiet"
+              onClick={() => {
+                setOpen(false)
+                setPassword('')
+                remove.reset()
+              }}
+            >
+              Cancel
+            </button>
+          </div>
+        </form>
+      ) : (
+        <button type="button" className="button button-danger" onClick={() => setOpen(true)}>
+          Delete account
+        </button>
+      )}
+    </section>
+  )
+}
