@@ -4,6 +4,7 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { sweepAuditEvents } from './auth/audit.js'
 import authPlugin from './auth/plugin.js'
 import authRoutes from './auth/routes.js'
 import type { Config } from './config.js'
@@ -24,6 +25,8 @@ import zones, { acceptedCredentials } from './http/zones.js'
 import { type Clock, systemClock } from './lib/clock.js'
 import { type CounterStore, createCounterStore } from './lib/counter-store.js'
 import { VERSION } from './lib/version.js'
+import adminAuditRoutes from './routes/admin-audit.js'
+import adminUserRoutes from './routes/admin-users.js'
 import chatRoutes from './routes/chat.js'
 import type { RouteDeps } from './routes/deps.js'
 import documentRoutes from './routes/documents.js'
@@ -148,6 +151,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(chatRoutes, routeDeps)
   await app.register(feedbackRoutes, routeDeps)
   await app.register(spaceRoutes, routeDeps)
+  await app.register(adminUserRoutes, routeDeps)
+  await app.register(adminAuditRoutes, routeDeps)
   void routeDeps
   await app.register(staticUi, deps.uiDir ? { uiDir: deps.uiDir } : {})
 
@@ -157,6 +162,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       deleteExpiredSessions(db, new Date(clock.now())).catch((err) =>
         app.log.warn({ err }, 'session sweep failed'),
       )
+      sweepAuditEvents(db, config, clock).catch((err) => app.log.warn({ err }, 'audit sweep failed'))
     }, SWEEP_INTERVAL_MS)
     sweeper.unref()
   })

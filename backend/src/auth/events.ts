@@ -12,7 +12,7 @@ export type AuthEvent =
   | 'auth.locked'
   | 'auth.password_changed'
 
-export type SignInFailure = 'unknown_email' | 'wrong_password' | 'locked'
+export type SignInFailure = 'unknown_email' | 'wrong_password' | 'locked' | 'disabled'
 
 export interface AuthEventFields {
   user_id?: string | null

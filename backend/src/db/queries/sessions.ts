@@ -17,6 +17,7 @@ export interface SessionWithUser {
   role: string
   email_verified: boolean
   user_created_at: Date
+  disabled_at: Date | null
 }
 
 /**
@@ -47,6 +48,7 @@ function buildStatements(orm: Orm) {
         role: users.role,
         email_verified: users.emailVerified,
         user_created_at: users.createdAt,
+        disabled_at: users.disabledAt,
       })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))

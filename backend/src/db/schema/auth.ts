@@ -11,6 +11,10 @@ export const users = pgTable('users', {
   // Proven by the operator's CLI, ADMIN_PASSWORD at start, or (later) an emailed link. ADMIN_EMAILS
   // grants admin only to a verified address, so nobody takes one by signing up with it first.
   emailVerified: boolean('email_verified').notNull().default(false),
+  // Set by an admin (§14): sign-in is refused and the session lookup ignores this user's sessions,
+  // so a session created by a sign-in racing the disable dies with the others.
+  disabledAt: tstz('disabled_at'),
+  lastSignInAt: tstz('last_sign_in_at'),
   createdAt: tstz('created_at').notNull().defaultNow(),
   updatedAt: tstz('updated_at').notNull().defaultNow(),
 })
