@@ -2,7 +2,15 @@ import { QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-qu
 import { Suspense } from 'react'
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router'
 import { Loading } from './components/spinner'
-import { AccountPage, AdminDocumentsPage, AdminFeedbackPage, ChatPage, DocumentPage } from './lazy-pages'
+import {
+  AccountPage,
+  AdminAuditPage,
+  AdminDocumentsPage,
+  AdminFeedbackPage,
+  AdminUsersPage,
+  ChatPage,
+  DocumentPage,
+} from './lazy-pages'
 import { ApiError } from './lib/api-error'
 import { SessionWatcher } from './lib/auth'
 import { NotFoundPage } from './pages/not-found-page'
@@ -40,6 +48,8 @@ export function App({ queryClient }: { queryClient: QueryClient }) {
             <Route path="/account" element={<AccountPage />} />
             <Route path="/admin/documents" element={<AdminDocumentsPage />} />
             <Route path="/admin/feedback" element={<AdminFeedbackPage />} />
+            <Route path="/admin/users" element={<AdminUsersPage />} />
+            <Route path="/admin/audit" element={<AdminAuditPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Routes>
         </Suspense>
