@@ -11,6 +11,7 @@ import { uuidv7 } from '../../src/lib/ids.js'
 import { buildTestApp, json, type TestApp } from '../helpers/app.js'
 import { bearerHeader, newUser, PASSWORD, signIn } from '../helpers/auth.js'
 import { dbKinds } from '../helpers/db.js'
+import { addMember, as, createSpace, expectStatus } from '../helpers/spaces.js'
 import { createUserWithSession } from '../helpers/users.js'
 
 interface Event {
@@ -230,6 +231,59 @@ for (const kind of dbKinds()) {
         await t.app.inject({ url: '/api/auth/activity', headers: bearerHeader(adminToken) }),
       ).events
       assert.equal(admins.length, 0, "other people's events are not the admin's activity")
+    })
+
+    it('records team space changes with the space id, never its name', async () => {
+      const owner = await newUser(t.app, `audit-owner-${kind}@example.com`)
+      const member = await newUser(t.app, `audit-member-${kind}@example.com`)
+      const step = () => clock.advance(1000)
+      const space = await createSpace(t.app, owner.token, { name: 'Secret Project Name' })
+      step()
+      await addMember(t.app, owner.token, space.id, member, 'viewer')
+      step()
+      expectStatus(
+        await as(t.app, owner.token)('PUT', `/api/spaces/${space.id}/members`, {
+          email: member.email,
+          role: 'editor',
+        }),
+        200,
+      )
+      step()
+      expectStatus(
+        await as(t.app, owner.token)('DELETE', `/api/spaces/${space.id}/members/${member.userId}`),
+        204,
+      )
+      step()
+      expectStatus(
+        await as(t.app, owner.token)('PATCH', `/api/spaces/${space.id}`, { name: 'Renamed Secret' }),
+        200,
+      )
+      step()
+      expectStatus(await as(t.app, owner.token)('DELETE', `/api/spaces/${space.id}`), 204)
+
+      const events = (await audit(`?user_id=${owner.userId}`)).events.concat(
+        (await audit(`?user_id=${member.userId}`)).events,
+      )
+      const bySpace = events
+        .filter((e) => e.details.space_id === space.id)
+        .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
+      const unique = [...new Map(bySpace.map((e) => [e.id, e])).values()]
+      assert.deepEqual(
+        unique.map((e) => e.type),
+        [
+          'space_created',
+          'space_invitation_sent',
+          'space_member_added',
+          'space_member_role_changed',
+          'space_member_removed',
+          'space_updated',
+          'space_deleted',
+        ],
+      )
+      const added = unique.find((e) => e.type === 'space_member_added')
+      assert.equal(added?.subject_id, member.userId)
+      assert.equal(unique.find((e) => e.type === 'space_member_removed')?.actor_id, owner.userId)
+      assert.ok(!JSON.stringify(unique).includes('Secret'), 'a space name reached the audit log')
     })
 
     it('the sweep drops events older than AUDIT_RETENTION_DAYS and keeps the rest', async () => {
