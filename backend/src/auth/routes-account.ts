@@ -178,6 +178,12 @@ export default async function accountRoutes(instance: FastifyInstance, deps: Rou
           reason: 'wrong_password',
           context: 'change_password',
         })
+        await writeAudit(db, clock, request, {
+          type: 'sign_in_failed',
+          actor: { id: user.id, email: user.email },
+          subjectId: user.id,
+          details: { reason: 'wrong_password', context: 'change_password' },
+        })
         if (check.lockedBy) logAuthEvent(request, 'auth.locked', { user_id: user.id, scope: check.lockedBy })
         throw new AppError('invalid_current_password')
       }

@@ -112,6 +112,14 @@ for (const kind of dbKinds()) {
       })
       assert.equal(del.statusCode, 204)
       clock.advance(1000)
+      const wrongCurrent = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/change-password',
+        headers: bearerHeader(bob.token),
+        payload: { current_password: 'not-bobs-password', new_password: 'a-brand-new-passphrase-9' },
+      })
+      assert.equal(wrongCurrent.statusCode, 422)
+      clock.advance(1000)
       const change = await t.app.inject({
         method: 'POST',
         url: '/api/auth/change-password',
@@ -141,9 +149,18 @@ for (const kind of dbKinds()) {
       const events = (await audit(`?user_id=${bob.userId}`)).events
       assert.deepEqual(
         events.map((e) => e.type),
-        ['sign_out_all', 'sign_out', 'sign_in', 'password_changed', 'session_revoked', 'sign_in'],
+        [
+          'sign_out_all',
+          'sign_out',
+          'sign_in',
+          'password_changed',
+          'sign_in_failed',
+          'session_revoked',
+          'sign_in',
+        ],
       )
-      assert.equal(events[4]?.details.session_id, me.session.id)
+      assert.deepEqual(events[4]?.details, { reason: 'wrong_password', context: 'change_password' })
+      assert.equal(events[5]?.details.session_id, me.session.id)
       assert.equal(events[3]?.details.sessions_revoked, 0)
       for (const e of events) assert.equal(e.subject_id, bob.userId)
     })
