@@ -5,6 +5,7 @@ import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import apiKeyScopes from './auth/api-key-scopes.js'
+import { sweepAuditEvents } from './auth/audit.js'
 import authPlugin from './auth/plugin.js'
 import authRoutes from './auth/routes.js'
 import type { Config } from './config.js'
@@ -26,6 +27,8 @@ import zones, { acceptedCredentials } from './http/zones.js'
 import { type Clock, systemClock } from './lib/clock.js'
 import { type CounterStore, createCounterStore } from './lib/counter-store.js'
 import { VERSION } from './lib/version.js'
+import adminAuditRoutes from './routes/admin-audit.js'
+import adminUserRoutes from './routes/admin-users.js'
 import chatRoutes from './routes/chat.js'
 import type { RouteDeps } from './routes/deps.js'
 import documentRoutes from './routes/documents.js'
@@ -154,6 +157,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(feedbackRoutes, routeDeps)
   await app.register(spaceRoutes, routeDeps)
   await app.register(v1Routes, routeDeps)
+  await app.register(adminUserRoutes, routeDeps)
+  await app.register(adminAuditRoutes, routeDeps)
   void routeDeps
   await app.register(staticUi, deps.uiDir ? { uiDir: deps.uiDir } : {})
 
@@ -166,6 +171,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       deleteExpiredChallenges(db, new Date(clock.now())).catch((err) =>
         app.log.warn({ err }, 'sign-in challenge sweep failed'),
       )
+      sweepAuditEvents(db, config, clock).catch((err) => app.log.warn({ err }, 'audit sweep failed'))
     }, SWEEP_INTERVAL_MS)
     sweeper.unref()
   })

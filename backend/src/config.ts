@@ -43,6 +43,8 @@ export interface Config {
   llmMaxTokens: number
   embedding: { baseUrl: string; apiKey: string | null; model: string; dimensions: number } | null
   frameAncestors: string[]
+  /** Audit events older than this many days are deleted by the periodic sweep. */
+  auditRetentionDays: number
   logLevel: string
 }
 
@@ -88,6 +90,7 @@ export const CONFIG_VARIABLES = [
   'EMBEDDING_MODEL',
   'EMBEDDING_DIMENSIONS',
   'FRAME_ANCESTORS',
+  'AUDIT_RETENTION_DAYS',
   'LOG_LEVEL',
 ] as const
 
@@ -361,6 +364,7 @@ export function loadConfig(env: Env): LoadedConfig {
     llmMaxTokens: r.int('LLM_MAX_TOKENS', 1024, 1, 1_000_000),
     embedding: parseEmbedding(r),
     frameAncestors,
+    auditRetentionDays: r.num('AUDIT_RETENTION_DAYS', 365, 1),
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
   }
   if (r.problems.length > 0) throw new ConfigError(r.problems)

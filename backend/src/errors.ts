@@ -17,8 +17,16 @@ export const ERRORS = {
   validation_error: [422, 'Request validation failed'],
   weak_password: [422, 'This password is too common or too easy to guess'],
   invalid_current_password: [422, 'Current password is incorrect'],
-  last_admin: [422, 'The last admin cannot leave: make someone else an admin first'],
   last_owner: [422, 'A team space must keep one owner: hand it over or delete the space first'],
+  last_admin: [
+    422,
+    'The last enabled administrator cannot be removed, demoted, disabled or deleted: make someone else an admin first',
+  ],
+  cannot_change_self: [422, 'Administrators cannot change their own role or account here'],
+  cannot_change_env_admin: [
+    422,
+    'This account is an administrator through ADMIN_EMAILS; change that setting instead',
+  ],
   rate_limited: [429, 'Rate limit exceeded. Please wait 60 seconds.'],
   headers_too_large: [431, 'Request headers are too large'],
   internal_error: [500, 'Internal server error'],

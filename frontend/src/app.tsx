@@ -4,8 +4,10 @@ import { BrowserRouter, Navigate, Route, Routes } from 'react-router'
 import { Loading } from './components/spinner'
 import {
   AccountPage,
+  AdminAuditPage,
   AdminDocumentsPage,
   AdminFeedbackPage,
+  AdminUsersPage,
   ChatPage,
   DocumentPage,
   SpacePage,
@@ -50,6 +52,8 @@ export function App({ queryClient }: { queryClient: QueryClient }) {
             <Route path="/spaces/:spaceId" element={<SpacePage />} />
             <Route path="/admin/documents" element={<AdminDocumentsPage />} />
             <Route path="/admin/feedback" element={<AdminFeedbackPage />} />
+            <Route path="/admin/users" element={<AdminUsersPage />} />
+            <Route path="/admin/audit" element={<AdminAuditPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Routes>
         </Suspense>

@@ -21,6 +21,14 @@ export const AdminFeedbackPage = lazy(() =>
   import('./pages/admin-feedback-page').then((m) => ({ default: m.AdminFeedbackPage })),
 )
 
+export const AdminUsersPage = lazy(() =>
+  import('./pages/admin-users-page').then((m) => ({ default: m.AdminUsersPage })),
+)
+
+export const AdminAuditPage = lazy(() =>
+  import('./pages/admin-audit-page').then((m) => ({ default: m.AdminAuditPage })),
+)
+
 export function preloadSignedInPages(): void {
   void loadChat().catch(() => undefined)
   void loadDocument().catch(() => undefined)

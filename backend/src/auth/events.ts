@@ -20,7 +20,13 @@ export type AuthEvent =
   | 'auth.recovery_codes_regenerated'
   | 'auth.account_deleted'
 
-export type SignInFailure = 'unknown_email' | 'wrong_password' | 'locked' | 'wrong_code' | 'invalid_challenge'
+export type SignInFailure =
+  | 'unknown_email'
+  | 'wrong_password'
+  | 'locked'
+  | 'wrong_code'
+  | 'invalid_challenge'
+  | 'disabled'
 
 export interface AuthEventFields {
   user_id?: string | null

@@ -8,6 +8,7 @@ import { AppError } from '../errors.js'
 import { clientKey } from '../lib/client-key.js'
 import { IdParams } from '../lib/schemas.js'
 import type { RouteDeps } from '../routes/deps.js'
+import { writeAudit } from './audit.js'
 import { clearedCookieOptions, SESSION_COOKIE } from './cookies.js'
 import { logAuthEvent } from './events.js'
 import { guardedCheck } from './lockout.js'
@@ -92,7 +93,17 @@ export default async function accountRoutes(instance: FastifyInstance, deps: Rou
       const { user, session } = signedIn(request)
       const id = request.params.id.toLowerCase()
       // Someone else's session and no session at all look the same: 404.
-      if (!(await deleteUserSession(db, user.id, id))) throw new AppError('not_found')
+      const deleted = await withTransaction(db, async (tx) => {
+        if (!(await deleteUserSession(tx, user.id, id))) return false
+        await writeAudit(tx, clock, request, {
+          type: 'session_revoked',
+          actor: { id: user.id, email: user.email },
+          subjectId: user.id,
+          details: { session_id: id },
+        })
+        return true
+      })
+      if (!deleted) throw new AppError('not_found')
       logAuthEvent(request, 'auth.session_revoked', { user_id: user.id, session_id: id })
       if (id === session.id) reply.setCookie(SESSION_COOKIE, '', clearedCookieOptions(config))
       return reply.status(204).send(null)
@@ -110,7 +121,16 @@ export default async function accountRoutes(instance: FastifyInstance, deps: Rou
     },
     async (request, reply) => {
       const { user, session } = signedIn(request)
-      const revoked = await deleteUserSessions(db, user.id)
+      const revoked = await withTransaction(db, async (tx) => {
+        const n = await deleteUserSessions(tx, user.id)
+        await writeAudit(tx, clock, request, {
+          type: 'sign_out_all',
+          actor: { id: user.id, email: user.email },
+          subjectId: user.id,
+          details: { sessions_revoked: n },
+        })
+        return n
+      })
       logAuthEvent(request, 'auth.sign_out', { user_id: user.id, session_id: session.id, revoked })
       reply.setCookie(SESSION_COOKIE, '', clearedCookieOptions(config))
       return reply.status(204).send(null)
@@ -160,13 +180,26 @@ export default async function accountRoutes(instance: FastifyInstance, deps: Rou
           reason: 'wrong_password',
           context: 'change_password',
         })
+        await writeAudit(db, clock, request, {
+          type: 'sign_in_failed',
+          actor: { id: user.id, email: user.email },
+          subjectId: user.id,
+          details: { reason: 'wrong_password', context: 'change_password' },
+        })
         if (check.lockedBy) logAuthEvent(request, 'auth.locked', { user_id: user.id, scope: check.lockedBy })
         throw new AppError('invalid_current_password')
       }
       const passwordHash = await hashPassword(new_password)
       const revoked = await withTransaction(db, async (tx) => {
         await updatePasswordHash(tx, user.id, passwordHash, new Date(clock.now()))
-        return deleteUserSessions(tx, user.id, session.id)
+        const n = await deleteUserSessions(tx, user.id, session.id)
+        await writeAudit(tx, clock, request, {
+          type: 'password_changed',
+          actor: { id: user.id, email: user.email },
+          subjectId: user.id,
+          details: { sessions_revoked: n },
+        })
+        return n
       })
       logAuthEvent(request, 'auth.password_changed', { user_id: user.id, session_id: session.id, revoked })
       return reply.status(204).send(null)

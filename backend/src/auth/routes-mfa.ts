@@ -11,6 +11,7 @@ import {
   personalSpaceOf,
   teamSpacesOwnedBy,
 } from '../db/queries/account.js'
+import { setLastSignIn } from '../db/queries/admin-users.js'
 import { lockKnowledgeBase } from '../db/queries/bm25.js'
 import {
   challengeIsLive,
@@ -30,6 +31,7 @@ import { findUserById } from '../db/queries/users.js'
 import { AppError } from '../errors.js'
 import { clientKey } from '../lib/client-key.js'
 import type { RouteDeps } from '../routes/deps.js'
+import { writeAudit } from './audit.js'
 import { clearedCookieOptions, SESSION_COOKIE } from './cookies.js'
 import { logAuthEvent } from './events.js'
 import {
@@ -264,7 +266,8 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
       const live = await challengeIsLive(db, tokenHash, now(), CHALLENGE_MAX_TRIES)
       if (!live) throw invalidChallenge(null)
       const row = await findUserById(db, live.userId)
-      if (!row?.mfaEnabled) throw invalidChallenge(live.userId)
+      // A user disabled since the password step gets no session (the same answer as a stale challenge).
+      if (!row?.mfaEnabled || row.disabledAt) throw invalidChallenge(live.userId)
       const client = clientKey(request.ip)
       // The same counters as the password (§3): wrong codes count, the 6th from a client is 429.
       const attempt = await beginAttempt(counters, row.email, client)
@@ -293,7 +296,15 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
       const s = await withTransaction(db, async (tx) => {
         // A challenge finishes one sign-in only.
         if (!(await deleteChallenge(tx, spent.id))) return null
-        return createSession({ config, db, clock }, row.id, sessionMeta(request), tx)
+        const issued = await createSession({ config, db, clock }, row.id, sessionMeta(request), tx)
+        await setLastSignIn(tx, row.id, now())
+        await writeAudit(tx, clock, request, {
+          type: 'sign_in',
+          actor: { id: row.id, email: row.email },
+          subjectId: row.id,
+          details: { session_id: issued.session.id, mfa: used },
+        })
+        return issued
       })
       if (!s) throw invalidChallenge(row.id)
       logAuthEvent(request, 'auth.sign_in', { user_id: row.id, session_id: s.session.id })

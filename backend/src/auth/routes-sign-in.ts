@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { withTransaction } from '../db/client.js'
+import { setLastSignIn } from '../db/queries/admin-users.js'
 import { deleteSession } from '../db/queries/sessions.js'
 import { insertPersonalSpace } from '../db/queries/spaces.js'
 import { findUserByEmail, insertUser, isUniqueViolation, updatePasswordHash } from '../db/queries/users.js'
@@ -10,6 +11,7 @@ import { AppError } from '../errors.js'
 import { clientKey } from '../lib/client-key.js'
 import { uuidv7 } from '../lib/ids.js'
 import type { RouteDeps } from '../routes/deps.js'
+import { writeAudit } from './audit.js'
 import { issueChallenge } from './challenges.js'
 import { clearedCookieOptions, SESSION_COOKIE, sessionCookieOptions } from './cookies.js'
 import { emailProblem, normalizeEmail, signupAllowed } from './email.js'
@@ -148,18 +150,34 @@ export default async function signInRoutes(instance: FastifyInstance, deps: Rout
         () => verifyPassword(stored, request.body.password),
         row?.mfaEnabled ? 'keep' : 'clear',
       )
+      // The attempted address is not recorded for an unknown account: people type passwords
+      // into the email field.
+      const failed = (reason: 'locked' | 'wrong_password' | 'unknown_email' | 'disabled') =>
+        writeAudit(db, clock, request, {
+          type: 'sign_in_failed',
+          actor: null,
+          subjectId: row?.id ?? null,
+          details: { reason },
+        })
       if (check.outcome === 'locked') {
         logAuthEvent(request, 'auth.sign_in_failed', { user_id: row?.id ?? null, reason: 'locked' })
+        await failed('locked')
         throw check.error
       }
       if (!row || check.outcome === 'wrong') {
-        logAuthEvent(request, 'auth.sign_in_failed', {
-          user_id: row?.id ?? null,
-          reason: row ? 'wrong_password' : 'unknown_email',
-        })
+        const reason = row ? 'wrong_password' : 'unknown_email'
+        logAuthEvent(request, 'auth.sign_in_failed', { user_id: row?.id ?? null, reason })
         if (check.outcome === 'wrong' && check.lockedBy) {
           logAuthEvent(request, 'auth.locked', { user_id: row?.id ?? null, scope: check.lockedBy })
         }
+        await failed(reason)
+        throw new AppError('invalid_credentials')
+      }
+      // Refused only after the password check, with the same answer as a wrong password: the
+      // response tells a guesser nothing about the account.
+      if (row.disabledAt) {
+        logAuthEvent(request, 'auth.sign_in_failed', { user_id: row.id, reason: 'disabled' })
+        await failed('disabled')
         throw new AppError('invalid_credentials')
       }
       if (needsRehash(row.passwordHash)) {
@@ -178,7 +196,18 @@ export default async function signInRoutes(instance: FastifyInstance, deps: Rout
         logAuthEvent(request, 'auth.mfa_challenge', { user_id: row.id })
         return reply.status(200).send({ mfa_required: true, ...challenge })
       }
-      const s = await createSession(ctx, row.id, sessionMeta(request))
+      const now = new Date(clock.now())
+      const s = await withTransaction(db, async (tx) => {
+        const issued = await createSession(ctx, row.id, sessionMeta(request), tx)
+        await setLastSignIn(tx, row.id, now)
+        await writeAudit(tx, clock, request, {
+          type: 'sign_in',
+          actor: { id: row.id, email: row.email },
+          subjectId: row.id,
+          details: { session_id: issued.session.id },
+        })
+        return issued
+      })
       logAuthEvent(request, 'auth.sign_in', { user_id: row.id, session_id: s.session.id })
       return sendIssued(reply, deps, 200, { user: authUserOf(config, row), ...s })
     },
@@ -197,9 +226,18 @@ export default async function signInRoutes(instance: FastifyInstance, deps: Rout
       },
     },
     async (request, reply) => {
-      if (request.session && request.user) {
-        await deleteSession(db, request.session.id)
-        logAuthEvent(request, 'auth.sign_out', { user_id: request.user.id, session_id: request.session.id })
+      const { session, user } = request
+      if (session && user) {
+        await withTransaction(db, async (tx) => {
+          await deleteSession(tx, session.id)
+          await writeAudit(tx, clock, request, {
+            type: 'sign_out',
+            actor: { id: user.id, email: user.email },
+            subjectId: user.id,
+            details: { session_id: session.id },
+          })
+        })
+        logAuthEvent(request, 'auth.sign_out', { user_id: user.id, session_id: session.id })
       }
       reply.setCookie(SESSION_COOKIE, '', clearedCookieOptions(config))
       return reply.status(204).send(null)

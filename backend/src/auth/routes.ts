@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import type { RouteDeps } from '../routes/deps.js'
 import { getDummyHash, loadCommonPasswords } from './passwords.js'
 import accountRoutes from './routes-account.js'
+import activityRoutes from './routes-activity.js'
 import apiKeyRoutes from './routes-api-keys.js'
 import mfaRoutes from './routes-mfa.js'
 import signInRoutes from './routes-sign-in.js'
@@ -15,4 +16,5 @@ export default async function authRoutes(app: FastifyInstance, deps: RouteDeps) 
   await app.register(accountRoutes, { prefix: '/api/auth', ...deps })
   await app.register(apiKeyRoutes, { prefix: '/api/auth', ...deps })
   await app.register(mfaRoutes, { prefix: '/api/auth', ...deps })
+  await app.register(activityRoutes, { prefix: '/api/auth', ...deps })
 }

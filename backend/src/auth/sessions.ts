@@ -111,6 +111,8 @@ export async function validateSessionToken(
   const hash = hashSessionToken(token, ctx.config.secretKey)
   const row = await findSessionByHash(ctx.db, hash)
   if (!row || !constantTimeEqual(row.token_hash, hash)) return null
+  // Disabling deletes the sessions too; this also stops one that a sign-in racing it created.
+  if (row.disabled_at) return null
   const now = ctx.clock.now()
   const absolute = row.absolute_expires_at.getTime()
   let expires = row.expires_at.getTime()

@@ -4,6 +4,7 @@
 // membership. A team space always keeps one owner (422 last_owner).
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
+import { writeAudit } from '../auth/audit.js'
 import { emailProblem, normalizeEmail } from '../auth/email.js'
 import { errorResponses, NoContent } from '../auth/schemas.js'
 import type { Executor } from '../db/client.js'
@@ -153,6 +154,14 @@ export default async function spaceMemberRoutes(instance: FastifyInstance, deps:
         if (member) {
           await keepAnOwner(tx, id, member, role)
           await setMemberRole(tx, id, member.user_id, role)
+          if (member.role !== role) {
+            await writeAudit(tx, clock, request, {
+              type: 'space_member_role_changed',
+              actor: caller,
+              subjectId: member.user_id,
+              details: { space_id: id, from: member.role, to: role },
+            })
+          }
           return { ...member, role }
         }
         const at = now()
@@ -163,6 +172,12 @@ export default async function spaceMemberRoutes(instance: FastifyInstance, deps:
           invitedBy: caller.id,
           now: at,
           expiresAt: new Date(at.getTime() + INVITATION_DAYS * DAY_MS),
+        })
+        await writeAudit(tx, clock, request, {
+          type: 'space_invitation_sent',
+          actor: caller,
+          subjectId: null,
+          details: { space_id: id, email, role },
         })
         return null
       })
@@ -192,6 +207,12 @@ export default async function spaceMemberRoutes(instance: FastifyInstance, deps:
         if (!member) throw memberNotFound()
         await keepAnOwner(tx, id, member, null)
         await deleteMember(tx, id, userId)
+        await writeAudit(tx, clock, request, {
+          type: 'space_member_removed',
+          actor: caller,
+          subjectId: userId,
+          details: { space_id: id, role: member.role },
+        })
       })
       return reply.status(204).send(null)
     },
@@ -255,7 +276,14 @@ export default async function spaceMemberRoutes(instance: FastifyInstance, deps:
         if (!invited) return null
         const current = await memberById(tx, id, caller.id)
         // Accepting never lowers a role held already (an owner accepting a viewer invitation).
-        await upsertSpaceMember(tx, id, caller.id, maxRole(current?.role ?? null, invited) ?? invited)
+        const role = maxRole(current?.role ?? null, invited) ?? invited
+        await upsertSpaceMember(tx, id, caller.id, role)
+        await writeAudit(tx, clock, request, {
+          type: 'space_member_added',
+          actor: caller,
+          subjectId: caller.id,
+          details: { space_id: id, role },
+        })
         return readableSpace(tx, id, caller)
       })
       if (!view) throw invitationNotFound()

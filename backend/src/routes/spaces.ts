@@ -4,6 +4,7 @@
 // Members and invitations: space-members.ts.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
+import { writeAudit } from '../auth/audit.js'
 import { errorResponses, NoContent } from '../auth/schemas.js'
 import { withTransaction } from '../db/client.js'
 import { lockKnowledgeBase } from '../db/queries/bm25.js'
@@ -97,6 +98,12 @@ export default async function spaceRoutes(instance: FastifyInstance, deps: Route
           createdBy: caller.id,
         })
         await upsertSpaceMember(tx, id, caller.id, 'owner')
+        await writeAudit(tx, clock, request, {
+          type: 'space_created',
+          actor: caller,
+          subjectId: caller.id,
+          details: { space_id: id, visibility },
+        })
         return readableSpace(tx, id, caller)
       })
       if (!view) throw new Error('a created space is not readable by its owner')
@@ -147,6 +154,13 @@ export default async function spaceRoutes(instance: FastifyInstance, deps: Route
         const access = await requireRole(tx, id, caller, 'owner')
         checkChanges(access, changes, caller, access.name)
         await updateSpace(tx, id, changes, new Date(clock.now()))
+        await writeAudit(tx, clock, request, {
+          type: 'space_updated',
+          actor: caller,
+          subjectId: null,
+          // Which fields changed, not their text: a space's name is its members' business.
+          details: { space_id: id, fields: Object.keys(changes).sort().join(',') },
+        })
         return readableSpace(tx, id, caller)
       })
       if (!view) throw spaceNotFound()
@@ -176,6 +190,12 @@ export default async function spaceRoutes(instance: FastifyInstance, deps: Route
         if (access.kind === 'shared') throw forbidden('The shared library cannot be deleted')
         if (access.kind === 'personal') throw forbidden('My documents cannot be deleted')
         if (!(await deleteSpaceRows(tx, id))) throw spaceNotFound()
+        await writeAudit(tx, clock, request, {
+          type: 'space_deleted',
+          actor: caller,
+          subjectId: null,
+          details: { space_id: id },
+        })
       })
       return reply.status(204).send(null)
     },

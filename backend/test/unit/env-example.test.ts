@@ -18,3 +18,21 @@ it('.env.example values parse', () => {
   }
   assert.doesNotThrow(() => loadConfig(env))
 })
+
+it("README's configuration table names every configuration variable", () => {
+  const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8')
+  const rows = readme.split('\n').filter((l) => l.startsWith('| `'))
+  for (const name of CONFIG_VARIABLES) {
+    assert.ok(
+      rows.some((row) => row.split('|')[1]?.includes(`\`${name}\``)),
+      `${name} is missing from the README table`,
+    )
+  }
+})
+
+it('AUDIT_RETENTION_DAYS: the default in .env.example and the README is the one config uses', () => {
+  const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8')
+  const days = loadConfig({}).config.auditRetentionDays
+  assert.match(text, new RegExp(`^AUDIT_RETENTION_DAYS=${days}\\b`, 'm'))
+  assert.match(readme, new RegExp(`^\\| \`AUDIT_RETENTION_DAYS\` \\| \`${days}\` \\|`, 'm'))
+})

@@ -44,6 +44,12 @@ export function AppShell({ user, children, wide }: { user: User; children: React
               <NavLink to="/admin/feedback" className={navClass}>
                 Feedback
               </NavLink>
+              <NavLink to="/admin/users" className={navClass}>
+                Users
+              </NavLink>
+              <NavLink to="/admin/audit" className={navClass}>
+                Audit
+              </NavLink>
             </>
           ) : null}
           <NavLink to="/account" className={navClass}>

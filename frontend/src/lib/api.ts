@@ -1,6 +1,11 @@
 import { apiErrorFromResponse, isSessionError } from './api-error'
 import type {
+  ActivityPage,
+  AdminUser,
+  AdminUserPatch,
+  AdminUsersPage,
   ApiKey,
+  AuditPage,
   AuthResult,
   Conversation,
   ConversationPage,
@@ -167,6 +172,29 @@ export const api = {
     if (rating) query.set('rating', rating)
     if (cursor) query.set('cursor', cursor)
     return request<FeedbackPage>(`/api/admin/feedback?${query}`)
+  },
+
+  activity: (cursor?: string | null) => {
+    const query = new URLSearchParams({ limit: '20' })
+    if (cursor) query.set('cursor', cursor)
+    return request<ActivityPage>(`/api/auth/activity?${query}`)
+  },
+  adminUsers: (search: string, cursor?: string | null) => {
+    const query = new URLSearchParams({ limit: '50' })
+    if (search) query.set('query', search)
+    if (cursor) query.set('cursor', cursor)
+    return request<AdminUsersPage>(`/api/admin/users?${query}`)
+  },
+  updateUser: (id: string, patch: AdminUserPatch) =>
+    request<AdminUser>(`/api/admin/users/${enc(id)}`, { method: 'PATCH', json: patch }),
+  signOutUser: (id: string) => request<void>(`/api/admin/users/${enc(id)}/sign-out`, { method: 'POST' }),
+  deleteUser: (id: string) => request<void>(`/api/admin/users/${enc(id)}`, { method: 'DELETE' }),
+  audit: (filter: { type: string; userId: string }, cursor?: string | null) => {
+    const query = new URLSearchParams({ limit: '50' })
+    if (filter.type) query.set('type', filter.type)
+    if (filter.userId) query.set('user_id', filter.userId)
+    if (cursor) query.set('cursor', cursor)
+    return request<AuditPage>(`/api/admin/audit?${query}`)
   },
 }
 

@@ -70,3 +70,11 @@ export type AnswerMode = ChatAnswer['mode']
 
 export type FeedbackPage = ResponseBody<'/api/admin/feedback', 'get', 200>
 export type FeedbackItem = FeedbackPage['feedback'][number]
+
+export type AdminUsersPage = ResponseBody<'/api/admin/users', 'get', 200>
+export type AdminUser = AdminUsersPage['users'][number]
+export type AdminUserPatch = RequestBody<'/api/admin/users/{id}', 'patch'>
+export type AuditPage = ResponseBody<'/api/admin/audit', 'get', 200>
+export type AuditEvent = AuditPage['events'][number]
+export type ActivityPage = ResponseBody<'/api/auth/activity', 'get', 200>
+export type ActivityEvent = ActivityPage['events'][number]

@@ -1,6 +1,7 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { ApiKeysSection } from '../components/api-keys-section'
 import { AppShell } from '../components/app-shell'
+import { detailsText, EventWhereWhen, eventWords } from '../components/audit-event'
 import { ChangePasswordForm } from '../components/change-password-form'
 import { DeleteAccountSection } from '../components/delete-account-section'
 import { FormError } from '../components/form-error'
@@ -52,6 +53,7 @@ function AccountView({ user }: { user: User }) {
       </section>
       <SessionsSection />
       <ApiKeysSection />
+      <RecentActivitySection />
       <section className="card" aria-labelledby="password-title">
         <h2 id="password-title">Change password</h2>
         <p className="muted">Changing your password signs you out on every other device.</p>
@@ -60,6 +62,50 @@ function AccountView({ user }: { user: User }) {
       <TwoFactorSection user={user} />
       <DeleteAccountSection />
     </div>
+  )
+}
+
+/** The caller's own audit events, so they can spot a sign-in or change that was not theirs. */
+function RecentActivitySection() {
+  const activity = useInfiniteQuery({
+    queryKey: ['activity'],
+    queryFn: ({ pageParam }) => api.activity(pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.next_cursor ?? undefined,
+  })
+  const events = activity.data?.pages.flatMap((page) => page.events) ?? []
+  return (
+    <section className="card" aria-labelledby="activity-title">
+      <h2 id="activity-title">Recent activity</h2>
+      <p className="muted">
+        Sign-ins and changes to your account. Anything you do not recognise: change your password.
+      </p>
+      {activity.isPending ? <Loading label="Loading activity…" /> : null}
+      <FormError message={activity.error ? describeError(activity.error) : null} />
+      {activity.isSuccess && events.length === 0 ? <p className="muted">No activity yet.</p> : null}
+      <ul className="activity-list">
+        {events.map((e) => {
+          const details = detailsText(e.details)
+          return (
+            <li key={e.id}>
+              <strong>{eventWords(e.type)}</strong>{' '}
+              <EventWhereWhen at={e.at} ip={e.ip_address} userAgent={e.user_agent} />
+              {details ? <span className="muted"> · {details}</span> : null}
+            </li>
+          )
+        })}
+      </ul>
+      {activity.hasNextPage ? (
+        <button
+          type="button"
+          className="button button-quiet"
+          onClick={() => void activity.fetchNextPage()}
+          disabled={activity.isFetchingNextPage}
+        >
+          Load more
+        </button>
+      ) : null}
+    </section>
   )
 }
 

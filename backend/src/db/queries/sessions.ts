@@ -18,6 +18,7 @@ export interface SessionWithUser {
   email_verified: boolean
   mfa_enabled: boolean
   user_created_at: Date
+  disabled_at: Date | null
 }
 
 /**
@@ -49,6 +50,7 @@ function buildStatements(orm: Orm) {
         email_verified: users.emailVerified,
         mfa_enabled: users.mfaEnabled,
         user_created_at: users.createdAt,
+        disabled_at: users.disabledAt,
       })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))

@@ -24,6 +24,10 @@ export const users = pgTable('users', {
   emailVerified: boolean('email_verified').notNull().default(false),
   // Two-factor sign-in is on (a TOTP secret in mfa_totp with enabled_at set); read by every session lookup.
   mfaEnabled: boolean('mfa_enabled').notNull().default(false),
+  // Set by an admin (§14): sign-in is refused and the session lookup ignores this user's sessions,
+  // so a session created by a sign-in racing the disable dies with the others.
+  disabledAt: tstz('disabled_at'),
+  lastSignInAt: tstz('last_sign_in_at'),
   createdAt: tstz('created_at').notNull().defaultNow(),
   updatedAt: tstz('updated_at').notNull().defaultNow(),
 })

@@ -1,0 +1,35 @@
+// GET /api/auth/activity (docs/api.md §14): a person's own audit events, newest first, so they can
+// spot a sign-in or a change that was not theirs (an admin's reset link for them included).
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance } from 'fastify'
+import { listAuditEvents } from '../db/queries/audit.js'
+import { AppError } from '../errors.js'
+import type { RouteDeps } from '../routes/deps.js'
+import { ActivityList, ActivityQuery, activityEventBody, decodeAuditCursor, page } from './audit-http.js'
+import { errorResponses } from './schemas.js'
+
+export default async function activityRoutes(instance: FastifyInstance, deps: RouteDeps) {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>()
+  const { db } = deps
+  app.get(
+    '/activity',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Your own account activity, newest first',
+        querystring: ActivityQuery,
+        response: { 200: ActivityList, ...errorResponses(401, 422) },
+      },
+    },
+    async (request) => {
+      if (!request.user) throw new AppError('auth_required')
+      const { limit, cursor } = request.query
+      const rows = await listAuditEvents(db, {
+        subjectId: request.user.id,
+        after: decodeAuditCursor(cursor),
+        limit: limit + 1,
+      })
+      return page(rows, limit, activityEventBody)
+    },
+  )
+}

@@ -1,0 +1,278 @@
+// User administration (docs/api.md §14): list and search, role, disable/enable, sign out, verify,
+// delete. Every change is written with its audit event in one transaction. An admin cannot act on
+// their own role or account (422 cannot_change_self) and the last enabled admin cannot go
+// (422 last_admin), so nobody locks the instance out of its administration.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import { writeAudit } from '../auth/audit.js'
+import { errorResponses, NoContent } from '../auth/schemas.js'
+import { type AuthUser, authUserOf, effectiveRole } from '../auth/sessions.js'
+import { type Conn, withTransaction } from '../db/client.js'
+import {
+  countOtherEnabledAdmins,
+  deleteUserRow,
+  listUsersPage,
+  spacesSolelyOwnedBy,
+  updateUserAdmin,
+} from '../db/queries/admin-users.js'
+import { deleteUserSessions } from '../db/queries/sessions.js'
+import { findUserById, setEmailVerified } from '../db/queries/users.js'
+import type { UserRow } from '../db/schema/index.js'
+import { AppError } from '../errors.js'
+import { IdParams } from '../lib/schemas.js'
+import type { RouteDeps } from './deps.js'
+
+const DateTime = Type.String({ format: 'date-time' })
+
+const AdminUser = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  email: Type.String(),
+  name: Type.Union([Type.String(), Type.Null()]),
+  role: Type.Union([Type.Literal('user'), Type.Literal('admin')]),
+  email_verified: Type.Boolean(),
+  mfa_enabled: Type.Boolean(),
+  disabled: Type.Boolean(),
+  created_at: DateTime,
+  last_sign_in_at: Type.Union([DateTime, Type.Null()]),
+})
+
+const AdminUsersQuery = Type.Object({
+  query: Type.Optional(Type.String({ maxLength: 254 })),
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 400 })),
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
+})
+
+const AdminUsersList = Type.Object({
+  users: Type.Array(AdminUser),
+  next_cursor: Type.Union([Type.String(), Type.Null()]),
+})
+
+const AdminUserPatch = Type.Object(
+  {
+    role: Type.Optional(Type.Union([Type.Literal('user'), Type.Literal('admin')])),
+    disabled: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+)
+
+/** Opaque to clients: base64url of the last email of a page (emails are unique and the sort key). */
+function decodeUsersCursor(cursor: string | undefined): string | null {
+  if (cursor === undefined) return null
+  const email = /^[A-Za-z0-9_-]+$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : ''
+  if (!email || email.length > 254 || email.includes('\u0000') || !email.includes('@')) {
+    throw new AppError('validation_error', { errors: [{ path: 'cursor', message: 'is not a valid cursor' }] })
+  }
+  return email
+}
+
+export default async function adminUserRoutes(instance: FastifyInstance, deps: RouteDeps) {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>()
+  const { config, db, clock } = deps
+  const admin = async (request: FastifyRequest) => app.requireAdmin(request)
+  const tags = ['admin']
+
+  function userItem(row: UserRow) {
+    const u = authUserOf(config, row)
+    return {
+      id: u.id,
+      email: u.email,
+      name: u.name,
+      role: u.role,
+      email_verified: u.email_verified,
+      mfa_enabled: u.mfa_enabled,
+      disabled: row.disabledAt !== null,
+      created_at: u.created_at.toISOString(),
+      last_sign_in_at: row.lastSignInAt ? row.lastSignInAt.toISOString() : null,
+    }
+  }
+
+  function actorOf(request: FastifyRequest): AuthUser {
+    if (!request.user) throw new AppError('auth_required')
+    return request.user
+  }
+
+  /** The target of an action on someone else's account, or 404 / 422 cannot_change_self. */
+  async function otherUser(tx: Conn, actor: AuthUser, id: string): Promise<UserRow> {
+    const row = await findUserById(tx, id)
+    if (!row) throw new AppError('not_found')
+    if (row.id === actor.id) throw new AppError('cannot_change_self')
+    return row
+  }
+
+  /** Refuses when `row` is an enabled admin and no other enabled admin would remain. */
+  async function keepAnAdmin(tx: Conn, row: UserRow) {
+    if (row.disabledAt || effectiveRole(config, row) !== 'admin') return
+    if ((await countOtherEnabledAdmins(tx, row.id, config.adminEmails)) === 0) {
+      throw new AppError('last_admin')
+    }
+  }
+
+  app.get(
+    '/api/admin/users',
+    {
+      onRequest: admin,
+      schema: {
+        tags,
+        summary: 'Users by email, optionally searched by email or name (admin)',
+        querystring: AdminUsersQuery,
+        response: { 200: AdminUsersList, ...errorResponses(401, 403, 422) },
+      },
+    },
+    async (request) => {
+      const { query, cursor, limit } = request.query
+      const rows = await listUsersPage(db, {
+        query: query?.trim() || null,
+        afterEmail: decodeUsersCursor(cursor),
+        limit: limit + 1,
+      })
+      const shown = rows.slice(0, limit)
+      const last = shown[shown.length - 1]
+      return {
+        users: shown.map(userItem),
+        next_cursor:
+          rows.length > limit && last ? Buffer.from(last.email, 'utf8').toString('base64url') : null,
+      }
+    },
+  )
+
+  app.patch(
+    '/api/admin/users/:id',
+    {
+      onRequest: admin,
+      schema: {
+        tags,
+        summary: "Change a user's role or disable/enable them (admin)",
+        params: IdParams,
+        body: AdminUserPatch,
+        response: { 200: AdminUser, ...errorResponses(401, 403, 404, 422) },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request)
+      const { role, disabled } = request.body
+      const row = await withTransaction(db, async (tx) => {
+        let row = await otherUser(tx, actor, request.params.id.toLowerCase())
+        const now = new Date(clock.now())
+        const auditAs = { id: actor.id, email: actor.email }
+        if (role !== undefined && config.adminEmails.includes(row.email.toLowerCase())) {
+          throw new AppError('cannot_change_env_admin')
+        }
+        const before = effectiveRole(config, row)
+        const demote = role === 'user' && before === 'admin'
+        const disable = disabled === true && row.disabledAt === null
+        if (demote || disable) await keepAnAdmin(tx, row)
+        if (role !== undefined && role !== before) {
+          row = (await updateUserAdmin(tx, row.id, { role }, now)) ?? row
+          await writeAudit(tx, clock, request, {
+            type: 'user_role_changed',
+            actor: auditAs,
+            subjectId: row.id,
+            details: { from: before, to: role },
+          })
+        }
+        if (disable) {
+          row = (await updateUserAdmin(tx, row.id, { disabledAt: now }, now)) ?? row
+          const revoked = await deleteUserSessions(tx, row.id)
+          await writeAudit(tx, clock, request, {
+            type: 'user_disabled',
+            actor: auditAs,
+            subjectId: row.id,
+            details: { sessions_revoked: revoked },
+          })
+        } else if (disabled === false && row.disabledAt !== null) {
+          row = (await updateUserAdmin(tx, row.id, { disabledAt: null }, now)) ?? row
+          await writeAudit(tx, clock, request, { type: 'user_enabled', actor: auditAs, subjectId: row.id })
+        }
+        return row
+      })
+      return userItem(row)
+    },
+  )
+
+  app.post(
+    '/api/admin/users/:id/sign-out',
+    {
+      onRequest: admin,
+      schema: {
+        tags,
+        summary: 'End every session of a user (admin)',
+        params: IdParams,
+        response: { 204: NoContent, ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request)
+      await withTransaction(db, async (tx) => {
+        const row = await findUserById(tx, request.params.id.toLowerCase())
+        if (!row) throw new AppError('not_found')
+        const revoked = await deleteUserSessions(tx, row.id)
+        await writeAudit(tx, clock, request, {
+          type: 'sign_out_all',
+          actor: { id: actor.id, email: actor.email },
+          subjectId: row.id,
+          details: { sessions_revoked: revoked, by_admin: true },
+        })
+      })
+      return reply.status(204).send(null)
+    },
+  )
+
+  app.post(
+    '/api/admin/users/:id/verify',
+    {
+      onRequest: admin,
+      schema: {
+        tags,
+        summary: "Mark a user's email verified on the admin's word (admin)",
+        params: IdParams,
+        response: { 204: NoContent, ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request)
+      await withTransaction(db, async (tx) => {
+        const row = await findUserById(tx, request.params.id.toLowerCase())
+        if (!row) throw new AppError('not_found')
+        if (row.emailVerified) return
+        await setEmailVerified(tx, row.email, new Date(clock.now()))
+        await writeAudit(tx, clock, request, {
+          type: 'email_verified',
+          actor: { id: actor.id, email: actor.email },
+          subjectId: row.id,
+          details: { by_admin: true },
+        })
+      })
+      return reply.status(204).send(null)
+    },
+  )
+
+  app.delete(
+    '/api/admin/users/:id',
+    {
+      onRequest: admin,
+      schema: {
+        tags,
+        summary: 'Delete a user and everything they own (admin)',
+        params: IdParams,
+        response: { 204: NoContent, ...errorResponses(401, 403, 404, 422) },
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request)
+      await withTransaction(db, async (tx) => {
+        const row = await otherUser(tx, actor, request.params.id.toLowerCase())
+        await keepAnAdmin(tx, row)
+        if ((await spacesSolelyOwnedBy(tx, row.id)).length > 0) throw new AppError('last_owner')
+        await writeAudit(tx, clock, request, {
+          type: 'account_deleted',
+          actor: { id: actor.id, email: actor.email },
+          subjectId: row.id,
+          details: { by_admin: true },
+        })
+        await deleteUserRow(tx, row.id)
+      })
+      return reply.status(204).send(null)
+    },
+  )
+}

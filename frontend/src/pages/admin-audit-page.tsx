@@ -1,0 +1,118 @@
+import { useInfiniteQuery } from '@tanstack/react-query'
+import { useId, useState } from 'react'
+import { Link } from 'react-router'
+import { AppShell } from '../components/app-shell'
+import { AUDIT_EVENT_WORDS, detailsText, EventWhereWhen, eventWords } from '../components/audit-event'
+import { FormError } from '../components/form-error'
+import { RequireAuth } from '../components/require-auth'
+import { Loading } from '../components/spinner'
+import { api } from '../lib/api'
+import { describeError } from '../lib/error-messages'
+import type { AuditEvent, User } from '../lib/types'
+import { useDocumentTitle } from '../lib/use-document-title'
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+export function AdminAuditPage() {
+  return (
+    <RequireAuth>
+      {(user) => (
+        <AppShell user={user}>
+          <AdminAuditView user={user} />
+        </AppShell>
+      )}
+    </RequireAuth>
+  )
+}
+
+function AdminAuditView({ user }: { user: User }) {
+  useDocumentTitle('Audit log')
+  const typeId = useId()
+  const userFieldId = useId()
+  const [type, setType] = useState('')
+  const [userId, setUserId] = useState('')
+  // Only a whole id filters (a partial one would be refused by the API).
+  const filterUser = UUID.test(userId.trim()) ? userId.trim() : ''
+  const list = useInfiniteQuery({
+    queryKey: ['admin-audit', type, filterUser],
+    queryFn: ({ pageParam }) => api.audit({ type, userId: filterUser }, pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (page) => page.next_cursor ?? undefined,
+    enabled: user.role === 'admin',
+  })
+  if (user.role !== 'admin') {
+    return (
+      <div className="page">
+        <h1>Audit log</h1>
+        <p className="form-error" role="alert">
+          Only administrators can read the audit log.
+        </p>
+        <Link to="/chat">Back to chat</Link>
+      </div>
+    )
+  }
+  const events = list.data?.pages.flatMap((page) => page.events) ?? []
+  return (
+    <div className="page admin-page">
+      <h1>Audit log</h1>
+      <p className="muted">Sign-ins and changes to accounts, newest first.</p>
+      <div className="feedback-toolbar">
+        <div className="field field-inline">
+          <label htmlFor={typeId}>Event type</label>
+          <select id={typeId} value={type} onChange={(e) => setType(e.target.value)}>
+            <option value="">All</option>
+            {Object.entries(AUDIT_EVENT_WORDS).map(([value, words]) => (
+              <option key={value} value={value}>
+                {words}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field field-inline">
+          <label htmlFor={userFieldId}>User id</label>
+          <input
+            id={userFieldId}
+            value={userId}
+            onChange={(e) => setUserId(e.target.value)}
+            autoComplete="off"
+          />
+        </div>
+      </div>
+      {list.isPending ? <Loading label="Loading events…" /> : null}
+      <FormError message={list.error ? describeError(list.error) : null} />
+      {list.isSuccess && events.length === 0 ? <p className="muted">No events.</p> : null}
+      <ul className="audit-list" aria-label="Audit events">
+        {events.map((e) => (
+          <AuditItem key={e.id} event={e} />
+        ))}
+      </ul>
+      {list.hasNextPage ? (
+        <button
+          type="button"
+          className="button button-quiet"
+          onClick={() => void list.fetchNextPage()}
+          disabled={list.isFetchingNextPage}
+        >
+          Load more
+        </button>
+      ) : null}
+    </div>
+  )
+}
+
+function AuditItem({ event }: { event: AuditEvent }) {
+  const details = detailsText(event.details)
+  return (
+    <li className="card audit-item">
+      <p>
+        <strong>{eventWords(event.type)}</strong>{' '}
+        <EventWhereWhen at={event.at} ip={event.ip_address} userAgent={event.user_agent} />
+      </p>
+      <p className="muted">
+        {event.actor_email ? <>By {event.actor_email}. </> : null}
+        {event.subject_id ? <>Account {event.subject_id}.</> : null}
+      </p>
+      {details ? <p className="muted">{details}</p> : null}
+    </li>
+  )
+}
