@@ -8,8 +8,8 @@
 // Ranking uses the searched spaces' statistics only. The decision to refuse (the floor here and
 // the answerer's coverage) weighs the question's words on a reference collection instead (see
 // referenceSpaces and referenceTerms): in a space of a few chunks every word it holds is in a
-// large share of them and every word it lacks gets the highest idf, so no chunk of it ever
-// covered enough of a question.
+// large share of them and every word it lacks gets the highest idf, so that on its own statistics
+// a chunk of it almost never covers enough of a question, however well it answers it.
 import {
   chunksByIds,
   type DenseHit,
