@@ -19,7 +19,7 @@ import { recordResults } from './lib/results-file.js'
 import { seedCorpus, seedUsers } from './lib/seed.js'
 import { throughputTool } from './lib/wrk.js'
 import { idleRss, settledRss } from './scenarios/memory.js'
-import { chat, pgliteSearch, search } from './scenarios/retrieval.js'
+import { chat, chatV1, pgliteSearch, search } from './scenarios/retrieval.js'
 import { signinBurst } from './scenarios/signin-burst.js'
 import { soak } from './scenarios/soak.js'
 import { seedDesign, throughput } from './scenarios/throughput.js'
@@ -84,7 +84,9 @@ async function scenarios(b: Bench) {
   }
   if (wanted('chat')) {
     log('chat…')
-    await chat(b)
+    const reference = await chat(b)
+    log('chat through /v1 with API keys…')
+    await chatV1(b, reference)
   }
   if (wanted('search')) {
     const final = opts.searchChunks <= b.corpus.chunks

@@ -4,6 +4,7 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import apiKeyScopes from './auth/api-key-scopes.js'
 import authPlugin from './auth/plugin.js'
 import authRoutes from './auth/routes.js'
 import type { Config } from './config.js'
@@ -31,6 +32,7 @@ import feedbackRoutes from './routes/feedback.js'
 import healthRoutes from './routes/health.js'
 import searchRoutes from './routes/search.js'
 import spaceRoutes from './routes/spaces.js'
+import v1Routes from './routes/v1.js'
 
 export interface AppDeps {
   config: Config
@@ -132,10 +134,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         .concat("; frame-ancestors 'none'"),
   })
   // The order of these request hooks is the policy: identify the caller, count the request (a
-  // 401 included), refuse it without a session where one is needed, then check its origin.
+  // 401 included), refuse it without a session where one is needed, and with an API key where its
+  // scopes do not reach, then check its origin.
   await app.register(authPlugin, { db, config, clock, credentials: acceptedCredentials })
   await app.register(rateLimitPlugin, { config, counters })
   await app.register(defaultDeny)
+  await app.register(apiKeyScopes)
   await app.register(csrfPlugin, { config })
 
   app.get('/openapi.json', { schema: { hide: true }, config: { rateLimit: false } }, async () =>
@@ -148,6 +152,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(chatRoutes, routeDeps)
   await app.register(feedbackRoutes, routeDeps)
   await app.register(spaceRoutes, routeDeps)
+  await app.register(v1Routes, routeDeps)
   void routeDeps
   await app.register(staticUi, deps.uiDir ? { uiDir: deps.uiDir } : {})
 

@@ -86,7 +86,7 @@ export async function search(b: Bench, label: string, target: number | null): Pr
   )
 }
 
-export async function chat(b: Bench): Promise<void> {
+export async function chat(b: Bench): Promise<LoadResult> {
   const q = roundRobin(questions(b.corpus.nextDoc))
   const c = roundRobin(b.users.map(cookieOf))
   const spec = {
@@ -107,6 +107,50 @@ export async function chat(b: Bench): Promise<void> {
     loadRow(`POST /api/chat/message (extractive), ${b.corpus.chunks} chunks, 10 users`, r, {
       target: 'p95 ≤ 100 ms',
       pass: r.s2xx === r.requests && r.errors === 0 && r.p95 <= 100,
+      note: statusNote(r),
+    }),
+  )
+  return r
+}
+
+/** An API key per user (docs/api.md §11), made the way a person makes one: password asked again. */
+async function apiKeyOf(url: string, user: SeededUser): Promise<string> {
+  const res = await fetch(`${url}/api/auth/api-keys`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ password: user.password, name: 'bench' }),
+  })
+  if (res.status !== 201) throw new Error(`API key not created: ${res.status} ${await res.text()}`)
+  return ((await res.json()) as { key: string }).key
+}
+
+/**
+ * Issue 19: the same questions through POST /v1/chat/completions with API keys, p95 within 10 %
+ * of /api/chat/message's in the same run (`reference`).
+ */
+export async function chatV1(b: Bench, reference: LoadResult): Promise<void> {
+  const q = roundRobin(questions(b.corpus.nextDoc))
+  const keys: string[] = []
+  for (const user of b.users) keys.push(await apiKeyOf(base(b.app), user))
+  const k = roundRobin(keys)
+  const spec = {
+    url: `${base(b.app)}/v1/chat/completions`,
+    method: 'POST' as const,
+    connections: 10,
+    durationS: b.opts.durationS * 2,
+    serverPid: b.app.proc.pid as number,
+    next: () => ({
+      headers: { authorization: `Bearer ${k()}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'rag-auth', messages: [{ role: 'user', content: q() }] }),
+    }),
+  }
+  await runLoad({ ...spec, durationS: 1 })
+  const r = await profiled(b.app, 'chat-v1', () => runLoad(spec))
+  const bound = reference.p95 * 1.1
+  b.rows.push(
+    loadRow(`POST /v1/chat/completions (extractive, API keys), ${b.corpus.chunks} chunks, 10 users`, r, {
+      target: `p95 ≤ 1.1 × /api/chat/message's (${bound.toFixed(1)} ms)`,
+      pass: r.s2xx === r.requests && r.errors === 0 && r.p95 <= bound,
       note: statusNote(r),
     }),
   )

@@ -11,6 +11,8 @@ export type AuthEvent =
   | 'auth.session_revoked'
   | 'auth.locked'
   | 'auth.password_changed'
+  | 'auth.api_key_created'
+  | 'auth.api_key_revoked'
 
 export type SignInFailure = 'unknown_email' | 'wrong_password' | 'locked'
 
@@ -19,11 +21,13 @@ export interface AuthEventFields {
   session_id?: string | null
   reason?: SignInFailure
   /** Set when the password was checked by change-password rather than sign-in. */
-  context?: 'change_password'
+  context?: 'change_password' | 'create_api_key'
   /** auth.locked: which allowance was used up (this client's, or the account's across clients). */
   scope?: LockScope
   /** How many sessions an operation revoked. */
   revoked?: number
+  /** The API key created or revoked (its id, never the key). */
+  api_key_id?: string
 }
 
 const MESSAGES: Record<AuthEvent, string> = {
@@ -34,6 +38,8 @@ const MESSAGES: Record<AuthEvent, string> = {
   'auth.session_revoked': 'session revoked',
   'auth.locked': 'sign-in locked after repeated failures',
   'auth.password_changed': 'password changed',
+  'auth.api_key_created': 'API key created',
+  'auth.api_key_revoked': 'API key revoked',
 }
 
 export function logAuthEvent(request: FastifyRequest, event: AuthEvent, fields: AuthEventFields = {}) {

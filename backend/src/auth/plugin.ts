@@ -1,4 +1,4 @@
-// Who is asking: the session (or, on /v1, only the Bearer token) presented with a request to a
+// Who is asking: the session or API key (or, on /v1, only the Bearer token) presented with a request to a
 // guarded zone (/api, /v1; see http/zones.ts) is validated here and its user attached. Which
 // credentials a request may present is the HTTP layer's decision (`credentials`, from the zone of
 // the route the router matched), passed in by buildApp, so auth/ reads no paths. This hook
@@ -10,6 +10,7 @@ import type { Config } from '../config.js'
 import type { Database } from '../db/client.js'
 import { AppError } from '../errors.js'
 import type { Clock } from '../lib/clock.js'
+import { type AuthApiKey, looksLikeApiKey, validateApiKey } from './api-keys.js'
 import { SESSION_COOKIE, sessionCookieOptions } from './cookies.js'
 import { type AuthSession, type AuthUser, validateSessionToken } from './sessions.js'
 
@@ -17,6 +18,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     user: AuthUser | null
     session: AuthSession | null
+    /** The API key the request authenticated with (docs/api.md §11); then `session` is null. */
+    apiKey: AuthApiKey | null
     /** How the presented token arrived; Bearer requests are exempt from the CSRF origin check. */
     authMethod: 'cookie' | 'bearer' | null
     sessionToken: string | null
@@ -60,6 +63,7 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions) {
   const ctx = { db: opts.db, config: opts.config, clock: opts.clock }
   app.decorateRequest('user', null)
   app.decorateRequest('session', null)
+  app.decorateRequest('apiKey', null)
   app.decorateRequest('authMethod', null)
   app.decorateRequest('sessionToken', null)
   app.decorateRequest('authFailure', null)
@@ -70,6 +74,18 @@ async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions) {
     const presented = readToken(request, accepted === 'bearer-or-cookie')
     if (!presented) {
       request.authFailure = 'auth_required'
+      return
+    }
+    // A key is only ever taken from the Authorization header, and is never tried as a session.
+    if (presented.method === 'bearer' && looksLikeApiKey(presented.token)) {
+      const key = await validateApiKey(ctx, presented.token)
+      if (!key) {
+        request.authFailure = 'invalid_session'
+        return
+      }
+      request.user = key.user
+      request.apiKey = key.apiKey
+      request.authMethod = 'bearer'
       return
     }
     const result = await validateSessionToken(ctx, presented.token)

@@ -39,11 +39,13 @@ export default async function accountRoutes(instance: FastifyInstance, deps: Rou
     {
       schema: {
         tags,
-        summary: 'The signed-in user and session',
+        summary: 'The signed-in user and session (or the API key used)',
         response: { 200: MeResponse, ...errorResponses(401) },
       },
     },
     async (request) => {
+      if (request.user && request.apiKey)
+        return { user: userBody(request.user), session: null, api_key: request.apiKey }
       const { user, session } = signedIn(request)
       return { user: userBody(user), session: sessionBody(session) }
     },

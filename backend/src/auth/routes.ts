@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import type { RouteDeps } from '../routes/deps.js'
 import { getDummyHash, loadCommonPasswords } from './passwords.js'
 import accountRoutes from './routes-account.js'
+import apiKeyRoutes from './routes-api-keys.js'
 import signInRoutes from './routes-sign-in.js'
 
 export default async function authRoutes(app: FastifyInstance, deps: RouteDeps) {
@@ -11,4 +12,5 @@ export default async function authRoutes(app: FastifyInstance, deps: RouteDeps) 
   await Promise.all([loadCommonPasswords(), getDummyHash()])
   await app.register(signInRoutes, { prefix: '/api/auth', ...deps })
   await app.register(accountRoutes, { prefix: '/api/auth', ...deps })
+  await app.register(apiKeyRoutes, { prefix: '/api/auth', ...deps })
 }

@@ -63,7 +63,18 @@ export const AuthResponse = Type.Object({
 
 export const MeResponse = Type.Object({
   user: UserSchema,
-  session: Type.Object({ id: Type.String({ format: 'uuid' }), created_at: DateTime, expires_at: DateTime }),
+  // null when the request authenticated with an API key (docs/api.md §11), which `api_key` names.
+  session: Type.Union([
+    Type.Object({ id: Type.String({ format: 'uuid' }), created_at: DateTime, expires_at: DateTime }),
+    Type.Null(),
+  ]),
+  api_key: Type.Optional(
+    Type.Object({
+      id: Type.String({ format: 'uuid' }),
+      name: Type.String(),
+      scopes: Type.Array(Type.Union([Type.Literal('read'), Type.Literal('write')])),
+    }),
+  ),
 })
 
 export const SessionsResponse = Type.Object({

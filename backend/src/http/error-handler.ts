@@ -1,7 +1,9 @@
-// One renderer for every error: {detail, code[, errors]}; 5xx details masked and logged with the request id.
+// One renderer for every error: {detail, code[, errors]} (on /v1, OpenAI's shape); 5xx details
+// masked and logged with the request id.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { AppError, type FieldError } from '../errors.js'
+import { openAiErrorBody } from './openai-error.js'
 
 interface ValidationIssue {
   instancePath?: string
@@ -92,6 +94,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, err: unk
   if (appErr.headers) reply.headers(appErr.headers)
   if (appErr.statusCode === 401) reply.header('www-authenticate', 'Bearer')
   reply.header('content-type', 'application/json; charset=utf-8')
+  if (request.zone === 'v1') return reply.status(appErr.statusCode).send(openAiErrorBody(appErr))
   return reply.status(appErr.statusCode).send({
     detail: appErr.message,
     code: appErr.code,

@@ -38,11 +38,15 @@ export type LimitScope = 'client' | 'user-or-client'
 export interface RouteRateLimit {
   rate: Rate
   per: LimitScope
+  /** Routes naming the same bucket share one count (asking by /api/chat or /v1); default per route. */
+  bucket?: string
 }
 
 interface Limit {
   rate: Rate
   key: (request: FastifyRequest) => string
+  /** Routes naming the same bucket share one count (asking by /api/chat or /v1); default per route. */
+  bucket?: string
 }
 
 /** A limit as applied on one route: the counter keys are `prefix + limit.key(request)`. */
@@ -68,6 +72,9 @@ declare module 'fastify' {
   }
 }
 
+/** RATE_LIMIT_CHAT counts questions however they are asked: /api/chat/message and /v1/chat/completions. */
+export const CHAT_RATE_BUCKET = 'chat'
+
 const ipKey = (request: FastifyRequest) => `ip:${clientKey(request.ip)}`
 const userOrIpKey = (request: FastifyRequest) => (request.user ? `user:${request.user.id}` : ipKey(request))
 
@@ -77,7 +84,9 @@ const KEY_OF_SCOPE: Readonly<Record<LimitScope, Limit['key']>> = {
 }
 
 function limitOf(own: RouteRateLimit): Limit {
-  return { rate: own.rate, key: KEY_OF_SCOPE[own.per] }
+  const limit: Limit = { rate: own.rate, key: KEY_OF_SCOPE[own.per] }
+  if (own.bucket) limit.bucket = own.bucket
+  return limit
 }
 
 function methodsOf(method: string | string[]): string[] {
@@ -144,8 +153,10 @@ async function rateLimitPlugin(app: FastifyInstance, opts: { config: Config; cou
       const auth = isAuthPost(methods, zone, route.url.split('/').slice(1))
         ? { limit: authLimit, prefix }
         : null
-      if (own) plan = { own: { limit: limitOf(own), prefix }, guarded, auth: null }
-      else if (guarded) plan = { own: null, guarded, auth }
+      if (own) {
+        const limit = limitOf(own)
+        plan = { own: { limit, prefix: limit.bucket ? `rl:${limit.bucket}:` : prefix }, guarded, auth: null }
+      } else if (guarded) plan = { own: null, guarded, auth }
     }
     route.config = { ...route.config, rateLimitPlan: plan }
   })

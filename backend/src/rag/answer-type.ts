@@ -119,3 +119,30 @@ function rawKindScore(text: string, wanted: Wanted | null, question: string): nu
   )
   return near.test(text) ? 1 : 0.75
 }
+
+/** Words that end the noun phrase after "which"/"what": the question's verb. */
+const AUXILIARY =
+  /^(?:are|is|was|were|can|could|do|does|did|should|must|may|might|will|would|has|have|had|shall)$/
+
+/**
+ * The things a question asks for several of ("What are the answer modes?" → modes, "Which file
+ * formats can I upload?" → formats), or null: then a list of them is the answer, whole.
+ */
+export function severalAskedFor(question: string): string | null {
+  const ws = question.toLowerCase().match(/[\p{L}\p{N}_'-]+/gu) ?? []
+  const start = ws[0] === 'and' ? 1 : 0
+  if (ws[start] !== 'which' && ws[start] !== 'what') return null
+  if (ws[start + 1] === 'are' || ws[start + 1] === 'were') {
+    const end = ws.findIndex(
+      (w, i) => i > start + 1 && (AUXILIARY.test(w) || /^(in|of|for|on|to|with)$/.test(w)),
+    )
+    const head = ws[(end < 0 ? ws.length : end) - 1] as string
+    return head && !isStopword(head) && end !== start + 2 ? head : null
+  }
+  const verb = ws.findIndex((w, i) => i > start && AUXILIARY.test(w))
+  if (verb < start + 2 || verb > start + 4) return null
+  const head = ws[verb - 1] as string
+  return /[^s'u]s$/.test(head) && !isStopword(head) ? head : null
+}
+
+export const asksForSeveral = (question: string): boolean => severalAskedFor(question) !== null

@@ -4,8 +4,8 @@
 // heading a bare "It …" refers to. The lexemes are the ones Postgres stored for the chunk's snippet
 // sentences (chunks.sentence_lexemes, aligned with snippetSentences()); without them (tests, old
 // rows) a light English stemmer stands in.
-import { splitSentences } from './sentences.js'
-import { snippetSentences } from './snippet.js'
+import { FENCE_LINE, TABLE_ROW, TABLE_RULE, tableCells } from './plain-text.js'
+import { ENDS_SENTENCE, sentencesOf } from './sentences.js'
 import type { RetrievedChunk } from './types.js'
 
 export type UnitKind = 'heading' | 'sentence' | 'item' | 'header' | 'row' | 'code'
@@ -22,37 +22,14 @@ export interface Unit {
   introduces?: number[]
   /** A bare "It …" opening its section: read after the section's heading. */
   needsHeading?: boolean
+  /** A numbered list item: a step of a procedure. */
+  step?: boolean
 }
 
 const BULLET = /^\s*(?:[-*+]|\d+[.)])\s+/
+const STEP = /^\s*\d+[.)]\s+/
 const HEADING = /^\s*#{1,6}\s+/
-const FENCE = /^\s*(```|~~~)/
-const TABLE_RULE = /^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$/
 const PRONOUN_START = /^(it|its|it's|this|these|they|their|them|that|those|he|she|his|her|such)\b/i
-const ENDS_SENTENCE = /[.!?:…]["')\]]*$/
-
-/** Inline Markdown to plain text: links, emphasis, code ticks, bracketed numbers that read as markers. */
-export function inlinePlain(text: string): string {
-  // Code spans are kept as written (`<neon url>` is a placeholder, not a tag); the rest loses its
-  // Markdown and HTML syntax.
-  return text
-    .split(/(`[^`]+`)/)
-    .map((part) => (/^`[^`]+`$/.test(part) ? part.slice(1, -1) : prosePlain(part)))
-    .join('')
-    .replace(/\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]/g, '') // bracketed numbers would read as our markers
-    .replace(/\s+/g, ' ')
-    .trim()
-}
-
-function prosePlain(text: string): string {
-  return text
-    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
-    .replace(/\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]/g, '')
-    .replace(/(\*\*|__)(.+?)\1/g, '$2')
-    .replace(/(^|[\s(])[*_]([^*_\s][^*_]*?)[*_](?=[\s).,;:!?]|$)/g, '$1$2')
-    .replace(/<[^>]+>/g, '')
-}
 
 /** Light English stemming, for content without stored lexemes. */
 export function lightStem(word: string): string {
@@ -76,43 +53,35 @@ export function lightLexemes(text: string): string[] {
   return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).map(lightStem)
 }
 
-function tableCells(raw: string): string[] {
-  return raw
-    .trim()
-    .replace(/^\|/, '')
-    .replace(/\|$/, '')
-    .split('|')
-    .map((c) => inlinePlain(c))
-}
-
 interface Fragment {
   raw: string
+  /** Plain text (plain-text.ts): what is shown, and what the stored lexemes were analysed from. */
+  text: string
   lexemes: string[]
   /** A blank line (or the start) lies between the previous fragment and this one. */
   blankBefore: boolean
 }
 
-function storedLexemes(chunk: RetrievedChunk, cleaned: string[]): string[][] | null {
+function storedLexemes(chunk: RetrievedChunk, count: number): string[][] | null {
   const stored = chunk.analysis?.sentenceLexemes
-  if (!Array.isArray(stored) || stored.length !== cleaned.length || !stored.every(Array.isArray)) return null
+  if (!Array.isArray(stored) || stored.length !== count || !stored.every(Array.isArray)) return null
   return stored as string[][]
 }
 
 function fragmentsOf(chunk: RetrievedChunk): { fragments: Fragment[]; stored: boolean } {
-  const raws = splitSentences(chunk.content)
-  const cleaned = snippetSentences(chunk.content)
-  const stored = storedLexemes(chunk, cleaned)
+  const sentences = sentencesOf(chunk.content)
+  // Stored lexemes: one list per sentence with text (snippetSentences).
+  const stored = storedLexemes(chunk, sentences.filter((s) => s.text).length)
   const out: Fragment[] = []
   let at = 0
   let j = 0
-  for (const raw of raws) {
+  for (const { raw, text } of sentences) {
     const found = chunk.content.indexOf(raw, at)
     const gap = found >= 0 ? chunk.content.slice(at, found) : ''
     if (found >= 0) at = found + raw.length
-    const hasText = snippetSentences(raw).length > 0
-    const lexemes = hasText && stored ? (stored[j] ?? []) : lightLexemes(raw)
-    if (hasText) j++
-    out.push({ raw, lexemes, blankBefore: out.length === 0 || /\n\s*\n/.test(gap) })
+    const lexemes = text && stored ? (stored[j] ?? []) : lightLexemes(text || raw)
+    if (text) j++
+    out.push({ raw, text, lexemes, blankBefore: out.length === 0 || /\n\s*\n/.test(gap) })
   }
   return { fragments: out, stored: stored !== null }
 }
@@ -120,7 +89,7 @@ function fragmentsOf(chunk: RetrievedChunk): { fragments: Fragment[]; stored: bo
 function kindOf(raw: string, inCode: boolean): UnitKind {
   if (inCode) return 'code'
   if (HEADING.test(raw)) return 'heading'
-  if (/^\s*\|/.test(raw)) return 'row'
+  if (TABLE_ROW.test(raw)) return 'row'
   if (BULLET.test(raw)) return 'item'
   return 'sentence'
 }
@@ -133,7 +102,7 @@ export function unitsOf(chunk: RetrievedChunk): { units: Unit[]; stored: boolean
   let paragraph = 0
   let lastKind: UnitKind | null = null
   for (const f of fragments) {
-    if (FENCE.test(f.raw)) {
+    if (FENCE_LINE.test(f.raw)) {
       inCode = !inCode
       paragraph++
       lastKind = null
@@ -150,19 +119,17 @@ export function unitsOf(chunk: RetrievedChunk): { units: Unit[]; stored: boolean
       kind === 'sentence' &&
       (last.kind === 'item' || (last.kind === 'sentence' && !ENDS_SENTENCE.test(last.text)))
     ) {
-      last.text = `${last.text} ${inlinePlain(f.raw)}`
+      last.text = `${last.text} ${f.text}`
       for (const l of f.lexemes) last.lexemes.add(l)
       continue
     }
     if (f.blankBefore || kind !== lastKind || kind === 'heading') paragraph++
-    const text =
-      kind === 'row'
-        ? tableCells(f.raw).join(' | ')
-        : kind === 'code'
-          ? f.raw.trim()
-          : inlinePlain(f.raw.replace(HEADING, '').replace(BULLET, ''))
+    // Empty cells keep their place: a row's cells line up with its header's names.
+    const text = kind === 'row' ? tableCells(f.raw).join(' | ') : kind === 'code' ? f.raw.trim() : f.text
     if (!text) continue
-    units.push({ kind, text, lexemes: new Set(f.lexemes), paragraph })
+    const unit: Unit = { kind, text, lexemes: new Set(f.lexemes), paragraph }
+    if (kind === 'item' && STEP.test(f.raw)) unit.step = true
+    units.push(unit)
     lastKind = kind
   }
   linkDependencies(units, chunk.heading)

@@ -8,6 +8,7 @@
 import { countTokens } from 'gpt-tokenizer/encoding/cl100k_base'
 import { Lexer, type Token } from 'marked'
 import type { TextBlock } from './parse-text.js'
+import { inlinePlain } from './plain-text.js'
 import { splitSentences } from './sentences.js'
 
 export interface Chunk {
@@ -39,14 +40,6 @@ export interface ChunkOptions {
   title?: string | null
   /** Plain documents: their paragraphs with headings marked (from the parser), instead of `body`. */
   blocks?: readonly TextBlock[]
-}
-
-function plainHeading(text: string): string {
-  return text
-    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/[`*_~]/g, '')
-    .replace(/\s+/g, ' ')
-    .trim()
 }
 
 function piece(text: string, code = false): Piece {
@@ -82,7 +75,7 @@ function markdownSections(body: string): Section[] {
   const out = outline()
   for (const token of new Lexer().lex(body) as Token[]) {
     if (token.type === 'heading') {
-      out.heading((token as { depth: number }).depth, plainHeading((token as { text: string }).text))
+      out.heading((token as { depth: number }).depth, inlinePlain((token as { text: string }).text))
     } else if (token.type !== 'space' && token.raw.trim()) {
       out.block(piece(token.raw.trim(), token.type === 'code'))
     }

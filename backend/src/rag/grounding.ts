@@ -10,6 +10,7 @@
 import { lightLexemes } from './answer-units.js'
 import { MarkerFilter } from './citations.js'
 import { contentWords } from './question-terms.js'
+import { NOT_AN_END } from './sentences.js'
 import type { RetrievedChunk } from './types.js'
 
 /** Share of a claim's content words its cited passage must contain. */
@@ -19,8 +20,14 @@ export const MAX_CLAIM_CHARS = 1000
 /** Unsupported text held before the first supported claim; beyond it the answer is the refusal. */
 export const MAX_HELD_CHARS = 2000
 const MARKERS = /\[(\d{1,4}(?:\s*[,;]\s*\d{1,4})*)\]/g
-/** A claim ends at a sentence end (with the markers right after it) followed by a blank, or a line end. */
-const CLAIM_END = /[.!?](?:["')\]]*)(?:\s*\[\d{1,4}(?:\s*[,;]\s*\d{1,4})*\])*(?=\s)|\n/g
+/**
+ * A claim ends where a sentence ends (sentences.ts: not after an initial or a title), with the
+ * markers right after it, followed by a blank; or at a line end.
+ */
+const CLAIM_END = new RegExp(
+  `[.!?]${NOT_AN_END}(?:["')\\]]*)(?:\\s*\\[\\d{1,4}(?:\\s*[,;]\\s*\\d{1,4})*\\])*(?=\\s)|\\n`,
+  'gu',
+)
 
 /** Tokens a claim may only make if its passage states them: numbers, emails, URLs, identifiers, names. */
 function specificsOf(claim: string): string[] {

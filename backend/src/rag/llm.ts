@@ -12,10 +12,21 @@ import { AppError } from '../errors.js'
 import { lazyClient, loadOpenAISdk } from './openai-sdk.js'
 import type { PromptMessage } from './prompts.js'
 
+/** What one caller may ask of a call (the /v1 API passes its client's wishes on). */
+export interface CallOptions {
+  /** Lowered to LLM_MAX_TOKENS when larger: the bound is the operator's, not the client's. */
+  maxTokens?: number
+  temperature?: number
+}
+
 export interface ChatModel {
   readonly model: string
   /** Yields content deltas. Throws AppError upstream_timeout / upstream_error, or LlmAbortedError. */
-  stream(messages: PromptMessage[], signal: AbortSignal): AsyncGenerator<string, void, undefined>
+  stream(
+    messages: PromptMessage[],
+    signal: AbortSignal,
+    options?: CallOptions,
+  ): AsyncGenerator<string, void, undefined>
 }
 
 /** The caller aborted (client went away): nothing to report to anyone. */
@@ -78,8 +89,19 @@ export function createChatModel(config: Config, log: FastifyBaseLogger): ChatMod
   const model = config.llm.model
   return {
     model,
-    stream: (messages, signal) => streamCompletion({ client, model, bounds, log }, messages, signal),
+    stream: (messages, signal, options) =>
+      streamCompletion(
+        { client, model, bounds: callBounds(bounds, options), log },
+        messages,
+        signal,
+        options,
+      ),
   }
+}
+
+function callBounds(bounds: LlmBounds, options: CallOptions | undefined): LlmBounds {
+  const maxTokens = Math.min(options?.maxTokens ?? bounds.maxTokens, bounds.maxTokens)
+  return { ...bounds, maxTokens, maxChars: maxTokens * CHARS_PER_TOKEN_CAP }
 }
 
 interface Provider {
@@ -133,8 +155,10 @@ async function* streamCompletion(
   provider: Provider,
   messages: PromptMessage[],
   signal: AbortSignal,
+  options?: CallOptions,
 ): AsyncGenerator<string, void, undefined> {
   const { bounds } = provider
+  const temperature = options?.temperature
   const call = new CallBounds(bounds)
   const onCallerAbort = () => call.controller.abort()
   if (signal.aborted) throw new LlmAbortedError()
@@ -145,7 +169,13 @@ async function* streamCompletion(
     const client = await provider.client()
     call.arm()
     const stream = await client.chat.completions.create(
-      { model: provider.model, messages, stream: true, max_tokens: bounds.maxTokens },
+      {
+        model: provider.model,
+        messages,
+        stream: true,
+        max_tokens: bounds.maxTokens,
+        ...(temperature === undefined ? {} : { temperature }),
+      },
       { signal: call.controller.signal },
     )
     call.arm()

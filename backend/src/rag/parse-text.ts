@@ -4,6 +4,7 @@
 // line, and columns aligned with tabs or runs of spaces become one sentence per row.
 // PDF text goes through the same paragraph rules after its layout has been read (parse-pdf.ts).
 import { tableSentences } from './parse-table.js'
+import { ENDS_SENTENCE } from './sentences.js'
 
 export interface TextBlock {
   text: string
@@ -13,7 +14,6 @@ export interface TextBlock {
 
 /** Items of a real list: bullets, or numbers of up to three digits ("2024." is a year). */
 const LIST_ITEM = /^(?:[-*+•▪◦‣–]|\(?\d{1,3}[.)]|\(?[a-z][.)])\s+/i
-const SENTENCE_END = /[.!?:…]["'”’)\]]*$/
 const UNDERLINE = /^(={3,}|-{3,})$/
 const COLUMN_GAP = /\t+| {2,}/
 
@@ -79,7 +79,7 @@ function leadingHeading(lines: readonly string[]): { heading: string; level: num
   const last = rest.at(-1)?.trim() ?? ''
   // A wrapped first line is about as long as the next; a heading is clearly shorter.
   const shorter = first.trim().length <= second.trim().length * 0.7
-  if (headingLike(first) && shorter && !LIST_ITEM.test(second.trim()) && SENTENCE_END.test(last)) {
+  if (headingLike(first) && shorter && !LIST_ITEM.test(second.trim()) && ENDS_SENTENCE.test(last)) {
     return { heading: first.trim(), level: 1, rest }
   }
   return null

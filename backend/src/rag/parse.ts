@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto'
 import { AppError } from '../errors.js'
 import { plainTextBlocks, type TextBlock } from './parse-text.js'
+import { inlinePlain } from './plain-text.js'
 import type { DocumentFormat } from './types.js'
 
 export type { TextBlock } from './parse-text.js'
@@ -129,7 +130,7 @@ export function markdownDepth(text: string): number {
 export function firstMarkdownHeading(markdown: string): string | null {
   const h1 = /^#\s+(.+?)\s*#*\s*$/m.exec(markdown)
   const any = h1 ?? /^#{1,6}\s+(.+?)\s*#*\s*$/m.exec(markdown)
-  return any ? (any[1] as string).trim() : null
+  return any ? inlinePlain(any[1] as string) || null : null
 }
 
 export async function parseDocument(

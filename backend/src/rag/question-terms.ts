@@ -12,12 +12,15 @@ export interface QuestionTerm {
   own: boolean
 }
 
-/** Lexemes that frame a question rather than name its subject (english snowball forms). */
+/**
+ * Lexemes that frame a question rather than name its subject (english snowball forms): "what does
+ * X look like", "which X version" ask about X; the documents need not use the framing word.
+ */
 const FRAME = new Set(
   (
     'long much mani must need kind type sort way happen possibl abl exact actual work mean call ' +
     'someth anyth thing get make go want like know tell explain describ pleas show find give use ' +
-    'can could would also els differ'
+    'can could would also els differ look version'
   ).split(' '),
 )
 const FRAME_WEIGHT = 0.15
@@ -54,19 +57,23 @@ export function words(text: string): string[] {
   return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []
 }
 
-/** Local idf over the candidate units, for sources without stored statistics. */
-function localTerms(query: string, unitLexemes: Set<string>[]): { lexeme: string; idf: number }[] {
-  const lexemes = [
-    ...new Set(
-      words(query)
-        .filter((w) => !STOPWORDS.has(w))
-        .map((w) => lightLexemes(w)[0] ?? w),
-    ),
-  ]
+/**
+ * Local idf over the candidate units, for sources without stored statistics. Each lexeme keeps a
+ * word it came from: the stand-in stemmer's forms are not snowball's (like → lik), so framing is
+ * judged on the word.
+ */
+function localTerms(
+  query: string,
+  unitLexemes: Set<string>[],
+): { lexeme: string; idf: number; word: string }[] {
+  const byLexeme = new Map<string, string>()
+  for (const w of words(query)) {
+    if (!STOPWORDS.has(w)) byLexeme.set(lightLexemes(w)[0] ?? w, w)
+  }
   const n = Math.max(1, unitLexemes.length)
-  return lexemes.map((lexeme) => {
+  return [...byLexeme].map(([lexeme, word]) => {
     const df = unitLexemes.filter((s) => s.has(lexeme)).length
-    return { lexeme, idf: Math.log(1 + (n - df + 0.5) / (df + 0.5)) }
+    return { lexeme, word, idf: Math.log(1 + (n - df + 0.5) / (df + 0.5)) }
   })
 }
 
@@ -80,9 +87,10 @@ export function questionTerms(
   const base =
     stored && sources[0]?.analysis ? sources[0].analysis.queryTerms : localTerms(query, unitLexemes)
   const own = words(question)
-  return base.map(({ lexeme, idf }) => {
+  return base.map((term) => {
+    const { lexeme, idf } = term
     const isOwn = own.some((w) => wordHasLexeme(w, lexeme))
-    const frame = FRAME.has(lexeme) || FRAME.has(lightLexemes(lexeme)[0] ?? lexeme)
+    const frame = isFrameWord('word' in term ? term.word : lexeme)
     return {
       lexeme,
       own: isOwn,

@@ -23,7 +23,7 @@ import { bm25Search, idf } from './bm25.js'
 import { resolveEmbedder } from './context.js'
 import { reciprocalRankFusion } from './fusion.js'
 import { isFrameWord } from './question-terms.js'
-import { snippets } from './snippet.js'
+import { snippetsWithLexemes } from './snippet.js'
 import type { RagContext, RetrievedChunk, RetrieveOptions } from './types.js'
 
 /** Candidates taken from each side before fusion (and before the floor). */
@@ -198,15 +198,23 @@ async function rank(
   return { q, found, queryLexemes: lexical.length > 0 ? queryLexemes : undefined, terms }
 }
 
-async function withSnippets(ctx: RagContext, r: Ranked): Promise<RetrievedChunk[]> {
-  const snips = await snippets(
+async function withSnippets(
+  ctx: RagContext,
+  r: Ranked,
+): Promise<{ chunks: RetrievedChunk[]; lexemes: string[][][] }> {
+  const { snippets: snips, lexemes } = await snippetsWithLexemes(
     ctx.db,
     r.q,
     r.found.map((f) => f.chunk.content),
     r.queryLexemes,
     r.found.map((f) => f.sentenceLexemes),
   )
-  return r.found.map((f, i) => ({ ...f.chunk, snippet: snips[i] ?? '', score: Number(f.score.toFixed(6)) }))
+  const chunks = r.found.map((f, i) => ({
+    ...f.chunk,
+    snippet: snips[i] ?? '',
+    score: Number(f.score.toFixed(6)),
+  }))
+  return { chunks, lexemes }
 }
 
 /** Ranks up to k chunks, best first, without a relevance floor (search and its evaluation). */
@@ -218,7 +226,7 @@ export async function search(
 ): Promise<RetrievedChunk[]> {
   const r = await rank(ctx, query, Math.max(1, Math.floor(opts.k)), false, spaceIds)
   if (!r || r.found.length === 0) return []
-  return withSnippets(ctx, r)
+  return (await withSnippets(ctx, r)).chunks
 }
 
 /**
@@ -233,10 +241,9 @@ export async function retrieve(
 ): Promise<RetrievedChunk[]> {
   const r = await rank(ctx, questionQuery(query), Math.max(1, Math.floor(opts.k)), true, spaceIds)
   if (!r || r.found.length === 0) return []
-  const chunks = await withSnippets(ctx, r)
+  const { chunks, lexemes } = await withSnippets(ctx, r)
   const queryTerms = r.terms ?? []
-  return chunks.map((c, i) => ({
-    ...c,
-    analysis: { queryTerms, sentenceLexemes: r.found[i]?.sentenceLexemes ?? null },
-  }))
+  // The sentence lexemes the snippets were chosen by: stored, or analysed now where the stored
+  // ones are missing or stale, so that the answerer always weighs sentences by Postgres' lexemes.
+  return chunks.map((c, i) => ({ ...c, analysis: { queryTerms, sentenceLexemes: lexemes[i] ?? null } }))
 }

@@ -1,19 +1,39 @@
-// The sentence split shared by chunking (overlaps) and snippets. Its own module so that search
-// does not load the chunker's tokenizer.
+// The one sentence split: chunking (overlaps), snippets, the sentences whose lexemes ingestion
+// stores, the extractive answer's units and the claims of an LLM answer all cut text where it
+// does. Its own module so that search does not load the chunker's tokenizer.
+import { plainLine } from './plain-text.js'
 
 /**
- * A full stop that ends an initial ("J. F. D. Shrewsbury", "U.S. Army") or a title ("Dr. Smith")
- * does not end the sentence: splitting there cuts a name in two.
+ * A full stop that ends an initial ("J. F. D. Shrewsbury", "U.S. Army"), a title ("Dr. Smith") or
+ * the number of a list item at the start of a line ("1. Create a project") does not end the
+ * sentence: splitting there cuts a name in two, or a step from its number. Lookbehinds, placed
+ * right after the stop.
  */
-const NOT_AN_END =
-  /(?<!(?:^|[\s.(])\p{Lu}\.)(?<!\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Col|Lt|Rev|vs|e\.g|i\.e)\.)/u.source
+export const NOT_AN_END =
+  /(?<!(?:^|[\s.(])\p{Lu}\.)(?<!\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Col|Lt|Rev|vs|e\.g|i\.e)\.)(?<!(?:^|\n)[ \t]*\d{1,3}\.)/u
+    .source
 
 const SPLIT = new RegExp(`(?<=[.!?…])${NOT_AN_END}\\s+(?=["'([]?[\\p{Lu}\\p{N}])|\\n+`, 'u')
 
-/** Sentence-ish split used by chunking and snippets: ends of sentences and line breaks. */
+/** A line that ends like a sentence or an introduction (closing quotes and brackets aside). */
+export const ENDS_SENTENCE = /[.!?:…]["'”’)\]]*$/
+
+/** Sentence-ish split: ends of sentences and line breaks. */
 export function splitSentences(text: string): string[] {
   return text
     .split(SPLIT)
     .map((s) => s.trim())
     .filter(Boolean)
+}
+
+export interface Sentence {
+  /** As written (Markdown). */
+  raw: string
+  /** As read: plain text, '' when there is nothing to read (a fence line, a table rule). */
+  text: string
+}
+
+/** A chunk's sentences, each as written and as plain text (plain-text.ts). */
+export function sentencesOf(content: string): Sentence[] {
+  return splitSentences(content).map((raw) => ({ raw, text: plainLine(raw) }))
 }

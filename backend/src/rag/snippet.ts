@@ -1,17 +1,9 @@
 // Snippets: the chunk sentence(s) sharing the most lexemes with the query, at most ~300 chars.
 import type { Executor } from '../db/client.js'
 import { lexemesOf } from '../db/queries/bm25.js'
-import { splitSentences } from './sentences.js'
+import { sentencesOf } from './sentences.js'
 
 export const SNIPPET_MAX = 300
-
-function clean(sentence: string): string {
-  return sentence
-    .replace(/^\s*(#{1,6}\s+|[-*+]\s+|\d+[.)]\s+|>\s*|\|)/, '')
-    .replace(/`{3,}\w*/g, '')
-    .replace(/\s+/g, ' ')
-    .trim()
-}
 
 export function truncate(text: string, max = SNIPPET_MAX): string {
   if (text.length <= max) return text
@@ -46,9 +38,12 @@ export function stemMatcher(lexemes: string[]): (sentence: string) => boolean {
   return (sentence) => rx.test(sentence)
 }
 
-/** The sentences a snippet is chosen from; ingestion stores their lexemes (chunks.sentence_lexemes). */
+/**
+ * The sentences a snippet is chosen from, as plain text; ingestion stores their lexemes
+ * (chunks.sentence_lexemes), one list per sentence.
+ */
 export function snippetSentences(content: string): string[] {
-  return splitSentences(content).map(clean).filter(Boolean)
+  return sentencesOf(content).flatMap((s) => (s.text ? [s.text] : []))
 }
 
 /** Stored lexemes usable for these sentences: one list per sentence (else they are analysed now). */
@@ -100,9 +95,25 @@ export async function snippets(
   queryLexemes?: string[],
   stored: readonly unknown[] = [],
 ): Promise<string[]> {
+  return (await snippetsWithLexemes(ex, query, contents, queryLexemes, stored)).snippets
+}
+
+/**
+ * snippets(), with each chunk's sentence lexemes as used: the stored ones, or — for chunks whose
+ * stored lists are missing or no longer line up with the sentences (ingested before the column,
+ * or before a change to the sentence split) — those analysed now, [] for sentences that cannot
+ * match the query. The answerer reads them as it reads stored ones.
+ */
+export async function snippetsWithLexemes(
+  ex: Executor,
+  query: string,
+  contents: string[],
+  queryLexemes?: string[],
+  stored: readonly unknown[] = [],
+): Promise<{ snippets: string[]; lexemes: string[][][] }> {
   const perChunk = contents.map(snippetSentences)
   const { wanted, lexemes } = await sentenceLexemes(ex, query, perChunk, queryLexemes, stored)
-  return perChunk.map((sentences, ci) => {
+  const out = perChunk.map((sentences, ci) => {
     let best = 0
     let bestScore = -1
     sentences.forEach((_, i) => {
@@ -121,4 +132,5 @@ export async function snippets(
     }
     return truncate(text)
   })
+  return { snippets: out, lexemes }
 }

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.js'
 import { AppError } from '../errors.js'
 import { answerSlots } from '../http/answer-slots.js'
+import { CHAT_RATE_BUCKET } from '../http/rate-limit.js'
 import { wantsEventStream } from '../http/sse.js'
 import { createRagContext } from '../rag/context.js'
 import { createChatModel, llmBounds } from '../rag/llm.js'
@@ -36,7 +37,9 @@ export default async function chatRoutes(instance: FastifyInstance, opts: RouteD
   app.post(
     '/api/chat/message',
     {
-      config: { rateLimit: { rate: opts.config.rateLimitChat, per: 'user-or-client' } },
+      config: {
+        rateLimit: { rate: opts.config.rateLimitChat, per: 'user-or-client', bucket: CHAT_RATE_BUCKET },
+      },
       schema: {
         tags: ['chat'],
         summary: 'Ask a question; JSON, or Server-Sent Events with Accept: text/event-stream',

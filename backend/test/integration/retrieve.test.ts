@@ -7,6 +7,7 @@ import { chunksByIds } from '../../src/db/queries/chunks.js'
 import { SHARED_LIBRARY_ID } from '../../src/db/queries/spaces.js'
 import { BM25, idf } from '../../src/rag/bm25.js'
 import { createRagContext } from '../../src/rag/context.js'
+import { extractiveAnswer } from '../../src/rag/extractive.js'
 import { deleteDocument, ingestDocument } from '../../src/rag/ingest.js'
 import { retrieve, search } from '../../src/rag/retrieve.js'
 import { snippetSentences, snippets, stemMatcher } from '../../src/rag/snippet.js'
@@ -216,12 +217,21 @@ for (const kind of dbKinds()) {
       // search(): the chat's retrieve() also hands the stored lexemes on to the answerer.
       const before = await search(ctx, q, { k: 5 }, SHARED)
       assert.ok(before.length > 0)
+      const chatQ = 'How are passwords and sessions stored?'
+      const fromStore = await retrieve(ctx, chatQ, { k: 6 }, SHARED)
+      const answered = extractiveAnswer(chatQ, fromStore)
+      assert.ok(answered)
       await tdb.db.query(
         `update chunks set sentence_lexemes = null
          where document_id in (select (jsonb_array_elements_text($1::text::jsonb))::uuid)`,
         [JSON.stringify(added)],
       )
       assert.deepEqual(await search(ctx, q, { k: 5 }, SHARED), before)
+      // Without stored lexemes the chat analyses the sentences that can match: the answerer still
+      // weighs them by Postgres' lexemes (not the stand-in stemmer), so the answer is the same.
+      const analysed = await retrieve(ctx, chatQ, { k: 6 }, SHARED)
+      assert.ok(analysed.every((c) => Array.isArray(c.analysis?.sentenceLexemes)))
+      assert.deepEqual(extractiveAnswer(chatQ, analysed), answered)
       for (const id of added) await deleteDocument(ctx, id)
     })
   })

@@ -1,5 +1,5 @@
 // docs/api.md §3/§4: default deny, CSRF, rate limits, the API's CSP and `no-store` are decided on the
-// route the router matched, never on the raw request target. Every /api route the app has (read
+// route the router matched, never on the raw request target. Every /api and /v1 route the app has (read
 // from the router, so a new route is covered without touching this file) is requested in every
 // spelling a server, proxy or browser might treat as the same path, over a raw socket so the
 // target reaches the server exactly as written.
@@ -7,6 +7,7 @@ import assert from 'node:assert/strict'
 import type { AddressInfo } from 'node:net'
 import { after, before, describe, it } from 'node:test'
 import { testConfig } from '../../src/config.js'
+import { zoneOfTarget } from '../../src/http/zones.js'
 import { buildTestApp, type TestApp } from '../helpers/app.js'
 import { createTestDatabase, dbKinds, type TestDatabase } from '../helpers/db.js'
 import { type RawResponse, rawRequest, routeTable } from '../helpers/raw-http.js'
@@ -64,9 +65,26 @@ const DENIALS = {
   invalid_session: 'Invalid or expired session',
 }
 
-function assertDenied(res: RawResponse, what: string, code: keyof typeof DENIALS = 'auth_required') {
+/** The error body of docs/api.md §0, or on /v1 (any spelling) OpenAI's shape (§11). */
+function errorBody(target: string, code: string, detail: string): unknown {
+  if (zoneOfTarget(target) === 'v1')
+    return { error: { message: detail, type: 'invalid_request_error', code, param: null } }
+  return { detail, code }
+}
+
+function errorCode(body: string): unknown {
+  const parsed = JSON.parse(body || '{}') as { code?: unknown; error?: { code?: unknown } }
+  return parsed.code ?? parsed.error?.code
+}
+
+function assertDenied(
+  res: RawResponse,
+  target: string,
+  what: string,
+  code: keyof typeof DENIALS = 'auth_required',
+) {
   assert.equal(res.status, 401, `${what}: status ${res.status} ${res.body}`)
-  assert.deepEqual(JSON.parse(res.body), { detail: DENIALS[code], code }, what)
+  assert.deepEqual(JSON.parse(res.body), errorBody(target, code, DENIALS[code]), what)
   assert.equal(res.headers['www-authenticate'], 'Bearer', what)
   assertApiHeaders(res, what)
 }
@@ -84,13 +102,17 @@ for (const kind of dbKinds()) {
       tdb = await createTestDatabase(kind)
       t = await buildTestApp(
         kind,
-        { RATE_LIMIT_GLOBAL: '100000/minute', RATE_LIMIT_AUTH: '100000/minute' },
+        {
+          RATE_LIMIT_GLOBAL: '100000/minute',
+          RATE_LIMIT_AUTH: '100000/minute',
+          RATE_LIMIT_CHAT: '100000/minute',
+        },
         { tdb },
       )
       await t.app.listen({ port: 0, host: '127.0.0.1' })
       port = (t.app.server.address() as AddressInfo).port
       routes = routeTable(t.app.printRoutes({ commonPrefix: false })).filter(
-        (r) => r.path.startsWith('/api/') && r.method !== 'OPTIONS',
+        (r) => (r.path.startsWith('/api/') || r.path.startsWith('/v1/')) && r.method !== 'OPTIONS',
       )
     })
     after(async () => {
@@ -106,12 +128,12 @@ for (const kind of dbKinds()) {
     const send = (method: string, target: string, headers: Record<string, string> = {}) =>
       rawRequest(port, method, target, { ...(method === 'POST' ? json : {}), ...headers }, body(method))
 
-    /** The /api routes that answer 401 to their plain spelling without a session. */
+    /** The /api and /v1 routes that answer 401 to their plain spelling without a session. */
     async function protectedRoutes() {
       const out: { method: string; path: string }[] = []
       for (const r of routes) {
         const res = await send(r.method, concrete(r.path))
-        if (res.status === 401 && JSON.parse(res.body || '{}').code === 'auth_required') out.push(r)
+        if (res.status === 401 && errorCode(res.body) === 'auth_required') out.push(r)
       }
       return out
     }
@@ -121,6 +143,7 @@ for (const kind of dbKinds()) {
       assert.ok(routes.length >= 15, `only ${routes.length} /api routes found`)
       assert.ok(prot.some((r) => r.method === 'GET' && r.path === '/api/documents'))
       assert.ok(prot.some((r) => r.method === 'GET' && r.path === '/api/search'))
+      assert.ok(prot.some((r) => r.method === 'POST' && r.path === '/v1/chat/completions'))
       assert.ok(!prot.some((r) => r.path === '/api/auth/sign-in'), 'sign-in is public')
     })
 
@@ -128,10 +151,10 @@ for (const kind of dbKinds()) {
       for (const r of await protectedRoutes()) {
         for (const s of respellings(concrete(r.path))) {
           const what = `${r.method} ${s.target} (${s.name})`
-          assertDenied(await send(r.method, s.target), what)
+          assertDenied(await send(r.method, s.target), s.target, what)
           if (s.matched) {
             const bad = await send(r.method, s.target, { authorization: 'Bearer not-a-token' })
-            assertDenied(bad, what, 'invalid_session')
+            assertDenied(bad, s.target, what, 'invalid_session')
           }
         }
       }
@@ -157,7 +180,8 @@ for (const kind of dbKinds()) {
 
     it('refuses a cross-site cookie request in every spelling (CSRF)', async () => {
       const cookie = { cookie: `session_token=${await freshToken()}`, origin: 'https://evil.example' }
-      const unsafe = routes.filter((r) => UNSAFE.has(r.method))
+      // (/v1 takes no cookie, so a cookie request there is a 401 before any origin matters.)
+      const unsafe = routes.filter((r) => UNSAFE.has(r.method) && r.path.startsWith('/api/'))
       assert.ok(unsafe.length >= 5)
       for (const r of unsafe) {
         for (const s of [{ name: 'plain', target: concrete(r.path) }, ...respellings(concrete(r.path))]) {
@@ -172,13 +196,13 @@ for (const kind of dbKinds()) {
 
     it('an unknown /api or /v1 path: 401 without a session, 404 with one, in every spelling', async () => {
       const token = await freshToken()
-      for (const path of ['/api/no-such-thing', '/api/auth/no-such-thing', '/v1/models']) {
+      for (const path of ['/api/no-such-thing', '/api/auth/no-such-thing', '/v1/no-such-thing']) {
         for (const s of [{ name: 'plain', target: path }, ...respellings(path)]) {
           const what = `GET ${s.target} (${s.name})`
-          assertDenied(await send('GET', s.target, { accept: 'text/html' }), what)
+          assertDenied(await send('GET', s.target, { accept: 'text/html' }), s.target, what)
           const res = await send('GET', s.target, { authorization: `Bearer ${token}`, accept: 'text/html' })
           assert.equal(res.status, 404, `${what}: ${res.status}`)
-          assert.deepEqual(JSON.parse(res.body), { detail: 'Not found', code: 'not_found' }, what)
+          assert.deepEqual(JSON.parse(res.body), errorBody(s.target, 'not_found', 'Not found'), what)
           assertApiHeaders(res, what)
         }
       }
@@ -196,7 +220,7 @@ for (const kind of dbKinds()) {
 
     it('/v1 takes Bearer tokens only: a session cookie is not credentials there', async () => {
       const res = await send('GET', '/v1/models', { cookie: `session_token=${await freshToken()}` })
-      assertDenied(res, 'GET /v1/models with a cookie')
+      assertDenied(res, '/v1/models', 'GET /v1/models with a cookie')
     })
   })
 }

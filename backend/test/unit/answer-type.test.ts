@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { kindScore, wantedOf } from '../../src/rag/answer-type.js'
+import { asksForSeveral, kindScore, wantedOf } from '../../src/rag/answer-type.js'
 import { splitSentences } from '../../src/rag/sentences.js'
 
 describe('answer type', () => {
@@ -57,5 +57,25 @@ describe('sentence split', () => {
         'Next.',
       ],
     )
+  })
+})
+
+describe('asksForSeveral', () => {
+  it('tells a question asking for several things of a kind from one asking for one', () => {
+    for (const q of [
+      'What are the answer modes?',
+      'Which file formats can I upload?',
+      'Which environment variables can I configure?',
+      'And which cookies does it set?',
+    ])
+      assert.ok(asksForSeveral(q), q)
+    for (const q of [
+      'Which port does the server listen on?',
+      'What kind of search does retrieval use?',
+      'What happens when SIGNUP is closed?',
+      'What does an API error look like?',
+      'Which address is used?',
+    ])
+      assert.ok(!asksForSeveral(q), q)
   })
 })

@@ -112,6 +112,99 @@ describe('extractiveAnswer', () => {
     assert.match(a.content, /- the newsletter/)
   })
 
+  it('answers "what are the …" with the whole list its section holds, not its first item', () => {
+    const modes = chunk(
+      'm',
+      '- `fast`: the kiln fires in one day and the glaze stays matte.\n- `slow`: the kiln cools over three days, for a glossy glaze.\n\nEach shelf costs 12 €.',
+      'Pottery > Firing modes',
+    )
+    const several = answer('What are the firing modes?', [modes])
+    assert.match(several.content, /^- fast: [^\n]*\n- slow: /)
+    assert.doesNotMatch(several.content, /12 €/)
+    // A list of something else (ways, not kilns) is not the answer: the item that answers is.
+    const ways = answer('Which kilns can I book online?', [
+      chunk(
+        'w',
+        '- Online: the small kilns can be booked for a day.\n- By phone: the studio books the rest.',
+        'Pottery > Two ways in',
+      ),
+    ])
+    assert.equal(ways.content, '- Online: the small kilns can be booked for a day [1].')
+    // Asked for one thing, the item that answers stands alone.
+    const one = answer('Which firing mode gives a matte glaze?', [modes])
+    assert.match(one.content, /^- fast: /)
+    assert.doesNotMatch(one.content, /slow/)
+  })
+
+  it('answers both subjects of a joined question with what is asked of both', () => {
+    const a = answer('How are keys and tokens stored?', [
+      chunk('k', 'Keys are stored encrypted with AES-256 in the vault.', 'Secrets > Keys'),
+      chunk(
+        't',
+        'Tokens can be revoked by an administrator at any time, which also logs out the user.',
+        'Secrets > Revoking',
+      ),
+      chunk(
+        'u',
+        'A token is 32 random bytes. The server stores only its SHA-256 hash, never the value itself.',
+        'Secrets > Tokens',
+      ),
+    ])
+    assert.match(a.content, /AES-256/)
+    assert.match(a.content, /SHA-256 hash/)
+    assert.doesNotMatch(a.content, /revoked/)
+  })
+
+  it('leads with the sentence naming the identifier asked about, not one holding its parts', () => {
+    const a = answer('What is CACHE_URL for?', [
+      chunk('t', 'Tests also run against a real cache when TEST_CACHE_URL is set.', 'Testing'),
+      chunk('c', 'CACHE_URL: a shared cache for the rendered pages of several instances.', 'Settings'),
+    ])
+    assert.match(a.content, /^CACHE_URL: a shared cache/)
+    assert.equal(a.citations.length, 1)
+  })
+
+  it("leads with the sentence holding the question's words together, not one scattering them", () => {
+    const a = answer('What does the harbour crane lift?', [
+      chunk(
+        'r',
+        'Cranes of every size stand along the river, where barges once lifted grain for the mills before the new harbour opened.',
+      ),
+      chunk('h', 'The harbour crane lifts containers of up to 40 tonnes.'),
+    ])
+    assert.match(a.content, /^The harbour crane lifts containers/)
+  })
+
+  it('words that say what kind of answer is wanted ("version", "look like") need not be stated', () => {
+    const docs = [
+      chunk('v', 'You need Python 3.11 or newer. The tool runs on Linux and macOS.', 'Install'),
+      chunk('e', 'Every error is {"message": "...", "kind": "..."} in the response body.', 'Errors'),
+    ]
+    assert.match(answer('Which Python version do I need?', docs).content, /^You need Python 3\.11 or newer/)
+    assert.match(answer('What does an error look like?', docs).content, /^Every error is/)
+  })
+
+  it('answers "how do I …" with the numbered steps of the section its heading names', () => {
+    const docs = [
+      chunk(
+        'n',
+        '1. Create a project on the portal and copy its key.\n2. Put the key in KILN_KEY.\n3. Restart the kiln.\n\nThe kiln also has a manual mode with a dial.',
+        'Kiln > Remote control for the kiln',
+      ),
+      chunk('o', 'Remote control needs a kiln made after 2019.', 'Kiln > Models'),
+    ]
+    const a = answer('How do I use remote control for the kiln?', docs)
+    assert.match(
+      a.content,
+      /^1\. Create a project[^\n]*\n2\. Put the key in KILN_KEY[^\n]*\n3\. Restart the kiln/,
+    )
+    // Not asking how: the sentence that answers.
+    assert.match(
+      answer('Which kilns have remote control?', docs).content,
+      /^Remote control needs a kiln made after 2019/,
+    )
+  })
+
   it('keeps a table row with its header', () => {
     const a = answer('What is the yearly fee for a family plan?', handbook())
     assert.match(a.content, /Plan: Family, Fee per year: 45 €/)

@@ -1,9 +1,11 @@
 import { apiErrorFromResponse, isSessionError } from './api-error'
 import type {
+  ApiKey,
   AuthResult,
   Conversation,
   ConversationPage,
   ConversationSummary,
+  CreatedApiKey,
   DocumentDetail,
   DocumentSummary,
   FeedbackPage,
@@ -104,6 +106,10 @@ export const api = {
   revokeSession: (id: string) => request<void>(`/api/auth/sessions/${enc(id)}`, { method: 'DELETE' }),
   changePassword: (input: RequestBody<'/api/auth/change-password', 'post'>) =>
     request<void>('/api/auth/change-password', { method: 'POST', json: input }),
+  apiKeys: async () => (await request<{ api_keys: ApiKey[] }>('/api/auth/api-keys')).api_keys,
+  createApiKey: (input: RequestBody<'/api/auth/api-keys', 'post'>) =>
+    request<CreatedApiKey>('/api/auth/api-keys', { method: 'POST', json: input }),
+  revokeApiKey: (id: string) => request<void>(`/api/auth/api-keys/${enc(id)}`, { method: 'DELETE' }),
 
   documents: async () => (await request<{ documents: DocumentSummary[] }>('/api/documents')).documents,
   document: (id: string) => request<DocumentDetail>(`/api/documents/${enc(id)}`),

@@ -40,6 +40,11 @@ export interface AuthResult {
 
 export type SessionInfo = ResponseBody<'/api/auth/sessions', 'get', 200>['sessions'][number]
 
+export type ApiKey = ResponseBody<'/api/auth/api-keys', 'get', 200>['api_keys'][number]
+/** The answer to creating a key: the only time `key` itself is shown. */
+export type CreatedApiKey = ResponseBody<'/api/auth/api-keys', 'post', 201>
+export type ApiKeyScope = ApiKey['scopes'][number]
+
 export type DocumentSummary = ResponseBody<'/api/documents', 'get', 200>['documents'][number]
 export type DocumentDetail = ResponseBody<'/api/documents/{id}', 'get', 200>
 export type DocumentChunk = DocumentDetail['chunks'][number]

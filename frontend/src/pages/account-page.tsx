@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { ApiKeysSection } from '../components/api-keys-section'
 import { AppShell } from '../components/app-shell'
 import { ChangePasswordForm } from '../components/change-password-form'
 import { FormError } from '../components/form-error'
@@ -48,6 +49,7 @@ function AccountView({ user }: { user: User }) {
         </dl>
       </section>
       <SessionsSection />
+      <ApiKeysSection />
       <section className="card" aria-labelledby="password-title">
         <h2 id="password-title">Change password</h2>
         <p className="muted">Changing your password signs you out on every other device.</p>

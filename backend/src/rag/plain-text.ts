@@ -1,0 +1,59 @@
+// Markdown to plain text: the one stripper for headings, titles, snippets, answers and the
+// sentences whose lexemes Postgres stores at ingestion (chunks.sentence_lexemes), so the words an
+// answer shows are the words it was weighed by. Regular expressions rather than marked's lexer:
+// a server that only answers must not load marked (backend/test/integration/lazy-modules.test.ts,
+// the idle-memory budget).
+
+/** A fence line (```ts, ~~~): nothing to read. */
+export const FENCE_LINE = /^\s*(?:`{3,}|~{3,})[^`]*$/
+/** A table's rule line (| --- | :-: |): nothing to read. */
+export const TABLE_RULE = /^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$/
+export const TABLE_ROW = /^\s*\|/
+/** Headings, block quotes, bullets and numbered items, nested ("> - item") too. */
+const BLOCK_PREFIX = /^\s*(?:#{1,6}\s+|>\s*|[-*+]\s+|\d+[.)]\s+)+/
+/** Bracketed numbers ([1], [2, 3]) would read as an answer's citation markers. */
+const BRACKETED_NUMBERS = /\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]/g
+
+/** Inline Markdown to plain text: links, images, emphasis, code ticks, HTML tags, bracketed numbers. */
+export function inlinePlain(text: string): string {
+  // Code spans are kept as written (`<neon url>` is a placeholder, not a tag); the rest loses its
+  // Markdown and HTML syntax.
+  return text
+    .split(/(`[^`]+`)/)
+    .map((part) => (/^`[^`]+`$/.test(part) ? part.slice(1, -1) : prosePlain(part)))
+    .join('')
+    .replace(BRACKETED_NUMBERS, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+}
+
+/**
+ * Emphasis opens after a blank and closes before one (snake_case and 3 * 4 stay as written); tags
+ * are removed, comparisons ("a < b and c > d") are not.
+ */
+function prosePlain(text: string): string {
+  return text
+    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
+    .replace(BRACKETED_NUMBERS, '')
+    .replace(/(\*\*|__|~~)(.+?)\1/g, '$2')
+    .replace(/(^|[\s(])([*_])(?!\s)(.+?)(?<!\s)\2(?=[\s).,;:!?]|$)/g, '$1$3')
+    .replace(/<\/?[A-Za-z][\w:-]*(?:\s[^<>]*)?\/?>|<!--.*?-->/g, '')
+}
+
+/** A Markdown table row's cells, each as plain text. */
+export function tableCells(raw: string): string[] {
+  return raw
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/\|$/, '')
+    .split('|')
+    .map((c) => inlinePlain(c))
+}
+
+/** One line (or sentence) of Markdown as plain text; '' when it holds nothing to read. */
+export function plainLine(raw: string): string {
+  if (FENCE_LINE.test(raw) || TABLE_RULE.test(raw)) return ''
+  if (TABLE_ROW.test(raw)) return tableCells(raw).filter(Boolean).join(' | ')
+  return inlinePlain(raw.replace(BLOCK_PREFIX, ''))
+}

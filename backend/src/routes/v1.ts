@@ -1,0 +1,201 @@
+// The OpenAI-compatible API (docs/api.md §11): GET /v1/models and POST /v1/chat/completions, so
+// any OpenAI client (the `openai` SDKs, Open WebUI, LibreChat, editor plug-ins) gets cited answers
+// from the spaces its user can read, with the same retrieval, relevance floor, answer modes and
+// bounds as /api/chat/message. Nothing is stored as a conversation. Bearer only (zones.ts), errors
+// in OpenAI's shape (http/openai-error.ts); RATE_LIMIT_CHAT is shared with /api/chat/message, and
+// so are the 3 answers at once (the slots live in the counter store, keyed by user).
+import { randomUUID } from 'node:crypto'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { AuthUser } from '../auth/sessions.js'
+import type { Config } from '../config.js'
+import type { Database } from '../db/client.js'
+import { spaceCreationTimes } from '../db/queries/space-models.js'
+import { defaultSpaceIds, readableSpaceIds, spaceAccess } from '../db/queries/spaces.js'
+import { AppError } from '../errors.js'
+import { answerSlots } from '../http/answer-slots.js'
+import { CHAT_RATE_BUCKET } from '../http/rate-limit.js'
+import { isUuid } from '../lib/ids.js'
+import { type AnswerInput, collectAnswer, generateAnswer } from '../rag/answer.js'
+import { createRagContext } from '../rag/context.js'
+import { createChatModel, LlmAbortedError, llmBounds } from '../rag/llm.js'
+import { buildMessages } from '../rag/prompts.js'
+import { findSources } from '../rag/turn-sources.js'
+import { clientGone } from './chat-turn.js'
+import type { RouteDeps } from './deps.js'
+import { estimateTokens, readCompletionRequest, requestModel, withClientSystem } from './v1-request.js'
+import { ChatCompletionRequest, ChatCompletionResponse, ModelList, openAiErrors } from './v1-schemas.js'
+import { streamCompletion } from './v1-stream.js'
+
+/** The model that searches the caller's spaces; `rag-auth/<space_id>` searches one. */
+export const BASE_MODEL = 'rag-auth'
+const OWNER = 'rag-auth'
+
+const unixSeconds = (ms: number) => Math.floor(ms / 1000)
+
+/** What one completion needs to shape its response (JSON or chunks). */
+export interface Completion {
+  config: Config
+  includeUsage: boolean
+  chunkBase(): { id: string; object: 'chat.completion.chunk'; created: number; model: string }
+  usage(content: string): { prompt_tokens: number; completion_tokens: number; total_tokens: number }
+}
+
+function signedIn(request: FastifyRequest): AuthUser {
+  // Default deny answered 401 already; this narrows the type.
+  if (!request.user) throw new AppError('auth_required')
+  return request.user
+}
+
+function modelNotFound(model: string): AppError {
+  return new AppError('not_found', {
+    detail: `The model '${model.slice(0, 200)}' does not exist or you do not have access to it`,
+  })
+}
+
+/**
+ * The spaces a model searches, as the caller may read them now: `rag-auth` the caller's default
+ * scope (docs/api.md §8: a space an admin reaches only through admin rights is searched only when
+ * named), `rag-auth/<space_id>` that one space; anything else, or a space the caller cannot read,
+ * is 404.
+ */
+async function spacesOfModel(db: Database, user: AuthUser, model: string): Promise<string[]> {
+  if (model === BASE_MODEL) return defaultSpaceIds(db, user.id)
+  if (!model.startsWith(`${BASE_MODEL}/`)) throw modelNotFound(model)
+  const id = model.slice(BASE_MODEL.length + 1).toLowerCase()
+  if (!isUuid(id)) throw modelNotFound(model)
+  const access = await spaceAccess(db, id, { id: user.id, isAdmin: user.role === 'admin' })
+  if (!access) throw modelNotFound(model)
+  return [access.id]
+}
+
+/** How long a slot may be held before the store forgets it (as for /api/chat/message). */
+function slotLeaseMs(config: Config): number {
+  const { totalMs, idleMs } = llmBounds(config)
+  return Math.max(60_000, totalMs + 2 * idleMs)
+}
+
+export default async function v1Routes(instance: FastifyInstance, opts: RouteDeps) {
+  const app = instance.withTypeProvider<TypeBoxTypeProvider>()
+  const { config, db, clock } = opts
+  const rag = createRagContext(db, config, app.log)
+  const model = createChatModel(config, app.log)
+  const slots = answerSlots(opts.counters, { leaseMs: slotLeaseMs(config), log: app.log })
+  const tags = ['openai']
+
+  app.get(
+    '/v1/models',
+    {
+      schema: {
+        tags,
+        summary: 'The models: rag-auth (your spaces) and rag-auth/<space_id> per readable space',
+        response: { 200: ModelList, ...openAiErrors(401, 403, 429) },
+      },
+    },
+    async (request) => {
+      const user = signedIn(request)
+      const spaces = await spaceCreationTimes(db, await readableSpaceIds(db, user.id, user.role === 'admin'))
+      const first = spaces[0]?.created_at.getTime() ?? 0
+      return {
+        object: 'list' as const,
+        data: [
+          { id: BASE_MODEL, object: 'model' as const, created: unixSeconds(first), owned_by: OWNER },
+          ...spaces.map((s) => ({
+            id: `${BASE_MODEL}/${s.id}`,
+            object: 'model' as const,
+            created: unixSeconds(s.created_at.getTime()),
+            owned_by: OWNER,
+          })),
+        ],
+      }
+    },
+  )
+
+  app.post(
+    '/v1/chat/completions',
+    {
+      config: { rateLimit: { rate: config.rateLimitChat, per: 'user-or-client', bucket: CHAT_RATE_BUCKET } },
+      schema: {
+        tags,
+        summary: "OpenAI's chat completions, answered from your documents with [n] citations",
+        description:
+          "The last message must be the user's question; earlier user/assistant turns are its history, " +
+          "system/developer messages follow the server's grounding prompt. `stream: true` sends " +
+          '`chat.completion.chunk` events ending in `data: [DONE]`, the `citations` on the last chunk. ' +
+          'At most 3 answers per user are generated at once (with /api/chat/message): a 4th is 429.',
+        body: ChatCompletionRequest,
+        response: { 200: ChatCompletionResponse, ...openAiErrors(401, 403, 404, 422, 429, 502, 503, 504) },
+      },
+    },
+    async (request, reply) => {
+      const user = signedIn(request)
+      const asked = readCompletionRequest(request.body)
+      const spaceIds = await spacesOfModel(db, user, request.body.model)
+      const id = `chatcmpl-${randomUUID().replace(/-/g, '')}`
+      const created = unixSeconds(clock.now())
+      const modelName = request.body.model
+      // Taken before any work: a refused question costs nothing.
+      const release = await slots.acquire(user.id)
+      let handedOver = false
+      try {
+        const { query, sources } = await findSources(rag, spaceIds, asked.history, asked.question, model)
+        const answer: Omit<AnswerInput, 'signal'> = {
+          question: asked.question,
+          query,
+          sources,
+          history: asked.history,
+          model: model ? requestModel(model, asked.system, asked.options) : null,
+        }
+        const promptTokens = estimateTokens(
+          withClientSystem(buildMessages(asked.question, sources, asked.history), asked.system)
+            .map((m) => m.content)
+            .join('\n'),
+        )
+        const completion: Completion = {
+          config,
+          includeUsage: asked.includeUsage,
+          chunkBase: () => ({ id, object: 'chat.completion.chunk', created, model: modelName }),
+          usage: (content) => {
+            const completionTokens = estimateTokens(content)
+            return {
+              prompt_tokens: promptTokens,
+              completion_tokens: completionTokens,
+              total_tokens: promptTokens + completionTokens,
+            }
+          },
+        }
+        if (asked.stream) {
+          handedOver = true
+          return streamCompletion(request, reply, completion, answer, release)
+        }
+        let output: Awaited<ReturnType<typeof collectAnswer>>
+        try {
+          output = await collectAnswer(generateAnswer({ ...answer, signal: clientGone(reply).signal }))
+        } catch (err) {
+          if (!(err instanceof LlmAbortedError)) throw err
+          reply.log.info('completion abandoned: the client went away')
+          reply.hijack()
+          return
+        }
+        return {
+          id,
+          object: 'chat.completion' as const,
+          created,
+          model: modelName,
+          choices: [
+            {
+              index: 0,
+              message: { role: 'assistant' as const, content: output.content, refusal: null },
+              logprobs: null,
+              finish_reason: 'stop' as const,
+            },
+          ],
+          usage: completion.usage(output.content),
+          citations: output.citations,
+        }
+      } finally {
+        if (!handedOver) await release()
+      }
+    },
+  )
+}

@@ -1,0 +1,71 @@
+// The "API keys" section of /account (docs/api.md §9, §11) in a real browser: a wrong password is
+// shown next to `Current password`; a key is created, shown once with `Copy`, listed with its
+// scope and use, works from a script against /v1, and `Revoke` inside its list item stops it.
+// The section passes axe in light and dark schemes.
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { axeInBothSchemes } from './helpers/axe'
+import { failedResource } from './helpers/browser'
+import { setupSuite, signedUp } from './helpers/suite'
+import { GOOD_PASSWORD, gone, uniqueEmail, visible, waitUntil } from './helpers/wait'
+import { AccountPage } from './pages/account-page'
+
+describe('API keys on /account', () => {
+  const suite = setupSuite()
+
+  test('create a key (shown once, Copy), use it from a script, revoke it', { timeout: 120_000 }, async () => {
+    const s = await signedUp(suite, uniqueEmail('keys'))
+    const account = new AccountPage(s.page)
+    await account.goto()
+    await visible(s.page.getByText('No API keys yet.'))
+
+    await account.createApiKey('CI job', 'not-the-right-password')
+    await waitUntil('the wrong password is shown at Current password', async () => {
+      return (await account.keyPassword.getAttribute('aria-invalid')) === 'true'
+    })
+    assert.equal(await account.apiKeys.count(), 0)
+
+    await account.keyPassword.fill(GOOD_PASSWORD)
+    await account.createKey.click()
+    const shown = account.apiKeysRegion.locator('code.new-key-value')
+    await visible(shown)
+    const key = ((await shown.textContent()) ?? '').trim()
+    assert.match(key, /^rak_[A-Za-z0-9_-]{43}$/)
+    await visible(account.copyKey)
+    await s.page.context().grantPermissions(['clipboard-read', 'clipboard-write'])
+    await account.copyKey.click()
+    await visible(account.apiKeysRegion.getByRole('status').filter({ hasText: 'Copied' }))
+    assert.equal(await s.page.evaluate(() => navigator.clipboard.readText()), key)
+    // The form is cleared: the password is not kept around.
+    assert.equal(await account.keyPassword.inputValue(), '')
+
+    const item = account.apiKey('CI job')
+    await visible(item)
+    assert.match((await item.textContent()) ?? '', /read/)
+    assert.match((await item.textContent()) ?? '', /Never used/)
+    assert.match((await item.textContent()) ?? '', new RegExp(key.slice(0, 12)))
+    assert.deepEqual(await axeInBothSchemes(s.page), [], '/account with a new key shown')
+
+    // A script uses the key (Bearer, no cookie): the OpenAI-compatible API answers.
+    const models = await fetch(`${suite.server.baseURL}/v1/models`, {
+      headers: { authorization: `Bearer ${key}` },
+    })
+    assert.equal(models.status, 200)
+    assert.equal(((await models.json()) as { data: Array<{ id: string }> }).data[0]?.id, 'rag-auth')
+
+    // Shown once: after a reload only the prefix is left.
+    await account.goto()
+    await visible(item)
+    assert.equal(await account.apiKeysRegion.locator('code.new-key-value').count(), 0)
+    assert.doesNotMatch((await account.apiKeysRegion.textContent()) ?? '', new RegExp(key.slice(12)))
+    await waitUntil('last use shown', async () => !/Never used/.test((await item.textContent()) ?? ''))
+
+    await item.getByRole('button', { name: 'Revoke', exact: true }).click()
+    await gone(item)
+    const after = await fetch(`${suite.server.baseURL}/v1/models`, {
+      headers: { authorization: `Bearer ${key}` },
+    })
+    assert.equal(after.status, 401)
+    assert.deepEqual(s.unexpected([failedResource(422)]), [])
+  })
+})

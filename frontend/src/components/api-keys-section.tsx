@@ -1,0 +1,221 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { type FormEvent, useId, useState } from 'react'
+import { API_BASE, api } from '../lib/api'
+import { copyText } from '../lib/clipboard'
+import { describeError, formErrors } from '../lib/error-messages'
+import { formatDate, timeAgo } from '../lib/format'
+import type { ApiKey, CreatedApiKey } from '../lib/types'
+import { FormError, Notice } from './form-error'
+import { Loading } from './spinner'
+import { TextField } from './text-field'
+
+export const API_KEYS_KEY = ['api-keys'] as const
+
+const EXPIRY_CHOICES = [
+  { value: '', label: 'Never' },
+  { value: '7', label: 'In 7 days' },
+  { value: '30', label: 'In 30 days' },
+  { value: '90', label: 'In 90 days' },
+  { value: '365', label: 'In a year' },
+]
+
+/** Where OpenAI clients point (docs/api.md §11): this server's /v1, or VITE_API_URL's. */
+function openAiBaseUrl(): string {
+  return `${API_BASE || window.location.origin}/v1`
+}
+
+/** docs/api.md §9/§11: the "API keys" region on /account — create (shown once), list, revoke. */
+export function ApiKeysSection() {
+  const queryClient = useQueryClient()
+  const keys = useQuery({ queryKey: API_KEYS_KEY, queryFn: api.apiKeys })
+  const [created, setCreated] = useState<CreatedApiKey | null>(null)
+  const revoke = useMutation({
+    mutationFn: api.revokeApiKey,
+    onSuccess: (_data, id) => {
+      if (created?.id === id) setCreated(null)
+      return queryClient.invalidateQueries({ queryKey: API_KEYS_KEY })
+    },
+  })
+  return (
+    <section className="card" aria-labelledby="api-keys-title">
+      <h2 id="api-keys-title">API keys</h2>
+      <p className="muted">
+        Keys let scripts and OpenAI-compatible clients (Open WebUI, LibreChat, the <code>openai</code>{' '}
+        libraries) ask your documents: base URL <code>{openAiBaseUrl()}</code>, model <code>rag-auth</code>. A
+        key acts as you, without administrator rights, and never opens this page.
+      </p>
+      {created ? <NewKey created={created} onDone={() => setCreated(null)} /> : null}
+      {keys.isPending ? <Loading label="Loading API keys…" /> : null}
+      <FormError message={keys.error ? describeError(keys.error) : null} />
+      <FormError message={revoke.error ? describeError(revoke.error) : null} />
+      {keys.isSuccess && keys.data.length === 0 ? <p className="muted">No API keys yet.</p> : null}
+      <ul className="session-list">
+        {(keys.data ?? []).map((key) => (
+          <ApiKeyItem
+            key={key.id}
+            apiKey={key}
+            onRevoke={() => revoke.mutate(key.id)}
+            revoking={revoke.isPending && revoke.variables === key.id}
+          />
+        ))}
+      </ul>
+      <CreateKeyForm
+        onCreated={(key) => {
+          setCreated(key)
+          void queryClient.invalidateQueries({ queryKey: API_KEYS_KEY })
+        }}
+      />
+    </section>
+  )
+}
+
+function NewKey({ created, onDone }: { created: CreatedApiKey; onDone: () => void }) {
+  const [copied, setCopied] = useState<boolean | null>(null)
+  return (
+    <div className="new-key">
+      <p className="new-key-title">Your new key “{created.name}”. Copy it now: it is not shown again.</p>
+      <code className="new-key-value">{created.key}</code>
+      <div className="new-key-actions">
+        <button
+          type="button"
+          className="button button-primary"
+          onClick={async () => setCopied(await copyText(created.key))}
+        >
+          Copy
+        </button>
+        <button type="button" className="button button-quiet" onClick={onDone}>
+          Done
+        </button>
+      </div>
+      {copied === true ? <Notice message="Copied to the clipboard." /> : null}
+      {copied === false ? <FormError message="Could not copy: select the key and copy it yourself." /> : null}
+    </div>
+  )
+}
+
+function ApiKeyItem({
+  apiKey,
+  onRevoke,
+  revoking,
+}: {
+  apiKey: ApiKey
+  onRevoke: () => void
+  revoking: boolean
+}) {
+  const nameId = useId()
+  const expired = apiKey.expires_at !== null && Date.parse(apiKey.expires_at) <= Date.now()
+  return (
+    <li className="session api-key" aria-labelledby={nameId}>
+      <div className="session-info">
+        <p className="session-device">
+          <span id={nameId}>{apiKey.name}</span>
+          {apiKey.scopes.map((scope) => (
+            <span key={scope} className="badge">
+              {scope}
+            </span>
+          ))}
+          {expired ? <span className="badge badge-warning">expired</span> : null}
+        </p>
+        <p className="muted session-details">
+          <span>
+            <code>{apiKey.prefix}…</code>
+          </span>
+          <span>Created {formatDate(apiKey.created_at)}</span>
+          <span>{apiKey.last_used_at ? `Last used ${timeAgo(apiKey.last_used_at)}` : 'Never used'}</span>
+          <span>
+            {apiKey.expires_at
+              ? `${expired ? 'Expired' : 'Expires'} ${formatDate(apiKey.expires_at)}`
+              : 'Does not expire'}
+          </span>
+        </p>
+      </div>
+      <button
+        type="button"
+        className="button button-quiet"
+        onClick={onRevoke}
+        disabled={revoking}
+        title={`Revoke the key ${apiKey.name}`}
+      >
+        Revoke
+      </button>
+    </li>
+  )
+}
+
+function CreateKeyForm({ onCreated }: { onCreated: (key: CreatedApiKey) => void }) {
+  const [name, setName] = useState('')
+  const [write, setWrite] = useState(false)
+  const [expiry, setExpiry] = useState('')
+  const [password, setPassword] = useState('')
+  const expiryId = useId()
+  const create = useMutation({
+    mutationFn: api.createApiKey,
+    onSuccess: (key) => {
+      setName('')
+      setWrite(false)
+      setExpiry('')
+      setPassword('')
+      onCreated(key)
+    },
+  })
+  const errors = create.error ? formErrors(create.error) : { fields: {}, form: null }
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault()
+    create.mutate({
+      name,
+      password,
+      scopes: write ? ['read', 'write'] : ['read'],
+      ...(expiry ? { expires_in_days: Number(expiry) } : {}),
+    })
+  }
+  return (
+    <form className="form api-key-form" onSubmit={onSubmit} noValidate>
+      <h3 className="form-title">New key</h3>
+      <TextField
+        label="Key name"
+        name="name"
+        autoComplete="off"
+        maxLength={100}
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        error={errors.fields.name}
+        hint="What uses it, e.g. “CI job” or “Open WebUI”."
+      />
+      <div className="field field-checkbox">
+        <label>
+          <input type="checkbox" checked={write} onChange={(e) => setWrite(e.target.checked)} /> Allow changes
+          (write scope: documents, conversations, feedback)
+        </label>
+      </div>
+      <div className="field">
+        <label htmlFor={expiryId}>Expires</label>
+        <select id={expiryId} value={expiry} onChange={(e) => setExpiry(e.target.value)}>
+          {EXPIRY_CHOICES.map((c) => (
+            <option key={c.value} value={c.value}>
+              {c.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      <TextField
+        label="Current password"
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+        error={errors.fields.current_password ?? errors.fields.password}
+        hint="Asked again: a key works until you revoke it."
+      />
+      <FormError message={errors.form} />
+      <button
+        type="submit"
+        className="button button-primary"
+        disabled={create.isPending}
+        aria-busy={create.isPending}
+      >
+        Create key
+      </button>
+    </form>
+  )
+}
