@@ -1,14 +1,22 @@
 // `node --import tsx bench/spaces.ts [--db-url=<url>] [--keep] [--concurrency=8]`: search inside
 // spaces (issue 17). 100k synthetic chunks over 200 spaces: a 1k-chunk team space (documents 0–49),
-// the shared library (90k chunks) and 198 small team spaces (the rest, ~45 chunks each). Measures,
-// in-process through retrieve() with `concurrency` searches in flight on the pool (the search route
-// does not take spaces yet): a member searching the 1k space, and a reader of the shared library,
-// 500 known-item questions each (p50/p95, known-item recall in the top 8).
+// the shared library (90k chunks) and 198 small team spaces (the rest, ~45 chunks each). Measures
+// GET /api/search as a signed-in user sends it (app.inject: session lookup, the caller's spaces
+// resolved as memberships are now, retrieval filtered inside the SQL) with `concurrency` requests
+// in flight: a member of the 1k space searching it (`space_id` named), and a reader whose readable
+// spaces are the shared library, 500 known-item questions each (p50/p95, known-item recall in the
+// top 8). (In-process retrieve() has no access step: `--direct` measures it too, for comparison.)
+import { randomBytes } from 'node:crypto'
 import { parseArgs } from 'node:util'
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from '../backend/src/app.js'
+import { createSession } from '../backend/src/auth/sessions.js'
 import { testConfig } from '../backend/src/config.js'
 import { type Database, openDatabase } from '../backend/src/db/client.js'
 import { migrate } from '../backend/src/db/migrate.js'
-import { insertSpace, SHARED_LIBRARY_ID } from '../backend/src/db/queries/spaces.js'
+import { insertSpace, SHARED_LIBRARY_ID, upsertSpaceMember } from '../backend/src/db/queries/spaces.js'
+import { users } from '../backend/src/db/schema/index.js'
+import { systemClock } from '../backend/src/lib/clock.js'
 import { uuidv7 } from '../backend/src/lib/ids.js'
 import { createRagContext } from '../backend/src/rag/context.js'
 import { retrieve } from '../backend/src/rag/retrieve.js'
@@ -21,6 +29,7 @@ const { values } = parseArgs({
     'db-url': { type: 'string' },
     keep: { type: 'boolean' },
     concurrency: { type: 'string', default: '8' },
+    direct: { type: 'boolean' },
   },
 })
 const log = (m: string) => process.stderr.write(`[spaces ${new Date().toISOString().slice(11, 19)}] ${m}\n`)
@@ -53,6 +62,67 @@ async function seed(db: Database): Promise<string> {
   return small
 }
 
+interface Hit {
+  source: string | null
+  title: string
+  heading: string | null
+}
+
+/** The question's section: results name its heading without the document title in front. */
+function isAnswer(h: Hit, q: KnownItemQuestion): boolean {
+  return h.source === q.source && (h.heading === q.heading || `${h.title} > ${h.heading}` === q.heading)
+}
+
+/** A user with a live session (the hash is no password: nobody signs in as it). */
+async function benchUser(db: Database): Promise<{ id: string; token: string }> {
+  const id = uuidv7()
+  const now = new Date()
+  await db.orm.insert(users).values({
+    id,
+    email: `bench-${randomBytes(6).toString('hex')}@example.com`,
+    passwordHash: '!bench-no-password',
+    role: 'user',
+    createdAt: now,
+    updatedAt: now,
+  })
+  const config = testConfig()
+  const { token } = await createSession({ db, config, clock: systemClock }, id, {
+    ip: null,
+    userAgent: 'bench',
+  })
+  return { id, token }
+}
+
+async function measureRoute(
+  app: FastifyInstance,
+  token: string,
+  qs: KnownItemQuestion[],
+  spaceId: string | null,
+  concurrency: number,
+) {
+  const ms: number[] = []
+  let found = 0
+  let next = 0
+  const scope = spaceId ? `&space_id=${spaceId}` : ''
+  const worker = async () => {
+    while (next < qs.length) {
+      const q = qs[next++] as KnownItemQuestion
+      const t = performance.now()
+      const res = await app.inject({
+        method: 'GET',
+        url: `/api/search?q=${encodeURIComponent(q.question)}&k=8${scope}`,
+        headers: { authorization: `Bearer ${token}` },
+      })
+      ms.push(performance.now() - t)
+      if (res.statusCode !== 200) throw new Error(`search answered ${res.statusCode}: ${res.body}`)
+      const { results } = JSON.parse(res.body) as { results: Hit[] }
+      if (results.some((h) => isAnswer(h, q))) found++
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker))
+  return `p50 ${pct(ms, 50).toFixed(1)} ms, p95 ${pct(ms, 95).toFixed(1)} ms, known-item recall ${found}/${qs.length}`
+}
+
 async function measure(db: Database, qs: KnownItemQuestion[], spaceIds: string[], concurrency: number) {
   const ctx = createRagContext(db, testConfig())
   const ms: number[] = []
@@ -64,7 +134,7 @@ async function measure(db: Database, qs: KnownItemQuestion[], spaceIds: string[]
       const t = performance.now()
       const r = await retrieve(ctx, q.question, { k: 8 }, spaceIds)
       ms.push(performance.now() - t)
-      if (r.some((h) => h.source === q.source && h.heading === q.heading)) found++
+      if (r.some((h) => isAnswer(h, q))) found++
     }
   }
   await Promise.all(Array.from({ length: concurrency }, worker))
@@ -88,9 +158,32 @@ async function main() {
     const reader = knownItemQuestions(600, SMALL_DOCS + SHARED_DOCS, 11)
       .filter((q) => docIndex(q) >= SMALL_DOCS)
       .slice(0, 500)
-    for (let round = 0; round < 2; round++) {
-      log(`member of the 1k-chunk space: ${await measure(db, member, [small], concurrency)}`)
-      log(`reader of the shared library: ${await measure(db, reader, [SHARED_LIBRARY_ID], concurrency)}`)
+    const memberUser = await benchUser(db)
+    await upsertSpaceMember(db, small, memberUser.id, 'viewer')
+    const readerUser = await benchUser(db)
+    const app = await buildApp({
+      // Thousands of searches from two users in a minute: the rate limit is not what is measured.
+      config: testConfig({ RATE_LIMIT_GLOBAL: '1000000/minute' }),
+      db,
+    })
+    await app.ready()
+    try {
+      for (let round = 0; round < 2; round++) {
+        log(
+          `GET /api/search, member naming the 1k-chunk space: ${await measureRoute(app, memberUser.token, member, small, concurrency)}`,
+        )
+        log(
+          `GET /api/search, reader of the shared library: ${await measureRoute(app, readerUser.token, reader, null, concurrency)}`,
+        )
+        if (values.direct) {
+          log(`retrieve(), the 1k-chunk space: ${await measure(db, member, [small], concurrency)}`)
+          log(
+            `retrieve(), the shared library: ${await measure(db, reader, [SHARED_LIBRARY_ID], concurrency)}`,
+          )
+        }
+      }
+    } finally {
+      await app.close()
     }
   } finally {
     await db.close()

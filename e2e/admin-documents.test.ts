@@ -31,7 +31,10 @@ describe('admin documents', () => {
     await signIn.signIn(ADMIN, GOOD_PASSWORD)
     await atPath(page, '/chat')
 
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Documents' }).click()
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Documents', exact: true })
+      .click()
     await atPath(page, '/admin/documents')
     const admin = new AdminDocumentsPage(page)
     await visible(admin.upload)
@@ -72,7 +75,10 @@ describe('admin documents', () => {
     await atPath(s.page, '/chat')
     await visible(s.page.getByRole('link', { name: 'Account' }))
     assert.equal(
-      await s.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Documents' }).count(),
+      await s.page
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('link', { name: 'Documents', exact: true })
+        .count(),
       0,
     )
     await s.page.goto('/admin/documents')

@@ -264,7 +264,7 @@ describe('the chat people expect', () => {
     await visible(uploads.getByRole('status').filter({ hasText: 'Gamma note' }), 60_000)
     await visible(page.locator('.document-list').getByRole('listitem').filter({ hasText: 'Gamma note' }))
 
-    for (const path of ['/chat', '/account', '/admin/documents']) {
+    for (const path of ['/chat', '/account', '/admin/documents', '/spaces', '/spaces/mine']) {
       await page.goto(path)
       await page.waitForLoadState('networkidle')
       assert.deepEqual(await axeInBothSchemes(page), [], path)

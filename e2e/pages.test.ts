@@ -38,7 +38,15 @@ describe('every page, in the browser', () => {
     await chat.ask('Which environment variables can I set?')
     const answer = await chat.waitForAnswer()
     const href = await chat.citations(answer).first().getAttribute('href')
-    const visits = ['/chat', '/account', '/admin/documents', href ?? '/chat', new URL(s.page.url()).pathname]
+    const visits = [
+      '/chat',
+      '/account',
+      '/admin/documents',
+      '/spaces',
+      '/spaces/mine',
+      href ?? '/chat',
+      new URL(s.page.url()).pathname,
+    ]
     for (const path of visits) {
       await s.page.goto(path)
       await s.page.waitForLoadState('networkidle')

@@ -10,6 +10,8 @@ export class ChatPage {
   readonly signOut: Locator
   readonly answers: Locator
   readonly questions: Locator
+  /** The `Spaces` picker's button; the line it is described by says what answers draw on. */
+  readonly spacesButton: Locator
 
   constructor(readonly page: Page) {
     this.message = page.getByRole('textbox', { name: 'Message', exact: true })
@@ -19,6 +21,22 @@ export class ChatPage {
     this.signOut = page.getByRole('button', { name: 'Sign out', exact: true })
     this.answers = page.getByRole('article', { name: 'Answer', exact: true })
     this.questions = page.getByRole('article', { name: 'You said', exact: true })
+    this.spacesButton = page.getByRole('button', { name: 'Spaces', exact: true })
+  }
+
+  /** "Answers from: …" beside the `Spaces` button. */
+  async scope(): Promise<string> {
+    const id = (await this.spacesButton.getAttribute('aria-describedby')) ?? ''
+    return ((await this.page.locator(`[id="${id}"]`).textContent()) ?? '').trim()
+  }
+
+  /** Ticks or unticks one space in the `Spaces` picker (opening it if needed). */
+  async toggleSpace(name: string): Promise<void> {
+    if ((await this.spacesButton.getAttribute('aria-expanded')) !== 'true') await this.spacesButton.click()
+    await this.page
+      .getByRole('group', { name: 'Spaces', exact: true })
+      .getByRole('checkbox', { name, exact: true })
+      .click()
   }
 
   async goto(path = '/chat'): Promise<void> {

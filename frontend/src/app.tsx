@@ -2,7 +2,15 @@ import { QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-qu
 import { Suspense } from 'react'
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router'
 import { Loading } from './components/spinner'
-import { AccountPage, AdminDocumentsPage, AdminFeedbackPage, ChatPage, DocumentPage } from './lazy-pages'
+import {
+  AccountPage,
+  AdminDocumentsPage,
+  AdminFeedbackPage,
+  ChatPage,
+  DocumentPage,
+  SpacePage,
+  SpacesPage,
+} from './lazy-pages'
 import { ApiError } from './lib/api-error'
 import { SessionWatcher } from './lib/auth'
 import { NotFoundPage } from './pages/not-found-page'
@@ -38,6 +46,8 @@ export function App({ queryClient }: { queryClient: QueryClient }) {
             <Route path="/chat/:conversationId?" element={<ChatPage />} />
             <Route path="/documents/:documentId" element={<DocumentPage />} />
             <Route path="/account" element={<AccountPage />} />
+            <Route path="/spaces" element={<SpacesPage />} />
+            <Route path="/spaces/:spaceId" element={<SpacePage />} />
             <Route path="/admin/documents" element={<AdminDocumentsPage />} />
             <Route path="/admin/feedback" element={<AdminFeedbackPage />} />
             <Route path="*" element={<NotFoundPage />} />

@@ -14,6 +14,9 @@ export const AdminDocumentsPage = lazy(() =>
   import('./pages/admin-documents-page').then((m) => ({ default: m.AdminDocumentsPage })),
 )
 
+export const SpacesPage = lazy(() => import('./pages/spaces-page').then((m) => ({ default: m.SpacesPage })))
+export const SpacePage = lazy(() => import('./pages/space-page').then((m) => ({ default: m.SpacePage })))
+
 export const AdminFeedbackPage = lazy(() =>
   import('./pages/admin-feedback-page').then((m) => ({ default: m.AdminFeedbackPage })),
 )

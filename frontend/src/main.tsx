@@ -6,6 +6,7 @@ import './styles/layout.css'
 import './styles/forms.css'
 import './styles/chat.css'
 import './styles/pages.css'
+import './styles/spaces.css'
 
 const root = document.getElementById('root')
 if (root) {

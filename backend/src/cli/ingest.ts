@@ -1,12 +1,17 @@
-// `npm run ingest -- <file-or-folder>...`: ingests Markdown, text, HTML and PDF files (folders
-// recursively) through the same code path as POST /api/documents. Idempotent by content hash; a
-// changed file at the same path has its chunks replaced. `source` is the path relative to the
+// `npm run ingest -- [--space <id or name>] <file-or-folder>...`: ingests Markdown, text, HTML and
+// PDF files (folders recursively) through the same code path as POST /api/documents, into one space
+// (default: the shared library). Idempotent by content hash within that space; a changed file at
+// the same path has its chunks replaced. `source` is the path relative to the
 // current directory (absolute when outside it), with forward slashes. Exit 1 if any file failed.
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { SingleBar } from 'cli-progress'
+import type { Executor } from '../db/client.js'
 import { vacuumIndex } from '../db/queries/bm25.js'
+import { spacesByRef } from '../db/queries/space-scope.js'
+import { sharedLibraryId } from '../db/queries/spaces.js'
 import { AppError } from '../errors.js'
+import { isUuid } from '../lib/ids.js'
 import { createRagContext } from '../rag/context.js'
 import { ingestDocument } from '../rag/ingest.js'
 import { formatFromFilename, SUPPORTED_EXTENSIONS } from '../rag/parse.js'
@@ -14,8 +19,9 @@ import type { RagLogger } from '../rag/types.js'
 import { ensureVectorSupport } from '../rag/vector.js'
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, openCliDatabase, parseCliArgs, runCli } from './common.js'
 
-const USAGE = `usage: npm run ingest -- <file-or-folder>...
-Ingests ${SUPPORTED_EXTENSIONS.join(', ')} files; folders are walked recursively.`
+const USAGE = `usage: npm run ingest -- [--space <id or name>] <file-or-folder>...
+Ingests ${SUPPORTED_EXTENSIONS.join(', ')} files; folders are walked recursively.
+--space: a space id, or the name of exactly one team space (default: the shared library).`
 
 interface Target {
   path: string
@@ -64,16 +70,39 @@ function reason(err: unknown): string {
   return err instanceof Error ? err.message : String(err)
 }
 
-async function main(): Promise<number> {
-  const { values, positionals: args } = parseCliArgs(
-    { options: { help: { type: 'boolean', short: 'h' } }, allowPositionals: true },
+/** The space `ref` names (an id, or a name that matches exactly one space), or why not. */
+async function resolveSpace(
+  ex: Executor,
+  ref: string | undefined,
+): Promise<{ id: string } | { problem: string }> {
+  if (ref === undefined) return { id: await sharedLibraryId(ex) }
+  const matches = await spacesByRef(ex, isUuid(ref) ? ref.toLowerCase() : ref, isUuid(ref))
+  const [only] = matches
+  if (only && matches.length === 1) return { id: only.id }
+  if (!only) return { problem: `no space with the id or name "${ref}" (npm run space -- list shows them)` }
+  const listed = matches.map((m) => `  ${m.id}  ${m.name} (${m.kind})`).join('\n')
+  return { problem: `${matches.length} spaces are named "${ref}"; pass one id:\n${listed}` }
+}
+
+function parseCli(): { space?: string; paths: string[]; help: boolean } {
+  const { values, positionals } = parseCliArgs(
+    { options: { space: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true },
     USAGE,
   )
-  if (args.length === 0 || values.help) {
-    process.stderr.write(`${USAGE}\n`)
-    return values.help ? EXIT_OK : EXIT_USAGE
+  return {
+    ...(values.space === undefined ? {} : { space: values.space }),
+    paths: positionals,
+    help: values.help === true,
   }
-  const targets = collectTargets(args)
+}
+
+async function main(): Promise<number> {
+  const parsed = parseCli()
+  if (parsed.paths.length === 0 || parsed.help || parsed.space?.trim() === '') {
+    process.stderr.write(`${USAGE}\n`)
+    return parsed.help ? EXIT_OK : EXIT_USAGE
+  }
+  const targets = collectTargets(parsed.paths)
   const cli = await openCliDatabase()
   const tty = process.stderr.isTTY === true
   const bar = tty
@@ -90,6 +119,11 @@ async function main(): Promise<number> {
   const started = performance.now()
   const counts = { created: 0, updated: 0, unchanged: 0, failed: 0, chunks: 0 }
   try {
+    const space = await resolveSpace(cli.db, parsed.space)
+    if ('problem' in space) {
+      process.stderr.write(`error: ${space.problem}\n`)
+      return EXIT_FAILURE
+    }
     await ensureVectorSupport(cli.db, cli.config, log)
     const ctx = createRagContext(cli.db, cli.config, log)
     bar?.start(targets.length, 0, { file: '' })
@@ -100,7 +134,12 @@ async function main(): Promise<number> {
         if (t.problem) throw new Error(t.problem)
         const format = formatFromFilename(t.path)
         if (!format) throw new Error('unsupported file type')
-        const r = await ingestDocument(ctx, { content: new Uint8Array(readFileSync(t.path)), format, source })
+        const r = await ingestDocument(ctx, {
+          content: new Uint8Array(readFileSync(t.path)),
+          format,
+          source,
+          spaceId: space.id,
+        })
         counts[r.status]++
         counts.chunks += r.chunks
         const word = { created: 'new', updated: 'updated', unchanged: 'unchanged' }[r.status]

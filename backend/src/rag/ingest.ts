@@ -34,6 +34,7 @@ export interface PreparedDocument {
   hash: string
   chunks: Chunk[]
   createdBy: string | null
+  authorize?: IngestInput['authorize']
 }
 
 export { contentHash } from './parse.js'
@@ -54,6 +55,7 @@ export async function prepareDocument(input: IngestInput): Promise<PreparedDocum
   return {
     ...prepared,
     ...(input.spaceId ? { spaceId: input.spaceId } : {}),
+    ...(input.authorize ? { authorize: input.authorize } : {}),
     source,
     format: input.format,
     createdBy: input.createdBy ?? null,
@@ -119,6 +121,7 @@ async function writeDocument(
 ): Promise<IngestResult> {
   return withTransaction(ctx.db, async (tx) => {
     await lockKnowledgeBase(tx)
+    await doc.authorize?.(tx)
     const { same, previous } = await findByHashOrSource(tx, spaceId, doc.hash, doc.source)
     if (same) return unchanged(same)
     const now = new Date()

@@ -1,6 +1,6 @@
 // The seams between ingestion/retrieval and answering/chat. Both sides build against these.
 import type { Config } from '../config.js'
-import type { Database } from '../db/client.js'
+import type { Database, Executor } from '../db/client.js'
 
 export type DocumentFormat = 'markdown' | 'text' | 'html' | 'pdf'
 
@@ -40,6 +40,12 @@ export interface IngestInput {
   createdBy?: string | null
   /** The space to ingest into; absent: the shared library. */
   spaceId?: string
+  /**
+   * Runs in the write transaction before anything is written; throwing refuses the document. The
+   * API re-checks the uploader's role here, because parsing may take seconds in which a membership
+   * can be removed or the space deleted.
+   */
+  authorize?: (tx: Executor) => Promise<void>
 }
 
 export interface IngestResult {

@@ -1,4 +1,5 @@
-// Conversations (docs/api.md §8): list (own only, newest first, cursor pages), read, rename, delete.
+// Conversations (docs/api.md §8): list (own only, newest first, cursor pages), read, rename or change
+// the spaces its answers draw on, delete.
 // Another user's conversation is 404 everywhere, like one that does not exist.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
@@ -9,7 +10,7 @@ import {
   deleteUserConversation,
   findUserConversation,
   listUserConversations,
-  renameUserConversation,
+  updateUserConversation,
 } from '../db/queries/conversations.js'
 import { conversationFeedback } from '../db/queries/feedback.js'
 import { listConversationMessages } from '../db/queries/messages.js'
@@ -26,6 +27,7 @@ import {
   RenameRequest,
 } from './chat-schemas.js'
 import type { RouteDeps } from './deps.js'
+import { callerOf, requireReadable } from './space-scope.js'
 
 /** Opaque to clients: base64url of "<updated_at ISO>|<id>" of the last row of a page. */
 export function encodeCursor(c: ConversationCursor): string {
@@ -48,6 +50,7 @@ function summaryOf(c: ConversationRow) {
   return {
     id: c.id,
     title: c.title,
+    space_ids: c.spaceIds ?? null,
     created_at: c.createdAt.toISOString(),
     updated_at: c.updatedAt.toISOString(),
   }
@@ -112,6 +115,7 @@ export default async function chatConversationRoutes(instance: FastifyInstance, 
       return {
         id: conversation.id,
         title: conversation.title,
+        space_ids: conversation.spaceIds ?? null,
         created_at: conversation.createdAt.toISOString(),
         messages: messages.map((m) => messageBody(m, ratings.get(m.id) ?? null)),
       }
@@ -123,7 +127,8 @@ export default async function chatConversationRoutes(instance: FastifyInstance, 
     {
       schema: {
         tags,
-        summary: 'Rename a conversation',
+        summary: 'Rename a conversation, or change the spaces its answers draw on',
+        description: '`space_ids`: 1–20 spaces you can read (else 404), or null for your default scope.',
         params: IdParams,
         body: RenameRequest,
         response: { 200: ConversationSummary },
@@ -132,15 +137,18 @@ export default async function chatConversationRoutes(instance: FastifyInstance, 
     async (request) => {
       const user = userOf(request)
       const { id } = request.params
-      const { title } = request.body
+      const { title, space_ids } = request.body
       const trimmed = title?.trim()
       if (trimmed === '') {
         throw new AppError('validation_error', { errors: [{ path: 'title', message: 'must not be blank' }] })
       }
-      const row =
-        trimmed === undefined
-          ? await findUserConversation(db, user.id, id)
-          : await renameUserConversation(db, user.id, id, trimmed)
+      // Another user's conversation is a 404 before any space is looked at.
+      if (!(await findUserConversation(db, user.id, id))) throw notFound()
+      const spaceIds = space_ids ? await requireReadable(db, callerOf(request), space_ids) : space_ids
+      const row = await updateUserConversation(db, user.id, id, {
+        ...(trimmed === undefined ? {} : { title: trimmed }),
+        ...(spaceIds === undefined ? {} : { spaceIds }),
+      })
       if (!row) throw notFound()
       return summaryOf(row)
     },

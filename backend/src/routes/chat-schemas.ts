@@ -2,7 +2,6 @@
 import { type Static, Type } from 'typebox'
 import type { MessageRow } from '../db/schema/index.js'
 import { Uuid } from '../lib/schemas.js'
-import type { Citation } from '../rag/citations.js'
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()])
 const DateTime = Type.String({ format: 'date-time' })
@@ -11,11 +10,36 @@ export const CitationSchema = Type.Object({
   index: Type.Integer({ minimum: 1 }),
   document_id: Type.String(),
   chunk_id: Type.String(),
+  space_id: Type.String(),
+  // The space's name when the answer was given, for the UI to show beside the citation.
+  space_name: Type.Optional(Type.String()),
   title: Type.String(),
   source: Nullable(Type.String()),
   heading: Nullable(Type.String()),
   snippet: Type.String(),
 })
+
+/** A citation as admins read it in the feedback list: only `index` when its space is not theirs. */
+/** A citation as stored with its message (written by this service from checked citations). */
+export type StoredCitation = Static<typeof CitationSchema>
+
+export const RedactableCitationSchema = Type.Object({
+  index: Type.Integer({ minimum: 1 }),
+  document_id: Type.Optional(Type.String()),
+  chunk_id: Type.Optional(Type.String()),
+  space_id: Type.Optional(Type.String()),
+  space_name: Type.Optional(Type.String()),
+  title: Type.Optional(Type.String()),
+  source: Type.Optional(Nullable(Type.String())),
+  heading: Type.Optional(Nullable(Type.String())),
+  snippet: Type.Optional(Type.String()),
+})
+
+export type RedactableCitation = Static<typeof RedactableCitationSchema>
+
+/** 1–20 spaces, or null for the default scope. */
+const SpaceIds = Type.Array(Uuid, { minItems: 1, maxItems: 20 })
+const SpaceScope = Type.Union([Type.Null(), SpaceIds])
 
 /** Text a person typed: no NUL (Postgres text cannot hold it). */
 const NO_NUL = '^[^\\u0000]*$'
@@ -43,6 +67,13 @@ export const ChatRequest = Type.Object({
   message: Type.String({ minLength: 1, maxLength: 4000, description: '1–4000 characters, not blank' }),
   // Null first: with type coercion on, a null tried against the string branch would become "".
   conversation_id: Type.Optional(Type.Union([Type.Null(), Uuid])),
+  space_ids: Type.Optional(
+    Type.Union([Type.Null(), SpaceIds], {
+      description:
+        'Limits the sources to these spaces (each readable, else 404) and is remembered by the ' +
+        'conversation; null: back to the default scope; absent: what the conversation remembers.',
+    }),
+  ),
 })
 
 export type ChatRequestBody = Static<typeof ChatRequest>
@@ -62,6 +93,7 @@ export const ChatResponse = Type.Object({
 export const ConversationSummary = Type.Object({
   id: Type.String(),
   title: Type.String(),
+  space_ids: SpaceScope,
   created_at: DateTime,
   updated_at: DateTime,
 })
@@ -74,6 +106,7 @@ export const ConversationList = Type.Object({
 export const ConversationDetail = Type.Object({
   id: Type.String(),
   title: Type.String(),
+  space_ids: SpaceScope,
   created_at: DateTime,
   messages: Type.Array(MessageSchema),
 })
@@ -87,6 +120,7 @@ export const RenameRequest = Type.Object({
       description: '1–200 characters, not blank',
     }),
   ),
+  space_ids: Type.Optional(SpaceScope),
 })
 
 export const FeedbackRequest = Type.Object({
@@ -111,7 +145,7 @@ export const AdminFeedbackItem = Type.Object({
   user_email: Type.String(),
   question: Type.String(),
   answer: Type.String(),
-  citations: Type.Array(CitationSchema),
+  citations: Type.Array(RedactableCitationSchema),
   rating: Rating,
   comment: Type.Union([Type.String(), Type.Null()]),
   created_at: DateTime,
@@ -136,7 +170,7 @@ export function messageBody(row: MessageRow, feedback: FeedbackBody = null) {
     id: row.id,
     role: row.role as 'user' | 'assistant',
     content: row.content,
-    citations: (Array.isArray(row.citations) ? row.citations : []) as Citation[],
+    citations: (Array.isArray(row.citations) ? row.citations : []) as StoredCitation[],
     feedback,
     mode,
     created_at: row.createdAt.toISOString(),

@@ -11,6 +11,7 @@ import { SSE_HEADERS, SseStream } from '../http/sse.js'
 import { generateAnswer } from '../rag/answer.js'
 import { LlmAbortedError, llmBounds } from '../rag/llm.js'
 import { type ChatDeps, clientGone, type Turn } from './chat-turn.js'
+import { citationsWithSpaces } from './space-scope.js'
 
 /** The abort reason when the delivery bound ends a stream. */
 const TOO_SLOW = new Error('the client did not take the answer in time')
@@ -36,7 +37,8 @@ async function pump({ request, sse, turn, deps, signal, release }: Pump) {
       }
       step = await gen.next()
     }
-    const { content, citations } = step.value
+    const { content } = step.value
+    const citations = await citationsWithSpaces(deps.db, step.value.citations, turn.sources)
     await saveAssistantMessage(deps.db, {
       id: turn.messageId,
       conversationId: turn.conversationId,

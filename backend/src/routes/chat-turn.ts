@@ -4,7 +4,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { saveAssistantMessage, saveUserMessage } from '../db/queries/chat.js'
 import { findUserConversation } from '../db/queries/conversations.js'
 import { recentMessages } from '../db/queries/messages.js'
-import { sharedLibraryId } from '../db/queries/spaces.js'
 import { AppError } from '../errors.js'
 import type { AnswerSlots } from '../http/answer-slots.js'
 import { uuidv7 } from '../lib/ids.js'
@@ -22,6 +21,13 @@ import { findSources } from '../rag/turn-sources.js'
 import type { RagContext, RetrievedChunk } from '../rag/types.js'
 import type { ChatRequestBody } from './chat-schemas.js'
 import type { RouteDeps } from './deps.js'
+import {
+  callerOf,
+  citationsWithSpaces,
+  defaultSpaces,
+  requireReadable,
+  stillReadable,
+} from './space-scope.js'
 
 /** Earlier messages loaded for a follow-up: enough for the prompt's history and the query. */
 const HISTORY_MESSAGES = 8
@@ -55,16 +61,31 @@ export async function prepareTurn(
 ): Promise<Turn> {
   const user = request.user
   if (!user) throw new AppError('auth_required')
+  const caller = callerOf(request)
   const body = request.body
   const question = body.message.trim()
   if (!question) throw blankMessage()
   let history: HistoryTurn[] = []
+  let remembered: string[] | null = null
   if (body.conversation_id) {
     const conversation = await findUserConversation(deps.db, user.id, body.conversation_id)
     if (!conversation) throw new AppError('not_found', { detail: 'Conversation not found' })
+    remembered = conversation.spaceIds ?? null
     const rows = await recentMessages(deps.db, conversation.id, HISTORY_MESSAGES)
     history = rows.map((m) => ({ role: m.role === 'user' ? 'user' : 'assistant', content: m.content }))
   }
+  // Checked before anything is stored: a named space the caller cannot read is a 404 that leaves
+  // no trace (and, streamed, comes before `meta`).
+  const named = body.space_ids ? await requireReadable(deps.db, caller, body.space_ids) : body.space_ids
+  // Access is resolved now, whatever the conversation remembers: a space the caller can no longer
+  // read is skipped.
+  const chosen = named === undefined ? remembered : named
+  const spaceIds =
+    chosen === null
+      ? await defaultSpaces(deps.db, caller)
+      : named
+        ? named
+        : await stillReadable(deps.db, caller, chosen)
   // Stored before answering: the question is kept even when the provider then fails.
   const { conversationId } = await saveUserMessage(deps.db, {
     userId: user.id,
@@ -72,9 +93,8 @@ export async function prepareTurn(
     title: titleFrom(question),
     content: question,
     now: new Date(deps.clock.now()),
+    ...(named === undefined ? {} : { spaceIds: named }),
   })
-  // The shared library until the per-user spaces of §8/§10 are resolved here.
-  const spaceIds = [await sharedLibraryId(deps.db)]
   const { query, sources } = await findSources(deps.rag, spaceIds, history, question, deps.model)
   return {
     userId: user.id,
@@ -113,11 +133,12 @@ export async function answerJson(reply: FastifyReply, turn: Turn, deps: ChatDeps
     reply.hijack()
     return
   }
+  const citations = await citationsWithSpaces(deps.db, output.citations, turn.sources)
   const saved = await saveAssistantMessage(deps.db, {
     id: turn.messageId,
     conversationId: turn.conversationId,
     content: output.content,
-    citations: output.citations,
+    citations,
     mode: turn.mode,
     now: new Date(deps.clock.now()),
   })
@@ -128,7 +149,7 @@ export async function answerJson(reply: FastifyReply, turn: Turn, deps: ChatDeps
       id: saved.id,
       role: 'assistant' as const,
       content: output.content,
-      citations: output.citations,
+      citations,
       created_at: saved.createdAt.toISOString(),
     },
   }

@@ -1,25 +1,33 @@
 // Knowledge base documents (docs/api.md §7). Upload: JSON or multipart (one `file`, ≤ 20 MiB).
 // Status: 201 new document; 200 when nothing was created — identical content (the existing
 // document) or a changed file at the same `source` (same id, chunks replaced).
+// Every document lives in one space, and who may read or change it is decided by that space as
+// memberships are at this request; a document the caller may not read is a 404 like a missing one.
 import multipart from '@fastify/multipart'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { type Static, Type } from 'typebox'
+import type { Executor } from '../db/client.js'
 import { listChunks } from '../db/queries/chunks.js'
 import { getDocument, listDocuments } from '../db/queries/documents.js'
+import { holdSpace } from '../db/queries/space-scope.js'
+import { ensurePersonalSpace, roleAtLeast, sharedLibraryId, spaceAccess } from '../db/queries/spaces.js'
 import { AppError } from '../errors.js'
+import { isUuid, uuidv7 } from '../lib/ids.js'
 import { IdParams } from '../lib/schemas.js'
 import { createRagContext } from '../rag/context.js'
 import { deleteDocument, ingestDocument } from '../rag/ingest.js'
 import { formatFromFilename, SUPPORTED_EXTENSIONS, unusable } from '../rag/parse.js'
 import type { IngestInput } from '../rag/types.js'
 import type { RouteDeps } from './deps.js'
+import { type Caller, callerOf, readableSpaces, spaceNotFound } from './space-scope.js'
 
 export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 const DocumentSummary = Type.Object({
   id: Type.String({ format: 'uuid' }),
   title: Type.String(),
+  space_id: Type.String({ format: 'uuid' }),
   source: Type.Union([Type.String(), Type.Null()]),
   chunks: Type.Integer(),
   created_at: Type.String({ format: 'date-time' }),
@@ -28,6 +36,7 @@ const DocumentSummary = Type.Object({
 const DocumentDetail = Type.Object({
   id: Type.String({ format: 'uuid' }),
   title: Type.String(),
+  space_id: Type.String({ format: 'uuid' }),
   source: Type.Union([Type.String(), Type.Null()]),
   created_at: Type.String({ format: 'date-time' }),
   chunks: Type.Array(
@@ -47,29 +56,53 @@ const JsonDocument = Type.Object({
   content: Type.String({ minLength: 1 }),
   source: Type.Optional(Type.Union([Type.String({ maxLength: 1000 }), Type.Null()])),
   format: Type.Optional(Type.Union([Type.Literal('markdown'), Type.Literal('text'), Type.Literal('html')])),
+  space_id: Type.Optional(Type.Union([Type.Null(), Type.String({ format: 'uuid' })])),
 })
 
 type JsonDocumentBody = Static<typeof JsonDocument>
 
-async function uploadedInput(request: FastifyRequest): Promise<IngestInput> {
-  const file = await request.file({ limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } })
-  if (file?.fieldname !== 'file') throw unusable('Send the document as one file in the "file" field')
-  const name = file.filename.replace(/^.*[\\/]/, '').trim()
-  const format = formatFromFilename(name)
-  if (!format) {
-    file.file.resume()
-    throw unusable(`Unsupported file type: use one of ${SUPPORTED_EXTENSIONS.join(', ')}`)
-  }
-  const content = await file.toBuffer()
-  return {
-    content: new Uint8Array(content),
-    format,
-    source: name || null,
-    createdBy: request.user?.id ?? null,
-  }
+const ListQuery = Type.Object({ space_id: Type.Optional(Type.String({ format: 'uuid' })) })
+
+interface Upload {
+  input: IngestInput
+  /** The space named by the request, if any. */
+  spaceId: string | null
 }
 
-function jsonInput(request: FastifyRequest & { body: JsonDocumentBody | undefined }): IngestInput {
+const badSpaceField = () =>
+  new AppError('validation_error', { errors: [{ path: 'space_id', message: 'must be a UUID' }] })
+
+/** One `file` part and an optional `space_id` field, in either order. */
+async function uploadedInput(request: FastifyRequest): Promise<Upload> {
+  let problem: AppError | null = null
+  let spaceField: string | null = null
+  let upload: Omit<IngestInput, 'createdBy'> | null = null
+  for await (const part of request.parts({ limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } })) {
+    if (part.type === 'field') {
+      if (part.fieldname === 'space_id') spaceField = String(part.value).trim()
+      continue
+    }
+    if (part.fieldname !== 'file' || upload || problem) {
+      part.file.resume()
+      problem ??= unusable('Send the document as one file in the "file" field')
+      continue
+    }
+    const name = part.filename.replace(/^.*[\\/]/, '').trim()
+    const format = formatFromFilename(name)
+    if (!format) {
+      part.file.resume()
+      problem = unusable(`Unsupported file type: use one of ${SUPPORTED_EXTENSIONS.join(', ')}`)
+      continue
+    }
+    upload = { content: new Uint8Array(await part.toBuffer()), format, source: name || null }
+  }
+  if (problem) throw problem
+  if (!upload) throw unusable('Send the document as one file in the "file" field')
+  if (spaceField && !isUuid(spaceField)) throw badSpaceField()
+  return { input: { ...upload, createdBy: request.user?.id ?? null }, spaceId: spaceField || null }
+}
+
+function jsonInput(request: FastifyRequest & { body: JsonDocumentBody | undefined }): Upload {
   if (request.mediaType !== 'application/json' || typeof request.body !== 'object' || request.body === null) {
     throw new AppError('unsupported_media_type', {
       detail: 'Send application/json or multipart/form-data with one "file"',
@@ -77,12 +110,27 @@ function jsonInput(request: FastifyRequest & { body: JsonDocumentBody | undefine
   }
   const body = request.body
   return {
-    title: body.title,
-    content: body.content,
-    source: body.source ?? null,
-    format: body.format ?? 'markdown',
-    createdBy: request.user?.id ?? null,
+    input: {
+      title: body.title,
+      content: body.content,
+      source: body.source ?? null,
+      format: body.format ?? 'markdown',
+      createdBy: request.user?.id ?? null,
+    },
+    spaceId: body.space_id ?? null,
   }
+}
+
+const documentNotFound = () => new AppError('not_found', { detail: 'Document not found' })
+
+/** Adding or deleting documents needs `editor` in the space; readable without it is a 403. */
+async function requireEditor(ex: Executor, spaceId: string, caller: Caller): Promise<string> {
+  const access = await spaceAccess(ex, spaceId, caller)
+  if (!access) throw spaceNotFound()
+  if (!roleAtLeast(access.role, 'editor')) {
+    throw new AppError('forbidden', { detail: 'You need the editor or owner role in this space' })
+  }
+  return access.id
 }
 
 const iso = (d: Date) => d.toISOString()
@@ -93,24 +141,24 @@ export default async function documentRoutes(instance: FastifyInstance, opts: Ro
   // Only JSON and multipart here: anything else (text/plain included) is a 415.
   app.removeContentTypeParser('text/plain')
   await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10, parts: 20 } })
-  const admin = async (request: FastifyRequest) => app.requireAdmin(request)
-
   // The body schema is per media type, which the type provider cannot read: JSON is validated as
   // JsonDocument; a multipart body is read by request.file() and leaves request.body undefined.
   app.post<{ Body: JsonDocumentBody | undefined }>(
     '/api/documents',
     {
-      onRequest: admin,
       schema: {
         tags: ['documents'],
         summary:
-          'Add a document (admin): JSON, or multipart/form-data with one file (.md, .txt, .html, .pdf)',
+          'Add a document to a space: JSON, or multipart/form-data with one file (.md, .txt, .html, .pdf)',
         consumes: ['application/json', 'multipart/form-data'],
         description:
-          'JSON `{title, content, source?, format?}` (format markdown, text or html; default markdown), or ' +
-          'multipart/form-data with one `file` field (.md, .markdown, .txt, .html, .htm, .pdf; at most 20 MiB). ' +
-          '201: a new document. 200: identical content already stored (that document is returned), or a ' +
-          'changed file at the same `source` (same id, chunks replaced).',
+          'JSON `{title, content, source?, format?, space_id?}` (format markdown, text or html; default ' +
+          'markdown), or multipart/form-data with one `file` field (.md, .markdown, .txt, .html, .htm, .pdf; ' +
+          'at most 20 MiB) and an optional `space_id` field. Without `space_id`, an admin adds to the shared ' +
+          'library and anyone else to their personal space. Needs the editor or owner role in the space (403); ' +
+          'a space the caller cannot read is a 404. 201: a new document. 200: identical content already in ' +
+          'that space (that document is returned), or a changed file at the same `source` (same id, chunks ' +
+          'replaced).',
         // Validated per media type: JSON here. A multipart body is parsed lazily (request.file())
         // and checked by uploadedInput(): a schema for it would only ever see no body.
         body: { content: { 'application/json': { schema: JsonDocument } } },
@@ -118,11 +166,28 @@ export default async function documentRoutes(instance: FastifyInstance, opts: Ro
       },
     },
     async (request, reply) => {
-      const input = request.isMultipart() ? await uploadedInput(request) : jsonInput(request)
-      const result = await ingestDocument(rag, input)
+      const caller = callerOf(request)
+      const { input, spaceId: named } = request.isMultipart()
+        ? await uploadedInput(request)
+        : jsonInput(request)
+      const spaceId = named
+        ? await requireEditor(opts.db, named.toLowerCase(), caller)
+        : caller.isAdmin
+          ? await sharedLibraryId(opts.db)
+          : await ensurePersonalSpace(opts.db, caller.id, () => uuidv7())
+      const result = await ingestDocument(rag, {
+        ...input,
+        spaceId,
+        // Parsing can take seconds: the role is checked again at the moment of writing.
+        authorize: async (tx) => {
+          if (!(await holdSpace(tx, spaceId))) throw spaceNotFound()
+          await requireEditor(tx, spaceId, caller)
+        },
+      })
       return reply.status(result.created ? 201 : 200).send({
         id: result.id,
         title: result.title,
+        space_id: result.space_id,
         source: result.source,
         chunks: result.chunks,
         created_at: iso(result.created_at),
@@ -135,13 +200,25 @@ export default async function documentRoutes(instance: FastifyInstance, opts: Ro
     {
       schema: {
         tags: ['documents'],
-        summary: 'List documents',
+        summary: 'Every document you can read, or those of one space (newest first)',
+        querystring: ListQuery,
         response: { 200: DocumentList },
       },
     },
-    async () => ({
-      documents: (await listDocuments(opts.db)).map((d) => ({ ...d, created_at: iso(d.created_at) })),
-    }),
+    async (request) => {
+      const caller = callerOf(request)
+      const { space_id: named } = request.query
+      let spaceIds: string[]
+      if (named) {
+        const access = await spaceAccess(opts.db, named.toLowerCase(), caller)
+        if (!access) throw spaceNotFound()
+        spaceIds = [access.id]
+      } else {
+        spaceIds = await readableSpaces(opts.db, caller)
+      }
+      const docs = await listDocuments(opts.db, spaceIds)
+      return { documents: docs.map((d) => ({ ...d, created_at: iso(d.created_at) })) }
+    },
   )
 
   app.get(
@@ -155,30 +232,39 @@ export default async function documentRoutes(instance: FastifyInstance, opts: Ro
       },
     },
     async (request) => {
+      const caller = callerOf(request)
       const { id } = request.params
-      const doc = await getDocument(opts.db, id)
-      if (!doc) throw new AppError('not_found', { detail: 'Document not found' })
-      const chunks = await listChunks(opts.db, id)
-      return { id: doc.id, title: doc.title, source: doc.source, created_at: iso(doc.created_at), chunks }
+      const doc = isUuid(id) ? await getDocument(opts.db, id) : null
+      if (!doc || !(await spaceAccess(opts.db, doc.space_id, caller))) throw documentNotFound()
+      const chunks = await listChunks(opts.db, doc.id)
+      return {
+        id: doc.id,
+        title: doc.title,
+        space_id: doc.space_id,
+        source: doc.source,
+        created_at: iso(doc.created_at),
+        chunks,
+      }
     },
   )
 
   app.delete(
     '/api/documents/:id',
     {
-      onRequest: admin,
       schema: {
         tags: ['documents'],
-        summary: 'Delete a document (admin)',
+        summary: 'Delete a document (editor or owner of its space)',
         params: IdParams,
         response: { 204: Type.Null() },
       },
     },
     async (request, reply) => {
+      const caller = callerOf(request)
       const { id } = request.params
-      if (!(await deleteDocument(rag, id))) {
-        throw new AppError('not_found', { detail: 'Document not found' })
-      }
+      const doc = isUuid(id) ? await getDocument(opts.db, id) : null
+      if (!doc || !(await spaceAccess(opts.db, doc.space_id, caller))) throw documentNotFound()
+      await requireEditor(opts.db, doc.space_id, caller)
+      if (!(await deleteDocument(rag, doc.id))) throw documentNotFound()
       return reply.status(204).send(null)
     },
   )

@@ -1,5 +1,7 @@
 // Answer feedback (docs/api.md §8): a user rates their own answers; admins read every rating, page by
-// page or as one export (JSON Lines or CSV) for review outside the app.
+// page or as one export (JSON Lines or CSV) for review outside the app. A citation from a space the
+// admin cannot read (someone's personal space) keeps only its `index`: the rating shares the
+// question and answer, never the text of documents the admin may not open.
 import { Readable } from 'node:stream'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
@@ -17,14 +19,15 @@ import {
 import { AppError } from '../errors.js'
 import { isUuid } from '../lib/ids.js'
 import { IdParams } from '../lib/schemas.js'
-import type { Citation } from '../rag/citations.js'
 import {
   AdminFeedbackExportQuery,
   AdminFeedbackList,
   AdminFeedbackQuery,
   FeedbackRequest,
+  type RedactableCitation,
 } from './chat-schemas.js'
 import type { RouteDeps } from './deps.js'
+import { callerOf, readableSpaces } from './space-scope.js'
 
 const EXPORT_PAGE = 500
 const CSV_COLUMNS = [
@@ -53,15 +56,27 @@ export function decodeFeedbackCursor(cursor: string): FeedbackCursor | null {
   return Number.isNaN(createdAt.getTime()) ? null : { createdAt, messageId: id }
 }
 
-export function feedbackItem(r: FeedbackListRow) {
+/** Citations as the reader may see them: whole when their space is readable, else the index alone. */
+export function redactCitations(
+  citations: readonly unknown[],
+  readable: ReadonlySet<string>,
+): RedactableCitation[] {
+  return citations.map((c) => {
+    // Stored by this service from checked citations (jsonb reads back untyped).
+    const cite = (c ?? {}) as RedactableCitation
+    if (typeof cite.space_id === 'string' && readable.has(cite.space_id)) return cite
+    return { index: cite.index }
+  })
+}
+
+export function feedbackItem(r: FeedbackListRow, readable: ReadonlySet<string>) {
   return {
     message_id: r.messageId,
     conversation_id: r.conversationId,
     user_email: r.userEmail,
     question: r.question,
     answer: r.answer,
-    // Stored by this service from checked citations (jsonb reads back untyped).
-    citations: r.citations as Citation[],
+    citations: redactCitations(r.citations, readable),
     rating: r.rating,
     comment: r.comment,
     created_at: r.createdAt.toISOString(),
@@ -81,12 +96,17 @@ function csvLine(item: ReturnType<typeof feedbackItem>): string {
 }
 
 /** The export, read page by page: many ratings never sit in memory at once. */
-async function* exportLines(db: Conn, rating: Rating | null, format: 'jsonl' | 'csv') {
+async function* exportLines(
+  db: Conn,
+  rating: Rating | null,
+  format: 'jsonl' | 'csv',
+  readable: ReadonlySet<string>,
+) {
   if (format === 'csv') yield `${CSV_COLUMNS.join(',')}\r\n`
   let after: FeedbackCursor | null = null
   for (;;) {
     const rows = await listFeedback(db, { rating, after, limit: EXPORT_PAGE })
-    const items = rows.map(feedbackItem)
+    const items = rows.map((r) => feedbackItem(r, readable))
     yield items.map((item) => (format === 'csv' ? csvLine(item) : `${JSON.stringify(item)}\n`)).join('')
     const last = rows[rows.length - 1]
     if (rows.length < EXPORT_PAGE || !last) return
@@ -172,11 +192,12 @@ export default async function feedbackRoutes(instance: FastifyInstance, opts: Ro
           errors: [{ path: 'cursor', message: 'is not a valid cursor' }],
         })
       }
+      const readable = new Set(await readableSpaces(db, callerOf(request)))
       const rows = await listFeedback(db, { rating: rating ?? null, after, limit: limit + 1 })
       const page = rows.slice(0, limit)
       const last = page[page.length - 1]
       return {
-        feedback: page.map(feedbackItem),
+        feedback: page.map((r) => feedbackItem(r, readable)),
         next_cursor:
           rows.length > limit && last
             ? encodeFeedbackCursor({ createdAt: last.createdAt, messageId: last.messageId })
@@ -200,13 +221,14 @@ export default async function feedbackRoutes(instance: FastifyInstance, opts: Ro
       const { rating, format } = request.query
       const stamp = new Date(clock.now()).toISOString().slice(0, 10)
       const extension = format === 'csv' ? 'csv' : 'jsonl'
+      const readable = new Set(await readableSpaces(db, callerOf(request)))
       return reply
         .header(
           'content-type',
           format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
         )
         .header('content-disposition', `attachment; filename="feedback-${stamp}.${extension}"`)
-        .send(Readable.from(exportLines(db, rating ?? null, format)))
+        .send(Readable.from(exportLines(db, rating ?? null, format, readable)))
     },
   )
 }

@@ -112,7 +112,7 @@ async function pump({ request, out, completion, answer, signal, release }: Pump)
     const { content, citations } = step.value
     // Freed before the last chunk: a client may ask again as soon as it has the answer.
     await release()
-    await out.data({ ...chunk({}, 'stop'), citations })
+    await out.data({ ...chunk({}, 'stop'), citations: await completion.cite(citations) })
     if (completion.includeUsage) await out.data({ ...base, choices: [], usage: completion.usage(content) })
     await out.done()
   } catch (err) {

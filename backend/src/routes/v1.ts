@@ -17,12 +17,14 @@ import { answerSlots } from '../http/answer-slots.js'
 import { CHAT_RATE_BUCKET } from '../http/rate-limit.js'
 import { isUuid } from '../lib/ids.js'
 import { type AnswerInput, collectAnswer, generateAnswer } from '../rag/answer.js'
+import type { Citation } from '../rag/citations.js'
 import { createRagContext } from '../rag/context.js'
 import { createChatModel, LlmAbortedError, llmBounds } from '../rag/llm.js'
 import { buildMessages } from '../rag/prompts.js'
 import { findSources } from '../rag/turn-sources.js'
 import { clientGone } from './chat-turn.js'
 import type { RouteDeps } from './deps.js'
+import { citationsWithSpaces, type SpaceCitation } from './space-scope.js'
 import { estimateTokens, readCompletionRequest, requestModel, withClientSystem } from './v1-request.js'
 import { ChatCompletionRequest, ChatCompletionResponse, ModelList, openAiErrors } from './v1-schemas.js'
 import { streamCompletion } from './v1-stream.js'
@@ -39,6 +41,8 @@ export interface Completion {
   includeUsage: boolean
   chunkBase(): { id: string; object: 'chat.completion.chunk'; created: number; model: string }
   usage(content: string): { prompt_tokens: number; completion_tokens: number; total_tokens: number }
+  /** The answer's citations with the space of each (the §8 citation objects). */
+  cite(citations: readonly Citation[]): Promise<SpaceCitation[]>
 }
 
 function signedIn(request: FastifyRequest): AuthUser {
@@ -153,6 +157,7 @@ export default async function v1Routes(instance: FastifyInstance, opts: RouteDep
         )
         const completion: Completion = {
           config,
+          cite: (citations) => citationsWithSpaces(db, citations, sources),
           includeUsage: asked.includeUsage,
           chunkBase: () => ({ id, object: 'chat.completion.chunk', created, model: modelName }),
           usage: (content) => {
@@ -191,7 +196,7 @@ export default async function v1Routes(instance: FastifyInstance, opts: RouteDep
             },
           ],
           usage: completion.usage(output.content),
-          citations: output.citations,
+          citations: await completion.cite(output.citations),
         }
       } finally {
         if (!handedOver) await release()

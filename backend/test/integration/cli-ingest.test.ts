@@ -8,6 +8,8 @@ import { after, before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { openDatabase, pgliteDirOf } from '../../src/db/client.js'
 import { lockPath, SERVER_RUNNING_MESSAGE } from '../../src/db/lock-file.js'
+import { insertSpace, SHARED_LIBRARY_ID } from '../../src/db/queries/spaces.js'
+import { uuidv7 } from '../../src/lib/ids.js'
 import { makePdf } from '../fixtures/pdf.js'
 
 const CLI = fileURLToPath(new URL('../../src/cli/ingest.ts', import.meta.url))
@@ -61,7 +63,7 @@ describe('npm run ingest [pglite]', () => {
   it('prints usage and exits 2 without arguments', async () => {
     const r = await run(dir, [], env)
     assert.equal(r.code, 2)
-    assert.match(r.stderr, /usage: npm run ingest -- <file-or-folder>/)
+    assert.match(r.stderr, /usage: npm run ingest -- \[--space <id or name>\] <file-or-folder>/)
   })
 
   it('ingests a folder recursively, names the file that failed, exits 1', async () => {
@@ -110,6 +112,43 @@ describe('npm run ingest [pglite]', () => {
       )
     } finally {
       await db.close()
+    }
+  })
+
+  it('ingests into the space named by --space (id or exact name), refusing unknown and ambiguous names', async () => {
+    const db = await openDatabase({ databaseUrl: null, pgliteDir: pgliteDirOf(env.DATA_DIR as string) })
+    const team = uuidv7()
+    try {
+      await insertSpace(db, { id: team, name: 'Field notes', kind: 'team' })
+      await insertSpace(db, { id: uuidv7(), name: 'Twice', kind: 'team' })
+      await insertSpace(db, { id: uuidv7(), name: 'Twice', kind: 'team' })
+    } finally {
+      await db.close()
+    }
+    writeFileSync(join(dir, 'field.md'), '# Field\n\nHeron sightings by the river.\n')
+    const byName = await run(dir, ['--space', 'Field notes', 'field.md'], env)
+    assert.equal(byName.code, 0, byName.stderr)
+    assert.match(byName.stdout, /1 new/)
+    // The same content is new in another space (idempotency is per space) and unchanged in its own.
+    const shared = await run(dir, ['field.md'], env)
+    assert.match(shared.stdout, /1 new/)
+    const byId = await run(dir, ['--space', team.toUpperCase(), 'field.md'], env)
+    assert.equal(byId.code, 0, byId.stderr)
+    assert.match(byId.stdout, /0 new, 0 updated, 1 unchanged/)
+    const unknown = await run(dir, ['--space', 'Nowhere', 'field.md'], env)
+    assert.equal(unknown.code, 1)
+    assert.match(unknown.stderr, /no space with the id or name "Nowhere"/)
+    const twice = await run(dir, ['--space', 'Twice', 'field.md'], env)
+    assert.equal(twice.code, 1)
+    assert.match(twice.stderr, /2 spaces are named "Twice"/)
+    const check = await openDatabase({ databaseUrl: null, pgliteDir: pgliteDirOf(env.DATA_DIR as string) })
+    try {
+      const rows = await check.query<{ space_id: string }>(
+        "select space_id from documents where source = 'field.md' order by space_id",
+      )
+      assert.deepEqual(rows.map((r) => String(r.space_id)).sort(), [SHARED_LIBRARY_ID, team].sort())
+    } finally {
+      await check.close()
     }
   })
 

@@ -159,7 +159,7 @@ for (const kind of dbKinds()) {
         expected,
       )
       const top = all.conversations[0] as Summary
-      assert.deepEqual(Object.keys(top).sort(), ['created_at', 'id', 'title', 'updated_at'])
+      assert.deepEqual(Object.keys(top).sort(), ['created_at', 'id', 'space_ids', 'title', 'updated_at'])
       assert.ok(top.updated_at > top.created_at)
     })
 
@@ -255,7 +255,7 @@ for (const kind of dbKinds()) {
       const res = await patch(user, first, { title: '  Ports and Docker  ' })
       assert.equal(res.statusCode, 200)
       const body = json<Summary>(res)
-      assert.deepEqual(Object.keys(body).sort(), ['created_at', 'id', 'title', 'updated_at'])
+      assert.deepEqual(Object.keys(body).sort(), ['created_at', 'id', 'space_ids', 'title', 'updated_at'])
       assert.equal(body.id, first)
       assert.equal(body.title, 'Ports and Docker')
       const list = json<Page>(await get(user, '/api/chat/conversations'))

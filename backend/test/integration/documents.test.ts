@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import { SHARED_LIBRARY_ID } from '../../src/db/queries/spaces.js'
 import { multipartBody } from '../fixtures/multipart.js'
 import { makePdf } from '../fixtures/pdf.js'
 import { buildTestApp, json, type TestApp } from '../helpers/app.js'
@@ -22,6 +23,7 @@ Set DATABASE_URL to the Neon connection string.
 interface Doc {
   id: string
   title: string
+  space_id: string
   source: string | null
   chunks: number
   created_at: string
@@ -58,7 +60,8 @@ for (const kind of dbKinds()) {
       const res = await post({ title: 'Deploy guide', content: DEPLOY_MD, source: 'docs/deploy.md' })
       assert.equal(res.statusCode, 201, res.body)
       const doc = json<Doc>(res)
-      assert.deepEqual(Object.keys(doc).sort(), ['chunks', 'created_at', 'id', 'source', 'title'])
+      assert.deepEqual(Object.keys(doc).sort(), ['chunks', 'created_at', 'id', 'source', 'space_id', 'title'])
+      assert.equal(doc.space_id, SHARED_LIBRARY_ID, "an admin's document goes to the shared library")
       assert.equal(doc.title, 'Deploy guide')
       assert.equal(doc.source, 'docs/deploy.md')
       assert.equal(doc.chunks, 3)
@@ -103,23 +106,38 @@ for (const kind of dbKinds()) {
       }
     })
 
-    it('refuses non-admins (403) and anonymous callers (401)', async () => {
-      const res = await post({ title: 'x', content: 'y' }, user)
-      assert.equal(res.statusCode, 403)
-      assert.equal(json(res).code, 'forbidden')
-      const bad = await post({ nonsense: true }, user)
-      assert.equal(bad.statusCode, 403, 'the role is checked before the body')
-      const list = json<{ documents: Doc[] }>(
-        await t.app.inject({ method: 'GET', url: '/api/documents', headers: user }),
+    it("puts a user's document in their own space; the shared library is read-only to them (403)", async () => {
+      const res = await post({ title: 'Mine', content: 'My private notes about quokkas.' }, user)
+      assert.equal(res.statusCode, 201, res.body)
+      const mine = json<Doc>(res)
+      assert.notEqual(mine.space_id, SHARED_LIBRARY_ID)
+      const adminList = json<{ documents: Doc[] }>(
+        await t.app.inject({ method: 'GET', url: '/api/documents', headers: admin }),
       )
+      assert.ok(!adminList.documents.some((d) => d.id === mine.id), 'not even an admin lists it')
+      const open = await t.app.inject({ method: 'GET', url: `/api/documents/${mine.id}`, headers: admin })
+      assert.equal(open.statusCode, 404)
+      const shared = await post({ title: 'x', content: 'y', space_id: SHARED_LIBRARY_ID }, user)
+      assert.equal(shared.statusCode, 403)
+      assert.equal(json(shared).code, 'forbidden')
+      const bad = await post({ nonsense: true }, user)
+      assert.equal(bad.statusCode, 422)
       const del = await t.app.inject({
         method: 'DELETE',
-        url: `/api/documents/${list.documents[0]?.id}`,
+        url: `/api/documents/${adminList.documents[0]?.id}`,
         headers: user,
       })
       assert.equal(del.statusCode, 403)
+      const own = await t.app.inject({ method: 'DELETE', url: `/api/documents/${mine.id}`, headers: user })
+      assert.equal(own.statusCode, 204)
       const anon = await t.app.inject({ method: 'GET', url: '/api/documents' })
       assert.equal(anon.statusCode, 401)
+      const anonPost = await t.app.inject({
+        method: 'POST',
+        url: '/api/documents',
+        payload: { title: 'x', content: 'y' },
+      })
+      assert.equal(anonPost.statusCode, 401)
     })
 
     it('validates the JSON body (422) and refuses other media types (415)', async () => {

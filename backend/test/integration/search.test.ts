@@ -58,6 +58,7 @@ for (const kind of dbKinds()) {
           'score',
           'snippet',
           'source',
+          'space_id',
           'title',
         ])
         assert.equal(r.heading, 'Eruptions') // the path leaves out the title (its first heading)

@@ -1,8 +1,9 @@
 import { useMutation } from '@tanstack/react-query'
 import type { ReactNode } from 'react'
-import { Link, NavLink } from 'react-router'
+import { Link, NavLink, useLocation } from 'react-router'
 import { api } from '../lib/api'
 import { useSignedOut } from '../lib/auth'
+import { MY_DOCUMENTS_PATH } from '../lib/spaces'
 import type { User } from '../lib/types'
 
 /** The header every signed-in page shares: brand, navigation, who is signed in, and `Sign out`. */
@@ -11,6 +12,10 @@ export function AppShell({ user, children, wide }: { user: User; children: React
   // Sign out locally even if the request fails: the user asked to leave.
   const signOut = useMutation({ mutationFn: api.signOut, onSettled: signedOut })
   const navClass = ({ isActive }: { isActive: boolean }) => (isActive ? 'nav-link active' : 'nav-link')
+  const { pathname } = useLocation()
+  // A space's page belongs under Spaces, except My documents, which has its own link.
+  const inSpaces =
+    pathname === '/spaces' || (pathname.startsWith('/spaces/') && pathname !== MY_DOCUMENTS_PATH)
   return (
     <div className={wide ? 'shell shell-wide' : 'shell'}>
       <a className="skip-link" href="#main">
@@ -24,6 +29,12 @@ export function AppShell({ user, children, wide }: { user: User; children: React
         <nav aria-label="Main" className="topnav">
           <NavLink to="/chat" className={navClass}>
             Chat
+          </NavLink>
+          <NavLink to={MY_DOCUMENTS_PATH} className={navClass}>
+            My documents
+          </NavLink>
+          <NavLink to="/spaces" end className={() => navClass({ isActive: inSpaces })}>
+            Spaces
           </NavLink>
           {user.role === 'admin' ? (
             <>

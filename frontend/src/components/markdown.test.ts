@@ -9,6 +9,7 @@ const citation: Citation = {
   index: 1,
   document_id: 'doc-1',
   chunk_id: 'chunk-9',
+  space_id: 'space-1',
   title: 'Deploying',
   source: 'deploy.md',
   heading: 'Spaces',

@@ -3,7 +3,9 @@ import { Link } from 'react-router'
 import { MODE_WORDS, messageTime } from '../lib/answer-mode'
 import { citationHref, citationLabel, usedCitations } from '../lib/citations'
 import { copyText } from '../lib/clipboard'
+import { citationSpaceName } from '../lib/spaces'
 import type { AnswerMode, Citation, Feedback } from '../lib/types'
+import { useSpaceNames } from '../lib/use-spaces'
 import { AnswerFeedback } from './answer-feedback'
 import { Markdown } from './markdown'
 
@@ -125,20 +127,27 @@ function Actions({ content, actions }: { content: string; actions: AnswerActions
   )
 }
 
-/** Each source links to the cited passage; the link name is the title, not `[n]`, so `[n]` stays unique per answer. */
+/**
+ * Each source links to the cited passage; the link name is the title, not `[n]`, so `[n]` stays
+ * unique per answer. The space it comes from follows the link, so readers know whose documents
+ * an answer draws on.
+ */
 function Sources({ citations }: { citations: Citation[] }) {
+  const spaceNames = useSpaceNames()
   return (
     <div className="sources">
       <p className="sources-title">Sources</p>
       <ol>
         {citations.map((citation) => {
           const { title, heading } = citationLabel(citation, citations)
+          const space = citationSpaceName(citation, spaceNames)
           return (
             <li key={`${citation.index}-${citation.chunk_id}`} value={citation.index}>
               <Link to={citationHref(citation)} title={citation.snippet}>
                 {title}
                 {heading ? <span className="source-heading"> — {heading}</span> : null}
               </Link>
+              {space ? <span className="source-space"> · in {space}</span> : null}
             </li>
           )
         })}

@@ -18,9 +18,10 @@ interface Job {
 
 /**
  * Uploads one or more files (chosen or dropped) one after the other as multipart field `file`
- * (POST /api/documents, admin only), each with its own progress bar and outcome.
+ * (POST /api/documents, into `spaceId`: editors and owners of that space), each with its own
+ * progress bar and outcome.
  */
-export function UploadForm() {
+export function UploadForm({ spaceId = null }: { spaceId?: string | null }) {
   const queryClient = useQueryClient()
   const id = useId()
   const [files, setFiles] = useState<File[]>([])
@@ -48,13 +49,13 @@ export function UploadForm() {
       if (!job) continue
       update(job.key, { state: 'sending', message: 'Uploading…' })
       try {
-        const result = await uploadWithProgress(file, (progress) => update(job.key, { progress }))
+        const result = await uploadWithProgress(file, (progress) => update(job.key, { progress }), spaceId)
         update(job.key, {
           state: 'done',
           progress: 1,
           message: result.created
             ? `Added “${result.document.title}” (${passages(result.document.chunks)}).`
-            : `“${result.document.title}” is already in the library.`,
+            : `“${result.document.title}” is already in this space.`,
         })
       } catch (error) {
         update(job.key, { state: 'failed', message: describeError(error) })
@@ -63,7 +64,11 @@ export function UploadForm() {
     setBusy(false)
     setFiles([])
     setInputKey((k) => k + 1) // clears the file input
-    await queryClient.invalidateQueries({ queryKey: ['documents'] })
+    // Document lists and the spaces' document counts.
+    await Promise.all([
+      queryClient.invalidateQueries({ queryKey: ['documents'] }),
+      queryClient.invalidateQueries({ queryKey: ['spaces'] }),
+    ])
   }
 
   const onSubmit = (event: FormEvent) => {

@@ -1089,10 +1089,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List documents */
+        /** Every document you can read, or those of one space (newest first) */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    space_id?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -1110,6 +1112,8 @@ export interface paths {
                                 /** Format: uuid */
                                 id: string;
                                 title: string;
+                                /** Format: uuid */
+                                space_id: string;
                                 source: string | null;
                                 chunks: number;
                                 /** Format: date-time */
@@ -1122,8 +1126,8 @@ export interface paths {
         };
         put?: never;
         /**
-         * Add a document (admin): JSON, or multipart/form-data with one file (.md, .txt, .html, .pdf)
-         * @description JSON `{title, content, source?, format?}` (format markdown, text or html; default markdown), or multipart/form-data with one `file` field (.md, .markdown, .txt, .html, .htm, .pdf; at most 20 MiB). 201: a new document. 200: identical content already stored (that document is returned), or a changed file at the same `source` (same id, chunks replaced).
+         * Add a document to a space: JSON, or multipart/form-data with one file (.md, .txt, .html, .pdf)
+         * @description JSON `{title, content, source?, format?, space_id?}` (format markdown, text or html; default markdown), or multipart/form-data with one `file` field (.md, .markdown, .txt, .html, .htm, .pdf; at most 20 MiB) and an optional `space_id` field. Without `space_id`, an admin adds to the shared library and anyone else to their personal space. Needs the editor or owner role in the space (403); a space the caller cannot read is a 404. 201: a new document. 200: identical content already in that space (that document is returned), or a changed file at the same `source` (same id, chunks replaced).
          */
         post: {
             parameters: {
@@ -1139,6 +1143,7 @@ export interface paths {
                         content: string;
                         source?: string | null;
                         format?: "markdown" | "text" | "html";
+                        space_id?: null | string;
                     };
                 };
             };
@@ -1153,6 +1158,8 @@ export interface paths {
                             /** Format: uuid */
                             id: string;
                             title: string;
+                            /** Format: uuid */
+                            space_id: string;
                             source: string | null;
                             chunks: number;
                             /** Format: date-time */
@@ -1170,6 +1177,8 @@ export interface paths {
                             /** Format: uuid */
                             id: string;
                             title: string;
+                            /** Format: uuid */
+                            space_id: string;
                             source: string | null;
                             chunks: number;
                             /** Format: date-time */
@@ -1214,6 +1223,8 @@ export interface paths {
                             /** Format: uuid */
                             id: string;
                             title: string;
+                            /** Format: uuid */
+                            space_id: string;
                             source: string | null;
                             /** Format: date-time */
                             created_at: string;
@@ -1231,7 +1242,7 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete a document (admin) */
+        /** Delete a document (editor or owner of its space) */
         delete: {
             parameters: {
                 query?: never;
@@ -1270,6 +1281,7 @@ export interface paths {
                 query: {
                     q: string;
                     k: number;
+                    space_id?: string[];
                 };
                 header?: never;
                 path?: never;
@@ -1289,6 +1301,8 @@ export interface paths {
                                 chunk_id: string;
                                 /** Format: uuid */
                                 document_id: string;
+                                /** Format: uuid */
+                                space_id: string;
                                 title: string;
                                 source: string | null;
                                 heading: string | null;
@@ -1338,6 +1352,7 @@ export interface paths {
                             conversations: {
                                 id: string;
                                 title: string;
+                                space_ids: null | string[];
                                 /** Format: date-time */
                                 created_at: string;
                                 /** Format: date-time */
@@ -1385,6 +1400,7 @@ export interface paths {
                         "application/json": {
                             id: string;
                             title: string;
+                            space_ids: null | string[];
                             /** Format: date-time */
                             created_at: string;
                             messages: {
@@ -1395,6 +1411,8 @@ export interface paths {
                                     index: number;
                                     document_id: string;
                                     chunk_id: string;
+                                    space_id: string;
+                                    space_name?: string;
                                     title: string;
                                     source: string | null;
                                     heading: string | null;
@@ -1438,7 +1456,10 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Rename a conversation */
+        /**
+         * Rename a conversation, or change the spaces its answers draw on
+         * @description `space_ids`: 1–20 spaces you can read (else 404), or null for your default scope.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -1453,6 +1474,7 @@ export interface paths {
                     "application/json": {
                         /** @description 1–200 characters, not blank */
                         title?: string;
+                        space_ids?: null | string[];
                     };
                 };
             };
@@ -1466,6 +1488,7 @@ export interface paths {
                         "application/json": {
                             id: string;
                             title: string;
+                            space_ids: null | string[];
                             /** Format: date-time */
                             created_at: string;
                             /** Format: date-time */
@@ -1503,6 +1526,8 @@ export interface paths {
                         /** @description 1–4000 characters, not blank */
                         message: string;
                         conversation_id?: null | string;
+                        /** @description Limits the sources to these spaces (each readable, else 404) and is remembered by the conversation; null: back to the default scope; absent: what the conversation remembers. */
+                        space_ids?: null | string[];
                     };
                 };
             };
@@ -1525,6 +1550,8 @@ export interface paths {
                                     index: number;
                                     document_id: string;
                                     chunk_id: string;
+                                    space_id: string;
+                                    space_name?: string;
                                     title: string;
                                     source: string | null;
                                     heading: string | null;
@@ -1646,12 +1673,14 @@ export interface paths {
                                 answer: string;
                                 citations: {
                                     index: number;
-                                    document_id: string;
-                                    chunk_id: string;
-                                    title: string;
-                                    source: string | null;
-                                    heading: string | null;
-                                    snippet: string;
+                                    document_id?: string;
+                                    chunk_id?: string;
+                                    space_id?: string;
+                                    space_name?: string;
+                                    title?: string;
+                                    source?: string | null;
+                                    heading?: string | null;
+                                    snippet?: string;
                                 }[];
                                 rating: "up" | "down";
                                 comment: string | null;
@@ -2937,6 +2966,8 @@ export interface paths {
                                 index: number;
                                 document_id: string;
                                 chunk_id: string;
+                                space_id: string;
+                                space_name?: string;
                                 title: string;
                                 source: string | null;
                                 heading: string | null;

@@ -7,6 +7,7 @@ const citation: Citation = {
   index: 1,
   document_id: 'd1',
   chunk_id: 'k1',
+  space_id: 'space-1',
   title: 'Deploying',
   source: 'deploy.md',
   heading: 'Spaces',

@@ -99,12 +99,13 @@ export function createAnswerAccumulator(handlers: StreamHandlers) {
 
 /** POST /api/chat/message as Server-Sent Events; resolves with the full answer, rejects with ApiError/AbortError. */
 export async function streamChat(
-  input: { message: string; conversationId?: string | null },
+  input: { message: string; conversationId?: string | null; spaceIds?: readonly string[] | null },
   handlers: StreamHandlers,
   signal?: AbortSignal,
 ): Promise<StreamResult> {
   const json: RequestBody<'/api/chat/message', 'post'> = { message: input.message }
   if (input.conversationId) json.conversation_id = input.conversationId
+  if (input.spaceIds && input.spaceIds.length > 0) json.space_ids = [...input.spaceIds]
   const response = await apiFetch('/api/chat/message', {
     method: 'POST',
     json,

@@ -6,6 +6,7 @@ import type { Citation } from './types'
 const cite = (index: number): Citation => ({
   index,
   document_id: `doc ${index}`,
+  space_id: 'space-1',
   chunk_id: `chunk-${index}`,
   title: `Title ${index}`,
   source: null,

@@ -9,12 +9,14 @@ export interface UploadOutcome {
 }
 
 /**
- * POST /api/documents as multipart field `file`, reporting progress (0–1) while the body is sent.
+ * POST /api/documents as multipart field `file` (into `spaceId`, else the caller's default space),
+ * reporting progress (0–1) while the body is sent.
  * XMLHttpRequest, because fetch has no upload progress; errors become the same ApiError as fetch's.
  */
 export function uploadWithProgress(
   file: File,
   onProgress: (fraction: number) => void,
+  spaceId?: string | null,
 ): Promise<UploadOutcome> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest()
@@ -48,6 +50,8 @@ export function uploadWithProgress(
       resolve({ created: xhr.status === 201, document: JSON.parse(xhr.responseText) as UploadResult })
     }
     const form = new FormData()
+    // Before the file: a streaming multipart reader knows the target space when the file arrives.
+    if (spaceId) form.append('space_id', spaceId)
     form.append('file', file, file.name)
     xhr.send(form)
   })

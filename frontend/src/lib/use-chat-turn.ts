@@ -63,8 +63,9 @@ export function useChatTurn(conversationId: string | null, options: Options) {
 
   useEffect(() => () => abortRef.current?.abort(), [])
 
+  /** `spaceIds` limits the answer to those spaces (and the conversation remembers them, §8). */
   const send = useCallback(
-    async (text: string) => {
+    async (text: string, spaceIds?: readonly string[] | null) => {
       if (abortRef.current) return
       const controller = new AbortController()
       abortRef.current = controller
@@ -89,7 +90,7 @@ export function useChatTurn(conversationId: string | null, options: Options) {
       })
       try {
         const result = await streamChat(
-          { message: text, conversationId },
+          { message: text, conversationId, spaceIds },
           {
             onMeta: (meta) => {
               metaSeen = true

@@ -10,7 +10,7 @@ import { api, feedbackExportUrl } from '../lib/api'
 import { citationHref, headingWithoutTitle } from '../lib/citations'
 import { describeError } from '../lib/error-messages'
 import { formatDate } from '../lib/format'
-import type { FeedbackItem, Rating, User } from '../lib/types'
+import type { Citation, FeedbackItem, Rating, User } from '../lib/types'
 import { useDocumentTitle } from '../lib/use-document-title'
 
 export function AdminFeedbackPage() {
@@ -26,6 +26,11 @@ export function AdminFeedbackPage() {
 }
 
 const RATING_WORDS: Record<Rating, string> = { up: 'Good answer', down: 'Bad answer' }
+
+/** A citation whose space the admin may read comes whole; any other keeps only its index. */
+function isWhole(c: FeedbackItem['citations'][number]): c is Citation {
+  return c.document_id !== undefined && c.chunk_id !== undefined && c.space_id !== undefined
+}
 
 function AdminFeedbackView({ user }: { user: User }) {
   useDocumentTitle('Feedback')
@@ -108,7 +113,7 @@ function FeedbackEntry({ item }: { item: FeedbackItem }) {
         {item.question || '(question not found)'}
       </h2>
       <div className="feedback-answer">
-        <Markdown text={item.answer} citations={item.citations} />
+        <Markdown text={item.answer} citations={item.citations.filter(isWhole)} />
       </div>
       {item.citations.length > 0 ? (
         <ol className="feedback-citations" aria-label="Citations">
@@ -117,7 +122,9 @@ function FeedbackEntry({ item }: { item: FeedbackItem }) {
             return (
               <li key={`${c.index}-${c.chunk_id}`} value={c.index}>
                 {c.document_id && c.chunk_id ? (
-                  <Link to={citationHref(c)}>{c.title || 'Source'}</Link>
+                  <Link to={citationHref({ document_id: c.document_id, chunk_id: c.chunk_id })}>
+                    {c.title || 'Source'}
+                  </Link>
                 ) : (
                   <span>Source {c.index}</span>
                 )}

@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query'
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useEffect, useRef, useState } from 'react'
 import { Link, useNavigate, useParams } from 'react-router'
 import { AppShell } from '../components/app-shell'
@@ -8,12 +8,17 @@ import { FormError } from '../components/form-error'
 import { MenuIcon, PlusIcon } from '../components/icons'
 import { MessageList } from '../components/message-list'
 import { RequireAuth } from '../components/require-auth'
+import { SpacePicker } from '../components/space-picker'
 import { Loading } from '../components/spinner'
 import { api } from '../lib/api'
 import { ApiError } from '../lib/api-error'
 import { describeError } from '../lib/error-messages'
+import { pickerValue } from '../lib/spaces'
+import { spacesApi } from '../lib/spaces-api'
+import type { Conversation } from '../lib/types'
 import { conversationKey, useChatTurn } from '../lib/use-chat-turn'
 import { useDocumentTitle } from '../lib/use-document-title'
+import { useSpaces } from '../lib/use-spaces'
 
 export function ChatPage() {
   return (
@@ -66,6 +71,7 @@ function ChatView() {
 
   const title = id ? conversation.data?.title?.trim() || 'Conversation' : 'New chat'
   useDocumentTitle(title)
+  const scope = useScope(id, conversation.data, holding)
 
   useEffect(() => {
     if (!id) inputRef.current?.focus()
@@ -73,7 +79,8 @@ function ChatView() {
 
   const send = (text: string) => {
     setDraft('')
-    void chat.send(text)
+    // A conversation remembers its spaces; only a new one is told them with its first question.
+    void chat.send(text, id ? null : scope.newChat)
   }
   const newChat = () => {
     setSidebarOpen(false)
@@ -134,7 +141,8 @@ function ChatView() {
           <div className="chat-empty">
             <h2>What would you like to know?</h2>
             <p className="muted">
-              Answers come from the document library, with links to the passages they rely on.
+              Answers come from your spaces — your documents, the shared library and the spaces you joined —
+              with links to the passages they rely on.
             </p>
             <ul className="suggestions">
               {SUGGESTIONS.map((question) => (
@@ -165,6 +173,13 @@ function ChatView() {
         )}
         <div className="chat-footer">
           <FormError message={chat.failure} />
+          <FormError message={scope.error} />
+          <SpacePicker
+            spaces={scope.spaces}
+            value={scope.value}
+            onChange={scope.change}
+            disabled={scope.busy || (id !== null && !conversation.data)}
+          />
           <Composer
             value={draft}
             onChange={setDraft}
@@ -177,4 +192,44 @@ function ChatView() {
       </section>
     </div>
   )
+}
+
+/**
+ * The spaces the chat answers from: for a new chat, the picker's choice (sent with the first
+ * question); for a saved conversation, the spaces it remembers, changed with PATCH (§8).
+ */
+function useScope(id: string | null, saved: Conversation | undefined, holding: boolean) {
+  const queryClient = useQueryClient()
+  const spaces = useSpaces()
+  const [newChat, setNewChat] = useState<string[] | null>(null)
+  const patch = useMutation({
+    mutationFn: spacesApi.setConversationSpaces,
+    onSuccess: (summary, input) => {
+      const spaceIds = summary?.space_ids !== undefined ? summary.space_ids : input.spaceIds
+      queryClient.setQueryData<Conversation>(conversationKey(input.id), (old) =>
+        old ? { ...old, space_ids: spaceIds } : old,
+      )
+      void queryClient.invalidateQueries({ queryKey: ['conversations'] })
+    },
+  })
+  const value = pickerValue({
+    conversationId: id,
+    firstAnswerStreaming: holding,
+    newChatChoice: newChat,
+    saved,
+  })
+  const change = (next: string[] | null) => {
+    if (id === null) setNewChat(next)
+    else patch.mutate({ id, spaceIds: next })
+  }
+  // A failed change belongs to the conversation it was made in.
+  const error = spaces.error ?? (patch.variables?.id === id ? patch.error : null)
+  return {
+    spaces: spaces.data ?? [],
+    value,
+    newChat,
+    change,
+    busy: patch.isPending,
+    error: error ? describeError(error) : null,
+  }
 }

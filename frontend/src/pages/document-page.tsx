@@ -12,7 +12,9 @@ import { ApiError } from '../lib/api-error'
 import { headingWithoutTitle } from '../lib/citations'
 import { describeError } from '../lib/error-messages'
 import { type Passage, passagesOnce } from '../lib/passages'
+import { spaceHref } from '../lib/spaces'
 import { useDocumentTitle } from '../lib/use-document-title'
+import { useSpaces } from '../lib/use-spaces'
 
 export function DocumentPage() {
   return (
@@ -81,6 +83,7 @@ function DocumentView() {
       <header className="document-header">
         <h1>{doc.title}</h1>
         <p className="muted">
+          <SpaceLink spaceId={doc.space_id} />
           {doc.source ? <span className="document-source">{doc.source}</span> : null}
           <span>Added {new Date(doc.created_at).toLocaleDateString()}</span>
           <span>{passages.length === 1 ? '1 passage' : `${passages.length} passages`}</span>
@@ -105,6 +108,18 @@ function DocumentView() {
         />
       ))}
     </article>
+  )
+}
+
+/** The space a document lives in, linked, when the reader can see it in their spaces. */
+function SpaceLink({ spaceId }: { spaceId: string | undefined }) {
+  const spaces = useSpaces()
+  const space = spaces.data?.find((s) => s.id === spaceId)
+  if (!space) return null
+  return (
+    <span>
+      In <Link to={spaceHref(space)}>{space.name}</Link>
+    </span>
   )
 }
 

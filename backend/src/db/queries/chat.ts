@@ -6,7 +6,7 @@ import { AppError } from '../../errors.js'
 import { uuidv7 } from '../../lib/ids.js'
 import type { Database } from '../client.js'
 import type { MessageRow } from '../schema/index.js'
-import { insertConversation, touchConversation } from './conversations.js'
+import { insertConversation, setConversationSpaceIds, touchConversation } from './conversations.js'
 import { insertMessage, messageRowOf } from './messages.js'
 
 export interface UserTurn {
@@ -16,16 +16,29 @@ export interface UserTurn {
   title: string
   content: string
   now: Date
+  /** The spaces the conversation draws on from now (null: default scope); undefined: unchanged. */
+  spaceIds?: readonly string[] | null
 }
 
 export async function saveUserMessage(db: Database, turn: UserTurn): Promise<{ conversationId: string }> {
   const conversationId = turn.conversationId ?? uuidv7(turn.now.getTime())
   const first =
     turn.conversationId === null
-      ? insertConversation({ id: conversationId, userId: turn.userId, title: turn.title, now: turn.now })
+      ? insertConversation({
+          id: conversationId,
+          userId: turn.userId,
+          title: turn.title,
+          now: turn.now,
+          spaceIds: turn.spaceIds ?? null,
+        })
       : touchConversation(conversationId, turn.now)
-  const [, inserted] = await db.batch([
+  const scope =
+    turn.conversationId !== null && turn.spaceIds !== undefined
+      ? [setConversationSpaceIds(conversationId, turn.spaceIds)]
+      : []
+  const results = await db.batch([
     first,
+    ...scope,
     insertMessage({
       id: uuidv7(turn.now.getTime()),
       conversationId,
@@ -36,6 +49,7 @@ export async function saveUserMessage(db: Database, turn: UserTurn): Promise<{ c
       now: turn.now,
     }),
   ])
+  const inserted = results[results.length - 1]
   // Deleted between the ownership check and now.
   if (!inserted?.length) throw new AppError('not_found', { detail: 'Conversation not found' })
   return { conversationId }

@@ -10,11 +10,30 @@ export interface ConversationCursor {
   id: string
 }
 
-export function insertConversation(row: { id: string; userId: string; title: string; now: Date }): Statement {
+export function insertConversation(row: {
+  id: string
+  userId: string
+  title: string
+  now: Date
+  /** The spaces its answers draw on; null: the owner's default scope. */
+  spaceIds?: readonly string[] | null
+}): Statement {
   return {
-    text: `insert into conversations (id, user_id, title, created_at, updated_at)
-      values ($1, $2, $3, $4::timestamptz, $4::timestamptz)`,
-    params: [row.id, row.userId, row.title, row.now.toISOString()],
+    text: `insert into conversations (id, user_id, title, space_ids, created_at, updated_at)
+      values ($1, $2, $3, $5::text::jsonb, $4::timestamptz, $4::timestamptz)`,
+    params: [row.id, row.userId, row.title, row.now.toISOString(), spacesParam(row.spaceIds ?? null)],
+  }
+}
+
+function spacesParam(spaceIds: readonly string[] | null): string | null {
+  return spaceIds === null ? null : JSON.stringify(spaceIds)
+}
+
+/** Changes the spaces a conversation's answers draw on (null: the owner's default scope). */
+export function setConversationSpaceIds(id: string, spaceIds: readonly string[] | null): Statement {
+  return {
+    text: 'update conversations set space_ids = $2::text::jsonb where id = $1',
+    params: [id, spacesParam(spaceIds)],
   }
 }
 
@@ -73,17 +92,21 @@ export async function deleteUserConversation(db: Conn, userId: string, id: strin
   return rows.length > 0
 }
 
-/** Renames the caller's conversation (its place in the list stays: updated_at is not touched). */
-export async function renameUserConversation(
+/**
+ * Renames the caller's conversation and/or changes the spaces it draws on, in one statement (its
+ * place in the list stays: updated_at is not touched). Nothing to change: the row as it is.
+ */
+export async function updateUserConversation(
   db: Conn,
   userId: string,
   id: string,
-  title: string,
+  change: { title?: string; spaceIds?: readonly string[] | null },
 ): Promise<ConversationRow | null> {
-  const [row] = await db.orm
-    .update(conversations)
-    .set({ title })
-    .where(and(eq(conversations.id, id), eq(conversations.userId, userId)))
-    .returning()
+  const mine = and(eq(conversations.id, id), eq(conversations.userId, userId))
+  const set: Partial<typeof conversations.$inferInsert> = {}
+  if (change.title !== undefined) set.title = change.title
+  if (change.spaceIds !== undefined) set.spaceIds = change.spaceIds === null ? null : [...change.spaceIds]
+  if (Object.keys(set).length === 0) return findUserConversation(db, userId, id)
+  const [row] = await db.orm.update(conversations).set(set).where(mine).returning()
   return row ?? null
 }

@@ -134,6 +134,9 @@ export const conversations = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     title: varchar('title', { length: 200 }).notNull(),
+    // The spaces its answers draw on, as chosen (contract §8); null: the owner's default scope.
+    // Access is resolved again on every answer, so an id here grants nothing by itself.
+    spaceIds: jsonb('space_ids').$type<string[] | null>(),
     createdAt: tstz('created_at').notNull().defaultNow(),
     updatedAt: tstz('updated_at').notNull().defaultNow(),
   },

@@ -1,0 +1,274 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react'
+import { Link, useNavigate } from 'react-router'
+import { AppShell } from '../components/app-shell'
+import { FormError, Notice } from '../components/form-error'
+import { RequireAuth } from '../components/require-auth'
+import { Loading } from '../components/spinner'
+import { TextField } from '../components/text-field'
+import { describeError, formErrors } from '../lib/error-messages'
+import { formatDate } from '../lib/format'
+import { documentCount, KIND_WORDS, ROLE_WORDS, sortSpaces, spaceHref } from '../lib/spaces'
+import { type Invitation, type Space, spacesApi } from '../lib/spaces-api'
+import type { User } from '../lib/types'
+import { useDocumentTitle } from '../lib/use-document-title'
+import { INVITATIONS_KEY, SPACES_KEY, spaceKey, useSpaces } from '../lib/use-spaces'
+
+/** `/spaces`: my spaces, `New space`, and the `Invitations` waiting for an answer (§10). */
+export function SpacesPage() {
+  return (
+    <RequireAuth>
+      {(user) => (
+        <AppShell user={user}>
+          <SpacesView user={user} />
+        </AppShell>
+      )}
+    </RequireAuth>
+  )
+}
+
+function SpacesView({ user }: { user: User }) {
+  useDocumentTitle('Spaces')
+  return (
+    <div className="page spaces-page">
+      <div className="page-head">
+        <h1>Spaces</h1>
+      </div>
+      <p className="muted">
+        A space is a set of documents and the people who may read it. Answers only ever draw on spaces you can
+        read: your own documents, the shared library, and the spaces you have joined.
+      </p>
+      <NewSpace user={user} />
+      <Invitations />
+      <SpaceList />
+    </div>
+  )
+}
+
+function NewSpace({ user }: { user: User }) {
+  const queryClient = useQueryClient()
+  const navigate = useNavigate()
+  const id = useId()
+  const [open, setOpen] = useState(false)
+  const [name, setName] = useState('')
+  const [description, setDescription] = useState('')
+  const [everyone, setEveryone] = useState(false)
+  const toggle = useRef<HTMLButtonElement>(null)
+  const form = useRef<HTMLFormElement>(null)
+  useEffect(() => {
+    if (open) form.current?.querySelector('input')?.focus()
+  }, [open])
+  const create = useMutation({
+    mutationFn: spacesApi.create,
+    onSuccess: async (space) => {
+      queryClient.setQueryData(spaceKey(space.id), space)
+      await queryClient.invalidateQueries({ queryKey: SPACES_KEY })
+      navigate(`/spaces/${space.id}`)
+    },
+  })
+  const [missing, setMissing] = useState(false)
+  const errors = create.error ? formErrors(create.error) : null
+  const nameError = missing ? 'Enter a name for the space.' : errors?.fields.name
+  const submit = (event: FormEvent) => {
+    event.preventDefault()
+    setMissing(name.trim() === '')
+    if (name.trim() === '') return
+    create.mutate({
+      name: name.trim(),
+      ...(description.trim() ? { description: description.trim() } : {}),
+      ...(everyone ? { visibility: 'everyone' as const } : {}),
+    })
+  }
+  const close = () => {
+    setOpen(false)
+    setMissing(false)
+    create.reset()
+    window.setTimeout(() => toggle.current?.focus(), 0)
+  }
+  return (
+    <>
+      <button
+        ref={toggle}
+        type="button"
+        className="button button-primary new-space-button"
+        aria-expanded={open}
+        aria-controls={`${id}-form`}
+        onClick={() => (open ? close() : setOpen(true))}
+      >
+        New space
+      </button>
+      {open ? (
+        <section className="card" aria-labelledby={`${id}-title`}>
+          <h2 id={`${id}-title`}>New space</h2>
+          <form id={`${id}-form`} ref={form} className="form" onSubmit={submit} noValidate>
+            <TextField
+              label="Space name"
+              name="name"
+              required
+              maxLength={100}
+              autoComplete="off"
+              value={name}
+              onChange={(e) => {
+                setName(e.target.value)
+                setMissing(false)
+              }}
+              error={nameError}
+            />
+            <div className="field">
+              <label htmlFor={`${id}-description`}>Description</label>
+              <textarea
+                id={`${id}-description`}
+                name="description"
+                rows={2}
+                maxLength={500}
+                value={description}
+                onChange={(e) => setDescription(e.target.value)}
+                aria-describedby={errors?.fields.description ? `${id}-description-error` : undefined}
+                aria-invalid={errors?.fields.description ? true : undefined}
+              />
+              {errors?.fields.description ? (
+                <p id={`${id}-description-error`} className="field-error" role="alert">
+                  {errors.fields.description}
+                </p>
+              ) : null}
+            </div>
+            {user.role === 'admin' ? (
+              <label className="check">
+                <input type="checkbox" checked={everyone} onChange={(e) => setEveryone(e.target.checked)} />
+                <span>Visible to everyone who is signed in</span>
+              </label>
+            ) : null}
+            <p className="muted field-hint">You will be its owner; add members once it exists.</p>
+            <FormError message={errors?.form} />
+            <div className="form-actions">
+              <button
+                type="submit"
+                className="button button-primary"
+                disabled={create.isPending}
+                aria-busy={create.isPending}
+              >
+                Create space
+              </button>
+              <button type="button" className="button button-quiet" onClick={close}>
+                Cancel
+              </button>
+            </div>
+          </form>
+        </section>
+      ) : null}
+    </>
+  )
+}
+
+function Invitations() {
+  const queryClient = useQueryClient()
+  const [joined, setJoined] = useState<{ id: string; name: string } | null>(null)
+  const invitations = useQuery({ queryKey: INVITATIONS_KEY, queryFn: spacesApi.invitations })
+  const answer = useMutation({
+    mutationFn: async (input: { invitation: Invitation; accept: boolean }) => {
+      if (input.accept) await spacesApi.accept(input.invitation.space_id)
+      else await spacesApi.decline(input.invitation.space_id)
+    },
+    onSuccess: (_void, input) => {
+      setJoined(input.accept ? { id: input.invitation.space_id, name: input.invitation.space_name } : null)
+      return queryClient.invalidateQueries({ queryKey: SPACES_KEY })
+    },
+  })
+  const list = invitations.data ?? []
+  return (
+    <section className="card" aria-labelledby="invitations-title">
+      <h2 id="invitations-title">Invitations</h2>
+      {invitations.isPending ? <Loading label="Loading invitations…" /> : null}
+      <FormError message={invitations.error ? describeError(invitations.error) : null} />
+      <FormError message={answer.error ? describeError(answer.error) : null} />
+      {joined ? (
+        <Notice message={`You joined ${joined.name}. Its documents now reach your answers.`} />
+      ) : null}
+      {invitations.isSuccess && list.length === 0 ? <p className="muted">No invitations waiting.</p> : null}
+      <ul className="invitation-list">
+        {list.map((invitation) => (
+          <InvitationItem
+            key={invitation.space_id}
+            invitation={invitation}
+            busy={answer.isPending && answer.variables?.invitation === invitation}
+            onAnswer={(accept) => answer.mutate({ invitation, accept })}
+          />
+        ))}
+      </ul>
+    </section>
+  )
+}
+
+function InvitationItem({
+  invitation,
+  busy,
+  onAnswer,
+}: {
+  invitation: Invitation
+  busy: boolean
+  onAnswer: (accept: boolean) => void
+}) {
+  const id = useId()
+  return (
+    <li className="invitation-item" aria-labelledby={`${id}-name`}>
+      <div className="invitation-info">
+        <p className="invitation-name" id={`${id}-name`}>
+          {invitation.space_name}
+        </p>
+        <p className="muted invitation-details">
+          <span>As {ROLE_WORDS[invitation.role].toLowerCase()}</span>
+          {invitation.invited_by ? <span>Invited by {invitation.invited_by}</span> : null}
+          <span>{formatDate(invitation.created_at)}</span>
+        </p>
+      </div>
+      <div className="invitation-actions">
+        <button
+          type="button"
+          className="button button-primary"
+          onClick={() => onAnswer(true)}
+          disabled={busy}
+        >
+          Accept
+        </button>
+        <button type="button" className="button" onClick={() => onAnswer(false)} disabled={busy}>
+          Decline
+        </button>
+      </div>
+    </li>
+  )
+}
+
+function SpaceList() {
+  const spaces = useSpaces()
+  const list = sortSpaces(spaces.data ?? [])
+  return (
+    <section className="card" aria-labelledby="your-spaces-title">
+      <h2 id="your-spaces-title">Your spaces</h2>
+      {spaces.isPending ? <Loading label="Loading spaces…" /> : null}
+      <FormError message={spaces.error ? describeError(spaces.error) : null} />
+      <ul className="space-list">
+        {list.map((space) => (
+          <SpaceItem key={space.id} space={space} />
+        ))}
+      </ul>
+    </section>
+  )
+}
+
+function SpaceItem({ space }: { space: Space }) {
+  const id = useId()
+  return (
+    <li className="space-item" aria-labelledby={`${id}-name`}>
+      <Link id={`${id}-name`} to={spaceHref(space)} className="space-name">
+        {space.name}
+      </Link>
+      {space.description ? <p className="space-item-description">{space.description}</p> : null}
+      <p className="muted space-details">
+        <span>{KIND_WORDS[space.kind]}</span>
+        <span>{ROLE_WORDS[space.role]}</span>
+        {space.kind === 'team' && space.visibility === 'everyone' ? <span>Visible to everyone</span> : null}
+        <span>{documentCount(space.documents)}</span>
+      </p>
+    </li>
+  )
+}
