@@ -5,6 +5,11 @@
 //   question gets [] (and the answer says the documents do not cover it) rather than noise; its
 //   chunks carry what the answerer needs to judge coverage (query lexemes with idf, and the
 //   stored lexemes of each chunk's sentences).
+// Ranking uses the searched spaces' statistics only. The decision to refuse (the floor here and
+// the answerer's coverage) weighs the question's words on a reference collection instead (see
+// referenceSpaces and referenceTerms): in a space of a few chunks every word it holds is in a
+// large share of them and every word it lacks gets the highest idf, so that on its own statistics
+// a chunk of it almost never covers enough of a question, however well it answers it.
 import {
   chunksByIds,
   type DenseHit,
@@ -12,9 +17,9 @@ import {
   EXACT_DENSE_MAX_CHUNKS,
   type FetchedChunk,
 } from '../db/queries/chunks.js'
-import { chunkCountOf } from '../db/queries/spaces.js'
-import { queryTermIdf } from '../db/queries/term-idf.js'
-import { bm25Search } from './bm25.js'
+import { chunkCountOf, sharedLibraryId } from '../db/queries/spaces.js'
+import { chunkLexemes, queryTermStats, type TermStats } from '../db/queries/term-idf.js'
+import { bm25Search, idf } from './bm25.js'
 import { resolveEmbedder } from './context.js'
 import { reciprocalRankFusion } from './fusion.js'
 import { isFrameWord } from './question-terms.js'
@@ -42,6 +47,56 @@ export function passesLexicalFloor(h: {
   const coverage = h.matched_idf / h.total_idf
   return coverage >= MIN_COVERAGE || (h.matched_terms >= 2 && coverage >= MIN_COVERAGE_MULTI)
 }
+/**
+ * A question's words are weighed on a collection of at least this many chunks: below it, the
+ * collection is read as if it held as many more chunks with none of the question's words. A word
+ * the collection lacks says little about its rarity when the collection is a handful of chunks;
+ * padded, a word it holds once weighs about as much as one it lacks (idf 3.1 against 4.2, where a
+ * one-chunk space gives 0.29 against 1.39), and a word in most of its chunks still weighs little.
+ * A few dozen chunks already tell common words from rare ones: the demo corpus (45 chunks) got one
+ * question of its set fewer right when read as 100 chunks (37 of 53 instead of 38).
+ */
+export const MIN_REFERENCE_CHUNKS = 32
+
+export interface QueryTerm {
+  lexeme: string
+  idf: number
+  /** Chunks of the reference collection holding the lexeme (0: it never uses it). */
+  df: number
+}
+
+/** Lucene idf of each query lexeme over a collection of at least `minChunks` chunks. */
+export function referenceTerms(stats: TermStats, minChunks = MIN_REFERENCE_CHUNKS): QueryTerm[] {
+  const n = Math.max(stats.chunks, minChunks)
+  return stats.terms.map((t) => ({ lexeme: t.lexeme, df: t.df, idf: idf(Math.max(n, t.df), t.df) }))
+}
+
+/** What passesLexicalFloor weighs: the query terms a chunk holds against all of them. */
+export function lexicalCoverage(
+  terms: readonly QueryTerm[],
+  held: ReadonlySet<string>,
+): { matched_idf: number; total_idf: number; matched_terms: number } {
+  let matched_idf = 0
+  let total_idf = 0
+  let matched_terms = 0
+  for (const t of terms) {
+    total_idf += t.idf
+    if (!held.has(t.lexeme)) continue
+    matched_idf += t.idf
+    matched_terms++
+  }
+  return { matched_idf, total_idf, matched_terms }
+}
+
+/**
+ * The spaces a question's words are weighed on: the searched ones and the shared library, which
+ * every signed-in user reads (§10) and which is usually the largest collection they can read. Never
+ * a space the caller cannot read: refusing or answering must not depend on such documents.
+ */
+export async function referenceSpaces(ctx: RagContext, spaceIds: readonly string[]): Promise<string[]> {
+  return [...new Set([...spaceIds, await sharedLibraryId(ctx.db)])].sort()
+}
+
 /** Dense floor (cosine similarity) for chunks that only the embedding side found. */
 export const MIN_SIMILARITY = 0.5
 const MAX_QUERY_CHARS = 4000
@@ -50,6 +105,8 @@ interface Ranked {
   q: string
   found: (FetchedChunk & { score: number })[]
   queryLexemes: string[] | undefined
+  /** The floor's weights of the query terms (with a floor only). */
+  terms: QueryTerm[] | undefined
 }
 
 /**
@@ -86,7 +143,14 @@ async function rank(
   if (!q || spaceIds.length === 0) return null
   const embedder = await resolveEmbedder(ctx)
   const lexLimit = embedder || floor ? Math.max(k, CANDIDATES) : k
-  const { hits: lexical, queryLexemes } = await bm25Search(ctx.db, q, spaceIds, lexLimit)
+  const [{ hits: lexical, queryLexemes }, terms] = await Promise.all([
+    bm25Search(ctx.db, q, spaceIds, lexLimit),
+    floor
+      ? referenceSpaces(ctx, spaceIds).then(async (ids) =>
+          referenceTerms(await queryTermStats(ctx.db, q, ids)),
+        )
+      : undefined,
+  ])
   let dense: DenseHit[] = []
   if (embedder) {
     try {
@@ -99,7 +163,19 @@ async function rank(
     }
   }
   const passes = new Set<string>()
-  for (const h of lexical) if (!floor || passesLexicalFloor(h)) passes.add(h.chunk_id)
+  if (terms) {
+    const held = await chunkLexemes(
+      ctx.db,
+      lexical.map((h) => h.chunk_id),
+      terms.map((t) => t.lexeme),
+    )
+    for (const h of lexical) {
+      if (passesLexicalFloor(lexicalCoverage(terms, held.get(h.chunk_id) ?? new Set())))
+        passes.add(h.chunk_id)
+    }
+  } else {
+    for (const h of lexical) passes.add(h.chunk_id)
+  }
   for (const h of dense) if (!floor || h.similarity >= MIN_SIMILARITY) passes.add(h.chunk_id)
 
   let ranked: { id: string; score: number }[]
@@ -110,7 +186,7 @@ async function rank(
     ranked = lexical.map((h) => ({ id: h.chunk_id, score: h.score }))
   }
   const top = ranked.filter((r) => passes.has(r.id)).slice(0, k)
-  if (top.length === 0) return { q, found: [], queryLexemes }
+  if (top.length === 0) return { q, found: [], queryLexemes, terms }
   const rows = await chunksByIds(
     ctx.db,
     top.map((r) => r.id),
@@ -119,7 +195,7 @@ async function rank(
     const f = rows.get(r.id)
     return f ? [{ ...f, score: r.score }] : []
   })
-  return { q, found, queryLexemes: lexical.length > 0 ? queryLexemes : undefined }
+  return { q, found, queryLexemes: lexical.length > 0 ? queryLexemes : undefined, terms }
 }
 
 async function withSnippets(
@@ -165,10 +241,8 @@ export async function retrieve(
 ): Promise<RetrievedChunk[]> {
   const r = await rank(ctx, questionQuery(query), Math.max(1, Math.floor(opts.k)), true, spaceIds)
   if (!r || r.found.length === 0) return []
-  const [{ chunks, lexemes }, queryTerms] = await Promise.all([
-    withSnippets(ctx, r),
-    queryTermIdf(ctx.db, r.q, spaceIds),
-  ])
+  const { chunks, lexemes } = await withSnippets(ctx, r)
+  const queryTerms = r.terms ?? []
   // The sentence lexemes the snippets were chosen by: stored, or analysed now where the stored
   // ones are missing or stale, so that the answerer always weighs sentences by Postgres' lexemes.
   return chunks.map((c, i) => ({ ...c, analysis: { queryTerms, sentenceLexemes: lexemes[i] ?? null } }))

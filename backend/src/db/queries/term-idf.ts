@@ -1,23 +1,23 @@
-// The query's english lexemes with their BM25 idf (the formula bm25Search uses, with N and df
-// summed over the searched spaces only): what the extractive answerer weighs a question's words
-// by. A lexeme no chunk holds gets the idf of an unseen term, the highest there is: a question
-// about something the searched spaces never name is mostly uncovered.
+// Term statistics of a query over a set of spaces: the chunks they hold (N) and, per english
+// lexeme of the query, how many of those chunks hold it (df, summed over the spaces). The chat's
+// relevance floor and the extractive answerer judge a question's words by them (rag/retrieve.ts
+// says over which spaces, and how a small collection is read).
 import type { Executor } from '../client.js'
 
-export interface QueryTerm {
-  lexeme: string
-  idf: number
-  /** Chunks of the searched spaces holding the lexeme (0: they never use it). */
-  df: number
+export interface TermStats {
+  /** Chunks in the spaces. */
+  chunks: number
+  /** Every distinct lexeme of the query, in lexeme order; df 0: no chunk of the spaces holds it. */
+  terms: { lexeme: string; df: number }[]
 }
 
-export async function queryTermIdf(
+export async function queryTermStats(
   ex: Executor,
   query: string,
   spaceIds: readonly string[],
-): Promise<QueryTerm[]> {
+): Promise<TermStats> {
   const rows = await ex.query<Record<string, unknown>>(
-    `with searched as (select value::uuid as space_id from jsonb_array_elements_text($2::text::jsonb)),
+    `with searched as (select distinct value::uuid as space_id from jsonb_array_elements_text($2::text::jsonb)),
      n as (select coalesce(sum(ss.chunk_count), 0)::float8 as chunks
            from space_stats ss join searched s on s.space_id = ss.space_id),
      q as (select distinct lexeme from unnest(to_tsvector('english', $1))),
@@ -25,11 +25,36 @@ export async function queryTermIdf(
            from q left join space_terms st
              on st.lexeme = q.lexeme and st.space_id in (select space_id from searched)
            group by q.lexeme)
-     select d.lexeme, d.df,
-       ln(1 + (greatest(n.chunks, d.df) - d.df + 0.5) / (d.df + 0.5)) as idf
-     from d cross join n
+     select n.chunks, d.lexeme, d.df
+     from n left join d on true
      order by d.lexeme`,
     [query, JSON.stringify(spaceIds)],
   )
-  return rows.map((r) => ({ lexeme: String(r.lexeme), idf: Number(r.idf), df: Number(r.df) }))
+  return {
+    chunks: Number(rows[0]?.chunks ?? 0),
+    terms: rows.filter((r) => r.lexeme !== null).map((r) => ({ lexeme: String(r.lexeme), df: Number(r.df) })),
+  }
+}
+
+/** Which of `lexemes` each chunk holds (its postings, title and heading words included). */
+export async function chunkLexemes(
+  ex: Executor,
+  chunkIds: readonly string[],
+  lexemes: readonly string[],
+): Promise<Map<string, Set<string>>> {
+  const out = new Map<string, Set<string>>()
+  if (chunkIds.length === 0 || lexemes.length === 0) return out
+  const rows = await ex.query<{ chunk_id: string; lexeme: string }>(
+    `select ct.chunk_id, ct.lexeme from chunk_terms ct
+     where ct.chunk_id in (select value::uuid from jsonb_array_elements_text($1::text::jsonb))
+       and ct.lexeme in (select value from jsonb_array_elements_text($2::text::jsonb))`,
+    [JSON.stringify(chunkIds), JSON.stringify(lexemes)],
+  )
+  for (const r of rows) {
+    const id = String(r.chunk_id)
+    const held = out.get(id) ?? new Set<string>()
+    held.add(String(r.lexeme))
+    out.set(id, held)
+  }
+  return out
 }
