@@ -4,6 +4,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
+import { withTransaction } from '../db/client.js'
 import { deleteUserApiKey, insertApiKey, listUserApiKeys } from '../db/queries/api-keys.js'
 import { findUserById } from '../db/queries/users.js'
 import type { ApiKeyRow } from '../db/schema/index.js'
@@ -12,6 +13,7 @@ import { clientKey } from '../lib/client-key.js'
 import { isUuid, uuidv7 } from '../lib/ids.js'
 import type { RouteDeps } from '../routes/deps.js'
 import { API_KEY_PREFIX_LENGTH, generateApiKey, hashApiKey, scopesOf } from './api-keys.js'
+import { writeAudit } from './audit.js'
 import { logAuthEvent } from './events.js'
 import { guardedCheck } from './lockout.js'
 import { verifyPassword } from './passwords.js'
@@ -120,16 +122,25 @@ export default async function apiKeyRoutes(instance: FastifyInstance, deps: Rout
       }
       const now = clock.now()
       const key = generateApiKey()
-      const created = await insertApiKey(db, {
-        id: uuidv7(now),
-        userId: user.id,
-        name: trimmed,
-        keyHash: hashApiKey(key, deps.config.secretKey),
-        prefix: key.slice(0, API_KEY_PREFIX_LENGTH),
-        canWrite: scopes?.includes('write') ?? false,
-        createdAt: new Date(now),
-        expiresAt: expires_in_days ? new Date(now + expires_in_days * DAY_MS) : null,
-        lastUsedAt: null,
+      const created = await withTransaction(db, async (tx) => {
+        const row = await insertApiKey(tx, {
+          id: uuidv7(now),
+          userId: user.id,
+          name: trimmed,
+          keyHash: hashApiKey(key, deps.config.secretKey),
+          prefix: key.slice(0, API_KEY_PREFIX_LENGTH),
+          canWrite: scopes?.includes('write') ?? false,
+          createdAt: new Date(now),
+          expiresAt: expires_in_days ? new Date(now + expires_in_days * DAY_MS) : null,
+          lastUsedAt: null,
+        })
+        await writeAudit(tx, clock, request, {
+          type: 'api_key_created',
+          actor: { id: user.id, email: user.email },
+          subjectId: user.id,
+          details: { api_key_id: row.id },
+        })
+        return row
       })
       logAuthEvent(request, 'auth.api_key_created', { user_id: user.id, api_key_id: created.id })
       return reply.status(201).send({ ...keyBody(created), key })
@@ -167,7 +178,15 @@ export default async function apiKeyRoutes(instance: FastifyInstance, deps: Rout
       // The uuid format also admits a `urn:uuid:` prefix, which Postgres would not parse.
       if (!isUuid(id)) throw new AppError('not_found')
       // Someone else's key and no key at all look the same: 404.
-      if (!(await deleteUserApiKey(db, user.id, id))) throw new AppError('not_found')
+      await withTransaction(db, async (tx) => {
+        if (!(await deleteUserApiKey(tx, user.id, id))) throw new AppError('not_found')
+        await writeAudit(tx, clock, request, {
+          type: 'api_key_revoked',
+          actor: { id: user.id, email: user.email },
+          subjectId: user.id,
+          details: { api_key_id: id },
+        })
+      })
       logAuthEvent(request, 'auth.api_key_revoked', { user_id: user.id, api_key_id: id })
       return reply.status(204).send(null)
     },

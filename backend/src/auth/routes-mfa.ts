@@ -179,6 +179,11 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
         if (!(await enableTotp(tx, user.id, now()))) {
           throw new AppError('validation_error', { detail: 'Two-factor sign-in is already on' })
         }
+        await writeAudit(tx, clock, request, {
+          type: 'mfa_enabled',
+          actor: { id: user.id, email: user.email },
+          subjectId: user.id,
+        })
         return freshRecoveryCodes(tx, user.id)
       })
       logAuthEvent(request, 'auth.mfa_enabled', { user_id: user.id })
@@ -217,7 +222,14 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
         if (check.lockedBy) logAuthEvent(request, 'auth.locked', { user_id: user.id, scope: check.lockedBy })
         throw wrongCodeWhileSignedIn()
       }
-      await withTransaction(db, (tx) => disableMfa(tx, user.id, now()))
+      await withTransaction(db, async (tx) => {
+        await disableMfa(tx, user.id, now())
+        await writeAudit(tx, clock, request, {
+          type: 'mfa_disabled',
+          actor: { id: user.id, email: user.email },
+          subjectId: user.id,
+        })
+      })
       logAuthEvent(request, 'auth.mfa_disabled', { user_id: user.id })
       return reply.status(204).send(null)
     },
@@ -239,7 +251,14 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
       if (!row.mfaEnabled) {
         throw new AppError('validation_error', { detail: 'Two-factor sign-in is not on' })
       }
-      const codes = await withTransaction(db, (tx) => freshRecoveryCodes(tx, user.id))
+      const codes = await withTransaction(db, async (tx) => {
+        await writeAudit(tx, clock, request, {
+          type: 'recovery_codes_regenerated',
+          actor: { id: user.id, email: user.email },
+          subjectId: user.id,
+        })
+        return freshRecoveryCodes(tx, user.id)
+      })
       logAuthEvent(request, 'auth.recovery_codes_regenerated', { user_id: user.id })
       return { recovery_codes: codes }
     },
@@ -344,6 +363,11 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
         if (personal) await deleteSpaceRows(tx, personal)
         // The cascade takes sessions, conversations, memberships, feedback and the MFA rows.
         if (!(await deleteUserRow(tx, user.id))) throw new AppError('invalid_session')
+        await writeAudit(tx, clock, request, {
+          type: 'account_deleted',
+          actor: { id: user.id, email: user.email },
+          subjectId: user.id,
+        })
       })
       logAuthEvent(request, 'auth.account_deleted', { user_id: user.id })
       reply.setCookie(SESSION_COOKIE, '', clearedCookieOptions(config))

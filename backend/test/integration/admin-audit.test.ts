@@ -303,6 +303,34 @@ for (const kind of dbKinds()) {
       assert.ok(!JSON.stringify(unique).includes('Secret'), 'a space name reached the audit log')
     })
 
+    it('records API keys created and revoked, with the key id and never the key', async () => {
+      clock.advance(1000)
+      const created = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/api-keys',
+        headers: bearerHeader(alice.token),
+        payload: { password: PASSWORD, name: 'audit key' },
+      })
+      assert.equal(created.statusCode, 201, created.body)
+      const key = json<{ id: string; key: string }>(created)
+      clock.advance(1000)
+      const revoked = await t.app.inject({
+        method: 'DELETE',
+        url: `/api/auth/api-keys/${key.id}`,
+        headers: bearerHeader(alice.token),
+      })
+      assert.equal(revoked.statusCode, 204, revoked.body)
+      const page = await audit(`?user_id=${alice.userId}`)
+      const types = page.events.map((e) => e.type)
+      assert.ok(types.includes('api_key_created'), types.join(','))
+      assert.ok(types.includes('api_key_revoked'), types.join(','))
+      for (const e of page.events.filter((x) => x.type.startsWith('api_key_'))) {
+        assert.equal(e.details.api_key_id, key.id)
+        assert.equal(e.actor_id, alice.userId)
+        assert.ok(!JSON.stringify(e).includes(key.key), 'the key itself is never recorded')
+      }
+    })
+
     it('the sweep drops events older than AUDIT_RETENTION_DAYS and keeps the rest', async () => {
       const day = 86_400_000
       const config = testConfig({ AUDIT_RETENTION_DAYS: '30' })
