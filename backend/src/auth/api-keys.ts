@@ -62,7 +62,7 @@ export async function validateApiKey(ctx: SessionContext, key: string): Promise<
       name: row.user_name,
       role: 'user',
       email_verified: row.email_verified,
-      mfa_enabled: false,
+      mfa_enabled: row.mfa_enabled,
       created_at: row.user_created_at,
     },
     apiKey: { id: row.id, name: row.name, scopes: scopesOf(row.can_write) },

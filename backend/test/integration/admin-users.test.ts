@@ -201,15 +201,26 @@ for (const kind of dbKinds()) {
       assert.equal(me.user.role, 'admin')
     })
 
-    it('disabling ends sessions at once and refuses sign-in like a wrong password; enabling restores', async () => {
+    it('disabling ends sessions and API keys at once and refuses sign-in like a wrong password; enabling restores', async () => {
       const erin = await newUser(t.app, `erin-${kind}@example.com`)
       const second = json<{ session: { token: string } }>(await signIn(t.app, erin.email, PASSWORD))
+      const created = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/api-keys',
+        headers: bearerHeader(erin.token),
+        payload: { password: PASSWORD, name: 'erin key' },
+      })
+      assert.equal(created.statusCode, 201, created.body)
+      const apiKey = json<{ key: string }>(created).key
+      const keyBefore = await t.app.inject({ url: '/api/auth/me', headers: bearerHeader(apiKey) })
+      assert.equal(keyBefore.statusCode, 200, keyBefore.body)
       const off = expectStatus<AdminUser>(
         await req('PATCH', `/api/admin/users/${erin.userId}`, { disabled: true }),
         200,
       )
       assert.equal(off.disabled, true)
-      for (const token of [erin.token, second.session.token]) {
+      // Sessions and API keys alike stop at once.
+      for (const token of [erin.token, second.session.token, apiKey]) {
         const me = await t.app.inject({ url: '/api/auth/me', headers: bearerHeader(token) })
         assert.equal(me.statusCode, 401)
         assert.equal(json(me).code, 'invalid_session')

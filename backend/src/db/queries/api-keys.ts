@@ -1,5 +1,6 @@
 // SQL for API keys (docs/api.md §11). The lookup is on the hot path of every key-authenticated
-// request: one indexed join, raw SQL so the driver can keep it prepared.
+// request: one indexed join, raw SQL so the driver can keep it prepared. A disabled user's keys
+// find nothing, so disabling stops every key at once (docs/api.md §11, §14).
 import { and, desc, eq } from 'drizzle-orm'
 import { type Conn, type Executor, toDate } from '../client.js'
 import { type ApiKeyRow, apiKeys } from '../schema/index.js'
@@ -16,12 +17,14 @@ export interface ApiKeyWithUser {
   user_name: string | null
   role: string
   email_verified: boolean
+  mfa_enabled: boolean
   user_created_at: Date
 }
 
 const LOOKUP = `select k.id, k.user_id, k.name, k.key_hash, k.can_write, k.expires_at, k.last_used_at,
-  u.email, u.name as user_name, u.role, u.email_verified, u.created_at as user_created_at
-  from api_keys k join users u on u.id = k.user_id where k.key_hash = $1`
+  u.email, u.name as user_name, u.role, u.email_verified, u.mfa_enabled, u.created_at as user_created_at
+  from api_keys k join users u on u.id = k.user_id
+  where k.key_hash = $1 and u.disabled_at is null`
 
 export async function findApiKeyByHash(db: Executor, keyHash: string): Promise<ApiKeyWithUser | null> {
   const rows = await db.query<ApiKeyWithUser>(LOOKUP, [keyHash])
