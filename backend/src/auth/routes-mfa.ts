@@ -323,6 +323,13 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
           subjectId: row.id,
           details: { session_id: issued.session.id, mfa: used },
         })
+        if (used === 'recovery') {
+          await writeAudit(tx, clock, request, {
+            type: 'mfa_recovery_code_used',
+            actor: { id: row.id, email: row.email },
+            subjectId: row.id,
+          })
+        }
         return issued
       })
       if (!s) throw invalidChallenge(row.id)
