@@ -4,15 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Conn } from '../db/client.js'
 import { withTransaction } from '../db/client.js'
-import {
-  countOtherAdmins,
-  deleteUserRow,
-  lockAdmins,
-  personalSpaceOf,
-  teamSpacesOwnedBy,
-} from '../db/queries/account.js'
 import { setLastSignIn } from '../db/queries/admin-users.js'
-import { lockKnowledgeBase } from '../db/queries/bm25.js'
 import {
   challengeIsLive,
   claimTotpStep,
@@ -25,12 +17,11 @@ import {
   upsertPendingTotp,
   useRecoveryCode,
 } from '../db/queries/mfa.js'
-import { countOwners } from '../db/queries/space-members.js'
-import { deleteSpaceRows, lockSpace } from '../db/queries/spaces.js'
 import { findUserById } from '../db/queries/users.js'
 import { AppError } from '../errors.js'
 import { clientKey } from '../lib/client-key.js'
 import type { RouteDeps } from '../routes/deps.js'
+import { deleteAccount } from './account-deletion.js'
 import { writeAudit } from './audit.js'
 import { clearedCookieOptions, SESSION_COOKIE } from './cookies.js'
 import { logAuthEvent } from './events.js'
@@ -345,24 +336,11 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
       const { user } = signedIn(request)
       await reauthenticate(deps, request, user, request.body.password)
       await withTransaction(db, async (tx) => {
-        // The knowledge-base write lock first (as space deletion takes it): the personal space's
-        // postings are purged and no ingest can add new ones before the rows go.
-        await lockKnowledgeBase(tx)
-        if (user.role === 'admin') {
-          await lockAdmins(tx)
-          if ((await countOtherAdmins(tx, user.id, config.adminEmails)) === 0)
-            throw new AppError('last_admin')
+        // Signed in, so enabled: an admin here is an enabled admin.
+        const enabledAdmin = user.role === 'admin'
+        if (!(await deleteAccount(tx, config.adminEmails, { id: user.id, enabledAdmin }))) {
+          throw new AppError('invalid_session')
         }
-        for (const spaceId of await teamSpacesOwnedBy(tx, user.id)) {
-          // Under the space's row lock, as membership changes take it: a co-owner leaving at the
-          // same time cannot leave the space ownerless.
-          await lockSpace(tx, spaceId)
-          if ((await countOwners(tx, spaceId)) <= 1) throw new AppError('last_owner')
-        }
-        const personal = await personalSpaceOf(tx, user.id)
-        if (personal) await deleteSpaceRows(tx, personal)
-        // The cascade takes sessions, conversations, memberships, feedback and the MFA rows.
-        if (!(await deleteUserRow(tx, user.id))) throw new AppError('invalid_session')
         await writeAudit(tx, clock, request, {
           type: 'account_deleted',
           actor: { id: user.id, email: user.email },

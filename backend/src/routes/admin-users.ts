@@ -5,17 +5,12 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
+import { deleteAccount } from '../auth/account-deletion.js'
 import { writeAudit } from '../auth/audit.js'
 import { errorResponses, NoContent } from '../auth/schemas.js'
 import { type AuthUser, authUserOf, effectiveRole } from '../auth/sessions.js'
 import { type Conn, withTransaction } from '../db/client.js'
-import {
-  countOtherEnabledAdmins,
-  deleteUserRow,
-  listUsersPage,
-  spacesSolelyOwnedBy,
-  updateUserAdmin,
-} from '../db/queries/admin-users.js'
+import { countOtherEnabledAdmins, listUsersPage, updateUserAdmin } from '../db/queries/admin-users.js'
 import { deleteUserSessions } from '../db/queries/sessions.js'
 import { findUserById, setEmailVerified } from '../db/queries/users.js'
 import type { UserRow } from '../db/schema/index.js'
@@ -262,15 +257,14 @@ export default async function adminUserRoutes(instance: FastifyInstance, deps: R
       const actor = actorOf(request)
       await withTransaction(db, async (tx) => {
         const row = await otherUser(tx, actor, request.params.id.toLowerCase())
-        await keepAnAdmin(tx, row)
-        if ((await spacesSolelyOwnedBy(tx, row.id)).length > 0) throw new AppError('last_owner')
+        const enabledAdmin = !row.disabledAt && effectiveRole(config, row) === 'admin'
+        await deleteAccount(tx, config.adminEmails, { id: row.id, enabledAdmin })
         await writeAudit(tx, clock, request, {
           type: 'account_deleted',
           actor: { id: actor.id, email: actor.email },
           subjectId: row.id,
           details: { by_admin: true },
         })
-        await deleteUserRow(tx, row.id)
       })
       return reply.status(204).send(null)
     },
