@@ -22,7 +22,7 @@ import { AppError } from '../errors.js'
 import { clientKey } from '../lib/client-key.js'
 import type { RouteDeps } from '../routes/deps.js'
 import { deleteAccount } from './account-deletion.js'
-import { writeAudit } from './audit.js'
+import { writeOwnAudit } from './audit.js'
 import { clearedCookieOptions, SESSION_COOKIE } from './cookies.js'
 import { logAuthEvent } from './events.js'
 import {
@@ -88,6 +88,14 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
           'Two-factor codes cannot be checked on this server: ask the operator to turn two-factor sign-in off for you',
         cause: err,
       })
+    }
+  }
+
+  /** The current password again, for a change that needs two-factor sign-in on (422 otherwise). */
+  async function reauthenticateWithMfaOn(request: FastifyRequest, user: AuthUser, password: string) {
+    const row = await reauthenticate(deps, request, user, password)
+    if (!row.mfaEnabled) {
+      throw new AppError('validation_error', { detail: 'Two-factor sign-in is not on' })
     }
   }
 
@@ -170,11 +178,7 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
         if (!(await enableTotp(tx, user.id, now()))) {
           throw new AppError('validation_error', { detail: 'Two-factor sign-in is already on' })
         }
-        await writeAudit(tx, clock, request, {
-          type: 'mfa_enabled',
-          actor: { id: user.id, email: user.email },
-          subjectId: user.id,
-        })
+        await writeOwnAudit(tx, clock, request, user, 'mfa_enabled')
         return freshRecoveryCodes(tx, user.id)
       })
       logAuthEvent(request, 'auth.mfa_enabled', { user_id: user.id })
@@ -194,10 +198,7 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
     },
     async (request, reply) => {
       const { user } = signedIn(request)
-      const row = await reauthenticate(deps, request, user, request.body.password)
-      if (!row.mfaEnabled) {
-        throw new AppError('validation_error', { detail: 'Two-factor sign-in is not on' })
-      }
+      await reauthenticateWithMfaOn(request, user, request.body.password)
       // The code is counted like a password: a stolen session plus a password must not be
       // enough to guess the second factor away.
       const check = await guardedCheck(counters, user.email, clientKey(request.ip), async () =>
@@ -215,11 +216,7 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
       }
       await withTransaction(db, async (tx) => {
         await disableMfa(tx, user.id, now())
-        await writeAudit(tx, clock, request, {
-          type: 'mfa_disabled',
-          actor: { id: user.id, email: user.email },
-          subjectId: user.id,
-        })
+        await writeOwnAudit(tx, clock, request, user, 'mfa_disabled')
       })
       logAuthEvent(request, 'auth.mfa_disabled', { user_id: user.id })
       return reply.status(204).send(null)
@@ -238,16 +235,9 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
     },
     async (request) => {
       const { user } = signedIn(request)
-      const row = await reauthenticate(deps, request, user, request.body.password)
-      if (!row.mfaEnabled) {
-        throw new AppError('validation_error', { detail: 'Two-factor sign-in is not on' })
-      }
+      await reauthenticateWithMfaOn(request, user, request.body.password)
       const codes = await withTransaction(db, async (tx) => {
-        await writeAudit(tx, clock, request, {
-          type: 'recovery_codes_regenerated',
-          actor: { id: user.id, email: user.email },
-          subjectId: user.id,
-        })
+        await writeOwnAudit(tx, clock, request, user, 'recovery_codes_regenerated')
         return freshRecoveryCodes(tx, user.id)
       })
       logAuthEvent(request, 'auth.recovery_codes_regenerated', { user_id: user.id })
@@ -308,12 +298,7 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
         if (!(await deleteChallenge(tx, spent.id))) return null
         const issued = await createSession({ config, db, clock }, row.id, sessionMeta(request), tx)
         await setLastSignIn(tx, row.id, now())
-        await writeAudit(tx, clock, request, {
-          type: 'sign_in',
-          actor: { id: row.id, email: row.email },
-          subjectId: row.id,
-          details: { session_id: issued.session.id, mfa: used },
-        })
+        await writeOwnAudit(tx, clock, request, row, 'sign_in', { session_id: issued.session.id, mfa: used })
         return issued
       })
       if (!s) throw invalidChallenge(row.id)
@@ -341,11 +326,7 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
         if (!(await deleteAccount(tx, config.adminEmails, { id: user.id, enabledAdmin }))) {
           throw new AppError('invalid_session')
         }
-        await writeAudit(tx, clock, request, {
-          type: 'account_deleted',
-          actor: { id: user.id, email: user.email },
-          subjectId: user.id,
-        })
+        await writeOwnAudit(tx, clock, request, user, 'account_deleted')
       })
       logAuthEvent(request, 'auth.account_deleted', { user_id: user.id })
       reply.setCookie(SESSION_COOKIE, '', clearedCookieOptions(config))
