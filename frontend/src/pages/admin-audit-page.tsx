@@ -3,6 +3,7 @@ import { useId, useState } from 'react'
 import { AdminPage } from '../components/admin-page'
 import { AUDIT_EVENT_WORDS, detailsText, EventWhereWhen, eventWords } from '../components/audit-event'
 import { FormError } from '../components/form-error'
+import { LoadMore } from '../components/load-more'
 import { Loading } from '../components/spinner'
 import { api } from '../lib/api'
 import { describeError } from '../lib/error-messages'
@@ -68,16 +69,7 @@ function AdminAuditView() {
           <AuditItem key={e.id} event={e} />
         ))}
       </ul>
-      {list.hasNextPage ? (
-        <button
-          type="button"
-          className="button button-quiet"
-          onClick={() => void list.fetchNextPage()}
-          disabled={list.isFetchingNextPage}
-        >
-          Load more
-        </button>
-      ) : null}
+      <LoadMore list={list} />
     </div>
   )
 }

@@ -3,6 +3,7 @@ import { useId, useState } from 'react'
 import { Link } from 'react-router'
 import { AdminPage } from '../components/admin-page'
 import { FormError } from '../components/form-error'
+import { LoadMore } from '../components/load-more'
 import { Markdown } from '../components/markdown'
 import { Loading } from '../components/spinner'
 import { api, feedbackExportUrl } from '../lib/api'
@@ -68,16 +69,7 @@ function AdminFeedbackView() {
           <FeedbackEntry key={item.message_id} item={item} />
         ))}
       </ul>
-      {list.hasNextPage ? (
-        <button
-          type="button"
-          className="button button-quiet"
-          onClick={() => void list.fetchNextPage()}
-          disabled={list.isFetchingNextPage}
-        >
-          Load more
-        </button>
-      ) : null}
+      <LoadMore list={list} />
     </div>
   )
 }

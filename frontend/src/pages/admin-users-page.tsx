@@ -3,6 +3,7 @@ import { useId, useState } from 'react'
 import { Link } from 'react-router'
 import { AdminPage } from '../components/admin-page'
 import { FormError } from '../components/form-error'
+import { LoadMore } from '../components/load-more'
 import { Loading } from '../components/spinner'
 import { api } from '../lib/api'
 import { describeError } from '../lib/error-messages'
@@ -57,16 +58,7 @@ function AdminUsersView({ user }: { user: User }) {
           <UserItem key={u.id} item={u} self={u.id === user.id} />
         ))}
       </ul>
-      {list.hasNextPage ? (
-        <button
-          type="button"
-          className="button button-quiet"
-          onClick={() => void list.fetchNextPage()}
-          disabled={list.isFetchingNextPage}
-        >
-          Load more
-        </button>
-      ) : null}
+      <LoadMore list={list} />
     </div>
   )
 }
