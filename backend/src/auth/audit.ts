@@ -74,6 +74,23 @@ export async function writeAudit(conn: Conn, clock: Clock, request: FastifyReque
 }
 
 /** Drops events older than AUDIT_RETENTION_DAYS (run by the periodic sweep); returns how many. */
+/** An event a user caused on their own account: they are its actor and its subject. */
+export function writeOwnAudit(
+  conn: Conn,
+  clock: Clock,
+  request: FastifyRequest,
+  user: { id: string; email: string },
+  type: AuditEventType,
+  details?: AuditEntry['details'],
+) {
+  return writeAudit(conn, clock, request, {
+    type,
+    actor: { id: user.id, email: user.email },
+    subjectId: user.id,
+    ...(details ? { details } : {}),
+  })
+}
+
 export function sweepAuditEvents(db: Database, config: Config, clock: Clock): Promise<number> {
   return deleteAuditEventsBefore(db, new Date(clock.now() - config.auditRetentionDays * 86_400_000))
 }

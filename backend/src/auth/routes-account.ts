@@ -8,7 +8,7 @@ import { AppError } from '../errors.js'
 import { clientKey } from '../lib/client-key.js'
 import { IdParams } from '../lib/schemas.js'
 import type { RouteDeps } from '../routes/deps.js'
-import { writeAudit } from './audit.js'
+import { writeOwnAudit } from './audit.js'
 import { clearedCookieOptions, SESSION_COOKIE } from './cookies.js'
 import { logAuthEvent } from './events.js'
 import { guardedCheck } from './lockout.js'
@@ -95,12 +95,7 @@ export default async function accountRoutes(instance: FastifyInstance, deps: Rou
       // Someone else's session and no session at all look the same: 404.
       const deleted = await withTransaction(db, async (tx) => {
         if (!(await deleteUserSession(tx, user.id, id))) return false
-        await writeAudit(tx, clock, request, {
-          type: 'session_revoked',
-          actor: { id: user.id, email: user.email },
-          subjectId: user.id,
-          details: { session_id: id },
-        })
+        await writeOwnAudit(tx, clock, request, user, 'session_revoked', { session_id: id })
         return true
       })
       if (!deleted) throw new AppError('not_found')
@@ -123,12 +118,7 @@ export default async function accountRoutes(instance: FastifyInstance, deps: Rou
       const { user, session } = signedIn(request)
       const revoked = await withTransaction(db, async (tx) => {
         const n = await deleteUserSessions(tx, user.id)
-        await writeAudit(tx, clock, request, {
-          type: 'sign_out_all',
-          actor: { id: user.id, email: user.email },
-          subjectId: user.id,
-          details: { sessions_revoked: n },
-        })
+        await writeOwnAudit(tx, clock, request, user, 'sign_out_all', { sessions_revoked: n })
         return n
       })
       logAuthEvent(request, 'auth.sign_out', { user_id: user.id, session_id: session.id, revoked })
@@ -180,11 +170,9 @@ export default async function accountRoutes(instance: FastifyInstance, deps: Rou
           reason: 'wrong_password',
           context: 'change_password',
         })
-        await writeAudit(db, clock, request, {
-          type: 'sign_in_failed',
-          actor: { id: user.id, email: user.email },
-          subjectId: user.id,
-          details: { reason: 'wrong_password', context: 'change_password' },
+        await writeOwnAudit(db, clock, request, user, 'sign_in_failed', {
+          reason: 'wrong_password',
+          context: 'change_password',
         })
         if (check.lockedBy) logAuthEvent(request, 'auth.locked', { user_id: user.id, scope: check.lockedBy })
         throw new AppError('invalid_current_password')
@@ -193,12 +181,7 @@ export default async function accountRoutes(instance: FastifyInstance, deps: Rou
       const revoked = await withTransaction(db, async (tx) => {
         await updatePasswordHash(tx, user.id, passwordHash, new Date(clock.now()))
         const n = await deleteUserSessions(tx, user.id, session.id)
-        await writeAudit(tx, clock, request, {
-          type: 'password_changed',
-          actor: { id: user.id, email: user.email },
-          subjectId: user.id,
-          details: { sessions_revoked: n },
-        })
+        await writeOwnAudit(tx, clock, request, user, 'password_changed', { sessions_revoked: n })
         return n
       })
       logAuthEvent(request, 'auth.password_changed', { user_id: user.id, session_id: session.id, revoked })

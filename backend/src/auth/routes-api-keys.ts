@@ -13,7 +13,7 @@ import { clientKey } from '../lib/client-key.js'
 import { isUuid, uuidv7 } from '../lib/ids.js'
 import type { RouteDeps } from '../routes/deps.js'
 import { API_KEY_PREFIX_LENGTH, generateApiKey, hashApiKey, scopesOf } from './api-keys.js'
-import { writeAudit } from './audit.js'
+import { writeOwnAudit } from './audit.js'
 import { logAuthEvent } from './events.js'
 import { guardedCheck } from './lockout.js'
 import { verifyPassword } from './passwords.js'
@@ -134,12 +134,7 @@ export default async function apiKeyRoutes(instance: FastifyInstance, deps: Rout
           expiresAt: expires_in_days ? new Date(now + expires_in_days * DAY_MS) : null,
           lastUsedAt: null,
         })
-        await writeAudit(tx, clock, request, {
-          type: 'api_key_created',
-          actor: { id: user.id, email: user.email },
-          subjectId: user.id,
-          details: { api_key_id: row.id },
-        })
+        await writeOwnAudit(tx, clock, request, user, 'api_key_created', { api_key_id: row.id })
         return row
       })
       logAuthEvent(request, 'auth.api_key_created', { user_id: user.id, api_key_id: created.id })
@@ -180,12 +175,7 @@ export default async function apiKeyRoutes(instance: FastifyInstance, deps: Rout
       // Someone else's key and no key at all look the same: 404.
       await withTransaction(db, async (tx) => {
         if (!(await deleteUserApiKey(tx, user.id, id))) throw new AppError('not_found')
-        await writeAudit(tx, clock, request, {
-          type: 'api_key_revoked',
-          actor: { id: user.id, email: user.email },
-          subjectId: user.id,
-          details: { api_key_id: id },
-        })
+        await writeOwnAudit(tx, clock, request, user, 'api_key_revoked', { api_key_id: id })
       })
       logAuthEvent(request, 'auth.api_key_revoked', { user_id: user.id, api_key_id: id })
       return reply.status(204).send(null)

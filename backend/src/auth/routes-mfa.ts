@@ -4,15 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Conn } from '../db/client.js'
 import { withTransaction } from '../db/client.js'
-import {
-  countOtherAdmins,
-  deleteUserRow,
-  lockAdmins,
-  personalSpaceOf,
-  teamSpacesOwnedBy,
-} from '../db/queries/account.js'
 import { setLastSignIn } from '../db/queries/admin-users.js'
-import { lockKnowledgeBase } from '../db/queries/bm25.js'
 import {
   challengeIsLive,
   claimTotpStep,
@@ -25,13 +17,12 @@ import {
   upsertPendingTotp,
   useRecoveryCode,
 } from '../db/queries/mfa.js'
-import { countOwners } from '../db/queries/space-members.js'
-import { deleteSpaceRows, lockSpace } from '../db/queries/spaces.js'
 import { findUserById } from '../db/queries/users.js'
 import { AppError } from '../errors.js'
 import { clientKey } from '../lib/client-key.js'
 import type { RouteDeps } from '../routes/deps.js'
-import { writeAudit } from './audit.js'
+import { deleteAccount } from './account-deletion.js'
+import { writeOwnAudit } from './audit.js'
 import { clearedCookieOptions, SESSION_COOKIE } from './cookies.js'
 import { logAuthEvent } from './events.js'
 import {
@@ -97,6 +88,14 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
           'Two-factor codes cannot be checked on this server: ask the operator to turn two-factor sign-in off for you',
         cause: err,
       })
+    }
+  }
+
+  /** The current password again, for a change that needs two-factor sign-in on (422 otherwise). */
+  async function reauthenticateWithMfaOn(request: FastifyRequest, user: AuthUser, password: string) {
+    const row = await reauthenticate(deps, request, user, password)
+    if (!row.mfaEnabled) {
+      throw new AppError('validation_error', { detail: 'Two-factor sign-in is not on' })
     }
   }
 
@@ -179,11 +178,7 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
         if (!(await enableTotp(tx, user.id, now()))) {
           throw new AppError('validation_error', { detail: 'Two-factor sign-in is already on' })
         }
-        await writeAudit(tx, clock, request, {
-          type: 'mfa_enabled',
-          actor: { id: user.id, email: user.email },
-          subjectId: user.id,
-        })
+        await writeOwnAudit(tx, clock, request, user, 'mfa_enabled')
         return freshRecoveryCodes(tx, user.id)
       })
       logAuthEvent(request, 'auth.mfa_enabled', { user_id: user.id })
@@ -203,10 +198,7 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
     },
     async (request, reply) => {
       const { user } = signedIn(request)
-      const row = await reauthenticate(deps, request, user, request.body.password)
-      if (!row.mfaEnabled) {
-        throw new AppError('validation_error', { detail: 'Two-factor sign-in is not on' })
-      }
+      await reauthenticateWithMfaOn(request, user, request.body.password)
       // The code is counted like a password: a stolen session plus a password must not be
       // enough to guess the second factor away.
       const check = await guardedCheck(counters, user.email, clientKey(request.ip), async () =>
@@ -224,11 +216,7 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
       }
       await withTransaction(db, async (tx) => {
         await disableMfa(tx, user.id, now())
-        await writeAudit(tx, clock, request, {
-          type: 'mfa_disabled',
-          actor: { id: user.id, email: user.email },
-          subjectId: user.id,
-        })
+        await writeOwnAudit(tx, clock, request, user, 'mfa_disabled')
       })
       logAuthEvent(request, 'auth.mfa_disabled', { user_id: user.id })
       return reply.status(204).send(null)
@@ -247,16 +235,9 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
     },
     async (request) => {
       const { user } = signedIn(request)
-      const row = await reauthenticate(deps, request, user, request.body.password)
-      if (!row.mfaEnabled) {
-        throw new AppError('validation_error', { detail: 'Two-factor sign-in is not on' })
-      }
+      await reauthenticateWithMfaOn(request, user, request.body.password)
       const codes = await withTransaction(db, async (tx) => {
-        await writeAudit(tx, clock, request, {
-          type: 'recovery_codes_regenerated',
-          actor: { id: user.id, email: user.email },
-          subjectId: user.id,
-        })
+        await writeOwnAudit(tx, clock, request, user, 'recovery_codes_regenerated')
         return freshRecoveryCodes(tx, user.id)
       })
       logAuthEvent(request, 'auth.recovery_codes_regenerated', { user_id: user.id })
@@ -317,19 +298,8 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
         if (!(await deleteChallenge(tx, spent.id))) return null
         const issued = await createSession({ config, db, clock }, row.id, sessionMeta(request), tx)
         await setLastSignIn(tx, row.id, now())
-        await writeAudit(tx, clock, request, {
-          type: 'sign_in',
-          actor: { id: row.id, email: row.email },
-          subjectId: row.id,
-          details: { session_id: issued.session.id, mfa: used },
-        })
-        if (used === 'recovery') {
-          await writeAudit(tx, clock, request, {
-            type: 'mfa_recovery_code_used',
-            actor: { id: row.id, email: row.email },
-            subjectId: row.id,
-          })
-        }
+        await writeOwnAudit(tx, clock, request, row, 'sign_in', { session_id: issued.session.id, mfa: used })
+        if (used === 'recovery') await writeOwnAudit(tx, clock, request, row, 'mfa_recovery_code_used')
         return issued
       })
       if (!s) throw invalidChallenge(row.id)
@@ -352,29 +322,12 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
       const { user } = signedIn(request)
       await reauthenticate(deps, request, user, request.body.password)
       await withTransaction(db, async (tx) => {
-        // The knowledge-base write lock first (as space deletion takes it): the personal space's
-        // postings are purged and no ingest can add new ones before the rows go.
-        await lockKnowledgeBase(tx)
-        if (user.role === 'admin') {
-          await lockAdmins(tx)
-          if ((await countOtherAdmins(tx, user.id, config.adminEmails)) === 0)
-            throw new AppError('last_admin')
+        // Signed in, so enabled: an admin here is an enabled admin.
+        const enabledAdmin = user.role === 'admin'
+        if (!(await deleteAccount(tx, config.adminEmails, { id: user.id, enabledAdmin }))) {
+          throw new AppError('invalid_session')
         }
-        for (const spaceId of await teamSpacesOwnedBy(tx, user.id)) {
-          // Under the space's row lock, as membership changes take it: a co-owner leaving at the
-          // same time cannot leave the space ownerless.
-          await lockSpace(tx, spaceId)
-          if ((await countOwners(tx, spaceId)) <= 1) throw new AppError('last_owner')
-        }
-        const personal = await personalSpaceOf(tx, user.id)
-        if (personal) await deleteSpaceRows(tx, personal)
-        // The cascade takes sessions, conversations, memberships, feedback and the MFA rows.
-        if (!(await deleteUserRow(tx, user.id))) throw new AppError('invalid_session')
-        await writeAudit(tx, clock, request, {
-          type: 'account_deleted',
-          actor: { id: user.id, email: user.email },
-          subjectId: user.id,
-        })
+        await writeOwnAudit(tx, clock, request, user, 'account_deleted')
       })
       logAuthEvent(request, 'auth.account_deleted', { user_id: user.id })
       reply.setCookie(SESSION_COOKIE, '', clearedCookieOptions(config))

@@ -11,7 +11,7 @@ import { AppError } from '../errors.js'
 import { clientKey } from '../lib/client-key.js'
 import { uuidv7 } from '../lib/ids.js'
 import type { RouteDeps } from '../routes/deps.js'
-import { writeAudit } from './audit.js'
+import { writeAudit, writeOwnAudit } from './audit.js'
 import { issueChallenge } from './challenges.js'
 import { clearedCookieOptions, SESSION_COOKIE, sessionCookieOptions } from './cookies.js'
 import { emailProblem, normalizeEmail, signupAllowed } from './email.js'
@@ -200,12 +200,7 @@ export default async function signInRoutes(instance: FastifyInstance, deps: Rout
       const s = await withTransaction(db, async (tx) => {
         const issued = await createSession(ctx, row.id, sessionMeta(request), tx)
         await setLastSignIn(tx, row.id, now)
-        await writeAudit(tx, clock, request, {
-          type: 'sign_in',
-          actor: { id: row.id, email: row.email },
-          subjectId: row.id,
-          details: { session_id: issued.session.id },
-        })
+        await writeOwnAudit(tx, clock, request, row, 'sign_in', { session_id: issued.session.id })
         return issued
       })
       logAuthEvent(request, 'auth.sign_in', { user_id: row.id, session_id: s.session.id })
@@ -230,12 +225,7 @@ export default async function signInRoutes(instance: FastifyInstance, deps: Rout
       if (session && user) {
         await withTransaction(db, async (tx) => {
           await deleteSession(tx, session.id)
-          await writeAudit(tx, clock, request, {
-            type: 'sign_out',
-            actor: { id: user.id, email: user.email },
-            subjectId: user.id,
-            details: { session_id: session.id },
-          })
+          await writeOwnAudit(tx, clock, request, user, 'sign_out', { session_id: session.id })
         })
         logAuthEvent(request, 'auth.sign_out', { user_id: user.id, session_id: session.id })
       }

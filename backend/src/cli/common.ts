@@ -21,6 +21,43 @@ export const EXIT_OK = 0
 export const EXIT_FAILURE = 1
 export const EXIT_USAGE = 2
 
+/** A refusal the CLI prints as one `error:` line, exiting with `exitCode`. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = EXIT_FAILURE,
+  ) {
+    super(message)
+  }
+}
+
+/**
+ * The exit code when there is nothing to run: no arguments (the usage on stderr, exit 2) or a
+ * request for help (the usage on stdout, exit 0); null otherwise.
+ */
+export function usageOrHelp(argv: readonly string[], usage: string): number | null {
+  if (argv.length === 0) {
+    process.stderr.write(usage)
+    return EXIT_USAGE
+  }
+  if (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    process.stdout.write(usage)
+    return EXIT_OK
+  }
+  return null
+}
+
+/** Rows under a header, each column as wide as its widest cell. */
+export function formatTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)))
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] as number))
+      .join('  ')
+      .trimEnd()
+  return [line(header), ...rows.map(line)].join('\n')
+}
+
 /** Prints one line to stderr and exits; never a stack trace. */
 export function fail(message: string, code = EXIT_FAILURE): never {
   process.stderr.write(`error: ${message}\n`)

@@ -22,7 +22,7 @@ import {
 import { findUserByEmail } from '../db/queries/users.js'
 import type { SpaceKind, SpaceRole } from '../db/schema/spaces.js'
 import { isUuid, uuidv7 } from '../lib/ids.js'
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, openCliDatabase, runCli } from './common.js'
+import { CliError, EXIT_OK, EXIT_USAGE, formatTable, openCliDatabase, runCli, usageOrHelp } from './common.js'
 
 const USAGE = `usage: npm run space -- <command>
 
@@ -37,15 +37,6 @@ commands:
 `
 
 const ROLES: readonly SpaceRole[] = ['viewer', 'editor', 'owner']
-
-class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = EXIT_FAILURE,
-  ) {
-    super(message)
-  }
-}
 
 const usage = (what: string) => new CliError(`${what}\n\n${USAGE}`, EXIT_USAGE)
 
@@ -113,20 +104,10 @@ function parse(argv: string[]): Command {
   throw usage(command ? `"${command}" is not a command` : 'no command')
 }
 
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)))
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i] as number))
-      .join('  ')
-      .trimEnd()
-  return [line(header), ...rows.map(line)].join('\n')
-}
-
 async function list(db: Database) {
   const rows = await listAllSpaces(db)
   console.log(
-    table(
+    formatTable(
       ['id', 'kind', 'name', 'visibility', 'owner', 'members', 'documents'],
       rows.map((r) => [
         r.id,
@@ -227,14 +208,8 @@ function report(err: unknown): number {
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2)
-  if (argv.length === 0) {
-    process.stderr.write(USAGE)
-    return EXIT_USAGE
-  }
-  if (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
-    process.stdout.write(USAGE)
-    return EXIT_OK
-  }
+  const early = usageOrHelp(argv, USAGE)
+  if (early !== null) return early
   let command: Command
   try {
     command = parse(argv)

@@ -23,7 +23,17 @@ import {
   updatePasswordHash,
 } from '../db/queries/users.js'
 import { uuidv7 } from '../lib/ids.js'
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, openCliDatabase, parseCliArgs, runCli } from './common.js'
+import {
+  CliError,
+  EXIT_FAILURE,
+  EXIT_OK,
+  EXIT_USAGE,
+  formatTable,
+  openCliDatabase,
+  parseCliArgs,
+  runCli,
+  usageOrHelp,
+} from './common.js'
 import { PasswordInputError, readPassword } from './password-input.js'
 
 const USAGE = `usage: npm run user -- <command>
@@ -37,15 +47,6 @@ commands:
   mfa-off <email>                            turn two-factor sign-in off (someone who lost both factors)
   list                                       every account with its role, verification and live sessions
 `
-
-class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = EXIT_FAILURE,
-  ) {
-    super(message)
-  }
-}
 
 interface Parsed {
   command: string
@@ -176,14 +177,7 @@ async function list(db: Database, config: Config) {
       String(r.sessions),
     ]
   })
-  const header = ['email', 'role', 'verified', 'created_at', 'sessions']
-  const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => (row[i] as string).length)))
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i] as number))
-      .join('  ')
-      .trimEnd()
-  console.log([line(header), ...table.map(line)].join('\n'))
+  console.log(formatTable(['email', 'role', 'verified', 'created_at', 'sessions'], table))
 }
 
 async function main(): Promise<number> {
@@ -191,14 +185,8 @@ async function main(): Promise<number> {
   let password = ''
   try {
     const argv = process.argv.slice(2)
-    if (argv.length === 0) {
-      process.stderr.write(USAGE)
-      return EXIT_USAGE
-    }
-    if (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
-      process.stdout.write(USAGE)
-      return EXIT_OK
-    }
+    const early = usageOrHelp(argv, USAGE)
+    if (early !== null) return early
     args = parseCommand(argv)
     // Asked (and checked) before the database opens: a refused password fails fast.
     if (args.command === 'create' || args.command === 'set-password') {

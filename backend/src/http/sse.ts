@@ -43,6 +43,16 @@ export class SseStream {
     return this.write(formatEvent(event, data))
   }
 
+  /** An unnamed frame, as OpenAI's streams send them (`data:` only). */
+  data(value: unknown): Promise<void> {
+    return this.write(`data: ${JSON.stringify(value)}\n\n`)
+  }
+
+  /** OpenAI's end-of-stream marker: clients stop reading at it. */
+  done(): Promise<void> {
+    return this.write('data: [DONE]\n\n')
+  }
+
   end(): void {
     if (this.closed) return
     this.closed = true

@@ -5,17 +5,12 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
+import { deleteAccount } from '../auth/account-deletion.js'
 import { writeAudit } from '../auth/audit.js'
 import { errorResponses, NoContent } from '../auth/schemas.js'
 import { type AuthUser, authUserOf, effectiveRole } from '../auth/sessions.js'
 import { type Conn, withTransaction } from '../db/client.js'
-import {
-  countOtherEnabledAdmins,
-  deleteUserRow,
-  listUsersPage,
-  spacesSolelyOwnedBy,
-  updateUserAdmin,
-} from '../db/queries/admin-users.js'
+import { countOtherEnabledAdmins, listUsersPage, updateUserAdmin } from '../db/queries/admin-users.js'
 import { deleteUserSessions } from '../db/queries/sessions.js'
 import { findUserById, setEmailVerified } from '../db/queries/users.js'
 import type { UserRow } from '../db/schema/index.js'
@@ -190,60 +185,62 @@ export default async function adminUserRoutes(instance: FastifyInstance, deps: R
     },
   )
 
-  app.post(
-    '/api/admin/users/:id/sign-out',
-    {
-      onRequest: admin,
-      schema: {
-        tags,
-        summary: 'End every session of a user (admin)',
-        params: IdParams,
-        response: { 204: NoContent, ...errorResponses(401, 403, 404) },
+  /** A POST on a user's account, in one transaction with its audit event: 404 for an unknown id. */
+  function userAction(
+    action: 'sign-out' | 'verify',
+    summary: string,
+    act: (
+      tx: Conn,
+      request: FastifyRequest,
+      row: UserRow,
+      actor: { id: string; email: string },
+    ) => Promise<void>,
+  ) {
+    app.post(
+      `/api/admin/users/:id/${action}`,
+      {
+        onRequest: admin,
+        schema: {
+          tags,
+          summary,
+          params: IdParams,
+          response: { 204: NoContent, ...errorResponses(401, 403, 404) },
+        },
       },
-    },
-    async (request, reply) => {
-      const actor = actorOf(request)
-      await withTransaction(db, async (tx) => {
-        const row = await findUserById(tx, request.params.id.toLowerCase())
-        if (!row) throw new AppError('not_found')
-        const revoked = await deleteUserSessions(tx, row.id)
-        await writeAudit(tx, clock, request, {
-          type: 'sign_out_all',
-          actor: { id: actor.id, email: actor.email },
-          subjectId: row.id,
-          details: { sessions_revoked: revoked, by_admin: true },
+      async (request, reply) => {
+        const actor = actorOf(request)
+        await withTransaction(db, async (tx) => {
+          const row = await findUserById(tx, request.params.id.toLowerCase())
+          if (!row) throw new AppError('not_found')
+          await act(tx, request, row, { id: actor.id, email: actor.email })
         })
-      })
-      return reply.status(204).send(null)
-    },
-  )
+        return reply.status(204).send(null)
+      },
+    )
+  }
 
-  app.post(
-    '/api/admin/users/:id/verify',
-    {
-      onRequest: admin,
-      schema: {
-        tags,
-        summary: "Mark a user's email verified on the admin's word (admin)",
-        params: IdParams,
-        response: { 204: NoContent, ...errorResponses(401, 403, 404) },
-      },
-    },
-    async (request, reply) => {
-      const actor = actorOf(request)
-      await withTransaction(db, async (tx) => {
-        const row = await findUserById(tx, request.params.id.toLowerCase())
-        if (!row) throw new AppError('not_found')
-        if (row.emailVerified) return
-        await setEmailVerified(tx, row.email, new Date(clock.now()))
-        await writeAudit(tx, clock, request, {
-          type: 'email_verified',
-          actor: { id: actor.id, email: actor.email },
-          subjectId: row.id,
-          details: { by_admin: true },
-        })
+  userAction('sign-out', 'End every session of a user (admin)', async (tx, request, row, actor) => {
+    const revoked = await deleteUserSessions(tx, row.id)
+    await writeAudit(tx, clock, request, {
+      type: 'sign_out_all',
+      actor,
+      subjectId: row.id,
+      details: { sessions_revoked: revoked, by_admin: true },
+    })
+  })
+
+  userAction(
+    'verify',
+    "Mark a user's email verified on the admin's word (admin)",
+    async (tx, request, row, actor) => {
+      if (row.emailVerified) return
+      await setEmailVerified(tx, row.email, new Date(clock.now()))
+      await writeAudit(tx, clock, request, {
+        type: 'email_verified',
+        actor,
+        subjectId: row.id,
+        details: { by_admin: true },
       })
-      return reply.status(204).send(null)
     },
   )
 
@@ -262,15 +259,14 @@ export default async function adminUserRoutes(instance: FastifyInstance, deps: R
       const actor = actorOf(request)
       await withTransaction(db, async (tx) => {
         const row = await otherUser(tx, actor, request.params.id.toLowerCase())
-        await keepAnAdmin(tx, row)
-        if ((await spacesSolelyOwnedBy(tx, row.id)).length > 0) throw new AppError('last_owner')
+        const enabledAdmin = !row.disabledAt && effectiveRole(config, row) === 'admin'
+        await deleteAccount(tx, config.adminEmails, { id: row.id, enabledAdmin })
         await writeAudit(tx, clock, request, {
           type: 'account_deleted',
           actor: { id: actor.id, email: actor.email },
           subjectId: row.id,
           details: { by_admin: true },
         })
-        await deleteUserRow(tx, row.id)
       })
       return reply.status(204).send(null)
     },

@@ -6,83 +6,21 @@
 // and the stream ends (OpenAI clients raise it). The stream goes through `reply.send`, so every
 // header hook applies; it waits for room (backpressure) and is bounded like /api/chat's: the
 // answer's own time plus one LLM_TIMEOUT_SECONDS to deliver it.
-import { PassThrough } from 'node:stream'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { ReleaseSlot } from '../http/answer-slots.js'
 import { toAppError } from '../http/error-handler.js'
 import { openAiErrorBody } from '../http/openai-error.js'
+import { SSE_HEADERS, SseStream } from '../http/sse.js'
 import { type AnswerInput, generateAnswer } from '../rag/answer.js'
 import { LlmAbortedError, llmBounds } from '../rag/llm.js'
 import { clientGone } from './chat-turn.js'
 import type { Completion } from './v1.js'
 
-const STREAM_HEADERS = {
-  'content-type': 'text/event-stream; charset=utf-8',
-  'cache-control': 'no-store',
-  'x-accel-buffering': 'no',
-} as const
-
-/** Comments keep idle proxies from closing a slow answer (as /api/chat's stream does). */
-const HEARTBEAT_MS = 15_000
 const TOO_SLOW = new Error('the client did not take the answer in time')
-const READY: Promise<void> = Promise.resolve()
-
-/** `data:` frames over a PassThrough; `write` resolves once the stream has room again. */
-class DataStream {
-  readonly body = new PassThrough()
-  private closed = false
-  private readonly heartbeat: NodeJS.Timeout
-
-  constructor() {
-    this.heartbeat = setInterval(() => {
-      if (!this.body.writableNeedDrain) void this.write(': keep-alive\n\n')
-    }, HEARTBEAT_MS)
-    this.heartbeat.unref()
-  }
-
-  get isClosed(): boolean {
-    return this.closed || this.body.destroyed
-  }
-
-  data(value: unknown): Promise<void> {
-    return this.write(`data: ${JSON.stringify(value)}\n\n`)
-  }
-
-  done(): Promise<void> {
-    return this.write('data: [DONE]\n\n')
-  }
-
-  end(): void {
-    if (this.closed) return
-    this.closed = true
-    clearInterval(this.heartbeat)
-    this.body.end()
-  }
-
-  abandon(): void {
-    this.closed = true
-    clearInterval(this.heartbeat)
-    this.body.destroy()
-  }
-
-  private write(text: string): Promise<void> {
-    if (this.isClosed || this.body.write(text)) return READY
-    if (this.body.destroyed) return READY
-    return new Promise((resolve) => {
-      const done = () => {
-        this.body.off('drain', done)
-        this.body.off('close', done)
-        resolve()
-      }
-      this.body.on('drain', done)
-      this.body.on('close', done)
-    })
-  }
-}
 
 interface Pump {
   request: FastifyRequest
-  out: DataStream
+  out: SseStream
   completion: Completion
   answer: Omit<AnswerInput, 'signal'>
   signal: AbortSignal
@@ -139,7 +77,7 @@ export function streamCompletion(
   answer: Omit<AnswerInput, 'signal'>,
   release: ReleaseSlot,
 ) {
-  const out = new DataStream()
+  const out = new SseStream()
   const controller = clientGone(reply)
   const bounds = llmBounds(completion.config)
   const deadline = setTimeout(() => controller.abort(TOO_SLOW), bounds.totalMs + bounds.idleMs)
@@ -150,7 +88,7 @@ export function streamCompletion(
   if (controller.signal.aborted) stop()
   else controller.signal.addEventListener('abort', stop, { once: true })
   reply.raw.once('close', () => clearTimeout(deadline))
-  reply.headers(STREAM_HEADERS)
+  reply.headers(SSE_HEADERS)
   void pump({ request, out, completion, answer, signal: controller.signal, release })
   return reply.send(out.body)
 }

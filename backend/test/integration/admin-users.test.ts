@@ -278,8 +278,27 @@ for (const kind of dbKinds()) {
       assert.equal(refused.statusCode, 422)
       assert.equal(json(refused).code, 'last_owner')
       expectStatus(await as(t.app, gus.token)('DELETE', `/api/spaces/${space.id}`), 204)
+      const doc = expectStatus<{ space_id: string }>(
+        await as(t.app, gus.token)('POST', '/api/documents', {
+          title: 'Gus notes',
+          content: 'The quillwort ledger belongs to Gus.',
+          format: 'text',
+        }),
+        201,
+      )
+      const postings = async () => {
+        let n = 0
+        for (const table of ['chunk_terms', 'space_terms', 'space_stats']) {
+          const rows = await t.tdb.db.query(`select 1 from ${table} where space_id = $1`, [doc.space_id])
+          n += rows.length
+        }
+        return n
+      }
+      assert.ok((await postings()) > 0)
 
       expectStatus(await req('DELETE', `/api/admin/users/${gus.userId}`), 204)
+      // The personal space's search index goes with it.
+      assert.equal(await postings(), 0)
       assert.equal(
         (await t.app.inject({ url: '/api/auth/me', headers: bearerHeader(gus.token) })).statusCode,
         401,

@@ -6,6 +6,7 @@ import { describeError } from '../lib/error-messages'
 import type { ConversationSummary } from '../lib/types'
 import { FormError } from './form-error'
 import { TrashIcon } from './icons'
+import { LoadMore } from './load-more'
 
 export const CONVERSATIONS_KEY = ['conversations'] as const
 
@@ -72,16 +73,7 @@ export function ConversationSidebar({
           />
         ))}
       </ul>
-      {list.hasNextPage ? (
-        <button
-          type="button"
-          className="button button-quiet button-block"
-          onClick={() => void list.fetchNextPage()}
-          disabled={list.isFetchingNextPage}
-        >
-          Load more
-        </button>
-      ) : null}
+      <LoadMore list={list} block />
     </nav>
   )
 }

@@ -5,6 +5,7 @@ import { detailsText, EventWhereWhen, eventWords } from '../components/audit-eve
 import { ChangePasswordForm } from '../components/change-password-form'
 import { DeleteAccountSection } from '../components/delete-account-section'
 import { FormError } from '../components/form-error'
+import { LoadMore } from '../components/load-more'
 import { RequireAuth } from '../components/require-auth'
 import { Loading } from '../components/spinner'
 import { TwoFactorSection } from '../components/two-factor-section'
@@ -95,16 +96,7 @@ function RecentActivitySection() {
           )
         })}
       </ul>
-      {activity.hasNextPage ? (
-        <button
-          type="button"
-          className="button button-quiet"
-          onClick={() => void activity.fetchNextPage()}
-          disabled={activity.isFetchingNextPage}
-        >
-          Load more
-        </button>
-      ) : null}
+      <LoadMore list={activity} />
     </section>
   )
 }

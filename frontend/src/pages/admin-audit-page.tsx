@@ -1,31 +1,26 @@
 import { useInfiniteQuery } from '@tanstack/react-query'
 import { useId, useState } from 'react'
-import { Link } from 'react-router'
-import { AppShell } from '../components/app-shell'
+import { AdminPage } from '../components/admin-page'
 import { AUDIT_EVENT_WORDS, detailsText, EventWhereWhen, eventWords } from '../components/audit-event'
 import { FormError } from '../components/form-error'
-import { RequireAuth } from '../components/require-auth'
+import { LoadMore } from '../components/load-more'
 import { Loading } from '../components/spinner'
 import { api } from '../lib/api'
 import { describeError } from '../lib/error-messages'
-import type { AuditEvent, User } from '../lib/types'
+import type { AuditEvent } from '../lib/types'
 import { useDocumentTitle } from '../lib/use-document-title'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export function AdminAuditPage() {
   return (
-    <RequireAuth>
-      {(user) => (
-        <AppShell user={user}>
-          <AdminAuditView user={user} />
-        </AppShell>
-      )}
-    </RequireAuth>
+    <AdminPage title="Audit log" refusal="Only administrators can read the audit log.">
+      {() => <AdminAuditView />}
+    </AdminPage>
   )
 }
 
-function AdminAuditView({ user }: { user: User }) {
+function AdminAuditView() {
   useDocumentTitle('Audit log')
   const typeId = useId()
   const userFieldId = useId()
@@ -38,19 +33,7 @@ function AdminAuditView({ user }: { user: User }) {
     queryFn: ({ pageParam }) => api.audit({ type, userId: filterUser }, pageParam),
     initialPageParam: null as string | null,
     getNextPageParam: (page) => page.next_cursor ?? undefined,
-    enabled: user.role === 'admin',
   })
-  if (user.role !== 'admin') {
-    return (
-      <div className="page">
-        <h1>Audit log</h1>
-        <p className="form-error" role="alert">
-          Only administrators can read the audit log.
-        </p>
-        <Link to="/chat">Back to chat</Link>
-      </div>
-    )
-  }
   const events = list.data?.pages.flatMap((page) => page.events) ?? []
   return (
     <div className="page admin-page">
@@ -86,16 +69,7 @@ function AdminAuditView({ user }: { user: User }) {
           <AuditItem key={e.id} event={e} />
         ))}
       </ul>
-      {list.hasNextPage ? (
-        <button
-          type="button"
-          className="button button-quiet"
-          onClick={() => void list.fetchNextPage()}
-          disabled={list.isFetchingNextPage}
-        >
-          Load more
-        </button>
-      ) : null}
+      <LoadMore list={list} />
     </div>
   )
 }

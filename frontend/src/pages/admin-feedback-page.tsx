@@ -1,27 +1,23 @@
 import { useInfiniteQuery } from '@tanstack/react-query'
 import { useId, useState } from 'react'
 import { Link } from 'react-router'
-import { AppShell } from '../components/app-shell'
+import { AdminPage } from '../components/admin-page'
 import { FormError } from '../components/form-error'
+import { LoadMore } from '../components/load-more'
 import { Markdown } from '../components/markdown'
-import { RequireAuth } from '../components/require-auth'
 import { Loading } from '../components/spinner'
 import { api, feedbackExportUrl } from '../lib/api'
 import { citationHref, headingWithoutTitle } from '../lib/citations'
 import { describeError } from '../lib/error-messages'
 import { formatDate } from '../lib/format'
-import type { Citation, FeedbackItem, Rating, User } from '../lib/types'
+import type { Citation, FeedbackItem, Rating } from '../lib/types'
 import { useDocumentTitle } from '../lib/use-document-title'
 
 export function AdminFeedbackPage() {
   return (
-    <RequireAuth>
-      {(user) => (
-        <AppShell user={user}>
-          <AdminFeedbackView user={user} />
-        </AppShell>
-      )}
-    </RequireAuth>
+    <AdminPage title="Feedback" refusal="Only administrators can read feedback.">
+      {() => <AdminFeedbackView />}
+    </AdminPage>
   )
 }
 
@@ -32,7 +28,7 @@ function isWhole(c: FeedbackItem['citations'][number]): c is Citation {
   return c.document_id !== undefined && c.chunk_id !== undefined && c.space_id !== undefined
 }
 
-function AdminFeedbackView({ user }: { user: User }) {
+function AdminFeedbackView() {
   useDocumentTitle('Feedback')
   const filterId = useId()
   const [rating, setRating] = useState<Rating | null>(null)
@@ -41,19 +37,7 @@ function AdminFeedbackView({ user }: { user: User }) {
     queryFn: ({ pageParam }) => api.feedback(rating, pageParam),
     initialPageParam: null as string | null,
     getNextPageParam: (page) => page.next_cursor ?? undefined,
-    enabled: user.role === 'admin',
   })
-  if (user.role !== 'admin') {
-    return (
-      <div className="page">
-        <h1>Feedback</h1>
-        <p className="form-error" role="alert">
-          Only administrators can read feedback.
-        </p>
-        <Link to="/chat">Back to chat</Link>
-      </div>
-    )
-  }
   const items = list.data?.pages.flatMap((page) => page.feedback) ?? []
   return (
     <div className="page admin-page">
@@ -85,16 +69,7 @@ function AdminFeedbackView({ user }: { user: User }) {
           <FeedbackEntry key={item.message_id} item={item} />
         ))}
       </ul>
-      {list.hasNextPage ? (
-        <button
-          type="button"
-          className="button button-quiet"
-          onClick={() => void list.fetchNextPage()}
-          disabled={list.isFetchingNextPage}
-        >
-          Load more
-        </button>
-      ) : null}
+      <LoadMore list={list} />
     </div>
   )
 }

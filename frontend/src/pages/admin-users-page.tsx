@@ -1,9 +1,9 @@
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query'
 import { useId, useState } from 'react'
 import { Link } from 'react-router'
-import { AppShell } from '../components/app-shell'
+import { AdminPage } from '../components/admin-page'
 import { FormError } from '../components/form-error'
-import { RequireAuth } from '../components/require-auth'
+import { LoadMore } from '../components/load-more'
 import { Loading } from '../components/spinner'
 import { api } from '../lib/api'
 import { describeError } from '../lib/error-messages'
@@ -15,13 +15,9 @@ const USERS_KEY = 'admin-users'
 
 export function AdminUsersPage() {
   return (
-    <RequireAuth>
-      {(user) => (
-        <AppShell user={user}>
-          <AdminUsersView user={user} />
-        </AppShell>
-      )}
-    </RequireAuth>
+    <AdminPage title="Users" refusal="Only administrators can manage users.">
+      {(user) => <AdminUsersView user={user} />}
+    </AdminPage>
   )
 }
 
@@ -34,19 +30,7 @@ function AdminUsersView({ user }: { user: User }) {
     queryFn: ({ pageParam }) => api.adminUsers(search.trim(), pageParam),
     initialPageParam: null as string | null,
     getNextPageParam: (page) => page.next_cursor ?? undefined,
-    enabled: user.role === 'admin',
   })
-  if (user.role !== 'admin') {
-    return (
-      <div className="page">
-        <h1>Users</h1>
-        <p className="form-error" role="alert">
-          Only administrators can manage users.
-        </p>
-        <Link to="/chat">Back to chat</Link>
-      </div>
-    )
-  }
   const users = list.data?.pages.flatMap((page) => page.users) ?? []
   return (
     <div className="page admin-page">
@@ -74,16 +58,7 @@ function AdminUsersView({ user }: { user: User }) {
           <UserItem key={u.id} item={u} self={u.id === user.id} />
         ))}
       </ul>
-      {list.hasNextPage ? (
-        <button
-          type="button"
-          className="button button-quiet"
-          onClick={() => void list.fetchNextPage()}
-          disabled={list.isFetchingNextPage}
-        >
-          Load more
-        </button>
-      ) : null}
+      <LoadMore list={list} />
     </div>
   )
 }

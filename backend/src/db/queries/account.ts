@@ -1,6 +1,6 @@
-// SQL for deleting one's own account (docs/api.md §13): the checks that must hold under locks,
-// and the deletion whose cascades take sessions, conversations, memberships and MFA rows.
-import { and, eq, inArray, ne, or, sql } from 'drizzle-orm'
+// SQL for deleting an account (docs/api.md §13, §14): the spaces its checks look at, and the
+// deletion whose cascades take sessions, conversations, memberships and MFA rows.
+import { eq } from 'drizzle-orm'
 import type { Conn, Executor } from '../client.js'
 import { users } from '../schema/index.js'
 
@@ -22,26 +22,7 @@ export async function personalSpaceOf(ex: Executor, userId: string): Promise<str
   return rows[0] ? String(rows[0].id) : null
 }
 
-/** Serialises admin departures: two last admins leaving at once cannot both see the other stay. */
-const LOCK_ADMINS = 72_600_211
-
-export async function lockAdmins(tx: Executor): Promise<void> {
-  await tx.query('select pg_advisory_xact_lock($1)', [LOCK_ADMINS])
-}
-
-/** Admins other than this user: a stored admin role, or a verified ADMIN_EMAILS address. */
-export async function countOtherAdmins(db: Conn, userId: string, adminEmails: string[]): Promise<number> {
-  const isAdmin =
-    adminEmails.length > 0
-      ? or(eq(users.role, 'admin'), and(eq(users.emailVerified, true), inArray(users.email, adminEmails)))
-      : eq(users.role, 'admin')
-  const [row] = await db.orm
-    .select({ n: sql<number>`count(*)` })
-    .from(users)
-    .where(and(ne(users.id, userId), isAdmin))
-  return Number(row?.n ?? 0)
-}
-
+/** Personal space (with its documents) goes by cascade too; team-space documents stay, unattributed. */
 export async function deleteUserRow(db: Conn, userId: string): Promise<boolean> {
   const rows = await db.orm.delete(users).where(eq(users.id, userId)).returning({ id: users.id })
   return rows.length > 0

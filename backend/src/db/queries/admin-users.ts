@@ -1,8 +1,8 @@
 // SQL for user administration (docs/api.md §14): the searchable users list, role and disabled
-// state, last sign-in, the count of enabled admins and deleting an account.
-import { and, asc, eq, gt, ilike, inArray, isNull, or, type SQL, sql } from 'drizzle-orm'
+// state, last sign-in and the count of enabled admins.
+import { and, asc, eq, gt, ilike, inArray, isNull, or, type SQL } from 'drizzle-orm'
 import type { Conn } from '../client.js'
-import { spaceMembers, spaces, type UserRow, users } from '../schema/index.js'
+import { type UserRow, users } from '../schema/index.js'
 
 export async function setLastSignIn(db: Conn, id: string, at: Date): Promise<void> {
   await db.orm.update(users).set({ lastSignInAt: at }).where(eq(users.id, id))
@@ -71,29 +71,4 @@ export async function countOtherEnabledAdmins(
     .orderBy(asc(users.id))
     .for('update')
   return rows.filter((r) => r.id !== exceptId).length
-}
-
-/** Team spaces where this user is the only owner (deleting them would orphan the space). */
-export async function spacesSolelyOwnedBy(tx: Conn, userId: string): Promise<string[]> {
-  const rows = await tx.orm
-    .select({ id: spaces.id })
-    .from(spaces)
-    .innerJoin(spaceMembers, and(eq(spaceMembers.spaceId, spaces.id), eq(spaceMembers.userId, userId)))
-    .where(
-      and(
-        eq(spaces.kind, 'team'),
-        eq(spaceMembers.role, 'owner'),
-        sql`(select count(*) from ${spaceMembers} m where m.space_id = ${spaces.id} and m.role = 'owner') = 1`,
-      ),
-    )
-  return rows.map((r) => r.id)
-}
-
-/**
- * Deletes the user: sessions, conversations, memberships and the personal space (with its
- * documents) go by cascade; documents they added to team spaces stay, unattributed.
- */
-export async function deleteUserRow(tx: Conn, id: string): Promise<boolean> {
-  const rows = await tx.orm.delete(users).where(eq(users.id, id)).returning({ id: users.id })
-  return rows.length > 0
 }
