@@ -73,7 +73,6 @@ export async function writeAudit(conn: Conn, clock: Clock, request: FastifyReque
   })
 }
 
-/** Drops events older than AUDIT_RETENTION_DAYS (run by the periodic sweep); returns how many. */
 /** An event a user caused on their own account: they are its actor and its subject. */
 export function writeOwnAudit(
   conn: Conn,
@@ -91,6 +90,7 @@ export function writeOwnAudit(
   })
 }
 
+/** Drops events older than AUDIT_RETENTION_DAYS (run by the periodic sweep); returns how many. */
 export function sweepAuditEvents(db: Database, config: Config, clock: Clock): Promise<number> {
   return deleteAuditEventsBefore(db, new Date(clock.now() - config.auditRetentionDays * 86_400_000))
 }
