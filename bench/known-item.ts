@@ -12,7 +12,7 @@ import { SHARED_LIBRARY_ID } from '../backend/src/db/queries/spaces.js'
 import { bm25Search } from '../backend/src/rag/bm25.js'
 import { createRagContext } from '../backend/src/rag/context.js'
 import { retrieve } from '../backend/src/rag/retrieve.js'
-import { knownItemQuestions } from './corpus.js'
+import { isKnownItemHit, knownItemQuestions } from './corpus.js'
 import { bulkSeedCorpus } from './lib/bulk-ingest.js'
 import { createBenchDatabase } from './lib/pg-admin.js'
 
@@ -54,7 +54,7 @@ async function measure(db: Database, docs: number, concurrency: number, n: numbe
       const t = performance.now()
       const r = await retrieve(ctx, q.question, { k: 8 }, [SHARED_LIBRARY_ID])
       ms.push(performance.now() - t)
-      if (r.some((h) => h.source === q.source && h.heading === q.heading)) found++
+      if (r.some((h) => isKnownItemHit(h, q))) found++
     }
   }
   await Promise.all(Array.from({ length: concurrency }, worker))

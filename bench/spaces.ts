@@ -20,7 +20,7 @@ import { systemClock } from '../backend/src/lib/clock.js'
 import { uuidv7 } from '../backend/src/lib/ids.js'
 import { createRagContext } from '../backend/src/rag/context.js'
 import { retrieve } from '../backend/src/rag/retrieve.js'
-import { type KnownItemQuestion, knownItemQuestions } from './corpus.js'
+import { isKnownItemHit, type KnownItemQuestion, knownItemQuestions } from './corpus.js'
 import { bulkSeedCorpus } from './lib/bulk-ingest.js'
 import { createBenchDatabase } from './lib/pg-admin.js'
 
@@ -68,11 +68,6 @@ interface Hit {
   heading: string | null
 }
 
-/** The question's section: results name its heading without the document title in front. */
-function isAnswer(h: Hit, q: KnownItemQuestion): boolean {
-  return h.source === q.source && (h.heading === q.heading || `${h.title} > ${h.heading}` === q.heading)
-}
-
 /** A user with a live session (the hash is no password: nobody signs in as it). */
 async function benchUser(db: Database): Promise<{ id: string; token: string }> {
   const id = uuidv7()
@@ -116,7 +111,7 @@ async function measureRoute(
       ms.push(performance.now() - t)
       if (res.statusCode !== 200) throw new Error(`search answered ${res.statusCode}: ${res.body}`)
       const { results } = JSON.parse(res.body) as { results: Hit[] }
-      if (results.some((h) => isAnswer(h, q))) found++
+      if (results.some((h) => isKnownItemHit(h, q))) found++
     }
   }
   await Promise.all(Array.from({ length: concurrency }, worker))
@@ -134,7 +129,7 @@ async function measure(db: Database, qs: KnownItemQuestion[], spaceIds: string[]
       const t = performance.now()
       const r = await retrieve(ctx, q.question, { k: 8 }, spaceIds)
       ms.push(performance.now() - t)
-      if (r.some((h) => isAnswer(h, q))) found++
+      if (r.some((h) => isKnownItemHit(h, q))) found++
     }
   }
   await Promise.all(Array.from({ length: concurrency }, worker))

@@ -1,6 +1,6 @@
 // Retrieval and chat through the HTTP API with natural-language questions (OR semantics).
 import { join } from 'node:path'
-import { knownItemQuestions, syntheticQuestions } from '../corpus.js'
+import { isKnownItemHit, knownItemQuestions, syntheticQuestions } from '../corpus.js'
 import { type Bench, base, cookieOf, productEnv, profiled } from '../lib/bench.js'
 import { type LoadResult, roundRobin, runLoad } from '../lib/load.js'
 import { type Child, spawnChild, tsxArgs } from '../lib/procs.js'
@@ -32,8 +32,10 @@ async function knownItemRecall(url: string, cookie: string, docs: number): Promi
     const r = await fetch(`${url}/api/search?q=${encodeURIComponent(q.question)}&k=8`, {
       headers: { cookie },
     })
-    const body = (await r.json()) as { results?: { source: string | null; heading: string | null }[] }
-    if (body.results?.some((h) => h.source === q.source && h.heading === q.heading)) found++
+    const body = (await r.json()) as {
+      results?: { source: string | null; title: string; heading: string | null }[]
+    }
+    if (body.results?.some((h) => isKnownItemHit(h, q))) found++
   }
   return found / qs.length
 }

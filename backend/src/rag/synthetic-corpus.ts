@@ -155,11 +155,25 @@ export interface KnownItemQuestion {
   /** Where its words come from: the source of the document and the section's index (= chunk ordinal). */
   source: string
   section: number
-  /** The chunk's heading as search returns it: `title > section heading`. */
+  /** The section's heading path, `title > section heading` (search shows it without the title). */
   heading: string
 }
 
 /** syntheticQuestions with the section each question was built from (known-item recall). */
+/**
+ * True when a search hit is the question's section. A hit's heading leaves out a first heading
+ * equal to its document's title, so "Title > Section" is shown as "Section" with the title beside it.
+ */
+export function isKnownItemHit(
+  hit: { source: string | null; title?: string; heading: string | null },
+  q: KnownItemQuestion,
+): boolean {
+  if (hit.source !== q.source) return false
+  return (
+    hit.heading === q.heading || (hit.title !== undefined && `${hit.title} > ${hit.heading}` === q.heading)
+  )
+}
+
 export function knownItemQuestions(count: number, docs: number, seed = 7): KnownItemQuestion[] {
   const rng = mulberry32(seed)
   const out: KnownItemQuestion[] = []
