@@ -11,6 +11,7 @@ import { errorResponses, NoContent } from '../auth/schemas.js'
 import { type AuthUser, authUserOf, effectiveRole } from '../auth/sessions.js'
 import { type Conn, withTransaction } from '../db/client.js'
 import { countOtherEnabledAdmins, listUsersPage, updateUserAdmin } from '../db/queries/admin-users.js'
+import { disableMfa } from '../db/queries/mfa.js'
 import { deleteUserSessions } from '../db/queries/sessions.js'
 import { findUserById, setEmailVerified } from '../db/queries/users.js'
 import type { UserRow } from '../db/schema/index.js'
@@ -187,7 +188,7 @@ export default async function adminUserRoutes(instance: FastifyInstance, deps: R
 
   /** A POST on a user's account, in one transaction with its audit event: 404 for an unknown id. */
   function userAction(
-    action: 'sign-out' | 'verify',
+    action: 'sign-out' | 'verify' | 'mfa/disable',
     summary: string,
     act: (
       tx: Conn,
@@ -237,6 +238,22 @@ export default async function adminUserRoutes(instance: FastifyInstance, deps: R
       await setEmailVerified(tx, row.email, new Date(clock.now()))
       await writeAudit(tx, clock, request, {
         type: 'email_verified',
+        actor,
+        subjectId: row.id,
+        details: { by_admin: true },
+      })
+    },
+  )
+
+  // For someone who lost both factors (docs/api.md §13): the second step goes, their sessions stay.
+  userAction(
+    'mfa/disable',
+    "Turn off a user's two-factor sign-in (admin; for a lost device)",
+    async (tx, request, row, actor) => {
+      if (!row.mfaEnabled) return
+      await disableMfa(tx, row.id, new Date(clock.now()))
+      await writeAudit(tx, clock, request, {
+        type: 'mfa_disabled',
         actor,
         subjectId: row.id,
         details: { by_admin: true },

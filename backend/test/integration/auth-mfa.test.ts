@@ -284,6 +284,36 @@ for (const kind of dbKinds()) {
       assert.equal(sessionSetCookie(next), undefined)
     })
 
+    it("an admin turns off a user's second step (lost device): audited; others get 403, unknown ids 404", async () => {
+      const u = await userWithMfa()
+      const admin = await newUser(t.app, uniqueEmail('mfa-admin'), PASSWORD, freshIp())
+      await setUserRole(t.tdb.db, admin.email, 'admin', new Date(clock.now()))
+      const outsider = await newUser(t.app, uniqueEmail('mfa-outsider'), PASSWORD, freshIp())
+      const url = `/api/admin/users/${u.userId}/mfa/disable`
+      assertError(await post(url, outsider.token, {}), 403, 'forbidden')
+      assertError(
+        await post('/api/admin/users/01900000-0000-7000-8000-000000000000/mfa/disable', admin.token, {}),
+        404,
+        'not_found',
+      )
+      assert.equal(json(await signIn(t.app, u.email, PASSWORD, freshIp())).mfa_required, true)
+      const off = await post(url, admin.token, {})
+      assert.equal(off.statusCode, 204, off.body)
+      // The password alone signs in again, and the user's own session was kept.
+      assert.ok(sessionSetCookie(await signIn(t.app, u.email, PASSWORD, freshIp())))
+      const me = await t.app.inject({ url: '/api/auth/me', headers: bearerHeader(u.token) })
+      assert.equal(me.statusCode, 200)
+      assert.equal(json<{ user: { mfa_enabled: boolean } }>(me).user.mfa_enabled, false)
+      const audit = await t.app.inject({
+        url: `/api/admin/audit?type=mfa_disabled&user_id=${u.userId}`,
+        headers: bearerHeader(admin.token),
+      })
+      assert.equal(audit.statusCode, 200, audit.body)
+      const [event] = json<{ events: { actor_id: string; details: Record<string, unknown> }[] }>(audit).events
+      assert.equal(event?.actor_id, admin.userId)
+      assert.equal(event?.details.by_admin, true)
+    })
+
     it('a secret encrypted under another SECRET_KEY: 503 in words, not counted as a wrong code', async () => {
       const u = await userWithMfa()
       const other = await buildTestApp(
