@@ -6,17 +6,14 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { withTransaction } from '../db/client.js'
 import { deleteUserApiKey, insertApiKey, listUserApiKeys } from '../db/queries/api-keys.js'
-import { findUserById } from '../db/queries/users.js'
 import type { ApiKeyRow } from '../db/schema/index.js'
 import { AppError } from '../errors.js'
-import { clientKey } from '../lib/client-key.js'
 import { isUuid, uuidv7 } from '../lib/ids.js'
 import type { RouteDeps } from '../routes/deps.js'
 import { API_KEY_PREFIX_LENGTH, generateApiKey, hashApiKey, scopesOf } from './api-keys.js'
 import { writeOwnAudit } from './audit.js'
 import { logAuthEvent } from './events.js'
-import { guardedCheck } from './lockout.js'
-import { verifyPassword } from './passwords.js'
+import { reauthenticate } from './reauth.js'
 import { errorResponses, NoContent } from './schemas.js'
 import type { AuthUser } from './sessions.js'
 
@@ -72,7 +69,7 @@ function sessionUser(request: FastifyRequest): AuthUser {
 
 export default async function apiKeyRoutes(instance: FastifyInstance, deps: RouteDeps) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>()
-  const { db, clock, counters } = deps
+  const { db, clock } = deps
   const tags = ['api keys']
 
   app.post(
@@ -97,29 +94,8 @@ export default async function apiKeyRoutes(instance: FastifyInstance, deps: Rout
           errors: [{ path: 'scopes', message: 'must be ["read"] or ["read","write"]' }],
         })
       }
-      const row = await findUserById(db, user.id)
-      if (!row) throw new AppError('invalid_session')
       // A wrong password counts toward the same limits as sign-in.
-      const check = await guardedCheck(counters, user.email, clientKey(request.ip), () =>
-        verifyPassword(row.passwordHash, password),
-      )
-      if (check.outcome === 'locked') {
-        logAuthEvent(request, 'auth.sign_in_failed', {
-          user_id: user.id,
-          reason: 'locked',
-          context: 'create_api_key',
-        })
-        throw check.error
-      }
-      if (check.outcome === 'wrong') {
-        logAuthEvent(request, 'auth.sign_in_failed', {
-          user_id: user.id,
-          reason: 'wrong_password',
-          context: 'create_api_key',
-        })
-        if (check.lockedBy) logAuthEvent(request, 'auth.locked', { user_id: user.id, scope: check.lockedBy })
-        throw new AppError('invalid_current_password')
-      }
+      await reauthenticate(deps, request, user, password, { context: 'create_api_key' })
       const now = clock.now()
       const key = generateApiKey()
       const created = await withTransaction(db, async (tx) => {
