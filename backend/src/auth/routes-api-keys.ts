@@ -8,7 +8,8 @@ import { withTransaction } from '../db/client.js'
 import { deleteUserApiKey, insertApiKey, listUserApiKeys } from '../db/queries/api-keys.js'
 import type { ApiKeyRow } from '../db/schema/index.js'
 import { AppError } from '../errors.js'
-import { isUuid, uuidv7 } from '../lib/ids.js'
+import { uuidv7 } from '../lib/ids.js'
+import { IdParams } from '../lib/schemas.js'
 import type { RouteDeps } from '../routes/deps.js'
 import { API_KEY_PREFIX_LENGTH, generateApiKey, hashApiKey, scopesOf } from './api-keys.js'
 import { writeOwnAudit } from './audit.js'
@@ -47,7 +48,6 @@ export const CreatedApiKeySchema = Type.Object({
   key: Type.String({ description: 'The key itself: shown this once, never again' }),
 })
 export const ApiKeysResponse = Type.Object({ api_keys: Type.Array(ApiKeySchema) })
-const ApiKeyIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 
 function keyBody(row: ApiKeyRow) {
   return {
@@ -139,15 +139,13 @@ export default async function apiKeyRoutes(instance: FastifyInstance, deps: Rout
       schema: {
         tags,
         summary: 'Revoke an API key: refused from its next request on',
-        params: ApiKeyIdParams,
+        params: IdParams,
         response: { 204: NoContent, ...errorResponses(401, 403, 404) },
       },
     },
     async (request, reply) => {
       const user = sessionUser(request)
       const id = request.params.id.toLowerCase()
-      // The uuid format also admits a `urn:uuid:` prefix, which Postgres would not parse.
-      if (!isUuid(id)) throw new AppError('not_found')
       // Someone else's key and no key at all look the same: 404.
       await withTransaction(db, async (tx) => {
         if (!(await deleteUserApiKey(tx, user.id, id))) throw new AppError('not_found')

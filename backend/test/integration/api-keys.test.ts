@@ -240,6 +240,10 @@ for (const kind of dbKinds()) {
       assert.equal(json(foreign).code, 'not_found')
       assert.equal((await del(bob.token, key.id.toUpperCase())).statusCode, 404)
       assert.equal((await del(alice.token, 'not-a-uuid')).statusCode, 404)
+      // The uuid format admits a `urn:uuid:` prefix; Postgres does not: still no such key.
+      const urn = await del(alice.token, `urn:uuid:${key.id}`)
+      assert.equal(urn.statusCode, 404, urn.body)
+      assert.equal(json(urn).code, 'not_found')
       assert.equal((await withKey(key.key, 'GET', '/api/auth/me')).statusCode, 200, 'bob could not revoke it')
       // A key cannot revoke itself (account route), only its owner's session can.
       assert.equal((await del(key.key, key.id)).statusCode, 403)
