@@ -1,6 +1,6 @@
 // Routes for a signed-in user: who am I, my sessions, sign out everywhere, change password.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { withTransaction } from '../db/client.js'
 import { deleteUserSession, deleteUserSessions, listUserSessions } from '../db/queries/sessions.js'
 import { updatePasswordHash } from '../db/queries/users.js'
@@ -11,6 +11,7 @@ import { writeOwnAudit } from './audit.js'
 import { clearedCookieOptions, SESSION_COOKIE } from './cookies.js'
 import { logAuthEvent } from './events.js'
 import { hashPassword, PASSWORD_PROBLEM_MESSAGES, passwordProblem } from './passwords.js'
+import { signedIn } from './plugin.js'
 import { reauthenticate } from './reauth.js'
 import {
   ChangePasswordBody,
@@ -21,13 +22,6 @@ import {
   sessionBody,
   userBody,
 } from './schemas.js'
-import type { AuthSession, AuthUser } from './sessions.js'
-
-/** The default-deny hook guarantees both on non-public routes; this narrows the types. */
-function signedIn(request: FastifyRequest): { user: AuthUser; session: AuthSession } {
-  if (!request.user || !request.session) throw new AppError('auth_required')
-  return { user: request.user, session: request.session }
-}
 
 export default async function accountRoutes(instance: FastifyInstance, deps: RouteDeps) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>()

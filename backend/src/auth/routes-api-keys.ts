@@ -2,7 +2,7 @@
 // not mint a long-lived credential), list, revoke. Signed-in sessions only: the scope hook
 // (api-key-scopes.ts) refuses every /api/auth route but /me to a key, so a key cannot make keys.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { withTransaction } from '../db/client.js'
 import { deleteUserApiKey, insertApiKey, listUserApiKeys } from '../db/queries/api-keys.js'
@@ -14,9 +14,9 @@ import type { RouteDeps } from '../routes/deps.js'
 import { API_KEY_PREFIX_LENGTH, generateApiKey, hashApiKey, scopesOf } from './api-keys.js'
 import { writeOwnAudit } from './audit.js'
 import { logAuthEvent } from './events.js'
+import { signedIn } from './plugin.js'
 import { reauthenticate } from './reauth.js'
 import { errorResponses, NoContent } from './schemas.js'
-import type { AuthUser } from './sessions.js'
 
 const DAY_MS = 86_400_000
 const DateTime = Type.String({ format: 'date-time' })
@@ -61,12 +61,6 @@ function keyBody(row: ApiKeyRow) {
   }
 }
 
-/** A session's user (the scope hook already refused keys here; this narrows the type). */
-function sessionUser(request: FastifyRequest): AuthUser {
-  if (!request.user || !request.session) throw new AppError('auth_required')
-  return request.user
-}
-
 export default async function apiKeyRoutes(instance: FastifyInstance, deps: RouteDeps) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>()
   const { db, clock } = deps
@@ -83,7 +77,7 @@ export default async function apiKeyRoutes(instance: FastifyInstance, deps: Rout
       },
     },
     async (request, reply) => {
-      const user = sessionUser(request)
+      const { user } = signedIn(request)
       const { password, name, scopes, expires_in_days } = request.body
       const trimmed = name.trim()
       if (!trimmed) {
@@ -128,7 +122,7 @@ export default async function apiKeyRoutes(instance: FastifyInstance, deps: Rout
       },
     },
     async (request) => {
-      const user = sessionUser(request)
+      const { user } = signedIn(request)
       return { api_keys: (await listUserApiKeys(db, user.id)).map(keyBody) }
     },
   )
@@ -144,7 +138,7 @@ export default async function apiKeyRoutes(instance: FastifyInstance, deps: Rout
       },
     },
     async (request, reply) => {
-      const user = sessionUser(request)
+      const { user } = signedIn(request)
       const id = request.params.id.toLowerCase()
       // Someone else's key and no key at all look the same: 404.
       await withTransaction(db, async (tx) => {
