@@ -200,6 +200,18 @@ for (const kind of dbKinds()) {
       const r1 = await withKey(read, 'PATCH', `/api/chat/conversations/${conversationId}`, rename)
       assert.equal(r1.statusCode, 403)
       assert.match(json(r1).detail as string, /write scope/)
+      // Decided on the route the router matched: no spelling of the path lets a read key write.
+      for (const url of [
+        `/%61pi/chat/conversations/${conversationId}`,
+        `/api/%63hat/conversations/${conversationId}`,
+        `/api/chat/%63onversations/${conversationId}`,
+        `//api/chat/conversations/${conversationId}`,
+        `/api/chat/conversations/${conversationId}/`,
+        `/api/chat/conversations/${conversationId.toUpperCase()}`,
+      ]) {
+        const res = await withKey(read, 'PATCH', url, rename)
+        assert.ok([403, 404].includes(res.statusCode), `${url}: ${res.statusCode} ${res.body}`)
+      }
       assert.equal(
         (await withKey(write, 'PATCH', `/api/chat/conversations/${conversationId}`, rename)).statusCode,
         200,
