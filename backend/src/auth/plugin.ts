@@ -59,6 +59,15 @@ export function readToken(
   return cookie ? { token: cookie, method: 'cookie' } : null
 }
 
+/**
+ * The signed-in user and session of a route that needs a session: default deny guarantees a user
+ * on non-public routes, and the scope hook keeps API keys (which have no session) off these.
+ */
+export function signedIn(request: FastifyRequest): { user: AuthUser; session: AuthSession } {
+  if (!request.user || !request.session) throw new AppError('auth_required')
+  return { user: request.user, session: request.session }
+}
+
 async function authPlugin(app: FastifyInstance, opts: AuthPluginOptions) {
   const ctx = { db: opts.db, config: opts.config, clock: opts.clock }
   app.decorateRequest('user', null)

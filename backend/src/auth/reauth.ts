@@ -1,38 +1,49 @@
 // Re-authentication before sensitive changes (docs/api.md §13): the current password in the body,
-// counted toward the same lockout as sign-in, so a stolen session cannot guess it freely.
+// counted toward the same lockout as sign-in, so a stolen session cannot guess it freely. The one
+// password re-check of every route that asks for it (MFA, account deletion, API keys, password).
 import type { FastifyRequest } from 'fastify'
 import type { Database } from '../db/client.js'
 import { findUserById } from '../db/queries/users.js'
 import { AppError } from '../errors.js'
 import { clientKey } from '../lib/client-key.js'
+import type { Clock } from '../lib/clock.js'
 import type { CounterStore } from '../lib/counter-store.js'
-import { logAuthEvent } from './events.js'
+import { writeOwnAudit } from './audit.js'
+import { type AuthEventFields, logAuthEvent } from './events.js'
 import { guardedCheck } from './lockout.js'
 import { verifyPassword } from './passwords.js'
 import type { AuthUser } from './sessions.js'
 
 /** Throws 422 invalid_current_password (or 429 when locked); returns the stored user row. */
 export async function reauthenticate(
-  deps: { db: Database; counters: CounterStore },
+  deps: { db: Database; counters: CounterStore; clock: Clock },
   request: FastifyRequest,
   user: AuthUser,
   password: string,
+  opts: {
+    context?: NonNullable<AuthEventFields['context']>
+    /** Also record a wrong password in the audit log (the person's own activity shows it). */
+    auditWrong?: boolean
+  } = {},
 ) {
+  const context = opts.context ?? 'reauth'
   const row = await findUserById(deps.db, user.id)
   if (!row) throw new AppError('invalid_session')
   const check = await guardedCheck(deps.counters, user.email, clientKey(request.ip), () =>
     verifyPassword(row.passwordHash, password),
   )
   if (check.outcome === 'locked') {
-    logAuthEvent(request, 'auth.sign_in_failed', { user_id: user.id, reason: 'locked', context: 'reauth' })
+    logAuthEvent(request, 'auth.sign_in_failed', { user_id: user.id, reason: 'locked', context })
     throw check.error
   }
   if (check.outcome === 'wrong') {
-    logAuthEvent(request, 'auth.sign_in_failed', {
-      user_id: user.id,
-      reason: 'wrong_password',
-      context: 'reauth',
-    })
+    logAuthEvent(request, 'auth.sign_in_failed', { user_id: user.id, reason: 'wrong_password', context })
+    if (opts.auditWrong) {
+      await writeOwnAudit(deps.db, deps.clock, request, user, 'sign_in_failed', {
+        reason: 'wrong_password',
+        context,
+      })
+    }
     if (check.lockedBy) logAuthEvent(request, 'auth.locked', { user_id: user.id, scope: check.lockedBy })
     throw new AppError('invalid_current_password')
   }

@@ -1,18 +1,18 @@
 // Routes for a signed-in user: who am I, my sessions, sign out everywhere, change password.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { withTransaction } from '../db/client.js'
 import { deleteUserSession, deleteUserSessions, listUserSessions } from '../db/queries/sessions.js'
-import { findUserById, updatePasswordHash } from '../db/queries/users.js'
+import { updatePasswordHash } from '../db/queries/users.js'
 import { AppError } from '../errors.js'
-import { clientKey } from '../lib/client-key.js'
 import { IdParams } from '../lib/schemas.js'
 import type { RouteDeps } from '../routes/deps.js'
 import { writeOwnAudit } from './audit.js'
 import { clearedCookieOptions, SESSION_COOKIE } from './cookies.js'
 import { logAuthEvent } from './events.js'
-import { guardedCheck } from './lockout.js'
-import { hashPassword, PASSWORD_PROBLEM_MESSAGES, passwordProblem, verifyPassword } from './passwords.js'
+import { hashPassword, PASSWORD_PROBLEM_MESSAGES, passwordProblem } from './passwords.js'
+import { signedIn } from './plugin.js'
+import { reauthenticate } from './reauth.js'
 import {
   ChangePasswordBody,
   errorResponses,
@@ -22,17 +22,10 @@ import {
   sessionBody,
   userBody,
 } from './schemas.js'
-import type { AuthSession, AuthUser } from './sessions.js'
-
-/** The default-deny hook guarantees both on non-public routes; this narrows the types. */
-function signedIn(request: FastifyRequest): { user: AuthUser; session: AuthSession } {
-  if (!request.user || !request.session) throw new AppError('auth_required')
-  return { user: request.user, session: request.session }
-}
 
 export default async function accountRoutes(instance: FastifyInstance, deps: RouteDeps) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>()
-  const { config, db, clock, counters } = deps
+  const { config, db, clock } = deps
   const tags = ['auth']
 
   app.get(
@@ -150,33 +143,11 @@ export default async function accountRoutes(instance: FastifyInstance, deps: Rou
           errors: [{ path: 'new_password', message: PASSWORD_PROBLEM_MESSAGES[problem] }],
         })
       }
-      const row = await findUserById(db, user.id)
-      if (!row) throw new AppError('invalid_session')
       // A wrong current password counts toward the same limits as sign-in.
-      const check = await guardedCheck(counters, user.email, clientKey(request.ip), () =>
-        verifyPassword(row.passwordHash, current_password),
-      )
-      if (check.outcome === 'locked') {
-        logAuthEvent(request, 'auth.sign_in_failed', {
-          user_id: user.id,
-          reason: 'locked',
-          context: 'change_password',
-        })
-        throw check.error
-      }
-      if (check.outcome === 'wrong') {
-        logAuthEvent(request, 'auth.sign_in_failed', {
-          user_id: user.id,
-          reason: 'wrong_password',
-          context: 'change_password',
-        })
-        await writeOwnAudit(db, clock, request, user, 'sign_in_failed', {
-          reason: 'wrong_password',
-          context: 'change_password',
-        })
-        if (check.lockedBy) logAuthEvent(request, 'auth.locked', { user_id: user.id, scope: check.lockedBy })
-        throw new AppError('invalid_current_password')
-      }
+      await reauthenticate(deps, request, user, current_password, {
+        context: 'change_password',
+        auditWrong: true,
+      })
       const passwordHash = await hashPassword(new_password)
       const revoked = await withTransaction(db, async (tx) => {
         await updatePasswordHash(tx, user.id, passwordHash, new Date(clock.now()))

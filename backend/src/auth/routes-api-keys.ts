@@ -2,23 +2,21 @@
 // not mint a long-lived credential), list, revoke. Signed-in sessions only: the scope hook
 // (api-key-scopes.ts) refuses every /api/auth route but /me to a key, so a key cannot make keys.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { withTransaction } from '../db/client.js'
 import { deleteUserApiKey, insertApiKey, listUserApiKeys } from '../db/queries/api-keys.js'
-import { findUserById } from '../db/queries/users.js'
 import type { ApiKeyRow } from '../db/schema/index.js'
 import { AppError } from '../errors.js'
-import { clientKey } from '../lib/client-key.js'
-import { isUuid, uuidv7 } from '../lib/ids.js'
+import { uuidv7 } from '../lib/ids.js'
+import { IdParams } from '../lib/schemas.js'
 import type { RouteDeps } from '../routes/deps.js'
 import { API_KEY_PREFIX_LENGTH, generateApiKey, hashApiKey, scopesOf } from './api-keys.js'
 import { writeOwnAudit } from './audit.js'
 import { logAuthEvent } from './events.js'
-import { guardedCheck } from './lockout.js'
-import { verifyPassword } from './passwords.js'
+import { signedIn } from './plugin.js'
+import { reauthenticate } from './reauth.js'
 import { errorResponses, NoContent } from './schemas.js'
-import type { AuthUser } from './sessions.js'
 
 const DAY_MS = 86_400_000
 const DateTime = Type.String({ format: 'date-time' })
@@ -50,7 +48,6 @@ export const CreatedApiKeySchema = Type.Object({
   key: Type.String({ description: 'The key itself: shown this once, never again' }),
 })
 export const ApiKeysResponse = Type.Object({ api_keys: Type.Array(ApiKeySchema) })
-const ApiKeyIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) })
 
 function keyBody(row: ApiKeyRow) {
   return {
@@ -64,15 +61,9 @@ function keyBody(row: ApiKeyRow) {
   }
 }
 
-/** A session's user (the scope hook already refused keys here; this narrows the type). */
-function sessionUser(request: FastifyRequest): AuthUser {
-  if (!request.user || !request.session) throw new AppError('auth_required')
-  return request.user
-}
-
 export default async function apiKeyRoutes(instance: FastifyInstance, deps: RouteDeps) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>()
-  const { db, clock, counters } = deps
+  const { db, clock } = deps
   const tags = ['api keys']
 
   app.post(
@@ -86,7 +77,7 @@ export default async function apiKeyRoutes(instance: FastifyInstance, deps: Rout
       },
     },
     async (request, reply) => {
-      const user = sessionUser(request)
+      const { user } = signedIn(request)
       const { password, name, scopes, expires_in_days } = request.body
       const trimmed = name.trim()
       if (!trimmed) {
@@ -97,29 +88,8 @@ export default async function apiKeyRoutes(instance: FastifyInstance, deps: Rout
           errors: [{ path: 'scopes', message: 'must be ["read"] or ["read","write"]' }],
         })
       }
-      const row = await findUserById(db, user.id)
-      if (!row) throw new AppError('invalid_session')
       // A wrong password counts toward the same limits as sign-in.
-      const check = await guardedCheck(counters, user.email, clientKey(request.ip), () =>
-        verifyPassword(row.passwordHash, password),
-      )
-      if (check.outcome === 'locked') {
-        logAuthEvent(request, 'auth.sign_in_failed', {
-          user_id: user.id,
-          reason: 'locked',
-          context: 'create_api_key',
-        })
-        throw check.error
-      }
-      if (check.outcome === 'wrong') {
-        logAuthEvent(request, 'auth.sign_in_failed', {
-          user_id: user.id,
-          reason: 'wrong_password',
-          context: 'create_api_key',
-        })
-        if (check.lockedBy) logAuthEvent(request, 'auth.locked', { user_id: user.id, scope: check.lockedBy })
-        throw new AppError('invalid_current_password')
-      }
+      await reauthenticate(deps, request, user, password, { context: 'create_api_key' })
       const now = clock.now()
       const key = generateApiKey()
       const created = await withTransaction(db, async (tx) => {
@@ -152,7 +122,7 @@ export default async function apiKeyRoutes(instance: FastifyInstance, deps: Rout
       },
     },
     async (request) => {
-      const user = sessionUser(request)
+      const { user } = signedIn(request)
       return { api_keys: (await listUserApiKeys(db, user.id)).map(keyBody) }
     },
   )
@@ -163,15 +133,13 @@ export default async function apiKeyRoutes(instance: FastifyInstance, deps: Rout
       schema: {
         tags,
         summary: 'Revoke an API key: refused from its next request on',
-        params: ApiKeyIdParams,
+        params: IdParams,
         response: { 204: NoContent, ...errorResponses(401, 403, 404) },
       },
     },
     async (request, reply) => {
-      const user = sessionUser(request)
+      const { user } = signedIn(request)
       const id = request.params.id.toLowerCase()
-      // The uuid format also admits a `urn:uuid:` prefix, which Postgres would not parse.
-      if (!isUuid(id)) throw new AppError('not_found')
       // Someone else's key and no key at all look the same: 404.
       await withTransaction(db, async (tx) => {
         if (!(await deleteUserApiKey(tx, user.id, id))) throw new AppError('not_found')

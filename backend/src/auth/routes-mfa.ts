@@ -47,6 +47,7 @@ import {
   RECOVERY_CODE_COUNT,
   sealTotpSecret,
 } from './mfa.js'
+import { signedIn } from './plugin.js'
 import { reauthenticate } from './reauth.js'
 import { sendIssued, sessionMeta } from './routes-sign-in.js'
 import { AuthResponse, errorResponses, NoContent } from './schemas.js'
@@ -58,12 +59,7 @@ import {
   SignInMfaBody,
   TotpSetupResponse,
 } from './schemas-mfa.js'
-import { type AuthSession, type AuthUser, authUserOf, createSession } from './sessions.js'
-
-function signedIn(request: FastifyRequest): { user: AuthUser; session: AuthSession } {
-  if (!request.user || !request.session) throw new AppError('auth_required')
-  return { user: request.user, session: request.session }
-}
+import { type AuthUser, authUserOf, createSession } from './sessions.js'
 
 /** On signed-in routes a wrong code is 422: the caller stays signed in (§0). */
 const wrongCodeWhileSignedIn = () => new AppError('invalid_code', { status: 422 })

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { testConfig } from '../../src/config.js'
+import { updateUserAdmin } from '../../src/db/queries/admin-users.js'
 import { setEmailVerified } from '../../src/db/queries/users.js'
 import { FakeClock } from '../../src/lib/clock.js'
 import { buildTestApp, json, type TestApp } from '../helpers/app.js'
@@ -247,6 +248,25 @@ for (const kind of dbKinds()) {
       assert.equal(on.disabled, false)
       assert.equal((await lastEvent(erin.userId)).type, 'user_enabled')
       assert.equal((await signIn(t.app, erin.email, PASSWORD)).statusCode, 200)
+    })
+
+    it('a session of a disabled user is refused even when it outlived the disabling', async () => {
+      // A sign-in racing the disabling can commit its session after the sessions were deleted;
+      // the user row alone must stop it.
+      const gil = await newUser(t.app, `gil-${kind}@example.com`)
+      assert.equal(
+        (await t.app.inject({ url: '/api/auth/me', headers: bearerHeader(gil.token) })).statusCode,
+        200,
+      )
+      await updateUserAdmin(
+        t.tdb.db,
+        gil.userId,
+        { disabledAt: new Date(clock.now()) },
+        new Date(clock.now()),
+      )
+      const me = await t.app.inject({ url: '/api/auth/me', headers: bearerHeader(gil.token) })
+      assert.equal(me.statusCode, 401)
+      assert.equal(json(me).code, 'invalid_session')
     })
 
     it('signs a user out everywhere and verifies an email, audited', async () => {

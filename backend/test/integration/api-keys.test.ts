@@ -200,6 +200,18 @@ for (const kind of dbKinds()) {
       const r1 = await withKey(read, 'PATCH', `/api/chat/conversations/${conversationId}`, rename)
       assert.equal(r1.statusCode, 403)
       assert.match(json(r1).detail as string, /write scope/)
+      // Decided on the route the router matched: no spelling of the path lets a read key write.
+      for (const url of [
+        `/%61pi/chat/conversations/${conversationId}`,
+        `/api/%63hat/conversations/${conversationId}`,
+        `/api/chat/%63onversations/${conversationId}`,
+        `//api/chat/conversations/${conversationId}`,
+        `/api/chat/conversations/${conversationId}/`,
+        `/api/chat/conversations/${conversationId.toUpperCase()}`,
+      ]) {
+        const res = await withKey(read, 'PATCH', url, rename)
+        assert.ok([403, 404].includes(res.statusCode), `${url}: ${res.statusCode} ${res.body}`)
+      }
       assert.equal(
         (await withKey(write, 'PATCH', `/api/chat/conversations/${conversationId}`, rename)).statusCode,
         200,
@@ -240,6 +252,10 @@ for (const kind of dbKinds()) {
       assert.equal(json(foreign).code, 'not_found')
       assert.equal((await del(bob.token, key.id.toUpperCase())).statusCode, 404)
       assert.equal((await del(alice.token, 'not-a-uuid')).statusCode, 404)
+      // The uuid format admits a `urn:uuid:` prefix; Postgres does not: still no such key.
+      const urn = await del(alice.token, `urn:uuid:${key.id}`)
+      assert.equal(urn.statusCode, 404, urn.body)
+      assert.equal(json(urn).code, 'not_found')
       assert.equal((await withKey(key.key, 'GET', '/api/auth/me')).statusCode, 200, 'bob could not revoke it')
       // A key cannot revoke itself (account route), only its owner's session can.
       assert.equal((await del(key.key, key.id)).statusCode, 403)

@@ -201,6 +201,24 @@ for (const kind of dbKinds()) {
       )
     })
 
+    it('a user disabled between the password step and the code gets no session', async () => {
+      const u = await userWithMfa()
+      const admin = await newUser(t.app, uniqueEmail('mfa-disabler'), PASSWORD, freshIp())
+      await setUserRole(t.tdb.db, admin.email, 'admin', new Date(clock.now()))
+      const challenge = await challengeFor(u.email)
+      const off = await t.app.inject({
+        method: 'PATCH',
+        url: `/api/admin/users/${u.userId}`,
+        payload: { disabled: true },
+        headers: bearerHeader(admin.token),
+      })
+      assert.equal(off.statusCode, 200, off.body)
+      // The right code on a live challenge: refused like a stale challenge, and no cookie.
+      const res = await mfaStep(challenge, totpAt(u.secret, clock.now()))
+      assertError(res, 401, 'invalid_challenge')
+      assert.equal(sessionSetCookie(res), undefined)
+    })
+
     it('wrong codes count toward the lockout; the password step does not clear it', async () => {
       const u = await userWithMfa()
       const ip = freshIp()
