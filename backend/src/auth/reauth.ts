@@ -20,11 +20,7 @@ export async function reauthenticate(
   request: FastifyRequest,
   user: AuthUser,
   password: string,
-  opts: {
-    context?: NonNullable<AuthEventFields['context']>
-    /** Also record a wrong password in the audit log (the person's own activity shows it). */
-    auditWrong?: boolean
-  } = {},
+  opts: { context?: NonNullable<AuthEventFields['context']> } = {},
 ) {
   const context = opts.context ?? 'reauth'
   const row = await findUserById(deps.db, user.id)
@@ -38,12 +34,11 @@ export async function reauthenticate(
   }
   if (check.outcome === 'wrong') {
     logAuthEvent(request, 'auth.sign_in_failed', { user_id: user.id, reason: 'wrong_password', context })
-    if (opts.auditWrong) {
-      await writeOwnAudit(deps.db, deps.clock, request, user, 'sign_in_failed', {
-        reason: 'wrong_password',
-        context,
-      })
-    }
+    // Audited on every route that asks: the person's own activity shows each wrong guess.
+    await writeOwnAudit(deps.db, deps.clock, request, user, 'sign_in_failed', {
+      reason: 'wrong_password',
+      context,
+    })
     if (check.lockedBy) logAuthEvent(request, 'auth.locked', { user_id: user.id, scope: check.lockedBy })
     throw new AppError('invalid_current_password')
   }

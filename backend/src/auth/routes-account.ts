@@ -144,10 +144,7 @@ export default async function accountRoutes(instance: FastifyInstance, deps: Rou
         })
       }
       // A wrong current password counts toward the same limits as sign-in.
-      await reauthenticate(deps, request, user, current_password, {
-        context: 'change_password',
-        auditWrong: true,
-      })
+      await reauthenticate(deps, request, user, current_password, { context: 'change_password' })
       const passwordHash = await hashPassword(new_password)
       const revoked = await withTransaction(db, async (tx) => {
         await updatePasswordHash(tx, user.id, passwordHash, new Date(clock.now()))

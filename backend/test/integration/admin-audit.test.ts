@@ -250,6 +250,24 @@ for (const kind of dbKinds()) {
       assert.equal(admins.length, 0, "other people's events are not the admin's activity")
     })
 
+    it("shows every wrong re-authentication password in the person's own activity, whatever asked for it", async () => {
+      const user = await newUser(t.app, `audit-reauth-${kind}@example.com`)
+      const wrong = [
+        { url: '/api/auth/api-keys', payload: { name: 'k', scopes: ['read'], password: 'not-my-password' } },
+        { url: '/api/auth/mfa/totp/setup', payload: { password: 'not-my-password' } },
+      ]
+      for (const { url, payload } of wrong) {
+        const res = await t.app.inject({ method: 'POST', url, payload, headers: bearerHeader(user.token) })
+        assert.equal(res.statusCode, 422, url)
+        assert.equal(json(res).code, 'invalid_current_password', url)
+      }
+      const events = json<{ events: Array<{ type: string; details: Record<string, unknown> }> }>(
+        await t.app.inject({ url: '/api/auth/activity', headers: bearerHeader(user.token) }),
+      ).events.filter((e) => e.type === 'sign_in_failed')
+      assert.equal(events.length, 2, JSON.stringify(events))
+      for (const e of events) assert.equal(e.details.reason, 'wrong_password')
+    })
+
     it('records team space changes with the space id, never its name', async () => {
       const owner = await newUser(t.app, `audit-owner-${kind}@example.com`)
       const member = await newUser(t.app, `audit-member-${kind}@example.com`)
