@@ -141,18 +141,18 @@ export const api = {
   /** What the UI may offer: sign-up, email, verification, reset (docs/api.md §12; public). */
   options: () => request<AuthOptions>('/api/auth/options'),
   /** 202 for any address, known or not (docs/api.md §12). */
-  requestPasswordReset: (input: { email: string }) =>
+  requestPasswordReset: (input: RequestBody<'/api/auth/password-reset', 'post'>) =>
     request<void>('/api/auth/password-reset', { method: 'POST', json: input }),
   /** 204: the password is set and every session is gone, so the user signs in next. */
-  confirmPasswordReset: (input: { token: string; new_password: string }) =>
+  confirmPasswordReset: (input: RequestBody<'/api/auth/password-reset/confirm', 'post'>) =>
     request<void>('/api/auth/password-reset/confirm', { method: 'POST', json: input }),
-  verifyEmail: (input: { token: string }) =>
+  verifyEmail: (input: RequestBody<'/api/auth/verify-email', 'post'>) =>
     request<void>('/api/auth/verify-email', { method: 'POST', json: input }),
   resendVerification: () => request<void>('/api/auth/verify-email/resend', { method: 'POST' }),
   /** 202: a confirmation link goes to the new address; nothing changes until it is opened. */
-  changeEmail: (input: { password: string; new_email: string }) =>
+  changeEmail: (input: RequestBody<'/api/auth/change-email', 'post'>) =>
     request<void>('/api/auth/change-email', { method: 'POST', json: input }),
-  confirmEmailChange: (input: { token: string }) =>
+  confirmEmailChange: (input: RequestBody<'/api/auth/change-email/confirm', 'post'>) =>
     request<void>('/api/auth/change-email/confirm', { method: 'POST', json: input }),
   apiKeys: async () => (await request<{ api_keys: ApiKey[] }>('/api/auth/api-keys')).api_keys,
   createApiKey: (input: RequestBody<'/api/auth/api-keys', 'post'>) =>

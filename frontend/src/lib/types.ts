@@ -79,29 +79,10 @@ export type AuditEvent = AuditPage['events'][number]
 export type ActivityPage = ResponseBody<'/api/auth/activity', 'get', 200>
 export type ActivityEvent = ActivityPage['events'][number]
 
-// TODO(email branch): alias generated types once its routes are in api-types.gen.ts
-// (`ResponseBody<'/api/auth/options', 'get', 200>`, `…'/api/admin/users/{id}/reset-link', 'post', 200>`,
-// `…'/api/admin/users', 'post', 201>`); until then, narrow shapes written from docs/api.md §12, §14.
-
 /** What the UI may offer (docs/api.md §12: `GET /api/auth/options`). */
-export interface AuthOptions {
-  signup: 'open' | 'closed' | 'allowlist'
-  email: boolean
-  email_verification: 'off' | 'required'
-  password_reset: boolean
-}
-
+export type AuthOptions = ResponseBody<'/api/auth/options', 'get', 200>
+/** `POST /api/admin/users`: the new user and the one-time link that lets them set a password (§14). */
+export type CreatedUser = ResponseBody<'/api/admin/users', 'post', 201>
+export type CreateUserInput = RequestBody<'/api/admin/users', 'post'>
 /** A one-time link an admin hands over (docs/api.md §14). */
-export interface ResetLink {
-  url: string
-  expires_at: string
-}
-
-/** `POST /api/admin/users`: the new user and the link that lets them set a password. */
-export type CreatedUser = AdminUser & { reset_link: ResetLink }
-
-export interface CreateUserInput {
-  email: string
-  name?: string
-  role?: Role
-}
+export type ResetLink = ResponseBody<'/api/admin/users/{id}/reset-link', 'post', 200>
