@@ -3,10 +3,11 @@ import { after, before, describe, test } from 'node:test'
 import { axeInBothSchemes } from './helpers/axe'
 import { failedResource } from './helpers/browser'
 import { linkIn, SmtpInbox } from './helpers/smtp-inbox'
-import { registerViaApi, setupSuite } from './helpers/suite'
-import { atPath, GOOD_PASSWORD, uniqueEmail, visible, waitUntil } from './helpers/wait'
+import { registerViaApi, setupSuite, signedIn, signedUp } from './helpers/suite'
+import { atPath, GOOD_PASSWORD, gone, uniqueEmail, visible, waitUntil } from './helpers/wait'
+import { AdminUsersPage } from './pages/admin-users-page'
 import { SignInPage } from './pages/auth-pages'
-import { ForgotPasswordPage, ResetPasswordPage } from './pages/recovery-pages'
+import { ChangeEmailSection, ForgotPasswordPage, ResetPasswordPage } from './pages/recovery-pages'
 
 const ADMIN = 'email-admin@example.com'
 /** Where emailed links point (a proxy's address in real life); the test opens their path and fragment here. */
@@ -92,5 +93,124 @@ describe('email: password reset, verification and change of email through a real
     await atPath(page, '/forgot-password')
 
     assert.deepEqual(s.unexpected([failedResource(401), failedResource(422)]), [])
+  })
+
+  test('a new account sees the verification banner, sends the link again, opens it, and the banner is gone; the used link offers Send again', {
+    timeout: 120_000,
+  }, async () => {
+    const email = uniqueEmail('verify')
+    const s = await signedUp(suite, email)
+    const { page } = s
+    const banner = page.getByRole('region', { name: 'Verify your email address' })
+    await visible(banner)
+    await visible(banner.getByText(email))
+    assert.deepEqual(await axeInBothSchemes(page), [])
+    await inbox.waitFor(email, 'Confirm your email address')
+
+    // Send again: a second mail, whose link replaces the first.
+    await banner.getByRole('button', { name: 'Send again', exact: true }).click()
+    await visible(banner.getByRole('status').filter({ hasText: 'We sent a new link' }))
+    await waitUntil('the second verification mail', () =>
+      inbox.to(email).filter((m) => m.subject === 'Confirm your email address').length === 2 ? true : null,
+    )
+    const link = linkIn(await inbox.waitFor(email, 'Confirm your email address'), 'verify-email')
+
+    await page.goto(onTestServer(link))
+    await visible(page.getByRole('heading', { name: 'Email verified' }))
+    await waitUntil('the fragment to be dropped', () => new URL(page.url()).hash === '')
+    assert.deepEqual(await axeInBothSchemes(page), [])
+    await page.getByRole('link', { name: 'Continue to chat', exact: true }).click()
+    await atPath(page, '/chat')
+    await visible(page.getByRole('button', { name: 'New chat', exact: true }))
+    await gone(page.getByRole('region', { name: 'Verify your email address' }))
+
+    // Used once: opened again, it says so and (signed in) offers a new one.
+    await page.goto(onTestServer(link))
+    await visible(page.getByRole('heading', { name: 'This link does not work' }))
+    await visible(page.getByText('expired or was already used'))
+    await visible(page.getByRole('button', { name: 'Send again', exact: true }))
+    assert.deepEqual(await axeInBothSchemes(page), [])
+
+    assert.deepEqual(s.unexpected([failedResource(403), failedResource(422)]), [])
+  })
+
+  test('change of email: New email + Current password → “check your inbox” → the link to the new address → signed in as the new address', {
+    timeout: 120_000,
+  }, async () => {
+    const email = uniqueEmail('mover')
+    const s = await signedUp(suite, email)
+    const { page } = s
+    const verify = linkIn(await inbox.waitFor(email, 'Confirm your email address'), 'verify-email')
+    await page.goto(onTestServer(verify))
+    await visible(page.getByRole('heading', { name: 'Email verified' }))
+
+    await page.goto('/account')
+    const section = new ChangeEmailSection(page)
+    await visible(section.submit)
+    // A wrong current password is shown next to that field.
+    const moved = uniqueEmail('moved')
+    await section.change(moved, 'not-my-password-at-all')
+    await visible(section.region.getByRole('alert').filter({ hasText: /password/i }))
+    await section.change(moved, GOOD_PASSWORD)
+    await visible(section.region.getByRole('status').filter({ hasText: `Check your inbox at ${moved}` }))
+    assert.deepEqual(await axeInBothSchemes(page), [])
+
+    const link = linkIn(await inbox.waitFor(moved, 'Confirm your new email address'), 'confirm-email')
+    await page.goto(onTestServer(link))
+    await visible(page.getByRole('heading', { name: 'Email changed' }))
+    await page.goto('/account')
+    await visible(page.getByRole('region', { name: 'Profile' }).getByText(moved, { exact: true }))
+
+    // Another browser signs in with the new address.
+    const other = await signedIn(suite, moved)
+    await visible(other.page.getByText(moved, { exact: true }))
+
+    assert.deepEqual(s.unexpected([failedResource(403), failedResource(422)]), [])
+  })
+
+  test('an admin creates a user and hands over the link; the person sets a password with it and signs in; Reset link makes a new one', {
+    timeout: 120_000,
+  }, async () => {
+    const admin = await signedIn(suite, ADMIN)
+    const users = new AdminUsersPage(admin.page)
+    await users.goto()
+    const email = uniqueEmail('created')
+    const create = admin.page.getByRole('region', { name: 'Create user' })
+    await create.getByLabel('Email', { exact: true }).fill(email)
+    await create.getByLabel('Name', { exact: true }).fill('Ada Created')
+    await create.getByRole('button', { name: 'Create user', exact: true }).click()
+    const handed = create.getByRole('region', { name: `Reset link for ${email}` })
+    await visible(handed)
+    const link = (await handed.locator('code').textContent())?.trim() ?? ''
+    assert.ok(link.startsWith(`${PUBLIC_URL}/reset-password#token=`), link)
+    await visible(handed.getByText(/works once, until/))
+    await users.search.fill(email)
+    await visible(users.user(email))
+    assert.deepEqual(await axeInBothSchemes(admin.page), [])
+
+    // Reset link on the user's item: a newer link, which voids the first.
+    await users.button(email, 'Reset link').click()
+    const second = users.user(email).getByRole('region', { name: `Reset link for ${email}` })
+    await visible(second)
+    const newer = (await second.locator('code').textContent())?.trim() ?? ''
+    assert.ok(newer.startsWith(`${PUBLIC_URL}/reset-password#token=`) && newer !== link, newer)
+
+    const person = await suite.session()
+    const reset = new ResetPasswordPage(person.page)
+    await person.page.goto(onTestServer(link))
+    await reset.setPassword(NEW_PASSWORD)
+    await visible(person.page.getByRole('heading', { name: 'This link does not work' }))
+    await person.page.goto(onTestServer(newer))
+    await reset.setPassword(NEW_PASSWORD)
+    await atPath(person.page, '/sign-in')
+    const signIn = new SignInPage(person.page)
+    await signIn.signIn(email, NEW_PASSWORD)
+    await atPath(person.page, '/chat')
+    // Made on the admin's word: verified, so no banner.
+    await visible(person.page.getByRole('button', { name: 'New chat', exact: true }))
+    assert.equal(await person.page.getByRole('region', { name: 'Verify your email address' }).count(), 0)
+
+    assert.deepEqual(admin.unexpected(), [])
+    assert.deepEqual(person.unexpected([failedResource(422)]), [])
   })
 })

@@ -42,3 +42,24 @@ export class ResetPasswordPage {
     await this.submit.click()
   }
 }
+
+/** `/account`'s "Email address" region (docs/api.md §9, §12: New email, Current password, Change email). */
+export class ChangeEmailSection {
+  readonly region: Locator
+  readonly newEmail: Locator
+  readonly currentPassword: Locator
+  readonly submit: Locator
+
+  constructor(readonly page: Page) {
+    this.region = page.getByRole('region', { name: 'Email address', exact: true })
+    this.newEmail = this.region.getByLabel('New email', { exact: true })
+    this.currentPassword = this.region.getByLabel('Current password', { exact: true })
+    this.submit = this.region.getByRole('button', { name: 'Change email', exact: true })
+  }
+
+  async change(newEmail: string, password: string): Promise<void> {
+    await this.newEmail.fill(newEmail)
+    await this.currentPassword.fill(password)
+    await this.submit.click()
+  }
+}

@@ -26,6 +26,11 @@ export const PASSWORD_SET_NOTICE = 'Your new password is set. Sign in with it.'
 export function ResetPasswordPage() {
   useDocumentTitle('Set a new password')
   const token = useFragmentToken()
+  // A new link opened in this tab starts over (its own form, no error of the old one).
+  return <ResetPasswordForm key={token ?? ''} token={token} />
+}
+
+function ResetPasswordForm({ token }: { token: string | null }) {
   const navigate = useNavigate()
   const queryClient = useQueryClient()
   const [password, setPassword] = useState('')
