@@ -1,13 +1,14 @@
 // Email routes (docs/api.md §12): what the UI may offer, verification, password reset and change
 // of email. Every change is written with its audit event, its token changes and its mails in one
 // transaction; the mails leave after the response (mail/outbox.ts).
+import { randomBytes } from 'node:crypto'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { withTransaction } from '../db/client.js'
 import { deleteUserApiKeys } from '../db/queries/api-keys.js'
 import { changeUserEmail, emailOfUser, markVerified } from '../db/queries/email-account.js'
-import { spendToken, voidTokens } from '../db/queries/email-tokens.js'
+import { findLiveToken, spendToken, voidTokens } from '../db/queries/email-tokens.js'
 import { disableMfa } from '../db/queries/mfa.js'
 import { deleteUserSessions } from '../db/queries/sessions.js'
 import { findUserByEmail, findUserById, isUniqueViolation, updatePasswordHash } from '../db/queries/users.js'
@@ -21,6 +22,7 @@ import { emailProblem, normalizeEmail, signupAllowed } from './email.js'
 import {
   CHANGE_EMAIL_TTL_MS,
   findLink,
+  hashLinkToken,
   issueLink,
   queueNotice,
   RESET_TTL_MS,
@@ -35,6 +37,8 @@ import { errorResponses, NoContent } from './schemas.js'
 /** Emails per address and hour: password-reset mails (a 4th request is a silent 202), re-sends (429). */
 export const MAILS_PER_HOUR = 3
 const HOUR_MS = 60 * 60_000
+/** No user has this id: the unknown-address path's statements touch nothing. */
+const NIL_USER = '00000000-0000-4000-8000-000000000000'
 
 const Token = Type.String({ minLength: 1, maxLength: 200 })
 const Accepted = Type.Object({}, { additionalProperties: false })
@@ -185,7 +189,11 @@ export default async function emailRoutes(instance: FastifyInstance, deps: Route
           })
           await queueMail(tx, deps, resetMail(row.email, link.url), request)
         } else {
-          await voidTokens(tx, '00000000-0000-4000-8000-000000000000', 'reset', new Date(clock.now()))
+          // Statements of the same kinds and number as a known address's (void, token, mail).
+          const now = new Date(clock.now())
+          await voidTokens(tx, NIL_USER, 'reset', now)
+          await findLiveToken(tx, hashLinkToken(randomBytes(32).toString('base64url')), now)
+          await emailOfUser(tx, NIL_USER)
         }
         // The typed address is not recorded: for an unknown account it may be anything.
         await writeAudit(tx, clock, request, {
