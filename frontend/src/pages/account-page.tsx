@@ -53,6 +53,7 @@ function AccountView({ user }: { user: User }) {
           <dd>{formatDate(user.created_at)}</dd>
         </dl>
       </section>
+      <ChangeEmailSection user={user} />
       <SessionsSection />
       <ApiKeysSection />
       <RecentActivitySection />
@@ -61,7 +62,6 @@ function AccountView({ user }: { user: User }) {
         <p className="muted">Changing your password signs you out on every other device.</p>
         <ChangePasswordForm />
       </section>
-      <ChangeEmailSection user={user} />
       <TwoFactorSection user={user} />
       <DeleteAccountSection />
     </div>

@@ -41,7 +41,6 @@ function AdminUsersView({ user }: { user: User }) {
         Disabling an account or signing it out ends its sessions at once. Every action here is recorded in the{' '}
         <Link to="/admin/audit">audit log</Link>.
       </p>
-      <CreateUserSection />
       <div className="field">
         <label htmlFor={searchId}>Search users</label>
         <input
@@ -62,6 +61,7 @@ function AdminUsersView({ user }: { user: User }) {
         ))}
       </ul>
       <LoadMore list={list} />
+      <CreateUserSection />
     </div>
   )
 }
