@@ -210,6 +210,16 @@ describe('email: password reset, verification and change of email through a real
     await visible(person.page.getByRole('button', { name: 'New chat', exact: true }))
     assert.equal(await person.page.getByRole('region', { name: 'Verify your email address' }).count(), 0)
 
+    // An unverified account (signed up, link never opened): the admin vouches for the address.
+    const unverified = uniqueEmail('vouched')
+    await registerViaApi(suite.server.baseURL, { email: unverified, password: GOOD_PASSWORD })
+    await users.search.fill(unverified)
+    await visible(users.user(unverified).getByText('Email not verified'))
+    await users.button(unverified, 'Mark verified').click()
+    await visible(users.user(unverified).getByRole('status').filter({ hasText: 'Email marked as verified' }))
+    await visible(users.user(unverified).getByText('Email verified', { exact: true }))
+    assert.equal(await users.button(unverified, 'Mark verified').count(), 0)
+
     assert.deepEqual(admin.unexpected(), [])
     assert.deepEqual(person.unexpected([failedResource(422)]), [])
   })
