@@ -12,6 +12,7 @@ import authRoutes from './auth/routes.js'
 import type { Config } from './config.js'
 import type { Database } from './db/client.js'
 import { deleteDeadTokens } from './db/queries/email-tokens.js'
+import { deleteFinishedMails } from './db/queries/mail-outbox.js'
 import { deleteExpiredChallenges } from './db/queries/mfa.js'
 import { deleteExpiredSessions } from './db/queries/sessions.js'
 import { clientErrorHandler, frameworkErrorHandler } from './http/client-errors.js'
@@ -187,6 +188,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       sweepAuditEvents(db, config, clock).catch((err) => app.log.warn({ err }, 'audit sweep failed'))
       deleteDeadTokens(db, new Date(clock.now())).catch((err) =>
         app.log.warn({ err }, 'email token sweep failed'),
+      )
+      // A sent mail's row is a delivery record for a month; its body went when it was sent.
+      deleteFinishedMails(db, new Date(clock.now() - 30 * 86_400_000)).catch((err) =>
+        app.log.warn({ err }, 'mail outbox sweep failed'),
       )
     }, SWEEP_INTERVAL_MS)
     sweeper.unref()

@@ -14,7 +14,8 @@ function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host)
 }
 
-export function smtpTransport(smtpUrl: string): MailTransport {
+/** `ca`: extra certificate authorities to trust (a private relay's own CA). */
+export function smtpTransport(smtpUrl: string, opts: { ca?: string } = {}): MailTransport {
   const u = new URL(smtpUrl)
   const secure = u.protocol === 'smtps:'
   const transport = nodemailer.createTransport({
@@ -29,6 +30,7 @@ export function smtpTransport(smtpUrl: string): MailTransport {
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 20_000,
+    ...(opts.ca ? { tls: { ca: opts.ca } } : {}),
     disableFileAccess: true,
     disableUrlAccess: true,
   })

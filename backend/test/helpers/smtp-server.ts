@@ -10,6 +10,15 @@ export interface ReceivedMail {
   subject: string
   text: string
   html: string
+  /** The message came over TLS (SMTPS, or after STARTTLS). */
+  secure: boolean
+}
+
+/** TLS for the server: SMTPS from the first byte, or STARTTLS offered on a plain connection. */
+export interface SmtpTls {
+  key: string
+  cert: string
+  mode: 'smtps' | 'starttls'
 }
 
 export class TestSmtpServer {
@@ -18,15 +27,20 @@ export class TestSmtpServer {
   private waiters: (() => void)[] = []
   port = 0
 
+  constructor(private readonly tls: SmtpTls | null = null) {}
+
   /** `smtp://user:pass@127.0.0.1:<port>` (credentials are checked, as a real relay would). */
   get url(): string {
-    return `smtp://mailer:s3cret-pass@127.0.0.1:${this.port}`
+    const scheme = this.tls?.mode === 'smtps' ? 'smtps' : 'smtp'
+    return `${scheme}://mailer:s3cret-pass@127.0.0.1:${this.port}`
   }
 
   async start(): Promise<void> {
     const server = new SMTPServer({
-      // A loopback relay without TLS: the app only asks for STARTTLS off this machine.
-      disabledCommands: ['STARTTLS'],
+      // Without TLS, a loopback relay that offers no STARTTLS (the app asks for it only off this machine).
+      ...(this.tls
+        ? { key: this.tls.key, cert: this.tls.cert, secure: this.tls.mode === 'smtps' }
+        : { disabledCommands: ['STARTTLS'] }),
       allowInsecureAuth: true,
       authMethods: ['PLAIN', 'LOGIN'],
       logger: false,
@@ -43,6 +57,7 @@ export class TestSmtpServer {
               subject: parsed.subject ?? '',
               text: parsed.text ?? '',
               html: typeof parsed.html === 'string' ? parsed.html : '',
+              secure: session.secure === true,
             })
             for (const w of this.waiters.splice(0)) w()
             cb()

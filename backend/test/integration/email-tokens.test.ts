@@ -4,6 +4,8 @@
 // 202), and without SMTP_URL the email-only routes are 503 email_unavailable.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import { deleteDeadTokens } from '../../src/db/queries/email-tokens.js'
+import { deleteFinishedMails } from '../../src/db/queries/mail-outbox.js'
 import { FakeClock } from '../../src/lib/clock.js'
 import { buildTestApp, json, type TestApp } from '../helpers/app.js'
 import { bearerHeader, newUser, PASSWORD, uniqueEmail } from '../helpers/auth.js'
@@ -131,6 +133,30 @@ for (const kind of dbKinds()) {
       clock.advance(61 * 60_000)
       assert.equal((await post('/api/auth/password-reset', { email: u.email })).statusCode, 202)
       await mailTo(u.email, 'Reset your password', 4)
+    })
+    it('the sweep deletes expired and long-used tokens and month-old delivered mails, nothing live', async () => {
+      const u = await newUser(t.app)
+      await post('/api/auth/password-reset', { email: u.email })
+      const live = await resetToken(u.email)
+      await smtp.waitFor(() => smtp.to(u.email).length >= 2)
+      const db = t.tdb.db
+      const count = async (sql: string) => Number((await db.query<{ n: number }>(sql, [u.userId]))[0]?.n)
+      const tokensOf = 'select count(*)::int as n from email_tokens where user_id = $1'
+      assert.equal(await count(tokensOf), 2) // the verification link and the reset link
+      // Nothing is due yet.
+      await deleteDeadTokens(db, new Date(clock.now()))
+      assert.equal(await count(tokensOf), 2)
+      assert.equal(await deleteFinishedMails(db, new Date(clock.now() - 30 * 86_400_000)), 0)
+      // 31 minutes on, the reset link has expired (and goes); the 24-hour verification link stays.
+      await deleteDeadTokens(db, new Date(clock.now() + 31 * 60_000))
+      assert.equal(await count(tokensOf), 1)
+      expectInvalid(await confirm(live))
+      assert.ok((await deleteFinishedMails(db, new Date(clock.now() + 60_000))) >= 2)
+      const left = await db.query<{ n: number }>(
+        'select count(*)::int as n from mail_outbox where sent_at is not null and sent_at < $1',
+        [new Date(clock.now() + 60_000).toISOString()],
+      )
+      assert.equal(Number(left[0]?.n), 0)
     })
   })
 

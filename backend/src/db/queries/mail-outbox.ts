@@ -2,7 +2,7 @@
 // they report, then claimed and delivered by the mail worker (mail/outbox.ts). A claim leases the
 // row (next_attempt_at moves forward) so that instances never send one mail twice at once, and a
 // worker that dies mid-send leaves it to be retried after the lease.
-import { and, eq } from 'drizzle-orm'
+import { and, eq, lt, or } from 'drizzle-orm'
 import type { Conn } from '../client.js'
 import { type MailOutboxRow, mailOutbox } from '../schema/index.js'
 
@@ -75,6 +75,15 @@ export async function markMailFailed(
         : { failedAt: now, lastError: error.slice(0, 500), text: null, html: null },
     )
     .where(and(eq(mailOutbox.id, id)))
+}
+
+/** Sent or given-up mails (bodies already dropped) older than `before` (run by the periodic sweep). */
+export async function deleteFinishedMails(db: Conn, before: Date): Promise<number> {
+  const rows = await db.orm
+    .delete(mailOutbox)
+    .where(or(lt(mailOutbox.sentAt, before), lt(mailOutbox.failedAt, before)))
+    .returning({ id: mailOutbox.id })
+  return rows.length
 }
 
 export async function listMails(db: Conn): Promise<MailOutboxRow[]> {
