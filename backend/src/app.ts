@@ -6,10 +6,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import apiKeyScopes from './auth/api-key-scopes.js'
 import { sweepAuditEvents } from './auth/audit.js'
+import emailGate from './auth/email-gate.js'
 import authPlugin from './auth/plugin.js'
 import authRoutes from './auth/routes.js'
 import type { Config } from './config.js'
 import type { Database } from './db/client.js'
+import { deleteDeadTokens } from './db/queries/email-tokens.js'
+import { deleteFinishedMails } from './db/queries/mail-outbox.js'
 import { deleteExpiredChallenges } from './db/queries/mfa.js'
 import { deleteExpiredSessions } from './db/queries/sessions.js'
 import { clientErrorHandler, frameworkErrorHandler } from './http/client-errors.js'
@@ -27,6 +30,7 @@ import zones, { acceptedCredentials } from './http/zones.js'
 import { type Clock, systemClock } from './lib/clock.js'
 import { type CounterStore, createCounterStore } from './lib/counter-store.js'
 import { VERSION } from './lib/version.js'
+import mailPlugin from './mail/outbox.js'
 import adminAuditRoutes from './routes/admin-audit.js'
 import adminUserRoutes from './routes/admin-users.js'
 import chatRoutes from './routes/chat.js'
@@ -52,6 +56,8 @@ export interface AppDeps {
   uiDir?: string
   /** How long a client may take to send a request's headers and body (default 30 s; tests shorten it). */
   requestTimeoutMs?: number
+  /** How often the mail worker looks for due mails (default 5 s; tests shorten it). */
+  mailPollMs?: number
 }
 
 const SWEEP_INTERVAL_MS = 10 * 60_000
@@ -145,6 +151,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(defaultDeny)
   await app.register(apiKeyScopes)
   await app.register(csrfPlugin, { config })
+  // EMAIL_VERIFICATION=required: unverified users reach only the routes that allow them (§12).
+  await app.register(emailGate, { config })
+  await app.register(mailPlugin, {
+    db,
+    config,
+    clock,
+    ...(deps.mailPollMs ? { pollMs: deps.mailPollMs } : {}),
+  })
 
   app.get('/openapi.json', { schema: { hide: true }, config: { rateLimit: false } }, async () =>
     app.swagger(),
@@ -172,6 +186,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         app.log.warn({ err }, 'sign-in challenge sweep failed'),
       )
       sweepAuditEvents(db, config, clock).catch((err) => app.log.warn({ err }, 'audit sweep failed'))
+      deleteDeadTokens(db, new Date(clock.now())).catch((err) =>
+        app.log.warn({ err }, 'email token sweep failed'),
+      )
+      // A sent mail's row is a delivery record for a month; its body went when it was sent.
+      deleteFinishedMails(db, new Date(clock.now() - 30 * 86_400_000)).catch((err) =>
+        app.log.warn({ err }, 'mail outbox sweep failed'),
+      )
     }, SWEEP_INTERVAL_MS)
     sweeper.unref()
   })

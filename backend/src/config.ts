@@ -6,6 +6,7 @@ import { parseRate, type Rate } from './lib/rate.js'
 export type SameSite = 'lax' | 'strict' | 'none'
 export type SignupPolicy = 'open' | 'closed' | 'allowlist'
 export type SpaceCreation = 'everyone' | 'admins'
+export type EmailVerification = 'off' | 'required'
 
 export interface Config {
   nodeEnv: string
@@ -45,6 +46,16 @@ export interface Config {
   frameAncestors: string[]
   /** Audit events older than this many days are deleted by the periodic sweep. */
   auditRetentionDays: number
+  /** The app's external origin (no trailing slash): every emailed or handed-out link starts with it. */
+  publicUrl: string | null
+  /** smtp:// (STARTTLS) or smtps:// (SMTPS), credentials included: never logged. Null = no email. */
+  smtpUrl: string | null
+  mailFrom: string
+  /**
+   * The effective rule (docs/api.md §12): `required` when EMAIL_VERIFICATION=required, or when
+   * SIGNUP=allowlist with SMTP_URL (an allow-listed domain proves nothing until verified).
+   */
+  emailVerification: EmailVerification
   logLevel: string
 }
 
@@ -91,6 +102,10 @@ export const CONFIG_VARIABLES = [
   'EMBEDDING_DIMENSIONS',
   'FRAME_ANCESTORS',
   'AUDIT_RETENTION_DAYS',
+  'PUBLIC_URL',
+  'SMTP_URL',
+  'MAIL_FROM',
+  'EMAIL_VERIFICATION',
   'LOG_LEVEL',
 ] as const
 
@@ -302,6 +317,57 @@ function parseSecret(r: Reader, production: boolean, warnings: string[]): string
   return secret
 }
 
+/** PUBLIC_URL as an origin plus an optional base path, without a trailing slash. */
+function parsePublicUrl(r: Reader): string | null {
+  const v = r.raw('PUBLIC_URL')
+  if (v === undefined) return null
+  try {
+    const u = new URL(v)
+    if (!['http:', 'https:'].includes(u.protocol) || u.search || u.hash || u.username || u.password) {
+      throw new Error('bad')
+    }
+    return `${u.origin}${u.pathname}`.replace(/\/+$/, '')
+  } catch {
+    r.problems.push(`PUBLIC_URL: "${v}" is not an http(s) URL such as https://me-docs.hf.space`)
+    return null
+  }
+}
+
+/** SMTP_URL: smtp:// or smtps:// with a host. The value itself is never echoed (it holds a password). */
+function parseSmtpUrl(r: Reader): string | null {
+  const v = r.raw('SMTP_URL')
+  if (v === undefined) return null
+  try {
+    const u = new URL(v)
+    if (!['smtp:', 'smtps:'].includes(u.protocol) || !u.hostname) throw new Error('bad')
+    return v
+  } catch {
+    r.problems.push(
+      'SMTP_URL: expected smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465 (SMTPS)',
+    )
+    return null
+  }
+}
+
+function parseMail(r: Reader, signup: SignupPolicy) {
+  const publicUrl = parsePublicUrl(r)
+  const smtpUrl = parseSmtpUrl(r)
+  const mailFrom = r.str('MAIL_FROM', 'rag-auth <no-reply@localhost>')
+  if (/[\r\n]/.test(mailFrom) || !/@/.test(mailFrom)) {
+    r.problems.push('MAIL_FROM: expected an address such as "rag-auth <no-reply@example.com>"')
+  }
+  const asked = r.oneOf<EmailVerification>('EMAIL_VERIFICATION', ['off', 'required'], 'off')
+  if (r.raw('SMTP_URL') !== undefined && r.raw('PUBLIC_URL') === undefined) {
+    r.problems.push('PUBLIC_URL: required when SMTP_URL is set (emailed links start with it)')
+  }
+  if (asked === 'required' && r.raw('SMTP_URL') === undefined) {
+    r.problems.push('EMAIL_VERIFICATION: "required" needs SMTP_URL (verification links are emailed)')
+  }
+  const emailVerification: EmailVerification =
+    asked === 'required' || (smtpUrl !== null && signup === 'allowlist') ? 'required' : 'off'
+  return { publicUrl, smtpUrl, mailFrom, emailVerification }
+}
+
 export interface LoadedConfig {
   config: Config
   /** Notes to log once the logger exists (production defaults, dev placeholders). */
@@ -365,6 +431,7 @@ export function loadConfig(env: Env): LoadedConfig {
     embedding: parseEmbedding(r),
     frameAncestors,
     auditRetentionDays: r.num('AUDIT_RETENTION_DAYS', 365, 1),
+    ...parseMail(r, signup),
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
   }
   if (r.problems.length > 0) throw new ConfigError(r.problems)

@@ -9,6 +9,7 @@ export const ERRORS = {
   forbidden: [403, 'You are not allowed to do this'],
   signup_closed: [403, 'Registration is closed'],
   csrf_failed: [403, 'Cross-site request refused'],
+  email_unverified: [403, 'Confirm your email address first: use the link we sent you, or send it again'],
   not_found: [404, 'Not found'],
   request_timeout: [408, 'The request did not arrive in time'],
   email_taken: [409, 'An account with this email already exists'],
@@ -17,6 +18,7 @@ export const ERRORS = {
   validation_error: [422, 'Request validation failed'],
   weak_password: [422, 'This password is too common or too easy to guess'],
   invalid_current_password: [422, 'Current password is incorrect'],
+  invalid_token: [422, 'This link is invalid, used or expired; ask for a new one'],
   last_owner: [422, 'A team space must keep one owner: hand it over or delete the space first'],
   last_admin: [
     422,
@@ -32,6 +34,7 @@ export const ERRORS = {
   internal_error: [500, 'Internal server error'],
   upstream_error: [502, 'The language model provider returned an error'],
   service_unavailable: [503, 'Service temporarily unavailable'],
+  email_unavailable: [503, 'Email is not set up on this server; ask an administrator for a reset link'],
   upstream_timeout: [504, 'The language model provider did not answer in time'],
 } as const satisfies Record<string, readonly [number, string]>
 

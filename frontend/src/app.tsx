@@ -15,9 +15,12 @@ import {
 } from './lazy-pages'
 import { ApiError } from './lib/api-error'
 import { SessionWatcher } from './lib/auth'
+import { ForgotPasswordPage } from './pages/forgot-password-page'
 import { NotFoundPage } from './pages/not-found-page'
+import { ResetPasswordPage } from './pages/reset-password-page'
 import { SignInPage } from './pages/sign-in-page'
 import { SignUpPage } from './pages/sign-up-page'
+import { ConfirmEmailPage, VerifyEmailPage } from './pages/verify-email-page'
 
 /** Client errors (4xx) will not get better by asking again; network blips and 5xx get one retry. */
 function retry(failures: number, error: unknown): boolean {
@@ -45,6 +48,10 @@ export function App({ queryClient }: { queryClient: QueryClient }) {
             <Route path="/" element={<Navigate to="/chat" replace />} />
             <Route path="/sign-in" element={<SignInPage />} />
             <Route path="/sign-up" element={<SignUpPage />} />
+            <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+            <Route path="/reset-password" element={<ResetPasswordPage />} />
+            <Route path="/verify-email" element={<VerifyEmailPage />} />
+            <Route path="/confirm-email" element={<ConfirmEmailPage />} />
             <Route path="/chat/:conversationId?" element={<ChatPage />} />
             <Route path="/documents/:documentId" element={<DocumentPage />} />
             <Route path="/account" element={<AccountPage />} />

@@ -9,6 +9,7 @@ import { IdParams } from '../lib/schemas.js'
 import type { RouteDeps } from '../routes/deps.js'
 import { writeOwnAudit } from './audit.js'
 import { clearedCookieOptions, SESSION_COOKIE } from './cookies.js'
+import { queueNotice } from './email-links.js'
 import { logAuthEvent } from './events.js'
 import { hashPassword, PASSWORD_PROBLEM_MESSAGES, passwordProblem } from './passwords.js'
 import { signedIn } from './plugin.js'
@@ -31,6 +32,7 @@ export default async function accountRoutes(instance: FastifyInstance, deps: Rou
   app.get(
     '/me',
     {
+      config: { allowUnverified: true },
       schema: {
         tags,
         summary: 'The signed-in user and session (or the API key used)',
@@ -48,6 +50,7 @@ export default async function accountRoutes(instance: FastifyInstance, deps: Rou
   app.get(
     '/sessions',
     {
+      config: { allowUnverified: true },
       schema: {
         tags,
         summary: "The user's live sessions, newest first",
@@ -75,6 +78,7 @@ export default async function accountRoutes(instance: FastifyInstance, deps: Rou
   app.delete(
     '/sessions/:id',
     {
+      config: { allowUnverified: true },
       schema: {
         tags,
         summary: 'Revoke one of your sessions',
@@ -101,6 +105,7 @@ export default async function accountRoutes(instance: FastifyInstance, deps: Rou
   app.post(
     '/sign-out-all',
     {
+      config: { allowUnverified: true },
       schema: {
         tags,
         summary: 'Revoke every session of the user, this one included',
@@ -150,6 +155,7 @@ export default async function accountRoutes(instance: FastifyInstance, deps: Rou
         await updatePasswordHash(tx, user.id, passwordHash, new Date(clock.now()))
         const n = await deleteUserSessions(tx, user.id, session.id)
         await writeOwnAudit(tx, clock, request, user, 'password_changed', { sessions_revoked: n })
+        await queueNotice(tx, deps, user.email, 'password_changed', request)
         return n
       })
       logAuthEvent(request, 'auth.password_changed', { user_id: user.id, session_id: session.id, revoked })

@@ -13,6 +13,7 @@ import { IdParams } from '../lib/schemas.js'
 import type { RouteDeps } from '../routes/deps.js'
 import { API_KEY_PREFIX_LENGTH, generateApiKey, hashApiKey, scopesOf } from './api-keys.js'
 import { writeOwnAudit } from './audit.js'
+import { queueNotice } from './email-links.js'
 import { logAuthEvent } from './events.js'
 import { signedIn } from './plugin.js'
 import { reauthenticate } from './reauth.js'
@@ -105,6 +106,7 @@ export default async function apiKeyRoutes(instance: FastifyInstance, deps: Rout
           lastUsedAt: null,
         })
         await writeOwnAudit(tx, clock, request, user, 'api_key_created', { api_key_id: row.id })
+        await queueNotice(tx, deps, user.email, 'api_key_created', request)
         return row
       })
       logAuthEvent(request, 'auth.api_key_created', { user_id: user.id, api_key_id: created.id })

@@ -24,6 +24,7 @@ import type { RouteDeps } from '../routes/deps.js'
 import { deleteAccount } from './account-deletion.js'
 import { writeOwnAudit } from './audit.js'
 import { clearedCookieOptions, SESSION_COOKIE } from './cookies.js'
+import { queueNotice } from './email-links.js'
 import { logAuthEvent } from './events.js'
 import {
   attemptAbandoned,
@@ -175,6 +176,7 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
           throw new AppError('validation_error', { detail: 'Two-factor sign-in is already on' })
         }
         await writeOwnAudit(tx, clock, request, user, 'mfa_enabled')
+        await queueNotice(tx, deps, user.email, 'mfa_enabled', request)
         return freshRecoveryCodes(tx, user.id)
       })
       logAuthEvent(request, 'auth.mfa_enabled', { user_id: user.id })
@@ -213,6 +215,7 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
       await withTransaction(db, async (tx) => {
         await disableMfa(tx, user.id, now())
         await writeOwnAudit(tx, clock, request, user, 'mfa_disabled')
+        await queueNotice(tx, deps, user.email, 'mfa_disabled', request)
       })
       logAuthEvent(request, 'auth.mfa_disabled', { user_id: user.id })
       return reply.status(204).send(null)
@@ -307,6 +310,7 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
   app.delete(
     '/account',
     {
+      config: { allowUnverified: true },
       schema: {
         tags,
         summary: 'Delete your account and everything you own (current password)',

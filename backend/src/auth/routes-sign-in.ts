@@ -10,11 +10,14 @@ import { findUserByEmail, insertUser, isUniqueViolation, updatePasswordHash } fr
 import { AppError } from '../errors.js'
 import { clientKey } from '../lib/client-key.js'
 import { uuidv7 } from '../lib/ids.js'
+import { verifyMail } from '../mail/messages.js'
+import { queueMail } from '../mail/outbox.js'
 import type { RouteDeps } from '../routes/deps.js'
 import { writeAudit, writeOwnAudit } from './audit.js'
 import { issueChallenge } from './challenges.js'
 import { clearedCookieOptions, SESSION_COOKIE, sessionCookieOptions } from './cookies.js'
 import { emailProblem, normalizeEmail, signupAllowed } from './email.js'
+import { issueLink, VERIFY_TTL_MS } from './email-links.js'
 import { logAuthEvent } from './events.js'
 import { guardedCheck } from './lockout.js'
 import {
@@ -110,6 +113,16 @@ export default async function signInRoutes(instance: FastifyInstance, deps: Rout
             createdAt: now,
           })
           await insertPersonalSpace(tx, row.id, uuidv7(now.getTime()), now)
+          // With email on, the address is proven by a link (docs/api.md §12), sent after the response.
+          if (config.smtpUrl) {
+            const link = await issueLink(tx, deps, {
+              purpose: 'verify',
+              user: row,
+              emailed: true,
+              ttlMs: VERIFY_TTL_MS,
+            })
+            await queueMail(tx, deps, verifyMail(row.email, link.url), request)
+          }
           const s = await createSession(ctx, row.id, sessionMeta(request), tx)
           return { user: authUserOf(config, row), ...s }
         })

@@ -5,6 +5,7 @@ import { getDummyHash, loadCommonPasswords } from './passwords.js'
 import accountRoutes from './routes-account.js'
 import activityRoutes from './routes-activity.js'
 import apiKeyRoutes from './routes-api-keys.js'
+import emailRoutes from './routes-email.js'
 import mfaRoutes from './routes-mfa.js'
 import signInRoutes from './routes-sign-in.js'
 
@@ -17,4 +18,5 @@ export default async function authRoutes(app: FastifyInstance, deps: RouteDeps) 
   await app.register(apiKeyRoutes, { prefix: '/api/auth', ...deps })
   await app.register(mfaRoutes, { prefix: '/api/auth', ...deps })
   await app.register(activityRoutes, { prefix: '/api/auth', ...deps })
+  await app.register(emailRoutes, { prefix: '/api/auth', ...deps })
 }

@@ -1,15 +1,18 @@
 // Operator CLI for accounts, working on the database directly (docs/api.md §3):
 //   npm run user -- create <email> [--name <name>] [--admin]
 //   npm run user -- verify <email> | promote <email> | demote <email> | set-password <email> | mfa-off <email> | list
+//   npm run user -- reset-link <email>   (prints a one-time password-reset link; needs PUBLIC_URL)
 // Accounts made here are verified (the operator vouches for the address), so an ADMIN_EMAILS
 // address created here is an admin at once; `verify` vouches for an account that signed up.
 // Passwords are asked with hidden input on a terminal, or read from the first line of stdin.
 // Exit codes: 0 done, 1 failed (unknown user, weak password, server running…), 2 usage.
 import { emailProblem, normalizeEmail } from '../auth/email.js'
+import { issueLink, queueNotice, RESET_TTL_MS } from '../auth/email-links.js'
 import { hashPassword, PASSWORD_PROBLEM_MESSAGES, passwordProblem } from '../auth/passwords.js'
 import { effectiveRole } from '../auth/sessions.js'
 import type { Config } from '../config.js'
 import { type Database, withTransaction } from '../db/client.js'
+import { insertAuditEvent } from '../db/queries/audit.js'
 import { disableMfa } from '../db/queries/mfa.js'
 import { deleteUserSessions } from '../db/queries/sessions.js'
 import { insertPersonalSpace } from '../db/queries/spaces.js'
@@ -22,6 +25,7 @@ import {
   setUserRole,
   updatePasswordHash,
 } from '../db/queries/users.js'
+import { systemClock } from '../lib/clock.js'
 import { uuidv7 } from '../lib/ids.js'
 import {
   CliError,
@@ -45,6 +49,7 @@ commands:
   demote <email>                             take the admin role away
   set-password <email>                       set a new password and sign the user out everywhere
   mfa-off <email>                            turn two-factor sign-in off (someone who lost both factors)
+  reset-link <email>                         print a one-time password-reset link (30 minutes; needs PUBLIC_URL)
   list                                       every account with its role, verification and live sessions
 `
 
@@ -70,7 +75,15 @@ function parseCommand(argv: string[]): Parsed {
     throw new CliError(`unknown option ${option.rawName}\n\n${USAGE}`, EXIT_USAGE)
   const name = values.name ?? null
   const admin = values.admin === true
-  const wantsEmail = ['create', 'verify', 'promote', 'demote', 'set-password', 'mfa-off'].includes(command)
+  const wantsEmail = [
+    'create',
+    'verify',
+    'promote',
+    'demote',
+    'set-password',
+    'mfa-off',
+    'reset-link',
+  ].includes(command)
   if (command === 'list' && positional.length === 0) return { command, email: null, name, admin }
   if (!wantsEmail || positional.length !== 1) {
     const what =
@@ -130,15 +143,63 @@ async function verify(db: Database, config: Config, email: string) {
 }
 
 /** docs/api.md §13: the operator's way back in for someone who lost their phone and recovery codes. */
-async function mfaOff(db: Database, email: string) {
+/** An audit event done by the operator at a shell: no actor, no IP (docs/api.md §14). */
+function cliAudit(type: 'mfa_disabled' | 'reset_link_created', subjectId: string) {
+  const now = Date.now()
+  return {
+    id: uuidv7(now),
+    at: new Date(now),
+    type,
+    actorId: null,
+    actorEmail: null,
+    subjectId,
+    ipAddress: null,
+    userAgent: null,
+    details: { by: 'cli' },
+  }
+}
+
+async function mfaOff(db: Database, config: Config, email: string) {
   const user = await findUserByEmail(db, email)
   if (!user) throw new CliError(`no user with the email ${email}`)
   if (!user.mfaEnabled) {
     console.log(`${email} has no two-factor sign-in; nothing changed`)
     return
   }
-  await withTransaction(db, (tx) => disableMfa(tx, user.id, new Date()))
+  await withTransaction(db, async (tx) => {
+    await disableMfa(tx, user.id, new Date())
+    await insertAuditEvent(tx, cliAudit('mfa_disabled', user.id))
+    // Delivered by the server's mail worker (the outbox is a table), when SMTP_URL is set.
+    await queueNotice(tx, { config, clock: systemClock }, user.email, 'mfa_disabled')
+  })
   console.log(`two-factor sign-in is off for ${email}; they can set it up again from their account page`)
+}
+
+/** docs/api.md §12: the one-time link a reset email would carry, for a server without email. */
+async function resetLink(db: Database, config: Config, email: string) {
+  if (!config.publicUrl) {
+    throw new CliError(
+      'PUBLIC_URL is not set: links start with it (e.g. PUBLIC_URL=https://docs.example.com)',
+    )
+  }
+  const user = await findUserByEmail(db, email)
+  if (!user) throw new CliError(`no user with the email ${email}`)
+  const link = await withTransaction(db, async (tx) => {
+    const link = await issueLink(
+      tx,
+      { config, clock: systemClock },
+      {
+        purpose: 'reset',
+        user,
+        emailed: false,
+        ttlMs: RESET_TTL_MS,
+      },
+    )
+    await insertAuditEvent(tx, cliAudit('reset_link_created', user.id))
+    return link
+  })
+  console.log(link.url)
+  process.stderr.write(`one-time link for ${email}, valid until ${link.expiresAt.toISOString()}\n`)
 }
 
 async function setRole(db: Database, config: Config, email: string, role: 'user' | 'admin') {
@@ -207,7 +268,8 @@ async function main(): Promise<number> {
     else if (args.command === 'promote') await setRole(db, config, email, 'admin')
     else if (args.command === 'demote') await setRole(db, config, email, 'user')
     else if (args.command === 'set-password') await setPassword(db, email, password)
-    else if (args.command === 'mfa-off') await mfaOff(db, email)
+    else if (args.command === 'mfa-off') await mfaOff(db, config, email)
+    else if (args.command === 'reset-link') await resetLink(db, config, email)
     else await list(db, config)
     return EXIT_OK
   } catch (err) {

@@ -2,20 +2,32 @@
 // delete. Every change is written with its audit event in one transaction. An admin cannot act on
 // their own role or account (422 cannot_change_self) and the last enabled admin cannot go
 // (422 last_admin), so nobody locks the instance out of its administration.
+import { randomBytes } from 'node:crypto'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { deleteAccount } from '../auth/account-deletion.js'
 import { writeAudit } from '../auth/audit.js'
+import { emailProblem, normalizeEmail } from '../auth/email.js'
+import { issueLink, NEW_ACCOUNT_LINK_TTL_MS, queueNotice, RESET_TTL_MS } from '../auth/email-links.js'
+import { hashPassword } from '../auth/passwords.js'
 import { errorResponses, NoContent } from '../auth/schemas.js'
 import { type AuthUser, authUserOf, effectiveRole } from '../auth/sessions.js'
 import { type Conn, withTransaction } from '../db/client.js'
 import { countOtherEnabledAdmins, listUsersPage, updateUserAdmin } from '../db/queries/admin-users.js'
 import { disableMfa } from '../db/queries/mfa.js'
 import { deleteUserSessions } from '../db/queries/sessions.js'
-import { findUserById, setEmailVerified } from '../db/queries/users.js'
+import { insertPersonalSpace } from '../db/queries/spaces.js'
+import {
+  findUserByEmail,
+  findUserById,
+  insertUser,
+  isUniqueViolation,
+  setEmailVerified,
+} from '../db/queries/users.js'
 import type { UserRow } from '../db/schema/index.js'
 import { AppError } from '../errors.js'
+import { uuidv7 } from '../lib/ids.js'
 import { IdParams } from '../lib/schemas.js'
 import type { RouteDeps } from './deps.js'
 
@@ -51,6 +63,19 @@ const AdminUserPatch = Type.Object(
   },
   { additionalProperties: false },
 )
+
+const ResetLink = Type.Object({ url: Type.String(), expires_at: DateTime })
+
+const AdminUserCreate = Type.Object(
+  {
+    email: Type.String({ minLength: 1, maxLength: 320 }),
+    name: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
+    role: Type.Optional(Type.Union([Type.Literal('user'), Type.Literal('admin')])),
+  },
+  { additionalProperties: false },
+)
+
+const AdminUserCreated = Type.Object({ ...AdminUser.properties, reset_link: ResetLink })
 
 /** Opaque to clients: base64url of the last email of a page (emails are unique and the sort key). */
 function decodeUsersCursor(cursor: string | undefined): string | null {
@@ -258,6 +283,106 @@ export default async function adminUserRoutes(instance: FastifyInstance, deps: R
         subjectId: row.id,
         details: { by_admin: true },
       })
+      await queueNotice(tx, deps, row.email, 'mfa_disabled', request)
+    },
+  )
+
+  // docs/api.md §14: an account for someone, verified on the admin's word and with no usable
+  // password yet (the hash of random bytes nobody holds), plus the one-time link that sets it.
+  app.post(
+    '/api/admin/users',
+    {
+      onRequest: admin,
+      schema: {
+        tags,
+        summary: 'Create a user (verified, no password yet) and get the link that sets it (admin)',
+        body: AdminUserCreate,
+        response: { 201: AdminUserCreated, ...errorResponses(401, 403, 409, 422, 503) },
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOf(request)
+      const email = normalizeEmail(request.body.email)
+      const invalid = emailProblem(email)
+      if (invalid) throw new AppError('validation_error', { errors: [{ path: 'email', message: invalid }] })
+      if (await findUserByEmail(db, email)) throw new AppError('email_taken')
+      const unusable = await hashPassword(randomBytes(32).toString('base64url'))
+      const now = new Date(clock.now())
+      const auditAs = { id: actor.id, email: actor.email }
+      try {
+        const { row, link } = await withTransaction(db, async (tx) => {
+          const row = await insertUser(tx, {
+            id: uuidv7(now.getTime()),
+            email,
+            name: request.body.name?.trim() || null,
+            passwordHash: unusable,
+            role: request.body.role ?? 'user',
+            emailVerified: true,
+            createdAt: now,
+          })
+          await insertPersonalSpace(tx, row.id, uuidv7(now.getTime()), now)
+          const link = await issueLink(tx, deps, {
+            purpose: 'reset',
+            user: row,
+            emailed: false,
+            ttlMs: NEW_ACCOUNT_LINK_TTL_MS,
+          })
+          await writeAudit(tx, clock, request, {
+            type: 'user_created',
+            actor: auditAs,
+            subjectId: row.id,
+            details: { role: row.role },
+          })
+          await writeAudit(tx, clock, request, {
+            type: 'reset_link_created',
+            actor: auditAs,
+            subjectId: row.id,
+          })
+          return { row, link }
+        })
+        return reply
+          .status(201)
+          .send({ ...userItem(row), reset_link: { url: link.url, expires_at: link.expiresAt.toISOString() } })
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new AppError('email_taken')
+        throw err
+      }
+    },
+  )
+
+  // The same one-time link a reset email carries, for a server without email (docs/api.md §12,
+  // §14). Audited and shown in the user's own activity, so it cannot be used quietly; it proves
+  // nothing about the address, so it verifies nothing.
+  app.post(
+    '/api/admin/users/:id/reset-link',
+    {
+      onRequest: admin,
+      schema: {
+        tags,
+        summary: 'A one-time password-reset link for a user, to hand over (admin)',
+        params: IdParams,
+        response: { 200: ResetLink, ...errorResponses(401, 403, 404, 503) },
+      },
+    },
+    async (request) => {
+      const actor = actorOf(request)
+      const link = await withTransaction(db, async (tx) => {
+        const row = await findUserById(tx, request.params.id.toLowerCase())
+        if (!row) throw new AppError('not_found')
+        const link = await issueLink(tx, deps, {
+          purpose: 'reset',
+          user: row,
+          emailed: false,
+          ttlMs: RESET_TTL_MS,
+        })
+        await writeAudit(tx, clock, request, {
+          type: 'reset_link_created',
+          actor: { id: actor.id, email: actor.email },
+          subjectId: row.id,
+        })
+        return link
+      })
+      return { url: link.url, expires_at: link.expiresAt.toISOString() }
     },
   )
 

@@ -5,6 +5,7 @@ import { api } from '../lib/api'
 import { useSignedOut } from '../lib/auth'
 import { MY_DOCUMENTS_PATH } from '../lib/spaces'
 import type { User } from '../lib/types'
+import { VerificationBanner } from './verification-banner'
 
 /** The header every signed-in page shares: brand, navigation, who is signed in, and `Sign out`. */
 export function AppShell({ user, children, wide }: { user: User; children: ReactNode; wide?: boolean }) {
@@ -69,6 +70,7 @@ export function AppShell({ user, children, wide }: { user: User; children: React
         </button>
       </header>
       <main id="main" className="main" tabIndex={-1}>
+        <VerificationBanner user={user} />
         {children}
       </main>
     </div>

@@ -6,11 +6,14 @@ import type {
   AdminUsersPage,
   ApiKey,
   AuditPage,
+  AuthOptions,
   AuthResult,
   Conversation,
   ConversationPage,
   ConversationSummary,
   CreatedApiKey,
+  CreatedUser,
+  CreateUserInput,
   DocumentDetail,
   DocumentSummary,
   FeedbackPage,
@@ -19,6 +22,7 @@ import type {
   Rating,
   RecoveryCodes,
   RequestBody,
+  ResetLink,
   ResponseBody,
   SessionInfo,
   TotpSetup,
@@ -134,6 +138,22 @@ export const api = {
   revokeSession: (id: string) => request<void>(`/api/auth/sessions/${enc(id)}`, { method: 'DELETE' }),
   changePassword: (input: RequestBody<'/api/auth/change-password', 'post'>) =>
     request<void>('/api/auth/change-password', { method: 'POST', json: input }),
+  /** What the UI may offer: sign-up, email, verification, reset (docs/api.md §12; public). */
+  options: () => request<AuthOptions>('/api/auth/options'),
+  /** 202 for any address, known or not (docs/api.md §12). */
+  requestPasswordReset: (input: RequestBody<'/api/auth/password-reset', 'post'>) =>
+    request<void>('/api/auth/password-reset', { method: 'POST', json: input }),
+  /** 204: the password is set and every session is gone, so the user signs in next. */
+  confirmPasswordReset: (input: RequestBody<'/api/auth/password-reset/confirm', 'post'>) =>
+    request<void>('/api/auth/password-reset/confirm', { method: 'POST', json: input }),
+  verifyEmail: (input: RequestBody<'/api/auth/verify-email', 'post'>) =>
+    request<void>('/api/auth/verify-email', { method: 'POST', json: input }),
+  resendVerification: () => request<void>('/api/auth/verify-email/resend', { method: 'POST' }),
+  /** 202: a confirmation link goes to the new address; nothing changes until it is opened. */
+  changeEmail: (input: RequestBody<'/api/auth/change-email', 'post'>) =>
+    request<void>('/api/auth/change-email', { method: 'POST', json: input }),
+  confirmEmailChange: (input: RequestBody<'/api/auth/change-email/confirm', 'post'>) =>
+    request<void>('/api/auth/change-email/confirm', { method: 'POST', json: input }),
   apiKeys: async () => (await request<{ api_keys: ApiKey[] }>('/api/auth/api-keys')).api_keys,
   createApiKey: (input: RequestBody<'/api/auth/api-keys', 'post'>) =>
     request<CreatedApiKey>('/api/auth/api-keys', { method: 'POST', json: input }),
@@ -187,6 +207,10 @@ export const api = {
   },
   updateUser: (id: string, patch: AdminUserPatch) =>
     request<AdminUser>(`/api/admin/users/${enc(id)}`, { method: 'PATCH', json: patch }),
+  createUser: (input: CreateUserInput) =>
+    request<CreatedUser>('/api/admin/users', { method: 'POST', json: input }),
+  resetLink: (id: string) => request<ResetLink>(`/api/admin/users/${enc(id)}/reset-link`, { method: 'POST' }),
+  verifyUser: (id: string) => request<void>(`/api/admin/users/${enc(id)}/verify`, { method: 'POST' }),
   signOutUser: (id: string) => request<void>(`/api/admin/users/${enc(id)}/sign-out`, { method: 'POST' }),
   deleteUser: (id: string) => request<void>(`/api/admin/users/${enc(id)}`, { method: 'DELETE' }),
   audit: (filter: { type: string; userId: string }, cursor?: string | null) => {

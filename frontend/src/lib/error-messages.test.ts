@@ -76,6 +76,23 @@ describe('describeError', () => {
     expect(describeError(new DOMException('aborted', 'AbortError'))).toBe('Stopped.')
   })
 
+  it('words the email answers of docs/api.md §12 so a person knows what to do next', () => {
+    expect(
+      describeError(new ApiError({ status: 403, code: 'email_unverified', detail: 'Email not verified' })),
+    ).toMatch(/verify your email address first.*Send again/)
+    // A 503 for missing email is not "try again in a moment": it will not get better by waiting.
+    const noMail = describeError(new ApiError({ status: 503, code: 'email_unavailable', detail: 'x' }))
+    expect(noMail).toMatch(/not set up/)
+    expect(noMail).not.toMatch(/moment/)
+    expect(describeError(new ApiError({ status: 422, code: 'invalid_token', detail: 'x' }))).toMatch(
+      /expired or was already used/,
+    )
+    // Other 403s keep the server's words.
+    expect(describeError(new ApiError({ status: 403, code: 'forbidden', detail: 'Admins only' }))).toBe(
+      'Admins only.',
+    )
+  })
+
   it('shows the server detail for other 4xx', () => {
     expect(
       describeError(new ApiError({ status: 404, code: 'not_found', detail: 'Conversation not found' })),

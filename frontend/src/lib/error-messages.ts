@@ -19,6 +19,11 @@ export function describeError(error: unknown): string {
       return ensureSentence(error.detail)
     return 'Your session has ended. Please sign in again.'
   }
+  if (error.code === 'email_unverified')
+    return 'Please verify your email address first: open the link we emailed you, or ask for a new one with Send again.'
+  if (error.code === 'email_unavailable')
+    return 'Email is not set up on this server, so this cannot be done here. Ask an administrator.'
+  if (error.code === 'invalid_token') return 'This link has expired or was already used. Ask for a new one.'
   if (error.status === 502) return 'The answer service returned an error. Please try again in a moment.'
   if (error.status === 503) return 'The service is temporarily unavailable. Please try again in a moment.'
   if (error.status === 504) return 'The answer service took too long to respond. Please try again.'

@@ -78,3 +78,11 @@ export type AuditPage = ResponseBody<'/api/admin/audit', 'get', 200>
 export type AuditEvent = AuditPage['events'][number]
 export type ActivityPage = ResponseBody<'/api/auth/activity', 'get', 200>
 export type ActivityEvent = ActivityPage['events'][number]
+
+/** What the UI may offer (docs/api.md §12: `GET /api/auth/options`). */
+export type AuthOptions = ResponseBody<'/api/auth/options', 'get', 200>
+/** `POST /api/admin/users`: the new user and the one-time link that lets them set a password (§14). */
+export type CreatedUser = ResponseBody<'/api/admin/users', 'post', 201>
+export type CreateUserInput = RequestBody<'/api/admin/users', 'post'>
+/** A one-time link an admin hands over (docs/api.md §14). */
+export type ResetLink = ResponseBody<'/api/admin/users/{id}/reset-link', 'post', 200>

@@ -2,6 +2,7 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tansta
 import { ApiKeysSection } from '../components/api-keys-section'
 import { AppShell } from '../components/app-shell'
 import { detailsText, EventWhereWhen, eventWords } from '../components/audit-event'
+import { ChangeEmailSection } from '../components/change-email-section'
 import { ChangePasswordForm } from '../components/change-password-form'
 import { DeleteAccountSection } from '../components/delete-account-section'
 import { FormError } from '../components/form-error'
@@ -52,6 +53,7 @@ function AccountView({ user }: { user: User }) {
           <dd>{formatDate(user.created_at)}</dd>
         </dl>
       </section>
+      <ChangeEmailSection user={user} />
       <SessionsSection />
       <ApiKeysSection />
       <RecentActivitySection />

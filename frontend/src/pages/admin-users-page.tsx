@@ -1,14 +1,16 @@
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query'
-import { useId, useState } from 'react'
+import { type FormEvent, useId, useState } from 'react'
 import { Link } from 'react-router'
 import { AdminPage } from '../components/admin-page'
 import { FormError } from '../components/form-error'
 import { LoadMore } from '../components/load-more'
+import { ResetLinkBox } from '../components/reset-link-box'
 import { Loading } from '../components/spinner'
+import { TextField } from '../components/text-field'
 import { api } from '../lib/api'
-import { describeError } from '../lib/error-messages'
+import { describeError, formErrors } from '../lib/error-messages'
 import { formatDate, timeAgo } from '../lib/format'
-import type { AdminUser, User } from '../lib/types'
+import type { AdminUser, CreatedUser, Role, User } from '../lib/types'
 import { useDocumentTitle } from '../lib/use-document-title'
 
 const USERS_KEY = 'admin-users'
@@ -59,6 +61,7 @@ function AdminUsersView({ user }: { user: User }) {
         ))}
       </ul>
       <LoadMore list={list} />
+      <CreateUserSection />
     </div>
   )
 }
@@ -77,8 +80,17 @@ function UserItem({ item, self }: { item: AdminUser; self: boolean }) {
     onSuccess: () => setNotice('Signed out of every session.'),
   })
   const remove = useMutation({ mutationFn: () => api.deleteUser(item.id), onSuccess: refresh })
-  const error = update.error ?? signOut.error ?? remove.error
-  const busy = update.isPending || signOut.isPending || remove.isPending
+  const resetLink = useMutation({ mutationFn: () => api.resetLink(item.id) })
+  const verify = useMutation({
+    mutationFn: () => api.verifyUser(item.id),
+    onSuccess: () => {
+      setNotice('Email marked as verified.')
+      return refresh()
+    },
+  })
+  const error = update.error ?? signOut.error ?? remove.error ?? resetLink.error ?? verify.error
+  const busy =
+    update.isPending || signOut.isPending || remove.isPending || resetLink.isPending || verify.isPending
   return (
     <li className="card user-item" aria-label={item.email}>
       <p className="user-head">
@@ -124,6 +136,24 @@ function UserItem({ item, self }: { item: AdminUser; self: boolean }) {
           >
             Sign out
           </button>
+          <button
+            type="button"
+            className="button button-quiet"
+            disabled={busy}
+            onClick={() => resetLink.mutate()}
+          >
+            Reset link
+          </button>
+          {item.email_verified ? null : (
+            <button
+              type="button"
+              className="button button-quiet"
+              disabled={busy}
+              onClick={() => verify.mutate()}
+            >
+              Mark verified
+            </button>
+          )}
           {confirming ? (
             <>
               <button
@@ -155,6 +185,9 @@ function UserItem({ item, self }: { item: AdminUser; self: boolean }) {
           Deleting removes the account, its sessions, conversations and personal documents.
         </p>
       ) : null}
+      {resetLink.data ? (
+        <ResetLinkBox link={resetLink.data} who={item.email} onDone={() => resetLink.reset()} />
+      ) : null}
       {notice ? (
         <p className="muted" role="status">
           {notice}
@@ -162,5 +195,83 @@ function UserItem({ item, self }: { item: AdminUser; self: boolean }) {
       ) : null}
       <FormError message={error ? describeError(error) : null} />
     </li>
+  )
+}
+
+/**
+ * "Create user" (docs/api.md §14): the account has no password yet; the answer's one-time link
+ * lets the person set one, so a server without sign-up or email can still take people in.
+ */
+function CreateUserSection() {
+  const queryClient = useQueryClient()
+  const roleId = useId()
+  const [email, setEmail] = useState('')
+  const [name, setName] = useState('')
+  const [role, setRole] = useState<Role>('user')
+  const [created, setCreated] = useState<CreatedUser | null>(null)
+  const create = useMutation({
+    mutationFn: api.createUser,
+    onSuccess: (user) => {
+      setCreated(user)
+      setEmail('')
+      setName('')
+      setRole('user')
+      void queryClient.invalidateQueries({ queryKey: [USERS_KEY] })
+    },
+  })
+  const errors = create.error ? formErrors(create.error) : { fields: {}, form: null }
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault()
+    setCreated(null)
+    const trimmedName = name.trim()
+    create.mutate({ email: email.trim(), role, ...(trimmedName ? { name: trimmedName } : {}) })
+  }
+  return (
+    <section className="card" aria-labelledby="create-user-title">
+      <h2 id="create-user-title">Create user</h2>
+      <p className="muted">
+        The account is made without a password: hand the person the link shown next, which lets them set one.
+      </p>
+      {created ? (
+        <ResetLinkBox link={created.reset_link} who={created.email} onDone={() => setCreated(null)} />
+      ) : null}
+      <form className="form" onSubmit={onSubmit} noValidate>
+        <TextField
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="off"
+          inputMode="email"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={errors.fields.email}
+        />
+        <TextField
+          label="Name"
+          name="name"
+          autoComplete="off"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          error={errors.fields.name}
+          hint="Optional."
+        />
+        <div className="field">
+          <label htmlFor={roleId}>Role</label>
+          <select id={roleId} value={role} onChange={(e) => setRole(e.target.value as Role)}>
+            <option value="user">Member</option>
+            <option value="admin">Administrator</option>
+          </select>
+        </div>
+        <FormError message={errors.form} />
+        <button
+          type="submit"
+          className="button button-primary"
+          disabled={create.isPending}
+          aria-busy={create.isPending}
+        >
+          Create user
+        </button>
+      </form>
+    </section>
   )
 }

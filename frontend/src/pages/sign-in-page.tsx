@@ -1,6 +1,6 @@
 import { useMutation } from '@tanstack/react-query'
 import { type FormEvent, useEffect, useState } from 'react'
-import { Link, Navigate, useNavigate, useSearchParams } from 'react-router'
+import { Link, Navigate, useLocation, useNavigate, useSearchParams } from 'react-router'
 import { AuthLayout } from '../components/auth-layout'
 import { FormError, Notice } from '../components/form-error'
 import { TextField } from '../components/text-field'
@@ -8,6 +8,7 @@ import { preloadSignedInPages } from '../lazy-pages'
 import { api } from '../lib/api'
 import { ApiError } from '../lib/api-error'
 import { useAuth, useSignedIn } from '../lib/auth'
+import { useAuthOptions } from '../lib/auth-options'
 import { formErrors } from '../lib/error-messages'
 import { readSessionHint, safeNextPath } from '../lib/session-hint'
 import type { AuthResult } from '../lib/types'
@@ -22,6 +23,13 @@ export function SignInPage() {
   const [email, setEmail] = useState('')
   const [password, setPassword] = useState('')
   const [expired] = useState(() => readSessionHint() === 'expired')
+  const options = useAuthOptions()
+  // Set by a page that sends people here, e.g. /reset-password after a new password is set.
+  const { state } = useLocation()
+  const arrivalNotice =
+    state && typeof state === 'object' && typeof (state as { notice?: unknown }).notice === 'string'
+      ? (state as { notice: string }).notice
+      : null
   const [challenge, setChallenge] = useState<string | null>(null)
   const finish = (result: AuthResult) => {
     signedIn(result.user)
@@ -59,7 +67,10 @@ export function SignInPage() {
 
   return (
     <AuthLayout title="Sign in" subtitle="Ask questions about your documents and get answers with sources.">
-      {expired && !signIn.error ? <Notice message="Your session has ended. Please sign in again." /> : null}
+      {arrivalNotice && !signIn.error ? <Notice message={arrivalNotice} /> : null}
+      {expired && !arrivalNotice && !signIn.error ? (
+        <Notice message="Your session has ended. Please sign in again." />
+      ) : null}
       <form className="form" onSubmit={onSubmit} noValidate>
         <TextField
           label="Email"
@@ -81,6 +92,11 @@ export function SignInPage() {
           onChange={(e) => setPassword(e.target.value)}
           error={errors.fields.password}
         />
+        {options?.password_reset ? (
+          <p className="forgot-password">
+            <Link to="/forgot-password">Forgot password?</Link>
+          </p>
+        ) : null}
         <FormError message={errors.form} />
         <button
           type="submit"

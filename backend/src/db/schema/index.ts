@@ -1,5 +1,6 @@
 export * from './api-keys.js'
 export * from './audit.js'
 export * from './auth.js'
+export * from './email.js'
 export * from './rag.js'
 export * from './spaces.js'
