@@ -3,7 +3,7 @@
 // transaction; the mails leave after the response (mail/outbox.ts).
 import { randomBytes } from 'node:crypto'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { withTransaction } from '../db/client.js'
 import { deleteUserApiKeys } from '../db/queries/api-keys.js'
@@ -325,7 +325,7 @@ export default async function emailRoutes(instance: FastifyInstance, deps: Route
         response: { 204: NoContent, ...errorResponses(403, 409, 422, 429) },
       },
     },
-    async (request: FastifyRequest<{ Body: { token: string } }>, reply) => {
+    async (request, reply) => {
       const link = await findLink(db, clock, request.body.token, 'change_email', currentEmail)
       const newEmail = link.newEmail
       if (!newEmail) throw new AppError('invalid_token')

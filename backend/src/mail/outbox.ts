@@ -165,11 +165,21 @@ export class MailWorker {
     return { sent, failed }
   }
 
-  /** Stops polling and waits for a pass under way. */
-  async stop() {
+  /**
+   * Stops polling and waits a little for a pass under way: a mail server that hangs must not hold
+   * up a shutdown (a mail cut off mid-send is retried after its lease, by this or another instance).
+   */
+  async stop(waitMs = 3_000) {
     this.stopped = true
     clearInterval(this.timer)
-    await this.running
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([
+      this.running,
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, waitMs)
+      }),
+    ])
+    clearTimeout(timer)
     this.transport.close()
   }
 }

@@ -2,9 +2,11 @@
 // with back-off, the failure is logged without the SMTP password or the link, and the mail —
 // kept in the outbox table — arrives once the server is back, also after the app restarted.
 import assert from 'node:assert/strict'
+import { createServer, type Socket } from 'node:net'
 import { after, before, describe, it } from 'node:test'
+import { testConfig } from '../../src/config.js'
 import { FakeClock } from '../../src/lib/clock.js'
-import { retryDelayMs } from '../../src/mail/outbox.js'
+import { MailWorker, retryDelayMs } from '../../src/mail/outbox.js'
 import { json } from '../helpers/app.js'
 import { newUser } from '../helpers/auth.js'
 import { createTestDatabase, dbKinds, type TestDatabase } from '../helpers/db.js'
@@ -96,6 +98,40 @@ for (const kind of dbKinds()) {
       // Sent mails keep no body (it held a one-time link).
       assert.ok(rows.filter((r) => r.sent_at !== null).every((r) => r.text === null))
       await t.close()
+    })
+    it('a mail server that accepts and then hangs holds neither requests nor a shutdown', async () => {
+      const sockets: Socket[] = []
+      let pass: Promise<unknown> = Promise.resolve()
+      const hang = createServer((s) => void sockets.push(s))
+      await new Promise<void>((resolve) => hang.listen(0, '127.0.0.1', resolve))
+      const port = (hang.address() as { port: number }).port
+      const env = emailEnv(null, { SMTP_URL: `smtp://127.0.0.1:${port}` })
+      const t = await buildEmailApp(kind, env, { clock, tdb, mailPollMs: 60_000 })
+      try {
+        const u = await newUser(t.app)
+        const started = performance.now()
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/api/auth/password-reset',
+          payload: { email: u.email },
+        })
+        assert.equal(res.statusCode, 202)
+        assert.ok(performance.now() - started < 1000)
+        const { logger } = capturingLogger()
+        const worker = new MailWorker({ db: tdb.db, config: testConfig(env), clock, log: logger })
+        clock.advance(60 * 60_000)
+        // The pass is cut off when the sockets go; its late write is the lease's business.
+        pass = worker.runOnce().catch(() => undefined)
+        await new Promise((r) => setTimeout(r, 300))
+        const t0 = performance.now()
+        await worker.stop(500)
+        assert.ok(performance.now() - t0 < 1500, 'stop() waited for the hanging server')
+      } finally {
+        await t.close()
+        for (const s of sockets) s.destroy()
+        await pass
+        await new Promise((resolve) => hang.close(resolve))
+      }
     })
   })
 }
