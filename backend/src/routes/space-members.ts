@@ -7,8 +7,7 @@ import type { FastifyInstance } from 'fastify'
 import { writeAudit } from '../auth/audit.js'
 import { emailProblem, normalizeEmail } from '../auth/email.js'
 import { errorResponses, NoContent } from '../auth/schemas.js'
-import type { Executor } from '../db/client.js'
-import { withTransaction } from '../db/client.js'
+import { type Conn, withTransaction } from '../db/client.js'
 import {
   countOwners,
   deleteMember,
@@ -64,7 +63,7 @@ function checkedEmail(raw: string): string {
 }
 
 /** Refuses a change that would leave a team space without an owner (call under lockSpace). */
-async function keepAnOwner(tx: Executor, spaceId: string, member: MemberRow, next: SpaceRole | null) {
+async function keepAnOwner(tx: Conn, spaceId: string, member: MemberRow, next: SpaceRole | null) {
   if (member.role !== 'owner' || next === 'owner') return
   if ((await countOwners(tx, spaceId)) <= 1) throw new AppError('last_owner')
 }
