@@ -340,32 +340,23 @@ export async function updateSpace(ex: Conn, spaceId: string, c: SpaceChanges, no
     .where(eq(spaces.id, spaceId))
 }
 
+async function lockSpaceRow(tx: Conn, spaceId: string, strength: 'no key update' | 'key share') {
+  const rows = await tx.orm.select({ id: spaces.id }).from(spaces).where(eq(spaces.id, spaceId)).for(strength)
+  return rows.length > 0
+}
+
 /**
  * Locks a space's row until the transaction ends: membership changes of one space run one at a
  * time, so two owners demoting each other cannot both pass the last-owner check. NO KEY UPDATE
- * does not wait for ingests, whose foreign-key checks take KEY SHARE.
+ * does not wait for ingests, whose foreign-key checks take KEY SHARE. False when there is no such space.
  */
-export async function lockSpace(tx: Conn, spaceId: string): Promise<boolean> {
-  const rows = await tx.orm
-    .select({ id: spaces.id })
-    .from(spaces)
-    .where(eq(spaces.id, spaceId))
-    .for('no key update')
-  return rows.length > 0
-}
+export const lockSpace = (tx: Conn, spaceId: string) => lockSpaceRow(tx, spaceId, 'no key update')
 
 /**
  * Holds the space row against deletion until the transaction ends (a document written into a
  * space being deleted would outlive it); false when the space is gone already.
  */
-export async function holdSpace(tx: Conn, spaceId: string): Promise<boolean> {
-  const rows = await tx.orm
-    .select({ id: spaces.id })
-    .from(spaces)
-    .where(eq(spaces.id, spaceId))
-    .for('key share')
-  return rows.length > 0
-}
+export const holdSpace = (tx: Conn, spaceId: string) => lockSpaceRow(tx, spaceId, 'key share')
 
 /**
  * Deletes a space with everything in it, inside the caller's transaction (which holds the
