@@ -1,4 +1,5 @@
-// Documents: named queries (callers own transactions; `ex` is the db or a transaction).
+// Documents: named queries (callers own transactions; `ex` is the db or a transaction). The reads
+// of every upload and every opened document are prepared statements (one round trip on Postgres).
 import { and, count, desc, eq, inArray, sql } from 'drizzle-orm'
 import type { Conn } from '../client.js'
 import { documents } from '../schema/rag.js'
@@ -44,6 +45,8 @@ export async function findDocumentByHash(
     .select(SUMMARY)
     .from(documents)
     .where(and(eq(documents.spaceId, spaceId), eq(documents.contentHash, hash)))
+    .prepare('document_by_hash')
+    .execute()
   return row ?? null
 }
 
@@ -74,6 +77,8 @@ export async function findByHashOrSource(
     .from(documents)
     .where(and(eq(documents.spaceId, spaceId), eq(documents.contentHash, hash)))
     .unionAll(bySource)
+    .prepare('document_by_hash_or_source')
+    .execute()
   const strip = (r: (typeof rows)[number] | undefined): DocumentSummary | null => {
     if (!r) return null
     const { same: _same, ...summary } = r
@@ -130,7 +135,12 @@ export async function documentSources(ex: Conn): Promise<{ id: string; source: s
 }
 
 export async function getDocument(ex: Conn, id: string): Promise<DocumentSummary | null> {
-  const [row] = await ex.orm.select(SUMMARY).from(documents).where(eq(documents.id, id))
+  const [row] = await ex.orm
+    .select(SUMMARY)
+    .from(documents)
+    .where(eq(documents.id, id))
+    .prepare('document_by_id')
+    .execute()
   return row ?? null
 }
 
