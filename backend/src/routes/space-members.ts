@@ -232,8 +232,14 @@ export default async function spaceMemberRoutes(instance: FastifyInstance, deps:
       const caller = callerOf(request)
       const id = request.params.id.toLowerCase()
       const email = checkedEmail(request.query.email)
-      await requireRole(db, id, caller, 'owner')
-      if (!(await takeInvitation(db, id, email, now()))) throw invitationNotFound()
+      // Under the space's lock, like every membership change: an owner demoted meanwhile is refused.
+      // An expired invitation is removed and answers 404; the transaction still commits that.
+      const taken = await withTransaction(db, async (tx) => {
+        if (!(await lockSpace(tx, id))) throw spaceNotFound()
+        await requireRole(tx, id, caller, 'owner')
+        return takeInvitation(tx, id, email, now())
+      })
+      if (!taken) throw invitationNotFound()
       return reply.status(204).send(null)
     },
   )

@@ -5,12 +5,11 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { testConfig } from '../../src/config.js'
-import { withTransaction } from '../../src/db/client.js'
 import { lockKnowledgeBase } from '../../src/db/queries/bm25.js'
 import { multipartBody } from '../fixtures/multipart.js'
 import { buildTestApp, json, type TestApp } from '../helpers/app.js'
 import { dbKinds } from '../helpers/db.js'
-import { addMember, as, createSpace, expectStatus } from '../helpers/spaces.js'
+import { addMember, as, createSpace, expectStatus, whileWriteWaits } from '../helpers/spaces.js'
 import { bearer, createUserWithSession, type TestUser } from '../helpers/users.js'
 
 interface Event {
@@ -154,26 +153,6 @@ for (const kind of dbKinds()) {
     // must then be refused. (PGlite runs one transaction at a time, so a held lock would stall the
     // demotion too: the interleaving is only reproducible on Postgres.)
 
-    /** Runs `during` while the test holds the write lock, once `request` waits for it; then releases. */
-    async function whileWriteWaits<T>(request: () => Promise<T>, during: () => Promise<void>): Promise<T> {
-      const { db } = t.tdb
-      let pending: Promise<T> | undefined
-      await withTransaction(db, async (tx) => {
-        await lockKnowledgeBase(tx)
-        pending = request()
-        for (let i = 0; ; i++) {
-          const [row] = await db.query<{ n: number }>(
-            "select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted",
-          )
-          if ((row?.n ?? 0) > 0) break
-          if (i > 500) throw new Error('the write never waited for the lock')
-          await new Promise((r) => setTimeout(r, 10))
-        }
-        await during()
-      })
-      return pending as Promise<T>
-    }
-
     const demote = async (spaceId: string) => {
       const res = await as(t.app, owner.token)('PUT', `/api/spaces/${spaceId}/members`, {
         email: editor.user.email,
@@ -187,6 +166,8 @@ for (const kind of dbKinds()) {
       await addMember(t.app, owner.token, space.id, member(editor), 'editor')
       const before = (await documentEvents()).length
       const res = await whileWriteWaits(
+        t.tdb.db,
+        lockKnowledgeBase,
         () =>
           as(t.app, editor.token)('POST', '/api/documents', {
             title: 'Late',
@@ -213,6 +194,8 @@ for (const kind of dbKinds()) {
       )
       const before = (await documentEvents()).length
       const res = await whileWriteWaits(
+        t.tdb.db,
+        lockKnowledgeBase,
         () => as(t.app, editor.token)('DELETE', `/api/documents/${doc.id}`),
         () => demote(space.id),
       )
