@@ -60,6 +60,15 @@ export function readToken(
 }
 
 /**
+ * The caller of a non-public route, signed in by session or API key: default deny answered 401
+ * already, so this only narrows the type (and refuses if a route was ever left public by mistake).
+ */
+export function requestUser(request: FastifyRequest): AuthUser {
+  if (!request.user) throw new AppError('auth_required')
+  return request.user
+}
+
+/**
  * The signed-in user and session of a route that needs a session: default deny guarantees a user
  * on non-public routes, and the scope hook keeps API keys (which have no session) off these.
  */

@@ -1,11 +1,12 @@
 // GET /api/auth/activity (docs/api.md §14): a person's own audit events, newest first, so they can
 // spot a sign-in or a change that was not theirs (an admin's reset link for them included).
+
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { listAuditEvents } from '../db/queries/audit.js'
-import { AppError } from '../errors.js'
 import type { RouteDeps } from '../routes/deps.js'
 import { ActivityList, ActivityQuery, activityEventBody, decodeAuditCursor, page } from './audit-http.js'
+import { requestUser } from './plugin.js'
 import { errorResponses } from './schemas.js'
 
 export default async function activityRoutes(instance: FastifyInstance, deps: RouteDeps) {
@@ -22,10 +23,10 @@ export default async function activityRoutes(instance: FastifyInstance, deps: Ro
       },
     },
     async (request) => {
-      if (!request.user) throw new AppError('auth_required')
+      const user = requestUser(request)
       const { limit, cursor } = request.query
       const rows = await listAuditEvents(db, {
-        subjectId: request.user.id,
+        subjectId: user.id,
         after: decodeAuditCursor(cursor),
         limit: limit + 1,
       })

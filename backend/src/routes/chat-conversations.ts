@@ -1,10 +1,11 @@
 // Conversations (docs/api.md §8): list (own only, newest first, cursor pages), read, rename or change
 // the spaces its answers draw on, delete.
 // Another user's conversation is 404 everywhere, like one that does not exist.
+
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, } from 'fastify'
 import { Type } from 'typebox'
-import type { AuthUser } from '../auth/sessions.js'
+import { requestUser } from '../auth/plugin.js'
 import {
   type ConversationCursor,
   deleteUserConversation,
@@ -59,11 +60,6 @@ function summaryOf(c: ConversationRow) {
 
 const notFound = () => new AppError('not_found', { detail: 'Conversation not found' })
 
-function userOf(request: FastifyRequest): AuthUser {
-  if (!request.user) throw new AppError('auth_required')
-  return request.user
-}
-
 export default async function chatConversationRoutes(instance: FastifyInstance, opts: RouteDeps) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>()
   const { db } = opts
@@ -80,7 +76,7 @@ export default async function chatConversationRoutes(instance: FastifyInstance, 
       },
     },
     async (request) => {
-      const user = userOf(request)
+      const user = requestUser(request)
       const { limit, cursor } = request.query
       const after = cursor === undefined ? null : decodeCursor(cursor)
       if (cursor !== undefined && !after) throw invalidCursor()
@@ -105,7 +101,7 @@ export default async function chatConversationRoutes(instance: FastifyInstance, 
       },
     },
     async (request) => {
-      const user = userOf(request)
+      const user = requestUser(request)
       const { id } = request.params
       const conversation = await findUserConversation(db, user.id, id)
       if (!conversation) throw notFound()
@@ -136,7 +132,7 @@ export default async function chatConversationRoutes(instance: FastifyInstance, 
       },
     },
     async (request) => {
-      const user = userOf(request)
+      const user = requestUser(request)
       const { id } = request.params
       const { title, space_ids } = request.body
       const trimmed = title?.trim()
@@ -166,7 +162,7 @@ export default async function chatConversationRoutes(instance: FastifyInstance, 
       },
     },
     async (request, reply) => {
-      const user = userOf(request)
+      const user = requestUser(request)
       const { id } = request.params
       if (!(await deleteUserConversation(db, user.id, id))) {
         throw notFound()

@@ -1,6 +1,8 @@
 // One chat turn up to its answer: ownership check, history, the user's message stored, retrieval;
 // then the JSON answer. (The SSE answer is in chat-stream.ts.)
+
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { requestUser } from '../auth/plugin.js'
 import { saveAssistantMessage, saveUserMessage } from '../db/queries/chat.js'
 import { findUserConversation } from '../db/queries/conversations.js'
 import { recentMessages } from '../db/queries/messages.js'
@@ -54,8 +56,7 @@ export async function prepareTurn(
   request: FastifyRequest & { body: ChatRequestBody },
   deps: ChatDeps,
 ): Promise<Turn> {
-  const user = request.user
-  if (!user) throw new AppError('auth_required')
+  const user = requestUser(request)
   const caller = callerOf(request)
   const body = request.body
   const question = body.message.trim()

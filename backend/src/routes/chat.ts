@@ -1,10 +1,11 @@
 // POST /api/chat/message (docs/api.md §8): retrieve, answer (LLM or extractive) with checked
 // citations, persist; as JSON, or as Server-Sent Events with `Accept: text/event-stream`.
 // At most ANSWERS_PER_USER answers per user at once (http/answer-slots.ts).
+
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
+import { requestUser } from '../auth/plugin.js'
 import type { Config } from '../config.js'
-import { AppError } from '../errors.js'
 import { answerSlots } from '../http/answer-slots.js'
 import { CHAT_RATE_BUCKET } from '../http/rate-limit.js'
 import { wantsEventStream } from '../http/sse.js'
@@ -54,9 +55,9 @@ export default async function chatRoutes(instance: FastifyInstance, opts: RouteD
     },
     async (request, reply) => {
       const stream = wantsEventStream(request.headers.accept)
-      if (!request.user) throw new AppError('auth_required')
+      const user = requestUser(request)
       // Taken before anything is stored: a refused question leaves no trace.
-      const release = await deps.slots.acquire(request.user.id)
+      const release = await deps.slots.acquire(user.id)
       let handedOver = false
       try {
         const turn = await prepareTurn(request, deps)

@@ -2,11 +2,12 @@
 // page or as one export (JSON Lines or CSV) for review outside the app. A citation from a space the
 // admin cannot read (someone's personal space) keeps only its `index`: the rating shares the
 // question and answer, never the text of documents the admin may not open.
+
 import { Readable } from 'node:stream'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import type { AuthUser } from '../auth/sessions.js'
+import { requestUser } from '../auth/plugin.js'
 import type { Conn } from '../db/client.js'
 import {
   deleteFeedback,
@@ -115,11 +116,6 @@ async function* exportLines(
   }
 }
 
-function userOf(request: FastifyRequest): AuthUser {
-  if (!request.user) throw new AppError('auth_required')
-  return request.user
-}
-
 const answerNotFound = () => new AppError('not_found', { detail: 'Message not found' })
 
 export default async function feedbackRoutes(instance: FastifyInstance, opts: RouteDeps) {
@@ -140,7 +136,7 @@ export default async function feedbackRoutes(instance: FastifyInstance, opts: Ro
       },
     },
     async (request, reply) => {
-      const user = userOf(request)
+      const user = requestUser(request)
       const { id } = request.params
       const body = request.body
       const comment = body.comment?.trim() || null
@@ -167,7 +163,7 @@ export default async function feedbackRoutes(instance: FastifyInstance, opts: Ro
       },
     },
     async (request, reply) => {
-      const user = userOf(request)
+      const user = requestUser(request)
       const { id } = request.params
       if (!(await deleteFeedback(db, id, user.id))) throw answerNotFound()
       return reply.status(204).send(null)

@@ -4,9 +4,11 @@
 // bounds as /api/chat/message. Nothing is stored as a conversation. Bearer only (zones.ts), errors
 // in OpenAI's shape (http/openai-error.ts); RATE_LIMIT_CHAT is shared with /api/chat/message, and
 // so are the 3 answers at once (the slots live in the counter store, keyed by user).
+
 import { randomUUID } from 'node:crypto'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, } from 'fastify'
+import { requestUser } from '../auth/plugin.js'
 import type { AuthUser } from '../auth/sessions.js'
 import type { Config } from '../config.js'
 import type { Database } from '../db/client.js'
@@ -42,12 +44,6 @@ export interface Completion {
   usage(content: string): { prompt_tokens: number; completion_tokens: number; total_tokens: number }
   /** The answer's citations with the space of each (the §8 citation objects). */
   cite(citations: readonly Citation[]): Promise<SpaceCitation[]>
-}
-
-function signedIn(request: FastifyRequest): AuthUser {
-  // Default deny answered 401 already; this narrows the type.
-  if (!request.user) throw new AppError('auth_required')
-  return request.user
 }
 
 function modelNotFound(model: string): AppError {
@@ -96,7 +92,7 @@ export default async function v1Routes(instance: FastifyInstance, opts: RouteDep
       },
     },
     async (request) => {
-      const user = signedIn(request)
+      const user = requestUser(request)
       const spaces = await spaceCreationTimes(db, await readableSpaceIds(db, user.id, user.role === 'admin'))
       const first = spaces[0]?.created_at.getTime() ?? 0
       return {
@@ -131,7 +127,7 @@ export default async function v1Routes(instance: FastifyInstance, opts: RouteDep
       },
     },
     async (request, reply) => {
-      const user = signedIn(request)
+      const user = requestUser(request)
       const asked = readCompletionRequest(request.body)
       const spaceIds = await spacesOfModel(db, user, request.body.model)
       const id = `chatcmpl-${randomUUID().replace(/-/g, '')}`
