@@ -3,6 +3,7 @@
 // too low a role → 403. Spaces, members and documents routes all decide here; a write checks again
 // inside the transaction that writes, so a member demoted meanwhile cannot write.
 import type { FastifyRequest } from 'fastify'
+import { requestUser } from '../auth/plugin.js'
 import type { Conn } from '../db/client.js'
 import { roleAtLeast, type SpaceAccess, type SpaceView, spaceAccess } from '../db/queries/spaces.js'
 import type { SpaceRole } from '../db/schema/spaces.js'
@@ -16,8 +17,8 @@ export interface Caller {
 }
 
 export function callerOf(request: FastifyRequest): Caller {
-  if (!request.user) throw new AppError('auth_required')
-  return { id: request.user.id, email: request.user.email, isAdmin: request.user.role === 'admin' }
+  const user = requestUser(request)
+  return { id: user.id, email: user.email, isAdmin: user.role === 'admin' }
 }
 
 export const spaceNotFound = () => new AppError('not_found', { detail: 'Space not found' })
