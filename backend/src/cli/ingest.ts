@@ -6,10 +6,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { SingleBar } from 'cli-progress'
-import type { Executor } from '../db/client.js'
+import type { Conn } from '../db/client.js'
 import { vacuumIndex } from '../db/queries/bm25.js'
-import { spacesByRef } from '../db/queries/space-scope.js'
-import { sharedLibraryId } from '../db/queries/spaces.js'
+import { sharedLibraryId, spacesByRef } from '../db/queries/spaces.js'
 import { AppError } from '../errors.js'
 import { isUuid } from '../lib/ids.js'
 import { createRagContext } from '../rag/context.js'
@@ -72,11 +71,11 @@ function reason(err: unknown): string {
 
 /** The space `ref` names (an id, or a name that matches exactly one space), or why not. */
 async function resolveSpace(
-  ex: Executor,
+  ex: Conn,
   ref: string | undefined,
 ): Promise<{ id: string } | { problem: string }> {
   if (ref === undefined) return { id: await sharedLibraryId(ex) }
-  const matches = await spacesByRef(ex, isUuid(ref) ? ref.toLowerCase() : ref, isUuid(ref))
+  const matches = await spacesByRef(ex, ref, isUuid(ref))
   const [only] = matches
   if (only && matches.length === 1) return { id: only.id }
   if (!only) return { problem: `no space with the id or name "${ref}" (npm run space -- list shows them)` }

@@ -15,8 +15,8 @@ import {
   insertSpace,
   listAllSpaces,
   lockSpace,
-  spaceById,
-  teamSpacesNamed,
+  type SpaceRef,
+  spacesByRef,
   upsertSpaceMember,
 } from '../db/queries/spaces.js'
 import { findUserByEmail } from '../db/queries/users.js'
@@ -123,18 +123,17 @@ async function list(db: Database) {
 }
 
 /** An id, or a team-space name that matches exactly one space. */
-async function resolveSpace(
-  db: Database,
-  ref: string,
-): Promise<{ id: string; name: string; kind: SpaceKind }> {
-  if (isUuid(ref)) {
-    const space = await spaceById(db, ref.toLowerCase())
+async function resolveSpace(db: Database, ref: string): Promise<SpaceRef> {
+  const byId = isUuid(ref)
+  const found = await spacesByRef(db, ref, byId)
+  if (byId) {
+    const [space] = found
     if (!space) throw new CliError(`no space with the id ${ref}`)
     return space
   }
-  const matches = await teamSpacesNamed(db, ref)
+  const matches = found.filter((s) => s.kind === 'team')
   const [only] = matches
-  if (matches.length === 1 && only) return { ...only, kind: 'team' }
+  if (matches.length === 1 && only) return only
   if (matches.length === 0)
     throw new CliError(`no team space is named "${ref}" (see \`npm run space -- list\`)`)
   const lines = matches.map((m) => `  ${m.id}  ${m.name}`).join('\n')

@@ -23,7 +23,7 @@ import { embedAll } from './embeddings.js'
 import { scheduleVacuum } from './maintenance.js'
 import { prepareInWorker } from './parse-pool.js'
 import { snippetSentences } from './snippet.js'
-import type { DocumentFormat, Embedder, IngestInput, IngestResult, RagContext } from './types.js'
+import type { DeleteHooks, DocumentFormat, Embedder, IngestInput, IngestResult, RagContext } from './types.js'
 
 export interface PreparedDocument {
   /** The space it goes to; absent: the shared library. */
@@ -35,6 +35,7 @@ export interface PreparedDocument {
   chunks: Chunk[]
   createdBy: string | null
   authorize?: IngestInput['authorize']
+  written?: IngestInput['written']
 }
 
 export { contentHash } from './parse.js'
@@ -56,6 +57,7 @@ export async function prepareDocument(input: IngestInput): Promise<PreparedDocum
     ...prepared,
     ...(input.spaceId ? { spaceId: input.spaceId } : {}),
     ...(input.authorize ? { authorize: input.authorize } : {}),
+    ...(input.written ? { written: input.written } : {}),
     source,
     format: input.format,
     createdBy: input.createdBy ?? null,
@@ -151,7 +153,7 @@ async function writeDocument(
         rows.map((r, i) => ({ id: r.id, embedding: embeddings[i] as number[] })),
       )
     }
-    return {
+    const result: IngestResult = {
       id,
       space_id: spaceId,
       title: doc.title,
@@ -160,17 +162,21 @@ async function writeDocument(
       created_at: previous?.created_at ?? now,
       created: !previous,
       status: previous ? 'updated' : 'created',
-    } as IngestResult
+    }
+    await doc.written?.(tx, result)
+    return result
   })
 }
 
 /** Deletes a document, its chunks and postings, keeping the BM25 statistics exact. */
-export async function deleteDocument(ctx: RagContext, id: string): Promise<boolean> {
+export async function deleteDocument(ctx: RagContext, id: string, hooks: DeleteHooks = {}): Promise<boolean> {
   const deleted = await withTransaction(ctx.db, async (tx) => {
     await lockKnowledgeBase(tx)
+    await hooks.authorize?.(tx)
     const spaces = await unindexDocuments(tx, [id])
     const gone = await deleteDocumentRow(tx, id)
     for (const spaceId of spaces) await rebalance(tx, spaceId, false)
+    if (gone) await hooks.written?.(tx)
     return gone
   })
   if (deleted) scheduleVacuum(ctx)

@@ -1,6 +1,6 @@
 // The seams between ingestion/retrieval and answering/chat. Both sides build against these.
 import type { Config } from '../config.js'
-import type { Database, Executor } from '../db/client.js'
+import type { Conn, Database } from '../db/client.js'
 
 export type DocumentFormat = 'markdown' | 'text' | 'html' | 'pdf'
 
@@ -45,7 +45,18 @@ export interface IngestInput {
    * API re-checks the uploader's role here, because parsing may take seconds in which a membership
    * can be removed or the space deleted.
    */
-  authorize?: (tx: Executor) => Promise<void>
+  authorize?: (tx: Conn) => Promise<void>
+  /**
+   * Runs in the write transaction after a new or changed document is written (not for content
+   * that was there already), so what records the change (the audit log) commits with it or not at all.
+   */
+  written?: (tx: Conn, result: IngestResult) => Promise<void>
+}
+
+/** Hooks of deleteDocument, in its transaction: `authorize` before the delete, `written` after it. */
+export interface DeleteHooks {
+  authorize?: (tx: Conn) => Promise<void>
+  written?: (tx: Conn) => Promise<void>
 }
 
 export interface IngestResult {

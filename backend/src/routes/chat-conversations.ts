@@ -28,7 +28,8 @@ import {
   RenameRequest,
 } from './chat-schemas.js'
 import type { RouteDeps } from './deps.js'
-import { callerOf, requireReadable } from './space-scope.js'
+import { callerOf } from './space-access.js'
+import { requireReadable } from './space-scope.js'
 
 /** Opaque to clients: base64url of "<updated_at ISO>|<id>" of the last row of a page. */
 export function encodeCursor(c: ConversationCursor): string {

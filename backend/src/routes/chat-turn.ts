@@ -23,13 +23,8 @@ import { findSources } from '../rag/turn-sources.js'
 import type { RagContext, RetrievedChunk } from '../rag/types.js'
 import type { ChatRequestBody } from './chat-schemas.js'
 import type { RouteDeps } from './deps.js'
-import {
-  callerOf,
-  citationsWithSpaces,
-  defaultSpaces,
-  requireReadable,
-  stillReadable,
-} from './space-scope.js'
+import { callerOf } from './space-access.js'
+import { citationsWithSpaces, defaultSpaces, requireReadable, stillReadable } from './space-scope.js'
 
 /** Earlier messages loaded for a follow-up: enough for the prompt's history and the query. */
 const HISTORY_MESSAGES = 8

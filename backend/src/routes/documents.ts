@@ -7,11 +7,11 @@ import multipart from '@fastify/multipart'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { type Static, Type } from 'typebox'
-import type { Executor } from '../db/client.js'
+import { writeAudit } from '../auth/audit.js'
+import type { Conn } from '../db/client.js'
 import { listChunks } from '../db/queries/chunks.js'
-import { getDocument, listDocuments } from '../db/queries/documents.js'
-import { holdSpace } from '../db/queries/space-scope.js'
-import { ensurePersonalSpace, roleAtLeast, sharedLibraryId, spaceAccess } from '../db/queries/spaces.js'
+import { type DocumentSummary as DocumentRow, getDocument, listDocuments } from '../db/queries/documents.js'
+import { ensurePersonalSpace, holdSpace, sharedLibraryId, spaceAccess } from '../db/queries/spaces.js'
 import { AppError } from '../errors.js'
 import { isUuid, uuidv7 } from '../lib/ids.js'
 import { IdParams } from '../lib/schemas.js'
@@ -20,7 +20,8 @@ import { deleteDocument, ingestDocument } from '../rag/ingest.js'
 import { formatFromFilename, SUPPORTED_EXTENSIONS, unusable } from '../rag/parse.js'
 import type { IngestInput } from '../rag/types.js'
 import type { RouteDeps } from './deps.js'
-import { type Caller, callerOf, readableSpaces, spaceNotFound } from './space-scope.js'
+import { type Caller, callerOf, requireRole, spaceNotFound } from './space-access.js'
+import { readableSpaces } from './space-scope.js'
 
 export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
@@ -123,21 +124,19 @@ function jsonInput(request: FastifyRequest & { body: JsonDocumentBody | undefine
 
 const documentNotFound = () => new AppError('not_found', { detail: 'Document not found' })
 
-/** Adding or deleting documents needs `editor` in the space; readable without it is a 403. */
-async function requireEditor(ex: Executor, spaceId: string, caller: Caller): Promise<string> {
-  const access = await spaceAccess(ex, spaceId, caller)
-  if (!access) throw spaceNotFound()
-  if (!roleAtLeast(access.role, 'editor')) {
-    throw new AppError('forbidden', { detail: 'You need the editor or owner role in this space' })
-  }
-  return access.id
+/** A document the caller may read now; a missing and an unreadable one are the same 404. */
+async function readableDocument(ex: Conn, id: string, caller: Caller): Promise<DocumentRow> {
+  const doc = isUuid(id) ? await getDocument(ex, id) : null
+  if (!doc || !(await spaceAccess(ex, doc.space_id, caller))) throw documentNotFound()
+  return doc
 }
 
 const iso = (d: Date) => d.toISOString()
 
 export default async function documentRoutes(instance: FastifyInstance, opts: RouteDeps) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>()
-  const rag = createRagContext(opts.db, opts.config, app.log)
+  const { db, clock } = opts
+  const rag = createRagContext(db, opts.config, app.log)
   // Only JSON and multipart here: anything else (text/plain included) is a 415.
   app.removeContentTypeParser('text/plain')
   await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10, parts: 20 } })
@@ -170,19 +169,28 @@ export default async function documentRoutes(instance: FastifyInstance, opts: Ro
       const { input, spaceId: named } = request.isMultipart()
         ? await uploadedInput(request)
         : jsonInput(request)
+      // Adding needs `editor` in the space (403); one the caller cannot read is a 404.
       const spaceId = named
-        ? await requireEditor(opts.db, named.toLowerCase(), caller)
+        ? (await requireRole(db, named.toLowerCase(), caller, 'editor')).id
         : caller.isAdmin
-          ? await sharedLibraryId(opts.db)
-          : await ensurePersonalSpace(opts.db, caller.id, () => uuidv7())
+          ? await sharedLibraryId(db)
+          : await ensurePersonalSpace(db, caller.id, () => uuidv7())
       const result = await ingestDocument(rag, {
         ...input,
         spaceId,
         // Parsing can take seconds: the role is checked again at the moment of writing.
         authorize: async (tx) => {
           if (!(await holdSpace(tx, spaceId))) throw spaceNotFound()
-          await requireEditor(tx, spaceId, caller)
+          await requireRole(tx, spaceId, caller, 'editor')
         },
+        written: (tx, r) =>
+          writeAudit(tx, clock, request, {
+            type: 'document_added',
+            actor: caller,
+            subjectId: null,
+            // Ids only: a document's title is its space's business (a personal space's, its owner's).
+            details: { document_id: r.id, space_id: r.space_id, status: r.status },
+          }),
       })
       return reply.status(result.created ? 201 : 200).send({
         id: result.id,
@@ -208,15 +216,10 @@ export default async function documentRoutes(instance: FastifyInstance, opts: Ro
     async (request) => {
       const caller = callerOf(request)
       const { space_id: named } = request.query
-      let spaceIds: string[]
-      if (named) {
-        const access = await spaceAccess(opts.db, named.toLowerCase(), caller)
-        if (!access) throw spaceNotFound()
-        spaceIds = [access.id]
-      } else {
-        spaceIds = await readableSpaces(opts.db, caller)
-      }
-      const docs = await listDocuments(opts.db, spaceIds)
+      const spaceIds = named
+        ? [(await requireRole(db, named.toLowerCase(), caller, 'viewer')).id]
+        : await readableSpaces(db, caller)
+      const docs = await listDocuments(db, spaceIds)
       return { documents: docs.map((d) => ({ ...d, created_at: iso(d.created_at) })) }
     },
   )
@@ -232,11 +235,8 @@ export default async function documentRoutes(instance: FastifyInstance, opts: Ro
       },
     },
     async (request) => {
-      const caller = callerOf(request)
-      const { id } = request.params
-      const doc = isUuid(id) ? await getDocument(opts.db, id) : null
-      if (!doc || !(await spaceAccess(opts.db, doc.space_id, caller))) throw documentNotFound()
-      const chunks = await listChunks(opts.db, doc.id)
+      const doc = await readableDocument(db, request.params.id, callerOf(request))
+      const chunks = await listChunks(db, doc.id)
       return {
         id: doc.id,
         title: doc.title,
@@ -260,11 +260,21 @@ export default async function documentRoutes(instance: FastifyInstance, opts: Ro
     },
     async (request, reply) => {
       const caller = callerOf(request)
-      const { id } = request.params
-      const doc = isUuid(id) ? await getDocument(opts.db, id) : null
-      if (!doc || !(await spaceAccess(opts.db, doc.space_id, caller))) throw documentNotFound()
-      await requireEditor(opts.db, doc.space_id, caller)
-      if (!(await deleteDocument(rag, doc.id))) throw documentNotFound()
+      const doc = await readableDocument(db, request.params.id, caller)
+      // Deleting needs `editor` in the document's space as it is when the delete is written.
+      const deleted = await deleteDocument(rag, doc.id, {
+        authorize: async (tx) => {
+          await requireRole(tx, doc.space_id, caller, 'editor', documentNotFound)
+        },
+        written: (tx) =>
+          writeAudit(tx, clock, request, {
+            type: 'document_deleted',
+            actor: caller,
+            subjectId: null,
+            details: { document_id: doc.id, space_id: doc.space_id },
+          }),
+      })
+      if (!deleted) throw documentNotFound()
       return reply.status(204).send(null)
     },
   )

@@ -28,7 +28,8 @@ import {
   type RedactableCitation,
 } from './chat-schemas.js'
 import type { RouteDeps } from './deps.js'
-import { callerOf, readableSpaces } from './space-scope.js'
+import { callerOf } from './space-access.js'
+import { readableSpaces } from './space-scope.js'
 
 const EXPORT_PAGE = 500
 const CSV_COLUMNS = [

@@ -9,7 +9,8 @@ import { AppError } from '../errors.js'
 import { createRagContext } from '../rag/context.js'
 import { search } from '../rag/retrieve.js'
 import type { RouteDeps } from './deps.js'
-import { callerOf, readableSpaces, requireReadable } from './space-scope.js'
+import { callerOf } from './space-access.js'
+import { readableSpaces, requireReadable } from './space-scope.js'
 
 const SearchQuery = Type.Object({
   q: Type.String({ minLength: 1, maxLength: 1000 }),

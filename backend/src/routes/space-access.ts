@@ -1,12 +1,15 @@
 // Who may act on a space, decided on the route's matched id and the caller's role as it is now
-// (contract §10): unreadable → 404, exactly like a space that does not exist; readable with too
-// low a role → 403.
+// (docs/api.md §7, §10): unreadable → 404, exactly like a space that does not exist; readable with
+// too low a role → 403. Spaces, members and documents routes all decide here; a write checks again
+// inside the transaction that writes, so a member demoted meanwhile cannot write.
 import type { FastifyRequest } from 'fastify'
-import type { Executor } from '../db/client.js'
+import { requestUser } from '../auth/plugin.js'
+import type { Conn } from '../db/client.js'
 import { roleAtLeast, type SpaceAccess, type SpaceView, spaceAccess } from '../db/queries/spaces.js'
 import type { SpaceRole } from '../db/schema/spaces.js'
 import { AppError } from '../errors.js'
 
+/** The signed-in caller as access rules and the audit log see them. */
 export interface Caller {
   id: string
   email: string
@@ -14,24 +17,32 @@ export interface Caller {
 }
 
 export function callerOf(request: FastifyRequest): Caller {
-  if (!request.user) throw new AppError('auth_required')
-  return { id: request.user.id, email: request.user.email, isAdmin: request.user.role === 'admin' }
+  const user = requestUser(request)
+  return { id: user.id, email: user.email, isAdmin: user.role === 'admin' }
 }
 
 export const spaceNotFound = () => new AppError('not_found', { detail: 'Space not found' })
 
-/** The caller's access to a space they must hold `needed` in: 404 when unreadable, 403 when too low. */
+const NEEDS: Record<SpaceRole, string> = {
+  viewer: 'You cannot read this space',
+  editor: 'You need the editor or owner role in this space',
+  owner: 'You need the owner role in this space',
+}
+
+/**
+ * The caller's access to a space they must hold `needed` in: 404 when unreadable (`notFound`: what
+ * the route calls missing, the space or the document in it), 403 when too low.
+ */
 export async function requireRole(
-  ex: Executor,
+  ex: Conn,
   spaceId: string,
   caller: Caller,
   needed: SpaceRole,
+  notFound: () => AppError = spaceNotFound,
 ): Promise<SpaceAccess> {
   const access = await spaceAccess(ex, spaceId, caller)
-  if (!access) throw spaceNotFound()
-  if (!roleAtLeast(access.role, needed)) {
-    throw new AppError('forbidden', { detail: `This needs the ${needed} role in the space` })
-  }
+  if (!access) throw notFound()
+  if (!roleAtLeast(access.role, needed)) throw new AppError('forbidden', { detail: NEEDS[needed] })
   return access
 }
 

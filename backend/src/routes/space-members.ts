@@ -7,8 +7,7 @@ import type { FastifyInstance } from 'fastify'
 import { writeAudit } from '../auth/audit.js'
 import { emailProblem, normalizeEmail } from '../auth/email.js'
 import { errorResponses, NoContent } from '../auth/schemas.js'
-import type { Executor } from '../db/client.js'
-import { withTransaction } from '../db/client.js'
+import { type Conn, withTransaction } from '../db/client.js'
 import {
   countOwners,
   deleteMember,
@@ -64,7 +63,7 @@ function checkedEmail(raw: string): string {
 }
 
 /** Refuses a change that would leave a team space without an owner (call under lockSpace). */
-async function keepAnOwner(tx: Executor, spaceId: string, member: MemberRow, next: SpaceRole | null) {
+async function keepAnOwner(tx: Conn, spaceId: string, member: MemberRow, next: SpaceRole | null) {
   if (member.role !== 'owner' || next === 'owner') return
   if ((await countOwners(tx, spaceId)) <= 1) throw new AppError('last_owner')
 }
@@ -233,8 +232,14 @@ export default async function spaceMemberRoutes(instance: FastifyInstance, deps:
       const caller = callerOf(request)
       const id = request.params.id.toLowerCase()
       const email = checkedEmail(request.query.email)
-      await requireRole(db, id, caller, 'owner')
-      if (!(await takeInvitation(db, id, email, now()))) throw invitationNotFound()
+      // Under the space's lock, like every membership change: an owner demoted meanwhile is refused.
+      // An expired invitation is removed and answers 404; the transaction still commits that.
+      const taken = await withTransaction(db, async (tx) => {
+        if (!(await lockSpace(tx, id))) throw spaceNotFound()
+        await requireRole(tx, id, caller, 'owner')
+        return takeInvitation(tx, id, email, now())
+      })
+      if (!taken) throw invitationNotFound()
       return reply.status(204).send(null)
     },
   )

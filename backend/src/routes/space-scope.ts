@@ -2,35 +2,19 @@
 // (contract §7, §8, §10): named spaces must all be readable (else 404, exactly like a space that
 // does not exist), and an unnamed scope is every readable space (search, listings) or the default
 // scope (chat: a space an admin reaches only through admin rights is searched only when named).
-import type { FastifyRequest } from 'fastify'
-import type { AuthUser } from '../auth/sessions.js'
-import type { Executor } from '../db/client.js'
-import { spaceNames } from '../db/queries/space-scope.js'
-import { defaultSpaceIds, readableSpaceIds } from '../db/queries/spaces.js'
-import { AppError } from '../errors.js'
+import type { Conn } from '../db/client.js'
+import { defaultSpaceIds, readableSpaceIds, spaceNames } from '../db/queries/spaces.js'
 import type { Citation } from '../rag/citations.js'
 import type { RetrievedChunk } from '../rag/types.js'
-
-export interface Caller {
-  id: string
-  isAdmin: boolean
-}
-
-export function callerOf(request: FastifyRequest): Caller {
-  const user: AuthUser | null | undefined = request.user
-  if (!user) throw new AppError('auth_required')
-  return { id: user.id, isAdmin: user.role === 'admin' }
-}
-
-export const spaceNotFound = () => new AppError('not_found', { detail: 'Space not found' })
+import { type Caller, spaceNotFound } from './space-access.js'
 
 /** Every space the caller may read now. */
-export function readableSpaces(ex: Executor, caller: Caller): Promise<string[]> {
+export function readableSpaces(ex: Conn, caller: Caller): Promise<string[]> {
   return readableSpaceIds(ex, caller.id, caller.isAdmin)
 }
 
 /** The caller's default chat scope now. */
-export function defaultSpaces(ex: Executor, caller: Caller): Promise<string[]> {
+export function defaultSpaces(ex: Conn, caller: Caller): Promise<string[]> {
   return defaultSpaceIds(ex, caller.id)
 }
 
@@ -38,11 +22,7 @@ export function defaultSpaces(ex: Executor, caller: Caller): Promise<string[]> {
  * The named spaces, deduplicated and in canonical spelling, when the caller may read every one of
  * them now; otherwise 404 (an unreadable space and a missing one answer alike).
  */
-export async function requireReadable(
-  ex: Executor,
-  caller: Caller,
-  named: readonly string[],
-): Promise<string[]> {
+export async function requireReadable(ex: Conn, caller: Caller, named: readonly string[]): Promise<string[]> {
   const wanted = [...new Set(named.map((id) => id.toLowerCase()))]
   const readable = new Set(await readableSpaces(ex, caller))
   if (!wanted.every((id) => readable.has(id))) throw spaceNotFound()
@@ -51,7 +31,7 @@ export async function requireReadable(
 
 /** Remembered spaces still readable now: the others are skipped, not an error (§8). */
 export async function stillReadable(
-  ex: Executor,
+  ex: Conn,
   caller: Caller,
   remembered: readonly string[],
 ): Promise<string[]> {
@@ -67,7 +47,7 @@ export type SpaceCitation = Citation & { space_id: string; space_name?: string }
  * space the caller could read when it was retrieved.
  */
 export async function citationsWithSpaces(
-  db: Executor,
+  db: Conn,
   citations: readonly Citation[],
   sources: readonly RetrievedChunk[],
 ): Promise<SpaceCitation[]> {

@@ -1,6 +1,7 @@
 // Driving the §10 routes through inject() with a Bearer token.
 import assert from 'node:assert/strict'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import { type Conn, type Database, withTransaction } from '../../src/db/client.js'
 
 export interface SpaceBody {
   id: string
@@ -72,4 +73,38 @@ export async function addMember(
 
 export async function listSpaces(app: FastifyInstance, token: string): Promise<SpaceBody[]> {
   return expectStatus<{ spaces: SpaceBody[] }>(await as(app, token)('GET', '/api/spaces'), 200).spaces
+}
+
+/**
+ * Postgres only: a write that reaches its transaction after something changed. `hold` runs in a
+ * transaction of the test that takes a lock the request's write needs; once the request waits for
+ * it (or has finished without waiting), `during` runs, then the transaction commits and the
+ * request goes on. The request's response is returned.
+ */
+export async function whileWriteWaits<T>(
+  db: Database,
+  hold: (tx: Conn) => Promise<void>,
+  request: () => Promise<T>,
+  during: (tx: Conn) => Promise<void> = async () => {},
+): Promise<T> {
+  let pending: Promise<T> | undefined
+  await withTransaction(db, async (tx) => {
+    await hold(tx)
+    let settled = false
+    pending = request().finally(() => {
+      settled = true
+    })
+    // Waiting sessions of this database only: other test files share the server.
+    for (let i = 0; !settled; i++) {
+      const [row] = await db.query<{ n: number }>(
+        `select count(*)::int as n from pg_stat_activity
+         where datname = current_database() and wait_event_type = 'Lock'`,
+      )
+      if ((row?.n ?? 0) > 0) break
+      if (i > 1000) throw new Error('the request never waited for the lock')
+      await new Promise((r) => setTimeout(r, 10))
+    }
+    await during(tx)
+  })
+  return pending as Promise<T>
 }

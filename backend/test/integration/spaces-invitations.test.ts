@@ -4,18 +4,21 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { testConfig } from '../../src/config.js'
-import { defaultSpaceIds } from '../../src/db/queries/spaces.js'
+import { setMemberRole } from '../../src/db/queries/space-members.js'
+import { defaultSpaceIds, lockSpace } from '../../src/db/queries/spaces.js'
 import { FakeClock } from '../../src/lib/clock.js'
 import { buildTestApp, type TestApp } from '../helpers/app.js'
 import { newUser, uniqueEmail } from '../helpers/auth.js'
 import { createTestDatabase, dbKinds, type TestDatabase } from '../helpers/db.js'
 import {
+  addMember,
   as,
   createSpace,
   expectStatus,
   listSpaces,
   type MemberBody,
   type SpaceBody,
+  whileWriteWaits,
 } from '../helpers/spaces.js'
 import { createUserWithSession } from '../helpers/users.js'
 
@@ -190,6 +193,35 @@ for (const kind of dbKinds()) {
       assert.equal(
         (await as(t.app, owner.token)('DELETE', `/api/spaces/${space.id}/invitations`)).statusCode,
         422,
+      )
+    })
+
+    it('refuses a withdrawal by an owner demoted while it waits for the space (403, the invitation stays)', {
+      skip: kind === 'postgres' ? false : 'PGlite runs one transaction at a time: the wait cannot be staged',
+    }, async () => {
+      const space = await createSpace(t.app, owner.token)
+      const co = await newUser(t.app, uniqueEmail('co-owner'))
+      await addMember(t.app, owner.token, space.id, co, 'owner')
+      const p = await newUser(t.app, uniqueEmail('kept'))
+      expectStatus(await invite(space.id, p.email), 202)
+      // The demotion holds the space's row (as PUT members does) until it commits; the
+      // withdrawal must decide on the role as it is once it may write.
+      const res = await whileWriteWaits(
+        tdb.db,
+        async (tx) => {
+          await lockSpace(tx, space.id)
+          await setMemberRole(tx, space.id, co.userId, 'viewer')
+        },
+        () =>
+          as(t.app, co.token)(
+            'DELETE',
+            `/api/spaces/${space.id}/invitations?email=${encodeURIComponent(p.email)}`,
+          ),
+      )
+      expectStatus(res, 403)
+      assert.deepEqual(
+        (await invitationsOf(p.token)).map((i) => i.space_id),
+        [space.id],
       )
     })
 

@@ -1,7 +1,10 @@
-// Chunks: insert, list, fetch for retrieval, embeddings (raw SQL: the `embedding vector(N)` column
-// exists only when pgvector is available, so it is not in the Drizzle schema).
+// Chunks: list, fetch for retrieval, embeddings. What touches the `embedding vector(N)` column is
+// raw SQL: the column exists only when pgvector is available, so it is not in the Drizzle schema.
+import { count, eq } from 'drizzle-orm'
 import type { RetrievedChunk } from '../../rag/types.js'
-import type { Executor } from '../client.js'
+import type { Conn, Executor } from '../client.js'
+import { chunks, documents } from '../schema/rag.js'
+import { inIds } from './spaces.js'
 
 export interface ChunkView {
   id: string
@@ -20,50 +23,44 @@ export interface FetchedChunk {
 }
 
 /** Deletes a document's chunks (their postings go by cascade; stats are the caller's job). */
-export async function deleteChunksOf(ex: Executor, documentId: string): Promise<void> {
-  await ex.query('delete from chunks where document_id = $1', [documentId])
+export async function deleteChunksOf(ex: Conn, documentId: string): Promise<void> {
+  await ex.orm.delete(chunks).where(eq(chunks.documentId, documentId))
 }
 
-export async function countChunks(ex: Executor): Promise<number> {
-  const rows = await ex.query<{ n: number | string }>('select count(*) as n from chunks')
-  return Number(rows[0]?.n ?? 0)
+export async function countChunks(ex: Conn): Promise<number> {
+  const [row] = await ex.orm.select({ n: count() }).from(chunks)
+  return row?.n ?? 0
 }
 
-export async function listChunks(ex: Executor, documentId: string): Promise<ChunkView[]> {
-  const rows = await ex.query<Record<string, unknown>>(
-    'select id, ordinal, heading, content from chunks where document_id = $1 order by ordinal',
-    [documentId],
-  )
-  return rows.map((r) => ({
-    id: String(r.id),
-    ordinal: Number(r.ordinal),
-    heading: (r.heading as string | null) ?? null,
-    content: String(r.content),
-  }))
+export async function listChunks(ex: Conn, documentId: string): Promise<ChunkView[]> {
+  return ex.orm
+    .select({ id: chunks.id, ordinal: chunks.ordinal, heading: chunks.heading, content: chunks.content })
+    .from(chunks)
+    .where(eq(chunks.documentId, documentId))
+    .orderBy(chunks.ordinal)
 }
 
-export async function chunksByIds(ex: Executor, ids: string[]): Promise<Map<string, FetchedChunk>> {
+export async function chunksByIds(ex: Conn, ids: string[]): Promise<Map<string, FetchedChunk>> {
   const out = new Map<string, FetchedChunk>()
   if (ids.length === 0) return out
-  const rows = await ex.query<Record<string, unknown>>(
-    `select c.id as chunk_id, c.document_id, c.space_id, d.title, d.source, c.heading, c.content, c.sentence_lexemes
-     from chunks c join documents d on d.id = c.document_id
-     where c.id in (select (jsonb_array_elements_text($1::text::jsonb))::uuid)`,
-    [JSON.stringify(ids)],
-  )
-  for (const r of rows) {
-    out.set(String(r.chunk_id), {
-      chunk: {
-        chunk_id: String(r.chunk_id),
-        document_id: String(r.document_id),
-        space_id: String(r.space_id),
-        title: String(r.title),
-        source: (r.source as string | null) ?? null,
-        heading: (r.heading as string | null) ?? null,
-        content: String(r.content),
-      },
-      sentenceLexemes: r.sentence_lexemes ?? null,
+  const rows = await ex.orm
+    .select({
+      chunk_id: chunks.id,
+      document_id: chunks.documentId,
+      space_id: chunks.spaceId,
+      title: documents.title,
+      source: documents.source,
+      heading: chunks.heading,
+      content: chunks.content,
+      sentenceLexemes: chunks.sentenceLexemes,
     })
+    .from(chunks)
+    .innerJoin(documents, eq(documents.id, chunks.documentId))
+    .where(inIds(chunks.id, ids))
+    .prepare('chunks_by_ids')
+    .execute()
+  for (const { sentenceLexemes, ...chunk } of rows) {
+    out.set(chunk.chunk_id, { chunk, sentenceLexemes: sentenceLexemes ?? null })
   }
   return out
 }

@@ -1,5 +1,9 @@
-// Documents: named queries over raw SQL (callers own transactions; `ex` is the db or a transaction).
-import { type Executor, toDate } from '../client.js'
+// Documents: named queries (callers own transactions; `ex` is the db or a transaction). The reads
+// of every upload and every opened document are prepared statements (one round trip on Postgres).
+import { and, count, desc, eq, inArray, sql } from 'drizzle-orm'
+import type { Conn } from '../client.js'
+import { documents } from '../schema/rag.js'
+import { inIds } from './spaces.js'
 
 export interface DocumentSummary {
   id: string
@@ -21,29 +25,29 @@ export interface NewDocument {
   createdBy: string | null
 }
 
-const SUMMARY = 'id, space_id, title, source, chunk_count as chunks, created_at'
-
-function summary(row: Record<string, unknown>): DocumentSummary {
-  return {
-    id: String(row.id),
-    space_id: String(row.space_id),
-    title: String(row.title),
-    source: (row.source as string | null) ?? null,
-    chunks: Number(row.chunks),
-    created_at: toDate(row.created_at),
-  }
+const SUMMARY = {
+  id: documents.id,
+  space_id: documents.spaceId,
+  title: documents.title,
+  source: documents.source,
+  chunks: documents.chunkCount,
+  created_at: documents.createdAt,
 }
 
+const newestFirst = [desc(documents.createdAt), desc(documents.id)]
+
 export async function findDocumentByHash(
-  ex: Executor,
+  ex: Conn,
   spaceId: string,
   hash: string,
 ): Promise<DocumentSummary | null> {
-  const rows = await ex.query(`select ${SUMMARY} from documents where space_id = $1 and content_hash = $2`, [
-    spaceId,
-    hash,
-  ])
-  return rows[0] ? summary(rows[0]) : null
+  const [row] = await ex.orm
+    .select(SUMMARY)
+    .from(documents)
+    .where(and(eq(documents.spaceId, spaceId), eq(documents.contentHash, hash)))
+    .prepare('document_by_hash')
+    .execute()
+  return row ?? null
 }
 
 /**
@@ -51,98 +55,96 @@ export async function findDocumentByHash(
  * latest there at this source.
  */
 export async function findByHashOrSource(
-  ex: Executor,
+  ex: Conn,
   spaceId: string,
   hash: string,
   source: string | null,
 ): Promise<{ same: DocumentSummary | null; previous: DocumentSummary | null }> {
-  const rows = await ex.query<Record<string, unknown>>(
-    `(select ${SUMMARY}, true as same from documents where space_id = $3 and content_hash = $1)
-     union all
-     (select ${SUMMARY}, false as same from documents
-      where $2::text is not null and space_id = $3 and source = $2::text
-      order by created_at desc, id desc limit 1)`,
-    [hash, source, spaceId],
-  )
-  const same = rows.find((r) => r.same === true)
-  const previous = rows.find((r) => r.same !== true)
-  return { same: same ? summary(same) : null, previous: previous ? summary(previous) : null }
+  const bySource = ex.orm
+    .select({ ...SUMMARY, same: sql<boolean>`false` })
+    .from(documents)
+    .where(
+      and(
+        sql`${source}::text is not null`,
+        eq(documents.spaceId, spaceId),
+        sql`${documents.source} = ${source}::text`,
+      ),
+    )
+    .orderBy(...newestFirst)
+    .limit(1)
+  const rows = await ex.orm
+    .select({ ...SUMMARY, same: sql<boolean>`true` })
+    .from(documents)
+    .where(and(eq(documents.spaceId, spaceId), eq(documents.contentHash, hash)))
+    .unionAll(bySource)
+    .prepare('document_by_hash_or_source')
+    .execute()
+  const strip = (r: (typeof rows)[number] | undefined): DocumentSummary | null => {
+    if (!r) return null
+    const { same: _same, ...summary } = r
+    return summary
+  }
+  return { same: strip(rows.find((r) => r.same)), previous: strip(rows.find((r) => !r.same)) }
 }
 
 /** Which of these hashes exist already in the space (bulk ingestion). */
-export async function existingHashes(ex: Executor, spaceId: string, hashes: string[]): Promise<Set<string>> {
-  const rows = await ex.query<{ content_hash: string }>(
-    `select content_hash from documents
-     where space_id = $2 and content_hash in (select jsonb_array_elements_text($1::text::jsonb))`,
-    [JSON.stringify(hashes), spaceId],
-  )
-  return new Set(rows.map((r) => r.content_hash))
+export async function existingHashes(ex: Conn, spaceId: string, hashes: string[]): Promise<Set<string>> {
+  if (hashes.length === 0) return new Set()
+  const rows = await ex.orm
+    .select({ hash: documents.contentHash })
+    .from(documents)
+    .where(and(eq(documents.spaceId, spaceId), inArray(documents.contentHash, hashes)))
+  return new Set(rows.map((r) => r.hash))
 }
 
-export async function insertDocuments(ex: Executor, docs: NewDocument[], now: Date): Promise<void> {
-  const rows = docs.map((d) => ({
-    id: d.id,
-    space_id: d.spaceId,
-    title: d.title,
-    source: d.source,
-    format: d.format,
-    content_hash: d.contentHash,
-    chunk_count: d.chunkCount,
-    created_by: d.createdBy,
-  }))
-  await ex.query(
-    `insert into documents (id, space_id, title, source, format, content_hash, chunk_count, created_by, created_at, updated_at)
-     select r.id, r.space_id, r.title, r.source, r.format, r.content_hash, r.chunk_count, r.created_by, $2, $2
-     from jsonb_to_recordset($1::text::jsonb) as r(id uuid, space_id uuid, title text, source text, format text,
-       content_hash text, chunk_count int, created_by uuid)`,
-    [JSON.stringify(rows), now.toISOString()],
-  )
+export async function insertDocuments(ex: Conn, docs: NewDocument[], now: Date): Promise<void> {
+  if (docs.length === 0) return
+  await ex.orm.insert(documents).values(docs.map((d) => ({ ...d, createdAt: now, updatedAt: now })))
 }
 
 /** A changed file at the same source keeps its id; title, hash and chunks are replaced. */
 export async function updateDocumentContent(
-  ex: Executor,
+  ex: Conn,
   id: string,
   doc: Omit<NewDocument, 'id' | 'spaceId' | 'source' | 'createdBy'>,
   now: Date,
 ): Promise<void> {
-  await ex.query(
-    `update documents set title = $2, format = $3, content_hash = $4, chunk_count = $5, updated_at = $6
-     where id = $1`,
-    [id, doc.title, doc.format, doc.contentHash, doc.chunkCount, now.toISOString()],
-  )
+  await ex.orm
+    .update(documents)
+    .set({ ...doc, updatedAt: now })
+    .where(eq(documents.id, id))
 }
 
 /** Every document, or those of these spaces, newest first. */
-export async function listDocuments(ex: Executor, spaceIds?: readonly string[]): Promise<DocumentSummary[]> {
-  const rows = spaceIds
-    ? await ex.query(
-        `select ${SUMMARY} from documents
-         where space_id in (select (jsonb_array_elements_text($1::text::jsonb))::uuid)
-         order by created_at desc, id desc`,
-        [JSON.stringify(spaceIds)],
-      )
-    : await ex.query(`select ${SUMMARY} from documents order by created_at desc, id desc`)
-  return rows.map(summary)
+export async function listDocuments(ex: Conn, spaceIds?: readonly string[]): Promise<DocumentSummary[]> {
+  return ex.orm
+    .select(SUMMARY)
+    .from(documents)
+    .where(spaceIds ? inIds(documents.spaceId, spaceIds) : undefined)
+    .orderBy(...newestFirst)
 }
 
-export async function countDocuments(ex: Executor): Promise<number> {
-  const rows = await ex.query<{ n: number | string }>('select count(*) as n from documents')
-  return Number(rows[0]?.n ?? 0)
+export async function countDocuments(ex: Conn): Promise<number> {
+  const [row] = await ex.orm.select({ n: count() }).from(documents)
+  return row?.n ?? 0
 }
 
 /** Every document's id and source (the evaluation maps hits back to its corpus ids). */
-export async function documentSources(ex: Executor): Promise<{ id: string; source: string | null }[]> {
-  const rows = await ex.query<{ id: string; source: string | null }>('select id, source from documents')
-  return rows.map((r) => ({ id: String(r.id), source: r.source ?? null }))
+export async function documentSources(ex: Conn): Promise<{ id: string; source: string | null }[]> {
+  return ex.orm.select({ id: documents.id, source: documents.source }).from(documents)
 }
 
-export async function getDocument(ex: Executor, id: string): Promise<DocumentSummary | null> {
-  const rows = await ex.query(`select ${SUMMARY} from documents where id = $1`, [id])
-  return rows[0] ? summary(rows[0]) : null
+export async function getDocument(ex: Conn, id: string): Promise<DocumentSummary | null> {
+  const [row] = await ex.orm
+    .select(SUMMARY)
+    .from(documents)
+    .where(eq(documents.id, id))
+    .prepare('document_by_id')
+    .execute()
+  return row ?? null
 }
 
-export async function deleteDocumentRow(ex: Executor, id: string): Promise<boolean> {
-  const rows = await ex.query('delete from documents where id = $1 returning id', [id])
+export async function deleteDocumentRow(ex: Conn, id: string): Promise<boolean> {
+  const rows = await ex.orm.delete(documents).where(eq(documents.id, id)).returning({ id: documents.id })
   return rows.length > 0
 }

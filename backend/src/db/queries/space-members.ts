@@ -1,8 +1,10 @@
 // Members and invitations of a space (contract §10). Nobody is put into a space without saying
 // yes: an owner's "add" is an invitation keyed by the normalised email, and only its acceptance
 // creates the membership that lets the space reach the person's answers.
-import { type Executor, toDate } from '../client.js'
-import type { SpaceRole } from '../schema/spaces.js'
+import { and, asc, count, desc, eq, gt, sql } from 'drizzle-orm'
+import type { Conn } from '../client.js'
+import { users } from '../schema/auth.js'
+import { type SpaceRole, spaceInvitations, spaceMembers, spaces } from '../schema/spaces.js'
 
 export interface MemberRow {
   user_id: string
@@ -19,73 +21,65 @@ export interface InvitationRow {
   expires_at: Date
 }
 
-function memberOf(r: Record<string, unknown>): MemberRow {
-  return {
-    user_id: String(r.user_id),
-    email: String(r.email),
-    name: r.name === null || r.name === undefined ? null : String(r.name),
-    role: r.role as SpaceRole,
-    added_at: toDate(r.added_at),
-  }
+function members(ex: Conn) {
+  return ex.orm
+    .select({
+      user_id: spaceMembers.userId,
+      email: users.email,
+      name: users.name,
+      role: spaceMembers.role,
+      added_at: spaceMembers.addedAt,
+    })
+    .from(spaceMembers)
+    .innerJoin(users, eq(users.id, spaceMembers.userId))
 }
-
-const MEMBER_SELECT = `select m.user_id, u.email, u.name, m.role, m.added_at
-  from space_members m join users u on u.id = m.user_id`
 
 /** Members of a space, owners first, then by email. */
-export async function listMembers(ex: Executor, spaceId: string): Promise<MemberRow[]> {
-  const rows = await ex.query<Record<string, unknown>>(
-    `${MEMBER_SELECT} where m.space_id = $1
-     order by case m.role when 'owner' then 0 when 'editor' then 1 else 2 end, u.email`,
-    [spaceId],
-  )
-  return rows.map(memberOf)
+export async function listMembers(ex: Conn, spaceId: string): Promise<MemberRow[]> {
+  return members(ex)
+    .where(eq(spaceMembers.spaceId, spaceId))
+    .orderBy(sql`case ${spaceMembers.role} when 'owner' then 0 when 'editor' then 1 else 2 end`, users.email)
 }
 
-export async function memberById(ex: Executor, spaceId: string, userId: string): Promise<MemberRow | null> {
-  const rows = await ex.query<Record<string, unknown>>(
-    `${MEMBER_SELECT} where m.space_id = $1 and m.user_id = $2`,
-    [spaceId, userId],
+export async function memberById(ex: Conn, spaceId: string, userId: string): Promise<MemberRow | null> {
+  const [row] = await members(ex).where(
+    and(eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.userId, userId)),
   )
-  return rows[0] ? memberOf(rows[0]) : null
+  return row ?? null
 }
 
 /** The member with this (normalised) email; null both for no account and for a non-member. */
-export async function memberByEmail(ex: Executor, spaceId: string, email: string): Promise<MemberRow | null> {
-  const rows = await ex.query<Record<string, unknown>>(
-    `${MEMBER_SELECT} where m.space_id = $1 and u.email = $2`,
-    [spaceId, email],
-  )
-  return rows[0] ? memberOf(rows[0]) : null
+export async function memberByEmail(ex: Conn, spaceId: string, email: string): Promise<MemberRow | null> {
+  const [row] = await members(ex).where(and(eq(spaceMembers.spaceId, spaceId), eq(users.email, email)))
+  return row ?? null
 }
 
-export async function setMemberRole(ex: Executor, spaceId: string, userId: string, role: SpaceRole) {
-  await ex.query('update space_members set role = $3 where space_id = $1 and user_id = $2', [
-    spaceId,
-    userId,
-    role,
-  ])
+const memberKey = (spaceId: string, userId: string) =>
+  and(eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.userId, userId))
+
+export async function setMemberRole(ex: Conn, spaceId: string, userId: string, role: SpaceRole) {
+  await ex.orm.update(spaceMembers).set({ role }).where(memberKey(spaceId, userId))
 }
 
-export async function deleteMember(ex: Executor, spaceId: string, userId: string): Promise<boolean> {
-  const rows = await ex.query(
-    'delete from space_members where space_id = $1 and user_id = $2 returning user_id',
-    [spaceId, userId],
-  )
+export async function deleteMember(ex: Conn, spaceId: string, userId: string): Promise<boolean> {
+  const rows = await ex.orm
+    .delete(spaceMembers)
+    .where(memberKey(spaceId, userId))
+    .returning({ user_id: spaceMembers.userId })
   return rows.length > 0
 }
 
-export async function countOwners(ex: Executor, spaceId: string): Promise<number> {
-  const rows = await ex.query<{ n: number | string }>(
-    "select count(*) as n from space_members where space_id = $1 and role = 'owner'",
-    [spaceId],
-  )
-  return Number(rows[0]?.n ?? 0)
+export async function countOwners(ex: Conn, spaceId: string): Promise<number> {
+  const [row] = await ex.orm
+    .select({ n: count() })
+    .from(spaceMembers)
+    .where(and(eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.role, 'owner')))
+  return row?.n ?? 0
 }
 
 /** Creates or renews (role, inviter, 14 days from now) the invitation of one email to a space. */
 export async function upsertInvitation(
-  ex: Executor,
+  ex: Conn,
   inv: {
     spaceId: string
     email: string
@@ -95,32 +89,25 @@ export async function upsertInvitation(
     expiresAt: Date
   },
 ): Promise<void> {
-  await ex.query(
-    `insert into space_invitations (space_id, email, role, invited_by, created_at, expires_at)
-     values ($1, $2, $3, $4, $5::timestamptz, $6::timestamptz)
-     on conflict (space_id, email) do update set role = excluded.role, invited_by = excluded.invited_by,
-       created_at = excluded.created_at, expires_at = excluded.expires_at`,
-    [inv.spaceId, inv.email, inv.role, inv.invitedBy, inv.now.toISOString(), inv.expiresAt.toISOString()],
-  )
+  const renewed = { role: inv.role, invitedBy: inv.invitedBy, createdAt: inv.now, expiresAt: inv.expiresAt }
+  await ex.orm
+    .insert(spaceInvitations)
+    .values({ spaceId: inv.spaceId, email: inv.email, ...renewed })
+    .onConflictDoUpdate({ target: [spaceInvitations.spaceId, spaceInvitations.email], set: renewed })
 }
 
 /** A space's invitations that have not expired, oldest first. */
-export async function listPendingInvitations(
-  ex: Executor,
-  spaceId: string,
-  now: Date,
-): Promise<InvitationRow[]> {
-  const rows = await ex.query<Record<string, unknown>>(
-    `select email, role, created_at, expires_at from space_invitations
-     where space_id = $1 and expires_at > $2::timestamptz order by created_at, email`,
-    [spaceId, now.toISOString()],
-  )
-  return rows.map((r) => ({
-    email: String(r.email),
-    role: r.role as SpaceRole,
-    created_at: toDate(r.created_at),
-    expires_at: toDate(r.expires_at),
-  }))
+export async function listPendingInvitations(ex: Conn, spaceId: string, now: Date): Promise<InvitationRow[]> {
+  return ex.orm
+    .select({
+      email: spaceInvitations.email,
+      role: spaceInvitations.role,
+      created_at: spaceInvitations.createdAt,
+      expires_at: spaceInvitations.expiresAt,
+    })
+    .from(spaceInvitations)
+    .where(and(eq(spaceInvitations.spaceId, spaceId), gt(spaceInvitations.expiresAt, now)))
+    .orderBy(spaceInvitations.createdAt, spaceInvitations.email)
 }
 
 /**
@@ -128,18 +115,16 @@ export async function listPendingInvitations(
  * yet, else null — an expired one is removed all the same, since it can no longer be used.
  */
 export async function takeInvitation(
-  ex: Executor,
+  ex: Conn,
   spaceId: string,
   email: string,
   now: Date,
 ): Promise<SpaceRole | null> {
-  const rows = await ex.query<{ role: SpaceRole; live: boolean }>(
-    `delete from space_invitations where space_id = $1 and email = $2
-     returning role, expires_at > $3::timestamptz as live`,
-    [spaceId, email, now.toISOString()],
-  )
-  const r = rows[0]
-  return r?.live ? r.role : null
+  const [r] = await ex.orm
+    .delete(spaceInvitations)
+    .where(and(eq(spaceInvitations.spaceId, spaceId), eq(spaceInvitations.email, email)))
+    .returning({ role: spaceInvitations.role, expires_at: spaceInvitations.expiresAt })
+  return r && r.expires_at > now ? r.role : null
 }
 
 export interface MyInvitation {
@@ -151,19 +136,18 @@ export interface MyInvitation {
 }
 
 /** The invitations waiting for this (normalised) email, newest first. */
-export async function invitationsFor(ex: Executor, email: string, now: Date): Promise<MyInvitation[]> {
-  const rows = await ex.query<Record<string, unknown>>(
-    `select i.space_id, s.name as space_name, i.role, u.email as invited_by, i.created_at
-     from space_invitations i join spaces s on s.id = i.space_id left join users u on u.id = i.invited_by
-     where i.email = $1 and i.expires_at > $2::timestamptz
-     order by i.created_at desc, i.space_id`,
-    [email, now.toISOString()],
-  )
-  return rows.map((r) => ({
-    space_id: String(r.space_id),
-    space_name: String(r.space_name),
-    role: r.role as SpaceRole,
-    invited_by: r.invited_by === null || r.invited_by === undefined ? null : String(r.invited_by),
-    created_at: toDate(r.created_at),
-  }))
+export async function invitationsFor(ex: Conn, email: string, now: Date): Promise<MyInvitation[]> {
+  return ex.orm
+    .select({
+      space_id: spaceInvitations.spaceId,
+      space_name: spaces.name,
+      role: spaceInvitations.role,
+      invited_by: users.email,
+      created_at: spaceInvitations.createdAt,
+    })
+    .from(spaceInvitations)
+    .innerJoin(spaces, eq(spaces.id, spaceInvitations.spaceId))
+    .leftJoin(users, eq(users.id, spaceInvitations.invitedBy))
+    .where(and(eq(spaceInvitations.email, email), gt(spaceInvitations.expiresAt, now)))
+    .orderBy(desc(spaceInvitations.createdAt), asc(spaceInvitations.spaceId))
 }

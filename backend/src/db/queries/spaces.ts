@@ -1,32 +1,50 @@
-// Spaces: the data layer of docs/api.md §10 (who may read which documents). Retrieval takes the
-// space ids a request may search; these queries resolve them, as memberships are *now* (no cache:
-// a removed member stops reading on the next request).
-
-import { type Conn, type Database, type Executor, toDate } from '../client.js'
+// Spaces: the data layer of docs/api.md §10 (who may read which documents), and every read of the
+// spaces table. Retrieval takes the space ids a request may search; these queries resolve them, as
+// memberships are *now* (no cache: a removed member stops reading on the next request).
+// The reads every request makes (scope, access) are named prepared statements (`.prepare`), so
+// Postgres plans them once per connection.
+import { and, asc, eq, isNotNull, ne, or, type SQL, sql } from 'drizzle-orm'
+import type { Conn } from '../client.js'
+import { users } from '../schema/auth.js'
+import { documents, spaceStats } from '../schema/rag.js'
 import {
   SHARED_LIBRARY_ID,
   type SpaceKind,
   type SpaceRole,
   type SpaceVisibility,
+  spaceMembers,
   spaces,
 } from '../schema/spaces.js'
 import { purgeSpaceIndex } from './bm25.js'
 
 export { SHARED_LIBRARY_ID }
 
-const sharedIds = new WeakMap<Executor, Promise<string>>()
+/**
+ * `column in (the ids)` with the ids as one JSON parameter: the statement's text is the same for
+ * any number of ids, so it can stay prepared.
+ */
+export function inIds(column: SQL | SQL.Aliased | { getSQL(): SQL }, ids: readonly string[]): SQL {
+  return sql`${column} in (select (jsonb_array_elements_text(${JSON.stringify([...new Set(ids)])}::text::jsonb))::uuid)`
+}
+
+const sharedIds = new WeakMap<object, Promise<string>>()
 
 /**
  * The shared library's id (created by migration 0007, never deleted, so it is looked up once per
  * database).
  */
-export function sharedLibraryId(db: Database | Executor): Promise<string> {
+export function sharedLibraryId(db: Conn): Promise<string> {
   const known = sharedIds.get(db)
   if (known) return known
-  const p = db.query<{ id: string }>("select id from spaces where kind = 'shared' limit 1").then((rows) => {
-    if (!rows[0]) throw new Error('no shared library: run the migrations')
-    return String(rows[0].id)
-  })
+  const p = db.orm
+    .select({ id: spaces.id })
+    .from(spaces)
+    .where(eq(spaces.kind, 'shared'))
+    .limit(1)
+    .then((rows) => {
+      if (!rows[0]) throw new Error('no shared library: run the migrations')
+      return rows[0].id
+    })
   p.catch(() => sharedIds.delete(db))
   sharedIds.set(db, p)
   return p
@@ -36,31 +54,40 @@ export function sharedLibraryId(db: Database | Executor): Promise<string> {
  * The spaces a user searches by default (§8): their personal space, the shared library,
  * `everyone` spaces and the spaces they are a member of — one statement on indexed columns.
  */
-export async function defaultSpaceIds(ex: Executor, userId: string): Promise<string[]> {
-  const rows = await ex.query<{ id: string }>(
-    `select s.id from spaces s
-     where s.kind = 'shared' or s.visibility = 'everyone' or (s.kind = 'personal' and s.owner_id = $1)
-     union
-     select m.space_id from space_members m where m.user_id = $1
-     order by 1`,
-    [userId],
-  )
-  return rows.map((r) => String(r.id))
+export async function defaultSpaceIds(ex: Conn, userId: string): Promise<string[]> {
+  const rows = await ex.orm
+    .select({ id: spaces.id })
+    .from(spaces)
+    .where(
+      or(
+        eq(spaces.kind, 'shared'),
+        eq(spaces.visibility, 'everyone'),
+        and(eq(spaces.kind, 'personal'), eq(spaces.ownerId, userId)),
+      ),
+    )
+    .union(
+      ex.orm.select({ id: spaceMembers.spaceId }).from(spaceMembers).where(eq(spaceMembers.userId, userId)),
+    )
+    .orderBy(asc(spaces.id))
+    .prepare('default_space_ids')
+    .execute()
+  return rows.map((r) => r.id)
 }
 
 /**
  * Every space a user may read: the default scope, and for an admin every team space too (admins
  * act as owners of team spaces, never of personal ones; §10).
  */
-export async function readableSpaceIds(ex: Executor, userId: string, isAdmin: boolean): Promise<string[]> {
+export async function readableSpaceIds(ex: Conn, userId: string, isAdmin: boolean): Promise<string[]> {
   if (!isAdmin) return defaultSpaceIds(ex, userId)
-  const rows = await ex.query<{ id: string }>(
-    `select s.id from spaces s
-     where s.kind <> 'personal' or s.owner_id = $1
-     order by 1`,
-    [userId],
-  )
-  return rows.map((r) => String(r.id))
+  const rows = await ex.orm
+    .select({ id: spaces.id })
+    .from(spaces)
+    .where(or(ne(spaces.kind, 'personal'), eq(spaces.ownerId, userId)))
+    .orderBy(asc(spaces.id))
+    .prepare('admin_space_ids')
+    .execute()
+  return rows.map((r) => r.id)
 }
 
 export interface NewSpace {
@@ -73,43 +100,34 @@ export interface NewSpace {
   createdBy?: string | null
 }
 
-export async function insertSpace(ex: Executor, s: NewSpace): Promise<void> {
-  await ex.query(
-    `insert into spaces (id, name, description, kind, visibility, owner_id, created_by)
-     values ($1, $2, $3, $4, $5, $6, $7)`,
-    [
-      s.id,
-      s.name,
-      s.description ?? '',
-      s.kind,
-      s.visibility ?? 'members',
-      s.ownerId ?? null,
-      s.createdBy ?? null,
-    ],
-  )
+export async function insertSpace(ex: Conn, s: NewSpace): Promise<void> {
+  await ex.orm.insert(spaces).values({
+    id: s.id,
+    name: s.name,
+    description: s.description ?? '',
+    kind: s.kind,
+    visibility: s.visibility ?? 'members',
+    ownerId: s.ownerId ?? null,
+    createdBy: s.createdBy ?? null,
+  })
 }
 
-export async function upsertSpaceMember(
-  ex: Executor,
-  spaceId: string,
-  userId: string,
-  role: SpaceRole,
-): Promise<void> {
-  await ex.query(
-    `insert into space_members (space_id, user_id, role) values ($1, $2, $3)
-     on conflict (space_id, user_id) do update set role = excluded.role`,
-    [spaceId, userId, role],
-  )
+export async function upsertSpaceMember(ex: Conn, spaceId: string, userId: string, role: SpaceRole) {
+  await ex.orm
+    .insert(spaceMembers)
+    .values({ spaceId, userId, role })
+    .onConflictDoUpdate({ target: [spaceMembers.spaceId, spaceMembers.userId], set: { role } })
 }
 
 /** How many chunks these spaces hold (from the BM25 statistics: no count over chunks). */
-export async function chunkCountOf(ex: Executor, spaceIds: readonly string[]): Promise<number> {
-  const rows = await ex.query<{ n: number | string | null }>(
-    `select coalesce(sum(chunk_count), 0) as n from space_stats
-     where space_id in (select (jsonb_array_elements_text($1::text::jsonb))::uuid)`,
-    [JSON.stringify(spaceIds)],
-  )
-  return Number(rows[0]?.n ?? 0)
+export async function chunkCountOf(ex: Conn, spaceIds: readonly string[]): Promise<number> {
+  const rows = await ex.orm
+    .select({ n: sql<number>`coalesce(sum(${spaceStats.chunkCount}), 0)`.mapWith(Number) })
+    .from(spaceStats)
+    .where(inIds(spaceStats.spaceId, spaceIds))
+    .prepare('chunk_count_of')
+    .execute()
+  return rows[0]?.n ?? 0
 }
 
 const RANK: Record<SpaceRole, number> = { viewer: 1, editor: 2, owner: 3 }
@@ -137,6 +155,16 @@ export interface SpaceAccess {
   viaAdmin: boolean
 }
 
+/** A space's row joined with one user's membership: what decides that user's role in it. */
+const roleFacts = {
+  kind: spaces.kind,
+  visibility: spaces.visibility,
+  owner_id: spaces.ownerId,
+  member_role: spaceMembers.role,
+}
+
+const memberOf = (userId: string) => and(eq(spaceMembers.spaceId, spaces.id), eq(spaceMembers.userId, userId))
+
 /**
  * The caller's effective role in one space, read as memberships are now (§10):
  * personal — its owner only (admins included: never anyone else); shared — admins own it,
@@ -144,28 +172,21 @@ export interface SpaceAccess {
  * `owner` for admins. A space that does not exist and one the caller may not read look the same.
  */
 export async function spaceAccess(
-  ex: Executor,
+  ex: Conn,
   spaceId: string,
   user: { id: string; isAdmin: boolean },
 ): Promise<SpaceAccess | null> {
-  const rows = await ex.query<{
-    id: string
-    name: string
-    kind: SpaceKind
-    visibility: SpaceVisibility
-    owner_id: string | null
-    member_role: SpaceRole | null
-  }>(
-    `select s.id, s.name, s.kind, s.visibility, s.owner_id, m.role as member_role
-     from spaces s left join space_members m on m.space_id = s.id and m.user_id = $2
-     where s.id = $1`,
-    [spaceId, user.id],
-  )
-  const s = rows[0]
+  const [s] = await ex.orm
+    .select({ id: spaces.id, name: spaces.name, ...roleFacts })
+    .from(spaces)
+    .leftJoin(spaceMembers, memberOf(user.id))
+    .where(eq(spaces.id, spaceId))
+    .prepare('space_access')
+    .execute()
   if (!s) return null
   const { role, viaAdmin } = roleInSpace(s, user)
   if (!role) return null
-  return { id: String(s.id), name: s.name, kind: s.kind, visibility: s.visibility, role, viaAdmin }
+  return { id: s.id, name: s.name, kind: s.kind, visibility: s.visibility, role, viaAdmin }
 }
 
 /** What decides a caller's role in a space: the space's row and the caller's membership, if any. */
@@ -191,37 +212,33 @@ export function roleInSpace(
   return { role: user.isAdmin ? 'owner' : own, viaAdmin: user.isAdmin && own === null }
 }
 
+async function personalSpaceOf(ex: Conn, userId: string): Promise<string | undefined> {
+  const [row] = await ex.orm
+    .select({ id: spaces.id })
+    .from(spaces)
+    .where(and(eq(spaces.kind, 'personal'), eq(spaces.ownerId, userId)))
+  return row?.id
+}
+
 /**
  * The user's personal space ("My documents"), created on first use for accounts that predate
  * spaces; safe under concurrent first requests (the unique index on personal owners decides).
  */
-export async function ensurePersonalSpace(
-  ex: Executor,
-  userId: string,
-  newId: () => string,
-): Promise<string> {
-  const found = await ex.query<{ id: string }>(
-    `select id from spaces where kind = 'personal' and owner_id = $1`,
-    [userId],
-  )
-  if (found[0]) return String(found[0].id)
-  await ex.query(
-    `insert into spaces (id, name, description, kind, visibility, owner_id, created_by)
-     values ($1, 'My documents', '', 'personal', 'members', $2, $2)
-     on conflict do nothing`,
-    [newId(), userId],
-  )
-  const rows = await ex.query<{ id: string }>(
-    `select id from spaces where kind = 'personal' and owner_id = $1`,
-    [userId],
-  )
-  if (!rows[0]) throw new Error('personal space was not created')
-  return String(rows[0].id)
+export async function ensurePersonalSpace(ex: Conn, userId: string, newId: () => string): Promise<string> {
+  const found = await personalSpaceOf(ex, userId)
+  if (found) return found
+  await ex.orm
+    .insert(spaces)
+    .values({ id: newId(), name: 'My documents', kind: 'personal', ownerId: userId, createdBy: userId })
+    .onConflictDoNothing()
+  const id = await personalSpaceOf(ex, userId)
+  if (!id) throw new Error('personal space was not created')
+  return id
 }
 
 /**
- * "My documents" for a new account, inside the transaction that creates the account (drizzle's,
- * as the account paths use it), so no account exists without one.
+ * "My documents" for a new account, inside the transaction that creates the account, so no
+ * account exists without one.
  */
 export async function insertPersonalSpace(db: Conn, userId: string, id: string, now: Date): Promise<void> {
   await db.orm
@@ -253,35 +270,34 @@ export interface SpaceView {
   created_at: Date
 }
 
-const VIEW_SELECT = `select s.id, s.name, s.description, s.kind, s.visibility, s.owner_id, s.created_at,
-       m.role as member_role, (select count(*) from documents d where d.space_id = s.id) as documents
-     from spaces s left join space_members m on m.space_id = s.id and m.user_id = $1`
-
-type ViewRow = SpaceRoleFacts & {
-  id: string
-  name: string
-  description: string
-  created_at: unknown
-  documents: number | string
-}
-
-function viewsOf(rows: ViewRow[], user: { id: string; isAdmin: boolean }): SpaceView[] {
+/** Spaces with one user's membership and their document counts; roleInSpace decides what is seen. */
+async function spaceViews(
+  ex: Conn,
+  user: { id: string; isAdmin: boolean },
+  where: SQL | undefined,
+): Promise<SpaceView[]> {
+  const rows = await ex.orm
+    .select({
+      id: spaces.id,
+      name: spaces.name,
+      description: spaces.description,
+      created_at: spaces.createdAt,
+      ...roleFacts,
+      documents: ex.orm.$count(documents, eq(documents.spaceId, spaces.id)),
+    })
+    .from(spaces)
+    .leftJoin(spaceMembers, memberOf(user.id))
+    .where(where)
+    .orderBy(
+      sql`case ${spaces.kind} when 'personal' then 0 when 'shared' then 1 else 2 end`,
+      sql`lower(${spaces.name})`,
+      spaces.id,
+    )
   return rows.flatMap((r) => {
     const { role, viaAdmin } = roleInSpace(r, user)
     if (!role) return []
-    return [
-      {
-        id: String(r.id),
-        name: r.name,
-        description: r.description,
-        kind: r.kind,
-        visibility: r.visibility,
-        role,
-        viaAdmin,
-        documents: Number(r.documents),
-        created_at: toDate(r.created_at),
-      },
-    ]
+    const { owner_id: _o, member_role: _m, ...view } = r
+    return [{ ...view, role, viaAdmin, documents: Number(r.documents) }]
   })
 }
 
@@ -289,28 +305,26 @@ function viewsOf(rows: ViewRow[], user: { id: string; isAdmin: boolean }): Space
  * Every space the user may read: My documents first, then the shared library, then team spaces
  * by name. The SQL narrows the rows; roleInSpace decides, as it does for spaceAccess.
  */
-export async function listReadableSpaces(
-  ex: Executor,
-  user: { id: string; isAdmin: boolean },
-): Promise<SpaceView[]> {
-  const rows = await ex.query<ViewRow>(
-    `${VIEW_SELECT}
-     where (s.kind = 'personal' and s.owner_id = $1) or s.kind = 'shared' or m.user_id is not null
-        or (s.kind = 'team' and (s.visibility = 'everyone' or $2::boolean))
-     order by case s.kind when 'personal' then 0 when 'shared' then 1 else 2 end, lower(s.name), s.id`,
-    [user.id, user.isAdmin],
+export function listReadableSpaces(ex: Conn, user: { id: string; isAdmin: boolean }): Promise<SpaceView[]> {
+  return spaceViews(
+    ex,
+    user,
+    or(
+      and(eq(spaces.kind, 'personal'), eq(spaces.ownerId, user.id)),
+      eq(spaces.kind, 'shared'),
+      isNotNull(spaceMembers.userId),
+      and(eq(spaces.kind, 'team'), user.isAdmin ? undefined : eq(spaces.visibility, 'everyone')),
+    ),
   )
-  return viewsOf(rows, user)
 }
 
 /** One space as the user sees it, or null when it does not exist or they may not read it. */
 export async function readableSpace(
-  ex: Executor,
+  ex: Conn,
   spaceId: string,
   user: { id: string; isAdmin: boolean },
 ): Promise<SpaceView | null> {
-  const rows = await ex.query<ViewRow>(`${VIEW_SELECT} where s.id = $2`, [user.id, spaceId])
-  return viewsOf(rows, user)[0] ?? null
+  return (await spaceViews(ex, user, eq(spaces.id, spaceId)))[0] ?? null
 }
 
 export interface SpaceChanges {
@@ -319,33 +333,39 @@ export interface SpaceChanges {
   visibility?: SpaceVisibility
 }
 
-export async function updateSpace(ex: Executor, spaceId: string, c: SpaceChanges, now: Date): Promise<void> {
-  await ex.query(
-    `update spaces set name = coalesce($2, name), description = coalesce($3, description),
-       visibility = coalesce($4, visibility), updated_at = $5::timestamptz
-     where id = $1`,
-    [spaceId, c.name ?? null, c.description ?? null, c.visibility ?? null, now.toISOString()],
-  )
+export async function updateSpace(ex: Conn, spaceId: string, c: SpaceChanges, now: Date): Promise<void> {
+  await ex.orm
+    .update(spaces)
+    .set({ ...c, updatedAt: now })
+    .where(eq(spaces.id, spaceId))
+}
+
+async function lockSpaceRow(tx: Conn, spaceId: string, strength: 'no key update' | 'key share') {
+  const rows = await tx.orm.select({ id: spaces.id }).from(spaces).where(eq(spaces.id, spaceId)).for(strength)
+  return rows.length > 0
 }
 
 /**
  * Locks a space's row until the transaction ends: membership changes of one space run one at a
  * time, so two owners demoting each other cannot both pass the last-owner check. NO KEY UPDATE
- * does not wait for ingests, whose foreign-key checks take KEY SHARE.
+ * does not wait for ingests, whose foreign-key checks take KEY SHARE. False when there is no such space.
  */
-export async function lockSpace(tx: Executor, spaceId: string): Promise<boolean> {
-  const rows = await tx.query('select id from spaces where id = $1 for no key update', [spaceId])
-  return rows.length > 0
-}
+export const lockSpace = (tx: Conn, spaceId: string) => lockSpaceRow(tx, spaceId, 'no key update')
+
+/**
+ * Holds the space row against deletion until the transaction ends (a document written into a
+ * space being deleted would outlive it); false when the space is gone already.
+ */
+export const holdSpace = (tx: Conn, spaceId: string) => lockSpaceRow(tx, spaceId, 'key share')
 
 /**
  * Deletes a space with everything in it, inside the caller's transaction (which holds the
  * knowledge-base write lock): the postings first (chunk_terms has no foreign key to cascade from),
  * then the row, whose cascade takes documents, chunks, statistics, members and invitations.
  */
-export async function deleteSpaceRows(tx: Executor, spaceId: string): Promise<boolean> {
+export async function deleteSpaceRows(tx: Conn, spaceId: string): Promise<boolean> {
   await purgeSpaceIndex(tx, spaceId)
-  const rows = await tx.query('delete from spaces where id = $1 returning id', [spaceId])
+  const rows = await tx.orm.delete(spaces).where(eq(spaces.id, spaceId)).returning({ id: spaces.id })
   return rows.length > 0
 }
 
@@ -360,43 +380,69 @@ export interface SpaceListing {
   documents: number
 }
 
-export async function listAllSpaces(ex: Executor): Promise<SpaceListing[]> {
-  const rows = await ex.query<Record<string, unknown>>(
-    `select s.id, s.name, s.kind, s.visibility, u.email as owner_email,
-       (select count(*) from space_members m where m.space_id = s.id) as members,
-       (select count(*) from documents d where d.space_id = s.id) as documents
-     from spaces s left join users u on u.id = s.owner_id
-     order by case s.kind when 'shared' then 0 when 'team' then 1 else 2 end, lower(s.name), s.id`,
-  )
-  return rows.map((r) => ({
-    id: String(r.id),
-    name: String(r.name),
-    kind: r.kind as SpaceKind,
-    visibility: r.visibility as SpaceVisibility,
-    owner_email: r.owner_email === null ? null : String(r.owner_email),
-    members: Number(r.members),
-    documents: Number(r.documents),
-  }))
+export async function listAllSpaces(ex: Conn): Promise<SpaceListing[]> {
+  const rows = await ex.orm
+    .select({
+      id: spaces.id,
+      name: spaces.name,
+      kind: spaces.kind,
+      visibility: spaces.visibility,
+      owner_email: users.email,
+      members: ex.orm.$count(spaceMembers, eq(spaceMembers.spaceId, spaces.id)),
+      documents: ex.orm.$count(documents, eq(documents.spaceId, spaces.id)),
+    })
+    .from(spaces)
+    .leftJoin(users, eq(users.id, spaces.ownerId))
+    .orderBy(
+      sql`case ${spaces.kind} when 'shared' then 0 when 'team' then 1 else 2 end`,
+      sql`lower(${spaces.name})`,
+      spaces.id,
+    )
+  return rows.map((r) => ({ ...r, members: Number(r.members), documents: Number(r.documents) }))
 }
 
-/** Team spaces with exactly this name (the CLI resolves `<space>` by name). */
-export async function teamSpacesNamed(ex: Executor, name: string): Promise<{ id: string; name: string }[]> {
-  const rows = await ex.query<{ id: string; name: string }>(
-    `select id, name from spaces where kind = 'team' and name = $1 order by created_at, id`,
-    [name],
-  )
-  return rows.map((r) => ({ id: String(r.id), name: r.name }))
+export interface SpaceRef {
+  id: string
+  name: string
+  kind: SpaceKind
 }
 
-/** A space's id, name and kind by id (the CLI; no access rules: the operator acts on the database). */
-export async function spaceById(
-  ex: Executor,
-  spaceId: string,
-): Promise<{ id: string; name: string; kind: SpaceKind } | null> {
-  const rows = await ex.query<{ id: string; name: string; kind: SpaceKind }>(
-    'select id, name, kind from spaces where id = $1',
-    [spaceId],
-  )
-  const r = rows[0]
-  return r ? { id: String(r.id), name: r.name, kind: r.kind } : null
+/**
+ * The spaces an operator may mean by `ref` (the space and ingest CLIs; no access rules: the
+ * operator acts on the database): the space with that id, or the team spaces and the shared
+ * library with exactly that name (personal spaces all share one name: use their id).
+ */
+export async function spacesByRef(ex: Conn, ref: string, refIsId: boolean): Promise<SpaceRef[]> {
+  return ex.orm
+    .select({ id: spaces.id, name: spaces.name, kind: spaces.kind })
+    .from(spaces)
+    .where(
+      refIsId ? eq(spaces.id, ref.toLowerCase()) : and(eq(spaces.name, ref), ne(spaces.kind, 'personal')),
+    )
+    .orderBy(spaces.createdAt, spaces.id)
+}
+
+/** The names of these spaces, by id (ids that no longer exist are absent). */
+export async function spaceNames(ex: Conn, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map()
+  const rows = await ex.orm
+    .select({ id: spaces.id, name: spaces.name })
+    .from(spaces)
+    .where(inIds(spaces.id, ids))
+    .prepare('space_names')
+    .execute()
+  return new Map(rows.map((r) => [r.id, r.name]))
+}
+
+/** Creation times of these spaces, oldest first (the /v1 models, docs/api.md §11). */
+export async function spaceCreationTimes(
+  ex: Conn,
+  spaceIds: readonly string[],
+): Promise<{ id: string; created_at: Date }[]> {
+  if (spaceIds.length === 0) return []
+  return ex.orm
+    .select({ id: spaces.id, created_at: spaces.createdAt })
+    .from(spaces)
+    .where(inIds(spaces.id, spaceIds))
+    .orderBy(spaces.createdAt, spaces.id)
 }
