@@ -3,7 +3,7 @@
 // Another user's conversation is 404 everywhere, like one that does not exist.
 
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyInstance, } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { requestUser } from '../auth/plugin.js'
 import {

@@ -7,7 +7,7 @@
 
 import { randomUUID } from 'node:crypto'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyInstance, } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { requestUser } from '../auth/plugin.js'
 import type { AuthUser } from '../auth/sessions.js'
 import type { Config } from '../config.js'
