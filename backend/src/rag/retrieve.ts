@@ -143,7 +143,7 @@ async function rank(
   if (!q || spaceIds.length === 0) return null
   const embedder = await resolveEmbedder(ctx)
   const lexLimit = embedder || floor ? Math.max(k, CANDIDATES) : k
-  const [{ hits: lexical, queryLexemes }, terms] = await Promise.all([
+  const [{ hits: lexical, queryLexemes, lexemesComplete }, terms] = await Promise.all([
     bm25Search(ctx.db, q, spaceIds, lexLimit),
     floor
       ? referenceSpaces(ctx, spaceIds).then(async (ids) =>
@@ -164,11 +164,15 @@ async function rank(
   }
   const passes = new Set<string>()
   if (terms) {
-    const held = await chunkLexemes(
-      ctx.db,
-      lexical.map((h) => h.chunk_id),
-      terms.map((t) => t.lexeme),
-    )
+    // The search returns the query lexemes each hit holds; only a query too long to scan whole
+    // needs them read again.
+    const held = lexemesComplete
+      ? new Map(lexical.map((h) => [h.chunk_id, new Set(h.lexemes)]))
+      : await chunkLexemes(
+          ctx.db,
+          lexical.map((h) => h.chunk_id),
+          terms.map((t) => t.lexeme),
+        )
     for (const h of lexical) {
       if (passesLexicalFloor(lexicalCoverage(terms, held.get(h.chunk_id) ?? new Set())))
         passes.add(h.chunk_id)
