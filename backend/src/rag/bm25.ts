@@ -100,6 +100,7 @@ export async function bm25Search(
     unseenBound: 0,
     pending: 0,
     lexemesComplete: true,
+    stats: { chunks: 0, terms: [] },
     exact: true,
     passes,
   }

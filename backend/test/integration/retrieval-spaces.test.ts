@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { testConfig } from '../../src/config.js'
 import { insertSpace, SHARED_LIBRARY_ID } from '../../src/db/queries/spaces.js'
-import { chunkLexemes } from '../../src/db/queries/term-idf.js'
+import { chunkLexemes, queryTermStats } from '../../src/db/queries/term-idf.js'
 import { uuidv7 } from '../../src/lib/ids.js'
 import { bm25Search } from '../../src/rag/bm25.js'
 import { createRagContext } from '../../src/rag/context.js'
@@ -137,7 +137,7 @@ for (const kind of dbKinds()) {
       assert.ok(exact / questions.length >= 0.9, `provably exact ${exact}/${questions.length}`)
     })
 
-    it("names each hit's query lexemes as chunk_terms holds them (the chat's floor reads no more)", async () => {
+    it("names each hit's query lexemes as chunk_terms holds them, and the terms' df (the chat's floor reads no more)", async () => {
       const questions = knownItemQuestions(100, DOCS)
       for (const budgets of [TINY, undefined]) {
         for (const q of questions) {
@@ -148,6 +148,7 @@ for (const kind of dbKinds()) {
             r.hits.map((h) => h.chunk_id),
             r.queryLexemes,
           )
+          assert.deepEqual(r.stats, await queryTermStats(tdb.db, q.question, [SHARED_LIBRARY_ID]), q.question)
           for (const h of r.hits) {
             assert.deepEqual([...h.lexemes].sort(), [...(held.get(h.chunk_id) ?? [])].sort(), q.question)
             assert.equal(h.matched_terms, h.lexemes.length, q.question)

@@ -12,6 +12,7 @@
 // drops the rest that cannot reach it before those are looked up too. A chunk seen in no list scores at most the
 // sum of the bounds (`unseenBound`): when the k-th score is above it, the top k is exact.
 import type { Executor } from '../client.js'
+import type { TermStats } from './term-idf.js'
 
 /** Query lexemes scanned at most (the highest-idf ones). */
 const MAX_QUERY_TERMS = 64
@@ -42,6 +43,8 @@ export interface Bm25Result {
    * MAX_QUERY_TERMS rarest).
    */
   lexemesComplete: boolean
+  /** N and each query lexeme's df over the searched spaces (what queryTermStats reads for them). */
+  stats: TermStats
 }
 
 export interface PruneBudget {
@@ -69,7 +72,14 @@ export async function bm25SearchPass(
   budget: PruneBudget,
 ): Promise<Bm25Result> {
   if (spaceIds.length === 0)
-    return { hits: [], queryLexemes: [], unseenBound: 0, pending: 0, lexemesComplete: true }
+    return {
+      hits: [],
+      queryLexemes: [],
+      unseenBound: 0,
+      pending: 0,
+      lexemesComplete: true,
+      stats: { chunks: 0, terms: [] },
+    }
   const rows = await ex.query<Record<string, unknown>>(SEARCH_SQL, [
     query,
     JSON.stringify(spaceIds),
@@ -95,7 +105,14 @@ export async function bm25SearchPass(
     unseenBound: Number(rows[0]?.unseen_bound ?? 0),
     pending: Number(rows[0]?.pending ?? 0),
     lexemesComplete: budget.rescoreAll && rows[0]?.truncated_query !== true,
+    stats: { chunks: Number(rows[0]?.space_chunks ?? 0), terms: termsOf(rows[0]?.term_df) },
   }
+}
+
+/** [[lexeme, df], …] as json (parsed by both drivers; text should one hand it back unparsed). */
+function termsOf(v: unknown): TermStats['terms'] {
+  const pairs = (typeof v === 'string' ? JSON.parse(v) : (v ?? [])) as [string, number][]
+  return pairs.map(([lexeme, df]) => ({ lexeme: String(lexeme), df: Number(df) }))
 }
 
 /** A text[] column: an array from postgres-js, PGlite; '{a,b}' text should a driver hand one back. */
@@ -217,7 +234,8 @@ with sp as (
   select * from exact order by score desc, chunk_id limit $3
 )
 select t.chunk_id, t.score, t.matched_terms, t.lexemes, (select string_agg(lexeme, ' ') from q) as query_lexemes,
-  (select count(*) > $4 from qt where df > 0) as truncated_query,
+  (select count(*) > $4 from qt where df > 0) as truncated_query, (select n from st) as space_chunks,
+  (select json_agg(json_build_array(lexeme, df) order by lexeme) from qt) as term_df,
   (select total from hb) as unseen_bound,
   (select count(*) from open where not $7::boolean) as pending
 from (select 1) one left join top t on true
