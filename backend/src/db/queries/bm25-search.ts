@@ -202,6 +202,7 @@ with sp as (
       (select ct.weight from chunk_terms ct where ct.chunk_id = cd.chunk_id and ct.lexeme = c.lexeme) as weight
     from first cd
     left join cut c on c.bound > 0 and (cd.seen is null or c.lexeme <> all(cd.seen))
+    offset 0
   ) x
   group by x.chunk_id, x.lb, x.mterms, x.held
 ), theta2 as (
@@ -228,6 +229,7 @@ with sp as (
       (select ct.weight from chunk_terms ct where ct.chunk_id = cd.chunk_id and ct.lexeme = c.lexeme) as weight
     from rest cd
     left join cut c on c.bound > 0 and (cd.seen is null or c.lexeme <> all(cd.seen))
+    offset 0
   ) x
   group by x.chunk_id, x.lb, x.mterms, x.held
 ), top as (
