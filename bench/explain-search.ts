@@ -14,6 +14,8 @@ const { values } = parseArgs({
     'db-url': { type: 'string' },
     questions: { type: 'string', default: '3' },
     skip: { type: 'string', default: '0' },
+    // The plan a prepared statement settles on after five executions (the app prepares it).
+    generic: { type: 'boolean' },
   },
 })
 const src = readFileSync(new URL('../backend/src/db/queries/bm25-search.ts', import.meta.url), 'utf8')
@@ -33,6 +35,7 @@ for (const q of qs) {
     budget.rescoreAll,
   ]
   await db.unsafe(sql, params as never[]) // warm
+  if (values.generic) await db.unsafe('set plan_cache_mode = force_generic_plan')
   const rows = await db.unsafe(`explain (analyze, buffers) ${sql}`, params as never[])
   process.stdout.write(
     `\n### ${q.question}\n${rows.map((r) => (r as unknown as Record<string, string>)['QUERY PLAN']).join('\n')}\n`,
