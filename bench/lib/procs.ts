@@ -137,7 +137,7 @@ function cpuSecondsOf(stat: string): number {
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat. */
-function readCpuSeconds(pid: number): number {
+export function readCpuSeconds(pid: number): number {
   return cpuSecondsOf(readFileSync(`/proc/${pid}/stat`, 'utf8'))
 }
 

@@ -94,7 +94,16 @@ export async function bm25Search(
     const r = await bm25SearchPass(ex, query, spaceIds, k, budget)
     if (isExact(r, k) || passes === budgets.length) return { ...r, exact: isExact(r, k), passes }
   }
-  return { hits: [], queryLexemes: [], unseenBound: 0, pending: 0, exact: true, passes }
+  return {
+    hits: [],
+    queryLexemes: [],
+    unseenBound: 0,
+    pending: 0,
+    lexemesComplete: true,
+    stats: { chunks: 0, terms: [] },
+    exact: true,
+    passes,
+  }
 }
 
 /** Lucene/BM25 idf, as used in SQL (for tests and the floor). */

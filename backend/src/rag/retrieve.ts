@@ -97,6 +97,12 @@ export async function referenceSpaces(ctx: RagContext, spaceIds: readonly string
   return [...new Set([...spaceIds, await sharedLibraryId(ctx.db)])].sort()
 }
 
+function sameSpaces(a: readonly string[], b: readonly string[]): boolean {
+  const x = new Set(a)
+  const y = new Set(b)
+  return x.size === y.size && [...x].every((id) => y.has(id))
+}
+
 /** Dense floor (cosine similarity) for chunks that only the embedding side found. */
 export const MIN_SIMILARITY = 0.5
 const MAX_QUERY_CHARS = 4000
@@ -143,14 +149,15 @@ async function rank(
   if (!q || spaceIds.length === 0) return null
   const embedder = await resolveEmbedder(ctx)
   const lexLimit = embedder || floor ? Math.max(k, CANDIDATES) : k
-  const [{ hits: lexical, queryLexemes }, terms] = await Promise.all([
+  // The floor weighs the query's words on the reference spaces; when those are the searched ones
+  // (a chat over everything the caller reads), the search's own statistics are theirs.
+  const reference = floor ? await referenceSpaces(ctx, spaceIds) : undefined
+  const ownStats = reference !== undefined && sameSpaces(reference, spaceIds)
+  const [{ hits: lexical, queryLexemes, lexemesComplete, stats }, otherStats] = await Promise.all([
     bm25Search(ctx.db, q, spaceIds, lexLimit),
-    floor
-      ? referenceSpaces(ctx, spaceIds).then(async (ids) =>
-          referenceTerms(await queryTermStats(ctx.db, q, ids)),
-        )
-      : undefined,
+    reference && !ownStats ? queryTermStats(ctx.db, q, reference) : undefined,
   ])
+  const terms = otherStats ? referenceTerms(otherStats) : ownStats ? referenceTerms(stats) : undefined
   let dense: DenseHit[] = []
   if (embedder) {
     try {
@@ -164,11 +171,15 @@ async function rank(
   }
   const passes = new Set<string>()
   if (terms) {
-    const held = await chunkLexemes(
-      ctx.db,
-      lexical.map((h) => h.chunk_id),
-      terms.map((t) => t.lexeme),
-    )
+    // The search returns the query lexemes each hit holds; only a query too long to scan whole
+    // needs them read again.
+    const held = lexemesComplete
+      ? new Map(lexical.map((h) => [h.chunk_id, new Set(h.lexemes)]))
+      : await chunkLexemes(
+          ctx.db,
+          lexical.map((h) => h.chunk_id),
+          terms.map((t) => t.lexeme),
+        )
     for (const h of lexical) {
       if (passesLexicalFloor(lexicalCoverage(terms, held.get(h.chunk_id) ?? new Set())))
         passes.add(h.chunk_id)

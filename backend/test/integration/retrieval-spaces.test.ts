@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { testConfig } from '../../src/config.js'
 import { insertSpace, SHARED_LIBRARY_ID } from '../../src/db/queries/spaces.js'
+import { chunkLexemes, queryTermStats } from '../../src/db/queries/term-idf.js'
 import { uuidv7 } from '../../src/lib/ids.js'
 import { bm25Search } from '../../src/rag/bm25.js'
 import { createRagContext } from '../../src/rag/context.js'
@@ -134,6 +135,36 @@ for (const kind of dbKinds()) {
       }
       assert.ok(found / questions.length >= 0.95, `known-item recall ${found}/${questions.length}`)
       assert.ok(exact / questions.length >= 0.9, `provably exact ${exact}/${questions.length}`)
+    })
+
+    it("names each hit's query lexemes as chunk_terms holds them, and the terms' df (the chat's floor reads no more)", async () => {
+      const questions = knownItemQuestions(100, DOCS)
+      for (const budgets of [TINY, undefined]) {
+        for (const q of questions) {
+          const r = await bm25Search(tdb.db, q.question, [SHARED_LIBRARY_ID], 50, budgets)
+          assert.equal(r.lexemesComplete, true, q.question)
+          const held = await chunkLexemes(
+            tdb.db,
+            r.hits.map((h) => h.chunk_id),
+            r.queryLexemes,
+          )
+          assert.deepEqual(r.stats, await queryTermStats(tdb.db, q.question, [SHARED_LIBRARY_ID]), q.question)
+          for (const h of r.hits) {
+            assert.deepEqual([...h.lexemes].sort(), [...(held.get(h.chunk_id) ?? [])].sort(), q.question)
+            assert.equal(h.matched_terms, h.lexemes.length, q.question)
+          }
+        }
+      }
+      // Left unrescored, or a query with more lexemes than are scanned: not complete.
+      const lazy = [{ wholePostings: 10, perTerm: 2, rescoreAll: false }]
+      const q = (questions[0] as (typeof questions)[number]).question
+      assert.equal((await bm25Search(tdb.db, q, [SHARED_LIBRARY_ID], 50, lazy)).lexemesComplete, false)
+      const words = await tdb.db.query<{ lexeme: string }>(
+        `select lexeme from space_terms where space_id = $1 order by df desc, lexeme limit 80`,
+        [SHARED_LIBRARY_ID],
+      )
+      const long = words.map((w) => w.lexeme).join(' ')
+      assert.equal((await bm25Search(tdb.db, long, [SHARED_LIBRARY_ID], 50)).lexemesComplete, false)
     })
   })
 }

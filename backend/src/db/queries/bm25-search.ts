@@ -12,18 +12,21 @@
 // drops the rest that cannot reach it before those are looked up too. A chunk seen in no list scores at most the
 // sum of the bounds (`unseenBound`): when the k-th score is above it, the top k is exact.
 import type { Executor } from '../client.js'
+import type { TermStats } from './term-idf.js'
 
-/** Query lexemes scanned at most (the highest-idf ones); the rest still count in total_idf. */
+/** Query lexemes scanned at most (the highest-idf ones). */
 const MAX_QUERY_TERMS = 64
 
 export interface Bm25Hit {
   chunk_id: string
   score: number
-  /** Sum of idf of the query lexemes this chunk matched / of all query lexemes. */
-  matched_idf: number
-  total_idf: number
   /** How many distinct query lexemes this chunk matched. */
   matched_terms: number
+  /**
+   * The query lexemes this chunk holds (complete when the result's `lexemesComplete`): what the
+   * chat's relevance floor weighs, read here instead of in another round trip.
+   */
+  lexemes: string[]
 }
 
 export interface Bm25Result {
@@ -34,6 +37,14 @@ export interface Bm25Result {
   unseenBound: number
   /** Candidates that could have reached the top k but were not rescored (rescoreAll false). */
   pending: number
+  /**
+   * Every hit's `lexemes` lists all the query lexemes it holds: each hit was rescored, and every
+   * query lexeme some chunk of the spaces holds was scanned (a very long query scans only its
+   * MAX_QUERY_TERMS rarest).
+   */
+  lexemesComplete: boolean
+  /** N and each query lexeme's df over the searched spaces (what queryTermStats reads for them). */
+  stats: TermStats
 }
 
 export interface PruneBudget {
@@ -60,7 +71,15 @@ export async function bm25SearchPass(
   k: number,
   budget: PruneBudget,
 ): Promise<Bm25Result> {
-  if (spaceIds.length === 0) return { hits: [], queryLexemes: [], unseenBound: 0, pending: 0 }
+  if (spaceIds.length === 0)
+    return {
+      hits: [],
+      queryLexemes: [],
+      unseenBound: 0,
+      pending: 0,
+      lexemesComplete: true,
+      stats: { chunks: 0, terms: [] },
+    }
   const rows = await ex.query<Record<string, unknown>>(SEARCH_SQL, [
     query,
     JSON.stringify(spaceIds),
@@ -75,9 +94,8 @@ export async function bm25SearchPass(
     .map((r) => ({
       chunk_id: String(r.chunk_id),
       score: Number(r.score),
-      matched_idf: Number(r.matched_idf),
-      total_idf: Number(r.total_idf),
       matched_terms: Number(r.matched_terms),
+      lexemes: lexemesOf(r.lexemes),
     }))
   // The same on every row; lexemes hold no spaces.
   const lexemes = rows[0]?.query_lexemes
@@ -86,7 +104,22 @@ export async function bm25SearchPass(
     queryLexemes: lexemes ? String(lexemes).split(' ') : [],
     unseenBound: Number(rows[0]?.unseen_bound ?? 0),
     pending: Number(rows[0]?.pending ?? 0),
+    lexemesComplete: budget.rescoreAll && rows[0]?.truncated_query !== true,
+    stats: { chunks: Number(rows[0]?.space_chunks ?? 0), terms: termsOf(rows[0]?.term_df) },
   }
+}
+
+/** [[lexeme, df], …] as json (parsed by both drivers; text should one hand it back unparsed). */
+function termsOf(v: unknown): TermStats['terms'] {
+  const pairs = (typeof v === 'string' ? JSON.parse(v) : (v ?? [])) as [string, number][]
+  return pairs.map(([lexeme, df]) => ({ lexeme: String(lexeme), df: Number(df) }))
+}
+
+/** A text[] column: an array from postgres-js, PGlite; '{a,b}' text should a driver hand one back. */
+function lexemesOf(v: unknown): string[] {
+  if (Array.isArray(v)) return v.map(String)
+  if (typeof v === 'string' && v.length > 2) return v.slice(1, -1).split(',')
+  return []
 }
 
 /** True when no chunk outside the lists read can belong in the top k. */
@@ -144,7 +177,7 @@ with sp as (
 ), agg as (
   -- Sorted first so that the planner groups (GroupAggregate) instead of hashing: its estimate
   -- of the groups is far too low and a small hash table spills or regrows.
-  select h.chunk_id, sum(h.idf * h.weight) as lb, sum(h.idf) as midf, count(*) as mterms,
+  select h.chunk_id, sum(h.idf * h.weight) as lb, count(*) as mterms, array_agg(h.lexeme) as held,
     array_agg(h.lexeme) filter (where not h.whole) as seen
   from (select * from p order by chunk_id) h
   group by h.chunk_id
@@ -160,17 +193,18 @@ with sp as (
   select * from cand order by ub desc, chunk_id limit 2 * $3
 ), exact1 as (
   select x.chunk_id, x.lb + coalesce(sum(x.idf * x.weight), 0) as score,
-    x.midf + coalesce(sum(x.idf) filter (where x.weight is not null), 0) as matched_idf,
-    x.mterms + count(x.weight) as matched_terms
+    x.mterms + count(x.weight) as matched_terms,
+    x.held || coalesce(array_agg(x.lexeme) filter (where x.weight is not null), '{}') as lexemes
   from (
     -- A scalar subquery: one (chunk_id, lexeme) index probe per missing term (as a join, the
     -- planner read every posting of the chunk and filtered).
-    select cd.chunk_id, cd.lb, cd.midf, cd.mterms, c.idf,
+    select cd.chunk_id, cd.lb, cd.mterms, cd.held, c.idf, c.lexeme,
       (select ct.weight from chunk_terms ct where ct.chunk_id = cd.chunk_id and ct.lexeme = c.lexeme) as weight
     from first cd
     left join cut c on c.bound > 0 and (cd.seen is null or c.lexeme <> all(cd.seen))
+    offset 0
   ) x
-  group by x.chunk_id, x.lb, x.midf, x.mterms
+  group by x.chunk_id, x.lb, x.mterms, x.held
 ), theta2 as (
   select greatest((select t from theta),
     coalesce((select score from exact1 order by score desc limit 1 offset $3 - 1), 0)) as t
@@ -183,25 +217,27 @@ with sp as (
   select * from exact1
   union all
   -- Not rescored (rescoreAll false): the score of the terms read, a lower bound.
-  select chunk_id, lb, midf, mterms from open where not $7::boolean
+  select chunk_id, lb, mterms, held from open where not $7::boolean
   union all
   select x.chunk_id, x.lb + coalesce(sum(x.idf * x.weight), 0) as score,
-    x.midf + coalesce(sum(x.idf) filter (where x.weight is not null), 0) as matched_idf,
-    x.mterms + count(x.weight) as matched_terms
+    x.mterms + count(x.weight) as matched_terms,
+    x.held || coalesce(array_agg(x.lexeme) filter (where x.weight is not null), '{}') as lexemes
   from (
     -- A scalar subquery: one (chunk_id, lexeme) index probe per missing term (as a join, the
     -- planner read every posting of the chunk and filtered).
-    select cd.chunk_id, cd.lb, cd.midf, cd.mterms, c.idf,
+    select cd.chunk_id, cd.lb, cd.mterms, cd.held, c.idf, c.lexeme,
       (select ct.weight from chunk_terms ct where ct.chunk_id = cd.chunk_id and ct.lexeme = c.lexeme) as weight
     from rest cd
     left join cut c on c.bound > 0 and (cd.seen is null or c.lexeme <> all(cd.seen))
+    offset 0
   ) x
-  group by x.chunk_id, x.lb, x.midf, x.mterms
+  group by x.chunk_id, x.lb, x.mterms, x.held
 ), top as (
   select * from exact order by score desc, chunk_id limit $3
 )
-select t.chunk_id, t.score, t.matched_idf, t.matched_terms,
-  (select sum(idf) from qt) as total_idf, (select string_agg(lexeme, ' ') from q) as query_lexemes,
+select t.chunk_id, t.score, t.matched_terms, t.lexemes, (select string_agg(lexeme, ' ') from q) as query_lexemes,
+  (select count(*) > $4 from qt where df > 0) as truncated_query, (select n from st) as space_chunks,
+  (select json_agg(json_build_array(lexeme, df) order by lexeme) from qt) as term_df,
   (select total from hb) as unseen_bound,
   (select count(*) from open where not $7::boolean) as pending
 from (select 1) one left join top t on true

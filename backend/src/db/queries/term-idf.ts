@@ -16,14 +16,18 @@ export async function queryTermStats(
   query: string,
   spaceIds: readonly string[],
 ): Promise<TermStats> {
+  // df is probed per (lexeme, space) on space_terms' primary key: as a join, the planner read the
+  // whole table (every lexeme of every space) and hashed it, ~5× the rest of a chat turn's
+  // retrieval at 2k chunks (bench/RESULTS.md, "Postgres statements per chat question").
   const rows = await ex.query<Record<string, unknown>>(
     `with searched as (select distinct value::uuid as space_id from jsonb_array_elements_text($2::text::jsonb)),
      n as (select coalesce(sum(ss.chunk_count), 0)::float8 as chunks
-           from space_stats ss join searched s on s.space_id = ss.space_id),
+           from space_stats ss where ss.space_id in (select space_id from searched)),
      q as (select distinct lexeme from unnest(to_tsvector('english', $1))),
-     d as (select q.lexeme, coalesce(sum(st.df), 0)::float8 as df
-           from q left join space_terms st
-             on st.lexeme = q.lexeme and st.space_id in (select space_id from searched)
+     d as (select q.lexeme,
+             coalesce(sum((select st.df from space_terms st
+                           where st.space_id = s.space_id and st.lexeme = q.lexeme)), 0)::float8 as df
+           from q left join searched s on true
            group by q.lexeme)
      select n.chunks, d.lexeme, d.df
      from n left join d on true
