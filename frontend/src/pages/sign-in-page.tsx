@@ -107,9 +107,13 @@ export function SignInPage() {
           Sign in
         </button>
       </form>
-      <p className="auth-switch">
-        New here? <Link to={signUpHref}>Create an account</Link>
-      </p>
+      {options?.signup === 'closed' ? (
+        <p className="auth-switch">New here? Accounts on this server are created by an administrator.</p>
+      ) : (
+        <p className="auth-switch">
+          New here? <Link to={signUpHref}>Create an account</Link>
+        </p>
+      )}
     </AuthLayout>
   )
 }

@@ -7,6 +7,7 @@ import { TextField } from '../components/text-field'
 import { preloadSignedInPages } from '../lazy-pages'
 import { api } from '../lib/api'
 import { useAuth, useSignedIn } from '../lib/auth'
+import { useAuthOptions } from '../lib/auth-options'
 import { formErrors } from '../lib/error-messages'
 import { safeNextPath } from '../lib/session-hint'
 
@@ -16,6 +17,7 @@ export function SignUpPage() {
   const next = safeNextPath(params.get('next'))
   const navigate = useNavigate()
   const signedIn = useSignedIn()
+  const options = useAuthOptions()
   useEffect(preloadSignedInPages, [])
   const [name, setName] = useState('')
   const [email, setEmail] = useState('')
@@ -37,6 +39,20 @@ export function SignUpPage() {
     register.mutate({ email: email.trim(), password, ...(trimmed ? { name: trimmed } : {}) })
   }
   const signInHref = params.get('next') ? `/sign-in?next=${encodeURIComponent(next)}` : '/sign-in'
+
+  // SIGNUP=closed (docs/api.md §3): say so up front instead of a form that can only answer 403.
+  if (options?.signup === 'closed') {
+    return (
+      <AuthLayout
+        title="Sign-up is closed"
+        subtitle="Accounts on this server are created by an administrator."
+      >
+        <p className="auth-switch">
+          Already have an account? <Link to={signInHref}>Sign in</Link>
+        </p>
+      </AuthLayout>
+    )
+  }
 
   return (
     <AuthLayout
