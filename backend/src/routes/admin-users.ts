@@ -11,7 +11,7 @@ import { writeAudit } from '../auth/audit.js'
 import { emailProblem, normalizeEmail } from '../auth/email.js'
 import { issueLink, NEW_ACCOUNT_LINK_TTL_MS, queueNotice, RESET_TTL_MS } from '../auth/email-links.js'
 import { hashPassword } from '../auth/passwords.js'
-import { errorResponses, NoContent } from '../auth/schemas.js'
+import { errorResponses, NoContent, UserSchema } from '../auth/schemas.js'
 import { type AuthUser, authUserOf, effectiveRole } from '../auth/sessions.js'
 import { type Conn, withTransaction } from '../db/client.js'
 import { countOtherEnabledAdmins, listUsersPage, updateUserAdmin } from '../db/queries/admin-users.js'
@@ -33,15 +33,10 @@ import type { RouteDeps } from './deps.js'
 
 const DateTime = Type.String({ format: 'date-time' })
 
+/** The §3 user object plus what only an admin sees. */
 const AdminUser = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  email: Type.String(),
-  name: Type.Union([Type.String(), Type.Null()]),
-  role: Type.Union([Type.Literal('user'), Type.Literal('admin')]),
-  email_verified: Type.Boolean(),
-  mfa_enabled: Type.Boolean(),
+  ...UserSchema.properties,
   disabled: Type.Boolean(),
-  created_at: DateTime,
   last_sign_in_at: Type.Union([DateTime, Type.Null()]),
 })
 

@@ -4584,9 +4584,9 @@ export interface paths {
                                 role: "user" | "admin";
                                 email_verified: boolean;
                                 mfa_enabled: boolean;
-                                disabled: boolean;
                                 /** Format: date-time */
                                 created_at: string;
+                                disabled: boolean;
                                 last_sign_in_at: string | null;
                             }[];
                             next_cursor: string | null;
@@ -4676,9 +4676,9 @@ export interface paths {
                             role: "user" | "admin";
                             email_verified: boolean;
                             mfa_enabled: boolean;
-                            disabled: boolean;
                             /** Format: date-time */
                             created_at: string;
+                            disabled: boolean;
                             last_sign_in_at: string | null;
                             reset_link: {
                                 url: string;
@@ -4906,9 +4906,9 @@ export interface paths {
                             role: "user" | "admin";
                             email_verified: boolean;
                             mfa_enabled: boolean;
-                            disabled: boolean;
                             /** Format: date-time */
                             created_at: string;
+                            disabled: boolean;
                             last_sign_in_at: string | null;
                         };
                     };
