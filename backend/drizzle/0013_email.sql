@@ -22,6 +22,7 @@ CREATE INDEX "email_tokens_expires_idx" ON "email_tokens" USING btree ("expires_
 -- bodies are cleared once sent (they may hold a link with a token).
 CREATE TABLE "mail_outbox" (
 	"id" uuid PRIMARY KEY NOT NULL,
+	"seq" bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
 	"to_address" varchar(254) NOT NULL,
 	"subject" varchar(200) NOT NULL,
 	"text" text,

@@ -5,8 +5,9 @@ import assert from 'node:assert/strict'
 import { createServer, type Socket } from 'node:net'
 import { after, before, describe, it } from 'node:test'
 import { testConfig } from '../../src/config.js'
+import { withTransaction } from '../../src/db/client.js'
 import { FakeClock } from '../../src/lib/clock.js'
-import { MailWorker, retryDelayMs } from '../../src/mail/outbox.js'
+import { MailWorker, queueMail, retryDelayMs } from '../../src/mail/outbox.js'
 import { json } from '../helpers/app.js'
 import { newUser } from '../helpers/auth.js'
 import { createTestDatabase, dbKinds, type TestDatabase } from '../helpers/db.js'
@@ -43,6 +44,37 @@ for (const kind of dbKinds()) {
         'select attempts, sent_at, last_error, text, next_attempt_at from mail_outbox order by id',
       )
 
+    it('sends mails in the order they were queued, also within one millisecond (a newer link voids the older)', async () => {
+      await smtp.start()
+      const env = emailEnv(smtp)
+      const { logger } = capturingLogger()
+      const config = testConfig(env)
+      const worker = new MailWorker({ db: tdb.db, config, clock, log: logger })
+      try {
+        await worker.runOnce() // whatever earlier tests left due
+        const before = smtp.messages.length
+        const subjects = Array.from({ length: 16 }, (_, i) => `queued ${i}`)
+        // One fake-clock millisecond for all: their uuidv7 ids tie on time and differ at random.
+        await withTransaction(tdb.db, async (tx) => {
+          for (const subject of subjects)
+            await queueMail(
+              tx,
+              { config, clock },
+              { to: 'order@example.com', subject, text: subject, html: '' },
+            )
+        })
+        await worker.runOnce()
+        await smtp.waitFor((m) => m.subject === 'queued 15')
+        assert.deepEqual(
+          smtp.messages.slice(before).map((m) => m.subject),
+          subjects,
+        )
+      } finally {
+        await worker.stop(500)
+        await smtp.stop()
+        await tdb.db.query('delete from mail_outbox') // the next test counts the rows it makes
+      }
+    })
     it('202 at once, retried with back-off, delivered after the server and the app come back', async () => {
       const { logger, lines } = capturingLogger()
       const env = emailEnv(smtp)

@@ -31,24 +31,29 @@ export async function claimDueMails(
      where id in (
        select id from mail_outbox
        where sent_at is null and failed_at is null and next_attempt_at <= $1
-       order by next_attempt_at, id limit $3
+       order by next_attempt_at, seq limit $3
        for update skip locked)
-     returning id, to_address, subject, text, html, attempts`,
+     returning id, seq, to_address, subject, text, html, attempts`,
     [now.toISOString(), leaseUntil.toISOString(), limit],
   )
-  return rows.map((r) => ({
-    id: String(r.id),
-    toAddress: String(r.to_address),
-    subject: String(r.subject),
-    text: r.text === null ? null : String(r.text),
-    html: r.html === null ? null : String(r.html),
-    attempts: Number(r.attempts),
-    nextAttemptAt: leaseUntil,
-    sentAt: null,
-    failedAt: null,
-    lastError: null,
-    createdAt: now,
-  }))
+  // UPDATE … RETURNING comes back in no particular order: send in the order the mails were queued
+  // (a newer link voids an older one, so the last mail to arrive must be the one that works).
+  return rows
+    .map((r) => ({
+      id: String(r.id),
+      seq: Number(r.seq),
+      toAddress: String(r.to_address),
+      subject: String(r.subject),
+      text: r.text === null ? null : String(r.text),
+      html: r.html === null ? null : String(r.html),
+      attempts: Number(r.attempts),
+      nextAttemptAt: leaseUntil,
+      sentAt: null,
+      failedAt: null,
+      lastError: null,
+      createdAt: now,
+    }))
+    .sort((a, b) => a.seq - b.seq)
 }
 
 /** Delivered: the bodies go (they may hold a one-time link), the row stays as a record. */

@@ -1,4 +1,4 @@
-import { boolean, index, integer, pgTable, text, timestamp, uuid, varchar } from 'drizzle-orm/pg-core'
+import { bigint, boolean, index, integer, pgTable, text, timestamp, uuid, varchar } from 'drizzle-orm/pg-core'
 import { users } from './auth.js'
 
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
@@ -27,6 +27,8 @@ export const emailTokens = pgTable(
 
 export const mailOutbox = pgTable('mail_outbox', {
   id: uuid('id').primaryKey(),
+  /** Queue order: mails go out in the order they were queued (uuidv7 ids tie within a millisecond). */
+  seq: bigint('seq', { mode: 'number' }).generatedAlwaysAsIdentity(),
   toAddress: varchar('to_address', { length: 254 }).notNull(),
   subject: varchar('subject', { length: 200 }).notNull(),
   text: text('text'),
