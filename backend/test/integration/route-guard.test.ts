@@ -164,7 +164,9 @@ for (const kind of dbKinds()) {
       const auth = async () => ({ authorization: `Bearer ${await freshToken()}` })
       for (const r of await protectedRoutes()) {
         const plain = await send(r.method, concrete(r.path), await auth())
-        assert.ok(plain.status < 500, `${r.method} ${r.path}: ${plain.status}`)
+        // The one 5xx a route may answer here is the documented "no mail server configured" (§12).
+        const unconfigured = plain.status === 503 && errorCode(plain.body) === 'email_unavailable'
+        assert.ok(plain.status < 500 || unconfigured, `${r.method} ${r.path}: ${plain.status} ${plain.body}`)
         for (const s of respellings(concrete(r.path))) {
           const res = await send(r.method, s.target, await auth())
           const what = `${r.method} ${s.target} (${s.name})`

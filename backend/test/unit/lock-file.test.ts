@@ -21,13 +21,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /** `sh` that starts a short child, then becomes `sleep` (which never reaps it): a zombie. */
 async function zombieMaker(): Promise<{ parent: ChildProcess; zombie: number }> {
-  const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 60'], {
+  // The child must outlive the shell: a shell still running when it exits reaps it (then there
+  // is no zombie). `sleep 0` lost that race on a loaded machine; `exec sleep` never reaps.
+  const parent = spawn('sh', ['-c', 'sleep 1 & echo $!; exec sleep 60'], {
     stdio: ['ignore', 'pipe', 'ignore'],
   })
   const zombie = await new Promise<number>((resolve) => {
     parent.stdout?.once('data', (d: Buffer) => resolve(Number(d.toString().trim())))
   })
-  for (let i = 0; i < 100 && procStat(zombie)?.state !== 'Z'; i++) await sleep(20)
+  for (let i = 0; i < 300 && procStat(zombie)?.state !== 'Z'; i++) await sleep(20)
   return { parent, zombie }
 }
 
