@@ -312,4 +312,16 @@ describe('extractiveAnswer', () => {
       ['n'],
     )
   })
+
+  it('does not pad an answer with a passage elsewhere that shares none of what it answers', () => {
+    const a = answer('When did Elmwick open a school by the harbour?', [
+      chunk('d', 'Elmwick opened a school in 1900.'),
+      chunk('w', 'The harbour is busy in summer.'),
+      UNRELATED,
+    ])
+    assert.deepEqual(
+      a.citations.map((c) => c.chunk_id),
+      ['d'],
+    )
+  })
 })
