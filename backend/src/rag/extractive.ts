@@ -658,6 +658,11 @@ export function extractiveAnswer(
   const first = picks[0]
   if (!first || lead < MIN_ANSWER_COVERAGE || (keys <= FEW_KEYS && leadMissing.length > 0)) return null
   const leadUnits = units[first.c] as ChunkUnits
+  // The question's heaviest word, missing from the leading passage and its headings, outweighing
+  // all the passage does cover: the passage is about the question's lesser words ("Register with
+  // an email and a password" for "How do I reset my password by email?").
+  const heaviest = Math.max(...terms.filter((t) => t.own).map((t) => t.weight))
+  if (leadMissing.some((t) => t.weight >= heaviest && t.weight > lead * cov.total)) return null
   const leadText = first.units.map((i) => leadUnits.units[i]?.text ?? '').join(' ')
   // A short question's key terms must stand together in the leading passage, not in sentences
   // about different things that happen to follow each other (a heading naming one excuses it).

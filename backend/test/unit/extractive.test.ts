@@ -324,4 +324,16 @@ describe('extractiveAnswer', () => {
       ['d'],
     )
   })
+
+  it('refuses when the missing heaviest word outweighs all the leading passage covers', () => {
+    const signup = chunk('s', 'Register with an email and a password.')
+    const signin = chunk('i', 'Sign in with the same email and password.')
+    const asked = answer('How do I reset my password by email?', [signup, signin, UNRELATED, CONFIG])
+    assert.equal(asked.citations.length, 0)
+    const reset = chunk('r', 'To reset your password, ask for a reset link by email.')
+    assert.deepEqual(
+      answer('How do I reset my password by email?', [signup, reset]).citations.map((c) => c.chunk_id),
+      ['r'],
+    )
+  })
 })
