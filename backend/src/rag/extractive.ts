@@ -23,8 +23,20 @@ export const MIN_ANSWER_COVERAGE = 0.4
 const KEY_SHARE = 0.35
 /** Short questions (this many key terms or fewer) are answered only when every key term is covered. */
 const FEW_KEYS = 2
+/**
+ * ... and when the leading passage states them within this many words of each other (squad2-dev:
+ * 8–20 words change nothing there, 5 refuses answerable questions; 30 answers "How do I delete my
+ * own account?" from "created with your account … It cannot be … deleted").
+ */
+const KEY_SPAN = 20
 /** A further passage must cover at least this share of the question that is still missing. */
 const MIN_GAIN = 0.2
+/**
+ * ... and, from another chunk, restate more than this share of what is already covered
+ * (squad2-dev: figures unchanged, 74 → 60 answers with a second citation; 0 rather than 0.1 kept one
+ * more padding sentence).
+ */
+const ON_TOPIC_SHARE = 0.1
 const MAX_SENTENCES = 4
 const MAX_ITEMS = 12
 const MAX_UNIT_CHARS = 600
@@ -349,10 +361,10 @@ function choose(
   chunks: ChunkUnits[],
   cov: Coverage,
   ask: Ask,
-): { picks: Pick[]; lead: number; leadMissing: number } {
+): { picks: Pick[]; lead: number; leadMissing: QuestionTerm[] } {
   const picks: Pick[] = []
   let lead = 0
-  let leadMissing = 0
+  let leadMissing: QuestionTerm[] = []
   const used = new Set<string>()
   let sentences = 0
   // A question joining two subjects ("passwords and sessions") is not answered while a key term
@@ -375,6 +387,10 @@ function choose(
     if (picks.length > 0) {
       if (picks.some((p) => p.c === start.c) && !(joined && statesKey)) break
       if (!statesKey && (cov.share() >= STOP_COVERAGE || start.strictGain < MIN_GAIN * missing)) break
+      // A passage elsewhere that states none of what is already answered is about something else
+      // that happens to use the question's other words (padding, not an answer).
+      const onTopic = cov.overlap(lexemesOf(cu, idx)) > ON_TOPIC_SHARE * cov.total
+      if (!joined && start.c !== picks[0]?.c && !onTopic) break
     }
     cov.add(lexemesOf(cu, idx), cu.headingTerms)
     sentences++
@@ -419,7 +435,7 @@ function choose(
     }
     if (picks.length === 0) {
       lead = cov.share()
-      leadMissing = cov.missingKeys().length
+      leadMissing = cov.missingKeys()
     }
     for (const i of idx) used.add(`${start.c}:${i}`)
     const same = picks.find((p) => p.c === start.c)
@@ -561,6 +577,36 @@ function sharedTerms(question: string, terms: QuestionTerm[]): string[] {
     .map((t) => t.lexeme)
 }
 
+/** A token naming a constant rather than saying a word: DELETE, EMBEDDING_MODEL, ADMIN_EMAILS. */
+const isCodeToken = (t: string) => /^[\p{Lu}\p{N}_]+$/u.test(t) && /\p{Lu}{2}/u.test(t)
+const TOKEN = /[\p{L}\p{N}_]+/gu
+
+/** The words of a text, split into those written as prose and those inside code-like tokens. */
+function wordForms(text: string): { prose: string[]; code: string[] } {
+  const prose: string[] = []
+  const code: string[] = []
+  for (const t of text.match(TOKEN) ?? []) (isCodeToken(t) ? code : prose).push(...words(t))
+  return { prose, code }
+}
+
+/**
+ * A question word written as prose ("delete my account") is not stated by a sentence that has it
+ * only inside a name of code ("DELETE under /api/", "EMBEDDING_MODEL", "ADMIN_EMAILS"): stemming
+ * makes them one lexeme, but they name different things. Such lexemes leave the unit's set.
+ */
+function proseOnly(u: Unit, question: string, terms: QuestionTerm[]): void {
+  // The question's own capitalised forms (PDFs, NASA) may be matched by constants and acronyms.
+  const asked = (question.match(TOKEN) ?? []).filter((t) => /\p{Lu}{2}/u.test(t)).flatMap(words)
+  let forms: { prose: string[]; code: string[] } | null = null
+  for (const t of terms) {
+    if (!u.lexemes.has(t.lexeme)) continue
+    if (asked.some((w) => wordHasLexeme(w, t.lexeme))) continue
+    forms ??= wordForms(u.text)
+    const inProse = forms.prose.some((w) => wordHasLexeme(w, t.lexeme))
+    if (!inProse && forms.code.some((w) => wordHasLexeme(w, t.lexeme))) u.lexemes.delete(t.lexeme)
+  }
+}
+
 export interface ExtractiveAnswer {
   content: string
   citations: Citation[]
@@ -587,6 +633,7 @@ export function extractiveAnswer(
     all.flatMap((p) => p.units.map((u) => u.lexemes)),
   )
   if (terms.length === 0) return null
+  for (const p of all) for (const u of p.units) proseOnly(u, question, terms)
   const units: ChunkUnits[] = chunks.map((chunk, rank) => ({
     chunk,
     rank,
@@ -609,9 +656,26 @@ export function extractiveAnswer(
   const keys = new Coverage(terms).missingKeys().length
   const { picks, lead, leadMissing } = choose(units, cov, ask)
   const first = picks[0]
-  if (!first || lead < MIN_ANSWER_COVERAGE || (keys <= FEW_KEYS && leadMissing > 0)) return null
+  if (!first || lead < MIN_ANSWER_COVERAGE || (keys <= FEW_KEYS && leadMissing.length > 0)) return null
   const leadUnits = units[first.c] as ChunkUnits
+  // The question's heaviest word, missing from the leading passage and its headings, outweighing
+  // all the passage does cover: the passage is about the question's lesser words ("Register with
+  // an email and a password" for "How do I reset my password by email?").
+  const heaviest = Math.max(...terms.filter((t) => t.own).map((t) => t.weight))
+  if (leadMissing.some((t) => t.weight >= heaviest && t.weight > lead * cov.total)) return null
   const leadText = first.units.map((i) => leadUnits.units[i]?.text ?? '').join(' ')
+  // A short question's key terms must stand together in the leading passage, not in sentences
+  // about different things that happen to follow each other (a heading naming one excuses it).
+  if (keys <= FEW_KEYS) {
+    const stated = cov.keyLexemes().filter((k) => !leadUnits.headingTerms.has(k))
+    const ws = wordForms(leadText).prose
+    const hits = ws.flatMap((w, at) => {
+      const t = stated.findIndex((k) => wordHasLexeme(w, k))
+      return t >= 0 ? [{ at, t }] : []
+    })
+    const found = new Set(hits.map((h) => h.t)).size
+    if (found > 1 && found === stated.length && tightestWindow(hits, found) > KEY_SPAN) return null
+  }
   const context = `${leadUnits.chunk.title} ${leadUnits.chunk.heading ?? ''} ${leadUnits.chunk.content}`
   if (!statesSpecifics(question, leadText, context)) return null
   // "How many …?" answered by a passage without any number is about the topic, not the answer.

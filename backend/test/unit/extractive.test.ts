@@ -280,4 +280,60 @@ describe('extractiveAnswer', () => {
   it('refuses when no word of the question is in the passages', () => {
     assert.equal(answer('zzz qqq', [UNRELATED]).citations.length, 0)
   })
+
+  it('does not read a word the question says as the constant that spells it (DELETE, ADMIN_EMAILS)', () => {
+    const csrf = {
+      ...chunk(
+        'x',
+        'Browser requests that change something (POST, PUT, PATCH, DELETE under /api/) are refused with 403 csrf_failed when they come from a foreign origin.',
+        'Accounts and sessions > Cross-site protection',
+      ),
+      title: 'Accounts and sessions',
+    }
+    assert.equal(answer('How do I delete my own account?', [csrf, UNRELATED]).citations.length, 0)
+    // Asked for as written, the constant is what the question names.
+    assert.deepEqual(
+      answer('What happens to a DELETE from a foreign origin?', [csrf, UNRELATED]).citations.map(
+        (c) => c.chunk_id,
+      ),
+      ['x'],
+    )
+  })
+
+  it('refuses a short question whose two key words stand far apart in the passage', () => {
+    const spaces = chunk(
+      'm',
+      'There are three kinds of space:\n- My documents: your personal space, created with your account. Only you can read it or add to it; administrators cannot read it either. It cannot be shared, renamed or deleted.\n- Team spaces: created by any signed-in user.',
+    )
+    assert.equal(answer('How do I delete my own account?', [spaces, UNRELATED]).citations.length, 0)
+    const settings = chunk('n', 'You can delete your own account on the settings page.')
+    assert.deepEqual(
+      answer('How do I delete my own account?', [spaces, settings]).citations.map((c) => c.chunk_id),
+      ['n'],
+    )
+  })
+
+  it('does not pad an answer with a passage elsewhere that shares none of what it answers', () => {
+    const a = answer('When did Elmwick open a school by the harbour?', [
+      chunk('d', 'Elmwick opened a school in 1900.'),
+      chunk('w', 'The harbour is busy in summer.'),
+      UNRELATED,
+    ])
+    assert.deepEqual(
+      a.citations.map((c) => c.chunk_id),
+      ['d'],
+    )
+  })
+
+  it('refuses when the missing heaviest word outweighs all the leading passage covers', () => {
+    const signup = chunk('s', 'Register with an email and a password.')
+    const signin = chunk('i', 'Sign in with the same email and password.')
+    const asked = answer('How do I reset my password by email?', [signup, signin, UNRELATED, CONFIG])
+    assert.equal(asked.citations.length, 0)
+    const reset = chunk('r', 'To reset your password, ask for a reset link by email.')
+    assert.deepEqual(
+      answer('How do I reset my password by email?', [signup, reset]).citations.map((c) => c.chunk_id),
+      ['r'],
+    )
+  })
 })
