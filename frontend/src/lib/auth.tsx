@@ -1,4 +1,4 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query'
+import { type QueryClient, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useCallback, useEffect } from 'react'
 import { useNavigate } from 'react-router'
 import { api, onSessionLost } from './api'
@@ -38,6 +38,17 @@ export function useAuth(): AuthStatus {
   if (query.data === null || !enabled) return { status: 'signed-out' }
   if (query.isError) return { status: 'error', error: query.error, retry: () => void query.refetch() }
   return { status: 'loading' }
+}
+
+/**
+ * Asks the server for the user again after something changed it (an email verified or changed).
+ * A `me` request may still be in flight, read before the change; invalidating alone would join
+ * it (TanStack Query dedupes a first fetch rather than restarting it) and keep the old user for
+ * good (staleTime is Infinity). So: cancel it, then fetch.
+ */
+export async function refreshUser(queryClient: QueryClient): Promise<void> {
+  await queryClient.cancelQueries({ queryKey: ME_KEY })
+  await queryClient.invalidateQueries({ queryKey: ME_KEY })
 }
 
 /** Records a successful sign-in or registration. */

@@ -7,7 +7,7 @@ import { SendAgain } from '../components/send-again'
 import { Loading } from '../components/spinner'
 import { api } from '../lib/api'
 import { ApiError } from '../lib/api-error'
-import { ME_KEY, useAuth } from '../lib/auth'
+import { refreshUser, useAuth } from '../lib/auth'
 import { describeError } from '../lib/error-messages'
 import { useDocumentTitle } from '../lib/use-document-title'
 import { useFragmentToken } from '../lib/use-fragment-token'
@@ -32,7 +32,7 @@ function useTokenPost(kind: string, token: string | null, post: (input: { token:
   })
   // The signed-in user (if any) just changed: verified, or a new address.
   useEffect(() => {
-    if (query.isSuccess) void queryClient.invalidateQueries({ queryKey: ME_KEY })
+    if (query.isSuccess) void refreshUser(queryClient)
   }, [query.isSuccess, queryClient])
   return query
 }
