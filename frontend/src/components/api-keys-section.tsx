@@ -5,6 +5,7 @@ import { copyText } from '../lib/clipboard'
 import { describeError, formErrors } from '../lib/error-messages'
 import { formatDate, timeAgo } from '../lib/format'
 import type { ApiKey, CreatedApiKey } from '../lib/types'
+import { CurrentPasswordField } from './current-password-field'
 import { FormError, Notice } from './form-error'
 import { Loading } from './spinner'
 import { TextField } from './text-field'
@@ -197,14 +198,11 @@ function CreateKeyForm({ onCreated }: { onCreated: (key: CreatedApiKey) => void 
           ))}
         </select>
       </div>
-      <TextField
-        label="Current password"
+      <CurrentPasswordField
         name="password"
-        type="password"
-        autoComplete="current-password"
         value={password}
-        onChange={(e) => setPassword(e.target.value)}
-        error={errors.fields.current_password ?? errors.fields.password}
+        onChange={setPassword}
+        errors={errors.fields}
         hint="Asked again: a key works until you revoke it."
       />
       <FormError message={errors.form} />
