@@ -1,12 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useId, useState } from 'react'
 import { API_BASE, api } from '../lib/api'
-import { copyText } from '../lib/clipboard'
 import { describeError, formErrors } from '../lib/error-messages'
 import { formatDate, timeAgo } from '../lib/format'
 import type { ApiKey, CreatedApiKey } from '../lib/types'
+import { CopyBox } from './copy-box'
 import { CurrentPasswordField } from './current-password-field'
-import { FormError, Notice } from './form-error'
+import { FormError } from './form-error'
 import { Loading } from './spinner'
 import { TextField } from './text-field'
 
@@ -71,25 +71,10 @@ export function ApiKeysSection() {
 }
 
 function NewKey({ created, onDone }: { created: CreatedApiKey; onDone: () => void }) {
-  const [copied, setCopied] = useState<boolean | null>(null)
   return (
     <div className="new-key">
       <p className="new-key-title">Your new key “{created.name}”. Copy it now: it is not shown again.</p>
-      <code className="new-key-value">{created.key}</code>
-      <div className="new-key-actions">
-        <button
-          type="button"
-          className="button button-primary"
-          onClick={async () => setCopied(await copyText(created.key))}
-        >
-          Copy
-        </button>
-        <button type="button" className="button button-quiet" onClick={onDone}>
-          Done
-        </button>
-      </div>
-      {copied === true ? <Notice message="Copied to the clipboard." /> : null}
-      {copied === false ? <FormError message="Could not copy: select the key and copy it yourself." /> : null}
+      <CopyBox value={created.key} what="key" onDone={onDone} />
     </div>
   )
 }
