@@ -1,11 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useId, useState } from 'react'
 import { API_BASE, api } from '../lib/api'
-import { copyText } from '../lib/clipboard'
 import { describeError, formErrors } from '../lib/error-messages'
 import { formatDate, timeAgo } from '../lib/format'
 import type { ApiKey, CreatedApiKey } from '../lib/types'
-import { FormError, Notice } from './form-error'
+import { CopyBox } from './copy-box'
+import { CurrentPasswordField } from './current-password-field'
+import { FormError } from './form-error'
 import { Loading } from './spinner'
 import { TextField } from './text-field'
 
@@ -70,25 +71,10 @@ export function ApiKeysSection() {
 }
 
 function NewKey({ created, onDone }: { created: CreatedApiKey; onDone: () => void }) {
-  const [copied, setCopied] = useState<boolean | null>(null)
   return (
     <div className="new-key">
       <p className="new-key-title">Your new key “{created.name}”. Copy it now: it is not shown again.</p>
-      <code className="new-key-value">{created.key}</code>
-      <div className="new-key-actions">
-        <button
-          type="button"
-          className="button button-primary"
-          onClick={async () => setCopied(await copyText(created.key))}
-        >
-          Copy
-        </button>
-        <button type="button" className="button button-quiet" onClick={onDone}>
-          Done
-        </button>
-      </div>
-      {copied === true ? <Notice message="Copied to the clipboard." /> : null}
-      {copied === false ? <FormError message="Could not copy: select the key and copy it yourself." /> : null}
+      <CopyBox value={created.key} what="key" onDone={onDone} />
     </div>
   )
 }
@@ -197,14 +183,11 @@ function CreateKeyForm({ onCreated }: { onCreated: (key: CreatedApiKey) => void 
           ))}
         </select>
       </div>
-      <TextField
-        label="Current password"
+      <CurrentPasswordField
         name="password"
-        type="password"
-        autoComplete="current-password"
         value={password}
-        onChange={(e) => setPassword(e.target.value)}
-        error={errors.fields.current_password ?? errors.fields.password}
+        onChange={setPassword}
+        errors={errors.fields}
         hint="Asked again: a key works until you revoke it."
       />
       <FormError message={errors.form} />

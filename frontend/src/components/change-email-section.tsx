@@ -4,6 +4,7 @@ import { api } from '../lib/api'
 import { useAuthOptions } from '../lib/auth-options'
 import { formErrors } from '../lib/error-messages'
 import type { User } from '../lib/types'
+import { CurrentPasswordField } from './current-password-field'
 import { FormError, Notice } from './form-error'
 import { TextField } from './text-field'
 
@@ -54,15 +55,7 @@ export function ChangeEmailSection({ user }: { user: User }) {
           onChange={(e) => setNewEmail(e.target.value)}
           error={errors.fields.new_email}
         />
-        <TextField
-          label="Current password"
-          name="current_password"
-          type="password"
-          autoComplete="current-password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          error={errors.fields.current_password}
-        />
+        <CurrentPasswordField value={password} onChange={setPassword} errors={errors.fields} />
         <FormError message={errors.form} />
         {sentTo ? (
           <Notice

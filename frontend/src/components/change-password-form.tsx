@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
 import { api } from '../lib/api'
 import { formErrors } from '../lib/error-messages'
+import { CurrentPasswordField } from './current-password-field'
 import { FormError, Notice } from './form-error'
 import { TextField } from './text-field'
 
@@ -28,15 +29,7 @@ export function ChangePasswordForm() {
   }
   return (
     <form className="form" onSubmit={onSubmit} noValidate>
-      <TextField
-        label="Current password"
-        name="current_password"
-        type="password"
-        autoComplete="current-password"
-        value={current}
-        onChange={(e) => setCurrent(e.target.value)}
-        error={errors.fields.current_password}
-      />
+      <CurrentPasswordField value={current} onChange={setCurrent} errors={errors.fields} />
       <TextField
         label="New password"
         name="new_password"

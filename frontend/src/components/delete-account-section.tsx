@@ -3,8 +3,8 @@ import { type FormEvent, useState } from 'react'
 import { api } from '../lib/api'
 import { useSignedOut } from '../lib/auth'
 import { formErrors } from '../lib/error-messages'
+import { CurrentPasswordField } from './current-password-field'
 import { FormError } from './form-error'
-import { TextField } from './text-field'
 
 /** "Delete account" (docs/api.md §13): asks for the current password first. */
 export function DeleteAccountSection() {
@@ -28,16 +28,7 @@ export function DeleteAccountSection() {
       </p>
       {open ? (
         <form className="form" onSubmit={onSubmit} noValidate>
-          <TextField
-            label="Current password"
-            name="current_password"
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            error={errors.fields.current_password ?? errors.fields.password}
-            autoFocus
-          />
+          <CurrentPasswordField value={password} onChange={setPassword} errors={errors.fields} autoFocus />
           <FormError message={errors.form} />
           <div className="button-row">
             <button type="submit" className="button button-danger" disabled={remove.isPending}>

@@ -5,7 +5,7 @@ import { type Space, spacesApi } from '../lib/spaces-api'
 import type { User } from '../lib/types'
 import { spaceKey } from '../lib/use-spaces'
 import { FormError } from './form-error'
-import { TextField } from './text-field'
+import { SpaceFields, type SpaceFieldValues, useSpaceFields } from './space-fields'
 
 /**
  * `Edit details` for owners: name, description and (admins, team spaces) visibility to everyone,
@@ -15,14 +15,16 @@ export function SpaceDetailsForm({ space, user }: { space: Space; user: User }) 
   const queryClient = useQueryClient()
   const id = useId()
   const [open, setOpen] = useState(false)
-  const [name, setName] = useState(space.name)
-  const [description, setDescription] = useState(space.description)
-  const [everyone, setEveryone] = useState(space.visibility === 'everyone')
-  const [missing, setMissing] = useState(false)
+  const saved = (): SpaceFieldValues => ({
+    name: space.name,
+    description: space.description,
+    everyone: space.visibility === 'everyone',
+  })
+  const fields = useSpaceFields(saved())
   const toggle = useRef<HTMLButtonElement>(null)
-  const field = useRef<HTMLDivElement>(null)
+  const form = useRef<HTMLFormElement>(null)
   useEffect(() => {
-    if (open) field.current?.querySelector('input')?.focus()
+    if (open) form.current?.querySelector('input')?.focus()
   }, [open])
   const save = useMutation({
     mutationFn: spacesApi.update,
@@ -35,20 +37,18 @@ export function SpaceDetailsForm({ space, user }: { space: Space; user: User }) 
   const errors = save.error ? formErrors(save.error) : null
   const close = () => {
     setOpen(false)
-    setMissing(false)
+    fields.clearMissing()
     save.reset()
     window.setTimeout(() => toggle.current?.focus(), 0)
   }
   const start = () => {
-    setName(space.name)
-    setDescription(space.description)
-    setEveryone(space.visibility === 'everyone')
+    fields.reset(saved())
     setOpen(true)
   }
   const submit = (event: FormEvent) => {
     event.preventDefault()
-    setMissing(name.trim() === '')
-    if (name.trim() === '') return
+    if (!fields.check()) return
+    const { name, description, everyone } = fields.values
     save.mutate({
       id: space.id,
       name: name.trim(),
@@ -68,39 +68,12 @@ export function SpaceDetailsForm({ space, user }: { space: Space; user: User }) 
   return (
     <section className="card" aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`}>Edit details</h2>
-      <form className="form" onSubmit={submit} noValidate>
-        <div ref={field}>
-          <TextField
-            label="Space name"
-            name="name"
-            required
-            maxLength={100}
-            autoComplete="off"
-            value={name}
-            onChange={(e) => {
-              setName(e.target.value)
-              setMissing(false)
-            }}
-            error={missing ? 'Enter a name for the space.' : errors?.fields.name}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-description`}>Description</label>
-          <textarea
-            id={`${id}-description`}
-            name="description"
-            rows={2}
-            maxLength={500}
-            value={description}
-            onChange={(e) => setDescription(e.target.value)}
-          />
-        </div>
-        {user.role === 'admin' && space.kind === 'team' ? (
-          <label className="check">
-            <input type="checkbox" checked={everyone} onChange={(e) => setEveryone(e.target.checked)} />
-            <span>Visible to everyone who is signed in</span>
-          </label>
-        ) : null}
+      <form ref={form} className="form" onSubmit={submit} noValidate>
+        <SpaceFields
+          fields={fields}
+          nameError={errors?.fields.name}
+          showEveryone={user.role === 'admin' && space.kind === 'team'}
+        />
         <FormError message={errors?.form ?? errors?.fields.description ?? null} />
         <div className="form-actions">
           <button

@@ -4,6 +4,7 @@ import { api } from '../lib/api'
 import { ME_KEY } from '../lib/auth'
 import { formErrors } from '../lib/error-messages'
 import type { TotpSetup, User } from '../lib/types'
+import { CurrentPasswordField } from './current-password-field'
 import { FormError } from './form-error'
 import { RecoveryCodesList } from './recovery-codes'
 import { TextField } from './text-field'
@@ -74,16 +75,7 @@ export function TwoFactorSection({ user }: { user: User }) {
     fn()
   }
   const passwordField = (
-    <TextField
-      label="Current password"
-      name="current_password"
-      type="password"
-      autoComplete="current-password"
-      value={password}
-      onChange={(e) => setPassword(e.target.value)}
-      error={errors.fields.current_password ?? errors.fields.password}
-      autoFocus
-    />
+    <CurrentPasswordField value={password} onChange={setPassword} errors={errors.fields} autoFocus />
   )
   const codeField = (hint?: string) => (
     <TextField

@@ -1,5 +1,5 @@
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query'
-import { type FormEvent, useId, useState } from 'react'
+import { type FormEvent, type ReactNode, useId, useState } from 'react'
 import { Link } from 'react-router'
 import { AdminPage } from '../components/admin-page'
 import { FormError } from '../components/form-error'
@@ -112,71 +112,39 @@ function UserItem({ item, self }: { item: AdminUser; self: boolean }) {
         <p className="muted">You cannot change your own role or account here.</p>
       ) : (
         <div className="user-actions">
-          <button
-            type="button"
-            className="button button-quiet"
-            disabled={busy}
+          <UserAction
+            busy={busy}
             onClick={() => update.mutate({ role: item.role === 'admin' ? 'user' : 'admin' })}
           >
             {item.role === 'admin' ? 'Remove admin' : 'Make admin'}
-          </button>
-          <button
-            type="button"
-            className="button button-quiet"
-            disabled={busy}
-            onClick={() => update.mutate({ disabled: !item.disabled })}
-          >
+          </UserAction>
+          <UserAction busy={busy} onClick={() => update.mutate({ disabled: !item.disabled })}>
             {item.disabled ? 'Enable' : 'Disable'}
-          </button>
-          <button
-            type="button"
-            className="button button-quiet"
-            disabled={busy}
-            onClick={() => signOut.mutate()}
-          >
+          </UserAction>
+          <UserAction busy={busy} onClick={() => signOut.mutate()}>
             Sign out
-          </button>
-          <button
-            type="button"
-            className="button button-quiet"
-            disabled={busy}
-            onClick={() => resetLink.mutate()}
-          >
+          </UserAction>
+          <UserAction busy={busy} onClick={() => resetLink.mutate()}>
             Reset link
-          </button>
+          </UserAction>
           {item.email_verified ? null : (
-            <button
-              type="button"
-              className="button button-quiet"
-              disabled={busy}
-              onClick={() => verify.mutate()}
-            >
+            <UserAction busy={busy} onClick={() => verify.mutate()}>
               Mark verified
-            </button>
+            </UserAction>
           )}
           {confirming ? (
             <>
-              <button
-                type="button"
-                className="button button-danger"
-                disabled={busy}
-                onClick={() => remove.mutate()}
-              >
+              <UserAction busy={busy} danger onClick={() => remove.mutate()}>
                 Confirm delete
-              </button>
+              </UserAction>
               <button type="button" className="button button-quiet" onClick={() => setConfirming(false)}>
                 Cancel
               </button>
             </>
           ) : (
-            <button
-              type="button"
-              className="button button-danger"
-              disabled={busy}
-              onClick={() => setConfirming(true)}
-            >
+            <UserAction busy={busy} danger onClick={() => setConfirming(true)}>
               Delete
-            </button>
+            </UserAction>
           )}
         </div>
       )}
@@ -195,6 +163,30 @@ function UserItem({ item, self }: { item: AdminUser; self: boolean }) {
       ) : null}
       <FormError message={error ? describeError(error) : null} />
     </li>
+  )
+}
+
+/** One of a user's action buttons: all of them wait while any action on that user runs. */
+function UserAction({
+  busy,
+  danger = false,
+  onClick,
+  children,
+}: {
+  busy: boolean
+  danger?: boolean
+  onClick: () => void
+  children: ReactNode
+}) {
+  return (
+    <button
+      type="button"
+      className={danger ? 'button button-danger' : 'button button-quiet'}
+      disabled={busy}
+      onClick={onClick}
+    >
+      {children}
+    </button>
   )
 }
 

@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react'
 import { Link } from 'react-router'
 import { AuthLayout } from '../components/auth-layout'
 import { FormError, Notice } from '../components/form-error'
+import { AuthSubmitButton } from '../components/submit-button'
 import { TextField } from '../components/text-field'
 import { api } from '../lib/api'
 import { ApiError } from '../lib/api-error'
@@ -67,14 +68,7 @@ export function ForgotPasswordPage() {
             message={`If an account exists for ${sentTo}, we have sent it a link to reset the password. The link works for 30 minutes; check your spam folder if it does not arrive.`}
           />
         ) : null}
-        <button
-          type="submit"
-          className="button button-primary button-block"
-          disabled={send.isPending}
-          aria-busy={send.isPending}
-        >
-          Send reset link
-        </button>
+        <AuthSubmitButton pending={send.isPending}>Send reset link</AuthSubmitButton>
       </form>
       <p className="auth-switch">
         Remembered it? <Link to="/sign-in">Sign in</Link>

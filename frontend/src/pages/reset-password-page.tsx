@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react'
 import { Link, useNavigate } from 'react-router'
 import { AuthLayout } from '../components/auth-layout'
 import { FormError } from '../components/form-error'
+import { AuthSubmitButton } from '../components/submit-button'
 import { TextField } from '../components/text-field'
 import { api } from '../lib/api'
 import { ApiError } from '../lib/api-error'
@@ -68,14 +69,7 @@ function ResetPasswordForm({ token }: { token: string | null }) {
           autoFocus
         />
         <FormError message={errors.form} />
-        <button
-          type="submit"
-          className="button button-primary button-block"
-          disabled={confirm.isPending}
-          aria-busy={confirm.isPending}
-        >
-          Set password
-        </button>
+        <AuthSubmitButton pending={confirm.isPending}>Set password</AuthSubmitButton>
       </form>
     </AuthLayout>
   )

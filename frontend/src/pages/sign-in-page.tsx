@@ -3,6 +3,7 @@ import { type FormEvent, useEffect, useState } from 'react'
 import { Link, Navigate, useLocation, useNavigate, useSearchParams } from 'react-router'
 import { AuthLayout } from '../components/auth-layout'
 import { FormError, Notice } from '../components/form-error'
+import { AuthSubmitButton } from '../components/submit-button'
 import { TextField } from '../components/text-field'
 import { preloadSignedInPages } from '../lazy-pages'
 import { api } from '../lib/api'
@@ -98,14 +99,7 @@ export function SignInPage() {
           </p>
         ) : null}
         <FormError message={errors.form} />
-        <button
-          type="submit"
-          className="button button-primary button-block"
-          disabled={signIn.isPending}
-          aria-busy={signIn.isPending}
-        >
-          Sign in
-        </button>
+        <AuthSubmitButton pending={signIn.isPending}>Sign in</AuthSubmitButton>
       </form>
       {options?.signup === 'closed' ? (
         <p className="auth-switch">New here? Accounts on this server are created by an administrator.</p>
@@ -166,14 +160,7 @@ function SecondStep({
             autoFocus
           />
           <FormError message={errors.form} />
-          <button
-            type="submit"
-            className="button button-primary button-block"
-            disabled={verify.isPending}
-            aria-busy={verify.isPending}
-          >
-            Verify
-          </button>
+          <AuthSubmitButton pending={verify.isPending}>Verify</AuthSubmitButton>
         </form>
       )}
       <p className="auth-switch">

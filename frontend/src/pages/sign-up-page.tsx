@@ -3,6 +3,7 @@ import { type FormEvent, useEffect, useState } from 'react'
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router'
 import { AuthLayout } from '../components/auth-layout'
 import { FormError } from '../components/form-error'
+import { AuthSubmitButton } from '../components/submit-button'
 import { TextField } from '../components/text-field'
 import { preloadSignedInPages } from '../lazy-pages'
 import { api } from '../lib/api'
@@ -91,14 +92,7 @@ export function SignUpPage() {
           hint="At least 8 characters; common passwords are refused."
         />
         <FormError message={errors.form} />
-        <button
-          type="submit"
-          className="button button-primary button-block"
-          disabled={register.isPending}
-          aria-busy={register.isPending}
-        >
-          Create account
-        </button>
+        <AuthSubmitButton pending={register.isPending}>Create account</AuthSubmitButton>
       </form>
       <p className="auth-switch">
         Already have an account? <Link to={signInHref}>Sign in</Link>

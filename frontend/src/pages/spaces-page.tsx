@@ -4,8 +4,8 @@ import { Link, useNavigate } from 'react-router'
 import { AppShell } from '../components/app-shell'
 import { FormError, Notice } from '../components/form-error'
 import { RequireAuth } from '../components/require-auth'
+import { SpaceFields, useSpaceFields } from '../components/space-fields'
 import { Loading } from '../components/spinner'
-import { TextField } from '../components/text-field'
 import { describeError, formErrors } from '../lib/error-messages'
 import { formatDate } from '../lib/format'
 import { documentCount, KIND_WORDS, ROLE_WORDS, sortSpaces, spaceHref } from '../lib/spaces'
@@ -50,9 +50,7 @@ function NewSpace({ user }: { user: User }) {
   const navigate = useNavigate()
   const id = useId()
   const [open, setOpen] = useState(false)
-  const [name, setName] = useState('')
-  const [description, setDescription] = useState('')
-  const [everyone, setEveryone] = useState(false)
+  const fields = useSpaceFields({ name: '', description: '', everyone: false })
   const toggle = useRef<HTMLButtonElement>(null)
   const form = useRef<HTMLFormElement>(null)
   useEffect(() => {
@@ -66,13 +64,11 @@ function NewSpace({ user }: { user: User }) {
       navigate(`/spaces/${space.id}`)
     },
   })
-  const [missing, setMissing] = useState(false)
   const errors = create.error ? formErrors(create.error) : null
-  const nameError = missing ? 'Enter a name for the space.' : errors?.fields.name
   const submit = (event: FormEvent) => {
     event.preventDefault()
-    setMissing(name.trim() === '')
-    if (name.trim() === '') return
+    if (!fields.check()) return
+    const { name, description, everyone } = fields.values
     create.mutate({
       name: name.trim(),
       ...(description.trim() ? { description: description.trim() } : {}),
@@ -81,7 +77,7 @@ function NewSpace({ user }: { user: User }) {
   }
   const close = () => {
     setOpen(false)
-    setMissing(false)
+    fields.clearMissing()
     create.reset()
     window.setTimeout(() => toggle.current?.focus(), 0)
   }
@@ -101,43 +97,12 @@ function NewSpace({ user }: { user: User }) {
         <section className="card" aria-labelledby={`${id}-title`}>
           <h2 id={`${id}-title`}>New space</h2>
           <form id={`${id}-form`} ref={form} className="form" onSubmit={submit} noValidate>
-            <TextField
-              label="Space name"
-              name="name"
-              required
-              maxLength={100}
-              autoComplete="off"
-              value={name}
-              onChange={(e) => {
-                setName(e.target.value)
-                setMissing(false)
-              }}
-              error={nameError}
+            <SpaceFields
+              fields={fields}
+              nameError={errors?.fields.name}
+              descriptionError={errors?.fields.description}
+              showEveryone={user.role === 'admin'}
             />
-            <div className="field">
-              <label htmlFor={`${id}-description`}>Description</label>
-              <textarea
-                id={`${id}-description`}
-                name="description"
-                rows={2}
-                maxLength={500}
-                value={description}
-                onChange={(e) => setDescription(e.target.value)}
-                aria-describedby={errors?.fields.description ? `${id}-description-error` : undefined}
-                aria-invalid={errors?.fields.description ? true : undefined}
-              />
-              {errors?.fields.description ? (
-                <p id={`${id}-description-error`} className="field-error" role="alert">
-                  {errors.fields.description}
-                </p>
-              ) : null}
-            </div>
-            {user.role === 'admin' ? (
-              <label className="check">
-                <input type="checkbox" checked={everyone} onChange={(e) => setEveryone(e.target.checked)} />
-                <span>Visible to everyone who is signed in</span>
-              </label>
-            ) : null}
             <p className="muted field-hint">You will be its owner; add members once it exists.</p>
             <FormError message={errors?.form} />
             <div className="form-actions">
