@@ -9,8 +9,7 @@ import { FakeClock } from '../../src/lib/clock.js'
 import { buildTestApp, json, type TestApp } from '../helpers/app.js'
 import { bearerHeader, newUser, PASSWORD, signIn, uniqueEmail } from '../helpers/auth.js'
 import { dbKinds } from '../helpers/db.js'
-import { buildEmailApp, emailEnv, PUBLIC_URL } from '../helpers/email-app.js'
-import { TestSmtpServer } from '../helpers/smtp-server.js'
+import { emailEnv, emailSuite, PUBLIC_URL } from '../helpers/email-app.js'
 import { totpAt } from '../helpers/totp.js'
 import { createUserWithSession } from '../helpers/users.js'
 
@@ -178,17 +177,8 @@ for (const kind of dbKinds()) {
   })
 
   describe(`admin MFA-off with email on [${kind}]`, () => {
-    const clock = new FakeClock(Date.now())
-    const smtp = new TestSmtpServer()
-    let t: TestApp
-    before(async () => {
-      await smtp.start()
-      t = await buildEmailApp(kind, emailEnv(smtp), { clock })
-    })
-    after(async () => {
-      await t.close()
-      await smtp.stop()
-    })
+    const t = emailSuite(kind)
+    const { clock, smtp } = t
 
     it('the user is told by email', async () => {
       const env = emailEnv(smtp)

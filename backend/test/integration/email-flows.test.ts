@@ -2,39 +2,20 @@
 // nodemailer, the test reads the delivered message, takes the link out of it and follows it —
 // verification at registration, password reset, change of email — and checks the notices.
 import assert from 'node:assert/strict'
-import { after, before, describe, it } from 'node:test'
-import { FakeClock } from '../../src/lib/clock.js'
-import { json, type TestApp } from '../helpers/app.js'
+import { describe, it } from 'node:test'
+import { json, } from '../helpers/app.js'
 import { bearerHeader, newUser, PASSWORD, signIn, uniqueEmail } from '../helpers/auth.js'
 import { dbKinds } from '../helpers/db.js'
-import { buildEmailApp, emailEnv, PUBLIC_URL } from '../helpers/email-app.js'
-import { linkToken, TestSmtpServer } from '../helpers/smtp-server.js'
+import { emailSuite, PUBLIC_URL } from '../helpers/email-app.js'
+import { linkToken, } from '../helpers/smtp-server.js'
 import { totpAt } from '../helpers/totp.js'
 
 const NEW_PASSWORD = 'amber-quarry-whistle-77'
 
 for (const kind of dbKinds()) {
   describe(`email flows [${kind}]`, () => {
-    const clock = new FakeClock(Date.now())
-    const smtp = new TestSmtpServer()
-    let t: TestApp
-
-    before(async () => {
-      await smtp.start()
-      t = await buildEmailApp(kind, emailEnv(smtp), { clock })
-    })
-    after(async () => {
-      await t.close()
-      await smtp.stop()
-    })
-
-    const post = (url: string, payload: unknown, token?: string) =>
-      t.app.inject({
-        method: 'POST',
-        url,
-        payload: payload as object,
-        headers: token ? bearerHeader(token) : {},
-      })
+    const t = emailSuite(kind)
+    const { clock, smtp, post } = t
     const me = async (token: string) => {
       const res = await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: bearerHeader(token) })
       return {

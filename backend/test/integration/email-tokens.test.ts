@@ -10,34 +10,16 @@ import { FakeClock } from '../../src/lib/clock.js'
 import { buildTestApp, json, type TestApp } from '../helpers/app.js'
 import { bearerHeader, newUser, PASSWORD, uniqueEmail } from '../helpers/auth.js'
 import { dbKinds } from '../helpers/db.js'
-import { buildEmailApp, emailEnv } from '../helpers/email-app.js'
-import { linkToken, TestSmtpServer } from '../helpers/smtp-server.js'
+import { buildEmailApp, emailEnv, emailSuite } from '../helpers/email-app.js'
+import { linkToken, } from '../helpers/smtp-server.js'
 
 const NEW_PASSWORD = 'amber-quarry-whistle-77'
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number
 
 for (const kind of dbKinds()) {
   describe(`email tokens [${kind}]`, () => {
-    const clock = new FakeClock(Date.now())
-    const smtp = new TestSmtpServer()
-    let t: TestApp
-
-    before(async () => {
-      await smtp.start()
-      t = await buildEmailApp(kind, emailEnv(smtp), { clock })
-    })
-    after(async () => {
-      await t.close()
-      await smtp.stop()
-    })
-
-    const post = (url: string, payload: unknown, token?: string) =>
-      t.app.inject({
-        method: 'POST',
-        url,
-        payload: payload as object,
-        headers: token ? bearerHeader(token) : {},
-      })
+    const t = emailSuite(kind)
+    const { clock, smtp, post } = t
     const mailTo = (to: string, subject: string, n = 1) =>
       smtp.waitFor(() => smtp.to(to).filter((m) => m.subject === subject).length >= n)
     const resetToken = async (email: string, n = 1) => {
