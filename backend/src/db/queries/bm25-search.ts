@@ -152,12 +152,15 @@ with sp as (
   ) d on true
 ), scan as (
   -- A very long query (a follow-up expanded with history) reads only its rarest terms.
-  select s.lexeme, s.idf, sum(s.df) over (order by s.df, s.lexeme) as cum
+  -- Each scanned term gets one bit of an int8 ($4 ≤ 64): a chunk's terms are a bit_or, not an
+  -- array_agg of text per posting (the aggregation of the postings is most of a search's cost).
+  select s.lexeme, s.idf, sum(s.df) over (order by s.df, s.lexeme) as cum,
+    (1::int8 << (row_number() over (order by s.idf desc, s.lexeme) - 1)::int) as bit
   from (select * from qt where df > 0 order by idf desc, lexeme limit $4) s
 ), plan as (
-  select lexeme, idf, (cum <= $5 or cum = (select min(cum) from scan)) as whole from scan
+  select lexeme, idf, bit, (cum <= $5 or cum = (select min(cum) from scan)) as whole from scan
 ), p as (
-  select pl.lexeme, pl.idf, pl.whole, sp.space_id, x.chunk_id, x.weight
+  select pl.lexeme, pl.idf, pl.bit, pl.whole, sp.space_id, x.chunk_id, x.weight
   from plan pl cross join sp cross join lateral (
     select ct.chunk_id, ct.weight from chunk_terms ct
     where ct.space_id = sp.space_id and ct.lexeme = pl.lexeme
@@ -166,27 +169,28 @@ with sp as (
   ) x
 ), cut as (
   -- A truncated term's bound: the smallest weight read in a space whose list was cut.
-  select lexeme, idf, coalesce(max(minw) filter (where n >= $6), 0) * idf as bound
+  select lexeme, idf, bit, coalesce(max(minw) filter (where n >= $6), 0) * idf as bound
   from (
-    select lexeme, idf, space_id, count(*) as n, min(weight) as minw from p where not whole
-    group by lexeme, idf, space_id
+    select lexeme, idf, bit, space_id, count(*) as n, min(weight) as minw from p where not whole
+    group by lexeme, idf, bit, space_id
   ) g
-  group by lexeme, idf
+  group by lexeme, idf, bit
 ), hb as (
   select coalesce(sum(bound), 0) as total from cut
 ), agg as (
   -- Sorted first so that the planner groups (GroupAggregate) instead of hashing: its estimate
   -- of the groups is far too low and a small hash table spills or regrows.
-  select h.chunk_id, sum(h.idf * h.weight) as lb, count(*) as mterms, array_agg(h.lexeme) as held,
-    array_agg(h.lexeme) filter (where not h.whole) as seen
-  from (select * from p order by chunk_id) h
+  -- held: the query terms found so far; seen: those of them whose lists were truncated.
+  select h.chunk_id, sum(h.w) as lb, count(*) as mterms, bit_or(h.bit) as held,
+    coalesce(bit_or(h.bit) filter (where not h.whole), 0) as seen
+  from (select chunk_id, idf * weight as w, bit, whole from p order by chunk_id) h
   group by h.chunk_id
 ), theta as (
   select coalesce((select lb from agg order by lb desc limit 1 offset $3 - 1), 0) as t
 ), cand as (
   -- ub: what was read + the bounds of the truncated terms the chunk was not seen in.
-  select a.*, a.lb + hb.total - case when a.seen is null then 0
-    else (select coalesce(sum(c.bound), 0) from cut c where c.lexeme = any(a.seen)) end as ub
+  select a.*, a.lb + hb.total - case when a.seen = 0 then 0
+    else (select coalesce(sum(c.bound), 0) from cut c where a.seen & c.bit <> 0) end as ub
   from agg a, theta, hb where a.lb + hb.total >= theta.t
 ), first as (
   -- The likeliest top k first: their exact scores raise the threshold for the rest.
@@ -194,14 +198,14 @@ with sp as (
 ), exact1 as (
   select x.chunk_id, x.lb + coalesce(sum(x.idf * x.weight), 0) as score,
     x.mterms + count(x.weight) as matched_terms,
-    x.held || coalesce(array_agg(x.lexeme) filter (where x.weight is not null), '{}') as lexemes
+    x.held | coalesce(bit_or(x.bit) filter (where x.weight is not null), 0) as held
   from (
     -- A scalar subquery: one (chunk_id, lexeme) index probe per missing term (as a join, the
     -- planner read every posting of the chunk and filtered).
-    select cd.chunk_id, cd.lb, cd.mterms, cd.held, c.idf, c.lexeme,
+    select cd.chunk_id, cd.lb, cd.mterms, cd.held, c.idf, c.bit,
       (select ct.weight from chunk_terms ct where ct.chunk_id = cd.chunk_id and ct.lexeme = c.lexeme) as weight
     from first cd
-    left join cut c on c.bound > 0 and (cd.seen is null or c.lexeme <> all(cd.seen))
+    left join cut c on c.bound > 0 and cd.seen & c.bit = 0
     offset 0
   ) x
   group by x.chunk_id, x.lb, x.mterms, x.held
@@ -221,21 +225,22 @@ with sp as (
   union all
   select x.chunk_id, x.lb + coalesce(sum(x.idf * x.weight), 0) as score,
     x.mterms + count(x.weight) as matched_terms,
-    x.held || coalesce(array_agg(x.lexeme) filter (where x.weight is not null), '{}') as lexemes
+    x.held | coalesce(bit_or(x.bit) filter (where x.weight is not null), 0) as held
   from (
     -- A scalar subquery: one (chunk_id, lexeme) index probe per missing term (as a join, the
     -- planner read every posting of the chunk and filtered).
-    select cd.chunk_id, cd.lb, cd.mterms, cd.held, c.idf, c.lexeme,
+    select cd.chunk_id, cd.lb, cd.mterms, cd.held, c.idf, c.bit,
       (select ct.weight from chunk_terms ct where ct.chunk_id = cd.chunk_id and ct.lexeme = c.lexeme) as weight
     from rest cd
-    left join cut c on c.bound > 0 and (cd.seen is null or c.lexeme <> all(cd.seen))
+    left join cut c on c.bound > 0 and cd.seen & c.bit = 0
     offset 0
   ) x
   group by x.chunk_id, x.lb, x.mterms, x.held
 ), top as (
   select * from exact order by score desc, chunk_id limit $3
 )
-select t.chunk_id, t.score, t.matched_terms, t.lexemes, (select string_agg(lexeme, ' ') from q) as query_lexemes,
+select t.chunk_id, t.score, t.matched_terms,
+  array(select pl.lexeme from plan pl where t.held & pl.bit <> 0) as lexemes, (select string_agg(lexeme, ' ') from q) as query_lexemes,
   (select count(*) > $4 from qt where df > 0) as truncated_query, (select n from st) as space_chunks,
   (select json_agg(json_build_array(lexeme, df) order by lexeme) from qt) as term_df,
   (select total from hb) as unseen_bound,
