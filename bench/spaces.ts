@@ -1,4 +1,4 @@
-// `node --import tsx bench/spaces.ts [--db-url=<url>] [--keep] [--concurrency=8]`: search inside
+// `node --import tsx bench/spaces.ts [--db-url=<url>] [--keep] [--concurrency=8] [--only=member|reader] [--rounds=2]`: search inside
 // spaces (issue 17). 100k synthetic chunks over 200 spaces: a 1k-chunk team space (documents 0–49),
 // the shared library (90k chunks) and 198 small team spaces (the rest, ~45 chunks each). Measures
 // GET /api/search as a signed-in user sends it (app.inject: session lookup, the caller's spaces
@@ -30,6 +30,9 @@ const { values } = parseArgs({
     keep: { type: 'boolean' },
     concurrency: { type: 'string', default: '8' },
     direct: { type: 'boolean' },
+    // member: the member of the 1k-chunk space; reader: the shared library's reader; both by default.
+    only: { type: 'string' },
+    rounds: { type: 'string', default: '2' },
   },
 })
 const log = (m: string) => process.stderr.write(`[spaces ${new Date().toISOString().slice(11, 19)}] ${m}\n`)
@@ -163,19 +166,22 @@ async function main() {
     })
     await app.ready()
     try {
-      for (let round = 0; round < 2; round++) {
-        log(
-          `GET /api/search, member naming the 1k-chunk space: ${await measureRoute(app, memberUser.token, member, small, concurrency)}`,
-        )
-        log(
-          `GET /api/search, reader of the shared library: ${await measureRoute(app, readerUser.token, reader, null, concurrency)}`,
-        )
-        if (values.direct) {
+      const runs = (who: string) => values.only === undefined || values.only === who
+      for (let round = 0; round < Number(values.rounds); round++) {
+        if (runs('member'))
+          log(
+            `GET /api/search, member naming the 1k-chunk space: ${await measureRoute(app, memberUser.token, member, small, concurrency)}`,
+          )
+        if (runs('reader'))
+          log(
+            `GET /api/search, reader of the shared library: ${await measureRoute(app, readerUser.token, reader, null, concurrency)}`,
+          )
+        if (values.direct && runs('member'))
           log(`retrieve(), the 1k-chunk space: ${await measure(db, member, [small], concurrency)}`)
+        if (values.direct && runs('reader'))
           log(
             `retrieve(), the shared library: ${await measure(db, reader, [SHARED_LIBRARY_ID], concurrency)}`,
           )
-        }
       }
     } finally {
       await app.close()
