@@ -25,8 +25,15 @@ export async function reauthenticate(
   const context = opts.context ?? 'reauth'
   const row = await findUserById(deps.db, user.id)
   if (!row) throw new AppError('invalid_session')
-  const check = await guardedCheck(deps.counters, user.email, clientKey(request.ip), () =>
-    verifyPassword(row.passwordHash, password),
+  // With two-factor sign-in on, the right password is half of a sign-in (as in routes-sign-in):
+  // it must not clear the failures, or a stolen session that knows the password could clear the
+  // count of wrong codes (mfa/disable) between guesses.
+  const check = await guardedCheck(
+    deps.counters,
+    user.email,
+    clientKey(request.ip),
+    () => verifyPassword(row.passwordHash, password),
+    row.mfaEnabled ? 'keep' : 'clear',
   )
   if (check.outcome === 'locked') {
     logAuthEvent(request, 'auth.sign_in_failed', { user_id: user.id, reason: 'locked', context })

@@ -89,8 +89,13 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
   }
 
   /** The current password again, for a change that needs two-factor sign-in on (422 otherwise). */
-  async function reauthenticateWithMfaOn(request: FastifyRequest, user: AuthUser, password: string) {
-    const row = await reauthenticate(deps, request, user, password)
+  async function reauthenticateWithMfaOn(
+    request: FastifyRequest,
+    user: AuthUser,
+    password: string,
+    context?: 'mfa_disable',
+  ) {
+    const row = await reauthenticate(deps, request, user, password, { context })
     if (!row.mfaEnabled) {
       throw new AppError('validation_error', { detail: 'Two-factor sign-in is not on' })
     }
@@ -196,13 +201,20 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
     },
     async (request, reply) => {
       const { user } = signedIn(request)
-      await reauthenticateWithMfaOn(request, user, request.body.password)
+      await reauthenticateWithMfaOn(request, user, request.body.password, 'mfa_disable')
       // The code is counted like a password: a stolen session plus a password must not be
       // enough to guess the second factor away.
       const check = await guardedCheck(counters, user.email, clientKey(request.ip), async () =>
         Boolean(await useCode(user.id, request.body.code)),
       )
-      if (check.outcome === 'locked') throw check.error
+      if (check.outcome === 'locked') {
+        logAuthEvent(request, 'auth.sign_in_failed', {
+          user_id: user.id,
+          reason: 'locked',
+          context: 'mfa_disable',
+        })
+        throw check.error
+      }
       if (check.outcome === 'wrong') {
         logAuthEvent(request, 'auth.sign_in_failed', {
           user_id: user.id,

@@ -13,6 +13,7 @@ import { uuidv7 } from '../../src/lib/ids.js'
 import { json } from '../helpers/app.js'
 import { bearerHeader, PASSWORD, register, signIn } from '../helpers/auth.js'
 import { createTestDatabase, dbKinds, type TestDatabase } from '../helpers/db.js'
+import { totpAt } from '../helpers/totp.js'
 
 for (const kind of dbKinds()) {
   describe(`auth events and rehash [${kind}]`, () => {
@@ -103,6 +104,33 @@ for (const kind of dbKinds()) {
         assert.equal(all.includes(secret), false, `log contains ${secret.slice(0, 6)}…`)
       }
       assert.doesNotMatch(all, /\$argon2id\$/)
+    })
+
+    it('counts wrong codes to turn two-factor sign-in off though the password is right, and logs the lock', async () => {
+      const email = 'mfa.locked@example.com'
+      const { session } = json<{ session: { token: string } }>(
+        await register(app, { email, password: PASSWORD }),
+      )
+      const post = (url: string, payload: object) =>
+        app.inject({ method: 'POST', url, headers: bearerHeader(session.token), payload })
+      const { secret } = json<{ secret: string }>(
+        await post('/api/auth/mfa/totp/setup', { password: PASSWORD }),
+      )
+      assert.equal(
+        (await post('/api/auth/mfa/totp/enable', { code: totpAt(secret, Date.now()) })).statusCode,
+        200,
+      )
+      const wrong = String((Number(totpAt(secret, Date.now())) + 500_000) % 1_000_000).padStart(6, '0')
+      let status = 0
+      for (let i = 0; i < 10 && status !== 429; i++) {
+        status = (await post('/api/auth/mfa/disable', { password: PASSWORD, code: wrong })).statusCode
+      }
+      assert.equal(status, 429)
+      assert.ok(
+        events().find(
+          (e) => e.event === 'auth.sign_in_failed' && e.reason === 'locked' && e.context === 'mfa_disable',
+        ),
+      )
     })
 
     it('upgrades a hash made with old parameters on the next sign-in', async () => {
