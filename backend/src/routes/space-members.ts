@@ -1,11 +1,14 @@
 // Members and invitations of a space (contract §10). Adding someone who is not a member invites
 // them, and the answer (202) is the same whether or not the email has an account: no account
 // oracle. Invitations are matched by the signed-in caller's email; accepting one creates the
-// membership. A team space always keeps one owner (422 last_owner).
+// membership. With email on, only a verified address sees and accepts them: else whoever signed
+// up first with an invited address (EMAIL_VERIFICATION=off lets them in) would read the space.
+// A team space always keeps one owner (422 last_owner).
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { writeAudit } from '../auth/audit.js'
 import { emailProblem, normalizeEmail } from '../auth/email.js'
+import { requestUser } from '../auth/plugin.js'
 import { errorResponses, NoContent } from '../auth/schemas.js'
 import { type Conn, withTransaction } from '../db/client.js'
 import {
@@ -71,6 +74,9 @@ async function keepAnOwner(tx: Conn, spaceId: string, member: MemberRow, next: S
 export default async function spaceMemberRoutes(instance: FastifyInstance, deps: RouteDeps) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>()
   const { db, clock } = deps
+  /** The caller holds the email the invitations were sent to (proved by a link when email is on). */
+  const holdsAddress = (request: FastifyRequest) =>
+    deps.config.smtpUrl === null || requestUser(request).email_verified
   const tags = ['spaces']
   const now = () => new Date(clock.now())
 
@@ -255,6 +261,7 @@ export default async function spaceMemberRoutes(instance: FastifyInstance, deps:
     },
     async (request) => {
       const caller = callerOf(request)
+      if (!holdsAddress(request)) return { invitations: [] }
       const rows = await invitationsFor(db, normalizeEmail(caller.email), now())
       return { invitations: rows.map((r) => ({ ...r, created_at: r.created_at.toISOString() })) }
     },
@@ -267,11 +274,17 @@ export default async function spaceMemberRoutes(instance: FastifyInstance, deps:
         tags,
         summary: 'Accept an invitation: you become a member with its role',
         params: SpaceIdParams,
-        response: { 200: SpaceSchema, ...errorResponses(401, 404) },
+        response: { 200: SpaceSchema, ...errorResponses(401, 403, 404) },
       },
     },
     async (request) => {
       const caller = callerOf(request)
+      if (!holdsAddress(request)) {
+        throw new AppError('email_unverified', {
+          detail:
+            'Confirm your email address to accept invitations: use the link we sent you, or send it again',
+        })
+      }
       const id = request.params.id.toLowerCase()
       const email = normalizeEmail(caller.email)
       // An expired invitation is removed and answers 404; the transaction still commits that.
