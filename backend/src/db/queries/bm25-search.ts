@@ -168,13 +168,17 @@ with sp as (
     limit case when pl.whole then null else $6::int end
   ) x
 ), cut as (
-  -- A truncated term's bound: the smallest weight read in a space whose list was cut.
-  select lexeme, idf, bit, coalesce(max(minw) filter (where n >= $6), 0) * idf as bound
-  from (
-    select lexeme, idf, bit, space_id, count(*) as n, min(weight) as minw from p where not whole
-    group by lexeme, idf, bit, space_id
-  ) g
-  group by lexeme, idf, bit
+  -- A truncated term's bound: the last weight read (the $6-th best) in a space whose list was
+  -- cut, one index probe per term and space; so p is read once, by agg, and never materialised.
+  select pl.lexeme, pl.idf, pl.bit, coalesce(max(y.weight), 0) * pl.idf as bound
+  from plan pl cross join sp cross join lateral (
+    select ct.weight from chunk_terms ct
+    where ct.space_id = sp.space_id and ct.lexeme = pl.lexeme
+    order by ct.weight desc nulls last
+    offset $6::int - 1 limit 1
+  ) y
+  where not pl.whole
+  group by pl.lexeme, pl.idf, pl.bit
 ), hb as (
   select coalesce(sum(bound), 0) as total from cut
 ), agg as (
