@@ -19,7 +19,7 @@ import { recordResults } from './lib/results-file.js'
 import { seedCorpus, seedUsers } from './lib/seed.js'
 import { throughputTool } from './lib/wrk.js'
 import { idleRss, settledRss } from './scenarios/memory.js'
-import { chat, chatV1, pgliteSearch, search } from './scenarios/retrieval.js'
+import { chat, chatV1, memberSearch, pgliteSearch, search } from './scenarios/retrieval.js'
 import { signinBurst } from './scenarios/signin-burst.js'
 import { soak } from './scenarios/soak.js'
 import { seedDesign, throughput } from './scenarios/throughput.js'
@@ -88,14 +88,25 @@ async function scenarios(b: Bench) {
     log('chat through /v1 with API keys…')
     await chatV1(b, reference)
   }
-  if (wanted('search')) {
+  // spaces: the member's search of issue 17, beside the shared library at --search-chunks.
+  if (wanted('search') || wanted('spaces')) {
     const final = opts.searchChunks <= b.corpus.chunks
-    log(`search at ${b.corpus.chunks} chunks…`)
-    await search(b, `${b.corpus.chunks} chunks`, final ? 50 : null)
+    if (wanted('search')) {
+      log(`search at ${b.corpus.chunks} chunks…`)
+      await search(b, `${b.corpus.chunks} chunks`, final ? 50 : null)
+    }
     if (!final) {
       await grow(b, b.db, opts.searchChunks, `bulk variant to ${opts.searchChunks}`)
-      log(`search at ${b.corpus.chunks} chunks…`)
-      await search(b, `${b.corpus.chunks} chunks`, 50)
+      if (wanted('search')) {
+        log(`search at ${b.corpus.chunks} chunks…`)
+        await search(b, `${b.corpus.chunks} chunks`, 50)
+      }
+    }
+    if (wanted('spaces')) {
+      log(`search inside a 1k-chunk team space beside ${b.corpus.chunks} shared chunks…`)
+      await memberSearch(b)
+    }
+    if (!final) {
       await productPathSample(
         b,
         b.db,

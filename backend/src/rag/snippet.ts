@@ -46,8 +46,35 @@ export function snippetSentences(content: string): string[] {
   return sentencesOf(content).flatMap((s) => (s.text ? [s.text] : []))
 }
 
+/**
+ * snippetSentences of the contents searches and answers read, remembered for the most recent
+ * SPLIT_CACHE_MAX contents: the same chunks come back for many questions, a chunk's content never
+ * changes (a new version of a document is new chunks), and splitting and reading the Markdown
+ * was the largest share of a search's own CPU (a profile of the bench's member search: 17 % of
+ * the server's busy time). ~3 MB at most. Ingestion splits each content once and bypasses it.
+ */
+const SPLIT_CACHE_MAX = 1024
+const splitCache = new Map<string, readonly string[]>()
+
+export function readSentences(content: string): readonly string[] {
+  const hit = splitCache.get(content)
+  if (hit) {
+    // Most recently used last: the first key is the one to evict.
+    splitCache.delete(content)
+    splitCache.set(content, hit)
+    return hit
+  }
+  const sentences = Object.freeze(snippetSentences(content))
+  if (splitCache.size >= SPLIT_CACHE_MAX) {
+    const oldest = splitCache.keys().next()
+    if (!oldest.done) splitCache.delete(oldest.value)
+  }
+  splitCache.set(content, sentences)
+  return sentences
+}
+
 /** Stored lexemes usable for these sentences: one list per sentence (else they are analysed now). */
-function usable(stored: unknown, sentences: string[]): stored is string[][] {
+function usable(stored: unknown, sentences: readonly string[]): stored is string[][] {
   return Array.isArray(stored) && stored.length === sentences.length && stored.every(Array.isArray)
 }
 
@@ -58,7 +85,7 @@ function usable(stored: unknown, sentences: string[]): stored is string[][] {
 async function sentenceLexemes(
   ex: Executor,
   query: string,
-  perChunk: string[][],
+  perChunk: readonly (readonly string[])[],
   queryLexemes: string[] | undefined,
   stored: readonly unknown[],
 ): Promise<{ wanted: Set<string>; lexemes: string[][][] }> {
@@ -111,7 +138,7 @@ export async function snippetsWithLexemes(
   queryLexemes?: string[],
   stored: readonly unknown[] = [],
 ): Promise<{ snippets: string[]; lexemes: string[][][] }> {
-  const perChunk = contents.map(snippetSentences)
+  const perChunk = contents.map(readSentences)
   const { wanted, lexemes } = await sentenceLexemes(ex, query, perChunk, queryLexemes, stored)
   const out = perChunk.map((sentences, ci) => {
     let best = 0
