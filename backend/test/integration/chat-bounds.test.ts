@@ -298,10 +298,12 @@ for (const kind of dbKinds())
       try {
         assert.ok(await waitFor(() => llm.bytesSent > 64 * 1024), 'the provider never streamed')
         // Once the buffers between here and the client are full, the server stops reading the
-        // provider: its sent bytes stop growing. Without backpressure they grow for ever.
+        // provider: its sent bytes stop growing. Without backpressure they grow for ever. On a
+        // loaded host loopback buffers keep autotuning upwards (to ~4 MB each way) for a while,
+        // so the plateau is waited for up to 20 s; the growth allowed per half second is the same.
         let last = llm.bytesSent
         let plateau = false
-        for (let i = 0; i < 16 && !plateau; i++) {
+        for (let i = 0; i < 40 && !plateau; i++) {
           await sleep(500)
           plateau = llm.bytesSent - last < 64 * 1024
           last = llm.bytesSent
