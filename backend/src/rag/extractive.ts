@@ -8,11 +8,18 @@
 // 4. when even the best passages leave the question's key terms uncovered, the answer is the
 //    plain refusal, with no citations.
 
-import { kindScore, severalAskedFor, type Wanted, wantedOf } from './answer-type.js'
+import { kindScore, severalAskedFor, type Wanted, wantedOf, whichAskedFor } from './answer-type.js'
 import { lightLexemes, type Unit, unitsOf } from './answer-units.js'
 import { type Citation, toCitation } from './citations.js'
 import { inlinePlain } from './plain-text.js'
-import { isFrameWord, type QuestionTerm, questionTerms, wordHasLexeme, words } from './question-terms.js'
+import {
+  isFrameWord,
+  isStopword,
+  type QuestionTerm,
+  questionTerms,
+  wordHasLexeme,
+  words,
+} from './question-terms.js'
 import type { RetrievedChunk } from './types.js'
 
 /** Share of the question's weight that, once covered, ends the answer. */
@@ -61,6 +68,8 @@ interface Ask {
   near: string[]
   /** "Which Xs …?", "What are the Xs?": Xs, of which a list under a heading naming them answers. */
   several: string | null
+  /** "Which database is …?": the lexeme of the thing asked for, which the answer should say. */
+  which: string | null
   /** "How do I …?": numbered steps answer it. */
   procedure: boolean
   /** Identifiers the question names (REDIS_URL, session_token, /api/search), lower-cased. */
@@ -133,6 +142,8 @@ function lexemesOf(cu: ChunkUnits, idx: Iterable<number>): Set<string> {
  */
 function states(lexemes: Set<string>, lexeme: string): boolean {
   if (lexemes.has(lexeme)) return true
+  // Its negation by prefix speaks of it too: "Unset, the server uses …" for "when X is not set".
+  if (lexeme.length >= 3 && lexemes.has(`un${lexeme}`)) return true
   if (lexeme.length < 4) return false
   for (const l of lexemes) if (l.length > lexeme.length && wordHasLexeme(l, lexeme)) return true
   return false
@@ -277,11 +288,25 @@ function scoreSeeds(
   const kind = kindFactor(kindScore(text, ask.wanted, ask.question, ask.near))
   const value = gain + OVERLAP_SHARE * overlap
   const named = ask.identifiers.length === 0 || namesIdentifier(text, ask.identifiers) ? 1 : UNNAMED
+  const contrary = seeds.some((s) => cu.units[s]?.contrary) ? CONTRARY : 1
+  const says = ask.which === null || states(lexemes, ask.which) ? 1 : UNSAID
   const near = 1 + PROXIMITY * closeness(text, cov.terms, cu.headingTerms)
-  const score = (near * named * kind * value) / (1 + 0.15 * cu.rank) / (1 + text.length / 4000)
+  const score =
+    (near * named * contrary * says * kind * value) / (1 + 0.15 * cu.rank) / (1 + text.length / 4000)
   return { seeds, gain, strictGain, score, value }
 }
 
+/** A sentence that does not say the thing a "which" question asks for seldom names one. */
+const UNSAID = 0.75
+
+function whichLexeme(question: string, terms: QuestionTerm[]): string | null {
+  const noun = whichAskedFor(question)
+  if (!noun) return null
+  return terms.find((t) => t.own && !isFrameWord(t.lexeme) && wordHasLexeme(noun, t.lexeme))?.lexeme ?? null
+}
+
+/** A sentence about the case the question negates ("With X set" for "when X is not set"). */
+const CONTRARY = 0.5
 /**
  * A sentence that does not name any identifier the question names is a weaker lead: stemming
  * splits REDIS_URL into redis + url, which TEST_REDIS_URL and "the Redis URL" hold too.
@@ -462,6 +487,7 @@ function alternative(chunks: ChunkUnits[], terms: QuestionTerm[], picks: Pick[],
     wanted: null,
     near: [],
     several: null,
+    which: null,
     procedure: false,
     identifiers: [],
     shared: [],
@@ -535,6 +561,9 @@ function render(cu: ChunkUnits, units: number[], n: number): string {
 }
 
 const NEGATION = /\b(not|never|no|none|nobody|nothing|neither|nor|without|cannot)\b|n't\b/i
+/** A passage may also negate with a word: "Unset, the server uses …", "when the key is missing". */
+const NEGATING_WORD =
+  /\b(unset|undefined|unknown|unavailable|unverified|missing|absent|lacks?|lacking|unless)\b/i
 
 /** Numbers and names: 1757, 91.3, "Lupe Mayorga" (capitalised words after the first). */
 function specifics(question: string): string[] {
@@ -563,7 +592,7 @@ function statesSpecifics(question: string, passage: string, context: string): bo
     )
       return false
   }
-  if (NEGATION.test(question) && !NEGATION.test(passage)) return false
+  if (NEGATION.test(question) && !NEGATION.test(passage) && !NEGATING_WORD.test(passage)) return false
   return true
 }
 
@@ -595,15 +624,61 @@ function wordForms(text: string): { prose: string[]; code: string[] } {
  * makes them one lexeme, but they name different things. Such lexemes leave the unit's set.
  */
 function proseOnly(u: Unit, question: string, terms: QuestionTerm[]): void {
-  // The question's own capitalised forms (PDFs, NASA) may be matched by constants and acronyms.
-  const asked = (question.match(TOKEN) ?? []).filter((t) => /\p{Lu}{2}/u.test(t)).flatMap(words)
+  // The question's own capitalised forms (PDFs, NASA) may be matched by constants and acronyms,
+  // unless the question also writes the word as prose ("Which database … DATABASE_URL …?": the
+  // database asked for is not stated by naming DATABASE_URL).
+  const tokens = question.match(TOKEN) ?? []
+  const capitals = tokens.filter((t) => /\p{Lu}{2}/u.test(t)).flatMap(words)
+  const prose = tokens.filter((t) => !/\p{Lu}{2}/u.test(t)).flatMap(words)
   let forms: { prose: string[]; code: string[] } | null = null
   for (const t of terms) {
     if (!u.lexemes.has(t.lexeme)) continue
-    if (asked.some((w) => wordHasLexeme(w, t.lexeme))) continue
+    const has = (ws: string[]) => ws.some((w) => wordHasLexeme(w, t.lexeme))
+    if (has(capitals) && !has(prose)) continue
     forms ??= wordForms(u.text)
     const inProse = forms.prose.some((w) => wordHasLexeme(w, t.lexeme))
     if (!inProse && forms.code.some((w) => wordHasLexeme(w, t.lexeme))) u.lexemes.delete(t.lexeme)
+  }
+}
+
+const NEGATOR = /^(not|never|no|cannot|without|nor)$|n't$/
+/** Words a negation may stand before without being what it negates ("is not yet set"). */
+const NEGATION_FILLER = /^(be|been|being|yet|ever|always|even|at|all|any|the|a|an|really|fully|properly)$/
+
+/** The words a question negates: "when DATABASE_URL is not set" → set. */
+function negatedWords(question: string): string[] {
+  const ws = question.toLowerCase().match(/[\p{L}\p{N}_']+/gu) ?? []
+  const out: string[] = []
+  ws.forEach((w, i) => {
+    if (!NEGATOR.test(w)) return
+    let j = i + 1
+    while (j < ws.length && NEGATION_FILLER.test(ws[j] as string)) j++
+    const next = ws[j]
+    if (next && !isStopword(next)) out.push(next)
+  })
+  return out
+}
+
+/**
+ * A question asking what holds when something is not the case ("when DATABASE_URL is not set") is
+ * not answered by a sentence stating only that it is ("With DATABASE_URL set, …"): a sentence
+ * whose every use of the negated word lacks a negation right before it does not state that word,
+ * and leads at a lower weight. A negating prefix counts ("Unset, …": states() matches un- forms).
+ */
+function negatedOnly(u: Unit, negated: string[], terms: QuestionTerm[]): void {
+  if (negated.length === 0) return
+  const ws = u.text.toLowerCase().match(/[\p{L}\p{N}_']+/gu) ?? []
+  for (const t of terms) {
+    if (!u.lexemes.has(t.lexeme) || !negated.some((n) => wordHasLexeme(n, t.lexeme))) continue
+    const uses = ws.flatMap((w, i) => (w.startsWith(t.lexeme) ? [i] : []))
+    const negatedUse = uses.some((i) => {
+      let j = i - 1
+      while (j >= 0 && NEGATION_FILLER.test(ws[j] as string)) j--
+      return j >= 0 && NEGATOR.test(ws[j] as string)
+    })
+    if (negatedUse) continue
+    u.lexemes.delete(t.lexeme)
+    if (uses.length > 0) u.contrary = true
   }
 }
 
@@ -633,7 +708,12 @@ export function extractiveAnswer(
     all.flatMap((p) => p.units.map((u) => u.lexemes)),
   )
   if (terms.length === 0) return null
-  for (const p of all) for (const u of p.units) proseOnly(u, question, terms)
+  const negated = negatedWords(question)
+  for (const p of all)
+    for (const u of p.units) {
+      proseOnly(u, question, terms)
+      negatedOnly(u, negated, terms)
+    }
   const units: ChunkUnits[] = chunks.map((chunk, rank) => ({
     chunk,
     rank,
@@ -649,12 +729,14 @@ export function extractiveAnswer(
     wanted: wantedOf(question),
     near: terms.filter((t) => t.own && !isFrameWord(t.lexeme)).map((t) => t.lexeme),
     several: severalAskedFor(question),
+    which: whichLexeme(question, terms),
     procedure: /^(and\s+)?(how (do|can|should|would|could) (i|we|you)|how to)\b/i.test(question.trim()),
     identifiers: identifiersOf(question),
     shared: sharedTerms(question, terms),
   }
   const keys = new Coverage(terms).missingKeys().length
   const { picks, lead, leadMissing } = choose(units, cov, ask)
+
   const first = picks[0]
   if (!first || lead < MIN_ANSWER_COVERAGE || (keys <= FEW_KEYS && leadMissing.length > 0)) return null
   const leadUnits = units[first.c] as ChunkUnits

@@ -325,6 +325,27 @@ describe('extractiveAnswer', () => {
     )
   })
 
+  it('answers what holds when something is not set from the sentence on that case', () => {
+    const docs = [
+      chunk(
+        's',
+        'With CACHE_URL set the server does not rebuild its cache at start; set REBUILD=true to force it.',
+        'Cache',
+      ),
+      chunk(
+        'c',
+        '- CACHE_URL: a redis:// URL for a shared cache. Unset, the server uses an in-memory cache in each process.',
+        'Settings',
+      ),
+    ]
+    const a = answer('Which cache does the server use when CACHE_URL is not set?', docs)
+    assert.match(a.content, /^- CACHE_URL: a redis:\/\/ URL .*Unset, the server uses an in-memory cache/)
+    assert.deepEqual(
+      a.citations.map((c) => c.chunk_id),
+      ['c'],
+    )
+  })
+
   it('refuses when the missing heaviest word outweighs all the leading passage covers', () => {
     const signup = chunk('s', 'Register with an email and a password.')
     const signin = chunk('i', 'Sign in with the same email and password.')
