@@ -346,6 +346,19 @@ describe('extractiveAnswer', () => {
     )
   })
 
+  it('a preposition the documents say otherwise ("inside" / "in") is not a key term', () => {
+    const a = answer('Sign-in does not work inside the iframe, what should I check?', [
+      chunk(
+        'u',
+        'Sign-in works on the site but not in the iframe: keep the cookie partitioned.',
+        'Troubleshooting',
+      ),
+      UNRELATED,
+      CONFIG,
+    ])
+    assert.match(a.content, /^Sign-in works on the site but not in the iframe/)
+  })
+
   it('refuses when the missing heaviest word outweighs all the leading passage covers', () => {
     const signup = chunk('s', 'Register with an email and a password.')
     const signin = chunk('i', 'Sign in with the same email and password.')
