@@ -107,6 +107,25 @@ function stepsStart(chunks: ChunkUnits[], cov: Coverage): Start | null {
   return null
 }
 
+/**
+ * "Which file formats can I upload?": a section whose own heading names the things asked for
+ * ("Supported formats"), when they are the question's heaviest word, opens with them: its first
+ * passage leads (the best-ranked such section), as numbered steps answer "how do I".
+ */
+function severalStart(chunks: ChunkUnits[], cov: Coverage, ask: Ask): Start | null {
+  const things = ask.several
+  if (!things) return null
+  const own = cov.terms.filter((t) => t.own)
+  const heaviest = own.reduce<QuestionTerm | null>((b, t) => (!b || t.weight > b.weight ? t : b), null)
+  if (!heaviest || !wordHasLexeme(things, heaviest.lexeme)) return null
+  for (const [c, cu] of chunks.entries()) {
+    if (!listOf(cu.chunk, things)) continue
+    const first = cu.units.findIndex((u) => u.kind !== 'heading')
+    if (first >= 0 && readable(cu.units[first] as Unit)) return { c, seeds: [first], gain: 0, strictGain: 0 }
+  }
+  return null
+}
+
 /** Whether the chunk's own heading names the things asked for ("Answer modes" for "modes"). */
 function listOf(chunk: RetrievedChunk, things: string): boolean {
   const stem = lightLexemes(things)[0] ?? things
@@ -386,8 +405,9 @@ function choose(
   chunks: ChunkUnits[],
   cov: Coverage,
   ask: Ask,
-): { picks: Pick[]; lead: number; leadMissing: QuestionTerm[] } {
+): { picks: Pick[]; lead: number; leadMissing: QuestionTerm[]; opened: boolean } {
   const picks: Pick[] = []
+  let opened = false
   let lead = 0
   let leadMissing: QuestionTerm[] = []
   const used = new Set<string>()
@@ -397,9 +417,9 @@ function choose(
   const joined = /\s(and|or)\s/i.test(ask.question)
   const open = () => cov.share() < STOP_COVERAGE || (joined && cov.unstatedKeys().size > 0)
   while (sentences < MAX_SENTENCES && open()) {
-    const start =
-      (picks.length === 0 && ask.procedure ? stepsStart(chunks, cov) : null) ??
-      bestStart(chunks, cov, used, ask, picks.length > 0)
+    const opening =
+      picks.length === 0 ? (ask.procedure ? stepsStart(chunks, cov) : severalStart(chunks, cov, ask)) : null
+    const start = opening ?? bestStart(chunks, cov, used, ask, picks.length > 0)
     if (!start) break
     const missing = cov.total * (1 - cov.share())
     const cu = chunks[start.c] as ChunkUnits
@@ -418,6 +438,10 @@ function choose(
       if (!joined && start.c !== picks[0]?.c && !onTopic) break
     }
     cov.add(lexemesOf(cu, idx), cu.headingTerms)
+    // The heading naming the things asked for is what makes the passage their list.
+    if (opening && !ask.procedure)
+      for (const t of cov.terms)
+        if (ask.several && wordHasLexeme(ask.several, t.lexeme)) cov.covered.add(t.lexeme)
     sentences++
     // Grow forward through the same paragraph while each next sentence covers more.
     let next = Math.max(...idx) + 1
@@ -459,6 +483,7 @@ function choose(
       cov.add(lexemesOf(cu, idx), cu.headingTerms)
     }
     if (picks.length === 0) {
+      opened = opening !== null
       lead = cov.share()
       leadMissing = cov.missingKeys()
     }
@@ -467,7 +492,7 @@ function choose(
     if (same) same.units = [...new Set([...same.units, ...idx])].sort((a, b) => a - b)
     else picks.push({ c: start.c, units: [...idx].sort((a, b) => a - b) })
   }
-  return { picks, lead, leadMissing }
+  return { picks, lead, leadMissing, opened }
 }
 
 /** A passage of another document as good as the leading one: the reader sees both. */
@@ -735,7 +760,7 @@ export function extractiveAnswer(
     shared: sharedTerms(question, terms),
   }
   const keys = new Coverage(terms).missingKeys().length
-  const { picks, lead, leadMissing } = choose(units, cov, ask)
+  const { picks, lead, leadMissing, opened } = choose(units, cov, ask)
 
   const first = picks[0]
   if (!first || lead < MIN_ANSWER_COVERAGE || (keys <= FEW_KEYS && leadMissing.length > 0)) return null
@@ -763,8 +788,9 @@ export function extractiveAnswer(
   // "How many …?" answered by a passage without any number is about the topic, not the answer.
   if (kindScore(leadText, ask.wanted, question) === 0) return null
   // When the leading passage leaves part of the question open, an equally good passage elsewhere
-  // may be the one that answers: the reader sees both.
-  const alt = lead < STOP_COVERAGE ? alternative(units, terms, picks, lead) : null
+  // may be the one that answers: the reader sees both. Not after the steps or the list a section's
+  // heading names: the heading says they are the answer.
+  const alt = lead < STOP_COVERAGE && !opened ? alternative(units, terms, picks, lead) : null
   if (alt) picks.push(alt)
   const citations: Citation[] = []
   const parts: string[] = []

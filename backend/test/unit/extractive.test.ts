@@ -359,6 +359,16 @@ describe('extractiveAnswer', () => {
     assert.match(a.content, /^Sign-in works on the site but not in the iframe/)
   })
 
+  it('answers "which Xs …" with the opening of the section whose heading names the Xs', () => {
+    const a = answer('Which image formats can I upload?', [
+      chunk('w', 'Upload an image with the form; its format is detected from the file.', 'Ways in'),
+      chunk('s', 'PNG, JPEG and WebP. Animated images keep their first frame.', 'Supported formats'),
+      UNRELATED,
+    ])
+    assert.match(a.content, /^PNG, JPEG and WebP \[1\]\./)
+    assert.equal(a.citations[0]?.chunk_id, 's')
+  })
+
   it('refuses when the missing heaviest word outweighs all the leading passage covers', () => {
     const signup = chunk('s', 'Register with an email and a password.')
     const signin = chunk('i', 'Sign in with the same email and password.')
