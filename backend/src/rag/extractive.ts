@@ -100,11 +100,33 @@ function stepsStart(chunks: ChunkUnits[], cov: Coverage): Start | null {
   const keys = cov.keyLexemes()
   if (keys.length === 0) return null
   for (const [c, cu] of chunks.entries()) {
-    if (!keys.every((k) => cu.sectionTerms.has(k))) continue
-    const seeds = firstSteps(cu)
-    if (seeds.length > 0) return { c, seeds, gain: 0, strictGain: 0 }
+    if (keys.every((k) => cu.sectionTerms.has(k))) {
+      const seeds = firstSteps(cu)
+      if (seeds.length > 0) return { c, seeds, gain: 0, strictGain: 0 }
+    }
+    // "How do I search the knowledge base with curl?": a section opening with a command, when its
+    // heading and the command name all the key terms, answers with that command.
+    const code = openingCode(cu)
+    if (code.length > 0 && cu.sectionTerms.size > 0) {
+      const named = lexemesOf(cu, code)
+      if (keys.every((k) => cu.sectionTerms.has(k) || states(named, k)))
+        return { c, seeds: code, gain: 0, strictGain: 0 }
+    }
   }
   return null
+}
+
+/** The lines of the code block a section opens with (at most MAX_ITEMS), or none. */
+function openingCode(cu: ChunkUnits): number[] {
+  const start = cu.units.findIndex((u) => u.kind !== 'heading')
+  const out: number[] = []
+  const first = cu.units[start]
+  if (first?.kind !== 'code') return out
+  for (let j = start; cu.units[j]?.kind === 'code' && cu.units[j]?.paragraph === first.paragraph; j++) {
+    if (out.length >= MAX_ITEMS) return []
+    out.push(j)
+  }
+  return out
 }
 
 /**
@@ -569,7 +591,12 @@ function render(cu: ChunkUnits, units: number[], n: number): string {
       continue
     const text = u.kind === 'row' ? rowWithHeader(cu, u) : u.text
     const marked = withMarker(shorten(text), n)
-    if (u.kind === 'heading') {
+    if (u.kind === 'code') {
+      // A command is shown as written, its marker after its last line.
+      flush()
+      const last = cu.units[units[units.indexOf(i) + 1] ?? -1]?.kind !== 'code'
+      lines.push(last ? `\`${u.text}\` [${n}]` : `\`${u.text}\``)
+    } else if (u.kind === 'heading') {
       flush()
       prose.push(`${u.text}:`)
     } else if (u.kind === 'item' || u.kind === 'row' || u.kind === 'header') {

@@ -369,6 +369,24 @@ describe('extractiveAnswer', () => {
     assert.equal(a.citations[0]?.chunk_id, 's')
   })
 
+  it('answers "how do I … with <tool>" with the command a section named for it opens with', () => {
+    const search = chunk(
+      'q',
+      '```bash\ncurl -s "http://localhost:7860/api/search?q=cats" -H "Authorization: Bearer $TOKEN"\n```\n\nq is 1 to 1000 characters and k from 1 to 100.',
+      'Search the knowledge base',
+    )
+    const a = answer('How do I search the knowledge base with curl?', [search, CONFIG, UNRELATED])
+    assert.equal(
+      a.content,
+      '`curl -s "http://localhost:7860/api/search?q=cats" -H "Authorization: Bearer $TOKEN"` [1]',
+    )
+    // A command the section does not open with, or one its heading does not name, is not quoted.
+    assert.doesNotMatch(
+      answer('How do I run the docker image on port 7860?', [DEPLOY, CONFIG]).content,
+      /docker run/,
+    )
+  })
+
   it('refuses when the missing heaviest word outweighs all the leading passage covers', () => {
     const signup = chunk('s', 'Register with an email and a password.')
     const signin = chunk('i', 'Sign in with the same email and password.')
