@@ -9,7 +9,7 @@
 //    plain refusal, with no citations.
 
 import { kindScore, severalAskedFor, type Wanted, wantedOf, whichAskedFor } from './answer-type.js'
-import { lightLexemes, type Unit, unitsOf } from './answer-units.js'
+import { lightLexemes, type Unit, type UnitKind, unitsOf } from './answer-units.js'
 import { type Citation, toCitation } from './citations.js'
 import { inlinePlain } from './plain-text.js'
 import {
@@ -548,6 +548,31 @@ function alternative(chunks: ChunkUnits[], terms: QuestionTerm[], picks: Pick[],
   return { c: start.c, units: [...idx].sort((a, b) => a - b) }
 }
 
+/**
+ * "Which environment variables can I configure?" answered by a sentence that speaks of them in
+ * general ("All configuration is environment variables") names none: a list that a sentence
+ * stating those things introduces ("Set these … under 'Variables and secrets':") follows.
+ */
+function listOfAsked(chunks: ChunkUnits[], picks: Pick[], ask: Ask, terms: QuestionTerm[]): Pick | null {
+  const things = ask.several
+  if (!things) return null
+  const listed = (k: UnitKind | undefined) => k === 'item' || k === 'row' || k === 'header'
+  if (picks.some((p) => p.units.some((i) => listed(chunks[p.c]?.units[i]?.kind)))) return null
+  const lexeme = terms.find((t) => t.own && wordHasLexeme(things, t.lexeme))?.lexeme
+  if (!lexeme) return null
+  for (const [c, cu] of chunks.entries()) {
+    const taken = new Set(picks.filter((p) => p.c === c).flatMap((p) => p.units))
+    const i = cu.units.findIndex(
+      (u, j) => !taken.has(j) && (u.introduces?.length ?? 0) > 0 && states(u.lexemes, lexeme),
+    )
+    if (i < 0) continue
+    const idx = new Set<number>()
+    closure(cu, i, idx)
+    return { c, units: [...idx].sort((a, b) => a - b) }
+  }
+  return null
+}
+
 function shorten(text: string): string {
   if (text.length <= MAX_UNIT_CHARS) return text
   const cut = text.slice(0, MAX_UNIT_CHARS)
@@ -819,6 +844,8 @@ export function extractiveAnswer(
   // heading names: the heading says they are the answer.
   const alt = lead < STOP_COVERAGE && !opened ? alternative(units, terms, picks, lead) : null
   if (alt) picks.push(alt)
+  const list = alt ? null : listOfAsked(units, picks, ask, terms)
+  if (list) picks.push(list)
   const citations: Citation[] = []
   const parts: string[] = []
   for (const p of picks) {

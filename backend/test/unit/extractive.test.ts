@@ -387,6 +387,21 @@ describe('extractiveAnswer', () => {
     )
   })
 
+  it('follows a sentence naming the things asked for in general with a list of them', () => {
+    const a = answer('Which command-line flags can I pass?', [
+      chunk('g', 'All behaviour is set by command-line flags. Unknown ones stop the tool.', 'Usage'),
+      chunk(
+        'l',
+        'Set these flags when running the tool:\n- --verbose: print every step\n- --dry-run: change nothing',
+        'Options',
+      ),
+      UNRELATED,
+    ])
+    assert.match(a.content, /^All behaviour is set by command-line flags \[1\]\./)
+    assert.match(a.content, /- --verbose: print every step \[2\]/)
+    assert.match(a.content, /- --dry-run: change nothing \[2\]/)
+  })
+
   it('refuses when the missing heaviest word outweighs all the leading passage covers', () => {
     const signup = chunk('s', 'Register with an email and a password.')
     const signin = chunk('i', 'Sign in with the same email and password.')
