@@ -70,6 +70,8 @@ interface Ask {
   several: string | null
   /** "Which database is …?": the lexeme of the thing asked for, which the answer should say. */
   which: string | null
+  /** "Can I …?", "Does …?": a yes-or-no question. */
+  yesNo: boolean
   /** "How do I …?": numbered steps answer it. */
   procedure: boolean
   /** Identifiers the question names (REDIS_URL, session_token, /api/search), lower-cased. */
@@ -469,7 +471,14 @@ function choose(
     let next = Math.max(...idx) + 1
     const passageText = () => [...idx].map((i) => cu.units[i]?.text ?? '').join(' ')
     const kindOf = (text: string) => kindScore(text, ask.wanted, ask.question)
-    while (sentences < MAX_SENTENCES && (cov.share() < STOP_COVERAGE || kindOf(passageText()) < 1)) {
+    // "Can I use Neon's pooled connection string?": whether is told by what the passage goes on to
+    // say of the question's main subject (its heaviest word), the caveat after the first fact.
+    const subject = ask.yesNo && picks.length === 0 ? heaviestOwn(cov.terms) : null
+    let caveat = subject !== null
+    while (
+      sentences < MAX_SENTENCES &&
+      (cov.share() < STOP_COVERAGE || kindOf(passageText()) < 1 || caveat)
+    ) {
       const u = cu.units[next]
       const last = cu.units[next - 1] as Unit
       if (!u || !readable(u) || u.paragraph !== last.paragraph || idx.has(next)) break
@@ -478,7 +487,9 @@ function choose(
       const texts = (set: Set<number>) => [...set].map((i) => cu.units[i]?.text ?? '').join(' ')
       // The next sentence stays when it covers more, or brings what was asked for ("how many").
       const bringsKind = kindOf(texts(more)) > kindOf(texts(idx))
-      if (cov.gain(lexemesOf(cu, more), new Set()) <= 0 && !bringsKind) break
+      const restates = caveat && subject !== null && states(lexemesOf(cu, more), subject)
+      caveat = false
+      if (cov.gain(lexemesOf(cu, more), new Set()) <= 0 && !bringsKind && !restates) break
       for (const m of more) idx.add(m)
       cov.add(lexemesOf(cu, more), cu.headingTerms)
       sentences++
@@ -517,6 +528,12 @@ function choose(
   return { picks, lead, leadMissing, opened }
 }
 
+function heaviestOwn(terms: QuestionTerm[]): string | null {
+  let best: QuestionTerm | null = null
+  for (const t of terms) if (t.own && (!best || t.weight > best.weight)) best = t
+  return best?.lexeme ?? null
+}
+
 /** A passage of another document as good as the leading one: the reader sees both. */
 const ALTERNATIVE_SHARE = 0.75
 
@@ -535,6 +552,7 @@ function alternative(chunks: ChunkUnits[], terms: QuestionTerm[], picks: Pick[],
     near: [],
     several: null,
     which: null,
+    yesNo: false,
     procedure: false,
     identifiers: [],
     shared: [],
@@ -807,6 +825,9 @@ export function extractiveAnswer(
     near: terms.filter((t) => t.own && !isFrameWord(t.lexeme)).map((t) => t.lexeme),
     several: severalAskedFor(question),
     which: whichLexeme(question, terms),
+    yesNo: /^(and\s+)?(can|could|does|do|did|is|are|was|were|should|may|must|will|would|has|have)\b/i.test(
+      question.trim(),
+    ),
     procedure: /^(and\s+)?(how (do|can|should|would|could) (i|we|you)|how to)\b/i.test(question.trim()),
     identifiers: identifiersOf(question),
     shared: sharedTerms(question, terms),

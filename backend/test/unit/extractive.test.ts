@@ -402,6 +402,23 @@ describe('extractiveAnswer', () => {
     assert.match(a.content, /- --dry-run: change nothing \[2\]/)
   })
 
+  it('answers "can I …" with the caveat that follows on its main subject', () => {
+    const a = answer('Can I use the pooled connection string?', [
+      chunk(
+        'p',
+        'The server keeps a pool of 10 connections, so the direct string suits a few instances. The pooled string does not keep advisory locks: start instances one at a time. Backups run nightly.',
+        'Database',
+      ),
+      chunk(
+        'c',
+        'Copy the connection string from the dashboard. Each connection string starts with postgres://.',
+      ),
+      UNRELATED,
+    ])
+    assert.match(a.content, /The pooled string does not keep advisory locks/)
+    assert.doesNotMatch(a.content, /Backups/)
+  })
+
   it('refuses when the missing heaviest word outweighs all the leading passage covers', () => {
     const signup = chunk('s', 'Register with an email and a password.')
     const signin = chunk('i', 'Sign in with the same email and password.')
