@@ -11,6 +11,11 @@ export interface Wanted {
   kind: AnswerKind
   /** "how many users" → users: the number should count this. */
   counted?: string
+  /**
+   * "When does revoking a session take effect?": a time that may be an event ("on the next
+   * request", "after sign-in") rather than a date.
+   */
+  event?: boolean
 }
 
 const NUMBER_WORD =
@@ -24,7 +29,13 @@ const MEASURE = new RegExp(
   'iu',
 )
 const MONTH = /\b(january|february|march|april|may|june|july|august|september|october|november|december)\b/i
+/** A time given as an event or a relation to one: "on the very next request", "after sign-in". */
+const EVENT =
+  /\b(immediately|instantly|at once|right away|as soon as|after|before|until|till|once|upon|whenever|when|during|within|on the (?:very )?(?:next|first|last|same)|at (?:the )?(?:start|end|next|first|same time))\b/i
 const YEAR = /\b(1\d{3}|20\d{2})s?\b|\b\d{1,2}(st|nd|rd|th) century\b/i
+
+const AUXILIARY_WORDS =
+  'are|is|was|were|can|could|do|does|did|should|must|may|might|will|would|has|have|had|shall'
 
 export function wantedOf(question: string): Wanted | null {
   const q = question.toLowerCase().trim()
@@ -33,6 +44,9 @@ export function wantedOf(question: string): Wanted | null {
   if (many) return { kind: 'number', counted: many[1] }
   if (/\b(what|which|in what|in which) (year|month|century|decade|date|day)\b/.test(q))
     return { kind: 'date' }
+  // "When does/did/is …?" asks for a time; "When the Rhine took a right turn, what …?" opens a
+  // clause and leaves only dates as the time it might ask for.
+  if (new RegExp(`^(and\\s+)?when (${AUXILIARY_WORDS})\\b`).test(q)) return { kind: 'date', event: true }
   if (/^(and\s+)?when\b/.test(q)) return { kind: 'date' }
   if (/\b(how (much|old|large|big|far|often|tall|high|fast|heavy|deep|wide))\b/.test(q))
     return { kind: 'number' }
@@ -103,7 +117,7 @@ function rawKindScore(text: string, wanted: Wanted | null, question: string): nu
   const found = numbers(text, question)
   if (wanted.kind === 'date') {
     if (MONTH.test(text) || (YEAR.test(text) && found.some((n) => YEAR.test(n)))) return 1
-    return found.length > 0 ? 0.75 : 0
+    return found.length > 0 || (wanted.event && EVENT.test(text)) ? 0.75 : 0
   }
   if (wanted.kind === 'measure') {
     const m = MEASURE.exec(text)
@@ -121,8 +135,7 @@ function rawKindScore(text: string, wanted: Wanted | null, question: string): nu
 }
 
 /** Words that end the noun phrase after "which"/"what": the question's verb. */
-const AUXILIARY =
-  /^(?:are|is|was|were|can|could|do|does|did|should|must|may|might|will|would|has|have|had|shall)$/
+const AUXILIARY = new RegExp(`^(?:${AUXILIARY_WORDS})$`)
 
 /**
  * The things a question asks for several of ("What are the answer modes?" → modes, "Which file
@@ -143,6 +156,19 @@ export function severalAskedFor(question: string): string | null {
   if (verb < start + 2 || verb > start + 4) return null
   const head = ws[verb - 1] as string
   return /[^s'u]s$/.test(head) && !isStopword(head) ? head : null
+}
+
+/**
+ * The noun a "which" question asks for one of ("Which database is used …?" → database), or null.
+ */
+export function whichAskedFor(question: string): string | null {
+  const ws = question.toLowerCase().match(/[\p{L}\p{N}_'-]+/gu) ?? []
+  const start = ws[0] === 'and' ? 1 : 0
+  if (ws[start] !== 'which') return null
+  const verb = ws.findIndex((w, i) => i > start && AUXILIARY.test(w))
+  if (verb < start + 2 || verb > start + 4) return null
+  const head = ws[verb - 1] as string
+  return isStopword(head) ? null : head
 }
 
 export const asksForSeveral = (question: string): boolean => severalAskedFor(question) !== null

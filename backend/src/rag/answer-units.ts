@@ -24,6 +24,8 @@ export interface Unit {
   needsHeading?: boolean
   /** A numbered list item: a step of a procedure. */
   step?: boolean
+  /** States, without negation, what the question negates: it speaks of the other case. */
+  contrary?: boolean
 }
 
 const BULLET = /^\s*(?:[-*+]|\d+[.)])\s+/

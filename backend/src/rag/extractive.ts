@@ -8,11 +8,18 @@
 // 4. when even the best passages leave the question's key terms uncovered, the answer is the
 //    plain refusal, with no citations.
 
-import { kindScore, severalAskedFor, type Wanted, wantedOf } from './answer-type.js'
-import { lightLexemes, type Unit, unitsOf } from './answer-units.js'
+import { kindScore, severalAskedFor, type Wanted, wantedOf, whichAskedFor } from './answer-type.js'
+import { lightLexemes, type Unit, type UnitKind, unitsOf } from './answer-units.js'
 import { type Citation, toCitation } from './citations.js'
 import { inlinePlain } from './plain-text.js'
-import { isFrameWord, type QuestionTerm, questionTerms, wordHasLexeme, words } from './question-terms.js'
+import {
+  isFrameWord,
+  isStopword,
+  type QuestionTerm,
+  questionTerms,
+  wordHasLexeme,
+  words,
+} from './question-terms.js'
 import type { RetrievedChunk } from './types.js'
 
 /** Share of the question's weight that, once covered, ends the answer. */
@@ -61,6 +68,10 @@ interface Ask {
   near: string[]
   /** "Which Xs …?", "What are the Xs?": Xs, of which a list under a heading naming them answers. */
   several: string | null
+  /** "Which database is …?": the lexeme of the thing asked for, which the answer should say. */
+  which: string | null
+  /** "Can I …?", "Does …?": a yes-or-no question. */
+  yesNo: boolean
   /** "How do I …?": numbered steps answer it. */
   procedure: boolean
   /** Identifiers the question names (REDIS_URL, session_token, /api/search), lower-cased. */
@@ -91,9 +102,50 @@ function stepsStart(chunks: ChunkUnits[], cov: Coverage): Start | null {
   const keys = cov.keyLexemes()
   if (keys.length === 0) return null
   for (const [c, cu] of chunks.entries()) {
-    if (!keys.every((k) => cu.sectionTerms.has(k))) continue
-    const seeds = firstSteps(cu)
-    if (seeds.length > 0) return { c, seeds, gain: 0, strictGain: 0 }
+    if (keys.every((k) => cu.sectionTerms.has(k))) {
+      const seeds = firstSteps(cu)
+      if (seeds.length > 0) return { c, seeds, gain: 0, strictGain: 0 }
+    }
+    // "How do I search the knowledge base with curl?": a section opening with a command, when its
+    // heading and the command name all the key terms, answers with that command.
+    const code = openingCode(cu)
+    if (code.length > 0 && cu.sectionTerms.size > 0) {
+      const named = lexemesOf(cu, code)
+      if (keys.every((k) => cu.sectionTerms.has(k) || states(named, k)))
+        return { c, seeds: code, gain: 0, strictGain: 0 }
+    }
+  }
+  return null
+}
+
+/** The lines of the code block a section opens with (at most MAX_ITEMS), or none. */
+function openingCode(cu: ChunkUnits): number[] {
+  const start = cu.units.findIndex((u) => u.kind !== 'heading')
+  const out: number[] = []
+  const first = cu.units[start]
+  if (first?.kind !== 'code') return out
+  for (let j = start; cu.units[j]?.kind === 'code' && cu.units[j]?.paragraph === first.paragraph; j++) {
+    if (out.length >= MAX_ITEMS) return []
+    out.push(j)
+  }
+  return out
+}
+
+/**
+ * "Which file formats can I upload?": a section whose own heading names the things asked for
+ * ("Supported formats"), when they are the question's heaviest word, opens with them: its first
+ * passage leads (the best-ranked such section), as numbered steps answer "how do I".
+ */
+function severalStart(chunks: ChunkUnits[], cov: Coverage, ask: Ask): Start | null {
+  const things = ask.several
+  if (!things) return null
+  const own = cov.terms.filter((t) => t.own)
+  const heaviest = own.reduce<QuestionTerm | null>((b, t) => (!b || t.weight > b.weight ? t : b), null)
+  if (!heaviest || !wordHasLexeme(things, heaviest.lexeme)) return null
+  for (const [c, cu] of chunks.entries()) {
+    if (!listOf(cu.chunk, things)) continue
+    const first = cu.units.findIndex((u) => u.kind !== 'heading')
+    if (first >= 0 && readable(cu.units[first] as Unit)) return { c, seeds: [first], gain: 0, strictGain: 0 }
   }
   return null
 }
@@ -133,6 +185,8 @@ function lexemesOf(cu: ChunkUnits, idx: Iterable<number>): Set<string> {
  */
 function states(lexemes: Set<string>, lexeme: string): boolean {
   if (lexemes.has(lexeme)) return true
+  // Its negation by prefix speaks of it too: "Unset, the server uses …" for "when X is not set".
+  if (lexeme.length >= 3 && lexemes.has(`un${lexeme}`)) return true
   if (lexeme.length < 4) return false
   for (const l of lexemes) if (l.length > lexeme.length && wordHasLexeme(l, lexeme)) return true
   return false
@@ -277,11 +331,25 @@ function scoreSeeds(
   const kind = kindFactor(kindScore(text, ask.wanted, ask.question, ask.near))
   const value = gain + OVERLAP_SHARE * overlap
   const named = ask.identifiers.length === 0 || namesIdentifier(text, ask.identifiers) ? 1 : UNNAMED
+  const contrary = seeds.some((s) => cu.units[s]?.contrary) ? CONTRARY : 1
+  const says = ask.which === null || states(lexemes, ask.which) ? 1 : UNSAID
   const near = 1 + PROXIMITY * closeness(text, cov.terms, cu.headingTerms)
-  const score = (near * named * kind * value) / (1 + 0.15 * cu.rank) / (1 + text.length / 4000)
+  const score =
+    (near * named * contrary * says * kind * value) / (1 + 0.15 * cu.rank) / (1 + text.length / 4000)
   return { seeds, gain, strictGain, score, value }
 }
 
+/** A sentence that does not say the thing a "which" question asks for seldom names one. */
+const UNSAID = 0.75
+
+function whichLexeme(question: string, terms: QuestionTerm[]): string | null {
+  const noun = whichAskedFor(question)
+  if (!noun) return null
+  return terms.find((t) => t.own && !isFrameWord(t.lexeme) && wordHasLexeme(noun, t.lexeme))?.lexeme ?? null
+}
+
+/** A sentence about the case the question negates ("With X set" for "when X is not set"). */
+const CONTRARY = 0.5
 /**
  * A sentence that does not name any identifier the question names is a weaker lead: stemming
  * splits REDIS_URL into redis + url, which TEST_REDIS_URL and "the Redis URL" hold too.
@@ -361,8 +429,9 @@ function choose(
   chunks: ChunkUnits[],
   cov: Coverage,
   ask: Ask,
-): { picks: Pick[]; lead: number; leadMissing: QuestionTerm[] } {
+): { picks: Pick[]; lead: number; leadMissing: QuestionTerm[]; opened: boolean } {
   const picks: Pick[] = []
+  let opened = false
   let lead = 0
   let leadMissing: QuestionTerm[] = []
   const used = new Set<string>()
@@ -372,9 +441,9 @@ function choose(
   const joined = /\s(and|or)\s/i.test(ask.question)
   const open = () => cov.share() < STOP_COVERAGE || (joined && cov.unstatedKeys().size > 0)
   while (sentences < MAX_SENTENCES && open()) {
-    const start =
-      (picks.length === 0 && ask.procedure ? stepsStart(chunks, cov) : null) ??
-      bestStart(chunks, cov, used, ask, picks.length > 0)
+    const opening =
+      picks.length === 0 ? (ask.procedure ? stepsStart(chunks, cov) : severalStart(chunks, cov, ask)) : null
+    const start = opening ?? bestStart(chunks, cov, used, ask, picks.length > 0)
     if (!start) break
     const missing = cov.total * (1 - cov.share())
     const cu = chunks[start.c] as ChunkUnits
@@ -393,12 +462,23 @@ function choose(
       if (!joined && start.c !== picks[0]?.c && !onTopic) break
     }
     cov.add(lexemesOf(cu, idx), cu.headingTerms)
+    // The heading naming the things asked for is what makes the passage their list.
+    if (opening && !ask.procedure)
+      for (const t of cov.terms)
+        if (ask.several && wordHasLexeme(ask.several, t.lexeme)) cov.covered.add(t.lexeme)
     sentences++
     // Grow forward through the same paragraph while each next sentence covers more.
     let next = Math.max(...idx) + 1
     const passageText = () => [...idx].map((i) => cu.units[i]?.text ?? '').join(' ')
     const kindOf = (text: string) => kindScore(text, ask.wanted, ask.question)
-    while (sentences < MAX_SENTENCES && (cov.share() < STOP_COVERAGE || kindOf(passageText()) < 1)) {
+    // "Can I use Neon's pooled connection string?": whether is told by what the passage goes on to
+    // say of the question's main subject (its heaviest word), the caveat after the first fact.
+    const subject = ask.yesNo && picks.length === 0 ? heaviestOwn(cov.terms) : null
+    let caveat = subject !== null
+    while (
+      sentences < MAX_SENTENCES &&
+      (cov.share() < STOP_COVERAGE || kindOf(passageText()) < 1 || caveat)
+    ) {
       const u = cu.units[next]
       const last = cu.units[next - 1] as Unit
       if (!u || !readable(u) || u.paragraph !== last.paragraph || idx.has(next)) break
@@ -407,7 +487,9 @@ function choose(
       const texts = (set: Set<number>) => [...set].map((i) => cu.units[i]?.text ?? '').join(' ')
       // The next sentence stays when it covers more, or brings what was asked for ("how many").
       const bringsKind = kindOf(texts(more)) > kindOf(texts(idx))
-      if (cov.gain(lexemesOf(cu, more), new Set()) <= 0 && !bringsKind) break
+      const restates = caveat && subject !== null && states(lexemesOf(cu, more), subject)
+      caveat = false
+      if (cov.gain(lexemesOf(cu, more), new Set()) <= 0 && !bringsKind && !restates) break
       for (const m of more) idx.add(m)
       cov.add(lexemesOf(cu, more), cu.headingTerms)
       sentences++
@@ -434,6 +516,7 @@ function choose(
       cov.add(lexemesOf(cu, idx), cu.headingTerms)
     }
     if (picks.length === 0) {
+      opened = opening !== null
       lead = cov.share()
       leadMissing = cov.missingKeys()
     }
@@ -442,7 +525,13 @@ function choose(
     if (same) same.units = [...new Set([...same.units, ...idx])].sort((a, b) => a - b)
     else picks.push({ c: start.c, units: [...idx].sort((a, b) => a - b) })
   }
-  return { picks, lead, leadMissing }
+  return { picks, lead, leadMissing, opened }
+}
+
+function heaviestOwn(terms: QuestionTerm[]): string | null {
+  let best: QuestionTerm | null = null
+  for (const t of terms) if (t.own && (!best || t.weight > best.weight)) best = t
+  return best?.lexeme ?? null
 }
 
 /** A passage of another document as good as the leading one: the reader sees both. */
@@ -462,6 +551,8 @@ function alternative(chunks: ChunkUnits[], terms: QuestionTerm[], picks: Pick[],
     wanted: null,
     near: [],
     several: null,
+    which: null,
+    yesNo: false,
     procedure: false,
     identifiers: [],
     shared: [],
@@ -473,6 +564,31 @@ function alternative(chunks: ChunkUnits[], terms: QuestionTerm[], picks: Pick[],
   fresh.add(lexemesOf(cu, idx), cu.headingTerms)
   if (fresh.share() < Math.max(MIN_ANSWER_COVERAGE, ALTERNATIVE_SHARE * lead)) return null
   return { c: start.c, units: [...idx].sort((a, b) => a - b) }
+}
+
+/**
+ * "Which environment variables can I configure?" answered by a sentence that speaks of them in
+ * general ("All configuration is environment variables") names none: a list that a sentence
+ * stating those things introduces ("Set these … under 'Variables and secrets':") follows.
+ */
+function listOfAsked(chunks: ChunkUnits[], picks: Pick[], ask: Ask, terms: QuestionTerm[]): Pick | null {
+  const things = ask.several
+  if (!things) return null
+  const listed = (k: UnitKind | undefined) => k === 'item' || k === 'row' || k === 'header'
+  if (picks.some((p) => p.units.some((i) => listed(chunks[p.c]?.units[i]?.kind)))) return null
+  const lexeme = terms.find((t) => t.own && wordHasLexeme(things, t.lexeme))?.lexeme
+  if (!lexeme) return null
+  for (const [c, cu] of chunks.entries()) {
+    const taken = new Set(picks.filter((p) => p.c === c).flatMap((p) => p.units))
+    const i = cu.units.findIndex(
+      (u, j) => !taken.has(j) && (u.introduces?.length ?? 0) > 0 && states(u.lexemes, lexeme),
+    )
+    if (i < 0) continue
+    const idx = new Set<number>()
+    closure(cu, i, idx)
+    return { c, units: [...idx].sort((a, b) => a - b) }
+  }
+  return null
 }
 
 function shorten(text: string): string {
@@ -518,7 +634,12 @@ function render(cu: ChunkUnits, units: number[], n: number): string {
       continue
     const text = u.kind === 'row' ? rowWithHeader(cu, u) : u.text
     const marked = withMarker(shorten(text), n)
-    if (u.kind === 'heading') {
+    if (u.kind === 'code') {
+      // A command is shown as written, its marker after its last line.
+      flush()
+      const last = cu.units[units[units.indexOf(i) + 1] ?? -1]?.kind !== 'code'
+      lines.push(last ? `\`${u.text}\` [${n}]` : `\`${u.text}\``)
+    } else if (u.kind === 'heading') {
       flush()
       prose.push(`${u.text}:`)
     } else if (u.kind === 'item' || u.kind === 'row' || u.kind === 'header') {
@@ -535,6 +656,9 @@ function render(cu: ChunkUnits, units: number[], n: number): string {
 }
 
 const NEGATION = /\b(not|never|no|none|nobody|nothing|neither|nor|without|cannot)\b|n't\b/i
+/** A passage may also negate with a word: "Unset, the server uses …", "when the key is missing". */
+const NEGATING_WORD =
+  /\b(unset|undefined|unknown|unavailable|unverified|missing|absent|lacks?|lacking|unless)\b/i
 
 /** Numbers and names: 1757, 91.3, "Lupe Mayorga" (capitalised words after the first). */
 function specifics(question: string): string[] {
@@ -563,7 +687,7 @@ function statesSpecifics(question: string, passage: string, context: string): bo
     )
       return false
   }
-  if (NEGATION.test(question) && !NEGATION.test(passage)) return false
+  if (NEGATION.test(question) && !NEGATION.test(passage) && !NEGATING_WORD.test(passage)) return false
   return true
 }
 
@@ -595,15 +719,61 @@ function wordForms(text: string): { prose: string[]; code: string[] } {
  * makes them one lexeme, but they name different things. Such lexemes leave the unit's set.
  */
 function proseOnly(u: Unit, question: string, terms: QuestionTerm[]): void {
-  // The question's own capitalised forms (PDFs, NASA) may be matched by constants and acronyms.
-  const asked = (question.match(TOKEN) ?? []).filter((t) => /\p{Lu}{2}/u.test(t)).flatMap(words)
+  // The question's own capitalised forms (PDFs, NASA) may be matched by constants and acronyms,
+  // unless the question also writes the word as prose ("Which database … DATABASE_URL …?": the
+  // database asked for is not stated by naming DATABASE_URL).
+  const tokens = question.match(TOKEN) ?? []
+  const capitals = tokens.filter((t) => /\p{Lu}{2}/u.test(t)).flatMap(words)
+  const prose = tokens.filter((t) => !/\p{Lu}{2}/u.test(t)).flatMap(words)
   let forms: { prose: string[]; code: string[] } | null = null
   for (const t of terms) {
     if (!u.lexemes.has(t.lexeme)) continue
-    if (asked.some((w) => wordHasLexeme(w, t.lexeme))) continue
+    const has = (ws: string[]) => ws.some((w) => wordHasLexeme(w, t.lexeme))
+    if (has(capitals) && !has(prose)) continue
     forms ??= wordForms(u.text)
     const inProse = forms.prose.some((w) => wordHasLexeme(w, t.lexeme))
     if (!inProse && forms.code.some((w) => wordHasLexeme(w, t.lexeme))) u.lexemes.delete(t.lexeme)
+  }
+}
+
+const NEGATOR = /^(not|never|no|cannot|without|nor)$|n't$/
+/** Words a negation may stand before without being what it negates ("is not yet set"). */
+const NEGATION_FILLER = /^(be|been|being|yet|ever|always|even|at|all|any|the|a|an|really|fully|properly)$/
+
+/** The words a question negates: "when DATABASE_URL is not set" → set. */
+function negatedWords(question: string): string[] {
+  const ws = question.toLowerCase().match(/[\p{L}\p{N}_']+/gu) ?? []
+  const out: string[] = []
+  ws.forEach((w, i) => {
+    if (!NEGATOR.test(w)) return
+    let j = i + 1
+    while (j < ws.length && NEGATION_FILLER.test(ws[j] as string)) j++
+    const next = ws[j]
+    if (next && !isStopword(next)) out.push(next)
+  })
+  return out
+}
+
+/**
+ * A question asking what holds when something is not the case ("when DATABASE_URL is not set") is
+ * not answered by a sentence stating only that it is ("With DATABASE_URL set, …"): a sentence
+ * whose every use of the negated word lacks a negation right before it does not state that word,
+ * and leads at a lower weight. A negating prefix counts ("Unset, …": states() matches un- forms).
+ */
+function negatedOnly(u: Unit, negated: string[], terms: QuestionTerm[]): void {
+  if (negated.length === 0) return
+  const ws = u.text.toLowerCase().match(/[\p{L}\p{N}_']+/gu) ?? []
+  for (const t of terms) {
+    if (!u.lexemes.has(t.lexeme) || !negated.some((n) => wordHasLexeme(n, t.lexeme))) continue
+    const uses = ws.flatMap((w, i) => (w.startsWith(t.lexeme) ? [i] : []))
+    const negatedUse = uses.some((i) => {
+      let j = i - 1
+      while (j >= 0 && NEGATION_FILLER.test(ws[j] as string)) j--
+      return j >= 0 && NEGATOR.test(ws[j] as string)
+    })
+    if (negatedUse) continue
+    u.lexemes.delete(t.lexeme)
+    if (uses.length > 0) u.contrary = true
   }
 }
 
@@ -633,7 +803,12 @@ export function extractiveAnswer(
     all.flatMap((p) => p.units.map((u) => u.lexemes)),
   )
   if (terms.length === 0) return null
-  for (const p of all) for (const u of p.units) proseOnly(u, question, terms)
+  const negated = negatedWords(question)
+  for (const p of all)
+    for (const u of p.units) {
+      proseOnly(u, question, terms)
+      negatedOnly(u, negated, terms)
+    }
   const units: ChunkUnits[] = chunks.map((chunk, rank) => ({
     chunk,
     rank,
@@ -649,12 +824,17 @@ export function extractiveAnswer(
     wanted: wantedOf(question),
     near: terms.filter((t) => t.own && !isFrameWord(t.lexeme)).map((t) => t.lexeme),
     several: severalAskedFor(question),
+    which: whichLexeme(question, terms),
+    yesNo: /^(and\s+)?(can|could|does|do|did|is|are|was|were|should|may|must|will|would|has|have)\b/i.test(
+      question.trim(),
+    ),
     procedure: /^(and\s+)?(how (do|can|should|would|could) (i|we|you)|how to)\b/i.test(question.trim()),
     identifiers: identifiersOf(question),
     shared: sharedTerms(question, terms),
   }
   const keys = new Coverage(terms).missingKeys().length
-  const { picks, lead, leadMissing } = choose(units, cov, ask)
+  const { picks, lead, leadMissing, opened } = choose(units, cov, ask)
+
   const first = picks[0]
   if (!first || lead < MIN_ANSWER_COVERAGE || (keys <= FEW_KEYS && leadMissing.length > 0)) return null
   const leadUnits = units[first.c] as ChunkUnits
@@ -681,9 +861,12 @@ export function extractiveAnswer(
   // "How many …?" answered by a passage without any number is about the topic, not the answer.
   if (kindScore(leadText, ask.wanted, question) === 0) return null
   // When the leading passage leaves part of the question open, an equally good passage elsewhere
-  // may be the one that answers: the reader sees both.
-  const alt = lead < STOP_COVERAGE ? alternative(units, terms, picks, lead) : null
+  // may be the one that answers: the reader sees both. Not after the steps or the list a section's
+  // heading names: the heading says they are the answer.
+  const alt = lead < STOP_COVERAGE && !opened ? alternative(units, terms, picks, lead) : null
   if (alt) picks.push(alt)
+  const list = alt ? null : listOfAsked(units, picks, ask, terms)
+  if (list) picks.push(list)
   const citations: Citation[] = []
   const parts: string[] = []
   for (const p of picks) {

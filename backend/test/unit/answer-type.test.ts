@@ -21,6 +21,19 @@ describe('answer type', () => {
     assert.equal(kindScore('Passwords are hashed.', w, q), 0)
   })
 
+  it('"when does …" accepts an event as the time; "when <clause>, what …" does not', () => {
+    const q = 'When does a cancelled order stop shipping?'
+    const w = wantedOf(q)
+    assert.deepEqual(w, { kind: 'date', event: true })
+    assert.equal(kindScore('Cancelling stops shipping on the very next dispatch run.', w, q), 0.75)
+    assert.equal(kindScore('Orders ship in 1998.', w, q), 1)
+    assert.equal(kindScore('Cancelled orders are marked in red.', w, q), 0)
+    const clause = 'When the river took a right turn what did it create?'
+    const c = wantedOf(clause)
+    assert.deepEqual(c, { kind: 'date' })
+    assert.equal(kindScore('After the right turn the river created a lake.', c, clause), 0)
+  })
+
   it('counts numbers spelled out in words, the teens and tens included', () => {
     const q = 'How often must the flux regulator be recalibrated?'
     const w = wantedOf(q)

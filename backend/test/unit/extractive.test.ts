@@ -325,6 +325,100 @@ describe('extractiveAnswer', () => {
     )
   })
 
+  it('answers what holds when something is not set from the sentence on that case', () => {
+    const docs = [
+      chunk(
+        's',
+        'With CACHE_URL set the server does not rebuild its cache at start; set REBUILD=true to force it.',
+        'Cache',
+      ),
+      chunk(
+        'c',
+        '- CACHE_URL: a redis:// URL for a shared cache. Unset, the server uses an in-memory cache in each process.',
+        'Settings',
+      ),
+    ]
+    const a = answer('Which cache does the server use when CACHE_URL is not set?', docs)
+    assert.match(a.content, /^- CACHE_URL: a redis:\/\/ URL .*Unset, the server uses an in-memory cache/)
+    assert.deepEqual(
+      a.citations.map((c) => c.chunk_id),
+      ['c'],
+    )
+  })
+
+  it('a preposition the documents say otherwise ("inside" / "in") is not a key term', () => {
+    const a = answer('Sign-in does not work inside the iframe, what should I check?', [
+      chunk(
+        'u',
+        'Sign-in works on the site but not in the iframe: keep the cookie partitioned.',
+        'Troubleshooting',
+      ),
+      UNRELATED,
+      CONFIG,
+    ])
+    assert.match(a.content, /^Sign-in works on the site but not in the iframe/)
+  })
+
+  it('answers "which Xs …" with the opening of the section whose heading names the Xs', () => {
+    const a = answer('Which image formats can I upload?', [
+      chunk('w', 'Upload an image with the form; its format is detected from the file.', 'Ways in'),
+      chunk('s', 'PNG, JPEG and WebP. Animated images keep their first frame.', 'Supported formats'),
+      UNRELATED,
+    ])
+    assert.match(a.content, /^PNG, JPEG and WebP \[1\]\./)
+    assert.equal(a.citations[0]?.chunk_id, 's')
+  })
+
+  it('answers "how do I … with <tool>" with the command a section named for it opens with', () => {
+    const search = chunk(
+      'q',
+      '```bash\ncurl -s "http://localhost:7860/api/search?q=cats" -H "Authorization: Bearer $TOKEN"\n```\n\nq is 1 to 1000 characters and k from 1 to 100.',
+      'Search the knowledge base',
+    )
+    const a = answer('How do I search the knowledge base with curl?', [search, CONFIG, UNRELATED])
+    assert.equal(
+      a.content,
+      '`curl -s "http://localhost:7860/api/search?q=cats" -H "Authorization: Bearer $TOKEN"` [1]',
+    )
+    // A command the section does not open with, or one its heading does not name, is not quoted.
+    assert.doesNotMatch(
+      answer('How do I run the docker image on port 7860?', [DEPLOY, CONFIG]).content,
+      /docker run/,
+    )
+  })
+
+  it('follows a sentence naming the things asked for in general with a list of them', () => {
+    const a = answer('Which command-line flags can I pass?', [
+      chunk('g', 'All behaviour is set by command-line flags. Unknown ones stop the tool.', 'Usage'),
+      chunk(
+        'l',
+        'Set these flags when running the tool:\n- --verbose: print every step\n- --dry-run: change nothing',
+        'Options',
+      ),
+      UNRELATED,
+    ])
+    assert.match(a.content, /^All behaviour is set by command-line flags \[1\]\./)
+    assert.match(a.content, /- --verbose: print every step \[2\]/)
+    assert.match(a.content, /- --dry-run: change nothing \[2\]/)
+  })
+
+  it('answers "can I …" with the caveat that follows on its main subject', () => {
+    const a = answer('Can I use the pooled connection string?', [
+      chunk(
+        'p',
+        'The server keeps a pool of 10 connections, so the direct string suits a few instances. The pooled string does not keep advisory locks: start instances one at a time. Backups run nightly.',
+        'Database',
+      ),
+      chunk(
+        'c',
+        'Copy the connection string from the dashboard. Each connection string starts with postgres://.',
+      ),
+      UNRELATED,
+    ])
+    assert.match(a.content, /The pooled string does not keep advisory locks/)
+    assert.doesNotMatch(a.content, /Backups/)
+  })
+
   it('refuses when the missing heaviest word outweighs all the leading passage covers', () => {
     const signup = chunk('s', 'Register with an email and a password.')
     const signin = chunk('i', 'Sign in with the same email and password.')
