@@ -1,10 +1,8 @@
 // The audit log's HTTP shapes (docs/api.md §14): the admin's filtered view and a person's own
 // activity share the cursor and the event rendering.
 import { Type } from 'typebox'
-import type { AuditCursor } from '../db/queries/audit.js'
 import type { AuditEventRow } from '../db/schema/index.js'
-import { AppError } from '../errors.js'
-import { isUuid } from '../lib/ids.js'
+import { encodeTimeCursor, keysetPage } from '../lib/cursor.js'
 import { Uuid } from '../lib/schemas.js'
 import { AUDIT_EVENT_TYPES } from './audit.js'
 
@@ -56,33 +54,12 @@ export const ActivityList = Type.Object({
   next_cursor: Type.Union([Type.String(), Type.Null()]),
 })
 
-/** Opaque to clients: base64url of "<at ISO>|<event id>" of the last event of a page. */
-export function encodeAuditCursor(c: AuditCursor): string {
-  return Buffer.from(`${c.at.toISOString()}|${c.id}`, 'utf8').toString('base64url')
-}
-
-/** The cursor, or 422 naming it when it is not one this server made. */
-export function decodeAuditCursor(cursor: string | undefined): AuditCursor | null {
-  if (cursor === undefined) return null
-  const bad = () =>
-    new AppError('validation_error', { errors: [{ path: 'cursor', message: 'is not a valid cursor' }] })
-  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw bad()
-  const [iso, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|')
-  if (!iso || !id || rest.length > 0 || !isUuid(id)) throw bad()
-  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(iso)) throw bad()
-  const at = new Date(iso)
-  if (Number.isNaN(at.getTime())) throw bad()
-  return { at, id }
-}
-
-/** One page: `rows` was read with limit + 1, so a row beyond `limit` means there is a next page. */
+/** One page of events (read with limit + 1); the cursor is the last event's time and id. */
 export function page<T>(rows: AuditEventRow[], limit: number, render: (r: AuditEventRow) => T) {
-  const shown = rows.slice(0, limit)
-  const last = shown[shown.length - 1]
-  return {
-    events: shown.map(render),
-    next_cursor: rows.length > limit && last ? encodeAuditCursor({ at: last.at, id: last.id }) : null,
-  }
+  const { items, next_cursor } = keysetPage(rows, limit, render, (last) =>
+    encodeTimeCursor({ at: last.at, id: last.id }),
+  )
+  return { events: items, next_cursor }
 }
 
 export function adminEventBody(r: AuditEventRow) {

@@ -4,8 +4,9 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { listAuditEvents } from '../db/queries/audit.js'
+import { decodeTimeCursor } from '../lib/cursor.js'
 import type { RouteDeps } from '../routes/deps.js'
-import { ActivityList, ActivityQuery, activityEventBody, decodeAuditCursor, page } from './audit-http.js'
+import { ActivityList, ActivityQuery, activityEventBody, page } from './audit-http.js'
 import { requestUser } from './plugin.js'
 import { errorResponses } from './schemas.js'
 
@@ -27,7 +28,7 @@ export default async function activityRoutes(instance: FastifyInstance, deps: Ro
       const { limit, cursor } = request.query
       const rows = await listAuditEvents(db, {
         subjectId: user.id,
-        after: decodeAuditCursor(cursor),
+        after: decodeTimeCursor(cursor),
         limit: limit + 1,
       })
       return page(rows, limit, activityEventBody)

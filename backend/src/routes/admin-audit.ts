@@ -2,15 +2,10 @@
 // event type and by a user (as actor or subject). No route edits or deletes an event.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
-import {
-  AdminAuditList,
-  AdminAuditQuery,
-  adminEventBody,
-  decodeAuditCursor,
-  page,
-} from '../auth/audit-http.js'
+import { AdminAuditList, AdminAuditQuery, adminEventBody, page } from '../auth/audit-http.js'
 import { errorResponses } from '../auth/schemas.js'
 import { listAuditEvents } from '../db/queries/audit.js'
+import { decodeTimeCursor } from '../lib/cursor.js'
 import type { RouteDeps } from './deps.js'
 
 export default async function adminAuditRoutes(instance: FastifyInstance, deps: RouteDeps) {
@@ -32,7 +27,7 @@ export default async function adminAuditRoutes(instance: FastifyInstance, deps: 
       const rows = await listAuditEvents(db, {
         type: type ?? null,
         userId: user_id?.toLowerCase() ?? null,
-        after: decodeAuditCursor(cursor),
+        after: decodeTimeCursor(cursor),
         limit: limit + 1,
       })
       return page(rows, limit, adminEventBody)

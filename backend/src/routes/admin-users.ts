@@ -27,6 +27,7 @@ import {
 } from '../db/queries/users.js'
 import type { UserRow } from '../db/schema/index.js'
 import { AppError } from '../errors.js'
+import { invalidCursor, keysetPage } from '../lib/cursor.js'
 import { uuidv7 } from '../lib/ids.js'
 import { IdParams } from '../lib/schemas.js'
 import type { RouteDeps } from './deps.js'
@@ -77,7 +78,7 @@ function decodeUsersCursor(cursor: string | undefined): string | null {
   if (cursor === undefined) return null
   const email = /^[A-Za-z0-9_-]+$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : ''
   if (!email || email.length > 254 || email.includes('\u0000') || !email.includes('@')) {
-    throw new AppError('validation_error', { errors: [{ path: 'cursor', message: 'is not a valid cursor' }] })
+    throw invalidCursor()
   }
   return email
 }
@@ -142,13 +143,10 @@ export default async function adminUserRoutes(instance: FastifyInstance, deps: R
         afterEmail: decodeUsersCursor(cursor),
         limit: limit + 1,
       })
-      const shown = rows.slice(0, limit)
-      const last = shown[shown.length - 1]
-      return {
-        users: shown.map(userItem),
-        next_cursor:
-          rows.length > limit && last ? Buffer.from(last.email, 'utf8').toString('base64url') : null,
-      }
+      const { items, next_cursor } = keysetPage(rows, limit, userItem, (last) =>
+        Buffer.from(last.email, 'utf8').toString('base64url'),
+      )
+      return { users: items, next_cursor }
     },
   )
 

@@ -17,7 +17,7 @@ import { conversationFeedback } from '../db/queries/feedback.js'
 import { listConversationMessages } from '../db/queries/messages.js'
 import type { ConversationRow } from '../db/schema/index.js'
 import { AppError } from '../errors.js'
-import { isUuid } from '../lib/ids.js'
+import { encodeTimeCursor, invalidCursor, keysetPage, parseTimeCursor } from '../lib/cursor.js'
 import { IdParams } from '../lib/schemas.js'
 import {
   ConversationDetail,
@@ -31,22 +31,15 @@ import type { RouteDeps } from './deps.js'
 import { callerOf } from './space-access.js'
 import { requireReadable } from './space-scope.js'
 
-/** Opaque to clients: base64url of "<updated_at ISO>|<id>" of the last row of a page. */
+/** The keyset cursor of a conversation list: the last row's updated_at and id. */
 export function encodeCursor(c: ConversationCursor): string {
-  return Buffer.from(`${c.updatedAt.toISOString()}|${c.id}`, 'utf8').toString('base64url')
+  return encodeTimeCursor({ at: c.updatedAt, id: c.id })
 }
 
 export function decodeCursor(cursor: string): ConversationCursor | null {
-  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) return null
-  const [iso, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|')
-  if (!iso || !id || rest.length > 0 || !isUuid(id)) return null
-  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(iso)) return null
-  const updatedAt = new Date(iso)
-  return Number.isNaN(updatedAt.getTime()) ? null : { updatedAt, id }
+  const c = parseTimeCursor(cursor)
+  return c && { updatedAt: c.at, id: c.id }
 }
-
-const invalidCursor = () =>
-  new AppError('validation_error', { errors: [{ path: 'cursor', message: 'is not a valid cursor' }] })
 
 function summaryOf(c: ConversationRow) {
   return {
@@ -81,12 +74,8 @@ export default async function chatConversationRoutes(instance: FastifyInstance, 
       const after = cursor === undefined ? null : decodeCursor(cursor)
       if (cursor !== undefined && !after) throw invalidCursor()
       const rows = await listUserConversations(db, user.id, { limit: limit + 1, after })
-      const page = rows.slice(0, limit)
-      const last = page[page.length - 1]
-      return {
-        conversations: page.map(summaryOf),
-        next_cursor: rows.length > limit && last ? encodeCursor(last) : null,
-      }
+      const { items, next_cursor } = keysetPage(rows, limit, summaryOf, encodeCursor)
+      return { conversations: items, next_cursor }
     },
   )
 

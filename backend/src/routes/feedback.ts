@@ -18,7 +18,7 @@ import {
   upsertFeedback,
 } from '../db/queries/feedback.js'
 import { AppError } from '../errors.js'
-import { isUuid } from '../lib/ids.js'
+import { encodeTimeCursor, invalidCursor, keysetPage, parseTimeCursor } from '../lib/cursor.js'
 import { IdParams } from '../lib/schemas.js'
 import {
   AdminFeedbackExportQuery,
@@ -46,16 +46,12 @@ const CSV_COLUMNS = [
 
 /** Opaque to clients: base64url of "<created_at ISO>|<message id>" of the last row of a page. */
 export function encodeFeedbackCursor(c: FeedbackCursor): string {
-  return Buffer.from(`${c.createdAt.toISOString()}|${c.messageId}`, 'utf8').toString('base64url')
+  return encodeTimeCursor({ at: c.createdAt, id: c.messageId })
 }
 
 export function decodeFeedbackCursor(cursor: string): FeedbackCursor | null {
-  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) return null
-  const [iso, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|')
-  if (!iso || !id || rest.length > 0 || !isUuid(id)) return null
-  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(iso)) return null
-  const createdAt = new Date(iso)
-  return Number.isNaN(createdAt.getTime()) ? null : { createdAt, messageId: id }
+  const c = parseTimeCursor(cursor)
+  return c && { createdAt: c.at, messageId: c.id }
 }
 
 /** Citations as the reader may see them: whole when their space is readable, else the index alone. */
@@ -184,22 +180,16 @@ export default async function feedbackRoutes(instance: FastifyInstance, opts: Ro
     async (request) => {
       const { rating, limit, cursor } = request.query
       const after = cursor === undefined ? null : decodeFeedbackCursor(cursor)
-      if (cursor !== undefined && !after) {
-        throw new AppError('validation_error', {
-          errors: [{ path: 'cursor', message: 'is not a valid cursor' }],
-        })
-      }
+      if (cursor !== undefined && !after) throw invalidCursor()
       const readable = new Set(await readableSpaces(db, callerOf(request)))
       const rows = await listFeedback(db, { rating: rating ?? null, after, limit: limit + 1 })
-      const page = rows.slice(0, limit)
-      const last = page[page.length - 1]
-      return {
-        feedback: page.map((r) => feedbackItem(r, readable)),
-        next_cursor:
-          rows.length > limit && last
-            ? encodeFeedbackCursor({ createdAt: last.createdAt, messageId: last.messageId })
-            : null,
-      }
+      const { items, next_cursor } = keysetPage(
+        rows,
+        limit,
+        (r) => feedbackItem(r, readable),
+        (last) => encodeFeedbackCursor({ createdAt: last.createdAt, messageId: last.messageId }),
+      )
+      return { feedback: items, next_cursor }
     },
   )
 

@@ -1,52 +1,21 @@
 // `npm run ingest` as an operator runs it: a real child process on a PGlite data directory.
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { after, before, describe, it } from 'node:test'
-import { fileURLToPath } from 'node:url'
-import { openDatabase, pgliteDirOf } from '../../src/db/client.js'
+import { before, describe, it } from 'node:test'
 import { lockPath, SERVER_RUNNING_MESSAGE } from '../../src/db/lock-file.js'
 import { insertSpace, SHARED_LIBRARY_ID } from '../../src/db/queries/spaces.js'
 import { uuidv7 } from '../../src/lib/ids.js'
 import { makePdf } from '../fixtures/pdf.js'
-
-const CLI = fileURLToPath(new URL('../../src/cli/ingest.ts', import.meta.url))
-const TSX = import.meta.resolve('tsx')
-
-interface Run {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-function run(cwd: string, args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString()
-    })
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString()
-    })
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-  })
-}
+import { cliSuite } from '../helpers/cli.js'
 
 describe('npm run ingest [pglite]', () => {
+  const cli = cliSuite('pglite')
   let dir: string
-  let env: Record<string, string>
+  // Run from the scratch folder, so paths are relative to it, as an operator's are to theirs.
+  const ingest = (args: string[]) => cli.run('ingest', args, { cwd: dir, env: { NODE_ENV: 'test' } })
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'rag-ingest-cli-'))
-    env = { DATA_DIR: join(dir, 'data') }
+    dir = cli.dir
     mkdirSync(join(dir, 'docs/sub'), { recursive: true })
     writeFileSync(join(dir, 'docs/guide.md'), '# Guide\n\nHow to start the server.\n')
     writeFileSync(join(dir, 'docs/notes.txt'), 'Plain notes about backups.\n')
@@ -58,16 +27,15 @@ describe('npm run ingest [pglite]', () => {
     writeFileSync(join(dir, 'docs/sub/broken.pdf'), '%PDF-1.4\nthis is not really a pdf')
     writeFileSync(join(dir, 'docs/sub/ignored.docx'), 'not taken from a folder walk')
   })
-  after(() => rmSync(dir, { recursive: true, force: true }))
 
   it('prints usage and exits 2 without arguments', async () => {
-    const r = await run(dir, [], env)
+    const r = await ingest([])
     assert.equal(r.code, 2)
     assert.match(r.stderr, /usage: npm run ingest -- \[--space <id or name>\] <file-or-folder>/)
   })
 
   it('ingests a folder recursively, names the file that failed, exits 1', async () => {
-    const r = await run(dir, ['docs'], env)
+    const r = await ingest(['docs'])
     assert.equal(r.code, 1, r.stderr)
     assert.match(r.stdout, /^new {7}docs\/guide\.md \(1 chunks\)$/m)
     assert.match(r.stdout, /^new {7}docs\/sub\/report\.pdf \(1 chunks\)$/m)
@@ -85,19 +53,18 @@ describe('npm run ingest [pglite]', () => {
       join(dir, 'docs/guide.md'),
       '# Guide\n\nHow to start the server.\n\n## Stop\n\nPress Ctrl-C.\n',
     )
-    const r = await run(dir, ['docs', 'missing.md'], env)
+    const r = await ingest(['docs', 'missing.md'])
     assert.equal(r.code, 1)
     assert.match(r.stdout, /^updated {3}docs\/guide\.md \(2 chunks\)$/m)
     assert.match(r.stdout, /^failed {4}missing\.md: no such file or directory$/m)
     assert.match(r.stdout, /ingested 5 files: 0 new, 1 updated, 3 unchanged, 1 failed \(5 chunks\)/)
-    const ok = await run(dir, ['docs/notes.txt'], env)
+    const ok = await ingest(['docs/notes.txt'])
     assert.equal(ok.code, 0)
     assert.match(ok.stdout, /ingested 1 file: 0 new, 0 updated, 1 unchanged, 0 failed \(1 chunks\)/)
   })
 
   it('stored the documents under their relative paths', async () => {
-    const db = await openDatabase({ databaseUrl: null, pgliteDir: pgliteDirOf(env.DATA_DIR as string) })
-    try {
+    await cli.withDb(async (db) => {
       const rows = await db.query<{ source: string; chunk_count: number }>(
         'select source, chunk_count from documents order by source',
       )
@@ -110,58 +77,50 @@ describe('npm run ingest [pglite]', () => {
           ['docs/sub/report.pdf', 1],
         ],
       )
-    } finally {
-      await db.close()
-    }
+    })
   })
 
   it('ingests into the space named by --space (id or exact name), refusing unknown and ambiguous names', async () => {
-    const db = await openDatabase({ databaseUrl: null, pgliteDir: pgliteDirOf(env.DATA_DIR as string) })
     const team = uuidv7()
-    try {
+    await cli.withDb(async (db) => {
       await insertSpace(db, { id: team, name: 'Field notes', kind: 'team' })
       await insertSpace(db, { id: uuidv7(), name: 'Twice', kind: 'team' })
       await insertSpace(db, { id: uuidv7(), name: 'Twice', kind: 'team' })
-    } finally {
-      await db.close()
-    }
+    })
     writeFileSync(join(dir, 'field.md'), '# Field\n\nHeron sightings by the river.\n')
-    const byName = await run(dir, ['--space', 'Field notes', 'field.md'], env)
+    const byName = await ingest(['--space', 'Field notes', 'field.md'])
     assert.equal(byName.code, 0, byName.stderr)
     assert.match(byName.stdout, /1 new/)
     // The same content is new in another space (idempotency is per space) and unchanged in its own.
-    const shared = await run(dir, ['field.md'], env)
+    const shared = await ingest(['field.md'])
     assert.match(shared.stdout, /1 new/)
-    const byId = await run(dir, ['--space', team.toUpperCase(), 'field.md'], env)
+    const byId = await ingest(['--space', team.toUpperCase(), 'field.md'])
     assert.equal(byId.code, 0, byId.stderr)
     assert.match(byId.stdout, /0 new, 0 updated, 1 unchanged/)
-    const unknown = await run(dir, ['--space', 'Nowhere', 'field.md'], env)
+    const unknown = await ingest(['--space', 'Nowhere', 'field.md'])
     assert.equal(unknown.code, 1)
     assert.match(unknown.stderr, /no space with the id or name "Nowhere"/)
-    const twice = await run(dir, ['--space', 'Twice', 'field.md'], env)
+    const twice = await ingest(['--space', 'Twice', 'field.md'])
     assert.equal(twice.code, 1)
     assert.match(twice.stderr, /2 spaces are named "Twice"/)
-    const check = await openDatabase({ databaseUrl: null, pgliteDir: pgliteDirOf(env.DATA_DIR as string) })
-    try {
-      const rows = await check.query<{ space_id: string }>(
+    await cli.withDb(async (db) => {
+      const rows = await db.query<{ space_id: string }>(
         "select space_id from documents where source = 'field.md' order by space_id",
       )
       assert.deepEqual(rows.map((r) => String(r.space_id)).sort(), [SHARED_LIBRARY_ID, team].sort())
-    } finally {
-      await check.close()
-    }
+    })
   })
 
   it('refuses politely while the server holds the data directory', async () => {
     // A live process (this test runner) owns the lock, as a running server would.
-    writeFileSync(lockPath(env.DATA_DIR as string), String(process.pid))
+    writeFileSync(lockPath(cli.dataDir), String(process.pid))
     try {
-      const r = await run(dir, ['docs'], env)
+      const r = await ingest(['docs'])
       assert.equal(r.code, 1)
       assert.ok(r.stderr.includes(SERVER_RUNNING_MESSAGE), r.stderr)
       assert.doesNotMatch(r.stdout, /ingested/)
     } finally {
-      unlinkSync(lockPath(env.DATA_DIR as string))
+      unlinkSync(lockPath(cli.dataDir))
     }
   })
 })

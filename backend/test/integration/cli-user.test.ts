@@ -1,85 +1,23 @@
 // The operator CLI, run as a child process against a temporary PGlite DATA_DIR and against a
 // Postgres test database, exactly as `npm run user -- …` runs it (minus the build step).
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { after, before, describe, it } from 'node:test'
-import { fileURLToPath } from 'node:url'
+import { describe, it } from 'node:test'
 import { verifyPassword } from '../../src/auth/passwords.js'
 import { createSession } from '../../src/auth/sessions.js'
 import { testConfig } from '../../src/config.js'
-import { type Database, openDatabase, pgliteDirOf } from '../../src/db/client.js'
 import { acquireDataDirLock, SERVER_RUNNING_MESSAGE } from '../../src/db/lock-file.js'
 import { findUserByEmail, insertUser } from '../../src/db/queries/users.js'
 import { systemClock } from '../../src/lib/clock.js'
 import { uuidv7 } from '../../src/lib/ids.js'
-import { createTestDatabase, dbKinds, type TestDatabase } from '../helpers/db.js'
-
-const BACKEND_DIR = fileURLToPath(new URL('../../', import.meta.url))
-
-interface Run {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-function runCli(env: Record<string, string>, args: string[], stdin = ''): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/user.ts', ...args], {
-      cwd: BACKEND_DIR,
-      // Only what the CLI needs: no DATABASE_URL or DATA_DIR leaking in from the test runner.
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'silent', ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => {
-      stdout += d
-    })
-    child.stderr.on('data', (d) => {
-      stderr += d
-    })
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-    child.stdin.end(stdin)
-  })
-}
+import { cliSuite } from '../helpers/cli.js'
+import { dbKinds } from '../helpers/db.js'
 
 for (const kind of dbKinds()) {
   describe(`npm run user [${kind}]`, () => {
-    let dataDir: string
-    let tdb: TestDatabase | null = null
-    let env: Record<string, string>
+    const cli = cliSuite(kind)
+    const { withDb } = cli
     const config = testConfig()
-
-    before(async () => {
-      dataDir = mkdtempSync(join(tmpdir(), 'rag-auth-cli-'))
-      if (kind === 'postgres') {
-        tdb = await createTestDatabase(kind)
-        env = { DATABASE_URL: tdb.url as string, DATA_DIR: dataDir }
-      } else {
-        env = { DATA_DIR: dataDir }
-      }
-    })
-    after(async () => {
-      await tdb?.cleanup()
-      rmSync(dataDir, { recursive: true, force: true })
-    })
-
-    /** The CLI's database, opened by the test between runs (PGlite: only while no CLI runs). */
-    async function withDb<T>(fn: (db: Database) => Promise<T>): Promise<T> {
-      if (tdb) return fn(tdb.db)
-      const db = await openDatabase({ databaseUrl: null, pgliteDir: pgliteDirOf(dataDir) })
-      try {
-        return await fn(db)
-      } finally {
-        await db.close()
-      }
-    }
-
-    const user = (args: string[], stdin = '') => runCli(env, args, stdin)
+    const user = (args: string[], stdin = '') => cli.run('user', args, { stdin })
 
     it('usage errors exit 2 without touching the database', async () => {
       for (const args of [[], ['frobnicate'], ['promote'], ['create', 'not-an-email'], ['list', 'extra']]) {
@@ -134,7 +72,7 @@ for (const kind of dbKinds()) {
     })
 
     it('verify marks a signed-up account verified, which makes an ADMIN_EMAILS address an admin', async () => {
-      const env2 = { ...env, ADMIN_EMAILS: 'listed@example.com' }
+      const env2 = { ADMIN_EMAILS: 'listed@example.com' }
       await withDb(async (db) => {
         await insertUser(db, {
           id: uuidv7(),
@@ -144,14 +82,17 @@ for (const kind of dbKinds()) {
           createdAt: new Date(),
         })
       })
-      let list = await runCli(env2, ['list'])
+      let list = await cli.run('user', ['list'], { env: env2 })
       assert.match(list.stdout, /listed@example\.com\s+user\s+no\s/)
-      const r = await runCli(env2, ['verify', 'Listed@Example.com'])
+      const r = await cli.run('user', ['verify', 'Listed@Example.com'], { env: env2 })
       assert.equal(r.code, 0, r.stderr)
       assert.match(r.stdout, /listed@example\.com is verified \(an admin: it is listed in ADMIN_EMAILS\)/)
-      list = await runCli(env2, ['list'])
+      list = await cli.run('user', ['list'], { env: env2 })
       assert.match(list.stdout, /listed@example\.com\s+admin \(ADMIN_EMAILS\)\s+yes\s/)
-      const created = await runCli(env2, ['create', 'other@example.com'], 'violet harbor lantern 42\n')
+      const created = await cli.run('user', ['create', 'other@example.com'], {
+        env: env2,
+        stdin: 'violet harbor lantern 42\n',
+      })
       assert.match(created.stdout, /created other@example\.com \(user\)/)
       const missing = await user(['verify', 'nobody@example.com'])
       assert.equal(missing.code, 1)
@@ -193,11 +134,10 @@ for (const kind of dbKinds()) {
     })
 
     it('create with an ADMIN_EMAILS address makes an admin at once', async () => {
-      const r = await runCli(
-        { ...env, ADMIN_EMAILS: 'first-admin@example.com' },
-        ['create', 'first-admin@example.com'],
-        'violet harbor lantern 42\n',
-      )
+      const r = await cli.run('user', ['create', 'first-admin@example.com'], {
+        env: { ADMIN_EMAILS: 'first-admin@example.com' },
+        stdin: 'violet harbor lantern 42\n',
+      })
       assert.equal(r.code, 0, r.stderr)
       assert.match(r.stdout, /created first-admin@example\.com \(admin\)/)
     })
@@ -218,7 +158,7 @@ for (const kind of dbKinds()) {
     })
 
     it('refuses while a server holds the PGlite data directory', { skip: kind === 'postgres' }, async () => {
-      const release = acquireDataDirLock(dataDir)
+      const release = acquireDataDirLock(cli.dataDir)
       try {
         const r = await user(['list'])
         assert.equal(r.code, 1)

@@ -2,78 +2,19 @@
 // against a Postgres test database, as the operator runs it (minus the build step). Accounts are
 // made with `npm run user -- create`, which gives each its personal space.
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { after, before, describe, it } from 'node:test'
-import { fileURLToPath } from 'node:url'
-import { type Database, openDatabase, pgliteDirOf } from '../../src/db/client.js'
-import { createTestDatabase, dbKinds, type TestDatabase } from '../helpers/db.js'
+import { describe, it } from 'node:test'
+import { cliSuite } from '../helpers/cli.js'
+import { dbKinds } from '../helpers/db.js'
 
-const BACKEND_DIR = fileURLToPath(new URL('../../', import.meta.url))
 const PASSWORD = 'violet harbor lantern 42\n'
-
-interface Run {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-function run(cli: 'space' | 'user', env: Record<string, string>, args: string[], stdin = ''): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', `src/cli/${cli}.ts`, ...args], {
-      cwd: BACKEND_DIR,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'silent', ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d) => {
-      stdout += d
-    })
-    child.stderr.on('data', (d) => {
-      stderr += d
-    })
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
-    child.stdin.end(stdin)
-  })
-}
 
 for (const kind of dbKinds()) {
   describe(`npm run space [${kind}]`, () => {
-    let dataDir: string
-    let tdb: TestDatabase | null = null
-    let env: Record<string, string>
+    const cli = cliSuite(kind)
+    const { withDb } = cli
     let fieldNotes = ''
 
-    before(async () => {
-      dataDir = mkdtempSync(join(tmpdir(), 'rag-auth-space-cli-'))
-      if (kind === 'postgres') {
-        tdb = await createTestDatabase(kind)
-        env = { DATABASE_URL: tdb.url as string, DATA_DIR: dataDir }
-      } else {
-        env = { DATA_DIR: dataDir }
-      }
-    })
-    after(async () => {
-      await tdb?.cleanup()
-      rmSync(dataDir, { recursive: true, force: true })
-    })
-
-    /** The CLI's database, opened by the test between runs (PGlite: only while no CLI runs). */
-    async function withDb<T>(fn: (db: Database) => Promise<T>): Promise<T> {
-      if (tdb) return fn(tdb.db)
-      const db = await openDatabase({ databaseUrl: null, pgliteDir: pgliteDirOf(dataDir) })
-      try {
-        return await fn(db)
-      } finally {
-        await db.close()
-      }
-    }
-
-    const space = (...args: string[]) => run('space', env, args)
+    const space = (...args: string[]) => cli.run('space', args)
     const roleOf = (spaceId: string, email: string) =>
       withDb(async (db) => {
         const rows = await db.query<{ role: string }>(
@@ -105,7 +46,7 @@ for (const kind of dbKinds()) {
 
     it('user create gives each account its personal space; create makes a team space', async () => {
       for (const email of ['olive@example.com', 'mira@example.com']) {
-        const r = await run('user', env, ['create', email], PASSWORD)
+        const r = await cli.run('user', ['create', email], { stdin: PASSWORD })
         assert.equal(r.code, 0, r.stderr)
       }
       const unknown = await space('create', 'Field notes', '--owner', 'nobody@example.com')

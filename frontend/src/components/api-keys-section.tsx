@@ -8,6 +8,7 @@ import { CopyBox } from './copy-box'
 import { CurrentPasswordField } from './current-password-field'
 import { FormError } from './form-error'
 import { Loading } from './spinner'
+import { SubmitButton } from './submit-button'
 import { TextField } from './text-field'
 
 export const API_KEYS_KEY = ['api-keys'] as const
@@ -191,14 +192,7 @@ function CreateKeyForm({ onCreated }: { onCreated: (key: CreatedApiKey) => void 
         hint="Asked again: a key works until you revoke it."
       />
       <FormError message={errors.form} />
-      <button
-        type="submit"
-        className="button button-primary"
-        disabled={create.isPending}
-        aria-busy={create.isPending}
-      >
-        Create key
-      </button>
+      <SubmitButton pending={create.isPending}>Create key</SubmitButton>
     </form>
   )
 }

@@ -5,8 +5,9 @@ import { useAuthOptions } from '../lib/auth-options'
 import { formErrors } from '../lib/error-messages'
 import type { User } from '../lib/types'
 import { CurrentPasswordField } from './current-password-field'
+import { EmailField } from './email-field'
 import { FormError, Notice } from './form-error'
-import { TextField } from './text-field'
+import { SubmitButton } from './submit-button'
 
 /** The API's field names (`password`, `email` of email_taken) as this form's fields. */
 const ALIASES = { password: 'current_password', email: 'new_email' }
@@ -45,14 +46,12 @@ export function ChangeEmailSection({ user }: { user: User }) {
         address; the change is made when you open it.
       </p>
       <form className="form" onSubmit={onSubmit} noValidate>
-        <TextField
+        <EmailField
           label="New email"
           name="new_email"
-          type="email"
           autoComplete="email"
-          inputMode="email"
           value={newEmail}
-          onChange={(e) => setNewEmail(e.target.value)}
+          onChange={setNewEmail}
           error={errors.fields.new_email}
         />
         <CurrentPasswordField value={password} onChange={setPassword} errors={errors.fields} />
@@ -62,14 +61,7 @@ export function ChangeEmailSection({ user }: { user: User }) {
             message={`Check your inbox at ${sentTo}: open the link we sent there within 24 hours to confirm the change.`}
           />
         ) : null}
-        <button
-          type="submit"
-          className="button button-primary"
-          disabled={change.isPending}
-          aria-busy={change.isPending}
-        >
-          Change email
-        </button>
+        <SubmitButton pending={change.isPending}>Change email</SubmitButton>
       </form>
     </section>
   )

@@ -4,6 +4,7 @@ import { api } from '../lib/api'
 import { formErrors } from '../lib/error-messages'
 import { CurrentPasswordField } from './current-password-field'
 import { FormError, Notice } from './form-error'
+import { SubmitButton } from './submit-button'
 import { TextField } from './text-field'
 
 /** `weak_password` and validation paths named `password` are about the new password here. */
@@ -42,14 +43,7 @@ export function ChangePasswordForm() {
       />
       <FormError message={errors.form} />
       {change.isSuccess ? <Notice message="Password changed. Your other sessions were signed out." /> : null}
-      <button
-        type="submit"
-        className="button button-primary"
-        disabled={change.isPending}
-        aria-busy={change.isPending}
-      >
-        Change password
-      </button>
+      <SubmitButton pending={change.isPending}>Change password</SubmitButton>
     </form>
   )
 }

@@ -1,11 +1,13 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react'
+import { type FormEvent, useId } from 'react'
 import { formErrors } from '../lib/error-messages'
 import { type Space, spacesApi } from '../lib/spaces-api'
 import type { User } from '../lib/types'
+import { useFormDisclosure } from '../lib/use-form-disclosure'
 import { spaceKey } from '../lib/use-spaces'
 import { FormError } from './form-error'
 import { SpaceFields, type SpaceFieldValues, useSpaceFields } from './space-fields'
+import { SubmitButton } from './submit-button'
 
 /**
  * `Edit details` for owners: name, description and (admins, team spaces) visibility to everyone,
@@ -14,18 +16,16 @@ import { SpaceFields, type SpaceFieldValues, useSpaceFields } from './space-fiel
 export function SpaceDetailsForm({ space, user }: { space: Space; user: User }) {
   const queryClient = useQueryClient()
   const id = useId()
-  const [open, setOpen] = useState(false)
   const saved = (): SpaceFieldValues => ({
     name: space.name,
     description: space.description,
     everyone: space.visibility === 'everyone',
   })
   const fields = useSpaceFields(saved())
-  const toggle = useRef<HTMLButtonElement>(null)
-  const form = useRef<HTMLFormElement>(null)
-  useEffect(() => {
-    if (open) form.current?.querySelector('input')?.focus()
-  }, [open])
+  const { open, setOpen, close, toggle, form } = useFormDisclosure(() => {
+    fields.clearMissing()
+    save.reset()
+  })
   const save = useMutation({
     mutationFn: spacesApi.update,
     onSuccess: async (saved) => {
@@ -35,12 +35,6 @@ export function SpaceDetailsForm({ space, user }: { space: Space; user: User }) 
     },
   })
   const errors = save.error ? formErrors(save.error) : null
-  const close = () => {
-    setOpen(false)
-    fields.clearMissing()
-    save.reset()
-    window.setTimeout(() => toggle.current?.focus(), 0)
-  }
   const start = () => {
     fields.reset(saved())
     setOpen(true)
@@ -76,14 +70,7 @@ export function SpaceDetailsForm({ space, user }: { space: Space; user: User }) 
         />
         <FormError message={errors?.form ?? errors?.fields.description ?? null} />
         <div className="form-actions">
-          <button
-            type="submit"
-            className="button button-primary"
-            disabled={save.isPending}
-            aria-busy={save.isPending}
-          >
-            Save
-          </button>
+          <SubmitButton pending={save.isPending}>Save</SubmitButton>
           <button type="button" className="button button-quiet" onClick={close}>
             Cancel
           </button>

@@ -3,6 +3,7 @@ import { type DragEvent, type FormEvent, useId, useState } from 'react'
 import { describeError } from '../lib/error-messages'
 import { uploadWithProgress } from '../lib/upload'
 import { FormError } from './form-error'
+import { SubmitButton } from './submit-button'
 
 const ACCEPT = '.md,.markdown,.txt,.html,.htm,.pdf,text/markdown,text/plain,text/html,application/pdf'
 
@@ -139,9 +140,7 @@ export function UploadForm({ spaceId = null }: { spaceId?: string | null }) {
           ))}
         </ul>
       ) : null}
-      <button type="submit" className="button button-primary" disabled={busy} aria-busy={busy}>
-        Upload
-      </button>
+      <SubmitButton pending={busy}>Upload</SubmitButton>
     </form>
   )
 }

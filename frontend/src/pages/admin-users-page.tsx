@@ -2,10 +2,12 @@ import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-q
 import { type FormEvent, type ReactNode, useId, useState } from 'react'
 import { Link } from 'react-router'
 import { AdminPage } from '../components/admin-page'
+import { EmailField } from '../components/email-field'
 import { FormError } from '../components/form-error'
 import { LoadMore } from '../components/load-more'
 import { ResetLinkBox } from '../components/reset-link-box'
 import { Loading } from '../components/spinner'
+import { SubmitButton } from '../components/submit-button'
 import { TextField } from '../components/text-field'
 import { api } from '../lib/api'
 import { describeError, formErrors } from '../lib/error-messages'
@@ -228,16 +230,7 @@ function CreateUserSection() {
         <ResetLinkBox link={created.reset_link} who={created.email} onDone={() => setCreated(null)} />
       ) : null}
       <form className="form" onSubmit={onSubmit} noValidate>
-        <TextField
-          label="Email"
-          name="email"
-          type="email"
-          autoComplete="off"
-          inputMode="email"
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          error={errors.fields.email}
-        />
+        <EmailField autoComplete="off" value={email} onChange={setEmail} error={errors.fields.email} />
         <TextField
           label="Name"
           name="name"
@@ -255,14 +248,7 @@ function CreateUserSection() {
           </select>
         </div>
         <FormError message={errors.form} />
-        <button
-          type="submit"
-          className="button button-primary"
-          disabled={create.isPending}
-          aria-busy={create.isPending}
-        >
-          Create user
-        </button>
+        <SubmitButton pending={create.isPending}>Create user</SubmitButton>
       </form>
     </section>
   )

@@ -2,9 +2,9 @@ import { useMutation } from '@tanstack/react-query'
 import { type FormEvent, useState } from 'react'
 import { Link } from 'react-router'
 import { AuthLayout } from '../components/auth-layout'
+import { EmailField } from '../components/email-field'
 import { FormError, Notice } from '../components/form-error'
 import { AuthSubmitButton } from '../components/submit-button'
-import { TextField } from '../components/text-field'
 import { api } from '../lib/api'
 import { ApiError } from '../lib/api-error'
 import { useAuthOptions } from '../lib/auth-options'
@@ -51,16 +51,12 @@ export function ForgotPasswordPage() {
       subtitle="Enter your email and we will send you a link to set a new password."
     >
       <form className="form" onSubmit={onSubmit} noValidate>
-        <TextField
-          label="Email"
-          name="email"
-          type="email"
-          autoComplete="username"
-          inputMode="email"
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          error={errors.fields.email}
+        <EmailField
           autoFocus
+          autoComplete="username"
+          value={email}
+          onChange={setEmail}
+          error={errors.fields.email}
         />
         <FormError message={errors.form} />
         {sentTo ? (

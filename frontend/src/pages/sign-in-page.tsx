@@ -2,6 +2,7 @@ import { useMutation } from '@tanstack/react-query'
 import { type FormEvent, useEffect, useState } from 'react'
 import { Link, Navigate, useLocation, useNavigate, useSearchParams } from 'react-router'
 import { AuthLayout } from '../components/auth-layout'
+import { EmailField } from '../components/email-field'
 import { FormError, Notice } from '../components/form-error'
 import { AuthSubmitButton } from '../components/submit-button'
 import { TextField } from '../components/text-field'
@@ -73,16 +74,12 @@ export function SignInPage() {
         <Notice message="Your session has ended. Please sign in again." />
       ) : null}
       <form className="form" onSubmit={onSubmit} noValidate>
-        <TextField
-          label="Email"
-          name="email"
-          type="email"
-          autoComplete="username"
-          inputMode="email"
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          error={errors.fields.email}
+        <EmailField
           autoFocus
+          autoComplete="username"
+          value={email}
+          onChange={setEmail}
+          error={errors.fields.email}
         />
         <TextField
           label="Password"

@@ -2,6 +2,7 @@ import { useMutation } from '@tanstack/react-query'
 import { type FormEvent, useEffect, useState } from 'react'
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router'
 import { AuthLayout } from '../components/auth-layout'
+import { EmailField } from '../components/email-field'
 import { FormError } from '../components/form-error'
 import { AuthSubmitButton } from '../components/submit-button'
 import { TextField } from '../components/text-field'
@@ -71,16 +72,7 @@ export function SignUpPage() {
           hint="Optional."
           autoFocus
         />
-        <TextField
-          label="Email"
-          name="email"
-          type="email"
-          autoComplete="email"
-          inputMode="email"
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          error={errors.fields.email}
-        />
+        <EmailField autoComplete="email" value={email} onChange={setEmail} error={errors.fields.email} />
         <TextField
           label="Password"
           name="password"

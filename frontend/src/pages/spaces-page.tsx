@@ -1,17 +1,19 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react'
+import { type FormEvent, useId, useState } from 'react'
 import { Link, useNavigate } from 'react-router'
 import { AppShell } from '../components/app-shell'
 import { FormError, Notice } from '../components/form-error'
 import { RequireAuth } from '../components/require-auth'
 import { SpaceFields, useSpaceFields } from '../components/space-fields'
 import { Loading } from '../components/spinner'
+import { SubmitButton } from '../components/submit-button'
 import { describeError, formErrors } from '../lib/error-messages'
 import { formatDate } from '../lib/format'
 import { documentCount, KIND_WORDS, ROLE_WORDS, sortSpaces, spaceHref } from '../lib/spaces'
 import { type Invitation, type Space, spacesApi } from '../lib/spaces-api'
 import type { User } from '../lib/types'
 import { useDocumentTitle } from '../lib/use-document-title'
+import { useFormDisclosure } from '../lib/use-form-disclosure'
 import { INVITATIONS_KEY, SPACES_KEY, spaceKey, useSpaces } from '../lib/use-spaces'
 
 /** `/spaces`: my spaces, `New space`, and the `Invitations` waiting for an answer (§10). */
@@ -49,13 +51,11 @@ function NewSpace({ user }: { user: User }) {
   const queryClient = useQueryClient()
   const navigate = useNavigate()
   const id = useId()
-  const [open, setOpen] = useState(false)
   const fields = useSpaceFields({ name: '', description: '', everyone: false })
-  const toggle = useRef<HTMLButtonElement>(null)
-  const form = useRef<HTMLFormElement>(null)
-  useEffect(() => {
-    if (open) form.current?.querySelector('input')?.focus()
-  }, [open])
+  const { open, setOpen, close, toggle, form } = useFormDisclosure(() => {
+    fields.clearMissing()
+    create.reset()
+  })
   const create = useMutation({
     mutationFn: spacesApi.create,
     onSuccess: async (space) => {
@@ -74,12 +74,6 @@ function NewSpace({ user }: { user: User }) {
       ...(description.trim() ? { description: description.trim() } : {}),
       ...(everyone ? { visibility: 'everyone' as const } : {}),
     })
-  }
-  const close = () => {
-    setOpen(false)
-    fields.clearMissing()
-    create.reset()
-    window.setTimeout(() => toggle.current?.focus(), 0)
   }
   return (
     <>
@@ -106,14 +100,7 @@ function NewSpace({ user }: { user: User }) {
             <p className="muted field-hint">You will be its owner; add members once it exists.</p>
             <FormError message={errors?.form} />
             <div className="form-actions">
-              <button
-                type="submit"
-                className="button button-primary"
-                disabled={create.isPending}
-                aria-busy={create.isPending}
-              >
-                Create space
-              </button>
+              <SubmitButton pending={create.isPending}>Create space</SubmitButton>
               <button type="button" className="button button-quiet" onClick={close}>
                 Cancel
               </button>
