@@ -1,9 +1,9 @@
 // `node --import tsx bench/explain-search.ts --db-url=<kept db> [--questions=3] [--skip=0]`: EXPLAIN
 // (ANALYZE, BUFFERS) of the BM25 search statement's first pass for a few of the bench's questions
 // over the shared library of a database seeded by known-item.ts or chat-statements.ts (--keep).
-import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import postgres from 'postgres'
+import { SEARCH_SQL } from '../backend/src/db/queries/bm25-search.js'
 import { SHARED_LIBRARY_ID } from '../backend/src/db/queries/spaces.js'
 import { PRUNE_BUDGETS } from '../backend/src/rag/bm25.js'
 import { questionQuery } from '../backend/src/rag/retrieve.js'
@@ -18,8 +18,7 @@ const { values } = parseArgs({
     generic: { type: 'boolean' },
   },
 })
-const src = readFileSync(new URL('../backend/src/db/queries/bm25-search.ts', import.meta.url), 'utf8')
-const sql = src.slice(src.indexOf('const SEARCH_SQL = `') + 20, src.lastIndexOf('`'))
+const sql = SEARCH_SQL
 const db = postgres(String(values['db-url']), { max: 1, onnotice: () => {} })
 const [{ d }] = (await db.unsafe('select count(*)::int as d from documents')) as unknown as [{ d: number }]
 const budget = PRUNE_BUDGETS[0] as (typeof PRUNE_BUDGETS)[number]

@@ -15,7 +15,13 @@ import {
   type SpaceStats,
   setWeightsAvgdl,
 } from '../db/queries/bm25.js'
-import { type Bm25Result, bm25SearchPass, isExact, type PruneBudget } from '../db/queries/bm25-search.js'
+import {
+  type Bm25Result,
+  bm25SearchPass,
+  isExact,
+  noHits,
+  type PruneBudget,
+} from '../db/queries/bm25-search.js'
 
 // Heading terms get no extra weight: every chunk is indexed with its title and heading path in
 // front (a contextual header), which already ties a section's chunks to what it is about.
@@ -94,16 +100,7 @@ export async function bm25Search(
     const r = await bm25SearchPass(ex, query, spaceIds, k, budget)
     if (isExact(r, k) || passes === budgets.length) return { ...r, exact: isExact(r, k), passes }
   }
-  return {
-    hits: [],
-    queryLexemes: [],
-    unseenBound: 0,
-    pending: 0,
-    lexemesComplete: true,
-    stats: { chunks: 0, terms: [] },
-    exact: true,
-    passes,
-  }
+  return { ...noHits(), exact: true, passes }
 }
 
 /** Lucene/BM25 idf, as used in SQL (for tests and the floor). */

@@ -1,6 +1,7 @@
 // The seams between ingestion/retrieval and answering/chat. Both sides build against these.
 import type { Config } from '../config.js'
 import type { Conn, Database } from '../db/client.js'
+import type { DocumentSummary } from '../db/queries/documents.js'
 
 export type DocumentFormat = 'markdown' | 'text' | 'html' | 'pdf'
 
@@ -59,13 +60,8 @@ export interface DeleteHooks {
   written?: (tx: Conn) => Promise<void>
 }
 
-export interface IngestResult {
-  id: string
-  space_id: string
-  title: string
-  source: string | null
-  chunks: number
-  created_at: Date
+/** A document as listed (its summary), and how the ingestion went. */
+export interface IngestResult extends DocumentSummary {
   /** false when identical content already existed (the existing document is returned). */
   created: boolean
   /** created: new document; updated: same `source`, new content, chunks replaced; unchanged: same content. */

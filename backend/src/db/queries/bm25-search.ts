@@ -71,15 +71,7 @@ export async function bm25SearchPass(
   k: number,
   budget: PruneBudget,
 ): Promise<Bm25Result> {
-  if (spaceIds.length === 0)
-    return {
-      hits: [],
-      queryLexemes: [],
-      unseenBound: 0,
-      pending: 0,
-      lexemesComplete: true,
-      stats: { chunks: 0, terms: [] },
-    }
+  if (spaceIds.length === 0) return noHits()
   const rows = await ex.query<Record<string, unknown>>(SEARCH_SQL, [
     query,
     JSON.stringify(spaceIds),
@@ -122,6 +114,18 @@ function lexemesOf(v: unknown): string[] {
   return []
 }
 
+/** The result of searching no space, or a query with no lexeme: nothing, and provably so. */
+export function noHits(): Bm25Result {
+  return {
+    hits: [],
+    queryLexemes: [],
+    unseenBound: 0,
+    pending: 0,
+    lexemesComplete: true,
+    stats: { chunks: 0, terms: [] },
+  }
+}
+
 /** True when no chunk outside the lists read can belong in the top k. */
 export function isExact(r: Bm25Result, k: number): boolean {
   if (r.pending > 0) return false
@@ -130,11 +134,30 @@ export function isExact(r: Bm25Result, k: number): boolean {
   return kth !== undefined && kth.score > r.unseenBound
 }
 
+/**
+ * Exact scores of the candidates in CTE `from`: each truncated term a candidate was not seen in is
+ * looked up with a scalar subquery, one (chunk_id, lexeme) index probe per missing term (as a
+ * join, the planner read every posting of the chunk and filtered).
+ */
+const rescored = (
+  from: 'first' | 'rest',
+) => `  select x.chunk_id, x.lb + coalesce(sum(x.idf * x.weight), 0) as score,
+    x.mterms + count(x.weight) as matched_terms,
+    x.held | coalesce(bit_or(x.bit) filter (where x.weight is not null), 0) as held
+  from (
+    select cd.chunk_id, cd.lb, cd.mterms, cd.held, c.idf, c.bit,
+      (select ct.weight from chunk_terms ct where ct.chunk_id = cd.chunk_id and ct.lexeme = c.lexeme) as weight
+    from ${from} cd
+    left join cut c on c.bound > 0 and cd.seen & c.bit = 0
+    offset 0
+  ) x
+  group by x.chunk_id, x.lb, x.mterms, x.held`
+
 // $1 query, $2 space ids (JSON), $3 k, $4 max query terms, $5 whole-read budget, $6 per-term cap,
 // $7 rescore every candidate.
 // The final LEFT JOIN keeps one row (chunk_id null) when nothing matched, so that the query's
 // lexemes and bound still come back.
-const SEARCH_SQL = `
+export const SEARCH_SQL = `
 with sp as (
   select distinct (jsonb_array_elements_text($2::text::jsonb))::uuid as space_id
 ), st as (
@@ -200,19 +223,7 @@ with sp as (
   -- The likeliest top k first: their exact scores raise the threshold for the rest.
   select * from cand order by ub desc, chunk_id limit 2 * $3
 ), exact1 as (
-  select x.chunk_id, x.lb + coalesce(sum(x.idf * x.weight), 0) as score,
-    x.mterms + count(x.weight) as matched_terms,
-    x.held | coalesce(bit_or(x.bit) filter (where x.weight is not null), 0) as held
-  from (
-    -- A scalar subquery: one (chunk_id, lexeme) index probe per missing term (as a join, the
-    -- planner read every posting of the chunk and filtered).
-    select cd.chunk_id, cd.lb, cd.mterms, cd.held, c.idf, c.bit,
-      (select ct.weight from chunk_terms ct where ct.chunk_id = cd.chunk_id and ct.lexeme = c.lexeme) as weight
-    from first cd
-    left join cut c on c.bound > 0 and cd.seen & c.bit = 0
-    offset 0
-  ) x
-  group by x.chunk_id, x.lb, x.mterms, x.held
+${rescored('first')}
 ), theta2 as (
   select greatest((select t from theta),
     coalesce((select score from exact1 order by score desc limit 1 offset $3 - 1), 0)) as t
@@ -227,19 +238,7 @@ with sp as (
   -- Not rescored (rescoreAll false): the score of the terms read, a lower bound.
   select chunk_id, lb, mterms, held from open where not $7::boolean
   union all
-  select x.chunk_id, x.lb + coalesce(sum(x.idf * x.weight), 0) as score,
-    x.mterms + count(x.weight) as matched_terms,
-    x.held | coalesce(bit_or(x.bit) filter (where x.weight is not null), 0) as held
-  from (
-    -- A scalar subquery: one (chunk_id, lexeme) index probe per missing term (as a join, the
-    -- planner read every posting of the chunk and filtered).
-    select cd.chunk_id, cd.lb, cd.mterms, cd.held, c.idf, c.bit,
-      (select ct.weight from chunk_terms ct where ct.chunk_id = cd.chunk_id and ct.lexeme = c.lexeme) as weight
-    from rest cd
-    left join cut c on c.bound > 0 and cd.seen & c.bit = 0
-    offset 0
-  ) x
-  group by x.chunk_id, x.lb, x.mterms, x.held
+${rescored('rest')}
 ), top as (
   select * from exact order by score desc, chunk_id limit $3
 )
