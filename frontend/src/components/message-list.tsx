@@ -46,7 +46,11 @@ export function MessageList({ conversationId, messages, turn, modes, onRegenerat
     if (el) pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80
   }
 
-  const showAnswer = turn && !(turn.messageId && messages.some((m) => m.id === turn.messageId))
+  // Decided here, in the render that first shows the saved conversation, not by the turn's
+  // reconcile (an effect, one render later): else that render shows the question twice. The server
+  // stores the question before the answer, so a saved answer means a saved question.
+  const answerSaved = Boolean(turn?.messageId && messages.some((m) => m.id === turn.messageId))
+  const showAnswer = turn && !answerSaved
   const liveIsLast = Boolean(showAnswer)
   let lastAnswer = -1
   messages.forEach((m, i) => {
@@ -76,7 +80,9 @@ export function MessageList({ conversationId, messages, turn, modes, onRegenerat
             />
           )
         })}
-        {turn && !turn.questionSaved ? <UserMessage key={`q-${turn.key}`} content={turn.question} /> : null}
+        {turn && !turn.questionSaved && !answerSaved ? (
+          <UserMessage key={`q-${turn.key}`} content={turn.question} />
+        ) : null}
         {showAnswer ? (
           <AssistantMessage
             key={`a-${turn.key}`}

@@ -1,0 +1,55 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
+import { createElement } from 'react'
+import { renderToStaticMarkup } from 'react-dom/server'
+import { MemoryRouter } from 'react-router'
+import { describe, expect, it } from 'vitest'
+import type { ChatMessage } from '../lib/types'
+import type { Turn } from '../lib/use-chat-turn'
+import { MessageList } from './message-list'
+
+const QUESTION = 'How do I deploy this to Hugging Face Spaces?'
+
+const turn: Turn = {
+  key: 1,
+  startedIn: null,
+  conversationId: 'c1',
+  messageId: 'a1',
+  mode: 'extractive',
+  question: QUESTION,
+  answer: 'Create a Docker Space [1].',
+  citations: [],
+  status: 'done',
+  error: null,
+  finishedAt: 1,
+  questionSaved: false,
+}
+
+function render(messages: ChatMessage[]): string {
+  const list = createElement(MessageList, { conversationId: 'c1', messages, turn, modes: {} })
+  const client = new QueryClient()
+  return renderToStaticMarkup(
+    createElement(MemoryRouter, null, createElement(QueryClientProvider, { client }, list)),
+  )
+}
+
+const questionsShown = (html: string) => html.split('aria-label="You said"').length - 1
+
+describe('MessageList', () => {
+  it('shows the question once in the render that first has the saved conversation', () => {
+    const saved = [
+      { id: 'q1', role: 'user', content: QUESTION, citations: null, created_at: '2026-12-05T18:57:00Z' },
+      {
+        id: 'a1',
+        role: 'assistant',
+        content: 'Create a Docker Space [1].',
+        citations: [],
+        created_at: '2026-12-05T18:57:01Z',
+      },
+    ] as unknown as ChatMessage[]
+    expect(questionsShown(render(saved))).toBe(1)
+  })
+
+  it('shows the live question while the saved conversation does not have the turn yet', () => {
+    expect(questionsShown(render([]))).toBe(1)
+  })
+})
