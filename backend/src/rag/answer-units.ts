@@ -5,7 +5,7 @@
 // sentences (chunks.sentence_lexemes, aligned with snippetSentences()); without them (tests, old
 // rows) a light English stemmer stands in.
 import { FENCE_LINE, TABLE_ROW, TABLE_RULE, tableCells } from './plain-text.js'
-import { ENDS_SENTENCE, sentencesOf } from './sentences.js'
+import { ENDS_SENTENCE, readSentencesOf } from './sentences.js'
 import type { RetrievedChunk } from './types.js'
 
 export type UnitKind = 'heading' | 'sentence' | 'item' | 'header' | 'row' | 'code'
@@ -71,7 +71,7 @@ function storedLexemes(chunk: RetrievedChunk, count: number): string[][] | null 
 }
 
 function fragmentsOf(chunk: RetrievedChunk): { fragments: Fragment[]; stored: boolean } {
-  const sentences = sentencesOf(chunk.content)
+  const sentences = readSentencesOf(chunk.content)
   // Stored lexemes: one list per sentence with text (snippetSentences).
   const stored = storedLexemes(chunk, sentences.filter((s) => s.text).length)
   const out: Fragment[] = []

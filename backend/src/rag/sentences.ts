@@ -37,3 +37,31 @@ export interface Sentence {
 export function sentencesOf(content: string): Sentence[] {
   return splitSentences(content).map((raw) => ({ raw, text: plainLine(raw) }))
 }
+
+/**
+ * sentencesOf for the contents searches and answers read, remembered for the most recent
+ * SPLIT_CACHE_MAX contents: the same chunks come back for many questions (and a chat splits each
+ * twice, for its snippets and its answer), a chunk's content never changes (a new version of a
+ * document is new chunks), and splitting and reading the Markdown was the largest share of a
+ * search's own CPU (a profile of the bench's member search: 17 % of the server's busy time).
+ * ~3 MB at most. Ingestion splits each content once and uses sentencesOf.
+ */
+const SPLIT_CACHE_MAX = 1024
+const splitCache = new Map<string, readonly Readonly<Sentence>[]>()
+
+export function readSentencesOf(content: string): readonly Readonly<Sentence>[] {
+  const hit = splitCache.get(content)
+  if (hit) {
+    // Most recently used last: the first key is the one to evict.
+    splitCache.delete(content)
+    splitCache.set(content, hit)
+    return hit
+  }
+  const sentences = Object.freeze(sentencesOf(content).map((s) => Object.freeze(s)))
+  if (splitCache.size >= SPLIT_CACHE_MAX) {
+    const oldest = splitCache.keys().next()
+    if (!oldest.done) splitCache.delete(oldest.value)
+  }
+  splitCache.set(content, sentences)
+  return sentences
+}

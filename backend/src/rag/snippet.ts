@@ -1,7 +1,7 @@
 // Snippets: the chunk sentence(s) sharing the most lexemes with the query, at most ~300 chars.
 import type { Executor } from '../db/client.js'
 import { lexemesOf } from '../db/queries/bm25.js'
-import { sentencesOf } from './sentences.js'
+import { readSentencesOf, sentencesOf } from './sentences.js'
 
 export const SNIPPET_MAX = 300
 
@@ -46,31 +46,9 @@ export function snippetSentences(content: string): string[] {
   return sentencesOf(content).flatMap((s) => (s.text ? [s.text] : []))
 }
 
-/**
- * snippetSentences of the contents searches and answers read, remembered for the most recent
- * SPLIT_CACHE_MAX contents: the same chunks come back for many questions, a chunk's content never
- * changes (a new version of a document is new chunks), and splitting and reading the Markdown
- * was the largest share of a search's own CPU (a profile of the bench's member search: 17 % of
- * the server's busy time). ~3 MB at most. Ingestion splits each content once and bypasses it.
- */
-const SPLIT_CACHE_MAX = 1024
-const splitCache = new Map<string, readonly string[]>()
-
-export function readSentences(content: string): readonly string[] {
-  const hit = splitCache.get(content)
-  if (hit) {
-    // Most recently used last: the first key is the one to evict.
-    splitCache.delete(content)
-    splitCache.set(content, hit)
-    return hit
-  }
-  const sentences = Object.freeze(snippetSentences(content))
-  if (splitCache.size >= SPLIT_CACHE_MAX) {
-    const oldest = splitCache.keys().next()
-    if (!oldest.done) splitCache.delete(oldest.value)
-  }
-  splitCache.set(content, sentences)
-  return sentences
+/** snippetSentences of a content searches and answers read: from the remembered split. */
+export function readSentences(content: string): string[] {
+  return readSentencesOf(content).flatMap((s) => (s.text ? [s.text] : []))
 }
 
 /** Stored lexemes usable for these sentences: one list per sentence (else they are analysed now). */
