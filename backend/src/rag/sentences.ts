@@ -1,6 +1,7 @@
 // The one sentence split: chunking (overlaps), snippets, the sentences whose lexemes ingestion
 // stores, the extractive answer's units and the claims of an LLM answer all cut text where it
 // does. Its own module so that search does not load the chunker's tokenizer.
+import { Lru } from '../lib/lru.js'
 import { plainLine } from './plain-text.js'
 
 /**
@@ -47,21 +48,12 @@ export function sentencesOf(content: string): Sentence[] {
  * ~3 MB at most. Ingestion splits each content once and uses sentencesOf.
  */
 const SPLIT_CACHE_MAX = 1024
-const splitCache = new Map<string, readonly Readonly<Sentence>[]>()
+const splitCache = new Lru<string, readonly Readonly<Sentence>[]>(SPLIT_CACHE_MAX)
 
 export function readSentencesOf(content: string): readonly Readonly<Sentence>[] {
   const hit = splitCache.get(content)
-  if (hit) {
-    // Most recently used last: the first key is the one to evict.
-    splitCache.delete(content)
-    splitCache.set(content, hit)
-    return hit
-  }
+  if (hit) return hit
   const sentences = Object.freeze(sentencesOf(content).map((s) => Object.freeze(s)))
-  if (splitCache.size >= SPLIT_CACHE_MAX) {
-    const oldest = splitCache.keys().next()
-    if (!oldest.done) splitCache.delete(oldest.value)
-  }
   splitCache.set(content, sentences)
   return sentences
 }

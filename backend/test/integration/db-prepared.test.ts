@@ -76,7 +76,8 @@ describe('per-request statements are prepared [postgres]', { skip: skipReason() 
     assert.equal((await chunksByIds(db, [other, user.id])).size, 0)
     const rows = await db.query<{ statement: string }>(
       `select statement from pg_prepared_statements
-       where statement like '%"spaces"%' or statement like '%"space_stats"%' or statement like '%"chunks"%'`,
+       where statement like '%"spaces"%' or statement like '%"space_stats"%' or statement like '%"chunks"%'
+         or statement like '%from chunks c join documents d%'`,
     )
     const kinds = rows.map((r) => {
       const s = r.statement
@@ -84,7 +85,7 @@ describe('per-request statements are prepared [postgres]', { skip: skipReason() 
       if (/<> 'personal'|<> \$/.test(s) && !/"space_members"/.test(s)) return 'admin scope'
       if (/left join "space_members"/.test(s)) return 'access'
       if (/"space_stats"/.test(s)) return 'chunk count'
-      if (/from "chunks" inner join "documents"/.test(s)) return 'chunks by ids'
+      if (/from chunks c join documents d/.test(s)) return 'chunks by ids'
       if (/select "id", "name" from "spaces"/.test(s)) return 'names'
       return s
     })

@@ -1,10 +1,10 @@
 // Chunks: list, fetch for retrieval, embeddings. What touches the `embedding vector(N)` column is
 // raw SQL: the column exists only when pgvector is available, so it is not in the Drizzle schema.
 import { count, eq } from 'drizzle-orm'
+import { Lru } from '../../lib/lru.js'
 import type { RetrievedChunk } from '../../rag/types.js'
 import type { Conn, Executor } from '../client.js'
-import { chunks, documents } from '../schema/rag.js'
-import { inIds } from './spaces.js'
+import { chunks } from '../schema/rag.js'
 
 export interface ChunkView {
   id: string
@@ -40,27 +40,77 @@ export async function listChunks(ex: Conn, documentId: string): Promise<ChunkVie
     .orderBy(chunks.ordinal)
 }
 
-export async function chunksByIds(ex: Conn, ids: string[]): Promise<Map<string, FetchedChunk>> {
+/** What a chunk holds that never changes once written (a new version of a document is new chunks). */
+interface ChunkText {
+  heading: string | null
+  content: string
+  sentenceLexemes: unknown
+}
+
+/**
+ * The text of the chunks searches and answers read most recently (~2 KB each with its parsed
+ * sentence lexemes): a chunk id's text never changes (only `embedding` and `space_id`, neither
+ * kept here, are ever updated), so a chunk read again is fetched without its text — on a member
+ * search, shipping and parsing the stored sentence lexemes was 11 % of the server's time. Whether
+ * the chunk still exists, its space and its document's title are read every time.
+ */
+const TEXT_CACHE_MAX = 2048
+const texts = new Lru<string, ChunkText>(TEXT_CACHE_MAX)
+
+function deepFreeze<T>(v: T): T {
+  if (Array.isArray(v)) for (const x of v) deepFreeze(x)
+  return Object.freeze(v)
+}
+
+/**
+ * The chunks with their documents' title and source, by id (any order). Raw SQL: the statement is
+ * prepared once per connection, where the query builder rebuilt it for every search. The text of a
+ * chunk read recently comes from `texts`.
+ */
+export async function chunksByIds(ex: Executor, ids: string[]): Promise<Map<string, FetchedChunk>> {
   const out = new Map<string, FetchedChunk>()
   if (ids.length === 0) return out
-  const rows = await ex.orm
-    .select({
-      chunk_id: chunks.id,
-      document_id: chunks.documentId,
-      space_id: chunks.spaceId,
-      title: documents.title,
-      source: documents.source,
-      heading: chunks.heading,
-      content: chunks.content,
-      sentenceLexemes: chunks.sentenceLexemes,
+  const wanted = [...new Set(ids)]
+  // Taken now, so that what the statement was told is known stays at hand whatever is evicted meanwhile.
+  const known = new Map<string, ChunkText>()
+  for (const id of wanted) {
+    const t = texts.get(id)
+    if (t) known.set(id, t)
+  }
+  const rows = await ex.query<
+    Omit<ChunkWithDocument, 'heading' | 'content'> & {
+      known: boolean
+      heading: string | null
+      content: string | null
+      sentence_lexemes: unknown
+    }
+  >(
+    `select c.id as chunk_id, c.document_id, c.space_id, d.title, d.source, x.known,
+       case when x.known then null else c.heading end as heading,
+       case when x.known then null else c.content end as content,
+       case when x.known then null else c.sentence_lexemes end as sentence_lexemes
+     from chunks c join documents d on d.id = c.document_id
+     cross join lateral (
+       select c.id = any(array(select (jsonb_array_elements_text($2::text::jsonb))::uuid)) as known
+     ) x
+     where c.id = any(array(select (jsonb_array_elements_text($1::text::jsonb))::uuid))`,
+    [JSON.stringify(wanted), JSON.stringify([...known.keys()])],
+  )
+  for (const { known: wasKnown, heading, content, sentence_lexemes, ...meta } of rows) {
+    let text = wasKnown ? known.get(meta.chunk_id) : undefined
+    if (!text) {
+      // Frozen: one parsed copy is shared by every request that reads the chunk.
+      text = Object.freeze({
+        heading,
+        content: content ?? '',
+        sentenceLexemes: deepFreeze(sentence_lexemes ?? null),
+      })
+      texts.set(meta.chunk_id, text)
+    }
+    out.set(meta.chunk_id, {
+      chunk: { ...meta, heading: text.heading, content: text.content },
+      sentenceLexemes: text.sentenceLexemes,
     })
-    .from(chunks)
-    .innerJoin(documents, eq(documents.id, chunks.documentId))
-    .where(inIds(chunks.id, ids))
-    .prepare('chunks_by_ids')
-    .execute()
-  for (const { sentenceLexemes, ...chunk } of rows) {
-    out.set(chunk.chunk_id, { chunk, sentenceLexemes: sentenceLexemes ?? null })
   }
   return out
 }
