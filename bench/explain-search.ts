@@ -1,4 +1,4 @@
-// `node --import tsx bench/explain-search.ts --db-url=<kept db> [--questions=3] [--skip=0]`: EXPLAIN
+// `node --import tsx bench/explain-search.ts --db-url=<kept db> [--questions=3] [--skip=0] [--k=50] [--generic]`: EXPLAIN
 // (ANALYZE, BUFFERS) of the BM25 search statement's first pass for a few of the bench's questions
 // over the shared library of a database seeded by known-item.ts or chat-statements.ts (--keep).
 import { parseArgs } from 'node:util'
@@ -16,6 +16,8 @@ const { values } = parseArgs({
     skip: { type: 'string', default: '0' },
     // The plan a prepared statement settles on after five executions (the app prepares it).
     generic: { type: 'boolean' },
+    // k: 50 is the chat's candidate count, 8 what GET /api/search asks by default.
+    k: { type: 'string', default: '50' },
   },
 })
 const sql = SEARCH_SQL
@@ -27,7 +29,7 @@ for (const q of qs) {
   const params = [
     questionQuery(q.question),
     JSON.stringify([SHARED_LIBRARY_ID]),
-    50,
+    Number(values.k),
     64,
     budget.wholePostings,
     budget.perTerm,
