@@ -88,6 +88,17 @@ async function sentenceLexemes(
   return { wanted, lexemes }
 }
 
+/** How many distinct lexemes of `wanted` a sentence holds (no allocation unless it holds some). */
+function distinctWanted(lexemes: readonly string[], wanted: ReadonlySet<string>): number {
+  let held: string[] | undefined
+  for (const l of lexemes) {
+    if (!wanted.has(l)) continue
+    held ??= []
+    if (!held.includes(l)) held.push(l)
+  }
+  return held?.length ?? 0
+}
+
 /**
  * Picks, per content, the best sentence plus following ones while they fit. `queryLexemes` (from
  * the search that found the contents) saves analysing the query and the sentences that cannot
@@ -122,7 +133,7 @@ export async function snippetsWithLexemes(
     let best = 0
     let bestScore = -1
     sentences.forEach((_, i) => {
-      const score = new Set((lexemes[ci]?.[i] ?? []).filter((l) => wanted.has(l))).size
+      const score = distinctWanted(lexemes[ci]?.[i] ?? [], wanted)
       if (score > bestScore) {
         best = i
         bestScore = score
