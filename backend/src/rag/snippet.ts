@@ -88,15 +88,36 @@ async function sentenceLexemes(
   return { wanted, lexemes }
 }
 
-/** How many distinct lexemes of `wanted` a sentence holds (no allocation unless it holds some). */
-function distinctWanted(lexemes: readonly string[], wanted: ReadonlySet<string>): number {
-  let held: string[] | undefined
-  for (const l of lexemes) {
-    if (!wanted.has(l)) continue
-    held ??= []
-    if (!held.includes(l)) held.push(l)
-  }
-  return held?.length ?? 0
+/**
+ * Each lexeme's sentences (ascending) in one chunk's sentence lexemes, remembered per list: the
+ * stored lists of a chunk read again are the same (frozen) object, so a search looks its few query
+ * lexemes up instead of testing every lexeme of every sentence.
+ */
+const sentencesByLexeme = new WeakMap<readonly (readonly string[])[], Map<string, number[]>>()
+
+function lexemeIndex(lists: readonly (readonly string[])[]): Map<string, number[]> {
+  const index = sentencesByLexeme.get(lists)
+  if (index) return index
+  const built = new Map<string, number[]>()
+  lists.forEach((list, i) => {
+    for (const lexeme of list) {
+      const at = built.get(lexeme)
+      if (!at) built.set(lexeme, [i])
+      else if (at[at.length - 1] !== i) at.push(i)
+    }
+  })
+  sentencesByLexeme.set(lists, built)
+  return built
+}
+
+/** The first sentence holding the most distinct lexemes of `wanted` (0 when none holds any). */
+function bestSentence(lists: readonly (readonly string[])[], wanted: ReadonlySet<string>): number {
+  const index = lexemeIndex(lists)
+  const held = new Array<number>(lists.length).fill(0)
+  for (const lexeme of wanted) for (const i of index.get(lexeme) ?? []) held[i] = (held[i] ?? 0) + 1
+  let best = 0
+  for (let i = 1; i < held.length; i++) if ((held[i] ?? 0) > (held[best] ?? 0)) best = i
+  return best
 }
 
 /**
@@ -130,15 +151,8 @@ export async function snippetsWithLexemes(
   const perChunk = contents.map(readSentences)
   const { wanted, lexemes } = await sentenceLexemes(ex, query, perChunk, queryLexemes, stored)
   const out = perChunk.map((sentences, ci) => {
-    let best = 0
-    let bestScore = -1
-    sentences.forEach((_, i) => {
-      const score = distinctWanted(lexemes[ci]?.[i] ?? [], wanted)
-      if (score > bestScore) {
-        best = i
-        bestScore = score
-      }
-    })
+    const lists = lexemes[ci] ?? []
+    const best = lists.length === sentences.length ? bestSentence(lists, wanted) : 0
     if (sentences.length === 0) return truncate((contents[ci] ?? '').replace(/\s+/g, ' ').trim())
     let text = sentences[best] as string
     for (let j = best + 1; j < sentences.length; j++) {
