@@ -98,6 +98,23 @@ function connOf(ex: Executor, makeOrm: () => Orm): Conn {
   }
 }
 
+/**
+ * Statements built once per query builder (one per connection scope) and kept for it: `build`
+ * makes them with placeholders and `.prepare(name)`, so a request only binds values (building a
+ * statement again on every request costs more than sending it). Returns the lookup.
+ */
+export function preparedPer<T>(build: (orm: Orm) => T): (ex: Conn) => T {
+  const built = new WeakMap<Orm, T>()
+  return (ex) => {
+    let s = built.get(ex.orm)
+    if (s === undefined) {
+      s = build(ex.orm)
+      built.set(ex.orm, s)
+    }
+    return s
+  }
+}
+
 /** Runs fn in one transaction: committed when fn resolves, rolled back when it throws. */
 export async function withTransaction<T>(db: Database, fn: (tx: Conn) => Promise<T>): Promise<T> {
   const d = db.driver

@@ -1,7 +1,7 @@
 // SQL for sessions. The lookup is the hot path of every authenticated request: one indexed join,
 // prepared (see `prepared`).
 import { and, eq, lt, ne, or, sql } from 'drizzle-orm'
-import type { Conn, Orm } from '../client.js'
+import { type Conn, type Orm, preparedPer } from '../client.js'
 import { type SessionRow, sessions, users } from '../schema/index.js'
 
 export interface SessionWithUser {
@@ -69,16 +69,7 @@ function buildStatements(orm: Orm) {
   }
 }
 
-const statements = new WeakMap<Orm, ReturnType<typeof buildStatements>>()
-
-function prepared(db: Conn): ReturnType<typeof buildStatements> {
-  let s = statements.get(db.orm)
-  if (!s) {
-    s = buildStatements(db.orm)
-    statements.set(db.orm, s)
-  }
-  return s
-}
+const prepared = preparedPer(buildStatements)
 
 export async function findSessionByHash(db: Conn, tokenHash: string): Promise<SessionWithUser | null> {
   const [row] = await prepared(db).lookup.execute({ tokenHash })

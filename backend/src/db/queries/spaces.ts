@@ -4,7 +4,7 @@
 // The reads every request makes (scope, access) are named prepared statements (`.prepare`), so
 // Postgres plans them once per connection.
 import { and, asc, eq, isNotNull, ne, or, type Placeholder, type SQL, sql } from 'drizzle-orm'
-import type { Conn, Orm } from '../client.js'
+import { type Conn, type Orm, preparedPer } from '../client.js'
 import { users } from '../schema/auth.js'
 import { documents, spaceStats } from '../schema/rag.js'
 import {
@@ -91,16 +91,7 @@ function buildStatements(orm: Orm) {
   }
 }
 
-const statements = new WeakMap<Orm, ReturnType<typeof buildStatements>>()
-
-function prepared(ex: Conn): ReturnType<typeof buildStatements> {
-  let s = statements.get(ex.orm)
-  if (!s) {
-    s = buildStatements(ex.orm)
-    statements.set(ex.orm, s)
-  }
-  return s
-}
+const prepared = preparedPer(buildStatements)
 
 /**
  * The spaces a user searches by default (§8): their personal space, the shared library,
