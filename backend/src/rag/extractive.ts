@@ -8,7 +8,14 @@
 // 4. when even the best passages leave the question's key terms uncovered, the answer is the
 //    plain refusal, with no citations.
 
-import { kindScore, severalAskedFor, type Wanted, wantedOf, whichAskedFor } from './answer-type.js'
+import {
+  countsAsked,
+  kindScore,
+  severalAskedFor,
+  type Wanted,
+  wantedOf,
+  whichAskedFor,
+} from './answer-type.js'
 import { lightLexemes, type Unit, type UnitKind, unitsOf } from './answer-units.js'
 import { type Citation, toCitation } from './citations.js'
 import { inlinePlain } from './plain-text.js'
@@ -860,6 +867,7 @@ export function extractiveAnswer(
   if (!statesSpecifics(question, leadText, context)) return null
   // "How many …?" answered by a passage without any number is about the topic, not the answer.
   if (kindScore(leadText, ask.wanted, question) === 0) return null
+  if (!countsAsked(leadText, ask.wanted, question)) return null
   // When the leading passage leaves part of the question open, an equally good passage elsewhere
   // may be the one that answers: the reader sees both. Not after the steps or the list a section's
   // heading names: the heading says they are the answer.

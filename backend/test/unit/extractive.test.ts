@@ -4,6 +4,7 @@ import { describe, it } from 'node:test'
 import { NO_CONTEXT_ANSWER } from '../../src/rag/answer.js'
 import { markersIn } from '../../src/rag/citations.js'
 import { extractiveAnswer } from '../../src/rag/extractive.js'
+import { questionTerms } from '../../src/rag/question-terms.js'
 import type { RetrievedChunk } from '../../src/rag/types.js'
 
 function chunk(id: string, content: string, heading: string | null = null): RetrievedChunk {
@@ -417,6 +418,35 @@ describe('extractiveAnswer', () => {
     ])
     assert.match(a.content, /The pooled string does not keep advisory locks/)
     assert.doesNotMatch(a.content, /Backups/)
+  })
+
+  it("weighs a question word whose stem drops many letters as the question's own, not as borrowed", () => {
+    const analysed = (lexemes: string[]): RetrievedChunk => ({
+      ...chunk('d', 'Deforestation declined.'),
+      analysis: { queryTerms: lexemes.map((lexeme) => ({ lexeme, idf: 3, df: 1 })), sentenceLexemes: null },
+    })
+    const q = 'How did deforestation using satellites change?'
+    const own = questionTerms(q, q, [analysed(['deforest', 'use', 'satellit'])], true, [])
+    assert.deepEqual(
+      own.map((t) => [t.lexeme, t.own]),
+      [
+        ['deforest', true],
+        ['use', true],
+        ['satellit', true],
+      ],
+    )
+    assert.equal(own[0]?.weight, 3)
+    // In a follow-up, the words of the earlier turn stay borrowed.
+    const follow = 'And its secrets?'
+    const query = `How do I deploy to Hugging Face?\n${follow}`
+    const terms = questionTerms(follow, query, [analysed(['deploy', 'secret'])], true, [])
+    assert.deepEqual(
+      terms.map((t) => [t.lexeme, t.own]),
+      [
+        ['deploy', false],
+        ['secret', true],
+      ],
+    )
   })
 
   it('refuses when the missing heaviest word outweighs all the leading passage covers', () => {
