@@ -468,7 +468,7 @@ function choose(
       const onTopic = cov.overlap(lexemesOf(cu, idx)) > ON_TOPIC_SHARE * cov.total
       if (!joined && start.c !== picks[0]?.c && !onTopic) break
     }
-    cov.add(lexemesOf(cu, idx), cu.headingTerms)
+    cov.add(lexemesOf(cu, idx), picks.length === 0 ? listContext(cu, idx, cov) : cu.headingTerms)
     // The heading naming the things asked for is what makes the passage their list.
     if (opening && !ask.procedure)
       for (const t of cov.terms)
@@ -533,6 +533,26 @@ function choose(
     else picks.push({ c: start.c, units: [...idx].sort((a, b) => a - b) })
   }
   return { picks, lead, leadMissing, opened }
+}
+
+/**
+ * The items of one list describe one thing together (the steps of how answers are made): a
+ * question word that another item of the leading item's list states is named for it as a heading
+ * names it ("What kind of search does retrieval use?" led by the step "matched … with BM25 lexical
+ * search", the retrieval named two steps on).
+ */
+function listContext(cu: ChunkUnits, idx: Set<number>, cov: Coverage): Set<string> {
+  const lead = [...idx].map((i) => cu.units[i] as Unit)
+  if (!lead.some((u) => u.kind === 'item')) return cu.headingTerms
+  const paragraphs = new Set(lead.filter((u) => u.kind === 'item').map((u) => u.paragraph))
+  const siblings = new Set<number>()
+  cu.units.forEach((u, i) => {
+    if (u.kind === 'item' && paragraphs.has(u.paragraph) && !idx.has(i)) siblings.add(i)
+  })
+  const stated = lexemesOf(cu, siblings)
+  const out = new Set(cu.headingTerms)
+  for (const t of cov.terms) if (states(stated, t.lexeme)) out.add(t.lexeme)
+  return out
 }
 
 function heaviestOwn(terms: QuestionTerm[]): string | null {

@@ -449,6 +449,33 @@ describe('extractiveAnswer', () => {
     )
   })
 
+  it('a question word another item of the leading list states counts as named, as by a heading', () => {
+    const steps = chunk(
+      'm',
+      `1. Your question is matched against the knowledge base with BM25 lexical search.
+2. If nothing relevant is found, the answer says so plainly.
+3. Every marker is checked against the passages that retrieval found.`,
+      'How answers are made',
+    )
+    const deleting = chunk('x', 'Deleting a document removes its search entries at once.', 'Deleting')
+    const floor = chunk('f', 'Retrieval has a relevance floor. Retrieval runs in your spaces only.', 'Floor')
+    const a = answer('What kind of search does retrieval use?', [steps, deleting, floor, UNRELATED])
+    assert.match(a.content, /BM25 lexical search/)
+    assert.deepEqual(
+      a.citations.map((c) => c.chunk_id),
+      ['m'],
+    )
+    // Not from sentences of one paragraph: they are not the parts of one thing.
+    const prose = chunk(
+      'p',
+      'Your question is matched with BM25 lexical search. If nothing is found, it says so. Markers are checked against the passages retrieval found.',
+    )
+    assert.equal(
+      answer('What kind of search does retrieval use?', [prose, floor, UNRELATED]).citations.length,
+      0,
+    )
+  })
+
   it('refuses when the missing heaviest word outweighs all the leading passage covers', () => {
     const signup = chunk('s', 'Register with an email and a password.')
     const signin = chunk('i', 'Sign in with the same email and password.')
