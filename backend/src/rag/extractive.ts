@@ -329,7 +329,9 @@ function scoreSeeds(
   for (const s of seeds) closure(cu, s, idx)
   const lexemes = lexemesOf(cu, idx)
   if (further && ask.shared.length > 0 && !ask.shared.some((l) => states(lexemes, l))) return null
-  const gain = cov.gain(lexemes, cu.headingTerms)
+  // The sentence's value counts the paragraph's subject it speaks of; what it covers (and so
+  // whether the documents answer at all) does not.
+  const gain = cov.gain(lexemes, topic(cu, seeds, cov))
   if (gain <= 0) return null
   const strictGain = cov.gain(lexemes, new Set(), true)
   const overlap = cov.overlap(lexemes)
@@ -344,6 +346,24 @@ function scoreSeeds(
   const score =
     (near * named * contrary * says * kind * value) / (1 + 0.15 * cu.rank) / (1 + text.length / 4000)
   return { seeds, gain, strictGain, score, value }
+}
+
+/**
+ * A paragraph without a heading names its subject once, in its opening sentence; the sentences
+ * after it speak of it without repeating it ("The Rankine cycle is …. The heat is supplied … and
+ * the waste heat removed in a condenser."): question words the opening sentence states count for
+ * them as a heading's do. A section's heading already names its subject (measured: the demo
+ * corpus loses two answers when its sections' first sentences count too).
+ */
+function topic(cu: ChunkUnits, seeds: number[], cov: Coverage): Set<string> {
+  const first = seeds[0] as number
+  const para = cu.units[first]?.paragraph
+  const open = cu.units.findIndex((u) => u.paragraph === para && readable(u))
+  if (cu.chunk.heading || open < 0 || seeds.includes(open)) return cu.headingTerms
+  const out = new Set(cu.headingTerms)
+  const stated = cu.units[open]?.lexemes ?? new Set<string>()
+  for (const t of cov.terms) if (states(stated, t.lexeme)) out.add(t.lexeme)
+  return out
 }
 
 /** A sentence that does not say the thing a "which" question asks for seldom names one. */

@@ -476,6 +476,19 @@ describe('extractiveAnswer', () => {
     )
   })
 
+  it("reads a paragraph's later sentences as speaking of the subject its opening sentence names", () => {
+    const rankine = chunk(
+      'r',
+      'The Rankine cycle is the thermodynamic basis of the steam engine. The heat is supplied externally to a closed loop and the waste heat is removed in a condenser. The Rankine cycle is used in virtually all steam power plants.',
+    )
+    const other = chunk(
+      'o',
+      'Waste heat from engines can warm buildings. Steam engines were improved by Watt.',
+    )
+    const a = answer('What happens to waste heat in the Rankine cycle?', [rankine, other, UNRELATED])
+    assert.match(a.content, /^The heat is supplied externally .* removed in a condenser \[1\]\./)
+  })
+
   it('refuses when the missing heaviest word outweighs all the leading passage covers', () => {
     const signup = chunk('s', 'Register with an email and a password.')
     const signin = chunk('i', 'Sign in with the same email and password.')
