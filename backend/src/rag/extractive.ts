@@ -79,6 +79,8 @@ interface Ask {
   which: string | null
   /** "Can I …?", "Does …?": a yes-or-no question. */
   yesNo: boolean
+  /** "How …?" (not how many, long, much …), "Why …?": an explanation, which may take sentences. */
+  explain: boolean
   /** "How do I …?": numbered steps answer it. */
   procedure: boolean
   /** Identifiers the question names (REDIS_URL, session_token, /api/search), lower-cased. */
@@ -516,7 +518,11 @@ function choose(
       const bringsKind = kindOf(texts(more)) > kindOf(texts(idx))
       const restates = caveat && subject !== null && states(lexemesOf(cu, more), subject)
       caveat = false
-      if (cov.gain(lexemesOf(cu, more), new Set()) <= 0 && !bringsKind && !restates) break
+      // "How was … shown?", "Why …?": the sentence that goes on of the same subject ("She gives a
+      // stirring speech …") is the explanation's rest.
+      const continues = ask.explain && picks.length === 0 && u.dep === next - 1 && u.kind === 'sentence'
+
+      if (cov.gain(lexemesOf(cu, more), new Set()) <= 0 && !bringsKind && !restates && !continues) break
       for (const m of more) idx.add(m)
       cov.add(lexemesOf(cu, more), cu.headingTerms)
       sentences++
@@ -601,6 +607,7 @@ function alternative(chunks: ChunkUnits[], terms: QuestionTerm[], picks: Pick[],
     which: null,
     yesNo: false,
     procedure: false,
+    explain: false,
     identifiers: [],
     shared: [],
   })
@@ -876,6 +883,7 @@ export function extractiveAnswer(
       question.trim(),
     ),
     procedure: /^(and\s+)?(how (do|can|should|would|could) (i|we|you)|how to)\b/i.test(question.trim()),
+    explain: /^(and\s+)?(how|why)\b/i.test(question.trim()) && wantedOf(question) === null,
     identifiers: identifiersOf(question),
     shared: sharedTerms(question, terms),
   }

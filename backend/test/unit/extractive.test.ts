@@ -489,6 +489,27 @@ describe('extractiveAnswer', () => {
     assert.match(a.content, /^The heat is supplied externally .* removed in a condenser \[1\]\./)
   })
 
+  it('answers "how …" with the sentences that go on of the same subject', () => {
+    const play = chunk(
+      'a',
+      'One of the oldest depictions of civil disobedience is the play Antigone, in which Antigone defies the king. She gives a stirring speech in which she tells him that she must obey her conscience. The play was first staged in Athens.',
+    )
+    const other = chunk(
+      'o',
+      'Civil disobedience was later described by Thoreau. Gandhi practised it in India.',
+    )
+    const a = answer('How was civil disobedience shown in Antigone?', [play, other, UNRELATED])
+    assert.match(a.content, /defies the king \[1\]\. She gives a stirring speech .* conscience \[1\]\./)
+    assert.doesNotMatch(a.content, /Athens/)
+    // Not for a question asking for a thing of one kind: the sentence after it is padding.
+    const who = answer('Who did Antigone defy in the play about civil disobedience?', [
+      play,
+      other,
+      UNRELATED,
+    ])
+    assert.doesNotMatch(who.content, /stirring speech/)
+  })
+
   it('refuses when the missing heaviest word outweighs all the leading passage covers', () => {
     const signup = chunk('s', 'Register with an email and a password.')
     const signin = chunk('i', 'Sign in with the same email and password.')
