@@ -510,6 +510,25 @@ describe('extractiveAnswer', () => {
     assert.doesNotMatch(who.content, /stirring speech/)
   })
 
+  it('keeps the sentence a leading one points back to ("The result was …", "In his speech …")', () => {
+    const money = chunk(
+      'm',
+      'The treaty ended in 1971. Anticipating unrest, the banks expanded the money supply far beyond need. The result was a depreciation of the currency. Trade slowed.',
+    )
+    const other = chunk('o', 'A currency is a system of money. Depreciation lowers the value of an asset.')
+    const why = answer('Why was there a depreciation of the currency?', [money, other, UNRELATED])
+    assert.match(
+      why.content,
+      /^Anticipating unrest, the banks expanded .* \[1\]\. The result was a depreciation/,
+    )
+    const era = chunk(
+      'e',
+      'In the late 1950s the new leader Nikita Khrushchev changed the course of the country. In his speech at the conference in 1960, he announced a new policy.',
+    )
+    const who = answer('Who announced a new policy at the conference in 1960?', [era, other, UNRELATED])
+    assert.match(who.content, /Khrushchev/)
+  })
+
   it('refuses when the missing heaviest word outweighs all the leading passage covers', () => {
     const signup = chunk('s', 'Register with an email and a password.')
     const signin = chunk('i', 'Sign in with the same email and password.')
