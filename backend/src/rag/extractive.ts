@@ -745,6 +745,48 @@ function statesSpecifics(question: string, passage: string, context: string): bo
   return true
 }
 
+/**
+ * Words that stand for one choice among a few (each choice in its forms): a passage saying another
+ * of them and not the question's ("the second German Empire" for "the third German empire",
+ * "different viewpoints" for "similar viewpoints", "the easterly flow" for "the westward flow")
+ * speaks of another case than the question's.
+ */
+const CONTRASTS: string[][][] = [
+  [['first'], ['second'], ['third'], ['fourth'], ['fifth'], ['sixth'], ['last', 'final']],
+  ...[
+    ['north', 'south'],
+    ['east', 'west'],
+  ].map((pair) =>
+    [...pair, 'middle'].map((d) =>
+      d === 'middle' ? ['middle', 'central'] : [d, `${d}ern`, `${d}ward`, `${d}wards`, `${d}erly`],
+    ),
+  ),
+  [['least'], ['most']],
+  [['similar', 'same'], ['different']],
+  [['highest'], ['lowest']],
+  [['largest', 'biggest'], ['smallest']],
+  [['earliest'], ['latest']],
+  [['minimum'], ['maximum']],
+]
+
+function contrasted(question: string, passage: string): boolean {
+  const qs = new Set(words(question))
+  const ps = new Set(words(passage))
+  const says = (set: Set<string>, choice: string[]) => choice.some((w) => set.has(w))
+  for (const choices of CONTRASTS) {
+    const asked = choices.filter((c) => says(qs, c))
+    if (asked.length !== 1 || says(ps, asked[0] as string[])) continue
+    if (choices.some((c) => c !== asked[0] && says(ps, c) && !says(qs, c))) return true
+  }
+  // "unencrypted" asked, "encrypted" said (or the other way round).
+  for (const w of qs) {
+    if (w.length < 6 || ps.has(w)) continue
+    const base = /^(un|non)(.{4,})$/.exec(w)?.[2]
+    if (base ? ps.has(base) : ps.has(`un${w}`) || ps.has(`non${w}`)) return true
+  }
+  return false
+}
+
 /** The question's own subject terms outside a pair joined by and/or ("passwords and sessions"). */
 function sharedTerms(question: string, terms: QuestionTerm[]): string[] {
   const pair = /([\p{L}\p{N}_-]+)\s+(?:and|or)\s+([\p{L}\p{N}_-]+)/iu.exec(question)
@@ -913,6 +955,8 @@ export function extractiveAnswer(
   }
   const context = `${leadUnits.chunk.title} ${leadUnits.chunk.heading ?? ''} ${leadUnits.chunk.content}`
   if (!statesSpecifics(question, leadText, context)) return null
+  // "When was the third German empire founded?" answered by "the second German Empire …".
+  if (contrasted(question, leadText)) return null
   // "How many …?" answered by a passage without any number is about the topic, not the answer.
   if (kindScore(leadText, ask.wanted, question) === 0) return null
   if (!countsAsked(leadText, ask.wanted, question)) return null

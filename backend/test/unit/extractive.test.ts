@@ -529,6 +529,31 @@ describe('extractiveAnswer', () => {
     assert.match(who.content, /Khrushchev/)
   })
 
+  it('refuses when the passage says another of a few choices than the question (second / third)', () => {
+    const officer = chunk(
+      'o',
+      'The Presiding Officer tries to achieve a balance between different viewpoints and political parties when selecting members to speak.',
+    )
+    const flow = chunk(
+      'f',
+      'The accumulating water broke through the Purus Arch, joining the easterly flow toward the Atlantic.',
+    )
+    const sky = chunk('s', 'To view the encrypted content a VideoGuard equipped receiver needs to be used.')
+    const all = [officer, flow, sky, UNRELATED]
+    for (const q of [
+      'The Presiding Officer tries to achieve a balance between similar viewpoints and whom?',
+      'What did the water join when it broke through the Purus Arch toward the westward flow?',
+      'What does a receiver have to be equipped with to view unencrypted content?',
+    ])
+      assert.equal(answer(q, all).citations.length, 0, q)
+    for (const q of [
+      'The Presiding Officer tries to achieve a balance between different viewpoints and whom?',
+      'What did the water join when it broke through the Purus Arch toward the eastern flow?',
+      'What does a receiver have to be equipped with to view encrypted content?',
+    ])
+      assert.equal(answer(q, all).citations.length, 1, q)
+  })
+
   it('refuses when the missing heaviest word outweighs all the leading passage covers', () => {
     const signup = chunk('s', 'Register with an email and a password.')
     const signin = chunk('i', 'Sign in with the same email and password.')
