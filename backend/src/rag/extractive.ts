@@ -188,17 +188,30 @@ function lexemesOf(cu: ChunkUnits, idx: Iterable<number>): Set<string> {
   return out
 }
 
+/** Letters two words must share from their start to be read as one root (publication / publishing). */
+const ROOT = 5
+
 /**
  * Whether a sentence's lexemes state a question lexeme, also in another form of the word that
- * English stemming leaves different (marri / marriag, govern / government).
+ * English stemming leaves different (marri / marriag, govern / government) and, unless `strict`,
+ * in a form sharing its root up to the last letter of the shorter (public / publish, analyz /
+ * analysi, richer / richest; a misspelt "develped" / develop).
  */
-function states(lexemes: Set<string>, lexeme: string): boolean {
+function states(lexemes: Set<string>, lexeme: string, strict = false): boolean {
   if (lexemes.has(lexeme)) return true
   // Its negation by prefix speaks of it too: "Unset, the server uses …" for "when X is not set".
   if (lexeme.length >= 3 && lexemes.has(`un${lexeme}`)) return true
   if (lexeme.length < 4) return false
   for (const l of lexemes) if (l.length > lexeme.length && wordHasLexeme(l, lexeme)) return true
+  if (strict || lexeme.length < ROOT) return false
+  for (const l of lexemes) if (sharedRoot(l, lexeme)) return true
   return false
+}
+
+function sharedRoot(a: string, b: string): boolean {
+  let k = 0
+  while (k < a.length && k < b.length && a[k] === b[k]) k++
+  return k >= ROOT && k >= Math.min(a.length, b.length) - 1
 }
 
 class Coverage {
@@ -218,10 +231,13 @@ class Coverage {
     }
     return g
   }
-  /** Weight of the covered terms these lexemes state again. */
+  /**
+   * Weight of the covered terms these lexemes state again (in their own forms: a passage elsewhere
+   * sharing only a root with the question stays padding).
+   */
   overlap(lexemes: Set<string>): number {
     return this.terms.reduce(
-      (w, t) => w + (this.covered.has(t.lexeme) && states(lexemes, t.lexeme) ? t.weight : 0),
+      (w, t) => w + (this.covered.has(t.lexeme) && states(lexemes, t.lexeme, true) ? t.weight : 0),
       0,
     )
   }

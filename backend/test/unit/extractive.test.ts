@@ -554,6 +554,27 @@ describe('extractiveAnswer', () => {
       assert.equal(answer(q, all).citations.length, 1, q)
   })
 
+  it('reads a word sharing its root with a question word as stating it (develped / developed, richer / richest)', () => {
+    const forces = chunk(
+      'f',
+      'By the early 20th century, Einstein developed a theory of relativity that predicted the action of forces.',
+    )
+    const wealth = chunk(
+      'w',
+      'The top 400 richest Americans have more wealth than half of all Americans combined.',
+    )
+    const other = chunk('o', 'Newton formulated laws of motion. A theory explains what is observed.')
+    const all = [forces, wealth, other, UNRELATED]
+    assert.match(
+      answer('Who develped the theory of relativity?', all).content,
+      /^By the early 20th century, Einstein/,
+    )
+    assert.match(
+      answer('How many Americans are richer than half of all Americans?', all).content,
+      /top 400 richest/,
+    )
+  })
+
   it('refuses when the missing heaviest word outweighs all the leading passage covers', () => {
     const signup = chunk('s', 'Register with an email and a password.')
     const signin = chunk('i', 'Sign in with the same email and password.')
