@@ -287,6 +287,16 @@ const readable = (u: Unit) => u.kind !== 'heading' && u.kind !== 'code'
 const WRONG_KIND = 0.5
 const kindFactor = (score: number) => WRONG_KIND + (1 - WRONG_KIND) * score
 
+/**
+ * Within a paragraph without a heading, of two sentences that answer alike the earlier leads, by
+ * this share per sentence of position (the paragraph states its facts before it elaborates them:
+ * "… sometimes labeled as huihui or Muslim medicine" before "Huihui doctors staffed …"). Chunks
+ * are still compared at their best sentence's score.
+ */
+const POSITION = 0.01
+
+type Scored = Start & { score: number; value: number }
+
 /** The unit that covers most of what is missing (with its dependencies), over all chunks. */
 function bestStart(
   chunks: ChunkUnits[],
@@ -295,33 +305,53 @@ function bestStart(
   ask: Ask,
   pairs = false,
 ): Start | null {
-  let best: (Start & { score: number; value: number }) | null = null
+  let best: Scored | null = null
   chunks.forEach((cu, c) => {
-    cu.units.forEach((u, i) => {
-      if (!readable(u) || exclude.has(`${c}:${i}`)) return
-      const single = scoreSeeds(cu, [i], cov, ask, pairs)
-      if (single && (!best || single.score > best.score)) best = { c, ...single }
-      // The rest of a question split over two adjacent sentences ("A session token is 32 random
-      // bytes. The server stores only its SHA-256 hash"): the pair answers together, in order.
-      // Not for the leading passage: a pair reaching a question's words is weaker evidence that
-      // the documents answer it than one sentence doing so.
-      const prev = cu.units[i - 1]
-      if (
-        !pairs ||
-        !prev ||
-        !readable(prev) ||
-        prev.paragraph !== u.paragraph ||
-        exclude.has(`${c}:${i - 1}`)
-      )
-        return
-      const pair = scoreSeeds(cu, [i - 1, i], cov, ask, pairs)
-      const alone = Math.max(single?.value ?? 0, scoreSeeds(cu, [i - 1], cov, ask, pairs)?.value ?? 0)
-      if (!pair || pair.value <= alone) return
-      pair.score *= PAIR_SHARE
-      if (!best || pair.score > best.score) best = { c, ...pair }
-    })
+    const inChunk = bestInChunk(cu, c, cov, exclude, ask, pairs)
+    if (inChunk && (!best || inChunk.score > best.score)) best = inChunk
   })
   return best
+}
+
+function bestInChunk(
+  cu: ChunkUnits,
+  c: number,
+  cov: Coverage,
+  exclude: Set<string>,
+  ask: Ask,
+  pairs: boolean,
+): Scored | null {
+  let best: Scored | null = null
+  let lead: Scored | null = null
+  let leadRanked = 0
+  const positioned = !cu.chunk.heading
+  cu.units.forEach((u, i) => {
+    if (!readable(u) || exclude.has(`${c}:${i}`)) return
+    const single = scoreSeeds(cu, [i], cov, ask, pairs)
+    if (single && (!best || single.score > best.score)) best = { c, ...single }
+    if (single && positioned && (!lead || single.score / (1 + POSITION * i) > leadRanked)) {
+      lead = { c, ...single }
+      leadRanked = single.score / (1 + POSITION * i)
+    }
+    // The rest of a question split over two adjacent sentences ("A session token is 32 random
+    // bytes. The server stores only its SHA-256 hash"): the pair answers together, in order.
+    // Not for the leading passage: a pair reaching a question's words is weaker evidence that
+    // the documents answer it than one sentence doing so.
+    const prev = cu.units[i - 1]
+    if (!pairs || !prev || !readable(prev) || prev.paragraph !== u.paragraph || exclude.has(`${c}:${i - 1}`))
+      return
+    const pair = scoreSeeds(cu, [i - 1, i], cov, ask, pairs)
+    const alone = Math.max(single?.value ?? 0, scoreSeeds(cu, [i - 1], cov, ask, pairs)?.value ?? 0)
+    if (!pair || pair.value <= alone) return
+    pair.score *= PAIR_SHARE
+    if (!best || pair.score > best.score) best = { c, ...pair }
+  })
+  const top = best as Scored | null
+  const first = lead as Scored | null
+  if (!top || !first || first === top) return top
+  // A pair that answers better than any one sentence keeps its place.
+  if (top.seeds.length > 1 && top.score > leadRanked) return top
+  return { ...first, score: top.score }
 }
 
 /** Two sentences answering together weigh a little less than one that answers alone. */

@@ -575,6 +575,15 @@ describe('extractiveAnswer', () => {
     )
   })
 
+  it('of two sentences of a paragraph that answer alike, the earlier leads', () => {
+    const medicine = chunk(
+      'm',
+      'Western medicine was also practiced in China, where it was sometimes labeled as huihui or Muslim medicine. The physician Jesus founded the Office of Western Medicine in 1263. Huihui doctors staffed two imperial hospitals.',
+    )
+    const a = answer('What was huihui?', [medicine, UNRELATED])
+    assert.match(a.content, /^Western medicine was also practiced .* Muslim medicine \[1\]\.$/)
+  })
+
   it('refuses when the missing heaviest word outweighs all the leading passage covers', () => {
     const signup = chunk('s', 'Register with an email and a password.')
     const signin = chunk('i', 'Sign in with the same email and password.')
