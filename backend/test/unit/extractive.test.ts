@@ -527,6 +527,22 @@ describe('extractiveAnswer', () => {
     )
     const who = answer('Who announced a new policy at the conference in 1960?', [era, other, UNRELATED])
     assert.match(who.content, /Khrushchev/)
+    const jail = chunk(
+      'j',
+      'Zinn writes that protesters may choose to go to jail as a way of reminding their countrymen of injustice. But that is different from the notion that they must go to jail as part of a rule of civil disobedience.',
+    )
+    const goal = answer('Going to jail is what part of a rule of civil disobedience?', [
+      jail,
+      other,
+      UNRELATED,
+    ])
+    assert.match(goal.content, /^Zinn writes .* injustice \[1\]\. But that is different/)
+    const drop = chunk(
+      'd',
+      'In the early 1950s, student applications declined because of rising crime nearby. In response, the university became a major sponsor of an urban renewal project.',
+    )
+    const year = answer('What did the university sponsor in response?', [drop, other, UNRELATED])
+    assert.match(year.content, /^In the early 1950s, student applications declined/)
   })
 
   it('refuses when the passage says another of a few choices than the question (second / third)', () => {
