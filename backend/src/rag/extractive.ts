@@ -338,7 +338,16 @@ function bestInChunk(
     // Not for the leading passage: a pair reaching a question's words is weaker evidence that
     // the documents answer it than one sentence doing so.
     const prev = cu.units[i - 1]
-    if (!pairs || !prev || !readable(prev) || prev.paragraph !== u.paragraph || exclude.has(`${c}:${i - 1}`))
+    // Two items of a list are alternatives side by side, not one answer split in two.
+    const items = u.kind === 'item' && prev?.kind === 'item' && !u.step
+    if (
+      !pairs ||
+      !prev ||
+      !readable(prev) ||
+      prev.paragraph !== u.paragraph ||
+      exclude.has(`${c}:${i - 1}`) ||
+      items
+    )
       return
     const pair = scoreSeeds(cu, [i - 1, i], cov, ask, pairs)
     const alone = Math.max(single?.value ?? 0, scoreSeeds(cu, [i - 1], cov, ask, pairs)?.value ?? 0)

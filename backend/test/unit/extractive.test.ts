@@ -600,6 +600,25 @@ describe('extractiveAnswer', () => {
     assert.match(a.content, /^Western medicine was also practiced .* Muslim medicine \[1\]\.$/)
   })
 
+  it('does not read two items of a list as one answer split over them', () => {
+    const cookies = chunk(
+      'a',
+      'Sign-in fails in the iframe when the browser blocks third-party cookies.',
+      'Cookies',
+    )
+    const trouble = chunk(
+      'b',
+      `- Sign-in fails on hf.space: clear the site's cookies.
+- Uploads hang: check the size limit.`,
+      'Troubleshooting',
+    )
+    const a = answer('Sign-in fails in the iframe, what should I check?', [cookies, trouble, UNRELATED])
+    assert.match(
+      a.content,
+      /^Sign-in fails in the iframe when the browser blocks third-party cookies \[1\]\.$/,
+    )
+  })
+
   it('refuses when the missing heaviest word outweighs all the leading passage covers', () => {
     const signup = chunk('s', 'Register with an email and a password.')
     const signin = chunk('i', 'Sign in with the same email and password.')
