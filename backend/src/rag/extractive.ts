@@ -891,6 +891,30 @@ const NEGATOR = /^(not|never|no|cannot|without|nor)$|n't$/
 /** Words a negation may stand before without being what it negates ("is not yet set"). */
 const NEGATION_FILLER = /^(be|been|being|yet|ever|always|even|at|all|any|the|a|an|really|fully|properly)$/
 
+/**
+ * Whether a passage states one of the question's own subject words only negated ("not found",
+ * "not even having", "not more difficult"): a question that does not negate asks for the case
+ * the passage denies.
+ */
+function deniesOwn(passage: string, terms: QuestionTerm[]): boolean {
+  const ws = passage.toLowerCase().match(/[\p{L}\p{N}_']+/gu) ?? []
+  const negatedAt = (i: number) => {
+    let j = i - 1
+    while (
+      j >= 0 &&
+      (NEGATION_FILLER.test(ws[j] as string) || /^(more|less|so|as|too|very)$/.test(ws[j] as string))
+    )
+      j--
+    // Not "no" or "without": they negate a noun phrase's head ("no session cache"), not its words.
+    return j >= 0 && /^(not|never|cannot)$|n't$/.test(ws[j] as string)
+  }
+  return terms.some((t) => {
+    if (!t.own || isFrameWord(t.lexeme)) return false
+    const uses = ws.flatMap((w, i) => (wordHasLexeme(w, t.lexeme) ? [i] : []))
+    return uses.length > 0 && uses.every(negatedAt)
+  })
+}
+
 /** The words a question negates: "when DATABASE_URL is not set" → set. */
 function negatedWords(question: string): string[] {
   const ws = question.toLowerCase().match(/[\p{L}\p{N}_']+/gu) ?? []
@@ -1012,6 +1036,9 @@ export function extractiveAnswer(
   if (!statesSpecifics(question, leadText, context)) return null
   // "When was the third German empire founded?" answered by "the second German Empire …".
   if (contrasted(question, leadText)) return null
+  // "What do tumors express that are also found on normal cells?" answered by "antigens that are
+  // not found on normal cells": the passage denies what the question takes as true.
+  if (!NEGATION.test(question) && deniesOwn(leadText, terms)) return null
   // "How many …?" answered by a passage without any number is about the topic, not the answer.
   if (kindScore(leadText, ask.wanted, question) === 0) return null
   if (!countsAsked(leadText, ask.wanted, question)) return null

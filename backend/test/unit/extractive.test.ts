@@ -619,6 +619,32 @@ describe('extractiveAnswer', () => {
     )
   })
 
+  it('refuses when the passage denies what the question takes as true ("not found" for "found")', () => {
+    const tumors = chunk(
+      't',
+      'The transformed cells of tumors express antigens that are not found on normal cells.',
+    )
+    const other = chunk('o', 'Normal cells divide in a regulated way. Antigens trigger an immune response.')
+    const all = [tumors, other, UNRELATED]
+    assert.equal(
+      answer('What do tumors express that are also found on normal cells?', all).citations.length,
+      0,
+    )
+    assert.match(
+      answer('What do tumors express that are not found on normal cells?', all).content,
+      /antigens/,
+    )
+    // "no" negates the head of its noun phrase, not the words before it.
+    const revoke = chunk(
+      'r',
+      'Revoking a session takes effect on the very next request, because there is no session cache.',
+    )
+    assert.equal(
+      answer('When does revoking a session take effect?', [revoke, other, UNRELATED]).citations.length,
+      1,
+    )
+  })
+
   it('refuses when the missing heaviest word outweighs all the leading passage covers', () => {
     const signup = chunk('s', 'Register with an email and a password.')
     const signin = chunk('i', 'Sign in with the same email and password.')
