@@ -771,12 +771,22 @@ const NEGATING_WORD =
 
 /** Numbers and names: 1757, 91.3, "Lupe Mayorga" (capitalised words after the first). */
 function specifics(question: string): string[] {
-  const numbers = question.match(/\d+(?:[.,]\d+)*/g) ?? []
+  const numbers = question.match(/\d+(?:[.,]\d+)*(?:'?s\b)?/g) ?? []
   const tokens = question.trim().split(/\s+/).slice(1)
   const names = tokens
     .map((t) => t.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '').replace(/'s$/, ''))
     .filter((t) => /^\p{Lu}[\p{Ll}]/u.test(t) && t.length > 1)
   return [...numbers, ...names]
+}
+
+/**
+ * Whether a text states a number as the question writes it: "1990" is not "the 1990s" nor part of
+ * "21990" (but is "1990's"); a question asking of "the 1960s" accepts 1960 in any form.
+ */
+function statesNumber(text: string, number: string): boolean {
+  const decade = /'?s$/.test(number)
+  const n = number.replace(/'?s$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  return new RegExp(`(?<![\\d.,])${n}(?![\\d]|[.,]\\d${decade ? '' : '|s\\b'})`).test(text)
 }
 
 /**
@@ -791,7 +801,7 @@ function statesSpecifics(question: string, passage: string, context: string): bo
     const low = s.toLowerCase()
     if (
       /\d/.test(low)
-        ? !text.includes(low)
+        ? !statesNumber(text, low)
         : !words(low).every((w) => [...wordsIn].some((p) => wordHasLexeme(p, w)))
     )
       return false

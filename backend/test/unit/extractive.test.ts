@@ -645,6 +645,18 @@ describe('extractiveAnswer', () => {
     )
   })
 
+  it('reads a year the question names as that year, not its decade', () => {
+    const bars = chunk('b', 'Oxygen bars have been found in Japan and California since the late 1990s.')
+    const storm = chunk(
+      's',
+      "Jacksonville suffered damage from 2008's Tropical Storm Fay, with power cuts for four days.",
+    )
+    const all = [bars, storm, UNRELATED]
+    assert.equal(answer('Where have oxygen bars been found since 1990?', all).citations.length, 0)
+    assert.equal(answer('Where have oxygen bars been found since the 1990s?', all).citations.length, 1)
+    assert.match(answer('What did Jacksonville suffer from in 2008?', all).content, /Storm Fay/)
+  })
+
   it('refuses when the missing heaviest word outweighs all the leading passage covers', () => {
     const signup = chunk('s', 'Register with an email and a password.')
     const signin = chunk('i', 'Sign in with the same email and password.')
