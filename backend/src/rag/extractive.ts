@@ -834,9 +834,12 @@ const CONTRASTS: string[][][] = [
   [['minimum'], ['maximum']],
 ]
 
+/** "at least 8", "at most 3", "first of all": the words as idiom, not a choice. */
+const IDIOM = /\b(at (?:least|most|first|last)|first of all|last but not least)\b/gi
+
 function contrasted(question: string, passage: string): boolean {
-  const qs = new Set(words(question))
-  const ps = new Set(words(passage))
+  const qs = new Set(words(question.replace(IDIOM, ' ')))
+  const ps = new Set(words(passage.replace(IDIOM, ' ')))
   const says = (set: Set<string>, choice: string[]) => choice.some((w) => set.has(w))
   for (const choices of CONTRASTS) {
     const asked = choices.filter((c) => says(qs, c))

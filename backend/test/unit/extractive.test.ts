@@ -568,6 +568,13 @@ describe('extractiveAnswer', () => {
       'What does a receiver have to be equipped with to view encrypted content?',
     ])
       assert.equal(answer(q, all).citations.length, 1, q)
+    // "at least" is an idiom, not the opposite of "most".
+    const password = chunk('p', 'User passwords are accepted when they are at least 8 characters long.')
+    const sessions = chunk('n', 'Sessions last seven days. Tokens are random.')
+    assert.match(
+      answer('How long must most user passwords be?', [password, sessions, UNRELATED]).content,
+      /at least 8/,
+    )
   })
 
   it('reads a word sharing its root with a question word as stating it (develped / developed, richer / richest)', () => {
