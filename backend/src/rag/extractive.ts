@@ -817,7 +817,8 @@ function statesSpecifics(question: string, passage: string, context: string): bo
  * speaks of another case than the question's.
  */
 const CONTRASTS: string[][][] = [
-  [['first'], ['second'], ['third'], ['fourth'], ['fifth'], ['sixth'], ['last', 'final']],
+  // Not "last": it is as often the verb ("How long does a session last?").
+  [['first'], ['second'], ['third'], ['fourth'], ['fifth'], ['sixth']],
   ...[
     ['north', 'south'],
     ['east', 'west'],
@@ -834,8 +835,9 @@ const CONTRASTS: string[][][] = [
   [['minimum'], ['maximum']],
 ]
 
-/** "at least 8", "at most 3", "first of all": the words as idiom, not a choice. */
-const IDIOM = /\b(at (?:least|most|first|last)|first of all|last but not least)\b/gi
+/** "at least 8", "at most 3", "first of all", "one second": the words as idiom or unit, not a choice. */
+const IDIOM =
+  /\b(at (?:least|most|first|last)|first of all|last but not least|(?:\d+|a|one|per|each|every|split) seconds?)\b/gi
 
 function contrasted(question: string, passage: string): boolean {
   const qs = new Set(words(question.replace(IDIOM, ' ')))

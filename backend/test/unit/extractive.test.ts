@@ -575,6 +575,10 @@ describe('extractiveAnswer', () => {
       answer('How long must most user passwords be?', [password, sessions, UNRELATED]).content,
       /at least 8/,
     )
+    // Nor is "second" as a unit of time, nor "last" the verb.
+    const lock = chunk('l', 'A lock after failed sign-ins lasts one second per failed attempt.')
+    const lasts = answer('How long does a lock after failed sign-ins last?', [lock, sessions, UNRELATED])
+    assert.match(lasts.content, /one second/)
   })
 
   it('reads a word sharing its root with a question word as stating it (develped / developed, richer / richest)', () => {
