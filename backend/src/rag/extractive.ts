@@ -576,7 +576,6 @@ function choose(
       // "How was … shown?", "Why …?": the sentence that goes on of the same subject ("She gives a
       // stirring speech …") is the explanation's rest.
       const continues = ask.explain && picks.length === 0 && u.dep === next - 1 && u.kind === 'sentence'
-
       if (cov.gain(lexemesOf(cu, more), new Set()) <= 0 && !bringsKind && !restates && !continues) break
       for (const m of more) idx.add(m)
       cov.add(lexemesOf(cu, more), cu.headingTerms)
@@ -839,9 +838,13 @@ const CONTRASTS: string[][][] = [
 const IDIOM =
   /\b(at (?:least|most|first|last)|first of all|last but not least|(?:\d+|a|one|per|each|every|split) seconds?)\b/gi
 
+/** Runs of capitalised words name one thing: "Middle East", "North America", "Second World War". */
+const NAME_RUN = /\b\p{Lu}[\p{L}'-]*(?:\s+\p{Lu}[\p{L}'-]*)+/gu
+
 function contrasted(question: string, passage: string): boolean {
-  const qs = new Set(words(question.replace(IDIOM, ' ')))
-  const ps = new Set(words(passage.replace(IDIOM, ' ')))
+  const plain = (text: string) => new Set(words(text.replace(IDIOM, ' ').replace(NAME_RUN, ' ')))
+  const qs = plain(question)
+  const ps = plain(passage)
   const says = (set: Set<string>, choice: string[]) => choice.some((w) => set.has(w))
   for (const choices of CONTRASTS) {
     const asked = choices.filter((c) => says(qs, c))

@@ -579,6 +579,17 @@ describe('extractiveAnswer', () => {
     const lock = chunk('l', 'A lock after failed sign-ins lasts one second per failed attempt.')
     const lasts = answer('How long does a lock after failed sign-ins last?', [lock, sessions, UNRELATED])
     assert.match(lasts.content, /one second/)
+    // Nor a direction inside a name ("North Africa").
+    const plague = chunk(
+      'a',
+      'Alexandria lies in North Africa. By autumn 1347 the plague had reached Alexandria from the south.',
+    )
+    const when = answer('When did the plague reach Alexandria in North Africa?', [
+      plague,
+      sessions,
+      UNRELATED,
+    ])
+    assert.match(when.content, /1347/)
   })
 
   it('reads a word sharing its root with a question word as stating it (develped / developed, richer / richest)', () => {
