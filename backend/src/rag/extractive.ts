@@ -616,18 +616,19 @@ function choose(
 }
 
 /**
- * The items of one list describe one thing together (the steps of how answers are made): a
- * question word that another item of the leading item's list states is named for it as a heading
- * names it ("What kind of search does retrieval use?" led by the step "matched … with BM25 lexical
- * search", the retrieval named two steps on).
+ * The numbered steps of one list describe one process together (how answers are made): a question
+ * word that another step of the leading step's list states is named for it as a heading names it
+ * ("What kind of search does retrieval use?" led by the step "matched … with BM25 lexical search",
+ * the retrieval named two steps on). Not the items of a bulleted list: they are things side by side
+ * (one variable each), and one item's word says nothing of another.
  */
 function listContext(cu: ChunkUnits, idx: Set<number>, cov: Coverage): Set<string> {
   const lead = [...idx].map((i) => cu.units[i] as Unit)
-  if (!lead.some((u) => u.kind === 'item')) return cu.headingTerms
-  const paragraphs = new Set(lead.filter((u) => u.kind === 'item').map((u) => u.paragraph))
+  if (!lead.some((u) => u.step)) return cu.headingTerms
+  const paragraphs = new Set(lead.filter((u) => u.step).map((u) => u.paragraph))
   const siblings = new Set<number>()
   cu.units.forEach((u, i) => {
-    if (u.kind === 'item' && paragraphs.has(u.paragraph) && !idx.has(i)) siblings.add(i)
+    if (u.step && paragraphs.has(u.paragraph) && !idx.has(i)) siblings.add(i)
   })
   const stated = lexemesOf(cu, siblings)
   const out = new Set(cu.headingTerms)

@@ -449,7 +449,7 @@ describe('extractiveAnswer', () => {
     )
   })
 
-  it('a question word another item of the leading list states counts as named, as by a heading', () => {
+  it('a question word another step of the leading numbered list states counts as named, as by a heading', () => {
     const steps = chunk(
       'm',
       `1. Your question is matched against the knowledge base with BM25 lexical search.
@@ -465,6 +465,16 @@ describe('extractiveAnswer', () => {
       a.citations.map((c) => c.chunk_id),
       ['m'],
     )
+    // Nor from the items of a bulleted list: things side by side, one item's word says nothing of another.
+    const vars = chunk(
+      'v',
+      `- REDIS_URL: a shared rate-limit store for several instances.
+- SMTP_URL: the mail server that sends reset links.
+- SECRET_KEY: a random pepper for session hashes.`,
+      'Variables',
+    )
+    const sessions = chunk('n', 'Sessions last seven days. Tokens are random.')
+    assert.equal(answer('Is the pepper sent by mail?', [vars, sessions, UNRELATED]).citations.length, 0)
     // Not from sentences of one paragraph: they are not the parts of one thing.
     const prose = chunk(
       'p',
