@@ -134,6 +134,25 @@ function rawKindScore(text: string, wanted: Wanted | null, question: string): nu
   return near.test(text) ? 1 : 0.75
 }
 
+/**
+ * "How many administrators …?" answered by a passage that speaks of administrators with no number
+ * near them ("three kinds of space … Administrators own it") counts something else: false then.
+ * True when the passage does not name the counted thing (it may say it in other words: "91.3
+ * males" for "how many men"), or a number the question does not hold stands near it.
+ */
+export function countsAsked(text: string, wanted: Wanted | null, question: string): boolean {
+  if (wanted?.kind !== 'number' || !wanted.counted || isStopword(wanted.counted)) return true
+  const counted = wanted.counted
+  const tokens = text.match(/[\p{L}\p{N}][\p{L}\p{N},.'-]*/gu) ?? []
+  const clean = tokens.map((t) => t.replace(/[,.'-]+$/, ''))
+  const stem = counted.slice(0, Math.max(3, counted.length - 2))
+  const at = clean.flatMap((t, i) => (t.toLowerCase().startsWith(stem) ? [i] : []))
+  if (at.length === 0) return true
+  return clean.some(
+    (t, i) => numbers(t, question).length > 0 && at.some((a) => Math.abs(a - i) <= NEAR_WORDS),
+  )
+}
+
 /** Words that end the noun phrase after "which"/"what": the question's verb. */
 const AUXILIARY = new RegExp(`^(?:${AUXILIARY_WORDS})$`)
 

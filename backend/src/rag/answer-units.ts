@@ -32,6 +32,13 @@ const BULLET = /^\s*(?:[-*+]|\d+[.)])\s+/
 const STEP = /^\s*\d+[.)]\s+/
 const HEADING = /^\s*#{1,6}\s+/
 const PRONOUN_START = /^(it|its|it's|this|these|they|their|them|that|those|he|she|his|her|such)\b/i
+/**
+ * Openings that point back as a bare pronoun does: a phrase on one ("In his speech …", "During this
+ * period …"), a conjunction before one ("But that is …"), or a connective of consequence or
+ * response ("The result was …", "As a result …", "In response, …").
+ */
+const BACK_REFERENCE =
+  /^((in|on|at|after|before|during|with|by|for|from|under|despite|following|unlike|like) (his|her|their|its|this|these|those|that)\b|(but|and|yet|so) (it|its|this|these|they|their|that|those|he|she|his|her)\b|(the|as a) result\b|as a consequence\b|in (response|return|turn)\b|for this reason\b|because of this\b|consequently\b|therefore\b|thus\b|hence\b)/i
 
 /** Light English stemming, for content without stored lexemes. */
 export function lightStem(word: string): string {
@@ -162,7 +169,7 @@ function linkDependencies(units: Unit[], heading: string | null): void {
       return
     }
     intro = undefined
-    if (u.kind === 'sentence' && PRONOUN_START.test(u.text)) {
+    if (u.kind === 'sentence' && (PRONOUN_START.test(u.text) || BACK_REFERENCE.test(u.text))) {
       // The antecedent: the sentence before in the same paragraph, else the section's heading.
       if (prev && prev.paragraph === u.paragraph && prev.kind === 'sentence') u.dep = i - 1
       else if (prev?.kind === 'heading') u.dep = i - 1

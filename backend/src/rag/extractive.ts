@@ -8,7 +8,14 @@
 // 4. when even the best passages leave the question's key terms uncovered, the answer is the
 //    plain refusal, with no citations.
 
-import { kindScore, severalAskedFor, type Wanted, wantedOf, whichAskedFor } from './answer-type.js'
+import {
+  countsAsked,
+  kindScore,
+  severalAskedFor,
+  type Wanted,
+  wantedOf,
+  whichAskedFor,
+} from './answer-type.js'
 import { lightLexemes, type Unit, type UnitKind, unitsOf } from './answer-units.js'
 import { type Citation, toCitation } from './citations.js'
 import { inlinePlain } from './plain-text.js'
@@ -72,6 +79,8 @@ interface Ask {
   which: string | null
   /** "Can I …?", "Does …?": a yes-or-no question. */
   yesNo: boolean
+  /** "How …?" (not how many, long, much …), "Why …?": an explanation, which may take sentences. */
+  explain: boolean
   /** "How do I …?": numbered steps answer it. */
   procedure: boolean
   /** Identifiers the question names (REDIS_URL, session_token, /api/search), lower-cased. */
@@ -179,17 +188,30 @@ function lexemesOf(cu: ChunkUnits, idx: Iterable<number>): Set<string> {
   return out
 }
 
+/** Letters two words must share from their start to be read as one root (publication / publishing). */
+const ROOT = 5
+
 /**
  * Whether a sentence's lexemes state a question lexeme, also in another form of the word that
- * English stemming leaves different (marri / marriag, govern / government).
+ * English stemming leaves different (marri / marriag, govern / government) and, unless `strict`,
+ * in a form sharing its root up to the last letter of the shorter (public / publish, analyz /
+ * analysi, richer / richest; a misspelt "develped" / develop).
  */
-function states(lexemes: Set<string>, lexeme: string): boolean {
+function states(lexemes: Set<string>, lexeme: string, strict = false): boolean {
   if (lexemes.has(lexeme)) return true
   // Its negation by prefix speaks of it too: "Unset, the server uses …" for "when X is not set".
   if (lexeme.length >= 3 && lexemes.has(`un${lexeme}`)) return true
   if (lexeme.length < 4) return false
   for (const l of lexemes) if (l.length > lexeme.length && wordHasLexeme(l, lexeme)) return true
+  if (strict || lexeme.length < ROOT) return false
+  for (const l of lexemes) if (sharedRoot(l, lexeme)) return true
   return false
+}
+
+function sharedRoot(a: string, b: string): boolean {
+  let k = 0
+  while (k < a.length && k < b.length && a[k] === b[k]) k++
+  return k >= ROOT && k >= Math.min(a.length, b.length) - 1
 }
 
 class Coverage {
@@ -209,10 +231,13 @@ class Coverage {
     }
     return g
   }
-  /** Weight of the covered terms these lexemes state again. */
+  /**
+   * Weight of the covered terms these lexemes state again (in their own forms: a passage elsewhere
+   * sharing only a root with the question stays padding).
+   */
   overlap(lexemes: Set<string>): number {
     return this.terms.reduce(
-      (w, t) => w + (this.covered.has(t.lexeme) && states(lexemes, t.lexeme) ? t.weight : 0),
+      (w, t) => w + (this.covered.has(t.lexeme) && states(lexemes, t.lexeme, true) ? t.weight : 0),
       0,
     )
   }
@@ -262,6 +287,16 @@ const readable = (u: Unit) => u.kind !== 'heading' && u.kind !== 'code'
 const WRONG_KIND = 0.5
 const kindFactor = (score: number) => WRONG_KIND + (1 - WRONG_KIND) * score
 
+/**
+ * Within a paragraph without a heading, of two sentences that answer alike the earlier leads, by
+ * this share per sentence of position (the paragraph states its facts before it elaborates them:
+ * "… sometimes labeled as huihui or Muslim medicine" before "Huihui doctors staffed …"). Chunks
+ * are still compared at their best sentence's score.
+ */
+const POSITION = 0.01
+
+type Scored = Start & { score: number; value: number }
+
 /** The unit that covers most of what is missing (with its dependencies), over all chunks. */
 function bestStart(
   chunks: ChunkUnits[],
@@ -270,33 +305,62 @@ function bestStart(
   ask: Ask,
   pairs = false,
 ): Start | null {
-  let best: (Start & { score: number; value: number }) | null = null
+  let best: Scored | null = null
   chunks.forEach((cu, c) => {
-    cu.units.forEach((u, i) => {
-      if (!readable(u) || exclude.has(`${c}:${i}`)) return
-      const single = scoreSeeds(cu, [i], cov, ask, pairs)
-      if (single && (!best || single.score > best.score)) best = { c, ...single }
-      // The rest of a question split over two adjacent sentences ("A session token is 32 random
-      // bytes. The server stores only its SHA-256 hash"): the pair answers together, in order.
-      // Not for the leading passage: a pair reaching a question's words is weaker evidence that
-      // the documents answer it than one sentence doing so.
-      const prev = cu.units[i - 1]
-      if (
-        !pairs ||
-        !prev ||
-        !readable(prev) ||
-        prev.paragraph !== u.paragraph ||
-        exclude.has(`${c}:${i - 1}`)
-      )
-        return
-      const pair = scoreSeeds(cu, [i - 1, i], cov, ask, pairs)
-      const alone = Math.max(single?.value ?? 0, scoreSeeds(cu, [i - 1], cov, ask, pairs)?.value ?? 0)
-      if (!pair || pair.value <= alone) return
-      pair.score *= PAIR_SHARE
-      if (!best || pair.score > best.score) best = { c, ...pair }
-    })
+    const inChunk = bestInChunk(cu, c, cov, exclude, ask, pairs)
+    if (inChunk && (!best || inChunk.score > best.score)) best = inChunk
   })
   return best
+}
+
+function bestInChunk(
+  cu: ChunkUnits,
+  c: number,
+  cov: Coverage,
+  exclude: Set<string>,
+  ask: Ask,
+  pairs: boolean,
+): Scored | null {
+  let best: Scored | null = null
+  let lead: Scored | null = null
+  let leadRanked = 0
+  const positioned = !cu.chunk.heading
+  cu.units.forEach((u, i) => {
+    if (!readable(u) || exclude.has(`${c}:${i}`)) return
+    const single = scoreSeeds(cu, [i], cov, ask, pairs)
+    if (single && (!best || single.score > best.score)) best = { c, ...single }
+    if (single && positioned && (!lead || single.score / (1 + POSITION * i) > leadRanked)) {
+      lead = { c, ...single }
+      leadRanked = single.score / (1 + POSITION * i)
+    }
+    // The rest of a question split over two adjacent sentences ("A session token is 32 random
+    // bytes. The server stores only its SHA-256 hash"): the pair answers together, in order.
+    // Not for the leading passage: a pair reaching a question's words is weaker evidence that
+    // the documents answer it than one sentence doing so.
+    const prev = cu.units[i - 1]
+    // Two items of a list are alternatives side by side, not one answer split in two.
+    const items = u.kind === 'item' && prev?.kind === 'item' && !u.step
+    if (
+      !pairs ||
+      !prev ||
+      !readable(prev) ||
+      prev.paragraph !== u.paragraph ||
+      exclude.has(`${c}:${i - 1}`) ||
+      items
+    )
+      return
+    const pair = scoreSeeds(cu, [i - 1, i], cov, ask, pairs)
+    const alone = Math.max(single?.value ?? 0, scoreSeeds(cu, [i - 1], cov, ask, pairs)?.value ?? 0)
+    if (!pair || pair.value <= alone) return
+    pair.score *= PAIR_SHARE
+    if (!best || pair.score > best.score) best = { c, ...pair }
+  })
+  const top = best as Scored | null
+  const first = lead as Scored | null
+  if (!top || !first || first === top) return top
+  // A pair that answers better than any one sentence keeps its place.
+  if (top.seeds.length > 1 && top.score > leadRanked) return top
+  return { ...first, score: top.score }
 }
 
 /** Two sentences answering together weigh a little less than one that answers alone. */
@@ -322,7 +386,9 @@ function scoreSeeds(
   for (const s of seeds) closure(cu, s, idx)
   const lexemes = lexemesOf(cu, idx)
   if (further && ask.shared.length > 0 && !ask.shared.some((l) => states(lexemes, l))) return null
-  const gain = cov.gain(lexemes, cu.headingTerms)
+  // The sentence's value counts the paragraph's subject it speaks of; what it covers (and so
+  // whether the documents answer at all) does not.
+  const gain = cov.gain(lexemes, topic(cu, seeds, cov))
   if (gain <= 0) return null
   const strictGain = cov.gain(lexemes, new Set(), true)
   const overlap = cov.overlap(lexemes)
@@ -337,6 +403,24 @@ function scoreSeeds(
   const score =
     (near * named * contrary * says * kind * value) / (1 + 0.15 * cu.rank) / (1 + text.length / 4000)
   return { seeds, gain, strictGain, score, value }
+}
+
+/**
+ * A paragraph without a heading names its subject once, in its opening sentence; the sentences
+ * after it speak of it without repeating it ("The Rankine cycle is …. The heat is supplied … and
+ * the waste heat removed in a condenser."): question words the opening sentence states count for
+ * them as a heading's do. A section's heading already names its subject (measured: the demo
+ * corpus loses two answers when its sections' first sentences count too).
+ */
+function topic(cu: ChunkUnits, seeds: number[], cov: Coverage): Set<string> {
+  const first = seeds[0] as number
+  const para = cu.units[first]?.paragraph
+  const open = cu.units.findIndex((u) => u.paragraph === para && readable(u))
+  if (cu.chunk.heading || open < 0 || seeds.includes(open)) return cu.headingTerms
+  const out = new Set(cu.headingTerms)
+  const stated = cu.units[open]?.lexemes ?? new Set<string>()
+  for (const t of cov.terms) if (states(stated, t.lexeme)) out.add(t.lexeme)
+  return out
 }
 
 /** A sentence that does not say the thing a "which" question asks for seldom names one. */
@@ -461,7 +545,7 @@ function choose(
       const onTopic = cov.overlap(lexemesOf(cu, idx)) > ON_TOPIC_SHARE * cov.total
       if (!joined && start.c !== picks[0]?.c && !onTopic) break
     }
-    cov.add(lexemesOf(cu, idx), cu.headingTerms)
+    cov.add(lexemesOf(cu, idx), picks.length === 0 ? listContext(cu, idx, cov) : cu.headingTerms)
     // The heading naming the things asked for is what makes the passage their list.
     if (opening && !ask.procedure)
       for (const t of cov.terms)
@@ -489,7 +573,10 @@ function choose(
       const bringsKind = kindOf(texts(more)) > kindOf(texts(idx))
       const restates = caveat && subject !== null && states(lexemesOf(cu, more), subject)
       caveat = false
-      if (cov.gain(lexemesOf(cu, more), new Set()) <= 0 && !bringsKind && !restates) break
+      // "How was … shown?", "Why …?": the sentence that goes on of the same subject ("She gives a
+      // stirring speech …") is the explanation's rest.
+      const continues = ask.explain && picks.length === 0 && u.dep === next - 1 && u.kind === 'sentence'
+      if (cov.gain(lexemesOf(cu, more), new Set()) <= 0 && !bringsKind && !restates && !continues) break
       for (const m of more) idx.add(m)
       cov.add(lexemesOf(cu, more), cu.headingTerms)
       sentences++
@@ -528,6 +615,27 @@ function choose(
   return { picks, lead, leadMissing, opened }
 }
 
+/**
+ * The numbered steps of one list describe one process together (how answers are made): a question
+ * word that another step of the leading step's list states is named for it as a heading names it
+ * ("What kind of search does retrieval use?" led by the step "matched … with BM25 lexical search",
+ * the retrieval named two steps on). Not the items of a bulleted list: they are things side by side
+ * (one variable each), and one item's word says nothing of another.
+ */
+function listContext(cu: ChunkUnits, idx: Set<number>, cov: Coverage): Set<string> {
+  const lead = [...idx].map((i) => cu.units[i] as Unit)
+  if (!lead.some((u) => u.step)) return cu.headingTerms
+  const paragraphs = new Set(lead.filter((u) => u.step).map((u) => u.paragraph))
+  const siblings = new Set<number>()
+  cu.units.forEach((u, i) => {
+    if (u.step && paragraphs.has(u.paragraph) && !idx.has(i)) siblings.add(i)
+  })
+  const stated = lexemesOf(cu, siblings)
+  const out = new Set(cu.headingTerms)
+  for (const t of cov.terms) if (states(stated, t.lexeme)) out.add(t.lexeme)
+  return out
+}
+
 function heaviestOwn(terms: QuestionTerm[]): string | null {
   let best: QuestionTerm | null = null
   for (const t of terms) if (t.own && (!best || t.weight > best.weight)) best = t
@@ -554,6 +662,7 @@ function alternative(chunks: ChunkUnits[], terms: QuestionTerm[], picks: Pick[],
     which: null,
     yesNo: false,
     procedure: false,
+    explain: false,
     identifiers: [],
     shared: [],
   })
@@ -662,12 +771,22 @@ const NEGATING_WORD =
 
 /** Numbers and names: 1757, 91.3, "Lupe Mayorga" (capitalised words after the first). */
 function specifics(question: string): string[] {
-  const numbers = question.match(/\d+(?:[.,]\d+)*/g) ?? []
+  const numbers = question.match(/\d+(?:[.,]\d+)*(?:'?s\b)?/g) ?? []
   const tokens = question.trim().split(/\s+/).slice(1)
   const names = tokens
     .map((t) => t.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '').replace(/'s$/, ''))
     .filter((t) => /^\p{Lu}[\p{Ll}]/u.test(t) && t.length > 1)
   return [...numbers, ...names]
+}
+
+/**
+ * Whether a text states a number as the question writes it: "1990" is not "the 1990s" nor part of
+ * "21990" (but is "1990's"); a question asking of "the 1960s" accepts 1960 in any form.
+ */
+function statesNumber(text: string, number: string): boolean {
+  const decade = /'?s$/.test(number)
+  const n = number.replace(/'?s$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  return new RegExp(`(?<![\\d.,])${n}(?![\\d]|[.,]\\d${decade ? '' : '|s\\b'})`).test(text)
 }
 
 /**
@@ -682,13 +801,64 @@ function statesSpecifics(question: string, passage: string, context: string): bo
     const low = s.toLowerCase()
     if (
       /\d/.test(low)
-        ? !text.includes(low)
+        ? !statesNumber(text, low)
         : !words(low).every((w) => [...wordsIn].some((p) => wordHasLexeme(p, w)))
     )
       return false
   }
   if (NEGATION.test(question) && !NEGATION.test(passage) && !NEGATING_WORD.test(passage)) return false
   return true
+}
+
+/**
+ * Words that stand for one choice among a few (each choice in its forms): a passage saying another
+ * of them and not the question's ("the second German Empire" for "the third German empire",
+ * "different viewpoints" for "similar viewpoints", "the easterly flow" for "the westward flow")
+ * speaks of another case than the question's.
+ */
+const CONTRASTS: string[][][] = [
+  // Not "last": it is as often the verb ("How long does a session last?").
+  [['first'], ['second'], ['third'], ['fourth'], ['fifth'], ['sixth']],
+  ...[
+    ['north', 'south'],
+    ['east', 'west'],
+  ].map((pair) =>
+    [...pair, 'middle'].map((d) =>
+      d === 'middle' ? ['middle', 'central'] : [d, `${d}ern`, `${d}ward`, `${d}wards`, `${d}erly`],
+    ),
+  ),
+  [['least'], ['most']],
+  [['similar', 'same'], ['different']],
+  [['highest'], ['lowest']],
+  [['largest', 'biggest'], ['smallest']],
+  [['earliest'], ['latest']],
+  [['minimum'], ['maximum']],
+]
+
+/** "at least 8", "at most 3", "first of all", "one second": the words as idiom or unit, not a choice. */
+const IDIOM =
+  /\b(at (?:least|most|first|last)|first of all|last but not least|(?:\d+|a|one|per|each|every|split) seconds?)\b/gi
+
+/** Runs of capitalised words name one thing: "Middle East", "North America", "Second World War". */
+const NAME_RUN = /\b\p{Lu}[\p{L}'-]*(?:\s+\p{Lu}[\p{L}'-]*)+/gu
+
+function contrasted(question: string, passage: string): boolean {
+  const plain = (text: string) => new Set(words(text.replace(IDIOM, ' ').replace(NAME_RUN, ' ')))
+  const qs = plain(question)
+  const ps = plain(passage)
+  const says = (set: Set<string>, choice: string[]) => choice.some((w) => set.has(w))
+  for (const choices of CONTRASTS) {
+    const asked = choices.filter((c) => says(qs, c))
+    if (asked.length !== 1 || says(ps, asked[0] as string[])) continue
+    if (choices.some((c) => c !== asked[0] && says(ps, c) && !says(qs, c))) return true
+  }
+  // "unencrypted" asked, "encrypted" said (or the other way round).
+  for (const w of qs) {
+    if (w.length < 6 || ps.has(w)) continue
+    const base = /^(un|non)(.{4,})$/.exec(w)?.[2]
+    if (base ? ps.has(base) : ps.has(`un${w}`) || ps.has(`non${w}`)) return true
+  }
+  return false
 }
 
 /** The question's own subject terms outside a pair joined by and/or ("passwords and sessions"). */
@@ -739,6 +909,30 @@ function proseOnly(u: Unit, question: string, terms: QuestionTerm[]): void {
 const NEGATOR = /^(not|never|no|cannot|without|nor)$|n't$/
 /** Words a negation may stand before without being what it negates ("is not yet set"). */
 const NEGATION_FILLER = /^(be|been|being|yet|ever|always|even|at|all|any|the|a|an|really|fully|properly)$/
+
+/**
+ * Whether a passage states one of the question's own subject words only negated ("not found",
+ * "not even having", "not more difficult"): a question that does not negate asks for the case
+ * the passage denies.
+ */
+function deniesOwn(passage: string, terms: QuestionTerm[]): boolean {
+  const ws = passage.toLowerCase().match(/[\p{L}\p{N}_']+/gu) ?? []
+  const negatedAt = (i: number) => {
+    let j = i - 1
+    while (
+      j >= 0 &&
+      (NEGATION_FILLER.test(ws[j] as string) || /^(more|less|so|as|too|very)$/.test(ws[j] as string))
+    )
+      j--
+    // Not "no" or "without": they negate a noun phrase's head ("no session cache"), not its words.
+    return j >= 0 && /^(not|never|cannot)$|n't$/.test(ws[j] as string)
+  }
+  return terms.some((t) => {
+    if (!t.own || isFrameWord(t.lexeme)) return false
+    const uses = ws.flatMap((w, i) => (wordHasLexeme(w, t.lexeme) ? [i] : []))
+    return uses.length > 0 && uses.every(negatedAt)
+  })
+}
 
 /** The words a question negates: "when DATABASE_URL is not set" → set. */
 function negatedWords(question: string): string[] {
@@ -829,6 +1023,7 @@ export function extractiveAnswer(
       question.trim(),
     ),
     procedure: /^(and\s+)?(how (do|can|should|would|could) (i|we|you)|how to)\b/i.test(question.trim()),
+    explain: /^(and\s+)?(how|why)\b/i.test(question.trim()) && wantedOf(question) === null,
     identifiers: identifiersOf(question),
     shared: sharedTerms(question, terms),
   }
@@ -858,8 +1053,14 @@ export function extractiveAnswer(
   }
   const context = `${leadUnits.chunk.title} ${leadUnits.chunk.heading ?? ''} ${leadUnits.chunk.content}`
   if (!statesSpecifics(question, leadText, context)) return null
+  // "When was the third German empire founded?" answered by "the second German Empire …".
+  if (contrasted(question, leadText)) return null
+  // "What do tumors express that are also found on normal cells?" answered by "antigens that are
+  // not found on normal cells": the passage denies what the question takes as true.
+  if (!NEGATION.test(question) && deniesOwn(leadText, terms)) return null
   // "How many …?" answered by a passage without any number is about the topic, not the answer.
   if (kindScore(leadText, ask.wanted, question) === 0) return null
+  if (!countsAsked(leadText, ask.wanted, question)) return null
   // When the leading passage leaves part of the question open, an equally good passage elsewhere
   // may be the one that answers: the reader sees both. Not after the steps or the list a section's
   // heading names: the heading says they are the answer.

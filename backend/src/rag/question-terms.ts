@@ -57,6 +57,21 @@ export function wordHasLexeme(word: string, lexeme: string): boolean {
   return w.length >= 4 && l.startsWith(w) && l.length - w.length <= 2
 }
 
+/**
+ * Whether a word may be what an english stemmer turned into a lexeme, more loosely than
+ * wordHasLexeme: any ending dropped (deforestation → deforest), a final e restored (using → use),
+ * or one part of a hyphenated lexeme (sign-in).
+ */
+export function mayStemTo(word: string, lexeme: string): boolean {
+  if (wordHasLexeme(word, lexeme)) return true
+  const w = fold(word)
+  const l = fold(lexeme)
+  if (l.length >= 3 && w.startsWith(l)) return true
+  if (l.length >= 3 && l.endsWith('e') && w.startsWith(l.slice(0, -1)) && w.length > l.length) return true
+  const parts = l.split(/[^\p{L}\p{N}]+/u).filter((p) => p.length >= 2)
+  return parts.length > 1 && parts.some((p) => mayStemTo(word, p))
+}
+
 export function words(text: string): string[] {
   return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []
 }
@@ -91,9 +106,15 @@ export function questionTerms(
   const base =
     stored && sources[0]?.analysis ? sources[0].analysis.queryTerms : localTerms(query, unitLexemes)
   const own = words(question)
+  // In a follow-up the query is the borrowed context followed by the question: a lexeme is borrowed
+  // when only the context's words may stem to it. Matching the question's words by wordHasLexeme
+  // alone would call borrowed every word whose stem drops more than a few letters
+  // (deforestation → deforest, using → use, sign-in → sign-in).
+  const ownSet = new Set(own)
+  const context = query === question ? [] : words(query).filter((w) => !ownSet.has(w))
   return base.map((term) => {
     const { lexeme, idf } = term
-    const isOwn = own.some((w) => wordHasLexeme(w, lexeme))
+    const isOwn = own.some((w) => mayStemTo(w, lexeme)) || !context.some((w) => mayStemTo(w, lexeme))
     const frame = isFrameWord('word' in term ? term.word : lexeme)
     return {
       lexeme,

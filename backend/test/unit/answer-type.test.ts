@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { asksForSeveral, kindScore, wantedOf } from '../../src/rag/answer-type.js'
+import { asksForSeveral, countsAsked, kindScore, wantedOf } from '../../src/rag/answer-type.js'
 import { splitSentences } from '../../src/rag/sentences.js'
 
 describe('answer type', () => {
@@ -10,6 +10,22 @@ describe('answer type', () => {
     assert.deepEqual(wantedOf('In what year did the war end?'), { kind: 'date' })
     assert.deepEqual(wantedOf('Who challenged the theory first?'), { kind: 'name' })
     assert.equal(wantedOf('How do sessions expire?'), null)
+  })
+
+  it('"how many Xs" is not answered by a number far from the Xs the passage names', () => {
+    const q = 'How many administrators can an installation have?'
+    const w = wantedOf(q)
+    const far =
+      'There are three kinds of space: the shared library, one per installation, readable by every user. Administrators own it.'
+    assert.equal(countsAsked(far, w, q), false)
+    assert.equal(countsAsked('An installation has at most three administrators.', w, q), true)
+    // The counted thing said in other words: the number may still be the answer.
+    const men = 'How many men older than 18 are there for every 100 women?'
+    assert.equal(
+      countsAsked('For every 100 females age 18 and over, there were 91.3 males.', wantedOf(men), men),
+      true,
+    )
+    assert.equal(countsAsked(far, wantedOf('How long is a session?'), 'How long is a session?'), true)
   })
 
   it('"how long" wants a number with a unit, not a rate or a code', () => {

@@ -4,6 +4,7 @@ import { describe, it } from 'node:test'
 import { NO_CONTEXT_ANSWER } from '../../src/rag/answer.js'
 import { markersIn } from '../../src/rag/citations.js'
 import { extractiveAnswer } from '../../src/rag/extractive.js'
+import { questionTerms } from '../../src/rag/question-terms.js'
 import type { RetrievedChunk } from '../../src/rag/types.js'
 
 function chunk(id: string, content: string, heading: string | null = null): RetrievedChunk {
@@ -417,6 +418,275 @@ describe('extractiveAnswer', () => {
     ])
     assert.match(a.content, /The pooled string does not keep advisory locks/)
     assert.doesNotMatch(a.content, /Backups/)
+  })
+
+  it("weighs a question word whose stem drops many letters as the question's own, not as borrowed", () => {
+    const analysed = (lexemes: string[]): RetrievedChunk => ({
+      ...chunk('d', 'Deforestation declined.'),
+      analysis: { queryTerms: lexemes.map((lexeme) => ({ lexeme, idf: 3, df: 1 })), sentenceLexemes: null },
+    })
+    const q = 'How did deforestation using satellites change?'
+    const own = questionTerms(q, q, [analysed(['deforest', 'use', 'satellit'])], true, [])
+    assert.deepEqual(
+      own.map((t) => [t.lexeme, t.own]),
+      [
+        ['deforest', true],
+        ['use', true],
+        ['satellit', true],
+      ],
+    )
+    assert.equal(own[0]?.weight, 3)
+    // In a follow-up, the words of the earlier turn stay borrowed.
+    const follow = 'And its secrets?'
+    const query = `How do I deploy to Hugging Face?\n${follow}`
+    const terms = questionTerms(follow, query, [analysed(['deploy', 'secret'])], true, [])
+    assert.deepEqual(
+      terms.map((t) => [t.lexeme, t.own]),
+      [
+        ['deploy', false],
+        ['secret', true],
+      ],
+    )
+  })
+
+  it('a question word another step of the leading numbered list states counts as named, as by a heading', () => {
+    const steps = chunk(
+      'm',
+      `1. Your question is matched against the knowledge base with BM25 lexical search.
+2. If nothing relevant is found, the answer says so plainly.
+3. Every marker is checked against the passages that retrieval found.`,
+      'How answers are made',
+    )
+    const deleting = chunk('x', 'Deleting a document removes its search entries at once.', 'Deleting')
+    const floor = chunk('f', 'Retrieval has a relevance floor. Retrieval runs in your spaces only.', 'Floor')
+    const a = answer('What kind of search does retrieval use?', [steps, deleting, floor, UNRELATED])
+    assert.match(a.content, /BM25 lexical search/)
+    assert.deepEqual(
+      a.citations.map((c) => c.chunk_id),
+      ['m'],
+    )
+    // Nor from the items of a bulleted list: things side by side, one item's word says nothing of another.
+    const vars = chunk(
+      'v',
+      `- REDIS_URL: a shared rate-limit store for several instances.
+- SMTP_URL: the mail server that sends reset links.
+- SECRET_KEY: a random pepper for session hashes.`,
+      'Variables',
+    )
+    const sessions = chunk('n', 'Sessions last seven days. Tokens are random.')
+    assert.equal(answer('Is the pepper sent by mail?', [vars, sessions, UNRELATED]).citations.length, 0)
+    // Not from sentences of one paragraph: they are not the parts of one thing.
+    const prose = chunk(
+      'p',
+      'Your question is matched with BM25 lexical search. If nothing is found, it says so. Markers are checked against the passages retrieval found.',
+    )
+    assert.equal(
+      answer('What kind of search does retrieval use?', [prose, floor, UNRELATED]).citations.length,
+      0,
+    )
+  })
+
+  it("reads a paragraph's later sentences as speaking of the subject its opening sentence names", () => {
+    const rankine = chunk(
+      'r',
+      'The Rankine cycle is the thermodynamic basis of the steam engine. The heat is supplied externally to a closed loop and the waste heat is removed in a condenser. The Rankine cycle is used in virtually all steam power plants.',
+    )
+    const other = chunk(
+      'o',
+      'Waste heat from engines can warm buildings. Steam engines were improved by Watt.',
+    )
+    const a = answer('What happens to waste heat in the Rankine cycle?', [rankine, other, UNRELATED])
+    assert.match(a.content, /^The heat is supplied externally .* removed in a condenser \[1\]\./)
+  })
+
+  it('answers "how …" with the sentences that go on of the same subject', () => {
+    const play = chunk(
+      'a',
+      'One of the oldest depictions of civil disobedience is the play Antigone, in which Antigone defies the king. She gives a stirring speech in which she tells him that she must obey her conscience. The play was first staged in Athens.',
+    )
+    const other = chunk(
+      'o',
+      'Civil disobedience was later described by Thoreau. Gandhi practised it in India.',
+    )
+    const a = answer('How was civil disobedience shown in Antigone?', [play, other, UNRELATED])
+    assert.match(a.content, /defies the king \[1\]\. She gives a stirring speech .* conscience \[1\]\./)
+    assert.doesNotMatch(a.content, /Athens/)
+    // Not for a question asking for a thing of one kind: the sentence after it is padding.
+    const who = answer('Who did Antigone defy in the play about civil disobedience?', [
+      play,
+      other,
+      UNRELATED,
+    ])
+    assert.doesNotMatch(who.content, /stirring speech/)
+  })
+
+  it('keeps the sentence a leading one points back to ("The result was …", "In his speech …")', () => {
+    const money = chunk(
+      'm',
+      'The treaty ended in 1971. Anticipating unrest, the banks expanded the money supply far beyond need. The result was a depreciation of the currency. Trade slowed.',
+    )
+    const other = chunk('o', 'A currency is a system of money. Depreciation lowers the value of an asset.')
+    const why = answer('Why was there a depreciation of the currency?', [money, other, UNRELATED])
+    assert.match(
+      why.content,
+      /^Anticipating unrest, the banks expanded .* \[1\]\. The result was a depreciation/,
+    )
+    const era = chunk(
+      'e',
+      'In the late 1950s the new leader Nikita Khrushchev changed the course of the country. In his speech at the conference in 1960, he announced a new policy.',
+    )
+    const who = answer('Who announced a new policy at the conference in 1960?', [era, other, UNRELATED])
+    assert.match(who.content, /Khrushchev/)
+    const jail = chunk(
+      'j',
+      'Zinn writes that protesters may choose to go to jail as a way of reminding their countrymen of injustice. But that is different from the notion that they must go to jail as part of a rule of civil disobedience.',
+    )
+    const goal = answer('Going to jail is what part of a rule of civil disobedience?', [
+      jail,
+      other,
+      UNRELATED,
+    ])
+    assert.match(goal.content, /^Zinn writes .* injustice \[1\]\. But that is different/)
+    const drop = chunk(
+      'd',
+      'In the early 1950s, student applications declined because of rising crime nearby. In response, the university became a major sponsor of an urban renewal project.',
+    )
+    const year = answer('What did the university sponsor in response?', [drop, other, UNRELATED])
+    assert.match(year.content, /^In the early 1950s, student applications declined/)
+  })
+
+  it('refuses when the passage says another of a few choices than the question (second / third)', () => {
+    const officer = chunk(
+      'o',
+      'The Presiding Officer tries to achieve a balance between different viewpoints and political parties when selecting members to speak.',
+    )
+    const flow = chunk(
+      'f',
+      'The accumulating water broke through the Purus Arch, joining the easterly flow toward the Atlantic.',
+    )
+    const sky = chunk('s', 'To view the encrypted content a VideoGuard equipped receiver needs to be used.')
+    const all = [officer, flow, sky, UNRELATED]
+    for (const q of [
+      'The Presiding Officer tries to achieve a balance between similar viewpoints and whom?',
+      'What did the water join when it broke through the Purus Arch toward the westward flow?',
+      'What does a receiver have to be equipped with to view unencrypted content?',
+    ])
+      assert.equal(answer(q, all).citations.length, 0, q)
+    for (const q of [
+      'The Presiding Officer tries to achieve a balance between different viewpoints and whom?',
+      'What did the water join when it broke through the Purus Arch toward the eastern flow?',
+      'What does a receiver have to be equipped with to view encrypted content?',
+    ])
+      assert.equal(answer(q, all).citations.length, 1, q)
+    // "at least" is an idiom, not the opposite of "most".
+    const password = chunk('p', 'User passwords are accepted when they are at least 8 characters long.')
+    const sessions = chunk('n', 'Sessions last seven days. Tokens are random.')
+    assert.match(
+      answer('How long must most user passwords be?', [password, sessions, UNRELATED]).content,
+      /at least 8/,
+    )
+    // Nor is "second" as a unit of time, nor "last" the verb.
+    const lock = chunk('l', 'A lock after failed sign-ins lasts one second per failed attempt.')
+    const lasts = answer('How long does a lock after failed sign-ins last?', [lock, sessions, UNRELATED])
+    assert.match(lasts.content, /one second/)
+    // Nor a direction inside a name ("North Africa").
+    const plague = chunk(
+      'a',
+      'Alexandria lies in North Africa. By autumn 1347 the plague had reached Alexandria from the south.',
+    )
+    const when = answer('When did the plague reach Alexandria in North Africa?', [
+      plague,
+      sessions,
+      UNRELATED,
+    ])
+    assert.match(when.content, /1347/)
+  })
+
+  it('reads a word sharing its root with a question word as stating it (develped / developed, richer / richest)', () => {
+    const forces = chunk(
+      'f',
+      'By the early 20th century, Einstein developed a theory of relativity that predicted the action of forces.',
+    )
+    const wealth = chunk(
+      'w',
+      'The top 400 richest Americans have more wealth than half of all Americans combined.',
+    )
+    const other = chunk('o', 'Newton formulated laws of motion. A theory explains what is observed.')
+    const all = [forces, wealth, other, UNRELATED]
+    assert.match(
+      answer('Who develped the theory of relativity?', all).content,
+      /^By the early 20th century, Einstein/,
+    )
+    assert.match(
+      answer('How many Americans are richer than half of all Americans?', all).content,
+      /top 400 richest/,
+    )
+  })
+
+  it('of two sentences of a paragraph that answer alike, the earlier leads', () => {
+    const medicine = chunk(
+      'm',
+      'Western medicine was also practiced in China, where it was sometimes labeled as huihui or Muslim medicine. The physician Jesus founded the Office of Western Medicine in 1263. Huihui doctors staffed two imperial hospitals.',
+    )
+    const a = answer('What was huihui?', [medicine, UNRELATED])
+    assert.match(a.content, /^Western medicine was also practiced .* Muslim medicine \[1\]\.$/)
+  })
+
+  it('does not read two items of a list as one answer split over them', () => {
+    const cookies = chunk(
+      'a',
+      'Sign-in fails in the iframe when the browser blocks third-party cookies.',
+      'Cookies',
+    )
+    const trouble = chunk(
+      'b',
+      `- Sign-in fails on hf.space: clear the site's cookies.
+- Uploads hang: check the size limit.`,
+      'Troubleshooting',
+    )
+    const a = answer('Sign-in fails in the iframe, what should I check?', [cookies, trouble, UNRELATED])
+    assert.match(
+      a.content,
+      /^Sign-in fails in the iframe when the browser blocks third-party cookies \[1\]\.$/,
+    )
+  })
+
+  it('refuses when the passage denies what the question takes as true ("not found" for "found")', () => {
+    const tumors = chunk(
+      't',
+      'The transformed cells of tumors express antigens that are not found on normal cells.',
+    )
+    const other = chunk('o', 'Normal cells divide in a regulated way. Antigens trigger an immune response.')
+    const all = [tumors, other, UNRELATED]
+    assert.equal(
+      answer('What do tumors express that are also found on normal cells?', all).citations.length,
+      0,
+    )
+    assert.match(
+      answer('What do tumors express that are not found on normal cells?', all).content,
+      /antigens/,
+    )
+    // "no" negates the head of its noun phrase, not the words before it.
+    const revoke = chunk(
+      'r',
+      'Revoking a session takes effect on the very next request, because there is no session cache.',
+    )
+    assert.equal(
+      answer('When does revoking a session take effect?', [revoke, other, UNRELATED]).citations.length,
+      1,
+    )
+  })
+
+  it('reads a year the question names as that year, not its decade', () => {
+    const bars = chunk('b', 'Oxygen bars have been found in Japan and California since the late 1990s.')
+    const storm = chunk(
+      's',
+      "Jacksonville suffered damage from 2008's Tropical Storm Fay, with power cuts for four days.",
+    )
+    const all = [bars, storm, UNRELATED]
+    assert.equal(answer('Where have oxygen bars been found since 1990?', all).citations.length, 0)
+    assert.equal(answer('Where have oxygen bars been found since the 1990s?', all).citations.length, 1)
+    assert.match(answer('What did Jacksonville suffer from in 2008?', all).content, /Storm Fay/)
   })
 
   it('refuses when the missing heaviest word outweighs all the leading passage covers', () => {
