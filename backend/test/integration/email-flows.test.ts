@@ -3,11 +3,11 @@
 // verification at registration, password reset, change of email — and checks the notices.
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { json, } from '../helpers/app.js'
+import { json } from '../helpers/app.js'
 import { bearerHeader, newUser, PASSWORD, signIn, uniqueEmail } from '../helpers/auth.js'
 import { dbKinds } from '../helpers/db.js'
 import { emailSuite, PUBLIC_URL } from '../helpers/email-app.js'
-import { linkToken, } from '../helpers/smtp-server.js'
+import { linkToken } from '../helpers/smtp-server.js'
 import { totpAt } from '../helpers/totp.js'
 
 const NEW_PASSWORD = 'amber-quarry-whistle-77'

@@ -11,7 +11,7 @@ import { buildTestApp, json, type TestApp } from '../helpers/app.js'
 import { bearerHeader, newUser, PASSWORD, uniqueEmail } from '../helpers/auth.js'
 import { dbKinds } from '../helpers/db.js'
 import { buildEmailApp, emailEnv, emailSuite } from '../helpers/email-app.js'
-import { linkToken, } from '../helpers/smtp-server.js'
+import { linkToken } from '../helpers/smtp-server.js'
 
 const NEW_PASSWORD = 'amber-quarry-whistle-77'
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number
