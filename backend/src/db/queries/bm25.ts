@@ -3,9 +3,10 @@
 // (space_terms, space_stats) and summed over the searched spaces at query time (bm25-search.ts),
 // so an ingest only touches its own space's rows.
 import type { Executor } from '../client.js'
+import { anyOfJson } from './id-list.js'
 
-/** JSON list of ids → a set usable in `in (...)`. */
-const IDS = (n: number) => `(select (jsonb_array_elements_text($${n}::text::jsonb))::uuid)`
+/** `= any(…)` of the chunks of the documents in JSON parameter $1 (an index scan each, see id-list.ts). */
+const CHUNKS_OF_DOCUMENTS = `any(array(select id from chunks where document_id = ${anyOfJson(1)}))`
 
 export interface Bm25Params {
   k1: number
@@ -116,7 +117,7 @@ export async function removeDocumentStats(ex: Executor, documentIds: string[]): 
     `with s as (
        select ct.space_id, ct.lexeme, count(*) as n
        from chunk_terms ct
-       where ct.chunk_id in (select id from chunks where document_id in ${IDS(1)})
+       where ct.chunk_id = ${CHUNKS_OF_DOCUMENTS}
        group by ct.space_id, ct.lexeme
      ), u as (
        update space_terms st set df = st.df - s.n
@@ -137,7 +138,7 @@ export async function removeDocumentStats(ex: Executor, documentIds: string[]): 
     `update space_stats ss set chunk_count = ss.chunk_count - s.n, total_terms = ss.total_terms - s.t
      from (
        select space_id, count(*) as n, coalesce(sum(term_count), 0) as t
-       from chunks where document_id in ${IDS(1)} group by space_id
+       from chunks where document_id = ${anyOfJson(1)} group by space_id
      ) s
      where ss.space_id = s.space_id
      returning ss.space_id`,
@@ -188,7 +189,7 @@ export async function createSearchIndex(ex: Executor): Promise<void> {
 export async function deletePostingsOf(ex: Executor, documentIds: string[]) {
   if (documentIds.length === 0) return
   await ex.query(
-    `delete from chunk_terms where chunk_id in (select id from chunks where document_id in ${IDS(1)})`,
+    `delete from chunk_terms where chunk_id = ${CHUNKS_OF_DOCUMENTS}`,
     [JSON.stringify(documentIds)],
   )
 }

@@ -5,6 +5,7 @@ import { Lru } from '../../lib/lru.js'
 import type { RetrievedChunk } from '../../rag/types.js'
 import type { Conn, Executor } from '../client.js'
 import { chunks } from '../schema/rag.js'
+import { anyOfJson } from './id-list.js'
 
 export interface ChunkView {
   id: string
@@ -92,9 +93,9 @@ export async function chunksByIds(ex: Executor, ids: string[]): Promise<Map<stri
        case when x.known then null else c.sentence_lexemes end as sentence_lexemes
      from chunks c join documents d on d.id = c.document_id
      cross join lateral (
-       select c.id = any(array(select (jsonb_array_elements_text($2::text::jsonb))::uuid)) as known
+       select c.id = ${anyOfJson(2)} as known
      ) x
-     where c.id = any(array(select (jsonb_array_elements_text($1::text::jsonb))::uuid))`,
+     where c.id = ${anyOfJson(1)}`,
     [JSON.stringify(wanted), JSON.stringify([...known.keys()])],
   )
   for (const { known: wasKnown, heading, content, sentence_lexemes, ...meta } of rows) {

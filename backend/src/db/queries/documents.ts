@@ -3,7 +3,7 @@
 import { and, count, desc, eq, inArray, sql } from 'drizzle-orm'
 import type { Conn } from '../client.js'
 import { documents } from '../schema/rag.js'
-import { inIds } from './spaces.js'
+import { inIds } from './id-list.js'
 
 export interface DocumentSummary {
   id: string

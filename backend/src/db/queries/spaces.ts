@@ -16,19 +16,9 @@ import {
   spaces,
 } from '../schema/spaces.js'
 import { purgeSpaceIndex } from './bm25.js'
+import { inIds } from './id-list.js'
 
 export { SHARED_LIBRARY_ID }
-
-/**
- * `column in (the ids)` with the ids as one JSON parameter: the statement's text is the same for
- * any number of ids, so it can stay prepared. Written `= any(array(…))`, not `in (select …)`: the
- * generic plan of a prepared statement guesses 100 rows for the set and then hash-joins a
- * sequential scan of the whole table (chunksByIds read every chunk of a 10k corpus for 8 ids);
- * an array is an index condition.
- */
-export function inIds(column: SQL | SQL.Aliased | { getSQL(): SQL }, ids: readonly string[]): SQL {
-  return sql`${column} = any(array(select (jsonb_array_elements_text(${JSON.stringify([...new Set(ids)])}::text::jsonb))::uuid))`
-}
 
 const sharedIds = new WeakMap<object, Promise<string>>()
 

@@ -3,6 +3,7 @@
 // relevance floor and the extractive answerer judge a question's words by them (rag/retrieve.ts
 // says over which spaces, and how a small collection is read).
 import type { Executor } from '../client.js'
+import { anyOfJson } from './id-list.js'
 
 export interface TermStats {
   /** Chunks in the spaces. */
@@ -50,8 +51,7 @@ export async function chunkLexemes(
   if (chunkIds.length === 0 || lexemes.length === 0) return out
   const rows = await ex.query<{ chunk_id: string; lexeme: string }>(
     `select ct.chunk_id, ct.lexeme from chunk_terms ct
-     where ct.chunk_id in (select value::uuid from jsonb_array_elements_text($1::text::jsonb))
-       and ct.lexeme in (select value from jsonb_array_elements_text($2::text::jsonb))`,
+     where ct.chunk_id = ${anyOfJson(1)} and ct.lexeme = ${anyOfJson(2, 'text')}`,
     [JSON.stringify(chunkIds), JSON.stringify(lexemes)],
   )
   for (const r of rows) {
