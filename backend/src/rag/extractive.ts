@@ -148,8 +148,7 @@ function openingCode(cu: ChunkUnits): number[] {
 function severalStart(chunks: ChunkUnits[], cov: Coverage, ask: Ask): Start | null {
   const things = ask.several
   if (!things) return null
-  const own = cov.terms.filter((t) => t.own)
-  const heaviest = own.reduce<QuestionTerm | null>((b, t) => (!b || t.weight > b.weight ? t : b), null)
+  const heaviest = heaviestOwn(cov.terms)
   if (!heaviest || !wordHasLexeme(things, heaviest.lexeme)) return null
   for (const [c, cu] of chunks.entries()) {
     if (!listOf(cu.chunk, things)) continue
@@ -557,7 +556,7 @@ function choose(
     const kindOf = (text: string) => kindScore(text, ask.wanted, ask.question)
     // "Can I use Neon's pooled connection string?": whether is told by what the passage goes on to
     // say of the question's main subject (its heaviest word), the caveat after the first fact.
-    const subject = ask.yesNo && picks.length === 0 ? heaviestOwn(cov.terms) : null
+    const subject = ask.yesNo && picks.length === 0 ? (heaviestOwn(cov.terms)?.lexeme ?? null) : null
     let caveat = subject !== null
     while (
       sentences < MAX_SENTENCES &&
@@ -636,10 +635,11 @@ function listContext(cu: ChunkUnits, idx: Set<number>, cov: Coverage): Set<strin
   return out
 }
 
-function heaviestOwn(terms: QuestionTerm[]): string | null {
+/** The question's own heaviest term (the first of equals), or null. */
+function heaviestOwn(terms: QuestionTerm[]): QuestionTerm | null {
   let best: QuestionTerm | null = null
   for (const t of terms) if (t.own && (!best || t.weight > best.weight)) best = t
-  return best?.lexeme ?? null
+  return best
 }
 
 /** A passage of another document as good as the leading one: the reader sees both. */
@@ -909,6 +909,19 @@ function proseOnly(u: Unit, question: string, terms: QuestionTerm[]): void {
 const NEGATOR = /^(not|never|no|cannot|without|nor)$|n't$/
 /** Words a negation may stand before without being what it negates ("is not yet set"). */
 const NEGATION_FILLER = /^(be|been|being|yet|ever|always|even|at|all|any|the|a|an|really|fully|properly)$/
+/** The fillers, and degree words a denial negates through ("not more difficult"). */
+const DEGREE_FILLER =
+  /^(be|been|being|yet|ever|always|even|at|all|any|the|a|an|really|fully|properly|more|less|so|as|too|very)$/
+
+/** A text's words, lower-cased, with `_` and `'` kept inside them (DATABASE_URL, n't). */
+const lowerTokens = (text: string): string[] => text.toLowerCase().match(/[\p{L}\p{N}_']+/gu) ?? []
+
+/** Whether, past the words `skip` matches, the word before position i is one `negator` matches. */
+function negatedBefore(ws: readonly string[], i: number, negator: RegExp, skip: RegExp): boolean {
+  let j = i - 1
+  while (j >= 0 && skip.test(ws[j] as string)) j--
+  return j >= 0 && negator.test(ws[j] as string)
+}
 
 /**
  * Whether a passage states one of the question's own subject words only negated ("not found",
@@ -916,17 +929,9 @@ const NEGATION_FILLER = /^(be|been|being|yet|ever|always|even|at|all|any|the|a|a
  * the passage denies.
  */
 function deniesOwn(passage: string, terms: QuestionTerm[]): boolean {
-  const ws = passage.toLowerCase().match(/[\p{L}\p{N}_']+/gu) ?? []
-  const negatedAt = (i: number) => {
-    let j = i - 1
-    while (
-      j >= 0 &&
-      (NEGATION_FILLER.test(ws[j] as string) || /^(more|less|so|as|too|very)$/.test(ws[j] as string))
-    )
-      j--
-    // Not "no" or "without": they negate a noun phrase's head ("no session cache"), not its words.
-    return j >= 0 && /^(not|never|cannot)$|n't$/.test(ws[j] as string)
-  }
+  const ws = lowerTokens(passage)
+  // Not "no" or "without": they negate a noun phrase's head ("no session cache"), not its words.
+  const negatedAt = (i: number) => negatedBefore(ws, i, /^(not|never|cannot)$|n't$/, DEGREE_FILLER)
   return terms.some((t) => {
     if (!t.own || isFrameWord(t.lexeme)) return false
     const uses = ws.flatMap((w, i) => (wordHasLexeme(w, t.lexeme) ? [i] : []))
@@ -936,7 +941,7 @@ function deniesOwn(passage: string, terms: QuestionTerm[]): boolean {
 
 /** The words a question negates: "when DATABASE_URL is not set" → set. */
 function negatedWords(question: string): string[] {
-  const ws = question.toLowerCase().match(/[\p{L}\p{N}_']+/gu) ?? []
+  const ws = lowerTokens(question)
   const out: string[] = []
   ws.forEach((w, i) => {
     if (!NEGATOR.test(w)) return
@@ -956,16 +961,11 @@ function negatedWords(question: string): string[] {
  */
 function negatedOnly(u: Unit, negated: string[], terms: QuestionTerm[]): void {
   if (negated.length === 0) return
-  const ws = u.text.toLowerCase().match(/[\p{L}\p{N}_']+/gu) ?? []
+  const ws = lowerTokens(u.text)
   for (const t of terms) {
     if (!u.lexemes.has(t.lexeme) || !negated.some((n) => wordHasLexeme(n, t.lexeme))) continue
     const uses = ws.flatMap((w, i) => (w.startsWith(t.lexeme) ? [i] : []))
-    const negatedUse = uses.some((i) => {
-      let j = i - 1
-      while (j >= 0 && NEGATION_FILLER.test(ws[j] as string)) j--
-      return j >= 0 && NEGATOR.test(ws[j] as string)
-    })
-    if (negatedUse) continue
+    if (uses.some((i) => negatedBefore(ws, i, NEGATOR, NEGATION_FILLER))) continue
     u.lexemes.delete(t.lexeme)
     if (uses.length > 0) u.contrary = true
   }
@@ -1013,9 +1013,10 @@ export function extractiveAnswer(
   const cov = new Coverage(terms)
   // Sentences from scattered places can add up to the question's words without answering it: one
   // passage must cover the question's key terms.
+  const wanted = wantedOf(question)
   const ask: Ask = {
     question,
-    wanted: wantedOf(question),
+    wanted,
     near: terms.filter((t) => t.own && !isFrameWord(t.lexeme)).map((t) => t.lexeme),
     several: severalAskedFor(question),
     which: whichLexeme(question, terms),
@@ -1023,7 +1024,7 @@ export function extractiveAnswer(
       question.trim(),
     ),
     procedure: /^(and\s+)?(how (do|can|should|would|could) (i|we|you)|how to)\b/i.test(question.trim()),
-    explain: /^(and\s+)?(how|why)\b/i.test(question.trim()) && wantedOf(question) === null,
+    explain: /^(and\s+)?(how|why)\b/i.test(question.trim()) && wanted === null,
     identifiers: identifiersOf(question),
     shared: sharedTerms(question, terms),
   }

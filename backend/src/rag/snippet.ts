@@ -151,8 +151,8 @@ export async function snippetsWithLexemes(
   const perChunk = contents.map(readSentences)
   const { wanted, lexemes } = await sentenceLexemes(ex, query, perChunk, queryLexemes, stored)
   const out = perChunk.map((sentences, ci) => {
-    const lists = lexemes[ci] ?? []
-    const best = lists.length === sentences.length ? bestSentence(lists, wanted) : 0
+    // One list per sentence (stored and usable, or analysed now): sentenceLexemes.
+    const best = bestSentence(lexemes[ci] ?? [], wanted)
     if (sentences.length === 0) return truncate((contents[ci] ?? '').replace(/\s+/g, ' ').trim())
     let text = sentences[best] as string
     for (let j = best + 1; j < sentences.length; j++) {
