@@ -6,6 +6,9 @@
 //   GET /api/search runs, k=100 — and prints nDCG@10 and Recall@100 computed as pytrec_eval does.
 // - squad2, demo: answer quality (cli/eval-answers.ts), each in its own fresh database.
 // --distractors=N adds N synthetic chunks (the bench's) around SciFact, in the same space.
+// --into <postgres url> evaluates SciFact inside an existing database's shared library instead (e.g.
+// one that bench/known-item.ts --keep grew to 100k or 1M synthetic chunks: distractors at a scale
+// that takes too long to seed per run); the SciFact documents are deleted again at the end.
 // --data-dir is the folder holding scifact/ and squad2-dev/ (default: EVAL_DATA_DIR, else
 // backend/eval/, which holds the SQuAD sample and the demo questions but not SciFact: without
 // SciFact data a default run says so and evaluates answers only).
@@ -23,7 +26,7 @@ import { createRagContext } from '../rag/context.js'
 import { loadDemoCorpus } from '../rag/demo-corpus.js'
 import { addDistractors } from '../rag/eval-distractors.js'
 import { documentRanking, meanMetric, ndcgAt, parseQrels, percentile, recallAt } from '../rag/eval-metrics.js'
-import { type PreparedDocument, prepareDocument } from '../rag/ingest.js'
+import { deleteDocument, type PreparedDocument, prepareDocument } from '../rag/ingest.js'
 import { ingestBulk } from '../rag/ingest-bulk.js'
 import { search } from '../rag/retrieve.js'
 import { runCli } from './common.js'
@@ -65,11 +68,13 @@ function options() {
       exact: { type: 'boolean' },
       verbose: { type: 'boolean' },
       distractors: { type: 'string' },
+      into: { type: 'string' },
     },
   }).values
 }
 
 async function openEvalDatabase(values: Options, tag: string) {
+  if (values.into) return openExisting(values.into)
   const opened = values.postgres
     ? await openScratchPostgres(values.postgres, `${tag}_eval_${randomBytes(4).toString('hex')}`, 4)
     : { db: await openDatabase({ databaseUrl: null, pgliteDir: null }), drop: async () => {} }
@@ -83,11 +88,35 @@ async function openEvalDatabase(values: Options, tag: string) {
   }
 }
 
+/** A database someone else owns: SciFact's documents go in and are deleted again, nothing else. */
+async function openExisting(url: string) {
+  const db = await openDatabase({ databaseUrl: url, pgliteDir: null, max: 4 })
+  await migrate(db)
+  const ctx = createRagContext(db, testConfig())
+  const ours = async () =>
+    (await documentSources(db)).filter((d) => d.source?.startsWith(SOURCE_PREFIX)).map((d) => String(d.id))
+  if ((await ours()).length > 0) {
+    await db.close()
+    throw new Error(`${SOURCE_PREFIX} documents are already in that database: delete them first`)
+  }
+  return {
+    db,
+    async close() {
+      const ids = await ours()
+      for (const id of ids) await deleteDocument(ctx, id)
+      log(`deleted the ${ids.length} SciFact documents again`)
+      await db.close()
+    },
+  }
+}
+
 async function main(): Promise<number> {
   const values = options()
   const suites = (values.suite ?? SUITES.join(',')).split(',').map((s) => s.trim())
   const unknown = suites.filter((s) => !(SUITES as readonly string[]).includes(s))
   if (unknown.length > 0) throw new Error(`unknown suite ${unknown.join(', ')}; known: ${SUITES.join(', ')}`)
+  if (values.into && (values.postgres || suites.some((s) => s !== 'scifact')))
+    throw new Error('--into evaluates SciFact only, without --postgres: pass --suite scifact')
   const scifact = sciFactDir(values)
   if (suites.includes('scifact') && !existsSync(join(scifact, 'corpus.jsonl'))) {
     const hint = `SciFact is not part of the repository: download BEIR SciFact (corpus.jsonl, queries.jsonl, qrels/test.tsv) and pass --data-dir <dir holding scifact/>, --data <scifact dir> or set EVAL_DATA_DIR`
@@ -144,7 +173,7 @@ async function runSciFact(values: Options): Promise<number> {
     cpu0 = process.cpuUsage()
     const bulk = await ingestBulk(ctx, prepared, {
       exact: values.exact === true,
-      privateDatabase: true,
+      privateDatabase: !values.into,
       onBatch: (n) => process.stderr.write(`\ringested ${n}/${prepared.length}`),
     })
     process.stderr.write('\n')
