@@ -4,6 +4,7 @@ import { api } from '../lib/api'
 import { describeError } from '../lib/error-messages'
 import type { Feedback, Rating } from '../lib/types'
 import { FormError } from './form-error'
+import { ThumbDownIcon, ThumbUpIcon } from './icons'
 
 export const SHARED_NOTICE = 'Rated answers are shared, with their question, with the administrators.'
 
@@ -60,7 +61,7 @@ export function AnswerFeedback({
           onClick={() => choose('up')}
           title="Good answer"
         >
-          <span aria-hidden="true">👍</span>
+          <ThumbUpIcon />
           <span className="sr-only">Good answer</span>
         </button>
         <button
@@ -70,7 +71,7 @@ export function AnswerFeedback({
           onClick={() => choose('down')}
           title="Bad answer"
         >
-          <span aria-hidden="true">👎</span>
+          <ThumbDownIcon />
           <span className="sr-only">Bad answer</span>
         </button>
       </fieldset>

@@ -5,7 +5,7 @@ import { api } from '../lib/api'
 import { describeError } from '../lib/error-messages'
 import type { ConversationSummary } from '../lib/types'
 import { FormError } from './form-error'
-import { TrashIcon } from './icons'
+import { PencilIcon, TrashIcon } from './icons'
 import { LoadMore } from './load-more'
 
 export const CONVERSATIONS_KEY = ['conversations'] as const
@@ -180,7 +180,7 @@ function ConversationItem({
               setMode('rename')
             }}
           >
-            <span aria-hidden="true">✎</span>
+            <PencilIcon />
             <span className="sr-only">Rename</span>
           </button>
           <button
