@@ -13,15 +13,25 @@ const LOOK_BACK = 3
 const REFERS_BACK =
   /\b(it|its|it's|itself|they|them|their|theirs|these|those|he|she|him|her|his|former|latter|above|previous|same)\b/i
 const WHAT_ABOUT = /^\s*(and\s+)?(what|how)\s+about\b/i
+/**
+ * "What are spaces?", "Who is Ada Lovelace?", "Define BM25": a question that asks what its one named
+ * thing is, named without a definite article (unlike "What is the price?", which means the price of
+ * something said before).
+ */
+const DEFINITION =
+  /^\s*(?:(?:what|who)\s+(?:is|are|was|were)|define|explain|describe)\s+(?:an?\s+)?(?!(?:the|this|that|these|those)\b)\S/i
 
 /**
  * A question that cannot be understood alone: it refers back ("its secrets", "how are they
- * numbered?"), or names at most one thing ("What about PDFs?", "Tell me more."). "And how much
- * does pressing cost?" stands on its own: it names what it asks about.
+ * numbered?"), or names at most one thing ("What about PDFs?", "Tell me more.") unless it asks
+ * what that thing is ("What are spaces?"). "And how much does pressing cost?" stands on its own:
+ * it names what it asks about.
  */
 export function isUnderSpecified(question: string): boolean {
+  if (REFERS_BACK.test(question)) return true
   const named = contentWords(question).length
-  return REFERS_BACK.test(question) || named <= 1 || (WHAT_ABOUT.test(question) && named <= 2)
+  if (named === 1 && DEFINITION.test(question)) return false
+  return named <= 1 || (WHAT_ABOUT.test(question) && named <= 2)
 }
 
 /**

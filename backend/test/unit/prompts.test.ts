@@ -88,6 +88,27 @@ describe('conversation context', () => {
     assert.ok(isUnderSpecified('how are they numbered?'))
   })
 
+  it('answers a question about what one thing is on its own, not from the previous topic', () => {
+    for (const q of [
+      'What are spaces?',
+      'what is BM25',
+      'Who is Ada?',
+      'Define argon2id.',
+      'What is an API key?',
+    ])
+      assert.deepEqual(retrievalQueries(HISTORY, q), [q], q)
+    // A definite article or a pointer means something said before; no word named at all, nothing.
+    for (const q of [
+      'What is the price?',
+      'What is that?',
+      'What are these?',
+      'What is it?',
+      'Explain.',
+      'Tell me more.',
+    ])
+      assert.ok(isUnderSpecified(q), q)
+  })
+
   it('answers a self-contained follow-up on its own, even when it starts with "and"', () => {
     const history = [
       { role: 'user' as const, content: 'At what temperature are apples kept in the cold store?' },
