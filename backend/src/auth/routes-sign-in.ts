@@ -124,6 +124,12 @@ export default async function signInRoutes(instance: FastifyInstance, deps: Rout
             await queueMail(tx, deps, verifyMail(row.email, link.url), request)
           }
           const s = await createSession(ctx, row.id, sessionMeta(request), tx)
+          // In the admins' log and the person's own activity: where the account (and its first
+          // session) came from.
+          await writeOwnAudit(tx, clock, request, row, 'user_created', {
+            via: 'sign_up',
+            session_id: s.session.id,
+          })
           return { user: authUserOf(config, row), ...s }
         })
       } catch (err) {

@@ -74,6 +74,27 @@ for (const kind of dbKinds()) {
       assert.equal(json(user).code, 'forbidden')
     })
 
+    it('records a sign-up as user_created by the person, with its first session, in their own activity', async () => {
+      clock.advance(1000)
+      const bob = await newUser(t.app, `audit-signup-${kind}@example.com`, PASSWORD, UA)
+      const [created] = (await audit(`?type=user_created&user_id=${bob.userId}`)).events
+      assert.ok(created, 'a user_created event')
+      assert.equal(created.actor_id, bob.userId)
+      assert.equal(created.subject_id, bob.userId)
+      assert.equal(created.actor_email, bob.email)
+      assert.equal(created.user_agent, 'AuditTest/1.0')
+      assert.equal(created.details.via, 'sign_up')
+      assert.equal(typeof created.details.session_id, 'string')
+      const own = json<{ events: Array<{ type: string }> }>(
+        await t.app.inject({ url: '/api/auth/activity', headers: bearerHeader(bob.token) }),
+      ).events
+      assert.deepEqual(
+        own.map((e) => e.type),
+        ['user_created'],
+      )
+      assert.doesNotMatch(JSON.stringify(created), new RegExp(PASSWORD))
+    })
+
     it('records sign-ins and failures with actor, subject, IP and user agent', async () => {
       clock.advance(1000)
       assert.equal((await signIn(t.app, alice.email, 'not-her-password', UA)).statusCode, 401)
@@ -100,6 +121,7 @@ for (const kind of dbKinds()) {
 
     it('records session revocation, password change, sign-out everywhere and sign-out', async () => {
       const bob = await newUser(t.app, `audit-bob-${kind}@example.com`)
+      clock.advance(1000)
       const other = json<{ session: { token: string } }>(await signIn(t.app, bob.email, PASSWORD))
       const me = json<{ session: { id: string } }>(
         await t.app.inject({ url: '/api/auth/me', headers: bearerHeader(other.session.token) }),
@@ -157,6 +179,7 @@ for (const kind of dbKinds()) {
           'sign_in_failed',
           'session_revoked',
           'sign_in',
+          'user_created',
         ],
       )
       assert.deepEqual(events[4]?.details, { reason: 'wrong_password', context: 'change_password' })
