@@ -188,10 +188,9 @@ export async function createSearchIndex(ex: Executor): Promise<void> {
 /** Deletes these documents' postings (chunk_terms has no foreign key to cascade from). */
 export async function deletePostingsOf(ex: Executor, documentIds: string[]) {
   if (documentIds.length === 0) return
-  await ex.query(
-    `delete from chunk_terms where chunk_id = ${CHUNKS_OF_DOCUMENTS}`,
-    [JSON.stringify(documentIds)],
-  )
+  await ex.query(`delete from chunk_terms where chunk_id = ${CHUNKS_OF_DOCUMENTS}`, [
+    JSON.stringify(documentIds),
+  ])
 }
 
 /** Recomputes a space's stored weights with a new avgdl (after it grew or shrank a lot). */
