@@ -26,6 +26,12 @@ export interface Unit {
   step?: boolean
   /** States, without negation, what the question negates: it speaks of the other case. */
   contrary?: boolean
+  /**
+   * Tells the reader what to do: an instruction ("Choose Upload", "To delete your account, open
+   * …", "You can revoke one"), a command to run or a request to send. A "how do I" question is
+   * answered by such a sentence rather than by one describing the thing.
+   */
+  action?: boolean
 }
 
 const BULLET = /^\s*(?:[-*+]|\d+[.)])\s+/
@@ -39,6 +45,46 @@ const PRONOUN_START = /^(it|its|it's|this|these|they|their|them|that|those|he|sh
  */
 const BACK_REFERENCE =
   /^((in|on|at|after|before|during|with|by|for|from|under|despite|following|unlike|like) (his|her|their|its|this|these|those|that)\b|(but|and|yet|so) (it|its|this|these|they|their|that|those|he|she|his|her)\b|(the|as a) result\b|as a consequence\b|in (response|return|turn)\b|for this reason\b|because of this\b|consequently\b|therefore\b|thus\b|hence\b)/i
+
+/**
+ * Verbs that open an instruction (the imperative of what a reader does with software or a
+ * document): a sentence or item starting with one, after an optional "To …," purpose or a short
+ * "In the browser:" label, tells the reader what to do.
+ */
+const INSTRUCTION_VERBS = new Set(
+  (
+    'add apply ask call change check choose click configure connect copy create delete deploy disable ' +
+    'download drag drop edit enable enter fill follow go install keep make move navigate ' +
+    'open paste pick press pull push put register reload remove rename replace ' +
+    'reset restart run save select send set sign start stop submit switch tap uncheck ' +
+    'upload use visit wait write'
+  ).split(' '),
+)
+/** "To delete your own account, choose …": the purpose before the instruction. */
+const PURPOSE = /^to\s+[^,;:]{1,80}[,;:]\s*/i
+/** "In the browser: …", "From a laptop, straight into the database: …": a short label. */
+const LABEL = /^[^:.]{1,60}:\s+/
+/** "you can revoke one", "you need to restart": the reader as the one who acts. */
+const YOU_ACT = /^(?:then\s+)?you (?:can|could|may|should|must|need to|have to)\b/i
+/** Inline code that is a command: a program and its arguments, after optional VAR=value settings. */
+const COMMAND_CODE = /`(?:[A-Z][A-Z0-9_]*=\S+\s+)*[a-z][\w.-]*\s+[^`]+`/
+/** A request to send: an HTTP method and a path. */
+const REQUEST = /\b(?:GET|POST|PUT|PATCH|DELETE)\s+`?\/[\w/{}:.-]*/
+
+/**
+ * Whether a sentence (as written, Markdown) tells the reader what to do. `wrapped`: a line that
+ * continues the sentence before it, whose first word opens nothing.
+ */
+export function statesAction(raw: string, wrapped = false): boolean {
+  const text = raw.replace(BULLET, '').trim()
+  if (COMMAND_CODE.test(text) || REQUEST.test(text)) return true
+  if (wrapped) return false
+  const plain = text.replace(/[`*_]/g, '')
+  // The sentence itself, after a "To …," purpose, or after a short label.
+  const openings = [plain, plain.replace(PURPOSE, ''), plain.replace(LABEL, '')]
+  const verb = (s: string) => (/^(\p{L}+)(?=\s|$)/u.exec(s)?.[1] ?? '').toLowerCase()
+  return openings.some((s) => YOU_ACT.test(s) || INSTRUCTION_VERBS.has(verb(s)))
+}
 
 /** Light English stemming, for content without stored lexemes. */
 export function lightStem(word: string): string {
@@ -130,6 +176,7 @@ export function unitsOf(chunk: RetrievedChunk): { units: Unit[]; stored: boolean
     ) {
       last.text = `${last.text} ${f.text}`
       for (const l of f.lexemes) last.lexemes.add(l)
+      if (!inCode && statesAction(f.raw, true)) last.action = true
       continue
     }
     if (f.blankBefore || kind !== lastKind || kind === 'heading') paragraph++
@@ -138,12 +185,16 @@ export function unitsOf(chunk: RetrievedChunk): { units: Unit[]; stored: boolean
     if (!text) continue
     const unit: Unit = { kind, text, lexemes: new Set(f.lexemes), paragraph }
     if (kind === 'item' && STEP.test(f.raw)) unit.step = true
+    if ((kind === 'sentence' || kind === 'item') && statesAction(f.raw)) unit.action = true
     units.push(unit)
     lastKind = kind
   }
   linkDependencies(units, chunk.heading)
   return { units, stored }
 }
+
+/** Words of an introduction ending in a colon that cannot stand alone. */
+const SHORT_INTRO = 3
 
 function linkDependencies(units: Unit[], heading: string | null): void {
   let intro: number | undefined
@@ -169,6 +220,12 @@ function linkDependencies(units: Unit[], heading: string | null): void {
       return
     }
     intro = undefined
+    // "Three ways:", "For example:": an introduction too short to say what it introduces is read
+    // after the sentence before it ("Documents are added by admins. Three ways:").
+    if (u.kind === 'sentence' && /:$/.test(u.text) && u.text.split(/\s+/).length <= SHORT_INTRO) {
+      if (prev && prev.paragraph === u.paragraph && prev.kind === 'sentence') u.dep = i - 1
+      return
+    }
     if (u.kind === 'sentence' && (PRONOUN_START.test(u.text) || BACK_REFERENCE.test(u.text))) {
       // The antecedent: the sentence before in the same paragraph, else the section's heading.
       if (prev && prev.paragraph === u.paragraph && prev.kind === 'sentence') u.dep = i - 1

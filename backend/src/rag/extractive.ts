@@ -303,13 +303,32 @@ function bestStart(
   exclude: Set<string>,
   ask: Ask,
   pairs = false,
-): Start | null {
+  actionOnly = false,
+): Scored | null {
   let best: Scored | null = null
   chunks.forEach((cu, c) => {
-    const inChunk = bestInChunk(cu, c, cov, exclude, ask, pairs)
+    const inChunk = bestInChunk(cu, c, cov, exclude, ask, pairs, actionOnly)
     if (inChunk && (!best || inChunk.score > best.score)) best = inChunk
   })
   return best
+}
+
+/**
+ * "How do I ingest PDFs?" asks what to do: a leading sentence that only describes the thing ("PDF
+ * text is extracted page by page") gives way to the best one that tells the reader what to do (an
+ * instruction, a command, a request: answer-units.ts statesAction) when that one states more of
+ * the question (there: "… npm run ingest … ingests a whole folder (…, PDF)"). One stating less is
+ * an instruction for something else ("To host the UI on Vercel, use …" for "How do I deploy this
+ * to Hugging Face Spaces?"); one stating as much leaves the usual choice ("How do I make a user an
+ * administrator?" is answered by the sentence saying who is one, not by an instruction about
+ * reset links that also names administrators and users).
+ */
+function leadWithAction(chunks: ChunkUnits[], cov: Coverage, ask: Ask, lead: Scored | null): Scored | null {
+  if (!lead || !ask.procedure) return lead
+  const acts = (s: Scored) => s.seeds.some((i) => chunks[s.c]?.units[i]?.action)
+  if (acts(lead)) return lead
+  const action = bestStart(chunks, cov, new Set(), ask, false, true)
+  return action && action.gain > lead.gain ? action : lead
 }
 
 function bestInChunk(
@@ -319,13 +338,14 @@ function bestInChunk(
   exclude: Set<string>,
   ask: Ask,
   pairs: boolean,
+  actionOnly = false,
 ): Scored | null {
   let best: Scored | null = null
   let lead: Scored | null = null
   let leadRanked = 0
   const positioned = !cu.chunk.heading
   cu.units.forEach((u, i) => {
-    if (!readable(u) || exclude.has(`${c}:${i}`)) return
+    if (!readable(u) || exclude.has(`${c}:${i}`) || (actionOnly && !u.action)) return
     const single = scoreSeeds(cu, [i], cov, ask, pairs)
     if (single && (!best || single.score > best.score)) best = { c, ...single }
     if (single && positioned && (!lead || single.score / (1 + POSITION * i) > leadRanked)) {
@@ -526,7 +546,11 @@ function choose(
   while (sentences < MAX_SENTENCES && open()) {
     const opening =
       picks.length === 0 ? (ask.procedure ? stepsStart(chunks, cov) : severalStart(chunks, cov, ask)) : null
-    const start = opening ?? bestStart(chunks, cov, used, ask, picks.length > 0)
+    const start =
+      opening ??
+      (picks.length === 0
+        ? leadWithAction(chunks, cov, ask, bestStart(chunks, cov, used, ask))
+        : bestStart(chunks, cov, used, ask, true))
     if (!start) break
     const missing = cov.total * (1 - cov.share())
     const cu = chunks[start.c] as ChunkUnits

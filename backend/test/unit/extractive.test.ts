@@ -700,4 +700,22 @@ describe('extractiveAnswer', () => {
       ['r'],
     )
   })
+
+  it('leads a "how do I" answer with an instruction that states more of the question', () => {
+    const formats = {
+      ...chunk('f', 'Spreadsheet files are read one sheet at a time.', 'Supported formats'),
+      title: 'Importing data',
+    }
+    const ways = chunk(
+      'w',
+      'Data is added by admins. Two ways:\n\n- In the browser: open the data page and press Add.\n- From a laptop: `npm run import -- ./sheets` imports a folder of spreadsheets.',
+      'Add data',
+    )
+    const asked = answer('How do I import spreadsheets?', [formats, ways, UNRELATED])
+    assert.equal(asked.citations[0]?.chunk_id, 'w', asked.content)
+    assert.match(asked.content, /^Data is added by admins \[1\]\. Two ways \[1\]:\n- In the browser/)
+    // Not an instruction covering less: the description stays.
+    const other = chunk('o', 'To export data, run `npm run export`.', 'Export')
+    assert.equal(answer('How do I import spreadsheets?', [formats, other]).citations[0]?.chunk_id, 'f')
+  })
 })
