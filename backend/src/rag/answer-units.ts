@@ -41,10 +41,10 @@ const PRONOUN_START = /^(it|its|it's|this|these|they|their|them|that|those|he|sh
 /**
  * Openings that point back as a bare pronoun does: a phrase on one ("In his speech …", "During this
  * period …"), a conjunction before one ("But that is …"), or a connective of consequence or
- * response ("The result was …", "As a result …", "In response, …").
+ * response ("The result was …", "As a result …", "In response, …"), or of sequence ("Then open …").
  */
 const BACK_REFERENCE =
-  /^((in|on|at|after|before|during|with|by|for|from|under|despite|following|unlike|like) (his|her|their|its|this|these|those|that)\b|(but|and|yet|so) (it|its|this|these|they|their|that|those|he|she|his|her)\b|(the|as a) result\b|as a consequence\b|in (response|return|turn)\b|for this reason\b|because of this\b|consequently\b|therefore\b|thus\b|hence\b)/i
+  /^((in|on|at|after|before|during|with|by|for|from|under|despite|following|unlike|like) (his|her|their|its|this|these|those|that)\b|(but|and|yet|so) (it|its|this|these|they|their|that|those|he|she|his|her)\b|(the|as a) result\b|as a consequence\b|in (response|return|turn)\b|for this reason\b|because of this\b|consequently\b|therefore\b|thus\b|hence\b|then\b|afterwards\b)/i
 
 /**
  * Verbs that open an instruction (the imperative of what a reader does with software or a
@@ -193,6 +193,8 @@ export function unitsOf(chunk: RetrievedChunk): { units: Unit[]; stored: boolean
   return { units, stored }
 }
 
+/** Lines of a code block a sentence ending in a colon brings with it. */
+const MAX_CODE_LINES = 8
 /** Words of an introduction ending in a colon that cannot stand alone. */
 const SHORT_INTRO = 3
 
@@ -219,6 +221,20 @@ function linkDependencies(units: Unit[], heading: string | null): void {
       }
       return
     }
+    if (u.kind === 'code') {
+      // "Set three variables and restart:" before a code block: the command is what it introduces
+      // (at most a screenful of lines), and the sentence tells the reader to run it.
+      const host = intro === undefined ? undefined : units[intro]
+      if (prev?.kind === 'sentence' && /:$/.test(prev.text)) intro = i - 1
+      else if (prev?.kind !== 'code' || host?.kind !== 'sentence') intro = undefined
+      const opener = intro === undefined ? undefined : units[intro]
+      if (opener && (opener.introduces?.length ?? 0) < MAX_CODE_LINES) {
+        u.dep = intro
+        opener.introduces = [...(opener.introduces ?? []), i]
+        opener.action = true
+      }
+      return
+    }
     intro = undefined
     // "Three ways:", "For example:": an introduction too short to say what it introduces is read
     // after the sentence before it ("Documents are added by admins. Three ways:").
@@ -230,6 +246,8 @@ function linkDependencies(units: Unit[], heading: string | null): void {
       // The antecedent: the sentence before in the same paragraph, else the section's heading.
       if (prev && prev.paragraph === u.paragraph && prev.kind === 'sentence') u.dep = i - 1
       else if (prev?.kind === 'heading') u.dep = i - 1
+      // "Then open http://localhost:7860" after a command: the step before it is the command.
+      else if (prev?.kind === 'code' && prev.dep !== undefined) u.dep = prev.dep
       else if (!prev && heading) u.needsHeading = true
     }
   })

@@ -98,9 +98,14 @@ interface Pick {
   units: number[]
 }
 
+/**
+ * The question's lexemes a heading or title names, also in a form stemming cuts by more than
+ * wordHasLexeme allows ("Administrators" → administr), as states() reads a sentence's lexemes.
+ */
 function namedIn(text: string, terms: QuestionTerm[]): Set<string> {
   const ws = words(text)
-  return new Set(terms.filter((t) => ws.some((w) => wordHasLexeme(w, t.lexeme))).map((t) => t.lexeme))
+  const names = (w: string, l: string) => wordHasLexeme(w, l) || (l.length >= ROOT && sharedRoot(w, l))
+  return new Set(terms.filter((t) => ws.some((w) => names(w, t.lexeme))).map((t) => t.lexeme))
 }
 
 /**

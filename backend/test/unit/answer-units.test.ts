@@ -33,7 +33,33 @@ describe('statesAction', () => {
   })
 })
 
+const chunkOf = (content: string): RetrievedChunk => ({
+  chunk_id: 'c',
+  document_id: 'd',
+  space_id: 's',
+  title: 'T',
+  source: null,
+  heading: null,
+  content,
+  snippet: '',
+  score: 1,
+})
+
 describe('unitsOf', () => {
+  it('brings the code block a sentence ending in a colon introduces, and the step after it', () => {
+    const { units } = unitsOf(
+      chunkOf(
+        'You need Node 20. From the repository root:\n\n```bash\nnpm ci\nnpm start\n```\n\nThen open the page. It is all.',
+      ),
+    )
+    const intro = units.findIndex((u) => u.text === 'From the repository root:')
+    assert.deepEqual(units[intro]?.introduces, [intro + 1, intro + 2])
+    assert.equal(units[intro]?.action, true)
+    assert.equal(units[intro + 1]?.dep, intro)
+    const then = units.findIndex((u) => u.text.startsWith('Then open'))
+    assert.equal(units[then]?.dep, intro)
+  })
+
   it('reads an introduction too short to stand alone after the sentence before it', () => {
     const chunk: RetrievedChunk = {
       chunk_id: 'c',

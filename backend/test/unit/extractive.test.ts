@@ -5,6 +5,7 @@ import { NO_CONTEXT_ANSWER } from '../../src/rag/answer.js'
 import { markersIn } from '../../src/rag/citations.js'
 import { extractiveAnswer } from '../../src/rag/extractive.js'
 import { questionTerms } from '../../src/rag/question-terms.js'
+import { readSentencesOf } from '../../src/rag/sentences.js'
 import type { RetrievedChunk } from '../../src/rag/types.js'
 
 function chunk(id: string, content: string, heading: string | null = null): RetrievedChunk {
@@ -717,5 +718,33 @@ describe('extractiveAnswer', () => {
     // Not an instruction covering less: the description stays.
     const other = chunk('o', 'To export data, run `npm run export`.', 'Export')
     assert.equal(answer('How do I import spreadsheets?', [formats, other]).citations[0]?.chunk_id, 'f')
+  })
+
+  it('reads a heading word that stemming cuts short as naming the question word', () => {
+    // Postgres stems "administrators" to administr: five letters dropped.
+    const content =
+      'Operators manage roles from the command line:\n\n```bash\nnpm run user -- promote alice@example.com\n```'
+    const sentenceLexemes = [
+      ['oper', 'manag', 'role', 'command', 'line'],
+      ['npm', 'run', 'user', 'promot', 'alice@example.com'],
+    ]
+    assert.equal(readSentencesOf(content).filter((s) => s.text).length, sentenceLexemes.length)
+    const admins: RetrievedChunk = {
+      ...chunk('a', content, 'Administrators'),
+      analysis: {
+        queryTerms: [
+          { lexeme: 'promot', idf: 3.6, df: 1 },
+          { lexeme: 'user', idf: 1.2, df: 5 },
+          { lexeme: 'administr', idf: 1.9, df: 3 },
+        ],
+        sentenceLexemes,
+      },
+    }
+    const asked = answer('How do I promote a user to administrator?', [admins])
+    assert.equal(asked.citations.length, 1, asked.content)
+    assert.match(
+      asked.content,
+      /^Operators manage roles from the command line \[1\]:\n`npm run user -- promote/,
+    )
   })
 })
