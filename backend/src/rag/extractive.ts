@@ -824,9 +824,19 @@ function statesNumber(text: string, number: string): boolean {
  * the passage itself. An on-topic passage that lacks them is about something near the question.
  */
 function statesSpecifics(question: string, passage: string, context: string): boolean {
+  if (!namesStated(question, context)) return false
+  if (NEGATION.test(question) && !NEGATION.test(passage) && !NEGATING_WORD.test(passage)) return false
+  return true
+}
+
+/**
+ * Whether a text states every number and name the question names (statesSpecifics); with
+ * `parse` false, `question` is one such name or number.
+ */
+function namesStated(question: string, context: string, parse = true): boolean {
   const text = context.toLowerCase()
   const wordsIn = new Set(words(text))
-  for (const s of specifics(question)) {
+  for (const s of parse ? specifics(question) : [question]) {
     const low = s.toLowerCase()
     if (
       /\d/.test(low)
@@ -835,7 +845,6 @@ function statesSpecifics(question: string, passage: string, context: string): bo
     )
       return false
   }
-  if (NEGATION.test(question) && !NEGATION.test(passage) && !NEGATING_WORD.test(passage)) return false
   return true
 }
 
@@ -1098,9 +1107,20 @@ export function extractiveAnswer(
   if (alt) picks.push(alt)
   const list = alt ? null : listOfAsked(units, picks, ask, terms)
   if (list) picks.push(list)
+  // A passage of another document that lacks a name or number of the question which the leading
+  // passage's section states speaks of something else ("The competence for the Union to do this
+  // was contested …" after "The Premier … sets the legislative and political agenda" for "Who
+  // sets the legislative agenda in Victoria?"): padding, not part of the answer.
+  const given = specifics(question).filter((n) => namesStated(n, context, false))
+  const shown = picks.filter((p, k) => {
+    const cu = units[p.c] as ChunkUnits
+    if (k === 0 || cu.chunk.document_id === leadUnits.chunk.document_id) return true
+    const text = `${cu.chunk.title} ${cu.chunk.heading ?? ''} ${p.units.map((i) => cu.units[i]?.text ?? '').join(' ')}`
+    return given.length === 0 || given.some((n) => namesStated(n, text, false))
+  })
   const citations: Citation[] = []
   const parts: string[] = []
-  for (const p of picks) {
+  for (const p of shown) {
     const cu = units[p.c] as ChunkUnits
     const n = citations.length + 1
     const text = render(cu, p.units, n)

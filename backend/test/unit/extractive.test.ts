@@ -747,4 +747,26 @@ describe('extractiveAnswer', () => {
       /^Operators manage roles from the command line \[1\]:\n`npm run user -- promote/,
     )
   })
+
+  it("leaves out another document's passage that shares none of the names the lead states", () => {
+    const premier = chunk(
+      'p',
+      'The Premier of Victoria is the public face of government and, with cabinet, sets the agenda.',
+    )
+    const union = chunk('u', 'The legislative agenda of the Union is set by the Commission.')
+    const asked = answer('Who sets the legislative agenda in Victoria?', [premier, union, UNRELATED])
+    assert.deepEqual(
+      asked.citations.map((c) => c.chunk_id),
+      ['p'],
+      asked.content,
+    )
+    // Sharing a name, it may follow.
+    const state = chunk('s', 'In Victoria the legislative council reviews bills.')
+    const both = answer('Who sets the legislative agenda in Victoria?', [premier, state, UNRELATED])
+    assert.deepEqual(
+      both.citations.map((c) => c.chunk_id),
+      ['p', 's'],
+      both.content,
+    )
+  })
 })
