@@ -66,8 +66,11 @@ const PURPOSE = /^to\s+[^,;:]{1,80}[,;:]\s*/i
 const LABEL = /^[^:.]{1,60}:\s+/
 /** "you can revoke one", "you need to restart": the reader as the one who acts. */
 const YOU_ACT = /^(?:then\s+)?you (?:can|could|may|should|must|need to|have to)\b/i
-/** Inline code that is a command: a program and its arguments, after optional VAR=value settings. */
-const COMMAND_CODE = /`(?:[A-Z][A-Z0-9_]*=\S+\s+)*[a-z][\w.-]*\s+[^`]+`/
+/**
+ * Inline code that is a command: a program and its arguments, after optional VAR=value settings
+ * (the value may be a placeholder: `DATABASE_URL=<neon url> npm run ingest`).
+ */
+const COMMAND_CODE = /`(?:[A-Z][A-Z0-9_]*=(?:<[^>`]*>|\S+)\s+)*[a-z][\w.-]*\s+[^`]+`/
 /** A request to send: an HTTP method and a path. */
 const REQUEST = /\b(?:GET|POST|PUT|PATCH|DELETE)\s+`?\/[\w/{}:.-]*/
 

@@ -100,11 +100,15 @@ interface Pick {
 
 /**
  * The question's lexemes a heading or title names, also in a form stemming cuts by more than
- * wordHasLexeme allows ("Administrators" → administr), as states() reads a sentence's lexemes.
+ * wordHasLexeme allows ("Administrators" → administr), as states() reads a sentence's lexemes,
+ * or an -ing form that drops the lexeme's final e ("Sharing" → share).
  */
 function namedIn(text: string, terms: QuestionTerm[]): Set<string> {
   const ws = words(text)
-  const names = (w: string, l: string) => wordHasLexeme(w, l) || (l.length >= ROOT && sharedRoot(w, l))
+  const names = (w: string, l: string) =>
+    wordHasLexeme(w, l) ||
+    (l.length >= ROOT && sharedRoot(w, l)) ||
+    (l.length >= 4 && l.endsWith('e') && w === `${l.slice(0, -1)}ing`)
   return new Set(terms.filter((t) => ws.some((w) => names(w, t.lexeme))).map((t) => t.lexeme))
 }
 
@@ -184,6 +188,26 @@ function closure(cu: ChunkUnits, i: number, into: Set<number>): void {
   const u = cu.units[i] as Unit
   if (u.dep !== undefined) closure(cu, u.dep, into)
   for (const item of (u.introduces ?? []).slice(0, MAX_ITEMS)) into.add(item)
+}
+
+/**
+ * The units whose words a passage grown from `seeds` states: the seeds and what they depend on
+ * (an item's introduction, a row's header, a pronoun's antecedent) and the command a sentence
+ * introduces, but not the other items of a list: they are things side by side, and words
+ * scattered over them ("LLM_API_KEY" in one item, "npm run user -- create" in another) do not
+ * answer "How do I create an API key?" together.
+ */
+function saying(cu: ChunkUnits, seeds: Iterable<number>): Set<number> {
+  const out = new Set<number>()
+  const walk = (i: number) => {
+    if (out.has(i)) return
+    out.add(i)
+    const u = cu.units[i] as Unit
+    if (u.dep !== undefined) walk(u.dep)
+    for (const j of u.introduces ?? []) if (cu.units[j]?.kind === 'code') out.add(j)
+  }
+  for (const i of seeds) walk(i)
+  return out
 }
 
 function lexemesOf(cu: ChunkUnits, idx: Iterable<number>): Set<string> {
@@ -406,9 +430,7 @@ function scoreSeeds(
   ask: Ask,
   further = false,
 ): (Omit<Start, 'c'> & { score: number; value: number }) | null {
-  const idx = new Set<number>()
-  for (const s of seeds) closure(cu, s, idx)
-  const lexemes = lexemesOf(cu, idx)
+  const lexemes = lexemesOf(cu, saying(cu, seeds))
   if (further && ask.shared.length > 0 && !ask.shared.some((l) => states(lexemes, l))) return null
   // The sentence's value counts the paragraph's subject it speaks of; what it covers (and so
   // whether the documents answer at all) does not.
@@ -561,19 +583,20 @@ function choose(
     const cu = chunks[start.c] as ChunkUnits
     const idx = new Set<number>()
     for (const seed of start.seeds) closure(cu, seed, idx)
+    const said = lexemesOf(cu, saying(cu, start.seeds))
     // A further passage must bring words not covered at all; from the leading passage's section
     // only for a joined question, when it states a key term nothing chosen states.
     const unstated = cov.unstatedKeys()
-    const statesKey = [...unstated].some((k) => states(lexemesOf(cu, idx), k))
+    const statesKey = [...unstated].some((k) => states(said, k))
     if (picks.length > 0) {
       if (picks.some((p) => p.c === start.c) && !(joined && statesKey)) break
       if (!statesKey && (cov.share() >= STOP_COVERAGE || start.strictGain < MIN_GAIN * missing)) break
       // A passage elsewhere that states none of what is already answered is about something else
       // that happens to use the question's other words (padding, not an answer).
-      const onTopic = cov.overlap(lexemesOf(cu, idx)) > ON_TOPIC_SHARE * cov.total
+      const onTopic = cov.overlap(said) > ON_TOPIC_SHARE * cov.total
       if (!joined && start.c !== picks[0]?.c && !onTopic) break
     }
-    cov.add(lexemesOf(cu, idx), picks.length === 0 ? listContext(cu, idx, cov) : cu.headingTerms)
+    cov.add(said, picks.length === 0 ? listContext(cu, idx, cov) : cu.headingTerms)
     // The heading naming the things asked for is what makes the passage their list.
     if (opening && !ask.procedure)
       for (const t of cov.terms)
@@ -596,17 +619,18 @@ function choose(
       if (!u || !readable(u) || u.paragraph !== last.paragraph || idx.has(next)) break
       const more = new Set<number>()
       closure(cu, next, more)
+      const saysMore = lexemesOf(cu, saying(cu, [next]))
       const texts = (set: Set<number>) => [...set].map((i) => cu.units[i]?.text ?? '').join(' ')
       // The next sentence stays when it covers more, or brings what was asked for ("how many").
       const bringsKind = kindOf(texts(more)) > kindOf(texts(idx))
-      const restates = caveat && subject !== null && states(lexemesOf(cu, more), subject)
+      const restates = caveat && subject !== null && states(saysMore, subject)
       caveat = false
       // "How was … shown?", "Why …?": the sentence that goes on of the same subject ("She gives a
       // stirring speech …") is the explanation's rest.
       const continues = ask.explain && picks.length === 0 && u.dep === next - 1 && u.kind === 'sentence'
-      if (cov.gain(lexemesOf(cu, more), new Set()) <= 0 && !bringsKind && !restates && !continues) break
+      if (cov.gain(saysMore, new Set()) <= 0 && !bringsKind && !restates && !continues) break
       for (const m of more) idx.add(m)
-      cov.add(lexemesOf(cu, more), cu.headingTerms)
+      cov.add(saysMore, cu.headingTerms)
       sentences++
       next = Math.max(...idx) + 1
     }
@@ -699,7 +723,7 @@ function alternative(chunks: ChunkUnits[], terms: QuestionTerm[], picks: Pick[],
   const cu = chunks[start.c] as ChunkUnits
   const idx = new Set<number>()
   for (const seed of start.seeds) closure(cu, seed, idx)
-  fresh.add(lexemesOf(cu, idx), cu.headingTerms)
+  fresh.add(lexemesOf(cu, saying(cu, start.seeds)), cu.headingTerms)
   if (fresh.share() < Math.max(MIN_ANSWER_COVERAGE, ALTERNATIVE_SHARE * lead)) return null
   return { c: start.c, units: [...idx].sort((a, b) => a - b) }
 }

@@ -12,6 +12,7 @@ describe('statesAction', () => {
       '- In the browser: sign in and upload files on `/admin/documents`.',
       'You can revoke one, sign out everywhere, or change your password.',
       '`DATABASE_URL=<url> npm run ingest -- ./docs` ingests a whole folder.',
+      '`DATABASE_URL=<neon url> npm run ingest -- ./docs` ingests a whole folder.',
       '`npm test` runs the whole test suite.',
       'Send `POST /api/documents` with a multipart upload.',
     ])

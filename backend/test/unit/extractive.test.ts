@@ -769,4 +769,29 @@ describe('extractiveAnswer', () => {
       both.content,
     )
   })
+
+  it("does not add up words scattered over a list's items", () => {
+    const secrets = chunk(
+      's',
+      "Set these in the settings:\n\n- `LLM_API_KEY`: the language model provider's secret.\n- `ADMIN_PASSWORD`: there is no shell for `npm run user -- create`, so the server makes the account.\n- `SIGNUP`: open or closed.",
+      'Secrets',
+    )
+    assert.equal(answer('How do I create an API key?', [secrets, UNRELATED]).citations.length, 0)
+  })
+
+  it("reads a heading's -ing form that drops the final e as naming the word", () => {
+    const content = 'An owner adds a person on the page with Add member.'
+    const sharing: RetrievedChunk = {
+      ...chunk('s', content, 'Sharing a space with colleagues'),
+      analysis: {
+        queryTerms: [
+          { lexeme: 'colleagu', idf: 3.6, df: 1 },
+          { lexeme: 'share', idf: 1.7, df: 4 },
+          { lexeme: 'space', idf: 1.1, df: 9 },
+        ],
+        sentenceLexemes: [['owner', 'add', 'person', 'page', 'member']],
+      },
+    }
+    assert.equal(answer('How do I share a space with a colleague?', [sharing]).citations.length, 1)
+  })
 })
