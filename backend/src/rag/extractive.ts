@@ -923,6 +923,16 @@ function contrasted(question: string, passage: string): boolean {
   return false
 }
 
+/** "How do I …" and "how to …": the verb that names the task. */
+const TASK = /^(?:and\s+)?(?:how (?:do|can|should|would|could) (?:i|we|you)|how to)\s+([\p{L}-]+)/iu
+
+/** The lexeme of the task a "how do I" question asks about ("create" in "How do I create …?"), or null. */
+function taskOf(question: string, terms: QuestionTerm[]): string | null {
+  const verb = TASK.exec(question.trim())?.[1]
+  if (!verb || isStopword(verb) || isFrameWord(verb)) return null
+  return terms.find((t) => t.own && wordHasLexeme(verb, t.lexeme))?.lexeme ?? null
+}
+
 /** The question's own subject terms outside a pair joined by and/or ("passwords and sessions"). */
 function sharedTerms(question: string, terms: QuestionTerm[]): string[] {
   const pair = /([\p{L}\p{N}_-]+)\s+(?:and|or)\s+([\p{L}\p{N}_-]+)/iu.exec(question)
@@ -1121,6 +1131,17 @@ export function extractiveAnswer(
   // "What do tumors express that are also found on normal cells?" answered by "antigens that are
   // not found on normal cells": the passage denies what the question takes as true.
   if (!NEGATION.test(question) && deniesOwn(leadText, terms)) return null
+  // "How do I create an API key?" asks how to do something: a leading passage that never names
+  // the doing, not even in its headings ("… your sessions, API keys, conversations … are deleted
+  // with it"), tells how to do something else.
+  const task = taskOf(question, terms)
+  if (
+    task &&
+    !states(lexemesOf(leadUnits, first.units), task) &&
+    !leadUnits.headingTerms.has(task) &&
+    !listContext(leadUnits, new Set(first.units), cov).has(task)
+  )
+    return null
   // "How many …?" answered by a passage without any number is about the topic, not the answer.
   if (kindScore(leadText, ask.wanted, question) === 0) return null
   if (!countsAsked(leadText, ask.wanted, question)) return null

@@ -794,4 +794,32 @@ describe('extractiveAnswer', () => {
     }
     assert.equal(answer('How do I share a space with a colleague?', [sharing]).citations.length, 1)
   })
+
+  it('refuses "how do I X" when the leading passage never names X, not even in a heading', () => {
+    const terms = [
+      { lexeme: 'api', idf: 1.1, df: 6 },
+      { lexeme: 'creat', idf: 1.9, df: 3 },
+      { lexeme: 'key', idf: 1.6, df: 4 },
+    ]
+    const deletion: RetrievedChunk = {
+      ...chunk(
+        'd',
+        'To delete your own account, choose Delete account: your sessions, API keys and chats go with it.',
+      ),
+      analysis: {
+        queryTerms: terms,
+        sentenceLexemes: [['delet', 'account', 'choos', 'session', 'api', 'key', 'chat', 'go']],
+      },
+    }
+    assert.equal(answer('How do I create an API key?', [deletion]).citations.length, 0)
+    // A heading naming the task is enough.
+    const keys: RetrievedChunk = {
+      ...chunk('k', 'Choose New key on the account page; the API key is shown once.', 'Creating API keys'),
+      analysis: {
+        queryTerms: terms,
+        sentenceLexemes: [['choos', 'new', 'key', 'account', 'page', 'api', 'shown']],
+      },
+    }
+    assert.equal(answer('How do I create an API key?', [keys]).citations.length, 1)
+  })
 })
