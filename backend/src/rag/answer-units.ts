@@ -74,14 +74,10 @@ const COMMAND_CODE = /`(?:[A-Z][A-Z0-9_]*=(?:<[^>`]*>|\S+)\s+)*[a-z][\w.-]*\s+[^
 /** A request to send: an HTTP method and a path. */
 const REQUEST = /\b(?:GET|POST|PUT|PATCH|DELETE)\s+`?\/[\w/{}:.-]*/
 
-/**
- * Whether a sentence (as written, Markdown) tells the reader what to do. `wrapped`: a line that
- * continues the sentence before it, whose first word opens nothing.
- */
-export function statesAction(raw: string, wrapped = false): boolean {
+/** Whether a sentence (as written, Markdown, its wrapped lines joined) tells the reader what to do. */
+export function statesAction(raw: string): boolean {
   const text = raw.replace(BULLET, '').trim()
   if (COMMAND_CODE.test(text) || REQUEST.test(text)) return true
-  if (wrapped) return false
   const plain = text.replace(/[`*_]/g, '')
   // The sentence itself, after a "To …," purpose, or after a short label.
   const openings = [plain, plain.replace(PURPOSE, ''), plain.replace(LABEL, '')]
@@ -156,6 +152,9 @@ function kindOf(raw: string, inCode: boolean): UnitKind {
 export function unitsOf(chunk: RetrievedChunk): { units: Unit[]; stored: boolean } {
   const { fragments, stored } = fragmentsOf(chunk)
   const units: Unit[] = []
+  // Each unit as written, its wrapped lines joined: whether it tells the reader what to do is read
+  // from the whole of it ("… once. To delete⏎your own account, choose …").
+  const written: string[] = []
   let inCode = false
   let paragraph = 0
   let lastKind: UnitKind | null = null
@@ -179,7 +178,7 @@ export function unitsOf(chunk: RetrievedChunk): { units: Unit[]; stored: boolean
     ) {
       last.text = `${last.text} ${f.text}`
       for (const l of f.lexemes) last.lexemes.add(l)
-      if (!inCode && statesAction(f.raw, true)) last.action = true
+      written[units.length - 1] += ` ${f.raw.trim()}`
       continue
     }
     if (f.blankBefore || kind !== lastKind || kind === 'heading') paragraph++
@@ -188,10 +187,13 @@ export function unitsOf(chunk: RetrievedChunk): { units: Unit[]; stored: boolean
     if (!text) continue
     const unit: Unit = { kind, text, lexemes: new Set(f.lexemes), paragraph }
     if (kind === 'item' && STEP.test(f.raw)) unit.step = true
-    if ((kind === 'sentence' || kind === 'item') && statesAction(f.raw)) unit.action = true
     units.push(unit)
+    written.push(f.raw)
     lastKind = kind
   }
+  units.forEach((u, i) => {
+    if ((u.kind === 'sentence' || u.kind === 'item') && statesAction(written[i] ?? '')) u.action = true
+  })
   linkDependencies(units, chunk.heading)
   return { units, stored }
 }

@@ -1131,12 +1131,15 @@ export function extractiveAnswer(
   // "What do tumors express that are also found on normal cells?" answered by "antigens that are
   // not found on normal cells": the passage denies what the question takes as true.
   if (!NEGATION.test(question) && deniesOwn(leadText, terms)) return null
-  // "How do I create an API key?" asks how to do something: a leading passage that never names
-  // the doing, not even in its headings ("… your sessions, API keys, conversations … are deleted
-  // with it"), tells how to do something else.
+  // "How do I create an API key?" asks how to do something: a leading passage that gives an
+  // instruction but never names the doing, not even in its headings ("To delete your own account,
+  // choose … your sessions, API keys … are deleted with it"), tells how to do something else. A
+  // description may still say it in other words ("EMBEDDING_BASE_URL …: an embeddings API for
+  // dense retrieval" for "How do I enable dense retrieval?").
   const task = taskOf(question, terms)
   if (
     task &&
+    first.units.some((i) => leadUnits.units[i]?.action) &&
     !states(lexemesOf(leadUnits, first.units), task) &&
     !leadUnits.headingTerms.has(task) &&
     !listContext(leadUnits, new Set(first.units), cov).has(task)

@@ -28,9 +28,6 @@ describe('statesAction', () => {
       'A user is an administrator when their stored role is `admin`.',
     ])
       assert.equal(statesAction(s), false, s)
-    // A wrapped line's first word is mid-sentence: only a command or a request there counts.
-    assert.equal(statesAction('upload files on the admin page.', true), false)
-    assert.equal(statesAction('run `npm run ingest -- ./docs` from a laptop.', true), true)
   })
 })
 
@@ -47,6 +44,16 @@ const chunkOf = (content: string): RetrievedChunk => ({
 })
 
 describe('unitsOf', () => {
+  it('reads whether a sentence tells what to do from the whole of it, wrapped lines joined', () => {
+    const { units } = unitsOf(
+      chunkOf(
+        'Keep the codes it shows once. To delete\nyour own account, choose `Delete account`.\nThe page then\nopens the list.',
+      ),
+    )
+    assert.equal(units.find((u) => u.text.startsWith('To delete'))?.action, true)
+    assert.equal(units.find((u) => u.text.startsWith('The page'))?.action, undefined)
+  })
+
   it('brings the code block a sentence ending in a colon introduces, and the step after it', () => {
     const { units } = unitsOf(
       chunkOf(
