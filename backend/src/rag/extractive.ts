@@ -442,7 +442,9 @@ function scoreSeeds(
   // Ties go to the better-ranked chunk and the shorter unit.
   const kind = kindFactor(kindScore(text, ask.wanted, ask.question, ask.near))
   const value = gain + OVERLAP_SHARE * overlap
-  const named = ask.identifiers.length === 0 || namesIdentifier(text, ask.identifiers) ? 1 : UNNAMED
+  // A command the question names picks the leading passage; what follows it may go on without it.
+  const ids = further ? ask.identifiers.filter((id) => !id.includes(' ')) : ask.identifiers
+  const named = ids.length === 0 || namesIdentifier(text, ids) ? 1 : UNNAMED
   const contrary = seeds.some((s) => cu.units[s]?.contrary) ? CONTRARY : 1
   const says = ask.which === null || states(lexemes, ask.which) ? 1 : UNSAID
   const near = 1 + PROXIMITY * closeness(text, cov.terms, cu.headingTerms)
@@ -502,7 +504,25 @@ function identifiersOf(question: string): string[] {
 
 function namesIdentifier(text: string, identifiers: string[]): boolean {
   const tokens = new Set(tokensOf(text))
-  return identifiers.some((id) => tokens.has(id))
+  const low = ` ${words(text).join(' ')} `
+  return identifiers.some((id) => (id.includes(' ') ? low.includes(` ${id} `) : tokens.has(id)))
+}
+
+/**
+ * Commands and other code of several words that the sources write as inline code and the question
+ * names in the same words ("Can I run npm run ingest while …?" names `npm run ingest`): an
+ * identifier too — "npm run reembed" has two of its three words, and it is another command.
+ */
+function codePhrasesOf(question: string, chunks: readonly RetrievedChunk[]): string[] {
+  const asked = ` ${words(question).join(' ')} `
+  const out = new Set<string>()
+  for (const c of chunks)
+    for (const m of c.content.matchAll(/`([^`\n]+)`/g)) {
+      const code = (m[1] ?? '').trim()
+      const phrase = words(code).join(' ')
+      if (/\s/.test(code) && asked.includes(` ${phrase} `)) out.add(phrase)
+    }
+  return [...out]
 }
 
 /**
@@ -1097,7 +1117,7 @@ export function extractiveAnswer(
     ),
     procedure: /^(and\s+)?(how (do|can|should|would|could) (i|we|you)|how to)\b/i.test(question.trim()),
     explain: /^(and\s+)?(how|why)\b/i.test(question.trim()) && wanted === null,
-    identifiers: identifiersOf(question),
+    identifiers: [...identifiersOf(question), ...codePhrasesOf(question, chunks)],
     shared: sharedTerms(question, terms),
   }
   const keys = new Coverage(terms).missingKeys().length

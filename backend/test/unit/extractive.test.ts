@@ -822,4 +822,18 @@ describe('extractiveAnswer', () => {
     }
     assert.equal(answer('How do I create an API key?', [keys]).citations.length, 1)
   })
+
+  it('reads a command the sources write as code and the question names as an identifier', () => {
+    // The title lends "ingest" to the reembed sentence, which also says "run" and "server".
+    const reembed = {
+      ...chunk('r', 'While the server runs, use `npm run reembed` to embed every chunk again.'),
+      title: 'Ingesting documents',
+    }
+    const lock = chunk(
+      'l',
+      'The server holds a lock file; a tool such as `npm run ingest` that finds the lock held exits with an error.',
+    )
+    const asked = answer('Can I use npm run ingest while the server runs?', [reembed, lock, UNRELATED])
+    assert.equal(asked.citations[0]?.chunk_id, 'l', asked.content)
+  })
 })
