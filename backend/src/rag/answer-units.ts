@@ -26,6 +26,12 @@ export interface Unit {
   step?: boolean
   /** States, without negation, what the question negates: it speaks of the other case. */
   contrary?: boolean
+  /**
+   * Tells the reader what to do: an instruction ("Choose Upload", "To delete your account, open
+   * …", "You can revoke one"), a command to run or a request to send. A "how do I" question is
+   * answered by such a sentence rather than by one describing the thing.
+   */
+  action?: boolean
 }
 
 const BULLET = /^\s*(?:[-*+]|\d+[.)])\s+/
@@ -35,10 +41,49 @@ const PRONOUN_START = /^(it|its|it's|this|these|they|their|them|that|those|he|sh
 /**
  * Openings that point back as a bare pronoun does: a phrase on one ("In his speech …", "During this
  * period …"), a conjunction before one ("But that is …"), or a connective of consequence or
- * response ("The result was …", "As a result …", "In response, …").
+ * response ("The result was …", "As a result …", "In response, …"), or of sequence ("Then open …").
  */
 const BACK_REFERENCE =
-  /^((in|on|at|after|before|during|with|by|for|from|under|despite|following|unlike|like) (his|her|their|its|this|these|those|that)\b|(but|and|yet|so) (it|its|this|these|they|their|that|those|he|she|his|her)\b|(the|as a) result\b|as a consequence\b|in (response|return|turn)\b|for this reason\b|because of this\b|consequently\b|therefore\b|thus\b|hence\b)/i
+  /^((in|on|at|after|before|during|with|by|for|from|under|despite|following|unlike|like) (his|her|their|its|this|these|those|that)\b|(but|and|yet|so) (it|its|this|these|they|their|that|those|he|she|his|her)\b|(the|as a) result\b|as a consequence\b|in (response|return|turn)\b|for this reason\b|because of this\b|consequently\b|therefore\b|thus\b|hence\b|then\b|afterwards\b)/i
+
+/**
+ * Verbs that open an instruction (the imperative of what a reader does with software or a
+ * document): a sentence or item starting with one, after an optional "To …," purpose or a short
+ * "In the browser:" label, tells the reader what to do.
+ */
+const INSTRUCTION_VERBS = new Set(
+  (
+    'add apply ask call change check choose click configure connect copy create delete deploy disable ' +
+    'download drag drop edit enable enter fill follow go install keep make move navigate ' +
+    'open paste pick press pull push put register reload remove rename replace ' +
+    'reset restart run save select send set sign start stop submit switch tap uncheck ' +
+    'upload use visit wait write'
+  ).split(' '),
+)
+/** "To delete your own account, choose …": the purpose before the instruction. */
+const PURPOSE = /^to\s+[^,;:]{1,80}[,;:]\s*/i
+/** "In the browser: …", "From a laptop, straight into the database: …": a short label. */
+const LABEL = /^[^:.]{1,60}:\s+/
+/** "you can revoke one", "you need to restart": the reader as the one who acts. */
+const YOU_ACT = /^(?:then\s+)?you (?:can|could|may|should|must|need to|have to)\b/i
+/**
+ * Inline code that is a command: a program and its arguments, after optional VAR=value settings
+ * (the value may be a placeholder: `DATABASE_URL=<neon url> npm run ingest`).
+ */
+const COMMAND_CODE = /`(?:[A-Z][A-Z0-9_]*=(?:<[^>`]*>|\S+)\s+)*[a-z][\w.-]*\s+[^`]+`/
+/** A request to send: an HTTP method and a path. */
+const REQUEST = /\b(?:GET|POST|PUT|PATCH|DELETE)\s+`?\/[\w/{}:.-]*/
+
+/** Whether a sentence (as written, Markdown, its wrapped lines joined) tells the reader what to do. */
+export function statesAction(raw: string): boolean {
+  const text = raw.replace(BULLET, '').trim()
+  if (COMMAND_CODE.test(text) || REQUEST.test(text)) return true
+  const plain = text.replace(/[`*_]/g, '')
+  // The sentence itself, after a "To …," purpose, or after a short label.
+  const openings = [plain, plain.replace(PURPOSE, ''), plain.replace(LABEL, '')]
+  const verb = (s: string) => (/^(\p{L}+)(?=\s|$)/u.exec(s)?.[1] ?? '').toLowerCase()
+  return openings.some((s) => YOU_ACT.test(s) || INSTRUCTION_VERBS.has(verb(s)))
+}
 
 /** Light English stemming, for content without stored lexemes. */
 export function lightStem(word: string): string {
@@ -107,6 +152,9 @@ function kindOf(raw: string, inCode: boolean): UnitKind {
 export function unitsOf(chunk: RetrievedChunk): { units: Unit[]; stored: boolean } {
   const { fragments, stored } = fragmentsOf(chunk)
   const units: Unit[] = []
+  // Each unit as written, its wrapped lines joined: whether it tells the reader what to do is read
+  // from the whole of it ("… once. To delete⏎your own account, choose …").
+  const written: string[] = []
   let inCode = false
   let paragraph = 0
   let lastKind: UnitKind | null = null
@@ -130,6 +178,7 @@ export function unitsOf(chunk: RetrievedChunk): { units: Unit[]; stored: boolean
     ) {
       last.text = `${last.text} ${f.text}`
       for (const l of f.lexemes) last.lexemes.add(l)
+      written[units.length - 1] += ` ${f.raw.trim()}`
       continue
     }
     if (f.blankBefore || kind !== lastKind || kind === 'heading') paragraph++
@@ -139,11 +188,20 @@ export function unitsOf(chunk: RetrievedChunk): { units: Unit[]; stored: boolean
     const unit: Unit = { kind, text, lexemes: new Set(f.lexemes), paragraph }
     if (kind === 'item' && STEP.test(f.raw)) unit.step = true
     units.push(unit)
+    written.push(f.raw)
     lastKind = kind
   }
+  units.forEach((u, i) => {
+    if ((u.kind === 'sentence' || u.kind === 'item') && statesAction(written[i] ?? '')) u.action = true
+  })
   linkDependencies(units, chunk.heading)
   return { units, stored }
 }
+
+/** Lines of a code block a sentence ending in a colon brings with it. */
+const MAX_CODE_LINES = 8
+/** Words of an introduction ending in a colon that cannot stand alone. */
+const SHORT_INTRO = 3
 
 function linkDependencies(units: Unit[], heading: string | null): void {
   let intro: number | undefined
@@ -168,11 +226,33 @@ function linkDependencies(units: Unit[], heading: string | null): void {
       }
       return
     }
+    if (u.kind === 'code') {
+      // "Set three variables and restart:" before a code block: the command is what it introduces
+      // (at most a screenful of lines), and the sentence tells the reader to run it.
+      const host = intro === undefined ? undefined : units[intro]
+      if (prev?.kind === 'sentence' && /:$/.test(prev.text)) intro = i - 1
+      else if (prev?.kind !== 'code' || host?.kind !== 'sentence') intro = undefined
+      const opener = intro === undefined ? undefined : units[intro]
+      if (opener && (opener.introduces?.length ?? 0) < MAX_CODE_LINES) {
+        u.dep = intro
+        opener.introduces = [...(opener.introduces ?? []), i]
+        opener.action = true
+      }
+      return
+    }
     intro = undefined
+    // "Three ways:", "For example:": an introduction too short to say what it introduces is read
+    // after the sentence before it ("Documents are added by admins. Three ways:").
+    if (u.kind === 'sentence' && /:$/.test(u.text) && u.text.split(/\s+/).length <= SHORT_INTRO) {
+      if (prev && prev.paragraph === u.paragraph && prev.kind === 'sentence') u.dep = i - 1
+      return
+    }
     if (u.kind === 'sentence' && (PRONOUN_START.test(u.text) || BACK_REFERENCE.test(u.text))) {
       // The antecedent: the sentence before in the same paragraph, else the section's heading.
       if (prev && prev.paragraph === u.paragraph && prev.kind === 'sentence') u.dep = i - 1
       else if (prev?.kind === 'heading') u.dep = i - 1
+      // "Then open http://localhost:7860" after a command: the step before it is the command.
+      else if (prev?.kind === 'code' && prev.dep !== undefined) u.dep = prev.dep
       else if (!prev && heading) u.needsHeading = true
     }
   })

@@ -98,9 +98,18 @@ interface Pick {
   units: number[]
 }
 
+/**
+ * The question's lexemes a heading or title names, also in a form stemming cuts by more than
+ * wordHasLexeme allows ("Administrators" → administr), as states() reads a sentence's lexemes,
+ * or an -ing form that drops the lexeme's final e ("Sharing" → share).
+ */
 function namedIn(text: string, terms: QuestionTerm[]): Set<string> {
   const ws = words(text)
-  return new Set(terms.filter((t) => ws.some((w) => wordHasLexeme(w, t.lexeme))).map((t) => t.lexeme))
+  const names = (w: string, l: string) =>
+    wordHasLexeme(w, l) ||
+    (l.length >= ROOT && sharedRoot(w, l)) ||
+    (l.length >= 4 && l.endsWith('e') && w === `${l.slice(0, -1)}ing`)
+  return new Set(terms.filter((t) => ws.some((w) => names(w, t.lexeme))).map((t) => t.lexeme))
 }
 
 /**
@@ -179,6 +188,26 @@ function closure(cu: ChunkUnits, i: number, into: Set<number>): void {
   const u = cu.units[i] as Unit
   if (u.dep !== undefined) closure(cu, u.dep, into)
   for (const item of (u.introduces ?? []).slice(0, MAX_ITEMS)) into.add(item)
+}
+
+/**
+ * The units whose words a passage grown from `seeds` states: the seeds and what they depend on
+ * (an item's introduction, a row's header, a pronoun's antecedent) and the command a sentence
+ * introduces, but not the other items of a list: they are things side by side, and words
+ * scattered over them ("LLM_API_KEY" in one item, "npm run user -- create" in another) do not
+ * answer "How do I create an API key?" together.
+ */
+function saying(cu: ChunkUnits, seeds: Iterable<number>): Set<number> {
+  const out = new Set<number>()
+  const walk = (i: number) => {
+    if (out.has(i)) return
+    out.add(i)
+    const u = cu.units[i] as Unit
+    if (u.dep !== undefined) walk(u.dep)
+    for (const j of u.introduces ?? []) if (cu.units[j]?.kind === 'code') out.add(j)
+  }
+  for (const i of seeds) walk(i)
+  return out
 }
 
 function lexemesOf(cu: ChunkUnits, idx: Iterable<number>): Set<string> {
@@ -303,13 +332,32 @@ function bestStart(
   exclude: Set<string>,
   ask: Ask,
   pairs = false,
-): Start | null {
+  actionOnly = false,
+): Scored | null {
   let best: Scored | null = null
   chunks.forEach((cu, c) => {
-    const inChunk = bestInChunk(cu, c, cov, exclude, ask, pairs)
+    const inChunk = bestInChunk(cu, c, cov, exclude, ask, pairs, actionOnly)
     if (inChunk && (!best || inChunk.score > best.score)) best = inChunk
   })
   return best
+}
+
+/**
+ * "How do I ingest PDFs?" asks what to do: a leading sentence that only describes the thing ("PDF
+ * text is extracted page by page") gives way to the best one that tells the reader what to do (an
+ * instruction, a command, a request: answer-units.ts statesAction) when that one states more of
+ * the question (there: "… npm run ingest … ingests a whole folder (…, PDF)"). One stating less is
+ * an instruction for something else ("To host the UI on Vercel, use …" for "How do I deploy this
+ * to Hugging Face Spaces?"); one stating as much leaves the usual choice ("How do I make a user an
+ * administrator?" is answered by the sentence saying who is one, not by an instruction about
+ * reset links that also names administrators and users).
+ */
+function leadWithAction(chunks: ChunkUnits[], cov: Coverage, ask: Ask, lead: Scored | null): Scored | null {
+  if (!lead || !ask.procedure) return lead
+  const acts = (s: Scored) => s.seeds.some((i) => chunks[s.c]?.units[i]?.action)
+  if (acts(lead)) return lead
+  const action = bestStart(chunks, cov, new Set(), ask, false, true)
+  return action && action.gain > lead.gain ? action : lead
 }
 
 function bestInChunk(
@@ -319,13 +367,14 @@ function bestInChunk(
   exclude: Set<string>,
   ask: Ask,
   pairs: boolean,
+  actionOnly = false,
 ): Scored | null {
   let best: Scored | null = null
   let lead: Scored | null = null
   let leadRanked = 0
   const positioned = !cu.chunk.heading
   cu.units.forEach((u, i) => {
-    if (!readable(u) || exclude.has(`${c}:${i}`)) return
+    if (!readable(u) || exclude.has(`${c}:${i}`) || (actionOnly && !u.action)) return
     const single = scoreSeeds(cu, [i], cov, ask, pairs)
     if (single && (!best || single.score > best.score)) best = { c, ...single }
     if (single && positioned && (!lead || single.score / (1 + POSITION * i) > leadRanked)) {
@@ -381,9 +430,7 @@ function scoreSeeds(
   ask: Ask,
   further = false,
 ): (Omit<Start, 'c'> & { score: number; value: number }) | null {
-  const idx = new Set<number>()
-  for (const s of seeds) closure(cu, s, idx)
-  const lexemes = lexemesOf(cu, idx)
+  const lexemes = lexemesOf(cu, saying(cu, seeds))
   if (further && ask.shared.length > 0 && !ask.shared.some((l) => states(lexemes, l))) return null
   // The sentence's value counts the paragraph's subject it speaks of; what it covers (and so
   // whether the documents answer at all) does not.
@@ -395,7 +442,9 @@ function scoreSeeds(
   // Ties go to the better-ranked chunk and the shorter unit.
   const kind = kindFactor(kindScore(text, ask.wanted, ask.question, ask.near))
   const value = gain + OVERLAP_SHARE * overlap
-  const named = ask.identifiers.length === 0 || namesIdentifier(text, ask.identifiers) ? 1 : UNNAMED
+  // A command the question names picks the leading passage; what follows it may go on without it.
+  const ids = further ? ask.identifiers.filter((id) => !id.includes(' ')) : ask.identifiers
+  const named = ids.length === 0 || namesIdentifier(text, ids) ? 1 : UNNAMED
   const contrary = seeds.some((s) => cu.units[s]?.contrary) ? CONTRARY : 1
   const says = ask.which === null || states(lexemes, ask.which) ? 1 : UNSAID
   const near = 1 + PROXIMITY * closeness(text, cov.terms, cu.headingTerms)
@@ -455,7 +504,25 @@ function identifiersOf(question: string): string[] {
 
 function namesIdentifier(text: string, identifiers: string[]): boolean {
   const tokens = new Set(tokensOf(text))
-  return identifiers.some((id) => tokens.has(id))
+  const low = ` ${words(text).join(' ')} `
+  return identifiers.some((id) => (id.includes(' ') ? low.includes(` ${id} `) : tokens.has(id)))
+}
+
+/**
+ * Commands and other code of several words that the sources write as inline code and the question
+ * names in the same words ("Can I run npm run ingest while …?" names `npm run ingest`): an
+ * identifier too — "npm run reembed" has two of its three words, and it is another command.
+ */
+function codePhrasesOf(question: string, chunks: readonly RetrievedChunk[]): string[] {
+  const asked = ` ${words(question).join(' ')} `
+  const out = new Set<string>()
+  for (const c of chunks)
+    for (const m of c.content.matchAll(/`([^`\n]+)`/g)) {
+      const code = (m[1] ?? '').trim()
+      const phrase = words(code).join(' ')
+      if (/\s/.test(code) && asked.includes(` ${phrase} `)) out.add(phrase)
+    }
+  return [...out]
 }
 
 /**
@@ -526,25 +593,30 @@ function choose(
   while (sentences < MAX_SENTENCES && open()) {
     const opening =
       picks.length === 0 ? (ask.procedure ? stepsStart(chunks, cov) : severalStart(chunks, cov, ask)) : null
-    const start = opening ?? bestStart(chunks, cov, used, ask, picks.length > 0)
+    const start =
+      opening ??
+      (picks.length === 0
+        ? leadWithAction(chunks, cov, ask, bestStart(chunks, cov, used, ask))
+        : bestStart(chunks, cov, used, ask, true))
     if (!start) break
     const missing = cov.total * (1 - cov.share())
     const cu = chunks[start.c] as ChunkUnits
     const idx = new Set<number>()
     for (const seed of start.seeds) closure(cu, seed, idx)
+    const said = lexemesOf(cu, saying(cu, start.seeds))
     // A further passage must bring words not covered at all; from the leading passage's section
     // only for a joined question, when it states a key term nothing chosen states.
     const unstated = cov.unstatedKeys()
-    const statesKey = [...unstated].some((k) => states(lexemesOf(cu, idx), k))
+    const statesKey = [...unstated].some((k) => states(said, k))
     if (picks.length > 0) {
       if (picks.some((p) => p.c === start.c) && !(joined && statesKey)) break
       if (!statesKey && (cov.share() >= STOP_COVERAGE || start.strictGain < MIN_GAIN * missing)) break
       // A passage elsewhere that states none of what is already answered is about something else
       // that happens to use the question's other words (padding, not an answer).
-      const onTopic = cov.overlap(lexemesOf(cu, idx)) > ON_TOPIC_SHARE * cov.total
+      const onTopic = cov.overlap(said) > ON_TOPIC_SHARE * cov.total
       if (!joined && start.c !== picks[0]?.c && !onTopic) break
     }
-    cov.add(lexemesOf(cu, idx), picks.length === 0 ? listContext(cu, idx, cov) : cu.headingTerms)
+    cov.add(said, picks.length === 0 ? listContext(cu, idx, cov) : cu.headingTerms)
     // The heading naming the things asked for is what makes the passage their list.
     if (opening && !ask.procedure)
       for (const t of cov.terms)
@@ -567,17 +639,18 @@ function choose(
       if (!u || !readable(u) || u.paragraph !== last.paragraph || idx.has(next)) break
       const more = new Set<number>()
       closure(cu, next, more)
+      const saysMore = lexemesOf(cu, saying(cu, [next]))
       const texts = (set: Set<number>) => [...set].map((i) => cu.units[i]?.text ?? '').join(' ')
       // The next sentence stays when it covers more, or brings what was asked for ("how many").
       const bringsKind = kindOf(texts(more)) > kindOf(texts(idx))
-      const restates = caveat && subject !== null && states(lexemesOf(cu, more), subject)
+      const restates = caveat && subject !== null && states(saysMore, subject)
       caveat = false
       // "How was … shown?", "Why …?": the sentence that goes on of the same subject ("She gives a
       // stirring speech …") is the explanation's rest.
       const continues = ask.explain && picks.length === 0 && u.dep === next - 1 && u.kind === 'sentence'
-      if (cov.gain(lexemesOf(cu, more), new Set()) <= 0 && !bringsKind && !restates && !continues) break
+      if (cov.gain(saysMore, new Set()) <= 0 && !bringsKind && !restates && !continues) break
       for (const m of more) idx.add(m)
-      cov.add(lexemesOf(cu, more), cu.headingTerms)
+      cov.add(saysMore, cu.headingTerms)
       sentences++
       next = Math.max(...idx) + 1
     }
@@ -670,7 +743,7 @@ function alternative(chunks: ChunkUnits[], terms: QuestionTerm[], picks: Pick[],
   const cu = chunks[start.c] as ChunkUnits
   const idx = new Set<number>()
   for (const seed of start.seeds) closure(cu, seed, idx)
-  fresh.add(lexemesOf(cu, idx), cu.headingTerms)
+  fresh.add(lexemesOf(cu, saying(cu, start.seeds)), cu.headingTerms)
   if (fresh.share() < Math.max(MIN_ANSWER_COVERAGE, ALTERNATIVE_SHARE * lead)) return null
   return { c: start.c, units: [...idx].sort((a, b) => a - b) }
 }
@@ -795,9 +868,19 @@ function statesNumber(text: string, number: string): boolean {
  * the passage itself. An on-topic passage that lacks them is about something near the question.
  */
 function statesSpecifics(question: string, passage: string, context: string): boolean {
+  if (!namesStated(question, context)) return false
+  if (NEGATION.test(question) && !NEGATION.test(passage) && !NEGATING_WORD.test(passage)) return false
+  return true
+}
+
+/**
+ * Whether a text states every number and name the question names (statesSpecifics); with
+ * `parse` false, `question` is one such name or number.
+ */
+function namesStated(question: string, context: string, parse = true): boolean {
   const text = context.toLowerCase()
   const wordsIn = new Set(words(text))
-  for (const s of specifics(question)) {
+  for (const s of parse ? specifics(question) : [question]) {
     const low = s.toLowerCase()
     if (
       /\d/.test(low)
@@ -806,7 +889,6 @@ function statesSpecifics(question: string, passage: string, context: string): bo
     )
       return false
   }
-  if (NEGATION.test(question) && !NEGATION.test(passage) && !NEGATING_WORD.test(passage)) return false
   return true
 }
 
@@ -859,6 +941,16 @@ function contrasted(question: string, passage: string): boolean {
     if (base ? ps.has(base) : ps.has(`un${w}`) || ps.has(`non${w}`)) return true
   }
   return false
+}
+
+/** "How do I …" and "how to …": the verb that names the task. */
+const TASK = /^(?:and\s+)?(?:how (?:do|can|should|would|could) (?:i|we|you)|how to)\s+([\p{L}-]+)/iu
+
+/** The lexeme of the task a "how do I" question asks about ("create" in "How do I create …?"), or null. */
+function taskOf(question: string, terms: QuestionTerm[]): string | null {
+  const verb = TASK.exec(question.trim())?.[1]
+  if (!verb || isStopword(verb) || isFrameWord(verb)) return null
+  return terms.find((t) => t.own && wordHasLexeme(verb, t.lexeme))?.lexeme ?? null
 }
 
 /** The question's own subject terms outside a pair joined by and/or ("passwords and sessions"). */
@@ -1025,7 +1117,7 @@ export function extractiveAnswer(
     ),
     procedure: /^(and\s+)?(how (do|can|should|would|could) (i|we|you)|how to)\b/i.test(question.trim()),
     explain: /^(and\s+)?(how|why)\b/i.test(question.trim()) && wanted === null,
-    identifiers: identifiersOf(question),
+    identifiers: [...identifiersOf(question), ...codePhrasesOf(question, chunks)],
     shared: sharedTerms(question, terms),
   }
   const keys = new Coverage(terms).missingKeys().length
@@ -1059,6 +1151,20 @@ export function extractiveAnswer(
   // "What do tumors express that are also found on normal cells?" answered by "antigens that are
   // not found on normal cells": the passage denies what the question takes as true.
   if (!NEGATION.test(question) && deniesOwn(leadText, terms)) return null
+  // "How do I create an API key?" asks how to do something: a leading passage that gives an
+  // instruction but never names the doing, not even in its headings ("To delete your own account,
+  // choose … your sessions, API keys … are deleted with it"), tells how to do something else. A
+  // description may still say it in other words ("EMBEDDING_BASE_URL …: an embeddings API for
+  // dense retrieval" for "How do I enable dense retrieval?").
+  const task = taskOf(question, terms)
+  if (
+    task &&
+    first.units.some((i) => leadUnits.units[i]?.action) &&
+    !states(lexemesOf(leadUnits, first.units), task) &&
+    !leadUnits.headingTerms.has(task) &&
+    !listContext(leadUnits, new Set(first.units), cov).has(task)
+  )
+    return null
   // "How many …?" answered by a passage without any number is about the topic, not the answer.
   if (kindScore(leadText, ask.wanted, question) === 0) return null
   if (!countsAsked(leadText, ask.wanted, question)) return null
@@ -1069,9 +1175,20 @@ export function extractiveAnswer(
   if (alt) picks.push(alt)
   const list = alt ? null : listOfAsked(units, picks, ask, terms)
   if (list) picks.push(list)
+  // A passage of another document that lacks a name or number of the question which the leading
+  // passage's section states speaks of something else ("The competence for the Union to do this
+  // was contested …" after "The Premier … sets the legislative and political agenda" for "Who
+  // sets the legislative agenda in Victoria?"): padding, not part of the answer.
+  const given = specifics(question).filter((n) => namesStated(n, context, false))
+  const shown = picks.filter((p, k) => {
+    const cu = units[p.c] as ChunkUnits
+    if (k === 0 || cu.chunk.document_id === leadUnits.chunk.document_id) return true
+    const text = `${cu.chunk.title} ${cu.chunk.heading ?? ''} ${p.units.map((i) => cu.units[i]?.text ?? '').join(' ')}`
+    return given.length === 0 || given.some((n) => namesStated(n, text, false))
+  })
   const citations: Citation[] = []
   const parts: string[] = []
-  for (const p of picks) {
+  for (const p of shown) {
     const cu = units[p.c] as ChunkUnits
     const n = citations.length + 1
     const text = render(cu, p.units, n)

@@ -5,6 +5,7 @@ import { NO_CONTEXT_ANSWER } from '../../src/rag/answer.js'
 import { markersIn } from '../../src/rag/citations.js'
 import { extractiveAnswer } from '../../src/rag/extractive.js'
 import { questionTerms } from '../../src/rag/question-terms.js'
+import { readSentencesOf } from '../../src/rag/sentences.js'
 import type { RetrievedChunk } from '../../src/rag/types.js'
 
 function chunk(id: string, content: string, heading: string | null = null): RetrievedChunk {
@@ -699,5 +700,140 @@ describe('extractiveAnswer', () => {
       answer('How do I reset my password by email?', [signup, reset]).citations.map((c) => c.chunk_id),
       ['r'],
     )
+  })
+
+  it('leads a "how do I" answer with an instruction that states more of the question', () => {
+    const formats = {
+      ...chunk('f', 'Spreadsheet files are read one sheet at a time.', 'Supported formats'),
+      title: 'Importing data',
+    }
+    const ways = chunk(
+      'w',
+      'Data is added by admins. Two ways:\n\n- In the browser: open the data page and press Add.\n- From a laptop: `npm run import -- ./sheets` imports a folder of spreadsheets.',
+      'Add data',
+    )
+    const asked = answer('How do I import spreadsheets?', [formats, ways, UNRELATED])
+    assert.equal(asked.citations[0]?.chunk_id, 'w', asked.content)
+    assert.match(asked.content, /^Data is added by admins \[1\]\. Two ways \[1\]:\n- In the browser/)
+    // Not an instruction covering less: the description stays.
+    const other = chunk('o', 'To export data, run `npm run export`.', 'Export')
+    assert.equal(answer('How do I import spreadsheets?', [formats, other]).citations[0]?.chunk_id, 'f')
+  })
+
+  it('reads a heading word that stemming cuts short as naming the question word', () => {
+    // Postgres stems "administrators" to administr: five letters dropped.
+    const content =
+      'Operators manage roles from the command line:\n\n```bash\nnpm run user -- promote alice@example.com\n```'
+    const sentenceLexemes = [
+      ['oper', 'manag', 'role', 'command', 'line'],
+      ['npm', 'run', 'user', 'promot', 'alice@example.com'],
+    ]
+    assert.equal(readSentencesOf(content).filter((s) => s.text).length, sentenceLexemes.length)
+    const admins: RetrievedChunk = {
+      ...chunk('a', content, 'Administrators'),
+      analysis: {
+        queryTerms: [
+          { lexeme: 'promot', idf: 3.6, df: 1 },
+          { lexeme: 'user', idf: 1.2, df: 5 },
+          { lexeme: 'administr', idf: 1.9, df: 3 },
+        ],
+        sentenceLexemes,
+      },
+    }
+    const asked = answer('How do I promote a user to administrator?', [admins])
+    assert.equal(asked.citations.length, 1, asked.content)
+    assert.match(
+      asked.content,
+      /^Operators manage roles from the command line \[1\]:\n`npm run user -- promote/,
+    )
+  })
+
+  it("leaves out another document's passage that shares none of the names the lead states", () => {
+    const premier = chunk(
+      'p',
+      'The Premier of Victoria is the public face of government and, with cabinet, sets the agenda.',
+    )
+    const union = chunk('u', 'The legislative agenda of the Union is set by the Commission.')
+    const asked = answer('Who sets the legislative agenda in Victoria?', [premier, union, UNRELATED])
+    assert.deepEqual(
+      asked.citations.map((c) => c.chunk_id),
+      ['p'],
+      asked.content,
+    )
+    // Sharing a name, it may follow.
+    const state = chunk('s', 'In Victoria the legislative council reviews bills.')
+    const both = answer('Who sets the legislative agenda in Victoria?', [premier, state, UNRELATED])
+    assert.deepEqual(
+      both.citations.map((c) => c.chunk_id),
+      ['p', 's'],
+      both.content,
+    )
+  })
+
+  it("does not add up words scattered over a list's items", () => {
+    const secrets = chunk(
+      's',
+      "Set these in the settings:\n\n- `LLM_API_KEY`: the language model provider's secret.\n- `ADMIN_PASSWORD`: there is no shell for `npm run user -- create`, so the server makes the account.\n- `SIGNUP`: open or closed.",
+      'Secrets',
+    )
+    assert.equal(answer('How do I create an API key?', [secrets, UNRELATED]).citations.length, 0)
+  })
+
+  it("reads a heading's -ing form that drops the final e as naming the word", () => {
+    const content = 'An owner adds a person on the page with Add member.'
+    const sharing: RetrievedChunk = {
+      ...chunk('s', content, 'Sharing a space with colleagues'),
+      analysis: {
+        queryTerms: [
+          { lexeme: 'colleagu', idf: 3.6, df: 1 },
+          { lexeme: 'share', idf: 1.7, df: 4 },
+          { lexeme: 'space', idf: 1.1, df: 9 },
+        ],
+        sentenceLexemes: [['owner', 'add', 'person', 'page', 'member']],
+      },
+    }
+    assert.equal(answer('How do I share a space with a colleague?', [sharing]).citations.length, 1)
+  })
+
+  it('refuses "how do I X" when the leading passage never names X, not even in a heading', () => {
+    const terms = [
+      { lexeme: 'api', idf: 1.1, df: 6 },
+      { lexeme: 'creat', idf: 1.9, df: 3 },
+      { lexeme: 'key', idf: 1.6, df: 4 },
+    ]
+    const deletion: RetrievedChunk = {
+      ...chunk(
+        'd',
+        'To delete your own account, choose Delete account: your sessions, API keys and chats go with it.',
+      ),
+      analysis: {
+        queryTerms: terms,
+        sentenceLexemes: [['delet', 'account', 'choos', 'session', 'api', 'key', 'chat', 'go']],
+      },
+    }
+    assert.equal(answer('How do I create an API key?', [deletion]).citations.length, 0)
+    // A heading naming the task is enough.
+    const keys: RetrievedChunk = {
+      ...chunk('k', 'Choose New key on the account page; the API key is shown once.', 'Creating API keys'),
+      analysis: {
+        queryTerms: terms,
+        sentenceLexemes: [['choos', 'new', 'key', 'account', 'page', 'api', 'shown']],
+      },
+    }
+    assert.equal(answer('How do I create an API key?', [keys]).citations.length, 1)
+  })
+
+  it('reads a command the sources write as code and the question names as an identifier', () => {
+    // The title lends "ingest" to the reembed sentence, which also says "run" and "server".
+    const reembed = {
+      ...chunk('r', 'While the server runs, use `npm run reembed` to embed every chunk again.'),
+      title: 'Ingesting documents',
+    }
+    const lock = chunk(
+      'l',
+      'The server holds a lock file; a tool such as `npm run ingest` that finds the lock held exits with an error.',
+    )
+    const asked = answer('Can I use npm run ingest while the server runs?', [reembed, lock, UNRELATED])
+    assert.equal(asked.citations[0]?.chunk_id, 'l', asked.content)
   })
 })

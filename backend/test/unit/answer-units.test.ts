@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { statesAction, unitsOf } from '../../src/rag/answer-units.js'
+import type { RetrievedChunk } from '../../src/rag/types.js'
+
+describe('statesAction', () => {
+  it('reads instructions, commands and requests as telling the reader what to do', () => {
+    for (const s of [
+      'Restart the Space.',
+      '1. Create a project on neon.tech and copy its connection string.',
+      'To delete your own account, choose Delete account on the account page.',
+      '- In the browser: sign in and upload files on `/admin/documents`.',
+      'You can revoke one, sign out everywhere, or change your password.',
+      '`DATABASE_URL=<url> npm run ingest -- ./docs` ingests a whole folder.',
+      '`DATABASE_URL=<neon url> npm run ingest -- ./docs` ingests a whole folder.',
+      '`npm test` runs the whole test suite.',
+      'Send `POST /api/documents` with a multipart upload.',
+    ])
+      assert.equal(statesAction(s), true, s)
+  })
+
+  it('does not read descriptions as instructions', () => {
+    for (const s of [
+      'PDF text is extracted page by page.',
+      'Sign-in works on hf.space but not in the iframe.',
+      'My documents: your personal space. Only you can read it or add to it.',
+      'Markdown (`.md`, `.markdown`) and PDF (`.pdf`) are supported.',
+      'A user is an administrator when their stored role is `admin`.',
+    ])
+      assert.equal(statesAction(s), false, s)
+  })
+})
+
+const chunkOf = (content: string): RetrievedChunk => ({
+  chunk_id: 'c',
+  document_id: 'd',
+  space_id: 's',
+  title: 'T',
+  source: null,
+  heading: null,
+  content,
+  snippet: '',
+  score: 1,
+})
+
+describe('unitsOf', () => {
+  it('reads whether a sentence tells what to do from the whole of it, wrapped lines joined', () => {
+    const { units } = unitsOf(
+      chunkOf(
+        'Keep the codes it shows once. To delete\nyour own account, choose `Delete account`.\nThe page then\nopens the list.',
+      ),
+    )
+    assert.equal(units.find((u) => u.text.startsWith('To delete'))?.action, true)
+    assert.equal(units.find((u) => u.text.startsWith('The page'))?.action, undefined)
+  })
+
+  it('brings the code block a sentence ending in a colon introduces, and the step after it', () => {
+    const { units } = unitsOf(
+      chunkOf(
+        'You need Node 20. From the repository root:\n\n```bash\nnpm ci\nnpm start\n```\n\nThen open the page. It is all.',
+      ),
+    )
+    const intro = units.findIndex((u) => u.text === 'From the repository root:')
+    assert.deepEqual(units[intro]?.introduces, [intro + 1, intro + 2])
+    assert.equal(units[intro]?.action, true)
+    assert.equal(units[intro + 1]?.dep, intro)
+    const then = units.findIndex((u) => u.text.startsWith('Then open'))
+    assert.equal(units[then]?.dep, intro)
+  })
+
+  it('reads an introduction too short to stand alone after the sentence before it', () => {
+    const chunk: RetrievedChunk = {
+      chunk_id: 'c',
+      document_id: 'd',
+      space_id: 's',
+      title: 'T',
+      source: null,
+      heading: null,
+      content: 'Documents are added by admins. Three ways:\n\n- In the browser.\n- With curl.',
+      snippet: '',
+      score: 1,
+    }
+    const { units } = unitsOf(chunk)
+    const intro = units.findIndex((u) => u.text === 'Three ways:')
+    assert.equal(units[intro]?.dep, intro - 1)
+    assert.deepEqual(units[intro]?.introduces, [intro + 1, intro + 2])
+  })
+})
