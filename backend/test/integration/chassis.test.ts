@@ -142,7 +142,9 @@ for (const kind of dbKinds()) {
       assert.equal(allowed.statusCode, 204)
       assert.equal(allowed.headers['access-control-allow-origin'], 'https://app.example.com')
       assert.equal(allowed.headers['access-control-allow-credentials'], 'true')
-      assert.equal(allowed.headers['access-control-allow-methods'], 'GET, POST, DELETE, OPTIONS')
+      // Every method the API uses: PATCH (conversations, spaces, admin users) and PUT (members,
+      // feedback) too, or a UI on another origin could not send them.
+      assert.equal(allowed.headers['access-control-allow-methods'], 'GET, POST, PUT, PATCH, DELETE, OPTIONS')
       assert.equal(allowed.headers['access-control-allow-headers'], 'Content-Type, Authorization')
       assert.equal(allowed.headers['access-control-max-age'], '600')
       assert.match(String(allowed.headers.vary), /Origin/)
