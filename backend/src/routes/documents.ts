@@ -73,32 +73,40 @@ interface Upload {
 const badSpaceField = () =>
   new AppError('validation_error', { errors: [{ path: 'space_id', message: 'must be a UUID' }] })
 
+const ONE_FILE = 'Send the document as one file in the "file" field'
+
 /** One `file` part and an optional `space_id` field, in either order. */
 async function uploadedInput(request: FastifyRequest): Promise<Upload> {
   let problem: AppError | null = null
   let spaceField: string | null = null
   let upload: Omit<IngestInput, 'createdBy'> | null = null
-  for await (const part of request.parts({ limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } })) {
-    if (part.type === 'field') {
-      if (part.fieldname === 'space_id') spaceField = String(part.value).trim()
-      continue
+  try {
+    for await (const part of request.parts({ limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } })) {
+      if (part.type === 'field') {
+        if (part.fieldname === 'space_id') spaceField = String(part.value).trim()
+        continue
+      }
+      if (part.fieldname !== 'file' || upload || problem) {
+        part.file.resume()
+        problem ??= unusable(ONE_FILE)
+        continue
+      }
+      const name = part.filename.replace(/^.*[\\/]/, '').trim()
+      const format = formatFromFilename(name)
+      if (!format) {
+        part.file.resume()
+        problem = unusable(`Unsupported file type: use one of ${SUPPORTED_EXTENSIONS.join(', ')}`)
+        continue
+      }
+      upload = { content: new Uint8Array(await part.toBuffer()), format, source: name || null }
     }
-    if (part.fieldname !== 'file' || upload || problem) {
-      part.file.resume()
-      problem ??= unusable('Send the document as one file in the "file" field')
-      continue
-    }
-    const name = part.filename.replace(/^.*[\\/]/, '').trim()
-    const format = formatFromFilename(name)
-    if (!format) {
-      part.file.resume()
-      problem = unusable(`Unsupported file type: use one of ${SUPPORTED_EXTENSIONS.join(', ')}`)
-      continue
-    }
-    upload = { content: new Uint8Array(await part.toBuffer()), format, source: name || null }
+  } catch (err) {
+    // A second file is a malformed request (one `file` is expected), not a body too large.
+    if ((err as { code?: unknown })?.code === 'FST_FILES_LIMIT') throw unusable(ONE_FILE)
+    throw err
   }
   if (problem) throw problem
-  if (!upload) throw unusable('Send the document as one file in the "file" field')
+  if (!upload) throw unusable(ONE_FILE)
   if (spaceField && !isUuid(spaceField)) throw badSpaceField()
   return { input: { ...upload, createdBy: request.user?.id ?? null }, spaceId: spaceField || null }
 }
