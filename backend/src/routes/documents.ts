@@ -141,6 +141,13 @@ async function readableDocument(ex: Conn, id: string, caller: Caller): Promise<D
 
 const iso = (d: Date) => d.toISOString()
 
+/** A JSON body has no `file`: what the parser says of the file is said of `content`. */
+function asContentError(err: unknown): unknown {
+  if (!(err instanceof AppError) || !err.errors?.some((e) => e.path === 'file')) return err
+  const errors = err.errors.map((e) => (e.path === 'file' ? { ...e, path: 'content' } : e))
+  return new AppError(err.code, { detail: err.message, errors, status: err.statusCode, cause: err })
+}
+
 export default async function documentRoutes(instance: FastifyInstance, opts: RouteDeps) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>()
   const { db, clock } = opts
@@ -174,9 +181,8 @@ export default async function documentRoutes(instance: FastifyInstance, opts: Ro
     },
     async (request, reply) => {
       const caller = callerOf(request)
-      const { input, spaceId: named } = request.isMultipart()
-        ? await uploadedInput(request)
-        : jsonInput(request)
+      const multipartBody = request.isMultipart()
+      const { input, spaceId: named } = multipartBody ? await uploadedInput(request) : jsonInput(request)
       // Adding needs `editor` in the space (403); one the caller cannot read is a 404.
       const spaceId = named
         ? (await requireRole(db, named.toLowerCase(), caller, 'editor')).id
@@ -199,6 +205,8 @@ export default async function documentRoutes(instance: FastifyInstance, opts: Ro
             // Ids only: a document's title is its space's business (a personal space's, its owner's).
             details: { document_id: r.id, space_id: r.space_id, status: r.status },
           }),
+      }).catch((err: unknown) => {
+        throw multipartBody ? err : asContentError(err)
       })
       return reply.status(result.created ? 201 : 200).send({
         id: result.id,

@@ -153,6 +153,11 @@ for (const kind of dbKinds()) {
       }
       const empty = await post({ title: 'Empty', content: '  \n\n ' })
       assert.equal(empty.statusCode, 422)
+      // A JSON body has no `file`: the error names the field that was sent.
+      assert.deepEqual(
+        json<{ errors: { path: string }[] }>(empty).errors.map((e) => e.path),
+        ['content'],
+      )
       const text = await t.app.inject({
         method: 'POST',
         url: '/api/documents',
