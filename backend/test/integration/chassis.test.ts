@@ -174,6 +174,10 @@ for (const kind of dbKinds()) {
       assert.match(String(json(spec).openapi), /^3\./)
       const docs = await t.app.inject({ url: '/docs', headers: { accept: 'text/html' } })
       assert.ok([200, 302].includes(docs.statusCode))
+      // One frame-ancestors directive (a browser obeys only the first of two), and no empty ones.
+      const csp = String(docs.headers['content-security-policy'])
+      assert.deepEqual(csp.match(/frame-ancestors [^;]*/g), ["frame-ancestors 'none'"])
+      assert.doesNotMatch(csp, /;\s*;/)
     })
   })
 }
