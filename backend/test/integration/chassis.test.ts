@@ -178,6 +178,10 @@ for (const kind of dbKinds()) {
       const csp = String(docs.headers['content-security-policy'])
       assert.deepEqual(csp.match(/frame-ancestors [^;]*/g), ["frame-ancestors 'none'"])
       assert.doesNotMatch(csp, /;\s*;/)
+      // Served over plain HTTP at any host but localhost (a LAN address, a container's), an
+      // upgrade-insecure-requests policy sends the page's scripts and styles to https:// and the
+      // docs stay blank.
+      assert.doesNotMatch(csp, /upgrade-insecure-requests/)
     })
   })
 }
