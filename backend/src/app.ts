@@ -138,10 +138,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, {
     routePrefix: '/docs',
     staticCSP: true,
+    // Swagger UI's own policy says `frame-ancestors 'self'` and ends in `;`: replaced, not
+    // appended to (a browser obeys the first of two frame-ancestors directives). Its
+    // `upgrade-insecure-requests` goes: over plain HTTP at any host but localhost (a LAN address,
+    // a container's) it sent the page's scripts and styles to https:// and the docs stayed blank.
     transformStaticCSP: (header) =>
-      header
+      `${header
         .replace("style-src 'self' https:", "style-src 'self' 'unsafe-inline'")
-        .concat("; frame-ancestors 'none'"),
+        .split(';')
+        .map((directive) => directive.trim())
+        .filter(
+          (directive) =>
+            directive !== '' &&
+            !directive.startsWith('frame-ancestors') &&
+            directive !== 'upgrade-insecure-requests',
+        )
+        .join('; ')}; frame-ancestors 'none'`,
   })
   // The order of these request hooks is the policy: identify the caller, count the request (a
   // 401 included), refuse it without a session where one is needed, and with an API key where its

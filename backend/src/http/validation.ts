@@ -1,7 +1,9 @@
 // Request validation rules of docs/api.md §0 that the schemas alone do not give:
 // - bodies are validated without type coercion (`{"password": 123456789}` is a 422 naming
 //   `password`, not a password "123456789"), while query strings and params, which are text by
-//   nature, still coerce: numbers from decimal text, a repeated parameter into a list;
+//   nature, still coerce: numbers from decimal text, a repeated parameter into a list (Ajv's
+//   coercion alone reads any JavaScript number, so `k=0x10`, `k=1e1` or `k=Infinity` would pass:
+//   a numeric query parameter must also be decimal text);
 // - a string holding U+0000 anywhere in a body, query string or params is a 422: Postgres refuses
 //   NUL in text, which would otherwise surface as a 500.
 import AjvCompiler from '@fastify/ajv-compiler'
@@ -65,10 +67,34 @@ function nulError(request: FastifyRequest): AppError | null {
   return null
 }
 
+/** Decimal text, as a person writes a number: `8`, `-2`, `+3`, `0.5`; not `0x10`, `1e1`, `Infinity`. */
+const DECIMAL = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)\s*$/
+
+interface QuerySchema {
+  properties?: Record<string, { type?: unknown }>
+}
+
+/** A numeric query parameter whose text is not decimal, as a 422 naming it; else null. */
+function nonDecimalError(request: FastifyRequest): AppError | null {
+  const schema = request.routeOptions.schema?.querystring as QuerySchema | undefined
+  const query = request.query as Record<string, unknown> | undefined
+  if (!schema?.properties || !query) return null
+  for (const [name, property] of Object.entries(schema.properties)) {
+    const type = property.type
+    if (type !== 'integer' && type !== 'number') continue
+    const value = query[name]
+    const texts = Array.isArray(value) ? value : [value]
+    if (texts.some((text) => typeof text === 'string' && !DECIMAL.test(text))) {
+      return new AppError('validation_error', { errors: [{ path: name, message: `must be ${type}` }] })
+    }
+  }
+  return null
+}
+
 async function validationPlugin(app: FastifyInstance) {
   // Before the schemas run, so the answer does not depend on whether a field is also invalid.
   app.addHook('preValidation', (request, _reply, done) => {
-    const err = nulError(request)
+    const err = nulError(request) ?? nonDecimalError(request)
     if (err) done(err)
     else done()
   })

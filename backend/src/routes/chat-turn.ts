@@ -63,9 +63,12 @@ export async function prepareTurn(
   if (!question) throw blankMessage()
   let history: HistoryTurn[] = []
   let remembered: string[] | null = null
+  // The id as stored: a request may spell it in capitals, the answer names it as everywhere else.
+  let existingId: string | null = null
   if (body.conversation_id) {
     const conversation = await findUserConversation(deps.db, user.id, body.conversation_id)
     if (!conversation) throw new AppError('not_found', { detail: 'Conversation not found' })
+    existingId = conversation.id
     remembered = conversation.spaceIds ?? null
     const rows = await recentMessages(deps.db, conversation.id, HISTORY_MESSAGES)
     history = rows.map((m) => ({ role: m.role === 'user' ? 'user' : 'assistant', content: m.content }))
@@ -85,7 +88,7 @@ export async function prepareTurn(
   // Stored before answering: the question is kept even when the provider then fails.
   const { conversationId } = await saveUserMessage(deps.db, {
     userId: user.id,
-    conversationId: body.conversation_id ?? null,
+    conversationId: existingId,
     title: titleFrom(question),
     content: question,
     now: new Date(deps.clock.now()),

@@ -73,32 +73,40 @@ interface Upload {
 const badSpaceField = () =>
   new AppError('validation_error', { errors: [{ path: 'space_id', message: 'must be a UUID' }] })
 
+const ONE_FILE = 'Send the document as one file in the "file" field'
+
 /** One `file` part and an optional `space_id` field, in either order. */
 async function uploadedInput(request: FastifyRequest): Promise<Upload> {
   let problem: AppError | null = null
   let spaceField: string | null = null
   let upload: Omit<IngestInput, 'createdBy'> | null = null
-  for await (const part of request.parts({ limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } })) {
-    if (part.type === 'field') {
-      if (part.fieldname === 'space_id') spaceField = String(part.value).trim()
-      continue
+  try {
+    for await (const part of request.parts({ limits: { fileSize: MAX_UPLOAD_BYTES, files: 1 } })) {
+      if (part.type === 'field') {
+        if (part.fieldname === 'space_id') spaceField = String(part.value).trim()
+        continue
+      }
+      if (part.fieldname !== 'file' || upload || problem) {
+        part.file.resume()
+        problem ??= unusable(ONE_FILE)
+        continue
+      }
+      const name = part.filename.replace(/^.*[\\/]/, '').trim()
+      const format = formatFromFilename(name)
+      if (!format) {
+        part.file.resume()
+        problem = unusable(`Unsupported file type: use one of ${SUPPORTED_EXTENSIONS.join(', ')}`)
+        continue
+      }
+      upload = { content: new Uint8Array(await part.toBuffer()), format, source: name || null }
     }
-    if (part.fieldname !== 'file' || upload || problem) {
-      part.file.resume()
-      problem ??= unusable('Send the document as one file in the "file" field')
-      continue
-    }
-    const name = part.filename.replace(/^.*[\\/]/, '').trim()
-    const format = formatFromFilename(name)
-    if (!format) {
-      part.file.resume()
-      problem = unusable(`Unsupported file type: use one of ${SUPPORTED_EXTENSIONS.join(', ')}`)
-      continue
-    }
-    upload = { content: new Uint8Array(await part.toBuffer()), format, source: name || null }
+  } catch (err) {
+    // A second file is a malformed request (one `file` is expected), not a body too large.
+    if ((err as { code?: unknown })?.code === 'FST_FILES_LIMIT') throw unusable(ONE_FILE)
+    throw err
   }
   if (problem) throw problem
-  if (!upload) throw unusable('Send the document as one file in the "file" field')
+  if (!upload) throw unusable(ONE_FILE)
   if (spaceField && !isUuid(spaceField)) throw badSpaceField()
   return { input: { ...upload, createdBy: request.user?.id ?? null }, spaceId: spaceField || null }
 }
@@ -133,6 +141,13 @@ async function readableDocument(ex: Conn, id: string, caller: Caller): Promise<D
 
 const iso = (d: Date) => d.toISOString()
 
+/** A JSON body has no `file`: what the parser says of the file is said of `content`. */
+function asContentError(err: unknown): unknown {
+  if (!(err instanceof AppError) || !err.errors?.some((e) => e.path === 'file')) return err
+  const errors = err.errors.map((e) => (e.path === 'file' ? { ...e, path: 'content' } : e))
+  return new AppError(err.code, { detail: err.message, errors, status: err.statusCode, cause: err })
+}
+
 export default async function documentRoutes(instance: FastifyInstance, opts: RouteDeps) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>()
   const { db, clock } = opts
@@ -166,9 +181,8 @@ export default async function documentRoutes(instance: FastifyInstance, opts: Ro
     },
     async (request, reply) => {
       const caller = callerOf(request)
-      const { input, spaceId: named } = request.isMultipart()
-        ? await uploadedInput(request)
-        : jsonInput(request)
+      const multipartBody = request.isMultipart()
+      const { input, spaceId: named } = multipartBody ? await uploadedInput(request) : jsonInput(request)
       // Adding needs `editor` in the space (403); one the caller cannot read is a 404.
       const spaceId = named
         ? (await requireRole(db, named.toLowerCase(), caller, 'editor')).id
@@ -191,6 +205,8 @@ export default async function documentRoutes(instance: FastifyInstance, opts: Ro
             // Ids only: a document's title is its space's business (a personal space's, its owner's).
             details: { document_id: r.id, space_id: r.space_id, status: r.status },
           }),
+      }).catch((err: unknown) => {
+        throw multipartBody ? err : asContentError(err)
       })
       return reply.status(result.created ? 201 : 200).send({
         id: result.id,

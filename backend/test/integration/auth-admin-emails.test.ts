@@ -11,6 +11,7 @@ import { findUserByEmail, setEmailVerified } from '../../src/db/queries/users.js
 import { buildTestApp, json, type TestApp } from '../helpers/app.js'
 import { bearerHeader, newUser, PASSWORD, signIn } from '../helpers/auth.js'
 import { dbKinds } from '../helpers/db.js'
+import { totpAt } from '../helpers/totp.js'
 
 const BOOT_PASSWORD = 'lantern-orchard-basalt-19'
 
@@ -102,6 +103,17 @@ for (const kind of dbKinds()) {
       const squatterAgain = json<{ session: { token: string } }>(
         await signIn(t.app, 'chief@example.com', PASSWORD),
       )
+      // The squatter also made an API key and turned two-factor sign-in on (its own authenticator).
+      const post = (url: string, payload: object) =>
+        t.app.inject({ method: 'POST', url, payload, headers: bearerHeader(squatter.token) })
+      const squatterKey = json<{ key: string }>(
+        await post('/api/auth/api-keys', { password: PASSWORD, name: 'mine' }),
+      ).key
+      const { secret } = json<{ secret: string }>(
+        await post('/api/auth/mfa/totp/setup', { password: PASSWORD }),
+      )
+      const enabled = await post('/api/auth/mfa/totp/enable', { code: totpAt(secret, Date.now()) })
+      assert.equal(enabled.statusCode, 200, enabled.body)
       const boss = json<{ session: { token: string } }>(await signIn(t.app, 'boss@example.com', PASSWORD))
       const lines: Line[] = []
       const config = testConfig({ ...env, ADMIN_PASSWORD: BOOT_PASSWORD })
@@ -120,8 +132,9 @@ for (const kind of dbKinds()) {
       ])
       assert.ok(!JSON.stringify(lines).includes(BOOT_PASSWORD))
 
-      // The squatter is out: sessions gone, its password no longer works.
-      for (const token of [squatter.token, squatterAgain.session.token]) {
+      // The squatter is out: sessions and API keys gone, its password no longer works, its second
+      // factor no longer asked for.
+      for (const token of [squatter.token, squatterAgain.session.token, squatterKey]) {
         assert.equal(
           (await t.app.inject({ url: '/api/auth/me', headers: bearerHeader(token) })).statusCode,
           401,

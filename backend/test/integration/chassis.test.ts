@@ -142,7 +142,9 @@ for (const kind of dbKinds()) {
       assert.equal(allowed.statusCode, 204)
       assert.equal(allowed.headers['access-control-allow-origin'], 'https://app.example.com')
       assert.equal(allowed.headers['access-control-allow-credentials'], 'true')
-      assert.equal(allowed.headers['access-control-allow-methods'], 'GET, POST, DELETE, OPTIONS')
+      // Every method the API uses: PATCH (conversations, spaces, admin users) and PUT (members,
+      // feedback) too, or a UI on another origin could not send them.
+      assert.equal(allowed.headers['access-control-allow-methods'], 'GET, POST, PUT, PATCH, DELETE, OPTIONS')
       assert.equal(allowed.headers['access-control-allow-headers'], 'Content-Type, Authorization')
       assert.equal(allowed.headers['access-control-max-age'], '600')
       assert.match(String(allowed.headers.vary), /Origin/)
@@ -172,6 +174,14 @@ for (const kind of dbKinds()) {
       assert.match(String(json(spec).openapi), /^3\./)
       const docs = await t.app.inject({ url: '/docs', headers: { accept: 'text/html' } })
       assert.ok([200, 302].includes(docs.statusCode))
+      // One frame-ancestors directive (a browser obeys only the first of two), and no empty ones.
+      const csp = String(docs.headers['content-security-policy'])
+      assert.deepEqual(csp.match(/frame-ancestors [^;]*/g), ["frame-ancestors 'none'"])
+      assert.doesNotMatch(csp, /;\s*;/)
+      // Served over plain HTTP at any host but localhost (a LAN address, a container's), an
+      // upgrade-insecure-requests policy sends the page's scripts and styles to https:// and the
+      // docs stay blank.
+      assert.doesNotMatch(csp, /upgrade-insecure-requests/)
     })
   })
 }

@@ -95,6 +95,24 @@ for (const kind of dbKinds()) {
       assert.equal(new Set(times).size, times.length)
     })
 
+    it('names a conversation by its id as stored, however the request spelled it', async () => {
+      const id = json<{ conversation_id: string }>(
+        await ask(alice, 'How do I run the Docker container?'),
+      ).conversation_id
+      assert.equal(id, id.toLowerCase())
+      const again = await ask(alice, 'Which port does it listen on?', id.toUpperCase())
+      assert.equal(again.statusCode, 200, again.body)
+      assert.equal(json<{ conversation_id: string }>(again).conversation_id, id)
+      const streamed = await t.app.inject({
+        method: 'POST',
+        url: '/api/chat/message',
+        headers: { ...bearer(alice), accept: 'text/event-stream' },
+        payload: { message: 'And the health check?', conversation_id: id.toUpperCase() },
+      })
+      assert.equal(streamed.statusCode, 200, streamed.body)
+      assert.match(streamed.body, new RegExp(`"conversation_id":"${id}"`))
+    })
+
     it('gives concurrent turns in one conversation distinct, ordered times (clock standing still)', async () => {
       const id = json<{ conversation_id: string }>(
         await ask(alice, 'How do I configure the server?'),

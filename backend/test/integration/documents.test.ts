@@ -153,6 +153,11 @@ for (const kind of dbKinds()) {
       }
       const empty = await post({ title: 'Empty', content: '  \n\n ' })
       assert.equal(empty.statusCode, 422)
+      // A JSON body has no `file`: the error names the field that was sent.
+      assert.deepEqual(
+        json<{ errors: { path: string }[] }>(empty).errors.map((e) => e.path),
+        ['content'],
+      )
       const text = await t.app.inject({
         method: 'POST',
         url: '/api/documents',
@@ -223,6 +228,25 @@ for (const kind of dbKinds()) {
         headers: { ...admin, ...wrongField.headers },
       })
       assert.equal(res.statusCode, 422)
+      // Two files where one is expected: the request is malformed, not too large.
+      const one = multipartBody({ name: 'a.md', content: '# A\n\nalpha' })
+      const boundary = one.headers['content-type']?.split('boundary=')[1] ?? ''
+      const second = Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="b.md"\r\n` +
+          `Content-Type: text/markdown\r\n\r\n# B\n\nbeta\r\n--${boundary}--\r\n`,
+      )
+      const twoFiles = Buffer.concat([
+        one.payload.subarray(0, one.payload.length - `--${boundary}--\r\n`.length),
+        second,
+      ])
+      const two = await t.app.inject({
+        method: 'POST',
+        url: '/api/documents',
+        payload: twoFiles,
+        headers: { ...admin, ...one.headers },
+      })
+      assert.equal(two.statusCode, 422, two.body)
+      assert.equal(json(two).code, 'validation_error')
       const afterList = json<{ documents: Doc[] }>(
         await t.app.inject({ method: 'GET', url: '/api/documents', headers: user }),
       )

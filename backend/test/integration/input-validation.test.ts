@@ -77,6 +77,18 @@ for (const kind of dbKinds()) {
       assert.ok(results.length > 0 && results.length <= 2)
       assertFieldError(await t.app.inject({ url: '/api/search?q=port&k=two', headers: user }), 'k')
       assertFieldError(await t.app.inject({ url: '/api/search?q=port&k=1000', headers: user }), 'k')
+      // Decimal text only: not the other spellings JavaScript's Number() reads.
+      for (const k of ['0x10', '1e1', 'Infinity', '0b11', '0o7']) {
+        assertFieldError(await t.app.inject({ url: `/api/search?q=port&k=${k}`, headers: user }), 'k')
+      }
+      for (const k of ['08', '+3', '3.0']) {
+        const ok = await t.app.inject({ url: `/api/search?q=port&k=${encodeURIComponent(k)}`, headers: user })
+        assert.equal(ok.statusCode, 200, `k=${k}: ${ok.body}`)
+      }
+      assertFieldError(
+        await t.app.inject({ url: '/api/chat/conversations?limit=0x10', headers: user }),
+        'limit',
+      )
       const list = await t.app.inject({ url: '/api/chat/conversations?limit=5', headers: user })
       assert.equal(list.statusCode, 200, list.body)
       assertFieldError(await t.app.inject({ url: '/api/chat/conversations?limit=0', headers: user }), 'limit')

@@ -70,7 +70,11 @@ for (const kind of dbKinds()) {
       const lines = list.stdout.trim().split('\n')
       assert.match(lines[0] as string, /^id\s+kind\s+name\s+visibility\s+owner\s+members\s+documents$/)
       assert.match(list.stdout, /shared\s+Shared library\s+everyone\s+-\s+0\s+\d+/)
-      assert.match(list.stdout, new RegExp(`${fieldNotes}\\s+team\\s+Field notes\\s+members\\s+-\\s+1\\s+0`))
+      // A team space's owner is the member with the owner role.
+      assert.match(
+        list.stdout,
+        new RegExp(`${fieldNotes}\\s+team\\s+Field notes\\s+members\\s+olive@example\\.com\\s+1\\s+0`),
+      )
       for (const email of ['olive@example.com', 'mira@example.com']) {
         assert.match(list.stdout, new RegExp(`personal\\s+My documents\\s+members\\s+${email}`))
       }

@@ -376,7 +376,10 @@ export async function deleteSpaceRows(tx: Conn, spaceId: string): Promise<boolea
   return rows.length > 0
 }
 
-/** For the operator's CLI: every space with its personal owner, members and documents. */
+/**
+ * For the operator's CLI: every space with its owner (a personal space's user; a team space's
+ * members with the owner role, comma-separated), members and documents.
+ */
 export interface SpaceListing {
   id: string
   name: string
@@ -394,7 +397,10 @@ export async function listAllSpaces(ex: Conn): Promise<SpaceListing[]> {
       name: spaces.name,
       kind: spaces.kind,
       visibility: spaces.visibility,
-      owner_email: users.email,
+      owner_email: sql<string | null>`coalesce(${users.email}, (
+        select string_agg(u.email, ', ' order by u.email)
+        from space_members m join users u on u.id = m.user_id
+        where m.space_id = ${spaces.id} and m.role = 'owner'))`,
       members: ex.orm.$count(spaceMembers, eq(spaceMembers.spaceId, spaces.id)),
       documents: ex.orm.$count(documents, eq(documents.spaceId, spaces.id)),
     })
