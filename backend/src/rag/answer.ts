@@ -76,7 +76,7 @@ export function generateAnswer(input: AnswerInput): AsyncGenerator<string, Answe
 }
 
 /** Runs the generator to its end (JSON responses). */
-export async function collectAnswer(gen: AsyncGenerator<string, AnswerOutput>): Promise<AnswerOutput> {
+export async function collectAnswer<T = AnswerOutput>(gen: AsyncGenerator<string, T>): Promise<T> {
   for (;;) {
     const step = await gen.next()
     if (step.done) return step.value

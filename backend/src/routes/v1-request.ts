@@ -5,6 +5,7 @@
 // compatibility rules are unit-tested.
 import type { Static } from 'typebox'
 import { AppError } from '../errors.js'
+import type { AnswerOutput } from '../rag/answer.js'
 import type { CallOptions, ChatModel } from '../rag/llm.js'
 import type { HistoryTurn, PromptMessage } from '../rag/prompts.js'
 import type { ChatCompletionMessage, ChatCompletionRequest } from './v1-schemas.js'
@@ -111,4 +112,51 @@ export function requestModel(model: ChatModel, system: readonly string[], option
 /** OpenAI's `usage` needs token counts; a tokenizer would cost ~40 MiB, so ≈ 4 characters a token. */
 export function estimateTokens(text: string): number {
   return text.length === 0 ? 0 : Math.ceil(text.length / 4)
+}
+
+export interface CappedOutput extends AnswerOutput {
+  /** The answer was cut at max_tokens: finish_reason `length`. */
+  cut: boolean
+}
+
+/** Markers left in a cut answer: `[1]`, `[1, 2]`, `[1; 2]`. */
+const MARKERS = /\[(\d{1,4}(?:[ \t]*[,;][ \t]*\d{1,4})*)\]/g
+
+/**
+ * An offline (extractive) answer honours `max_tokens` as a model does: it ends at that many
+ * tokens, counted as `usage` counts them, at a word, with finish_reason `length`; an open marker
+ * at the cut goes, and so do the citations no marker left names. (A model is sent `max_tokens`
+ * and cuts its own answer.) For offline answers only: their generator ends without waiting on
+ * anyone, so the rest is read to its end for the citations.
+ */
+export async function* capAnswer(
+  gen: AsyncGenerator<string, AnswerOutput>,
+  maxTokens: number,
+): AsyncGenerator<string, CappedOutput> {
+  const maxChars = maxTokens * 4
+  let content = ''
+  let step = await gen.next()
+  while (!step.done) {
+    const piece = step.value
+    if (content.length + piece.length <= maxChars) {
+      content += piece
+      if (piece) yield piece
+      step = await gen.next()
+      continue
+    }
+    const room = piece.slice(0, maxChars - content.length)
+    const atWord = /\s/.test(piece[room.length] ?? ' ') ? room : room.replace(/\S*$/, '')
+    const part = (content || atWord ? atWord : room).replace(/\s*\[[\d,; \t]*$/, '').trimEnd()
+    content += part
+    if (part) yield part
+    // The rest is read, not shown: the citations come with the generator's end (offline, cheap).
+    let rest = await gen.next()
+    while (!rest.done) rest = await gen.next()
+    const full = rest.value
+    const named = new Set<number>()
+    for (const m of content.matchAll(MARKERS))
+      for (const n of (m[1] ?? '').split(/[,;]/)) named.add(Number(n.trim()))
+    return { content, citations: full.citations.filter((c) => named.has(c.index)), cut: true }
+  }
+  return { ...step.value, cut: false }
 }

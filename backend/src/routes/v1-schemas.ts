@@ -64,7 +64,7 @@ export const ChatCompletionResponse = Type.Object({
         refusal: Type.Null(),
       }),
       logprobs: Type.Null(),
-      finish_reason: Type.Literal('stop'),
+      finish_reason: Type.Union([Type.Literal('stop'), Type.Literal('length')]),
     }),
   ),
   usage: Usage,

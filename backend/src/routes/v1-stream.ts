@@ -9,7 +9,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { ReleaseSlot } from '../http/answer-slots.js'
 import { openAiErrorBody } from '../http/openai-error.js'
 import type { SseStream } from '../http/sse.js'
-import { type AnswerInput, generateAnswer } from '../rag/answer.js'
 import { openAnswerStream, streamFailure } from './answer-stream.js'
 import type { Completion } from './v1.js'
 
@@ -17,35 +16,34 @@ interface Pump {
   request: FastifyRequest
   out: SseStream
   completion: Completion
-  answer: Omit<AnswerInput, 'signal'>
   signal: AbortSignal
   release: ReleaseSlot
 }
 
-async function pump({ request, out, completion, answer, signal, release }: Pump) {
+async function pump({ request, out, completion, signal, release }: Pump) {
   const base = completion.chunkBase()
   const usageField = completion.includeUsage ? { usage: null } : {}
-  const chunk = (delta: Record<string, string>, finish: 'stop' | null) => ({
+  const chunk = (delta: Record<string, string>, finish: 'stop' | 'length' | null) => ({
     ...base,
     choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
     ...usageField,
   })
   try {
     await out.data(chunk({ role: 'assistant', content: '' }, null))
-    const gen = generateAnswer({ ...answer, signal })
+    const gen = completion.generate(signal)
     let step = await gen.next()
     while (!step.done) {
       await out.data(chunk({ content: step.value }, null))
       if (out.isClosed) {
-        await gen.return({ content: '', citations: [] })
+        await gen.return({ content: '', citations: [], cut: false })
         return
       }
       step = await gen.next()
     }
-    const { content, citations } = step.value
+    const { content, citations, cut } = step.value
     // Freed before the last chunk: a client may ask again as soon as it has the answer.
     await release()
-    await out.data({ ...chunk({}, 'stop'), citations: await completion.cite(citations) })
+    await out.data({ ...chunk({}, cut ? 'length' : 'stop'), citations: await completion.cite(citations) })
     if (completion.includeUsage) await out.data({ ...base, choices: [], usage: completion.usage(content) })
     await out.done()
   } catch (err) {
@@ -63,10 +61,9 @@ export function streamCompletion(
   request: FastifyRequest,
   reply: FastifyReply,
   completion: Completion,
-  answer: Omit<AnswerInput, 'signal'>,
   release: ReleaseSlot,
 ) {
   const { sse: out, signal } = openAnswerStream(reply, completion.config)
-  void pump({ request, out, completion, answer, signal, release })
+  void pump({ request, out, completion, signal, release })
   return reply.send(out.body)
 }

@@ -17,7 +17,7 @@ import { AppError } from '../errors.js'
 import { answerSlots } from '../http/answer-slots.js'
 import { CHAT_RATE_BUCKET } from '../http/rate-limit.js'
 import { isUuid } from '../lib/ids.js'
-import { type AnswerInput, collectAnswer, generateAnswer } from '../rag/answer.js'
+import { type AnswerInput, type AnswerOutput, collectAnswer, generateAnswer } from '../rag/answer.js'
 import type { Citation } from '../rag/citations.js'
 import { createRagContext } from '../rag/context.js'
 import { createChatModel, LlmAbortedError, llmBounds } from '../rag/llm.js'
@@ -26,7 +26,14 @@ import { findSources } from '../rag/turn-sources.js'
 import { clientGone } from './chat-turn.js'
 import type { RouteDeps } from './deps.js'
 import { citationsWithSpaces, type SpaceCitation } from './space-scope.js'
-import { estimateTokens, readCompletionRequest, requestModel, withClientSystem } from './v1-request.js'
+import {
+  type CappedOutput,
+  capAnswer,
+  estimateTokens,
+  readCompletionRequest,
+  requestModel,
+  withClientSystem,
+} from './v1-request.js'
 import { ChatCompletionRequest, ChatCompletionResponse, ModelList, openAiErrors } from './v1-schemas.js'
 import { streamCompletion } from './v1-stream.js'
 
@@ -44,6 +51,12 @@ export interface Completion {
   usage(content: string): { prompt_tokens: number; completion_tokens: number; total_tokens: number }
   /** The answer's citations with the space of each (the §8 citation objects). */
   cite(citations: readonly Citation[]): Promise<SpaceCitation[]>
+  /** The answer's pieces, then its content and citations, and whether max_tokens cut it. */
+  generate(signal: AbortSignal): AsyncGenerator<string, CappedOutput>
+}
+
+async function* uncut(gen: AsyncGenerator<string, AnswerOutput>): AsyncGenerator<string, CappedOutput> {
+  return { ...(yield* gen), cut: false }
 }
 
 function modelNotFound(model: string): AppError {
@@ -163,14 +176,22 @@ export default async function v1Routes(instance: FastifyInstance, opts: RouteDep
               total_tokens: promptTokens + completionTokens,
             }
           },
+          generate: (signal) => {
+            const gen = generateAnswer({ ...answer, signal })
+            const limit = asked.options.maxTokens
+            // A model is sent max_tokens (capped at LLM_MAX_TOKENS) and cuts its own answer.
+            return model || limit === undefined
+              ? uncut(gen)
+              : capAnswer(gen, Math.min(limit, config.llmMaxTokens))
+          },
         }
         if (asked.stream) {
           handedOver = true
-          return streamCompletion(request, reply, completion, answer, release)
+          return streamCompletion(request, reply, completion, release)
         }
-        let output: Awaited<ReturnType<typeof collectAnswer>>
+        let output: CappedOutput
         try {
-          output = await collectAnswer(generateAnswer({ ...answer, signal: clientGone(reply).signal }))
+          output = await collectAnswer(completion.generate(clientGone(reply).signal))
         } catch (err) {
           if (!(err instanceof LlmAbortedError)) throw err
           reply.log.info('completion abandoned: the client went away')
@@ -187,7 +208,7 @@ export default async function v1Routes(instance: FastifyInstance, opts: RouteDep
               index: 0,
               message: { role: 'assistant' as const, content: output.content, refusal: null },
               logprobs: null,
-              finish_reason: 'stop' as const,
+              finish_reason: output.cut ? ('length' as const) : ('stop' as const),
             },
           ],
           usage: completion.usage(output.content),

@@ -209,6 +209,57 @@ for (const kind of dbKinds()) {
       )
     })
 
+    it('offline, max_tokens cuts the answer as a model would: finish_reason length, usage within it, citations of what is left', async () => {
+      const full = await client(offlineBase).chat.completions.create({
+        model: 'rag-auth',
+        messages: [{ role: 'user', content: PORT_QUESTION }],
+      })
+      const fullText = full.choices[0]?.message.content ?? ''
+      assert.ok((full.usage?.completion_tokens ?? 0) > 6, fullText)
+      for (const limit of [1, 3, 6]) {
+        const cut = await client(offlineBase).chat.completions.create({
+          model: 'rag-auth',
+          messages: [{ role: 'user', content: PORT_QUESTION }],
+          max_tokens: limit,
+        })
+        const text = cut.choices[0]?.message.content ?? ''
+        assert.equal(cut.choices[0]?.finish_reason, 'length', `max_tokens ${limit}`)
+        assert.ok((cut.usage?.completion_tokens ?? 99) <= limit, `${limit}: ${text}`)
+        assert.ok(fullText.startsWith(text), `${limit}: a prefix of the whole answer: ${text}`)
+        assert.doesNotMatch(text, /\[[\d, ]*$/, 'no open marker at the cut')
+        const citations = (cut as WithCitations).citations ?? []
+        assert.deepEqual(
+          citations.map((c) => c.index).sort(),
+          [...markerIndexes(text)].sort(),
+          'only the citations its markers name',
+        )
+      }
+      const roomy = await client(offlineBase).chat.completions.create({
+        model: 'rag-auth',
+        messages: [{ role: 'user', content: PORT_QUESTION }],
+        max_completion_tokens: 1000,
+      })
+      assert.equal(roomy.choices[0]?.finish_reason, 'stop')
+      assert.equal(roomy.choices[0]?.message.content, fullText)
+      const stream = await client(offlineBase).chat.completions.create({
+        model: 'rag-auth',
+        messages: [{ role: 'user', content: PORT_QUESTION }],
+        max_tokens: 6,
+        stream: true,
+        stream_options: { include_usage: true },
+      })
+      let streamed = ''
+      const chunks = []
+      for await (const chunk of stream) {
+        chunks.push(chunk)
+        streamed += chunk.choices[0]?.delta?.content ?? ''
+      }
+      const last = [...chunks].reverse().find((c) => c.choices.length > 0)
+      assert.equal(last?.choices[0]?.finish_reason, 'length')
+      assert.ok((chunks.at(-1)?.usage?.completion_tokens ?? 99) <= 6, streamed)
+      assert.ok(fullText.startsWith(streamed), streamed)
+    })
+
     it("an unreadable space's model and an unknown model are 404 in OpenAI's error shape", async () => {
       for (const model of [`rag-auth/${hiddenSpace}`, 'rag-auth/not-a-uuid', 'gpt-4o']) {
         await assert.rejects(

@@ -4405,8 +4405,7 @@ export interface paths {
                                     refusal: null;
                                 };
                                 logprobs: null;
-                                /** @enum {string} */
-                                finish_reason: "stop";
+                                finish_reason: "stop" | "length";
                             }[];
                             usage: {
                                 prompt_tokens: number;
