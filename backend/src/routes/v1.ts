@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
 import { requestUser } from '../auth/plugin.js'
 import type { AuthUser } from '../auth/sessions.js'
 import type { Config } from '../config.js'
@@ -34,7 +35,13 @@ import {
   requestModel,
   withClientSystem,
 } from './v1-request.js'
-import { ChatCompletionRequest, ChatCompletionResponse, ModelList, openAiErrors } from './v1-schemas.js'
+import {
+  ChatCompletionRequest,
+  ChatCompletionResponse,
+  ModelList,
+  ModelSchema,
+  openAiErrors,
+} from './v1-schemas.js'
 import { streamCompletion } from './v1-stream.js'
 
 /** The model that searches the caller's spaces; `rag-auth/<space_id>` searches one. */
@@ -95,6 +102,21 @@ export default async function v1Routes(instance: FastifyInstance, opts: RouteDep
   const slots = answerSlots(opts.counters, { leaseMs: slotLeaseMs(config), log: app.log })
   const tags = ['openai']
 
+  /** rag-auth, and rag-auth/<space_id> for each space the caller can read now. */
+  async function modelsOf(user: AuthUser) {
+    const spaces = await spaceCreationTimes(db, await readableSpaceIds(db, user.id, user.role === 'admin'))
+    const first = spaces[0]?.created_at.getTime() ?? 0
+    return [
+      { id: BASE_MODEL, object: 'model' as const, created: unixSeconds(first), owned_by: OWNER },
+      ...spaces.map((s) => ({
+        id: `${BASE_MODEL}/${s.id}`,
+        object: 'model' as const,
+        created: unixSeconds(s.created_at.getTime()),
+        owned_by: OWNER,
+      })),
+    ]
+  }
+
   app.get(
     '/v1/models',
     {
@@ -104,22 +126,26 @@ export default async function v1Routes(instance: FastifyInstance, opts: RouteDep
         response: { 200: ModelList, ...openAiErrors(401, 403, 429) },
       },
     },
+    async (request) => ({ object: 'list' as const, data: await modelsOf(requestUser(request)) }),
+  )
+
+  // The openai client's models.retrieve(id): one entry of the list above (the id may hold a '/').
+  app.get(
+    '/v1/models/*',
+    {
+      schema: {
+        tags,
+        summary: 'One model of the list: rag-auth or rag-auth/<space_id>',
+        params: Type.Object({ '*': Type.String({ maxLength: 300 }) }),
+        response: { 200: ModelSchema, ...openAiErrors(401, 403, 404, 429) },
+      },
+    },
     async (request) => {
-      const user = requestUser(request)
-      const spaces = await spaceCreationTimes(db, await readableSpaceIds(db, user.id, user.role === 'admin'))
-      const first = spaces[0]?.created_at.getTime() ?? 0
-      return {
-        object: 'list' as const,
-        data: [
-          { id: BASE_MODEL, object: 'model' as const, created: unixSeconds(first), owned_by: OWNER },
-          ...spaces.map((s) => ({
-            id: `${BASE_MODEL}/${s.id}`,
-            object: 'model' as const,
-            created: unixSeconds(s.created_at.getTime()),
-            owned_by: OWNER,
-          })),
-        ],
-      }
+      const asked = request.params['*']
+      const wanted = asked.toLowerCase()
+      const found = (await modelsOf(requestUser(request))).find((m) => m.id === wanted)
+      if (!found) throw modelNotFound(asked)
+      return found
     },
   )
 

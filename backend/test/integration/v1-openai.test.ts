@@ -136,6 +136,35 @@ for (const kind of dbKinds()) {
       }
     })
 
+    it('models.retrieve: one model of the list, by its id; an unreadable or unknown one is 404', async () => {
+      const openai = client(offlineBase)
+      const base = await openai.models.retrieve('rag-auth')
+      assert.deepEqual(
+        { id: base.id, object: base.object, owned_by: base.owned_by },
+        { id: 'rag-auth', object: 'model', owned_by: 'rag-auth' },
+      )
+      const listed = []
+      for await (const m of openai.models.list()) listed.push(m)
+      const shared = await openai.models.retrieve(`rag-auth/${SHARED_LIBRARY_ID.toUpperCase()}`)
+      assert.deepEqual(
+        shared,
+        listed.find((m) => m.id === `rag-auth/${SHARED_LIBRARY_ID}`),
+      )
+      for (const model of [`rag-auth/${hiddenSpace}`, 'rag-auth/not-a-uuid', 'gpt-4o', 'rag-auth/']) {
+        await assert.rejects(
+          openai.models.retrieve(model),
+          (err: unknown) => {
+            assert.ok(err instanceof OpenAI.NotFoundError, String(err))
+            assert.equal(err.type, 'invalid_request_error')
+            return true
+          },
+          model,
+        )
+      }
+      const anon = await fetch(`${offlineBase}/v1/models/rag-auth`)
+      assert.equal(anon.status, 401)
+    })
+
     it('/docs and /openapi.json show the /v1 routes', async () => {
       const doc = (await (await fetch(`${offlineBase}/openapi.json`)).json()) as {
         paths: Record<string, unknown>
