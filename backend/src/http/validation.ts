@@ -4,6 +4,7 @@
 //   nature, still coerce: numbers from decimal text, a repeated parameter into a list (Ajv's
 //   coercion alone reads any JavaScript number, so `k=0x10`, `k=1e1` or `k=Infinity` would pass:
 //   a numeric query parameter must also be decimal text);
+// - an empty `cursor` in a query string is no cursor (the first page), not a 422;
 // - a string holding U+0000 anywhere in a body, query string or params is a 422: Postgres refuses
 //   NUL in text, which would otherwise surface as a 500.
 import AjvCompiler from '@fastify/ajv-compiler'
@@ -94,6 +95,9 @@ function nonDecimalError(request: FastifyRequest): AppError | null {
 async function validationPlugin(app: FastifyInstance) {
   // Before the schemas run, so the answer does not depend on whether a field is also invalid.
   app.addHook('preValidation', (request, _reply, done) => {
+    // `?cursor=` is the first page, as a client that pastes its last next_cursor (null → '') means.
+    const query = request.query as Record<string, unknown> | undefined
+    if (query && query.cursor === '') delete query.cursor
     const err = nulError(request) ?? nonDecimalError(request)
     if (err) done(err)
     else done()

@@ -94,6 +94,21 @@ for (const kind of dbKinds()) {
       assertFieldError(await t.app.inject({ url: '/api/chat/conversations?limit=0', headers: user }), 'limit')
     })
 
+    it('an empty cursor is the first page; a malformed one is still a 422', async () => {
+      for (const url of [
+        '/api/chat/conversations',
+        '/api/auth/activity',
+        '/api/admin/audit',
+        '/api/admin/users',
+      ]) {
+        const first = await t.app.inject({ url: `${url}?limit=5`, headers: admin })
+        const empty = await t.app.inject({ url: `${url}?cursor=&limit=5`, headers: admin })
+        assert.equal(empty.statusCode, 200, `${url}: ${empty.body}`)
+        assert.deepEqual(json(empty), json(first), url)
+        assertFieldError(await t.app.inject({ url: `${url}?cursor=%25%25%25`, headers: admin }), 'cursor')
+      }
+    })
+
     it('U+0000 in a body, query string or path parameter is a 422, never a 500', async () => {
       const nul = 'bad\u0000value'
       assertFieldError(
