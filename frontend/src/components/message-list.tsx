@@ -41,6 +41,19 @@ export function MessageList({ conversationId, messages, turn, modes, onRegenerat
     if (el && pinned.current) el.scrollTop = el.scrollHeight
   }, [messages.length, answerLength, turn?.status, turnKey])
 
+  // Whatever grows the list while the reader is at the bottom (an answer's sources, a code block,
+  // the feedback notice, the saved answer replacing the live one) keeps the view down there.
+  useEffect(() => {
+    const el = ref.current
+    const list = el?.firstElementChild
+    if (!el || !list || typeof ResizeObserver === 'undefined') return
+    const observer = new ResizeObserver(() => {
+      if (pinned.current) el.scrollTop = el.scrollHeight
+    })
+    observer.observe(list)
+    return () => observer.disconnect()
+  }, [])
+
   const onScroll = () => {
     const el = ref.current
     if (el) pinned.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80
