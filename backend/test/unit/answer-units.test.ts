@@ -69,18 +69,9 @@ describe('unitsOf', () => {
   })
 
   it('reads an introduction too short to stand alone after the sentence before it', () => {
-    const chunk: RetrievedChunk = {
-      chunk_id: 'c',
-      document_id: 'd',
-      space_id: 's',
-      title: 'T',
-      source: null,
-      heading: null,
-      content: 'Documents are added by admins. Three ways:\n\n- In the browser.\n- With curl.',
-      snippet: '',
-      score: 1,
-    }
-    const { units } = unitsOf(chunk)
+    const { units } = unitsOf(
+      chunkOf('Documents are added by admins. Three ways:\n\n- In the browser.\n- With curl.'),
+    )
     const intro = units.findIndex((u) => u.text === 'Three ways:')
     assert.equal(units[intro]?.dep, intro - 1)
     assert.deepEqual(units[intro]?.introduces, [intro + 1, intro + 2])
