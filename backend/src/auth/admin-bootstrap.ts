@@ -65,7 +65,7 @@ export async function bootstrapAdmins(db: Database, config: Config, log: Fastify
     } else if (result.outcome === 'claimed') {
       log.warn(
         { event: 'admin.bootstrap', email, outcome: 'claimed', sessions_revoked: result.sessionsRevoked },
-        'unverified account at an ADMIN_EMAILS address taken over by ADMIN_PASSWORD; its sessions, API keys, second factor and emailed tokens were removed',
+        'unverified account at an ADMIN_EMAILS address taken over by ADMIN_PASSWORD; its sessions, API keys and second factor were removed, its emailed links voided',
       )
     }
   }

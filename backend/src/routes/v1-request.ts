@@ -6,6 +6,7 @@
 import type { Static } from 'typebox'
 import { AppError } from '../errors.js'
 import type { AnswerOutput } from '../rag/answer.js'
+import { markersIn } from '../rag/citations.js'
 import type { CallOptions, ChatModel } from '../rag/llm.js'
 import type { HistoryTurn, PromptMessage } from '../rag/prompts.js'
 import type { ChatCompletionMessage, ChatCompletionRequest } from './v1-schemas.js'
@@ -110,17 +111,17 @@ export function requestModel(model: ChatModel, system: readonly string[], option
 }
 
 /** OpenAI's `usage` needs token counts; a tokenizer would cost ~40 MiB, so ≈ 4 characters a token. */
+/** What `usage` counts as a token: about four characters. */
+const CHARS_PER_TOKEN = 4
+
 export function estimateTokens(text: string): number {
-  return text.length === 0 ? 0 : Math.ceil(text.length / 4)
+  return text.length === 0 ? 0 : Math.ceil(text.length / CHARS_PER_TOKEN)
 }
 
 export interface CappedOutput extends AnswerOutput {
   /** The answer was cut at max_tokens: finish_reason `length`. */
   cut: boolean
 }
-
-/** Markers left in a cut answer: `[1]`, `[1, 2]`, `[1; 2]`. */
-const MARKERS = /\[(\d{1,4}(?:[ \t]*[,;][ \t]*\d{1,4})*)\]/g
 
 /**
  * An offline (extractive) answer honours `max_tokens` as a model does: it ends at that many
@@ -133,7 +134,7 @@ export async function* capAnswer(
   gen: AsyncGenerator<string, AnswerOutput>,
   maxTokens: number,
 ): AsyncGenerator<string, CappedOutput> {
-  const maxChars = maxTokens * 4
+  const maxChars = maxTokens * CHARS_PER_TOKEN
   let content = ''
   let step = await gen.next()
   while (!step.done) {
@@ -152,11 +153,9 @@ export async function* capAnswer(
     // The rest is read, not shown: the citations come with the generator's end (offline, cheap).
     let rest = await gen.next()
     while (!rest.done) rest = await gen.next()
-    const full = rest.value
-    const named = new Set<number>()
-    for (const m of content.matchAll(MARKERS))
-      for (const n of (m[1] ?? '').split(/[,;]/)) named.add(Number(n.trim()))
-    return { content, citations: full.citations.filter((c) => named.has(c.index)), cut: true }
+    // Answers carry one `[n]` per source (MarkerFilter writes them so).
+    const named = new Set(markersIn(content))
+    return { content, citations: rest.value.citations.filter((c) => named.has(c.index)), cut: true }
   }
   return { ...step.value, cut: false }
 }

@@ -1,16 +1,10 @@
 // SQL for users. Emails are stored normalised (trimmed, lower-cased); callers normalise first.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import { type Conn, type Database, withTransaction } from '../client.js'
-import {
-  apiKeys,
-  emailTokens,
-  mfaChallenges,
-  mfaRecoveryCodes,
-  mfaTotp,
-  sessions,
-  type UserRow,
-  users,
-} from '../schema/index.js'
+import { sessions, type UserRow, users } from '../schema/index.js'
+import { deleteUserApiKeys } from './api-keys.js'
+import { voidTokens } from './email-tokens.js'
+import { disableMfa } from './mfa.js'
 import { insertPersonalSpace } from './spaces.js'
 
 export async function findUserByEmail(db: Conn, email: string): Promise<UserRow | null> {
@@ -84,8 +78,8 @@ export type ClaimOutcome =
 
 /**
  * ADMIN_PASSWORD at start: the address gets a verified account with this password — a new one,
- * or the unverified one someone else may have registered first, whose sessions, API keys, second
- * factor and emailed tokens are removed. A
+ * or the unverified one someone else may have registered first, whose sessions, API keys and second
+ * factor are removed and emailed links voided. A
  * verified account is never touched. Safe when several instances run it at once (the insert and
  * the conditional update each succeed for one of them only). A new account gets its personal
  * space in the same transaction.
@@ -114,12 +108,7 @@ export async function claimAdminAddress(
     }
     const [claimed] = await tx
       .update(users)
-      .set({
-        passwordHash: account.passwordHash,
-        emailVerified: true,
-        mfaEnabled: false,
-        updatedAt: account.now,
-      })
+      .set({ passwordHash: account.passwordHash, emailVerified: true, updatedAt: account.now })
       .where(and(eq(users.email, account.email), eq(users.emailVerified, false)))
       .returning({ id: users.id })
     if (!claimed) return { outcome: 'untouched' }
@@ -130,11 +119,9 @@ export async function claimAdminAddress(
     // Whatever else the squatter holds that would act as the account or stand in its owner's way
     // (docs/api.md §1): API keys, its second factor, and emailed tokens (a change of email among
     // them would hand the address, and so the account, back to the squatter).
-    await tx.delete(apiKeys).where(eq(apiKeys.userId, claimed.id))
-    await tx.delete(mfaTotp).where(eq(mfaTotp.userId, claimed.id))
-    await tx.delete(mfaRecoveryCodes).where(eq(mfaRecoveryCodes.userId, claimed.id))
-    await tx.delete(mfaChallenges).where(eq(mfaChallenges.userId, claimed.id))
-    await tx.delete(emailTokens).where(eq(emailTokens.userId, claimed.id))
+    await deleteUserApiKeys(conn, claimed.id)
+    await disableMfa(conn, claimed.id, account.now)
+    await voidTokens(conn, claimed.id, null, account.now)
     return { outcome: 'claimed', sessionsRevoked: revoked.length }
   })
 }
