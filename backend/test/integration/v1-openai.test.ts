@@ -62,6 +62,7 @@ for (const kind of dbKinds()) {
     let key: string
     let sessionToken: string
     let hiddenSpace: string
+    let userId: string
 
     before(async () => {
       llm = await startOpenAiChatServer()
@@ -92,6 +93,7 @@ for (const kind of dbKinds()) {
       onlineBase = await listen(online)
       const user = await newUser(offline.app)
       sessionToken = user.token
+      userId = user.userId
       const res = await offline.app.inject({
         method: 'POST',
         url: '/api/auth/api-keys',
@@ -163,6 +165,42 @@ for (const kind of dbKinds()) {
       }
       const anon = await fetch(`${offlineBase}/v1/models/rag-auth`)
       assert.equal(anon.status, 401)
+    })
+
+    it("models.retrieve follows the caller's access as it is now: a membership added, then removed; a revoked key", async () => {
+      const model = `rag-auth/${hiddenSpace}`
+      const status = async (apiKey: string) =>
+        (await fetch(`${offlineBase}/v1/models/${model}`, { headers: { authorization: `Bearer ${apiKey}` } }))
+          .status
+      assert.equal(await status(key), 404)
+      await tdb.db.query(`insert into space_members (space_id, user_id, role) values ($1, $2, 'viewer')`, [
+        hiddenSpace,
+        userId,
+      ])
+      assert.equal(await status(key), 200)
+      await tdb.db.query('delete from space_members where space_id = $1 and user_id = $2', [
+        hiddenSpace,
+        userId,
+      ])
+      assert.equal(await status(key), 404, 'a removed member loses the model at once')
+      const extra = await offline.app.inject({
+        method: 'POST',
+        url: '/api/auth/api-keys',
+        headers: { authorization: `Bearer ${sessionToken}` },
+        payload: { password: PASSWORD, name: 'to revoke' },
+      })
+      const made = JSON.parse(extra.body) as { id: string; key: string }
+      assert.equal(await status(made.key), 404)
+      const revoked = await offline.app.inject({
+        method: 'DELETE',
+        url: `/api/auth/api-keys/${made.id}`,
+        headers: { authorization: `Bearer ${sessionToken}` },
+      })
+      assert.equal(revoked.statusCode, 204, revoked.body)
+      const after = await fetch(`${offlineBase}/v1/models/rag-auth`, {
+        headers: { authorization: `Bearer ${made.key}` },
+      })
+      assert.equal(after.status, 401, 'a revoked key is refused on this route too')
     })
 
     it('/docs and /openapi.json show the /v1 routes', async () => {
