@@ -178,12 +178,19 @@ export function severalAskedFor(question: string): string | null {
 }
 
 /**
- * The noun a "which" question asks for one of ("Which database is used …?" → database), or null.
+ * The noun a "which" question asks for one of ("Which database is used …?" → database; "What kind
+ * of search does retrieval use?" → search), or null.
  */
 export function whichAskedFor(question: string): string | null {
   const ws = question.toLowerCase().match(/[\p{L}\p{N}_'-]+/gu) ?? []
-  const start = ws[0] === 'and' ? 1 : 0
-  if (ws[start] !== 'which') return null
+  let start = ws[0] === 'and' ? 1 : 0
+  if (
+    ws[start] === 'what' &&
+    /^(kind|kinds|type|types|sort|sorts)$/.test(ws[start + 1] ?? '') &&
+    ws[start + 2] === 'of'
+  )
+    start += 2
+  else if (ws[start] !== 'which') return null
   const verb = ws.findIndex((w, i) => i > start && AUXILIARY.test(w))
   if (verb < start + 2 || verb > start + 4) return null
   const head = ws[verb - 1] as string

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { asksForSeveral, countsAsked, kindScore, wantedOf } from '../../src/rag/answer-type.js'
+import { asksForSeveral, countsAsked, kindScore, wantedOf, whichAskedFor } from '../../src/rag/answer-type.js'
 import { splitSentences } from '../../src/rag/sentences.js'
 
 describe('answer type', () => {
@@ -10,6 +10,15 @@ describe('answer type', () => {
     assert.deepEqual(wantedOf('In what year did the war end?'), { kind: 'date' })
     assert.deepEqual(wantedOf('Who challenged the theory first?'), { kind: 'name' })
     assert.equal(wantedOf('How do sessions expire?'), null)
+  })
+
+  it('reads the thing a "which X" or "what kind of X" question asks for', () => {
+    assert.equal(whichAskedFor('Which database is used when DATABASE_URL is not set?'), 'database')
+    assert.equal(whichAskedFor('What kind of search does retrieval use?'), 'search')
+    assert.equal(whichAskedFor('And what type of committee is set down?'), 'committee')
+    // "kind" as the subject, not a question for a kind of thing.
+    assert.equal(whichAskedFor('What kind is it?'), null)
+    assert.equal(whichAskedFor('What does retrieval use?'), null)
   })
 
   it('"how many Xs" is not answered by a number far from the Xs the passage names', () => {
