@@ -4,7 +4,7 @@
 // heading a bare "It …" refers to. The lexemes are the ones Postgres stored for the chunk's snippet
 // sentences (chunks.sentence_lexemes, aligned with snippetSentences()); without them (tests, old
 // rows) a light English stemmer stands in.
-import { FENCE_LINE, TABLE_ROW, TABLE_RULE, tableCells } from './plain-text.js'
+import { FENCE_LINE, plainLine, TABLE_ROW, TABLE_RULE, tableCells } from './plain-text.js'
 import { ENDS_SENTENCE, readSentencesOf } from './sentences.js'
 import type { RetrievedChunk } from './types.js'
 
@@ -155,6 +155,8 @@ export function unitsOf(chunk: RetrievedChunk): { units: Unit[]; stored: boolean
   // Each unit as written, its wrapped lines joined: whether it tells the reader what to do is read
   // from the whole of it ("… once. To delete⏎your own account, choose …").
   const written: string[] = []
+  // Units of wrapped lines, read again as a whole: a link may wrap ("[`Fastify⏎factory function`](…)").
+  const joined = new Set<number>()
   let inCode = false
   let paragraph = 0
   let lastKind: UnitKind | null = null
@@ -178,7 +180,9 @@ export function unitsOf(chunk: RetrievedChunk): { units: Unit[]; stored: boolean
     ) {
       last.text = `${last.text} ${f.text}`
       for (const l of f.lexemes) last.lexemes.add(l)
-      written[units.length - 1] += ` ${f.raw.trim()}`
+      // A quoted block's next line goes on after its "> ".
+      written[units.length - 1] += ` ${f.raw.trim().replace(/^(?:>\s*)+/, '')}`
+      joined.add(units.length - 1)
       continue
     }
     if (f.blankBefore || kind !== lastKind || kind === 'heading') paragraph++
@@ -190,6 +194,10 @@ export function unitsOf(chunk: RetrievedChunk): { units: Unit[]; stored: boolean
     units.push(unit)
     written.push(f.raw)
     lastKind = kind
+  }
+  for (const i of joined) {
+    const u = units[i] as Unit
+    u.text = plainLine(written[i] ?? '') || u.text
   }
   units.forEach((u, i) => {
     if ((u.kind === 'sentence' || u.kind === 'item') && statesAction(written[i] ?? '')) u.action = true

@@ -85,6 +85,10 @@ interface Ask {
   procedure: boolean
   /** Identifiers the question names (REDIS_URL, session_token, /api/search), lower-cased. */
   identifiers: string[]
+  /** A code block's words count for the sentence introducing it (saying): how-to, or code named. */
+  code: boolean
+  /** "What is X?": the words of X (definedBy). */
+  defined: string[] | null
   /**
    * In a question joining two subjects ("How are passwords and sessions stored?"), what is asked
    * of both (store): a passage on the second subject must state some of it.
@@ -167,6 +171,45 @@ function severalStart(chunks: ChunkUnits[], cov: Coverage, ask: Ask): Start | nu
   return null
 }
 
+/** "What is encapsulation?", "What are team spaces?": the thing to define, as written. */
+const DEFINITION =
+  /^(?:and\s+)?what\s+(?:is|are)\s+(?:an?\s+|the\s+)?([\p{L}\p{N}][\p{L}\p{N}' -]{0,40}?)\s*\??$/iu
+const MAX_DEFINED_WORDS = 3
+
+/** The words a "What is X?" question asks to define (at most MAX_DEFINED_WORDS), or null. */
+export function definedBy(question: string): string[] | null {
+  const m = DEFINITION.exec(question.trim())
+  const ws = words(m?.[1] ?? '').filter((w) => !isStopword(w))
+  return ws.length > 0 && ws.length <= MAX_DEFINED_WORDS ? ws : null
+}
+
+/**
+ * "What is encapsulation?": the section whose own heading is the thing asked about, word for word
+ * ("Encapsulation"), defines it in its opening sentence, ahead of sentences elsewhere that use the
+ * word in passing ("… in the same encapsulated context will throw"; the best-ranked such section,
+ * when its opening sentence states the thing too).
+ */
+function definitionStart(chunks: ChunkUnits[], ask: Ask): Start | null {
+  const defined = ask.defined
+  if (!defined) return null
+  const same = (a: string, b: string) => {
+    const la = lightLexemes(a)[0] ?? a
+    const lb = lightLexemes(b)[0] ?? b
+    return la === lb || wordHasLexeme(a, lb) || wordHasLexeme(b, la)
+  }
+  for (const [c, cu] of chunks.entries()) {
+    const heading = words(lastHeading(cu.chunk)).filter((w) => !isStopword(w))
+    if (heading.length !== defined.length || !defined.every((d) => heading.some((h) => same(d, h)))) continue
+    const first = cu.units.findIndex((u) => u.kind !== 'heading')
+    const unit = cu.units[first]
+    if (!unit || !readable(unit)) continue
+    const opening = words(unit.text)
+    if (defined.some((d) => opening.some((w) => same(d, w))))
+      return { c, seeds: [first], gain: 0, strictGain: 0 }
+  }
+  return null
+}
+
 /** Whether the chunk's own heading names the things asked for ("Answer modes" for "modes"). */
 function listOf(chunk: RetrievedChunk, things: string): boolean {
   const stem = lightLexemes(things)[0] ?? things
@@ -192,19 +235,21 @@ function closure(cu: ChunkUnits, i: number, into: Set<number>): void {
 
 /**
  * The units whose words a passage grown from `seeds` states: the seeds and what they depend on
- * (an item's introduction, a row's header, a pronoun's antecedent) and the command a sentence
- * introduces, but not the other items of a list: they are things side by side, and words
- * scattered over them ("LLM_API_KEY" in one item, "npm run user -- create" in another) do not
- * answer "How do I create an API key?" together.
+ * (an item's introduction, a row's header, a pronoun's antecedent) and — for a question asking how
+ * to do something or naming code — the command a sentence introduces, but not the other items of
+ * a list: they are things side by side, and words scattered over them ("LLM_API_KEY" in one item,
+ * "npm run user -- create" in another) do not answer "How do I create an API key?" together. For
+ * any other question a code block's words (its comments, its names) say nothing: "But this will
+ * not:" before code commented "// … the current encapsulated plugin" does not define encapsulation.
  */
-function saying(cu: ChunkUnits, seeds: Iterable<number>): Set<number> {
+function saying(cu: ChunkUnits, seeds: Iterable<number>, ask: Ask): Set<number> {
   const out = new Set<number>()
   const walk = (i: number) => {
     if (out.has(i)) return
     out.add(i)
     const u = cu.units[i] as Unit
     if (u.dep !== undefined) walk(u.dep)
-    for (const j of u.introduces ?? []) if (cu.units[j]?.kind === 'code') out.add(j)
+    if (ask.code) for (const j of u.introduces ?? []) if (cu.units[j]?.kind === 'code') out.add(j)
   }
   for (const i of seeds) walk(i)
   return out
@@ -430,7 +475,7 @@ function scoreSeeds(
   ask: Ask,
   further = false,
 ): (Omit<Start, 'c'> & { score: number; value: number }) | null {
-  const lexemes = lexemesOf(cu, saying(cu, seeds))
+  const lexemes = lexemesOf(cu, saying(cu, seeds, ask))
   if (further && ask.shared.length > 0 && !ask.shared.some((l) => states(lexemes, l))) return null
   // The sentence's value counts the paragraph's subject it speaks of; what it covers (and so
   // whether the documents answer at all) does not.
@@ -592,7 +637,11 @@ function choose(
   const open = () => cov.share() < STOP_COVERAGE || (joined && cov.unstatedKeys().size > 0)
   while (sentences < MAX_SENTENCES && open()) {
     const opening =
-      picks.length === 0 ? (ask.procedure ? stepsStart(chunks, cov) : severalStart(chunks, cov, ask)) : null
+      picks.length === 0
+        ? ask.procedure
+          ? stepsStart(chunks, cov)
+          : (severalStart(chunks, cov, ask) ?? definitionStart(chunks, ask))
+        : null
     const start =
       opening ??
       (picks.length === 0
@@ -603,7 +652,7 @@ function choose(
     const cu = chunks[start.c] as ChunkUnits
     const idx = new Set<number>()
     for (const seed of start.seeds) closure(cu, seed, idx)
-    const said = lexemesOf(cu, saying(cu, start.seeds))
+    const said = lexemesOf(cu, saying(cu, start.seeds, ask))
     // A further passage must bring words not covered at all; from the leading passage's section
     // only for a joined question, when it states a key term nothing chosen states.
     const unstated = cov.unstatedKeys()
@@ -639,7 +688,7 @@ function choose(
       if (!u || !readable(u) || u.paragraph !== last.paragraph || idx.has(next)) break
       const more = new Set<number>()
       closure(cu, next, more)
-      const saysMore = lexemesOf(cu, saying(cu, [next]))
+      const saysMore = lexemesOf(cu, saying(cu, [next], ask))
       const texts = (set: Set<number>) => [...set].map((i) => cu.units[i]?.text ?? '').join(' ')
       // The next sentence stays when it covers more, or brings what was asked for ("how many").
       const bringsKind = kindOf(texts(more)) > kindOf(texts(idx))
@@ -647,7 +696,11 @@ function choose(
       caveat = false
       // "How was … shown?", "Why …?": the sentence that goes on of the same subject ("She gives a
       // stirring speech …") is the explanation's rest.
-      const continues = ask.explain && picks.length === 0 && u.dep === next - 1 && u.kind === 'sentence'
+      const continues =
+        (ask.explain || ask.defined !== null) &&
+        picks.length === 0 &&
+        u.dep === next - 1 &&
+        u.kind === 'sentence'
       if (cov.gain(saysMore, new Set()) <= 0 && !bringsKind && !restates && !continues) break
       for (const m of more) idx.add(m)
       cov.add(saysMore, cu.headingTerms)
@@ -718,7 +771,13 @@ function heaviestOwn(terms: QuestionTerm[]): QuestionTerm | null {
 /** A passage of another document as good as the leading one: the reader sees both. */
 const ALTERNATIVE_SHARE = 0.75
 
-function alternative(chunks: ChunkUnits[], terms: QuestionTerm[], picks: Pick[], lead: number): Pick | null {
+function alternative(
+  chunks: ChunkUnits[],
+  terms: QuestionTerm[],
+  picks: Pick[],
+  lead: number,
+  code: boolean,
+): Pick | null {
   const fresh = new Coverage(terms)
   const taken = new Set<string>()
   chunks.forEach((cu, c) => {
@@ -727,7 +786,7 @@ function alternative(chunks: ChunkUnits[], terms: QuestionTerm[], picks: Pick[],
       taken.add(`${c}:${i}`)
     })
   })
-  const start = bestStart(chunks, fresh, taken, {
+  const neutral: Ask = {
     question: '',
     wanted: null,
     near: [],
@@ -737,13 +796,16 @@ function alternative(chunks: ChunkUnits[], terms: QuestionTerm[], picks: Pick[],
     procedure: false,
     explain: false,
     identifiers: [],
+    code,
+    defined: null,
     shared: [],
-  })
+  }
+  const start = bestStart(chunks, fresh, taken, neutral)
   if (!start) return null
   const cu = chunks[start.c] as ChunkUnits
   const idx = new Set<number>()
   for (const seed of start.seeds) closure(cu, seed, idx)
-  fresh.add(lexemesOf(cu, saying(cu, start.seeds)), cu.headingTerms)
+  fresh.add(lexemesOf(cu, saying(cu, start.seeds, neutral)), cu.headingTerms)
   if (fresh.share() < Math.max(MIN_ANSWER_COVERAGE, ALTERNATIVE_SHARE * lead)) return null
   return { c: start.c, units: [...idx].sort((a, b) => a - b) }
 }
@@ -1118,8 +1180,11 @@ export function extractiveAnswer(
     procedure: /^(and\s+)?(how (do|can|should|would|could) (i|we|you)|how to)\b/i.test(question.trim()),
     explain: /^(and\s+)?(how|why)\b/i.test(question.trim()) && wanted === null,
     identifiers: [...identifiersOf(question), ...codePhrasesOf(question, chunks)],
+    code: false,
+    defined: definedBy(question),
     shared: sharedTerms(question, terms),
   }
+  ask.code = ask.procedure || ask.identifiers.length > 0
   const keys = new Coverage(terms).missingKeys().length
   const { picks, lead, leadMissing, opened } = choose(units, cov, ask)
 
@@ -1171,7 +1236,7 @@ export function extractiveAnswer(
   // When the leading passage leaves part of the question open, an equally good passage elsewhere
   // may be the one that answers: the reader sees both. Not after the steps or the list a section's
   // heading names: the heading says they are the answer.
-  const alt = lead < STOP_COVERAGE && !opened ? alternative(units, terms, picks, lead) : null
+  const alt = lead < STOP_COVERAGE && !opened ? alternative(units, terms, picks, lead, ask.code) : null
   if (alt) picks.push(alt)
   const list = alt ? null : listOfAsked(units, picks, ask, terms)
   if (list) picks.push(list)

@@ -14,11 +14,23 @@ const BLOCK_PREFIX = /^\s*(?:#{1,6}\s+|>\s*|[-*+]\s+|\d+[.)]\s+)+/
 /** Bracketed numbers ([1], [2, 3]) would read as an answer's citation markers. */
 const BRACKETED_NUMBERS = /\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]/g
 
+/**
+ * A code span (kept), or a link or image whose text may hold code spans — inline
+ * `[text](url "title")`, or by reference `[text][ref]` where a word may start (Wikipedia's notes,
+ * "debts).[citation needed][original research?]", are not links): the link is its text.
+ */
+const LINK_OR_CODE =
+  /(`[^`]+`)|!?\[((?:`[^`]*`|[^\]`])+)\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+"[^"]*")?\)|(?<![^\s(])\[((?:`[^`]*`|[^\]`])+)\]\[[^\]]*\]/g
+
 /** Inline Markdown to plain text: links, images, emphasis, code ticks, HTML tags, bracketed numbers. */
 export function inlinePlain(text: string): string {
   // Code spans are kept as written (`<neon url>` is a placeholder, not a tag); the rest loses its
-  // Markdown and HTML syntax.
+  // Markdown and HTML syntax. A link's text may itself be a code span ("[`@fastify/cors`](…)"), so
+  // links are read first, code spans passed over whole on the way.
   return text
+    .replace(LINK_OR_CODE, (all, code?: string, inline?: string, byRef?: string) =>
+      code ? all : (inline ?? byRef ?? ''),
+    )
     .split(/(`[^`]+`)/)
     .map((part) => (/^`[^`]+`$/.test(part) ? part.slice(1, -1) : prosePlain(part)))
     .join('')

@@ -107,6 +107,39 @@ describe('extractiveAnswer', () => {
     assert.doesNotMatch(a.content, /apples|°C/i)
   })
 
+  it('"What is X?" is answered by the section headed X, not by code or a passing use of the word', () => {
+    const decorators = chunk(
+      'd',
+      `Defining a decorator twice in the same encapsulated context will throw an exception.
+
+But this will not:
+
+\`\`\`js
+server.register(async function (server) {
+  // A view decorator added to the current encapsulated plugin.
+  server.decorateReply('view', render)
+})
+\`\`\``,
+      'Decorators and Encapsulation',
+    )
+    const encapsulation = chunk(
+      'e',
+      'A fundamental feature of Fastify is the "encapsulation context." It governs which decorators, hooks and plugins are available to routes.\n\nIn the figure above, there are several entities.',
+      'Encapsulation',
+    )
+    const a = answer('What is encapsulation?', [decorators, encapsulation])
+    assert.match(
+      a.content,
+      /^A fundamental feature of Fastify is the "encapsulation context\." It governs which decorators/,
+    )
+    assert.doesNotMatch(a.content, /figure/)
+    assert.equal(a.citations[0]?.chunk_id, 'e')
+    // Without that section, the code's comment still does not make "But this will not:" the answer.
+    const alone = answer('What is encapsulation?', [decorators])
+    assert.doesNotMatch(alone.content, /But this will not|decorateReply/)
+    assert.match(alone.content, /same encapsulated context/)
+  })
+
   it('keeps the list a sentence ending in a colon introduces', () => {
     const a = answer('What does the membership fee cover?', handbook())
     assert.match(a.content, /The membership fee covers:?[^\n]*\n- use of the cold store/)

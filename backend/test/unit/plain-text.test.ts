@@ -38,6 +38,39 @@ describe('one Markdown stripper', () => {
     assert.equal(inlinePlain('a < b and c > d'), 'a < b and c > d')
   })
 
+  it('reads a link whose text is code, a link by reference, and a link wrapped over lines as its text', () => {
+    assert.equal(
+      inlinePlain(
+        'such as [`@fastify/helmet`](https://github.com/fastify/fastify-helmet) for [`helmet`](https://x.io/h),',
+      ),
+      'such as @fastify/helmet for helmet,',
+    )
+    assert.equal(inlinePlain('see [the guide](./a_(b).md "Guide") now'), 'see the guide now')
+    assert.equal(
+      inlinePlain('using the [decorateRequest][DecorateRequest] method'),
+      'using the decorateRequest method',
+    )
+    // Wikipedia's notes are not links; code spans keep what they show.
+    assert.equal(
+      inlinePlain('debts).[unreliable source?][unreliable source?] Anthony'),
+      'debts).[unreliable source?][unreliable source?] Anthony',
+    )
+    assert.equal(inlinePlain('write `[text](url)` for a link'), 'write [text](url) for a link')
+    const { units } = unitsOf(
+      chunk(
+        'Defaults to the global body limit passed to the [`Fastify\n  factory function`](./Server.md#bodylimit).\n\n> them. Prefer [`@fastify/static`](https://x.io/s)\n> (or `reply.sendFile`) for files.',
+      ),
+    )
+    assert.deepEqual(
+      units.map((u) => u.text),
+      [
+        'Defaults to the global body limit passed to the Fastify factory function.',
+        'them.',
+        'Prefer @fastify/static (or reply.sendFile) for files.',
+      ],
+    )
+  })
+
   it('gives headings, titles, snippets and answer units the same text', () => {
     const md =
       '# The `rag-auth` **guide**\n\n## Set *ADMIN_EMAILS*\n\nPut **your** email in [the file](x.md).'
