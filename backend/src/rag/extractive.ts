@@ -492,9 +492,14 @@ function scoreSeeds(
   const named = ids.length === 0 || namesIdentifier(text, ids) ? 1 : UNNAMED
   const contrary = seeds.some((s) => cu.units[s]?.contrary) ? CONTRARY : 1
   const says = ask.which === null || states(lexemes, ask.which) ? 1 : UNSAID
+  // "Child logger creation is fast:" before a benchmark's code says what the code shows; when the
+  // code's words do not count (saying), the sentence is only its caption.
+  const caption = !ask.code && seeds.some((i) => introducesCode(cu, i)) ? CAPTION : 1
   const near = 1 + PROXIMITY * closeness(text, cov.terms, cu.headingTerms)
   const score =
-    (near * named * contrary * says * kind * value) / (1 + 0.15 * cu.rank) / (1 + text.length / 4000)
+    (near * named * contrary * says * caption * kind * value) /
+    (1 + 0.15 * cu.rank) /
+    (1 + text.length / 4000)
   return { seeds, gain, strictGain, score, value }
 }
 
@@ -515,6 +520,11 @@ function topic(cu: ChunkUnits, seeds: number[], cov: Coverage): Set<string> {
   for (const t of cov.terms) if (states(stated, t.lexeme)) out.add(t.lexeme)
   return out
 }
+
+/** A sentence introducing a code block, for a question about anything but code, is a weaker lead. */
+const CAPTION = 0.75
+const introducesCode = (cu: ChunkUnits, i: number) =>
+  (cu.units[i]?.introduces ?? []).some((j) => cu.units[j]?.kind === 'code')
 
 /** A sentence that does not say the thing a "which" question asks for seldom names one. */
 const UNSAID = 0.75

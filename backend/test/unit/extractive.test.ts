@@ -140,6 +140,23 @@ server.register(async function (server) {
     assert.match(alone.content, /same encapsulated context/)
   })
 
+  it('a sentence captioning code leads only a question about code or how to do something', () => {
+    const cost = chunk(
+      'k',
+      'Child logger creation is fast:\n\n```\nbenchPinoCreation*10000: 258.745ms\nbenchBoleCreation*10000: 283.276ms\n```',
+      'Cost of child logging',
+    )
+    const intro = chunk(
+      'i',
+      'Child logger bindings are top-level fields on every log line emitted by the child logger.',
+    )
+    const a = answer('What is a child logger?', [cost, intro])
+    assert.equal(a.citations[0]?.chunk_id, 'i', a.content)
+    // Asked how, the code it introduces is the answer.
+    const how = answer('How do I create a child logger?', [cost, intro])
+    assert.equal(how.citations[0]?.chunk_id, 'k', how.content)
+  })
+
   it('keeps the list a sentence ending in a colon introduces', () => {
     const a = answer('What does the membership fee cover?', handbook())
     assert.match(a.content, /The membership fee covers:?[^\n]*\n- use of the cold store/)
