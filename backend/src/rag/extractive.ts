@@ -495,9 +495,11 @@ function scoreSeeds(
   // "Child logger creation is fast:" before a benchmark's code says what the code shows; when the
   // code's words do not count (saying), the sentence is only its caption.
   const caption = !ask.code && seeds.some((i) => introducesCode(cu, i)) ? CAPTION : 1
+  // "See Reopening log files" names the topic and sends the reader elsewhere.
+  const pointer = seeds.every((i) => POINTER.test(cu.units[i]?.text ?? '')) ? CROSS_REFERENCE : 1
   const near = 1 + PROXIMITY * closeness(text, cov.terms, cu.headingTerms)
   const score =
-    (near * named * contrary * says * caption * kind * value) /
+    (near * named * contrary * says * caption * pointer * kind * value) /
     (1 + 0.15 * cu.rank) /
     (1 + text.length / 4000)
   return { seeds, gain, strictGain, score, value }
@@ -525,6 +527,11 @@ function topic(cu: ChunkUnits, seeds: number[], cov: Coverage): Set<string> {
 const CAPTION = 0.75
 const introducesCode = (cu: ChunkUnits, i: number) =>
   (cu.units[i]?.introduces ?? []).some((j) => cu.units[j]?.kind === 'code')
+
+/** A cross-reference ("See …", "Refer to …", "For details, see …") is the weakest lead. */
+const CROSS_REFERENCE = 0.5
+const POINTER =
+  /^(?:see(?:\s+also)?|refer\s+to|for\s+(?:more|details|further|an?\s+\w+)[^,.]{0,40},\s*(?:see|refer\s+to))\b/i
 
 /** A sentence that does not say the thing a "which" question asks for seldom names one. */
 const UNSAID = 0.75

@@ -157,6 +157,21 @@ server.register(async function (server) {
     assert.equal(how.citations[0]?.chunk_id, 'k', how.content)
   })
 
+  it('a cross-reference ("See Reopening log files") gives way to a sentence that says something', () => {
+    const destination = chunk(
+      'p',
+      'A destination may be passed a file path.\n\n* See [`destination` parameter](#destination)\n* See [Reopening log files](/docs/help.md#reopening)',
+      'pino.destination',
+    )
+    const transport = chunk(
+      't',
+      'The `pino/file` transport routes logs to a file (or file descriptor).',
+      'pino/file',
+    )
+    const a = answer('How do I log to a file?', [destination, transport])
+    assert.doesNotMatch(a.content, /^-? ?See /, a.content)
+  })
+
   it('keeps the list a sentence ending in a colon introduces', () => {
     const a = answer('What does the membership fee cover?', handbook())
     assert.match(a.content, /The membership fee covers:?[^\n]*\n- use of the cold store/)
