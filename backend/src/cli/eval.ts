@@ -5,6 +5,8 @@
 //   and dropped afterwards), runs the 300 test claims through search() — exactly what
 //   GET /api/search runs, k=100 — and prints nDCG@10 and Recall@100 computed as pytrec_eval does.
 // - squad2, demo: answer quality (cli/eval-answers.ts), each in its own fresh database.
+// --data <dir> reads any BEIR dataset in SciFact's layout (corpus.jsonl, queries.jsonl, qrels/test.tsv;
+// queries without a split are scored when the test qrels name them).
 // --distractors=N adds N synthetic chunks (the bench's) around SciFact, in the same space.
 // --into <postgres url> evaluates SciFact inside an existing database's shared library instead (e.g.
 // one that bench/known-item.ts --keep grew to 100k or 1M synthetic chunks: distractors at a scale
@@ -25,7 +27,16 @@ import { sharedLibraryId } from '../db/queries/spaces.js'
 import { createRagContext } from '../rag/context.js'
 import { loadDemoCorpus } from '../rag/demo-corpus.js'
 import { addDistractors } from '../rag/eval-distractors.js'
-import { documentRanking, meanMetric, ndcgAt, parseQrels, percentile, recallAt } from '../rag/eval-metrics.js'
+import {
+  documentRanking,
+  meanMetric,
+  ndcgAt,
+  parseQrels,
+  percentile,
+  recallAt,
+  testQueries,
+  withSameText,
+} from '../rag/eval-metrics.js'
 import { deleteDocument, type PreparedDocument, prepareDocument } from '../rag/ingest.js'
 import { ingestBulk } from '../rag/ingest-bulk.js'
 import { search } from '../rag/retrieve.js'
@@ -140,9 +151,9 @@ async function runSciFact(values: Options): Promise<number> {
   const dir = sciFactDir(values)
   const corpus = readJsonl(join(dir, 'corpus.jsonl'))
   const qrels = parseQrels(readFileSync(join(dir, 'qrels/test.tsv'), 'utf8'))
-  const queries = readJsonl(join(dir, 'queries.jsonl')).filter(
-    (q) => q.metadata?.split === 'test' && qrels.has(q._id),
-  )
+  const queries = testQueries(readJsonl(join(dir, 'queries.jsonl')), qrels)
+  if (queries.length === 0)
+    throw new Error(`no test queries in ${dir}: none of queries.jsonl is in qrels/test.tsv`)
   const limit = values.limit ? Number(values.limit) : queries.length
   log(`SciFact (BEIR test): ${corpus.length} documents, ${queries.length} queries, ${qrels.size} with qrels`)
 
@@ -201,13 +212,19 @@ async function runSciFact(values: Options): Promise<number> {
     const docOf = new Map<string, string>()
     const rows = await documentSources(db)
     for (const r of rows) docOf.set(String(r.id), String(r.source).slice(SOURCE_PREFIX.length))
+    const withDuplicates = withSameText(
+      corpus.map((d, i) => ({ id: d._id, hash: prepared[i]?.hash ?? d._id })),
+    )
     const rankings = new Map<string, string[]>()
     const evalMs: number[] = []
     for (const q of queries.slice(0, limit)) {
       const t = performance.now()
       const hits = await search(ctx, q.text, { k: 100 }, spaceIds)
       evalMs.push(performance.now() - t)
-      rankings.set(q._id, documentRanking(hits.map((h) => ({ doc: docOf.get(h.document_id) ?? '' }))))
+      rankings.set(
+        q._id,
+        withDuplicates(documentRanking(hits.map((h) => ({ doc: docOf.get(h.document_id) ?? '' })))),
+      )
     }
     const searchMs: number[] = []
     for (const q of queries.slice(0, limit)) {

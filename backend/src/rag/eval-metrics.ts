@@ -31,6 +31,32 @@ export function meanMetric(
   return sum / qrels.size
 }
 
+/**
+ * The queries a BEIR test run scores: those with test qrels, unless the query names another split
+ * (SciFact's queries.jsonl names theirs; most BEIR sets' do not, and the qrels file decides).
+ */
+export function testQueries<Q extends { _id: string; metadata?: { split?: string } }>(
+  queries: readonly Q[],
+  qrels: Qrels,
+): Q[] {
+  return queries.filter((q) => (q.metadata?.split ?? 'test') === 'test' && qrels.has(q._id))
+}
+
+/**
+ * Corpus entries with the same text become one document (ingestion is idempotent by content): the
+ * returned function turns a ranking of the ids that were kept into one that ranks every entry with
+ * that text at its place, as a BEIR run ranks duplicates side by side.
+ */
+export function withSameText(entries: readonly { id: string; hash: string }[]): (ids: string[]) => string[] {
+  const hashOf = new Map<string, string>()
+  const idsOf = new Map<string, string[]>()
+  for (const e of entries) {
+    hashOf.set(e.id, e.hash)
+    idsOf.set(e.hash, [...(idsOf.get(e.hash) ?? []), e.id])
+  }
+  return (ids) => [...new Set(ids.flatMap((id) => idsOf.get(hashOf.get(id) ?? '') ?? [id]))]
+}
+
 /** Collapses a ranked list of (document, score) hits to documents, keeping each one's best rank. */
 export function documentRanking(hits: { doc: string }[]): string[] {
   const seen = new Set<string>()

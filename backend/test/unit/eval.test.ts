@@ -9,6 +9,8 @@ import {
   parseQrels,
   percentile,
   recallAt,
+  testQueries,
+  withSameText,
 } from '../../src/rag/eval-metrics.js'
 
 const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-9, `${a} ≉ ${b}`)
@@ -51,6 +53,30 @@ describe('retrieval metrics (BEIR / pytrec_eval conventions)', () => {
       'b',
       'c',
     ])
+  })
+
+  it('scores the queries with test qrels, whether or not queries.jsonl names a split', () => {
+    const qrels = parseQrels('query-id\tcorpus-id\tscore\n1\td1\t1\n2\td2\t1\n3\td3\t1\n')
+    const queries = [
+      { _id: '1', metadata: {} }, // most BEIR sets
+      { _id: '2', metadata: { split: 'test' } }, // SciFact
+      { _id: '3', metadata: { split: 'train' } },
+      { _id: '4' },
+    ]
+    assert.deepEqual(
+      testQueries(queries, qrels).map((q) => q._id),
+      ['1', '2'],
+    )
+  })
+
+  it('ranks corpus entries with the same text together, at the place of the one kept', () => {
+    const expand = withSameText([
+      { id: 'a', hash: 'h1' },
+      { id: 'b', hash: 'h2' },
+      { id: 'a2', hash: 'h1' },
+    ])
+    assert.deepEqual(expand(['b', 'a']), ['b', 'a', 'a2'])
+    assert.deepEqual(expand(['a', 'x']), ['a', 'a2', 'x'])
   })
 
   it('computes nearest-rank percentiles', () => {
