@@ -402,8 +402,20 @@ function leadWithAction(chunks: ChunkUnits[], cov: Coverage, ask: Ask, lead: Sco
   const acts = (s: Scored) => s.seeds.some((i) => chunks[s.c]?.units[i]?.action)
   if (acts(lead)) return lead
   const action = bestStart(chunks, cov, new Set(), ask, false, true)
-  return action && action.gain > lead.gain ? action : lead
+  if (!action) return lead
+  // "To upload a document, open … and choose Upload" for "How do I upload a document?": an
+  // instruction whose purpose is the question's task answers it when it states as much as the lead.
+  const task = taskOf(ask.question, cov.terms)
+  const purpose = (s: Scored) =>
+    s.seeds.some((i) => {
+      const to = PURPOSE_CLAUSE.exec(chunks[s.c]?.units[i]?.text ?? '')?.[1]
+      return task !== null && to !== undefined && words(to).some((w) => wordHasLexeme(w, task))
+    })
+  return action.gain > lead.gain || (action.gain >= lead.gain && purpose(action)) ? action : lead
 }
+
+/** "To upload a document, …": the purpose an instruction starts with. */
+const PURPOSE_CLAUSE = /^to\s+([^,;:]{1,80})[,;:]/i
 
 function bestInChunk(
   cu: ChunkUnits,

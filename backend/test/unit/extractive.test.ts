@@ -172,6 +172,16 @@ server.register(async function (server) {
     assert.doesNotMatch(a.content, /^-? ?See /, a.content)
   })
 
+  it('"How do I X?" takes the instruction whose purpose is X over a statement that says as much', () => {
+    const upload = chunk(
+      'u',
+      "To upload a document, open My documents or a space's page and choose Upload, or send `space_id` with `POST /api/documents`.\nWithout a `space_id` an administrator's upload goes to the shared library and anyone else's to My documents.",
+      'Uploading into a space',
+    )
+    const a = answer('How do I upload a document?', [upload])
+    assert.match(a.content, /^To upload a document, open My documents/)
+  })
+
   it('keeps the list a sentence ending in a colon introduces', () => {
     const a = answer('What does the membership fee cover?', handbook())
     assert.match(a.content, /The membership fee covers:?[^\n]*\n- use of the cold store/)
