@@ -34,6 +34,16 @@ interface DomNode {
   childNodes: ArrayLike<DomNode>
   querySelectorAll?(sel: string): ArrayLike<DomNode & { remove(): void }>
   querySelector?(sel: string): DomNode | null
+  getAttribute?(name: string): string | null
+}
+
+/**
+ * A heading's permalink — `<a href="#path">#</a>` (Node.js), `¶` (Sphinx, MkDocs), `§`, an icon —
+ * is not part of its text ("Path#" in every heading path otherwise). "C#" is a heading's text.
+ */
+function isPermalink(node: DomNode): boolean {
+  if (node.nodeName !== 'A' || !(node.getAttribute?.('href') ?? '').startsWith('#')) return false
+  return /^[\s#¶§🔗]*$/u.test(node.textContent ?? '')
 }
 
 const inline = (s: string) => s.replace(/\s+/g, ' ')
@@ -46,6 +56,7 @@ function inlineText(node: DomNode): string {
   if (node.nodeType === 3) return inline(node.textContent ?? '')
   if (node.nodeType !== 1) return ''
   if (node.nodeName === 'BR') return '\n'
+  if (isPermalink(node)) return ''
   const inner = children(node).map(inlineText).join('')
   if (node.nodeName === 'CODE') return `\`${inner.trim()}\``
   return inner
@@ -59,7 +70,7 @@ function walk(node: DomNode, out: string[], listDepth = 0): void {
       if (t.trim()) out.push(t)
       continue
     }
-    if (child.nodeType !== 1) continue
+    if (child.nodeType !== 1 || isPermalink(child)) continue
     const h = /^H([1-6])$/.exec(name)
     if (h) {
       const text = inlineText(child).trim()

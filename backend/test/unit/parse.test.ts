@@ -48,6 +48,14 @@ npm start</code></pre><ul><li>first</li><li>second</li></ul>
     )
   })
 
+  it("leaves out headings' permalinks (#, ¶) but keeps a heading's own # and other links", async () => {
+    const html = `<main><h1>Path<span><a class="mark" href="#path" id="path">#</a></span></h1>
+      <h2>Install<a class="headerlink" href="#install" title="Permalink">¶</a></h2>
+      <p>See <a href="#install">the install section</a> and <a href="#x">#</a>.</p><h2>C#</h2><p>A language.</p></main>`
+    const doc = await parseDocument(html, 'html')
+    assert.equal(doc.body, '# Path\n\n## Install\n\nSee the install section and .\n\n## C#\n\nA language.')
+  })
+
   it('finds the content of an HTML page without <main> and drops its chrome', async () => {
     const filler = 'This paragraph is the actual article text about configuring the server. '.repeat(8)
     const html = `<html><body><div id="menu"><nav><a>Home</a><a>Blog</a></nav></div>
