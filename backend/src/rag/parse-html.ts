@@ -66,8 +66,10 @@ function walk(node: DomNode, out: string[], listDepth = 0): void {
   for (const child of children(node)) {
     const name = child.nodeName
     if (child.nodeType === 3) {
+      // Whitespace between two inline elements is a space ("<code>a</code> <code>b</code>"); around
+      // blocks, toMarkdown drops it again.
       const t = inline(child.textContent ?? '')
-      if (t.trim()) out.push(t)
+      if (t) out.push(t)
       continue
     }
     if (child.nodeType !== 1 || isPermalink(child)) continue
@@ -76,7 +78,14 @@ function walk(node: DomNode, out: string[], listDepth = 0): void {
       const text = inlineText(child).trim()
       if (text) out.push(`\n\n${'#'.repeat(Number(h[1]))} ${text}\n\n`)
     } else if (name === 'PRE') {
-      out.push(`\n\n\`\`\`\n${(child.textContent ?? '').replace(/\n+$/, '')}\n\`\`\`\n\n`)
+      // Two listings in one <pre> (Node.js' docs: the CommonJS and the ES module version) are two
+      // runs of lines, not one line joined at the seam.
+      const codes = children(child).filter((n) => n.nodeName === 'CODE')
+      const text =
+        codes.length > 1
+          ? codes.map((c) => (c.textContent ?? '').replace(/\n+$/, '')).join('\n\n')
+          : (child.textContent ?? '')
+      out.push(`\n\n\`\`\`\n${text.replace(/\n+$/, '')}\n\`\`\`\n\n`)
     } else if (name === 'UL' || name === 'OL') {
       out.push('\n\n')
       walk(child, out, listDepth + 1)

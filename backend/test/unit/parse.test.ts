@@ -56,6 +56,16 @@ npm start</code></pre><ul><li>first</li><li>second</li></ul>
     assert.equal(doc.body, '# Path\n\n## Install\n\nSee the install section and .\n\n## C#\n\nA language.')
   })
 
+  it('keeps the space between inline elements and the seam between two listings of one <pre>', async () => {
+    const html = `<main><p>Markers are <code>package.json</code> <code>"type"</code> fields, <b>bold</b> <i>and</i> more.</p>
+      <pre><code class="cjs">const path = require('node:path');</code><code class="mjs">import path from 'node:path';</code></pre></main>`
+    const doc = await parseDocument(html, 'html')
+    assert.equal(
+      doc.body,
+      "Markers are `package.json` `\"type\"` fields, bold and more.\n\n```\nconst path = require('node:path');\n\nimport path from 'node:path';\n```",
+    )
+  })
+
   it('finds the content of an HTML page without <main> and drops its chrome', async () => {
     const filler = 'This paragraph is the actual article text about configuring the server. '.repeat(8)
     const html = `<html><body><div id="menu"><nav><a>Home</a><a>Blog</a></nav></div>
