@@ -58,7 +58,7 @@ export async function pdfToBlocks(
 }
 
 async function readLines(pdf: PdfDocument, limits: ParseLimits): Promise<Line[]> {
-  const lines: Line[] = []
+  const pages: Line[][] = []
   let chars = 0
   for (let n = 1; n <= pdf.numPages; n++) {
     let runs: Run[]
@@ -72,9 +72,36 @@ async function readLines(pdf: PdfDocument, limits: ParseLimits): Promise<Line[]>
     const pageLines = groupLines(runs)
     for (const line of pageLines) chars += line.cells.reduce((sum, c) => sum + c.length + 1, 0)
     if (chars > limits.maxOutputChars) throw tooLarge(limits)
-    lines.push(...pageLines)
+    pages.push(pageLines)
   }
-  return lines
+  return withoutRunningLines(pages)
+}
+
+/** Lines at each end of a page that may be a running header or footer. */
+const EDGE_LINES = 2
+/** ... when the same text (its numbers aside) stands there on this share of the pages, at least 3. */
+const RUNNING_SHARE = 0.5
+
+/**
+ * The pages' lines without their running headers and footers: the document's title or chapter
+ * repeated at the top of each page ("Shared MIME-info Database"), "Confidential — draft 3" at the
+ * bottom. Left in, each lands in the middle of whatever sentence crosses the page break.
+ */
+function withoutRunningLines(pages: readonly Line[][]): Line[] {
+  const key = (l: Line) => l.cells.join(' ').replace(/\d+/g, '#').replace(/\s+/g, ' ').trim().toLowerCase()
+  const edge = (page: readonly Line[], i: number) => i < EDGE_LINES || i >= page.length - EDGE_LINES
+  const seen = new Map<string, number>()
+  for (const page of pages) {
+    const keys = new Set(page.filter((_, i) => edge(page, i)).map(key))
+    for (const k of keys) seen.set(k, (seen.get(k) ?? 0) + 1)
+  }
+  const least = Math.max(3, Math.ceil(pages.length * RUNNING_SHARE))
+  const running = new Set([...seen].filter(([, n]) => n >= least).map(([k]) => k))
+  return pages.flatMap((page) =>
+    page
+      .filter((l, i) => !(edge(page, i) && running.has(key(l))))
+      .map((l, i) => ({ ...l, pageStart: i === 0 })),
+  )
 }
 
 function toRuns(items: readonly unknown[]): Run[] {

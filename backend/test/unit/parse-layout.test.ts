@@ -122,6 +122,27 @@ describe('PDF text is read by its layout', () => {
     assertNoStrayMarkers(doc.body)
   })
 
+  it('drops running headers and footers, so a sentence crossing a page break stays whole', async () => {
+    const body = (y: number, text: string) => ({ x: 72, y, size: 11, text })
+    const page = (n: number, lines: string[]) =>
+      runsContent([
+        { x: 72, y: 760, size: 9, text: 'Orchard Handbook - members only' },
+        ...lines.map((text, i) => body(700 - 13 * i, text)),
+        { x: 72, y: 40, size: 9, text: `Revision 3, page ${n} of 4` },
+      ])
+    const pdf = pdfDocument([
+      page(1, ['The press is open on Saturdays.', 'Members bring their own']),
+      page(2, ['bottles and labels.', 'The cold store is kept at 2.5 °C.']),
+      page(3, ['Quinces are stored apart.']),
+      page(4, ['Orchard Handbook - members only is printed on every page.']),
+    ])
+    const doc = await parseDocument(pdf, 'pdf')
+    assert.equal(
+      doc.body,
+      'The press is open on Saturdays. Members bring their own bottles and labels. The cold store is kept at 2.5 °C. Quinces are stored apart. Orchard Handbook - members only is printed on every page.',
+    )
+  })
+
   it('chunks under "Membership" and "Cold store", not "Orchard Handbook > …"', async () => {
     const r = await prepareContent({ content: handbookPdf('Orchard Handbook'), format: 'pdf' })
     assert.deepEqual(
