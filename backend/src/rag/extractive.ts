@@ -1282,10 +1282,17 @@ export function extractiveAnswer(
   })
   const citations: Citation[] = []
   const parts: string[] = []
+  // A sentence that overlapping chunks both hold (or that a document says twice) is shown once.
+  const said = new Set<string>()
+  const sameText = (cu: ChunkUnits, i: number) =>
+    (cu.units[i]?.text ?? '').toLowerCase().replace(/\s+/g, ' ').trim()
   for (const p of shown) {
     const cu = units[p.c] as ChunkUnits
+    const fresh = p.units.filter((i) => !said.has(sameText(cu, i)))
+    if (fresh.length === 0) continue
+    for (const i of fresh) said.add(sameText(cu, i))
     const n = citations.length + 1
-    const text = render(cu, p.units, n)
+    const text = render(cu, fresh, n)
     citations.push(toCitation(n, cu.chunk, inlinePlain(text.replace(/\s*\[\d+\]/g, '')).slice(0, 300)))
     parts.push(text)
   }

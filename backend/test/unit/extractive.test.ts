@@ -182,6 +182,29 @@ server.register(async function (server) {
     assert.match(a.content, /^To upload a document, open My documents/)
   })
 
+  it('shows a sentence that two overlapping chunks hold once', () => {
+    // Two chunks of one section of the freedesktop MIME spec (PDF), overlapping by a list item.
+    const item =
+      '• magic elements contain a list of match elements, any of which may match, and an optional priority attribute for all of the contained rules. Low numbers should be used for more generic types and higher values for specific subtypes. The default priority value is 50, and the maximum is 100.'
+    const heading = '2. Unified system > 2.2. The source XML files'
+    const a = chunk(
+      'o1',
+      `Each mime-type node may contain any combination of the following elements:\n\n• glob elements have a pattern attribute. There is also an optional weight attribute. The default weight value is 50, and the maximum is 100.\n\n${item}`,
+      heading,
+    )
+    const b = {
+      ...chunk('o2', `${item}\n\nEach match element has a number of attributes:`, heading),
+      document_id: a.document_id,
+    }
+    const out = answer('What is the default priority of a magic rule?', [a, b])
+    const sentences = out.content
+      .replace(/\s*\[\d+\]/g, '')
+      .split(/(?<=[.!?])\s+/)
+      .filter(Boolean)
+    assert.ok(sentences.length > 0 && out.citations.length > 0, out.content)
+    assert.equal(new Set(sentences).size, sentences.length, out.content)
+  })
+
   it('keeps the list a sentence ending in a colon introduces', () => {
     const a = answer('What does the membership fee cover?', handbook())
     assert.match(a.content, /The membership fee covers:?[^\n]*\n- use of the cold store/)
