@@ -809,10 +809,12 @@ function alternative(
 ): Pick | null {
   const fresh = new Coverage(terms)
   const taken = new Set<string>()
+  // Not the chosen chunks, nor what they say again in a chunk overlapping them.
+  const said = new Set(picks.flatMap((p) => p.units.map((i) => chunks[p.c]?.units[i]?.text ?? '')))
   chunks.forEach((cu, c) => {
-    if (!picks.some((p) => p.c === c)) return
-    cu.units.forEach((_, i) => {
-      taken.add(`${c}:${i}`)
+    const chosen = picks.some((p) => p.c === c)
+    cu.units.forEach((u, i) => {
+      if (chosen || said.has(u.text)) taken.add(`${c}:${i}`)
     })
   })
   const neutral: Ask = {
