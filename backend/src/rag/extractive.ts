@@ -171,6 +171,29 @@ function severalStart(chunks: ChunkUnits[], cov: Coverage, ask: Ask): Start | nu
   return null
 }
 
+/** Two words in one form or another (triggers / trigger, logging / log). */
+function sameWord(a: string, b: string): boolean {
+  const la = lightLexemes(a)[0] ?? a
+  const lb = lightLexemes(b)[0] ?? b
+  return la === lb || wordHasLexeme(a, lb) || wordHasLexeme(b, la)
+}
+
+/** A sentence defining what "What is X?" asks about leads before others that only use X. */
+const DEFINES = 1.5
+const DEFINITION_SUBJECT =
+  /^(?:an?\s+|the\s+)?([^.,;:]{1,60}?)\s+(?:(?:is|are)\s+(?:an?|the|one|any|some)\b|means\b|refers\s+to\b)/i
+
+/**
+ * "A dpkg trigger is a facility that …": the sentence's subject is X, and it says what X is (not
+ * "Each dpkg trigger is checked by prerm").
+ */
+function defines(text: string, defined: readonly string[]): boolean {
+  const subject = DEFINITION_SUBJECT.exec(text)?.[1]
+  if (!subject) return false
+  const ws = words(subject).filter((w) => !isStopword(w))
+  return ws.length <= defined.length + 1 && defined.every((d) => ws.some((w) => sameWord(d, w)))
+}
+
 /** "What is encapsulation?", "What are team spaces?": the thing to define, as written. */
 const DEFINITION =
   /^(?:and\s+)?what\s+(?:is|are)\s+(?:an?\s+|the\s+)?([\p{L}\p{N}][\p{L}\p{N}' -]{0,40}?)\s*\??$/iu
@@ -192,11 +215,7 @@ export function definedBy(question: string): string[] | null {
 function definitionStart(chunks: ChunkUnits[], ask: Ask): Start | null {
   const defined = ask.defined
   if (!defined) return null
-  const same = (a: string, b: string) => {
-    const la = lightLexemes(a)[0] ?? a
-    const lb = lightLexemes(b)[0] ?? b
-    return la === lb || wordHasLexeme(a, lb) || wordHasLexeme(b, la)
-  }
+  const same = sameWord
   for (const [c, cu] of chunks.entries()) {
     const heading = words(lastHeading(cu.chunk)).filter((w) => !isStopword(w))
     if (heading.length !== defined.length || !defined.every((d) => heading.some((h) => same(d, h)))) continue
@@ -509,9 +528,11 @@ function scoreSeeds(
   const caption = !ask.code && seeds.some((i) => introducesCode(cu, i)) ? CAPTION : 1
   // "See Reopening log files" names the topic and sends the reader elsewhere.
   const pointer = seeds.every((i) => POINTER.test(cu.units[i]?.text ?? '')) ? CROSS_REFERENCE : 1
+  const definition =
+    ask.defined && defines(cu.units[seeds[0] as number]?.text ?? '', ask.defined) ? DEFINES : 1
   const near = 1 + PROXIMITY * closeness(text, cov.terms, cu.headingTerms)
   const score =
-    (near * named * contrary * says * caption * pointer * kind * value) /
+    (near * named * contrary * says * caption * pointer * definition * kind * value) /
     (1 + 0.15 * cu.rank) /
     (1 + text.length / 4000)
   return { seeds, gain, strictGain, score, value }

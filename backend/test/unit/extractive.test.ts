@@ -205,6 +205,17 @@ server.register(async function (server) {
     assert.equal(new Set(sentences).size, sentences.length, out.content)
   })
 
+  it('"What is X?" takes the sentence that says what X is over one that uses X', () => {
+    const prerm = chunk('t1', 'Each dpkg trigger is checked by prerm.', 'Transition')
+    const intro = chunk(
+      't2',
+      'A dpkg trigger is a facility that allows events caused by one package but of interest to another package to be recorded and processed later.',
+      'Introduction',
+    )
+    const a = answer('What is a dpkg trigger?', [prerm, intro])
+    assert.match(a.content, /^A dpkg trigger is a facility/, a.content)
+  })
+
   it('keeps the list a sentence ending in a colon introduces', () => {
     const a = answer('What does the membership fee cover?', handbook())
     assert.match(a.content, /The membership fee covers:?[^\n]*\n- use of the cold store/)
