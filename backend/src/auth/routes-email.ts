@@ -9,7 +9,7 @@ import { withTransaction } from '../db/client.js'
 import { deleteUserApiKeys } from '../db/queries/api-keys.js'
 import { changeUserEmail, emailOfUser, markVerified } from '../db/queries/email-account.js'
 import { findLiveToken, spendToken, voidTokens } from '../db/queries/email-tokens.js'
-import { disableMfa } from '../db/queries/mfa.js'
+import { deleteUserChallenges, disableMfa } from '../db/queries/mfa.js'
 import { deleteUserSessions } from '../db/queries/sessions.js'
 import { findUserByEmail, findUserById, isUniqueViolation, updatePasswordHash } from '../db/queries/users.js'
 import { AppError, rateLimitedError } from '../errors.js'
@@ -31,7 +31,7 @@ import {
 import { accountLockKey, clientLockKey } from './lockout.js'
 import { hashPassword, PASSWORD_PROBLEM_MESSAGES, passwordProblem } from './passwords.js'
 import { signedIn } from './plugin.js'
-import { reauthenticate } from './reauth.js'
+import { checkedPasswordStands, passwordChanged, reauthenticate } from './reauth.js'
 import { errorResponses, NoContent } from './schemas.js'
 
 /** Emails per address and hour: password-reset mails (a 4th request is a silent 202), re-sends (429). */
@@ -238,6 +238,8 @@ export default async function emailRoutes(instance: FastifyInstance, deps: Route
         const user = await findUserById(tx, link.userId)
         if (!user) throw new AppError('invalid_token')
         await updatePasswordHash(tx, user.id, passwordHash, now)
+        // A password step taken with the old password (a sign-in challenge) goes with the sessions.
+        await deleteUserChallenges(tx, user.id)
         const sessions = await deleteUserSessions(tx, user.id)
         const keys = await deleteUserApiKeys(tx, user.id)
         await voidTokens(tx, user.id, null, now)
@@ -289,10 +291,12 @@ export default async function emailRoutes(instance: FastifyInstance, deps: Route
           errors: [{ path: 'new_email', message: 'This is already your email address' }],
         })
       }
-      await reauthenticate(deps, request, user, request.body.password)
+      const checked = await reauthenticate(deps, request, user, request.body.password)
       checkAllowList(newEmail)
       if (await findUserByEmail(db, newEmail)) throw new AppError('email_taken')
       await withTransaction(db, async (tx) => {
+        // A reset confirmed since the check voids every link: this one must not outlive it.
+        if (!(await checkedPasswordStands(tx, user.id, checked.passwordHash))) throw passwordChanged()
         const link = await issueLink(tx, deps, {
           purpose: 'change_email',
           user,

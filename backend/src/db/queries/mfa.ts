@@ -176,6 +176,18 @@ export async function deleteChallenge(db: Conn, id: string): Promise<boolean> {
   return rows.length > 0
 }
 
+/**
+ * Ends the user's open sign-in challenges: a password change or reset voids a password step taken
+ * with the old password (false-free: a challenge being used right now makes this wait for it).
+ */
+export async function deleteUserChallenges(db: Conn, userId: string): Promise<number> {
+  const rows = await db.orm
+    .delete(mfaChallenges)
+    .where(eq(mfaChallenges.userId, userId))
+    .returning({ id: mfaChallenges.id })
+  return rows.length
+}
+
 export async function deleteExpiredChallenges(db: Conn, now: Date): Promise<number> {
   const rows = await db.orm
     .delete(mfaChallenges)

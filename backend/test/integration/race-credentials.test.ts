@@ -1,0 +1,139 @@
+// Races between the old password and the change that revokes it (docs/api.md §3, §11, §12): a
+// sign-in or an API key created with the old password while a password change or reset is being
+// confirmed must not outlive it. The password is verified (argon2, queued) long before the session
+// or key row is written, so without a check at write time the revocation can land in between.
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { testConfig } from '../../src/config.js'
+import { buildTestApp, json, type TestApp } from '../helpers/app.js'
+import { bearerHeader, newUser, PASSWORD, uniqueEmail } from '../helpers/auth.js'
+import { createTestDatabase, dbKinds, type TestDatabase } from '../helpers/db.js'
+import { createUserWithSession } from '../helpers/users.js'
+
+const ENV = {
+  RATE_LIMIT_AUTH: '100000/minute',
+  RATE_LIMIT_GLOBAL: '100000/minute',
+  PUBLIC_URL: 'https://rag.example',
+}
+const NEW_PASSWORD = 'amber-quarry-whistle-77'
+const ROUNDS = 4
+const SIGN_INS = 8
+
+for (const kind of dbKinds()) {
+  describe(`credential races [${kind}]`, () => {
+    let tdb: TestDatabase
+    let t: TestApp
+    let adminToken: string
+    let ip = 0
+    // A client address per attempt: wrong passwords after the change must not reach the lockout.
+    const nextIp = () => `10.9.${Math.floor(++ip / 250)}.${(ip % 250) + 1}`
+
+    before(async () => {
+      tdb = await createTestDatabase(kind)
+      t = await buildTestApp(kind, ENV, { tdb })
+      adminToken = (
+        await createUserWithSession(tdb.db, testConfig(ENV), { email: uniqueEmail('admin'), role: 'admin' })
+      ).token
+    })
+    after(async () => {
+      await t.close()
+      await tdb.cleanup()
+    })
+
+    const signInOld = (email: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/auth/sign-in',
+        payload: { email, password: PASSWORD },
+        remoteAddress: nextIp(),
+      })
+    const me = (token: string) =>
+      t.app.inject({ method: 'GET', url: '/api/auth/me', headers: bearerHeader(token) })
+
+    async function resetToken(userId: string): Promise<string> {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `/api/admin/users/${userId}/reset-link`,
+        headers: bearerHeader(adminToken),
+      })
+      assert.equal(res.statusCode, 200, res.body)
+      return new URL(json<{ url: string }>(res).url).hash.replace('#token=', '')
+    }
+
+    /** Every session a sign-in with the old password got must be dead once the change is done. */
+    async function oldSessionsDead(results: { statusCode: number; body: string }[]) {
+      for (const r of results) {
+        if (r.statusCode !== 200) {
+          assert.equal(r.statusCode, 401, r.body)
+          continue
+        }
+        const token = json<{ session: { token: string } }>(r as never).session.token
+        assert.equal((await me(token)).statusCode, 401, 'a session from the old password survived')
+      }
+    }
+
+    it('a sign-in with the old password racing a password reset gets no lasting session', async () => {
+      for (let round = 0; round < ROUNDS; round++) {
+        const u = await newUser(t.app, uniqueEmail('race-reset'))
+        const token = await resetToken(u.userId)
+        const signIns = Array.from({ length: SIGN_INS }, () => signInOld(u.email))
+        const reset = t.app.inject({
+          method: 'POST',
+          url: '/api/auth/password-reset/confirm',
+          payload: { token, new_password: NEW_PASSWORD },
+        })
+        const [done, ...results] = await Promise.all([reset, ...signIns])
+        assert.equal(done?.statusCode, 204, done?.body)
+        await oldSessionsDead(results)
+      }
+    })
+
+    it('a sign-in with the old password racing a password change gets no lasting session', async () => {
+      for (let round = 0; round < ROUNDS; round++) {
+        const u = await newUser(t.app, uniqueEmail('race-change'))
+        const signIns = Array.from({ length: SIGN_INS }, () => signInOld(u.email))
+        const change = t.app.inject({
+          method: 'POST',
+          url: '/api/auth/change-password',
+          headers: bearerHeader(u.token),
+          payload: { current_password: PASSWORD, new_password: NEW_PASSWORD },
+        })
+        const [done, ...results] = await Promise.all([change, ...signIns])
+        assert.equal(done?.statusCode, 204, done?.body)
+        await oldSessionsDead(results)
+        assert.equal((await me(u.token)).statusCode, 200, 'the changing session stays')
+      }
+    })
+
+    it('an API key created with the old password racing a password reset does not outlive it', async () => {
+      for (let round = 0; round < ROUNDS; round++) {
+        const u = await newUser(t.app, uniqueEmail('race-key'))
+        const token = await resetToken(u.userId)
+        const creates = Array.from({ length: 3 }, (_, i) =>
+          t.app.inject({
+            method: 'POST',
+            url: '/api/auth/api-keys',
+            headers: bearerHeader(u.token),
+            payload: { password: PASSWORD, name: `k${i}` },
+            remoteAddress: nextIp(),
+          }),
+        )
+        const reset = t.app.inject({
+          method: 'POST',
+          url: '/api/auth/password-reset/confirm',
+          payload: { token, new_password: NEW_PASSWORD },
+        })
+        const [done, ...results] = await Promise.all([reset, ...creates])
+        assert.equal(done?.statusCode, 204, done?.body)
+        for (const r of results) {
+          if (r.statusCode !== 201) {
+            assert.ok([401, 422].includes(r.statusCode), r.body)
+            continue
+          }
+          const key = json<{ key: string }>(r).key
+          assert.equal((await me(key)).statusCode, 401, 'an API key from before the reset survived')
+        }
+      }
+    })
+  })
+}
