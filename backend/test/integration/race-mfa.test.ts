@@ -1,0 +1,140 @@
+// Two-factor sign-in under parallel requests (docs/api.md §13): one TOTP code, one recovery code
+// and one challenge are each used once however many requests race for them; a challenge never
+// gives more than its 5 tries; and a challenge from the old password dies with a password reset.
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import type { LightMyRequestResponse } from 'fastify'
+import { testConfig } from '../../src/config.js'
+import { FakeClock } from '../../src/lib/clock.js'
+import { buildTestApp, json, type TestApp } from '../helpers/app.js'
+import { bearerHeader, newUser, PASSWORD, signIn, uniqueEmail } from '../helpers/auth.js'
+import { createTestDatabase, dbKinds, type TestDatabase } from '../helpers/db.js'
+import { totpAt } from '../helpers/totp.js'
+import { createUserWithSession } from '../helpers/users.js'
+
+const STEP = 30_000
+const PARALLEL = 8
+const ENV = {
+  TRUST_PROXY: '1',
+  RATE_LIMIT_AUTH: '100000/minute',
+  RATE_LIMIT_GLOBAL: '100000/minute',
+  SECRET_KEY: 'k'.repeat(40),
+  PUBLIC_URL: 'https://rag.example',
+}
+let ipCounter = 0
+/** A client address per request: the races below are about codes and challenges, not lockout. */
+const freshIp = () => ({
+  'x-forwarded-for': `198.51.${Math.floor(ipCounter / 250)}.${(ipCounter++ % 250) + 1}`,
+})
+
+const statuses = (rs: LightMyRequestResponse[]) => rs.map((r) => r.statusCode).sort()
+const codes = (rs: LightMyRequestResponse[]) =>
+  rs.map((r) => (r.statusCode === 200 ? 'ok' : json(r).code)).sort()
+
+for (const kind of dbKinds()) {
+  describe(`two-factor races [${kind}]`, () => {
+    const clock = new FakeClock(Date.parse('2026-03-01T10:00:05.000Z'))
+    let tdb: TestDatabase
+    let t: TestApp
+    let adminToken: string
+    before(async () => {
+      tdb = await createTestDatabase(kind)
+      t = await buildTestApp(kind, ENV, { clock, tdb })
+      adminToken = (
+        await createUserWithSession(tdb.db, testConfig(ENV), {
+          email: uniqueEmail('admin'),
+          role: 'admin',
+          clock,
+        })
+      ).token
+    })
+    after(async () => {
+      await t.close()
+      await tdb.cleanup()
+    })
+
+    const post = (url: string, token: string, payload: Record<string, unknown>) =>
+      t.app.inject({ method: 'POST', url, payload, headers: { ...bearerHeader(token), ...freshIp() } })
+
+    async function userWithMfa() {
+      const u = await newUser(t.app, uniqueEmail('mfa-race'), PASSWORD, freshIp())
+      const setup = await post('/api/auth/mfa/totp/setup', u.token, { password: PASSWORD })
+      assert.equal(setup.statusCode, 200, setup.body)
+      const { secret } = json<{ secret: string }>(setup)
+      const enable = await post('/api/auth/mfa/totp/enable', u.token, { code: totpAt(secret, clock.now()) })
+      assert.equal(enable.statusCode, 200, enable.body)
+      clock.advance(2 * STEP)
+      return { ...u, secret, codes: json<{ recovery_codes: string[] }>(enable).recovery_codes }
+    }
+
+    async function challengeFor(email: string): Promise<string> {
+      const res = await signIn(t.app, email, PASSWORD, freshIp())
+      assert.equal(res.statusCode, 200, res.body)
+      return json<{ challenge: string }>(res).challenge
+    }
+
+    const mfaStep = (challenge: string, code: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/auth/sign-in/mfa',
+        payload: { challenge, code },
+        headers: freshIp(),
+      })
+
+    it('one TOTP code on parallel challenges signs in once', async () => {
+      const u = await userWithMfa()
+      const challenges = await Promise.all(Array.from({ length: PARALLEL }, () => challengeFor(u.email)))
+      const code = totpAt(u.secret, clock.now())
+      const results = await Promise.all(challenges.map((c) => mfaStep(c, code)))
+      assert.deepEqual(codes(results), [...Array(PARALLEL - 1).fill('invalid_code'), 'ok'].sort())
+    })
+
+    it('one recovery code on parallel challenges signs in once', async () => {
+      const u = await userWithMfa()
+      const challenges = await Promise.all(Array.from({ length: PARALLEL }, () => challengeFor(u.email)))
+      const results = await Promise.all(challenges.map((c) => mfaStep(c, u.codes[0] as string)))
+      assert.deepEqual(codes(results), [...Array(PARALLEL - 1).fill('invalid_code'), 'ok'].sort())
+    })
+
+    it('one challenge finishes one sign-in, with a TOTP code and recovery codes racing', async () => {
+      const u = await userWithMfa()
+      const challenge = await challengeFor(u.email)
+      const results = await Promise.all([
+        mfaStep(challenge, totpAt(u.secret, clock.now())),
+        ...u.codes.slice(0, 4).map((c) => mfaStep(challenge, c)),
+      ])
+      assert.equal(results.filter((r) => r.statusCode === 200).length, 1, String(statuses(results)))
+      for (const r of results) if (r.statusCode !== 200) assert.equal(json(r).code, 'invalid_challenge')
+    })
+
+    it('a challenge gives at most 5 tries to parallel wrong codes', async () => {
+      const u = await userWithMfa()
+      const challenge = await challengeFor(u.email)
+      const results = await Promise.all(Array.from({ length: 12 }, () => mfaStep(challenge, '000000')))
+      const tried = results.filter((r) => json(r).code === 'invalid_code').length
+      assert.equal(tried, 5, String(codes(results)))
+      assert.deepEqual(new Set(results.map((r) => r.statusCode)), new Set([401]))
+    })
+
+    it('a challenge from the old password dies with a password reset', async () => {
+      const u = await userWithMfa()
+      const challenge = await challengeFor(u.email)
+      const link = await t.app.inject({
+        method: 'POST',
+        url: `/api/admin/users/${u.userId}/reset-link`,
+        headers: bearerHeader(adminToken),
+      })
+      assert.equal(link.statusCode, 200, link.body)
+      const token = new URL(json<{ url: string }>(link).url).hash.replace('#token=', '')
+      const reset = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/password-reset/confirm',
+        payload: { token, new_password: 'amber-quarry-whistle-77' },
+      })
+      assert.equal(reset.statusCode, 204, reset.body)
+      const late = await mfaStep(challenge, totpAt(u.secret, clock.now()))
+      assert.equal(late.statusCode, 401, late.body)
+      assert.equal(json(late).code, 'invalid_challenge')
+    })
+  })
+}
