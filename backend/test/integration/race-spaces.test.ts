@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { testConfig } from '../../src/config.js'
+import { withTransaction } from '../../src/db/client.js'
 import { buildTestApp, type TestApp } from '../helpers/app.js'
 import { newUser, PASSWORD, uniqueEmail } from '../helpers/auth.js'
 import { createTestDatabase, dbKinds, type TestDatabase } from '../helpers/db.js'
@@ -33,6 +34,14 @@ for (const kind of dbKinds()) {
     const invite = async (spaceId: string, email: string, role = 'viewer') => {
       const res = await as(t.app, owner.token)('PUT', `/api/spaces/${spaceId}/members`, { email, role })
       assert.equal(res.statusCode, 202, res.body)
+    }
+    const invite2 = async (from: Person, spaceId: string, to: Person, role: string) => {
+      const res = await as(t.app, from.token)('PUT', `/api/spaces/${spaceId}/members`, {
+        email: to.email,
+        role,
+      })
+      assert.equal(res.statusCode, 202, res.body)
+      assert.equal((await as(t.app, to.token)('POST', `/api/spaces/${spaceId}/accept`)).statusCode, 200)
     }
     const noServerError = (rs: { statusCode: number; body: string }[]) => {
       for (const r of rs) assert.ok(r.statusCode < 500, `${r.statusCode} ${r.body}`)
@@ -184,6 +193,67 @@ for (const kind of dbKinds()) {
         )
         assert.equal(owners, 1)
       }
+    })
+
+    it('an account deleted while a co-owner promotes it and then leaves keeps the space an owner', {
+      skip: kind !== 'postgres' && 'needs a second connection to hold the deletion',
+    }, async () => {
+      const a = await person()
+      const b = await person()
+      const space = await createSpace(t.app, b.token)
+      await invite2(b, space.id, a, 'editor')
+      const [personal] = await tdb.db.query<{ id: string }>(
+        "select id from spaces where kind = 'personal' and owner_id = $1",
+        [a.userId],
+      )
+      const lockWaiters = async () =>
+        Number(
+          (
+            await tdb.db.query<{ n: number }>(
+              `select count(*)::int as n from pg_stat_activity
+                 where datname = current_database() and wait_event_type = 'Lock'`,
+            )
+          )[0]?.n,
+        )
+      const until = async (done: () => Promise<boolean>) => {
+        for (let i = 0; !(await done()); i++) {
+          if (i > 500) throw new Error('timed out')
+          await new Promise((r) => setTimeout(r, 10))
+        }
+      }
+      let deletion: Promise<{ statusCode: number; body: string }> | undefined
+      let moves: Promise<{ statusCode: number; body: string }[]> | undefined
+      await withTransaction(tdb.db, async (tx) => {
+        // The deletion of A's account stops at A's personal space (held here), after its checks.
+        await tx.query('select id from spaces where id = $1 for update', [personal?.id])
+        deletion = t.app.inject({
+          method: 'DELETE',
+          url: '/api/auth/account',
+          headers: { authorization: `Bearer ${a.token}` },
+          payload: { password: PASSWORD },
+        })
+        await until(async () => (await lockWaiters()) >= 1)
+        // Meanwhile B makes A an owner and leaves: fine while A stays, not once A is gone.
+        let settled = false
+        moves = (async () => [
+          await as(t.app, b.token)('PUT', `/api/spaces/${space.id}/members`, {
+            email: a.email,
+            role: 'owner',
+          }),
+          await as(t.app, b.token)('DELETE', `/api/spaces/${space.id}/members/${b.userId}`),
+        ])().finally(() => {
+          settled = true
+        })
+        await until(async () => settled || (await lockWaiters()) >= 2)
+      })
+      const rs = [await (deletion as Promise<{ statusCode: number; body: string }>), ...((await moves) ?? [])]
+      noServerError(rs)
+      assert.equal(rs[0]?.statusCode, 204, rs[0]?.body)
+      const owners = await count(
+        "select count(*) as n from space_members where space_id = $1 and role = 'owner'",
+        [space.id],
+      )
+      assert.equal(owners, 1, rs.map((r) => `${r.statusCode} ${r.body}`).join(' | '))
     })
 
     it('two admins deleting each other at once leave one admin', async () => {
