@@ -135,5 +135,95 @@ for (const kind of dbKinds()) {
         }
       }
     })
+
+    it('two password changes from the same old password at once: the first wins, the second is 422', async () => {
+      for (let round = 0; round < ROUNDS; round++) {
+        const owner = await newUser(t.app, uniqueEmail('race-two-changes'))
+        const other = await signInOld(owner.email)
+        assert.equal(other.statusCode, 200, other.body)
+        const tokens = [owner.token, json<{ session: { token: string } }>(other).session.token]
+        const passwords = ['amber-quarry-whistle-77', 'cobalt-meadow-ferry-58']
+        const rs = await Promise.all(
+          tokens.map((token, i) =>
+            t.app.inject({
+              method: 'POST',
+              url: '/api/auth/change-password',
+              headers: bearerHeader(token),
+              payload: { current_password: PASSWORD, new_password: passwords[i] },
+              remoteAddress: nextIp(),
+            }),
+          ),
+        )
+        assert.deepEqual(rs.map((r) => r.statusCode).sort(), [204, 422], rs.map((r) => r.body).join(' '))
+        const w = rs.findIndex((r) => r.statusCode === 204)
+        assert.equal(json(rs[1 - w] as never).code, 'invalid_current_password')
+        // The winner's session stays, the other one is revoked; the winner's password is the one.
+        assert.equal((await me(tokens[w] as string)).statusCode, 200)
+        assert.equal((await me(tokens[1 - w] as string)).statusCode, 401)
+        const signIn = await t.app.inject({
+          method: 'POST',
+          url: '/api/auth/sign-in',
+          payload: { email: owner.email, password: passwords[w] },
+          remoteAddress: nextIp(),
+        })
+        assert.equal(signIn.statusCode, 200, signIn.body)
+      }
+    })
+
+    it('one reset link confirmed twice at once sets one password', async () => {
+      for (let round = 0; round < ROUNDS; round++) {
+        const u = await newUser(t.app, uniqueEmail('race-link'))
+        const token = await resetToken(u.userId)
+        const passwords = ['amber-quarry-whistle-77', 'cobalt-meadow-ferry-58']
+        const rs = await Promise.all(
+          passwords.map((new_password) =>
+            t.app.inject({
+              method: 'POST',
+              url: '/api/auth/password-reset/confirm',
+              payload: { token, new_password },
+            }),
+          ),
+        )
+        assert.deepEqual(rs.map((r) => r.statusCode).sort(), [204, 422])
+        const loser = rs.find((r) => r.statusCode === 422)
+        assert.equal(json(loser as never).code, 'invalid_token')
+        const winner = passwords[rs.findIndex((r) => r.statusCode === 204)] as string
+        const other = passwords.find((p) => p !== winner) as string
+        const signIn = (password: string) =>
+          t.app.inject({
+            method: 'POST',
+            url: '/api/auth/sign-in',
+            payload: { email: u.email, password },
+            remoteAddress: nextIp(),
+          })
+        assert.equal((await signIn(other)).statusCode, 401)
+        assert.equal((await signIn(winner)).statusCode, 200)
+      }
+    })
+
+    it('parallel wrong passwords from one client: 5 are checked, the rest are 429', async () => {
+      const u = await newUser(t.app, uniqueEmail('race-lock'))
+      const rs = await Promise.all(
+        Array.from({ length: 12 }, () =>
+          t.app.inject({
+            method: 'POST',
+            url: '/api/auth/sign-in',
+            payload: { email: u.email, password: 'not-the-password-1' },
+            remoteAddress: '10.77.0.1',
+          }),
+        ),
+      )
+      const counts = new Map<number, number>()
+      for (const r of rs) counts.set(r.statusCode, (counts.get(r.statusCode) ?? 0) + 1)
+      assert.deepEqual(Object.fromEntries(counts), { 401: 5, 429: 7 })
+      // Even the right password now waits for the window.
+      const right = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/sign-in',
+        payload: { email: u.email, password: PASSWORD },
+        remoteAddress: '10.77.0.1',
+      })
+      assert.equal(right.statusCode, 429)
+    })
   })
 }
