@@ -17,7 +17,7 @@ import {
   upsertPendingTotp,
   useRecoveryCode,
 } from '../db/queries/mfa.js'
-import { findUserById } from '../db/queries/users.js'
+import { findUserById, lockUserRow } from '../db/queries/users.js'
 import { AppError } from '../errors.js'
 import { clientKey } from '../lib/client-key.js'
 import type { RouteDeps } from '../routes/deps.js'
@@ -307,6 +307,10 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
       const s = await withTransaction(db, async (tx) => {
         // A challenge finishes one sign-in only.
         if (!(await deleteChallenge(tx, spent.id))) return null
+        // The account as it is now, held until the session is written: disabled (or MFA turned
+        // off) since the checks above, no session; a disable that comes later waits, then ends it.
+        const current = await lockUserRow(tx, row.id)
+        if (!current || current.disabledAt || !current.mfaEnabled) return null
         const issued = await createSession({ config, db, clock }, row.id, sessionMeta(request), tx)
         await setLastSignIn(tx, row.id, now())
         await writeOwnAudit(tx, clock, request, row, 'sign_in', { session_id: issued.session.id, mfa: used })

@@ -136,5 +136,46 @@ for (const kind of dbKinds()) {
       assert.equal(late.statusCode, 401, late.body)
       assert.equal(json(late).code, 'invalid_challenge')
     })
+
+    /** Disables the user while `signIns` run, then enables them again: no session may come back. */
+    async function disableDuring(userId: string, signIns: Promise<LightMyRequestResponse>[]) {
+      const patch = (disabled: boolean) =>
+        t.app.inject({
+          method: 'PATCH',
+          url: `/api/admin/users/${userId}`,
+          headers: bearerHeader(adminToken),
+          payload: { disabled },
+        })
+      const [off, ...results] = await Promise.all([patch(true), ...signIns])
+      assert.equal(off?.statusCode, 200, off?.body)
+      assert.equal((await patch(false)).statusCode, 200)
+      for (const r of results) {
+        if (r.statusCode !== 200) continue
+        const token = json<{ session: { token: string } }>(r).session.token
+        const me = await t.app.inject({ url: '/api/auth/me', headers: bearerHeader(token) })
+        assert.equal(me.statusCode, 401, 'a session from before the disable came back with the account')
+      }
+    }
+
+    it('sign-ins racing an admin disabling the account: no session comes back when it is enabled again', async () => {
+      for (let round = 0; round < 3; round++) {
+        const u = await newUser(t.app, uniqueEmail('race-disable'), PASSWORD, freshIp())
+        await disableDuring(
+          u.userId,
+          Array.from({ length: PARALLEL }, () => signIn(t.app, u.email, PASSWORD, freshIp())),
+        )
+      }
+    })
+
+    it('second steps racing an admin disabling the account: no session comes back either', async () => {
+      for (let round = 0; round < 3; round++) {
+        const u = await userWithMfa()
+        const challenges = await Promise.all(u.codes.slice(0, PARALLEL).map(() => challengeFor(u.email)))
+        await disableDuring(
+          u.userId,
+          challenges.map((c, i) => mfaStep(c, u.codes[i] as string)),
+        )
+      }
+    })
   })
 }
