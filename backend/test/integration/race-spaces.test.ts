@@ -256,6 +256,45 @@ for (const kind of dbKinds()) {
       assert.equal(owners, 1, rs.map((r) => `${r.statusCode} ${r.body}`).join(' | '))
     })
 
+    it('requests in flight while an admin deletes their user: never a 500', async () => {
+      const admin = await createUserWithSession(tdb.db, testConfig(ENV), {
+        email: uniqueEmail('race-admin'),
+        role: 'admin',
+      })
+      for (let i = 0; i < ROUNDS * 2; i++) {
+        const u = await person()
+        const space = await createSpace(t.app, owner.token)
+        await invite(space.id, u.email)
+        const me = as(t.app, u.token)
+        const rs = await Promise.all([
+          me('POST', '/api/chat/message', { message: 'How many apple trees does the orchard keep?' }),
+          me('POST', `/api/spaces/${space.id}/accept`),
+          me('POST', '/api/auth/api-keys', { password: PASSWORD, name: `k${i}` }),
+          me('POST', '/api/documents', { title: 'Notes', content: `# Notes\n\nPear trees ${i}.` }),
+          as(t.app, admin.token)('DELETE', `/api/admin/users/${u.userId}`),
+          me('POST', '/api/chat/message', { message: 'Which trees grow near the river?' }),
+        ])
+        noServerError(rs)
+        assert.equal(rs[4]?.statusCode, 204, rs[4]?.body)
+      }
+    })
+
+    it('a conversation deleted while its next answer is on its way: 200 or 404, never a 500', async () => {
+      const u = await person()
+      const me = as(t.app, u.token)
+      for (let i = 0; i < ROUNDS * 2; i++) {
+        const first = await me('POST', '/api/chat/message', { message: 'Which trees grow near the river?' })
+        assert.equal(first.statusCode, 200, first.body)
+        const id = JSON.parse(first.body).conversation_id as string
+        const ask = () => me('POST', '/api/chat/message', { message: 'And pears?', conversation_id: id })
+        const rs = await Promise.all([ask(), me('DELETE', `/api/chat/conversations/${id}`), ask()])
+        noServerError(rs)
+        assert.equal(rs[1]?.statusCode, 204)
+        for (const r of [rs[0], rs[2]]) assert.ok([200, 404].includes(r?.statusCode ?? 0), r?.body)
+        assert.equal((await me('GET', `/api/chat/conversations/${id}`)).statusCode, 404)
+      }
+    })
+
     it('two admins deleting each other at once leave one admin', async () => {
       await tdb.db.query("update users set role = 'user' where role = 'admin'", [])
       const config = testConfig(ENV)
