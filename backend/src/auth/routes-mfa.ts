@@ -177,8 +177,13 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
       if (step === null) throw wrongCodeWhileSignedIn()
       const codes = await withTransaction(db, async (tx) => {
         if (!(await claimTotpStep(tx, user.id, step))) throw wrongCodeWhileSignedIn()
-        if (!(await enableTotp(tx, user.id, now()))) {
-          throw new AppError('validation_error', { detail: 'Two-factor sign-in is already on' })
+        if (!(await enableTotp(tx, user.id, totp.secret, now()))) {
+          // A setup in another tab replaced the secret since the code was checked: the code is not
+          // one of the new secret's (or the factor went on meanwhile).
+          const live = await findTotp(tx, user.id)
+          if (live?.enabledAt)
+            throw new AppError('validation_error', { detail: 'Two-factor sign-in is already on' })
+          throw wrongCodeWhileSignedIn()
         }
         await writeOwnAudit(tx, clock, request, user, 'mfa_enabled')
         await queueNotice(tx, deps, user.email, 'mfa_enabled', request)

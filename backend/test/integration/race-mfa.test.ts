@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { LightMyRequestResponse } from 'fastify'
 import { testConfig } from '../../src/config.js'
+import { withTransaction } from '../../src/db/client.js'
 import { FakeClock } from '../../src/lib/clock.js'
 import { buildTestApp, json, type TestApp } from '../helpers/app.js'
 import { bearerHeader, newUser, PASSWORD, signIn, uniqueEmail } from '../helpers/auth.js'
@@ -176,6 +177,49 @@ for (const kind of dbKinds()) {
           challenges.map((c, i) => mfaStep(c, u.codes[i] as string)),
         )
       }
+    })
+
+    it('enabling with a code of a secret that a second setup just replaced does not turn on the new one', {
+      skip: kind !== 'postgres' && 'needs a second connection to order the two requests',
+    }, async () => {
+      const u = await newUser(t.app, uniqueEmail('race-setup'), PASSWORD, freshIp())
+      const first = await post('/api/auth/mfa/totp/setup', u.token, { password: PASSWORD })
+      const a = json<{ secret: string }>(first).secret
+      const lockWaiters = async () =>
+        Number(
+          (
+            await tdb.db.query<{ n: number }>(
+              `select count(*)::int as n from pg_stat_activity
+                 where datname = current_database() and wait_event_type = 'Lock'`,
+            )
+          )[0]?.n,
+        )
+      const until = async (n: number) => {
+        for (let i = 0; (await lockWaiters()) < n; i++) {
+          if (i > 500) throw new Error('the requests never waited')
+          await new Promise((r) => setTimeout(r, 10))
+        }
+      }
+      let second: Promise<LightMyRequestResponse> | undefined
+      let enable: Promise<LightMyRequestResponse> | undefined
+      await withTransaction(tdb.db, async (tx) => {
+        await tx.query('select 1 from mfa_totp where user_id = $1 for update', [u.userId])
+        // A second setup (another tab) writes its secret first; the enable read the first secret.
+        second = post('/api/auth/mfa/totp/setup', u.token, { password: PASSWORD })
+        await until(1)
+        enable = post('/api/auth/mfa/totp/enable', u.token, { code: totpAt(a, clock.now()) })
+        await until(2)
+      })
+      const [s2, en] = [
+        await (second as Promise<LightMyRequestResponse>),
+        await (enable as Promise<LightMyRequestResponse>),
+      ]
+      assert.equal(s2.statusCode, 200, s2.body)
+      assert.equal(en.statusCode, 422, `the first secret's code turned the second secret on: ${en.body}`)
+      assert.equal(json(en).code, 'invalid_code')
+      const b = json<{ secret: string }>(s2).secret
+      const ok = await post('/api/auth/mfa/totp/enable', u.token, { code: totpAt(b, clock.now()) })
+      assert.equal(ok.statusCode, 200, ok.body)
     })
   })
 }

@@ -52,12 +52,15 @@ export async function claimTotpStep(db: Conn, userId: string, step: number): Pro
   return rows.length > 0
 }
 
-/** Turns the pending secret on and marks the user; false when there was no pending secret. */
-export async function enableTotp(db: Conn, userId: string, now: Date): Promise<boolean> {
+/**
+ * Turns the pending secret on and marks the user; false when there was no pending secret, or when
+ * it is no longer `secret` (the one the code was checked against: a setup meanwhile replaced it).
+ */
+export async function enableTotp(db: Conn, userId: string, secret: string, now: Date): Promise<boolean> {
   const rows = await db.orm
     .update(mfaTotp)
     .set({ enabledAt: now })
-    .where(and(eq(mfaTotp.userId, userId), isNull(mfaTotp.enabledAt)))
+    .where(and(eq(mfaTotp.userId, userId), isNull(mfaTotp.enabledAt), eq(mfaTotp.secret, secret)))
     .returning({ userId: mfaTotp.userId })
   if (rows.length === 0) return false
   await db.orm.update(users).set({ mfaEnabled: true, updatedAt: now }).where(eq(users.id, userId))
