@@ -23,6 +23,7 @@ import {
   CHANGE_EMAIL_TTL_MS,
   findLink,
   hashLinkToken,
+  holdLinkIssue,
   issueLink,
   queueNotice,
   RESET_TTL_MS,
@@ -191,6 +192,7 @@ export default async function emailRoutes(instance: FastifyInstance, deps: Route
         } else {
           // Statements of the same kinds and number as a known address's (void, token, mail).
           const now = new Date(clock.now())
+          await holdLinkIssue(tx, randomBytes(16).toString('hex'))
           await voidTokens(tx, NIL_USER, 'reset', now)
           await findLiveToken(tx, hashLinkToken(randomBytes(32).toString('base64url')), now)
           await emailOfUser(tx, NIL_USER)
@@ -295,8 +297,6 @@ export default async function emailRoutes(instance: FastifyInstance, deps: Route
       checkAllowList(newEmail)
       if (await findUserByEmail(db, newEmail)) throw new AppError('email_taken')
       await withTransaction(db, async (tx) => {
-        // A reset confirmed since the check voids every link: this one must not outlive it.
-        if (!(await checkedPasswordStands(tx, user.id, checked.passwordHash))) throw passwordChanged()
         const link = await issueLink(tx, deps, {
           purpose: 'change_email',
           user,
@@ -304,6 +304,9 @@ export default async function emailRoutes(instance: FastifyInstance, deps: Route
           ttlMs: CHANGE_EMAIL_TTL_MS,
           newEmail,
         })
+        // A reset confirmed since the check voids every link: this one must not outlive it. After
+        // the link's token rows, before the user row, in the order a confirmation takes them.
+        if (!(await checkedPasswordStands(tx, user.id, checked.passwordHash))) throw passwordChanged()
         await queueMail(tx, deps, confirmEmailChangeMail(newEmail, link.url), request)
       })
       return reply.status(202).send({})

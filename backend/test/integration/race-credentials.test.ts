@@ -201,6 +201,27 @@ for (const kind of dbKinds()) {
       }
     })
 
+    it('reset links handed out at once: only the newest stays live', async () => {
+      for (let round = 0; round < ROUNDS; round++) {
+        const u = await newUser(t.app, uniqueEmail('race-links'))
+        const rs = await Promise.all(
+          Array.from({ length: 4 }, () =>
+            t.app.inject({
+              method: 'POST',
+              url: `/api/admin/users/${u.userId}/reset-link`,
+              headers: bearerHeader(adminToken),
+            }),
+          ),
+        )
+        for (const r of rs) assert.equal(r.statusCode, 200, r.body)
+        const [live] = await tdb.db.query<{ n: number }>(
+          "select count(*)::int as n from email_tokens where user_id = $1 and purpose = 'reset' and used_at is null",
+          [u.userId],
+        )
+        assert.equal(live?.n, 1, 'a newer link voids the older ones')
+      }
+    })
+
     it('parallel wrong passwords from one client: 5 are checked, the rest are 429', async () => {
       const u = await newUser(t.app, uniqueEmail('race-lock'))
       const rs = await Promise.all(
