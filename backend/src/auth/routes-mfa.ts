@@ -310,12 +310,13 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
       await attemptSucceeded(counters, row.email, client)
       if (used === 'recovery') logAuthEvent(request, 'auth.mfa_recovery_code_used', { user_id: row.id })
       const s = await withTransaction(db, async (tx) => {
-        // A challenge finishes one sign-in only.
-        if (!(await deleteChallenge(tx, spent.id))) return null
         // The account as it is now, held until the session is written: disabled (or MFA turned
         // off) since the checks above, no session; a disable that comes later waits, then ends it.
+        // The user row before the challenge, as a reset or MFA-off takes them (no deadlock).
         const current = await lockUserRow(tx, row.id)
         if (!current || current.disabledAt || !current.mfaEnabled) return null
+        // A challenge finishes one sign-in only.
+        if (!(await deleteChallenge(tx, spent.id))) return null
         const issued = await createSession({ config, db, clock }, row.id, sessionMeta(request), tx)
         await setLastSignIn(tx, row.id, now())
         await writeOwnAudit(tx, clock, request, row, 'sign_in', { session_id: issued.session.id, mfa: used })

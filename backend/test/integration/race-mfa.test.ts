@@ -179,6 +179,27 @@ for (const kind of dbKinds()) {
       }
     })
 
+    it('second steps racing a password change and MFA turned off: no deadlock, no 500', async () => {
+      for (let round = 0; round < 3; round++) {
+        const u = await userWithMfa()
+        const challenges = await Promise.all(u.codes.slice(0, 6).map(() => challengeFor(u.email)))
+        const rs = await Promise.all([
+          ...challenges.slice(0, 3).map((c, i) => mfaStep(c, u.codes[i] as string)),
+          post('/api/auth/change-password', u.token, {
+            current_password: PASSWORD,
+            new_password: 'amber-quarry-whistle-77',
+          }),
+          ...challenges.slice(3).map((c, i) => mfaStep(c, u.codes[i + 3] as string)),
+          post('/api/auth/mfa/disable', u.token, {
+            password: 'amber-quarry-whistle-77',
+            code: u.codes[9] as string,
+          }),
+        ])
+        for (const r of rs) assert.ok(r.statusCode < 500, `${r.statusCode} ${r.body}`)
+        assert.equal(rs[3]?.statusCode, 204, rs[3]?.body)
+      }
+    })
+
     it('enabling with a code of a secret that a second setup just replaced does not turn on the new one', {
       skip: kind !== 'postgres' && 'needs a second connection to order the two requests',
     }, async () => {

@@ -67,12 +67,16 @@ export async function enableTotp(db: Conn, userId: string, secret: string, now: 
   return true
 }
 
-/** Removes the secret, the recovery codes and open challenges; the user is marked MFA-off. */
+/**
+ * Removes the secret, the recovery codes and open challenges; the user is marked MFA-off. The user
+ * row first: every transaction that writes a user's row and their challenges takes them in that
+ * order (a second sign-in step too), so none can deadlock another.
+ */
 export async function disableMfa(db: Conn, userId: string, now: Date): Promise<void> {
+  await db.orm.update(users).set({ mfaEnabled: false, updatedAt: now }).where(eq(users.id, userId))
   await db.orm.delete(mfaTotp).where(eq(mfaTotp.userId, userId))
   await db.orm.delete(mfaRecoveryCodes).where(eq(mfaRecoveryCodes.userId, userId))
   await db.orm.delete(mfaChallenges).where(eq(mfaChallenges.userId, userId))
-  await db.orm.update(users).set({ mfaEnabled: false, updatedAt: now }).where(eq(users.id, userId))
 }
 
 /** The user's recovery codes become exactly these (the old ones die). */
