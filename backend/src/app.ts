@@ -117,7 +117,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // First: every later hook and every route added after it reads the zone (/api, /v1, /docs, site)
   // of the route the router matched.
   await app.register(zones)
-  await app.register(errorHandler)
+  await app.register(errorHandler, { db })
   await app.register(validationPlugin)
   await app.register(securityHeaders, { config })
   await app.register(corsPlugin, { config })

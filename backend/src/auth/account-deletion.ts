@@ -1,7 +1,7 @@
 // Deleting an account, by its owner (DELETE /api/auth/account) or by an admin
 // (DELETE /api/admin/users/:id): the same rules either way (docs/api.md §13, §14).
 import type { Conn } from '../db/client.js'
-import { deleteUserRow, personalSpaceOf, teamSpacesOwnedBy } from '../db/queries/account.js'
+import { deleteUserRow, personalSpaceOf, teamSpacesOf, teamSpacesOwnedBy } from '../db/queries/account.js'
 import { countOtherEnabledAdmins } from '../db/queries/admin-users.js'
 import { lockKnowledgeBase } from '../db/queries/bm25.js'
 import { countOwners } from '../db/queries/space-members.js'
@@ -28,11 +28,13 @@ export async function deleteAccount(
   // The knowledge-base write lock first (as space deletion takes it): the personal space's
   // postings are purged and no ingest can add new ones before the rows go.
   await lockKnowledgeBase(tx)
+  // Every team space the user is in, under its row lock as membership changes take it, before the
+  // roles are read: a co-owner leaving at the same time cannot leave the space ownerless, nor can
+  // one who promoted this user just now and then left (a role read before the lock would be stale).
+  // Taken before the admins' row locks, in the order a membership change takes them (space, then
+  // the member's user row), so the two cannot deadlock.
+  for (const spaceId of await teamSpacesOf(tx, account.id)) await lockSpace(tx, spaceId)
   for (const spaceId of await teamSpacesOwnedBy(tx, account.id)) {
-    // Under the space's row lock, as membership changes take it: a co-owner leaving at the same
-    // time cannot leave the space ownerless. Taken before the admins' row locks, in the order a
-    // membership change takes them (space, then the member's user row), so the two cannot deadlock.
-    await lockSpace(tx, spaceId)
     if ((await countOwners(tx, spaceId)) <= 1) throw new AppError('last_owner')
   }
   // Row locks on every enabled admin: serialises with the admin routes' demote and disable.

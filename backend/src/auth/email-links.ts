@@ -39,6 +39,17 @@ export interface IssuedLink {
  * A new token for `user` (older unused ones of this purpose are voided) and its link. `emailed`
  * says the link goes to the user's address (so using it proves the address).
  */
+/** Advisory lock class for issuing a user's links (the second key is the user id's hash). */
+const LOCK_LINK_ISSUE = 72_600_102
+
+/**
+ * One issuance per user at a time (until the transaction ends): two requests at once would each
+ * void the other's uncommitted link and leave both live. Taken before any token or user row.
+ */
+export async function holdLinkIssue(conn: Conn, userId: string): Promise<void> {
+  await conn.query('select pg_advisory_xact_lock($1, hashtext($2))', [LOCK_LINK_ISSUE, userId])
+}
+
 export async function issueLink(
   conn: Conn,
   deps: { config: Config; clock: Clock },
@@ -57,6 +68,7 @@ export async function issueLink(
     })
   }
   const now = deps.clock.now()
+  await holdLinkIssue(conn, opts.user.id)
   await voidTokens(conn, opts.user.id, opts.purpose, new Date(now))
   const token = randomBytes(32).toString('base64url')
   const expiresAt = new Date(now + opts.ttlMs)

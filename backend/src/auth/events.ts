@@ -27,6 +27,8 @@ export type SignInFailure =
   | 'wrong_code'
   | 'invalid_challenge'
   | 'disabled'
+  /** The password was right when checked, but changed or reset before the session was written. */
+  | 'stale_password'
 
 export interface AuthEventFields {
   user_id?: string | null

@@ -2,8 +2,9 @@
 // counted toward the same lockout as sign-in, so a stolen session cannot guess it freely. The one
 // password re-check of every route that asks for it (MFA, account deletion, API keys, password).
 import type { FastifyRequest } from 'fastify'
-import type { Database } from '../db/client.js'
-import { findUserById } from '../db/queries/users.js'
+import type { Conn, Database } from '../db/client.js'
+import { findUserById, lockUserRow } from '../db/queries/users.js'
+import type { UserRow } from '../db/schema/index.js'
 import { AppError } from '../errors.js'
 import { clientKey } from '../lib/client-key.js'
 import type { Clock } from '../lib/clock.js'
@@ -50,4 +51,24 @@ export async function reauthenticate(
     throw new AppError('invalid_current_password')
   }
   return row
+}
+
+/** The password given was right when checked, but is no longer the account's (changed meanwhile). */
+export const passwordChanged = () =>
+  new AppError('invalid_current_password', { detail: 'Your password was changed meanwhile' })
+
+/**
+ * Inside the transaction that writes what a password check granted (a session, a sign-in challenge,
+ * an API key, an emailed link): locks the user's row and returns it while the password that was
+ * checked is still the account's and the account is enabled, else null. The check itself (argon2,
+ * queued) ends well before this write: a password change, reset or disable that committed meanwhile
+ * is seen here, and one that comes later waits for this transaction, then revokes what it wrote.
+ */
+export async function checkedPasswordStands(
+  tx: Conn,
+  userId: string,
+  checkedHash: string,
+): Promise<UserRow | null> {
+  const row = await lockUserRow(tx, userId)
+  return row && !row.disabledAt && row.passwordHash === checkedHash ? row : null
 }

@@ -2,6 +2,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { withTransaction } from '../db/client.js'
+import { deleteUserChallenges } from '../db/queries/mfa.js'
 import { deleteUserSession, deleteUserSessions, listUserSessions } from '../db/queries/sessions.js'
 import { updatePasswordHash } from '../db/queries/users.js'
 import { AppError } from '../errors.js'
@@ -13,7 +14,7 @@ import { queueNotice } from './email-links.js'
 import { logAuthEvent } from './events.js'
 import { hashPassword, PASSWORD_PROBLEM_MESSAGES, passwordProblem } from './passwords.js'
 import { signedIn } from './plugin.js'
-import { reauthenticate } from './reauth.js'
+import { checkedPasswordStands, passwordChanged, reauthenticate } from './reauth.js'
 import {
   ChangePasswordBody,
   errorResponses,
@@ -149,10 +150,16 @@ export default async function accountRoutes(instance: FastifyInstance, deps: Rou
         })
       }
       // A wrong current password counts toward the same limits as sign-in.
-      await reauthenticate(deps, request, user, current_password, { context: 'change_password' })
+      const checked = await reauthenticate(deps, request, user, current_password, {
+        context: 'change_password',
+      })
       const passwordHash = await hashPassword(new_password)
       const revoked = await withTransaction(db, async (tx) => {
+        // Two changes from the same old password (an intruder's session racing the owner's): the
+        // first wins, the second no longer knows the current password.
+        if (!(await checkedPasswordStands(tx, user.id, checked.passwordHash))) throw passwordChanged()
         await updatePasswordHash(tx, user.id, passwordHash, new Date(clock.now()))
+        await deleteUserChallenges(tx, user.id)
         const n = await deleteUserSessions(tx, user.id, session.id)
         await writeOwnAudit(tx, clock, request, user, 'password_changed', { sessions_revoked: n })
         await queueNotice(tx, deps, user.email, 'password_changed', request)

@@ -16,7 +16,7 @@ import { writeOwnAudit } from './audit.js'
 import { queueNotice } from './email-links.js'
 import { logAuthEvent } from './events.js'
 import { signedIn } from './plugin.js'
-import { reauthenticate } from './reauth.js'
+import { checkedPasswordStands, passwordChanged, reauthenticate } from './reauth.js'
 import { errorResponses, NoContent } from './schemas.js'
 
 const DAY_MS = 86_400_000
@@ -90,10 +90,12 @@ export default async function apiKeyRoutes(instance: FastifyInstance, deps: Rout
         })
       }
       // A wrong password counts toward the same limits as sign-in.
-      await reauthenticate(deps, request, user, password, { context: 'create_api_key' })
+      const checked = await reauthenticate(deps, request, user, password, { context: 'create_api_key' })
       const now = clock.now()
       const key = generateApiKey()
       const created = await withTransaction(db, async (tx) => {
+        // A reset or change confirmed since the check revokes keys: this one must not outlive it.
+        if (!(await checkedPasswordStands(tx, user.id, checked.passwordHash))) throw passwordChanged()
         const row = await insertApiKey(tx, {
           id: uuidv7(now),
           userId: user.id,

@@ -9,7 +9,7 @@ import { withTransaction } from '../db/client.js'
 import { deleteUserApiKeys } from '../db/queries/api-keys.js'
 import { changeUserEmail, emailOfUser, markVerified } from '../db/queries/email-account.js'
 import { findLiveToken, spendToken, voidTokens } from '../db/queries/email-tokens.js'
-import { disableMfa } from '../db/queries/mfa.js'
+import { deleteUserChallenges, disableMfa } from '../db/queries/mfa.js'
 import { deleteUserSessions } from '../db/queries/sessions.js'
 import { findUserByEmail, findUserById, isUniqueViolation, updatePasswordHash } from '../db/queries/users.js'
 import { AppError, rateLimitedError } from '../errors.js'
@@ -23,6 +23,7 @@ import {
   CHANGE_EMAIL_TTL_MS,
   findLink,
   hashLinkToken,
+  holdLinkIssue,
   issueLink,
   queueNotice,
   RESET_TTL_MS,
@@ -31,7 +32,7 @@ import {
 import { accountLockKey, clientLockKey } from './lockout.js'
 import { hashPassword, PASSWORD_PROBLEM_MESSAGES, passwordProblem } from './passwords.js'
 import { signedIn } from './plugin.js'
-import { reauthenticate } from './reauth.js'
+import { checkedPasswordStands, passwordChanged, reauthenticate } from './reauth.js'
 import { errorResponses, NoContent } from './schemas.js'
 
 /** Emails per address and hour: password-reset mails (a 4th request is a silent 202), re-sends (429). */
@@ -191,6 +192,7 @@ export default async function emailRoutes(instance: FastifyInstance, deps: Route
         } else {
           // Statements of the same kinds and number as a known address's (void, token, mail).
           const now = new Date(clock.now())
+          await holdLinkIssue(tx, randomBytes(16).toString('hex'))
           await voidTokens(tx, NIL_USER, 'reset', now)
           await findLiveToken(tx, hashLinkToken(randomBytes(32).toString('base64url')), now)
           await emailOfUser(tx, NIL_USER)
@@ -238,6 +240,8 @@ export default async function emailRoutes(instance: FastifyInstance, deps: Route
         const user = await findUserById(tx, link.userId)
         if (!user) throw new AppError('invalid_token')
         await updatePasswordHash(tx, user.id, passwordHash, now)
+        // A password step taken with the old password (a sign-in challenge) goes with the sessions.
+        await deleteUserChallenges(tx, user.id)
         const sessions = await deleteUserSessions(tx, user.id)
         const keys = await deleteUserApiKeys(tx, user.id)
         await voidTokens(tx, user.id, null, now)
@@ -289,7 +293,7 @@ export default async function emailRoutes(instance: FastifyInstance, deps: Route
           errors: [{ path: 'new_email', message: 'This is already your email address' }],
         })
       }
-      await reauthenticate(deps, request, user, request.body.password)
+      const checked = await reauthenticate(deps, request, user, request.body.password)
       checkAllowList(newEmail)
       if (await findUserByEmail(db, newEmail)) throw new AppError('email_taken')
       await withTransaction(db, async (tx) => {
@@ -300,6 +304,9 @@ export default async function emailRoutes(instance: FastifyInstance, deps: Route
           ttlMs: CHANGE_EMAIL_TTL_MS,
           newEmail,
         })
+        // A reset confirmed since the check voids every link: this one must not outlive it. After
+        // the link's token rows, before the user row, in the order a confirmation takes them.
+        if (!(await checkedPasswordStands(tx, user.id, checked.passwordHash))) throw passwordChanged()
         await queueMail(tx, deps, confirmEmailChangeMail(newEmail, link.url), request)
       })
       return reply.status(202).send({})

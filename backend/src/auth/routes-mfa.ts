@@ -17,7 +17,7 @@ import {
   upsertPendingTotp,
   useRecoveryCode,
 } from '../db/queries/mfa.js'
-import { findUserById } from '../db/queries/users.js'
+import { findUserById, lockUserRow } from '../db/queries/users.js'
 import { AppError } from '../errors.js'
 import { clientKey } from '../lib/client-key.js'
 import type { RouteDeps } from '../routes/deps.js'
@@ -177,8 +177,13 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
       if (step === null) throw wrongCodeWhileSignedIn()
       const codes = await withTransaction(db, async (tx) => {
         if (!(await claimTotpStep(tx, user.id, step))) throw wrongCodeWhileSignedIn()
-        if (!(await enableTotp(tx, user.id, now()))) {
-          throw new AppError('validation_error', { detail: 'Two-factor sign-in is already on' })
+        if (!(await enableTotp(tx, user.id, totp.secret, now()))) {
+          // A setup in another tab replaced the secret since the code was checked: the code is not
+          // one of the new secret's (or the factor went on meanwhile).
+          const live = await findTotp(tx, user.id)
+          if (live?.enabledAt)
+            throw new AppError('validation_error', { detail: 'Two-factor sign-in is already on' })
+          throw wrongCodeWhileSignedIn()
         }
         await writeOwnAudit(tx, clock, request, user, 'mfa_enabled')
         await queueNotice(tx, deps, user.email, 'mfa_enabled', request)
@@ -305,6 +310,11 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
       await attemptSucceeded(counters, row.email, client)
       if (used === 'recovery') logAuthEvent(request, 'auth.mfa_recovery_code_used', { user_id: row.id })
       const s = await withTransaction(db, async (tx) => {
+        // The account as it is now, held until the session is written: disabled (or MFA turned
+        // off) since the checks above, no session; a disable that comes later waits, then ends it.
+        // The user row before the challenge, as a reset or MFA-off takes them (no deadlock).
+        const current = await lockUserRow(tx, row.id)
+        if (!current || current.disabledAt || !current.mfaEnabled) return null
         // A challenge finishes one sign-in only.
         if (!(await deleteChallenge(tx, spent.id))) return null
         const issued = await createSession({ config, db, clock }, row.id, sessionMeta(request), tx)

@@ -29,6 +29,7 @@ import {
   passwordProblem,
   verifyPassword,
 } from './passwords.js'
+import { checkedPasswordStands } from './reauth.js'
 import { AuthResponse, errorResponses, NoContent, RegisterBody, SignInBody, userBody } from './schemas.js'
 import { MfaRequiredResponse } from './schemas-mfa.js'
 import { type AuthSession, type AuthUser, authUserOf, createSession } from './sessions.js'
@@ -199,31 +200,40 @@ export default async function signInRoutes(instance: FastifyInstance, deps: Rout
         await failed('disabled')
         throw new AppError('invalid_credentials')
       }
-      if (needsRehash(row.passwordHash)) {
-        // Parameters changed since this hash was made: upgrade it now that we know the password
-        // (or at a later sign-in, when the hash queue is full now).
-        const upgraded = await hashPassword(request.body.password).catch((err: unknown) => {
-          if (err instanceof HashQueueFullError) return null
-          throw err
-        })
-        if (upgraded) await updatePasswordHash(db, row.id, upgraded, new Date(clock.now()))
-      }
-      // Two-factor sign-in is decided on the stored row at this moment, after the password: a
-      // password change or reset never touches it, so neither can skip the second step.
-      if (row.mfaEnabled) {
-        const challenge = await issueChallenge(deps, row.id)
-        logAuthEvent(request, 'auth.mfa_challenge', { user_id: row.id })
-        return reply.status(200).send({ mfa_required: true, ...challenge })
-      }
+      // Parameters changed since this hash was made: upgrade it now that we know the password
+      // (or at a later sign-in, when the hash queue is full now). Written below, under the lock.
+      const upgraded = needsRehash(row.passwordHash)
+        ? await hashPassword(request.body.password).catch((err: unknown) => {
+            if (err instanceof HashQueueFullError) return null
+            throw err
+          })
+        : null
       const now = new Date(clock.now())
       const s = await withTransaction(db, async (tx) => {
+        // The password was checked against `row` a while ago: a reset, change or disable that
+        // committed since wins (a session from the old password would outlive its revocation).
+        const current = await checkedPasswordStands(tx, row.id, row.passwordHash)
+        if (!current) return null
+        if (upgraded) await updatePasswordHash(tx, row.id, upgraded, now)
+        // Two-factor sign-in is decided on the stored row at this moment, after the password: a
+        // password change or reset never touches it, so neither can skip the second step.
+        if (current.mfaEnabled)
+          return { mfa: await issueChallenge(deps, row.id, tx), issued: null, user: current }
         const issued = await createSession(ctx, row.id, sessionMeta(request), tx)
         await setLastSignIn(tx, row.id, now)
         await writeOwnAudit(tx, clock, request, row, 'sign_in', { session_id: issued.session.id })
-        return issued
+        return { mfa: null, issued, user: current }
       })
-      logAuthEvent(request, 'auth.sign_in', { user_id: row.id, session_id: s.session.id })
-      return sendIssued(reply, deps, 200, { user: authUserOf(config, row), ...s })
+      if (!s) {
+        logAuthEvent(request, 'auth.sign_in_failed', { user_id: row.id, reason: 'stale_password' })
+        throw new AppError('invalid_credentials')
+      }
+      if (s.mfa) {
+        logAuthEvent(request, 'auth.mfa_challenge', { user_id: row.id })
+        return reply.status(200).send({ mfa_required: true, ...s.mfa })
+      }
+      logAuthEvent(request, 'auth.sign_in', { user_id: row.id, session_id: s.issued.session.id })
+      return sendIssued(reply, deps, 200, { user: authUserOf(config, s.user), ...s.issued })
     },
   )
 

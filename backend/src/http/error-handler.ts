@@ -2,6 +2,7 @@
 // masked and logged with the request id.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import type { Database } from '../db/client.js'
 import { AppError, type FieldError } from '../errors.js'
 import { openAiErrorBody } from './openai-error.js'
 
@@ -56,6 +57,22 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return false
 }
 
+/**
+ * Postgres foreign_key_violation (SQLSTATE 23503), from either driver, possibly wrapped: a row this
+ * request writes refers to one that was deleted while it ran (its conversation, its space, or the
+ * caller's own account). Not a bug, and not the server's failure: the thing is gone.
+ */
+export function isForeignKeyViolation(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, i = 0; e && i < 5; i++) {
+    if (e.code === '23503') return true
+    e = e.cause as typeof e
+  }
+  return false
+}
+
+const deletedMeanwhile = (cause: unknown) =>
+  new AppError('not_found', { detail: 'It was deleted while this request ran', cause })
+
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err
   const e = err as FastifyError
@@ -78,6 +95,7 @@ export function toAppError(err: unknown): AppError {
       return new AppError('bad_request')
   }
   if (isDatabaseUnavailable(err)) return new AppError('service_unavailable', { cause: err })
+  if (isForeignKeyViolation(err)) return deletedMeanwhile(err)
   const status = typeof e?.statusCode === 'number' ? e.statusCode : 500
   if (status === 400) return new AppError('bad_request')
   if (status === 404) return new AppError('not_found')
@@ -102,8 +120,22 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, err: unk
   })
 }
 
-async function errorHandler(app: FastifyInstance) {
-  app.setErrorHandler((err, request, reply) => sendError(request, reply, err))
+/** The caller's account was deleted while the request ran (an admin, or their own other tab). */
+async function callerGone(db: Database | undefined, request: FastifyRequest): Promise<boolean> {
+  const id = request.user?.id
+  if (!db || !id) return false
+  const rows = await db.query('select 1 from users where id = $1', [id]).catch(() => [{}])
+  return rows.length === 0
+}
+
+async function errorHandler(app: FastifyInstance, opts: { db?: Database }) {
+  app.setErrorHandler(async (err, request, reply) => {
+    // A write refused because the caller's own account is gone: their session went with it (401).
+    if (isForeignKeyViolation(err) && (await callerGone(opts.db, request))) {
+      return sendError(request, reply, new AppError('invalid_session', { cause: err }))
+    }
+    return sendError(request, reply, err)
+  })
 }
 
 export default fp(errorHandler, { name: 'error-handler' })

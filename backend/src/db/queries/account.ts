@@ -4,6 +4,16 @@ import { eq } from 'drizzle-orm'
 import type { Conn, Executor } from '../client.js'
 import { users } from '../schema/index.js'
 
+/** Team spaces of which this user is a member, in any role. */
+export async function teamSpacesOf(ex: Executor, userId: string): Promise<string[]> {
+  const rows = await ex.query<{ id: string }>(
+    `select s.id from spaces s join space_members m on m.space_id = s.id
+     where s.kind = 'team' and m.user_id = $1 order by s.id`,
+    [userId],
+  )
+  return rows.map((r) => String(r.id))
+}
+
 /** Team spaces in which this user holds the owner role. */
 export async function teamSpacesOwnedBy(ex: Executor, userId: string): Promise<string[]> {
   const rows = await ex.query<{ id: string }>(

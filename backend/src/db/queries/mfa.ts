@@ -52,24 +52,31 @@ export async function claimTotpStep(db: Conn, userId: string, step: number): Pro
   return rows.length > 0
 }
 
-/** Turns the pending secret on and marks the user; false when there was no pending secret. */
-export async function enableTotp(db: Conn, userId: string, now: Date): Promise<boolean> {
+/**
+ * Turns the pending secret on and marks the user; false when there was no pending secret, or when
+ * it is no longer `secret` (the one the code was checked against: a setup meanwhile replaced it).
+ */
+export async function enableTotp(db: Conn, userId: string, secret: string, now: Date): Promise<boolean> {
   const rows = await db.orm
     .update(mfaTotp)
     .set({ enabledAt: now })
-    .where(and(eq(mfaTotp.userId, userId), isNull(mfaTotp.enabledAt)))
+    .where(and(eq(mfaTotp.userId, userId), isNull(mfaTotp.enabledAt), eq(mfaTotp.secret, secret)))
     .returning({ userId: mfaTotp.userId })
   if (rows.length === 0) return false
   await db.orm.update(users).set({ mfaEnabled: true, updatedAt: now }).where(eq(users.id, userId))
   return true
 }
 
-/** Removes the secret, the recovery codes and open challenges; the user is marked MFA-off. */
+/**
+ * Removes the secret, the recovery codes and open challenges; the user is marked MFA-off. The user
+ * row first: every transaction that writes a user's row and their challenges takes them in that
+ * order (a second sign-in step too), so none can deadlock another.
+ */
 export async function disableMfa(db: Conn, userId: string, now: Date): Promise<void> {
+  await db.orm.update(users).set({ mfaEnabled: false, updatedAt: now }).where(eq(users.id, userId))
   await db.orm.delete(mfaTotp).where(eq(mfaTotp.userId, userId))
   await db.orm.delete(mfaRecoveryCodes).where(eq(mfaRecoveryCodes.userId, userId))
   await db.orm.delete(mfaChallenges).where(eq(mfaChallenges.userId, userId))
-  await db.orm.update(users).set({ mfaEnabled: false, updatedAt: now }).where(eq(users.id, userId))
 }
 
 /** The user's recovery codes become exactly these (the old ones die). */
@@ -174,6 +181,18 @@ export async function deleteChallenge(db: Conn, id: string): Promise<boolean> {
     .where(eq(mfaChallenges.id, id))
     .returning({ id: mfaChallenges.id })
   return rows.length > 0
+}
+
+/**
+ * Ends the user's open sign-in challenges: a password change or reset voids a password step taken
+ * with the old password (false-free: a challenge being used right now makes this wait for it).
+ */
+export async function deleteUserChallenges(db: Conn, userId: string): Promise<number> {
+  const rows = await db.orm
+    .delete(mfaChallenges)
+    .where(eq(mfaChallenges.userId, userId))
+    .returning({ id: mfaChallenges.id })
+  return rows.length
 }
 
 export async function deleteExpiredChallenges(db: Conn, now: Date): Promise<number> {

@@ -17,6 +17,16 @@ export async function findUserById(db: Conn, id: string): Promise<UserRow | null
   return row ?? null
 }
 
+/**
+ * The user's row, locked until the transaction ends (FOR NO KEY UPDATE: what a password change,
+ * reset or disable takes to update it). What a password check grants is written under this lock, so
+ * such a change either commits first (and is seen here) or waits and then revokes what was written.
+ */
+export async function lockUserRow(tx: Conn, id: string): Promise<UserRow | null> {
+  const [row] = await tx.orm.select().from(users).where(eq(users.id, id)).for('no key update')
+  return row ?? null
+}
+
 export interface NewUser {
   id: string
   email: string
