@@ -160,7 +160,10 @@ function SessionItem({
 }) {
   const device = describeUserAgent(session.user_agent)
   return (
-    <li className={session.current ? 'session current' : 'session'}>
+    <li
+      className={session.current ? 'session current' : 'session'}
+      aria-label={`${device}${session.current ? ' (this device)' : ''}, signed in ${formatDate(session.created_at)}`}
+    >
       <div className="session-info">
         <p className="session-device">
           {device}

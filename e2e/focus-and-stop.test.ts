@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import type { Page, Route } from 'playwright-core'
+import { setupSuite, signedIn, signedUp } from './helpers/suite'
+import { GOOD_PASSWORD, uniqueEmail, visible, waitUntil } from './helpers/wait'
+import { AccountPage } from './pages/account-page'
+import { ChatPage } from './pages/chat-page'
+
+/** What has keyboard focus, as a short description ("BODY", "TEXTAREA Message", …). */
+function focused(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const el = document.activeElement
+    if (!el || el === document.body) return 'BODY'
+    const label = el.getAttribute('aria-label') ?? el.textContent ?? ''
+    const labelled = el.id ? (document.querySelector(`label[for="${el.id}"]`)?.textContent ?? '') : ''
+    return `${el.tagName} ${(labelled || label).trim()}`
+  })
+}
+
+/**
+ * Holds the chat answer back: the server answers (and saves) in full, the browser gets nothing
+ * for `ms` — so the Stop lands before `event: meta` arrived, as on a slow network.
+ */
+async function holdAnswers(page: Page, ms: number): Promise<void> {
+  await page.route('**/api/chat/message', async (route: Route) => {
+    const response = await route.fetch()
+    await new Promise((resolve) => setTimeout(resolve, ms))
+    await route.fulfill({ response }).catch(() => {
+      // The page stopped (aborted) the request meanwhile: nothing to deliver.
+    })
+  })
+}
+
+describe('keyboard focus and Stop, as a first-time user meets them', () => {
+  const ADMIN = 'focus-admin@example.com'
+  const suite = setupSuite({ adminEmails: [ADMIN] })
+
+  test('Stop gives keyboard focus back to the Message field', { timeout: 90_000 }, async () => {
+    const s = await signedUp(suite, uniqueEmail('stop-focus'))
+    const chat = new ChatPage(s.page)
+    await holdAnswers(s.page, 4000)
+    await chat.ask('How are passwords and sessions stored?')
+    await chat.stop.click()
+    await visible(chat.send)
+    assert.equal(await focused(s.page), 'TEXTAREA Message')
+  })
+
+  test('a Stop that lands after the server saved the turn shows the saved turn, not a restored draft', {
+    timeout: 120_000,
+  }, async () => {
+    const s = await signedUp(suite, uniqueEmail('stop-race'))
+    const chat = new ChatPage(s.page)
+    await chat.ask('How do I deploy this to Hugging Face Spaces?')
+    await chat.waitForAnswer()
+    await holdAnswers(s.page, 4000)
+    const question = 'How are passwords and sessions stored?'
+    await chat.ask(question)
+    await chat.stop.click()
+    await visible(chat.send)
+    // The server kept the question and its answer: the page shows them, so that the last answer
+    // (the one Regenerate and the next follow-up build on) is the one the server has.
+    await waitUntil('the saved question to show', async () => (await chat.questions.count()) === 2)
+    assert.ok((await chat.questions.last().textContent())?.includes(question))
+    await visible(chat.answers.nth(1))
+    assert.equal(await chat.message.inputValue(), '')
+  })
+
+  test('submitting a form from its button keeps keyboard focus on the page (Create key)', {
+    timeout: 90_000,
+  }, async () => {
+    const s = await signedUp(suite, uniqueEmail('submit-focus'))
+    const account = new AccountPage(s.page)
+    await account.goto()
+    await account.keyName.fill('CI job')
+    await account.keyPassword.fill(GOOD_PASSWORD)
+    await account.createKey.focus()
+    await s.page.keyboard.press('Enter')
+    await visible(account.copyKey)
+    assert.equal(await focused(s.page), 'BUTTON Create key')
+    // Still one key: the pending button did not let a second submit through.
+    await waitUntil('the key listed', async () => (await account.apiKeys.count()) === 1)
+    await s.page.waitForLoadState('networkidle')
+    assert.equal(await account.apiKeys.count(), 1)
+  })
+
+  test('each session in the Sessions list is named, so its Revoke says whose it is', {
+    timeout: 90_000,
+  }, async () => {
+    const first = await signedIn(suite, ADMIN)
+    await signedIn(suite, ADMIN)
+    const account = new AccountPage(first.page)
+    await account.goto()
+    await waitUntil('two sessions', async () => (await account.sessions.count()) === 2)
+    const region = account.sessionsRegion
+    await visible(region.getByRole('listitem', { name: /\(this device\), signed in / }))
+    const other = region.getByRole('listitem', { name: /^[^()]+, signed in / })
+    await visible(other)
+    await visible(other.getByRole('button', { name: 'Revoke', exact: true }))
+  })
+})
