@@ -88,7 +88,7 @@ function RecentActivitySection() {
       {activity.isSuccess && events.length === 0 ? <p className="muted">No activity yet.</p> : null}
       <ul className="activity-list">
         {events.map((e) => {
-          const details = detailsText(e.details)
+          const details = detailsText(e.details, { ids: false })
           return (
             <li key={e.id}>
               <strong>{eventWords(e.type)}</strong>{' '}
