@@ -97,4 +97,28 @@ describe('keyboard focus and Stop, as a first-time user meets them', () => {
     await visible(other)
     await visible(other.getByRole('button', { name: 'Revoke', exact: true }))
   })
+
+  test('the audit log and feedback filters put each label beside its field, not centred above it', {
+    timeout: 90_000,
+  }, async () => {
+    const s = await signedIn(suite, ADMIN)
+    await s.page.setViewportSize({ width: 390, height: 844 })
+    for (const [path, labels] of [
+      ['/admin/audit', ['Event type', 'User id']],
+      ['/admin/feedback', ['Rating']],
+    ] as const) {
+      await s.page.goto(path)
+      for (const name of labels) {
+        const field = s.page.getByLabel(name, { exact: true })
+        await visible(field)
+        const label = s.page.locator(`label[for="${await field.getAttribute('id')}"]`)
+        const [l, f] = [await label.boundingBox(), await field.boundingBox()]
+        assert.ok(l && f)
+        const middle = l.y + l.height / 2
+        assert.ok(middle > f.y && middle < f.y + f.height, `${path}: "${name}" is not beside its field`)
+        assert.ok(l.x + l.width <= f.x, `${path}: "${name}" is not left of its field`)
+        assert.ok(l.height < f.height / 1.5, `${path}: "${name}" wraps onto two lines`)
+      }
+    }
+  })
 })
