@@ -2,8 +2,8 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import type { Page, Route } from 'playwright-core'
 import { setupSuite, signedIn, signedUp } from './helpers/suite'
-import { GOOD_PASSWORD, uniqueEmail, visible, waitUntil } from './helpers/wait'
-import { AccountPage } from './pages/account-page'
+import { atPath, GOOD_PASSWORD, uniqueEmail, visible, waitUntil } from './helpers/wait'
+import { AccountPage, DeleteAccountSection } from './pages/account-page'
 import { ChatPage } from './pages/chat-page'
 
 /** What has keyboard focus, as a short description ("BODY", "TEXTAREA Message", …). */
@@ -31,7 +31,7 @@ async function holdAnswers(page: Page, ms: number): Promise<void> {
   })
 }
 
-describe('keyboard focus and Stop, as a first-time user meets them', () => {
+describe('a first-time user walking through the app (focus, Stop, names, layout, leaving)', () => {
   const ADMIN = 'focus-admin@example.com'
   const suite = setupSuite({ adminEmails: [ADMIN] })
 
@@ -120,5 +120,22 @@ describe('keyboard focus and Stop, as a first-time user meets them', () => {
         assert.ok(l.height < f.height / 1.5, `${path}: "${name}" wraps onto two lines`)
       }
     }
+  })
+
+  test('deleting your account lands on a plain /sign-in that says the account was deleted', {
+    timeout: 90_000,
+  }, async () => {
+    const s = await signedUp(suite, uniqueEmail('leaver'))
+    const account = new AccountPage(s.page)
+    await account.goto()
+    const remove = new DeleteAccountSection(s.page)
+    await remove.deleteButton.click()
+    await remove.currentPassword.fill(GOOD_PASSWORD)
+    await remove.deleteButton.click()
+    await atPath(s.page, '/sign-in')
+    await visible(s.page.getByText('Your account was deleted.', { exact: true }))
+    // Nothing to come back to: no `next=/account`.
+    assert.equal(new URL(s.page.url()).search, '')
+    assert.deepEqual(s.unexpected(), [])
   })
 })
