@@ -138,4 +138,39 @@ describe('a first-time user walking through the app (focus, Stop, names, layout,
     assert.equal(new URL(s.page.url()).search, '')
     assert.deepEqual(s.unexpected(), [])
   })
+
+  test('deleting a conversation that is not open moves focus to the next one in the list', {
+    timeout: 120_000,
+  }, async () => {
+    const s = await signedUp(suite, uniqueEmail('tidy'))
+    const chat = new ChatPage(s.page)
+    for (const question of ['How do I run the Docker container?', 'How are passwords and sessions stored?']) {
+      await chat.newChat.click()
+      await chat.ask(question)
+      await chat.waitForAnswer()
+    }
+    await chat.newChat.click()
+    // Newest first: the passwords conversation, then the Docker one.
+    const first = chat.conversation('How are passwords')
+    await first.getByRole('button', { name: 'Delete', exact: true }).click()
+    await first.getByRole('group').getByRole('button', { name: 'Delete', exact: true }).click()
+    await waitUntil('the conversation gone', async () => (await first.count()) === 0)
+    assert.equal(await focused(s.page), 'A How do I run the Docker container?')
+  })
+
+  test('a document says when it was added as every other page does (date and time, not 12/6/2026)', {
+    timeout: 90_000,
+  }, async () => {
+    const s = await signedUp(suite, uniqueEmail('reader'))
+    const chat = new ChatPage(s.page)
+    await chat.ask('How do I deploy this to Hugging Face Spaces?')
+    const answer = await chat.waitForAnswer()
+    await chat.citations(answer).first().click()
+    const added = s.page.getByText(/^Added /)
+    await visible(added)
+    assert.match(
+      (await added.first().textContent()) ?? '',
+      /^Added [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}/,
+    )
+  })
 })
