@@ -173,4 +173,28 @@ describe('a first-time user walking through the app (focus, Stop, names, layout,
       /^Added [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}/,
     )
   })
+
+  test('declining an invitation says so and leaves focus on the Invitations heading', {
+    timeout: 90_000,
+  }, async () => {
+    const ownerEmail = uniqueEmail('inviter')
+    const guestEmail = uniqueEmail('guest')
+    const owner = await signedUp(suite, ownerEmail)
+    const guest = await signedUp(suite, guestEmail)
+    const created = await owner.page.request.post('/api/spaces', { data: { name: 'Book club' } })
+    assert.equal(created.status(), 201)
+    const { id } = await created.json()
+    const invited = await owner.page.request.put(`/api/spaces/${id}/members`, {
+      data: { email: guestEmail, role: 'viewer' },
+    })
+    assert.equal(invited.status(), 202)
+    await guest.page.goto('/spaces')
+    const invitations = guest.page.getByRole('region', { name: 'Invitations', exact: true })
+    const item = invitations.getByRole('listitem', { name: 'Book club', exact: true })
+    await item.getByRole('button', { name: 'Decline', exact: true }).click()
+    await visible(
+      invitations.getByRole('status').filter({ hasText: 'You declined the invitation to Book club.' }),
+    )
+    assert.equal(await focused(guest.page), 'H2 Invitations')
+  })
 })
