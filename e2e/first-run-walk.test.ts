@@ -197,4 +197,29 @@ describe('a first-time user walking through the app (focus, Stop, names, layout,
     )
     assert.equal(await focused(guest.page), 'H2 Invitations')
   })
+
+  test('each document in a space is a list item named after it, holding its Delete', {
+    timeout: 90_000,
+  }, async () => {
+    const s = await signedUp(suite, uniqueEmail('librarian'))
+    await s.page.goto('/spaces/mine')
+    await s.page.getByLabel('File', { exact: true }).setInputFiles({
+      name: 'heron.md',
+      mimeType: 'text/markdown',
+      buffer: Buffer.from('# Heron notes\n\nThe Heron budget is 12,500 euros.\n'),
+    })
+    await s.page.getByRole('button', { name: 'Upload', exact: true }).click()
+    const item = s.page.getByRole('listitem', { name: 'Heron notes', exact: true })
+    await visible(item)
+    await visible(item.getByRole('button', { name: 'Delete', exact: true }))
+  })
+
+  test('a document that is gone still has a page heading, as a space that is gone does', {
+    timeout: 60_000,
+  }, async () => {
+    const s = await signedUp(suite, uniqueEmail('lost'))
+    await s.page.goto('/documents/00000000-0000-7000-8000-000000000099')
+    await visible(s.page.getByText('This document does not exist or was deleted.'))
+    await visible(s.page.getByRole('heading', { level: 1, name: 'Document', exact: true }))
+  })
 })

@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useId } from 'react'
 import { Link } from 'react-router'
 import { api } from '../lib/api'
 import { describeError } from '../lib/error-messages'
@@ -60,10 +61,12 @@ function DocumentItem({
   onDelete: (() => void) | null
   deleting: boolean
 }) {
+  const titleId = useId()
   return (
-    // Flat on purpose: the title, its details and its Delete button share one parent (the list item).
-    <li className="document-item">
-      <Link to={`/documents/${doc.id}`} className="document-title">
+    // Flat on purpose: the title, its details and its Delete button share one parent (the list
+    // item), which is named after the document (§9: a per-item Delete sits in an item named after it).
+    <li className="document-item" aria-labelledby={titleId}>
+      <Link to={`/documents/${doc.id}`} className="document-title" id={titleId}>
         {doc.title}
       </Link>
       <p className="muted document-details">

@@ -64,6 +64,7 @@ function DocumentView() {
     const missing = query.error instanceof ApiError && query.error.status === 404
     return (
       <div className="page">
+        <h1>Document</h1>
         <FormError
           message={missing ? 'This document does not exist or was deleted.' : describeError(query.error)}
         />
