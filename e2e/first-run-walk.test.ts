@@ -4,6 +4,7 @@ import type { Page, Route } from 'playwright-core'
 import { setupSuite, signedIn, signedUp } from './helpers/suite'
 import { atPath, GOOD_PASSWORD, uniqueEmail, visible, waitUntil } from './helpers/wait'
 import { AccountPage, DeleteAccountSection } from './pages/account-page'
+import { SignInPage } from './pages/auth-pages'
 import { ChatPage } from './pages/chat-page'
 
 /** What has keyboard focus, as a short description ("BODY", "TEXTAREA Message", …). */
@@ -221,5 +222,54 @@ describe('a first-time user walking through the app (focus, Stop, names, layout,
     await s.page.goto('/documents/00000000-0000-7000-8000-000000000099')
     await visible(s.page.getByText('This document does not exist or was deleted.'))
     await visible(s.page.getByRole('heading', { level: 1, name: 'Document', exact: true }))
+  })
+
+  test('removing an item (API key, session, document, member) leaves focus on its list heading', {
+    timeout: 150_000,
+  }, async () => {
+    const email = uniqueEmail('pruner')
+    const s = await signedUp(suite, email)
+    const other = await suite.session()
+    const otherSignIn = new SignInPage(other.page)
+    await otherSignIn.goto()
+    await otherSignIn.signIn(email, GOOD_PASSWORD)
+    await atPath(other.page, '/chat')
+
+    const account = new AccountPage(s.page)
+    await account.goto()
+    await account.keyName.fill('CI job')
+    await account.keyPassword.fill(GOOD_PASSWORD)
+    await account.createKey.click()
+    await visible(account.apiKey('CI job'))
+    await account.apiKey('CI job').getByRole('button', { name: 'Revoke', exact: true }).click()
+    await waitUntil('the key gone', async () => (await account.apiKeys.count()) === 0)
+    assert.equal(await focused(s.page), 'H2 API keys')
+
+    await waitUntil('two sessions', async () => (await account.sessions.count()) === 2)
+    await account.revokeButtons.first().click()
+    await waitUntil('one session', async () => (await account.sessions.count()) === 1)
+    assert.equal(await focused(s.page), 'H2 Sessions')
+
+    await s.page.goto('/spaces/mine')
+    await s.page.getByLabel('File', { exact: true }).setInputFiles({
+      name: 'notes.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('The Kestrel team meets every Thursday.\n'),
+    })
+    await s.page.getByRole('button', { name: 'Upload', exact: true }).click()
+    const doc = s.page.getByRole('listitem', { name: 'notes', exact: true })
+    await doc.getByRole('button', { name: 'Delete', exact: true }).click()
+    await waitUntil('the document gone', async () => (await doc.count()) === 0)
+    assert.match(await focused(s.page), /^H2 Documents/)
+
+    const created = await s.page.request.post('/api/spaces', { data: { name: 'Reading group' } })
+    const { id } = await created.json()
+    const invitee = uniqueEmail('invitee')
+    await s.page.request.put(`/api/spaces/${id}/members`, { data: { email: invitee, role: 'viewer' } })
+    await s.page.goto(`/spaces/${id}`)
+    const member = s.page.getByRole('list', { name: 'Members' }).getByRole('listitem', { name: invitee })
+    await member.getByRole('button', { name: 'Remove', exact: true }).click()
+    await waitUntil('the invitation withdrawn', async () => (await member.count()) === 0)
+    assert.equal(await focused(s.page), 'H2 Members')
   })
 })

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { useId } from 'react'
+import { useId, useRef } from 'react'
 import { Link } from 'react-router'
 import { api } from '../lib/api'
 import { describeError } from '../lib/error-messages'
@@ -20,9 +20,13 @@ export function SpaceDocuments({ spaceId, canEdit }: { spaceId: string; canEdit:
     queryKey: spaceDocumentsKey(spaceId),
     queryFn: () => spacesApi.documents(spaceId),
   })
+  // The deleted item takes the focused Delete with it: focus goes to the list's heading, whose
+  // count then says one fewer.
+  const headingRef = useRef<HTMLHeadingElement>(null)
   const remove = useMutation({
     mutationFn: api.deleteDocument,
     onSuccess: (_void, id) => {
+      headingRef.current?.focus()
       queryClient.removeQueries({ queryKey: ['document', id] })
       return Promise.all([
         queryClient.invalidateQueries({ queryKey: ['documents'] }),
@@ -33,7 +37,9 @@ export function SpaceDocuments({ spaceId, canEdit }: { spaceId: string; canEdit:
   const list = documents.data ?? []
   return (
     <section className="card" aria-labelledby="library-title">
-      <h2 id="library-title">Documents{documents.isSuccess ? ` (${list.length})` : ''}</h2>
+      <h2 id="library-title" ref={headingRef} tabIndex={-1}>
+        Documents{documents.isSuccess ? ` (${list.length})` : ''}
+      </h2>
       {documents.isPending ? <Loading label="Loading documents…" /> : null}
       <FormError message={documents.error ? describeError(documents.error) : null} />
       <FormError message={remove.error ? describeError(remove.error) : null} />
