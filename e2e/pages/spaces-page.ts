@@ -104,8 +104,14 @@ export class SpacePage {
     return this.page.locator('.document-list').getByRole('listitem').filter({ hasText: title })
   }
 
+  /** `Delete` asks first, inside the same list item: the second `Delete` confirms. */
   async deleteDocument(title: string | RegExp): Promise<void> {
-    await this.document(title).getByRole('button', { name: 'Delete', exact: true }).click()
+    const item = this.document(title)
+    await item.getByRole('button', { name: 'Delete', exact: true }).click()
+    await item
+      .getByRole('group', { name: 'Delete this document?' })
+      .getByRole('button', { name: 'Delete', exact: true })
+      .click()
   }
 
   member(email: string): Locator {

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { type FormEvent, useId, useState } from 'react'
+import { type FormEvent, useId, useRef, useState } from 'react'
 import { API_BASE, api } from '../lib/api'
 import { describeError, formErrors } from '../lib/error-messages'
 import { formatDate, timeAgo } from '../lib/format'
@@ -31,16 +31,21 @@ export function ApiKeysSection() {
   const queryClient = useQueryClient()
   const keys = useQuery({ queryKey: API_KEYS_KEY, queryFn: api.apiKeys })
   const [created, setCreated] = useState<CreatedApiKey | null>(null)
+  // A revoked key's item takes the focused Revoke with it: focus goes to the section's heading.
+  const headingRef = useRef<HTMLHeadingElement>(null)
   const revoke = useMutation({
     mutationFn: api.revokeApiKey,
     onSuccess: (_data, id) => {
+      headingRef.current?.focus()
       if (created?.id === id) setCreated(null)
       return queryClient.invalidateQueries({ queryKey: API_KEYS_KEY })
     },
   })
   return (
     <section className="card" aria-labelledby="api-keys-title">
-      <h2 id="api-keys-title">API keys</h2>
+      <h2 id="api-keys-title" ref={headingRef} tabIndex={-1}>
+        API keys
+      </h2>
       <p className="muted">
         Keys let scripts and OpenAI-compatible clients (Open WebUI, LibreChat, the <code>openai</code>{' '}
         libraries) ask your documents: base URL <code>{openAiBaseUrl()}</code>, model <code>rag-auth</code>. A

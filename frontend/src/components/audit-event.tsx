@@ -39,9 +39,15 @@ export function eventWords(type: string): string {
   return AUDIT_EVENT_WORDS[type] ?? type
 }
 
-/** "reason: wrong_password · sessions_revoked: 2" — details are ids and small facts only. */
-export function detailsText(details: Record<string, unknown>): string {
+/**
+ * "reason: wrong_password · sessions_revoked: 2" — details are ids and small facts only.
+ * `ids: false` (a person's own activity) leaves out the ids (`session_id`, `api_key_id`, …): a
+ * UUID tells its owner nothing, and the admin's audit log still shows them.
+ */
+export function detailsText(details: Record<string, unknown>, options: { ids?: boolean } = {}): string {
+  const ids = options.ids ?? true
   return Object.entries(details)
+    .filter(([k]) => ids || !/(^|_)id$/.test(k))
     .map(
       ([k, v]) => `${k.replaceAll('_', ' ')}: ${typeof v === 'string' ? v.replaceAll('_', ' ') : String(v)}`,
     )

@@ -63,6 +63,8 @@ export function Composer({ value, onChange, onSend, onStop, streaming, inputRef 
           onClick={(event) => {
             event.preventDefault()
             onStop()
+            // The Stop button is about to disappear: keep keyboard focus where the next question goes.
+            inputRef.current?.focus()
           }}
         >
           <StopIcon />

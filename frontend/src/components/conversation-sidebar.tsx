@@ -34,14 +34,26 @@ export function ConversationSidebar({
     initialPageParam: null as string | null,
     getNextPageParam: (page) => page.next_cursor ?? undefined,
   })
+  const navRef = useRef<HTMLElement>(null)
+  // Where keyboard focus goes once a conversation (and the button that deleted it) is gone: the
+  // next conversation in the list, else the previous one. Deleting the open one goes to /chat,
+  // whose Message field takes focus.
+  const focusAfterDelete = useRef<HTMLElement | null>(null)
   const remove = useMutation({
     mutationFn: api.deleteConversation,
     onSuccess: (_void, id) => {
       queryClient.removeQueries({ queryKey: ['conversation', id] })
       void queryClient.invalidateQueries({ queryKey: CONVERSATIONS_KEY })
       if (id === activeId) navigate('/chat', { replace: true })
+      else focusAfterDelete.current?.focus()
     },
   })
+  const deleteConversation = (id: string) => {
+    const links = [...(navRef.current?.querySelectorAll<HTMLAnchorElement>('.conversation-list a') ?? [])]
+    const at = links.findIndex((a) => a.getAttribute('href') === `/chat/${id}`)
+    focusAfterDelete.current = links[at + 1] ?? links[at - 1] ?? null
+    remove.mutate(id)
+  }
   const rename = useMutation({
     mutationFn: api.renameConversation,
     onSuccess: (_summary, input) => {
@@ -53,7 +65,7 @@ export function ConversationSidebar({
   const error = remove.error ?? rename.error
 
   return (
-    <nav className="sidebar-nav" aria-label="Conversations">
+    <nav className="sidebar-nav" aria-label="Conversations" ref={navRef}>
       {list.isPending ? <p className="muted sidebar-empty">Loading conversations…</p> : null}
       {list.isError ? <FormError message={describeError(list.error)} /> : null}
       {list.isSuccess && conversations.length === 0 ? (
@@ -67,7 +79,7 @@ export function ConversationSidebar({
             conversation={conversation}
             active={conversation.id === activeId}
             onNavigate={onNavigate}
-            onDelete={() => remove.mutate(conversation.id)}
+            onDelete={() => deleteConversation(conversation.id)}
             deleting={remove.isPending && remove.variables === conversation.id}
             onRename={(title) => rename.mutate({ id: conversation.id, title })}
           />

@@ -11,7 +11,10 @@ export function DeleteAccountSection() {
   const signedOut = useSignedOut()
   const [open, setOpen] = useState(false)
   const [password, setPassword] = useState('')
-  const remove = useMutation({ mutationFn: api.deleteAccount, onSuccess: signedOut })
+  const remove = useMutation({
+    mutationFn: api.deleteAccount,
+    onSuccess: () => signedOut('Your account was deleted.'),
+  })
   const errors = remove.error
     ? formErrors(remove.error)
     : { fields: {} as Record<string, string>, form: null }

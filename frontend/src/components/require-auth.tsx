@@ -1,7 +1,8 @@
 import type { ReactNode } from 'react'
 import { Navigate, useLocation } from 'react-router'
-import { useAuth } from '../lib/auth'
+import { signedOutNotice, useAuth } from '../lib/auth'
 import { describeError } from '../lib/error-messages'
+import { readSessionHint } from '../lib/session-hint'
 import type { User } from '../lib/types'
 import { Loading } from './spinner'
 
@@ -24,6 +25,8 @@ export function RequireAuth({ children }: { children: (user: User) => ReactNode 
     )
   }
   if (auth.status === 'signed-out') {
+    const notice = readSessionHint() === 'out' ? signedOutNotice() : null
+    if (notice) return <Navigate to="/sign-in" replace state={{ notice }} />
     const next = `${location.pathname}${location.search}${location.hash}`
     return <Navigate to={`/sign-in?next=${encodeURIComponent(next)}`} replace />
   }

@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useEffect, useId, useRef, useState } from 'react'
 import { Link } from 'react-router'
 import { api } from '../lib/api'
 import { describeError } from '../lib/error-messages'
@@ -19,9 +20,13 @@ export function SpaceDocuments({ spaceId, canEdit }: { spaceId: string; canEdit:
     queryKey: spaceDocumentsKey(spaceId),
     queryFn: () => spacesApi.documents(spaceId),
   })
+  // The deleted item takes the focused Delete with it: focus goes to the list's heading, whose
+  // count then says one fewer.
+  const headingRef = useRef<HTMLHeadingElement>(null)
   const remove = useMutation({
     mutationFn: api.deleteDocument,
     onSuccess: (_void, id) => {
+      headingRef.current?.focus()
       queryClient.removeQueries({ queryKey: ['document', id] })
       return Promise.all([
         queryClient.invalidateQueries({ queryKey: ['documents'] }),
@@ -32,7 +37,9 @@ export function SpaceDocuments({ spaceId, canEdit }: { spaceId: string; canEdit:
   const list = documents.data ?? []
   return (
     <section className="card" aria-labelledby="library-title">
-      <h2 id="library-title">Documents{documents.isSuccess ? ` (${list.length})` : ''}</h2>
+      <h2 id="library-title" ref={headingRef} tabIndex={-1}>
+        Documents{documents.isSuccess ? ` (${list.length})` : ''}
+      </h2>
       {documents.isPending ? <Loading label="Loading documents…" /> : null}
       <FormError message={documents.error ? describeError(documents.error) : null} />
       <FormError message={remove.error ? describeError(remove.error) : null} />
@@ -60,10 +67,20 @@ function DocumentItem({
   onDelete: (() => void) | null
   deleting: boolean
 }) {
+  const titleId = useId()
+  // `Delete` asks first, inside the same item (as a conversation's does): one stray click must not
+  // delete a document for every member of the space.
+  const [confirming, setConfirming] = useState(false)
+  const cancelRef = useRef<HTMLButtonElement>(null)
+  const deleteRef = useRef<HTMLButtonElement>(null)
+  useEffect(() => {
+    if (confirming) cancelRef.current?.focus()
+  }, [confirming])
   return (
-    // Flat on purpose: the title, its details and its Delete button share one parent (the list item).
-    <li className="document-item">
-      <Link to={`/documents/${doc.id}`} className="document-title">
+    // Flat on purpose: the title, its details and its Delete button share one parent (the list
+    // item), which is named after the document (§9: a per-item Delete sits in an item named after it).
+    <li className="document-item" aria-labelledby={titleId}>
+      <Link to={`/documents/${doc.id}`} className="document-title" id={titleId}>
         {doc.title}
       </Link>
       <p className="muted document-details">
@@ -71,12 +88,35 @@ function DocumentItem({
         <span>{doc.chunks === 1 ? '1 passage' : `${doc.chunks} passages`}</span>
         <span>Added {formatDate(doc.created_at)}</span>
       </p>
-      {onDelete ? (
+      {onDelete && confirming ? (
+        <fieldset className="document-confirm">
+          <legend>Delete this document?</legend>
+          <button
+            type="button"
+            className="button button-danger button-small"
+            onClick={deleting ? undefined : onDelete}
+            aria-disabled={deleting || undefined}
+          >
+            Delete
+          </button>
+          <button
+            ref={cancelRef}
+            type="button"
+            className="button button-quiet button-small"
+            onClick={() => {
+              setConfirming(false)
+              window.setTimeout(() => deleteRef.current?.focus(), 0)
+            }}
+          >
+            Cancel
+          </button>
+        </fieldset>
+      ) : onDelete ? (
         <button
+          ref={deleteRef}
           type="button"
           className="button button-quiet button-danger-text"
-          onClick={onDelete}
-          disabled={deleting}
+          onClick={() => setConfirming(true)}
           title={`Delete “${doc.title}”`}
         >
           Delete

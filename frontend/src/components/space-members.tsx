@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { type FormEvent, useId, useState } from 'react'
+import { type FormEvent, useId, useRef, useState } from 'react'
 import { useNavigate } from 'react-router'
 import { describeError, formErrors } from '../lib/error-messages'
 import { formatDate } from '../lib/format'
@@ -23,6 +23,7 @@ export function SpaceMembers({ space, user }: { space: Space; user: User }) {
   const navigate = useNavigate()
   const members = useQuery({ queryKey: membersKey(space.id), queryFn: () => spacesApi.members(space.id) })
   const refresh = () => queryClient.invalidateQueries({ queryKey: membersKey(space.id) })
+  const headingRef = useRef<HTMLHeadingElement>(null)
   const remove = useMutation({
     mutationFn: async (member: SpaceMember) => {
       if (member.status === 'invited' || !member.user_id) {
@@ -38,13 +39,17 @@ export function SpaceMembers({ space, user }: { space: Space; user: User }) {
         navigate('/spaces')
         return
       }
+      // The removed member's item takes the focused Remove with it: focus goes to the heading.
+      headingRef.current?.focus()
       await refresh()
     },
   })
   const list = sortMembers(members.data ?? [])
   return (
     <section className="card" aria-labelledby="members-title">
-      <h2 id="members-title">Members</h2>
+      <h2 id="members-title" ref={headingRef} tabIndex={-1}>
+        Members
+      </h2>
       <p className="muted">
         People you add are invited: the space's documents reach their answers only after they accept on their
         Spaces page.

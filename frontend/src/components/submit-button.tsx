@@ -1,6 +1,11 @@
 import type { ReactNode } from 'react'
 
-/** A form's primary submit button: disabled and marked busy while its request runs. */
+/**
+ * A form's primary submit button: marked disabled and busy while its request runs. It stays
+ * focusable (`aria-disabled`, not `disabled`): a focused button that becomes `disabled` drops
+ * keyboard focus to the page's start, so after every submit a keyboard user had to find their
+ * place again. A click (or Enter in a field) while pending is cancelled instead.
+ */
 export function SubmitButton({
   pending,
   block = false,
@@ -15,8 +20,11 @@ export function SubmitButton({
     <button
       type="submit"
       className={block ? 'button button-primary button-block' : 'button button-primary'}
-      disabled={pending}
+      aria-disabled={pending || undefined}
       aria-busy={pending}
+      onClick={(event) => {
+        if (pending) event.preventDefault()
+      }}
     >
       {children}
     </button>

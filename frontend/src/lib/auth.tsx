@@ -64,20 +64,37 @@ export function useSignedIn() {
   )
 }
 
+/** What the sign-in page says to someone who just left (e.g. "Your account was deleted."). */
+let leavingNotice: string | null = null
+
+/**
+ * The notice of the last sign-out, if it had one. The guard of the page being left redirects
+ * before the navigation below lands, so it carries the notice (and drops its `next`: there is
+ * nothing to come back to).
+ */
+export function signedOutNotice(): string | null {
+  return leavingNotice
+}
+
 /**
  * After sign-out or sign-out-all: forget the user and go to /sign-in. The cached data is not
  * cleared here (that would make the still-mounted page refetch, and get 401s); nothing can show
- * it without a user, and the next sign-in clears the cache.
+ * it without a user, and the next sign-in clears the cache. `notice` is shown on /sign-in.
  */
 export function useSignedOut() {
   const queryClient = useQueryClient()
   const navigate = useNavigate()
-  return useCallback(() => {
-    writeSessionHint('out')
-    void queryClient.cancelQueries()
-    queryClient.setQueryData(ME_KEY, null)
-    navigate('/sign-in', { replace: true })
-  }, [queryClient, navigate])
+  return useCallback(
+    (notice?: unknown) => {
+      // Also used as a mutation's onSuccess, which passes the response: only a string is a notice.
+      leavingNotice = typeof notice === 'string' ? notice : null
+      writeSessionHint('out')
+      void queryClient.cancelQueries()
+      queryClient.setQueryData(ME_KEY, null)
+      navigate('/sign-in', { replace: true, state: leavingNotice ? { notice: leavingNotice } : null })
+    },
+    [queryClient, navigate],
+  )
 }
 
 /** A 401 from any API call means the session is gone: drop the user so guarded pages redirect. */

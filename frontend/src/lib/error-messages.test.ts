@@ -157,4 +157,9 @@ describe('humanizeMessage', () => {
     expect(humanizeMessage("must have required property 'email'")).toBe('Required.')
     expect(humanizeMessage('Password is too common')).toBe('Password is too common.')
   })
+
+  it('says an empty field is required, not "at least 1 characters"', () => {
+    expect(humanizeMessage('must NOT have fewer than 1 characters')).toBe('Required.')
+    expect(humanizeMessage('must NOT have more than 1 characters')).toBe('Must be at most 1 character.')
+  })
 })

@@ -53,9 +53,10 @@ function ensureSentence(text: string): string {
 export function humanizeMessage(message: string): string {
   const text = message.trim()
   let match = /^must NOT have fewer than (\d+) characters?$/i.exec(text)
-  if (match) return `Must be at least ${match[1]} characters.`
+  // "fewer than 1" is an empty field: that is a required one, in people's words.
+  if (match) return match[1] === '1' ? 'Required.' : `Must be at least ${match[1]} characters.`
   match = /^must NOT have more than (\d+) characters?$/i.exec(text)
-  if (match) return `Must be at most ${match[1]} characters.`
+  if (match) return `Must be at most ${match[1]} ${match[1] === '1' ? 'character' : 'characters'}.`
   if (/^must match format "?email"?$/i.test(text)) return 'Enter a valid email address.'
   if (/^must have required property/i.test(text)) return 'Required.'
   if (/^must be string$/i.test(text)) return 'Required.'

@@ -1,4 +1,4 @@
-import { useQueryClient } from '@tanstack/react-query'
+import { type QueryClient, useQueryClient } from '@tanstack/react-query'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { reportSessionLost } from './api'
 import { isAbortError, isSessionError } from './api-error'
@@ -40,6 +40,29 @@ interface Options {
 
 let turnCounter = 0
 
+/** Refetches `conversationId` and tells whether it gained a message asking `text`. */
+export async function questionWasSaved(
+  queryClient: QueryClient,
+  conversationId: string | null,
+  text: string,
+  messagesBefore: number,
+): Promise<boolean> {
+  if (!conversationId) return false
+  try {
+    await queryClient.refetchQueries({ queryKey: conversationKey(conversationId), exact: true })
+  } catch {
+    return false
+  }
+  const saved = queryClient.getQueryData<Conversation>(conversationKey(conversationId))
+  return savedSince(saved, text, messagesBefore)
+}
+
+/** Whether `saved` holds, past its first `messagesBefore` messages, the question `text`. */
+export function savedSince(saved: Conversation | undefined, text: string, messagesBefore: number): boolean {
+  if (!saved) return false
+  return saved.messages.slice(messagesBefore).some((m) => m.role === 'user' && m.content === text)
+}
+
 export function useChatTurn(conversationId: string | null, options: Options) {
   const queryClient = useQueryClient()
   const [turn, setTurn] = useState<Turn | null>(null)
@@ -73,6 +96,10 @@ export function useChatTurn(conversationId: string | null, options: Options) {
       let metaSeen = false
       let savedIn = conversationId
       const update = (patch: Partial<Turn>) => setTurn((t) => (t && t.key === key ? { ...t, ...patch } : t))
+      const messagesBefore =
+        (conversationId &&
+          queryClient.getQueryData<Conversation>(conversationKey(conversationId))?.messages.length) ||
+        0
       setFailure(null)
       setTurn({
         key,
@@ -119,10 +146,19 @@ export function useChatTurn(conversationId: string | null, options: Options) {
         }
         const aborted = isAbortError(error) || controller.signal.aborted
         if (!metaSeen) {
-          // Nothing was saved (refused, rate-limited, or stopped before it began).
           setTurn((t) => (t && t.key === key ? null : t))
-          if (!aborted) setFailure(describeError(error))
-          optionsRef.current.onRestoreDraft(text)
+          if (!aborted) {
+            // Nothing was saved (refused, rate-limited, a network failure).
+            setFailure(describeError(error))
+            optionsRef.current.onRestoreDraft(text)
+            return
+          }
+          // Stopped before `meta` arrived: the server may still have saved the question (and a
+          // quick answer) before the Stop reached it. Show what it kept; give the text back only
+          // if it kept nothing, so the page never hides a turn that Regenerate would then skip.
+          void questionWasSaved(queryClient, conversationId, text, messagesBefore).then((saved) => {
+            if (!saved) optionsRef.current.onRestoreDraft(text)
+          })
           return
         }
         update({

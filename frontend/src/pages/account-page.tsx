@@ -1,4 +1,5 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useRef } from 'react'
 import { ApiKeysSection } from '../components/api-keys-section'
 import { AppShell } from '../components/app-shell'
 import { detailsText, EventWhereWhen, eventWords } from '../components/audit-event'
@@ -88,7 +89,7 @@ function RecentActivitySection() {
       {activity.isSuccess && events.length === 0 ? <p className="muted">No activity yet.</p> : null}
       <ul className="activity-list">
         {events.map((e) => {
-          const details = detailsText(e.details)
+          const details = detailsText(e.details, { ids: false })
           return (
             <li key={e.id}>
               <strong>{eventWords(e.type)}</strong>{' '}
@@ -107,9 +108,14 @@ function SessionsSection() {
   const queryClient = useQueryClient()
   const signedOut = useSignedOut()
   const sessions = useQuery({ queryKey: SESSIONS_KEY, queryFn: api.sessions })
+  // A revoked session's item takes the focused Revoke with it: focus goes to the section's heading.
+  const headingRef = useRef<HTMLHeadingElement>(null)
   const revoke = useMutation({
     mutationFn: api.revokeSession,
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: SESSIONS_KEY }),
+    onSuccess: () => {
+      headingRef.current?.focus()
+      return queryClient.invalidateQueries({ queryKey: SESSIONS_KEY })
+    },
   })
   const signOutAll = useMutation({ mutationFn: api.signOutAll, onSuccess: signedOut })
   const list = [...(sessions.data ?? [])].sort((a, b) => Number(b.current) - Number(a.current))
@@ -117,7 +123,9 @@ function SessionsSection() {
 
   return (
     <section className="card" aria-labelledby="sessions-title">
-      <h2 id="sessions-title">Sessions</h2>
+      <h2 id="sessions-title" ref={headingRef} tabIndex={-1}>
+        Sessions
+      </h2>
       <p className="muted">
         Where you are signed in. Revoke any session you do not recognise; it is signed out at its next
         request.
@@ -160,7 +168,10 @@ function SessionItem({
 }) {
   const device = describeUserAgent(session.user_agent)
   return (
-    <li className={session.current ? 'session current' : 'session'}>
+    <li
+      className={session.current ? 'session current' : 'session'}
+      aria-label={`${device}${session.current ? ' (this device)' : ''}, signed in ${formatDate(session.created_at)}`}
+    >
       <div className="session-info">
         <p className="session-device">
           {device}

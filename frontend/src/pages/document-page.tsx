@@ -11,6 +11,7 @@ import { api } from '../lib/api'
 import { ApiError } from '../lib/api-error'
 import { headingWithoutTitle } from '../lib/citations'
 import { describeError } from '../lib/error-messages'
+import { formatDate } from '../lib/format'
 import { type Passage, passagesOnce } from '../lib/passages'
 import { spaceHref } from '../lib/spaces'
 import { useDocumentTitle } from '../lib/use-document-title'
@@ -63,6 +64,7 @@ function DocumentView() {
     const missing = query.error instanceof ApiError && query.error.status === 404
     return (
       <div className="page">
+        <h1>Document</h1>
         <FormError
           message={missing ? 'This document does not exist or was deleted.' : describeError(query.error)}
         />
@@ -85,7 +87,7 @@ function DocumentView() {
         <p className="muted">
           <SpaceLink spaceId={doc.space_id} />
           {doc.source ? <span className="document-source">{doc.source}</span> : null}
-          <span>Added {new Date(doc.created_at).toLocaleDateString()}</span>
+          <span>Added {formatDate(doc.created_at)}</span>
           <span>{passages.length === 1 ? '1 passage' : `${passages.length} passages`}</span>
         </p>
         {chunkId && !cited ? (

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { type FormEvent, useId, useState } from 'react'
+import { type FormEvent, useId, useRef, useState } from 'react'
 import { Link, useNavigate } from 'react-router'
 import { AppShell } from '../components/app-shell'
 import { FormError, Notice } from '../components/form-error'
@@ -114,7 +114,10 @@ function NewSpace({ user }: { user: User }) {
 
 function Invitations() {
   const queryClient = useQueryClient()
-  const [joined, setJoined] = useState<{ id: string; name: string } | null>(null)
+  const [answered, setAnswered] = useState<{ name: string; accept: boolean } | null>(null)
+  // The answered invitation (and the focused button) leaves the list: focus goes to the heading,
+  // right above the notice that says what happened.
+  const headingRef = useRef<HTMLHeadingElement>(null)
   const invitations = useQuery({ queryKey: INVITATIONS_KEY, queryFn: spacesApi.invitations })
   const answer = useMutation({
     mutationFn: async (input: { invitation: Invitation; accept: boolean }) => {
@@ -122,19 +125,28 @@ function Invitations() {
       else await spacesApi.decline(input.invitation.space_id)
     },
     onSuccess: (_void, input) => {
-      setJoined(input.accept ? { id: input.invitation.space_id, name: input.invitation.space_name } : null)
+      setAnswered({ name: input.invitation.space_name, accept: input.accept })
+      headingRef.current?.focus()
       return queryClient.invalidateQueries({ queryKey: SPACES_KEY })
     },
   })
   const list = invitations.data ?? []
   return (
     <section className="card" aria-labelledby="invitations-title">
-      <h2 id="invitations-title">Invitations</h2>
+      <h2 id="invitations-title" ref={headingRef} tabIndex={-1}>
+        Invitations
+      </h2>
       {invitations.isPending ? <Loading label="Loading invitations…" /> : null}
       <FormError message={invitations.error ? describeError(invitations.error) : null} />
       <FormError message={answer.error ? describeError(answer.error) : null} />
-      {joined ? (
-        <Notice message={`You joined ${joined.name}. Its documents now reach your answers.`} />
+      {answered ? (
+        <Notice
+          message={
+            answered.accept
+              ? `You joined ${answered.name}. Its documents now reach your answers.`
+              : `You declined the invitation to ${answered.name}.`
+          }
+        />
       ) : null}
       {invitations.isSuccess && list.length === 0 ? <p className="muted">No invitations waiting.</p> : null}
       <ul className="invitation-list">
