@@ -102,6 +102,13 @@ interface Pick {
   units: number[]
 }
 
+/** A further passage of a chunk already chosen joins it: one chunk, one citation. */
+function addPick(picks: Pick[], pick: Pick): void {
+  const same = picks.find((p) => p.c === pick.c)
+  if (same) same.units = [...new Set([...same.units, ...pick.units])].sort((a, b) => a - b)
+  else picks.push(pick)
+}
+
 /**
  * The question's lexemes a heading or title names, also in a form stemming cuts by more than
  * wordHasLexeme allows ("Administrators" → administr), as states() reads a sentence's lexemes,
@@ -783,9 +790,7 @@ function choose(
       leadMissing = cov.missingKeys()
     }
     for (const i of idx) used.add(`${start.c}:${i}`)
-    const same = picks.find((p) => p.c === start.c)
-    if (same) same.units = [...new Set([...same.units, ...idx])].sort((a, b) => a - b)
-    else picks.push({ c: start.c, units: [...idx].sort((a, b) => a - b) })
+    addPick(picks, { c: start.c, units: [...idx].sort((a, b) => a - b) })
   }
   return { picks, lead, leadMissing, opened }
 }
@@ -1289,9 +1294,9 @@ export function extractiveAnswer(
   // may be the one that answers: the reader sees both. Not after the steps or the list a section's
   // heading names: the heading says they are the answer.
   const alt = lead < STOP_COVERAGE && !opened ? alternative(units, terms, picks, lead, ask.code) : null
-  if (alt) picks.push(alt)
+  if (alt) addPick(picks, alt)
   const list = alt ? null : listOfAsked(units, picks, ask, terms)
-  if (list) picks.push(list)
+  if (list) addPick(picks, list)
   // A passage of another document that lacks a name or number of the question which the leading
   // passage's section states speaks of something else ("The competence for the Union to do this
   // was contested …" after "The Premier … sets the legislative and political agenda" for "Who

@@ -216,6 +216,17 @@ server.register(async function (server) {
     assert.match(a.content, /^A dpkg trigger is a facility/, a.content)
   })
 
+  it('cites a chunk once when the answer takes two passages of it', () => {
+    const secrets = chunk(
+      's1',
+      'Set these in the Space settings under "Variables and secrets":\n\n- `DATABASE_URL`: the Postgres connection string.\n- `SECRET_KEY`: a random pepper for session hashes.\n- `ADMIN_EMAILS`: your email.\n\nSecrets reach the container as environment variables; the Space restarts when they change.',
+      'Deploy to Hugging Face Spaces > Secrets',
+    )
+    const a = answer('And which environment variables does the Space need?', [secrets])
+    assert.equal(new Set(a.citations.map((c) => c.chunk_id)).size, a.citations.length, a.content)
+    assert.match(a.content, /DATABASE_URL/)
+  })
+
   it('keeps the list a sentence ending in a colon introduces', () => {
     const a = answer('What does the membership fee cover?', handbook())
     assert.match(a.content, /The membership fee covers:?[^\n]*\n- use of the cold store/)
