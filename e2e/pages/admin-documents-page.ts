@@ -1,5 +1,6 @@
 import type { Locator, Page } from 'playwright-core'
 import { visible } from '../helpers/wait'
+import { deleteDocumentItem, documentItem } from './document-list'
 
 /** `/admin/documents` (docs/api.md §9: field File; buttons Upload, Delete per document). */
 export class AdminDocumentsPage {
@@ -26,16 +27,11 @@ export class AdminDocumentsPage {
   }
 
   document(title: string | RegExp): Locator {
-    return this.page.locator('.document-list').getByRole('listitem').filter({ hasText: title })
+    return documentItem(this.page, title)
   }
 
   /** `Delete` asks first, inside the same list item: the second `Delete` confirms. */
   async deleteDocument(title: string | RegExp): Promise<void> {
-    const item = this.document(title)
-    await item.getByRole('button', { name: 'Delete', exact: true }).click()
-    await item
-      .getByRole('group', { name: 'Delete this document?' })
-      .getByRole('button', { name: 'Delete', exact: true })
-      .click()
+    await deleteDocumentItem(this.document(title))
   }
 }

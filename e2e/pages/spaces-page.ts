@@ -1,5 +1,6 @@
 import type { Locator, Page } from 'playwright-core'
 import { visible } from '../helpers/wait'
+import { deleteDocumentItem, documentItem } from './document-list'
 
 /**
  * `/spaces` (contract §9, §10: buttons New space, Create space; field Space name; an `Invitations`
@@ -101,17 +102,12 @@ export class SpacePage {
   }
 
   document(title: string | RegExp): Locator {
-    return this.page.locator('.document-list').getByRole('listitem').filter({ hasText: title })
+    return documentItem(this.page, title)
   }
 
   /** `Delete` asks first, inside the same list item: the second `Delete` confirms. */
   async deleteDocument(title: string | RegExp): Promise<void> {
-    const item = this.document(title)
-    await item.getByRole('button', { name: 'Delete', exact: true }).click()
-    await item
-      .getByRole('group', { name: 'Delete this document?' })
-      .getByRole('button', { name: 'Delete', exact: true })
-      .click()
+    await deleteDocumentItem(this.document(title))
   }
 
   member(email: string): Locator {

@@ -68,3 +68,15 @@ export async function createTestDatabase(kind: DbKind): Promise<TestDatabase> {
   await migrate(db)
   return { db, kind, url, cleanup: drop }
 }
+
+/**
+ * Postgres only: how many connections of this database wait for a lock now — for tests that order
+ * two requests by holding a row lock until the other one queues behind it.
+ */
+export async function lockWaiters(db: Database): Promise<number> {
+  const rows = await db.query<{ n: number }>(
+    `select count(*)::int as n from pg_stat_activity
+       where datname = current_database() and wait_event_type = 'Lock'`,
+  )
+  return Number(rows[0]?.n)
+}

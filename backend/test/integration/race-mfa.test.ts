@@ -9,7 +9,7 @@ import { withTransaction } from '../../src/db/client.js'
 import { FakeClock } from '../../src/lib/clock.js'
 import { buildTestApp, json, type TestApp } from '../helpers/app.js'
 import { bearerHeader, newUser, PASSWORD, signIn, uniqueEmail } from '../helpers/auth.js'
-import { createTestDatabase, dbKinds, type TestDatabase } from '../helpers/db.js'
+import { createTestDatabase, dbKinds, lockWaiters, type TestDatabase } from '../helpers/db.js'
 import { totpAt } from '../helpers/totp.js'
 import { createUserWithSession } from '../helpers/users.js'
 
@@ -206,17 +206,8 @@ for (const kind of dbKinds()) {
       const u = await newUser(t.app, uniqueEmail('race-setup'), PASSWORD, freshIp())
       const first = await post('/api/auth/mfa/totp/setup', u.token, { password: PASSWORD })
       const a = json<{ secret: string }>(first).secret
-      const lockWaiters = async () =>
-        Number(
-          (
-            await tdb.db.query<{ n: number }>(
-              `select count(*)::int as n from pg_stat_activity
-                 where datname = current_database() and wait_event_type = 'Lock'`,
-            )
-          )[0]?.n,
-        )
       const until = async (n: number) => {
-        for (let i = 0; (await lockWaiters()) < n; i++) {
+        for (let i = 0; (await lockWaiters(tdb.db)) < n; i++) {
           if (i > 500) throw new Error('the requests never waited')
           await new Promise((r) => setTimeout(r, 10))
         }

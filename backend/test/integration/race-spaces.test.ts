@@ -9,7 +9,7 @@ import { testConfig } from '../../src/config.js'
 import { withTransaction } from '../../src/db/client.js'
 import { buildTestApp, type TestApp } from '../helpers/app.js'
 import { newUser, PASSWORD, uniqueEmail } from '../helpers/auth.js'
-import { createTestDatabase, dbKinds, type TestDatabase } from '../helpers/db.js'
+import { createTestDatabase, dbKinds, lockWaiters, type TestDatabase } from '../helpers/db.js'
 import { as, createSpace } from '../helpers/spaces.js'
 import { createUserWithSession } from '../helpers/users.js'
 
@@ -206,15 +206,6 @@ for (const kind of dbKinds()) {
         "select id from spaces where kind = 'personal' and owner_id = $1",
         [a.userId],
       )
-      const lockWaiters = async () =>
-        Number(
-          (
-            await tdb.db.query<{ n: number }>(
-              `select count(*)::int as n from pg_stat_activity
-                 where datname = current_database() and wait_event_type = 'Lock'`,
-            )
-          )[0]?.n,
-        )
       const until = async (done: () => Promise<boolean>) => {
         for (let i = 0; !(await done()); i++) {
           if (i > 500) throw new Error('timed out')
@@ -232,7 +223,7 @@ for (const kind of dbKinds()) {
           headers: { authorization: `Bearer ${a.token}` },
           payload: { password: PASSWORD },
         })
-        await until(async () => (await lockWaiters()) >= 1)
+        await until(async () => (await lockWaiters(tdb.db)) >= 1)
         // Meanwhile B makes A an owner and leaves: fine while A stays, not once A is gone.
         let settled = false
         moves = (async () => [
@@ -244,7 +235,7 @@ for (const kind of dbKinds()) {
         ])().finally(() => {
           settled = true
         })
-        await until(async () => settled || (await lockWaiters()) >= 2)
+        await until(async () => settled || (await lockWaiters(tdb.db)) >= 2)
       })
       const rs = [await (deletion as Promise<{ statusCode: number; body: string }>), ...((await moves) ?? [])]
       noServerError(rs)

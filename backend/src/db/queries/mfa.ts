@@ -1,7 +1,7 @@
 // SQL for two-factor sign-in (docs/api.md §13): the TOTP secret, recovery codes, sign-in challenges.
 // The single-use rules are single statements (a conditional UPDATE or DELETE … RETURNING), so two
 // requests racing with one code or one challenge cannot both win.
-import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm'
+import { and, eq, gt, isNull, lt, or, type SQL, sql } from 'drizzle-orm'
 import type { Conn } from '../client.js'
 import { mfaChallenges, mfaRecoveryCodes, mfaTotp, users } from '../schema/index.js'
 
@@ -188,17 +188,14 @@ export async function deleteChallenge(db: Conn, id: string): Promise<boolean> {
  * with the old password (false-free: a challenge being used right now makes this wait for it).
  */
 export async function deleteUserChallenges(db: Conn, userId: string): Promise<number> {
-  const rows = await db.orm
-    .delete(mfaChallenges)
-    .where(eq(mfaChallenges.userId, userId))
-    .returning({ id: mfaChallenges.id })
-  return rows.length
+  return deleteChallengesWhere(db, eq(mfaChallenges.userId, userId))
 }
 
 export async function deleteExpiredChallenges(db: Conn, now: Date): Promise<number> {
-  const rows = await db.orm
-    .delete(mfaChallenges)
-    .where(lt(mfaChallenges.expiresAt, now))
-    .returning({ id: mfaChallenges.id })
+  return deleteChallengesWhere(db, lt(mfaChallenges.expiresAt, now))
+}
+
+async function deleteChallengesWhere(db: Conn, where: SQL): Promise<number> {
+  const rows = await db.orm.delete(mfaChallenges).where(where).returning({ id: mfaChallenges.id })
   return rows.length
 }

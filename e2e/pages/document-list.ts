@@ -1,0 +1,15 @@
+import type { Locator, Page } from 'playwright-core'
+
+/** A document in a space's (or the shared library's) document list, by its title. */
+export function documentItem(page: Page, title: string | RegExp): Locator {
+  return page.locator('.document-list').getByRole('listitem').filter({ hasText: title })
+}
+
+/** `Delete` asks first, inside the same list item: the second `Delete` confirms. */
+export async function deleteDocumentItem(item: Locator): Promise<void> {
+  await item.getByRole('button', { name: 'Delete', exact: true }).click()
+  await item
+    .getByRole('group', { name: 'Delete this document?' })
+    .getByRole('button', { name: 'Delete', exact: true })
+    .click()
+}
