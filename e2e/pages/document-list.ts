@@ -5,11 +5,7 @@ export function documentItem(page: Page, title: string | RegExp): Locator {
   return page.locator('.document-list').getByRole('listitem').filter({ hasText: title })
 }
 
-/** `Delete` asks first, inside the same list item: the second `Delete` confirms. */
+/** `Delete` inside the document's list item (§9: one per document, no second step). */
 export async function deleteDocumentItem(item: Locator): Promise<void> {
   await item.getByRole('button', { name: 'Delete', exact: true }).click()
-  await item
-    .getByRole('group', { name: 'Delete this document?' })
-    .getByRole('button', { name: 'Delete', exact: true })
-    .click()
 }

@@ -105,7 +105,6 @@ export class SpacePage {
     return documentItem(this.page, title)
   }
 
-  /** `Delete` asks first, inside the same list item: the second `Delete` confirms. */
   async deleteDocument(title: string | RegExp): Promise<void> {
     await deleteDocumentItem(this.document(title))
   }

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { useEffect, useId, useRef, useState } from 'react'
+import { useId, useRef } from 'react'
 import { Link } from 'react-router'
 import { api } from '../lib/api'
 import { describeError } from '../lib/error-messages'
@@ -68,14 +68,6 @@ function DocumentItem({
   deleting: boolean
 }) {
   const titleId = useId()
-  // `Delete` asks first, inside the same item (as a conversation's does): one stray click must not
-  // delete a document for every member of the space.
-  const [confirming, setConfirming] = useState(false)
-  const cancelRef = useRef<HTMLButtonElement>(null)
-  const deleteRef = useRef<HTMLButtonElement>(null)
-  useEffect(() => {
-    if (confirming) cancelRef.current?.focus()
-  }, [confirming])
   return (
     // Flat on purpose: the title, its details and its Delete button share one parent (the list
     // item), which is named after the document (§9: a per-item Delete sits in an item named after it).
@@ -88,35 +80,12 @@ function DocumentItem({
         <span>{doc.chunks === 1 ? '1 passage' : `${doc.chunks} passages`}</span>
         <span>Added {formatDate(doc.created_at)}</span>
       </p>
-      {onDelete && confirming ? (
-        <fieldset className="document-confirm">
-          <legend>Delete this document?</legend>
-          <button
-            type="button"
-            className="button button-danger button-small"
-            onClick={deleting ? undefined : onDelete}
-            aria-disabled={deleting || undefined}
-          >
-            Delete
-          </button>
-          <button
-            ref={cancelRef}
-            type="button"
-            className="button button-quiet button-small"
-            onClick={() => {
-              setConfirming(false)
-              window.setTimeout(() => deleteRef.current?.focus(), 0)
-            }}
-          >
-            Cancel
-          </button>
-        </fieldset>
-      ) : onDelete ? (
+      {onDelete ? (
         <button
-          ref={deleteRef}
           type="button"
           className="button button-quiet button-danger-text"
-          onClick={() => setConfirming(true)}
+          onClick={onDelete}
+          disabled={deleting}
           title={`Delete “${doc.title}”`}
         >
           Delete
