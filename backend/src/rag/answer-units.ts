@@ -61,7 +61,12 @@ const INSTRUCTION_VERBS = new Set(
   ).split(' '),
 )
 /** "To delete your own account, choose …": the purpose before the instruction. */
-const PURPOSE = /^to\s+[^,;:]{1,80}[,;:]\s*/i
+const PURPOSE = /^to\s+([^,;:]{1,80})[,;:]\s*/i
+
+/** The purpose an instruction starts with ("delete your own account"), or null. */
+export function purposeOf(text: string): string | null {
+  return PURPOSE.exec(text)?.[1] ?? null
+}
 /** "In the browser: …", "From a laptop, straight into the database: …": a short label. */
 const LABEL = /^[^:.]{1,60}:\s+/
 /** "you can revoke one", "you need to restart": the reader as the one who acts. */

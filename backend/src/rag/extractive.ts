@@ -16,7 +16,7 @@ import {
   wantedOf,
   whichAskedFor,
 } from './answer-type.js'
-import { lightLexemes, type Unit, type UnitKind, unitsOf } from './answer-units.js'
+import { lightLexemes, purposeOf, type Unit, type UnitKind, unitsOf } from './answer-units.js'
 import { type Citation, toCitation } from './citations.js'
 import { inlinePlain } from './plain-text.js'
 import {
@@ -101,6 +101,9 @@ interface Pick {
   /** Unit indices in document order. */
   units: number[]
 }
+
+/** A unit's text as compared for repeats (overlapping chunks, a document saying a thing twice). */
+const sameText = (u: Unit | undefined) => (u?.text ?? '').toLowerCase().replace(/\s+/g, ' ').trim()
 
 /** A further passage of a chunk already chosen joins it: one chunk, one citation. */
 function addPick(picks: Pick[], pick: Pick): void {
@@ -207,7 +210,7 @@ const DEFINITION =
 const MAX_DEFINED_WORDS = 3
 
 /** The words a "What is X?" question asks to define (at most MAX_DEFINED_WORDS), or null. */
-export function definedBy(question: string): string[] | null {
+function definedBy(question: string): string[] | null {
   const m = DEFINITION.exec(question.trim())
   const ws = words(m?.[1] ?? '').filter((w) => !isStopword(w))
   return ws.length > 0 && ws.length <= MAX_DEFINED_WORDS ? ws : null
@@ -222,15 +225,15 @@ export function definedBy(question: string): string[] | null {
 function definitionStart(chunks: ChunkUnits[], ask: Ask): Start | null {
   const defined = ask.defined
   if (!defined) return null
-  const same = sameWord
   for (const [c, cu] of chunks.entries()) {
     const heading = words(lastHeading(cu.chunk)).filter((w) => !isStopword(w))
-    if (heading.length !== defined.length || !defined.every((d) => heading.some((h) => same(d, h)))) continue
+    if (heading.length !== defined.length || !defined.every((d) => heading.some((h) => sameWord(d, h))))
+      continue
     const first = cu.units.findIndex((u) => u.kind !== 'heading')
     const unit = cu.units[first]
     if (!unit || !readable(unit)) continue
     const opening = words(unit.text)
-    if (defined.some((d) => opening.some((w) => same(d, w))))
+    if (defined.some((d) => opening.some((w) => sameWord(d, w))))
       return { c, seeds: [first], gain: 0, strictGain: 0 }
   }
   return null
@@ -433,15 +436,12 @@ function leadWithAction(chunks: ChunkUnits[], cov: Coverage, ask: Ask, lead: Sco
   // instruction whose purpose is the question's task answers it when it states as much as the lead.
   const task = taskOf(ask.question, cov.terms)
   const purpose = (s: Scored) =>
-    s.seeds.some((i) => {
-      const to = PURPOSE_CLAUSE.exec(chunks[s.c]?.units[i]?.text ?? '')?.[1]
-      return task !== null && to !== undefined && words(to).some((w) => wordHasLexeme(w, task))
-    })
+    task !== null &&
+    s.seeds.some((i) =>
+      words(purposeOf(chunks[s.c]?.units[i]?.text ?? '') ?? '').some((w) => wordHasLexeme(w, task)),
+    )
   return action.gain > lead.gain || (action.gain >= lead.gain && purpose(action)) ? action : lead
 }
-
-/** "To upload a document, …": the purpose an instruction starts with. */
-const PURPOSE_CLAUSE = /^to\s+([^,;:]{1,80})[,;:]/i
 
 function bestInChunk(
   cu: ChunkUnits,
@@ -836,11 +836,11 @@ function alternative(
   const fresh = new Coverage(terms)
   const taken = new Set<string>()
   // Not the chosen chunks, nor what they say again in a chunk overlapping them.
-  const said = new Set(picks.flatMap((p) => p.units.map((i) => chunks[p.c]?.units[i]?.text ?? '')))
+  const said = new Set(picks.flatMap((p) => p.units.map((i) => sameText(chunks[p.c]?.units[i]))))
   chunks.forEach((cu, c) => {
     const chosen = picks.some((p) => p.c === c)
     cu.units.forEach((u, i) => {
-      if (chosen || said.has(u.text)) taken.add(`${c}:${i}`)
+      if (chosen || said.has(sameText(u))) taken.add(`${c}:${i}`)
     })
   })
   const neutral: Ask = {
@@ -1225,6 +1225,8 @@ export function extractiveAnswer(
   // Sentences from scattered places can add up to the question's words without answering it: one
   // passage must cover the question's key terms.
   const wanted = wantedOf(question)
+  const procedure = /^(and\s+)?(how (do|can|should|would|could) (i|we|you)|how to)\b/i.test(question.trim())
+  const identifiers = [...identifiersOf(question), ...codePhrasesOf(question, chunks)]
   const ask: Ask = {
     question,
     wanted,
@@ -1234,14 +1236,13 @@ export function extractiveAnswer(
     yesNo: /^(and\s+)?(can|could|does|do|did|is|are|was|were|should|may|must|will|would|has|have)\b/i.test(
       question.trim(),
     ),
-    procedure: /^(and\s+)?(how (do|can|should|would|could) (i|we|you)|how to)\b/i.test(question.trim()),
+    procedure,
     explain: /^(and\s+)?(how|why)\b/i.test(question.trim()) && wanted === null,
-    identifiers: [...identifiersOf(question), ...codePhrasesOf(question, chunks)],
-    code: false,
+    identifiers,
+    code: procedure || identifiers.length > 0,
     defined: definedBy(question),
     shared: sharedTerms(question, terms),
   }
-  ask.code = ask.procedure || ask.identifiers.length > 0
   const keys = new Coverage(terms).missingKeys().length
   const { picks, lead, leadMissing, opened } = choose(units, cov, ask)
 
@@ -1312,13 +1313,11 @@ export function extractiveAnswer(
   const parts: string[] = []
   // A sentence that overlapping chunks both hold (or that a document says twice) is shown once.
   const said = new Set<string>()
-  const sameText = (cu: ChunkUnits, i: number) =>
-    (cu.units[i]?.text ?? '').toLowerCase().replace(/\s+/g, ' ').trim()
   for (const p of shown) {
     const cu = units[p.c] as ChunkUnits
-    const fresh = p.units.filter((i) => !said.has(sameText(cu, i)))
+    const fresh = p.units.filter((i) => !said.has(sameText(cu.units[i])))
     if (fresh.length === 0) continue
-    for (const i of fresh) said.add(sameText(cu, i))
+    for (const i of fresh) said.add(sameText(cu.units[i]))
     const n = citations.length + 1
     const text = render(cu, fresh, n)
     citations.push(toCitation(n, cu.chunk, inlinePlain(text.replace(/\s*\[\d+\]/g, '')).slice(0, 300)))

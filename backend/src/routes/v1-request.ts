@@ -110,8 +110,7 @@ export function requestModel(model: ChatModel, system: readonly string[], option
   }
 }
 
-/** OpenAI's `usage` needs token counts; a tokenizer would cost ~40 MiB, so ≈ 4 characters a token. */
-/** What `usage` counts as a token: about four characters. */
+/** What `usage` counts as a token: OpenAI's needs token counts, and a tokenizer would cost ~40 MiB. */
 const CHARS_PER_TOKEN = 4
 
 export function estimateTokens(text: string): number {
