@@ -165,6 +165,22 @@ for (const kind of dbKinds()) {
       }
       const anon = await fetch(`${offlineBase}/v1/models/rag-auth`)
       assert.equal(anon.status, 401)
+      // Respelled paths reach the same rule: no anonymous answer, never a space the caller cannot read.
+      for (const path of ['/%76%31/models/rag-auth', '/v1/%6Dodels/rag-auth', '/v1//models/rag-auth']) {
+        const res = await fetch(`${offlineBase}${path}`)
+        assert.ok([401, 404].includes(res.status), `${path}: ${res.status}`)
+      }
+      const auth = { headers: { authorization: `Bearer ${key}` } }
+      for (const path of [
+        `/v1/models/rag-auth%2F${hiddenSpace}`,
+        `/v1/models/rag-auth%2f${hiddenSpace.toUpperCase()}`,
+        `/v1/models/rag-auth/${hiddenSpace}/`,
+        `/v1/models/rag-auth/../rag-auth/${hiddenSpace}`,
+        `/v1/models/RAG-AUTH/${hiddenSpace}`,
+      ]) {
+        const res = await fetch(`${offlineBase}${path}`, auth)
+        assert.equal(res.status, 404, `${path}: ${res.status}`)
+      }
     })
 
     it("models.retrieve follows the caller's access as it is now: a membership added, then removed; a revoked key", async () => {
