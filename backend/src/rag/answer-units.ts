@@ -75,7 +75,7 @@ const YOU_ACT = /^(?:then\s+)?you (?:can|could|may|should|must|need to|have to)\
  * Inline code that is a command: a program and its arguments, after optional VAR=value settings
  * (the value may be a placeholder: `DATABASE_URL=<neon url> npm run ingest`).
  */
-const COMMAND_CODE = /`(?:[A-Z][A-Z0-9_]*=(?:<[^>`]*>|\S+)\s+)*[a-z][\w.-]*\s+[^`]+`/
+const COMMAND_CODE = /`(?:[A-Z][A-Z0-9_]*=(?:<[^>`]*>|[^\s`]+)\s+)*[a-z][\w.-]*\s+[^`]+`/
 /** A request to send: an HTTP method and a path. */
 const REQUEST = /\b(?:GET|POST|PUT|PATCH|DELETE)\s+`?\/[\w/{}:.-]*/
 

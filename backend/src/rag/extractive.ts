@@ -416,6 +416,9 @@ function bestStart(
   return best
 }
 
+/** Instructions looked at for one whose purpose is the question's task. */
+const MAX_PURPOSE_TRIES = 12
+
 /**
  * "How do I ingest PDFs?" asks what to do: a leading sentence that only describes the thing ("PDF
  * text is extracted page by page") gives way to the best one that tells the reader what to do (an
@@ -429,17 +432,42 @@ function bestStart(
 function leadWithAction(chunks: ChunkUnits[], cov: Coverage, ask: Ask, lead: Scored | null): Scored | null {
   if (!lead || !ask.procedure) return lead
   const acts = (s: Scored) => s.seeds.some((i) => chunks[s.c]?.units[i]?.action)
-  if (acts(lead)) return lead
-  const action = bestStart(chunks, cov, new Set(), ask, false, true)
-  if (!action) return lead
   // "To upload a document, open … and choose Upload" for "How do I upload a document?": an
   // instruction whose purpose is the question's task answers it when it states as much as the lead.
   const task = taskOf(ask.question, cov.terms)
-  const purpose = (s: Scored) =>
-    task !== null &&
-    s.seeds.some((i) =>
-      words(purposeOf(chunks[s.c]?.units[i]?.text ?? '') ?? '').some((w) => wordHasLexeme(w, task)),
-    )
+  const own = cov.terms.filter((t) => t.own && !isFrameWord(t.lexeme))
+  /** -1 without a purpose naming the task, else how many of the question's words it names. */
+  const purposeScore = (s: Scored) => {
+    if (task === null) return -1
+    let best = -1
+    for (const i of s.seeds) {
+      const ws = words(purposeOf(chunks[s.c]?.units[i]?.text ?? '') ?? '')
+      if (!ws.some((w) => wordHasLexeme(w, task))) continue
+      best = Math.max(best, own.filter((t) => ws.some((w) => wordHasLexeme(w, t.lexeme))).length)
+    }
+    return best
+  }
+  const purpose = (s: Scored) => purposeScore(s) >= 0
+  // An instruction for something else ("With SIGNUP=allowlist …" for "How do I sign up?", "To
+  // delete your own account, …" for "How do I delete a space?") gives way to the best one, stating
+  // as much, whose purpose names more of the question.
+  const purposeful = (from: Scored): Scored => {
+    const mine = purposeScore(from)
+    if (task === null || mine >= own.length) return from
+    const skip = new Set<string>()
+    for (let tries = 0; tries < MAX_PURPOSE_TRIES; tries++) {
+      const next = bestStart(chunks, cov, skip, ask, false, true)
+      if (!next || next.gain < from.gain) break
+      const contrary = next.seeds.some((i) => chunks[next.c]?.units[i]?.contrary)
+      if (!contrary && purposeScore(next) > mine) return next
+      for (const i of next.seeds) skip.add(`${next.c}:${i}`)
+    }
+    return from
+  }
+  if (acts(lead)) return purposeful(lead)
+  const found = bestStart(chunks, cov, new Set(), ask, false, true)
+  if (!found) return lead
+  const action = purposeful(found)
   return action.gain > lead.gain || (action.gain >= lead.gain && purpose(action)) ? action : lead
 }
 
@@ -988,7 +1016,12 @@ function statesNumber(text: string, number: string): boolean {
  */
 function statesSpecifics(question: string, passage: string, context: string): boolean {
   if (!namesStated(question, context)) return false
-  if (NEGATION.test(question) && !NEGATION.test(passage) && !NEGATING_WORD.test(passage)) return false
+  if (NEGATION.test(question) && !NEGATION.test(passage) && !NEGATING_WORD.test(passage)) {
+    // "tuition-free" for "charge no tuition", "passwordless" for "with no password".
+    const ws = lowerTokens(passage)
+    const negated = negatedWords(question)
+    return ws.some((w, i) => withoutIt(ws, i) && negated.some((n) => w.startsWith(n)))
+  }
   return true
 }
 
@@ -1125,7 +1158,8 @@ const DEGREE_FILLER =
   /^(be|been|being|yet|ever|always|even|at|all|any|the|a|an|really|fully|properly|more|less|so|as|too|very)$/
 
 /** A text's words, lower-cased, with `_` and `'` kept inside them (DATABASE_URL, n't). */
-const lowerTokens = (text: string): string[] => text.toLowerCase().match(/[\p{L}\p{N}_']+/gu) ?? []
+const lowerTokens = (text: string): string[] =>
+  (text.toLowerCase().match(/[\p{L}\p{N}_']+/gu) ?? []).map((w) => w.replace(/^'+|'+$/g, '')).filter(Boolean)
 
 /** Whether, past the words `skip` matches, the word before position i is one `negator` matches. */
 function negatedBefore(ws: readonly string[], i: number, negator: RegExp, skip: RegExp): boolean {
@@ -1164,6 +1198,10 @@ function negatedWords(question: string): string[] {
   return out
 }
 
+/** "tuition-free", "passwordless": the word itself says the thing is absent. */
+const withoutIt = (ws: readonly string[], i: number) =>
+  ws[i + 1] === 'free' || /^[\p{L}]{3,}less$/u.test(ws[i] as string)
+
 /**
  * A question asking what holds when something is not the case ("when DATABASE_URL is not set") is
  * not answered by a sentence stating only that it is ("With DATABASE_URL set, …"): a sentence
@@ -1176,10 +1214,57 @@ function negatedOnly(u: Unit, negated: string[], terms: QuestionTerm[]): void {
   for (const t of terms) {
     if (!u.lexemes.has(t.lexeme) || !negated.some((n) => wordHasLexeme(n, t.lexeme))) continue
     const uses = ws.flatMap((w, i) => (w.startsWith(t.lexeme) ? [i] : []))
-    if (uses.some((i) => negatedBefore(ws, i, NEGATOR, NEGATION_FILLER))) continue
+    if (uses.some((i) => negatedBefore(ws, i, NEGATOR, NEGATION_FILLER) || withoutIt(ws, i))) continue
     u.lexemes.delete(t.lexeme)
     if (uses.length > 0) u.contrary = true
   }
+}
+
+/** Particles that make a verb another verb: "sign up" is not "sign out", "turn off" not "turn on". */
+const OPPOSITE_PARTICLES: Record<string, string[]> = {
+  up: ['in', 'out', 'down'],
+  down: ['up'],
+  in: ['out', 'up'],
+  out: ['in', 'up'],
+  on: ['off'],
+  off: ['on'],
+}
+/** A pronoun may stand between a verb and its particle ("signs you in", "turn it off"). */
+const PARTICLE_OBJECT = /^(you|it|them|me|us|him|her|this|that)$/
+
+/** The question's phrasal verb ("sign up" in "How do I sign up?"): its lexeme and particle. */
+function phrasalOf(question: string, terms: QuestionTerm[]): { lexeme: string; particle: string } | null {
+  const ws = lowerTokens(question)
+  for (let i = 0; i + 1 < ws.length; i++) {
+    const particle = ws[i + 1] as string
+    if (!(particle in OPPOSITE_PARTICLES)) continue
+    const verb = ws[i] as string
+    const t = terms.find((x) => x.own && !isFrameWord(x.lexeme) && wordHasLexeme(verb, x.lexeme))
+    if (t) return { lexeme: t.lexeme, particle }
+  }
+  return null
+}
+
+/**
+ * A sentence that uses the question's phrasal verb only with another particle ("Sign out
+ * everywhere" for "How do I sign up?", "To turn on two-factor" for "How do I turn off
+ * two-factor?") speaks of the other action: it leads at a lower weight, as a contrary case does.
+ * Written joined or hyphenated ("sign-up", "signup"), the asked particle counts.
+ */
+function otherParticleOnly(u: Unit, phrasal: { lexeme: string; particle: string } | null): void {
+  if (!phrasal || !u.lexemes.has(phrasal.lexeme)) return
+  const ws = lowerTokens(u.text)
+  const others = OPPOSITE_PARTICLES[phrasal.particle] ?? []
+  let asked = false
+  let other = false
+  ws.forEach((w, i) => {
+    if (w.startsWith(`${phrasal.lexeme}${phrasal.particle}`)) asked = true
+    if (!wordHasLexeme(w, phrasal.lexeme)) return
+    const next = PARTICLE_OBJECT.test(ws[i + 1] ?? '') ? ws[i + 2] : ws[i + 1]
+    if (next === phrasal.particle) asked = true
+    else if (next && others.includes(next)) other = true
+  })
+  if (other && !asked) u.contrary = true
 }
 
 export interface ExtractiveAnswer {
@@ -1209,10 +1294,12 @@ export function extractiveAnswer(
   )
   if (terms.length === 0) return null
   const negated = negatedWords(question)
+  const phrasal = phrasalOf(question, terms)
   for (const p of all)
     for (const u of p.units) {
       proseOnly(u, question, terms)
       negatedOnly(u, negated, terms)
+      otherParticleOnly(u, phrasal)
     }
   const units: ChunkUnits[] = chunks.map((chunk, rank) => ({
     chunk,

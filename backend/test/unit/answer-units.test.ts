@@ -14,6 +14,7 @@ describe('statesAction', () => {
       '`DATABASE_URL=<url> npm run ingest -- ./docs` ingests a whole folder.',
       '`DATABASE_URL=<neon url> npm run ingest -- ./docs` ingests a whole folder.',
       '`npm test` runs the whole test suite.',
+      '`LOG_LEVEL=debug PORT=8080 npm start` logs every request.',
       'Send `POST /api/documents` with a multipart upload.',
     ])
       assert.equal(statesAction(s), true, s)
@@ -26,6 +27,8 @@ describe('statesAction', () => {
       'My documents: your personal space. Only you can read it or add to it.',
       'Markdown (`.md`, `.markdown`) and PDF (`.pdf`) are supported.',
       'A user is an administrator when their stored role is `admin`.',
+      // A setting's value ends at its code span: what follows is prose, not a command's arguments.
+      'With `SIGNUP=allowlist` only the emails in `SIGNUP_ALLOWLIST` may register.',
     ])
       assert.equal(statesAction(s), false, s)
   })

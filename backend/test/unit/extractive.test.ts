@@ -468,6 +468,50 @@ server.register(async function (server) {
     )
   })
 
+  it('reads "X-free" and "Xless" as saying X is absent (the case a negated question asks for)', () => {
+    const fees = [
+      chunk('p', 'Every plan charges a fee each month. The Team plan charges a fee per seat.', 'Plans'),
+      chunk('f', "Community plans are 'fee-free': they charge nothing.", 'Plans'),
+    ]
+    const a = answer('Which plans charge no fee?', fees)
+    assert.equal(a.citations[0]?.chunk_id, 'f')
+    assert.match(a.content, /^Community plans are 'fee-free'/)
+    const links = [
+      chunk('k', 'Sign in with a password and a second factor when two-factor is on.', 'Signing in'),
+      chunk('l', 'Passwordless sign-in sends a one-time link by email.', 'Signing in'),
+    ]
+    assert.equal(answer('How do I sign in with no password?', links).citations[0]?.chunk_id, 'l')
+  })
+
+  it('a phrasal verb is not the same verb with another particle ("sign up" / "sign out", "turn off" / "turn on")', () => {
+    const signing = [
+      chunk('o', 'To sign out, choose Sign out in the header of any page.', 'Accounts'),
+      chunk('u', 'To sign up, choose Create account on the first page.', 'Accounts'),
+    ]
+    assert.equal(answer('How do I sign up?', signing).citations[0]?.chunk_id, 'u')
+    assert.equal(answer('How do I sign out?', signing).citations[0]?.chunk_id, 'o')
+    const twoFactor = (first: string, second: string) => [
+      chunk('x', `To turn ${first} two-factor sign-in, open the account page.`, 'Two-factor'),
+      chunk('y', `To turn ${second} two-factor sign-in, open the account page.`, 'Two-factor'),
+    ]
+    assert.equal(answer('How do I turn off two-factor sign-in?', twoFactor('on', 'off')).citations[0]?.chunk_id, 'y')
+    assert.equal(answer('How do I turn on two-factor sign-in?', twoFactor('off', 'on')).citations[0]?.chunk_id, 'y')
+  })
+
+  it('"How do I X?": an instruction whose purpose is X leads before an instruction for something else', () => {
+    const docs = [
+      chunk('a', 'Run `npm run user -- create <email>` when sign-up is closed.', 'Operators'),
+      chunk('b', 'To sign up, choose `Create account` on the first page.', 'Accounts'),
+    ]
+    assert.equal(answer('How do I sign up?', docs).citations[0]?.chunk_id, 'b')
+    // Both purposes name the task; the one that also names what it is done to leads.
+    const deleting = [
+      chunk('acct', 'To delete your account, choose `Delete account`: your personal space goes with it.', 'Account'),
+      chunk('team', 'To delete a team space, open its page and choose `Delete space`.', 'Spaces'),
+    ]
+    assert.equal(answer('How do I delete a space?', deleting).citations[0]?.chunk_id, 'team')
+  })
+
   it('a preposition the documents say otherwise ("inside" / "in") is not a key term', () => {
     const a = answer('Sign-in does not work inside the iframe, what should I check?', [
       chunk(
