@@ -494,8 +494,14 @@ server.register(async function (server) {
       chunk('x', `To turn ${first} two-factor sign-in, open the account page.`, 'Two-factor'),
       chunk('y', `To turn ${second} two-factor sign-in, open the account page.`, 'Two-factor'),
     ]
-    assert.equal(answer('How do I turn off two-factor sign-in?', twoFactor('on', 'off')).citations[0]?.chunk_id, 'y')
-    assert.equal(answer('How do I turn on two-factor sign-in?', twoFactor('off', 'on')).citations[0]?.chunk_id, 'y')
+    assert.equal(
+      answer('How do I turn off two-factor sign-in?', twoFactor('on', 'off')).citations[0]?.chunk_id,
+      'y',
+    )
+    assert.equal(
+      answer('How do I turn on two-factor sign-in?', twoFactor('off', 'on')).citations[0]?.chunk_id,
+      'y',
+    )
   })
 
   it('"How do I X?": an instruction whose purpose is X leads before an instruction for something else', () => {
@@ -506,7 +512,11 @@ server.register(async function (server) {
     assert.equal(answer('How do I sign up?', docs).citations[0]?.chunk_id, 'b')
     // Both purposes name the task; the one that also names what it is done to leads.
     const deleting = [
-      chunk('acct', 'To delete your account, choose `Delete account`: your personal space goes with it.', 'Account'),
+      chunk(
+        'acct',
+        'To delete your account, choose `Delete account`: your personal space goes with it.',
+        'Account',
+      ),
       chunk('team', 'To delete a team space, open its page and choose `Delete space`.', 'Spaces'),
     ]
     assert.equal(answer('How do I delete a space?', deleting).citations[0]?.chunk_id, 'team')
