@@ -153,6 +153,12 @@ function kindOf(raw: string, inCode: boolean): UnitKind {
   return 'sentence'
 }
 
+/**
+ * A line ending in a colon and a next line starting in lower case are one sentence wrapped at the
+ * colon ("… is shown once:⏎copy it with `Copy` …"), not an introduction and what it introduces.
+ */
+const colonWrapped = (line: string, next: string) => /:["'”’)\]]*$/.test(line) && /^\p{Ll}/u.test(next)
+
 /** The units of one chunk, in order, with dependencies resolved. */
 export function unitsOf(chunk: RetrievedChunk): { units: Unit[]; stored: boolean } {
   const { fragments, stored } = fragmentsOf(chunk)
@@ -181,7 +187,8 @@ export function unitsOf(chunk: RetrievedChunk): { units: Unit[]; stored: boolean
       last &&
       !f.blankBefore &&
       kind === 'sentence' &&
-      (last.kind === 'item' || (last.kind === 'sentence' && !ENDS_SENTENCE.test(last.text)))
+      (last.kind === 'item' ||
+        (last.kind === 'sentence' && (!ENDS_SENTENCE.test(last.text) || colonWrapped(last.text, f.text))))
     ) {
       last.text = `${last.text} ${f.text}`
       for (const l of f.lexemes) last.lexemes.add(l)

@@ -57,6 +57,17 @@ describe('unitsOf', () => {
     assert.equal(units.find((u) => u.text.startsWith('The page'))?.action, undefined)
   })
 
+  it('joins a sentence wrapped right after a colon, but not a colon before a list', () => {
+    const { units } = unitsOf(
+      chunkOf(
+        'The key is shown once:\ncopy it with `Copy` and keep it safe.\nIt has three parts:\n- a prefix\n- a secret',
+      ),
+    )
+    assert.equal(units[0]?.text, 'The key is shown once: copy it with Copy and keep it safe.')
+    assert.equal(units[1]?.text, 'It has three parts:')
+    assert.equal(units[2]?.kind, 'item')
+  })
+
   it('brings the code block a sentence ending in a colon introduces, and the step after it', () => {
     const { units } = unitsOf(
       chunkOf(
