@@ -75,6 +75,8 @@ interface Ask {
   near: string[]
   /** "Which Xs …?", "What are the Xs?": Xs, of which a list under a heading naming them answers. */
   several: string | null
+  /** The lexeme of the things an enumeration answers ("roles", "kinds of space" → space), or null. */
+  enumerated: string | null
   /** "Which database is …?": the lexeme of the thing asked for, which the answer should say. */
   which: string | null
   /** "Can I …?", "Does …?": a yes-or-no question. */
@@ -565,9 +567,11 @@ function scoreSeeds(
   const pointer = seeds.every((i) => POINTER.test(cu.units[i]?.text ?? '')) ? CROSS_REFERENCE : 1
   const definition =
     ask.defined && defines(cu.units[seeds[0] as number]?.text ?? '', ask.defined) ? DEFINES : 1
+  const enumerates =
+    ask.enumerated && seeds.length === 1 && announces(cu, seeds[0] as number, ask.enumerated) ? ENUMERATES : 1
   const near = 1 + PROXIMITY * closeness(text, cov.terms, cu.headingTerms)
   const score =
-    (near * named * contrary * says * caption * pointer * definition * kind * value) /
+    (near * named * contrary * says * caption * pointer * definition * enumerates * kind * value) /
     (1 + 0.15 * cu.rank) /
     (1 + text.length / 4000)
   return { seeds, gain, strictGain, score, value }
@@ -876,6 +880,7 @@ function alternative(
     wanted: null,
     near: [],
     several: null,
+    enumerated: null,
     which: null,
     yesNo: false,
     procedure: false,
@@ -900,6 +905,59 @@ function alternative(
  * general ("All configuration is environment variables") names none: a list that a sentence
  * stating those things introduces ("Set these … under 'Variables and secrets':") follows.
  */
+const COUNT_WORDS: Record<string, number> = { two: 2, three: 3, four: 4, five: 5, six: 6 }
+/** "one of three roles", "two kinds of space": a number, then (a word or two later) the things. */
+const ANNOUNCED = /\b(two|three|four|five|six|[2-6])\s+((?:[\p{L}-]+\s+){0,2}?)([\p{L}-]+)/giu
+
+/** A sentence introducing the enumeration a question asks for leads before one naming one of them. */
+const ENUMERATES = 1.3
+
+/** "What roles …?", "What kinds of space are there?": the things an enumeration would answer. */
+function enumeratedOf(ask: Ask, terms: QuestionTerm[]): string | null {
+  const things = ask.several ?? (/\b(kinds?|types?|sorts?)\s+of\b/i.test(ask.question) ? ask.which : null)
+  if (!things) return null
+  return terms.find((t) => t.own && (t.lexeme === things || wordHasLexeme(things, t.lexeme)))?.lexeme ?? null
+}
+
+/** How many of the things a sentence announces ("one of three roles": 3), or 0. */
+function announcedCount(text: string, lexeme: string): number {
+  let count = 0
+  for (const m of text.matchAll(ANNOUNCED)) {
+    if (wordHasLexeme(m[3] as string, lexeme))
+      count = COUNT_WORDS[(m[1] as string).toLowerCase()] ?? Number(m[1])
+  }
+  return count
+}
+
+/** Whether unit i introduces the things (a list after its colon, or a count of them). */
+function announces(cu: ChunkUnits, i: number, lexeme: string): boolean {
+  const u = cu.units[i]
+  if (!u || !states(u.lexemes, lexeme)) return false
+  return (u.introduces?.length ?? 0) > 0 || announcedCount(u.text, lexeme) > 0
+}
+
+/**
+ * "What roles can a member have?" led by "A member has one of three roles." announces the roles
+ * and names none: the sentences after it in its paragraph, as many as it announces, are the
+ * answer, and follow it.
+ */
+function announcedAfter(cu: ChunkUnits, pick: Pick, ask: Ask): number[] {
+  const lexeme = ask.enumerated
+  if (!lexeme) return []
+  const last = pick.units[pick.units.length - 1] as number
+  const lead = cu.units[last]
+  if (lead?.kind !== 'sentence') return []
+  const count = announcedCount(lead.text, lexeme)
+  if (count === 0) return []
+  const after: number[] = []
+  for (let i = last + 1; i < cu.units.length && after.length < count; i++) {
+    const u = cu.units[i] as Unit
+    if (u.paragraph !== lead.paragraph || u.kind !== 'sentence') break
+    after.push(i)
+  }
+  return after.length === count ? after : []
+}
+
 function listOfAsked(chunks: ChunkUnits[], picks: Pick[], ask: Ask, terms: QuestionTerm[]): Pick | null {
   const things = ask.several
   if (!things) return null
@@ -1319,6 +1377,7 @@ export function extractiveAnswer(
     wanted,
     near: terms.filter((t) => t.own && !isFrameWord(t.lexeme)).map((t) => t.lexeme),
     several: severalAskedFor(question),
+    enumerated: null,
     which: whichLexeme(question, terms),
     yesNo: /^(and\s+)?(can|could|does|do|did|is|are|was|were|should|may|must|will|would|has|have)\b/i.test(
       question.trim(),
@@ -1330,6 +1389,7 @@ export function extractiveAnswer(
     defined: definedBy(question),
     shared: sharedTerms(question, terms),
   }
+  ask.enumerated = enumeratedOf(ask, terms)
   const keys = new Coverage(terms).missingKeys().length
   const { picks, lead, leadMissing, opened } = choose(units, cov, ask)
 
@@ -1381,6 +1441,8 @@ export function extractiveAnswer(
   // When the leading passage leaves part of the question open, an equally good passage elsewhere
   // may be the one that answers: the reader sees both. Not after the steps or the list a section's
   // heading names: the heading says they are the answer.
+  const announced = announcedAfter(leadUnits, first, ask)
+  if (announced.length > 0) first.units = [...new Set([...first.units, ...announced])].sort((a, b) => a - b)
   const alt = lead < STOP_COVERAGE && !opened ? alternative(units, terms, picks, lead, ask.code) : null
   if (alt) addPick(picks, alt)
   const list = alt ? null : listOfAsked(units, picks, ask, terms)

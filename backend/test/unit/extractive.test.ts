@@ -522,6 +522,37 @@ server.register(async function (server) {
     assert.equal(answer('How do I delete a space?', deleting).citations[0]?.chunk_id, 'team')
   })
 
+  it('an enumeration asked for: the sentence announcing it leads, and the announced sentences follow it', () => {
+    const roles = [
+      chunk(
+        'p',
+        'Members see the picker. A member chooses spaces on the chat. Each member keeps a role.',
+        'Picker',
+      ),
+      chunk(
+        'r',
+        'A member of a team has one of three roles. A viewer reads. An editor also uploads. An owner also manages members. Owners are listed first.',
+        'Roles',
+      ),
+    ]
+    const a = answer('What roles can a team member have?', roles)
+    assert.equal(a.citations[0]?.chunk_id, 'r')
+    assert.match(
+      a.content,
+      /three roles \[1\]\. A viewer reads \[1\]\. An editor also uploads \[1\]\. An owner also manages members \[1\]\./,
+    )
+    assert.doesNotMatch(a.content, /listed first/)
+    const kinds = [
+      chunk('a', 'Access to a space is checked on every question.', 'Access'),
+      chunk(
+        'k',
+        'There are two kinds of space:\n- Personal: yours alone.\n- Team: shared with members.',
+        'Spaces',
+      ),
+    ]
+    assert.equal(answer('What kinds of space are there?', kinds).citations[0]?.chunk_id, 'k')
+  })
+
   it('a preposition the documents say otherwise ("inside" / "in") is not a key term', () => {
     const a = answer('Sign-in does not work inside the iframe, what should I check?', [
       chunk(
