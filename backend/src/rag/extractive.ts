@@ -1325,6 +1325,10 @@ function otherParticleOnly(u: Unit, phrasal: { lexeme: string; particle: string 
   if (other && !asked) u.contrary = true
 }
 
+/** Whether term t is a part of the hyphenated term w (sign of sign-in, auth of rag-auth). */
+const partOf = (t: QuestionTerm, w: QuestionTerm) =>
+  w.lexeme.includes('-') && w.lexeme.split('-').some((p) => wordHasLexeme(p, t.lexeme))
+
 export interface ExtractiveAnswer {
   content: string
   citations: Citation[]
@@ -1400,7 +1404,15 @@ export function extractiveAnswer(
   // all the passage does cover: the passage is about the question's lesser words ("Register with
   // an email and a password" for "How do I reset my password by email?").
   const heaviest = Math.max(...terms.filter((t) => t.own).map((t) => t.weight))
-  if (leadMissing.some((t) => t.weight >= heaviest && t.weight > lead * cov.total)) return null
+  // A hyphenated word counts once here: Postgres reads "rag-auth" as rag-auth, rag and auth, and
+  // a passage naming the product would outweigh "GPU" in "Does rag-auth need a GPU?" three times.
+  const missing = new Set(leadMissing.map((t) => t.lexeme))
+  const repeated = terms
+    .filter(
+      (t) => !missing.has(t.lexeme) && terms.some((w) => w !== t && !missing.has(w.lexeme) && partOf(t, w)),
+    )
+    .reduce((sum, t) => sum + t.weight, 0)
+  if (leadMissing.some((t) => t.weight >= heaviest && t.weight > lead * cov.total - repeated)) return null
   const leadText = first.units.map((i) => leadUnits.units[i]?.text ?? '').join(' ')
   // A short question's key terms must stand together in the leading passage, not in sentences
   // about different things that happen to follow each other (a heading naming one excuses it).

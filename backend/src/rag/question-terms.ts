@@ -19,7 +19,7 @@ export interface QuestionTerm {
 const FRAME = new Set(
   (
     'long much mani must need kind type sort way happen possibl abl exact actual work mean call ' +
-    'someth anyth thing get make go want like know tell explain describ pleas show find give use ' +
+    'someth anyth thing get make go goe want like know tell explain describ pleas show find give use ' +
     'can could would also els differ look version ' +
     // Prepositions the english stopword list keeps: they relate the question's things, the
     // documents say the same relation with another one ("inside the iframe" / "in the iframe").

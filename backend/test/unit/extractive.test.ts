@@ -953,6 +953,30 @@ server.register(async function (server) {
     )
   })
 
+  it('counts a hyphenated word once against a heavier word the passage lacks ("Does rag-auth need a GPU?")', () => {
+    const product = (extra: { lexeme: string; idf: number; df: number }): RetrievedChunk => ({
+      ...chunk('m', 'The model rag-auth searches every space you can read.', 'Models'),
+      analysis: {
+        queryTerms: [
+          { lexeme: 'rag-auth', idf: 1.95, df: 8 },
+          { lexeme: 'rag', idf: 1.95, df: 8 },
+          { lexeme: 'auth', idf: 1.78, df: 9 },
+          extra,
+        ],
+        sentenceLexemes: [['model', 'rag-auth', 'rag', 'auth', 'search', 'everi', 'space', 'read']],
+      },
+    })
+    assert.equal(
+      answer('Does rag-auth need a GPU?', [product({ lexeme: 'gpu', idf: 5, df: 0 })]).citations.length,
+      0,
+    )
+    // The same passage answers a question whose heaviest word it holds.
+    const asked = answer('Which model does rag-auth search with?', [
+      product({ lexeme: 'model', idf: 2.5, df: 3 }),
+    ])
+    assert.equal(asked.citations.length, 1, asked.content)
+  })
+
   it("leaves out another document's passage that shares none of the names the lead states", () => {
     const premier = chunk(
       'p',
