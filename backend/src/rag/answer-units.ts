@@ -26,6 +26,8 @@ export interface Unit {
   step?: boolean
   /** States, without negation, what the question negates: it speaks of the other case. */
   contrary?: boolean
+  /** Uses the question's phrasal verb with its particle ('asked') or only another one ('other'). */
+  particle?: 'asked' | 'other'
   /**
    * Tells the reader what to do: an instruction ("Choose Upload", "To delete your account, open
    * …", "You can revoke one"), a command to run or a request to send. A "how do I" question is

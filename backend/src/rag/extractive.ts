@@ -1322,7 +1322,11 @@ function otherParticleOnly(u: Unit, phrasal: { lexeme: string; particle: string 
     if (next === phrasal.particle) asked = true
     else if (next && others.includes(next)) other = true
   })
-  if (other && !asked) u.contrary = true
+  if (asked) u.particle = 'asked'
+  else if (other) {
+    u.particle = 'other'
+    u.contrary = true
+  }
 }
 
 /** Whether term t is a part of the hyphenated term w (sign of sign-in, auth of rag-auth). */
@@ -1430,6 +1434,9 @@ export function extractiveAnswer(
   if (!statesSpecifics(question, leadText, context)) return null
   // "When was the third German empire founded?" answered by "the second German Empire …".
   if (contrasted(question, leadText)) return null
+  // "How do I turn off logging?" answered by "… turn on synchronous logging …": the other action.
+  const particles = first.units.map((i) => leadUnits.units[i]?.particle)
+  if (particles.includes('other') && !particles.includes('asked')) return null
   // "What do tumors express that are also found on normal cells?" answered by "antigens that are
   // not found on normal cells": the passage denies what the question takes as true.
   if (!NEGATION.test(question) && deniesOwn(leadText, terms)) return null

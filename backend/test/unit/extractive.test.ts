@@ -504,6 +504,14 @@ server.register(async function (server) {
     )
   })
 
+  it('refuses rather than answer with the other action ("turn on" for "How do I turn off …?")', () => {
+    const docs = [
+      chunk('v', 'To turn on verbose logging, which is off by default, pass `verbose: true`.', 'Logging'),
+    ]
+    assert.equal(answer('How do I turn off logging?', docs).citations.length, 0)
+    assert.equal(answer('How do I turn on verbose logging?', docs).citations.length, 1)
+  })
+
   it('"How do I X?": an instruction whose purpose is X leads before an instruction for something else', () => {
     const docs = [
       chunk('a', 'Run `npm run user -- create <email>` when sign-up is closed.', 'Operators'),
