@@ -77,6 +77,8 @@ interface Ask {
   several: string | null
   /** The lexeme of the things an enumeration answers ("roles", "kinds of space" → space), or null. */
   enumerated: string | null
+  /** "What happens when a member is removed?": the case asked about ("a member is removed"), or null. */
+  condition: string | null
   /** "Which database is …?": the lexeme of the thing asked for, which the answer should say. */
   which: string | null
   /** "Can I …?", "Does …?": a yes-or-no question. */
@@ -569,9 +571,13 @@ function scoreSeeds(
     ask.defined && defines(cu.units[seeds[0] as number]?.text ?? '', ask.defined) ? DEFINES : 1
   const enumerates =
     ask.enumerated && seeds.length === 1 && announces(cu, seeds[0] as number, ask.enumerated) ? ENUMERATES : 1
+  const meets =
+    ask.condition && seeds.length === 1 && statesCondition(cu.units[seeds[0] as number]?.text ?? '', ask, cov)
+      ? CONDITION
+      : 1
   const near = 1 + PROXIMITY * closeness(text, cov.terms, cu.headingTerms)
   const score =
-    (near * named * contrary * says * caption * pointer * definition * enumerates * kind * value) /
+    (near * named * contrary * says * caption * pointer * definition * enumerates * meets * kind * value) /
     (1 + 0.15 * cu.rank) /
     (1 + text.length / 4000)
   return { seeds, gain, strictGain, score, value }
@@ -881,6 +887,7 @@ function alternative(
     near: [],
     several: null,
     enumerated: null,
+    condition: null,
     which: null,
     yesNo: false,
     procedure: false,
@@ -908,6 +915,33 @@ function alternative(
 const COUNT_WORDS: Record<string, number> = { two: 2, three: 3, four: 4, five: 5, six: 6 }
 /** "one of three roles", "two kinds of space": a number, then (a word or two later) the things. */
 const ANNOUNCED = /\b(two|three|four|five|six|[2-6])\s+((?:[\p{L}-]+\s+){0,2}?)([\p{L}-]+)/giu
+
+/** A sentence that opens on the case a "what happens when …" question asks about leads before others. */
+const CONDITION = 1.3
+const ASKED_CONDITION = /^(?:and\s+)?what happens (?:to [^?]*?\s)?(?:when|if|after|once|while)\s+([^?]+)/i
+const STATED_CONDITION = /^(?:when|if|after|once|while|as soon as)\s+([^,;:]{3,120})[,;:]/i
+
+/** "What happens when I remove a member from a space?" → "I remove a member from a space", or null. */
+function conditionAsked(question: string): string | null {
+  return ASKED_CONDITION.exec(question.trim())?.[1]?.trim() ?? null
+}
+
+/**
+ * Whether a sentence opens on the question's case ("When a member is removed, …" for "What
+ * happens when I remove a member from a space?"): its condition states the question's own words
+ * that the asked condition holds, at least two, or all of them if fewer.
+ */
+function statesCondition(text: string, ask: Ask, cov: Coverage): boolean {
+  const stated = STATED_CONDITION.exec(text)?.[1]
+  if (!stated || !ask.condition) return false
+  const asked = words(ask.condition)
+  const wanted = cov.terms.filter(
+    (t) => t.own && !isFrameWord(t.lexeme) && asked.some((w) => wordHasLexeme(w, t.lexeme)),
+  )
+  const said = words(stated)
+  const hits = wanted.filter((t) => said.some((w) => wordHasLexeme(w, t.lexeme))).length
+  return hits >= Math.min(2, wanted.length) && hits > 0
+}
 
 /** A sentence introducing the enumeration a question asks for leads before one naming one of them. */
 const ENUMERATES = 1.3
@@ -1386,6 +1420,7 @@ export function extractiveAnswer(
     near: terms.filter((t) => t.own && !isFrameWord(t.lexeme)).map((t) => t.lexeme),
     several: severalAskedFor(question),
     enumerated: null,
+    condition: conditionAsked(question),
     which: whichLexeme(question, terms),
     yesNo: /^(and\s+)?(can|could|does|do|did|is|are|was|were|should|may|must|will|would|has|have)\b/i.test(
       question.trim(),

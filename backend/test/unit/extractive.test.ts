@@ -504,6 +504,21 @@ server.register(async function (server) {
     )
   })
 
+  it('"What happens when X?": a sentence opening on the case X leads before one describing how to do X', () => {
+    const docs = [
+      chunk(
+        'm',
+        'An owner removes a member from the space with Remove beside them. When a member is removed, their answers stop drawing on the space at once.',
+        'Members',
+      ),
+      UNRELATED,
+    ]
+    assert.match(
+      answer('What happens when I remove a member from a space?', docs).content,
+      /^When a member is removed, their answers stop/,
+    )
+  })
+
   it('refuses rather than answer with the other action ("turn on" for "How do I turn off …?")', () => {
     const docs = [
       chunk('v', 'To turn on verbose logging, which is off by default, pass `verbose: true`.', 'Logging'),
