@@ -278,6 +278,19 @@ describe('UI fallback (docs/api.md §0)', () => {
     }
   })
 
+  it("keeps the server's own paths (/health, /docs, /openapi.json) out of the fallback", async () => {
+    for (const url of ['/health/x', '/docs/nothing', '/openapi.json/x', '/%68ealth/x', '//docs/a/b']) {
+      const res = await app.inject({ url, headers: { accept: 'text/html' } })
+      assert.equal(res.statusCode, 404, url)
+      assert.deepEqual(json(res), { detail: 'Not found', code: 'not_found' })
+    }
+    // A UI route that merely starts with the same letters is still the UI's.
+    for (const url of ['/healthz', '/docsearch', '/documents/1']) {
+      const res = await app.inject({ url, headers: { accept: 'text/html' } })
+      assert.equal(res.statusCode, 200, url)
+    }
+  })
+
   it('keeps /api paths out of the fallback', async () => {
     const res = await app.inject({ url: '/api/whatever', headers: { accept: 'text/html' } })
     assert.equal(res.statusCode, 401)
