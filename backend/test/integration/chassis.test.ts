@@ -214,6 +214,15 @@ describe('trust proxy', () => {
   it('believes it within TRUST_PROXY hops', async () => {
     assert.deepEqual(await hits('1'), [200, 200, 200, 200])
   })
+
+  it('counts HEAD and GET /health in one bucket (RATE_LIMIT_HEALTH per client, whatever the method)', async () => {
+    const t = await buildTestApp(kind, { RATE_LIMIT_HEALTH: '2/minute' }, { tdb })
+    const codes: number[] = []
+    for (const method of ['GET', 'HEAD', 'HEAD', 'GET'] as const)
+      codes.push((await t.app.inject({ method, url: '/health' })).statusCode)
+    await t.close()
+    assert.deepEqual(codes, [200, 200, 429, 429])
+  })
 })
 
 describe('UI fallback (docs/api.md §0)', () => {
