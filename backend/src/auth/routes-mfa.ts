@@ -64,6 +64,9 @@ import { type AuthUser, authUserOf, createSession } from './sessions.js'
 
 /** On signed-in routes a wrong code is 422: the caller stays signed in (§0). */
 const wrongCodeWhileSignedIn = () => new AppError('invalid_code', { status: 422 })
+/** Two-factor sign-in in the wrong state for the request: a 422 naming `mfa`, as every validation_error names its field (§0). */
+const mfaStateError = (detail: string, message: string) =>
+  new AppError('validation_error', { detail, errors: [{ path: 'mfa', message }] })
 
 export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDeps) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>()
@@ -97,7 +100,7 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
   ) {
     const row = await reauthenticate(deps, request, user, password, { context })
     if (!row.mfaEnabled) {
-      throw new AppError('validation_error', { detail: 'Two-factor sign-in is not on' })
+      throw mfaStateError('Two-factor sign-in is not on', 'not enabled')
     }
   }
 
@@ -140,15 +143,12 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
       const { user } = signedIn(request)
       const row = await reauthenticate(deps, request, user, request.body.password)
       if (row.mfaEnabled) {
-        throw new AppError('validation_error', {
-          detail: 'Two-factor sign-in is already on; turn it off first',
-          errors: [{ path: 'mfa', message: 'already enabled' }],
-        })
+        throw mfaStateError('Two-factor sign-in is already on; turn it off first', 'already enabled')
       }
       const secret = generateTotpSecret()
       if (!(await upsertPendingTotp(db, user.id, sealTotpSecret(secret, config.secretKey), now()))) {
         // An enabled secret exists although the user row says off: never overwrite a live factor.
-        throw new AppError('validation_error', { detail: 'Two-factor sign-in is already on' })
+        throw mfaStateError('Two-factor sign-in is already on', 'already enabled')
       }
       const url = otpauthUrl(secret, user.email)
       return { secret, otpauth_url: url, qr_svg: await qrSvg(url) }
@@ -169,9 +169,9 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
       const { user } = signedIn(request)
       const totp = await findTotp(db, user.id)
       if (!totp || totp.enabledAt) {
-        throw new AppError('validation_error', {
-          detail: totp ? 'Two-factor sign-in is already on' : 'Set up two-factor sign-in first',
-        })
+        throw totp
+          ? mfaStateError('Two-factor sign-in is already on', 'already enabled')
+          : mfaStateError('Set up two-factor sign-in first', 'not set up')
       }
       const step = matchTotp(secretOf(totp.secret), request.body.code, clock.now())
       if (step === null) throw wrongCodeWhileSignedIn()
@@ -181,8 +181,7 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
           // A setup in another tab replaced the secret since the code was checked: the code is not
           // one of the new secret's (or the factor went on meanwhile).
           const live = await findTotp(tx, user.id)
-          if (live?.enabledAt)
-            throw new AppError('validation_error', { detail: 'Two-factor sign-in is already on' })
+          if (live?.enabledAt) throw mfaStateError('Two-factor sign-in is already on', 'already enabled')
           throw wrongCodeWhileSignedIn()
         }
         await writeOwnAudit(tx, clock, request, user, 'mfa_enabled')

@@ -16,6 +16,14 @@ const freshIp = () => ({ 'x-forwarded-for': `198.51.100.${(ipCounter++ % 250) + 
 function assertError(res: LightMyRequestResponse, status: number, code: string) {
   assert.equal(res.statusCode, status, res.body)
   assert.equal(json(res).code, code, res.body)
+  // §0: validation errors add `errors: [{path, message}]`.
+  if (code === 'validation_error') {
+    const errors = json<{ errors?: { path: string; message: string }[] }>(res).errors
+    assert.ok(
+      Array.isArray(errors) && errors.length > 0 && errors.every((e) => e.path && e.message),
+      res.body,
+    )
+  }
 }
 
 for (const kind of dbKinds()) {
@@ -79,6 +87,17 @@ for (const kind of dbKinds()) {
       )
       assertError(
         await post('/api/auth/mfa/totp/enable', u.token, { code: '123456' }),
+        422,
+        'validation_error',
+      )
+      // Nothing to turn off or renew yet.
+      assertError(
+        await post('/api/auth/mfa/disable', u.token, { password: PASSWORD, code: '123456' }),
+        422,
+        'validation_error',
+      )
+      assertError(
+        await post('/api/auth/mfa/recovery-codes', u.token, { password: PASSWORD }),
         422,
         'validation_error',
       )
