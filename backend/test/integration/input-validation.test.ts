@@ -133,6 +133,32 @@ for (const kind of dbKinds()) {
       )
     })
 
+    it('an unpaired surrogate (`"\\ud800"` in a JSON body) is a 422 naming the field, never a 500', async () => {
+      // JSON.parse admits `\ud800`; no UTF-8 text holds it. A document's chunks went into a JSON
+      // column and Postgres refused them ("invalid input syntax for type json"): a 500.
+      const raw = (url: string, body: string, headers: Record<string, string>) =>
+        t.app.inject({
+          method: 'POST',
+          url,
+          payload: body,
+          headers: { ...headers, 'content-type': 'application/json' },
+        })
+      assertFieldError(
+        await raw('/api/documents', '{"title":"T","content":"lone \\ud800 surrogate"}', admin),
+        'content',
+      )
+      assertFieldError(await raw('/api/documents', '{"title":"\\udfff","content":"c"}', admin), 'title')
+      assertFieldError(await raw('/api/chat/message', '{"message":"a \\udc00 b"}', user), 'message')
+      assertFieldError(await raw('/api/spaces', '{"name":"x\\ud800"}', user), 'name')
+      // A pair is one character, and welcome.
+      const pair = await raw(
+        '/api/documents',
+        '{"title":"Emoji \\ud83d\\ude00","content":"smile \\ud83d\\ude00"}',
+        admin,
+      )
+      assert.equal(pair.statusCode, 201, pair.body)
+    })
+
     it('an id that is not a plain UUID (`urn:uuid:…`) is no such resource in a path, a 422 in a body', async () => {
       // The JSON-schema uuid format admits the urn prefix; Postgres does not.
       const urn = 'urn:uuid:0190a8f0-0000-7000-8000-00000000abcd'
