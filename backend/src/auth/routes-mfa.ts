@@ -22,7 +22,7 @@ import { AppError } from '../errors.js'
 import { clientKey } from '../lib/client-key.js'
 import type { RouteDeps } from '../routes/deps.js'
 import { deleteAccount } from './account-deletion.js'
-import { writeOwnAudit } from './audit.js'
+import { writeAudit, writeOwnAudit } from './audit.js'
 import { clearedCookieOptions, SESSION_COOKIE } from './cookies.js'
 import { queueNotice } from './email-links.js'
 import { logAuthEvent } from './events.js'
@@ -225,6 +225,12 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
           reason: 'wrong_code',
           context: 'mfa_disable',
         })
+        // Audited like a wrong password on a re-authentication (reauth.ts): the person's own
+        // activity shows each wrong guess.
+        await writeOwnAudit(db, clock, request, user, 'sign_in_failed', {
+          reason: 'wrong_code',
+          context: 'mfa_disable',
+        })
         if (check.lockedBy) logAuthEvent(request, 'auth.locked', { user_id: user.id, scope: check.lockedBy })
         throw wrongCodeWhileSignedIn()
       }
@@ -274,6 +280,15 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
     },
     async (request, reply) => {
       const tokenHash = hashMfaToken(request.body.challenge, config.secretKey)
+      // A failed second step is a failed sign-in (§14), audited like the password step's: with the
+      // account as its subject, so its owner sees in their activity that someone has the password.
+      const failed = (subjectId: string, reason: 'locked' | 'wrong_code') =>
+        writeAudit(db, clock, request, {
+          type: 'sign_in_failed',
+          actor: null,
+          subjectId,
+          details: { reason, step: 'mfa' },
+        })
       const invalidChallenge = (userId: string | null) => {
         logAuthEvent(request, 'auth.sign_in_failed', { user_id: userId, reason: 'invalid_challenge' })
         return new AppError('invalid_challenge')
@@ -288,6 +303,7 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
       const attempt = await beginAttempt(counters, row.email, client)
       if (attempt.locked) {
         logAuthEvent(request, 'auth.sign_in_failed', { user_id: row.id, reason: 'locked' })
+        await failed(row.id, 'locked')
         throw lockedError(attempt)
       }
       const spent = await spendChallengeTry(db, tokenHash, now(), CHALLENGE_MAX_TRIES)
@@ -304,6 +320,7 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
         logAuthEvent(request, 'auth.sign_in_failed', { user_id: row.id, reason: 'wrong_code' })
         const scope = lockedBy(attempt)
         if (scope) logAuthEvent(request, 'auth.locked', { user_id: row.id, scope })
+        await failed(row.id, 'wrong_code')
         throw new AppError('invalid_code')
       }
       await attemptSucceeded(counters, row.email, client)
