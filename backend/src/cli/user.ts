@@ -29,6 +29,7 @@ import { systemClock } from '../lib/clock.js'
 import { uuidv7 } from '../lib/ids.js'
 import {
   CliError,
+  cliAudit,
   EXIT_FAILURE,
   EXIT_OK,
   EXIT_USAGE,
@@ -148,36 +149,6 @@ async function verify(db: Database, config: Config, email: string) {
   }
   const admin = config.adminEmails.includes(email)
   console.log(`${email} is verified${admin ? ' (an admin: it is listed in ADMIN_EMAILS)' : ''}`)
-}
-
-/**
- * An audit event done by the operator at a shell: no actor, no IP (docs/api.md §14). Every change
- * the CLI makes to an account is one, as the same change by an admin is, so it shows in the admin
- * log and in the person's own "Recent activity".
- */
-function cliAudit(
-  type:
-    | 'mfa_disabled'
-    | 'reset_link_created'
-    | 'user_created'
-    | 'email_verified'
-    | 'user_role_changed'
-    | 'password_changed',
-  subjectId: string,
-  details: Record<string, unknown> = {},
-) {
-  const now = Date.now()
-  return {
-    id: uuidv7(now),
-    at: new Date(now),
-    type,
-    actorId: null,
-    actorEmail: null,
-    subjectId,
-    ipAddress: null,
-    userAgent: null,
-    details: { ...details, by: 'cli' },
-  }
 }
 
 /** docs/api.md §13: the operator's way back in for someone who lost their phone and recovery codes. */
