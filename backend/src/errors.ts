@@ -71,10 +71,14 @@ export class AppError extends Error {
   }
 }
 
-export function rateLimitedError(retryAfterSeconds: number): AppError {
+/** A 429 with Retry-After; `limit` also sends RateLimit-* for it (remaining 0, reset = Retry-After). */
+export function rateLimitedError(retryAfterSeconds: number, limit?: number): AppError {
   const n = Math.max(1, Math.ceil(retryAfterSeconds))
-  return new AppError('rate_limited', {
-    detail: `Rate limit exceeded. Please wait ${n} seconds.`,
-    headers: { 'retry-after': String(n) },
-  })
+  const headers: Record<string, string> = { 'retry-after': String(n) }
+  if (limit !== undefined) {
+    headers['ratelimit-limit'] = String(limit)
+    headers['ratelimit-remaining'] = '0'
+    headers['ratelimit-reset'] = String(n)
+  }
+  return new AppError('rate_limited', { detail: `Rate limit exceeded. Please wait ${n} seconds.`, headers })
 }

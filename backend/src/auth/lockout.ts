@@ -81,9 +81,13 @@ export function lockedBy(result: AttemptResult): LockScope | null {
   return null
 }
 
-/** A 429 for a refused attempt. */
-export function lockedError(result: { retryAfterSeconds: number }): AppError {
-  return rateLimitedError(result.retryAfterSeconds)
+/**
+ * A 429 for a refused attempt. Its RateLimit-* headers are the lockout's own (§6: every limited
+ * response carries them), not those of RATE_LIMIT_AUTH that the hook set before: a 429 saying
+ * `RateLimit-Remaining: 993` gave clients that read those headers nothing to wait for.
+ */
+export function lockedError(result: { retryAfterSeconds: number; scope?: LockScope }): AppError {
+  return rateLimitedError(result.retryAfterSeconds, result.scope === 'account' ? ACCOUNT_MAX : CLIENT_MAX)
 }
 
 function unavailable(retryAfterSeconds: number, cause?: unknown): AppError {

@@ -146,7 +146,7 @@ export default async function emailRoutes(instance: FastifyInstance, deps: Route
       requireEmail()
       if (user.email_verified) return reply.status(202).send({})
       const count = await counters.incr(`mail:verify:${user.id}`, HOUR_MS)
-      if (count.count > MAILS_PER_HOUR) throw rateLimitedError(count.ttlMs / 1000)
+      if (count.count > MAILS_PER_HOUR) throw rateLimitedError(count.ttlMs / 1000, MAILS_PER_HOUR)
       await withTransaction(db, async (tx) => {
         const link = await issueLink(tx, deps, {
           purpose: 'verify',

@@ -22,7 +22,7 @@ import { AppError } from '../errors.js'
 import { clientKey } from '../lib/client-key.js'
 import type { RouteDeps } from '../routes/deps.js'
 import { deleteAccount } from './account-deletion.js'
-import { writeOwnAudit } from './audit.js'
+import { writeAudit, writeOwnAudit } from './audit.js'
 import { clearedCookieOptions, SESSION_COOKIE } from './cookies.js'
 import { queueNotice } from './email-links.js'
 import { logAuthEvent } from './events.js'
@@ -64,6 +64,9 @@ import { type AuthUser, authUserOf, createSession } from './sessions.js'
 
 /** On signed-in routes a wrong code is 422: the caller stays signed in (§0). */
 const wrongCodeWhileSignedIn = () => new AppError('invalid_code', { status: 422 })
+/** Two-factor sign-in in the wrong state for the request: a 422 naming `mfa`, as every validation_error names its field (§0). */
+const mfaStateError = (detail: string, message: string) =>
+  new AppError('validation_error', { detail, errors: [{ path: 'mfa', message }] })
 
 export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDeps) {
   const app = instance.withTypeProvider<TypeBoxTypeProvider>()
@@ -97,7 +100,7 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
   ) {
     const row = await reauthenticate(deps, request, user, password, { context })
     if (!row.mfaEnabled) {
-      throw new AppError('validation_error', { detail: 'Two-factor sign-in is not on' })
+      throw mfaStateError('Two-factor sign-in is not on', 'not enabled')
     }
   }
 
@@ -140,15 +143,12 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
       const { user } = signedIn(request)
       const row = await reauthenticate(deps, request, user, request.body.password)
       if (row.mfaEnabled) {
-        throw new AppError('validation_error', {
-          detail: 'Two-factor sign-in is already on; turn it off first',
-          errors: [{ path: 'mfa', message: 'already enabled' }],
-        })
+        throw mfaStateError('Two-factor sign-in is already on; turn it off first', 'already enabled')
       }
       const secret = generateTotpSecret()
       if (!(await upsertPendingTotp(db, user.id, sealTotpSecret(secret, config.secretKey), now()))) {
         // An enabled secret exists although the user row says off: never overwrite a live factor.
-        throw new AppError('validation_error', { detail: 'Two-factor sign-in is already on' })
+        throw mfaStateError('Two-factor sign-in is already on', 'already enabled')
       }
       const url = otpauthUrl(secret, user.email)
       return { secret, otpauth_url: url, qr_svg: await qrSvg(url) }
@@ -169,9 +169,9 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
       const { user } = signedIn(request)
       const totp = await findTotp(db, user.id)
       if (!totp || totp.enabledAt) {
-        throw new AppError('validation_error', {
-          detail: totp ? 'Two-factor sign-in is already on' : 'Set up two-factor sign-in first',
-        })
+        throw totp
+          ? mfaStateError('Two-factor sign-in is already on', 'already enabled')
+          : mfaStateError('Set up two-factor sign-in first', 'not set up')
       }
       const step = matchTotp(secretOf(totp.secret), request.body.code, clock.now())
       if (step === null) throw wrongCodeWhileSignedIn()
@@ -181,8 +181,7 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
           // A setup in another tab replaced the secret since the code was checked: the code is not
           // one of the new secret's (or the factor went on meanwhile).
           const live = await findTotp(tx, user.id)
-          if (live?.enabledAt)
-            throw new AppError('validation_error', { detail: 'Two-factor sign-in is already on' })
+          if (live?.enabledAt) throw mfaStateError('Two-factor sign-in is already on', 'already enabled')
           throw wrongCodeWhileSignedIn()
         }
         await writeOwnAudit(tx, clock, request, user, 'mfa_enabled')
@@ -223,6 +222,12 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
       if (check.outcome === 'wrong') {
         logAuthEvent(request, 'auth.sign_in_failed', {
           user_id: user.id,
+          reason: 'wrong_code',
+          context: 'mfa_disable',
+        })
+        // Audited like a wrong password on a re-authentication (reauth.ts): the person's own
+        // activity shows each wrong guess.
+        await writeOwnAudit(db, clock, request, user, 'sign_in_failed', {
           reason: 'wrong_code',
           context: 'mfa_disable',
         })
@@ -275,6 +280,15 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
     },
     async (request, reply) => {
       const tokenHash = hashMfaToken(request.body.challenge, config.secretKey)
+      // A failed second step is a failed sign-in (§14), audited like the password step's: with the
+      // account as its subject, so its owner sees in their activity that someone has the password.
+      const failed = (subjectId: string, reason: 'locked' | 'wrong_code') =>
+        writeAudit(db, clock, request, {
+          type: 'sign_in_failed',
+          actor: null,
+          subjectId,
+          details: { reason, step: 'mfa' },
+        })
       const invalidChallenge = (userId: string | null) => {
         logAuthEvent(request, 'auth.sign_in_failed', { user_id: userId, reason: 'invalid_challenge' })
         return new AppError('invalid_challenge')
@@ -289,6 +303,7 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
       const attempt = await beginAttempt(counters, row.email, client)
       if (attempt.locked) {
         logAuthEvent(request, 'auth.sign_in_failed', { user_id: row.id, reason: 'locked' })
+        await failed(row.id, 'locked')
         throw lockedError(attempt)
       }
       const spent = await spendChallengeTry(db, tokenHash, now(), CHALLENGE_MAX_TRIES)
@@ -305,6 +320,7 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
         logAuthEvent(request, 'auth.sign_in_failed', { user_id: row.id, reason: 'wrong_code' })
         const scope = lockedBy(attempt)
         if (scope) logAuthEvent(request, 'auth.locked', { user_id: row.id, scope })
+        await failed(row.id, 'wrong_code')
         throw new AppError('invalid_code')
       }
       await attemptSucceeded(counters, row.email, client)

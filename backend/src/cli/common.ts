@@ -2,12 +2,14 @@
 // directly (Postgres via DATABASE_URL, or PGlite in DATA_DIR), migrated, and — for PGlite — the
 // data-dir lock taken so a CLI never opens a directory a running server owns (docs/api.md §1).
 import { type ParseArgsConfig, parseArgs } from 'node:util'
+import type { AuditEventType } from '../auth/audit.js'
 import type { Config } from '../config.js'
 import { type Database, openDatabase, pgliteDirOf } from '../db/client.js'
 import { acquireDataDirLock, LockHeldError, SERVER_RUNNING_MESSAGE } from '../db/lock-file.js'
 import { migrate } from '../db/migrate.js'
 import { resolveDataDir } from '../lib/data-dir.js'
 import { configFromEnvOrExit } from '../lib/env.js'
+import { uuidv7 } from '../lib/ids.js'
 
 export interface CliDatabase {
   db: Database
@@ -138,4 +140,24 @@ export function runCli(main: () => Promise<number>): void {
       process.exit(EXIT_FAILURE)
     },
   )
+}
+
+/**
+ * An audit event done by the operator at a shell: no actor, no IP (docs/api.md §14). Every change
+ * the CLIs make to an account or a space is one, as the same change by an admin is, so it shows in
+ * the admin log and in the person's own "Recent activity".
+ */
+export function cliAudit(type: AuditEventType, subjectId: string, details: Record<string, unknown> = {}) {
+  const now = Date.now()
+  return {
+    id: uuidv7(now),
+    at: new Date(now),
+    type,
+    actorId: null,
+    actorEmail: null,
+    subjectId,
+    ipAddress: null,
+    userAgent: null,
+    details: { ...details, by: 'cli' },
+  }
 }

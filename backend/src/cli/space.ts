@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util'
 import { emailProblem, normalizeEmail } from '../auth/email.js'
 import type { Database } from '../db/client.js'
 import { withTransaction } from '../db/client.js'
+import { insertAuditEvent } from '../db/queries/audit.js'
 import { countOwners, deleteMember, memberById, takeInvitation } from '../db/queries/space-members.js'
 import {
   insertSpace,
@@ -22,7 +23,16 @@ import {
 import { findUserByEmail } from '../db/queries/users.js'
 import type { SpaceKind, SpaceRole } from '../db/schema/spaces.js'
 import { isUuid, uuidv7 } from '../lib/ids.js'
-import { CliError, EXIT_OK, EXIT_USAGE, formatTable, openCliDatabase, runCli, usageOrHelp } from './common.js'
+import {
+  CliError,
+  cliAudit,
+  EXIT_OK,
+  EXIT_USAGE,
+  formatTable,
+  openCliDatabase,
+  runCli,
+  usageOrHelp,
+} from './common.js'
 
 const USAGE = `usage: npm run space -- <command>
 
@@ -162,6 +172,7 @@ async function create(db: Database, c: Extract<Command, { command: 'create' }>) 
   await withTransaction(db, async (tx) => {
     await insertSpace(tx, { id, name: c.name, description: c.description, kind: 'team', createdBy: owner })
     await upsertSpaceMember(tx, id, owner, 'owner')
+    await insertAuditEvent(tx, cliAudit('space_created', owner, { space_id: id, visibility: 'members' }))
   })
   console.log(`created team space "${c.name}" (${id}), owned by ${c.owner}`)
 }
@@ -177,6 +188,13 @@ async function addMember(db: Database, c: Extract<Command, { command: 'add-membe
       throw new CliError(LAST_OWNER)
     }
     await upsertSpaceMember(tx, space.id, user, c.role)
+    // Audited like the same change through the API (§14).
+    if (!current) {
+      await insertAuditEvent(tx, cliAudit('space_member_added', user, { space_id: space.id, role: c.role }))
+    } else if (current.role !== c.role) {
+      const details = { space_id: space.id, from: current.role, to: c.role }
+      await insertAuditEvent(tx, cliAudit('space_member_role_changed', user, details))
+    }
     // The membership supersedes any invitation waiting for this address.
     await takeInvitation(tx, space.id, c.email, new Date())
     return current?.role ?? null
@@ -195,6 +213,10 @@ async function removeMember(db: Database, c: Extract<Command, { command: 'remove
     if (!current) throw new CliError(`${c.email} is not a member of "${space.name}"`)
     if (current.role === 'owner' && (await countOwners(tx, space.id)) <= 1) throw new CliError(LAST_OWNER)
     await deleteMember(tx, space.id, user)
+    await insertAuditEvent(
+      tx,
+      cliAudit('space_member_removed', user, { space_id: space.id, role: current.role }),
+    )
   })
   console.log(`${c.email} is no longer a member of "${space.name}"`)
 }

@@ -29,6 +29,7 @@ import { systemClock } from '../lib/clock.js'
 import { uuidv7 } from '../lib/ids.js'
 import {
   CliError,
+  cliAudit,
   EXIT_FAILURE,
   EXIT_OK,
   EXIT_USAGE,
@@ -128,6 +129,7 @@ async function create(db: Database, config: Config, args: Parsed, email: string,
         createdAt: now,
       })
       await insertPersonalSpace(tx, row.id, uuidv7(now.getTime()), now)
+      await insertAuditEvent(tx, cliAudit('user_created', row.id, { role }))
     })
   } catch (err) {
     if (isUniqueViolation(err)) throw new CliError(`a user with the email ${email} already exists`)
@@ -137,28 +139,19 @@ async function create(db: Database, config: Config, args: Parsed, email: string,
 }
 
 async function verify(db: Database, config: Config, email: string) {
-  if (!(await setEmailVerified(db, email, new Date()))) throw new CliError(`no user with the email ${email}`)
+  const user = await findUserByEmail(db, email)
+  if (!user) throw new CliError(`no user with the email ${email}`)
+  if (!user.emailVerified) {
+    await withTransaction(db, async (tx) => {
+      await setEmailVerified(tx, email, new Date())
+      await insertAuditEvent(tx, cliAudit('email_verified', user.id))
+    })
+  }
   const admin = config.adminEmails.includes(email)
   console.log(`${email} is verified${admin ? ' (an admin: it is listed in ADMIN_EMAILS)' : ''}`)
 }
 
 /** docs/api.md §13: the operator's way back in for someone who lost their phone and recovery codes. */
-/** An audit event done by the operator at a shell: no actor, no IP (docs/api.md §14). */
-function cliAudit(type: 'mfa_disabled' | 'reset_link_created', subjectId: string) {
-  const now = Date.now()
-  return {
-    id: uuidv7(now),
-    at: new Date(now),
-    type,
-    actorId: null,
-    actorEmail: null,
-    subjectId,
-    ipAddress: null,
-    userAgent: null,
-    details: { by: 'cli' },
-  }
-}
-
 async function mfaOff(db: Database, config: Config, email: string) {
   const user = await findUserByEmail(db, email)
   if (!user) throw new CliError(`no user with the email ${email}`)
@@ -203,7 +196,15 @@ async function resetLink(db: Database, config: Config, email: string) {
 }
 
 async function setRole(db: Database, config: Config, email: string, role: 'user' | 'admin') {
-  if (!(await setUserRole(db, email, role, new Date()))) throw new CliError(`no user with the email ${email}`)
+  const user = await findUserByEmail(db, email)
+  if (!user) throw new CliError(`no user with the email ${email}`)
+  if (user.role !== role) {
+    await withTransaction(db, async (tx) => {
+      if (!(await setUserRole(tx, email, role, new Date())))
+        throw new CliError(`no user with the email ${email}`)
+      await insertAuditEvent(tx, cliAudit('user_role_changed', user.id, { from: user.role, to: role }))
+    })
+  }
   console.log(`${email} is now ${role === 'admin' ? 'an admin' : 'a regular user'}`)
   const row = await findUserByEmail(db, email)
   if (role === 'user' && row && effectiveRole(config, row) === 'admin') {
@@ -211,13 +212,17 @@ async function setRole(db: Database, config: Config, email: string, role: 'user'
   }
 }
 
-async function setPassword(db: Database, email: string, password: string) {
+async function setPassword(db: Database, config: Config, email: string, password: string) {
   const user = await findUserByEmail(db, email)
   if (!user) throw new CliError(`no user with the email ${email}`)
   const passwordHash = await hashPassword(password)
   const revoked = await withTransaction(db, async (tx) => {
     await updatePasswordHash(tx, user.id, passwordHash, new Date())
-    return deleteUserSessions(tx, user.id)
+    const n = await deleteUserSessions(tx, user.id)
+    await insertAuditEvent(tx, cliAudit('password_changed', user.id, { sessions_revoked: n }))
+    // §12: the person is told their password changed (sent by the server's mail worker).
+    await queueNotice(tx, { config, clock: systemClock }, user.email, 'password_changed')
+    return n
   })
   console.log(`password changed for ${email}; ${revoked} session${revoked === 1 ? '' : 's'} revoked`)
 }
@@ -267,7 +272,7 @@ async function main(): Promise<number> {
     else if (args.command === 'verify') await verify(db, config, email)
     else if (args.command === 'promote') await setRole(db, config, email, 'admin')
     else if (args.command === 'demote') await setRole(db, config, email, 'user')
-    else if (args.command === 'set-password') await setPassword(db, email, password)
+    else if (args.command === 'set-password') await setPassword(db, config, email, password)
     else if (args.command === 'mfa-off') await mfaOff(db, config, email)
     else if (args.command === 'reset-link') await resetLink(db, config, email)
     else await list(db, config)

@@ -32,7 +32,7 @@ export function answerSlots(
         const { count } = await counters.incr(key, opts.leaseMs)
         if (count === 1) return releaser(counters, key, opts.log)
       }
-      throw rateLimitedError(ANSWER_SLOT_RETRY_AFTER_SECONDS)
+      throw rateLimitedError(ANSWER_SLOT_RETRY_AFTER_SECONDS, perUser)
     },
   }
 }

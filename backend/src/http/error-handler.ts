@@ -8,6 +8,8 @@ import { openAiErrorBody } from './openai-error.js'
 
 interface ValidationIssue {
   instancePath?: string
+  schemaPath?: string
+  keyword?: string
   message?: string
   params?: Record<string, unknown>
 }
@@ -19,12 +21,56 @@ function issuePath(issue: ValidationIssue, context: string | undefined): string 
   return path || (context ?? 'body')
 }
 
+/**
+ * Ajv reports a failed `anyOf` (a union: `"user" | "admin"`, `string | null`) as one issue per
+ * branch plus a summary: `role` got "must be equal to constant" once per allowed value and "must
+ * match a schema in anyOf", `name: 5` got "must be string", "must be null" and the summary. One
+ * field, one sentence, as FastAPI would say it: literal branches become "must be one of …", a
+ * `null` branch is left unsaid (it is the field's absence, not what the caller meant), and the
+ * summary stays only when no branch said anything more useful. A uuid's `pattern` issue beside
+ * its `format` one says the same thing in regex: only the format is kept.
+ */
+function readableIssues(issues: ValidationIssue[]): ValidationIssue[] {
+  const unions = issues.filter((i) => i.keyword === 'anyOf' && i.schemaPath)
+  const branchOf = (i: ValidationIssue) =>
+    unions.find((u) => i !== u && i.schemaPath?.startsWith(`${u.schemaPath}/`))
+  const out: ValidationIssue[] = []
+  const allowed = new Map<ValidationIssue, unknown[]>()
+  for (const issue of issues) {
+    const union = branchOf(issue)
+    if (union && issue.keyword === 'type' && issue.params?.type === 'null') continue
+    if (union && issue.keyword === 'const' && issue.instancePath === union.instancePath) {
+      const values = allowed.get(union) ?? []
+      values.push(issue.params?.allowedValue)
+      allowed.set(union, values)
+      continue
+    }
+    out.push(issue)
+  }
+  const said = (u: ValidationIssue) => out.some((i) => i !== u && branchOf(i) === u)
+  const result: ValidationIssue[] = []
+  for (const issue of out) {
+    const values = allowed.get(issue)
+    if (values) {
+      const list = values.map((v) => JSON.stringify(v)).join(', ')
+      result.push({ ...issue, message: values.length === 1 ? `must be ${list}` : `must be one of ${list}` })
+    } else if (!(unions.includes(issue) && said(issue))) result.push(issue)
+  }
+  const formatAt = new Set(result.filter((i) => i.keyword === 'format').map((i) => i.instancePath))
+  return result.filter((i) => !(i.keyword === 'pattern' && formatAt.has(i.instancePath)))
+}
+
 function fieldErrors(err: FastifyError): FieldError[] {
-  const issues = (err.validation ?? []) as ValidationIssue[]
-  return issues.map((i) => ({
-    path: issuePath(i, err.validationContext),
-    message: i.message ?? 'is invalid',
-  }))
+  const issues = readableIssues((err.validation ?? []) as ValidationIssue[])
+  const seen = new Set<string>()
+  const errors: FieldError[] = []
+  for (const i of issues) {
+    const e = { path: issuePath(i, err.validationContext), message: i.message ?? 'is invalid' }
+    const key = `${e.path}\u0000${e.message}`
+    if (!seen.has(key)) errors.push(e)
+    seen.add(key)
+  }
+  return errors
 }
 
 const DB_DOWN_CODES = new Set([

@@ -148,7 +148,9 @@ async function rateLimitPlugin(app: FastifyInstance, opts: { config: Config; cou
     else if (zone === undefined)
       plan = undefined // a catch-all: decided per request
     else {
-      const prefix = `rl:${methods.join(',')}:${route.url}:`
+      // The HEAD route Fastify adds for each GET counts in the GET's bucket: `/health` is 60 a
+      // minute per client, not 60 GETs plus 60 HEADs.
+      const prefix = `rl:${methods.map((m) => (m === 'HEAD' ? 'GET' : m)).join(',')}:${route.url}:`
       const guarded = isGuarded(zone)
       const auth = isAuthPost(methods, zone, route.url.split('/').slice(1))
         ? { limit: authLimit, prefix }

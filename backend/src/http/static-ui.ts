@@ -8,7 +8,7 @@ import fastifyStatic from '@fastify/static'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { AppError } from '../errors.js'
-import { isGuarded } from './zones.js'
+import { isGuarded, normalizedSegments } from './zones.js'
 
 export const DEFAULT_UI_DIR = fileURLToPath(new URL('../../../frontend/dist/', import.meta.url))
 
@@ -26,10 +26,18 @@ function acceptsHtml(accept: string | undefined): boolean {
   })
 }
 
+/**
+ * First path segments that belong to the server, not the UI (§0: "a path outside /api, /v1,
+ * /health, /docs, /openapi.json is the UI's"): an unknown `/health/x` or `/docs/x` is a 404.
+ */
+const SERVER_SEGMENTS = new Set(['health', 'docs', 'openapi.json'])
+
 function wantsHtml(request: FastifyRequest): boolean {
   if (request.method !== 'GET' && request.method !== 'HEAD') return false
-  // /api and /v1 (in any spelling) are never the UI's.
+  // /api and /v1 (in any spelling) are never the UI's, nor the rest of the server's paths.
   if (isGuarded(request.zone)) return false
+  const first = normalizedSegments(request.url)[0]?.toLowerCase() ?? ''
+  if (SERVER_SEGMENTS.has(first)) return false
   const path = request.url.split('?')[0] as string
   if (extname(path) !== '') return false
   return acceptsHtml(request.headers.accept)

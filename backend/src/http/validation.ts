@@ -6,11 +6,13 @@
 //   a numeric query parameter must also be decimal text);
 // - an empty `cursor` in a query string is no cursor (the first page), not a 422;
 // - a string holding U+0000 anywhere in a body, query string or params is a 422: Postgres refuses
-//   NUL in text, which would otherwise surface as a 500.
+//   NUL in text, which would otherwise surface as a 500; so is one holding an unpaired surrogate
+//   (a JSON body's `"\ud800"`), which no UTF-8 text can hold: written into a JSON column it was a
+//   500 ("invalid input syntax for type json"), elsewhere silently a U+FFFD.
 import AjvCompiler from '@fastify/ajv-compiler'
 import type { FastifyInstance, FastifyRequest, FastifyServerOptions } from 'fastify'
 import fp from 'fastify-plugin'
-import { AppError, type FieldError } from '../errors.js'
+import { AppError } from '../errors.js'
 
 type ValidatorFactory = NonNullable<
   NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>['buildValidator']
@@ -31,14 +33,21 @@ export function validatorFactory(): ValidatorFactory {
 
 const NUL = '\u0000'
 const MAX_DEPTH = 64
+const NUL_MESSAGE = 'must not contain the NUL character (U+0000)'
+const SURROGATE_MESSAGE = 'must be valid Unicode text (no unpaired surrogate such as \\ud800)'
+/** A UTF-16 surrogate without its other half: text that no UTF-8 (nor Postgres) can hold. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
-/** The path of the first string (or key) holding U+0000, or null. */
-export function nulPath(value: unknown, path: string, depth = 0): string | null {
-  if (typeof value === 'string') return value.includes(NUL) ? path : null
+const hasNul = (text: string) => text.includes(NUL)
+const hasLoneSurrogate = (text: string) => LONE_SURROGATE.test(text)
+
+/** The path of the first string (or key) that `bad` finds fault with, or null. */
+function badTextPath(value: unknown, path: string, bad: (text: string) => boolean, depth = 0): string | null {
+  if (typeof value === 'string') return bad(value) ? path : null
   if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return null
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = nulPath(value[i], path ? `${path}.${i}` : String(i), depth + 1)
+      const found = badTextPath(value[i], path ? `${path}.${i}` : String(i), bad, depth + 1)
       if (found !== null) return found
     }
     return null
@@ -49,21 +58,33 @@ export function nulPath(value: unknown, path: string, depth = 0): string | null 
   if (proto !== Object.prototype && proto !== null && Object.getPrototypeOf(proto) !== null) return null
   for (const [key, item] of Object.entries(value)) {
     const at = path ? `${path}.${key}` : key
-    if (key.includes(NUL)) return at
-    const found = nulPath(item, at, depth + 1)
+    if (bad(key)) return at
+    const found = badTextPath(item, at, bad, depth + 1)
     if (found !== null) return found
   }
   return null
 }
 
+/** The path of the first string (or key) holding U+0000, or null. */
+export function nulPath(value: unknown, path: string): string | null {
+  return badTextPath(value, path, hasNul)
+}
+
+/** The path of the first string (or key) holding an unpaired UTF-16 surrogate, or null. */
+export function loneSurrogatePath(value: unknown, path: string): string | null {
+  return badTextPath(value, path, hasLoneSurrogate)
+}
+
 function nulError(request: FastifyRequest): AppError | null {
   for (const value of [request.params, request.query, request.body]) {
-    const path = nulPath(value, '')
-    if (path === null) continue
-    const errors: FieldError[] = [
-      { path: path || 'body', message: 'must not contain the NUL character (U+0000)' },
-    ]
-    return new AppError('validation_error', { errors })
+    for (const [find, message] of [
+      [nulPath, NUL_MESSAGE],
+      [loneSurrogatePath, SURROGATE_MESSAGE],
+    ] as const) {
+      const path = find(value, '')
+      if (path !== null)
+        return new AppError('validation_error', { errors: [{ path: path || 'body', message }] })
+    }
   }
   return null
 }

@@ -26,6 +26,13 @@ function assertLocked(res: LightMyRequestResponse, maxSeconds = 15 * 60) {
   const retry = Number(res.headers['retry-after'])
   assert.ok(retry > 0 && retry <= maxSeconds, `Retry-After ${retry}`)
   assert.match(String(json(res).detail), new RegExp(`Please wait ${retry} seconds\\.$`))
+  // §6: the refusal's RateLimit-* headers say the same as Retry-After (nothing remains until then).
+  assert.equal(res.headers['ratelimit-remaining'], '0')
+  assert.equal(res.headers['ratelimit-reset'], String(retry))
+  assert.ok(
+    ['5', '50'].includes(String(res.headers['ratelimit-limit'])),
+    String(res.headers['ratelimit-limit']),
+  )
 }
 
 const silentLog = {

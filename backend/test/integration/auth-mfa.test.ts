@@ -16,6 +16,14 @@ const freshIp = () => ({ 'x-forwarded-for': `198.51.100.${(ipCounter++ % 250) + 
 function assertError(res: LightMyRequestResponse, status: number, code: string) {
   assert.equal(res.statusCode, status, res.body)
   assert.equal(json(res).code, code, res.body)
+  // §0: validation errors add `errors: [{path, message}]`.
+  if (code === 'validation_error') {
+    const errors = json<{ errors?: { path: string; message: string }[] }>(res).errors
+    assert.ok(
+      Array.isArray(errors) && errors.length > 0 && errors.every((e) => e.path && e.message),
+      res.body,
+    )
+  }
 }
 
 for (const kind of dbKinds()) {
@@ -79,6 +87,17 @@ for (const kind of dbKinds()) {
       )
       assertError(
         await post('/api/auth/mfa/totp/enable', u.token, { code: '123456' }),
+        422,
+        'validation_error',
+      )
+      // Nothing to turn off or renew yet.
+      assertError(
+        await post('/api/auth/mfa/disable', u.token, { password: PASSWORD, code: '123456' }),
+        422,
+        'validation_error',
+      )
+      assertError(
+        await post('/api/auth/mfa/recovery-codes', u.token, { password: PASSWORD }),
         422,
         'validation_error',
       )
@@ -239,6 +258,26 @@ for (const kind of dbKinds()) {
       clock.advance(STEP)
       const again = await mfaStep(await challengeFor(u.email, ip), totpAt(u.secret, clock.now()), ip)
       assert.equal(again.statusCode, 200, again.body)
+      // Each wrong code, and the refused right one, is a failed sign-in in the person's own activity
+      // (§14): the password was right, so these are what they most need to see.
+      const activity = await t.app.inject({
+        url: '/api/auth/activity?limit=100',
+        headers: bearerHeader(u.token),
+      })
+      const failures = json<{ events: { type: string; details: { reason?: string; step?: string } }[] }>(
+        activity,
+      )
+        .events.filter((e) => e.type === 'sign_in_failed')
+        .map((e) => `${e.details.reason}${e.details.step ? `@${e.details.step}` : ''}`)
+      assert.deepEqual(failures.sort(), [
+        'locked',
+        'locked@mfa',
+        'wrong_code@mfa',
+        'wrong_code@mfa',
+        'wrong_password',
+        'wrong_password',
+        'wrong_password',
+      ])
     })
 
     it('recovery codes work once each, in any case and spacing', async () => {
@@ -281,6 +320,14 @@ for (const kind of dbKinds()) {
         422,
         'invalid_code',
       )
+      // Both wrong guesses are in the person's own activity.
+      const activity = await t.app.inject({ url: '/api/auth/activity', headers: bearerHeader(u.token) })
+      const failures = json<{ events: { type: string; details: { reason?: string; context?: string } }[] }>(
+        activity,
+      )
+        .events.filter((e) => e.type === 'sign_in_failed')
+        .map((e) => `${e.details.reason}/${e.details.context}`)
+      assert.deepEqual(failures.sort(), ['wrong_code/mfa_disable', 'wrong_password/mfa_disable'])
       const res = await post('/api/auth/mfa/disable', u.token, { password: PASSWORD, code: code() })
       assert.equal(res.statusCode, 204, res.body)
       const me = await t.app.inject({ url: '/api/auth/me', headers: bearerHeader(u.token) })

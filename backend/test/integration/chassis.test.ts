@@ -214,6 +214,15 @@ describe('trust proxy', () => {
   it('believes it within TRUST_PROXY hops', async () => {
     assert.deepEqual(await hits('1'), [200, 200, 200, 200])
   })
+
+  it('counts HEAD and GET /health in one bucket (RATE_LIMIT_HEALTH per client, whatever the method)', async () => {
+    const t = await buildTestApp(kind, { RATE_LIMIT_HEALTH: '2/minute' }, { tdb })
+    const codes: number[] = []
+    for (const method of ['GET', 'HEAD', 'HEAD', 'GET'] as const)
+      codes.push((await t.app.inject({ method, url: '/health' })).statusCode)
+    await t.close()
+    assert.deepEqual(codes, [200, 200, 429, 429])
+  })
 })
 
 describe('UI fallback (docs/api.md §0)', () => {
@@ -275,6 +284,19 @@ describe('UI fallback (docs/api.md §0)', () => {
       assert.equal(res.statusCode, 404, req.url)
       assert.deepEqual(json(res), { detail: 'Not found', code: 'not_found' })
       assert.equal(res.headers['content-security-policy'], API_CSP)
+    }
+  })
+
+  it("keeps the server's own paths (/health, /docs, /openapi.json) out of the fallback", async () => {
+    for (const url of ['/health/x', '/docs/nothing', '/openapi.json/x', '/%68ealth/x', '//docs/a/b']) {
+      const res = await app.inject({ url, headers: { accept: 'text/html' } })
+      assert.equal(res.statusCode, 404, url)
+      assert.deepEqual(json(res), { detail: 'Not found', code: 'not_found' })
+    }
+    // A UI route that merely starts with the same letters is still the UI's.
+    for (const url of ['/healthz', '/docsearch', '/documents/1']) {
+      const res = await app.inject({ url, headers: { accept: 'text/html' } })
+      assert.equal(res.statusCode, 200, url)
     }
   })
 

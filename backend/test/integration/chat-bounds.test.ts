@@ -105,6 +105,10 @@ async function inFlight(base: string, token: string): Promise<Held> {
 async function assertRefused(res: Response) {
   assert.equal(res.status, 429)
   assert.equal(res.headers.get('retry-after'), '5')
+  // §6: the cap's own RateLimit-* (3 at once, none left), not RATE_LIMIT_CHAT's spare requests.
+  assert.equal(res.headers.get('ratelimit-limit'), '3')
+  assert.equal(res.headers.get('ratelimit-remaining'), '0')
+  assert.equal(res.headers.get('ratelimit-reset'), '5')
   assert.match(res.headers.get('content-type') ?? '', /^application\/json/)
   assert.deepEqual(await res.json(), {
     detail: 'Rate limit exceeded. Please wait 5 seconds.',

@@ -18,6 +18,21 @@ for (const kind of dbKinds()) {
     const { withDb } = cli
     const config = testConfig()
     const user = (args: string[], stdin = '') => cli.run('user', args, { stdin })
+    /** The audit events the CLI wrote about an account, oldest first, as `type details`. */
+    const auditOf = (email: string) =>
+      withDb(async (db) => {
+        const rows = await db.query<{
+          type: string
+          details: Record<string, unknown>
+          actor_id: string | null
+        }>(
+          `select a.type, a.details, a.actor_id from audit_events a join users u on u.id = a.subject_id
+           where u.email = $1 order by a.at, a.id`,
+          [email],
+        )
+        for (const r of rows) assert.equal(r.actor_id, null)
+        return rows.map((r) => `${r.type} ${JSON.stringify(r.details)}`)
+      })
 
     it('usage errors exit 2 without touching the database', async () => {
       for (const args of [[], ['frobnicate'], ['promote'], ['create', 'not-an-email'], ['list', 'extra']]) {
@@ -69,6 +84,13 @@ for (const kind of dbKinds()) {
       const missing = await user(['promote', 'nobody@example.com'])
       assert.equal(missing.code, 1)
       assert.match(missing.stderr, /no user with the email nobody@example\.com/)
+      // Each change is audited (§14) like an admin's, by the CLI; a promote that changes nothing is not.
+      assert.equal((await user(['demote', 'ada@example.com'])).code, 0)
+      assert.deepEqual(await auditOf('ada@example.com'), [
+        'user_created {"by":"cli","role":"user"}',
+        'user_role_changed {"by":"cli","to":"admin","from":"user"}',
+        'user_role_changed {"by":"cli","to":"user","from":"admin"}',
+      ])
     })
 
     it('verify marks a signed-up account verified, which makes an ADMIN_EMAILS address an admin', async () => {
@@ -89,6 +111,7 @@ for (const kind of dbKinds()) {
       assert.match(r.stdout, /listed@example\.com is verified \(an admin: it is listed in ADMIN_EMAILS\)/)
       list = await cli.run('user', ['list'], { env: env2 })
       assert.match(list.stdout, /listed@example\.com\s+admin \(ADMIN_EMAILS\)\s+yes\s/)
+      assert.deepEqual(await auditOf('listed@example.com'), ['email_verified {"by":"cli"}'])
       const created = await cli.run('user', ['create', 'other@example.com'], {
         env: env2,
         stdin: 'violet harbor lantern 42\n',
@@ -152,6 +175,10 @@ for (const kind of dbKinds()) {
         const sessions = await db.query<{ n: number }>('select count(*)::int as n from sessions')
         assert.equal(Number(sessions[0]?.n), 0)
       })
+      assert.deepEqual(
+        (await auditOf('ada@example.com')).at(-1),
+        'password_changed {"by":"cli","sessions_revoked":1}',
+      )
       const none = await user(['set-password', 'ada@example.com'])
       assert.equal(none.code, 1)
       assert.match(none.stderr, /no password given on stdin/)

@@ -73,6 +73,10 @@ for (const kind of dbKinds()) {
       assert.equal(fourth.statusCode, 429)
       assert.equal(json(fourth).code, 'rate_limited')
       assert.ok(Number(fourth.headers['retry-after']) > 0)
+      // §6: the refusal's own limit in RateLimit-*, not the global one's spare requests.
+      assert.equal(fourth.headers['ratelimit-limit'], '3')
+      assert.equal(fourth.headers['ratelimit-remaining'], '0')
+      assert.equal(fourth.headers['ratelimit-reset'], fourth.headers['retry-after'])
       // The first link was voided by the newer ones; the newest works.
       assert.equal((await post('/api/auth/verify-email', { token: first })).statusCode, 422)
       const newest = linkToken(smtp.to(u.email).at(-1) as never, 'verify-email')

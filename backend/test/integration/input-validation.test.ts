@@ -48,6 +48,34 @@ for (const kind of dbKinds()) {
     const post = (url: string, payload: unknown, headers: Record<string, string> = {}) =>
       t.app.inject({ method: 'POST', url, payload: payload as object, headers })
 
+    it('a union field (a choice of values, or a value or null) is one readable error, not one per branch', async () => {
+      const errorsOf = (res: LightMyRequestResponse) => {
+        assert.equal(res.statusCode, 422, res.body)
+        return json<{ errors: { path: string; message: string }[] }>(res).errors
+      }
+      // `string | null`: "must be string", not also "must be null" and "must match a schema in anyOf".
+      assert.deepEqual(
+        errorsOf(await post('/api/auth/register', { email: uniqueEmail(), password: PASSWORD, name: 42 })),
+        [{ path: 'name', message: 'must be string' }],
+      )
+      // A choice of literals: the allowed values, once.
+      assert.deepEqual(
+        errorsOf(await post('/api/documents', { title: 'T', content: 'c', format: 'pdf' }, admin)),
+        [{ path: 'format', message: 'must be one of "markdown", "text", "html"' }],
+      )
+      assert.deepEqual(
+        errorsOf(await t.app.inject({ url: '/api/admin/audit?type=bogus', headers: admin })).map(
+          (e) => e.path,
+        ),
+        ['type'],
+      )
+      // A uuid is a format error, without the regex beside it.
+      assert.deepEqual(
+        errorsOf(await t.app.inject({ url: '/api/admin/audit?user_id=bogus', headers: admin })),
+        [{ path: 'user_id', message: 'must match format "uuid"' }],
+      )
+    })
+
     it('a number where a string is expected is a 422 naming the field, not coerced', async () => {
       assertFieldError(
         await post('/api/auth/register', { email: uniqueEmail(), password: 123456789 }),
@@ -131,6 +159,32 @@ for (const kind of dbKinds()) {
         await t.app.inject({ url: '/api/chat/conversations?cursor=%00', headers: user }),
         'cursor',
       )
+    })
+
+    it('an unpaired surrogate (`"\\ud800"` in a JSON body) is a 422 naming the field, never a 500', async () => {
+      // JSON.parse admits `\ud800`; no UTF-8 text holds it. A document's chunks went into a JSON
+      // column and Postgres refused them ("invalid input syntax for type json"): a 500.
+      const raw = (url: string, body: string, headers: Record<string, string>) =>
+        t.app.inject({
+          method: 'POST',
+          url,
+          payload: body,
+          headers: { ...headers, 'content-type': 'application/json' },
+        })
+      assertFieldError(
+        await raw('/api/documents', '{"title":"T","content":"lone \\ud800 surrogate"}', admin),
+        'content',
+      )
+      assertFieldError(await raw('/api/documents', '{"title":"\\udfff","content":"c"}', admin), 'title')
+      assertFieldError(await raw('/api/chat/message', '{"message":"a \\udc00 b"}', user), 'message')
+      assertFieldError(await raw('/api/spaces', '{"name":"x\\ud800"}', user), 'name')
+      // A pair is one character, and welcome.
+      const pair = await raw(
+        '/api/documents',
+        '{"title":"Emoji \\ud83d\\ude00","content":"smile \\ud83d\\ude00"}',
+        admin,
+      )
+      assert.equal(pair.statusCode, 201, pair.body)
     })
 
     it('an id that is not a plain UUID (`urn:uuid:…`) is no such resource in a path, a 422 in a body', async () => {

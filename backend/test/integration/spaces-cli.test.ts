@@ -112,6 +112,28 @@ for (const kind of dbKinds()) {
       const again = await space('remove-member', fieldNotes, 'mira@example.com')
       assert.equal(again.code, 1)
       assert.match(again.stderr, /not a member/)
+      // Audited like the same changes through the API (§14), by the CLI, refusals not.
+      const events = (email: string) =>
+        withDb(async (db) => {
+          const rows = await db.query<{ type: string; details: Record<string, unknown> }>(
+            `select a.type, a.details from audit_events a join users u on u.id = a.subject_id
+             where u.email = $1 and a.type like 'space_%' and a.actor_id is null order by a.at, a.id`,
+            [email],
+          )
+          return rows.map((r) => {
+            const { space_id, ...rest } = r.details
+            assert.equal(space_id, fieldNotes)
+            return `${r.type} ${JSON.stringify(rest)}`
+          })
+        })
+      assert.deepEqual(await events('mira@example.com'), [
+        'space_member_added {"by":"cli","role":"editor"}',
+        'space_member_role_changed {"by":"cli","to":"viewer","from":"editor"}',
+        'space_member_removed {"by":"cli","role":"viewer"}',
+      ])
+      assert.deepEqual(await events('olive@example.com'), [
+        'space_created {"by":"cli","visibility":"members"}',
+      ])
     })
 
     it('lists the matches of an ambiguous name, and refuses unknown, personal and shared spaces', async () => {

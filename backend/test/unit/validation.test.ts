@@ -4,7 +4,7 @@ import { describe, it } from 'node:test'
 import Fastify from 'fastify'
 import { Type } from 'typebox'
 import errorHandler from '../../src/http/error-handler.js'
-import validationPlugin, { nulPath, validatorFactory } from '../../src/http/validation.js'
+import validationPlugin, { loneSurrogatePath, nulPath, validatorFactory } from '../../src/http/validation.js'
 
 async function app() {
   const a = Fastify({ schemaController: { compilersFactory: { buildValidator: validatorFactory() } } })
@@ -78,6 +78,16 @@ describe('validatorFactory', () => {
       assert.deepEqual(res.json().errors, [{ path, message: 'must not contain the NUL character (U+0000)' }])
     }
     await a.close()
+  })
+})
+
+describe('loneSurrogatePath', () => {
+  it('finds an unpaired surrogate in nested values and keys; a pair is fine', () => {
+    assert.equal(loneSurrogatePath({ a: ['ok', 'x\ud800y'] }, ''), 'a.1')
+    assert.equal(loneSurrogatePath({ a: '\udc00' }, ''), 'a')
+    assert.equal(loneSurrogatePath({ 'k\ud800': 1 }, ''), 'k\ud800')
+    assert.equal(loneSurrogatePath({ a: 'end\ud83d' }, ''), 'a')
+    assert.equal(loneSurrogatePath({ a: '\ud83d\ude00 and é' }, ''), null)
   })
 })
 
