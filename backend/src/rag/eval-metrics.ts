@@ -1,21 +1,32 @@
-// Retrieval metrics computed the BEIR / pytrec_eval way: binary relevance, DCG with log2(rank+1)
-// discounts, ideal DCG from the qrels; recall = relevant found in the top k / all relevant.
-export type Qrels = Map<string, Set<string>>
+// Retrieval metrics computed the BEIR / pytrec_eval way: DCG with the qrels' relevance grades as
+// gains (trec_eval's ndcg: 1 and 2 in NFCorpus or TREC-COVID, all 1 in SciFact) and log2(rank+1)
+// discounts, ideal DCG from the qrels; recall = relevant (grade > 0) found in the top k / all relevant.
+/** Query id → relevant document id → relevance grade (> 0). */
+export type Qrels = Map<string, Map<string, number>>
+/** The relevant documents of one query: ids with their grades, or a set (grade 1 each). */
+export type Relevant = ReadonlyMap<string, number> | ReadonlySet<string>
 
-export function ndcgAt(ranking: string[], relevant: Set<string>, k: number): number {
+const gradeOf = (relevant: Relevant, id: string): number =>
+  relevant instanceof Map ? (relevant.get(id) ?? 0) : relevant.has(id) ? 1 : 0
+const gradesOf = (relevant: Relevant): number[] =>
+  relevant instanceof Map ? [...relevant.values()] : [...relevant].map(() => 1)
+
+export function ndcgAt(ranking: string[], relevant: Relevant, k: number): number {
   if (relevant.size === 0) return 0
   let dcg = 0
   ranking.slice(0, k).forEach((id, i) => {
-    if (relevant.has(id)) dcg += 1 / Math.log2(i + 2)
+    dcg += gradeOf(relevant, id) / Math.log2(i + 2)
   })
-  let ideal = 0
-  for (let i = 0; i < Math.min(k, relevant.size); i++) ideal += 1 / Math.log2(i + 2)
-  return dcg / ideal
+  const ideal = gradesOf(relevant)
+    .sort((a, b) => b - a)
+    .slice(0, k)
+    .reduce((sum, g, i) => sum + g / Math.log2(i + 2), 0)
+  return ideal > 0 ? dcg / ideal : 0
 }
 
-export function recallAt(ranking: string[], relevant: Set<string>, k: number): number {
+export function recallAt(ranking: string[], relevant: Relevant, k: number): number {
   if (relevant.size === 0) return 0
-  const found = new Set(ranking.slice(0, k).filter((id) => relevant.has(id)))
+  const found = new Set(ranking.slice(0, k).filter((id) => gradeOf(relevant, id) > 0))
   return found.size / relevant.size
 }
 
@@ -23,7 +34,7 @@ export function recallAt(ranking: string[], relevant: Set<string>, k: number): n
 export function meanMetric(
   qrels: Qrels,
   rankings: Map<string, string[]>,
-  metric: (ranking: string[], relevant: Set<string>) => number,
+  metric: (ranking: string[], relevant: Relevant) => number,
 ): number {
   if (qrels.size === 0) return 0
   let sum = 0
@@ -70,13 +81,19 @@ export function documentRanking(hits: { doc: string }[]): string[] {
 }
 
 /** qrels TSV (BEIR: header row, query-id, corpus-id, score); score > 0 is relevant. */
+/**
+ * BEIR's qrels/test.tsv: `query-id corpus-id score` (tab-separated, a header line first; one
+ * without a header, or separated by spaces, reads the same). Grades of 0 or less are not relevant.
+ */
 export function parseQrels(tsv: string): Qrels {
   const qrels: Qrels = new Map()
-  for (const line of tsv.split(/\r?\n/).slice(1)) {
-    const [q, d, s] = line.split('\t')
-    if (!q || !d || !(Number(s) > 0)) continue
-    if (!qrels.has(q)) qrels.set(q, new Set())
-    qrels.get(q)?.add(d)
+  for (const line of tsv.split(/\r?\n/)) {
+    const [q, d, s] = line.trim().split(/\t|\s+/)
+    const grade = Number(s)
+    if (!q || !d || !Number.isFinite(grade) || grade <= 0) continue
+    if (!qrels.has(q)) qrels.set(q, new Map())
+    const docs = qrels.get(q) as Map<string, number>
+    docs.set(d, Math.max(docs.get(d) ?? 0, grade))
   }
   return qrels
 }

@@ -16,7 +16,7 @@ import {
 const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-9, `${a} ≉ ${b}`)
 
 describe('retrieval metrics (BEIR / pytrec_eval conventions)', () => {
-  it('nDCG@k uses binary gains, log2(rank+1) discounts and the ideal DCG of the qrels', () => {
+  it('nDCG@k with binary relevance: log2(rank+1) discounts and the ideal DCG of the qrels', () => {
     const rel = new Set(['a', 'b'])
     close(ndcgAt(['a', 'b', 'x'], rel, 10), 1)
     close(ndcgAt(['b', 'a'], rel, 10), 1)
@@ -28,6 +28,30 @@ describe('retrieval metrics (BEIR / pytrec_eval conventions)', () => {
     // beyond the cut-off counts nothing; the ideal is capped at k
     close(ndcgAt(['x', 'a'], rel, 1), 0)
     close(ndcgAt(['a'], new Set(['a', 'b', 'c']), 1), 1)
+  })
+
+  it('nDCG@k takes graded qrels (NFCorpus, TREC-COVID) as gains, as trec_eval does', () => {
+    const graded = new Map([
+      ['a', 2],
+      ['b', 1],
+    ])
+    close(ndcgAt(['a', 'b'], graded, 10), 1)
+    // the less relevant first: (1 + 2/log2 3) / (2 + 1/log2 3)
+    close(ndcgAt(['b', 'a'], graded, 10), (1 + 2 / Math.log2(3)) / (2 + 1 / Math.log2(3)))
+    close(recallAt(['b', 'x'], graded, 100), 0.5)
+    const qrels = parseQrels('query-id\tcorpus-id\tscore\n1\ta\t2\n1\tb\t1\n1\tc\t0\n')
+    assert.deepEqual(
+      [...(qrels.get('1') ?? [])],
+      [
+        ['a', 2],
+        ['b', 1],
+      ],
+    )
+  })
+
+  it('reads qrels without a header line or separated by spaces', () => {
+    const qrels = parseQrels('1 a 1\n2\tb\t1\n\n')
+    assert.deepEqual([...qrels.keys()], ['1', '2'])
   })
 
   it('recall@k is the share of relevant documents in the top k', () => {
