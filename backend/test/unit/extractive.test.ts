@@ -22,6 +22,18 @@ function chunk(id: string, content: string, heading: string | null = null): Retr
   }
 }
 
+/** A chunk as retrieval hands it over: the query's lexemes (lexeme, idf, df) and each sentence's. */
+function analysed(
+  c: RetrievedChunk,
+  terms: [string, number, number][],
+  sentenceLexemes: string[][],
+): RetrievedChunk {
+  return {
+    ...c,
+    analysis: { queryTerms: terms.map(([lexeme, idf, df]) => ({ lexeme, idf, df })), sentenceLexemes },
+  }
+}
+
 const DEPLOY = chunk(
   'a',
   `# Deploying
@@ -957,17 +969,15 @@ server.register(async function (server) {
       ['npm', 'run', 'user', 'promot', 'alice@example.com'],
     ]
     assert.equal(readSentencesOf(content).filter((s) => s.text).length, sentenceLexemes.length)
-    const admins: RetrievedChunk = {
-      ...chunk('a', content, 'Administrators'),
-      analysis: {
-        queryTerms: [
-          { lexeme: 'promot', idf: 3.6, df: 1 },
-          { lexeme: 'user', idf: 1.2, df: 5 },
-          { lexeme: 'administr', idf: 1.9, df: 3 },
-        ],
-        sentenceLexemes,
-      },
-    }
+    const admins = analysed(
+      chunk('a', content, 'Administrators'),
+      [
+        ['promot', 3.6, 1],
+        ['user', 1.2, 5],
+        ['administr', 1.9, 3],
+      ],
+      sentenceLexemes,
+    )
     const asked = answer('How do I promote a user to administrator?', [admins])
     assert.equal(asked.citations.length, 1, asked.content)
     assert.match(
@@ -977,26 +987,15 @@ server.register(async function (server) {
   })
 
   it('counts a hyphenated word once against a heavier word the passage lacks ("Does rag-auth need a GPU?")', () => {
-    const product = (extra: { lexeme: string; idf: number; df: number }): RetrievedChunk => ({
-      ...chunk('m', 'The model rag-auth searches every space you can read.', 'Models'),
-      analysis: {
-        queryTerms: [
-          { lexeme: 'rag-auth', idf: 1.95, df: 8 },
-          { lexeme: 'rag', idf: 1.95, df: 8 },
-          { lexeme: 'auth', idf: 1.78, df: 9 },
-          extra,
-        ],
-        sentenceLexemes: [['model', 'rag-auth', 'rag', 'auth', 'search', 'everi', 'space', 'read']],
-      },
-    })
-    assert.equal(
-      answer('Does rag-auth need a GPU?', [product({ lexeme: 'gpu', idf: 5, df: 0 })]).citations.length,
-      0,
-    )
+    const product = (extra: [string, number, number]) =>
+      analysed(
+        chunk('m', 'The model rag-auth searches every space you can read.', 'Models'),
+        [['rag-auth', 1.95, 8], ['rag', 1.95, 8], ['auth', 1.78, 9], extra],
+        [['model', 'rag-auth', 'rag', 'auth', 'search', 'everi', 'space', 'read']],
+      )
+    assert.equal(answer('Does rag-auth need a GPU?', [product(['gpu', 5, 0])]).citations.length, 0)
     // The same passage answers a question whose heaviest word it holds.
-    const asked = answer('Which model does rag-auth search with?', [
-      product({ lexeme: 'model', idf: 2.5, df: 3 }),
-    ])
+    const asked = answer('Which model does rag-auth search with?', [product(['model', 2.5, 3])])
     assert.equal(asked.citations.length, 1, asked.content)
   })
 
