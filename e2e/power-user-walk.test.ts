@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict'
+import { createHmac } from 'node:crypto'
 import { describe, test } from 'node:test'
 import type { Locator, Page } from 'playwright-core'
+import { axeInBothSchemes } from './helpers/axe'
 import { failedResource } from './helpers/browser'
-import { registerViaApi, setupSuite, signedIn } from './helpers/suite'
+import { registerViaApi, setupSuite, signedIn, signedUp } from './helpers/suite'
 import { GOOD_PASSWORD, uniqueEmail, visible, waitUntil } from './helpers/wait'
+import { AccountPage, DeleteAccountSection, TwoFactorSection } from './pages/account-page'
 import { AdminUsersPage } from './pages/admin-users-page'
 
 /** What has keyboard focus, as a short description ("BODY", "INPUT Code", "H2 API keys", …). */
@@ -17,6 +20,27 @@ function focused(page: Page): Promise<string> {
   })
 }
 
+/** RFC 6238 (SHA-1, 6 digits, 30 s) from the base32 secret the page shows, as a phone would. */
+function totpAt(secretBase32: string, atMs: number): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
+  let bits = 0
+  let value = 0
+  const key: number[] = []
+  for (const ch of secretBase32.trim().toUpperCase()) {
+    value = (value << 5) | alphabet.indexOf(ch)
+    bits += 5
+    if (bits >= 8) {
+      key.push((value >>> (bits - 8)) & 255)
+      bits -= 8
+    }
+  }
+  const counter = Buffer.alloc(8)
+  counter.writeBigUInt64BE(BigInt(Math.floor(atMs / 30_000)))
+  const mac = createHmac('sha1', Buffer.from(key)).update(counter).digest()
+  const offset = (mac[mac.length - 1] as number) & 15
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0')
+}
+
 /** Presses Enter on a button, as a keyboard user does (a click would move focus itself). */
 async function press(page: Page, button: Locator): Promise<void> {
   await button.focus()
@@ -27,6 +51,89 @@ describe('a power user and an admin walking the account and admin pages (focus, 
   const ADMIN = 'walk-admin@example.com'
   // No PUBLIC_URL (as `npm start` with no settings): the server cannot build a reset link.
   const suite = setupSuite({ adminEmails: [ADMIN], env: { PUBLIC_URL: '' } })
+
+  test('two-factor: each step keeps keyboard focus in the section', {
+    timeout: 120_000,
+  }, async () => {
+    const s = await signedUp(suite, uniqueEmail('keyboard-mfa'))
+    const account = new AccountPage(s.page)
+    await account.goto()
+    const mfa = new TwoFactorSection(s.page)
+
+    await press(s.page, mfa.setUp)
+    assert.equal(await focused(s.page), 'INPUT Current password')
+    await press(s.page, mfa.region.getByRole('button', { name: 'Cancel', exact: true }))
+    assert.equal(await focused(s.page), 'H2 Two-factor sign-in')
+
+    await press(s.page, mfa.setUp)
+    await s.page.keyboard.type(GOOD_PASSWORD)
+    await s.page.keyboard.press('Enter')
+    await visible(mfa.qrCode)
+    // The password step is gone: the next thing to type is the code.
+    await waitUntil('focus on Code', async () => (await focused(s.page)) === 'INPUT Code')
+    const secret = ((await mfa.secret.textContent()) ?? '').trim()
+
+    await s.page.keyboard.type('000000' === totpAt(secret, Date.now()) ? '111111' : '000000')
+    await press(s.page, mfa.turnOn)
+    await visible(mfa.region.getByRole('alert').first())
+    assert.equal(await focused(s.page), 'BUTTON Turn on')
+
+    await mfa.code.fill(totpAt(secret, Date.now()))
+    await press(s.page, mfa.turnOn)
+    await waitUntil('ten recovery codes', async () => (await mfa.recoveryCodes.count()) === 10)
+    assert.match(await focused(s.page), /^P Keep these recovery codes somewhere safe/)
+    assert.deepEqual(await axeInBothSchemes(s.page), [], '/account showing recovery codes')
+    const codes = (await mfa.recoveryCodes.allInnerTexts()).map((c) => c.trim())
+    await press(s.page, mfa.done)
+    assert.equal(await focused(s.page), 'H2 Two-factor sign-in')
+
+    await press(s.page, mfa.turnOff)
+    assert.equal(await focused(s.page), 'INPUT Current password')
+    await s.page.keyboard.type(GOOD_PASSWORD)
+    await mfa.code.fill(codes[0] as string)
+    await press(s.page, mfa.turnOff)
+    await visible(mfa.setUp)
+    assert.equal(await focused(s.page), 'H2 Two-factor sign-in')
+    assert.deepEqual(s.unexpected([failedResource(422)]), [])
+  })
+
+  test('API keys on a phone: a 100-character name stays inside its card, and Done leaves focus on API keys', {
+    timeout: 90_000,
+  }, async () => {
+    const s = await signedUp(suite, uniqueEmail('long-key'), { width: 390, height: 844 })
+    const account = new AccountPage(s.page)
+    await account.goto()
+    const name = 'K'.repeat(100)
+    await account.keyName.fill(name)
+    await account.keyPassword.fill(GOOD_PASSWORD)
+    await press(s.page, account.createKey)
+    await visible(account.copyKey)
+    await press(s.page, account.apiKeysRegion.getByRole('button', { name: 'Done', exact: true }))
+    assert.equal(await focused(s.page), 'H2 API keys')
+
+    const item = account.apiKey(name)
+    await visible(item)
+    const [card, key, revoke] = await Promise.all([
+      account.apiKeysRegion.boundingBox(),
+      item.boundingBox(),
+      item.getByRole('button', { name: 'Revoke', exact: true }).boundingBox(),
+    ])
+    assert.ok(card && key && revoke)
+    assert.ok(key.x + key.width <= card.x + card.width, 'the key sticks out of the API keys card')
+    assert.ok(revoke.x + revoke.width <= card.x + card.width, 'Revoke sticks out of the card')
+    const overflow = await s.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+    assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`)
+  })
+
+  test('deleting your account: Cancel gives focus back to Delete account', { timeout: 60_000 }, async () => {
+    const s = await signedUp(suite, uniqueEmail('second-thoughts'))
+    await new AccountPage(s.page).goto()
+    const remove = new DeleteAccountSection(s.page)
+    await press(s.page, remove.deleteButton)
+    assert.equal(await focused(s.page), 'INPUT Current password')
+    await press(s.page, remove.region.getByRole('button', { name: 'Cancel', exact: true }))
+    assert.equal(await focused(s.page), 'BUTTON Delete account')
+  })
 
   test('admin users: every action keeps keyboard focus; without PUBLIC_URL a link is refused in words', {
     timeout: 120_000,
