@@ -52,13 +52,15 @@ describe('a power user and an admin walking the account and admin pages (focus, 
   // No PUBLIC_URL (as `npm start` with no settings): the server cannot build a reset link.
   const suite = setupSuite({ adminEmails: [ADMIN], env: { PUBLIC_URL: '' } })
 
-  test('two-factor: each step keeps keyboard focus in the section', {
+  test('two-factor: each step keeps keyboard focus in the section, and Recent activity shows it at once', {
     timeout: 120_000,
   }, async () => {
     const s = await signedUp(suite, uniqueEmail('keyboard-mfa'))
     const account = new AccountPage(s.page)
     await account.goto()
     const mfa = new TwoFactorSection(s.page)
+    const activity = s.page.getByRole('region', { name: 'Recent activity', exact: true })
+    await visible(activity.getByText('Account created', { exact: true }))
 
     await press(s.page, mfa.setUp)
     assert.equal(await focused(s.page), 'INPUT Current password')
@@ -86,6 +88,8 @@ describe('a power user and an admin walking the account and admin pages (focus, 
     const codes = (await mfa.recoveryCodes.allInnerTexts()).map((c) => c.trim())
     await press(s.page, mfa.done)
     assert.equal(await focused(s.page), 'H2 Two-factor sign-in')
+    // What the buttons just did is listed without a reload.
+    await visible(activity.getByText('Two-factor turned on', { exact: true }))
 
     await press(s.page, mfa.turnOff)
     assert.equal(await focused(s.page), 'INPUT Current password')
@@ -94,6 +98,7 @@ describe('a power user and an admin walking the account and admin pages (focus, 
     await press(s.page, mfa.turnOff)
     await visible(mfa.setUp)
     assert.equal(await focused(s.page), 'H2 Two-factor sign-in')
+    await visible(activity.getByText('Two-factor turned off', { exact: true }))
     assert.deepEqual(s.unexpected([failedResource(422)]), [])
   })
 

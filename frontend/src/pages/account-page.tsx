@@ -1,5 +1,5 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { useRef } from 'react'
+import { useEffect, useRef } from 'react'
 import { ApiKeysSection } from '../components/api-keys-section'
 import { AppShell } from '../components/app-shell'
 import { detailsText, EventWhereWhen, eventWords } from '../components/audit-event'
@@ -12,13 +12,14 @@ import { RequireAuth } from '../components/require-auth'
 import { Loading } from '../components/spinner'
 import { TwoFactorSection } from '../components/two-factor-section'
 import { api } from '../lib/api'
-import { useSignedOut } from '../lib/auth'
+import { ME_KEY, useSignedOut } from '../lib/auth'
 import { describeError } from '../lib/error-messages'
 import { describeUserAgent, formatDate, timeAgo } from '../lib/format'
 import type { SessionInfo, User } from '../lib/types'
 import { useDocumentTitle } from '../lib/use-document-title'
 
 export const SESSIONS_KEY = ['sessions'] as const
+const ACTIVITY_KEY = ['activity'] as const
 
 export function AccountPage() {
   return (
@@ -71,8 +72,21 @@ function AccountView({ user }: { user: User }) {
 
 /** The caller's own audit events, so they can spot a sign-in or change that was not theirs. */
 function RecentActivitySection() {
+  const queryClient = useQueryClient()
+  // The page's own buttons make the events listed here (two-factor on, a key created, a session
+  // revoked): after each change the list is asked again, so it shows it without a reload. Not after
+  // a change that signed this browser out (Sign out everywhere, Delete account): that would be a 401.
+  useEffect(
+    () =>
+      queryClient.getMutationCache().subscribe((event) => {
+        if (event.type !== 'updated' || event.action.type !== 'success') return
+        if (!queryClient.getQueryData(ME_KEY)) return
+        void queryClient.invalidateQueries({ queryKey: ACTIVITY_KEY })
+      }),
+    [queryClient],
+  )
   const activity = useInfiniteQuery({
-    queryKey: ['activity'],
+    queryKey: ACTIVITY_KEY,
     queryFn: ({ pageParam }) => api.activity(pageParam),
     initialPageParam: null as string | null,
     getNextPageParam: (page) => page.next_cursor ?? undefined,
