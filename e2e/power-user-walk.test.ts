@@ -7,7 +7,9 @@ import { failedResource } from './helpers/browser'
 import { registerViaApi, setupSuite, signedIn, signedUp } from './helpers/suite'
 import { GOOD_PASSWORD, uniqueEmail, visible, waitUntil } from './helpers/wait'
 import { AccountPage, DeleteAccountSection, TwoFactorSection } from './pages/account-page'
-import { AdminUsersPage } from './pages/admin-users-page'
+import { AdminFeedbackPage } from './pages/admin-feedback-page'
+import { AdminAuditPage, AdminUsersPage } from './pages/admin-users-page'
+import { ChatPage } from './pages/chat-page'
 
 /** What has keyboard focus, as a short description ("BODY", "INPUT Code", "H2 API keys", …). */
 function focused(page: Page): Promise<string> {
@@ -186,5 +188,42 @@ describe('a power user and an admin walking the account and admin pages (focus, 
     await waitUntil('the user gone', async () => (await users.user(email).count()) === 0)
     assert.equal(await focused(s.page), 'H1 Users')
     assert.deepEqual(s.unexpected([failedResource(503)]), [])
+  })
+
+  test('the feedback and audit filters say what they show: a Rating with nothing rated so, a User id that is not one', {
+    timeout: 150_000,
+  }, async () => {
+    const s = await signedIn(suite, ADMIN)
+    const chat = new ChatPage(s.page)
+    const question = 'How do I run the Docker container?'
+    await chat.ask(question)
+    await chat.waitForAnswer()
+    await chat.answerButton('Good answer').click()
+    await waitUntil(
+      'Good answer pressed',
+      async () => (await chat.answerButton('Good answer').getAttribute('aria-pressed')) === 'true',
+    )
+
+    const feedback = new AdminFeedbackPage(s.page)
+    await feedback.goto()
+    await visible(feedback.item(question))
+    await feedback.rating.selectOption('down')
+    // Something was rated, just not Bad answer: "No rated answers yet." would be untrue.
+    await visible(s.page.getByText('No answers rated “Bad answer” yet.', { exact: true }))
+    assert.equal(await s.page.getByText('No rated answers yet.', { exact: true }).count(), 0)
+
+    const audit = new AdminAuditPage(s.page)
+    await audit.goto()
+    await visible(audit.events.first())
+    const userId = s.page.getByLabel('User id', { exact: true })
+    // An email is what an admin knows; the filter takes an id: the whole log must not pass for theirs.
+    await userId.fill(ADMIN)
+    await visible(s.page.getByRole('alert').filter({ hasText: 'Not a whole user id' }))
+    assert.equal(await userId.getAttribute('aria-invalid'), 'true')
+    assert.deepEqual(await axeInBothSchemes(s.page), [], '/admin/audit with a User id that is not one')
+    const me = await (await s.page.request.get('/api/auth/me')).json()
+    await userId.fill(me.user.id)
+    await waitUntil('the error gone', async () => (await s.page.getByRole('alert').count()) === 0)
+    await visible(audit.events.first())
   })
 })
