@@ -5,7 +5,7 @@ import type { Locator, Page } from 'playwright-core'
 import { axeInBothSchemes } from './helpers/axe'
 import { failedResource } from './helpers/browser'
 import { registerViaApi, setupSuite, signedIn, signedUp } from './helpers/suite'
-import { GOOD_PASSWORD, uniqueEmail, visible, waitUntil } from './helpers/wait'
+import { atPath, GOOD_PASSWORD, uniqueEmail, visible, waitUntil } from './helpers/wait'
 import { AccountPage, DeleteAccountSection, TwoFactorSection } from './pages/account-page'
 import { AdminFeedbackPage } from './pages/admin-feedback-page'
 import { AdminAuditPage, AdminUsersPage } from './pages/admin-users-page'
@@ -225,5 +225,16 @@ describe('a power user and an admin walking the account and admin pages (focus, 
     await userId.fill(me.user.id)
     await waitUntil('the error gone', async () => (await s.page.getByRole('alert').count()) === 0)
     await visible(audit.events.first())
+  })
+
+  test('Sign out everywhere says on /sign-in that it worked', { timeout: 60_000 }, async () => {
+    const s = await signedUp(suite, uniqueEmail('everywhere'))
+    const account = new AccountPage(s.page)
+    await account.goto()
+    await press(s.page, account.signOutEverywhere)
+    await atPath(s.page, '/sign-in')
+    await visible(s.page.getByText('You are signed out on every device, this one too.', { exact: true }))
+    assert.equal(new URL(s.page.url()).search, '')
+    assert.deepEqual(s.unexpected(), [])
   })
 })

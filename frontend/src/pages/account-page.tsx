@@ -20,6 +20,7 @@ import { useDocumentTitle } from '../lib/use-document-title'
 
 export const SESSIONS_KEY = ['sessions'] as const
 const ACTIVITY_KEY = ['activity'] as const
+const SIGNED_OUT_EVERYWHERE = 'You are signed out on every device, this one too.'
 
 export function AccountPage() {
   return (
@@ -131,7 +132,11 @@ function SessionsSection() {
       return queryClient.invalidateQueries({ queryKey: SESSIONS_KEY })
     },
   })
-  const signOutAll = useMutation({ mutationFn: api.signOutAll, onSuccess: signedOut })
+  // /sign-in says it worked: otherwise it looks the same as a session that simply ran out.
+  const signOutAll = useMutation({
+    mutationFn: api.signOutAll,
+    onSuccess: () => signedOut(SIGNED_OUT_EVERYWHERE),
+  })
   const list = [...(sessions.data ?? [])].sort((a, b) => Number(b.current) - Number(a.current))
   const others = list.filter((s) => !s.current).length
 
