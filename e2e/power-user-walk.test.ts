@@ -237,4 +237,38 @@ describe('a power user and an admin walking the account and admin pages (focus, 
     assert.equal(new URL(s.page.url()).search, '')
     assert.deepEqual(s.unexpected(), [])
   })
+
+  test('Load more keeps keyboard focus: on the button while it loads, then on the line saying that is all', {
+    timeout: 90_000,
+  }, async () => {
+    const s = await signedUp(suite, uniqueEmail('busy'))
+    // 21 keys and the account itself: 22 events, one more page than the 20 shown first.
+    for (let i = 1; i <= 21; i += 1) {
+      const created = await s.page.request.post('/api/auth/api-keys', {
+        data: { name: `key ${i}`, password: GOOD_PASSWORD },
+      })
+      assert.equal(created.status(), 201)
+    }
+    await new AccountPage(s.page).goto()
+    const activity = s.page.getByRole('region', { name: 'Recent activity', exact: true })
+    const events = activity.getByRole('listitem')
+    await waitUntil('the first page', async () => (await events.count()) === 20)
+    await press(s.page, activity.getByRole('button', { name: 'Load more', exact: true }))
+    await waitUntil('the second page', async () => (await events.count()) === 22)
+    await waitUntil('focus on the end of the list', async () => (await focused(s.page)) === 'P That is all.')
+  })
+
+  test('Mark verified hands focus on to the next button of that user', { timeout: 60_000 }, async () => {
+    const email = uniqueEmail('unverified')
+    await registerViaApi(suite.server.baseURL, { email, password: GOOD_PASSWORD })
+    const s = await signedIn(suite, ADMIN)
+    const users = new AdminUsersPage(s.page)
+    await users.goto()
+    await press(s.page, users.button(email, 'Mark verified'))
+    await waitUntil(
+      'Mark verified gone',
+      async () => (await users.button(email, 'Mark verified').count()) === 0,
+    )
+    assert.equal(await focused(s.page), 'BUTTON Delete')
+  })
 })

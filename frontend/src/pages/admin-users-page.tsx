@@ -120,6 +120,8 @@ function UserItem({
     mutationFn: () => api.verifyUser(item.id),
     onSuccess: () => {
       setNotice('Email marked as verified.')
+      // Mark verified goes away with the focus it had: focus moves on to the next button.
+      deleteRef.current?.focus()
       return refresh()
     },
   })
