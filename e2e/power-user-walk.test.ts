@@ -173,6 +173,10 @@ describe('a power user and an admin walking the account and admin pages (focus, 
     assert.match(words, /PUBLIC_URL/)
     assert.doesNotMatch(words, /try again/i)
     assert.equal(await focused(s.page), 'BUTTON Reset link')
+    // The next action's result stands alone: the refusal is not left beside it.
+    await press(s.page, users.button(email, 'Sign out'))
+    await visible(users.user(email).getByRole('status').filter({ hasText: 'Signed out of every session.' }))
+    assert.equal(await refusal.count(), 0)
 
     const create = s.page.getByRole('region', { name: 'Create user', exact: true })
     await create.getByLabel('Email', { exact: true }).fill(uniqueEmail('newcomer'))

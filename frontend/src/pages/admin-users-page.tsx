@@ -126,6 +126,13 @@ function UserItem({
     },
   })
   const error = update.error ?? signOut.error ?? remove.error ?? resetLink.error ?? verify.error
+  // Each action starts clean: the notice or error of an earlier one (say a refused Reset link) is
+  // not left beside the next one's result, as if it were about it. A reset link shown stays.
+  const act = (run: () => void) => () => {
+    setNotice(null)
+    for (const m of [update, signOut, remove, resetLink, verify]) if (m.isError) m.reset()
+    run()
+  }
   const busy =
     update.isPending || signOut.isPending || remove.isPending || resetLink.isPending || verify.isPending
   return (
@@ -151,27 +158,27 @@ function UserItem({
         <div className="user-actions">
           <UserAction
             busy={busy}
-            onClick={() => update.mutate({ role: item.role === 'admin' ? 'user' : 'admin' })}
+            onClick={act(() => update.mutate({ role: item.role === 'admin' ? 'user' : 'admin' }))}
           >
             {item.role === 'admin' ? 'Remove admin' : 'Make admin'}
           </UserAction>
-          <UserAction busy={busy} onClick={() => update.mutate({ disabled: !item.disabled })}>
+          <UserAction busy={busy} onClick={act(() => update.mutate({ disabled: !item.disabled }))}>
             {item.disabled ? 'Enable' : 'Disable'}
           </UserAction>
-          <UserAction busy={busy} onClick={() => signOut.mutate()}>
+          <UserAction busy={busy} onClick={act(() => signOut.mutate())}>
             Sign out
           </UserAction>
-          <UserAction busy={busy} onClick={() => resetLink.mutate()} buttonRef={resetLinkRef}>
+          <UserAction busy={busy} onClick={act(() => resetLink.mutate())} buttonRef={resetLinkRef}>
             Reset link
           </UserAction>
           {item.email_verified ? null : (
-            <UserAction busy={busy} onClick={() => verify.mutate()}>
+            <UserAction busy={busy} onClick={act(() => verify.mutate())}>
               Mark verified
             </UserAction>
           )}
           {confirming ? (
             <>
-              <UserAction busy={busy} danger onClick={() => remove.mutate()} buttonRef={confirmRef}>
+              <UserAction busy={busy} danger onClick={act(() => remove.mutate())} buttonRef={confirmRef}>
                 Confirm delete
               </UserAction>
               <button type="button" className="button button-quiet" onClick={() => confirm(false)}>
