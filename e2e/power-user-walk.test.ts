@@ -9,6 +9,7 @@ import { atPath, GOOD_PASSWORD, uniqueEmail, visible, waitUntil } from './helper
 import { AccountPage, DeleteAccountSection, TwoFactorSection } from './pages/account-page'
 import { AdminFeedbackPage } from './pages/admin-feedback-page'
 import { AdminAuditPage, AdminUsersPage } from './pages/admin-users-page'
+import { SecondStep, SignInPage } from './pages/auth-pages'
 import { ChatPage } from './pages/chat-page'
 
 /** What has keyboard focus, as a short description ("BODY", "INPUT Code", "H2 API keys", …). */
@@ -274,5 +275,33 @@ describe('a power user and an admin walking the account and admin pages (focus, 
       async () => (await users.button(email, 'Mark verified').count()) === 0,
     )
     assert.equal(await focused(s.page), 'BUTTON Delete')
+  })
+
+  test('the second sign-in step: Use a recovery code puts focus in Code, so the code can be typed at once', {
+    timeout: 90_000,
+  }, async () => {
+    const email = uniqueEmail('two-step')
+    const first = await signedUp(suite, email)
+    const setup = await first.page.request.post('/api/auth/mfa/totp/setup', {
+      data: { password: GOOD_PASSWORD },
+    })
+    const { secret } = await setup.json()
+    const enabled = await first.page.request.post('/api/auth/mfa/totp/enable', {
+      data: { code: totpAt(secret, Date.now()) },
+    })
+    const { recovery_codes: codes } = await enabled.json()
+
+    const s = await suite.session()
+    const signIn = new SignInPage(s.page)
+    await signIn.goto()
+    await signIn.signIn(email, GOOD_PASSWORD)
+    const step = new SecondStep(s.page)
+    await visible(step.verify)
+    assert.equal(await focused(s.page), 'INPUT Code')
+    await press(s.page, step.useRecoveryCode)
+    assert.equal(await focused(s.page), 'INPUT Code')
+    await s.page.keyboard.type(codes[0])
+    await s.page.keyboard.press('Enter')
+    await atPath(s.page, '/chat')
   })
 })
