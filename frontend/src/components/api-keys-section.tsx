@@ -51,7 +51,16 @@ export function ApiKeysSection() {
         libraries) ask your documents: base URL <code>{openAiBaseUrl()}</code>, model <code>rag-auth</code>. A
         key acts as you, without administrator rights, and never opens this page.
       </p>
-      {created ? <NewKey created={created} onDone={() => setCreated(null)} /> : null}
+      {created ? (
+        <NewKey
+          created={created}
+          onDone={() => {
+            // Done takes the focused button away with the key: focus goes to the section's heading.
+            headingRef.current?.focus()
+            setCreated(null)
+          }}
+        />
+      ) : null}
       {keys.isPending ? <Loading label="Loading API keys…" /> : null}
       <FormError message={keys.error ? describeError(keys.error) : null} />
       <FormError message={revoke.error ? describeError(revoke.error) : null} />

@@ -1,16 +1,26 @@
 import { useMutation } from '@tanstack/react-query'
-import { type FormEvent, useState } from 'react'
+import { type FormEvent, useEffect, useRef, useState } from 'react'
 import { api } from '../lib/api'
 import { useSignedOut } from '../lib/auth'
 import { formErrors } from '../lib/error-messages'
 import { CurrentPasswordField } from './current-password-field'
 import { FormError } from './form-error'
+import { SubmitButton } from './submit-button'
 
 /** "Delete account" (docs/api.md §13): asks for the current password first. */
 export function DeleteAccountSection() {
   const signedOut = useSignedOut()
   const [open, setOpen] = useState(false)
   const [password, setPassword] = useState('')
+  // Cancel takes the form (and the focused Cancel) away: focus goes back to Delete account.
+  const openRef = useRef<HTMLButtonElement>(null)
+  const cancelled = useRef(false)
+  useEffect(() => {
+    if (!open && cancelled.current) {
+      cancelled.current = false
+      openRef.current?.focus()
+    }
+  }, [open])
   const remove = useMutation({
     mutationFn: api.deleteAccount,
     onSuccess: () => signedOut('Your account was deleted.'),
@@ -34,13 +44,14 @@ export function DeleteAccountSection() {
           <CurrentPasswordField value={password} onChange={setPassword} errors={errors.fields} autoFocus />
           <FormError message={errors.form} />
           <div className="button-row">
-            <button type="submit" className="button button-danger" disabled={remove.isPending}>
+            <SubmitButton pending={remove.isPending} danger>
               Delete account
-            </button>
+            </SubmitButton>
             <button
               type="button"
               className="button button-quiet"
               onClick={() => {
+                cancelled.current = true
                 setOpen(false)
                 setPassword('')
                 remove.reset()
@@ -51,7 +62,7 @@ export function DeleteAccountSection() {
           </div>
         </form>
       ) : (
-        <button type="button" className="button button-danger" onClick={() => setOpen(true)}>
+        <button ref={openRef} type="button" className="button button-danger" onClick={() => setOpen(true)}>
           Delete account
         </button>
       )}

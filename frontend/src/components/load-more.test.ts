@@ -14,11 +14,13 @@ describe('LoadMore', () => {
     expect(renderToStaticMarkup(createElement(LoadMore, { list: list(false) }))).toBe('')
   })
 
-  it('is a button while there is a next page, disabled while it loads', () => {
+  it('is a button while there is a next page, marked disabled (but still focusable) while it loads', () => {
     const idle = renderToStaticMarkup(createElement(LoadMore, { list: list(true) }))
     expect(idle).toBe('<button type="button" class="button button-quiet">Load more</button>')
     const loading = renderToStaticMarkup(createElement(LoadMore, { list: list(true, true), block: true }))
-    expect(loading).toContain('disabled=""')
+    // A focused button that becomes `disabled` drops keyboard focus to the page's start.
+    expect(loading).not.toContain('disabled=""')
+    expect(loading).toContain('aria-disabled="true"')
     expect(loading).toContain('class="button button-quiet button-block"')
   })
 })

@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { copyText } from '../lib/clipboard'
 
 /** Recovery codes, shown once (docs/api.md §13): copy them or download them as a text file. */
@@ -6,9 +6,13 @@ export function RecoveryCodesList({ codes, onDone }: { codes: string[]; onDone: 
   const [copied, setCopied] = useState<boolean | null>(null)
   const text = `${codes.join('\n')}\n`
   const href = `data:text/plain;charset=utf-8,${encodeURIComponent(text)}`
+  // They replace the form whose button was focused: focus (and a screen reader) goes to what to do
+  // with them, rather than to the page's start.
+  const introRef = useRef<HTMLParagraphElement>(null)
+  useEffect(() => introRef.current?.focus(), [])
   return (
     <div className="recovery-codes">
-      <p>
+      <p ref={introRef} tabIndex={-1}>
         Keep these recovery codes somewhere safe. Each works once, in place of a code from your app, if you
         lose your phone. They are shown only now.
       </p>

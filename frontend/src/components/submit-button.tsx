@@ -9,17 +9,20 @@ import type { ReactNode } from 'react'
 export function SubmitButton({
   pending,
   block = false,
+  danger = false,
   children,
 }: {
   pending: boolean
   /** Full width, as on the sign-in, sign-up and password pages. */
   block?: boolean
+  /** Something that cannot be undone or lowers protection (e.g. Turn off two-factor). */
+  danger?: boolean
   children: ReactNode
 }) {
   return (
     <button
       type="submit"
-      className={block ? 'button button-primary button-block' : 'button button-primary'}
+      className={`button ${danger ? 'button-danger' : 'button-primary'}${block ? ' button-block' : ''}`}
       aria-disabled={pending || undefined}
       aria-busy={pending}
       onClick={(event) => {

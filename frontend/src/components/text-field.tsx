@@ -1,6 +1,8 @@
-import { type InputHTMLAttributes, useId } from 'react'
+import { type InputHTMLAttributes, type Ref, useId } from 'react'
 
 interface TextFieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id'> {
+  /** The input itself, e.g. to move focus into it. */
+  ref?: Ref<HTMLInputElement>
   /** The accessible name: docs/api.md §9 names are exact, so nothing else goes into the label. */
   label: string
   error?: string | undefined

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
-import { type FormEvent, useState } from 'react'
+import { type FormEvent, useRef, useState } from 'react'
 import { api } from '../lib/api'
 import { ME_KEY } from '../lib/auth'
 import { formErrors } from '../lib/error-messages'
@@ -7,6 +7,7 @@ import type { TotpSetup, User } from '../lib/types'
 import { CurrentPasswordField } from './current-password-field'
 import { FormError } from './form-error'
 import { RecoveryCodesList } from './recovery-codes'
+import { SubmitButton } from './submit-button'
 import { TextField } from './text-field'
 
 type Mode = 'idle' | 'setup-password' | 'setup-scan' | 'codes' | 'disable' | 'regenerate'
@@ -21,6 +22,9 @@ export function TwoFactorSection({ user }: { user: User }) {
   const [code, setCode] = useState('')
   const [setup, setSetup] = useState<TotpSetup | null>(null)
   const [codes, setCodes] = useState<string[]>([])
+  // Each step replaces the buttons and fields of the last one (the focused one too): back at the
+  // start (Cancel, Done, turned off) focus goes to the section's heading, not to the page's start.
+  const headingRef = useRef<HTMLHeadingElement>(null)
   // The server's user object says whether MFA is on; ask it again rather than guess.
   const setMfa = () => void queryClient.invalidateQueries({ queryKey: ME_KEY })
 
@@ -63,6 +67,7 @@ export function TwoFactorSection({ user }: { user: User }) {
   const errors = active?.error ? formErrors(active.error) : NO_ERRORS
 
   function reset() {
+    headingRef.current?.focus()
     setMode('idle')
     setPassword('')
     setCode('')
@@ -77,8 +82,9 @@ export function TwoFactorSection({ user }: { user: User }) {
   const passwordField = (
     <CurrentPasswordField value={password} onChange={setPassword} errors={errors.fields} autoFocus />
   )
-  const codeField = (hint?: string) => (
+  const codeField = (hint?: string, autoFocus?: boolean) => (
     <TextField
+      autoFocus={autoFocus}
       label="Code"
       name="code"
       autoComplete="one-time-code"
@@ -97,7 +103,9 @@ export function TwoFactorSection({ user }: { user: User }) {
 
   return (
     <section className="card" aria-labelledby="two-factor-title">
-      <h2 id="two-factor-title">Two-factor sign-in</h2>
+      <h2 id="two-factor-title" ref={headingRef} tabIndex={-1}>
+        Two-factor sign-in
+      </h2>
       <p className="muted">
         {user.mfa_enabled
           ? 'Two-factor sign-in is on: signing in asks for a code from your authenticator app.'
@@ -123,9 +131,7 @@ export function TwoFactorSection({ user }: { user: User }) {
           {passwordField}
           <FormError message={errors.form} />
           <div className="button-row">
-            <button type="submit" className="button button-primary" disabled={start.isPending}>
-              Continue
-            </button>
+            <SubmitButton pending={start.isPending}>Continue</SubmitButton>
             {cancel}
           </div>
         </form>
@@ -143,12 +149,10 @@ export function TwoFactorSection({ user }: { user: User }) {
           <p>
             Key: <code className="totp-secret">{setup.secret}</code>
           </p>
-          {codeField()}
+          {codeField(undefined, true)}
           <FormError message={errors.form} />
           <div className="button-row">
-            <button type="submit" className="button button-primary" disabled={enable.isPending}>
-              Turn on
-            </button>
+            <SubmitButton pending={enable.isPending}>Turn on</SubmitButton>
             {cancel}
           </div>
         </form>
@@ -160,9 +164,7 @@ export function TwoFactorSection({ user }: { user: User }) {
           {passwordField}
           <FormError message={errors.form} />
           <div className="button-row">
-            <button type="submit" className="button button-primary" disabled={regenerate.isPending}>
-              New recovery codes
-            </button>
+            <SubmitButton pending={regenerate.isPending}>New recovery codes</SubmitButton>
             {cancel}
           </div>
         </form>
@@ -177,9 +179,9 @@ export function TwoFactorSection({ user }: { user: User }) {
           {codeField('From your authenticator app, or a recovery code.')}
           <FormError message={errors.form} />
           <div className="button-row">
-            <button type="submit" className="button button-danger" disabled={disable.isPending}>
+            <SubmitButton pending={disable.isPending} danger>
               Turn off two-factor
-            </button>
+            </SubmitButton>
             {cancel}
           </div>
         </form>

@@ -163,3 +163,29 @@ describe('humanizeMessage', () => {
     expect(humanizeMessage('must NOT have more than 1 characters')).toBe('Must be at most 1 character.')
   })
 })
+
+describe('describeError on a server without PUBLIC_URL', () => {
+  it('says what is missing instead of "try again in a moment"', () => {
+    const error = apiErrorFrom(
+      503,
+      headers(),
+      JSON.stringify({
+        detail: 'PUBLIC_URL is not set: links are built from it, never from the request',
+        code: 'service_unavailable',
+      }),
+    )
+    const message = describeError(error)
+    expect(message).toContain('PUBLIC_URL')
+    expect(message).not.toMatch(/try again/i)
+    expect(formErrors(error).form).toBe(message)
+  })
+
+  it('keeps the plain 503 sentence for anything else', () => {
+    const error = apiErrorFrom(
+      503,
+      headers(),
+      JSON.stringify({ detail: 'Database down', code: 'service_unavailable' }),
+    )
+    expect(describeError(error)).toBe('The service is temporarily unavailable. Please try again in a moment.')
+  })
+})

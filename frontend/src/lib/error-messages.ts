@@ -25,6 +25,10 @@ export function describeError(error: unknown): string {
     return 'Email is not set up on this server, so this cannot be done here. Ask an administrator.'
   if (error.code === 'invalid_token') return 'This link has expired or was already used. Ask for a new one.'
   if (error.status === 502) return 'The answer service returned an error. Please try again in a moment.'
+  // Links (reset links, a new user's link) are built from PUBLIC_URL only (docs/api.md §12, §14):
+  // without it, asking again never helps, so "try again in a moment" would send people in circles.
+  if (error.status === 503 && /\bPUBLIC_URL\b/.test(error.detail))
+    return 'This server cannot make links: its operator has not set PUBLIC_URL (the address people open it at). Set it and restart the server.'
   if (error.status === 503) return 'The service is temporarily unavailable. Please try again in a moment.'
   if (error.status === 504) return 'The answer service took too long to respond. Please try again.'
   if (error.status >= 500) return 'Something went wrong on our side. Please try again.'

@@ -1,5 +1,5 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { useRef } from 'react'
+import { useEffect, useRef } from 'react'
 import { ApiKeysSection } from '../components/api-keys-section'
 import { AppShell } from '../components/app-shell'
 import { detailsText, EventWhereWhen, eventWords } from '../components/audit-event'
@@ -12,13 +12,15 @@ import { RequireAuth } from '../components/require-auth'
 import { Loading } from '../components/spinner'
 import { TwoFactorSection } from '../components/two-factor-section'
 import { api } from '../lib/api'
-import { useSignedOut } from '../lib/auth'
+import { ME_KEY, useSignedOut } from '../lib/auth'
 import { describeError } from '../lib/error-messages'
 import { describeUserAgent, formatDate, timeAgo } from '../lib/format'
 import type { SessionInfo, User } from '../lib/types'
 import { useDocumentTitle } from '../lib/use-document-title'
 
 export const SESSIONS_KEY = ['sessions'] as const
+const ACTIVITY_KEY = ['activity'] as const
+const SIGNED_OUT_EVERYWHERE = 'You are signed out on every device, this one too.'
 
 export function AccountPage() {
   return (
@@ -71,8 +73,21 @@ function AccountView({ user }: { user: User }) {
 
 /** The caller's own audit events, so they can spot a sign-in or change that was not theirs. */
 function RecentActivitySection() {
+  const queryClient = useQueryClient()
+  // The page's own buttons make the events listed here (two-factor on, a key created, a session
+  // revoked): after each change the list is asked again, so it shows it without a reload. Not after
+  // a change that signed this browser out (Sign out everywhere, Delete account): that would be a 401.
+  useEffect(
+    () =>
+      queryClient.getMutationCache().subscribe((event) => {
+        if (event.type !== 'updated' || event.action.type !== 'success') return
+        if (!queryClient.getQueryData(ME_KEY)) return
+        void queryClient.invalidateQueries({ queryKey: ACTIVITY_KEY })
+      }),
+    [queryClient],
+  )
   const activity = useInfiniteQuery({
-    queryKey: ['activity'],
+    queryKey: ACTIVITY_KEY,
     queryFn: ({ pageParam }) => api.activity(pageParam),
     initialPageParam: null as string | null,
     getNextPageParam: (page) => page.next_cursor ?? undefined,
@@ -117,7 +132,11 @@ function SessionsSection() {
       return queryClient.invalidateQueries({ queryKey: SESSIONS_KEY })
     },
   })
-  const signOutAll = useMutation({ mutationFn: api.signOutAll, onSuccess: signedOut })
+  // /sign-in says it worked: otherwise it looks the same as a session that simply ran out.
+  const signOutAll = useMutation({
+    mutationFn: api.signOutAll,
+    onSuccess: () => signedOut(SIGNED_OUT_EVERYWHERE),
+  })
   const list = [...(sessions.data ?? [])].sort((a, b) => Number(b.current) - Number(a.current))
   const others = list.filter((s) => !s.current).length
 

@@ -28,6 +28,13 @@ function AdminAuditView() {
   const [userId, setUserId] = useState('')
   // Only a whole id filters (a partial one would be refused by the API).
   const filterUser = UUID.test(userId.trim()) ? userId.trim() : ''
+  // Anything else (an email, half an id) filters nothing: say so, rather than let the whole log
+  // pass for that user's events.
+  const userIdError =
+    userId.trim() && !filterUser
+      ? 'Not a whole user id, so the list is not filtered by user. Paste an id as shown after “Account” on an event.'
+      : null
+  const userErrorId = `${userFieldId}-error`
   const list = useInfiniteQuery({
     queryKey: ['admin-audit', type, filterUser],
     queryFn: ({ pageParam }) => api.audit({ type, userId: filterUser }, pageParam),
@@ -58,9 +65,16 @@ function AdminAuditView() {
             value={userId}
             onChange={(e) => setUserId(e.target.value)}
             autoComplete="off"
+            aria-invalid={userIdError ? true : undefined}
+            aria-describedby={userIdError ? userErrorId : undefined}
           />
         </div>
       </div>
+      {userIdError ? (
+        <p id={userErrorId} className="field-error" role="alert">
+          {userIdError}
+        </p>
+      ) : null}
       {list.isPending ? <Loading label="Loading events…" /> : null}
       <FormError message={list.error ? describeError(list.error) : null} />
       {list.isSuccess && events.length === 0 ? <p className="muted">No events.</p> : null}

@@ -22,6 +22,12 @@ export function AdminFeedbackPage() {
 }
 
 const RATING_WORDS: Record<Rating, string> = { up: 'Good answer', down: 'Bad answer' }
+/** With a Rating chosen, an empty list names it: "No rated answers yet" while the other kind is listed is untrue. */
+const EMPTY_WORDS: Record<Rating | 'all', string> = {
+  all: 'No rated answers yet.',
+  up: 'No answers rated “Good answer” yet.',
+  down: 'No answers rated “Bad answer” yet.',
+}
 
 /** A citation whose space the admin may read comes whole; any other keeps only its index. */
 function isWhole(c: FeedbackItem['citations'][number]): c is Citation {
@@ -63,7 +69,7 @@ function AdminFeedbackView() {
       </div>
       {list.isPending ? <Loading label="Loading feedback…" /> : null}
       <FormError message={list.error ? describeError(list.error) : null} />
-      {list.isSuccess && items.length === 0 ? <p className="muted">No rated answers yet.</p> : null}
+      {list.isSuccess && items.length === 0 ? <p className="muted">{EMPTY_WORDS[rating ?? 'all']}</p> : null}
       <ul className="feedback-list" aria-label="Rated answers">
         {items.map((item) => (
           <FeedbackEntry key={item.message_id} item={item} />

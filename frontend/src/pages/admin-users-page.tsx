@@ -1,5 +1,5 @@
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query'
-import { type FormEvent, type ReactNode, useId, useState } from 'react'
+import { type FormEvent, type ReactNode, type RefObject, useEffect, useId, useRef, useState } from 'react'
 import { Link } from 'react-router'
 import { AdminPage } from '../components/admin-page'
 import { EmailField } from '../components/email-field'
@@ -36,9 +36,13 @@ function AdminUsersView({ user }: { user: User }) {
     getNextPageParam: (page) => page.next_cursor ?? undefined,
   })
   const users = list.data?.pages.flatMap((page) => page.users) ?? []
+  // A deleted user's item takes the focused button with it: focus goes to the page's heading.
+  const headingRef = useRef<HTMLHeadingElement>(null)
   return (
     <div className="page admin-page">
-      <h1>Users</h1>
+      <h1 ref={headingRef} tabIndex={-1}>
+        Users
+      </h1>
       <p className="muted">
         Disabling an account or signing it out ends its sessions at once. Every action here is recorded in the{' '}
         <Link to="/admin/audit">audit log</Link>.
@@ -59,7 +63,7 @@ function AdminUsersView({ user }: { user: User }) {
       {list.isSuccess && users.length === 0 ? <p className="muted">No users match.</p> : null}
       <ul className="user-list" aria-label="Users">
         {users.map((u) => (
-          <UserItem key={u.id} item={u} self={u.id === user.id} />
+          <UserItem key={u.id} item={u} self={u.id === user.id} headingRef={headingRef} />
         ))}
       </ul>
       <LoadMore list={list} />
@@ -68,9 +72,32 @@ function AdminUsersView({ user }: { user: User }) {
   )
 }
 
-function UserItem({ item, self }: { item: AdminUser; self: boolean }) {
+function UserItem({
+  item,
+  self,
+  headingRef,
+}: {
+  item: AdminUser
+  self: boolean
+  headingRef: RefObject<HTMLHeadingElement | null>
+}) {
   const queryClient = useQueryClient()
   const [confirming, setConfirming] = useState(false)
+  // Delete swaps itself for Confirm delete and Cancel (and back): focus follows the swap.
+  const confirmRef = useRef<HTMLButtonElement>(null)
+  const deleteRef = useRef<HTMLButtonElement>(null)
+  // The link's Done takes the focused button away: focus goes back to Reset link.
+  const resetLinkRef = useRef<HTMLButtonElement>(null)
+  const swapped = useRef(false)
+  useEffect(() => {
+    if (!swapped.current) return
+    swapped.current = false
+    ;(confirming ? confirmRef : deleteRef).current?.focus()
+  }, [confirming])
+  const confirm = (next: boolean) => {
+    swapped.current = true
+    setConfirming(next)
+  }
   const [notice, setNotice] = useState<string | null>(null)
   const refresh = () => queryClient.invalidateQueries({ queryKey: [USERS_KEY] })
   const update = useMutation({
@@ -81,16 +108,31 @@ function UserItem({ item, self }: { item: AdminUser; self: boolean }) {
     mutationFn: () => api.signOutUser(item.id),
     onSuccess: () => setNotice('Signed out of every session.'),
   })
-  const remove = useMutation({ mutationFn: () => api.deleteUser(item.id), onSuccess: refresh })
+  const remove = useMutation({
+    mutationFn: () => api.deleteUser(item.id),
+    onSuccess: () => {
+      headingRef.current?.focus()
+      return refresh()
+    },
+  })
   const resetLink = useMutation({ mutationFn: () => api.resetLink(item.id) })
   const verify = useMutation({
     mutationFn: () => api.verifyUser(item.id),
     onSuccess: () => {
       setNotice('Email marked as verified.')
+      // Mark verified goes away with the focus it had: focus moves on to the next button.
+      deleteRef.current?.focus()
       return refresh()
     },
   })
   const error = update.error ?? signOut.error ?? remove.error ?? resetLink.error ?? verify.error
+  // Each action starts clean: the notice or error of an earlier one (say a refused Reset link) is
+  // not left beside the next one's result, as if it were about it. A reset link shown stays.
+  const act = (run: () => void) => () => {
+    setNotice(null)
+    for (const m of [update, signOut, remove, resetLink, verify]) if (m.isError) m.reset()
+    run()
+  }
   const busy =
     update.isPending || signOut.isPending || remove.isPending || resetLink.isPending || verify.isPending
   return (
@@ -116,35 +158,35 @@ function UserItem({ item, self }: { item: AdminUser; self: boolean }) {
         <div className="user-actions">
           <UserAction
             busy={busy}
-            onClick={() => update.mutate({ role: item.role === 'admin' ? 'user' : 'admin' })}
+            onClick={act(() => update.mutate({ role: item.role === 'admin' ? 'user' : 'admin' }))}
           >
             {item.role === 'admin' ? 'Remove admin' : 'Make admin'}
           </UserAction>
-          <UserAction busy={busy} onClick={() => update.mutate({ disabled: !item.disabled })}>
+          <UserAction busy={busy} onClick={act(() => update.mutate({ disabled: !item.disabled }))}>
             {item.disabled ? 'Enable' : 'Disable'}
           </UserAction>
-          <UserAction busy={busy} onClick={() => signOut.mutate()}>
+          <UserAction busy={busy} onClick={act(() => signOut.mutate())}>
             Sign out
           </UserAction>
-          <UserAction busy={busy} onClick={() => resetLink.mutate()}>
+          <UserAction busy={busy} onClick={act(() => resetLink.mutate())} buttonRef={resetLinkRef}>
             Reset link
           </UserAction>
           {item.email_verified ? null : (
-            <UserAction busy={busy} onClick={() => verify.mutate()}>
+            <UserAction busy={busy} onClick={act(() => verify.mutate())}>
               Mark verified
             </UserAction>
           )}
           {confirming ? (
             <>
-              <UserAction busy={busy} danger onClick={() => remove.mutate()}>
+              <UserAction busy={busy} danger onClick={act(() => remove.mutate())} buttonRef={confirmRef}>
                 Confirm delete
               </UserAction>
-              <button type="button" className="button button-quiet" onClick={() => setConfirming(false)}>
+              <button type="button" className="button button-quiet" onClick={() => confirm(false)}>
                 Cancel
               </button>
             </>
           ) : (
-            <UserAction busy={busy} danger onClick={() => setConfirming(true)}>
+            <UserAction busy={busy} danger onClick={() => confirm(true)} buttonRef={deleteRef}>
               Delete
             </UserAction>
           )}
@@ -156,7 +198,14 @@ function UserItem({ item, self }: { item: AdminUser; self: boolean }) {
         </p>
       ) : null}
       {resetLink.data ? (
-        <ResetLinkBox link={resetLink.data} who={item.email} onDone={() => resetLink.reset()} />
+        <ResetLinkBox
+          link={resetLink.data}
+          who={item.email}
+          onDone={() => {
+            resetLinkRef.current?.focus()
+            resetLink.reset()
+          }}
+        />
       ) : null}
       {notice ? (
         <p className="muted" role="status">
@@ -168,24 +217,33 @@ function UserItem({ item, self }: { item: AdminUser; self: boolean }) {
   )
 }
 
-/** One of a user's action buttons: all of them wait while any action on that user runs. */
+/**
+ * One of a user's action buttons: all of them wait while any action on that user runs. They stay
+ * focusable (`aria-disabled`, not `disabled`): a focused button that becomes `disabled` drops
+ * keyboard focus to the page's start, so every Make admin or Disable lost the admin's place.
+ */
 function UserAction({
   busy,
   danger = false,
   onClick,
+  buttonRef,
   children,
 }: {
   busy: boolean
   danger?: boolean
   onClick: () => void
+  buttonRef?: RefObject<HTMLButtonElement | null>
   children: ReactNode
 }) {
   return (
     <button
+      ref={buttonRef}
       type="button"
       className={danger ? 'button button-danger' : 'button button-quiet'}
-      disabled={busy}
-      onClick={onClick}
+      aria-disabled={busy || undefined}
+      onClick={() => {
+        if (!busy) onClick()
+      }}
     >
       {children}
     </button>
@@ -203,6 +261,8 @@ function CreateUserSection() {
   const [name, setName] = useState('')
   const [role, setRole] = useState<Role>('user')
   const [created, setCreated] = useState<CreatedUser | null>(null)
+  // The link's Done takes the focused button away: focus goes to the section's heading.
+  const headingRef = useRef<HTMLHeadingElement>(null)
   const create = useMutation({
     mutationFn: api.createUser,
     onSuccess: (user) => {
@@ -222,12 +282,21 @@ function CreateUserSection() {
   }
   return (
     <section className="card" aria-labelledby="create-user-title">
-      <h2 id="create-user-title">Create user</h2>
+      <h2 id="create-user-title" ref={headingRef} tabIndex={-1}>
+        Create user
+      </h2>
       <p className="muted">
         The account is made without a password: hand the person the link shown next, which lets them set one.
       </p>
       {created ? (
-        <ResetLinkBox link={created.reset_link} who={created.email} onDone={() => setCreated(null)} />
+        <ResetLinkBox
+          link={created.reset_link}
+          who={created.email}
+          onDone={() => {
+            headingRef.current?.focus()
+            setCreated(null)
+          }}
+        />
       ) : null}
       <form className="form" onSubmit={onSubmit} noValidate>
         <EmailField autoComplete="off" value={email} onChange={setEmail} error={errors.fields.email} />

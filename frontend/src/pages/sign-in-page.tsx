@@ -1,5 +1,5 @@
 import { useMutation } from '@tanstack/react-query'
-import { type FormEvent, useEffect, useState } from 'react'
+import { type FormEvent, useEffect, useRef, useState } from 'react'
 import { Link, Navigate, useLocation, useNavigate, useSearchParams } from 'react-router'
 import { AuthLayout } from '../components/auth-layout'
 import { EmailField } from '../components/email-field'
@@ -121,6 +121,8 @@ function SecondStep({
 }) {
   const [code, setCode] = useState('')
   const [recovery, setRecovery] = useState(false)
+  // Switching between an app code and a recovery code: what comes next is typing it.
+  const codeRef = useRef<HTMLInputElement>(null)
   const verify = useMutation({ mutationFn: api.signInMfa, onSuccess: onDone })
   const expired = verify.error instanceof ApiError && verify.error.code === 'invalid_challenge'
   const errors = verify.error && !expired ? formErrors(verify.error) : { fields: {}, form: null }
@@ -147,6 +149,7 @@ function SecondStep({
       ) : (
         <form className="form" onSubmit={onSubmit} noValidate>
           <TextField
+            ref={codeRef}
             label="Code"
             name="code"
             autoComplete="one-time-code"
@@ -168,6 +171,7 @@ function SecondStep({
             setRecovery(!recovery)
             setCode('')
             verify.reset()
+            codeRef.current?.focus()
           }}
         >
           {recovery ? 'Use a code from your app' : 'Use a recovery code'}
