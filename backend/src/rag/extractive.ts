@@ -77,8 +77,11 @@ interface Ask {
   several: string | null
   /** The lexeme of the things an enumeration answers ("roles", "kinds of space" → space), or null. */
   enumerated: string | null
-  /** "What happens when a member is removed?": the case asked about ("a member is removed"), or null. */
-  condition: string | null
+  /**
+   * "What happens when I remove a member?": the question's own lexemes in the case it asks about
+   * (remov, member), or null.
+   */
+  condition: string[] | null
   /** "Which database is …?": the lexeme of the thing asked for, which the answer should say. */
   which: string | null
   /** "Can I …?", "Does …?": a yes-or-no question. */
@@ -572,7 +575,9 @@ function scoreSeeds(
   const enumerates =
     ask.enumerated && seeds.length === 1 && announces(cu, seeds[0] as number, ask.enumerated) ? ENUMERATES : 1
   const meets =
-    ask.condition && seeds.length === 1 && statesCondition(cu.units[seeds[0] as number]?.text ?? '', ask, cov)
+    ask.condition &&
+    seeds.length === 1 &&
+    statesCondition(cu.units[seeds[0] as number]?.text ?? '', ask.condition)
       ? CONDITION
       : 1
   const near = 1 + PROXIMITY * closeness(text, cov.terms, cu.headingTerms)
@@ -921,34 +926,44 @@ const CONDITION = 1.3
 const ASKED_CONDITION = /^(?:and\s+)?what happens (?:to [^?]*?\s)?(?:when|if|after|once|while)\s+([^?]+)/i
 const STATED_CONDITION = /^(?:when|if|after|once|while|as soon as)\s+([^,;:]{3,120})[,;:]/i
 
-/** "What happens when I remove a member from a space?" → "I remove a member from a space", or null. */
-function conditionAsked(question: string): string | null {
-  return ASKED_CONDITION.exec(question.trim())?.[1]?.trim() ?? null
+/**
+ * "What happens when I remove a member from a space?" → the question's own lexemes in "I remove a
+ * member from a space" (remov, member, space), or null.
+ */
+function conditionAsked(question: string, terms: QuestionTerm[]): string[] | null {
+  const asked = ASKED_CONDITION.exec(question.trim())?.[1]
+  if (!asked) return null
+  const ws = words(asked)
+  const lexemes = terms
+    .filter((t) => t.own && !isFrameWord(t.lexeme) && ws.some((w) => wordHasLexeme(w, t.lexeme)))
+    .map((t) => t.lexeme)
+  return lexemes.length > 0 ? lexemes : null
 }
 
 /**
  * Whether a sentence opens on the question's case ("When a member is removed, …" for "What
- * happens when I remove a member from a space?"): its condition states the question's own words
- * that the asked condition holds, at least two, or all of them if fewer.
+ * happens when I remove a member from a space?"): its condition states the case's lexemes, at
+ * least two, or all of them if fewer.
  */
-function statesCondition(text: string, ask: Ask, cov: Coverage): boolean {
+function statesCondition(text: string, condition: readonly string[]): boolean {
   const stated = STATED_CONDITION.exec(text)?.[1]
-  if (!stated || !ask.condition) return false
-  const asked = words(ask.condition)
-  const wanted = cov.terms.filter(
-    (t) => t.own && !isFrameWord(t.lexeme) && asked.some((w) => wordHasLexeme(w, t.lexeme)),
-  )
+  if (!stated) return false
   const said = words(stated)
-  const hits = wanted.filter((t) => said.some((w) => wordHasLexeme(w, t.lexeme))).length
-  return hits >= Math.min(2, wanted.length) && hits > 0
+  const hits = condition.filter((l) => said.some((w) => wordHasLexeme(w, l))).length
+  return hits >= Math.min(2, condition.length)
 }
 
 /** A sentence introducing the enumeration a question asks for leads before one naming one of them. */
 const ENUMERATES = 1.3
 
 /** "What roles …?", "What kinds of space are there?": the things an enumeration would answer. */
-function enumeratedOf(ask: Ask, terms: QuestionTerm[]): string | null {
-  const things = ask.several ?? (/\b(kinds?|types?|sorts?)\s+of\b/i.test(ask.question) ? ask.which : null)
+function enumeratedOf(
+  question: string,
+  several: string | null,
+  which: string | null,
+  terms: QuestionTerm[],
+): string | null {
+  const things = several ?? (/\b(kinds?|types?|sorts?)\s+of\b/i.test(question) ? which : null)
   if (!things) return null
   return terms.find((t) => t.own && (t.lexeme === things || wordHasLexeme(things, t.lexeme)))?.lexeme ?? null
 }
@@ -1106,12 +1121,11 @@ function statesNumber(text: string, number: string): boolean {
  * and names (somewhere in the passage's section), and — for a negated question — a negation in
  * the passage itself. An on-topic passage that lacks them is about something near the question.
  */
-function statesSpecifics(question: string, passage: string, context: string): boolean {
+function statesSpecifics(question: string, negated: string[], passage: string, context: string): boolean {
   if (!namesStated(question, context)) return false
   if (NEGATION.test(question) && !NEGATION.test(passage) && !NEGATING_WORD.test(passage)) {
     // "tuition-free" for "charge no tuition", "passwordless" for "with no password".
     const ws = lowerTokens(passage)
-    const negated = negatedWords(question)
     return ws.some((w, i) => withoutIt(ws, i) && negated.some((n) => w.startsWith(n)))
   }
   return true
@@ -1414,14 +1428,16 @@ export function extractiveAnswer(
   const wanted = wantedOf(question)
   const procedure = /^(and\s+)?(how (do|can|should|would|could) (i|we|you)|how to)\b/i.test(question.trim())
   const identifiers = [...identifiersOf(question), ...codePhrasesOf(question, chunks)]
+  const several = severalAskedFor(question)
+  const which = whichLexeme(question, terms)
   const ask: Ask = {
     question,
     wanted,
     near: terms.filter((t) => t.own && !isFrameWord(t.lexeme)).map((t) => t.lexeme),
-    several: severalAskedFor(question),
-    enumerated: null,
-    condition: conditionAsked(question),
-    which: whichLexeme(question, terms),
+    several,
+    enumerated: enumeratedOf(question, several, which, terms),
+    condition: conditionAsked(question, terms),
+    which,
     yesNo: /^(and\s+)?(can|could|does|do|did|is|are|was|were|should|may|must|will|would|has|have)\b/i.test(
       question.trim(),
     ),
@@ -1432,7 +1448,6 @@ export function extractiveAnswer(
     defined: definedBy(question),
     shared: sharedTerms(question, terms),
   }
-  ask.enumerated = enumeratedOf(ask, terms)
   const keys = new Coverage(terms).missingKeys().length
   const { picks, lead, leadMissing, opened } = choose(units, cov, ask)
 
@@ -1466,7 +1481,7 @@ export function extractiveAnswer(
     if (found > 1 && found === stated.length && tightestWindow(hits, found) > KEY_SPAN) return null
   }
   const context = `${leadUnits.chunk.title} ${leadUnits.chunk.heading ?? ''} ${leadUnits.chunk.content}`
-  if (!statesSpecifics(question, leadText, context)) return null
+  if (!statesSpecifics(question, negated, leadText, context)) return null
   // "When was the third German empire founded?" answered by "the second German Empire …".
   if (contrasted(question, leadText)) return null
   // "How do I turn off logging?" answered by "… turn on synchronous logging …": the other action.
