@@ -1,22 +1,12 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import type { Page, Route } from 'playwright-core'
+import { focused } from './helpers/focus'
 import { setupSuite, signedIn, signedUp } from './helpers/suite'
 import { atPath, GOOD_PASSWORD, uniqueEmail, visible, waitUntil } from './helpers/wait'
 import { AccountPage, DeleteAccountSection } from './pages/account-page'
 import { SignInPage } from './pages/auth-pages'
 import { ChatPage } from './pages/chat-page'
-
-/** What has keyboard focus, as a short description ("BODY", "TEXTAREA Message", …). */
-function focused(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const el = document.activeElement
-    if (!el || el === document.body) return 'BODY'
-    const label = el.getAttribute('aria-label') ?? el.textContent ?? ''
-    const labelled = el.id ? (document.querySelector(`label[for="${el.id}"]`)?.textContent ?? '') : ''
-    return `${el.tagName} ${(labelled || label).trim()}`
-  })
-}
 
 /**
  * Holds the chat answer back: the server answers (and saves) in full, the browser gets nothing

@@ -1,48 +1,17 @@
 import assert from 'node:assert/strict'
-import { createHmac } from 'node:crypto'
 import { describe, test } from 'node:test'
 import type { Locator, Page } from 'playwright-core'
 import { axeInBothSchemes } from './helpers/axe'
 import { failedResource } from './helpers/browser'
+import { focused } from './helpers/focus'
 import { registerViaApi, setupSuite, signedIn, signedUp } from './helpers/suite'
+import { totpAt } from './helpers/totp'
 import { atPath, GOOD_PASSWORD, uniqueEmail, visible, waitUntil } from './helpers/wait'
 import { AccountPage, DeleteAccountSection, TwoFactorSection } from './pages/account-page'
 import { AdminFeedbackPage } from './pages/admin-feedback-page'
 import { AdminAuditPage, AdminUsersPage } from './pages/admin-users-page'
 import { SecondStep, SignInPage } from './pages/auth-pages'
 import { ChatPage } from './pages/chat-page'
-
-/** What has keyboard focus, as a short description ("BODY", "INPUT Code", "H2 API keys", …). */
-function focused(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const el = document.activeElement
-    if (!el || el === document.body) return 'BODY'
-    const label = el.getAttribute('aria-label') ?? el.textContent ?? ''
-    const labelled = el.id ? (document.querySelector(`label[for="${el.id}"]`)?.textContent ?? '') : ''
-    return `${el.tagName} ${(labelled || label).trim()}`
-  })
-}
-
-/** RFC 6238 (SHA-1, 6 digits, 30 s) from the base32 secret the page shows, as a phone would. */
-function totpAt(secretBase32: string, atMs: number): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
-  let bits = 0
-  let value = 0
-  const key: number[] = []
-  for (const ch of secretBase32.trim().toUpperCase()) {
-    value = (value << 5) | alphabet.indexOf(ch)
-    bits += 5
-    if (bits >= 8) {
-      key.push((value >>> (bits - 8)) & 255)
-      bits -= 8
-    }
-  }
-  const counter = Buffer.alloc(8)
-  counter.writeBigUInt64BE(BigInt(Math.floor(atMs / 30_000)))
-  const mac = createHmac('sha1', Buffer.from(key)).update(counter).digest()
-  const offset = (mac[mac.length - 1] as number) & 15
-  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0')
-}
 
 /** Presses Enter on a button, as a keyboard user does (a click would move focus itself). */
 async function press(page: Page, button: Locator): Promise<void> {
