@@ -252,8 +252,10 @@ function linkDependencies(units: Unit[], heading: string | null): void {
       // "Set three variables and restart:" before a code block: the command is what it introduces
       // (at most a screenful of lines), and the sentence tells the reader to run it.
       const host = intro === undefined ? undefined : units[intro]
-      if (prev?.kind === 'sentence' && /:$/.test(prev.text)) intro = i - 1
-      else if (prev?.kind !== 'code' || host?.kind !== 'sentence') intro = undefined
+      // A list item may introduce one too ("3. The command line, for folders of files:").
+      if ((prev?.kind === 'sentence' || prev?.kind === 'item') && /:$/.test(prev.text)) intro = i - 1
+      else if (prev?.kind !== 'code' || (host?.kind !== 'sentence' && host?.kind !== 'item'))
+        intro = undefined
       const opener = intro === undefined ? undefined : units[intro]
       if (opener && (opener.introduces?.length ?? 0) < MAX_CODE_LINES) {
         u.dep = intro

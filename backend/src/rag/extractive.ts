@@ -1137,13 +1137,19 @@ function statesSpecifics(question: string, negated: string[], passage: string, c
  */
 function namesStated(question: string, context: string, parse = true): boolean {
   const text = context.toLowerCase()
-  const wordsIn = new Set(words(text))
+  const tokens = context.match(/[\p{L}\p{N}]+/gu) ?? []
+  const wordsIn = new Set(tokens.map((w) => w.toLowerCase()))
+  const capitalised = new Set(tokens.filter((w) => /^\p{Lu}/u.test(w)).map((w) => w.toLowerCase()))
+  // A plural written as a name is not stated by the common noun: "Windows" is not the "window" of
+  // "until the window passes", though stemming makes them one lexeme.
+  const statedBy = (p: string, w: string) =>
+    wordHasLexeme(p, w) && (p === w || capitalised.has(p) || (w !== `${p}s` && w !== `${p}es`))
   for (const s of parse ? specifics(question) : [question]) {
     const low = s.toLowerCase()
     if (
       /\d/.test(low)
         ? !statesNumber(text, low)
-        : !words(low).every((w) => [...wordsIn].some((p) => wordHasLexeme(p, w)))
+        : !words(low).every((w) => [...wordsIn].some((p) => statedBy(p, w)))
     )
       return false
   }
@@ -1467,6 +1473,9 @@ export function extractiveAnswer(
     )
     .reduce((sum, t) => sum + t.weight, 0)
   if (leadMissing.some((t) => t.weight >= heaviest && t.weight > lead * cov.total - repeated)) return null
+  // "Does rag-auth support LDAP?": a yes-or-no question about a thing no searched document names
+  // at all is not answered yes or no by passages about its other words.
+  if (ask.yesNo && terms.some((t) => t.own && t.unseen && t.weight >= heaviest)) return null
   const leadText = first.units.map((i) => leadUnits.units[i]?.text ?? '').join(' ')
   // A short question's key terms must stand together in the leading passage, not in sentences
   // about different things that happen to follow each other (a heading naming one excuses it).

@@ -10,6 +10,8 @@ export interface QuestionTerm {
   weight: number
   /** The current question's own word (not borrowed from the conversation). */
   own: boolean
+  /** No chunk of the searched spaces holds it (df 0; without stored statistics: no passage at hand). */
+  unseen?: boolean
 }
 
 /**
@@ -84,7 +86,7 @@ export function words(text: string): string[] {
 function localTerms(
   query: string,
   unitLexemes: Set<string>[],
-): { lexeme: string; idf: number; word: string }[] {
+): { lexeme: string; idf: number; df: number; word: string }[] {
   const byLexeme = new Map<string, string>()
   for (const w of words(query)) {
     if (!STOPWORDS.has(w)) byLexeme.set(lightLexemes(w)[0] ?? w, w)
@@ -92,7 +94,7 @@ function localTerms(
   const n = Math.max(1, unitLexemes.length)
   return [...byLexeme].map(([lexeme, word]) => {
     const df = unitLexemes.filter((s) => s.has(lexeme)).length
-    return { lexeme, word, idf: Math.log(1 + (n - df + 0.5) / (df + 0.5)) }
+    return { lexeme, word, df, idf: Math.log(1 + (n - df + 0.5) / (df + 0.5)) }
   })
 }
 
@@ -103,7 +105,7 @@ export function questionTerms(
   stored: boolean,
   unitLexemes: Set<string>[],
 ): QuestionTerm[] {
-  const base =
+  const base: { lexeme: string; idf: number; df: number; word?: string }[] =
     stored && sources[0]?.analysis ? sources[0].analysis.queryTerms : localTerms(query, unitLexemes)
   const own = words(question)
   // In a follow-up the query is the borrowed context followed by the question: a lexeme is borrowed
@@ -115,10 +117,11 @@ export function questionTerms(
   return base.map((term) => {
     const { lexeme, idf } = term
     const isOwn = own.some((w) => mayStemTo(w, lexeme)) || !context.some((w) => mayStemTo(w, lexeme))
-    const frame = isFrameWord('word' in term ? term.word : lexeme)
+    const frame = isFrameWord(term.word ?? lexeme)
     return {
       lexeme,
       own: isOwn,
+      unseen: term.df === 0,
       weight: Math.max(idf, 0.05) * (frame ? FRAME_WEIGHT : 1) * (isOwn ? 1 : BORROWED_WEIGHT),
     }
   })

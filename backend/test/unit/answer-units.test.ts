@@ -82,6 +82,19 @@ describe('unitsOf', () => {
     assert.equal(units[then]?.dep, intro)
   })
 
+  it('brings the code block a list item ending in a colon introduces', () => {
+    const { units } = unitsOf(
+      chunkOf(
+        'Three ways in:\n\n1. The web UI.\n2. The command line, for folders of files:\n\n```bash\nnpm run ingest -- docs/\n```',
+      ),
+    )
+    const item = units.findIndex((u) => u.text.startsWith('The command line'))
+    assert.equal(units[item]?.kind, 'item')
+    assert.deepEqual(units[item]?.introduces, [item + 1])
+    assert.equal(units[item + 1]?.kind, 'code')
+    assert.equal(units[item + 1]?.dep, item)
+  })
+
   it('reads an introduction too short to stand alone after the sentence before it', () => {
     const { units } = unitsOf(
       chunkOf('Documents are added by admins. Three ways:\n\n- In the browser.\n- With curl.'),

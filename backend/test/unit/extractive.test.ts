@@ -1087,4 +1087,35 @@ server.register(async function (server) {
     const asked = answer('Can I use npm run ingest while the server runs?', [reembed, lock, UNRELATED])
     assert.equal(asked.citations[0]?.chunk_id, 'l', asked.content)
   })
+
+  it('a plural written as a name is not stated by the common noun ("Windows" is not "the window")', () => {
+    const lockout = chunk(
+      'l',
+      'After 5 failed attempts within 15 minutes, you can sign in again once the window passes.',
+      'Signing in',
+    )
+    assert.equal(answer('How do I sign in on Windows?', [lockout, UNRELATED]).citations.length, 0)
+    const platforms = chunk('p', 'You sign in the same way on Linux, macOS and Windows.', 'Platforms')
+    assert.equal(answer('How do I sign in on Windows?', [platforms, UNRELATED]).citations[0]?.chunk_id, 'p')
+    // The same word in another case still states it ("Islands" / "islands").
+    const islands = chunk('i', 'The Canarian islands of Lanzarote and El Hierro lie off the coast of Africa.')
+    assert.equal(
+      answer('What continent are the Canarian Islands off the coast of?', [islands, UNRELATED]).citations[0]
+        ?.chunk_id,
+      'i',
+    )
+  })
+
+  it('a yes-or-no question about a thing no document names is not answered from its other words', () => {
+    const databases = (extra: [string, number, number]) =>
+      analysed(
+        chunk('d', 'The server supports two databases: PGlite and PostgreSQL.', 'Databases'),
+        [['server', 2.2, 4], ['support', 3.05, 2], extra],
+        [['server', 'support', 'two', 'databas', 'pglite', 'postgresql']],
+      )
+    assert.equal(answer('Does the server support LDAP?', [databases(['ldap', 5, 0])]).citations.length, 0)
+    // About a thing the documents name, the same passage answers.
+    const asked = answer('Does the server support PostgreSQL?', [databases(['postgresql', 2.5, 3])])
+    assert.equal(asked.citations[0]?.chunk_id, 'd', asked.content)
+  })
 })
