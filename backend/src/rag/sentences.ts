@@ -14,7 +14,12 @@ export const NOT_AN_END =
   /(?<!(?:^|[\s.(])\p{Lu}\.)(?<!\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Col|Lt|Rev|vs|e\.g|i\.e)\.)(?<!(?:^|\n)[ \t]*\d{1,3}\.)/u
     .source
 
-const SPLIT = new RegExp(`(?<=[.!?…])${NOT_AN_END}\\s+(?=["'([]?[\\p{Lu}\\p{N}])|\\n+`, 'u')
+// A sentence may open with a capital or a digit (after a quote or bracket), or with inline code
+// or emphasis ("`Good answer` rates …", "**Note**: …").
+const SPLIT = new RegExp(
+  `(?<=[.!?…])${NOT_AN_END}\\s+(?=["'“‘([]?[\\p{Lu}\\p{N}]|\`[^\\s\`]|[*_]{1,2}\\p{Lu})|\\n+`,
+  'u',
+)
 
 /** A line that ends like a sentence or an introduction (closing quotes and brackets aside). */
 export const ENDS_SENTENCE = /[.!?:…]["'”’)\]]*$/

@@ -141,4 +141,11 @@ describe('splitSentences', () => {
     assert.deepEqual(splitSentences('One. Two! Three? four\nFive'), ['One.', 'Two!', 'Three? four', 'Five'])
     assert.deepEqual(splitSentences('Version 1.2 is out. It works.'), ['Version 1.2 is out.', 'It works.'])
   })
+
+  it('splits before a sentence that opens with inline code or emphasis, not after an abbreviation', () => {
+    assert.deepEqual(
+      splitSentences('It adds an answer. `Good answer` rates it. **Note**: kept. Say e.g. `x` here.'),
+      ['It adds an answer.', '`Good answer` rates it.', '**Note**: kept.', 'Say e.g. `x` here.'],
+    )
+  })
 })

@@ -1118,4 +1118,15 @@ server.register(async function (server) {
     const asked = answer('Does the server support PostgreSQL?', [databases(['postgresql', 2.5, 3])])
     assert.equal(asked.citations[0]?.chunk_id, 'd', asked.content)
   })
+
+  it('"What are X?": a sentence saying X are a number of things defines them', () => {
+    const twoFactor = chunk(
+      't',
+      'Recovery codes are ten one-time codes for signing in without your app. Each works once.\n' +
+        '`New recovery codes` on the account page replaces them all.',
+      'Two-factor sign-in',
+    )
+    const a = answer('What are recovery codes?', [twoFactor, UNRELATED])
+    assert.match(a.content, /^Recovery codes are ten one-time codes/, a.content)
+  })
 })
