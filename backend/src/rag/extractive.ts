@@ -86,6 +86,8 @@ interface Ask {
   which: string | null
   /** "Can I …?", "Does …?": a yes-or-no question. */
   yesNo: boolean
+  /** The lexeme of what a yes-or-no question asks about ("password" in "Is my password stored …?"). */
+  subject: string | null
   /** "How …?" (not how many, long, much …), "Why …?": an explanation, which may take sentences. */
   explain: boolean
   /** "How do I …?": numbered steps answer it. */
@@ -565,6 +567,8 @@ function scoreSeeds(
   const named = ids.length === 0 || namesIdentifier(text, ids) ? 1 : UNNAMED
   const contrary = seeds.some((s) => cu.units[s]?.contrary) ? CONTRARY : 1
   const says = ask.which === null || states(lexemes, ask.which) ? 1 : UNSAID
+  const about =
+    ask.subject === null || states(lexemes, ask.subject) || cu.headingTerms.has(ask.subject) ? 1 : SUBJECTLESS
   // "Child logger creation is fast:" before a benchmark's code says what the code shows; when the
   // code's words do not count (saying), the sentence is only its caption.
   const caption = !ask.code && seeds.some((i) => introducesCode(cu, i)) ? CAPTION : 1
@@ -582,7 +586,18 @@ function scoreSeeds(
       : 1
   const near = 1 + PROXIMITY * closeness(text, cov.terms, cu.headingTerms)
   const score =
-    (near * named * contrary * says * caption * pointer * definition * enumerates * meets * kind * value) /
+    (near *
+      named *
+      contrary *
+      says *
+      about *
+      caption *
+      pointer *
+      definition *
+      enumerates *
+      meets *
+      kind *
+      value) /
     (1 + 0.15 * cu.rank) /
     (1 + text.length / 4000)
   return { seeds, gain, strictGain, score, value }
@@ -618,6 +633,43 @@ const POINTER =
 
 /** A sentence that does not say the thing a "which" question asks for seldom names one. */
 const UNSAID = 0.75
+
+/**
+ * A sentence that does not name what a yes-or-no question asks about answers another question ("plain
+ * text (`.txt`)" among the upload formats for "Is my password stored in plain text?"): it leads only
+ * when nothing better is said of the subject.
+ */
+const SUBJECTLESS = 0.25
+const YES_NO =
+  /^(?:and\s+)?(?:can|could|does|do|did|is|are|was|were|should|may|must|will|would|has|have)\s+(.+)$/i
+const SUBJECT_PRONOUN = /^(i|you|we|they|it|he|she|one)$/
+const DETERMINER =
+  /^(my|your|our|their|its|his|her|the|a|an|this|that|these|those|any|some|all|every|each|also|still|ever|really|just|with|to|for|on|in|into|from|by|of|at|about|again)$/
+
+/**
+ * What a yes-or-no question asks about: the first word after the auxiliary ("Is my password stored
+ * …?" → password, "Can an editor delete documents?" → editor), or, after a pronoun and its verb,
+ * the first word after them ("Can I see my API key …?" → API, "Does it work with MySQL?" → MySQL).
+ */
+function subjectOf(question: string, terms: QuestionTerm[]): string | null {
+  const rest = YES_NO.exec(question.trim())?.[1]
+  if (!rest) return null
+  const ws = rest.match(/[\p{L}\p{N}][\p{L}\p{N}_.-]*/gu) ?? []
+  let i = 0
+  if (/^there$/i.test(ws[0] ?? '')) i = 1
+  else if (SUBJECT_PRONOUN.test((ws[0] ?? '').toLowerCase())) {
+    i = 1
+    while (i < ws.length && DETERMINER.test((ws[i] ?? '').toLowerCase())) i++
+    i++ // the pronoun's verb
+  }
+  while (i < ws.length && DETERMINER.test((ws[i] ?? '').toLowerCase())) i++
+  const word = ws[i]
+  if (!word) return null
+  return (
+    terms.find((t) => t.own && !isFrameWord(t.lexeme) && wordHasLexeme(word.toLowerCase(), t.lexeme))
+      ?.lexeme ?? null
+  )
+}
 
 function whichLexeme(question: string, terms: QuestionTerm[]): string | null {
   const noun = whichAskedFor(question)
@@ -895,6 +947,7 @@ function alternative(
     condition: null,
     which: null,
     yesNo: false,
+    subject: null,
     procedure: false,
     explain: false,
     identifiers: [],
@@ -1447,6 +1500,7 @@ export function extractiveAnswer(
     yesNo: /^(and\s+)?(can|could|does|do|did|is|are|was|were|should|may|must|will|would|has|have)\b/i.test(
       question.trim(),
     ),
+    subject: subjectOf(question, terms),
     procedure,
     explain: /^(and\s+)?(how|why)\b/i.test(question.trim()) && wanted === null,
     identifiers,

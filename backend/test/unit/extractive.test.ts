@@ -1129,4 +1129,24 @@ server.register(async function (server) {
     const a = answer('What are recovery codes?', [twoFactor, UNRELATED])
     assert.match(a.content, /^Recovery codes are ten one-time codes/, a.content)
   })
+
+  it('a yes-or-no question is answered about its subject, not from a passage sharing its other words', () => {
+    const formats = chunk(
+      'f',
+      'You can upload Markdown (`.md`), plain text (`.txt`), HTML and PDF.',
+      'Supported formats',
+    )
+    const passwords = chunk(
+      'p',
+      'Passwords are never stored as such: the server stores only an Argon2id hash of each password.',
+      'Signing in',
+    )
+    const a = answer('Is my password stored in plain text?', [formats, passwords, UNRELATED])
+    assert.notEqual(a.citations[0]?.chunk_id, 'f', a.content)
+    // The same passage answers a question about its own subject.
+    assert.equal(
+      answer('Can I upload plain text?', [formats, passwords, UNRELATED]).citations[0]?.chunk_id,
+      'f',
+    )
+  })
 })
