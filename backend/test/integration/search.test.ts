@@ -114,6 +114,19 @@ for (const kind of dbKinds()) {
       assert.deepEqual(json<{ message: { citations: unknown[] } }>(chat).message.citations, [])
     })
 
+    it('finds a dotted name by its parts and by itself ("node" and "Node.js", "vercel json")', async () => {
+      const ctx = createRagContext(t.tdb.db, testConfig())
+      await ingestDocument(ctx, {
+        content: '# Runtime\n\nThe server needs Node.js 20 and reads its settings from vercel.json at start.',
+        format: 'markdown',
+        source: 'runtime.md',
+      })
+      for (const q of ['node', 'Node.js', 'vercel%20json', 'vercel.json']) {
+        const { results } = json<{ results: Result[] }>(await search(`?q=${q}`))
+        assert.equal(results[0]?.source, 'runtime.md', q)
+      }
+    })
+
     it('finds nothing for an off-topic question', async () => {
       const res = await search('?q=what%20is%20the%20capital%20of%20Mongolia')
       assert.deepEqual(json(res), { results: [] })

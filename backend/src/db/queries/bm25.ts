@@ -4,6 +4,7 @@
 // so an ingest only touches its own space's rows.
 import type { Executor } from '../client.js'
 import { anyOfJson } from './id-list.js'
+import { namePartsOf, withNameParts } from './index-text.js'
 
 /** `= any(…)` of the chunks of the documents in JSON parameter $1 (an index scan each, see id-list.ts). */
 const CHUNKS_OF_DOCUMENTS = `any(array(select id from chunks where document_id = ${anyOfJson(1)}))`
@@ -48,6 +49,13 @@ function statsOf(r: Record<string, unknown> = {}): SpaceStats {
   }
 }
 
+/** A chunk as the insert reads it: its dotted names' parts indexed too (index-text.ts). */
+const indexed = (r: IndexedChunk) => ({
+  ...r,
+  name_parts: namePartsOf(`${r.index_heading}\n${r.content}`).join(' '),
+  sentences: r.sentences.map(withNameParts),
+})
+
 /**
  * Inserts one space's chunks with their BM25 postings and statistics in ONE statement (the
  * lexemes are computed once and feed the postings, each chunk's length, the space's df and totals;
@@ -66,10 +74,11 @@ export async function insertIndexedChunks(
   const out = await ex.query<Record<string, unknown>>(
     `with r as (
        select * from jsonb_to_recordset($1::text::jsonb) as r(id uuid, document_id uuid, ordinal int,
-         heading text, content text, token_count int, index_heading text, sentences jsonb)
+         heading text, content text, token_count int, index_heading text, sentences jsonb, name_parts text)
      ), t as (
        select r.id as chunk_id, x.lexeme, coalesce(array_length(x.positions, 1), 1)::real as tf
-       from r, unnest(to_tsvector('english', coalesce(r.index_heading, '') || E'\n' || r.content)) x
+       from r, unnest(to_tsvector('english',
+         coalesce(r.index_heading, '') || E'\n' || r.content || E'\n' || coalesce(r.name_parts, ''))) x
      ), dl as (
        select chunk_id, sum(tf)::float8 as dl from t group by chunk_id
      ), a as (
@@ -101,7 +110,7 @@ export async function insertIndexedChunks(
        chunk_count = space_stats.chunk_count + excluded.chunk_count,
        total_terms = space_stats.total_terms + excluded.total_terms
      returning chunk_count, total_terms, weights_avgdl`,
-    [JSON.stringify(rows), p.k1, p.b, spaceId],
+    [JSON.stringify(rows.map(indexed)), p.k1, p.b, spaceId],
   )
   return statsOf(out[0])
 }
@@ -214,7 +223,7 @@ export async function lexemesOf(ex: Executor, texts: string[]): Promise<string[]
   const rows = await ex.query<{ i: number | string; lexemes: string[] | null }>(
     `select t.i, array(select lexeme from unnest(to_tsvector('english', t.s))) as lexemes
      from jsonb_array_elements_text($1::text::jsonb) with ordinality as t(s, i)`,
-    [JSON.stringify(texts)],
+    [JSON.stringify(texts.map(withNameParts))],
   )
   const out: string[][] = texts.map(() => [])
   for (const r of rows) out[Number(r.i) - 1] = r.lexemes ?? []

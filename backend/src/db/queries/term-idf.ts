@@ -4,6 +4,7 @@
 // says over which spaces, and how a small collection is read).
 import type { Executor } from '../client.js'
 import { anyOfJson } from './id-list.js'
+import { withNameParts } from './index-text.js'
 
 export interface TermStats {
   /** Chunks in the spaces. */
@@ -33,7 +34,7 @@ export async function queryTermStats(
      select n.chunks, d.lexeme, d.df
      from n left join d on true
      order by d.lexeme`,
-    [query, JSON.stringify(spaceIds)],
+    [withNameParts(query), JSON.stringify(spaceIds)],
   )
   return {
     chunks: Number(rows[0]?.chunks ?? 0),
