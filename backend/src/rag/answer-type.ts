@@ -16,7 +16,16 @@ export interface Wanted {
    * request", "after sign-in") rather than a date.
    */
   event?: boolean
+  /**
+   * "Who can delete a space?" asks who is allowed: a role ("only an owner", "administrators")
+   * answers it as a name does.
+   */
+  role?: boolean
 }
+
+/** People named by what they may do: the answers to "who can …?" in software documentation. */
+const ROLE =
+  /\b(owners?|administrators?|admins?|editors?|viewers?|members?|users?|operators?|moderators?|managers?|maintainers?|authors?|creators?|everyone|everybody|anyone|anybody|nobody|no one|guests?)\b/i
 
 const NUMBER_WORD =
   'one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|hundreds|thousand|thousands|million|millions|billion|billions|dozen|dozens|half|several'
@@ -52,6 +61,8 @@ export function wantedOf(question: string): Wanted | null {
     return { kind: 'number' }
   if (/\bwhat (percentage|percent|number|amount|size|proportion|fraction)\b/.test(q))
     return { kind: 'number' }
+  if (/^(and\s+)?who (can|may|could|is allowed|are allowed|is able|are able)\b/.test(q))
+    return { kind: 'name', role: true }
   if (/^(and\s+)?(who|whom|whose)\b/.test(q)) return { kind: 'name' }
   return null
 }
@@ -64,6 +75,13 @@ function inQuestion(token: string, question: string): boolean {
 
 function numbers(text: string, question: string): string[] {
   return (text.match(NUMBER) ?? []).filter((n) => !inQuestion(n, question))
+}
+
+/** Whether a "who can …?" question is answered by a role the text names and the question does not. */
+function roleOf(text: string, wanted: Wanted, question: string): boolean {
+  if (!wanted.role) return false
+  const found = text.match(new RegExp(ROLE.source, 'gi')) ?? []
+  return found.some((r) => !inQuestion(r, question))
 }
 
 function names(text: string, question: string): string[] {
@@ -107,13 +125,14 @@ function candidateNear(text: string, wanted: Wanted, question: string, near: str
 }
 
 function isCandidate(token: string, wanted: Wanted, question: string): boolean {
-  if (wanted.kind === 'name') return names(token, question).length > 0
+  if (wanted.kind === 'name') return names(token, question).length > 0 || roleOf(token, wanted, question)
   return numbers(token, question).length > 0 || (wanted.kind === 'date' && MONTH.test(token))
 }
 
 function rawKindScore(text: string, wanted: Wanted | null, question: string): number {
   if (!wanted) return 1
-  if (wanted.kind === 'name') return names(text, question).length > 0 ? 1 : 0
+  if (wanted.kind === 'name')
+    return names(text, question).length > 0 || roleOf(text, wanted, question) ? 1 : 0
   const found = numbers(text, question)
   if (wanted.kind === 'date') {
     if (MONTH.test(text) || (YEAR.test(text) && found.some((n) => YEAR.test(n)))) return 1

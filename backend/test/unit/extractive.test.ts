@@ -1149,4 +1149,19 @@ server.register(async function (server) {
       'f',
     )
   })
+
+  it('"Who can …?" is answered by the role allowed to, as "Who …?" is by a name', () => {
+    const invite = chunk(
+      'i',
+      'To invite a colleague to a space, open its page, enter their `Member email` and choose `Add member`.',
+      'Sharing a space',
+    )
+    const roles = chunk(
+      'r',
+      'An owner can also rename the space, add and remove members, and delete the space.',
+      'Roles',
+    )
+    const a = answer('Who can add members to a space?', [invite, roles, UNRELATED])
+    assert.equal(a.citations[0]?.chunk_id, 'r', a.content)
+  })
 })
