@@ -94,6 +94,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: trustProxy(config),
     ...slowClientOptions(deps.requestTimeoutMs ?? REQUEST_TIMEOUT_MS),
     bodyLimit: 1024 * 1024,
+    // `{"__proto__": …}` is parseable JSON (§0: 400 is only for bodies that are not): the key is
+    // dropped like any unknown field, never a 400 that calls valid JSON invalid, never pollution.
+    onProtoPoisoning: 'remove',
+    onConstructorPoisoning: 'remove',
     // While draining on SIGTERM, keep serving requests that arrive on open connections (with
     // `Connection: close`) instead of Fastify's own 503 body, which is not the contract's shape.
     return503OnClosing: false,
