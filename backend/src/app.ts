@@ -104,7 +104,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Requests refused before any hook runs still get the contract's error shape and headers.
     clientErrorHandler: clientErrorHandler(apiHeaders),
     frameworkErrors: frameworkErrorHandler(apiHeaders),
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // No path parameter is too long to route: a request target cannot outgrow Node's 16 KiB header
+    // limit anyway, and an overlong `{id}` is then a malformed id like any other (§0: 404, or 401
+    // without a session) instead of the router's own refusal. (No route has a regex parameter.)
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 16 * 1024 },
     // Bodies without type coercion, query strings and params with it (http/validation.ts).
     schemaController: { compilersFactory: { buildValidator: validatorFactory() } },
   }).withTypeProvider<TypeBoxTypeProvider>()
