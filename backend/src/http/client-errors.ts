@@ -4,6 +4,7 @@
 //   size limit, a client too slow to send its headers and body (docs/api.md §0: 30 s) — after which
 //   the connection is closed;
 // - a target the router cannot percent-decode (`/api/%zz`).
+import { randomUUID } from 'node:crypto'
 import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyServerOptions } from 'fastify'
@@ -32,7 +33,9 @@ export function clientErrorHandler(headers: Record<string, string>) {
       )
       const body = JSON.stringify({ detail: e.message, code: e.code })
       socket.write(
+        // §0: every response carries X-Request-Id (none could be read from a request Node refused).
         `HTTP/1.1 ${e.statusCode} ${STATUS_CODES[e.statusCode]}\r\nConnection: close\r\n${fixed}` +
+          `x-request-id: ${randomUUID()}\r\n` +
           `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
       )
     }
