@@ -4,26 +4,15 @@ import { buildApp } from './app.js'
 import { openDatabase, pgliteDirOf } from './db/client.js'
 import { acquireDataDirLock, LockHeldError } from './db/lock-file.js'
 import { migrate } from './db/migrate.js'
-import { DataDirError, resolveDataDir } from './lib/data-dir.js'
+import { resolveDataDir } from './lib/data-dir.js'
 import { configFromEnvOrExit } from './lib/env.js'
 import { readyLine } from './lib/ready-line.js'
 import { startupTasks } from './startup.js'
 
-function usableDataDir(dir: string) {
-  try {
-    return resolveDataDir(dir)
-  } catch (err) {
-    if (!(err instanceof DataDirError)) throw err
-    process.stderr.write(`config error: ${err.message}\n`)
-    process.exit(1)
-  }
-}
-
 async function main() {
   const { config, warnings } = configFromEnvOrExit()
   const pretty = !config.production && process.stdout.isTTY === true
-  // Only PGlite keeps anything in DATA_DIR: with DATABASE_URL it is neither created nor checked.
-  const dataDir = config.databaseUrl ? { path: config.dataDir, note: null } : usableDataDir(config.dataDir)
+  const dataDir = resolveDataDir(config.dataDir)
   let release: (() => void) | null = null
   if (!config.databaseUrl) {
     try {

@@ -7,7 +7,7 @@ import type { Config } from '../config.js'
 import { type Database, openDatabase, pgliteDirOf } from '../db/client.js'
 import { acquireDataDirLock, LockHeldError, SERVER_RUNNING_MESSAGE } from '../db/lock-file.js'
 import { migrate } from '../db/migrate.js'
-import { DataDirError, resolveDataDir } from '../lib/data-dir.js'
+import { resolveDataDir } from '../lib/data-dir.js'
 import { configFromEnvOrExit } from '../lib/env.js'
 import { uuidv7 } from '../lib/ids.js'
 
@@ -92,14 +92,7 @@ export async function openCliDatabase(): Promise<CliDatabase> {
   let release: (() => void) | null = null
   let pgliteDir: string | null = null
   if (!config.databaseUrl) {
-    let dataDir: ReturnType<typeof resolveDataDir>
-    try {
-      dataDir = resolveDataDir(config.dataDir)
-    } catch (err) {
-      if (!(err instanceof DataDirError)) throw err
-      process.stderr.write(`config error: ${err.message}\n`)
-      process.exit(EXIT_FAILURE)
-    }
+    const dataDir = resolveDataDir(config.dataDir)
     if (dataDir.note) process.stderr.write(`note: ${dataDir.note}\n`)
     config = { ...config, dataDir: dataDir.path }
     try {
