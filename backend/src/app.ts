@@ -103,7 +103,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return503OnClosing: false,
     // Requests refused before any hook runs still get the contract's error shape and headers.
     clientErrorHandler: clientErrorHandler(apiHeaders),
-    frameworkErrors: frameworkErrorHandler(apiHeaders),
+    frameworkErrors: frameworkErrorHandler(apiHeaders, config.frontendOrigins),
     // No path parameter is too long to route: a request target cannot outgrow Node's 16 KiB header
     // limit anyway, and an overlong `{id}` is then a malformed id like any other (§0: 404, or 401
     // without a session) instead of the router's own refusal. (No route has a regex parameter.)

@@ -9,6 +9,7 @@ import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyServerOptions } from 'fastify'
 import { AppError, type ErrorCode } from '../errors.js'
+import { corsHeadersFor } from './cors.js'
 import { sendError } from './error-handler.js'
 import { isGuarded, zoneOfTarget } from './zones.js'
 
@@ -46,10 +47,13 @@ export function clientErrorHandler(headers: Record<string, string>) {
 /** Fastify's `frameworkErrors`: an undecodable target is a 400 `bad_request`, never routed. */
 export function frameworkErrorHandler(
   headers: Record<string, string>,
+  frontendOrigins: readonly string[] = [],
 ): FastifyServerOptions['frameworkErrors'] {
+  const cors = corsHeadersFor(frontendOrigins)
   return (_err, request, reply) => {
     request.zone = zoneOfTarget(request.url)
     reply.headers(headers)
+    reply.headers(cors(request.headers.origin))
     reply.header('x-request-id', request.id)
     if (isGuarded(request.zone)) reply.header('cache-control', 'no-store')
     sendError(request, reply, new AppError('bad_request', { detail: 'Malformed request target' }))
