@@ -94,13 +94,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: trustProxy(config),
     ...slowClientOptions(deps.requestTimeoutMs ?? REQUEST_TIMEOUT_MS),
     bodyLimit: 1024 * 1024,
+    // `{"__proto__": …}` is parseable JSON (§0: 400 is only for bodies that are not): the key is
+    // dropped like any unknown field, never a 400 that calls valid JSON invalid, never pollution.
+    onProtoPoisoning: 'remove',
+    onConstructorPoisoning: 'remove',
     // While draining on SIGTERM, keep serving requests that arrive on open connections (with
     // `Connection: close`) instead of Fastify's own 503 body, which is not the contract's shape.
     return503OnClosing: false,
     // Requests refused before any hook runs still get the contract's error shape and headers.
     clientErrorHandler: clientErrorHandler(apiHeaders),
-    frameworkErrors: frameworkErrorHandler(apiHeaders),
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    frameworkErrors: frameworkErrorHandler(apiHeaders, config.frontendOrigins),
+    // No path parameter is too long to route: a request target cannot outgrow Node's 16 KiB header
+    // limit anyway, and an overlong `{id}` is then a malformed id like any other (§0: 404, or 401
+    // without a session) instead of the router's own refusal. (No route has a regex parameter.)
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 16 * 1024 },
     // Bodies without type coercion, query strings and params with it (http/validation.ts).
     schemaController: { compilersFactory: { buildValidator: validatorFactory() } },
   }).withTypeProvider<TypeBoxTypeProvider>()

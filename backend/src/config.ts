@@ -381,6 +381,7 @@ export function loadConfig(env: Env): LoadedConfig {
   const production = nodeEnv === 'production'
   const cookieSameSite = r.oneOf<SameSite>('COOKIE_SAMESITE', ['lax', 'strict', 'none'], 'lax')
   const cookieSecureRaw = r.bool('COOKIE_SECURE', production)
+  const cookiePartitioned = r.bool('COOKIE_PARTITIONED', false)
   const sessionTtlDays = r.num('SESSION_TTL_DAYS', 7, 0.0001)
   const sessionAbsoluteDays = r.num('SESSION_ABSOLUTE_DAYS', 30, 0.0001)
   if (sessionAbsoluteDays < sessionTtlDays) {
@@ -407,10 +408,11 @@ export function loadConfig(env: Env): LoadedConfig {
     frontendOrigins: parseOrigins(r),
     trustProxy: parseTrustProxy(r),
     trustProxyFrom: parseTrustProxyFrom(r),
-    // SameSite=None is only honoured by browsers on Secure cookies.
-    cookieSecure: cookieSameSite === 'none' ? true : cookieSecureRaw,
+    // SameSite=None and Partitioned (CHIPS) are only honoured by browsers on Secure cookies: a
+    // Partitioned cookie without Secure is dropped, and nobody could sign in.
+    cookieSecure: cookieSameSite === 'none' || cookiePartitioned ? true : cookieSecureRaw,
     cookieSameSite,
-    cookiePartitioned: r.bool('COOKIE_PARTITIONED', false),
+    cookiePartitioned,
     sessionTtlDays,
     sessionAbsoluteDays,
     secretKey: parseSecret(r, production, warnings),

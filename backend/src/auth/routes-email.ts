@@ -80,8 +80,9 @@ export default async function emailRoutes(instance: FastifyInstance, deps: Route
   const emailOn = config.smtpUrl !== null
   const currentEmail = (userId: string) => emailOfUser(db, userId)
 
-  function requireEmail() {
-    if (!emailOn) throw new AppError('email_unavailable')
+  /** 503 email_unavailable, its detail saying what the person can do instead (docs/api.md §12). */
+  function requireEmail(detail: string) {
+    if (!emailOn) throw new AppError('email_unavailable', { detail })
   }
 
   app.get(
@@ -143,7 +144,9 @@ export default async function emailRoutes(instance: FastifyInstance, deps: Route
     },
     async (request, reply) => {
       const { user } = signedIn(request)
-      requireEmail()
+      requireEmail(
+        'Email is not set up on this server, so no verification link can be sent; ask an administrator',
+      )
       if (user.email_verified) return reply.status(202).send({})
       const count = await counters.incr(`mail:verify:${user.id}`, HOUR_MS)
       if (count.count > MAILS_PER_HOUR) throw rateLimitedError(count.ttlMs / 1000, MAILS_PER_HOUR)
@@ -173,7 +176,7 @@ export default async function emailRoutes(instance: FastifyInstance, deps: Route
       },
     },
     async (request, reply) => {
-      requireEmail()
+      requireEmail('Email is not set up on this server; ask an administrator for a reset link')
       const email = normalizeEmail(request.body.email)
       // An unknown address goes through the same reads and writes as a known one (a lookup, the
       // per-address counter, a token voiding, an audit row), so the answer's timing says nothing.
@@ -283,7 +286,7 @@ export default async function emailRoutes(instance: FastifyInstance, deps: Route
     },
     async (request, reply) => {
       const { user } = signedIn(request)
-      requireEmail()
+      requireEmail('Email is not set up on this server, so a new address cannot be confirmed')
       const newEmail = normalizeEmail(request.body.new_email)
       const invalid = emailProblem(newEmail)
       if (invalid)

@@ -16,6 +16,23 @@ const CORS_EXPOSED_HEADERS =
   'X-Request-Id, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset'
 const CORS_MAX_AGE_SECONDS = 600
 
+/**
+ * The CORS headers an answer to `origin` carries (none for an origin not listed), for answers
+ * made before the hook below runs (an undecodable target): the UI can read those errors too.
+ */
+export function corsHeadersFor(origins: readonly string[]) {
+  const allowed = new Set(origins)
+  return (origin: string | undefined): Record<string, string> =>
+    origin !== undefined && allowed.has(origin)
+      ? {
+          vary: 'Origin',
+          'access-control-allow-origin': origin,
+          'access-control-allow-credentials': 'true',
+          'access-control-expose-headers': CORS_EXPOSED_HEADERS,
+        }
+      : { vary: 'Origin' }
+}
+
 async function corsPlugin(app: FastifyInstance, opts: { config: Config }) {
   const allowed = new Set(opts.config.frontendOrigins)
   const preflight = {

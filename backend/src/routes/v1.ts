@@ -79,9 +79,12 @@ function modelNotFound(model: string): AppError {
  * is 404.
  */
 async function spacesOfModel(db: Database, user: AuthUser, model: string): Promise<string[]> {
-  if (model === BASE_MODEL) return defaultSpaceIds(db, user.id)
-  if (!model.startsWith(`${BASE_MODEL}/`)) throw modelNotFound(model)
-  const id = model.slice(BASE_MODEL.length + 1).toLowerCase()
+  // Matched without regard to case, as GET /v1/models/{id} matches it: an id that models.retrieve
+  // finds is one chat.completions accepts.
+  const wanted = model.toLowerCase()
+  if (wanted === BASE_MODEL) return defaultSpaceIds(db, user.id)
+  if (!wanted.startsWith(`${BASE_MODEL}/`)) throw modelNotFound(model)
+  const id = wanted.slice(BASE_MODEL.length + 1)
   if (!isUuid(id)) throw modelNotFound(model)
   const access = await spaceAccess(db, id, { id: user.id, isAdmin: user.role === 'admin' })
   if (!access) throw modelNotFound(model)

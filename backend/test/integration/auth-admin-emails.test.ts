@@ -153,6 +153,35 @@ for (const kind of dbKinds()) {
       assert.equal(await verifyPassword(row?.passwordHash ?? '', PASSWORD), true)
       assert.equal((await me(boss.session.token)).role, 'admin')
 
+      // Audited, with nobody signed in as the actor: each account created, and the squatter's
+      // account taken over (verified, its password reset and what it held revoked).
+      const admin = (await signIn(t.app, 'owner@example.com', BOOT_PASSWORD)).json<{
+        session: { token: string }
+      }>()
+      const events = (
+        await t.app.inject({ url: '/api/admin/audit?limit=100', headers: bearerHeader(admin.session.token) })
+      )
+        .json<{
+          events: {
+            type: string
+            actor_id: string | null
+            subject_id: string
+            details: Record<string, unknown>
+          }[]
+        }>()
+        .events.filter((e) => e.details.via === 'admin_password')
+      const idOf = async (email: string) => (await findUserByEmail(t.tdb.db, email))?.id
+      const expected = [
+        `user_created ${await idOf('keeper@example.com')}`,
+        `user_created ${await idOf('owner@example.com')}`,
+        `email_verified ${await idOf('chief@example.com')}`,
+        `password_reset ${await idOf('chief@example.com')}`,
+      ]
+      assert.deepEqual(events.map((e) => `${e.type} ${e.subject_id}`).sort(), expected.sort())
+      assert.ok(events.every((e) => e.actor_id === null))
+      const reset = events.find((e) => e.type === 'password_reset')
+      assert.deepEqual(reset?.details, { via: 'admin_password', sessions_revoked: 2, api_keys_revoked: 1 })
+
       // A second start changes nothing.
       const again: Line[] = []
       await bootstrapAdmins(t.tdb.db, config, recordingLog(again))

@@ -317,6 +317,19 @@ for (const kind of dbKinds()) {
       }
     })
 
+    it('Partitioned forces Secure, as SameSite=None does (browsers drop a Partitioned cookie without it)', async () => {
+      const t = await buildTestApp(kind, { COOKIE_PARTITIONED: 'true', COOKIE_SECURE: 'false' })
+      try {
+        const u = await newUser(t.app)
+        const a = cookieAttributes(sessionSetCookie(await signIn(t.app, u.email, PASSWORD)) as string)
+        assert.equal(a.partitioned, true)
+        assert.equal(a.secure, true)
+        assert.equal(a.samesite, 'Lax')
+      } finally {
+        await t.close()
+      }
+    })
+
     it('without TRUST_PROXY, X-Forwarded-For is ignored', async () => {
       const t = await buildTestApp(kind)
       try {

@@ -26,6 +26,22 @@ for (const kind of dbKinds()) {
       }
     })
 
+    it('a "__proto__" or "constructor" key is valid JSON: dropped like an unknown field, never a 400, never pollution', async () => {
+      const email = `proto-${kind}@example.com`
+      const reg = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/register',
+        headers: { 'content-type': 'application/json' },
+        payload: `{"email":"${email}","password":"correct horse battery","__proto__":{"role":"admin"},"constructor":{"prototype":{"role":"admin"}}}`,
+      })
+      assert.equal(reg.statusCode, 201, reg.body)
+      assert.equal(json<{ user: { role: string } }>(reg).user.role, 'user')
+      const res = await signIn(`{"__proto__":{"x":1},"email":"${email}","password":"correct horse battery"}`)
+      assert.equal(res.statusCode, 200, res.body)
+      assert.equal(({} as Record<string, unknown>).x, undefined)
+      assert.equal(({} as Record<string, unknown>).role, undefined)
+    })
+
     it('415 unsupported_media_type for a non-JSON body', async () => {
       const res = await signIn('email=a@b.co&password=x', 'application/x-www-form-urlencoded')
       assert.equal(res.statusCode, 415)

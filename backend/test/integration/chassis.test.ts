@@ -161,6 +161,26 @@ for (const kind of dbKinds()) {
       assert.equal(good.headers['access-control-allow-origin'], 'https://app.example.com')
     })
 
+    it('CORS: an answer made before routing (an undecodable target) carries it too, so the UI can read it', async () => {
+      const good = await t.app.inject({
+        url: '/api/documents/%zz',
+        headers: { origin: 'https://app.example.com' },
+      })
+      assert.equal(good.statusCode, 400)
+      assert.equal(json(good).code, 'bad_request')
+      assert.equal(good.headers['access-control-allow-origin'], 'https://app.example.com')
+      assert.equal(good.headers['access-control-allow-credentials'], 'true')
+      assert.match(String(good.headers['access-control-expose-headers']), /X-Request-Id/)
+      assert.match(String(good.headers.vary), /Origin/)
+      const foreign = await t.app.inject({
+        url: '/api/documents/%zz',
+        headers: { origin: 'https://evil.example' },
+      })
+      assert.equal(foreign.statusCode, 400)
+      assert.equal(foreign.headers['access-control-allow-origin'], undefined)
+      assert.equal(foreign.headers['access-control-allow-credentials'], undefined)
+    })
+
     it('echoes a sane X-Request-Id and replaces an insane one', async () => {
       const sane = await t.app.inject({ url: '/api/x', headers: { 'x-request-id': 'abc-123.DEF' } })
       assert.equal(sane.headers['x-request-id'], 'abc-123.DEF')

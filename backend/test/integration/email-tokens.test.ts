@@ -202,11 +202,17 @@ for (const kind of dbKinds()) {
         password_reset: false,
       })
       const u = await newUser(t.app)
-      for (const [url, payload, token] of [
-        ['/api/auth/password-reset', { email: u.email }, undefined],
-        ['/api/auth/password-reset', { email: uniqueEmail('nobody') }, undefined],
-        ['/api/auth/verify-email/resend', {}, u.token],
-        ['/api/auth/change-email', { password: PASSWORD, new_email: uniqueEmail('n') }, u.token],
+      // Each detail says what is unavailable there: a reset link is the way out only for a reset.
+      for (const [url, payload, token, detail] of [
+        ['/api/auth/password-reset', { email: u.email }, undefined, /reset link/],
+        ['/api/auth/password-reset', { email: uniqueEmail('nobody') }, undefined, /reset link/],
+        ['/api/auth/verify-email/resend', {}, u.token, /verification link/],
+        [
+          '/api/auth/change-email',
+          { password: PASSWORD, new_email: uniqueEmail('n') },
+          u.token,
+          /new address/,
+        ],
       ] as const) {
         const res = await t.app.inject({
           method: 'POST',
@@ -216,6 +222,12 @@ for (const kind of dbKinds()) {
         })
         assert.equal(res.statusCode, 503, `${url}: ${res.body}`)
         assert.equal(json(res).code, 'email_unavailable')
+        assert.match(json<{ detail: string }>(res).detail, detail, url)
+        assert.doesNotMatch(
+          json<{ detail: string }>(res).detail,
+          url.includes('reset') ? /^$/ : /reset link/,
+          url,
+        )
       }
       // Nothing is queued when email is off.
       const rows = await t.tdb.db.query<{ n: number }>('select count(*)::int as n from mail_outbox')

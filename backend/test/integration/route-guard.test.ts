@@ -210,6 +210,22 @@ for (const kind of dbKinds()) {
       }
     })
 
+    it('an overlong {id} is a malformed id: 401 without a session, 404 with one, never a router 400', async () => {
+      const token = await freshToken()
+      const long = 'a'.repeat(5000)
+      for (const target of [
+        `/api/documents/${long}`,
+        `/api/spaces/${long}/members`,
+        `/api/chat/conversations/${long}`,
+      ]) {
+        assertDenied(await send('GET', target), target, `GET ${target.slice(0, 30)}… without a session`)
+        const res = await send('GET', target, { authorization: `Bearer ${token}` })
+        assert.equal(res.status, 404, `${target.slice(0, 30)}…: ${res.status} ${res.body}`)
+        assert.deepEqual(JSON.parse(res.body), { detail: 'Not found', code: 'not_found' })
+        assertApiHeaders(res, target)
+      }
+    })
+
     it('a target the router cannot decode is a 400 in the contract’s shape, with the API headers', async () => {
       for (const target of ['/api/%zz', '/%61pi/documents/%E0%A4%A', 'http://127.0.0.1/api/%']) {
         const res = await send('GET', target)

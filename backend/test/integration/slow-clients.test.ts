@@ -55,6 +55,7 @@ function assertClientError(answer: string, status: number, code: string) {
   assert.match(head, /\r\ncontent-security-policy: default-src 'none'; frame-ancestors 'none'\r\n/i)
   assert.match(head, /\r\nx-content-type-options: nosniff\r\n/i)
   assert.match(head, /\r\ncache-control: no-store\r\n/i)
+  assert.match(head, /\r\nx-request-id: [0-9a-f-]{36}\r\n/i, 'every response carries X-Request-Id')
 }
 
 const kind = dbKinds()[0] ?? 'pglite'
@@ -104,6 +105,16 @@ describe(`slow clients [${kind}]`, () => {
       2000,
     )
     assertClientError(res.answer, 400, 'bad_request')
+  })
+
+  it('answers headers over the size limit with 431 in the contract’s shape, with the §4 headers', async () => {
+    const res = await trickle(
+      port,
+      `GET /api/documents HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(70_000)}\r\n\r\n`,
+      '',
+      2000,
+    )
+    assertClientError(res.answer, 431, 'headers_too_large')
   })
 
   it('does not cut a server-sent stream that lasts longer than the limit', async () => {

@@ -343,6 +343,20 @@ for (const kind of dbKinds()) {
       assert.ok(fullText.startsWith(streamed), streamed)
     })
 
+    it('chat.completions accepts every model id that models.retrieve finds, in the same spellings', async () => {
+      const openai = client(offlineBase)
+      for (const model of ['RAG-AUTH', 'Rag-Auth', `RAG-AUTH/${SHARED_LIBRARY_ID.toUpperCase()}`]) {
+        const found = await openai.models.retrieve(model)
+        assert.ok(found.id.startsWith('rag-auth'), model)
+        const completion = await openai.chat.completions.create({
+          model,
+          messages: [{ role: 'user', content: PORT_QUESTION }],
+        })
+        assert.equal(completion.choices[0]?.finish_reason, 'stop', model)
+        assert.equal(completion.model, model)
+      }
+    })
+
     it("an unreadable space's model and an unknown model are 404 in OpenAI's error shape", async () => {
       for (const model of [`rag-auth/${hiddenSpace}`, 'rag-auth/not-a-uuid', 'gpt-4o']) {
         await assert.rejects(

@@ -1,8 +1,10 @@
 // SQL for users. Emails are stored normalised (trimmed, lower-cased); callers normalise first.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+import { uuidv7 } from '../../lib/ids.js'
 import { type Conn, type Database, withTransaction } from '../client.js'
 import { sessions, type UserRow, users } from '../schema/index.js'
 import { deleteUserApiKeys } from './api-keys.js'
+import { insertAuditEvent } from './audit.js'
 import { voidTokens } from './email-tokens.js'
 import { disableMfa } from './mfa.js'
 import { insertPersonalSpace } from './spaces.js'
@@ -112,8 +114,26 @@ export async function claimAdminAddress(
       })
       .onConflictDoNothing({ target: users.email })
       .returning({ id: users.id })
+    // Audited in the same transaction (docs/api.md §14), by nobody signed in, as the CLI's changes are.
+    const audit = (
+      type: 'user_created' | 'email_verified' | 'password_reset',
+      subjectId: string,
+      details = {},
+    ) =>
+      insertAuditEvent(conn, {
+        id: uuidv7(account.now.getTime()),
+        at: account.now,
+        type,
+        actorId: null,
+        actorEmail: null,
+        subjectId,
+        ipAddress: null,
+        userAgent: null,
+        details: { ...details, via: 'admin_password' },
+      })
     if (inserted.length > 0) {
       await insertPersonalSpace(conn, account.id, account.personalSpaceId, account.now)
+      await audit('user_created', account.id)
       return { outcome: 'created' }
     }
     const [claimed] = await tx
@@ -129,9 +149,15 @@ export async function claimAdminAddress(
     // Whatever else the squatter holds that would act as the account or stand in its owner's way
     // (docs/api.md §1): API keys, its second factor, and emailed tokens (a change of email among
     // them would hand the address, and so the account, back to the squatter).
-    await deleteUserApiKeys(conn, claimed.id)
+    const keysRevoked = await deleteUserApiKeys(conn, claimed.id)
     await disableMfa(conn, claimed.id, account.now)
     await voidTokens(conn, claimed.id, null, account.now)
+    // The account's owner sees in their activity that the address was proved and the password set.
+    await audit('email_verified', claimed.id)
+    await audit('password_reset', claimed.id, {
+      sessions_revoked: revoked.length,
+      api_keys_revoked: keysRevoked,
+    })
     return { outcome: 'claimed', sessionsRevoked: revoked.length }
   })
 }
