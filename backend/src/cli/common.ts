@@ -7,9 +7,9 @@ import type { Config } from '../config.js'
 import { type Database, openDatabase, pgliteDirOf } from '../db/client.js'
 import { acquireDataDirLock, LockHeldError, SERVER_RUNNING_MESSAGE } from '../db/lock-file.js'
 import { migrate } from '../db/migrate.js'
+import { unattendedEvent } from '../db/queries/audit.js'
 import { resolveDataDir } from '../lib/data-dir.js'
 import { configFromEnvOrExit } from '../lib/env.js'
-import { uuidv7 } from '../lib/ids.js'
 
 export interface CliDatabase {
   db: Database
@@ -148,16 +148,5 @@ export function runCli(main: () => Promise<number>): void {
  * the admin log and in the person's own "Recent activity".
  */
 export function cliAudit(type: AuditEventType, subjectId: string, details: Record<string, unknown> = {}) {
-  const now = Date.now()
-  return {
-    id: uuidv7(now),
-    at: new Date(now),
-    type,
-    actorId: null,
-    actorEmail: null,
-    subjectId,
-    ipAddress: null,
-    userAgent: null,
-    details: { ...details, by: 'cli' },
-  }
+  return unattendedEvent(type, subjectId, { ...details, by: 'cli' })
 }

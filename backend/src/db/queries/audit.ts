@@ -1,10 +1,34 @@
 // SQL for the audit log (docs/api.md §14). Only inserts, reads and the retention sweep: no
 // statement here edits an event.
 import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm'
+import { uuidv7 } from '../../lib/ids.js'
 import type { Conn } from '../client.js'
 import { type AuditEventRow, auditEvents } from '../schema/index.js'
 
 export type NewAuditEvent = Omit<AuditEventRow, 'details'> & { details: Record<string, unknown> }
+
+/**
+ * An event nobody signed in did (no actor, no IP, no browser): the operator at a shell, or the
+ * server at start. `details` says how (`by: 'cli'`, `via: 'admin_password'`).
+ */
+export function unattendedEvent(
+  type: string,
+  subjectId: string,
+  details: Record<string, unknown>,
+  at: Date = new Date(),
+): NewAuditEvent {
+  return {
+    id: uuidv7(at.getTime()),
+    at,
+    type,
+    actorId: null,
+    actorEmail: null,
+    subjectId,
+    ipAddress: null,
+    userAgent: null,
+    details,
+  }
+}
 
 export async function insertAuditEvent(db: Conn, event: NewAuditEvent): Promise<void> {
   await db.orm.insert(auditEvents).values(event)

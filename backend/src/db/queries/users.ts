@@ -1,10 +1,9 @@
 // SQL for users. Emails are stored normalised (trimmed, lower-cased); callers normalise first.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm'
-import { uuidv7 } from '../../lib/ids.js'
 import { type Conn, type Database, withTransaction } from '../client.js'
 import { sessions, type UserRow, users } from '../schema/index.js'
 import { deleteUserApiKeys } from './api-keys.js'
-import { insertAuditEvent } from './audit.js'
+import { insertAuditEvent, unattendedEvent } from './audit.js'
 import { voidTokens } from './email-tokens.js'
 import { disableMfa } from './mfa.js'
 import { insertPersonalSpace } from './spaces.js'
@@ -120,17 +119,10 @@ export async function claimAdminAddress(
       subjectId: string,
       details = {},
     ) =>
-      insertAuditEvent(conn, {
-        id: uuidv7(account.now.getTime()),
-        at: account.now,
-        type,
-        actorId: null,
-        actorEmail: null,
-        subjectId,
-        ipAddress: null,
-        userAgent: null,
-        details: { ...details, via: 'admin_password' },
-      })
+      insertAuditEvent(
+        conn,
+        unattendedEvent(type, subjectId, { ...details, via: 'admin_password' }, account.now),
+      )
     if (inserted.length > 0) {
       await insertPersonalSpace(conn, account.id, account.personalSpaceId, account.now)
       await audit('user_created', account.id)
