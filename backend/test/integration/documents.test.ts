@@ -253,6 +253,30 @@ for (const kind of dbKinds()) {
       assert.equal(afterList.documents.length, before.documents.length)
     })
 
+    it('answers 400 bad_request, not 500, for a malformed multipart body', async () => {
+      const cases: [string, string][] = [
+        // No boundary parameter at all.
+        ['multipart/form-data', 'x'],
+        // A part that never ends (the body is cut short).
+        [
+          'multipart/form-data; boundary=zz',
+          '--zz\r\nContent-Disposition: form-data; name="file"; filename="a.md"\r\n\r\nhello',
+        ],
+      ]
+      for (const [type, payload] of cases) {
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/api/documents',
+          payload,
+          headers: { ...admin, 'content-type': type },
+        })
+        assert.equal(res.statusCode, 400, `${type}: ${res.body}`)
+        const body = json<{ code: string; detail: string }>(res)
+        assert.equal(body.code, 'bad_request')
+        assert.match(body.detail, /multipart/)
+      }
+    })
+
     it('answers 413 for an upload over 20 MiB', async () => {
       const big = new Uint8Array(20 * 1024 * 1024 + 10).fill(97)
       const res = await upload('big.txt', big)
