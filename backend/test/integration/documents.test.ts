@@ -210,6 +210,8 @@ for (const kind of dbKinds()) {
         ['binary.txt', new Uint8Array([0, 1, 2, 3, 255, 254, 0, 7, 8, 0, 0, 0])],
         ['broken.pdf', '%PDF-1.4\n1 0 obj << /Type /Catalog >> garbage'],
         ['fake.pdf', 'just some text pretending to be a PDF'],
+        // A PDF under a text name: its ASCII-only syntax must not be ingested as text.
+        ['report.txt', '%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer << /Root 1 0 R >>'],
         ['empty.md', ''],
         ['blank.txt', '   \n\n  '],
       ]
@@ -251,6 +253,27 @@ for (const kind of dbKinds()) {
         await t.app.inject({ method: 'GET', url: '/api/documents', headers: user }),
       )
       assert.equal(afterList.documents.length, before.documents.length)
+    })
+
+    it('reads a UTF-16 text file by its byte order mark', async () => {
+      const text = 'Ünïcode snorkelwhale notes.\n\nÇa marche.'
+      const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])
+      const be = Buffer.from(le)
+      be.swap16()
+      for (const [name, bytes] of [
+        ['utf16le.txt', le],
+        ['utf16be.md', be],
+      ] as const) {
+        const res = await upload(name, new Uint8Array(bytes), user)
+        assert.ok([200, 201].includes(res.statusCode), `${name}: ${res.body}`)
+        const doc = json<{ chunks: { content: string }[] }>(
+          await t.app.inject({ method: 'GET', url: `/api/documents/${json<Doc>(res).id}`, headers: user }),
+        )
+        const all = doc.chunks.map((c) => c.content).join('\n\n')
+        assert.match(all, /Ünïcode snorkelwhale notes\./)
+        assert.match(all, /Ça marche\./)
+        assert.doesNotMatch(all, /\uFEFF|\u0000/)
+      }
     })
 
     it('answers 400 bad_request, not 500, for a malformed multipart body', async () => {
