@@ -116,6 +116,9 @@ async function uploadedInput(request: FastifyRequest): Promise<Upload> {
 }
 
 function jsonInput(request: FastifyRequest & { body: JsonDocumentBody | undefined }): Upload {
+  if (request.mediaType === 'application/json' && request.body === undefined) {
+    throw new AppError('validation_error', { errors: [{ path: 'body', message: 'must be object' }] })
+  }
   if (request.mediaType !== 'application/json' || typeof request.body !== 'object' || request.body === null) {
     throw new AppError('unsupported_media_type', {
       detail: 'Send application/json or multipart/form-data with one "file"',

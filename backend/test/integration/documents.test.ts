@@ -300,6 +300,17 @@ for (const kind of dbKinds()) {
       }
     })
 
+    it('answers 422 for an empty JSON body (no body), as for a request without one', async () => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/documents',
+        payload: '',
+        headers: { ...admin, 'content-type': 'application/json' },
+      })
+      assert.equal(res.statusCode, 422, res.body)
+      assert.equal(json(res).code, 'validation_error')
+    })
+
     it('answers 413 for an upload over 20 MiB', async () => {
       const big = new Uint8Array(20 * 1024 * 1024 + 10).fill(97)
       const res = await upload('big.txt', big)
