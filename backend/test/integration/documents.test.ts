@@ -258,6 +258,43 @@ for (const kind of dbKinds()) {
       assert.equal(afterList.documents.length, before.documents.length)
     })
 
+    it('reads HTML fragments and pages without a <body> tag (was 422 "no text", or 500 for bare text)', async () => {
+      const pages: [string, string, RegExp][] = [
+        [
+          'fragment',
+          '<p>A short note about the fennec numbat.</p>',
+          /A short note about the fennec numbat\./,
+        ],
+        [
+          'table',
+          '<table><tr><th>Plan</th><th>Price</th></tr><tr><td>Numbat</td><td>9 USD</td></tr></table>',
+          /Plan: Numbat; Price: 9 USD/,
+        ],
+        [
+          'bare text',
+          'Plain words about the fennec numbat, no tags at all.',
+          /Plain words about the fennec numbat/,
+        ],
+        [
+          'no body tag',
+          '<html><head><title>T</title><style>p{}</style></head><p>Head then a numbat paragraph.</p></html>',
+          /Head then a numbat paragraph\./,
+        ],
+      ]
+      for (const [what, content, expected] of pages) {
+        const res = await post({ title: `HTML ${what}`, content, format: 'html' }, user)
+        assert.equal(res.statusCode, 201, `${what}: ${res.body}`)
+        const doc = json<{ chunks: { content: string }[] }>(
+          await t.app.inject({ method: 'GET', url: `/api/documents/${json<Doc>(res).id}`, headers: user }),
+        )
+        const all = doc.chunks.map((c) => c.content).join('\n\n')
+        assert.match(all, expected, what)
+        assert.doesNotMatch(all, /p\{\}|<\/?[a-z]+>/, what)
+      }
+      const file = await upload('notes.html', 'Uploaded plain words about a numbat.', user)
+      assert.equal(file.statusCode, 201, file.body)
+    })
+
     it('reads a UTF-16 text file by its byte order mark', async () => {
       const text = 'Ünïcode snorkelwhale notes.\n\nÇa marche.'
       const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])
