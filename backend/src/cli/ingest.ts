@@ -129,8 +129,8 @@ async function main(): Promise<number> {
     const ctx = createRagContext(cli.db, cli.config, log)
     bar?.start(targets.length, 0, { file: '' })
     for (const [i, t] of targets.entries()) {
-      bar?.update(i, { file: t.path })
       const source = sourceFor(t.path, base)
+      bar?.update(i, { file: source })
       try {
         if (t.problem) throw new Error(t.problem)
         const format = formatFromFilename(t.path)
