@@ -114,6 +114,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // JSON (and multipart where a route allows it) only: anything else is 415, not a 422.
   app.removeContentTypeParser('text/plain')
+  // An empty body sent with a JSON content type (API wrappers add the header to every call) is no
+  // body, not unparseable JSON: a route that takes none (sign-out, decline, DELETE …) works, and
+  // one that needs a body answers 422 as it does to a request with no body at all.
+  const parseJson = app.getDefaultJsonParser('remove', 'remove')
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body.length === 0) done(null, undefined)
+    else parseJson(request, body as string, done)
+  })
   const counters = deps.counters ?? (await createCounterStore(config.redisUrl, clock, app.log))
   const routeDeps: RouteDeps = { config, db, clock, counters }
 

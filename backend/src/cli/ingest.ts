@@ -1,8 +1,8 @@
 // `npm run ingest -- [--space <id or name>] <file-or-folder>...`: ingests Markdown, text, HTML and
 // PDF files (folders recursively) through the same code path as POST /api/documents, into one space
 // (default: the shared library). Idempotent by content hash within that space; a changed file at
-// the same path has its chunks replaced. `source` is the path relative to the
-// current directory (absolute when outside it), with forward slashes. Exit 1 if any file failed.
+// the same path has its chunks replaced. `source` is the path relative to the directory the
+// command was typed in (absolute when outside it), with forward slashes. Exit 1 if any file failed.
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { SingleBar } from 'cli-progress'
@@ -101,7 +101,9 @@ async function main(): Promise<number> {
     process.stderr.write(`${USAGE}\n`)
     return parsed.help ? EXIT_OK : EXIT_USAGE
   }
-  const targets = collectTargets(parsed.paths)
+  // Relative paths are the operator's: relative to the folder `npm run ingest` was typed in.
+  const base = process.env.RAG_AUTH_INVOKED_FROM || process.cwd()
+  const targets = collectTargets(parsed.paths.map((p) => resolve(base, p)))
   const cli = await openCliDatabase()
   const tty = process.stderr.isTTY === true
   const bar = tty
@@ -127,8 +129,8 @@ async function main(): Promise<number> {
     const ctx = createRagContext(cli.db, cli.config, log)
     bar?.start(targets.length, 0, { file: '' })
     for (const [i, t] of targets.entries()) {
-      bar?.update(i, { file: t.path })
-      const source = sourceFor(t.path)
+      const source = sourceFor(t.path, base)
+      bar?.update(i, { file: source })
       try {
         if (t.problem) throw new Error(t.problem)
         const format = formatFromFilename(t.path)

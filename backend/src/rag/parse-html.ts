@@ -8,7 +8,7 @@ import { type ParseLimits, tooDeep } from './parse.js'
 import { tableSentences } from './parse-table.js'
 
 const DROP =
-  'script,style,noscript,template,svg,canvas,iframe,object,embed,form,button,select,textarea,nav,header,footer,aside,[role=navigation],[role=banner],[role=contentinfo],[aria-hidden=true],[hidden]'
+  'head,title,meta,link,script,style,noscript,template,svg,canvas,iframe,object,embed,form,button,select,textarea,nav,header,footer,aside,[role=navigation],[role=banner],[role=contentinfo],[aria-hidden=true],[hidden]'
 const BLOCKS = new Set([
   'P',
   'DIV',
@@ -172,7 +172,13 @@ export function htmlToMarkdown(
 ): { title: string | null; markdown: string } {
   // The DOM walk, linkedom and Readability recurse per level: deep nesting is refused up front.
   if (htmlDepthExceeds(html, limits.maxDepth)) throw tooDeep(limits)
-  const { document } = parseHTML(html)
+  let { document } = parseHTML(html)
+  // A fragment ("<p>…</p>", a bare table, plain words) or a page without a <body> tag: linkedom
+  // then makes the first element, or nothing, the root, and reading `body` adds an empty one of its
+  // own, so nothing would be read. Read the whole text as a page's body instead.
+  if (document.documentElement?.nodeName !== 'HTML' || !document.querySelector('body')) {
+    ;({ document } = parseHTML(`<!doctype html><html><head></head><body>${html}</body></html>`))
+  }
   const titleEl = document.querySelector('title')
   const title = titleEl?.textContent?.replace(/\s+/g, ' ').trim() || null
   for (const el of Array.from(document.querySelectorAll(DROP))) el.remove()

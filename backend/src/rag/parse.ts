@@ -77,12 +77,27 @@ export function normalizeText(text: string): string {
 
 /** Decodes UTF-8 strictly and refuses binary data (control characters other than whitespace). */
 export function decodeText(bytes: Uint8Array): string {
+  // UTF-16 is only ever guessed from its byte order mark (Windows Notepad's "Unicode"), which
+  // the decoder then drops; anything else must be UTF-8.
+  const encoding =
+    bytes[0] === 0xff && bytes[1] === 0xfe
+      ? 'utf-16le'
+      : bytes[0] === 0xfe && bytes[1] === 0xff
+        ? 'utf-16be'
+        : 'utf-8'
   let text: string
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+    text = new TextDecoder(encoding, { fatal: true }).decode(bytes)
   } catch {
-    throw unusable('The file is not valid UTF-8 text')
+    throw unusable(
+      encoding === 'utf-8'
+        ? 'The file is not valid UTF-8 text: save it as UTF-8'
+        : 'The file is not valid UTF-16 text',
+    )
   }
+  // A PDF under a text name decodes as text when its streams happen to be ASCII, and would be
+  // ingested as PDF syntax: refuse it, as the PDF reader refuses a text file named .pdf.
+  if (text.startsWith('%PDF-')) throw unusable('The file is a PDF: upload it with a .pdf name')
   const sample = text.slice(0, 65_536)
   if (controlCharacters(sample) / Math.max(1, sample.length) > 0.001) {
     throw unusable('The file looks like binary data, not text')

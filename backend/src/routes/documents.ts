@@ -102,8 +102,12 @@ async function uploadedInput(request: FastifyRequest): Promise<Upload> {
     }
   } catch (err) {
     // A second file is a malformed request (one `file` is expected), not a body too large.
-    if ((err as { code?: unknown })?.code === 'FST_FILES_LIMIT') throw unusable(ONE_FILE)
-    throw err
+    const code = (err as { code?: unknown })?.code
+    if (code === 'FST_FILES_LIMIT') throw unusable(ONE_FILE)
+    if (err instanceof AppError || (typeof code === 'string' && code.startsWith('FST_'))) throw err
+    // What the multipart parser itself refuses (no boundary, a body cut short, broken part
+    // headers) is a malformed request, as unparseable JSON is: 400, never a 500.
+    throw new AppError('bad_request', { detail: 'The multipart/form-data body is malformed', cause: err })
   }
   if (problem) throw problem
   if (!upload) throw unusable(ONE_FILE)
@@ -112,6 +116,9 @@ async function uploadedInput(request: FastifyRequest): Promise<Upload> {
 }
 
 function jsonInput(request: FastifyRequest & { body: JsonDocumentBody | undefined }): Upload {
+  if (request.mediaType === 'application/json' && request.body === undefined) {
+    throw new AppError('validation_error', { errors: [{ path: 'body', message: 'must be object' }] })
+  }
   if (request.mediaType !== 'application/json' || typeof request.body !== 'object' || request.body === null) {
     throw new AppError('unsupported_media_type', {
       detail: 'Send application/json or multipart/form-data with one "file"',

@@ -26,6 +26,22 @@ for (const kind of dbKinds()) {
       }
     })
 
+    it('an empty body with a JSON content type is no body: 204 where none is needed, 422 where one is', async () => {
+      // API wrappers send `Content-Type: application/json` on every call, bodyless ones included.
+      const out = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/sign-out',
+        headers: { 'content-type': 'application/json' },
+        payload: '',
+      })
+      assert.equal(out.statusCode, 204, out.body)
+      const res = await signIn('')
+      assert.equal(res.statusCode, 422, res.body)
+      assert.equal(json(res).code, 'validation_error')
+      const charset = await signIn('', 'application/json; charset=utf-8')
+      assert.equal(charset.statusCode, 422, charset.body)
+    })
+
     it('a "__proto__" or "constructor" key is valid JSON: dropped like an unknown field, never a 400, never pollution', async () => {
       const email = `proto-${kind}@example.com`
       const reg = await t.app.inject({

@@ -111,6 +111,18 @@ describe('npm run ingest [pglite]', () => {
     })
   })
 
+  it('reads relative paths from the folder `npm run ingest` was typed in, not the package root', async () => {
+    // npm runs the script in the package root and says where it was typed (INIT_CWD), which
+    // scripts/cli.mjs hands on as RAG_AUTH_INVOKED_FROM; the process itself stays in the root.
+    const r = await cli.run('ingest', ['guide.md', 'sub'], {
+      env: { NODE_ENV: 'test', RAG_AUTH_INVOKED_FROM: join(dir, 'docs') },
+    })
+    assert.equal(r.code, 0, r.stdout + r.stderr)
+    assert.match(r.stdout, /^unchanged guide\.md \(2 chunks\)$/m)
+    assert.match(r.stdout, /^unchanged sub\/report\.pdf \(1 chunks\)$/m)
+    assert.match(r.stdout, /ingested 3 files: 0 new, 0 updated, 3 unchanged, 0 failed/)
+  })
+
   it('refuses politely while the server holds the data directory', async () => {
     // A live process (this test runner) owns the lock, as a running server would.
     writeFileSync(lockPath(cli.dataDir), String(process.pid))

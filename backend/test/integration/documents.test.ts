@@ -210,6 +210,11 @@ for (const kind of dbKinds()) {
         ['binary.txt', new Uint8Array([0, 1, 2, 3, 255, 254, 0, 7, 8, 0, 0, 0])],
         ['broken.pdf', '%PDF-1.4\n1 0 obj << /Type /Catalog >> garbage'],
         ['fake.pdf', 'just some text pretending to be a PDF'],
+        // A PDF under a text name: its ASCII-only syntax must not be ingested as text.
+        [
+          'report.txt',
+          '%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer << /Root 1 0 R >>',
+        ],
         ['empty.md', ''],
         ['blank.txt', '   \n\n  '],
       ]
@@ -251,6 +256,99 @@ for (const kind of dbKinds()) {
         await t.app.inject({ method: 'GET', url: '/api/documents', headers: user }),
       )
       assert.equal(afterList.documents.length, before.documents.length)
+    })
+
+    it('reads HTML fragments and pages without a <body> tag (was 422 "no text", or 500 for bare text)', async () => {
+      const pages: [string, string, RegExp][] = [
+        [
+          'fragment',
+          '<p>A short note about the fennec numbat.</p>',
+          /A short note about the fennec numbat\./,
+        ],
+        [
+          'table',
+          '<table><tr><th>Plan</th><th>Price</th></tr><tr><td>Numbat</td><td>9 USD</td></tr></table>',
+          /Plan: Numbat; Price: 9 USD/,
+        ],
+        [
+          'bare text',
+          'Plain words about the fennec numbat, no tags at all.',
+          /Plain words about the fennec numbat/,
+        ],
+        [
+          'no body tag',
+          '<html><head><title>T</title><style>p{}</style></head><p>Head then a numbat paragraph.</p></html>',
+          /Head then a numbat paragraph\./,
+        ],
+      ]
+      for (const [what, content, expected] of pages) {
+        const res = await post({ title: `HTML ${what}`, content, format: 'html' }, user)
+        assert.equal(res.statusCode, 201, `${what}: ${res.body}`)
+        const doc = json<{ chunks: { content: string }[] }>(
+          await t.app.inject({ method: 'GET', url: `/api/documents/${json<Doc>(res).id}`, headers: user }),
+        )
+        const all = doc.chunks.map((c) => c.content).join('\n\n')
+        assert.match(all, expected, what)
+        assert.doesNotMatch(all, /p\{\}|<\/?[a-z]+>/, what)
+      }
+      const file = await upload('notes.html', 'Uploaded plain words about a numbat.', user)
+      assert.equal(file.statusCode, 201, file.body)
+    })
+
+    it('reads a UTF-16 text file by its byte order mark', async () => {
+      const text = 'Ünïcode snorkelwhale notes.\n\nÇa marche.'
+      const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])
+      const be = Buffer.from(le)
+      be.swap16()
+      for (const [name, bytes] of [
+        ['utf16le.txt', le],
+        ['utf16be.md', be],
+      ] as const) {
+        const res = await upload(name, new Uint8Array(bytes), user)
+        assert.ok([200, 201].includes(res.statusCode), `${name}: ${res.body}`)
+        const doc = json<{ chunks: { content: string }[] }>(
+          await t.app.inject({ method: 'GET', url: `/api/documents/${json<Doc>(res).id}`, headers: user }),
+        )
+        const all = doc.chunks.map((c) => c.content).join('\n\n')
+        assert.match(all, /Ünïcode snorkelwhale notes\./)
+        assert.match(all, /Ça marche\./)
+        assert.ok(!all.includes('\uFEFF') && !all.includes('\u0000'))
+      }
+    })
+
+    it('answers 400 bad_request, not 500, for a malformed multipart body', async () => {
+      const cases: [string, string][] = [
+        // No boundary parameter at all.
+        ['multipart/form-data', 'x'],
+        // A part that never ends (the body is cut short).
+        [
+          'multipart/form-data; boundary=zz',
+          '--zz\r\nContent-Disposition: form-data; name="file"; filename="a.md"\r\n\r\nhello',
+        ],
+      ]
+      for (const [type, payload] of cases) {
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/api/documents',
+          payload,
+          headers: { ...admin, 'content-type': type },
+        })
+        assert.equal(res.statusCode, 400, `${type}: ${res.body}`)
+        const body = json<{ code: string; detail: string }>(res)
+        assert.equal(body.code, 'bad_request')
+        assert.match(body.detail, /multipart/)
+      }
+    })
+
+    it('answers 422 for an empty JSON body (no body), as for a request without one', async () => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/documents',
+        payload: '',
+        headers: { ...admin, 'content-type': 'application/json' },
+      })
+      assert.equal(res.statusCode, 422, res.body)
+      assert.equal(json(res).code, 'validation_error')
     })
 
     it('answers 413 for an upload over 20 MiB', async () => {
