@@ -94,10 +94,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: trustProxy(config),
     ...slowClientOptions(deps.requestTimeoutMs ?? REQUEST_TIMEOUT_MS),
     bodyLimit: 1024 * 1024,
-    // `{"__proto__": …}` is parseable JSON (§0: 400 is only for bodies that are not): the key is
-    // dropped like any unknown field, never a 400 that calls valid JSON invalid, never pollution.
-    onProtoPoisoning: 'remove',
-    onConstructorPoisoning: 'remove',
     // While draining on SIGTERM, keep serving requests that arrive on open connections (with
     // `Connection: close`) instead of Fastify's own 503 body, which is not the contract's shape.
     return503OnClosing: false,
@@ -117,6 +113,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // An empty body sent with a JSON content type (API wrappers add the header to every call) is no
   // body, not unparseable JSON: a route that takes none (sign-out, decline, DELETE …) works, and
   // one that needs a body answers 422 as it does to a request with no body at all.
+  // `{"__proto__": …}` is parseable JSON (§0: 400 is only for bodies that are not): the key is
+  // dropped like any unknown field, never a 400 that calls valid JSON invalid, never pollution.
   const parseJson = app.getDefaultJsonParser('remove', 'remove')
   app.removeContentTypeParser('application/json')
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {

@@ -16,13 +16,16 @@ const CORS_EXPOSED_HEADERS =
   'X-Request-Id, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset'
 const CORS_MAX_AGE_SECONDS = 600
 
+const NOT_ALLOWED: Readonly<Record<string, string>> = Object.freeze({ vary: 'Origin' })
+
 /**
- * The CORS headers an answer to `origin` carries (none for an origin not listed), for answers
- * made before the hook below runs (an undecodable target): the UI can read those errors too.
+ * The CORS headers an answer to `origin` carries (only `Vary` for an origin not listed): used by
+ * the hook below, and for answers made before it runs (an undecodable target), so that the UI can
+ * read those errors too.
  */
 export function corsHeadersFor(origins: readonly string[]) {
   const allowed = new Set(origins)
-  return (origin: string | undefined): Record<string, string> =>
+  return (origin: string | undefined): Readonly<Record<string, string>> =>
     origin !== undefined && allowed.has(origin)
       ? {
           vary: 'Origin',
@@ -30,11 +33,11 @@ export function corsHeadersFor(origins: readonly string[]) {
           'access-control-allow-credentials': 'true',
           'access-control-expose-headers': CORS_EXPOSED_HEADERS,
         }
-      : { vary: 'Origin' }
+      : NOT_ALLOWED
 }
 
 async function corsPlugin(app: FastifyInstance, opts: { config: Config }) {
-  const allowed = new Set(opts.config.frontendOrigins)
+  const headersFor = corsHeadersFor(opts.config.frontendOrigins)
   const preflight = {
     'access-control-allow-methods': CORS_METHODS,
     'access-control-allow-headers': CORS_ALLOWED_HEADERS,
@@ -42,17 +45,12 @@ async function corsPlugin(app: FastifyInstance, opts: { config: Config }) {
     'content-length': '0',
   }
   app.addHook('onRequest', (request, reply, done) => {
-    reply.header('vary', 'Origin')
-    const origin = request.headers.origin
-    if (origin === undefined || !allowed.has(origin)) {
+    const headers = headersFor(request.headers.origin)
+    reply.headers(headers)
+    if (headers === NOT_ALLOWED) {
       done()
       return
     }
-    reply.headers({
-      'access-control-allow-origin': origin,
-      'access-control-allow-credentials': 'true',
-      'access-control-expose-headers': CORS_EXPOSED_HEADERS,
-    })
     if (request.method !== 'OPTIONS') {
       done()
       return

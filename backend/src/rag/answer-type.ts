@@ -24,8 +24,8 @@ export interface Wanted {
 }
 
 /** People named by what they may do: the answers to "who can …?" in software documentation. */
-const ROLE =
-  /\b(owners?|administrators?|admins?|editors?|viewers?|members?|users?|operators?|moderators?|managers?|maintainers?|authors?|creators?|everyone|everybody|anyone|anybody|nobody|no one|guests?)\b/i
+const ROLES =
+  /\b(owners?|administrators?|admins?|editors?|viewers?|members?|users?|operators?|moderators?|managers?|maintainers?|authors?|creators?|everyone|everybody|anyone|anybody|nobody|no one|guests?)\b/gi
 
 const NUMBER_WORD =
   'one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|hundreds|thousand|thousands|million|millions|billion|billions|dozen|dozens|half|several'
@@ -80,8 +80,7 @@ function numbers(text: string, question: string): string[] {
 /** Whether a "who can …?" question is answered by a role the text names and the question does not. */
 function roleOf(text: string, wanted: Wanted, question: string): boolean {
   if (!wanted.role) return false
-  const found = text.match(new RegExp(ROLE.source, 'gi')) ?? []
-  return found.some((r) => !inQuestion(r, question))
+  return (text.match(ROLES) ?? []).some((r) => !inQuestion(r, question))
 }
 
 function names(text: string, question: string): string[] {

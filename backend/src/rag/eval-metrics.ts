@@ -80,7 +80,6 @@ export function documentRanking(hits: { doc: string }[]): string[] {
   return out
 }
 
-/** qrels TSV (BEIR: header row, query-id, corpus-id, score); score > 0 is relevant. */
 /**
  * BEIR's qrels/test.tsv: `query-id corpus-id score` (tab-separated, a header line first; one
  * without a header, or separated by spaces, reads the same). Grades of 0 or less are not relevant.

@@ -640,8 +640,9 @@ const UNSAID = 0.75
  * when nothing better is said of the subject.
  */
 const SUBJECTLESS = 0.25
+/** A yes-or-no question's opening auxiliary, and the rest of it. */
 const YES_NO =
-  /^(?:and\s+)?(?:can|could|does|do|did|is|are|was|were|should|may|must|will|would|has|have)\s+(.+)$/i
+  /^(?:and\s+)?(?:can|could|does|do|did|is|are|was|were|should|may|must|will|would|has|have)\b\s*([\s\S]*)$/i
 const SUBJECT_PRONOUN = /^(i|you|we|they|it|he|she|one)$/
 const DETERMINER =
   /^(my|your|our|their|its|his|her|the|a|an|this|that|these|those|any|some|all|every|each|also|still|ever|really|just|with|to|for|on|in|into|from|by|of|at|about|again)$/
@@ -654,21 +655,21 @@ const DETERMINER =
 function subjectOf(question: string, terms: QuestionTerm[]): string | null {
   const rest = YES_NO.exec(question.trim())?.[1]
   if (!rest) return null
-  const ws = rest.match(/[\p{L}\p{N}][\p{L}\p{N}_.-]*/gu) ?? []
+  const ws = (rest.match(/[\p{L}\p{N}][\p{L}\p{N}_.-]*/gu) ?? []).map((w) => w.toLowerCase())
   let i = 0
-  if (/^there$/i.test(ws[0] ?? '')) i = 1
-  else if (SUBJECT_PRONOUN.test((ws[0] ?? '').toLowerCase())) {
+  const skipDeterminers = () => {
+    while (i < ws.length && DETERMINER.test(ws[i] as string)) i++
+  }
+  if (ws[0] === 'there') i = 1
+  else if (SUBJECT_PRONOUN.test(ws[0] ?? '')) {
     i = 1
-    while (i < ws.length && DETERMINER.test((ws[i] ?? '').toLowerCase())) i++
+    skipDeterminers()
     i++ // the pronoun's verb
   }
-  while (i < ws.length && DETERMINER.test((ws[i] ?? '').toLowerCase())) i++
+  skipDeterminers()
   const word = ws[i]
   if (!word) return null
-  return (
-    terms.find((t) => t.own && !isFrameWord(t.lexeme) && wordHasLexeme(word.toLowerCase(), t.lexeme))
-      ?.lexeme ?? null
-  )
+  return terms.find((t) => t.own && !isFrameWord(t.lexeme) && wordHasLexeme(word, t.lexeme))?.lexeme ?? null
 }
 
 function whichLexeme(question: string, terms: QuestionTerm[]): string | null {
@@ -1497,9 +1498,7 @@ export function extractiveAnswer(
     enumerated: enumeratedOf(question, several, which, terms),
     condition: conditionAsked(question, terms),
     which,
-    yesNo: /^(and\s+)?(can|could|does|do|did|is|are|was|were|should|may|must|will|would|has|have)\b/i.test(
-      question.trim(),
-    ),
+    yesNo: YES_NO.test(question.trim()),
     subject: subjectOf(question, terms),
     procedure,
     explain: /^(and\s+)?(how|why)\b/i.test(question.trim()) && wanted === null,

@@ -357,6 +357,28 @@ for (const kind of dbKinds()) {
       }
     })
 
+    it("an unreadable space's model stays 404 in every spelling models.retrieve would accept", async () => {
+      // Its own app instance: its own chat rate-limit budget, so the other tests keep theirs.
+      const fresh = await buildTestApp(kind, {}, { tdb })
+      try {
+        const headers = { authorization: `Bearer ${key}` }
+        for (const model of [`RAG-AUTH/${hiddenSpace.toUpperCase()}`, `Rag-Auth/${hiddenSpace}`]) {
+          const retrieved = await fresh.app.inject({ method: 'GET', url: `/v1/models/${model}`, headers })
+          assert.equal(retrieved.statusCode, 404, model)
+          const asked = await fresh.app.inject({
+            method: 'POST',
+            url: '/v1/chat/completions',
+            headers,
+            payload: { model, messages: [{ role: 'user', content: 'What is the secret port?' }] },
+          })
+          assert.equal(asked.statusCode, 404, model)
+          assert.doesNotMatch(asked.body, /Secret|9999/)
+        }
+      } finally {
+        await fresh.close()
+      }
+    })
+
     it("an unreadable space's model and an unknown model are 404 in OpenAI's error shape", async () => {
       for (const model of [`rag-auth/${hiddenSpace}`, 'rag-auth/not-a-uuid', 'gpt-4o']) {
         await assert.rejects(
