@@ -3,7 +3,9 @@
 // to each size in turn and measures, at each, the known-item recall of 500 bench questions (the
 // source section in the top 8 of retrieve() as /api/search calls it) and the latency of those
 // searches with `concurrency` in flight on the pool, plus how many were provably exact and how
-// many pruning passes they took. `--db-url` reuses a database seeded before (nothing is dropped).
+// many pruning passes of the SQL plan they took (0: answered from the server's remembered posting
+// lists, rag/posting-cache.ts; the latency is then the first, cold, asking of each question).
+// `--db-url` reuses a database seeded before (nothing is dropped).
 import { parseArgs } from 'node:util'
 import { testConfig } from '../backend/src/config.js'
 import { type Database, openDatabase } from '../backend/src/db/client.js'

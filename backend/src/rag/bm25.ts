@@ -22,6 +22,7 @@ import {
   noHits,
   type PruneBudget,
 } from '../db/queries/bm25-search.js'
+import { cachedBm25Search } from './posting-cache.js'
 
 // Heading terms get no extra weight: every chunk is indexed with its title and heading path in
 // front (a contextual header), which already ties a section's chunks to what it is about.
@@ -84,10 +85,27 @@ export async function rebalance(
 }
 
 /**
- * BM25 top k over the searched spaces: exact whenever one of the PRUNE_BUDGETS proves it (a chunk
- * no list read cannot reach the k-th score), else the last pass's ranking.
+ * BM25 top k over the searched spaces. From the server's remembered posting lists when they (or
+ * few enough lists to read now) cover the query: exact, `passes` 0 (rag/posting-cache.ts).
+ * Otherwise, or with `budgets` given, the SQL plan: exact whenever one of the budgets proves it (a
+ * chunk no list read cannot reach the k-th score), else the last pass's ranking.
  */
 export async function bm25Search(
+  ex: Executor,
+  query: string,
+  spaceIds: readonly string[],
+  k: number,
+  budgets?: readonly PruneBudget[],
+): Promise<Bm25Result & { exact: boolean; passes: number }> {
+  if (budgets === undefined && spaceIds.length > 0) {
+    const remembered = await cachedBm25Search(ex, query, spaceIds, k)
+    if (remembered) return { ...remembered, exact: true, passes: 0 }
+  }
+  return bm25PlanSearch(ex, query, spaceIds, k, budgets)
+}
+
+/** The SQL plan alone (db/queries/bm25-search.ts), pass after pass of `budgets`. */
+export async function bm25PlanSearch(
   ex: Executor,
   query: string,
   spaceIds: readonly string[],

@@ -4,13 +4,16 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { testConfig } from '../../src/config.js'
+import { readSpaceStats, reweightSpace } from '../../src/db/queries/bm25.js'
+import type { Bm25Result } from '../../src/db/queries/bm25-search.js'
 import { insertSpace, SHARED_LIBRARY_ID } from '../../src/db/queries/spaces.js'
 import { chunkLexemes, queryTermStats } from '../../src/db/queries/term-idf.js'
 import { uuidv7 } from '../../src/lib/ids.js'
-import { bm25Search } from '../../src/rag/bm25.js'
+import { BM25, bm25PlanSearch, bm25Search } from '../../src/rag/bm25.js'
 import { createRagContext } from '../../src/rag/context.js'
 import { addDistractors } from '../../src/rag/eval-distractors.js'
 import { deleteDocument, ingestDocument } from '../../src/rag/ingest.js'
+import { cachedBm25Search, PostingCache, postingCacheOf } from '../../src/rag/posting-cache.js'
 import { retrieve, search } from '../../src/rag/retrieve.js'
 import { knownItemQuestions } from '../../src/rag/synthetic-corpus.js'
 import type { RagContext } from '../../src/rag/types.js'
@@ -165,6 +168,83 @@ for (const kind of dbKinds()) {
       )
       const long = words.map((w) => w.lexeme).join(' ')
       assert.equal((await bm25Search(tdb.db, long, [SHARED_LIBRARY_ID], 50)).lexemesComplete, false)
+    })
+
+    it('answers from remembered posting lists exactly as the SQL plan does, and never from stale ones', async () => {
+      const cache = new PostingCache()
+      const same = async (q: string, spaceIds: string[], note: string) => {
+        const remembered = await cachedBm25Search(tdb.db, q, spaceIds, 50, cache)
+        assert.ok(remembered, `${note}: took the remembered lists (${q})`)
+        const plan = await bm25PlanSearch(tdb.db, q, spaceIds, 50, EXHAUSTIVE)
+        const shape = (r: Bm25Result) =>
+          r.hits.map((h) => [h.chunk_id, h.score.toFixed(9), h.matched_terms, [...h.lexemes].sort()])
+        assert.deepEqual(shape(remembered), shape(plan), `${note}: ${q}`)
+        assert.deepEqual(remembered.stats, plan.stats, `${note}: ${q}`)
+        assert.deepEqual([...remembered.queryLexemes].sort(), [...plan.queryLexemes].sort(), `${note}: ${q}`)
+        return remembered
+      }
+      const questions = knownItemQuestions(60, DOCS).map((q) => q.question)
+      for (const q of questions) await same(q, [SHARED_LIBRARY_ID], 'first read')
+      const held = cache.size
+      assert.ok(held > 0)
+      for (const q of questions) await same(q, [SHARED_LIBRARY_ID], 'remembered')
+      assert.equal(cache.size, held, 'the second round read nothing new')
+
+      // A write to the space (ingest, delete) is seen by the very next search.
+      const marker = 'quetzalcoatlus'
+      const probe = `${questions[0]} ${marker}`
+      await same(probe, [SHARED_LIBRARY_ID], 'before the write')
+      const doc = await ingestDocument(ctx, {
+        title: 'Pterosaurs',
+        content: `The ${marker} was the largest flying animal. ${questions[0]}`,
+        format: 'text',
+        spaceId: SHARED_LIBRARY_ID,
+      })
+      const after = await same(probe, [SHARED_LIBRARY_ID], 'after an ingest')
+      const ids = new Set(
+        (await tdb.db.query<{ id: string }>('select id from chunks where document_id = $1', [doc.id])).map(
+          (r) => String(r.id),
+        ),
+      )
+      assert.ok(
+        after.hits.some((h) => ids.has(h.chunk_id)),
+        'the new document is found at once',
+      )
+      await deleteDocument(ctx, doc.id)
+      const gone = await same(probe, [SHARED_LIBRARY_ID], 'after a delete')
+      assert.ok(!gone.hits.some((h) => ids.has(h.chunk_id)), 'the deleted document is gone at once')
+      for (const q of questions.slice(0, 10)) await same(q, [SHARED_LIBRARY_ID], 'after the writes')
+      // Weights recomputed (another avgdl) make every remembered list of the space stale.
+      const { weightsAvgdl } = await readSpaceStats(tdb.db, SHARED_LIBRARY_ID)
+      await reweightSpace(tdb.db, SHARED_LIBRARY_ID, BM25, weightsAvgdl * 1.5)
+      for (const q of questions.slice(0, 10)) await same(q, [SHARED_LIBRARY_ID], 'after re-weighting')
+      await reweightSpace(tdb.db, SHARED_LIBRARY_ID, BM25, weightsAvgdl)
+
+      // Another space beside it: scored apart, merged, and its writes leave the library's lists.
+      const team = await space(tdb.db, 'Team')
+      await ingestDocument(ctx, {
+        title: 'Team notes',
+        content: `${questions[1]} ${questions[2]}`,
+        format: 'text',
+        spaceId: team,
+      })
+      for (const q of questions.slice(0, 10)) await same(q, [SHARED_LIBRARY_ID, team], 'two spaces')
+      await same(questions[1] as string, [team], 'the team space alone')
+      // Another database handle has a memory of its own (generations are per database).
+      assert.notEqual(postingCacheOf(tdb.db), postingCacheOf({ ...tdb.db }))
+    })
+
+    it('a memory too small for one query keeps answering exactly', async () => {
+      const cache = new PostingCache(50)
+      for (const { question } of knownItemQuestions(20, DOCS)) {
+        const remembered = await cachedBm25Search(tdb.db, question, [SHARED_LIBRARY_ID], 8, cache)
+        const plan = await bm25PlanSearch(tdb.db, question, [SHARED_LIBRARY_ID], 8, EXHAUSTIVE)
+        assert.deepEqual(
+          remembered?.hits.map((h) => [h.chunk_id, h.score.toFixed(9)]),
+          plan.hits.map((h) => [h.chunk_id, h.score.toFixed(9)]),
+          question,
+        )
+      }
     })
   })
 }

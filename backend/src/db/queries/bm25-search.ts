@@ -16,7 +16,7 @@ import { withNameParts } from './index-text.js'
 import type { TermStats } from './term-idf.js'
 
 /** Query lexemes scanned at most (the highest-idf ones). */
-const MAX_QUERY_TERMS = 64
+export const MAX_QUERY_TERMS = 64
 
 export interface Bm25Hit {
   chunk_id: string

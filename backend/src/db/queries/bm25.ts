@@ -6,6 +6,14 @@ import type { Executor } from '../client.js'
 import { anyOfJson } from './id-list.js'
 import { namePartsOf, withNameParts } from './index-text.js'
 
+/**
+ * A (space, lexeme) posting list changes only with its space_terms row (a chunk holding the lexeme
+ * came or went) or its space's weights (space_stats): each such statement gives the row a new
+ * generation (a fresh row gets one by default), what rag/posting-cache.ts checks before it uses a
+ * list it read earlier.
+ */
+const NEXT_GENERATION = "nextval('space_postings_generation_seq')"
+
 /** `= any(…)` of the chunks of the documents in JSON parameter $1 (an index scan each, see id-list.ts). */
 const CHUNKS_OF_DOCUMENTS = `any(array(select id from chunks where document_id = ${anyOfJson(1)}))`
 
@@ -101,7 +109,7 @@ export async function insertIndexedChunks(
      ), df as (
        insert into space_terms (space_id, lexeme, df)
        select $4, lexeme, count(*) from t group by lexeme order by lexeme
-       on conflict (space_id, lexeme) do update set df = space_terms.df + excluded.df
+       on conflict (space_id, lexeme) do update set df = space_terms.df + excluded.df, generation = ${NEXT_GENERATION}
        returning 1
      )
      insert into space_stats (space_id, chunk_count, total_terms, weights_avgdl)
@@ -129,7 +137,7 @@ export async function removeDocumentStats(ex: Executor, documentIds: string[]): 
        where ct.chunk_id = ${CHUNKS_OF_DOCUMENTS}
        group by ct.space_id, ct.lexeme
      ), u as (
-       update space_terms st set df = st.df - s.n
+       update space_terms st set df = st.df - s.n, generation = ${NEXT_GENERATION}
        from s where st.space_id = s.space_id and st.lexeme = s.lexeme
        returning st.space_id, st.lexeme, st.df
      )
@@ -214,7 +222,10 @@ export async function reweightSpace(ex: Executor, spaceId: string, p: Bm25Params
 }
 
 export async function setWeightsAvgdl(ex: Executor, spaceId: string, avgdl: number): Promise<void> {
-  await ex.query('update space_stats set weights_avgdl = $1 where space_id = $2', [avgdl, spaceId])
+  await ex.query(
+    `update space_stats set weights_avgdl = $1, weights_generation = ${NEXT_GENERATION} where space_id = $2`,
+    [avgdl, spaceId],
+  )
 }
 
 /** The english lexemes of each text (for choosing snippet sentences), in one round trip. */

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
 import {
+  bigint,
   doublePrecision,
   index,
   integer,
@@ -106,11 +107,21 @@ export const spaceTerms = pgTable(
       .references(() => spaces.id, { onDelete: 'cascade' }),
     lexeme: text('lexeme').notNull(),
     df: integer('df').notNull(),
+    /**
+     * A new number (space_postings_generation_seq) whenever a chunk holding the lexeme comes or
+     * goes in the space: what a server's posting cache checks (rag/posting-cache.ts).
+     */
+    generation: bigint('generation', { mode: 'number' })
+      .notNull()
+      .default(sql`nextval('space_postings_generation_seq')`),
   },
   (t) => [primaryKey({ columns: [t.spaceId, t.lexeme] })],
 )
 
-/** Per space: N, total length, and the avgdl its stored weights were computed with. */
+/**
+ * Per space: N, total length, the avgdl its stored weights were computed with, and the generation
+ * of those weights (what a server's posting cache checks, rag/posting-cache.ts).
+ */
 export const spaceStats = pgTable('space_stats', {
   spaceId: uuid('space_id')
     .primaryKey()
@@ -118,6 +129,10 @@ export const spaceStats = pgTable('space_stats', {
   chunkCount: integer('chunk_count').notNull().default(0),
   totalTerms: doublePrecision('total_terms').notNull().default(0),
   weightsAvgdl: doublePrecision('weights_avgdl').notNull().default(0),
+  /** A new number (space_postings_generation_seq) whenever the space's weights are recomputed. */
+  weightsGeneration: bigint('weights_generation', { mode: 'number' })
+    .notNull()
+    .default(sql`nextval('space_postings_generation_seq')`),
 })
 
 /** Small key/value facts about the knowledge base (embedding model and dimensions). */
