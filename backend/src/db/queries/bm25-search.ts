@@ -1,5 +1,6 @@
 // BM25 top-k over the searched spaces, exact with safe pruning (MaxScore over impact-ordered
-// postings). The index on chunk_terms (space_id, lexeme, weight desc, chunk_id) gives each term's
+// postings). What answers when the server's remembered posting lists (rag/posting-cache.ts) do
+// not cover a query and reading them whole now would cost too much. The index on chunk_terms (space_id, lexeme, weight desc, chunk_id) gives each term's
 // postings in a space, best first:
 // - the rarest query terms, as many as fit a postings budget together, are read WHOLE: every
 //   chunk holding one of them is a candidate, so a chunk that holds several query words is found
