@@ -344,6 +344,14 @@ export function pgliteDirOf(dataDir: string): string {
   return join(dataDir, 'pglite')
 }
 
+/**
+ * A json column of a raw-SQL row, parsed (postgres-js parses json, PGlite may hand back text);
+ * `empty` for SQL null.
+ */
+export function jsonColumn<T>(v: unknown, empty: T): T {
+  return typeof v === 'string' ? (JSON.parse(v) as T) : ((v as T | null | undefined) ?? empty)
+}
+
 /** A timestamp column of a raw-SQL row as a Date (postgres-js may hand back text, PGlite a Date). */
 export function toDate(v: unknown): Date {
   return v instanceof Date ? v : new Date(String(v))

@@ -87,24 +87,25 @@ export async function rebalance(
 /**
  * BM25 top k over the searched spaces. From the server's remembered posting lists when they (or
  * few enough lists to read now) cover the query: exact, `passes` 0 (rag/posting-cache.ts).
- * Otherwise, or with `budgets` given, the SQL plan: exact whenever one of the budgets proves it (a
- * chunk no list read cannot reach the k-th score), else the last pass's ranking.
+ * Otherwise the SQL plan (bm25PlanSearch).
  */
 export async function bm25Search(
   ex: Executor,
   query: string,
   spaceIds: readonly string[],
   k: number,
-  budgets?: readonly PruneBudget[],
 ): Promise<Bm25Result & { exact: boolean; passes: number }> {
-  if (budgets === undefined && spaceIds.length > 0) {
+  if (spaceIds.length > 0) {
     const remembered = await cachedBm25Search(ex, query, spaceIds, k)
     if (remembered) return { ...remembered, exact: true, passes: 0 }
   }
-  return bm25PlanSearch(ex, query, spaceIds, k, budgets)
+  return bm25PlanSearch(ex, query, spaceIds, k)
 }
 
-/** The SQL plan alone (db/queries/bm25-search.ts), pass after pass of `budgets`. */
+/**
+ * The SQL plan (db/queries/bm25-search.ts), pass after pass of `budgets`: exact whenever one of
+ * them proves it (a chunk no list read cannot reach the k-th score), else the last pass's ranking.
+ */
 export async function bm25PlanSearch(
   ex: Executor,
   query: string,
@@ -121,7 +122,4 @@ export async function bm25PlanSearch(
   return { ...noHits(), exact: true, passes }
 }
 
-/** Lucene/BM25 idf, as used in SQL (for tests and the floor). */
-export function idf(n: number, df: number): number {
-  return Math.log(1 + (n - df + 0.5) / (df + 0.5))
-}
+export { idf } from '../db/queries/bm25-search.js'

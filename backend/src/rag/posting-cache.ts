@@ -16,8 +16,9 @@
 // Scores are the SQL plan's: idf from N and df summed over the searched spaces, times the stored
 // weight; ties by chunk id.
 import type { Executor } from '../db/client.js'
-import { type Bm25Hit, type Bm25Result, MAX_QUERY_TERMS } from '../db/queries/bm25-search.js'
-import { type PostingList, queryTermsBySpace, readPostingLists } from '../db/queries/postings.js'
+import { type Bm25Hit, type Bm25Result, idf, MAX_QUERY_TERMS } from '../db/queries/bm25-search.js'
+import { type PostingList, readPostingLists } from '../db/queries/postings.js'
+import { queryTermStatsBySpace, summedStats } from '../db/queries/term-idf.js'
 
 /** Postings remembered at most over all spaces (8 bytes each), least recently used dropped first. */
 export const CACHE_POSTINGS = 4_000_000
@@ -65,16 +66,13 @@ class SpaceIds {
   }
 
   private intern(a: number, b: number, c: number, d: number): number {
-    let mask = this.slots.length - 1
-    // uuid v7: the last 8 bytes are random, the first 6 a timestamp.
-    let h = (Math.imul(d ^ (c >>> 7), 0x9e3779b1) ^ a ^ b) & mask
-    for (;;) {
-      const at = this.slots[h] as number
-      if (at === 0) break
+    if ((this.count + 1) * 2 > this.slots.length) this.rehash()
+    const w = this.words
+    let h = this.home(a, b, c, d)
+    for (let at = this.slots[h] as number; at !== 0; at = this.slots[h] as number) {
       const i = (at - 1) << 2
-      const w = this.words
       if (w[i + 3] === d && w[i + 2] === c && w[i + 1] === b && w[i] === a) return at - 1
-      h = (h + 1) & mask
+      h = (h + 1) & (this.slots.length - 1)
     }
     const id = this.count++
     if (id * 4 + 4 > this.words.length) {
@@ -83,31 +81,26 @@ class SpaceIds {
       this.words = grown
     }
     this.words.set([a, b, c, d], id * 4)
-    if (this.count * 2 > this.slots.length) {
-      this.rehash()
-      mask = this.slots.length - 1
-      h = (Math.imul(d ^ (c >>> 7), 0x9e3779b1) ^ a ^ b) & mask
-      while (this.slots[h] !== 0) h = (h + 1) & mask
-    }
     this.slots[h] = id + 1
     return id
   }
 
+  /** The first slot to try for an id (uuid v7: the last 8 bytes are random, the first 6 a timestamp). */
+  private home(a: number, b: number, c: number, d: number): number {
+    return (Math.imul(d ^ (c >>> 7), 0x9e3779b1) ^ a ^ b) & (this.slots.length - 1)
+  }
+
+  /** Twice the slots, every id placed again. */
   private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2)
-    const mask = slots.length - 1
+    this.slots = new Int32Array(this.slots.length * 2)
+    const mask = this.slots.length - 1
     const w = this.words
-    for (let id = 0; id < this.count - 1; id++) {
+    for (let id = 0; id < this.count; id++) {
       const i = id << 2
-      let h =
-        (Math.imul((w[i + 3] as number) ^ ((w[i + 2] as number) >>> 7), 0x9e3779b1) ^
-          (w[i] as number) ^
-          (w[i + 1] as number)) &
-        mask
-      while (slots[h] !== 0) h = (h + 1) & mask
-      slots[h] = id + 1
+      let h = this.home(w[i] as number, w[i + 1] as number, w[i + 2] as number, w[i + 3] as number)
+      while (this.slots[h] !== 0) h = (h + 1) & mask
+      this.slots[h] = id + 1
     }
-    this.slots = slots
   }
 
   /** The id of a number, as Postgres writes a uuid. */
@@ -249,14 +242,14 @@ export async function cachedBm25Search(
   k: number,
   cache: PostingCache = postingCacheOf(ex),
 ): Promise<Bm25Result | null> {
-  const { spaces, terms } = await queryTermsBySpace(ex, query, spaceIds)
+  const bySpace = await queryTermStatsBySpace(ex, query, spaceIds)
+  const { spaces, terms } = bySpace
   if (spaces.some((s) => s.chunks > MAX_SPACE_CHUNKS)) return null
-  const n = spaces.reduce((sum, s) => sum + s.chunks, 0)
-  const dfOf = (t: (typeof terms)[number]) => [...t.spaces.values()].reduce((sum, x) => sum + x.df, 0)
-  const stats = { chunks: n, terms: terms.map((t) => ({ lexeme: t.lexeme, df: dfOf(t) })) }
+  const stats = summedStats(bySpace)
+  const n = stats.chunks
   // The scanned terms: the MAX_QUERY_TERMS rarest held anywhere, each with one bit.
-  const scan = terms
-    .map((t) => ({ lexeme: t.lexeme, spaces: t.spaces, df: dfOf(t), idf: bm25Idf(n, dfOf(t)) }))
+  const scan = stats.terms
+    .map((t, i) => ({ ...t, spaces: terms[i]?.spaces ?? new Map(), idf: idf(Math.max(n, t.df), t.df) }))
     .filter((t) => t.df > 0)
     .sort((a, b) => b.idf - a.idf || (a.lexeme < b.lexeme ? -1 : a.lexeme > b.lexeme ? 1 : 0))
   const truncated = scan.length > MAX_QUERY_TERMS
@@ -264,26 +257,27 @@ export async function cachedBm25Search(
 
   const weightsOf = new Map(spaces.map((s) => [s.spaceId, s]))
   const found = new Map<string, RememberedList>()
-  const missing: { spaceId: string; lexeme: string }[] = []
+  /** The lists to read now, with the generation the statistics gave each. */
+  const missing = new Map<string, { spaceId: string; lexeme: string; generation: number }>()
   let toRead = 0
   for (const t of scan) {
     for (const [spaceId, x] of t.spaces) {
       const space = weightsOf.get(spaceId)
       if (!space || x.df <= 0) continue
+      const key = keyOf(spaceId, t.lexeme)
       const l = cache.get(spaceId, t.lexeme, x.generation, space.weightsGeneration)
-      if (l) found.set(keyOf(spaceId, t.lexeme), l)
+      if (l) found.set(key, l)
       else {
-        missing.push({ spaceId, lexeme: t.lexeme })
+        missing.set(key, { spaceId, lexeme: t.lexeme, generation: x.generation })
         toRead += x.df
       }
     }
   }
   if (toRead > LOAD_POSTINGS) return null
-  const wanted = new Map(scan.map((t) => [t.lexeme, t]))
-  for (const list of await readPostingLists(ex, missing)) {
+  for (const list of await readPostingLists(ex, [...missing.values()])) {
     const space = weightsOf.get(list.spaceId)
-    const seen = wanted.get(list.lexeme)?.spaces.get(list.spaceId)
-    if (!space || !seen || list.generation !== seen.generation) return null
+    const asked = missing.get(keyOf(list.spaceId, list.lexeme))
+    if (!space || !asked || list.generation !== asked.generation) return null
     if (list.weightsGeneration !== space.weightsGeneration) return null
     if (list.chunkIds.length !== list.weights.length * 16) return null
     found.set(keyOf(list.spaceId, list.lexeme), cache.put(list, space.chunks))
@@ -319,11 +313,6 @@ export async function cachedBm25Search(
 }
 
 const bitOf = (c: Candidate, bit: number) => (bit < 32 ? (c.lo >>> bit) & 1 : (c.hi >>> (bit - 32)) & 1) === 1
-
-/** Lucene's idf as the SQL plan computes it (N below df is read as df). */
-function bm25Idf(n: number, df: number): number {
-  return Math.log(1 + (Math.max(n, df) - df + 0.5) / (df + 0.5))
-}
 
 function scoreSpace(dict: SpaceIds, lists: { list: RememberedList; w: number; bit: number }[], k: number) {
   dict.scratch()

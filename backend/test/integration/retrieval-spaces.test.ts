@@ -124,12 +124,12 @@ for (const kind of dbKinds()) {
       let found = 0
       let exact = 0
       for (const q of questions) {
-        const pruned = await bm25Search(tdb.db, q.question, [SHARED_LIBRARY_ID], 50, TINY)
+        const pruned = await bm25PlanSearch(tdb.db, q.question, [SHARED_LIBRARY_ID], 50, TINY)
         const top8 = pruned.hits.slice(0, 8).map((h) => where.get(h.chunk_id))
         if (top8.includes(`${q.source}#${q.section}`)) found++
         if (!pruned.exact) continue
         exact++
-        const full = await bm25Search(tdb.db, q.question, [SHARED_LIBRARY_ID], 50, EXHAUSTIVE)
+        const full = await bm25PlanSearch(tdb.db, q.question, [SHARED_LIBRARY_ID], 50, EXHAUSTIVE)
         assert.deepEqual(
           pruned.hits.map((h) => [h.chunk_id, h.score.toFixed(9), h.matched_terms]),
           full.hits.map((h) => [h.chunk_id, h.score.toFixed(9), h.matched_terms]),
@@ -144,7 +144,9 @@ for (const kind of dbKinds()) {
       const questions = knownItemQuestions(100, DOCS)
       for (const budgets of [TINY, undefined]) {
         for (const q of questions) {
-          const r = await bm25Search(tdb.db, q.question, [SHARED_LIBRARY_ID], 50, budgets)
+          const r = budgets
+            ? await bm25PlanSearch(tdb.db, q.question, [SHARED_LIBRARY_ID], 50, budgets)
+            : await bm25Search(tdb.db, q.question, [SHARED_LIBRARY_ID], 50)
           assert.equal(r.lexemesComplete, true, q.question)
           const held = await chunkLexemes(
             tdb.db,
@@ -161,7 +163,7 @@ for (const kind of dbKinds()) {
       // Left unrescored, or a query with more lexemes than are scanned: not complete.
       const lazy = [{ wholePostings: 10, perTerm: 2, rescoreAll: false }]
       const q = (questions[0] as (typeof questions)[number]).question
-      assert.equal((await bm25Search(tdb.db, q, [SHARED_LIBRARY_ID], 50, lazy)).lexemesComplete, false)
+      assert.equal((await bm25PlanSearch(tdb.db, q, [SHARED_LIBRARY_ID], 50, lazy)).lexemesComplete, false)
       const words = await tdb.db.query<{ lexeme: string }>(
         `select lexeme from space_terms where space_id = $1 order by df desc, lexeme limit 80`,
         [SHARED_LIBRARY_ID],

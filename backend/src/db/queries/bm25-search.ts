@@ -12,7 +12,7 @@
 // exactly by looking their missing terms up in (chunk_id, lexeme), and their k-th exact score
 // drops the rest that cannot reach it before those are looked up too. A chunk seen in no list scores at most the
 // sum of the bounds (`unseenBound`): when the k-th score is above it, the top k is exact.
-import type { Executor } from '../client.js'
+import { type Executor, jsonColumn } from '../client.js'
 import { withNameParts } from './index-text.js'
 import type { TermStats } from './term-idf.js'
 
@@ -103,10 +103,17 @@ export async function bm25SearchPass(
   }
 }
 
-/** [[lexeme, df], …] as json (parsed by both drivers; text should one hand it back unparsed). */
+/** [[lexeme, df], …] as json. */
 function termsOf(v: unknown): TermStats['terms'] {
-  const pairs = (typeof v === 'string' ? JSON.parse(v) : (v ?? [])) as [string, number][]
-  return pairs.map(([lexeme, df]) => ({ lexeme: String(lexeme), df: Number(df) }))
+  return jsonColumn<[string, number][]>(v, []).map(([lexeme, df]) => ({
+    lexeme: String(lexeme),
+    df: Number(df),
+  }))
+}
+
+/** Lucene/BM25 idf, as SEARCH_SQL computes it for n ≥ df (also for tests and the chat's floor). */
+export function idf(n: number, df: number): number {
+  return Math.log(1 + (n - df + 0.5) / (df + 0.5))
 }
 
 /** A text[] column: an array from postgres-js, PGlite; '{a,b}' text should a driver hand one back. */

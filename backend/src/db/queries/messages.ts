@@ -2,7 +2,7 @@
 // Database.batch (see chat.ts), which pipelines them in one round trip: the builder only runs
 // its queries itself, one round trip each.
 import { asc, desc, eq } from 'drizzle-orm'
-import { type Conn, type Statement, toDate } from '../client.js'
+import { type Conn, jsonColumn, type Statement, toDate } from '../client.js'
 import { type MessageRow, messages } from '../schema/index.js'
 
 export interface NewMessage {
@@ -49,7 +49,7 @@ export function messageRowOf(r: Record<string, unknown>): MessageRow {
     conversationId: String(r.conversation_id),
     role: String(r.role),
     content: String(r.content),
-    citations: typeof r.citations === 'string' ? JSON.parse(r.citations) : r.citations,
+    citations: jsonColumn<unknown[]>(r.citations, []),
     mode: (r.mode as string | null) ?? null,
     createdAt: toDate(r.created_at),
   }

@@ -1,73 +1,7 @@
-// What rag/posting-cache.ts reads: a query's term statistics per searched space with the
-// generations of its lists (one statement), and whole posting lists with the generations they were
-// read at (one statement, so a list and its generations come from one snapshot).
+// Whole posting lists for rag/posting-cache.ts, with the generations they were read at (one
+// statement, so a list and its generations come from one snapshot; the generations a search
+// compares them with come with its term statistics, term-idf.ts).
 import type { Executor } from '../client.js'
-import { withNameParts } from './index-text.js'
-
-export interface SpaceWeights {
-  spaceId: string
-  /** space_stats.weights_generation: changes whenever the space's stored weights are recomputed. */
-  weightsGeneration: number
-  chunks: number
-}
-
-export interface TermInSpace {
-  df: number
-  /** space_terms.generation: changes whenever a chunk holding the lexeme comes or goes in the space. */
-  generation: number
-}
-
-export interface QueryTermsBySpace {
-  /** The searched spaces that hold chunks (a space without a space_stats row holds none). */
-  spaces: SpaceWeights[]
-  /** Every distinct lexeme of the query, in the database's lexeme order, per space that holds it. */
-  terms: { lexeme: string; spaces: Map<string, TermInSpace> }[]
-}
-
-/** The parsed value of a json column (postgres-js parses it, PGlite hands back text on some paths). */
-const jsonOf = <T>(v: unknown, empty: T): T =>
-  typeof v === 'string' ? (JSON.parse(v) as T) : ((v as T) ?? empty)
-
-export async function queryTermsBySpace(
-  ex: Executor,
-  query: string,
-  spaceIds: readonly string[],
-): Promise<QueryTermsBySpace> {
-  const rows = await ex.query<Record<string, unknown>>(
-    `with sp as (
-       select distinct (jsonb_array_elements_text($2::text::jsonb))::uuid as space_id
-     ), q as (
-       select distinct lexeme from unnest(to_tsvector('english', $1))
-     )
-     select
-       (select json_agg(json_build_array(ss.space_id, ss.weights_generation, ss.chunk_count))
-        from sp join space_stats ss on ss.space_id = sp.space_id) as spaces,
-       (select json_agg(json_build_array(q.lexeme, d.per) order by q.lexeme)
-        from q left join lateral (
-          select json_agg(json_build_array(t.space_id, t.df, t.generation)) as per
-          from sp join space_terms t on t.space_id = sp.space_id and t.lexeme = q.lexeme
-        ) d on true) as terms`,
-    [withNameParts(query), JSON.stringify(spaceIds)],
-  )
-  const spaces = jsonOf<[string, number, number][]>(rows[0]?.spaces, [])
-  const terms = jsonOf<[string, [string, number, number][] | null][]>(rows[0]?.terms, [])
-  return {
-    spaces: spaces.map(([spaceId, weightsGeneration, chunks]) => ({
-      spaceId: String(spaceId),
-      weightsGeneration: Number(weightsGeneration),
-      chunks: Number(chunks),
-    })),
-    terms: terms.map(([lexeme, per]) => ({
-      lexeme: String(lexeme),
-      spaces: new Map(
-        (per ?? []).map(([s, df, generation]) => [
-          String(s),
-          { df: Number(df), generation: Number(generation) },
-        ]),
-      ),
-    })),
-  }
-}
 
 export interface PostingList {
   spaceId: string
