@@ -1447,6 +1447,12 @@ export interface ExtractiveAnswer {
 }
 
 /**
+ * One try at an answer from the given chunks: the answer with its leading passage's coverage, or
+ * the chunk whose leading passage leaves the question's names or numbers unstated, or null.
+ */
+type Attempt = { answer: ExtractiveAnswer; lead: number } | { unstated: number; lead: number } | null
+
+/**
  * The answer to `question` from `chunks` (best first). `query` is what retrieval searched for: in
  * a follow-up it carries words borrowed from earlier turns, which help find the passage but are
  * not what must be covered.
@@ -1482,7 +1488,6 @@ export function extractiveAnswer(
     headingTerms: namedIn(`${chunk.title} ${chunk.heading ?? ''}`, terms),
     sectionTerms: namedIn(chunk.heading ?? '', terms),
   }))
-  const cov = new Coverage(terms)
   // Sentences from scattered places can add up to the question's words without answering it: one
   // passage must cover the question's key terms.
   const wanted = wantedOf(question)
@@ -1508,100 +1513,117 @@ export function extractiveAnswer(
     shared: sharedTerms(question, terms),
   }
   const keys = new Coverage(terms).missingKeys().length
-  const { picks, lead, leadMissing, opened } = choose(units, cov, ask)
+  const attempt = (units: ChunkUnits[]): Attempt => {
+    const cov = new Coverage(terms)
+    const { picks, lead, leadMissing, opened } = choose(units, cov, ask)
 
-  const first = picks[0]
-  if (!first || lead < MIN_ANSWER_COVERAGE || (keys <= FEW_KEYS && leadMissing.length > 0)) return null
-  const leadUnits = units[first.c] as ChunkUnits
-  // The question's heaviest word, missing from the leading passage and its headings, outweighing
-  // all the passage does cover: the passage is about the question's lesser words ("Register with
-  // an email and a password" for "How do I reset my password by email?").
-  const heaviest = Math.max(...terms.filter((t) => t.own).map((t) => t.weight))
-  // A hyphenated word counts once here: Postgres reads "rag-auth" as rag-auth, rag and auth, and
-  // a passage naming the product would outweigh "GPU" in "Does rag-auth need a GPU?" three times.
-  const missing = new Set(leadMissing.map((t) => t.lexeme))
-  const repeated = terms
-    .filter(
-      (t) => !missing.has(t.lexeme) && terms.some((w) => w !== t && !missing.has(w.lexeme) && partOf(t, w)),
+    const first = picks[0]
+    if (!first || lead < MIN_ANSWER_COVERAGE || (keys <= FEW_KEYS && leadMissing.length > 0)) return null
+    const leadUnits = units[first.c] as ChunkUnits
+    // The question's heaviest word, missing from the leading passage and its headings, outweighing
+    // all the passage does cover: the passage is about the question's lesser words ("Register with
+    // an email and a password" for "How do I reset my password by email?").
+    const heaviest = Math.max(...terms.filter((t) => t.own).map((t) => t.weight))
+    // A hyphenated word counts once here: Postgres reads "rag-auth" as rag-auth, rag and auth, and
+    // a passage naming the product would outweigh "GPU" in "Does rag-auth need a GPU?" three times.
+    const missing = new Set(leadMissing.map((t) => t.lexeme))
+    const repeated = terms
+      .filter(
+        (t) => !missing.has(t.lexeme) && terms.some((w) => w !== t && !missing.has(w.lexeme) && partOf(t, w)),
+      )
+      .reduce((sum, t) => sum + t.weight, 0)
+    if (leadMissing.some((t) => t.weight >= heaviest && t.weight > lead * cov.total - repeated)) return null
+    // "Does rag-auth support LDAP?": a yes-or-no question about a thing no searched document names
+    // at all is not answered yes or no by passages about its other words.
+    if (ask.yesNo && terms.some((t) => t.own && t.unseen && t.weight >= heaviest)) return null
+    const leadText = first.units.map((i) => leadUnits.units[i]?.text ?? '').join(' ')
+    // A short question's key terms must stand together in the leading passage, not in sentences
+    // about different things that happen to follow each other (a heading naming one excuses it).
+    if (keys <= FEW_KEYS) {
+      const stated = cov.keyLexemes().filter((k) => !leadUnits.headingTerms.has(k))
+      const ws = wordForms(leadText).prose
+      const hits = ws.flatMap((w, at) => {
+        const t = stated.findIndex((k) => wordHasLexeme(w, k))
+        return t >= 0 ? [{ at, t }] : []
+      })
+      const found = new Set(hits.map((h) => h.t)).size
+      if (found > 1 && found === stated.length && tightestWindow(hits, found) > KEY_SPAN) return null
+    }
+    const context = `${leadUnits.chunk.title} ${leadUnits.chunk.heading ?? ''} ${leadUnits.chunk.content}`
+    if (!statesSpecifics(question, negated, leadText, context)) return { unstated: first.c, lead }
+    // "When was the third German empire founded?" answered by "the second German Empire …".
+    if (contrasted(question, leadText)) return null
+    // "How do I turn off logging?" answered by "… turn on synchronous logging …": the other action.
+    const particles = first.units.map((i) => leadUnits.units[i]?.particle)
+    if (particles.includes('other') && !particles.includes('asked')) return null
+    // "What do tumors express that are also found on normal cells?" answered by "antigens that are
+    // not found on normal cells": the passage denies what the question takes as true.
+    if (!NEGATION.test(question) && deniesOwn(leadText, terms)) return null
+    // "How do I create an API key?" asks how to do something: a leading passage that gives an
+    // instruction but never names the doing, not even in its headings ("To delete your own account,
+    // choose … your sessions, API keys … are deleted with it"), tells how to do something else. A
+    // description may still say it in other words ("EMBEDDING_BASE_URL …: an embeddings API for
+    // dense retrieval" for "How do I enable dense retrieval?").
+    const task = taskOf(question, terms)
+    if (
+      task &&
+      first.units.some((i) => leadUnits.units[i]?.action) &&
+      !states(lexemesOf(leadUnits, first.units), task) &&
+      !leadUnits.headingTerms.has(task) &&
+      !listContext(leadUnits, new Set(first.units), cov).has(task)
     )
-    .reduce((sum, t) => sum + t.weight, 0)
-  if (leadMissing.some((t) => t.weight >= heaviest && t.weight > lead * cov.total - repeated)) return null
-  // "Does rag-auth support LDAP?": a yes-or-no question about a thing no searched document names
-  // at all is not answered yes or no by passages about its other words.
-  if (ask.yesNo && terms.some((t) => t.own && t.unseen && t.weight >= heaviest)) return null
-  const leadText = first.units.map((i) => leadUnits.units[i]?.text ?? '').join(' ')
-  // A short question's key terms must stand together in the leading passage, not in sentences
-  // about different things that happen to follow each other (a heading naming one excuses it).
-  if (keys <= FEW_KEYS) {
-    const stated = cov.keyLexemes().filter((k) => !leadUnits.headingTerms.has(k))
-    const ws = wordForms(leadText).prose
-    const hits = ws.flatMap((w, at) => {
-      const t = stated.findIndex((k) => wordHasLexeme(w, k))
-      return t >= 0 ? [{ at, t }] : []
+      return null
+    // "How many …?" answered by a passage without any number is about the topic, not the answer.
+    if (kindScore(leadText, ask.wanted, question) === 0) return null
+    if (!countsAsked(leadText, ask.wanted, question)) return null
+    // When the leading passage leaves part of the question open, an equally good passage elsewhere
+    // may be the one that answers: the reader sees both. Not after the steps or the list a section's
+    // heading names: the heading says they are the answer.
+    const announced = announcedAfter(leadUnits, first, ask)
+    if (announced.length > 0) first.units = [...new Set([...first.units, ...announced])].sort((a, b) => a - b)
+    const alt = lead < STOP_COVERAGE && !opened ? alternative(units, terms, picks, lead, ask.code) : null
+    if (alt) addPick(picks, alt)
+    const list = alt ? null : listOfAsked(units, picks, ask, terms)
+    if (list) addPick(picks, list)
+    // A passage of another document that lacks a name or number of the question which the leading
+    // passage's section states speaks of something else ("The competence for the Union to do this
+    // was contested …" after "The Premier … sets the legislative and political agenda" for "Who
+    // sets the legislative agenda in Victoria?"): padding, not part of the answer.
+    const given = specifics(question).filter((n) => namesStated(n, context, false))
+    const shown = picks.filter((p, k) => {
+      const cu = units[p.c] as ChunkUnits
+      if (k === 0 || cu.chunk.document_id === leadUnits.chunk.document_id) return true
+      const text = `${cu.chunk.title} ${cu.chunk.heading ?? ''} ${p.units.map((i) => cu.units[i]?.text ?? '').join(' ')}`
+      return given.length === 0 || given.some((n) => namesStated(n, text, false))
     })
-    const found = new Set(hits.map((h) => h.t)).size
-    if (found > 1 && found === stated.length && tightestWindow(hits, found) > KEY_SPAN) return null
+    const citations: Citation[] = []
+    const parts: string[] = []
+    // A sentence that overlapping chunks both hold (or that a document says twice) is shown once.
+    const said = new Set<string>()
+    for (const p of shown) {
+      const cu = units[p.c] as ChunkUnits
+      const fresh = p.units.filter((i) => !said.has(sameText(cu.units[i])))
+      if (fresh.length === 0) continue
+      for (const i of fresh) said.add(sameText(cu.units[i]))
+      const n = citations.length + 1
+      const text = render(cu, fresh, n)
+      citations.push(toCitation(n, cu.chunk, inlinePlain(text.replace(/\s*\[\d+\]/g, '')).slice(0, 300)))
+      parts.push(text)
+    }
+    return { answer: { content: parts.join('\n\n'), citations }, lead }
   }
-  const context = `${leadUnits.chunk.title} ${leadUnits.chunk.heading ?? ''} ${leadUnits.chunk.content}`
-  if (!statesSpecifics(question, negated, leadText, context)) return null
-  // "When was the third German empire founded?" answered by "the second German Empire …".
-  if (contrasted(question, leadText)) return null
-  // "How do I turn off logging?" answered by "… turn on synchronous logging …": the other action.
-  const particles = first.units.map((i) => leadUnits.units[i]?.particle)
-  if (particles.includes('other') && !particles.includes('asked')) return null
-  // "What do tumors express that are also found on normal cells?" answered by "antigens that are
-  // not found on normal cells": the passage denies what the question takes as true.
-  if (!NEGATION.test(question) && deniesOwn(leadText, terms)) return null
-  // "How do I create an API key?" asks how to do something: a leading passage that gives an
-  // instruction but never names the doing, not even in its headings ("To delete your own account,
-  // choose … your sessions, API keys … are deleted with it"), tells how to do something else. A
-  // description may still say it in other words ("EMBEDDING_BASE_URL …: an embeddings API for
-  // dense retrieval" for "How do I enable dense retrieval?").
-  const task = taskOf(question, terms)
-  if (
-    task &&
-    first.units.some((i) => leadUnits.units[i]?.action) &&
-    !states(lexemesOf(leadUnits, first.units), task) &&
-    !leadUnits.headingTerms.has(task) &&
-    !listContext(leadUnits, new Set(first.units), cov).has(task)
-  )
-    return null
-  // "How many …?" answered by a passage without any number is about the topic, not the answer.
-  if (kindScore(leadText, ask.wanted, question) === 0) return null
-  if (!countsAsked(leadText, ask.wanted, question)) return null
-  // When the leading passage leaves part of the question open, an equally good passage elsewhere
-  // may be the one that answers: the reader sees both. Not after the steps or the list a section's
-  // heading names: the heading says they are the answer.
-  const announced = announcedAfter(leadUnits, first, ask)
-  if (announced.length > 0) first.units = [...new Set([...first.units, ...announced])].sort((a, b) => a - b)
-  const alt = lead < STOP_COVERAGE && !opened ? alternative(units, terms, picks, lead, ask.code) : null
-  if (alt) addPick(picks, alt)
-  const list = alt ? null : listOfAsked(units, picks, ask, terms)
-  if (list) addPick(picks, list)
-  // A passage of another document that lacks a name or number of the question which the leading
-  // passage's section states speaks of something else ("The competence for the Union to do this
-  // was contested …" after "The Premier … sets the legislative and political agenda" for "Who
-  // sets the legislative agenda in Victoria?"): padding, not part of the answer.
-  const given = specifics(question).filter((n) => namesStated(n, context, false))
-  const shown = picks.filter((p, k) => {
-    const cu = units[p.c] as ChunkUnits
-    if (k === 0 || cu.chunk.document_id === leadUnits.chunk.document_id) return true
-    const text = `${cu.chunk.title} ${cu.chunk.heading ?? ''} ${p.units.map((i) => cu.units[i]?.text ?? '').join(' ')}`
-    return given.length === 0 || given.some((n) => namesStated(n, text, false))
-  })
-  const citations: Citation[] = []
-  const parts: string[] = []
-  // A sentence that overlapping chunks both hold (or that a document says twice) is shown once.
-  const said = new Set<string>()
-  for (const p of shown) {
-    const cu = units[p.c] as ChunkUnits
-    const fresh = p.units.filter((i) => !said.has(sameText(cu.units[i])))
-    if (fresh.length === 0) continue
-    for (const i of fresh) said.add(sameText(cu.units[i]))
-    const n = citations.length + 1
-    const text = render(cu, fresh, n)
-    citations.push(toCitation(n, cu.chunk, inlinePlain(text.replace(/\s*\[\d+\]/g, '')).slice(0, 300)))
-    parts.push(text)
+  // A leading passage that does not state the question's names and numbers is about something
+  // near the question; a passage of another chunk covering more of the question may still state
+  // them ("… range from nothing at so called 'tuition-free' schools …" for "What are private
+  // schools that charge no tuition called?", after "Private schools have proven to be efficient
+  // …", which ranks higher and is shorter but covers less, and says nothing of charging nothing).
+  const skipped = new Set<number>()
+  let floor = 0
+  for (;;) {
+    const r = attempt(units.map((cu, c) => (skipped.has(c) ? { ...cu, units: [] } : cu)))
+    if (r === null) return null
+    if ('answer' in r) return skipped.size === 0 || r.lead > floor ? r.answer : null
+    if (skipped.size === 0) floor = r.lead
+    skipped.add(r.unstated)
   }
-  return { content: parts.join('\n\n'), citations }
 }
