@@ -4,6 +4,8 @@
 // a server that only answers must not load marked (backend/test/integration/lazy-modules.test.ts,
 // the idle-memory budget).
 
+import { isMarkup, TAG } from './html-markup.js'
+
 /** A fence line (```ts, ~~~): nothing to read. */
 export const FENCE_LINE = /^\s*(?:`{3,}|~{3,})[^`]*$/
 /** A table's rule line (| --- | :-: |): nothing to read. */
@@ -40,8 +42,9 @@ export function inlinePlain(text: string): string {
 }
 
 /**
- * Emphasis opens after a blank and closes before one (snake_case and 3 * 4 stay as written); tags
- * are removed, comparisons ("a < b and c > d") are not.
+ * Emphasis opens after a blank and closes before one (snake_case and 3 * 4 stay as written); HTML
+ * markup is removed (html-markup.ts), comparisons ("a < b and c > d") are not, nor placeholders
+ * written like tags ("https://<user>-<space>.hf.space", "<neon url>", "npm run x <dir>").
  */
 function prosePlain(text: string): string {
   return text
@@ -50,7 +53,9 @@ function prosePlain(text: string): string {
     .replace(BRACKETED_NUMBERS, '')
     .replace(/(\*\*|__|~~)(.+?)\1/g, '$2')
     .replace(/(^|[\s(])([*_])(?!\s)(.+?)(?<!\s)\2(?=[\s).,;:!?]|$)/g, '$1$3')
-    .replace(/<\/?[A-Za-z][\w:-]*(?:\s[^<>]*)?\/?>|<!--.*?-->/g, '')
+    .replace(TAG, (tag: string, _close, _name, _attributes, at: number, whole: string) =>
+      isMarkup(tag, whole.slice(at + tag.length), whole.trim() === tag) ? '' : tag,
+    )
 }
 
 /** A Markdown table row's cells, each as plain text. */

@@ -38,6 +38,26 @@ describe('one Markdown stripper', () => {
     assert.equal(inlinePlain('a < b and c > d'), 'a < b and c > d')
   })
 
+  it('removes HTML tags and comments but keeps placeholders that are no HTML element', () => {
+    assert.equal(
+      inlinePlain('The app answers at https://<user>-<space>.hf.space; connect to <host>:5432.'),
+      'The app answers at https://<user>-<space>.hf.space; connect to <host>:5432.',
+    )
+    assert.equal(inlinePlain('Set <neon url> here'), 'Set <neon url> here')
+    // Names of HTML elements used as placeholders: never closed, no attributes.
+    assert.equal(
+      inlinePlain('Run npm run space:prepare <dir>, then docker run <image> with <title>.'),
+      'Run npm run space:prepare <dir>, then docker run <image> with <title>.',
+    )
+    assert.equal(plainLine('<details>'), '')
+    assert.equal(plainLine('</details>'), '')
+    assert.equal(inlinePlain('Press <kbd>Ctrl</kbd>+<kbd>C</kbd> or <b >stop</b>.'), 'Press Ctrl+C or stop.')
+    assert.equal(
+      inlinePlain('<p align="center"><IMG src="logo.png"/></p>A <span class="x">word</span><!-- note --><br>'),
+      'A word',
+    )
+  })
+
   it('reads a link whose text is code, a link by reference, and a link wrapped over lines as its text', () => {
     assert.equal(
       inlinePlain(

@@ -37,6 +37,20 @@ describe('Markdown', () => {
     expect(html).not.toMatch(/<img|<script|onerror|javascript:/i)
   })
 
+  it('shows a placeholder that looks like a tag as text, and still drops real HTML', () => {
+    const html = render(
+      'The app answers at https://<user>-<space>.hf.space; connect to <host>:5432 as <b>admin</b>.',
+    )
+    expect(html).toContain('https://&lt;user&gt;-&lt;space&gt;.hf.space')
+    expect(html).toContain('connect to &lt;host&gt;:5432 as admin.')
+    expect(html).not.toContain('<b>')
+    expect(html).not.toContain('&lt;b&gt;')
+    // Names of HTML elements used as placeholders (never closed, no attributes) are text too.
+    expect(render('Run npm run space:prepare <dir>, then docker run <image>.')).toContain(
+      'space:prepare &lt;dir&gt;, then docker run &lt;image&gt;.',
+    )
+  })
+
   it('uses classes, not inline styles, for table alignment (strict CSP)', () => {
     const html = render('| a | b |\n|:-:|--:|\n| 1 | 2 |')
     expect(html).toContain('<table>')

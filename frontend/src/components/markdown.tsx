@@ -4,6 +4,7 @@ import { Link } from 'react-router'
 import remarkGfm from 'remark-gfm'
 import { isInAppPath } from '../lib/in-app-path'
 import { remarkCitations } from '../lib/remark-citations'
+import { remarkPlaceholders } from '../lib/remark-placeholders'
 import type { Citation } from '../lib/types'
 
 const NO_CITATIONS: readonly Citation[] = []
@@ -61,8 +62,9 @@ const components: Components = {
 
 /**
  * Renders untrusted Markdown (answers, document chunks) safely: react-markdown builds React
- * elements, never HTML strings; raw HTML is not rendered (no rehype-raw) and unsafe URLs are
- * dropped by its default urlTransform. `[n]` markers that match a citation become links.
+ * elements, never HTML strings; raw HTML is not rendered (no rehype-raw), a placeholder that only
+ * looks like a tag (`<user>`) is shown as text, and unsafe URLs are dropped by its default
+ * urlTransform. `[n]` markers that match a citation become links.
  */
 export function Markdown({
   text,
@@ -76,6 +78,7 @@ export function Markdown({
   const plugins = useMemo(
     () => [
       remarkGfm,
+      remarkPlaceholders,
       [remarkCitations, { citations }] as [typeof remarkCitations, { citations: readonly Citation[] }],
     ],
     [citations],
