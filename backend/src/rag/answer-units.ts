@@ -13,6 +13,8 @@ export type UnitKind = 'heading' | 'sentence' | 'item' | 'header' | 'row' | 'cod
 export interface Unit {
   kind: UnitKind
   text: string
+  /** A sentence's or item's text as an answer shows it: its code spans kept as code. */
+  shown?: string
   lexemes: Set<string>
   /** Paragraph number within the chunk (a blank line, heading, list or table starts a new one). */
   paragraph: number
@@ -204,6 +206,7 @@ export function unitsOf(chunk: RetrievedChunk): { units: Unit[]; stored: boolean
     const text = kind === 'row' ? tableCells(f.raw).join(' | ') : kind === 'code' ? f.raw.trim() : f.text
     if (!text) continue
     const unit: Unit = { kind, text, lexemes: new Set(f.lexemes), paragraph }
+    if (kind === 'sentence' || kind === 'item') unit.shown = plainLine(f.raw, true)
     if (kind === 'item' && STEP.test(f.raw)) unit.step = true
     units.push(unit)
     written.push(f.raw)
@@ -212,6 +215,7 @@ export function unitsOf(chunk: RetrievedChunk): { units: Unit[]; stored: boolean
   for (const i of joined) {
     const u = units[i] as Unit
     u.text = plainLine(written[i] ?? '') || u.text
+    u.shown = plainLine(written[i] ?? '', true) || u.shown
   }
   units.forEach((u, i) => {
     if ((u.kind === 'sentence' || u.kind === 'item') && statesAction(written[i] ?? '')) u.action = true

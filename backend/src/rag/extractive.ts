@@ -1122,7 +1122,9 @@ function render(cu: ChunkUnits, units: number[], n: number): string {
     // A table row reads as "Plan: Family, Fee per year: 45 €"; its header is then not repeated.
     if (u.kind === 'header' && units.some((j) => cu.units[j]?.dep === i && cu.units[j]?.kind === 'row'))
       continue
-    const text = u.kind === 'row' ? rowWithHeader(cu, u) : u.text
+    // Code spans shown as code, unless the unit is too long to show whole (a cut could split one).
+    const text =
+      u.kind === 'row' ? rowWithHeader(cu, u) : u.shown && u.shown.length <= MAX_UNIT_CHARS ? u.shown : u.text
     const marked = withMarker(shorten(text), n)
     if (u.kind === 'code') {
       // A command is shown as written, its marker after its last line.

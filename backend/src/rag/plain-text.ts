@@ -24,8 +24,11 @@ const BRACKETED_NUMBERS = /\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]/g
 const LINK_OR_CODE =
   /(`[^`]+`)|!?\[((?:`[^`]*`|[^\]`])+)\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:\s+"[^"]*")?\)|(?<![^\s(])\[((?:`[^`]*`|[^\]`])+)\]\[[^\]]*\]/g
 
-/** Inline Markdown to plain text: links, images, emphasis, code ticks, HTML tags, bracketed numbers. */
-export function inlinePlain(text: string): string {
+/**
+ * Inline Markdown to plain text: links, images, emphasis, code ticks, HTML tags, bracketed numbers.
+ * With `keepCode`, code spans keep their ticks (an answer shows `npm start` as code).
+ */
+export function inlinePlain(text: string, keepCode = false): string {
   // Code spans are kept as written (`<neon url>` is a placeholder, not a tag); the rest loses its
   // Markdown and HTML syntax. A link's text may itself be a code span ("[`@fastify/cors`](…)"), so
   // links are read first, code spans passed over whole on the way.
@@ -34,7 +37,7 @@ export function inlinePlain(text: string): string {
       code ? all : (inline ?? byRef ?? ''),
     )
     .split(/(`[^`]+`)/)
-    .map((part) => (/^`[^`]+`$/.test(part) ? part.slice(1, -1) : prosePlain(part)))
+    .map((part) => (/^`[^`]+`$/.test(part) ? (keepCode ? part : part.slice(1, -1)) : prosePlain(part)))
     .join('')
     .replace(BRACKETED_NUMBERS, '')
     .replace(/\s+/g, ' ')
@@ -68,9 +71,12 @@ export function tableCells(raw: string): string[] {
     .map((c) => inlinePlain(c))
 }
 
-/** One line (or sentence) of Markdown as plain text; '' when it holds nothing to read. */
-export function plainLine(raw: string): string {
+/**
+ * One line (or sentence) of Markdown as plain text; '' when it holds nothing to read. With
+ * `keepCode`, code spans keep their ticks (not in table rows, whose cells are read one by one).
+ */
+export function plainLine(raw: string, keepCode = false): string {
   if (FENCE_LINE.test(raw) || TABLE_RULE.test(raw)) return ''
   if (TABLE_ROW.test(raw)) return tableCells(raw).filter(Boolean).join(' | ')
-  return inlinePlain(raw.replace(BLOCK_PREFIX, ''))
+  return inlinePlain(raw.replace(BLOCK_PREFIX, ''), keepCode)
 }

@@ -253,7 +253,8 @@ server.register(async function (server) {
       'Pottery > Firing modes',
     )
     const several = answer('What are the firing modes?', [modes])
-    assert.match(several.content, /^- fast: [^\n]*\n- slow: /)
+    // Code spans stay code in the answer.
+    assert.match(several.content, /^- `fast`: [^\n]*\n- `slow`: /)
     assert.doesNotMatch(several.content, /12 €/)
     // A list of something else (ways, not kilns) is not the answer: the item that answers is.
     const ways = answer('Which kilns can I book online?', [
@@ -266,7 +267,7 @@ server.register(async function (server) {
     assert.equal(ways.content, '- Online: the small kilns can be booked for a day [1].')
     // Asked for one thing, the item that answers stands alone.
     const one = answer('Which firing mode gives a matte glaze?', [modes])
-    assert.match(one.content, /^- fast: /)
+    assert.match(one.content, /^- `fast`: /)
     assert.doesNotMatch(one.content, /slow/)
   })
 

@@ -36,6 +36,8 @@ describe('one Markdown stripper', () => {
     assert.equal(plainLine('```bash'), '')
     assert.equal(plainLine('~~~'), '')
     assert.equal(inlinePlain('a < b and c > d'), 'a < b and c > d')
+    // As an answer shows it: code spans stay code.
+    assert.equal(plainLine('1. Run `npm start` **now** [2]', true), 'Run `npm start` now')
   })
 
   it('removes HTML tags and comments but keeps placeholders that are no HTML element', () => {
