@@ -242,7 +242,9 @@ describe('the chat people expect', () => {
       {
         name: 'beta-note.txt',
         mimeType: 'text/plain',
-        buffer: Buffer.from('Beta note\n\nThe beta widget sleeps at noon.\n'),
+        buffer: Buffer.from(
+          'Beta note\n\nThe beta widget sleeps at noon.\n\n# of beta widgets: 3 <size> * 2 crates.\n',
+        ),
       },
     ])
     await page.getByRole('button', { name: 'Upload', exact: true }).click()
@@ -279,6 +281,11 @@ describe('the chat people expect', () => {
     await doc.click()
     await page.waitForLoadState('networkidle')
     assert.deepEqual(await axeInBothSchemes(page), [], '/documents/{id}')
+    // A text file is shown as written: nothing in it is read as Markdown or HTML.
+    await page.goto('/admin/documents')
+    await page.locator('.document-list').getByRole('link', { name: 'Beta note' }).click()
+    await visible(page.getByText('# of beta widgets: 3 <size> * 2 crates.', { exact: true }))
+    assert.equal(await page.getByRole('heading', { name: /of beta widgets/ }).count(), 0)
     assert.deepEqual(s.unexpected(), [])
   })
 })

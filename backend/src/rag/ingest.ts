@@ -158,6 +158,7 @@ async function writeDocument(
       space_id: spaceId,
       title: doc.title,
       source: doc.source,
+      format: doc.format,
       chunks: rows.length,
       created_at: previous?.created_at ?? now,
       created: !previous,

@@ -39,6 +39,9 @@ const DocumentDetail = Type.Object({
   title: Type.String(),
   space_id: Type.String({ format: 'uuid' }),
   source: Type.Union([Type.String(), Type.Null()]),
+  // How the document was read: chunks of `text` and `pdf` documents are plain paragraphs (never
+  // Markdown); `markdown` and `html` (read as Markdown) chunks are Markdown.
+  format: Type.Union([Type.Literal('markdown'), Type.Literal('text'), Type.Literal('html'), Type.Literal('pdf')]),
   created_at: Type.String({ format: 'date-time' }),
   chunks: Type.Array(
     Type.Object({
@@ -265,6 +268,7 @@ export default async function documentRoutes(instance: FastifyInstance, opts: Ro
         title: doc.title,
         space_id: doc.space_id,
         source: doc.source,
+        format: doc.format,
         created_at: iso(doc.created_at),
         chunks,
       }

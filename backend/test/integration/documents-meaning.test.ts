@@ -12,6 +12,8 @@ import { bearer, createUserWithSession } from '../helpers/users.js'
 interface Detail {
   id: string
   title: string
+  /** How it was read: the UI shows text and PDF chunks as plain paragraphs. */
+  format: string
   chunks: Array<{ heading: string | null; content: string }>
 }
 
@@ -68,6 +70,7 @@ for (const kind of dbKinds()) {
     it('a .txt: "2024." stays in its sentence, the heading is not glued to its paragraph', async () => {
       const doc = await uploadAndRead('report.txt', REPORT_TXT)
       assert.equal(doc.title, 'Harvest report')
+      assert.equal(doc.format, 'text')
       assert.deepEqual(
         doc.chunks.map((c) => [c.heading, c.content]),
         [
@@ -83,6 +86,7 @@ for (const kind of dbKinds()) {
     it('an .html: table rows as sentences with their headers, headings without the title', async () => {
       const doc = await uploadAndRead('handbook.html', STORAGE_HTML)
       assert.equal(doc.title, 'Handbook')
+      assert.equal(doc.format, 'html')
       assert.deepEqual(
         doc.chunks.map((c) => [c.heading, c.content]),
         [
@@ -95,6 +99,7 @@ for (const kind of dbKinds()) {
     it('a .pdf: wrapped lines joined, the large first line is the title', async () => {
       const doc = await uploadAndRead('rota.pdf', pressPdf())
       assert.equal(doc.title, 'Press rota')
+      assert.equal(doc.format, 'pdf')
       assert.deepEqual(
         doc.chunks.map((c) => [c.heading, c.content]),
         [[null, 'The press ran for nine days, two more than in 2024. Volunteers worked in pairs.']],

@@ -2662,6 +2662,7 @@ export interface paths {
                             /** Format: uuid */
                             space_id: string;
                             source: string | null;
+                            format: "markdown" | "text" | "html" | "pdf";
                             /** Format: date-time */
                             created_at: string;
                             chunks: {

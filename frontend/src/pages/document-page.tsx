@@ -76,6 +76,8 @@ function DocumentView() {
   const back = () => (window.history.length > 1 ? navigate(-1) : navigate('/chat'))
   // Overlapping chunks share their edges: each passage of text is shown once.
   const passages = passagesOnce(doc.chunks, cited?.id ?? null)
+  // Text and PDF documents were read as plain paragraphs: "# of pickers" is no heading there.
+  const plain = doc.format === 'text' || doc.format === 'pdf'
 
   return (
     <article className="page document-page">
@@ -101,12 +103,14 @@ function DocumentView() {
           key={passage.chunk.id}
           passage={passage}
           heading={
-            passage.chunk.heading !== (passages[i - 1]?.chunk.heading ?? null) && !/^\s*#/.test(passage.text)
+            passage.chunk.heading !== (passages[i - 1]?.chunk.heading ?? null) &&
+            (plain || !/^\s*#/.test(passage.text))
               ? headingWithoutTitle(doc.title, passage.chunk.heading)
               : null
           }
           cited={passage.chunk.id === cited?.id}
           citedRef={citedRef}
+          plain={plain}
         />
       ))}
     </article>
@@ -125,16 +129,33 @@ function SpaceLink({ spaceId }: { spaceId: string | undefined }) {
   )
 }
 
+/** A plain document's passage: its paragraphs as written, nothing read as Markdown. */
+function PlainText({ text, marked }: { text: string; marked: boolean }) {
+  const paragraphs: { at: number; text: string }[] = []
+  for (const m of text.matchAll(/[^\n]+(?:\n(?![ \t]*\n)[^\n]*)*/g)) {
+    if (m[0].trim()) paragraphs.push({ at: m.index, text: m[0].trim() })
+  }
+  return (
+    <div className="markdown plain-text">
+      {paragraphs.map((p) => (
+        <p key={p.at}>{marked ? <mark>{p.text}</mark> : p.text}</p>
+      ))}
+    </div>
+  )
+}
+
 function ChunkView({
   passage,
   heading,
   cited,
   citedRef,
+  plain,
 }: {
   passage: Passage
   heading: string | null
   cited: boolean
   citedRef: RefObject<HTMLElement | null>
+  plain: boolean
 }) {
   const { chunk, text } = passage
   return (
@@ -149,7 +170,11 @@ function ChunkView({
     >
       {cited ? <p className="cited-label">Cited passage</p> : null}
       {heading ? <h2 className="chunk-heading">{heading}</h2> : null}
-      <Markdown text={text} components={cited ? highlighted : undefined} />
+      {plain ? (
+        <PlainText text={text} marked={cited} />
+      ) : (
+        <Markdown text={text} components={cited ? highlighted : undefined} />
+      )}
     </section>
   )
 }

@@ -1,6 +1,7 @@
 // Documents: named queries (callers own transactions; `ex` is the db or a transaction). The reads
 // of every upload and every opened document are prepared statements (one round trip on Postgres).
 import { and, count, desc, eq, inArray, sql } from 'drizzle-orm'
+import type { DocumentFormat } from '../../rag/types.js'
 import type { Conn } from '../client.js'
 import { documents } from '../schema/rag.js'
 import { inIds } from './id-list.js'
@@ -10,6 +11,8 @@ export interface DocumentSummary {
   space_id: string
   title: string
   source: string | null
+  /** How it was read: text and PDF are plain paragraphs, never Markdown. */
+  format: DocumentFormat
   chunks: number
   created_at: Date
 }
@@ -30,6 +33,7 @@ const SUMMARY = {
   space_id: documents.spaceId,
   title: documents.title,
   source: documents.source,
+  format: sql<DocumentFormat>`${documents.format}`,
   chunks: documents.chunkCount,
   created_at: documents.createdAt,
 }
