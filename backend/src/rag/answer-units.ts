@@ -4,7 +4,15 @@
 // heading a bare "It …" refers to. The lexemes are the ones Postgres stored for the chunk's snippet
 // sentences (chunks.sentence_lexemes, aligned with snippetSentences()); without them (tests, old
 // rows) a light English stemmer stands in.
-import { FENCE_LINE, plainLine, TABLE_ROW, TABLE_RULE, tableCells } from './plain-text.js'
+import {
+  FENCE_LINE,
+  PLAIN_ITEM,
+  plainLine,
+  plainTextLine,
+  TABLE_ROW,
+  TABLE_RULE,
+  tableCells,
+} from './plain-text.js'
 import { ENDS_SENTENCE, readSentencesOf } from './sentences.js'
 import type { RetrievedChunk } from './types.js'
 
@@ -132,7 +140,7 @@ function storedLexemes(chunk: RetrievedChunk, count: number): string[][] | null 
 }
 
 function fragmentsOf(chunk: RetrievedChunk): { fragments: Fragment[]; stored: boolean } {
-  const sentences = readSentencesOf(chunk.content)
+  const sentences = readSentencesOf(chunk.content, chunk.plain)
   // Stored lexemes: one list per sentence with text (snippetSentences).
   const stored = storedLexemes(chunk, sentences.filter((s) => s.text).length)
   const out: Fragment[] = []
@@ -149,7 +157,9 @@ function fragmentsOf(chunk: RetrievedChunk): { fragments: Fragment[]; stored: bo
   return { fragments: out, stored: stored !== null }
 }
 
-function kindOf(raw: string, inCode: boolean): UnitKind {
+/** A plain document's line is a list item or a sentence (no heading, row or code in it). */
+function kindOf(raw: string, inCode: boolean, plain = false): UnitKind {
+  if (plain) return PLAIN_ITEM.test(raw) ? 'item' : 'sentence'
   if (inCode) return 'code'
   if (HEADING.test(raw)) return 'heading'
   if (TABLE_ROW.test(raw)) return 'row'
@@ -175,15 +185,19 @@ export function unitsOf(chunk: RetrievedChunk): { units: Unit[]; stored: boolean
   let inCode = false
   let paragraph = 0
   let lastKind: UnitKind | null = null
+  const plain = chunk.plain === true
+  // As read (the stored lexemes' text) and as an answer shows it (code spans kept as code).
+  const read = (raw: string) => (plain ? plainTextLine(raw) : plainLine(raw))
+  const shown = (raw: string) => (plain ? plainTextLine(raw) : plainLine(raw, true))
   for (const f of fragments) {
-    if (FENCE_LINE.test(f.raw)) {
+    if (!plain && FENCE_LINE.test(f.raw)) {
       inCode = !inCode
       paragraph++
       lastKind = null
       continue
     }
-    if (!inCode && TABLE_RULE.test(f.raw)) continue
-    const kind = kindOf(f.raw, inCode)
+    if (!plain && !inCode && TABLE_RULE.test(f.raw)) continue
+    const kind = kindOf(f.raw, inCode, plain)
     const last = units[units.length - 1]
     // A wrapped line continues the unit before it: a sentence cut mid-way, or any line of a list
     // item (its further sentences belong to the item, and the list goes on after them).
@@ -206,7 +220,7 @@ export function unitsOf(chunk: RetrievedChunk): { units: Unit[]; stored: boolean
     const text = kind === 'row' ? tableCells(f.raw).join(' | ') : kind === 'code' ? f.raw.trim() : f.text
     if (!text) continue
     const unit: Unit = { kind, text, lexemes: new Set(f.lexemes), paragraph }
-    if (kind === 'sentence' || kind === 'item') unit.shown = plainLine(f.raw, true)
+    if (kind === 'sentence' || kind === 'item') unit.shown = shown(f.raw)
     if (kind === 'item' && STEP.test(f.raw)) unit.step = true
     units.push(unit)
     written.push(f.raw)
@@ -214,8 +228,8 @@ export function unitsOf(chunk: RetrievedChunk): { units: Unit[]; stored: boolean
   }
   for (const i of joined) {
     const u = units[i] as Unit
-    u.text = plainLine(written[i] ?? '') || u.text
-    u.shown = plainLine(written[i] ?? '', true) || u.shown
+    u.text = read(written[i] ?? '') || u.text
+    u.shown = shown(written[i] ?? '') || u.shown
   }
   units.forEach((u, i) => {
     if ((u.kind === 'sentence' || u.kind === 'item') && statesAction(written[i] ?? '')) u.action = true

@@ -23,7 +23,15 @@ import { embedAll } from './embeddings.js'
 import { scheduleVacuum } from './maintenance.js'
 import { prepareInWorker } from './parse-pool.js'
 import { snippetSentences } from './snippet.js'
-import type { DeleteHooks, DocumentFormat, Embedder, IngestInput, IngestResult, RagContext } from './types.js'
+import {
+  type DeleteHooks,
+  type DocumentFormat,
+  type Embedder,
+  type IngestInput,
+  type IngestResult,
+  isPlainFormat,
+  type RagContext,
+} from './types.js'
 
 export interface PreparedDocument {
   /** The space it goes to; absent: the shared library. */
@@ -89,7 +97,7 @@ export function chunkRows(documentId: string, doc: PreparedDocument): IndexedChu
     content: c.content,
     token_count: c.tokens,
     index_heading: indexHeading(doc.title, c.heading),
-    sentences: snippetSentences(c.content),
+    sentences: snippetSentences(c.content, isPlainFormat(doc.format)),
   }))
 }
 

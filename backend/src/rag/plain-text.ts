@@ -61,6 +61,18 @@ function prosePlain(text: string): string {
     )
 }
 
+/** A list item's bullet or number (at most three digits: "2024. The year …" opens no item). */
+export const PLAIN_ITEM = /^\s*(?:[-*+•]|\d{1,3}[.)])\s+/
+
+/**
+ * One line (or sentence) of a plain document (text, PDF), which is never read as Markdown: its
+ * words as written, without a list item's bullet and without bracketed numbers (they would read as
+ * an answer's citation markers).
+ */
+export function plainTextLine(raw: string): string {
+  return raw.replace(PLAIN_ITEM, '').replace(BRACKETED_NUMBERS, '').replace(/\s+/g, ' ').trim()
+}
+
 /** A Markdown table row's cells, each as plain text. */
 export function tableCells(raw: string): string[] {
   return raw

@@ -219,6 +219,7 @@ async function withSnippets(
     r.found.map((f) => f.chunk.content),
     r.queryLexemes,
     r.found.map((f) => f.sentenceLexemes),
+    r.found.map((f) => f.chunk.plain ?? false),
   )
   const chunks = r.found.map((f, i) => ({
     ...f.chunk,

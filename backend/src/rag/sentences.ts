@@ -2,7 +2,7 @@
 // stores, the extractive answer's units and the claims of an LLM answer all cut text where it
 // does. Its own module so that search does not load the chunker's tokenizer.
 import { Lru } from '../lib/lru.js'
-import { plainLine } from './plain-text.js'
+import { plainLine, plainTextLine } from './plain-text.js'
 
 /**
  * A full stop that ends an initial ("J. F. D. Shrewsbury", "U.S. Army"), a title ("Dr. Smith") or
@@ -39,9 +39,13 @@ export interface Sentence {
   text: string
 }
 
-/** A chunk's sentences, each as written and as plain text (plain-text.ts). */
-export function sentencesOf(content: string): Sentence[] {
-  return splitSentences(content).map((raw) => ({ raw, text: plainLine(raw) }))
+/**
+ * A chunk's sentences, each as written and as plain text (plain-text.ts): Markdown read as such, a
+ * `plain` document's text (text, PDF) as written.
+ */
+export function sentencesOf(content: string, plain = false): Sentence[] {
+  const read = plain ? plainTextLine : plainLine
+  return splitSentences(content).map((raw) => ({ raw, text: read(raw) }))
 }
 
 /**
@@ -53,12 +57,13 @@ export function sentencesOf(content: string): Sentence[] {
  * ~3 MB at most. Ingestion splits each content once and uses sentencesOf.
  */
 const SPLIT_CACHE_MAX = 1024
-const splitCache = new Lru<string, readonly Readonly<Sentence>[]>(SPLIT_CACHE_MAX)
+const splitCaches = [false, true].map(() => new Lru<string, readonly Readonly<Sentence>[]>(SPLIT_CACHE_MAX))
 
-export function readSentencesOf(content: string): readonly Readonly<Sentence>[] {
-  const hit = splitCache.get(content)
+export function readSentencesOf(content: string, plain = false): readonly Readonly<Sentence>[] {
+  const cache = splitCaches[plain ? 1 : 0] as Lru<string, readonly Readonly<Sentence>[]>
+  const hit = cache.get(content)
   if (hit) return hit
-  const sentences = Object.freeze(sentencesOf(content).map((s) => Object.freeze(s)))
-  splitCache.set(content, sentences)
+  const sentences = Object.freeze(sentencesOf(content, plain).map((s) => Object.freeze(s)))
+  cache.set(content, sentences)
   return sentences
 }

@@ -42,13 +42,13 @@ export function stemMatcher(lexemes: string[]): (sentence: string) => boolean {
  * The sentences a snippet is chosen from, as plain text; ingestion stores their lexemes
  * (chunks.sentence_lexemes), one list per sentence.
  */
-export function snippetSentences(content: string): string[] {
-  return sentencesOf(content).flatMap((s) => (s.text ? [s.text] : []))
+export function snippetSentences(content: string, plain = false): string[] {
+  return sentencesOf(content, plain).flatMap((s) => (s.text ? [s.text] : []))
 }
 
 /** snippetSentences of a content searches and answers read: from the remembered split. */
-export function readSentences(content: string): string[] {
-  return readSentencesOf(content).flatMap((s) => (s.text ? [s.text] : []))
+export function readSentences(content: string, plain = false): string[] {
+  return readSentencesOf(content, plain).flatMap((s) => (s.text ? [s.text] : []))
 }
 
 /** Stored lexemes usable for these sentences: one list per sentence (else they are analysed now). */
@@ -147,8 +147,9 @@ export async function snippetsWithLexemes(
   contents: string[],
   queryLexemes?: string[],
   stored: readonly unknown[] = [],
+  plain: readonly boolean[] = [],
 ): Promise<{ snippets: string[]; lexemes: string[][][] }> {
-  const perChunk = contents.map(readSentences)
+  const perChunk = contents.map((content, i) => readSentences(content, plain[i]))
   const { wanted, lexemes } = await sentenceLexemes(ex, query, perChunk, queryLexemes, stored)
   const out = perChunk.map((sentences, ci) => {
     // One list per sentence (stored and usable, or analysed now): sentenceLexemes.

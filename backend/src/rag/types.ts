@@ -5,6 +5,9 @@ import type { DocumentSummary } from '../db/queries/documents.js'
 
 export type DocumentFormat = 'markdown' | 'text' | 'html' | 'pdf'
 
+/** Text and PDF documents are plain paragraphs: never read as Markdown (HTML is read as Markdown). */
+export const isPlainFormat = (format: string): boolean => format === 'text' || format === 'pdf'
+
 /** What retrieval returns, best first. `content` is the whole chunk; `snippet` a short excerpt. */
 export interface RetrievedChunk {
   chunk_id: string
@@ -17,6 +20,8 @@ export interface RetrievedChunk {
   content: string
   snippet: string
   score: number
+  /** Its document is plain text (isPlainFormat): its sentences are not read as Markdown. */
+  plain?: boolean
   /** Present on the chat's sources (retrieve()): what the answerer weighs sentences by. */
   analysis?: ChunkAnalysis
 }

@@ -41,7 +41,12 @@ const DocumentDetail = Type.Object({
   source: Type.Union([Type.String(), Type.Null()]),
   // How the document was read: chunks of `text` and `pdf` documents are plain paragraphs (never
   // Markdown); `markdown` and `html` (read as Markdown) chunks are Markdown.
-  format: Type.Union([Type.Literal('markdown'), Type.Literal('text'), Type.Literal('html'), Type.Literal('pdf')]),
+  format: Type.Union([
+    Type.Literal('markdown'),
+    Type.Literal('text'),
+    Type.Literal('html'),
+    Type.Literal('pdf'),
+  ]),
   created_at: Type.String({ format: 'date-time' }),
   chunks: Type.Array(
     Type.Object({

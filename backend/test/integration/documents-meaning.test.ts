@@ -105,5 +105,28 @@ for (const kind of dbKinds()) {
         [[null, 'The press ran for nine days, two more than in 2024. Volunteers worked in pairs.']],
       )
     })
+
+    it("a .txt is read as written in search and answers: its '#' line is no heading, its <rate> no tag", async () => {
+      await uploadAndRead(
+        'pickers.txt',
+        'Orchard crew\n\n# of pickers: 12 in the orchard, paid <rate> a crate.\n',
+      )
+      const search = await t.app.inject({
+        method: 'GET',
+        url: `/api/search?q=${encodeURIComponent('pickers orchard')}&k=1`,
+        headers: admin,
+      })
+      const [hit] = json<{ results: { snippet: string }[] }>(search).results
+      assert.equal(hit?.snippet, '# of pickers: 12 in the orchard, paid <rate> a crate.')
+      const chat = await t.app.inject({
+        method: 'POST',
+        url: '/api/chat/message',
+        headers: admin,
+        payload: { message: 'How many pickers are in the orchard?' },
+      })
+      assert.equal(chat.statusCode, 200, chat.body)
+      const { message } = json<{ message: { content: string } }>(chat)
+      assert.equal(message.content, '# of pickers: 12 in the orchard, paid <rate> a crate [1].')
+    })
   })
 }

@@ -1244,4 +1244,35 @@ server.register(async function (server) {
     const refused = answer('Where have oxygen bars been since 1990?', [bars, metal])
     assert.equal(refused.content, NO_CONTEXT_ANSWER, refused.content)
   })
+
+  it("reads a plain document's lines as written, not as Markdown", () => {
+    const content =
+      '# of pickers: 12 in the orchard, paid <rate> a crate.\n\n| Pressing costs 4 euros a crate.'
+    const lexemes = [
+      ['picker', '12', 'orchard', 'paid', 'rate', 'crate'],
+      ['press', 'cost', '4', 'euro', 'crate'],
+    ]
+    const asked = (question: string, terms: [string, number, number][], plain: boolean) =>
+      answer(question, [{ ...analysed(chunk('t', content), terms, lexemes), plain }])
+    const pickers: [string, number, number][] = [
+      ['mani', 0.7, 30],
+      ['picker', 4.2, 1],
+      ['orchard', 3.9, 2],
+    ]
+    assert.equal(
+      asked('How many pickers are in the orchard?', pickers, true).content,
+      '# of pickers: 12 in the orchard, paid <rate> a crate [1].',
+    )
+    const pressing: [string, number, number][] = [
+      ['much', 0.9, 20],
+      ['press', 4.2, 1],
+      ['cost', 2.5, 5],
+    ]
+    assert.equal(
+      asked('How much does pressing cost?', pressing, true).content,
+      '| Pressing costs 4 euros a crate [1].',
+    )
+    // Read as Markdown, the first line is a heading: nothing that answers.
+    assert.equal(asked('How many pickers are in the orchard?', pickers, false).content, NO_CONTEXT_ANSWER)
+  })
 })

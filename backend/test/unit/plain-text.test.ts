@@ -55,7 +55,9 @@ describe('one Markdown stripper', () => {
     assert.equal(plainLine('</details>'), '')
     assert.equal(inlinePlain('Press <kbd>Ctrl</kbd>+<kbd>C</kbd> or <b >stop</b>.'), 'Press Ctrl+C or stop.')
     assert.equal(
-      inlinePlain('<p align="center"><IMG src="logo.png"/></p>A <span class="x">word</span><!-- note --><br>'),
+      inlinePlain(
+        '<p align="center"><IMG src="logo.png"/></p>A <span class="x">word</span><!-- note --><br>',
+      ),
       'A word',
     )
   })

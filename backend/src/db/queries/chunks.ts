@@ -2,7 +2,7 @@
 // raw SQL: the column exists only when pgvector is available, so it is not in the Drizzle schema.
 import { count, eq } from 'drizzle-orm'
 import { Lru } from '../../lib/lru.js'
-import type { RetrievedChunk } from '../../rag/types.js'
+import { isPlainFormat, type RetrievedChunk } from '../../rag/types.js'
 import type { Conn, Executor } from '../client.js'
 import { chunks } from '../schema/rag.js'
 import { anyOfJson } from './id-list.js'
@@ -82,12 +82,13 @@ export async function chunksByIds(ex: Executor, ids: string[]): Promise<Map<stri
   const rows = await ex.query<
     Omit<ChunkWithDocument, 'heading' | 'content'> & {
       known: boolean
+      format: string
       heading: string | null
       content: string | null
       sentence_lexemes: unknown
     }
   >(
-    `select c.id as chunk_id, c.document_id, c.space_id, d.title, d.source, x.known,
+    `select c.id as chunk_id, c.document_id, c.space_id, d.title, d.source, d.format, x.known,
        case when x.known then null else c.heading end as heading,
        case when x.known then null else c.content end as content,
        case when x.known then null else c.sentence_lexemes end as sentence_lexemes
@@ -98,7 +99,7 @@ export async function chunksByIds(ex: Executor, ids: string[]): Promise<Map<stri
      where c.id = ${anyOfJson(1)}`,
     [JSON.stringify(wanted), JSON.stringify([...known.keys()])],
   )
-  for (const { known: wasKnown, heading, content, sentence_lexemes, ...meta } of rows) {
+  for (const { known: wasKnown, format, heading, content, sentence_lexemes, ...meta } of rows) {
     let text = wasKnown ? known.get(meta.chunk_id) : undefined
     if (!text) {
       // Frozen: one parsed copy is shared by every request that reads the chunk.
@@ -110,7 +111,7 @@ export async function chunksByIds(ex: Executor, ids: string[]): Promise<Map<stri
       texts.set(meta.chunk_id, text)
     }
     out.set(meta.chunk_id, {
-      chunk: { ...meta, heading: text.heading, content: text.content },
+      chunk: { ...meta, plain: isPlainFormat(format), heading: text.heading, content: text.content },
       sentenceLexemes: text.sentenceLexemes,
     })
   }
