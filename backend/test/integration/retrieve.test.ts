@@ -110,6 +110,7 @@ for (const kind of dbKinds()) {
         'content',
         'document_id',
         'heading',
+        'plain',
         'score',
         'snippet',
         'source',
@@ -118,6 +119,8 @@ for (const kind of dbKinds()) {
       ])
       assert.equal(r[0]?.document_id, ids.First)
       assert.equal(r[0]?.content, 'apple apple apple pear')
+      // Ingested as text: read as written, never as Markdown.
+      assert.equal(r[0]?.plain, true)
     })
 
     it('snippets the best-matching sentences, at most ~300 characters', async () => {
