@@ -2,11 +2,9 @@
 import type { Config } from '../config.js'
 import type { Conn, Database } from '../db/client.js'
 import type { DocumentSummary } from '../db/queries/documents.js'
+import type { DocumentFormat } from './formats.js'
 
-export type DocumentFormat = 'markdown' | 'text' | 'html' | 'pdf'
-
-/** Text and PDF documents are plain paragraphs: never read as Markdown (HTML is read as Markdown). */
-export const isPlainFormat = (format: string): boolean => format === 'text' || format === 'pdf'
+export { type DocumentFormat, isPlainFormat } from './formats.js'
 
 /** What retrieval returns, best first. `content` is the whole chunk; `snippet` a short excerpt. */
 export interface RetrievedChunk {

@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query'
 import { type RefObject, useEffect, useRef } from 'react'
 import type { Components } from 'react-markdown'
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router'
+import { isPlainFormat } from '../../../backend/src/rag/formats'
 import { AppShell } from '../components/app-shell'
 import { FormError } from '../components/form-error'
 import { Markdown } from '../components/markdown'
@@ -77,7 +78,7 @@ function DocumentView() {
   // Overlapping chunks share their edges: each passage of text is shown once.
   const passages = passagesOnce(doc.chunks, cited?.id ?? null)
   // Text and PDF documents were read as plain paragraphs: "# of pickers" is no heading there.
-  const plain = doc.format === 'text' || doc.format === 'pdf'
+  const plain = isPlainFormat(doc.format)
 
   return (
     <article className="page document-page">

@@ -1,7 +1,7 @@
 // Documents: named queries (callers own transactions; `ex` is the db or a transaction). The reads
 // of every upload and every opened document are prepared statements (one round trip on Postgres).
 import { and, count, desc, eq, inArray, sql } from 'drizzle-orm'
-import type { DocumentFormat } from '../../rag/types.js'
+import type { DocumentFormat } from '../../rag/formats.js'
 import type { Conn } from '../client.js'
 import { documents } from '../schema/rag.js'
 import { inIds } from './id-list.js'
@@ -22,7 +22,7 @@ export interface NewDocument {
   spaceId: string
   title: string
   source: string | null
-  format: string
+  format: DocumentFormat
   contentHash: string
   chunkCount: number
   createdBy: string | null
@@ -33,7 +33,7 @@ const SUMMARY = {
   space_id: documents.spaceId,
   title: documents.title,
   source: documents.source,
-  format: sql<DocumentFormat>`${documents.format}`,
+  format: documents.format,
   chunks: documents.chunkCount,
   created_at: documents.createdAt,
 }

@@ -14,6 +14,7 @@ import {
   uuid,
   varchar,
 } from 'drizzle-orm/pg-core'
+import type { DocumentFormat } from '../../rag/formats.js'
 import { users } from './auth.js'
 import { spaces } from './spaces.js'
 
@@ -28,7 +29,7 @@ export const documents = pgTable(
       .references(() => spaces.id, { onDelete: 'cascade' }),
     title: text('title').notNull(),
     source: text('source'),
-    format: varchar('format', { length: 16 }).notNull(),
+    format: varchar('format', { length: 16 }).$type<DocumentFormat>().notNull(),
     contentHash: varchar('content_hash', { length: 64 }).notNull(),
     chunkCount: integer('chunk_count').notNull().default(0),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
