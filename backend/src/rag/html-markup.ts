@@ -8,21 +8,25 @@ const ELEMENTS = new Set(htmlTagNames)
 /** Void elements that mean something without attributes. */
 const BARE_VOID = new Set(['br', 'hr', 'wbr'])
 
-/** One tag or comment: its closing slash, name and attributes. */
-export const TAG = /<(\/?)([A-Za-z][\w:-]*)(\s[^<>]*)?>|<!--.*?-->/g
+/** One tag: its closing slash, name and attributes. */
+const ONE_TAG = /<(\/?)([A-Za-z][\w:-]*)(\s[^<>]*)?>/
+/** Each tag or comment of a text. */
+export const TAG = new RegExp(`${ONE_TAG.source}|<!--.*?-->`, 'g')
+const WHOLE_TAG = new RegExp(`^${ONE_TAG.source}$`)
 
 /**
- * Whether `tag` (one match of TAG) is markup: a comment, or a known HTML element written as HTML
- * is — a closing tag, with attributes, `<br>`, alone on its line, or closed later in `after`
- * (`<b>…</b>`). A known element's name used as a placeholder is none of these ("<dir>",
- * "<image>", "<title>"); an unknown name is never markup ("<user>", "<neon url>").
+ * Whether `written` (one tag, or any other raw HTML) is a placeholder rather than markup: a single
+ * tag whose name is no HTML element ("<user>", "<neon url>"), or a known element's name written as
+ * no HTML is — not a closing tag, without attributes, not `<br>`, not alone on its line and not
+ * closed later in `after` ("<dir>", "<image>", "<title>"; but `<b>…</b>` is markup). Comments and
+ * anything else are markup.
  */
-export function isMarkup(tag: string, after: string, alone: boolean): boolean {
-  const m = /^<(\/?)([A-Za-z][\w:-]*)(\s[^<>]*)?>$/.exec(tag)
-  if (!m) return tag.startsWith('<!--')
+export function isPlaceholder(written: string, after: string, alone: boolean): boolean {
+  const m = WHOLE_TAG.exec(written)
+  if (!m) return false
   const name = (m[2] as string).toLowerCase()
-  if (!ELEMENTS.has(name)) return false
+  if (!ELEMENTS.has(name)) return true
   const attributes = (m[3] ?? '').replace(/\/\s*$/, '').trim()
-  if (m[1] || attributes || BARE_VOID.has(name) || alone) return true
-  return new RegExp(`</${name}\\s*>`, 'i').test(after)
+  if (m[1] || attributes || BARE_VOID.has(name) || alone) return false
+  return !new RegExp(`</${name}\\s*>`, 'i').test(after)
 }

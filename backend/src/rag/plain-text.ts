@@ -4,7 +4,7 @@
 // a server that only answers must not load marked (backend/test/integration/lazy-modules.test.ts,
 // the idle-memory budget).
 
-import { isMarkup, TAG } from './html-markup.js'
+import { isPlaceholder, TAG } from './html-markup.js'
 
 /** A fence line (```ts, ~~~): nothing to read. */
 export const FENCE_LINE = /^\s*(?:`{3,}|~{3,})[^`]*$/
@@ -57,7 +57,7 @@ function prosePlain(text: string): string {
     .replace(/(\*\*|__|~~)(.+?)\1/g, '$2')
     .replace(/(^|[\s(])([*_])(?!\s)(.+?)(?<!\s)\2(?=[\s).,;:!?]|$)/g, '$1$3')
     .replace(TAG, (tag: string, _close, _name, _attributes, at: number, whole: string) =>
-      isMarkup(tag, whole.slice(at + tag.length), whole.trim() === tag) ? '' : tag,
+      isPlaceholder(tag, whole.slice(at + tag.length), whole.trim() === tag) ? tag : '',
     )
 }
 

@@ -1,4 +1,4 @@
-import { isMarkup } from '../../../backend/src/rag/html-markup'
+import { isPlaceholder } from '../../../backend/src/rag/html-markup'
 
 /** The mdast shapes this plugin touches (kept local: mdast is only a transitive dependency). */
 interface MdNode {
@@ -7,9 +7,6 @@ interface MdNode {
   children?: MdNode[]
 }
 
-/** One tag, as Markdown hands inline HTML over: `<user>`, `</b>`, `<neon url>`. */
-const ONE_TAG = /^<\/?[A-Za-z][\w:-]*(?:\s[^<>]*)?>$/
-
 function transform(node: MdNode): void {
   const children = node.children ?? []
   for (const [i, child] of children.entries()) {
@@ -17,15 +14,14 @@ function transform(node: MdNode): void {
       transform(child)
       continue
     }
-    const tag = child.value ?? ''
-    // Block-level HTML (a child of the root) is markup; inline, a tag is markup when the server's
-    // stripper would read it so (html-markup.ts), judged on what follows it in its paragraph.
-    if (node.type === 'root' || !ONE_TAG.test(tag)) continue
+    // Block-level HTML (a child of the root) is markup; inline, a tag is a placeholder when the
+    // server's stripper reads it so (html-markup.ts), judged on what follows it in its paragraph.
+    if (node.type === 'root') continue
     const after = children
       .slice(i + 1)
       .map((c) => c.value ?? '')
       .join('')
-    if (!isMarkup(tag, after, false)) child.type = 'text'
+    if (isPlaceholder(child.value ?? '', after, false)) child.type = 'text'
   }
 }
 
