@@ -21,7 +21,7 @@ export type UnitKind = 'heading' | 'sentence' | 'item' | 'header' | 'row' | 'cod
 export interface Unit {
   kind: UnitKind
   text: string
-  /** A sentence's or item's text as an answer shows it: its code spans kept as code. */
+  /** A Markdown sentence's or item's text as an answer shows it, its code spans kept as code (else `text`). */
   shown?: string
   lexemes: Set<string>
   /** Paragraph number within the chunk (a blank line, heading, list or table starts a new one). */
@@ -186,9 +186,7 @@ export function unitsOf(chunk: RetrievedChunk): { units: Unit[]; stored: boolean
   let paragraph = 0
   let lastKind: UnitKind | null = null
   const plain = chunk.plain === true
-  // As read (the stored lexemes' text) and as an answer shows it (code spans kept as code).
   const read = (raw: string) => (plain ? plainTextLine(raw) : plainLine(raw))
-  const shown = (raw: string) => (plain ? plainTextLine(raw) : plainLine(raw, true))
   for (const f of fragments) {
     if (!plain && FENCE_LINE.test(f.raw)) {
       inCode = !inCode
@@ -220,7 +218,8 @@ export function unitsOf(chunk: RetrievedChunk): { units: Unit[]; stored: boolean
     const text = kind === 'row' ? tableCells(f.raw).join(' | ') : kind === 'code' ? f.raw.trim() : f.text
     if (!text) continue
     const unit: Unit = { kind, text, lexemes: new Set(f.lexemes), paragraph }
-    if (kind === 'sentence' || kind === 'item') unit.shown = shown(f.raw)
+    // As an answer shows it: a Markdown unit's code spans stay code (a plain one is shown as read).
+    if (!plain && (kind === 'sentence' || kind === 'item')) unit.shown = plainLine(f.raw, true)
     if (kind === 'item' && STEP.test(f.raw)) unit.step = true
     units.push(unit)
     written.push(f.raw)
@@ -229,7 +228,7 @@ export function unitsOf(chunk: RetrievedChunk): { units: Unit[]; stored: boolean
   for (const i of joined) {
     const u = units[i] as Unit
     u.text = read(written[i] ?? '') || u.text
-    u.shown = shown(written[i] ?? '') || u.shown
+    if (u.shown !== undefined) u.shown = plainLine(written[i] ?? '', true) || u.shown
   }
   units.forEach((u, i) => {
     if ((u.kind === 'sentence' || u.kind === 'item') && statesAction(written[i] ?? '')) u.action = true

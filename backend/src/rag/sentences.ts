@@ -57,10 +57,11 @@ export function sentencesOf(content: string, plain = false): Sentence[] {
  * ~3 MB at most. Ingestion splits each content once and uses sentencesOf.
  */
 const SPLIT_CACHE_MAX = 1024
-const splitCaches = [false, true].map(() => new Lru<string, readonly Readonly<Sentence>[]>(SPLIT_CACHE_MAX))
+const markdownSplits = new Lru<string, readonly Readonly<Sentence>[]>(SPLIT_CACHE_MAX)
+const plainSplits = new Lru<string, readonly Readonly<Sentence>[]>(SPLIT_CACHE_MAX)
 
 export function readSentencesOf(content: string, plain = false): readonly Readonly<Sentence>[] {
-  const cache = splitCaches[plain ? 1 : 0] as Lru<string, readonly Readonly<Sentence>[]>
+  const cache = plain ? plainSplits : markdownSplits
   const hit = cache.get(content)
   if (hit) return hit
   const sentences = Object.freeze(sentencesOf(content, plain).map((s) => Object.freeze(s)))
