@@ -21,6 +21,8 @@ export interface Wanted {
    * answers it as a name does.
    */
   role?: boolean
+  /** "How much did it cost?": an amount, which a year alone ("In 2007, …") does not give. */
+  amount?: boolean
 }
 
 /** People named by what they may do: the answers to "who can …?" in software documentation. */
@@ -41,6 +43,9 @@ const MONTH = /\b(january|february|march|april|may|june|july|august|september|oc
 /** A time given as an event or a relation to one: "on the very next request", "after sign-in". */
 const EVENT =
   /\b(immediately|instantly|at once|right away|as soon as|after|before|until|till|once|upon|whenever|when|during|within|on the (?:very )?(?:next|first|last|same)|at (?:the )?(?:start|end|next|first|same time))\b/i
+/** A day of a month: "1 March 2007", "March 1st, 2007", "on the 3rd of May". */
+const DATE =
+  /\b(?:\d{1,2}(?:st|nd|rd|th)?(?: of)? (?:january|february|march|april|may|june|july|august|september|october|november|december)|(?:january|february|march|april|may|june|july|august|september|october|november|december) \d{1,2}(?:st|nd|rd|th)?\b)/gi
 const YEAR = /\b(1\d{3}|20\d{2})s?\b|\b\d{1,2}(st|nd|rd|th) century\b/i
 
 const AUXILIARY_WORDS =
@@ -57,8 +62,8 @@ export function wantedOf(question: string): Wanted | null {
   // clause and leaves only dates as the time it might ask for.
   if (new RegExp(`^(and\\s+)?when (${AUXILIARY_WORDS})\\b`).test(q)) return { kind: 'date', event: true }
   if (/^(and\s+)?when\b/.test(q)) return { kind: 'date' }
-  if (/\b(how (much|old|large|big|far|often|tall|high|fast|heavy|deep|wide))\b/.test(q))
-    return { kind: 'number' }
+  if (/\bhow much\b/.test(q)) return { kind: 'number', amount: true }
+  if (/\b(how (old|large|big|far|often|tall|high|fast|heavy|deep|wide))\b/.test(q)) return { kind: 'number' }
   if (/\bwhat (percentage|percent|number|amount|size|proportion|fraction)\b/.test(q))
     return { kind: 'number' }
   if (/^(and\s+)?who (can|may|could|is allowed|are allowed|is able|are able)\b/.test(q))
@@ -143,6 +148,8 @@ function rawKindScore(text: string, wanted: Wanted | null, question: string): nu
     return found.length > 0 ? 0.75 : 0
   }
   if (found.length === 0) return 0
+  if (wanted.amount && !numbers(text.replace(DATE, ' '), question).some((n) => !/^(1\d{3}|20\d{2})$/.test(n)))
+    return 0
   if (!wanted.counted) return 1
   const counted = wanted.counted
   const near = new RegExp(

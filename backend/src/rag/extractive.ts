@@ -860,6 +860,21 @@ function choose(
       sentences++
       next = Math.max(...idx) + 1
     }
+    // "What is encapsulation?" answered by "… is the "encapsulation context."": the sentence that
+    // goes on of it ("It governs which decorators …") says what it is.
+    const after = cu.units[next]
+    if (
+      ask.defined !== null &&
+      picks.length === 0 &&
+      sentences < MAX_SENTENCES &&
+      after?.kind === 'sentence' &&
+      after.dep === next - 1 &&
+      !idx.has(next) &&
+      readable(after)
+    ) {
+      idx.add(next)
+      cov.add(lexemesOf(cu, [next]), cu.headingTerms)
+    }
     // "What are the answer modes?" led by one item of a list that no sentence introduces: the
     // list is the answer, not its first item.
     const first = cu.units[Math.min(...idx)] as Unit
@@ -1061,6 +1076,29 @@ function announcedAfter(cu: ChunkUnits, pick: Pick, ask: Ask): number[] {
   return after.length === count ? after : []
 }
 
+/** "What is it called when …?", "What is this process called?", "What name is given to …?" */
+const ASKS_NAME =
+  /^(and\s+)?(what|which)\b.*\b(called|known as|termed|referred to as)\s*\??$|^(and\s+)?what is it called\b|^(and\s+)?what (name|term) (is|was) (given|used)\b|^(and\s+)?what (do|does|did) .+ (call|name|dub)\b/i
+/**
+ * A sentence that names what the one before it describes: "This is a form of jail solidarity.",
+ * "He called it packet switching, …".
+ */
+const NAMES_PREVIOUS =
+  /^(?:(this|that|it|these|those|such\s+[\p{L}-]+)\s+(is|are|was|were|has been|have been|became)\s+(also\s+|now\s+|sometimes\s+|often\s+)?(called|known as|termed|referred to as|named|dubbed|a form of|a kind of|a type of|an example of)|(he|she|they|we|people|it)\s+(called|named|dubbed|termed)\s+(it|this|them|these|that))\s/iu
+
+/**
+ * When the question asks what something is called and the leading passage describes it, the
+ * sentence right after that names it ("This is a form of jail solidarity.") is the answer itself.
+ */
+function namedAfter(cu: ChunkUnits, pick: Pick, question: string): number[] {
+  if (!ASKS_NAME.test(question.trim())) return []
+  const last = pick.units[pick.units.length - 1] as number
+  const lead = cu.units[last]
+  const next = cu.units[last + 1]
+  if (lead?.kind !== 'sentence' || next?.kind !== 'sentence' || next.paragraph !== lead.paragraph) return []
+  return NAMES_PREVIOUS.test(next.text) ? [last + 1] : []
+}
+
 function listOfAsked(chunks: ChunkUnits[], picks: Pick[], ask: Ask, terms: QuestionTerm[]): Pick | null {
   const things = ask.several
   if (!things) return null
@@ -1244,7 +1282,43 @@ const IDIOM =
 /** Runs of capitalised words name one thing: "Middle East", "North America", "Second World War". */
 const NAME_RUN = /\b\p{Lu}[\p{L}'-]*(?:\s+\p{Lu}[\p{L}'-]*)+/gu
 
+/** A name of several words, joined by the small words names hold ("Imperial Academy of Medicine"). */
+const LONG_NAME =
+  /(?<![\p{L}\p{N}])\p{Lu}[\p{L}'-]*(?:\s+(?:(?:of|the|de|du|des|la|le|von|van|der|y|and|for)\s+)*\p{Lu}[\p{L}'-]*)+/gu
+const NAME_JOINERS = new Set([
+  'of',
+  'the',
+  'de',
+  'du',
+  'des',
+  'la',
+  'le',
+  'von',
+  'van',
+  'der',
+  'y',
+  'and',
+  'for',
+])
+const nameWords = (name: string) => words(name).filter((w) => !NAME_JOINERS.has(w))
+
+/**
+ * "Who created the Imperial Academy of Shamanism?" answered by "Kublai created the Imperial Academy
+ * of Medicine": the passage names another thing of the same start, and never the question's.
+ */
+function namesAnother(question: string, passage: string): boolean {
+  const asked = (question.charAt(0).toLowerCase() + question.slice(1)).match(LONG_NAME) ?? []
+  const said = (passage.match(LONG_NAME) ?? []).map(nameWords)
+  const lower = passage.toLowerCase().replace(/\s+/g, ' ')
+  return asked.some((name) => {
+    const q = nameWords(name)
+    if (q.length < 2 || lower.includes(name.toLowerCase().replace(/\s+/g, ' '))) return false
+    return said.some((p) => p[0] === q[0] && q.some((w) => !p.includes(w)) && p.some((w) => !q.includes(w)))
+  })
+}
+
 function contrasted(question: string, passage: string): boolean {
+  if (namesAnother(question, passage)) return true
   const plain = (text: string) => new Set(words(text.replace(IDIOM, ' ').replace(NAME_RUN, ' ')))
   const qs = plain(question)
   const ps = plain(passage)
@@ -1581,7 +1655,7 @@ export function extractiveAnswer(
     // When the leading passage leaves part of the question open, an equally good passage elsewhere
     // may be the one that answers: the reader sees both. Not after the steps or the list a section's
     // heading names: the heading says they are the answer.
-    const announced = announcedAfter(leadUnits, first, ask)
+    const announced = [...announcedAfter(leadUnits, first, ask), ...namedAfter(leadUnits, first, question)]
     if (announced.length > 0) first.units = [...new Set([...first.units, ...announced])].sort((a, b) => a - b)
     const alt = lead < STOP_COVERAGE && !opened ? alternative(units, terms, picks, lead, ask.code) : null
     if (alt) addPick(picks, alt)

@@ -15,6 +15,12 @@ export const TABLE_ROW = /^\s*\|/
 const BLOCK_PREFIX = /^\s*(?:#{1,6}\s+|>\s*|[-*+]\s+|\d+[.)]\s+)+/
 /** Bracketed numbers ([1], [2, 3]) would read as an answer's citation markers. */
 const BRACKETED_NUMBERS = /\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]/g
+/**
+ * An editor's note attached to the words it is about, as Wikipedia writes them ("debts).[citation
+ * needed]", "solidarity.[page needed]", "[original research?]"): about the text, not part of it.
+ */
+const EDITORIAL_NOTES =
+  /(?<=[\p{L}\p{N}.,;:!?)"'”’\]])\[(?=[^\]]{2,40}\])[a-z][a-z,'’-]*(?: [a-z,'’-]+)*(?:(?<=[a-z,'’-] [a-z,'’-]+)|\?)\](?!\()/gu
 
 /**
  * A code span (kept), or a link or image whose text may hold code spans — inline
@@ -39,7 +45,6 @@ export function inlinePlain(text: string, keepCode = false): string {
     .split(/(`[^`]+`)/)
     .map((part) => (/^`[^`]+`$/.test(part) ? (keepCode ? part : part.slice(1, -1)) : prosePlain(part)))
     .join('')
-    .replace(BRACKETED_NUMBERS, '')
     .replace(/\s+/g, ' ')
     .trim()
 }
@@ -54,6 +59,7 @@ function prosePlain(text: string): string {
     .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
     .replace(BRACKETED_NUMBERS, '')
+    .replace(EDITORIAL_NOTES, '')
     .replace(/(\*\*|__|~~)(.+?)\1/g, '$2')
     .replace(/(^|[\s(])([*_])(?!\s)(.+?)(?<!\s)\2(?=[\s).,;:!?]|$)/g, '$1$3')
     .replace(TAG, (tag: string, _close, _name, _attributes, at: number, whole: string) =>
@@ -70,7 +76,12 @@ export const PLAIN_ITEM = /^\s*(?:[-*+•]|\d{1,3}[.)])\s+/
  * an answer's citation markers).
  */
 export function plainTextLine(raw: string): string {
-  return raw.replace(PLAIN_ITEM, '').replace(BRACKETED_NUMBERS, '').replace(/\s+/g, ' ').trim()
+  return raw
+    .replace(PLAIN_ITEM, '')
+    .replace(BRACKETED_NUMBERS, '')
+    .replace(EDITORIAL_NOTES, '')
+    .replace(/\s+/g, ' ')
+    .trim()
 }
 
 /** A Markdown table row's cells, each as plain text. */

@@ -14,15 +14,22 @@ export const NOT_AN_END =
   /(?<!(?:^|[\s.(])\p{Lu}\.)(?<!\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Col|Lt|Rev|vs|e\.g|i\.e)\.)(?<!(?:^|\n)[ \t]*\d{1,3}\.)/u
     .source
 
+/**
+ * What may follow a sentence's final stop before the space: closing quotes and brackets ('… "Go
+ * home." Then …') and bracketed notes or references ('… Jerusalem.[citation needed] In …', '….[2]
+ * Next …'). They end the sentence with it.
+ */
+const CLOSERS = String.raw`(?:["'”’)]|\[[^\]\n]{1,40}\])*`
+
 // A sentence may open with a capital or a digit (after a quote or bracket), or with inline code
 // or emphasis ("`Good answer` rates …", "**Note**: …").
 const SPLIT = new RegExp(
-  `(?<=[.!?…])${NOT_AN_END}\\s+(?=["'“‘([]?[\\p{Lu}\\p{N}]|\`[^\\s\`]|[*_]{1,2}\\p{Lu})|\\n+`,
+  `(?<=[.!?…]${NOT_AN_END}${CLOSERS})\\s+(?=["'“‘([]?[\\p{Lu}\\p{N}]|\`[^\\s\`]|[*_]{1,2}\\p{Lu})|\\n+`,
   'u',
 )
 
-/** A line that ends like a sentence or an introduction (closing quotes and brackets aside). */
-export const ENDS_SENTENCE = /[.!?:…]["'”’)\]]*$/
+/** A line that ends like a sentence or an introduction (closers aside: quotes, brackets, notes). */
+export const ENDS_SENTENCE = new RegExp(`[.!?:…]${CLOSERS}\\]*$`)
 
 /** Sentence-ish split: ends of sentences and line breaks. */
 export function splitSentences(text: string): string[] {

@@ -148,4 +148,22 @@ describe('splitSentences', () => {
       ['It adds an answer.', '`Good answer` rates it.', '**Note**: kept.', 'Say e.g. `x` here.'],
     )
   })
+
+  it('ends a sentence after its closing quote, bracket or bracketed note, not after an initial in one', () => {
+    assert.deepEqual(splitSentences('He said "Go home." Then he left.'), [
+      'He said "Go home."',
+      'Then he left.',
+    ])
+    assert.deepEqual(splitSentences('It ended (in 1999.) Then more.'), ['It ended (in 1999.)', 'Then more.'])
+    assert.deepEqual(
+      splitSentences(
+        'Jews gathered in Jerusalem.[citation needed][original research?] In modern times, more.',
+      ),
+      ['Jews gathered in Jerusalem.[citation needed][original research?]', 'In modern times, more.'],
+    )
+    assert.deepEqual(splitSentences('Claim one.[1] Claim two [2].'), ['Claim one.[1]', 'Claim two [2].'])
+    assert.deepEqual(splitSentences('Led by the (U.S.) Army in (J.) Smith’s time.'), [
+      'Led by the (U.S.) Army in (J.) Smith’s time.',
+    ])
+  })
 })

@@ -142,7 +142,7 @@ server.register(async function (server) {
     const a = answer('What is encapsulation?', [decorators, encapsulation])
     assert.match(
       a.content,
-      /^A fundamental feature of Fastify is the "encapsulation context\." It governs which decorators/,
+      /^A fundamental feature of Fastify is the "encapsulation context\." \[1\] It governs which decorators/,
     )
     assert.doesNotMatch(a.content, /figure/)
     assert.equal(a.citations[0]?.chunk_id, 'e')
@@ -1274,5 +1274,66 @@ server.register(async function (server) {
     )
     // Read as Markdown, the first line is a heading: nothing that answers.
     assert.equal(asked('How many pickers are in the orchard?', pickers, false).content, NO_CONTEXT_ANSWER)
+  })
+
+  it('"What is it called …?" takes the sentence that names what the leading one describes', () => {
+    const bail = chunk(
+      'b',
+      'In modern times, some activists collectively refuse to sign bail until certain demands are met. This is a form of jail solidarity.[page needed] There have also been many instances of solitary civil disobedience.',
+    )
+    const a = answer('What is it called when activists collectively refuse to sign bail?', [bail])
+    assert.match(a.content, /refuse to sign bail .*\[1\]\. This is a form of jail solidarity \[1\]\.$/)
+    // Asked what they do, not what it is called, the naming sentence is not needed.
+    const what = answer('What do some activists collectively refuse to sign?', [bail])
+    assert.doesNotMatch(what.content, /solidarity/)
+    const routing = chunk(
+      'r',
+      'In 1965, Donald Davies independently developed the same message routing methodology as Baran. He called it packet switching, a more accessible name. He gave a talk on it in 1966.',
+    )
+    const called = answer('What did Donald Davies call the message routing methodology?', [routing])
+    assert.match(called.content, /He called it packet switching/)
+    assert.doesNotMatch(called.content, /talk/)
+  })
+
+  it('refuses when the passage names another thing of the same start than the question', () => {
+    const academy = chunk(
+      'k',
+      'Healers were non-Mongol physicians or Mongol shamans. Kublai created the Imperial Academy of Medicine to manage medical treatises.',
+    )
+    assert.equal(
+      answer('Who created the Imperial Academy of Shamanism?', [academy]).content,
+      NO_CONTEXT_ANSWER,
+    )
+    assert.match(
+      answer('Who created the Imperial Academy of Medicine?', [academy]).content,
+      /^Kublai created/,
+    )
+    const states = chunk(
+      'u',
+      'Krugman estimates that trade has had a measurable effect on the rising inequality in the United States.',
+    )
+    assert.equal(
+      answer('What is attributed to the rising inequality in the United Nations?', [states]).content,
+      NO_CONTEXT_ANSWER,
+    )
+  })
+
+  it('"How much …?" is not answered by a passage whose only numbers are dates', () => {
+    const dispute = chunk(
+      'v',
+      'In 2007, BSkyB and Virgin Media disputed the carriage of Sky channels. Virgin Media removed the basic channels on 1 March 2007, claiming BSkyB had increased the asking price for the channels.',
+    )
+    assert.equal(
+      answer('How much did BSkyB ask Virgin Media for the channels?', [dispute]).content,
+      NO_CONTEXT_ANSWER,
+    )
+    const priced = chunk(
+      'w',
+      'In 2007, BSkyB asked Virgin Media for 30 million pounds a year for the channels.',
+    )
+    assert.match(
+      answer('How much did BSkyB ask Virgin Media for the channels?', [priced]).content,
+      /30 million pounds/,
+    )
   })
 })

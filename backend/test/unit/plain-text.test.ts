@@ -4,7 +4,7 @@ import { unitsOf } from '../../src/rag/answer-units.js'
 import { chunkDocument } from '../../src/rag/chunk.js'
 import { GroundedFilter } from '../../src/rag/grounding.js'
 import { parseDocument } from '../../src/rag/parse.js'
-import { inlinePlain, plainLine } from '../../src/rag/plain-text.js'
+import { inlinePlain, plainLine, plainTextLine } from '../../src/rag/plain-text.js'
 import { sentencesOf } from '../../src/rag/sentences.js'
 import { snippetSentences } from '../../src/rag/snippet.js'
 import type { RetrievedChunk } from '../../src/rag/types.js'
@@ -74,11 +74,13 @@ describe('one Markdown stripper', () => {
       inlinePlain('using the [decorateRequest][DecorateRequest] method'),
       'using the decorateRequest method',
     )
-    // Wikipedia's notes are not links; code spans keep what they show.
-    assert.equal(
-      inlinePlain('debts).[unreliable source?][unreliable source?] Anthony'),
-      'debts).[unreliable source?][unreliable source?] Anthony',
-    )
+    // Wikipedia's notes are not links (nor the text they stand beside): they are dropped, in
+    // Markdown and in plain documents alike. Code spans keep what they show, brackets too.
+    assert.equal(inlinePlain('debts).[unreliable source?][unreliable source?] Anthony'), 'debts). Anthony')
+    assert.equal(plainTextLine('solidarity.[page needed] There [when?]'), 'solidarity. There [when?]')
+    assert.equal(inlinePlain('Jerusalem.[citation needed] In modern times'), 'Jerusalem. In modern times')
+    assert.equal(inlinePlain('set arr[i] or x[abc] here'), 'set arr[i] or x[abc] here')
+    assert.equal(inlinePlain('see `x[a b]` and `y[1]`', true), 'see `x[a b]` and `y[1]`')
     assert.equal(inlinePlain('write `[text](url)` for a link'), 'write [text](url) for a link')
     const { units } = unitsOf(
       chunk(
