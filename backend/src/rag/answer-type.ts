@@ -33,7 +33,7 @@ const NUMBER_WORD =
   'one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|hundreds|thousand|thousands|million|millions|billion|billions|dozen|dozens|half|several'
 const NUMBER = new RegExp(`(?:\\d[\\d,.]*\\d|\\d)|\\b(?:${NUMBER_WORD})\\b`, 'giu')
 const UNIT =
-  'seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century|ms|milliseconds?|s|h|min|characters?|chars?|bytes?|bits?|[kmgt]i?b|kilobytes?|megabytes?|gigabytes?|words?|lines?|digits?|letters?|items?|tokens?|pages?|metres?|meters?|km|kilometres?|kilometers?|miles?|feet|foot|ft|inches?|cm|mm|m'
+  'seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century|ms|milliseconds?|s|h|min|characters?|chars?|bytes?|bits?|[kmgt]i?b|kilobytes?|megabytes?|gigabytes?|words?|lines?|digits?|letters?|items?|tokens?|pages?|metres?|meters?|km|kilometres?|kilometers?|(?:milli|centi|micro|nano)(?:metres?|meters?)|µm|nm|yards?|yd|miles?|feet|foot|ft|inches?|cm|mm|m'
 /** A number, optionally one describing word, then a unit: "32 random bytes", "8 characters". */
 const MEASURE = new RegExp(
   `(?:\\d[\\d,.]*|\\b(?:${NUMBER_WORD}))(?:[\\s-]+(?!per\\b)\\p{L}+[\\s-]+|[\\s-]*)(?:${UNIT})\\b`,
@@ -145,7 +145,7 @@ function rawKindScore(text: string, wanted: Wanted | null, question: string): nu
   if (wanted.kind === 'measure') {
     const m = MEASURE.exec(text)
     if (m && numbers(m[0], question).length > 0) return 1
-    return found.length > 0 ? 0.75 : 0
+    return found.length > 0 ? 0.5 : 0
   }
   if (found.length === 0) return 0
   if (wanted.amount && !numbers(text.replace(DATE, ' '), question).some((n) => !/^(1\d{3}|20\d{2})$/.test(n)))

@@ -1273,6 +1273,21 @@ const CONTRASTS: string[][][] = [
   [['largest', 'biggest'], ['smallest']],
   [['earliest'], ['latest']],
   [['minimum'], ['maximum']],
+  [
+    ['inner', 'internal', 'interior'],
+    ['outer', 'external', 'exterior'],
+  ],
+  [['upper'], ['lower']],
+  [['positive'], ['negative']],
+  [
+    ['male', 'males'],
+    ['female', 'females'],
+  ],
+  [
+    ['import', 'imports', 'imported'],
+    ['export', 'exports', 'exported'],
+  ],
+  [['majority'], ['minority']],
 ]
 
 /** "at least 8", "at most 3", "first of all", "one second": the words as idiom or unit, not a choice. */

@@ -38,12 +38,24 @@ describe('answer type', () => {
   })
 
   it('"how long" wants a number with a unit, not a rate or a code', () => {
+    // A number without a unit is a weak candidate for a length ("six times its speed"): half credit.
     const q = 'How long must a password be?'
     const w = wantedOf(q)
     assert.equal(kindScore('A password has at least 8 characters.', w, q), 1)
-    assert.equal(kindScore('Each user may send 20 per minute.', w, q), 0.75)
-    assert.equal(kindScore('A wrong password gives 401 invalid_credentials.', w, q), 0.75)
+    assert.equal(kindScore('Each user may send 20 per minute.', w, q), 0.5)
+    assert.equal(kindScore('A wrong password gives 401 invalid_credentials.', w, q), 0.5)
     assert.equal(kindScore('Passwords are hashed.', w, q), 0)
+    const cilia = 'How long are the cilia?'
+    assert.equal(kindScore('Cilia grow up to 2 millimeters (0.079 in).', wantedOf(cilia), cilia), 1)
+  })
+
+  it('"how much" wants an amount: a year or a day of a month alone is none', () => {
+    const q = 'How much did BSkyB ask for the channels?'
+    const w = wantedOf(q)
+    assert.equal(kindScore('In 2007, BSkyB raised the asking price for the channels.', w, q), 0)
+    assert.equal(kindScore('The channels were removed on 1 March 2007.', w, q), 0)
+    assert.equal(kindScore('On March 1st, 2007, it asked 30 million pounds.', w, q), 1)
+    assert.equal(kindScore('It asked about half of the revenue.', w, q), 1)
   })
 
   it('"when does …" accepts an event as the time; "when <clause>, what …" does not', () => {

@@ -807,17 +807,23 @@ server.register(async function (server) {
       'The accumulating water broke through the Purus Arch, joining the easterly flow toward the Atlantic.',
     )
     const sky = chunk('s', 'To view the encrypted content a VideoGuard equipped receiver needs to be used.')
-    const all = [officer, flow, sky, UNRELATED]
+    const combs = chunk(
+      'c',
+      'The outer surface of a ctenophore bears usually eight comb rows, called swimming-plates.',
+    )
+    const all = [officer, flow, sky, combs, UNRELATED]
     for (const q of [
       'The Presiding Officer tries to achieve a balance between similar viewpoints and whom?',
       'What did the water join when it broke through the Purus Arch toward the westward flow?',
       'What does a receiver have to be equipped with to view unencrypted content?',
+      'How many comb rows does the inner surface of a ctenophore bear?',
     ])
       assert.equal(answer(q, all).citations.length, 0, q)
     for (const q of [
       'The Presiding Officer tries to achieve a balance between different viewpoints and whom?',
       'What did the water join when it broke through the Purus Arch toward the eastern flow?',
       'What does a receiver have to be equipped with to view encrypted content?',
+      'How many comb rows does the outer surface of a ctenophore bear?',
     ])
       assert.equal(answer(q, all).citations.length, 1, q)
     // "at least" is an idiom, not the opposite of "most".
@@ -1334,6 +1340,17 @@ server.register(async function (server) {
     assert.match(
       answer('How much did BSkyB ask Virgin Media for the channels?', [priced]).content,
       /30 million pounds/,
+    )
+  })
+
+  it('"How long …?" is answered by a length with its unit before a number without one', () => {
+    const combs = chunk(
+      'c',
+      'The combs run across each row, and each consists of thousands of unusually long cilia, up to 2 millimeters (0.079 in). When trying to escape, one species can accelerate to six times its normal speed by reversing the stroke of the comb cilia.',
+    )
+    assert.match(
+      answer('How long are the cilia of the combs?', [combs]).content,
+      /^The combs run .*2 millimeters/,
     )
   })
 })
