@@ -25,6 +25,10 @@ export interface Wanted {
   amount?: boolean
 }
 
+/** People named by their place: who does something, where no name is given. */
+const PEOPLE =
+  /\b(managers?|directors?|supervisors?|officers?|team|staff|employees?|committees?|board|department|secretary|treasurer|chair(?:man|woman|person)?|president|administrators?|admins?|owners?|members?|clerks?|agents?|council)\b/gi
+
 /** People named by what they may do: the answers to "who can …?" in software documentation. */
 const ROLES =
   /\b(owners?|administrators?|admins?|editors?|viewers?|members?|users?|operators?|moderators?|managers?|maintainers?|authors?|creators?|everyone|everybody|anyone|anybody|nobody|no one|guests?)\b/gi
@@ -42,7 +46,7 @@ const MEASURE = new RegExp(
 const MONTH = /\b(january|february|march|april|may|june|july|august|september|october|november|december)\b/i
 /** A time given as an event or a relation to one: "on the very next request", "after sign-in". */
 const EVENT =
-  /\b(immediately|instantly|at once|right away|as soon as|after|before|until|till|once|upon|whenever|when|during|within|on the (?:very )?(?:next|first|last|same)|at (?:the )?(?:start|end|next|first|same time))\b/i
+  /\b(immediately|instantly|at once|right away|as soon as|after|before|until|till|once|upon|whenever|when|during|within|on the (?:very )?(?:next|first|last|same)|at (?:the )?(?:start|end|next|first|same time)|(?:with|in|by) the (?:next|following)|(?:daily|weekly|monthly|yearly|annually)|every (?:day|week|month|year))\b/i
 /** A day of a month: "1 March 2007", "March 1st, 2007", "on the 3rd of May". */
 const DATE =
   /\b(?:\d{1,2}(?:st|nd|rd|th)?(?: of)? (?:january|february|march|april|may|june|july|august|september|october|november|december)|(?:january|february|march|april|may|june|july|august|september|october|november|december) \d{1,2}(?:st|nd|rd|th)?\b)/gi
@@ -135,8 +139,11 @@ function isCandidate(token: string, wanted: Wanted, question: string): boolean {
 
 function rawKindScore(text: string, wanted: Wanted | null, question: string): number {
   if (!wanted) return 1
-  if (wanted.kind === 'name')
-    return names(text, question).length > 0 || roleOf(text, wanted, question) ? 1 : 0
+  if (wanted.kind === 'name') {
+    if (names(text, question).length > 0 || roleOf(text, wanted, question)) return 1
+    // "Who approves expense claims?": "the employee's line manager" answers without a name.
+    return (text.match(PEOPLE) ?? []).some((r) => !inQuestion(r, question)) ? 0.75 : 0
+  }
   const found = numbers(text, question)
   if (wanted.kind === 'date') {
     if (MONTH.test(text) || (YEAR.test(text) && found.some((n) => YEAR.test(n)))) return 1

@@ -1076,6 +1076,15 @@ function announcedAfter(cu: ChunkUnits, pick: Pick, ask: Ask): number[] {
   return after.length === count ? after : []
 }
 
+/** The verb a yes-or-no question asks about doing: "Can I fly …?" → fly. */
+function actionOf(question: string): string | null {
+  const m =
+    /^(?:and\s+)?(?:can|could|may|might|should|must|do|does|did|will|would|shall)\s+(?:i|we|you|they|he|she|one|employees?|users?|people|someone|anyone)\s+(?:still\s+|also\s+|ever\s+)?([\p{L}-]+)/iu.exec(
+      question.trim(),
+    )
+  return m ? (m[1] as string).toLowerCase() : null
+}
+
 /** "What is it called when …?", "What is this process called?", "What name is given to …?" */
 const ASKS_NAME =
   /^(and\s+)?(what|which)\b.*\b(called|known as|termed|referred to as)\s*\??$|^(and\s+)?what is it called\b|^(and\s+)?what (name|term) (is|was) (given|used)\b|^(and\s+)?what (do|does|did) .+ (call|name|dub)\b/i
@@ -1626,7 +1635,16 @@ export function extractiveAnswer(
     if (leadMissing.some((t) => t.weight >= heaviest && t.weight > lead * cov.total - repeated)) return null
     // "Does rag-auth support LDAP?": a yes-or-no question about a thing no searched document names
     // at all is not answered yes or no by passages about its other words.
-    if (ask.yesNo && terms.some((t) => t.own && t.unseen && t.weight >= heaviest)) return null
+    // Not the question's own action ("Can I fly business class?" over "Business class requires a
+    // director's approval" for flights): a passage may say what is done in other words.
+    const action = actionOf(question)
+    if (
+      ask.yesNo &&
+      terms.some(
+        (t) => t.own && t.unseen && t.weight >= heaviest && !(action && wordHasLexeme(action, t.lexeme)),
+      )
+    )
+      return null
     const leadText = first.units.map((i) => leadUnits.units[i]?.text ?? '').join(' ')
     // A short question's key terms must stand together in the leading passage, not in sentences
     // about different things that happen to follow each other (a heading naming one excuses it).
@@ -1649,7 +1667,9 @@ export function extractiveAnswer(
     if (particles.includes('other') && !particles.includes('asked')) return null
     // "What do tumors express that are also found on normal cells?" answered by "antigens that are
     // not found on normal cells": the passage denies what the question takes as true.
-    if (!NEGATION.test(question) && deniesOwn(leadText, terms)) return null
+    // A yes-or-no question is answered by a denial too: "Alcohol is never reimbursed." for "Is
+    // alcohol reimbursed?".
+    if (!ask.yesNo && !NEGATION.test(question) && deniesOwn(leadText, terms)) return null
     // "How do I create an API key?" asks how to do something: a leading passage that gives an
     // instruction but never names the doing, not even in its headings ("To delete your own account,
     // choose … your sessions, API keys … are deleted with it"), tells how to do something else. A

@@ -1353,4 +1353,19 @@ server.register(async function (server) {
       /^The combs run .*2 millimeters/,
     )
   })
+
+  it('answers yes-or-no questions by a denial or a condition, and "who" by a role', () => {
+    const policy = chunk(
+      'p',
+      'Flights must be booked 14 days ahead. Business class requires written approval from a director. Alcohol is never reimbursed. Claims are approved by the employee’s line manager.',
+    )
+    // "fly" is the asked action, said as "flights": not a thing no document names.
+    assert.match(
+      answer('Can I fly business class?', [policy]).content,
+      /^Business class requires written approval/,
+    )
+    assert.equal(answer('Can I fly first class?', [policy]).content, NO_CONTEXT_ANSWER)
+    assert.match(answer('Is alcohol reimbursed?', [policy]).content, /^Alcohol is never reimbursed/)
+    assert.match(answer('Who approves expense claims?', [policy]).content, /line manager/)
+  })
 })
