@@ -117,7 +117,7 @@ export function kindScore(
 /** A candidate this many words or fewer from a word of the question is the one it asks about. */
 const NEAR_WORDS = 6
 /** A candidate of the right kind far from every question word may answer something else. */
-const FAR = 0.8
+const FAR = 0.5
 
 function candidateNear(text: string, wanted: Wanted, question: string, near: string[]): boolean {
   const tokens = text.match(/[\p{L}\p{N}][\p{L}\p{N},.'-]*/gu) ?? []

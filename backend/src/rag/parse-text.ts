@@ -29,6 +29,20 @@ export function headingLike(line: string): boolean {
   return /^[\p{Lu}\p{N}]/u.test(t) && /\p{L}/u.test(t)
 }
 
+/** A section's number before its title: "1. ", "2.3 ", "A. ", "Section 4: ". */
+const SECTION_NUMBER =
+  /^(?:\d{1,2}(?:\.\d{1,2})*\.?|[A-Z][.)]|(?:section|chapter|part|article)\s+\d{1,3}[.:]?)\s+(?=\p{Lu})/iu
+
+/**
+ * A numbered section title ("1. Membership", "2.3 Opening hours"): a heading when prose, not the
+ * list's next item, comes under it (the caller checks what follows).
+ */
+function numberedHeadingLike(line: string): boolean {
+  const t = line.trim()
+  const m = SECTION_NUMBER.exec(t)
+  return m !== null && headingLike(t.slice(m[0].length))
+}
+
 /** Joins the lines of one paragraph: wrapped lines into one, list items one per line. */
 export function reflow(lines: readonly string[]): string {
   const out: string[] = []
@@ -79,7 +93,12 @@ function leadingHeading(lines: readonly string[]): { heading: string; level: num
   const last = rest.at(-1)?.trim() ?? ''
   // A wrapped first line is about as long as the next; a heading is clearly shorter.
   const shorter = first.trim().length <= second.trim().length * 0.7
-  if (headingLike(first) && shorter && !LIST_ITEM.test(second.trim()) && ENDS_SENTENCE.test(last)) {
+  if (
+    (headingLike(first) || numberedHeadingLike(first)) &&
+    shorter &&
+    !LIST_ITEM.test(second.trim()) &&
+    ENDS_SENTENCE.test(last)
+  ) {
     return { heading: first.trim(), level: 1, rest }
   }
   return null
@@ -102,9 +121,13 @@ function body(lines: readonly string[]): TextBlock[] {
 /** A one-line paragraph is a heading when prose follows it (directly or under a subheading). */
 function standaloneLevel(paras: readonly Paragraph[], i: number): number | null {
   const line = paras[i]?.lines
-  if (line?.length !== 1 || !headingLike(line[0] as string)) return null
+  if (line?.length !== 1) return null
+  const numbered = numberedHeadingLike(line[0] as string)
+  if (!numbered && !headingLike(line[0] as string)) return null
   const next = paras[i + 1]?.lines
   if (!next) return null
+  // "1. Membership" above prose is a section's title; above "2. Water" it is a list's first item.
+  if (numbered) return next.length > 1 || !LIST_ITEM.test((next[0] as string).trim()) ? 1 : null
   if (next.length > 1 || !headingLike(next[0] as string)) return 1
   const after = paras[i + 2]?.lines
   return after && (after.length > 1 || !headingLike(after[0] as string)) ? 1 : null

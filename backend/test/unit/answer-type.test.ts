@@ -49,6 +49,25 @@ describe('answer type', () => {
     assert.equal(kindScore('Cilia grow up to 2 millimeters (0.079 in).', wantedOf(cilia), cilia), 1)
   })
 
+  it('a candidate far from the words it is asked of counts for half', () => {
+    const q = 'How long is the waiting list?'
+    const w = wantedOf(q)
+    const near = ['wait', 'list']
+    assert.equal(
+      kindScore('New members join the waiting list, which is about 18 months long.', w, q, near),
+      1,
+    )
+    assert.equal(
+      kindScore(
+        'After two warning letters the plot goes to the next person on the waiting list.',
+        w,
+        q,
+        near,
+      ),
+      0.5,
+    )
+  })
+
   it('"how much" wants an amount: a year or a day of a month alone is none', () => {
     const q = 'How much did BSkyB ask for the channels?'
     const w = wantedOf(q)

@@ -63,6 +63,45 @@ describe('plain text is read as text', () => {
     assert.match(membership, /^Variety: Quince; Stored at: 0 °C; Months: 2\.$/m)
   })
 
+  it('takes a numbered section title as a heading, and a numbered list as a list', async () => {
+    const text = `Garden handbook
+
+1. Membership
+Membership runs from April to March. The annual fee is 40 euros.
+
+2. Water
+Water is switched on from 1 April.
+
+3.1 Hoses
+Hoses may only be used before 10:00.
+
+Rules:
+
+1. Close the gate
+
+2. Clean the tools
+`
+    const doc = await parseDocument(new TextEncoder().encode(text), 'text')
+    assert.deepEqual(doc.blocks, [
+      { text: 'Garden handbook', level: 1 },
+      { text: '1. Membership', level: 1 },
+      { text: 'Membership runs from April to March. The annual fee is 40 euros.' },
+      { text: '2. Water', level: 1 },
+      { text: 'Water is switched on from 1 April.' },
+      { text: '3.1 Hoses', level: 1 },
+      { text: 'Hoses may only be used before 10:00.' },
+      { text: 'Rules:' },
+      { text: '1. Close the gate' },
+      { text: '2. Clean the tools' },
+    ])
+    const r = await prepareContent({ content: new TextEncoder().encode(text), format: 'text' })
+    assert.deepEqual(
+      r.chunks.map((c) => c.heading),
+      ['1. Membership', '2. Water', '3.1 Hoses'],
+    )
+    assert.match(r.chunks[2]?.content ?? '', /Rules:\n\n1\. Close the gate\n\n2\. Clean the tools$/)
+  })
+
   it('takes an underlined line as a heading and never a "#" line as Markdown', async () => {
     const doc = await parseDocument(
       'Fees\n====\nPressing costs 5 pounds a crate.\n\n# 1 priority is safety.',
