@@ -34,15 +34,33 @@ export function isUnderSpecified(question: string): boolean {
   return named <= 1 || (WHAT_ABOUT.test(question) && named <= 2)
 }
 
+/** The names and numbers a question gives (lower-cased): "And in London?" → london. */
+function namesOf(question: string): Set<string> {
+  const tokens = question.match(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu) ?? []
+  return new Set(
+    tokens
+      .filter((t) => /\p{N}/u.test(t) || (/^\p{Lu}/u.test(t) && contentWords(t).length > 0))
+      .map((t) => t.toLowerCase()),
+  )
+}
+
 /**
  * What an under-specified question borrows: the content words of the earlier user questions back
- * to the last one that stood on its own (newest last), not their filler.
+ * to the last one that stood on its own (newest last), not their filler. A follow-up that gives
+ * names or numbers of its own ("And in London?" after "What is the hotel limit in Paris?") puts
+ * them in place of the earlier ones: it borrows "hotel limit", not "Paris".
  */
-function borrowed(history: readonly HistoryTurn[]): string[] {
+function borrowed(history: readonly HistoryTurn[], question: string): string[] {
   const asked = history.filter((t) => t.role === 'user').map((t) => t.content)
+  const replaced = namesOf(question).size > 0
   const out: string[] = []
   for (const q of asked.reverse().slice(0, LOOK_BACK)) {
-    out.unshift(contentWords(q).join(' '))
+    const names = replaced ? namesOf(q) : new Set<string>()
+    out.unshift(
+      contentWords(q)
+        .filter((w) => !names.has(w))
+        .join(' '),
+    )
     if (!isUnderSpecified(q)) break
   }
   return out.filter(Boolean)
@@ -56,7 +74,7 @@ function borrowed(history: readonly HistoryTurn[]): string[] {
  */
 export function retrievalQueries(history: readonly HistoryTurn[], question: string): string[] {
   if (!isUnderSpecified(question)) return [question]
-  const context = borrowed(history)
+  const context = borrowed(history, question)
   if (context.length === 0) return [question]
   const joined = `${context.join('\n')}\n${question.trim()}`
   const expanded = joined.length <= MAX_QUERY_CHARS ? joined : joined.slice(joined.length - MAX_QUERY_CHARS)

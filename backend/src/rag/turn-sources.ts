@@ -3,6 +3,7 @@
 // until one retrieves something. Shared by the chat route and `npm run eval`, so the evaluation
 // measures what users get.
 import { retrievalQueries } from './conversation-context.js'
+import { extractiveAnswer } from './extractive.js'
 import type { ChatModel } from './llm.js'
 import type { HistoryTurn } from './prompts.js'
 import { retrieve } from './retrieve.js'
@@ -39,11 +40,14 @@ export async function findSources(
   model: ChatModel | null,
   signal?: AbortSignal,
 ): Promise<TurnSources> {
-  let query = question
-  let sources: RetrievedChunk[] = []
-  for (query of await turnQueries(history, question, model, signal)) {
-    sources = await retrieve(ctx, query, { k: ANSWER_K }, spaceIds)
-    if (sources.length > 0) break
+  let first: TurnSources | null = null
+  for (const query of await turnQueries(history, question, model, signal)) {
+    const sources = await retrieve(ctx, query, { k: ANSWER_K }, spaceIds)
+    if (sources.length === 0) continue
+    // Offline, a follow-up whose borrowed context leaves nothing to answer from ("What about the
+    // water?" after the gate code: no passage speaks of both) is tried on its own too.
+    if (model || extractiveAnswer(question, sources, query)) return { query, sources }
+    first ??= { query, sources }
   }
-  return { query, sources }
+  return first ?? { query: question, sources: [] }
 }

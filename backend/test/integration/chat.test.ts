@@ -313,6 +313,26 @@ for (const kind of dbKinds()) {
       )
     })
 
+    it('answers a "what about …?" follow-up on its own when the borrowed topic leaves nothing to answer', async () => {
+      const first = json<ChatBody>(
+        await post(offline, { message: 'Which port does the Docker container listen on?' }),
+      )
+      assert.match(first.message.content, /7860/)
+      const next = json<ChatBody>(
+        await post(offline, { message: 'What about tomatoes?', conversation_id: first.conversation_id }),
+      )
+      assert.match(next.message.content, /Tomatoes need six hours of sunlight/)
+      assert.deepEqual(
+        next.message.citations.map((c) => c.title),
+        [GARDEN_DOC.title],
+      )
+      // A follow-up the borrowed topic does answer keeps it.
+      const health = json<ChatBody>(
+        await post(offline, { message: 'What about health checks?', conversation_id: first.conversation_id }),
+      )
+      assert.equal(health.message.citations[0]?.title, DOCKER_DOC.title)
+    })
+
     it('expands a follow-up with the previous question for retrieval', async () => {
       llm.script(
         { text: 'Use docker run [1].' },

@@ -77,6 +77,32 @@ describe('conversation context', () => {
     assert.deepEqual(retrievalQueries([], 'and how do I configure it?'), ['and how do I configure it?'])
   })
 
+  it('puts a follow-up’s own names and numbers in place of the earlier question’s', () => {
+    const asked = (...qs: string[]) =>
+      qs.flatMap((content) => [
+        { role: 'user' as const, content },
+        { role: 'assistant' as const, content: 'An answer [1].' },
+      ])
+    const paris = asked('What is the hotel limit in Paris?')
+    assert.deepEqual(retrievalQueries(paris, 'And in London?'), [
+      'hotel limit\nAnd in London?',
+      'And in London?',
+    ])
+    assert.deepEqual(
+      retrievalQueries(asked('What is the hotel limit in Paris?', 'And in London?'), 'And in Rome?'),
+      ['hotel limit\nAnd in Rome?', 'And in Rome?'],
+    )
+    assert.deepEqual(retrievalQueries(asked('What did it cost in 2007?'), 'And in 2008?'), [
+      'cost\nAnd in 2008?',
+      'And in 2008?',
+    ])
+    // Without names of its own ("I" is none), a follow-up borrows the earlier names too.
+    assert.deepEqual(
+      retrievalQueries(asked('How do I deploy to Hugging Face Spaces?'), 'and how do I configure it?'),
+      ['deploy hugging face spaces\nand how do I configure it?', 'and how do I configure it?'],
+    )
+  })
+
   it('searches a self-contained question alone', () => {
     assert.deepEqual(retrievalQueries(HISTORY, 'What is the capital of Mongolia?'), [
       'What is the capital of Mongolia?',
