@@ -17,6 +17,7 @@ import {
   EXACT_DENSE_MAX_CHUNKS,
   type FetchedChunk,
 } from '../db/queries/chunks.js'
+import { ACRONYM_PLURAL } from '../db/queries/index-text.js'
 import { chunkCountOf, sharedLibraryId } from '../db/queries/spaces.js'
 import { chunkLexemes, queryTermStats, type TermStats } from '../db/queries/term-idf.js'
 import { bm25Search, idf } from './bm25.js'
@@ -120,7 +121,7 @@ interface Ranked {
  * says "PDF"): the query names the acronym itself.
  */
 export function normalizeQuery(query: string): string {
-  return query.replace(/\b([B-DF-HJ-NP-TV-Z]{2,}|[b-df-hj-np-tv-z]{3,})'?s\b/g, '$1')
+  return query.replace(ACRONYM_PLURAL, '$1')
 }
 
 /**

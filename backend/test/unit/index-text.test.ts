@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { namePartsOf, withNameParts } from '../../src/db/queries/index-text.js'
+import { indexText, namePartsOf } from '../../src/db/queries/index-text.js'
 
 describe('namePartsOf', () => {
   it('splits dotted names whose later parts start with a letter', () => {
@@ -19,7 +19,15 @@ describe('namePartsOf', () => {
 
   it('leaves numbers, versions and one-letter abbreviations alone', () => {
     assert.deepEqual(namePartsOf('Version 1.2.3 costs 2.5 euros, e.g. this, i.e. that, U.S.A.'), [])
-    assert.equal(withNameParts('Plain words only.'), 'Plain words only.')
-    assert.equal(withNameParts('Run Node.js'), 'Run Node.js\nNode js')
+    assert.equal(indexText('Plain words only.'), 'Plain words only.')
+    assert.equal(indexText('Run Node.js'), 'Run Node.js\nNode js')
+  })
+
+  it('writes the plural of a vowel-less acronym, which stemming keeps whole, as the acronym', () => {
+    assert.equal(
+      indexText('DVDs are lent for a week; PDFs and pdfs too. TLS, DNS and APIs stay.'),
+      'DVD are lent for a week; PDF and pdf too. TLS, DNS and APIs stay.',
+    )
+    assert.equal(indexText('Upload PDFs to Node.js'), 'Upload PDF to Node.js\nNode js')
   })
 })

@@ -4,7 +4,7 @@
 // so an ingest only touches its own space's rows.
 import type { Executor } from '../client.js'
 import { anyOfJson } from './id-list.js'
-import { namePartsOf, withNameParts } from './index-text.js'
+import { indexText, namePartsOf, singularAcronyms } from './index-text.js'
 
 /**
  * A (space, lexeme) posting list changes only with its space_terms row (a chunk holding the lexeme
@@ -57,12 +57,21 @@ function statsOf(r: Record<string, unknown> = {}): SpaceStats {
   }
 }
 
-/** A chunk as the insert reads it: its dotted names' parts indexed too (index-text.ts). */
-const indexed = (r: IndexedChunk) => ({
-  ...r,
-  name_parts: namePartsOf(`${r.index_heading}\n${r.content}`).join(' '),
-  sentences: r.sentences.map(withNameParts),
-})
+/**
+ * A chunk as the insert reads it: indexed as index-text.ts reads texts (acronyms' plurals made
+ * singular, dotted names' parts added); its content is stored as written.
+ */
+const indexed = (r: IndexedChunk) => {
+  const content = singularAcronyms(r.content)
+  return {
+    ...r,
+    index_heading: singularAcronyms(r.index_heading),
+    // Sent only when it differs (the content is the largest part of the statement's parameter).
+    index_content: content === r.content ? undefined : content,
+    name_parts: namePartsOf(`${r.index_heading}\n${r.content}`).join(' '),
+    sentences: r.sentences.map(indexText),
+  }
+}
 
 /**
  * Inserts one space's chunks with their BM25 postings and statistics in ONE statement (the
@@ -82,11 +91,12 @@ export async function insertIndexedChunks(
   const out = await ex.query<Record<string, unknown>>(
     `with r as (
        select * from jsonb_to_recordset($1::text::jsonb) as r(id uuid, document_id uuid, ordinal int,
-         heading text, content text, token_count int, index_heading text, sentences jsonb, name_parts text)
+         heading text, content text, token_count int, index_heading text, index_content text, sentences jsonb,
+         name_parts text)
      ), t as (
        select r.id as chunk_id, x.lexeme, coalesce(array_length(x.positions, 1), 1)::real as tf
        from r, unnest(to_tsvector('english',
-         coalesce(r.index_heading, '') || E'\n' || r.content || E'\n' || coalesce(r.name_parts, ''))) x
+         coalesce(r.index_heading, '') || E'\n' || coalesce(r.index_content, r.content) || E'\n' || coalesce(r.name_parts, ''))) x
      ), dl as (
        select chunk_id, sum(tf)::float8 as dl from t group by chunk_id
      ), a as (
@@ -234,7 +244,7 @@ export async function lexemesOf(ex: Executor, texts: string[]): Promise<string[]
   const rows = await ex.query<{ i: number | string; lexemes: string[] | null }>(
     `select t.i, array(select lexeme from unnest(to_tsvector('english', t.s))) as lexemes
      from jsonb_array_elements_text($1::text::jsonb) with ordinality as t(s, i)`,
-    [JSON.stringify(texts.map(withNameParts))],
+    [JSON.stringify(texts.map(indexText))],
   )
   const out: string[][] = texts.map(() => [])
   for (const r of rows) out[Number(r.i) - 1] = r.lexemes ?? []

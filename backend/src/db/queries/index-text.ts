@@ -18,8 +18,24 @@ export function namePartsOf(text: string): string[] {
   return out
 }
 
-/** `text`, followed by the parts of its dotted names (unchanged when it has none). */
-export function withNameParts(text: string): string {
+/**
+ * The plural of a vowel-less acronym ("PDFs", "DVDs"): English stemming keeps it whole (pdfs), so
+ * it would never meet its singular. Every text is indexed, and every query searched, with the
+ * acronym itself in its place.
+ */
+export const ACRONYM_PLURAL = /\b([B-DF-HJ-NP-TV-Z]{2,}|[b-df-hj-np-tv-z]{3,})'?s\b/g
+
+/** `text` with the plurals of vowel-less acronyms written as the acronym ("PDFs" → "PDF"). */
+export function singularAcronyms(text: string): string {
+  return text.replace(ACRONYM_PLURAL, '$1')
+}
+
+/**
+ * What Postgres turns into a text's lexemes: the text with its acronyms' plurals made singular,
+ * followed by the parts of its dotted names (unchanged when it has neither).
+ */
+export function indexText(text: string): string {
   const parts = namePartsOf(text)
-  return parts.length === 0 ? text : `${text}\n${parts.join(' ')}`
+  const singular = singularAcronyms(text)
+  return parts.length === 0 ? singular : `${singular}\n${parts.join(' ')}`
 }
