@@ -25,13 +25,14 @@ export interface Wanted {
   amount?: boolean
 }
 
-/** People named by their place: who does something, where no name is given. */
-const PEOPLE =
-  /\b(managers?|directors?|supervisors?|officers?|team|staff|employees?|committees?|board|department|secretary|treasurer|chair(?:man|woman|person)?|president|administrators?|admins?|owners?|members?|clerks?|agents?|council)\b/gi
-
 /** People named by what they may do: the answers to "who can …?" in software documentation. */
 const ROLES =
   /\b(owners?|administrators?|admins?|editors?|viewers?|members?|users?|operators?|moderators?|managers?|maintainers?|authors?|creators?|everyone|everybody|anyone|anybody|nobody|no one|guests?)\b/gi
+/** People named by their place (and the roles above): who does something, where no name is given. */
+const PEOPLE = new RegExp(
+  `${ROLES.source}|\\b(directors?|supervisors?|officers?|team|staff|employees?|committees?|board|department|secretary|treasurer|chair(?:man|woman|person)?|president|clerks?|agents?|council)\\b`,
+  'gi',
+)
 
 const NUMBER_WORD =
   'one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|hundreds|thousand|thousands|million|millions|billion|billions|dozen|dozens|half|several'

@@ -1306,9 +1306,7 @@ const IDIOM =
 /** Runs of capitalised words name one thing: "Middle East", "North America", "Second World War". */
 const NAME_RUN = /\b\p{Lu}[\p{L}'-]*(?:\s+\p{Lu}[\p{L}'-]*)+/gu
 
-/** A name of several words, joined by the small words names hold ("Imperial Academy of Medicine"). */
-const LONG_NAME =
-  /(?<![\p{L}\p{N}])\p{Lu}[\p{L}'-]*(?:\s+(?:(?:of|the|de|du|des|la|le|von|van|der|y|and|for)\s+)*\p{Lu}[\p{L}'-]*)+/gu
+/** The small words a name of several words may hold ("Imperial Academy of Medicine"). */
 const NAME_JOINERS = new Set([
   'of',
   'the',
@@ -1324,6 +1322,10 @@ const NAME_JOINERS = new Set([
   'and',
   'for',
 ])
+const LONG_NAME = new RegExp(
+  `(?<![\\p{L}\\p{N}])\\p{Lu}[\\p{L}'-]*(?:\\s+(?:(?:${[...NAME_JOINERS].join('|')})\\s+)*\\p{Lu}[\\p{L}'-]*)+`,
+  'gu',
+)
 const nameWords = (name: string) => words(name).filter((w) => !NAME_JOINERS.has(w))
 
 /**
