@@ -41,12 +41,15 @@ export async function findSources(
   signal?: AbortSignal,
 ): Promise<TurnSources> {
   let first: TurnSources | null = null
-  for (const query of await turnQueries(history, question, model, signal)) {
+  const queries = await turnQueries(history, question, model, signal)
+  for (const [i, query] of queries.entries()) {
     const sources = await retrieve(ctx, query, { k: ANSWER_K }, spaceIds)
     if (sources.length === 0) continue
     // Offline, a follow-up whose borrowed context leaves nothing to answer from ("What about the
-    // water?" after the gate code: no passage speaks of both) is tried on its own too.
-    if (model || extractiveAnswer(question, sources, query)) return { query, sources }
+    // water?" after the gate code: no passage speaks of both) is tried on its own too. A question
+    // with nothing to fall back on is not answered here as well (the caller answers it once).
+    const alone = first === null && i === queries.length - 1
+    if (model || alone || extractiveAnswer(question, sources, query)) return { query, sources }
     first ??= { query, sources }
   }
   return first ?? { query: question, sources: [] }
