@@ -4,7 +4,7 @@
 // so an ingest only touches its own space's rows.
 import type { Executor } from '../client.js'
 import { anyOfJson } from './id-list.js'
-import { indexText, namePartsOf, singularAcronyms } from './index-text.js'
+import { indexText } from './index-text.js'
 
 /**
  * A (space, lexeme) posting list changes only with its space_terms row (a chunk holding the lexeme
@@ -58,26 +58,20 @@ function statsOf(r: Record<string, unknown> = {}): SpaceStats {
 }
 
 /**
- * A chunk as the insert reads it: indexed as index-text.ts reads texts (acronyms' plurals made
- * singular, dotted names' parts added); its content is stored as written.
+ * A chunk as the insert reads it: its heading path and content indexed as index-text.ts reads every
+ * text (sent only when that differs from them, the content being most of the parameter).
  */
 const indexed = (r: IndexedChunk) => {
-  const content = singularAcronyms(r.content)
-  return {
-    ...r,
-    index_heading: singularAcronyms(r.index_heading),
-    // Sent only when it differs (the content is the largest part of the statement's parameter).
-    index_content: content === r.content ? undefined : content,
-    name_parts: namePartsOf(`${r.index_heading}\n${r.content}`).join(' '),
-    sentences: r.sentences.map(indexText),
-  }
+  const text = `${r.index_heading}\n${r.content}`
+  const index = indexText(text)
+  return { ...r, index_text: index === text ? undefined : index, sentences: r.sentences.map(indexText) }
 }
 
 /**
  * Inserts one space's chunks with their BM25 postings and statistics in ONE statement (the
  * lexemes are computed once and feed the postings, each chunk's length, the space's df and totals;
  * Postgres runs every data-modifying CTE to completion whether or not the main query reads it):
- * tf = positions of a lexeme in to_tsvector('english', index_heading + content); weights use the
+ * tf = positions of a lexeme in to_tsvector('english', indexText(index_heading + content)); weights use the
  * space's weights_avgdl (0 or no row yet = the space is empty: this batch's own). Each chunk also
  * keeps the lexemes of its snippet sentences, in sentence order, as lexemesOf would return them.
  * Returns the space's new stats.
@@ -91,12 +85,10 @@ export async function insertIndexedChunks(
   const out = await ex.query<Record<string, unknown>>(
     `with r as (
        select * from jsonb_to_recordset($1::text::jsonb) as r(id uuid, document_id uuid, ordinal int,
-         heading text, content text, token_count int, index_heading text, index_content text, sentences jsonb,
-         name_parts text)
+         heading text, content text, token_count int, index_heading text, index_text text, sentences jsonb)
      ), t as (
        select r.id as chunk_id, x.lexeme, coalesce(array_length(x.positions, 1), 1)::real as tf
-       from r, unnest(to_tsvector('english',
-         coalesce(r.index_heading, '') || E'\n' || coalesce(r.index_content, r.content) || E'\n' || coalesce(r.name_parts, ''))) x
+       from r, unnest(to_tsvector('english', coalesce(r.index_text, r.index_heading || E'\n' || r.content))) x
      ), dl as (
        select chunk_id, sum(tf)::float8 as dl from t group by chunk_id
      ), a as (

@@ -26,7 +26,7 @@ export function namePartsOf(text: string): string[] {
 export const ACRONYM_PLURAL = /\b([B-DF-HJ-NP-TV-Z]{2,}|[b-df-hj-np-tv-z]{3,})'?s\b/g
 
 /** `text` with the plurals of vowel-less acronyms written as the acronym ("PDFs" → "PDF"). */
-export function singularAcronyms(text: string): string {
+function singularAcronyms(text: string): string {
   return text.replace(ACRONYM_PLURAL, '$1')
 }
 
