@@ -44,14 +44,19 @@ const MEASURE = new RegExp(
   `(?:\\d[\\d,.]*|\\b(?:${NUMBER_WORD}))(?:[\\s-]+(?!per\\b)\\p{L}+[\\s-]+|[\\s-]*)(?:${UNIT})\\b`,
   'iu',
 )
-const MONTH = /\b(january|february|march|april|may|june|july|august|september|october|november|december)\b/i
+const MONTHS = 'january|february|march|april|may|june|july|august|september|october|november|december'
+const MONTH = new RegExp(`\\b(${MONTHS})\\b`, 'i')
 /** A time given as an event or a relation to one: "on the very next request", "after sign-in". */
 const EVENT =
   /\b(immediately|instantly|at once|right away|as soon as|after|before|until|till|once|upon|whenever|when|during|within|on the (?:very )?(?:next|first|last|same)|at (?:the )?(?:start|end|next|first|same time)|(?:with|in|by) the (?:next|following)|(?:daily|weekly|monthly|yearly|annually)|every (?:day|week|month|year))\b/i
 /** A day of a month: "1 March 2007", "March 1st, 2007", "on the 3rd of May". */
-const DATE =
-  /\b(?:\d{1,2}(?:st|nd|rd|th)?(?: of)? (?:january|february|march|april|may|june|july|august|september|october|november|december)|(?:january|february|march|april|may|june|july|august|september|october|november|december) \d{1,2}(?:st|nd|rd|th)?\b)/gi
+const DATE = new RegExp(
+  `\\b(?:\\d{1,2}(?:st|nd|rd|th)?(?: of)? (?:${MONTHS})|(?:${MONTHS}) \\d{1,2}(?:st|nd|rd|th)?\\b)`,
+  'gi',
+)
 const YEAR = /\b(1\d{3}|20\d{2})s?\b|\b\d{1,2}(st|nd|rd|th) century\b/i
+/** A number that is a year: 2007, not 2007.5. */
+const A_YEAR = /^(1\d{3}|20\d{2})$/
 
 const AUXILIARY_WORDS =
   'are|is|was|were|can|could|do|does|did|should|must|may|might|will|would|has|have|had|shall'
@@ -156,8 +161,7 @@ function rawKindScore(text: string, wanted: Wanted | null, question: string): nu
     return found.length > 0 ? 0.5 : 0
   }
   if (found.length === 0) return 0
-  if (wanted.amount && !numbers(text.replace(DATE, ' '), question).some((n) => !/^(1\d{3}|20\d{2})$/.test(n)))
-    return 0
+  if (wanted.amount && numbers(text.replace(DATE, ' '), question).every((n) => A_YEAR.test(n))) return 0
   if (!wanted.counted) return 1
   const counted = wanted.counted
   const near = new RegExp(

@@ -22,6 +22,9 @@ const BRACKETED_NUMBERS = /\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]/g
 const EDITORIAL_NOTES =
   /(?<=[\p{L}\p{N}.,;:!?)"'”’\]])\[(?=[^\]]{2,40}\])[a-z][a-z,'’-]*(?: [a-z,'’-]+)*(?:(?<=[a-z,'’-] [a-z,'’-]+)|\?)\](?!\()/gu
 
+/** A text without its bracketed numbers and editor's notes. */
+const withoutNotes = (text: string) => text.replace(BRACKETED_NUMBERS, '').replace(EDITORIAL_NOTES, '')
+
 /**
  * A code span (kept), or a link or image whose text may hold code spans — inline
  * `[text](url "title")`, or by reference `[text][ref]` where a word may start (Wikipedia's notes,
@@ -55,11 +58,8 @@ export function inlinePlain(text: string, keepCode = false): string {
  * written like tags ("https://<user>-<space>.hf.space", "<neon url>", "npm run x <dir>").
  */
 function prosePlain(text: string): string {
-  return text
-    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
-    .replace(BRACKETED_NUMBERS, '')
-    .replace(EDITORIAL_NOTES, '')
+  const linkText = text.replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
+  return withoutNotes(linkText)
     .replace(/(\*\*|__|~~)(.+?)\1/g, '$2')
     .replace(/(^|[\s(])([*_])(?!\s)(.+?)(?<!\s)\2(?=[\s).,;:!?]|$)/g, '$1$3')
     .replace(TAG, (tag: string, _close, _name, _attributes, at: number, whole: string) =>
@@ -76,12 +76,7 @@ export const PLAIN_ITEM = /^\s*(?:[-*+•]|\d{1,3}[.)])\s+/
  * an answer's citation markers).
  */
 export function plainTextLine(raw: string): string {
-  return raw
-    .replace(PLAIN_ITEM, '')
-    .replace(BRACKETED_NUMBERS, '')
-    .replace(EDITORIAL_NOTES, '')
-    .replace(/\s+/g, ' ')
-    .trim()
+  return withoutNotes(raw.replace(PLAIN_ITEM, '')).replace(/\s+/g, ' ').trim()
 }
 
 /** A Markdown table row's cells, each as plain text. */
