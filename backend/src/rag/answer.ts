@@ -2,7 +2,7 @@
 // same generator serves JSON (collected) and SSE (forwarded) responses, so both always agree.
 import { AppError } from '../errors.js'
 import { type Citation, citationsFor } from './citations.js'
-import { extractiveAnswer } from './extractive.js'
+import { type ExtractiveAnswer, extractiveAnswer } from './extractive.js'
 import { GroundedFilter } from './grounding.js'
 import type { ChatModel } from './llm.js'
 import { buildMessages, type HistoryTurn } from './prompts.js'
@@ -64,6 +64,25 @@ async function* fromModel(input: AnswerInput, model: ChatModel): AsyncGenerator<
   return { content: filter.content, citations: citationsFor(filter.cited, input.sources) }
 }
 
+/** The offline answers made for each retrieved list (findSources may have made its turn's). */
+const offline = new WeakMap<
+  readonly RetrievedChunk[],
+  { question: string; query: string; answer: ExtractiveAnswer | null }
+>()
+
+/** The extractive answer to `question` from these sources, made once for a list of sources. */
+export function offlineAnswer(
+  question: string,
+  sources: readonly RetrievedChunk[],
+  query: string,
+): ExtractiveAnswer | null {
+  const made = offline.get(sources)
+  if (made?.question === question && made.query === query) return made.answer
+  const answer = extractiveAnswer(question, sources, query)
+  offline.set(sources, { question, query, answer })
+  return answer
+}
+
 /**
  * Yields the answer's text pieces; returns the final content (== the pieces joined) and citations.
  * Nothing relevant → a plain refusal without citations and without calling the model.
@@ -71,7 +90,7 @@ async function* fromModel(input: AnswerInput, model: ChatModel): AsyncGenerator<
 export function generateAnswer(input: AnswerInput): AsyncGenerator<string, AnswerOutput> {
   if (input.sources.length === 0) return fixed(NO_CONTEXT_ANSWER, [])
   if (input.model) return fromModel(input, input.model)
-  const answer = extractiveAnswer(input.question, input.sources, input.query)
+  const answer = offlineAnswer(input.question, input.sources, input.query)
   return answer ? fixed(answer.content, answer.citations) : fixed(NO_CONTEXT_ANSWER, [])
 }
 

@@ -2,8 +2,8 @@
 // (a follow-up rewritten by the LLM when one is configured, else borrowed context), tried in order
 // until one retrieves something. Shared by the chat route and `npm run eval`, so the evaluation
 // measures what users get.
+import { offlineAnswer } from './answer.js'
 import { retrievalQueries } from './conversation-context.js'
-import { extractiveAnswer } from './extractive.js'
 import type { ChatModel } from './llm.js'
 import type { HistoryTurn } from './prompts.js'
 import { retrieve } from './retrieve.js'
@@ -41,15 +41,13 @@ export async function findSources(
   signal?: AbortSignal,
 ): Promise<TurnSources> {
   let first: TurnSources | null = null
-  const queries = await turnQueries(history, question, model, signal)
-  for (const [i, query] of queries.entries()) {
+  for (const query of await turnQueries(history, question, model, signal)) {
     const sources = await retrieve(ctx, query, { k: ANSWER_K }, spaceIds)
     if (sources.length === 0) continue
     // Offline, a follow-up whose borrowed context leaves nothing to answer from ("What about the
-    // water?" after the gate code: no passage speaks of both) is tried on its own too. A question
-    // with nothing to fall back on is not answered here as well (the caller answers it once).
-    const alone = first === null && i === queries.length - 1
-    if (model || alone || extractiveAnswer(question, sources, query)) return { query, sources }
+    // water?" after the gate code: no passage speaks of both) is tried on its own too. The answer
+    // made here is the one the caller gives (offlineAnswer makes it once per list of sources).
+    if (model || offlineAnswer(question, sources, query)) return { query, sources }
     first ??= { query, sources }
   }
   return first ?? { query: question, sources: [] }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
-import { NO_CONTEXT_ANSWER } from '../../src/rag/answer.js'
+import { NO_CONTEXT_ANSWER, offlineAnswer } from '../../src/rag/answer.js'
 import { markersIn } from '../../src/rag/citations.js'
 import { extractiveAnswer } from '../../src/rag/extractive.js'
 import { questionTerms } from '../../src/rag/question-terms.js'
@@ -1367,5 +1367,16 @@ server.register(async function (server) {
     assert.equal(answer('Can I fly first class?', [policy]).content, NO_CONTEXT_ANSWER)
     assert.match(answer('Is alcohol reimbursed?', [policy]).content, /^Alcohol is never reimbursed/)
     assert.match(answer('Who approves expense claims?', [policy]).content, /line manager/)
+  })
+
+  it('makes the offline answer once for a list of sources (a follow-up is judged on it, then given it)', () => {
+    const sources = [DEPLOY]
+    const q = 'Which port does the server listen on?'
+    const first = offlineAnswer(q, sources, q)
+    assert.ok(first)
+    assert.equal(offlineAnswer(q, sources, q), first)
+    // Another list of sources, or another query, is answered anew.
+    assert.notEqual(offlineAnswer(q, [...sources], q), first)
+    assert.notEqual(offlineAnswer(q, sources, `server\n${q}`), first)
   })
 })
