@@ -79,6 +79,35 @@ const PURPOSE = /^to\s+([^,;:]{1,80})[,;:]\s*/i
 export function purposeOf(text: string): string | null {
   return PURPOSE.exec(text)?.[1] ?? null
 }
+/**
+ * Any verb opens an instruction when an object follows it at once: "Refill the tank", "Wipe the
+ * wand", "Preheat the cups". A sentence opening with a noun is followed by its verb ("Water leaks
+ * under …"), not by "the"; the words that may stand before "the" without being an imperative are
+ * few and listed (prepositions, conjunctions, adverbs, quantifiers).
+ */
+const OBJECT_FOLLOWS = /^(\p{L}+)\s+(?:the|a|an|your|all|any|both|each|every|it|them|these|those|some)\b/iu
+const NOT_IMPERATIVE = new Set(
+  (
+    'about above across after against along although among amongst around as at because before behind ' +
+    'below beneath beside besides between beyond both but by despite down during each either even ' +
+    'every except following for from given how however if in including inside instead into less like ' +
+    'meanwhile more most much near neither nor not now of off on once only onto or otherwise out ' +
+    'outside over past per perhaps since so still such than that then there thereafter though through ' +
+    'throughout thus till to today toward towards under underneath unless unlike until up upon via ' +
+    'what whatever when whenever where whereas wherever whether which while who whom whose why with ' +
+    'within without yet yesterday tomorrow here next first second third last finally later also often ' +
+    'sometimes usually always never again almost nearly just half twice many several few all any ' +
+    'some no none one two three four five six seven eight nine ten and the a an this these those it ' +
+    'its their his her our my your we they he she i you there'
+  ).split(' '),
+)
+function imperativeShape(text: string): boolean {
+  const first = OBJECT_FOLLOWS.exec(text)?.[1]
+  if (!first || first[0] !== first[0]?.toUpperCase()) return false
+  const w = first.toLowerCase()
+  return !NOT_IMPERATIVE.has(w) && !/(?:ly|ing|ed|s)$/.test(w)
+}
+
 /** "In the browser: …", "From a laptop, straight into the database: …": a short label. */
 const LABEL = /^[^:.]{1,60}:\s+/
 /** "you can revoke one", "you need to restart": the reader as the one who acts. */
@@ -99,7 +128,7 @@ export function statesAction(raw: string): boolean {
   // The sentence itself, after a "To …," purpose, or after a short label.
   const openings = [plain, plain.replace(PURPOSE, ''), plain.replace(LABEL, '')]
   const verb = (s: string) => (/^(\p{L}+)(?=\s|$)/u.exec(s)?.[1] ?? '').toLowerCase()
-  return openings.some((s) => YOU_ACT.test(s) || INSTRUCTION_VERBS.has(verb(s)))
+  return openings.some((s) => YOU_ACT.test(s) || INSTRUCTION_VERBS.has(verb(s)) || imperativeShape(s))
 }
 
 /** Light English stemming, for content without stored lexemes. */

@@ -43,6 +43,24 @@ const FEW_KEYS = 2
  * own account?" from "created with your account … It cannot be … deleted").
  */
 const KEY_SPAN = 20
+/**
+ * ... and within this many when a yes-or-no question says them side by side, as one name ("Can I
+ * make cold brew?" is not answered by "The coffee is too cold. Preheat the cups and raise the brew
+ * temperature"; "the water filter" may read "filter the water"). Not in other questions, whose
+ * neighbours are as often a subject and its verb ("Whom did Emma marry?").
+ */
+const COMPOUND_SPAN = 4
+
+/** Whether the question's words for two key lexemes stand next to each other ("cold brew"). */
+function namesCompound(question: string, keys: readonly string[]): boolean {
+  if (keys.length !== 2) return false
+  const ws = wordForms(question).prose
+  return ws.some(
+    (w, i) =>
+      i + 1 < ws.length &&
+      keys.some((a, k) => wordHasLexeme(w, a) && wordHasLexeme(ws[i + 1] as string, keys[1 - k] as string)),
+  )
+}
 /** A further passage must cover at least this share of the question that is still missing. */
 const MIN_GAIN = 0.2
 /**
@@ -315,14 +333,25 @@ function states(lexemes: Set<string>, lexeme: string, strict = false): boolean {
   if (lexeme.length < 4) return false
   for (const l of lexemes) if (l.length > lexeme.length && wordHasLexeme(l, lexeme)) return true
   if (strict || lexeme.length < ROOT) return false
-  for (const l of lexemes) if (sharedRoot(l, lexeme)) return true
+  for (const l of lexemes) if (sharedRoot(l, lexeme, true)) return true
   return false
 }
 
-function sharedRoot(a: string, b: string): boolean {
+/**
+ * Between two lexemes (stems), a long one (this many letters) that the other merely extends by more
+ * than ROOT_TAIL letters is part of a compound, not another form of it (`blockingTimeout` /
+ * `blockingTimeoutGrace`, password / passwordless); a short one may be an abbreviation (admin /
+ * administr). A word against a stem may have more left over (administrators / administr).
+ */
+const COMPOUND_HEAD = 8
+const ROOT_TAIL = 3
+
+function sharedRoot(a: string, b: string, stems = false): boolean {
   let k = 0
   while (k < a.length && k < b.length && a[k] === b[k]) k++
-  return k >= ROOT && k >= Math.min(a.length, b.length) - 1
+  const shorter = Math.min(a.length, b.length)
+  if (k < ROOT || k < shorter - 1) return false
+  return !stems || shorter < COMPOUND_HEAD || Math.max(a.length, b.length) - k <= ROOT_TAIL
 }
 
 class Coverage {
@@ -375,7 +404,7 @@ class Coverage {
   }
 
   private keys(): QuestionTerm[] {
-    const own = this.terms.filter((t) => t.own)
+    const own = this.terms.filter((t) => t.own && !t.frame)
     const max = Math.max(0, ...own.map((t) => t.weight))
     return own.filter((t) => t.weight >= KEY_SHARE * max)
   }
@@ -614,10 +643,34 @@ function topic(cu: ChunkUnits, seeds: number[], cov: Coverage): Set<string> {
   const first = seeds[0] as number
   const para = cu.units[first]?.paragraph
   const open = cu.units.findIndex((u) => u.paragraph === para && readable(u))
-  if (cu.chunk.heading || open < 0 || seeds.includes(open)) return cu.headingTerms
+  if (open < 0 || seeds.includes(open)) return cu.headingTerms
+  if (cu.chunk.heading) return paragraphSubject(cu, seeds, cov)
   const out = new Set(cu.headingTerms)
   const stated = cu.units[open]?.lexemes ?? new Set<string>()
   for (const t of cov.terms) if (states(stated, t.lexeme)) out.add(t.lexeme)
+  return out
+}
+
+/** The opening words of a sentence that name its subject. */
+const SUBJECT_WORDS = 3
+
+/**
+ * The headings' terms and those the paragraph's opening sentence names as its subject
+ * ("`retryStrategy` is a function …"): the sentences after it speak of that subject without
+ * naming it again ("… the return value represents how long to wait to reconnect").
+ */
+function paragraphSubject(cu: ChunkUnits, seeds: Iterable<number>, cov: Coverage): Set<string> {
+  const out = new Set(cu.headingTerms)
+  // Without a heading the paragraph's opening sentence is only one more sentence that may stand
+  // beside a question's words it does not answer (squad2-dev: "What action was taken to address
+  // price controls?" answered from "Scarcity was addressed by rationing" after "Price controls …").
+  if (!cu.chunk.heading) return out
+  const first = Math.min(...seeds)
+  const para = cu.units[first]?.paragraph
+  const open = cu.units.findIndex((u) => u.paragraph === para && readable(u))
+  if (open < 0 || open === first) return out
+  const subject = wordForms(cu.units[open]?.text ?? '').prose.slice(0, SUBJECT_WORDS)
+  for (const t of cov.terms) if (subject.some((w) => wordHasLexeme(w, t.lexeme))) out.add(t.lexeme)
   return out
 }
 
@@ -915,7 +968,7 @@ function choose(
  */
 function listContext(cu: ChunkUnits, idx: Set<number>, cov: Coverage): Set<string> {
   const lead = [...idx].map((i) => cu.units[i] as Unit)
-  if (!lead.some((u) => u.step)) return cu.headingTerms
+  if (!lead.some((u) => u.step)) return paragraphSubject(cu, idx, cov)
   const paragraphs = new Set(lead.filter((u) => u.step).map((u) => u.paragraph))
   const siblings = new Set<number>()
   cu.units.forEach((u, i) => {
@@ -1106,6 +1159,30 @@ function namedAfter(cu: ChunkUnits, pick: Pick, question: string): number[] {
   const next = cu.units[last + 1]
   if (lead?.kind !== 'sentence' || next?.kind !== 'sentence' || next.paragraph !== lead.paragraph) return []
   return NAMES_PREVIOUS.test(next.text) ? [last + 1] : []
+}
+
+/** "What should I do if no coffee comes out?", "What can I do about it?", "How do I fix this?" */
+const ASKS_REMEDY =
+  /^(?:and\s+)?(?:what (?:should|can|do|must|shall) (?:i|we|you) do|what to do|how (?:do|can|should) (?:i|we|you) (?:fix|solve|resolve|repair))\b|\bwhat (?:should|can) (?:i|we) do\s*\??$/i
+/** How far past the leading passage the remedy may follow in its paragraph. */
+const REMEDY_REACH = 2
+
+/**
+ * "No coffee comes out. The tank may be empty or the grind too fine." states the problem the
+ * question names, and its cause; the instruction after it ("Refill the tank or grind coarser.") is
+ * what the reader asked for. A leading passage that gives no instruction brings the first one that
+ * follows it in its paragraph (what lies between comes too).
+ */
+function remedyAfter(cu: ChunkUnits, pick: Pick, question: string): number[] {
+  if (!ASKS_REMEDY.test(question.trim()) || pick.units.some((i) => cu.units[i]?.action)) return []
+  const last = pick.units[pick.units.length - 1] as number
+  const paragraph = cu.units[last]?.paragraph
+  for (let i = last + 1; i <= last + REMEDY_REACH; i++) {
+    const u = cu.units[i]
+    if (!u || u.paragraph !== paragraph || !readable(u)) return []
+    if (u.action) return Array.from({ length: i - last }, (_, k) => last + 1 + k)
+  }
+  return []
 }
 
 function listOfAsked(chunks: ChunkUnits[], picks: Pick[], ask: Ask, terms: QuestionTerm[]): Pick | null {
@@ -1658,7 +1735,8 @@ export function extractiveAnswer(
         return t >= 0 ? [{ at, t }] : []
       })
       const found = new Set(hits.map((h) => h.t)).size
-      if (found > 1 && found === stated.length && tightestWindow(hits, found) > KEY_SPAN) return null
+      const span = ask.yesNo && namesCompound(question, stated) ? COMPOUND_SPAN : KEY_SPAN
+      if (found > 1 && found === stated.length && tightestWindow(hits, found) > span) return null
     }
     const context = `${leadUnits.chunk.title} ${leadUnits.chunk.heading ?? ''} ${leadUnits.chunk.content}`
     if (!statesSpecifics(question, negated, leadText, context)) return { unstated: first.c, lead }
@@ -1692,7 +1770,11 @@ export function extractiveAnswer(
     // When the leading passage leaves part of the question open, an equally good passage elsewhere
     // may be the one that answers: the reader sees both. Not after the steps or the list a section's
     // heading names: the heading says they are the answer.
-    const announced = [...announcedAfter(leadUnits, first, ask), ...namedAfter(leadUnits, first, question)]
+    const announced = [
+      ...announcedAfter(leadUnits, first, ask),
+      ...namedAfter(leadUnits, first, question),
+      ...remedyAfter(leadUnits, first, question),
+    ]
     if (announced.length > 0) first.units = [...new Set([...first.units, ...announced])].sort((a, b) => a - b)
     const alt = lead < STOP_COVERAGE && !opened ? alternative(units, terms, picks, lead, ask.code) : null
     if (alt) addPick(picks, alt)

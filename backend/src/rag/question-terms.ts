@@ -12,6 +12,8 @@ export interface QuestionTerm {
   own: boolean
   /** No chunk of the searched spaces holds it (df 0; without stored statistics: no passage at hand). */
   unseen?: boolean
+  /** Question scaffolding ("how much", "look like"): weighs little and is never a key term. */
+  frame?: boolean
 }
 
 /**
@@ -30,10 +32,23 @@ const FRAME = new Set(
   ).split(' '),
 )
 const FRAME_WEIGHT = 0.15
+/**
+ * Verbs that a question's opening makes scaffolding: "How long does descaling take?" asks for a
+ * duration ("The descaling cycle lasts about 25 minutes"), "How much does pressing cost?" for a
+ * price ("Pressing is €5 a crate"). Elsewhere they name what is asked ("Who takes the minutes?").
+ */
+const FRAMED_BY_OPENING: readonly [RegExp, ReadonlySet<string>][] = [
+  [/^(?:and\s+)?how long\b/i, new Set(['take', 'takes', 'taking', 'took', 'last', 'lasts'])],
+  [/^(?:and\s+)?how much\b/i, new Set(['cost', 'costs'])],
+]
 
-export function isFrameWord(word: string): boolean {
+/** `question`: a verb its opening frames counts as a frame word too (a word or its snowball lexeme). */
+export function isFrameWord(word: string, question?: string): boolean {
   const w = word.toLowerCase()
-  return w.length > 0 && (FRAME.has(w) || FRAME.has(lightLexemes(w)[0] ?? w))
+  if (w.length === 0) return false
+  if (FRAME.has(w) || FRAME.has(lightLexemes(w)[0] ?? w)) return true
+  const q = question?.trim() ?? ''
+  return FRAMED_BY_OPENING.some(([opening, verbs]) => opening.test(q) && verbs.has(w))
 }
 const BORROWED_WEIGHT = 0.4
 
@@ -117,11 +132,12 @@ export function questionTerms(
   return base.map((term) => {
     const { lexeme, idf } = term
     const isOwn = own.some((w) => mayStemTo(w, lexeme)) || !context.some((w) => mayStemTo(w, lexeme))
-    const frame = isFrameWord(term.word ?? lexeme)
+    const frame = isFrameWord(term.word ?? lexeme, question)
     return {
       lexeme,
       own: isOwn,
       unseen: term.df === 0,
+      ...(frame ? { frame } : {}),
       weight: Math.max(idf, 0.05) * (frame ? FRAME_WEIGHT : 1) * (isOwn ? 1 : BORROWED_WEIGHT),
     }
   })

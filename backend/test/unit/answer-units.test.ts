@@ -16,6 +16,10 @@ describe('statesAction', () => {
       '`npm test` runs the whole test suite.',
       '`LOG_LEVEL=debug PORT=8080 npm start` logs every request.',
       'Send `POST /api/documents` with a multipart upload.',
+      // Any verb, when its object follows at once.
+      'Refill the tank or grind coarser.',
+      'Preheat the cups and raise the brew temperature.',
+      'Wipe the wand with a damp cloth.',
     ])
       assert.equal(statesAction(s), true, s)
   })
@@ -29,6 +33,13 @@ describe('statesAction', () => {
       'A user is an administrator when their stored role is `admin`.',
       // A setting's value ends at its code span: what follows is prose, not a command's arguments.
       'With `SIGNUP=allowlist` only the emails in `SIGNUP_ALLOWLIST` may register.',
+      // A word before "the" that is not a verb: a preposition, an adverb, a plural noun, a participle.
+      'During the night the heating is off.',
+      'Meanwhile the tank refills.',
+      'Usually the first heat-up takes three minutes.',
+      'Members the club admits pay a fee.',
+      'Following the update, sign in again.',
+      'Water leaks under the machine.',
     ])
       assert.equal(statesAction(s), false, s)
   })

@@ -1369,6 +1369,69 @@ server.register(async function (server) {
     assert.match(answer('Who approves expense claims?', [policy]).content, /line manager/)
   })
 
+  describe('an appliance manual and a library README (questions the method was not tuned on)', () => {
+    const cleaning = chunk(
+      'm1',
+      'To descale, dissolve one sachet of descaler in 1 litre of water and hold the power and steam buttons together for 5 seconds. The descaling cycle lasts about 25 minutes. Do not use vinegar: it damages the seals.',
+      'Manual > Cleaning and maintenance',
+    )
+    const troubles = chunk(
+      'm2',
+      '**No coffee comes out.** The tank may be empty or the grind too fine. Refill the tank or grind coarser.\n\n**The coffee is too cold.** Preheat the cups and raise the brew temperature.',
+      'Manual > Troubleshooting',
+    )
+
+    it('"How long does X take?" asks for a duration: "take" need not be said', () => {
+      assert.match(answer('How long does descaling take?', [cleaning, troubles]).content, /25 minutes/)
+    })
+
+    it('two key words said side by side in the question must stand together in the passage', () => {
+      assert.equal(answer('Can I make cold brew with it?', [troubles, cleaning]).content, NO_CONTEXT_ANSWER)
+      assert.match(
+        answer('What can I do when the coffee is too cold?', [troubles]).content,
+        /Preheat the cups/,
+      )
+    })
+
+    it('"What should I do if …?" brings the instruction that follows the problem it names', () => {
+      const a = answer('What should I do if no coffee comes out?', [troubles, cleaning])
+      assert.match(a.content, /^No coffee comes out\..*Refill the tank or grind coarser/s)
+    })
+
+    it('an identifier that merely starts with another is another name', () => {
+      const timeout = chunk(
+        'r1',
+        'This feature is opt-in. It is disabled by default and is only enabled when `blockingTimeout` is set to a positive number of milliseconds.',
+        'README > Blocking Command Timeout',
+      )
+      const grace = chunk(
+        'r2',
+        '- For commands with a finite timeout, ioredis sets a client-side deadline plus a small grace period (`blockingTimeoutGrace`, default 100ms).',
+        'README > Blocking Command Timeout',
+      )
+      const a = answer('What is the default blockingTimeoutGrace?', [timeout, grace])
+      assert.match(a.content, /100ms/)
+      assert.doesNotMatch(a.content, /opt-in/)
+    })
+
+    it('the subject a paragraph opens with is what its next sentences speak of', () => {
+      const retry = chunk(
+        'r3',
+        '`retryStrategy` is a function that will be called when the connection is lost. The argument `times` means this is the nth reconnection being made and the return value represents how long (in ms) to wait to reconnect.',
+        'README > Auto-reconnect',
+      )
+      const other = chunk(
+        'r4',
+        'Every command returns a promise. The value of a GET is a string or null.',
+        'README > Basic usage',
+      )
+      assert.match(
+        answer('What is the return value of retryStrategy?', [retry, other]).content,
+        /^The argument `times` means .*the return value represents how long/,
+      )
+    })
+  })
+
   it('makes the offline answer once for a list of sources (a follow-up is judged on it, then given it)', () => {
     const sources = [DEPLOY]
     const q = 'Which port does the server listen on?'

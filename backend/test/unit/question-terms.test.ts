@@ -9,4 +9,13 @@ describe('isFrameWord', () => {
       assert.equal(isFrameWord(w), true, w)
     for (const w of ['redi', 'redis', 'session', 'token', 'upload']) assert.equal(isFrameWord(w), false, w)
   })
+
+  it('reads the verb a "how long" or "how much" question is framed by as scaffolding there only', () => {
+    assert.equal(isFrameWord('take', 'How long does descaling take?'), true)
+    assert.equal(isFrameWord('lasts', 'How long the battery lasts?'), true)
+    assert.equal(isFrameWord('cost', 'How much does pressing cost?'), true)
+    assert.equal(isFrameWord('take', 'Who takes the minutes?'), false)
+    assert.equal(isFrameWord('cost', 'What does the warranty cost cover?'), false)
+    assert.equal(isFrameWord('take'), false)
+  })
 })
