@@ -76,6 +76,14 @@ for (const kind of dbKinds()) {
         const body = json<{ code?: string; error?: { code: string } }>(res)
         assert.equal(body.code ?? body.error?.code, 'email_unverified', `${method} ${url}`)
       }
+      // A path that matched no route is no route to refuse: 404, as for any signed-in caller (§3),
+      // respelled or not, /api or /v1.
+      for (const url of ['/api/no-such-route', '/%61pi/no-such-route', '/v1/no-such-route']) {
+        const res = await call('GET', url, u.token)
+        assert.equal(res.statusCode, 404, `GET ${url}: ${res.body}`)
+        const body = json<{ code?: string; error?: { code: string } }>(res)
+        assert.equal(body.code ?? body.error?.code, 'not_found', `GET ${url}`)
+      }
       // Sessions: revoke one, sign out everywhere, sign out.
       const other = json<{ session: { token: string } }>(await signIn(t.app, u.email, PASSWORD)).session.token
       const list = json<{ sessions: { id: string; current: boolean }[] }>(
