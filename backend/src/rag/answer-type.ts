@@ -46,6 +46,8 @@ const MEASURE = new RegExp(
 )
 const MONTHS = 'january|february|march|april|may|june|july|august|september|october|november|december'
 const MONTH = new RegExp(`\\b(${MONTHS})\\b`, 'i')
+/** A day of the week, or the days of one ("on Tuesdays", "at weekends"): when something recurs. */
+const WEEKDAY = /\b(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|\bweek(?:end|day)s?\b/i
 /** A time given as an event or a relation to one: "on the very next request", "after sign-in". */
 const EVENT =
   /\b(immediately|instantly|at once|right away|as soon as|after|before|until|till|once|upon|whenever|when|during|within|on the (?:very )?(?:next|first|last|same)|at (?:the )?(?:start|end|next|first|same time)|(?:with|in|by) the (?:next|following)|(?:daily|weekly|monthly|yearly|annually)|every (?:day|week|month|year))\b/i
@@ -140,7 +142,10 @@ function candidateNear(text: string, wanted: Wanted, question: string, near: str
 
 function isCandidate(token: string, wanted: Wanted, question: string): boolean {
   if (wanted.kind === 'name') return names(token, question).length > 0 || roleOf(token, wanted, question)
-  return numbers(token, question).length > 0 || (wanted.kind === 'date' && MONTH.test(token))
+  return (
+    numbers(token, question).length > 0 ||
+    (wanted.kind === 'date' && (MONTH.test(token) || (WEEKDAY.test(token) && !inQuestion(token, question))))
+  )
 }
 
 function rawKindScore(text: string, wanted: Wanted | null, question: string): number {
@@ -153,7 +158,9 @@ function rawKindScore(text: string, wanted: Wanted | null, question: string): nu
   const found = numbers(text, question)
   if (wanted.kind === 'date') {
     if (MONTH.test(text) || (YEAR.test(text) && found.some((n) => YEAR.test(n)))) return 1
-    return found.length > 0 || (wanted.event && EVENT.test(text)) ? 0.75 : 0
+    const weekday = WEEKDAY.exec(text)
+    const day = weekday !== null && !inQuestion(weekday[0], question)
+    return found.length > 0 || day || (wanted.event && EVENT.test(text)) ? 0.75 : 0
   }
   if (wanted.kind === 'measure') {
     const m = MEASURE.exec(text)

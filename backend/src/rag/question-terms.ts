@@ -2,6 +2,7 @@
 // (rare words carry the question; common ones barely count), question scaffolding ("how long",
 // "must", "happen") nearly ignored, and — in a follow-up — the words borrowed from earlier turns
 // weighing less than the question's own.
+import { verbOfIrregular } from '../db/queries/index-text.js'
 import { lightLexemes } from './answer-units.js'
 import type { RetrievedChunk } from './types.js'
 
@@ -41,14 +42,29 @@ const FRAMED_BY_OPENING: readonly [RegExp, ReadonlySet<string>][] = [
   [/^(?:and\s+)?how long\b/i, new Set(['take', 'takes', 'taking', 'took', 'last', 'lasts'])],
   [/^(?:and\s+)?how much\b/i, new Set(['cost', 'costs'])],
 ]
+/**
+ * The word that names the kind of answer: "How big is the deposit?" asks for a size ("two months'
+ * rent"), "What number do I call?" for a number, "In what year …?" for a year ("in 1850"). Not
+ * the dimensions a passage says in the same word ("How large can a file be?": "payload_too_large").
+ */
+const ANSWER_KIND =
+  /^(?:and\s+)?(?:how (big|often|soon)|(?:(?:in|on|at|by) )?(?:what|which) (number|percentage|percent|amount|size|proportion|fraction|time|date|day|year|month))\b/i
 
-/** `question`: a verb its opening frames counts as a frame word too (a word or its snowball lexeme). */
+/** The question's own scaffolding beyond FRAME: the words its opening frames. */
+function framedBy(question: string): string[] {
+  const q = question.trim()
+  const kind = ANSWER_KIND.exec(q)
+  const out = kind ? [((kind[1] ?? kind[2]) as string).toLowerCase()] : []
+  for (const [opening, verbs] of FRAMED_BY_OPENING) if (opening.test(q)) out.push(...verbs)
+  return out
+}
+
+/** `question`: a word its opening frames counts as a frame word too (a word or its snowball lexeme). */
 export function isFrameWord(word: string, question?: string): boolean {
   const w = word.toLowerCase()
   if (w.length === 0) return false
   if (FRAME.has(w) || FRAME.has(lightLexemes(w)[0] ?? w)) return true
-  const q = question?.trim() ?? ''
-  return FRAMED_BY_OPENING.some(([opening, verbs]) => opening.test(q) && verbs.has(w))
+  return question !== undefined && framedBy(question).some((f) => f === w || wordHasLexeme(f, w))
 }
 const BORROWED_WEIGHT = 0.4
 
@@ -71,7 +87,10 @@ export function wordHasLexeme(word: string, lexeme: string): boolean {
   const l = fold(lexeme)
   if (w === l) return true
   if (l.length >= 3 && w.startsWith(l) && w.length - l.length <= 4) return true
-  return w.length >= 4 && l.startsWith(w) && l.length - w.length <= 2
+  if (w.length >= 4 && l.startsWith(w) && l.length - w.length <= 2) return true
+  // "kept" is indexed as keep too (index-text.ts): the written word states its verb's lexeme.
+  const verb = verbOfIrregular(word)
+  return verb !== null && wordHasLexeme(verb, lexeme)
 }
 
 /**

@@ -90,6 +90,16 @@ describe('answer type', () => {
     assert.equal(kindScore('After the right turn the river created a lake.', c, clause), 0)
   })
 
+  it('"when" is answered by the days of the week something recurs on, not by the day it names', () => {
+    const q = 'When is general waste collected?'
+    const w = wantedOf(q)
+    assert.equal(kindScore('The general waste is collected on Tuesdays and Fridays.', w, q), 0.75)
+    assert.equal(kindScore('Quiet hours are longer at weekends.', w, q), 0.75)
+    assert.equal(kindScore('The general waste goes into the grey bin.', w, q), 0)
+    const named = 'What happens on Tuesdays?'
+    assert.equal(kindScore('Bins are emptied on Tuesdays.', { kind: 'date' }, named), 0)
+  })
+
   it('counts numbers spelled out in words, the teens and tens included', () => {
     const q = 'How often must the flux regulator be recalibrated?'
     const w = wantedOf(q)

@@ -17,5 +17,10 @@ describe('isFrameWord', () => {
     assert.equal(isFrameWord('take', 'Who takes the minutes?'), false)
     assert.equal(isFrameWord('cost', 'What does the warranty cost cover?'), false)
     assert.equal(isFrameWord('take'), false)
+    // The word naming the kind of answer: "What number do I call?" is answered by "0800 555 010".
+    assert.equal(isFrameWord('number', 'What number do I call in an emergency?'), true)
+    assert.equal(isFrameWord('year', 'In what year was the mill built?'), true)
+    assert.equal(isFrameWord('big', 'How big is the deposit?'), true)
+    assert.equal(isFrameWord('number', 'Is my phone number shown to others?'), false)
   })
 })

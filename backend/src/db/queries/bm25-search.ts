@@ -13,7 +13,7 @@
 // drops the rest that cannot reach it before those are looked up too. A chunk seen in no list scores at most the
 // sum of the bounds (`unseenBound`): when the k-th score is above it, the top k is exact.
 import { type Executor, jsonColumn } from '../client.js'
-import { indexText } from './index-text.js'
+import { queryIndexText } from './index-text.js'
 import type { TermStats } from './term-idf.js'
 
 /** Query lexemes scanned at most (the highest-idf ones). */
@@ -75,7 +75,7 @@ export async function bm25SearchPass(
 ): Promise<Bm25Result> {
   if (spaceIds.length === 0) return noHits()
   const rows = await ex.query<Record<string, unknown>>(SEARCH_SQL, [
-    indexText(query),
+    queryIndexText(query),
     JSON.stringify(spaceIds),
     k,
     MAX_QUERY_TERMS,

@@ -4,7 +4,7 @@
 // says over which spaces, and how a small collection is read).
 import { type Executor, jsonColumn } from '../client.js'
 import { anyOfJson } from './id-list.js'
-import { indexText } from './index-text.js'
+import { queryIndexText } from './index-text.js'
 
 export interface TermStats {
   /** Chunks in the spaces. */
@@ -62,7 +62,7 @@ export async function queryTermStatsBySpace(
             where st.space_id = sp.space_id and st.lexeme = q.lexeme
           ) t
         ) d on true) as terms`,
-    [indexText(query), JSON.stringify(spaceIds)],
+    [queryIndexText(query), JSON.stringify(spaceIds)],
   )
   const spaces = jsonColumn<[string, number, number][]>(rows[0]?.spaces, [])
   const terms = jsonColumn<[string, [string, number, number][] | null][]>(rows[0]?.terms, [])
