@@ -111,14 +111,21 @@ function ConversationItem({
   const [draft, setDraft] = useState(title)
   const field = useRef<HTMLInputElement>(null)
   const renameButton = useRef<HTMLButtonElement>(null)
+  const deleteButton = useRef<HTMLButtonElement>(null)
+  const cancelDelete = useRef<HTMLButtonElement>(null)
+  // The button just pressed is replaced by the question: keyboard users land on its Cancel (not
+  // on the button that deletes), instead of being dropped to the page's start.
   useEffect(() => {
     if (mode === 'rename') field.current?.select()
+    if (mode === 'confirm') cancelDelete.current?.focus()
   }, [mode])
 
-  const back = () => {
+  // Back to the list item, focus on the button that opened the form or the question.
+  const back = (to = renameButton) => {
     setMode('view')
-    window.setTimeout(() => renameButton.current?.focus(), 0)
+    window.setTimeout(() => to.current?.focus(), 0)
   }
+  const cancelDeleting = () => back(deleteButton)
   const submit = (event: FormEvent) => {
     event.preventDefault()
     const next = draft.trim()
@@ -149,7 +156,7 @@ function ConversationItem({
           <button type="submit" className="button button-small">
             Save
           </button>
-          <button type="button" className="button button-quiet button-small" onClick={back}>
+          <button type="button" className="button button-quiet button-small" onClick={() => back()}>
             Cancel
           </button>
         </form>
@@ -166,7 +173,14 @@ function ConversationItem({
         </Link>
       )}
       {mode === 'confirm' ? (
-        <fieldset className="conversation-confirm">
+        <fieldset
+          className="conversation-confirm"
+          onKeyDown={(e) => {
+            if (e.key !== 'Escape') return
+            e.stopPropagation() // closes this question, not the phone's drawer around it
+            cancelDeleting()
+          }}
+        >
           <legend>Delete this conversation?</legend>
           <button
             type="button"
@@ -176,7 +190,12 @@ function ConversationItem({
           >
             Delete
           </button>
-          <button type="button" className="button button-quiet button-small" onClick={back}>
+          <button
+            ref={cancelDelete}
+            type="button"
+            className="button button-quiet button-small"
+            onClick={cancelDeleting}
+          >
             Cancel
           </button>
         </fieldset>
@@ -196,6 +215,7 @@ function ConversationItem({
             <span className="sr-only">Rename</span>
           </button>
           <button
+            ref={deleteButton}
             type="button"
             className="icon-button conversation-action conversation-delete"
             title={`Delete “${title}”`}

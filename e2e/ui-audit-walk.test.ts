@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import type { Locator, Page } from 'playwright-core'
+import { focused } from './helpers/focus'
+import { setupSuite, signedUp } from './helpers/suite'
+import { uniqueEmail, visible } from './helpers/wait'
+import { ChatPage } from './pages/chat-page'
+
+/** Keyboard only: focus a control and press Enter, as a person tabbing through the page does. */
+async function press(page: Page, button: Locator): Promise<void> {
+  await button.focus()
+  await page.keyboard.press('Enter')
+}
+
+describe('an audit of the web UI as a keyboard and phone user (focus, words, layout)', () => {
+  const suite = setupSuite()
+
+  test("a conversation's Delete puts focus on the question's Cancel; Escape or Cancel gives it back", {
+    timeout: 90_000,
+  }, async () => {
+    const s = await signedUp(suite, uniqueEmail('delete-keys'))
+    const chat = new ChatPage(s.page)
+    await chat.ask('How are passwords and sessions stored?')
+    await chat.waitForAnswer()
+    const item = chat.conversation('How are passwords')
+    const remove = item.getByRole('button', { name: 'Delete', exact: true })
+
+    await press(s.page, remove)
+    await visible(item.getByRole('group', { name: 'Delete this conversation?' }))
+    assert.equal(await focused(s.page), 'BUTTON Cancel')
+    await s.page.keyboard.press('Escape')
+    await visible(remove)
+    assert.equal(await focused(s.page), 'BUTTON Delete')
+
+    await press(s.page, remove)
+    await s.page.keyboard.press('Enter') // on Cancel
+    await visible(remove)
+    assert.equal(await focused(s.page), 'BUTTON Delete')
+    await visible(chat.conversation('How are passwords'))
+    assert.deepEqual(s.unexpected(), [])
+  })
+})
