@@ -3,7 +3,7 @@ import { describe, test } from 'node:test'
 import type { Locator, Page } from 'playwright-core'
 import { focused } from './helpers/focus'
 import { setupSuite, signedUp } from './helpers/suite'
-import { uniqueEmail, visible } from './helpers/wait'
+import { gone, uniqueEmail, visible } from './helpers/wait'
 import { ChatPage } from './pages/chat-page'
 
 /** Keyboard only: focus a control and press Enter, as a person tabbing through the page does. */
@@ -37,6 +37,36 @@ describe('an audit of the web UI as a keyboard and phone user (focus, words, lay
     await visible(remove)
     assert.equal(await focused(s.page), 'BUTTON Delete')
     await visible(chat.conversation('How are passwords'))
+    assert.deepEqual(s.unexpected(), [])
+  })
+
+  test("the phone's conversation drawer takes keyboard focus when opened and gives it back when closed", {
+    timeout: 90_000,
+  }, async () => {
+    const s = await signedUp(suite, uniqueEmail('drawer-keys'), { width: 390, height: 844 })
+    const chat = new ChatPage(s.page)
+    await chat.ask('How do I run the Docker container?')
+    await chat.waitForAnswer()
+    const toggle = s.page.getByRole('button', { name: 'Conversations', exact: true })
+    const conversations = s.page.getByRole('navigation', { name: 'Conversations' })
+
+    await press(s.page, toggle)
+    await visible(conversations)
+    assert.equal(await focused(s.page), 'BUTTON Close')
+    await s.page.keyboard.press('Enter')
+    await gone(conversations)
+    assert.equal(await focused(s.page), 'BUTTON Conversations')
+
+    await press(s.page, toggle)
+    await s.page.keyboard.press('Tab') // the first conversation's link
+    await s.page.keyboard.press('Escape')
+    await gone(conversations)
+    assert.equal(await focused(s.page), 'BUTTON Conversations')
+
+    // New chat from inside the page puts focus in Message, and the drawer's close leaves it there.
+    await press(s.page, toggle)
+    await press(s.page, chat.newChat)
+    assert.equal(await focused(s.page), 'TEXTAREA Message')
     assert.deepEqual(s.unexpected(), [])
   })
 })

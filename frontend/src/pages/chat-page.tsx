@@ -53,6 +53,7 @@ function ChatView() {
     return () => window.removeEventListener('keydown', onKey)
   }, [sidebarOpen])
   const inputRef = useRef<HTMLTextAreaElement>(null)
+  const drawerFocus = useDrawerFocus(sidebarOpen)
   const chat = useChatTurn(id, {
     onCreated: (newId) => navigate(`/chat/${newId}`, { replace: true }),
     onRestoreDraft: setDraft,
@@ -96,6 +97,7 @@ function ChatView() {
     <div className={sidebarOpen ? 'chat-layout sidebar-open' : 'chat-layout'}>
       <aside id="chat-sidebar" className="chat-sidebar" aria-label="Conversation list">
         <button
+          ref={drawerFocus.close}
           type="button"
           className="button button-quiet sidebar-close"
           onClick={() => setSidebarOpen(false)}
@@ -111,6 +113,7 @@ function ChatView() {
       <section className="chat-panel" aria-label="Chat">
         <div className="chat-toolbar">
           <button
+            ref={drawerFocus.toggle}
             type="button"
             className="icon-button sidebar-toggle"
             aria-expanded={sidebarOpen}
@@ -192,6 +195,30 @@ function ChatView() {
       </section>
     </div>
   )
+}
+
+/**
+ * Keyboard focus for the phone's conversation drawer: opening it moves focus to its `Close`
+ * (else focus stays on the toggle, behind the dimmed page, and the drawer is out of Tab's reach
+ * ahead); closing it gives focus back to the toggle when focus was in the drawer, which is then
+ * hidden (else it fell to the page's start). A close that put focus elsewhere (New chat → Message)
+ * keeps it there.
+ */
+function useDrawerFocus(open: boolean) {
+  const toggle = useRef<HTMLButtonElement>(null)
+  const close = useRef<HTMLButtonElement>(null)
+  const wasOpen = useRef(false)
+  useEffect(() => {
+    if (open) close.current?.focus()
+    else if (wasOpen.current) {
+      const active = document.activeElement
+      const lost =
+        !active || active === document.body || Boolean(close.current?.closest('aside')?.contains(active))
+      if (lost) toggle.current?.focus()
+    }
+    wasOpen.current = open
+  }, [open])
+  return { toggle, close }
 }
 
 /**
