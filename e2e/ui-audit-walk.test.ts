@@ -5,6 +5,7 @@ import { focused } from './helpers/focus'
 import { setupSuite, signedUp } from './helpers/suite'
 import { gone, uniqueEmail, visible } from './helpers/wait'
 import { ChatPage } from './pages/chat-page'
+import { SpacePage, SpacesPage } from './pages/spaces-page'
 
 /** Keyboard only: focus a control and press Enter, as a person tabbing through the page does. */
 async function press(page: Page, button: Locator): Promise<void> {
@@ -67,6 +68,28 @@ describe('an audit of the web UI as a keyboard and phone user (focus, words, lay
     await press(s.page, toggle)
     await press(s.page, chat.newChat)
     assert.equal(await focused(s.page), 'TEXTAREA Message')
+    assert.deepEqual(s.unexpected(), [])
+  })
+
+  test('Add member keeps keyboard focus once the invitation is sent (the emptied field disabled it)', {
+    timeout: 90_000,
+  }, async () => {
+    const s = await signedUp(suite, uniqueEmail('add-member-keys'))
+    const spaces = new SpacesPage(s.page)
+    await spaces.goto()
+    await spaces.create('Keyboard team')
+    const space = new SpacePage(s.page)
+    await visible(space.memberEmail)
+    await space.memberEmail.fill('first-invitee@example.com')
+    await press(s.page, space.addMember)
+    await visible(space.member('first-invitee@example.com'))
+    await visible(s.page.getByText('Invitation sent to first-invitee@example.com', { exact: false }))
+    assert.equal(await space.memberEmail.inputValue(), '')
+    assert.equal(await focused(s.page), 'BUTTON Add member')
+    // With the field empty the button still says it cannot add anyone, and Enter sends nothing.
+    assert.equal(await space.addMember.getAttribute('aria-disabled'), 'true')
+    await s.page.keyboard.press('Enter')
+    assert.equal(await space.members.getByRole('listitem').count(), 2)
     assert.deepEqual(s.unexpected(), [])
   })
 })

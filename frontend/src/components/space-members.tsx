@@ -136,8 +136,10 @@ function AddMemberForm({ spaceId, onDone }: { spaceId: string; onDone: () => Pro
     },
   })
   const errors = add.error ? formErrors(add.error) : null
+  const blocked = add.isPending || email.trim() === ''
   const submit = (event: FormEvent) => {
     event.preventDefault()
+    if (blocked) return
     setNotice(null)
     add.mutate({ spaceId, email: email.trim(), role })
   }
@@ -176,10 +178,12 @@ function AddMemberForm({ spaceId, onDone }: { spaceId: string; onDone: () => Pro
       </div>
       <FormError message={errors?.form} />
       <Notice message={notice} />
+      {/* aria-disabled, not disabled: the field is emptied once an invitation is sent, and a
+          focused button that becomes disabled drops keyboard focus to the page's start. */}
       <button
         type="submit"
         className="button button-primary"
-        disabled={add.isPending || email.trim() === ''}
+        aria-disabled={blocked || undefined}
         aria-busy={add.isPending}
       >
         Add member
