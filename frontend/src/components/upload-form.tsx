@@ -1,13 +1,11 @@
 import { useQueryClient } from '@tanstack/react-query'
 import { type DragEvent, type FormEvent, useId, useState } from 'react'
 import { describeError } from '../lib/error-messages'
-import { uploadWithProgress } from '../lib/upload'
+import { uploadOutcomeWords, uploadWithProgress } from '../lib/upload'
 import { FormError } from './form-error'
 import { SubmitButton } from './submit-button'
 
 const ACCEPT = '.md,.markdown,.txt,.html,.htm,.pdf,text/markdown,text/plain,text/html,application/pdf'
-
-const passages = (n: number) => (n === 1 ? '1 passage' : `${n} passages`)
 
 interface Job {
   key: string
@@ -54,9 +52,7 @@ export function UploadForm({ spaceId = null }: { spaceId?: string | null }) {
         update(job.key, {
           state: 'done',
           progress: 1,
-          message: result.created
-            ? `Added “${result.document.title}” (${passages(result.document.chunks)}).`
-            : `“${result.document.title}” is already in this space.`,
+          message: uploadOutcomeWords(result),
         })
       } catch (error) {
         update(job.key, { state: 'failed', message: describeError(error) })

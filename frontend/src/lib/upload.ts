@@ -8,6 +8,19 @@ export interface UploadOutcome {
   document: UploadResult
 }
 
+const passages = (n: number) => (n === 1 ? '1 passage' : `${n} passages`)
+
+/**
+ * What an upload did, in words. A 200 is either identical content (nothing changed) or a changed
+ * file at the same source, whose passages were replaced (§7): the answer does not say which, so the
+ * words are true of both — the document now holds this file's content.
+ */
+export function uploadOutcomeWords({ created, document }: UploadOutcome): string {
+  return created
+    ? `Added “${document.title}” (${passages(document.chunks)}).`
+    : `“${document.title}” was already in this space: it now has this file's content (${passages(document.chunks)}).`
+}
+
 /**
  * POST /api/documents as multipart field `file` (into `spaceId`, else the caller's default space),
  * reporting progress (0–1) while the body is sent.
