@@ -2,9 +2,10 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import type { Locator, Page } from 'playwright-core'
 import { focused } from './helpers/focus'
-import { setupSuite, signedUp } from './helpers/suite'
+import { setupSuite, signedIn, signedUp } from './helpers/suite'
 import { gone, uniqueEmail, visible } from './helpers/wait'
 import { ChatPage } from './pages/chat-page'
+import { DocumentPage } from './pages/document-page'
 import { SpacePage, SpacesPage } from './pages/spaces-page'
 
 /** Keyboard only: focus a control and press Enter, as a person tabbing through the page does. */
@@ -14,7 +15,8 @@ async function press(page: Page, button: Locator): Promise<void> {
 }
 
 describe('an audit of the web UI as a keyboard and phone user (focus, words, layout)', () => {
-  const suite = setupSuite()
+  const ADMIN = 'audit-admin@example.com'
+  const suite = setupSuite({ adminEmails: [ADMIN] })
 
   test("a conversation's Delete puts focus on the question's Cancel; Escape or Cancel gives it back", {
     timeout: 90_000,
@@ -90,6 +92,28 @@ describe('an audit of the web UI as a keyboard and phone user (focus, words, lay
     assert.equal(await space.addMember.getAttribute('aria-disabled'), 'true')
     await s.page.keyboard.press('Enter')
     assert.equal(await space.members.getByRole('listitem').count(), 2)
+    assert.deepEqual(s.unexpected(), [])
+  })
+
+  test('on a phone, a long inline value wraps on the document page and the feedback list (the page scrolled sideways)', {
+    timeout: 90_000,
+  }, async () => {
+    const s = await signedIn(suite, ADMIN)
+    await s.page.setViewportSize({ width: 390, height: 844 })
+    const sideways = () => s.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+    const chat = new ChatPage(s.page)
+    // The deploy guide quotes `https://huggingface.co/spaces/<user>/<space>` in one piece of code.
+    await chat.ask('How do I deploy this to Hugging Face Spaces?')
+    const answer = await chat.waitForAnswer()
+    await chat.answerButton('Bad answer', answer).click()
+    await chat.citations(answer).first().click()
+    await visible(new DocumentPage(s.page).title)
+    await visible(s.page.getByText('https://huggingface.co/spaces/<user>/<space>', { exact: true }).first())
+    assert.ok((await sideways()) <= 0, `the document page scrolls sideways by ${await sideways()}px`)
+
+    await s.page.goto('/admin/feedback')
+    await visible(s.page.getByRole('listitem', { name: 'How do I deploy this to Hugging Face Spaces?' }))
+    assert.ok((await sideways()) <= 0, `the feedback list scrolls sideways by ${await sideways()}px`)
     assert.deepEqual(s.unexpected(), [])
   })
 })
