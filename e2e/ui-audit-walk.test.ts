@@ -3,7 +3,7 @@ import { describe, test } from 'node:test'
 import type { Locator, Page } from 'playwright-core'
 import { focused } from './helpers/focus'
 import { setupSuite, signedIn, signedUp } from './helpers/suite'
-import { gone, uniqueEmail, visible } from './helpers/wait'
+import { gone, uniqueEmail, visible, waitUntil } from './helpers/wait'
 import { ChatPage } from './pages/chat-page'
 import { DocumentPage } from './pages/document-page'
 import { SpacePage, SpacesPage } from './pages/spaces-page'
@@ -114,6 +114,21 @@ describe('an audit of the web UI as a keyboard and phone user (focus, words, lay
     await s.page.goto('/admin/feedback')
     await visible(s.page.getByRole('listitem', { name: 'How do I deploy this to Hugging Face Spaces?' }))
     assert.ok((await sideways()) <= 0, `the feedback list scrolls sideways by ${await sideways()}px`)
+    assert.deepEqual(s.unexpected(), [])
+  })
+
+  test('Regenerate, pressed from the keyboard, leaves focus in Message while the new answer comes', {
+    timeout: 90_000,
+  }, async () => {
+    const s = await signedUp(suite, uniqueEmail('regenerate-keys'))
+    const chat = new ChatPage(s.page)
+    await chat.ask('How do I run the Docker container?')
+    await chat.waitForAnswer()
+    await press(s.page, chat.answerButton('Regenerate'))
+    assert.equal(await focused(s.page), 'TEXTAREA Message')
+    await waitUntil('a second answer', async () => (await chat.answers.count()) === 2)
+    await chat.waitForAnswer()
+    assert.equal(await focused(s.page), 'TEXTAREA Message')
     assert.deepEqual(s.unexpected(), [])
   })
 })

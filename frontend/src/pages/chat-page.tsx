@@ -171,7 +171,16 @@ function ChatView() {
             messages={messages}
             turn={chat.turn}
             modes={chat.modes}
-            onRegenerate={chat.streaming ? undefined : (question) => void chat.send(question)}
+            onRegenerate={
+              chat.streaming
+                ? undefined
+                : (question) => {
+                    void chat.send(question)
+                    // The pressed button goes while the new answer streams: keep the keyboard in
+                    // the Message field (as a suggestion does) rather than at the page's start.
+                    inputRef.current?.focus()
+                  }
+            }
           />
         )}
         <div className="chat-footer">
