@@ -131,4 +131,20 @@ describe('an audit of the web UI as a keyboard and phone user (focus, words, lay
     assert.equal(await focused(s.page), 'TEXTAREA Message')
     assert.deepEqual(s.unexpected(), [])
   })
+
+  test('Send comment, pressed from the keyboard, gives focus back to the chosen rating', {
+    timeout: 90_000,
+  }, async () => {
+    const s = await signedUp(suite, uniqueEmail('comment-keys'))
+    const chat = new ChatPage(s.page)
+    await chat.ask('How are passwords and sessions stored?')
+    const answer = await chat.waitForAnswer()
+    await press(s.page, chat.answerButton('Bad answer', answer))
+    const comment = answer.getByLabel('Comment (optional)', { exact: true })
+    await comment.fill('It left out the cookie.')
+    await press(s.page, answer.getByRole('button', { name: 'Send comment', exact: true }))
+    await visible(answer.getByText('“It left out the cookie.”', { exact: true }))
+    assert.equal(await focused(s.page), 'BUTTON Bad answer')
+    assert.deepEqual(s.unexpected(), [])
+  })
 })

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
-import { type FormEvent, useId, useState } from 'react'
+import { type FormEvent, useId, useRef, useState } from 'react'
 import { api } from '../lib/api'
 import { describeError } from '../lib/error-messages'
 import type { Feedback, Rating } from '../lib/types'
@@ -26,6 +26,8 @@ export function AnswerFeedback({
   const [local, setLocal] = useState<Feedback | null | undefined>(undefined)
   const [commenting, setCommenting] = useState(false)
   const [comment, setComment] = useState('')
+  const upButton = useRef<HTMLButtonElement>(null)
+  const downButton = useRef<HTMLButtonElement>(null)
   const current = local === undefined ? saved : local
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['conversation', conversationId] })
   const save = useMutation({
@@ -48,6 +50,9 @@ export function AnswerFeedback({
     setLocal(next)
     setCommenting(false)
     save.mutate(next)
+    // The form (and its focused button) goes: keyboard focus returns to the chosen rating.
+    const chosen = next.rating === 'up' ? upButton : downButton
+    window.setTimeout(() => chosen.current?.focus(), 0)
   }
 
   return (
@@ -55,6 +60,7 @@ export function AnswerFeedback({
       <fieldset className="rating" aria-describedby={`${id}-shared`}>
         <legend className="sr-only">Rate this answer</legend>
         <button
+          ref={upButton}
           type="button"
           className="icon-button rating-button"
           aria-pressed={current?.rating === 'up'}
@@ -65,6 +71,7 @@ export function AnswerFeedback({
           <span className="sr-only">Good answer</span>
         </button>
         <button
+          ref={downButton}
           type="button"
           className="icon-button rating-button"
           aria-pressed={current?.rating === 'down'}
