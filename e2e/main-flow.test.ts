@@ -99,10 +99,15 @@ describe('a new user, start to finish', () => {
     await visible(second.page.getByText('Your session has ended'))
     assert.deepEqual(second.unexpected([failedResource(401)]), [])
 
-    // Sign out; protected pages now redirect to /sign-in.
-    await chat.goto()
+    // Sign out from a conversation: the sign-in page leads nowhere back (whoever signs in next on
+    // this browser must not land on it); protected pages opened later redirect to /sign-in.
+    await page.goto(conversationPath)
+    await visible(chat.signOut)
     await chat.signOut.click()
     await atPath(page, '/sign-in')
+    // The page being left may redirect after the sign-out's own navigation: let it settle.
+    await page.waitForTimeout(800)
+    assert.equal(new URL(page.url()).searchParams.get('next'), null)
     for (const path of ['/chat', conversationPath, '/account']) {
       await page.goto(path)
       await atPath(page, '/sign-in')

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react'
 import { Navigate, useLocation } from 'react-router'
-import { signedOutNotice, useAuth } from '../lib/auth'
+import { signedOutOnPurpose, useAuth } from '../lib/auth'
 import { describeError } from '../lib/error-messages'
 import { readSessionHint } from '../lib/session-hint'
 import type { User } from '../lib/types'
@@ -25,8 +25,10 @@ export function RequireAuth({ children }: { children: (user: User) => ReactNode 
     )
   }
   if (auth.status === 'signed-out') {
-    const notice = readSessionHint() === 'out' ? signedOutNotice() : null
-    if (notice) return <Navigate to="/sign-in" replace state={{ notice }} />
+    // Signed out on purpose here: nothing to come back to. Otherwise (a visitor, an expired
+    // session) sign-in leads back to this page.
+    const left = readSessionHint() === 'out' ? signedOutOnPurpose() : null
+    if (left) return <Navigate to="/sign-in" replace state={left.notice ? { notice: left.notice } : null} />
     const next = `${location.pathname}${location.search}${location.hash}`
     return <Navigate to={`/sign-in?next=${encodeURIComponent(next)}`} replace />
   }

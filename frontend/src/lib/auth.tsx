@@ -57,6 +57,7 @@ export function useSignedIn() {
   return useCallback(
     (user: User) => {
       queryClient.clear()
+      leaving = null
       writeSessionHint('in')
       queryClient.setQueryData(ME_KEY, user)
     },
@@ -64,16 +65,19 @@ export function useSignedIn() {
   )
 }
 
-/** What the sign-in page says to someone who just left (e.g. "Your account was deleted."). */
-let leavingNotice: string | null = null
+/**
+ * The last sign-out this tab made on purpose (`Sign out`, `Sign out everywhere`, account deleted),
+ * with what the sign-in page says to someone who just left (e.g. "Your account was deleted.").
+ */
+let leaving: { notice: string | null } | null = null
 
 /**
- * The notice of the last sign-out, if it had one. The guard of the page being left redirects
- * before the navigation below lands, so it carries the notice (and drops its `next`: there is
- * nothing to come back to).
+ * The sign-out this tab just made, if any. The guard of the page being left redirects before the
+ * navigation below lands, so it carries the notice and drops its `next`: whoever signs in next on
+ * this browser should not land on the conversation the last person left.
  */
-export function signedOutNotice(): string | null {
-  return leavingNotice
+export function signedOutOnPurpose(): { notice: string | null } | null {
+  return leaving
 }
 
 /**
@@ -87,11 +91,11 @@ export function useSignedOut() {
   return useCallback(
     (notice?: unknown) => {
       // Also used as a mutation's onSuccess, which passes the response: only a string is a notice.
-      leavingNotice = typeof notice === 'string' ? notice : null
+      leaving = { notice: typeof notice === 'string' ? notice : null }
       writeSessionHint('out')
       void queryClient.cancelQueries()
       queryClient.setQueryData(ME_KEY, null)
-      navigate('/sign-in', { replace: true, state: leavingNotice ? { notice: leavingNotice } : null })
+      navigate('/sign-in', { replace: true, state: leaving.notice ? { notice: leaving.notice } : null })
     },
     [queryClient, navigate],
   )
