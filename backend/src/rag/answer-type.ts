@@ -30,7 +30,7 @@ const ROLES =
   /\b(owners?|administrators?|admins?|editors?|viewers?|members?|users?|operators?|moderators?|managers?|maintainers?|authors?|creators?|everyone|everybody|anyone|anybody|nobody|no one|guests?)\b/gi
 /** People named by their place (and the roles above): who does something, where no name is given. */
 const PEOPLE = new RegExp(
-  `${ROLES.source}|\\b(directors?|supervisors?|officers?|team|staff|employees?|committees?|board|department|secretary|treasurer|chair(?:man|woman|person)?|president|clerks?|agents?|council)\\b`,
+  `${ROLES.source}|\\b(directors?|supervisors?|officers?|team|staff|employees?|committees?|board|department|secretary|treasurer|chair(?:man|woman|person)?|president|clerks?|agents?|council|representatives?|delegates?|officials?|experts?|volunteers?|residents?|tenants?|landlords?|caretakers?|citizens?|judges?|ministers?)\\b`,
   'gi',
 )
 

@@ -104,6 +104,8 @@ interface Ask {
   which: string | null
   /** "Can I …?", "Does …?": a yes-or-no question. */
   yesNo: boolean
+  /** "Who is on X?", "What is X made of?": asks what X consists of. */
+  composition: boolean
   /** The lexeme of what a yes-or-no question asks about ("password" in "Is my password stored …?"). */
   subject: string | null
   /** "How …?" (not how many, long, much …), "Why …?": an explanation, which may take sentences. */
@@ -614,8 +616,10 @@ function scoreSeeds(
       ? CONDITION
       : 1
   const near = 1 + PROXIMITY * closeness(text, cov.terms, cu.headingTerms)
+  const composes = ask.composition && COMPOSED.test(text) ? COMPOSES : 1
   const score =
-    (near *
+    (composes *
+      near *
       named *
       contrary *
       says *
@@ -673,6 +677,17 @@ function paragraphSubject(cu: ChunkUnits, seeds: Iterable<number>, cov: Coverage
   for (const t of cov.terms) if (subject.some((w) => wordHasLexeme(w, t.lexeme))) out.add(t.lexeme)
   return out
 }
+
+/**
+ * "Who is on the panel?", "What is the board made of?" ask what a thing consists of: the sentence
+ * saying so ("The IPCC Panel is composed of representatives appointed by governments …") answers
+ * before one that only names the thing and some members ("… determined by the IPCC Panel, …").
+ */
+const COMPOSES = 1.5
+const ASKS_COMPOSITION =
+  /^(?:and\s+)?(?:who (?:is|are|sits|sit|serves|serve) (?:on|in)\b|who (?:makes|make) up\b|what (?:is|are|was|were) .{1,60}? (?:made (?:up )?of|composed of)\s*\??$|what (?:does|do|did) .{1,60}? (?:consist of|comprise|include)\s*\??$)/iu
+const COMPOSED =
+  /\b(?:(?:is|are|was|were) (?:made up|composed|formed|comprised) of|consists? of|consisted of|comprises?|comprised|members? (?:are|include|includes)|is made of|are made of)\b/i
 
 /** A sentence introducing a code block, for a question about anything but code, is a weaker lead. */
 const CAPTION = 0.75
@@ -1016,6 +1031,7 @@ function alternative(
     condition: null,
     which: null,
     yesNo: false,
+    composition: false,
     subject: null,
     procedure: false,
     explain: false,
@@ -1683,6 +1699,7 @@ export function extractiveAnswer(
     condition: conditionAsked(question, terms),
     which,
     yesNo: YES_NO.test(question.trim()),
+    composition: ASKS_COMPOSITION.test(question.trim()),
     subject: subjectOf(question, terms),
     procedure,
     explain: /^(and\s+)?(how|why)\b/i.test(question.trim()) && wanted === null,

@@ -90,6 +90,14 @@ describe('answer type', () => {
     assert.equal(kindScore('After the right turn the river created a lake.', c, clause), 0)
   })
 
+  it('"who" accepts people named by their role or place', () => {
+    const q = 'Who is on the IPCC Panel?'
+    const w = wantedOf(q)
+    assert.equal(kindScore('The panel is composed of representatives appointed by governments.', w, q), 0.75)
+    assert.equal(kindScore('Leaks are fixed by the caretaker.', wantedOf('Who fixes leaks?'), 'Who fixes leaks?'), 0.75)
+    assert.equal(kindScore('The panel meets twice a year in spring.', w, q), 0)
+  })
+
   it('"when" is answered by the days of the week something recurs on, not by the day it names', () => {
     const q = 'When is general waste collected?'
     const w = wantedOf(q)

@@ -1432,6 +1432,19 @@ server.register(async function (server) {
     })
   })
 
+  it('"Who is on X?" is answered by what X is composed of, people named by their role', () => {
+    const funding = chunk(
+      'f',
+      'The scale of payments is determined by the Audit Panel, together with the WMO and UNEP, which is also responsible for adopting the annual budget.',
+    )
+    const panel = chunk(
+      'p',
+      'The Audit Panel is composed of representatives appointed by the member councils. Observers may attend its sessions.',
+    )
+    const a = answer('Who is on the Audit Panel?', [funding, panel])
+    assert.match(a.content, /^The Audit Panel is composed of representatives/)
+  })
+
   it('makes the offline answer once for a list of sources (a follow-up is judged on it, then given it)', () => {
     const sources = [DEPLOY]
     const q = 'Which port does the server listen on?'
