@@ -14,7 +14,7 @@ async function press(page: Page, button: Locator): Promise<void> {
   await page.keyboard.press('Enter')
 }
 
-describe('an audit of the web UI as a keyboard and phone user (focus, words, layout)', () => {
+describe('the web UI for a keyboard and phone user (focus, words, layout)', () => {
   const ADMIN = 'audit-admin@example.com'
   const suite = setupSuite({ adminEmails: [ADMIN] })
 
