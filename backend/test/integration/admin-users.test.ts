@@ -248,6 +248,15 @@ for (const kind of dbKinds()) {
       assert.equal(on.disabled, false)
       assert.equal((await lastEvent(erin.userId)).type, 'user_enabled')
       assert.equal((await signIn(t.app, erin.email, PASSWORD)).statusCode, 200)
+      // A suspension, not a revocation: the key never revoked works again; the sessions stay ended.
+      assert.equal(
+        (await t.app.inject({ url: '/api/auth/me', headers: bearerHeader(apiKey) })).statusCode,
+        200,
+      )
+      assert.equal(
+        (await t.app.inject({ url: '/api/auth/me', headers: bearerHeader(erin.token) })).statusCode,
+        401,
+      )
     })
 
     it('a session of a disabled user is refused even when it outlived the disabling', async () => {
