@@ -20,6 +20,7 @@ import { lightLexemes, purposeOf, type Unit, type UnitKind, unitsOf } from './an
 import { type Citation, toCitation } from './citations.js'
 import { inlinePlain } from './plain-text.js'
 import {
+  FRAME_WEIGHT,
   isFrameWord,
   isStopword,
   type QuestionTerm,
@@ -1668,6 +1669,15 @@ export function extractiveAnswer(
     all.flatMap((p) => p.units.map((u) => u.lexemes)),
   )
   if (terms.length === 0) return null
+  // "Can I take photos?" where no document says "take" ("Photos … are not allowed"): the asked
+  // action, said in other words, is no key term the passage must state.
+  const action = actionOf(question)
+  if (action)
+    for (const t of terms)
+      if (t.own && t.unseen && !t.frame && wordHasLexeme(action, t.lexeme)) {
+        t.frame = true
+        t.weight *= FRAME_WEIGHT
+      }
   const negated = negatedWords(question)
   const phrasal = phrasalOf(question, terms)
   for (const p of all)
@@ -1733,7 +1743,6 @@ export function extractiveAnswer(
     // at all is not answered yes or no by passages about its other words.
     // Not the question's own action ("Can I fly business class?" over "Business class requires a
     // director's approval" for flights): a passage may say what is done in other words.
-    const action = actionOf(question)
     if (
       ask.yesNo &&
       terms.some(
@@ -1742,6 +1751,18 @@ export function extractiveAnswer(
     )
       return null
     const leadText = first.units.map((i) => leadUnits.units[i]?.text ?? '').join(' ')
+    // A leading passage that states none of the question's words and owes them all to the
+    // document's title or top heading ("FitLine Gym — FAQ" for "How do I get into the gym?") could
+    // be any of the document's sentences ("Yes."): it answers nothing. Its own section's heading
+    // naming one still makes it about the question.
+    const subjectTerms = terms.filter((t) => t.own && !t.frame)
+    const leadLexemes = lexemesOf(leadUnits, first.units)
+    const section = namedIn(lastHeading(leadUnits.chunk), terms)
+    if (
+      subjectTerms.length > 0 &&
+      !subjectTerms.some((t) => states(leadLexemes, t.lexeme) || section.has(t.lexeme))
+    )
+      return null
     // A short question's key terms must stand together in the leading passage, not in sentences
     // about different things that happen to follow each other (a heading naming one excuses it).
     if (keys <= FEW_KEYS) {

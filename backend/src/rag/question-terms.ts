@@ -32,7 +32,7 @@ const FRAME = new Set(
     'amongst around throughout beyond'
   ).split(' '),
 )
-const FRAME_WEIGHT = 0.15
+export const FRAME_WEIGHT = 0.15
 /**
  * Verbs that a question's opening makes scaffolding: "How long does descaling take?" asks for a
  * duration ("The descaling cycle lasts about 25 minutes"), "How much does pressing cost?" for a

@@ -1445,6 +1445,32 @@ server.register(async function (server) {
     assert.match(a.content, /^The Audit Panel is composed of representatives/)
   })
 
+  it("a passage owing the question's words to the document's top heading alone answers nothing", () => {
+    const pause = chunk(
+      'g1',
+      'Yes. You can freeze your membership for up to three months per year.',
+      'FitLine Gym FAQ > Can I pause my membership?',
+    )
+    const rules = chunk(
+      'g2',
+      '- Wipe down equipment after use.\n- Re-rack weights after use.',
+      'FitLine Gym FAQ > Rules',
+    )
+    assert.equal(answer('How do I get into the gym?', [pause, rules]).content, NO_CONTEXT_ANSWER)
+  })
+
+  it('the action a yes-or-no question asks about, which no document says, is no key term', () => {
+    const rules = chunk(
+      'g3',
+      'Wear clean indoor shoes in the gym. Photos and videos of other members are not allowed in the gym.',
+      'FitLine Gym FAQ > Rules',
+    )
+    assert.match(
+      answer('Can I take photos in the gym?', [rules]).content,
+      /^Photos and videos of other members are not allowed/,
+    )
+  })
+
   it('makes the offline answer once for a list of sources (a follow-up is judged on it, then given it)', () => {
     const sources = [DEPLOY]
     const q = 'Which port does the server listen on?'
