@@ -20,7 +20,7 @@ import { lightLexemes, purposeOf, type Unit, type UnitKind, unitsOf } from './an
 import { type Citation, toCitation } from './citations.js'
 import { inlinePlain } from './plain-text.js'
 import {
-  FRAME_WEIGHT,
+  actionOf,
   isFrameWord,
   isStopword,
   type QuestionTerm,
@@ -1146,15 +1146,6 @@ function announcedAfter(cu: ChunkUnits, pick: Pick, ask: Ask): number[] {
   return after.length === count ? after : []
 }
 
-/** The verb a yes-or-no question asks about doing: "Can I fly …?" → fly. */
-function actionOf(question: string): string | null {
-  const m =
-    /^(?:and\s+)?(?:can|could|may|might|should|must|do|does|did|will|would|shall)\s+(?:i|we|you|they|he|she|one|employees?|users?|people|someone|anyone)\s+(?:still\s+|also\s+|ever\s+)?([\p{L}-]+)/iu.exec(
-      question.trim(),
-    )
-  return m ? (m[1] as string).toLowerCase() : null
-}
-
 /** "What is it called when …?", "What is this process called?", "What name is given to …?" */
 const ASKS_NAME =
   /^(and\s+)?(what|which)\b.*\b(called|known as|termed|referred to as)\s*\??$|^(and\s+)?what is it called\b|^(and\s+)?what (name|term) (is|was) (given|used)\b|^(and\s+)?what (do|does|did) .+ (call|name|dub)\b/i
@@ -1669,15 +1660,7 @@ export function extractiveAnswer(
     all.flatMap((p) => p.units.map((u) => u.lexemes)),
   )
   if (terms.length === 0) return null
-  // "Can I take photos?" where no document says "take" ("Photos … are not allowed"): the asked
-  // action, said in other words, is no key term the passage must state.
   const action = actionOf(question)
-  if (action)
-    for (const t of terms)
-      if (t.own && t.unseen && !t.frame && wordHasLexeme(action, t.lexeme)) {
-        t.frame = true
-        t.weight *= FRAME_WEIGHT
-      }
   const negated = negatedWords(question)
   const phrasal = phrasalOf(question, terms)
   for (const p of all)

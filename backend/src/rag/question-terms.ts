@@ -32,7 +32,7 @@ const FRAME = new Set(
     'amongst around throughout beyond'
   ).split(' '),
 )
-export const FRAME_WEIGHT = 0.15
+const FRAME_WEIGHT = 0.15
 /**
  * Verbs that a question's opening makes scaffolding: "How long does descaling take?" asks for a
  * duration ("The descaling cycle lasts about 25 minutes"), "How much does pressing cost?" for a
@@ -67,6 +67,15 @@ export function isFrameWord(word: string, question?: string): boolean {
   return question !== undefined && framedBy(question).some((f) => f === w || wordHasLexeme(f, w))
 }
 const BORROWED_WEIGHT = 0.4
+
+/** The verb a yes-or-no question asks about doing: "Can I fly …?" → fly. */
+export function actionOf(question: string): string | null {
+  const m =
+    /^(?:and\s+)?(?:can|could|may|might|should|must|do|does|did|will|would|shall)\s+(?:i|we|you|they|he|she|one|employees?|users?|people|someone|anyone)\s+(?:still\s+|also\s+|ever\s+)?([\p{L}-]+)/iu.exec(
+      question.trim(),
+    )
+  return m ? (m[1] as string).toLowerCase() : null
+}
 
 /** Words the english configuration treats as stopwords, for the stand-in stemmer. */
 const STOPWORDS = new Set(
@@ -148,10 +157,15 @@ export function questionTerms(
   // (deforestation → deforest, using → use, sign-in → sign-in).
   const ownSet = new Set(own)
   const context = query === question ? [] : words(query).filter((w) => !ownSet.has(w))
+  const action = actionOf(question)
   return base.map((term) => {
     const { lexeme, idf } = term
     const isOwn = own.some((w) => mayStemTo(w, lexeme)) || !context.some((w) => mayStemTo(w, lexeme))
-    const frame = isFrameWord(term.word ?? lexeme, question)
+    // "Can I take photos?" where no document says "take" ("Photos … are not allowed"): the asked
+    // action, said in other words, is scaffolding too, no key term a passage must state.
+    const frame =
+      isFrameWord(term.word ?? lexeme, question) ||
+      (isOwn && term.df === 0 && action !== null && wordHasLexeme(action, lexeme))
     return {
       lexeme,
       own: isOwn,
