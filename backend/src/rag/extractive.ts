@@ -645,15 +645,19 @@ function scoreSeeds(
  * corpus loses two answers when its sections' first sentences count too).
  */
 function topic(cu: ChunkUnits, seeds: number[], cov: Coverage): Set<string> {
-  const first = seeds[0] as number
-  const para = cu.units[first]?.paragraph
-  const open = cu.units.findIndex((u) => u.paragraph === para && readable(u))
+  const open = openingOf(cu, seeds[0] as number)
   if (open < 0 || seeds.includes(open)) return cu.headingTerms
   if (cu.chunk.heading) return paragraphSubject(cu, seeds, cov)
   const out = new Set(cu.headingTerms)
   const stated = cu.units[open]?.lexemes ?? new Set<string>()
   for (const t of cov.terms) if (states(stated, t.lexeme)) out.add(t.lexeme)
   return out
+}
+
+/** The first readable unit of unit i's paragraph, or -1. */
+function openingOf(cu: ChunkUnits, i: number): number {
+  const para = cu.units[i]?.paragraph
+  return cu.units.findIndex((u) => u.paragraph === para && readable(u))
 }
 
 /** The opening words of a sentence that name its subject. */
@@ -671,8 +675,7 @@ function paragraphSubject(cu: ChunkUnits, seeds: Iterable<number>, cov: Coverage
   // price controls?" answered from "Scarcity was addressed by rationing" after "Price controls …").
   if (!cu.chunk.heading) return out
   const first = Math.min(...seeds)
-  const para = cu.units[first]?.paragraph
-  const open = cu.units.findIndex((u) => u.paragraph === para && readable(u))
+  const open = openingOf(cu, first)
   if (open < 0 || open === first) return out
   const subject = wordForms(cu.units[open]?.text ?? '').prose.slice(0, SUBJECT_WORDS)
   for (const t of cov.terms) if (subject.some((w) => wordHasLexeme(w, t.lexeme))) out.add(t.lexeme)
