@@ -17,7 +17,7 @@ import {
   EXACT_DENSE_MAX_CHUNKS,
   type FetchedChunk,
 } from '../db/queries/chunks.js'
-import { ACRONYM_PLURAL } from '../db/queries/index-text.js'
+import { singularAcronyms } from '../db/queries/index-text.js'
 import { chunkCountOf, sharedLibraryId } from '../db/queries/spaces.js'
 import { chunkLexemes, queryTermStats, type TermStats } from '../db/queries/term-idf.js'
 import { bm25Search, idf } from './bm25.js'
@@ -117,14 +117,6 @@ interface Ranked {
 }
 
 /**
- * English stemming keeps the plural of a vowel-less acronym ("PDFs" stays "pdfs" while the text
- * says "PDF"): the query names the acronym itself.
- */
-export function normalizeQuery(query: string): string {
-  return query.replace(ACRONYM_PLURAL, '$1')
-}
-
-/**
  * A chat question without its scaffolding ("how long must …", "what happens when …"): those words
  * say what kind of answer is wanted, not what it is about, and as rare words they would outweigh
  * the subject in ranking and in the relevance floor.
@@ -146,7 +138,8 @@ async function rank(
   floor: boolean,
   spaceIds: readonly string[],
 ): Promise<Ranked | null> {
-  const q = normalizeQuery(query.trim().slice(0, MAX_QUERY_CHARS))
+  // "PDFs" as the acronym, as the index reads it (index-text.ts); the embedding gets the same text.
+  const q = singularAcronyms(query.trim().slice(0, MAX_QUERY_CHARS))
   if (!q || spaceIds.length === 0) return null
   const embedder = await resolveEmbedder(ctx)
   const lexLimit = embedder || floor ? Math.max(k, CANDIDATES) : k

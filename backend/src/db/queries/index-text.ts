@@ -23,17 +23,18 @@ export function namePartsOf(text: string): string[] {
  * it would never meet its singular. Every text is indexed, and every query searched, with the
  * acronym itself in its place.
  */
-export const ACRONYM_PLURAL = /\b([B-DF-HJ-NP-TV-Z]{2,}|[b-df-hj-np-tv-z]{3,})'?s\b/g
+const ACRONYM_PLURAL = /\b([B-DF-HJ-NP-TV-Z]{2,}|[b-df-hj-np-tv-z]{3,})'?s\b/g
 
 /** `text` with the plurals of vowel-less acronyms written as the acronym ("PDFs" → "PDF"). */
-function singularAcronyms(text: string): string {
+export function singularAcronyms(text: string): string {
   return text.replace(ACRONYM_PLURAL, '$1')
 }
 
 /**
- * Irregular past forms and their verb, where the form is seldom another word or a phrase's ("left",
- * "found", "saw", "shot", "felt", "fed", "won" and "known as", "shown in", "said" are not here). English stemming keeps them apart ("kept" / keep), so
- * "Can I keep a dog?" would never meet "Dogs must be kept on a lead".
+ * Irregular past forms and their verb. English stemming keeps them apart ("kept" / keep), so "Can I
+ * keep a dog?" would never meet "Dogs must be kept on a lead". Only forms that are seldom another
+ * word or part of a phrase: not "left", "found", "saw", "shot", "felt", "fed", "won", nor "known as",
+ * "shown in", "said".
  */
 const IRREGULAR: ReadonlyMap<string, string> = new Map(
   (
@@ -41,19 +42,20 @@ const IRREGULAR: ReadonlyMap<string, string> = new Map(
     'lent:lend told:tell taught:teach brought:bring caught:catch fought:fight sought:seek ' +
     'chose:choose chosen:choose broke:break broken:break spoke:speak spoken:speak stole:steal ' +
     'stolen:steal drove:drive driven:drive ate:eat eaten:eat forgot:forget forgotten:forget ' +
-    'began:begin begun:begin ran:run wore:wear worn:wear grew:grow grown:grow ' +
-    'threw:throw thrown:throw flew:fly flown:fly drew:draw drawn:draw froze:freeze frozen:freeze hid:hide  hidden:hide rode:ride ridden:ride shook:shake shaken:shake dealt:deal ' +
-    'slept:sleep stuck:stick struck:strike hung:hang took:take taken:take gave:give ' +
-    'wrote:write written:write understood:understand stood:stand sat:sit dug:dig fled:flee ' +
-    'heard:hear sang:sing sung:sing swam:swim swum:swim bitten:bite withdrew:withdraw ' +
-    'withdrawn:withdraw forbade:forbid forbidden:forbid overtook:overtake overtaken:overtake ' +
-    'undertook:undertake undertaken:undertake mistook:mistake mistaken:mistake forgave:forgive ' +
-    'forgiven:forgive arose:arise arisen:arise awoke:awake woke:wake woken:wake'
+    'began:begin begun:begin ran:run wore:wear worn:wear grew:grow grown:grow threw:throw ' +
+    'thrown:throw flew:fly flown:fly drew:draw drawn:draw froze:freeze frozen:freeze hid:hide ' +
+    'hidden:hide rode:ride ridden:ride shook:shake shaken:shake dealt:deal slept:sleep stuck:stick ' +
+    'struck:strike hung:hang took:take taken:take gave:give wrote:write written:write ' +
+    'understood:understand stood:stand sat:sit dug:dig fled:flee heard:hear sang:sing sung:sing ' +
+    'swam:swim swum:swim bitten:bite withdrew:withdraw withdrawn:withdraw forbade:forbid ' +
+    'forbidden:forbid overtook:overtake overtaken:overtake undertook:undertake ' +
+    'undertaken:undertake mistook:mistake mistaken:mistake forgave:forgive forgiven:forgive ' +
+    'arose:arise arisen:arise awoke:awake woke:wake woken:wake'
   )
     .split(' ')
     .map((pair) => pair.split(':') as [string, string]),
 )
-const WORD = /[\p{L}]+/gu
+const WORD = /\p{L}+/gu
 
 /** The verb of an irregular past form ("kept" → keep), or null. */
 export function verbOfIrregular(word: string): string | null {
