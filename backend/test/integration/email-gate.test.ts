@@ -84,6 +84,19 @@ for (const kind of dbKinds()) {
         const body = json<{ code?: string; error?: { code: string } }>(res)
         assert.equal(body.code ?? body.error?.code, 'not_found', `GET ${url}`)
       }
+      // A respelling of a refused route either reaches that route (and its refusal) or no route at
+      // all: never its data.
+      for (const url of [
+        '//api/documents',
+        '/api/documents/',
+        '/API/documents',
+        '/api/./documents',
+        '/api/documents;x',
+      ]) {
+        const res = await call('GET', url, u.token)
+        assert.ok([403, 404].includes(res.statusCode), `GET ${url}: ${res.statusCode} ${res.body}`)
+        assert.doesNotMatch(res.body, /"documents"/, `GET ${url}`)
+      }
       // Sessions: revoke one, sign out everywhere, sign out.
       const other = json<{ session: { token: string } }>(await signIn(t.app, u.email, PASSWORD)).session.token
       const list = json<{ sessions: { id: string; current: boolean }[] }>(
