@@ -94,7 +94,10 @@ describe('answer type', () => {
     const q = 'Who is on the IPCC Panel?'
     const w = wantedOf(q)
     assert.equal(kindScore('The panel is composed of representatives appointed by governments.', w, q), 0.75)
-    assert.equal(kindScore('Leaks are fixed by the caretaker.', wantedOf('Who fixes leaks?'), 'Who fixes leaks?'), 0.75)
+    assert.equal(
+      kindScore('Leaks are fixed by the caretaker.', wantedOf('Who fixes leaks?'), 'Who fixes leaks?'),
+      0.75,
+    )
     assert.equal(kindScore('The panel meets twice a year in spring.', w, q), 0)
   })
 
