@@ -14,9 +14,15 @@
 //   chosen spaces, resolved per request), so remembering never widens access.
 // - chunksByIds, which turns hits into results, checks that each chunk still exists as it is now.
 // Scores are the SQL plan's: idf from N and df summed over the searched spaces, times the stored
-// weight; ties by chunk id.
+// weight, rounded to the same 1e-9 grid (onScoreGrid); ties by chunk id.
 import type { Executor } from '../db/client.js'
-import { type Bm25Hit, type Bm25Result, idf, MAX_QUERY_TERMS } from '../db/queries/bm25-search.js'
+import {
+  type Bm25Hit,
+  type Bm25Result,
+  idf,
+  MAX_QUERY_TERMS,
+  onScoreGrid,
+} from '../db/queries/bm25-search.js'
 import { type PostingList, readPostingLists } from '../db/queries/postings.js'
 import { queryTermStatsBySpace, summedStats } from '../db/queries/term-idf.js'
 
@@ -334,7 +340,7 @@ function scoreSpace(dict: SpaceIds, lists: { list: RememberedList; w: number; bi
   const best: Candidate[] = []
   for (let t = 0; t < count; t++) {
     const c = touched[t] as number
-    const score = scores[c] as number
+    const score = onScoreGrid(scores[c] as number)
     const last = best[best.length - 1]
     if (best.length >= k && last && score < last.score) continue
     const cand = { id: dict.idOf(c), score, lo: heldLo[c] as number, hi: heldHi[c] as number }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { testConfig } from '../../src/config.js'
 import { readSpaceStats, reweightSpace } from '../../src/db/queries/bm25.js'
-import type { Bm25Result } from '../../src/db/queries/bm25-search.js'
+import { type Bm25Result, onScoreGrid } from '../../src/db/queries/bm25-search.js'
 import { insertSpace, SHARED_LIBRARY_ID } from '../../src/db/queries/spaces.js'
 import { chunkLexemes, queryTermStats } from '../../src/db/queries/term-idf.js'
 import { uuidv7 } from '../../src/lib/ids.js'
@@ -92,6 +92,36 @@ for (const kind of dbKinds()) {
       // The check can see a change: a document in a searched space moves the scores.
       await ingest(mine, 'More lava', 'lava lava lava everywhere')
       assert.notDeepEqual(await snapshot([mine]), before[0])
+    })
+
+    it('orders chunks that tie by id, in the pruned plan, the exhaustive one and the posting cache', async () => {
+      // A sum taken in another order differs in its last bits; every plan rounds to one grid.
+      assert.notEqual(0.1 + 0.2 + 0.3, 0.1 + (0.2 + 0.3))
+      assert.equal(onScoreGrid(0.1 + 0.2 + 0.3), onScoreGrid(0.1 + (0.2 + 0.3)))
+      const xs = Array.from({ length: 500 }, (_, i) => (i % 7) + Math.sin(i) * 3 + 1e-12 * i)
+      const rows = await tdb.db.query<{ g: number }>(
+        `select round(x * 1e9) / 1e9 as g from unnest($1::float8[]) with ordinality u(x, i) order by i`,
+        [xs],
+      )
+      assert.deepEqual(
+        rows.map((r) => Number(r.g)),
+        xs.map(onScoreGrid),
+        'SQL and JavaScript round to the same grid',
+      )
+      // Chunks of equal length holding the query's terms equally often score the same.
+      const tied = await space(tdb.db, 'Tied')
+      for (const word of ['north', 'south', 'east', 'west', 'inland', 'seaward']) {
+        await ingest(tied, `Compass ${word}`, `Magnetic compass needles point ${word} toward the pole.`)
+      }
+      for (const plan of [TINY, EXHAUSTIVE]) {
+        const r = await bm25PlanSearch(tdb.db, 'compass needle pole', [tied], 6, plan)
+        assert.equal(r.hits.length, 6)
+        assert.equal(new Set(r.hits.map((h) => h.score)).size, 1, 'one score')
+        const ids = r.hits.map((h) => h.chunk_id)
+        assert.deepEqual(ids, [...ids].sort(), 'ties by chunk id')
+        const cached = await cachedBm25Search(tdb.db, 'compass needle pole', [tied], 6, new PostingCache())
+        assert.deepEqual(cached?.hits, r.hits)
+      }
     })
 
     it('combines df and N over the searched spaces', async () => {

@@ -135,6 +135,14 @@ export function noHits(): Bm25Result {
   }
 }
 
+/**
+ * A score rounded to the 1e-9 grid SEARCH_SQL rounds to: BM25 sums of the same terms taken in
+ * another order differ by an ulp, and chunks that tie must then be ordered by id, in every plan.
+ */
+export function onScoreGrid(score: number): number {
+  return Math.round(score * 1e9) / 1e9
+}
+
 /** True when no chunk outside the lists read can belong in the top k. */
 export function isExact(r: Bm25Result, k: number): boolean {
   if (r.pending > 0) return false
@@ -249,7 +257,10 @@ ${rescored('first')}
   union all
 ${rescored('rest')}
 ), top as (
-  select * from exact order by score desc, chunk_id limit $3
+  -- Scores on a 1e-9 grid (onScoreGrid): the same sum taken in another order (pruned or not,
+  -- SQL or the posting cache) differs in its last bits, and ties must fall to chunk_id.
+  select chunk_id, round(score * 1e9) / 1e9 as score, matched_terms, held from exact
+  order by 2 desc, chunk_id limit $3
 )
 select t.chunk_id, t.score, t.matched_terms,
   array(select pl.lexeme from plan pl where t.held & pl.bit <> 0) as lexemes, (select string_agg(lexeme, ' ') from q) as query_lexemes,
