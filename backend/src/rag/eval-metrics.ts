@@ -1,6 +1,8 @@
 // Retrieval metrics computed the BEIR / pytrec_eval way: DCG with the qrels' relevance grades as
 // gains (trec_eval's ndcg: 1 and 2 in NFCorpus or TREC-COVID, all 1 in SciFact) and log2(rank+1)
 // discounts, ideal DCG from the qrels; recall = relevant (grade > 0) found in the top k / all relevant.
+import { withoutNotes } from './plain-text.js'
+
 /** Query id → relevant document id → relevance grade (> 0). */
 export type Qrels = Map<string, Map<string, number>>
 /** The relevant documents of one query: ids with their grades, or a set (grade 1 each). */
@@ -113,11 +115,16 @@ export function normalizeAnswer(text: string): string {
     .trim()
 }
 
-/** Whether an answer (markers removed) contains one of the gold spans, both normalised. */
+/**
+ * Whether an answer (markers removed) contains one of the gold spans, both normalised. A gold span
+ * copied with an editor's note inside ("planning,[citation needed] design, and financing") is
+ * read without it, as answers show passages (plain-text.ts): the note is about the text, not part
+ * of the answer.
+ */
 export function containsGold(answer: string, gold: readonly string[]): boolean {
   const text = ` ${normalizeAnswer(answer.replace(/\[\d+\]/g, ' '))} `
   return gold.some((g) => {
-    const n = normalizeAnswer(g)
+    const n = normalizeAnswer(withoutNotes(g))
     return n.length > 0 && text.includes(` ${n} `)
   })
 }

@@ -94,6 +94,8 @@ interface Ask {
   near: string[]
   /** "Which Xs …?", "What are the Xs?": Xs, of which a list under a heading naming them answers. */
   several: string | null
+  /** "What three things …?": how many things the answer lists (3 or more), or 0. */
+  listed: number
   /** The lexeme of the things an enumeration answers ("roles", "kinds of space" → space), or null. */
   enumerated: string | null
   /**
@@ -609,7 +611,11 @@ function scoreSeeds(
   const definition =
     ask.defined && defines(cu.units[seeds[0] as number]?.text ?? '', ask.defined) ? DEFINES : 1
   const enumerates =
-    ask.enumerated && seeds.length === 1 && announces(cu, seeds[0] as number, ask.enumerated) ? ENUMERATES : 1
+    seeds.length === 1 &&
+    ((ask.enumerated && announces(cu, seeds[0] as number, ask.enumerated)) ||
+      (ask.listed > 0 && listedIn(text) === ask.listed))
+      ? ENUMERATES
+      : 1
   const meets =
     ask.condition &&
     seeds.length === 1 &&
@@ -809,7 +815,7 @@ const PROXIMITY = 0.5
  * sentence of the section. 0 when fewer than two question words are there.
  */
 function closeness(text: string, terms: QuestionTerm[], heading: Set<string>): number {
-  const subject = terms.filter((t) => !isFrameWord(t.lexeme))
+  const subject = terms.filter((t) => !t.frame)
   const hits: { at: number; t: number }[] = []
   words(text).forEach((w, at) => {
     const t = subject.findIndex((q) => !heading.has(q.lexeme) && wordHasLexeme(w, q.lexeme))
@@ -1031,6 +1037,7 @@ function alternative(
     wanted: null,
     near: [],
     several: null,
+    listed: 0,
     enumerated: null,
     condition: null,
     which: null,
@@ -1095,7 +1102,11 @@ function statesCondition(text: string, condition: readonly string[]): boolean {
   return hits >= Math.min(2, condition.length)
 }
 
-/** A sentence introducing the enumeration a question asks for leads before one naming one of them. */
+/**
+ * A sentence introducing the enumeration a question asks for leads before one naming one of them,
+ * and one listing as many things as the question asks for ("What three things …?") before one
+ * sharing more of its words.
+ */
 const ENUMERATES = 1.3
 
 /** "What roles …?", "What kinds of space are there?": the things an enumeration would answer. */
@@ -1108,6 +1119,29 @@ function enumeratedOf(
   const things = several ?? (/\b(kinds?|types?|sorts?)\s+of\b/i.test(question) ? which : null)
   if (!things) return null
   return terms.find((t) => t.own && (t.lexeme === things || wordHasLexeme(things, t.lexeme)))?.lexeme ?? null
+}
+
+/** "What three things …?", "Which four …": the count a question asks a list of, from three up. */
+const LISTED_ASKED = /^(?:and\s+)?(?:what|which|name)\s+(?:the\s+)?(three|four|five|six|[3-6])\s/i
+
+function listedAsked(question: string): number {
+  const m = LISTED_ASKED.exec(question.trim())?.[1]?.toLowerCase()
+  return m ? (COUNT_WORDS[m] ?? Number(m)) : 0
+}
+
+/** One to four words of a list's item. */
+const ITEM = "[\\p{L}\\p{N}'’-]+(?:\\s+[\\p{L}\\p{N}'’-]+){0,3}"
+/** "planning, design, and financing", "red, green or blue": items joined by commas and a last and/or. */
+const SERIES = new RegExp(`(?:${ITEM},\\s+)+((?!(?:and|or)\\s)${ITEM}\\s+)?(?:and|or)\\s+${ITEM}`, 'gu')
+
+/** The most items one series in the text lists ("planning, design, and financing": 3), or 0. */
+function listedIn(text: string): number {
+  let most = 0
+  for (const m of text.replace(/\[[^\]]*\]/g, '').matchAll(SERIES)) {
+    const commas = (m[0].match(/,/g) ?? []).length
+    most = Math.max(most, commas + (m[1] ? 2 : 1))
+  }
+  return most
 }
 
 /** How many of the things a sentence announces ("one of three roles": 3), or 0. */
@@ -1691,6 +1725,7 @@ export function extractiveAnswer(
     wanted,
     near: terms.filter((t) => t.own && !isFrameWord(t.lexeme)).map((t) => t.lexeme),
     several,
+    listed: listedAsked(question),
     enumerated: enumeratedOf(question, several, which, terms),
     condition: conditionAsked(question, terms),
     which,

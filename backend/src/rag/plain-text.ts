@@ -23,7 +23,7 @@ const EDITORIAL_NOTES =
   /(?<=[\p{L}\p{N}.,;:!?)"'”’\]])\[(?=[^\]]{2,40}\])[a-z][a-z,'’-]*(?: [a-z,'’-]+)*(?:(?<=[a-z,'’-] [a-z,'’-]+)|\?)\](?!\()/gu
 
 /** A text without its bracketed numbers and editor's notes. */
-const withoutNotes = (text: string) => text.replace(BRACKETED_NUMBERS, '').replace(EDITORIAL_NOTES, '')
+export const withoutNotes = (text: string) => text.replace(BRACKETED_NUMBERS, '').replace(EDITORIAL_NOTES, '')
 
 /**
  * A code span (kept), or a link or image whose text may hold code spans — inline

@@ -41,6 +41,10 @@ const FRAME_WEIGHT = 0.15
 const FRAMED_BY_OPENING: readonly [RegExp, ReadonlySet<string>][] = [
   [/^(?:and\s+)?how long\b/i, new Set(['take', 'takes', 'taking', 'took', 'last', 'lasts'])],
   [/^(?:and\s+)?how much\b/i, new Set(['cost', 'costs'])],
+  // "to take place" says "to happen" (a FRAME word) in a condition: "What is needed for
+  // construction to take place?". As the question's own verb it is asked about ("Where do the
+  // meetings take place?": the passage saying so holds the answer).
+  [/\bto\s+take\s+place\b/i, new Set(['take', 'place'])],
 ]
 /**
  * The word that names the kind of answer: "How big is the deposit?" asks for a size ("two months'
@@ -48,7 +52,7 @@ const FRAMED_BY_OPENING: readonly [RegExp, ReadonlySet<string>][] = [
  * the dimensions a passage says in the same word ("How large can a file be?": "payload_too_large").
  */
 const ANSWER_KIND =
-  /^(?:and\s+)?(?:how (big|often|soon)|(?:(?:in|on|at|by) )?(?:what|which) (number|percentage|percent|amount|size|proportion|fraction|time|date|day|year|month))\b/i
+  /^(?:and\s+)?(?:how (big|often|soon)|(?:(?:in|on|at|by) )?(?:what|which) (number|percentage|percent|amount|size|proportion|fraction|time|date|day|year|month|two|three|four|five|six|seven|eight|nine|ten))\b/i
 
 /** The question's own scaffolding beyond FRAME: the words its opening frames. */
 function framedBy(question: string): string[] {

@@ -117,5 +117,16 @@ describe('answer metrics (SQuAD conventions)', () => {
     assert.ok(containsGold('Discharge is 2,290 m3/s [1].', ['2,290 m3/s']))
     assert.ok(!containsGold('Boyles law [1].', ['Boyle']))
     assert.ok(!containsGold('anything', ['']))
+    // An editor's note in the gold span is not part of the answer (answers show passages without it).
+    assert.ok(
+      containsGold('Construction starts with planning, design, and financing [1].', [
+        'planning,[citation needed] design, and financing',
+      ]),
+    )
+    assert.ok(
+      !containsGold('Construction starts with planning and financing [1].', [
+        'planning,[citation needed] design, and financing',
+      ]),
+    )
   })
 })

@@ -1343,6 +1343,22 @@ server.register(async function (server) {
     )
   })
 
+  it('"What three things …?" is answered by the sentence listing three, not by one sharing more words', () => {
+    const bread = chunk(
+      'b',
+      'Bread making takes place in a warm kitchen, where the dough can rise for an hour before baking. Bread making needs flour, water, and yeast; salt is optional. Bread is one of the oldest prepared foods.',
+    )
+    assert.match(
+      answer('What three things are needed for bread making to take place?', [bread]).content,
+      /^Bread making needs flour, water, and yeast/,
+    )
+    // Without a count, the sentence sharing the question's words still leads.
+    assert.match(
+      answer('Where does bread making take place?', [bread]).content,
+      /^Bread making takes place in a warm kitchen/,
+    )
+  })
+
   it('"How long …?" is answered by a length with its unit before a number without one', () => {
     const combs = chunk(
       'c',

@@ -22,5 +22,11 @@ describe('isFrameWord', () => {
     assert.equal(isFrameWord('year', 'In what year was the mill built?'), true)
     assert.equal(isFrameWord('big', 'How big is the deposit?'), true)
     assert.equal(isFrameWord('number', 'Is my phone number shown to others?'), false)
+    // "What three things …?" asks for a list of three; "take place" says "happen".
+    assert.equal(isFrameWord('three', 'What three things does the recipe need?'), true)
+    assert.equal(isFrameWord('three', 'Is the three-day pass refundable?'), false)
+    assert.equal(isFrameWord('place', 'What is needed for the harvest festival to take place?'), true)
+    assert.equal(isFrameWord('place', 'Where does the harvest festival take place?'), false)
+    assert.equal(isFrameWord('place', 'Which place serves breakfast?'), false)
   })
 })
