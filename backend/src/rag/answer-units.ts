@@ -39,6 +39,11 @@ export interface Unit {
   /** Uses the question's phrasal verb with its particle ('asked') or only another one ('other'). */
   particle?: 'asked' | 'other'
   /**
+   * A code line that is a whole-line comment in prose ("// Convert a string to a buffer"): its
+   * words without the comment marker. It reads as a sentence introducing the code lines after it.
+   */
+  comment?: string
+  /**
    * Tells the reader what to do: an instruction ("Choose Upload", "To delete your account, open
    * …", "You can revoke one"), a command to run or a request to send. A "how do I" question is
    * answered by such a sentence rather than by one describing the thing.
@@ -268,6 +273,18 @@ export function unitsOf(chunk: RetrievedChunk): { units: Unit[]; stored: boolean
 
 /** Lines of a code block a sentence ending in a colon brings with it. */
 const MAX_CODE_LINES = 8
+// A whole-line comment (after a shell prompt too: "$ # To view test coverage:"): //, a C block
+// comment, --, or # and a space (not "#include", "#!/bin/sh").
+
+const COMMENT_LINE = /^(?:\$\s+)?(?:\/\/+\s*|\/\*+\s*|#+\s+|--\s+)(.*?)\s*(?:\*+\/)?$/
+/** Prose: two words of letters at least ("Check if encoding is supported", not "eslint-disable"). */
+const PROSE = /\p{L}{2,}[,;:]?\s+\p{L}+/u
+
+/** A code line's comment, as prose, or null. */
+function commentOf(line: string): string | null {
+  const said = COMMENT_LINE.exec(line.trim())?.[1]?.trim()
+  return said && PROSE.test(said) ? said : null
+}
 /** Words of an introduction ending in a colon that cannot stand alone. */
 const SHORT_INTRO = 3
 
@@ -295,6 +312,25 @@ function linkDependencies(units: Unit[], heading: string | null): void {
       return
     }
     if (u.kind === 'code') {
+      // A comment line introduces the code lines after it, up to the next comment or blank line
+      // ("// Convert from a js string to an encoded buffer." before `buf = iconv.encode(…)`).
+      const said = commentOf(u.text)
+      if (said !== null) u.comment = said
+      else {
+        let k = i - 1
+        const sameBlock = (j: number) => units[j]?.kind === 'code' && units[j]?.paragraph === u.paragraph
+        while (sameBlock(k) && units[k]?.comment === undefined) k--
+        const host = units[k]
+        if (
+          host &&
+          sameBlock(k) &&
+          host.comment !== undefined &&
+          (host.introduces?.length ?? 0) < MAX_CODE_LINES
+        ) {
+          host.introduces = [...(host.introduces ?? []), i]
+          host.action = true
+        }
+      }
       // "Set three variables and restart:" before a code block: the command is what it introduces
       // (at most a screenful of lines), and the sentence tells the reader to run it.
       const host = intro === undefined ? undefined : units[intro]

@@ -16,7 +16,7 @@ import {
   wantedOf,
   whichAskedFor,
 } from './answer-type.js'
-import { lightLexemes, purposeOf, type Unit, type UnitKind, unitsOf } from './answer-units.js'
+import { lightLexemes, lightStem, purposeOf, type Unit, type UnitKind, unitsOf } from './answer-units.js'
 import { type Citation, toCitation } from './citations.js'
 import { inlinePlain } from './plain-text.js'
 import {
@@ -96,6 +96,8 @@ interface Ask {
   several: string | null
   /** "What three things …?": how many things the answer lists (3 or more), or 0. */
   listed: number
+  /** The words after the question's "to" and "from" ("convert a string to a buffer" → to: buffer). */
+  toward: Toward
   /** The lexeme of the things an enumeration answers ("roles", "kinds of space" → space), or null. */
   enumerated: string | null
   /**
@@ -426,7 +428,15 @@ class Coverage {
   }
 }
 
-const readable = (u: Unit) => u.kind !== 'heading' && u.kind !== 'code'
+/**
+ * A code line under a comment: the comment says what it does ("To view test coverage:" over `npm
+ * run coverage` does not tell how to run the tests).
+ */
+const commentedCode = (cu: ChunkUnits, i: number) =>
+  cu.units.some((u) => u.comment !== undefined && u.introduces?.includes(i))
+
+/** Prose an answer may lead with or grow by: not a heading, not code (but a code line's comment). */
+const readable = (u: Unit) => u.kind !== 'heading' && (u.kind !== 'code' || u.comment !== undefined)
 
 /** A sentence without the kind of thing asked for is a weaker lead. */
 const WRONG_KIND = 0.5
@@ -599,7 +609,7 @@ function scoreSeeds(
   // A command the question names picks the leading passage; what follows it may go on without it.
   const ids = further ? ask.identifiers.filter((id) => !id.includes(' ')) : ask.identifiers
   const named = ids.length === 0 || namesIdentifier(text, ids) ? 1 : UNNAMED
-  const contrary = seeds.some((s) => cu.units[s]?.contrary) ? CONTRARY : 1
+  const contrary = seeds.some((s) => cu.units[s]?.contrary) || reversed(ask.toward, text) ? CONTRARY : 1
   const says = ask.which === null || states(lexemes, ask.which) ? 1 : UNSAID
   const about =
     ask.subject === null || states(lexemes, ask.subject) || cu.headingTerms.has(ask.subject) ? 1 : SUBJECTLESS
@@ -1038,6 +1048,7 @@ function alternative(
     near: [],
     several: null,
     listed: 0,
+    toward: { to: [], from: [] },
     enumerated: null,
     condition: null,
     which: null,
@@ -1119,6 +1130,41 @@ function enumeratedOf(
   const things = several ?? (/\b(kinds?|types?|sorts?)\s+of\b/i.test(question) ? which : null)
   if (!things) return null
   return terms.find((t) => t.own && (t.lexeme === things || wordHasLexeme(things, t.lexeme)))?.lexeme ?? null
+}
+
+interface Toward {
+  to: string[]
+  from: string[]
+}
+
+/** Content words of a phrase, lightly stemmed (buffers → buffer). */
+const phraseWords = (phrase: string | undefined) =>
+  words(phrase ?? '')
+    .filter((w) => !isStopword(w))
+    .map(lightStem)
+
+/** "How do I convert a string to an encoded buffer?" → to: encod, buffer. */
+function towardOf(question: string): Toward {
+  return {
+    to: phraseWords(/\bto\s+([^?,.;]+)/i.exec(question)?.[1]),
+    from: phraseWords(/\bfrom\s+([^?,.;]+?)(?:\s+to\b|[?,.;]|$)/i.exec(question)?.[1]),
+  }
+}
+
+/**
+ * A passage going the other way: "Convert from an encoded buffer to a js string" for "How do I
+ * convert a string to an encoded buffer?" has the question's destination where it starts from
+ * (or its start where it goes to), and not where it goes. It speaks of the other case.
+ */
+function reversed(toward: Toward, text: string): boolean {
+  if (toward.to.length === 0 && toward.from.length === 0) return false
+  const m = /\bfrom\s+([^,.;:]+?)\s+to\s+([^,.;:]+)/i.exec(text)
+  if (!m) return false
+  const from = new Set(phraseWords(m[1]))
+  const to = new Set(phraseWords(m[2]))
+  const swapped = (asked: string[], there: Set<string>, here: Set<string>) =>
+    asked.some((w) => there.has(w)) && !asked.some((w) => here.has(w))
+  return swapped(toward.to, from, to) || swapped(toward.from, to, from)
 }
 
 /** "What three things …?", "Which four …": the count a question asks a list of, from three up. */
@@ -1295,7 +1341,13 @@ function render(cu: ChunkUnits, units: number[], n: number): string {
     const text =
       u.kind === 'row' ? rowWithHeader(cu, u) : u.shown && u.shown.length <= MAX_UNIT_CHARS ? u.shown : u.text
     const marked = withMarker(shorten(text), n)
-    if (u.kind === 'code') {
+    if (u.comment !== undefined) {
+      // A code comment reads as the sentence introducing the lines after it.
+      flush()
+      const said = u.comment.replace(/[.:;,]+$/, '')
+      const alone = cu.units[units[units.indexOf(i) + 1] ?? -1]?.kind !== 'code'
+      lines.push(alone ? withMarker(`${said}.`, n) : `${said}:`)
+    } else if (u.kind === 'code') {
       // A command is shown as written, its marker after its last line.
       flush()
       const last = cu.units[units[units.indexOf(i) + 1] ?? -1]?.kind !== 'code'
@@ -1726,6 +1778,7 @@ export function extractiveAnswer(
     near: terms.filter((t) => t.own && !isFrameWord(t.lexeme)).map((t) => t.lexeme),
     several,
     listed: listedAsked(question),
+    toward: towardOf(question),
     enumerated: enumeratedOf(question, several, which, terms),
     condition: conditionAsked(question, terms),
     which,
@@ -1739,6 +1792,16 @@ export function extractiveAnswer(
     defined: definedBy(question),
     shared: sharedTerms(question, terms),
   }
+  // A code comment reads as prose for a question about doing something or naming code; for any
+  // other, a code block's words say nothing (saying), its comments included.
+  if (!ask.code)
+    for (const p of all)
+      for (const u of p.units)
+        if (u.comment !== undefined) {
+          delete u.comment
+          delete u.introduces
+          delete u.action
+        }
   const keys = new Coverage(terms).missingKeys().length
   const attempt = (units: ChunkUnits[]): Attempt => {
     const cov = new Coverage(terms)
@@ -1818,7 +1881,13 @@ export function extractiveAnswer(
     if (
       task &&
       first.units.some((i) => leadUnits.units[i]?.action) &&
-      !states(lexemesOf(leadUnits, first.units), task) &&
+      !states(
+        lexemesOf(
+          leadUnits,
+          first.units.filter((i) => !commentedCode(leadUnits, i)),
+        ),
+        task,
+      ) &&
       !leadUnits.headingTerms.has(task) &&
       !listContext(leadUnits, new Set(first.units), cov).has(task)
     )

@@ -106,6 +106,38 @@ describe('unitsOf', () => {
     assert.equal(units[item + 1]?.dep, item)
   })
 
+  it("reads a code block's whole-line comments as introducing the lines after them", () => {
+    const { units } = unitsOf(
+      chunkOf(
+        [
+          '```js',
+          '// Convert a string to bytes.',
+          "const buf = encode('text')",
+          'send(buf) // trailing: not a comment line',
+          '',
+          '#include <stdio.h>',
+          '# To view test coverage:',
+          '$ npm run coverage',
+          '$ # Open the report',
+          '$ open coverage/index.html',
+          '// eslint-disable',
+          '```',
+        ].join('\n'),
+      ),
+    )
+    const at = (start: string) => units.findIndex((u) => u.text.startsWith(start))
+    const convert = at('// Convert')
+    assert.equal(units[convert]?.comment, 'Convert a string to bytes.')
+    assert.deepEqual(units[convert]?.introduces, [convert + 1, convert + 2])
+    assert.equal(units[at('send(buf)')]?.comment, undefined)
+    assert.equal(units[at('#include')]?.comment, undefined, 'a directive, not a comment')
+    const coverage = at('# To view')
+    assert.equal(units[coverage]?.comment, 'To view test coverage:')
+    assert.deepEqual(units[coverage]?.introduces, [coverage + 1], 'up to the next comment')
+    assert.equal(units[at('$ # Open')]?.comment, 'Open the report', 'after a shell prompt')
+    assert.equal(units[at('// eslint')]?.comment, undefined, 'one word is no prose')
+  })
+
   it('reads an introduction too short to stand alone after the sentence before it', () => {
     const { units } = unitsOf(
       chunkOf('Documents are added by admins. Three ways:\n\n- In the browser.\n- With curl.'),

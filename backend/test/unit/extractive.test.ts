@@ -1359,6 +1359,44 @@ server.register(async function (server) {
     )
   })
 
+  it('answers how to do something from a code comment and the lines it introduces, in the asked direction', () => {
+    const usage = chunk(
+      'u',
+      [
+        '## Usage',
+        '',
+        '```js',
+        '// Convert from an encoded buffer to a js string.',
+        "str = codec.decode(buf, 'win1251');",
+        '',
+        '// Convert from a js string to an encoded buffer.',
+        "buf = codec.encode('Sample', 'win1251');",
+        '',
+        '// Check if an encoding is supported',
+        "codec.encodingExists('us-ascii')",
+        '```',
+        '',
+        'Results may vary, so please always check on your hardware.',
+      ].join('\n'),
+    )
+    assert.equal(
+      answer('How do I convert a string to an encoded buffer?', [usage]).content,
+      "Convert from a js string to an encoded buffer:\n`buf = codec.encode('Sample', 'win1251');` [1]",
+    )
+    assert.match(
+      answer('How do I check if an encoding is supported?', [usage]).content,
+      /^Check if an encoding is supported:\n`codec.encodingExists/,
+    )
+    // Not another question's answer: a comment that does not name the doing asked for, and a
+    // question that is not about doing something (a code block's words say nothing then).
+    const testing = chunk(
+      't',
+      '## Testing\n\n```bash\n$ npm ci\n$ npm test\n\n$ # To view test coverage:\n$ npm run coverage\n```',
+    )
+    assert.doesNotMatch(answer('How do I run the tests?', [testing]).content, /coverage/)
+    assert.equal(answer('Which encodings are supported?', [usage]).content, NO_CONTEXT_ANSWER)
+  })
+
   it('"How long …?" is answered by a length with its unit before a number without one', () => {
     const combs = chunk(
       'c',
