@@ -32,6 +32,12 @@ export interface Unit {
   introduces?: number[]
   /** A bare "It …" opening its section: read after the section's heading. */
   needsHeading?: boolean
+  /**
+   * The sentence opening a section whose heading is an API name ("queue.kill()", "queue.drain"):
+   * it says what that name does ("Removes all tasks …"), and is read after it. The name's last
+   * member, lower-cased (kill, drain).
+   */
+  describesHeading?: string
   /** A numbered list item: a step of a procedure. */
   step?: boolean
   /** States, without negation, what the question negates: it speaks of the other case. */
@@ -229,6 +235,8 @@ export function unitsOf(chunk: RetrievedChunk): { units: Unit[]; stored: boolean
       continue
     }
     if (!plain && !inCode && TABLE_RULE.test(f.raw)) continue
+    // A table of contents' entry ("* [Usage](#usage)") leads elsewhere in the page and says nothing.
+    if (!plain && !inCode && IN_PAGE_LINK_ITEM.test(f.raw)) continue
     const kind = kindOf(f.raw, inCode, plain)
     const last = units[units.length - 1]
     // A wrapped line continues the unit before it: a sentence cut mid-way, or any line of a list
@@ -269,6 +277,21 @@ export function unitsOf(chunk: RetrievedChunk): { units: Unit[]; stored: boolean
   })
   linkDependencies(units, chunk.heading)
   return { units, stored }
+}
+
+/** A list item that is only a link within the page: `* [Usage](#usage)`, `* <a href="#api">API</a>`. */
+const IN_PAGE_LINK_ITEM =
+  /^\s*(?:[-*+]|\d+[.)])\s+(?:\[[^\]]*\]\(#[^)\s]*\)|<a\s+href\s*=\s*["']#[^"']*["'][^>]*>.*?<\/a>)\s*$/i
+/**
+ * A heading that is an API name: an identifier with a member or a call ("queue.kill()",
+ * "queue.drain", "fastqueue([that], worker, concurrency)", "queue.push(task) => Promise").
+ */
+const API_HEADING = /^[\p{L}_$][\w$]*(?:[.#][\p{L}_$][\w$]*)*\s*(?:\([^)]*\))?\s*(?:=>\s*\S.*)?$/u
+/** The last member an API heading names ("queue.kill()" → kill), or null for another heading. */
+function apiMemberOf(heading: string): string | null {
+  const text = heading.replace(/`/g, '').trim()
+  if (!/[.#(]/.test(text) || !API_HEADING.test(text)) return null
+  return (text.split('(')[0] ?? '').trim().split(/[.#]/).pop()?.toLowerCase() || null
 }
 
 /** Lines of a code block a sentence ending in a colon brings with it. */
@@ -347,6 +370,16 @@ function linkDependencies(units: Unit[], heading: string | null): void {
       return
     }
     intro = undefined
+    // "### queue.kill()" then "Removes all tasks …": the section's first sentence describes the name.
+    const section =
+      prev?.kind === 'heading' ? prev.text : i === 0 ? (heading ?? '').split(' > ').pop() : undefined
+    const member = u.kind === 'sentence' && section !== undefined ? apiMemberOf(section) : null
+    if (member !== null) {
+      u.describesHeading = member
+      if (prev?.kind === 'heading') u.dep = i - 1
+      else u.needsHeading = true
+      return
+    }
     // "Three ways:", "For example:": an introduction too short to say what it introduces is read
     // after the sentence before it ("Documents are added by admins. Three ways:").
     if (u.kind === 'sentence' && /:$/.test(u.text) && u.text.split(/\s+/).length <= SHORT_INTRO) {

@@ -94,6 +94,8 @@ interface Ask {
   near: string[]
   /** "Which Xs …?", "What are the Xs?": Xs, of which a list under a heading naming them answers. */
   several: string | null
+  /** The question's words, lower-cased. */
+  words: Set<string>
   /** "What three things …?": how many things the answer lists (3 or more), or 0. */
   listed: number
   /** The words after the question's "to" and "from" ("convert a string to a buffer" → to: buffer). */
@@ -634,8 +636,12 @@ function scoreSeeds(
       : 1
   const near = 1 + PROXIMITY * closeness(text, cov.terms, cu.headingTerms)
   const composes = ask.composition && COMPOSED.test(text) ? COMPOSES : 1
+  // "What does kill() do?", "When is the drain function called?": the section of that very name
+  // ("queue.kill()", not "queue.killAndDrain()", which also speaks of kill).
+  const member = seeds.some((i) => ask.words.has(cu.units[i]?.describesHeading ?? '')) ? NAMED_SECTION : 1
   const score =
     (composes *
+      member *
       near *
       named *
       contrary *
@@ -704,6 +710,8 @@ function paragraphSubject(cu: ChunkUnits, seeds: Iterable<number>, cov: Coverage
  * before one that only names the thing and some members ("… determined by the IPCC Panel, …").
  */
 const COMPOSES = 1.5
+/** A sentence describing the API member the question names (answer-units `describesHeading`). */
+const NAMED_SECTION = 1.5
 const ASKS_COMPOSITION =
   /^(?:and\s+)?(?:who (?:is|are|sits|sit|serves|serve) (?:on|in)\b|who (?:makes|make) up\b|what (?:is|are|was|were) .{1,60}? (?:made (?:up )?of|composed of)\s*\??$|what (?:does|do|did) .{1,60}? (?:consist of|comprise|include)\s*\??$)/iu
 const COMPOSED =
@@ -1047,6 +1055,7 @@ function alternative(
     wanted: null,
     near: [],
     several: null,
+    words: new Set(),
     listed: 0,
     toward: { to: [], from: [] },
     enumerated: null,
@@ -1752,8 +1761,11 @@ export function extractiveAnswer(
   const action = actionOf(question)
   const negated = negatedWords(question)
   const phrasal = phrasalOf(question, terms)
-  for (const p of all)
+  for (const [c, p] of all.entries())
     for (const u of p.units) {
+      // A section's first sentence under an API name states the name ("queue.kill()": kill).
+      if (u.describesHeading !== undefined && u.needsHeading)
+        for (const l of namedIn(lastHeading(chunks[c] as RetrievedChunk), terms)) u.lexemes.add(l)
       proseOnly(u, question, terms)
       negatedOnly(u, negated, terms)
       otherParticleOnly(u, phrasal)
@@ -1777,6 +1789,7 @@ export function extractiveAnswer(
     wanted,
     near: terms.filter((t) => t.own && !isFrameWord(t.lexeme)).map((t) => t.lexeme),
     several,
+    words: new Set(words(question)),
     listed: listedAsked(question),
     toward: towardOf(question),
     enumerated: enumeratedOf(question, several, which, terms),

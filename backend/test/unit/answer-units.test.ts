@@ -138,6 +138,47 @@ describe('unitsOf', () => {
     assert.equal(units[at('// eslint')]?.comment, undefined, 'one word is no prose')
   })
 
+  it("leaves out a table of contents' in-page links, and reads an API section's first sentence after its name", () => {
+    const { units } = unitsOf(
+      chunkOf(
+        [
+          '* [Install](#install)',
+          '* <a href="#api"><code>queue#<b>push()</b></code></a>',
+          '* [Changelog](https://example.com/changes)',
+          '',
+          '### queue.kill()',
+          '',
+          'Removes all waiting tasks. It keeps the running ones.',
+          '',
+          '### Install',
+          '',
+          'Run the installer.',
+        ].join('\n'),
+      ),
+    )
+    assert.deepEqual(
+      units.filter((u) => u.kind === 'item').map((u) => u.text),
+      ['Changelog'],
+      'a link out of the page stays',
+    )
+    const removes = units.findIndex((u) => u.text.startsWith('Removes'))
+    assert.equal(units[removes]?.describesHeading, 'kill')
+    assert.equal(units[removes - 1]?.text, 'queue.kill()')
+    assert.equal(units[removes]?.dep, removes - 1)
+    assert.equal(
+      units.find((u) => u.text.startsWith('Run the'))?.describesHeading,
+      undefined,
+      'not an API name',
+    )
+    // A chunk of one section: its heading is the chunk's.
+    const alone = unitsOf({
+      ...chunkOf('Returns the number of waiting tasks.'),
+      heading: 'API > queue.length()',
+    })
+    assert.equal(alone.units[0]?.describesHeading, 'length')
+    assert.equal(alone.units[0]?.needsHeading, true)
+  })
+
   it('reads an introduction too short to stand alone after the sentence before it', () => {
     const { units } = unitsOf(
       chunkOf('Documents are added by admins. Three ways:\n\n- In the browser.\n- With curl.'),

@@ -1397,6 +1397,32 @@ server.register(async function (server) {
     assert.equal(answer('Which encodings are supported?', [usage]).content, NO_CONTEXT_ANSWER)
   })
 
+  it("answers from an API reference's section of the name asked about, shown with that name", () => {
+    const section = (id: string, name: string, text: string) => chunk(id, text, `tinyq > API > ${name}`)
+    const api = [
+      section(
+        'a',
+        'queue.killAndDrain()',
+        'Same as `kill` but the `drain` function is called before the reset.',
+      ),
+      section('b', 'queue.kill()', 'Removes every waiting task and resets `drain` to an empty function.'),
+      section('c', 'queue.drain', 'Function called when the last task has been processed by a worker.'),
+      section('d', 'queue.unshift(task, done)', 'Add a task at the beginning of the queue.'),
+      section('e', 'queue.paused', 'Property that returns `true` while the queue is paused.'),
+      section('f', 'queue.pause()', 'Pause the processing of tasks.'),
+    ]
+    assert.match(answer('What does kill() do?', api).content, /^queue\.kill\(\): Removes every waiting task/)
+    assert.match(
+      answer('When is the drain function called?', api).content,
+      /^queue\.drain: Function called when the last task/,
+    )
+    assert.match(answer('How do I pause the queue?', api).content, /^queue\.pause\(\): Pause the processing/)
+    assert.equal(
+      answer('How do I add a task at the beginning of the queue?', api).content,
+      'queue.unshift(task, done): Add a task at the beginning of the queue [1].',
+    )
+  })
+
   it('"How long …?" is answered by a length with its unit before a number without one', () => {
     const combs = chunk(
       'c',
