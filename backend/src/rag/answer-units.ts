@@ -288,7 +288,7 @@ const IN_PAGE_LINK_ITEM =
  */
 const API_HEADING = /^[\p{L}_$][\w$]*(?:[.#][\p{L}_$][\w$]*)*\s*(?:\([^)]*\))?\s*(?:=>\s*\S.*)?$/u
 /** The last member an API heading names ("queue.kill()" → kill), or null for another heading. */
-function apiMemberOf(heading: string): string | null {
+export function apiMemberOf(heading: string): string | null {
   const text = heading.replace(/`/g, '').trim()
   if (!/[.#(]/.test(text) || !API_HEADING.test(text)) return null
   return (text.split('(')[0] ?? '').trim().split(/[.#]/).pop()?.toLowerCase() || null

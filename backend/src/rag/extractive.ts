@@ -16,7 +16,15 @@ import {
   wantedOf,
   whichAskedFor,
 } from './answer-type.js'
-import { lightLexemes, lightStem, purposeOf, type Unit, type UnitKind, unitsOf } from './answer-units.js'
+import {
+  apiMemberOf,
+  lightLexemes,
+  lightStem,
+  purposeOf,
+  type Unit,
+  type UnitKind,
+  unitsOf,
+} from './answer-units.js'
 import { type Citation, toCitation } from './citations.js'
 import { inlinePlain } from './plain-text.js'
 import {
@@ -84,6 +92,8 @@ interface ChunkUnits {
   headingTerms: Set<string>
   /** Those its heading path names (the title left out: it names every section of a document). */
   sectionTerms: Set<string>
+  /** The API member its section describes ("queue.kill()" → kill), or null (answer-units). */
+  member: string | null
 }
 
 /** The question as asked, and the kind of thing it asks for. */
@@ -638,7 +648,10 @@ function scoreSeeds(
   const composes = ask.composition && COMPOSED.test(text) ? COMPOSES : 1
   // "What does kill() do?", "When is the drain function called?": the section of that very name
   // ("queue.kill()", not "queue.killAndDrain()", which also speaks of kill).
-  const member = seeds.some((i) => ask.words.has(cu.units[i]?.describesHeading ?? '')) ? NAMED_SECTION : 1
+  const member =
+    ask.words.has(cu.member ?? '') || seeds.some((i) => ask.words.has(cu.units[i]?.describesHeading ?? ''))
+      ? NAMED_SECTION
+      : 1
   const score =
     (composes *
       member *
@@ -1776,6 +1789,7 @@ export function extractiveAnswer(
     units: all[rank]?.units ?? [],
     headingTerms: namedIn(`${chunk.title} ${chunk.heading ?? ''}`, terms),
     sectionTerms: namedIn(chunk.heading ?? '', terms),
+    member: apiMemberOf(lastHeading(chunk)),
   }))
   // Sentences from scattered places can add up to the question's words without answering it: one
   // passage must cover the question's key terms.
@@ -1917,7 +1931,11 @@ export function extractiveAnswer(
       ...remedyAfter(leadUnits, first, question),
     ]
     if (announced.length > 0) first.units = [...new Set([...first.units, ...announced])].sort((a, b) => a - b)
-    const alt = lead < STOP_COVERAGE && !opened ? alternative(units, terms, picks, lead, ask.code) : null
+    // The section of the API name asked about is the answer, not another name's ("fastqueue.promise"
+    // for "What arguments does fastqueue take?").
+    const named = leadUnits.member !== null && ask.words.has(leadUnits.member)
+    const found = lead < STOP_COVERAGE && !opened ? alternative(units, terms, picks, lead, ask.code) : null
+    const alt = found && named && units[found.c]?.member !== leadUnits.member ? null : found
     if (alt) addPick(picks, alt)
     const list = alt ? null : listOfAsked(units, picks, ask, terms)
     if (list) addPick(picks, list)

@@ -45,6 +45,11 @@ const FRAMED_BY_OPENING: readonly [RegExp, ReadonlySet<string>][] = [
   // construction to take place?". As the question's own verb it is asked about ("Where do the
   // meetings take place?": the passage saying so holds the answer).
   [/\bto\s+take\s+place\b/i, new Set(['take', 'place'])],
+  // "What arguments does fastqueue take?": a closing "take" says "accept", the question's frame.
+  [
+    /^(?:and\s+)?(?:what|which|how many)\b.*\b(?:do|does|did|can|will|should|must)\b.+\btake\s*\??$/i,
+    new Set(['take']),
+  ],
 ]
 /**
  * The word that names the kind of answer: "How big is the deposit?" asks for a size ("two months'

@@ -1421,6 +1421,22 @@ server.register(async function (server) {
       answer('How do I add a task at the beginning of the queue?', api).content,
       'queue.unshift(task, done): Add a task at the beginning of the queue [1].',
     )
+    // The arguments of the name asked about, not those of another name listing the same ones.
+    const args = (name: string, last: string) =>
+      `Creates a new queue.\n\nArguments:\n\n* \`worker\`, the worker function.\n* \`concurrency\`, ${last}.`
+    const both = [
+      section(
+        'p',
+        'tinyq.promise(worker, concurrency)',
+        args('p', 'tasks run at once; it MUST return a Promise'),
+      ),
+      section('q', 'tinyq(worker, concurrency)', args('q', 'tasks run at once')),
+    ]
+    const content = answer('What arguments does tinyq take?', both).content
+    assert.match(
+      content,
+      /^Arguments \[1\]:\n- `worker`, the worker function \[1\]\.\n- `concurrency`, tasks run at once \[1\]\.$/,
+    )
   })
 
   it('"How long …?" is answered by a length with its unit before a number without one', () => {

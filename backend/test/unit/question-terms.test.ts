@@ -27,6 +27,10 @@ describe('isFrameWord', () => {
     assert.equal(isFrameWord('three', 'Is the three-day pass refundable?'), false)
     assert.equal(isFrameWord('place', 'What is needed for the harvest festival to take place?'), true)
     assert.equal(isFrameWord('place', 'Where does the harvest festival take place?'), false)
+    // A closing "take" says "accept": "What arguments does fastqueue take?".
+    assert.equal(isFrameWord('take', 'What arguments does the function take?'), true)
+    assert.equal(isFrameWord('take', 'Which photos can I take?'), true)
+    assert.equal(isFrameWord('take', 'Which medicine should I take before breakfast?'), false)
     assert.equal(isFrameWord('place', 'Which place serves breakfast?'), false)
   })
 })
