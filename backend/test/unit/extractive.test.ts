@@ -1422,15 +1422,11 @@ server.register(async function (server) {
       'queue.unshift(task, done): Add a task at the beginning of the queue [1].',
     )
     // The arguments of the name asked about, not those of another name listing the same ones.
-    const args = (name: string, last: string) =>
+    const args = (last: string) =>
       `Creates a new queue.\n\nArguments:\n\n* \`worker\`, the worker function.\n* \`concurrency\`, ${last}.`
     const both = [
-      section(
-        'p',
-        'tinyq.promise(worker, concurrency)',
-        args('p', 'tasks run at once; it MUST return a Promise'),
-      ),
-      section('q', 'tinyq(worker, concurrency)', args('q', 'tasks run at once')),
+      section('p', 'tinyq.promise(worker, concurrency)', args('tasks run at once; it MUST return a Promise')),
+      section('q', 'tinyq(worker, concurrency)', args('tasks run at once')),
     ]
     const content = answer('What arguments does tinyq take?', both).content
     assert.match(
