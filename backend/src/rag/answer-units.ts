@@ -122,7 +122,7 @@ function imperativeShape(text: string): boolean {
 /** "In the browser: …", "From a laptop, straight into the database: …": a short label. */
 const LABEL = /^[^:.]{1,60}:\s+/
 /** "you can revoke one", "you need to restart": the reader as the one who acts. */
-const YOU_ACT = /^(?:then\s+)?you (?:can|could|may|should|must|need to|have to)\b/i
+const YOU_ACT = /^(?:then\s+)?you (?:can|could|may|should|must|need to|have to|(?:may|might) want to)\b/i
 /**
  * Inline code that is a command: a program and its arguments, after optional VAR=value settings
  * (the value may be a placeholder: `DATABASE_URL=<neon url> npm run ingest`).
@@ -275,10 +275,26 @@ export function unitsOf(chunk: RetrievedChunk): { units: Unit[]; stored: boolean
   units.forEach((u, i) => {
     if ((u.kind === 'sentence' || u.kind === 'item') && statesAction(written[i] ?? '')) u.action = true
   })
+  // A FAQ's question, alone in its paragraph with its answer after it ("Why does ps get signal
+  // 17?"), answers nothing: it is the heading of the answer.
+  units.forEach((u, i) => {
+    const next = units[i + 1]
+    if (
+      u.kind === 'sentence' &&
+      ASKS.test(u.text) &&
+      units[i - 1]?.paragraph !== u.paragraph &&
+      next !== undefined &&
+      next.paragraph !== u.paragraph &&
+      next.kind !== 'heading'
+    )
+      u.kind = 'heading'
+  })
   linkDependencies(units, chunk.heading)
   return { units, stored }
 }
 
+/** A question: its last sentence ends in a question mark (a closing quote or bracket may follow). */
+const ASKS = /\?["'”’)\]]*$/
 /** A list item that is only a link within the page: `* [Usage](#usage)`, `* <a href="#api">API</a>`. */
 const IN_PAGE_LINK_ITEM =
   /^\s*(?:[-*+]|\d+[.)])\s+(?:\[[^\]]*\]\(#[^)\s]*\)|<a\s+href\s*=\s*["']#[^"']*["'][^>]*>.*?<\/a>)\s*$/i

@@ -680,13 +680,30 @@ function scoreSeeds(
  * corpus loses two answers when its sections' first sentences count too).
  */
 function topic(cu: ChunkUnits, seeds: number[], cov: Coverage): Set<string> {
+  const asked = askedAbove(cu, seeds[0] as number, cov.terms)
   const open = openingOf(cu, seeds[0] as number)
-  if (open < 0 || seeds.includes(open)) return cu.headingTerms
+  if (open < 0 || seeds.includes(open)) return union(cu.headingTerms, asked)
   if (cu.chunk.heading) return paragraphSubject(cu, seeds, cov)
-  const out = new Set(cu.headingTerms)
+  const out = union(cu.headingTerms, asked)
   const stated = cu.units[open]?.lexemes ?? new Set<string>()
   for (const t of cov.terms) if (states(stated, t.lexeme)) out.add(t.lexeme)
   return out
+}
+
+const union = (a: Set<string>, b: Set<string>) => new Set([...a, ...b])
+
+/**
+ * The question terms a FAQ's question above unit i states ("Why don't I see SMP (per-CPU) stats in
+ * top?" over "You didn't enable it. Press '?' …"): its answer speaks of them as of a heading's.
+ */
+function askedAbove(cu: ChunkUnits, i: number, terms: QuestionTerm[]): Set<string> {
+  for (let j = i - 1; j >= 0; j--) {
+    const u = cu.units[j] as Unit
+    if (u.kind !== 'heading') continue
+    if (!u.text.endsWith('?')) break
+    return new Set(terms.filter((t) => states(u.lexemes, t.lexeme)).map((t) => t.lexeme))
+  }
+  return new Set()
 }
 
 /** The first readable unit of unit i's paragraph, or -1. */
@@ -704,7 +721,7 @@ const SUBJECT_WORDS = 3
  * naming it again ("… the return value represents how long to wait to reconnect").
  */
 function paragraphSubject(cu: ChunkUnits, seeds: Iterable<number>, cov: Coverage): Set<string> {
-  const out = new Set(cu.headingTerms)
+  const out = union(cu.headingTerms, askedAbove(cu, Math.min(...seeds), cov.terms))
   // Without a heading the paragraph's opening sentence is only one more sentence that may stand
   // beside a question's words it does not answer (squad2-dev: "What action was taken to address
   // price controls?" answered from "Scarcity was addressed by rationing" after "Price controls …").
@@ -1376,7 +1393,8 @@ function render(cu: ChunkUnits, units: number[], n: number): string {
       lines.push(last ? `\`${u.text}\` [${n}]` : `\`${u.text}\``)
     } else if (u.kind === 'heading') {
       flush()
-      prose.push(`${u.text}:`)
+      // A FAQ's question keeps its question mark.
+      prose.push(u.text.endsWith('?') ? u.text : `${u.text}:`)
     } else if (u.kind === 'item' || u.kind === 'row' || u.kind === 'header') {
       flush()
       // Steps keep their order in numbers: the passage may start mid-list, so they count from 1.
@@ -1868,7 +1886,10 @@ export function extractiveAnswer(
     // naming one still makes it about the question.
     const subjectTerms = terms.filter((t) => t.own && !t.frame)
     const leadLexemes = lexemesOf(leadUnits, first.units)
-    const section = namedIn(lastHeading(leadUnits.chunk), terms)
+    const section = union(
+      namedIn(lastHeading(leadUnits.chunk), terms),
+      askedAbove(leadUnits, first.units[0] as number, terms),
+    )
     if (
       subjectTerms.length > 0 &&
       !subjectTerms.some((t) => states(leadLexemes, t.lexeme) || section.has(t.lexeme))

@@ -179,6 +179,24 @@ describe('unitsOf', () => {
     assert.equal(alone.units[0]?.needsHeading, true)
   })
 
+  it("reads a FAQ's question, alone in its paragraph with its answer after it, as the answer's heading", () => {
+    const faq = [
+      'Why does ps get signal 17?',
+      '',
+      '\tNo ps release has ever had this problem. Is your system broken into?',
+      '',
+      'Where do I send bug reports?',
+    ].join('\n')
+    for (const plain of [true, false]) {
+      const { units } = unitsOf({ ...chunkOf(faq), plain })
+      assert.deepEqual(
+        units.map((u) => u.kind),
+        ['heading', 'sentence', 'sentence', 'sentence'],
+        'a question in its answer, and one with no answer after it, stay sentences',
+      )
+    }
+  })
+
   it('reads an introduction too short to stand alone after the sentence before it', () => {
     const { units } = unitsOf(
       chunkOf('Documents are added by admins. Three ways:\n\n- In the browser.\n- With curl.'),

@@ -1435,6 +1435,41 @@ server.register(async function (server) {
     )
   })
 
+  it("answers from a FAQ's answer, never with its question, reading the question as its heading", () => {
+    const faq = {
+      ...chunk(
+        'f',
+        [
+          'Why do long user names get printed as numbers?',
+          '',
+          '\tThe standards require that user names be printed as decimal integers when there is not enough room in the column.',
+          '',
+          'Why is %CPU underreported for threaded apps?',
+          '',
+          '\tYou need to upgrade to the 2.6.10 kernel at least. Older kernels do not provide a way to get this.',
+          '',
+          'Why does ps get signal 17?',
+          '',
+          '\tNo ps release has ever had this problem. Most likely your system has been broken into. You might want to install a more recent version of the OS.',
+        ].join('\n'),
+      ),
+      plain: true,
+    }
+    assert.match(
+      answer('Why are long user names shown as numbers?', [faq]).content,
+      /^The standards require that user names be printed/,
+    )
+    assert.match(
+      answer('Which kernel do I need for correct CPU usage of threaded apps?', [faq]).content,
+      /^You need to upgrade to the 2\.6\.10 kernel/,
+    )
+    // "What should I do …?" goes on to the advice.
+    assert.match(
+      answer('What should I do if ps gets signal 17?', [faq]).content,
+      /^No ps release .* You might want to install a more recent version of the OS \[1\]\.$/,
+    )
+  })
+
   it('"How long …?" is answered by a length with its unit before a number without one', () => {
     const combs = chunk(
       'c',
