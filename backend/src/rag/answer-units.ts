@@ -386,6 +386,20 @@ function linkDependencies(units: Unit[], heading: string | null): void {
       return
     }
     intro = undefined
+    // "The easy way is to specify the width:" then, in a paragraph of its own, "ps -o pid,user:19":
+    // a sentence ending in a colon introduces the paragraph after it (a plain document's command,
+    // an example) as it does a list.
+    if (
+      u.kind === 'sentence' &&
+      prev?.kind === 'sentence' &&
+      prev.paragraph !== u.paragraph &&
+      /:$/.test(prev.text) &&
+      prev.introduces === undefined
+    ) {
+      u.dep = i - 1
+      prev.introduces = [i]
+      return
+    }
     // "### queue.kill()" then "Removes all tasks …": the section's first sentence describes the name.
     const section =
       prev?.kind === 'heading' ? prev.text : i === 0 ? (heading ?? '').split(' > ').pop() : undefined

@@ -197,6 +197,17 @@ describe('unitsOf', () => {
     }
   })
 
+  it('brings the paragraph after a sentence ending in a colon, in a plain document too', () => {
+    const text =
+      'The easy way is to specify the width:\n\n\t\tps -o pid,user:19,comm\n\nOlder kernels differ.'
+    for (const plain of [true, false]) {
+      const { units } = unitsOf({ ...chunkOf(text), plain })
+      assert.deepEqual(units[0]?.introduces, [1])
+      assert.equal(units[1]?.dep, 0)
+      assert.equal(units[2]?.dep, undefined, 'one paragraph only')
+    }
+  })
+
   it('reads an introduction too short to stand alone after the sentence before it', () => {
     const { units } = unitsOf(
       chunkOf('Documents are added by admins. Three ways:\n\n- In the browser.\n- With curl.'),
