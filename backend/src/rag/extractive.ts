@@ -196,17 +196,25 @@ function stepsStart(chunks: ChunkUnits[], cov: Coverage): Start | null {
   return null
 }
 
-/** The lines of the code block a section opens with (at most MAX_ITEMS), or none. */
+/** Lines of an example a section opens with that an answer shows whole. */
+const MAX_EXAMPLE_LINES = 24
+
+/**
+ * The lines of the code block a section opens with: the whole example when it is short enough
+ * and has no comments of its own ("Using with TypeScript" and its imports, types and calls, blank
+ * lines apart), else its first paragraph (at most MAX_ITEMS lines), or none.
+ */
 function openingCode(cu: ChunkUnits): number[] {
   const start = cu.units.findIndex((u) => u.kind !== 'heading')
-  const out: number[] = []
   const first = cu.units[start]
-  if (first?.kind !== 'code') return out
-  for (let j = start; cu.units[j]?.kind === 'code' && cu.units[j]?.paragraph === first.paragraph; j++) {
-    if (out.length >= MAX_ITEMS) return []
-    out.push(j)
-  }
-  return out
+  if (first?.kind !== 'code') return []
+  const block: number[] = []
+  for (let j = start; cu.units[j]?.kind === 'code' && block.length <= MAX_EXAMPLE_LINES; j++) block.push(j)
+  // A block whose comments say what each part does is answered part by part (by its comments).
+  const commented = block.some((j) => cu.units[j]?.comment !== undefined)
+  if (block.length <= MAX_EXAMPLE_LINES && !commented) return block
+  const para = block.filter((j) => cu.units[j]?.paragraph === first.paragraph)
+  return para.length <= MAX_ITEMS ? para : []
 }
 
 /**

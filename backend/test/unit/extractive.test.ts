@@ -1435,6 +1435,19 @@ server.register(async function (server) {
     )
   })
 
+  it('shows the whole short example a section opens with, not its first paragraph alone', () => {
+    const ts = chunk(
+      't',
+      "```ts\n'use strict'\n\nimport * as tinyq from 'tinyq'\n\nconst q = tinyq(worker, 1)\nq.push({ id: 42 })\n```",
+      'tinyq > Usage > Using with TypeScript',
+    )
+    const content = answer('How do I use tinyq with TypeScript?', [ts]).content
+    assert.match(
+      content,
+      /^`'use strict'`\n`import \* as tinyq from 'tinyq'`\n`const q = tinyq\(worker, 1\)`\n`q\.push\(\{ id: 42 \}\)` \[1\]$/,
+    )
+  })
+
   it("answers from a FAQ's answer, never with its question, reading the question as its heading", () => {
     const faq = {
       ...chunk(
