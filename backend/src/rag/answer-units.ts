@@ -276,18 +276,27 @@ export function unitsOf(chunk: RetrievedChunk): { units: Unit[]; stored: boolean
     if ((u.kind === 'sentence' || u.kind === 'item') && statesAction(written[i] ?? '')) u.action = true
   })
   // A FAQ's question, alone in its paragraph with its answer after it ("Why does ps get signal
-  // 17?"), answers nothing: it is the heading of the answer.
+  // 17?"), answers nothing: it is the heading of the answer. So is a list of one item without a
+  // full stop over the paragraphs it titles ("- Troubles compiling or linking programs", an old
+  // HTML FAQ's <li> holding its answer).
   units.forEach((u, i) => {
     const next = units[i + 1]
+    const prev = units[i - 1]
     if (
-      u.kind === 'sentence' &&
-      ASKS.test(u.text) &&
-      units[i - 1]?.paragraph !== u.paragraph &&
-      next !== undefined &&
-      next.paragraph !== u.paragraph &&
-      next.kind !== 'heading'
+      next === undefined ||
+      next.paragraph === u.paragraph ||
+      next.kind === 'heading' ||
+      prev?.paragraph === u.paragraph
     )
-      u.kind = 'heading'
+      return
+    const asks = (u.kind === 'sentence' || u.kind === 'item') && ASKS.test(u.text)
+    const titles =
+      u.kind === 'item' &&
+      prev?.kind !== 'item' &&
+      !/:$/.test(prev?.text ?? '') &&
+      next.kind === 'sentence' &&
+      !/[.!:;]$/.test(u.text)
+    if (asks || titles) u.kind = 'heading'
   })
   linkDependencies(units, chunk.heading)
   return { units, stored }

@@ -86,6 +86,8 @@ function walk(node: DomNode, out: string[], listDepth = 0): void {
           ? codes.map((c) => (c.textContent ?? '').replace(/\n+$/, '')).join('\n\n')
           : (child.textContent ?? '')
       out.push(`\n\n\`\`\`\n${text.replace(/\n+$/, '')}\n\`\`\`\n\n`)
+    } else if ((name === 'UL' || name === 'OL') && isLinkList(child)) {
+      // A menu: every item only a link ("Home", "Downloads", "FAQ"). It leads elsewhere, says nothing.
     } else if (name === 'UL' || name === 'OL') {
       out.push('\n\n')
       walk(child, out, listDepth + 1)
@@ -93,7 +95,19 @@ function walk(node: DomNode, out: string[], listDepth = 0): void {
     } else if (name === 'LI') {
       const item: string[] = []
       walk(child, item, listDepth)
-      out.push(`\n${'  '.repeat(Math.max(0, listDepth - 1))}- ${item.join('').trim()}`)
+      const text = item.join('').trim()
+      // An item holding paragraphs (an old FAQ's question and its answer) stands apart from the
+      // items around it.
+      const apart = /\n\s*\n/.test(text) ? '\n\n' : ''
+      out.push(`\n${apart}${'  '.repeat(Math.max(0, listDepth - 1))}- ${text}${apart}`)
+    } else if (name === 'TABLE' && isLayoutTable(child)) {
+      // A page laid out in a table: its cells are the page's blocks, read in order.
+      for (const row of tableRows(child))
+        for (const cell of children(row).filter((c) => c.nodeName === 'TD' || c.nodeName === 'TH')) {
+          out.push('\n\n')
+          walk(cell, out, listDepth)
+          out.push('\n\n')
+        }
     } else if (name === 'TABLE') {
       out.push(`\n\n${tableText(child)}\n\n`)
     } else if (BLOCKS.has(name)) {
@@ -108,6 +122,30 @@ function walk(node: DomNode, out: string[], listDepth = 0): void {
       walk(child, out, listDepth)
     }
   }
+}
+
+/**
+ * A list whose every item is links and nothing more ("Home", "Tutorial, Tutorial2"; two items at
+ * least): navigation.
+ */
+function isLinkList(list: DomNode): boolean {
+  const items = children(list).filter((c) => c.nodeType === 1)
+  const onlyLinks = (li: DomNode) =>
+    li.nodeName === 'LI' &&
+    children(li).some((c) => c.nodeName === 'A') &&
+    children(li).every((c) =>
+      c.nodeType === 1 ? c.nodeName === 'A' : /^[\s,;:|·•/-]*$/u.test(c.textContent ?? ''),
+    )
+  return items.length >= 2 && items.every(onlyLinks)
+}
+
+/**
+ * A table that lays out a page rather than holding data: a cell holds a heading, a list, a
+ * listing, a quotation or another table (an old page's menu and content columns, a FAQ's list).
+ * A data table's cells hold words, perhaps in a paragraph each.
+ */
+function isLayoutTable(table: DomNode): boolean {
+  return (table.querySelector?.('h1,h2,h3,h4,h5,h6,ul,ol,dl,pre,blockquote,table') ?? null) !== null
 }
 
 /** The rows of a table (not of tables nested in its cells), in order. */

@@ -197,6 +197,32 @@ describe('unitsOf', () => {
     }
   })
 
+  it('reads a one-item list without a full stop over the paragraphs it titles as their heading', () => {
+    const { units } = unitsOf(
+      chunkOf(
+        [
+          '- Troubles compiling programs',
+          '',
+          'Use the script to get the flags.',
+          '',
+          'Other areas do better:',
+          '',
+          '- Internationalisation',
+          '',
+          'It uses gettext.',
+          '',
+          '- Install Node 20.',
+          '',
+          'Then run it.',
+        ].join('\n'),
+      ),
+    )
+    const kind = (start: string) => units.find((u) => u.text.startsWith(start))?.kind
+    assert.equal(kind('Troubles'), 'heading')
+    assert.equal(kind('Internationalisation'), 'item', 'what a sentence ending in a colon introduces')
+    assert.equal(kind('Install'), 'item', 'a full stop: an instruction, not a title')
+  })
+
   it('brings the paragraph after a sentence ending in a colon, in a plain document too', () => {
     const text =
       'The easy way is to specify the width:\n\n\t\tps -o pid,user:19,comm\n\nOlder kernels differ.'

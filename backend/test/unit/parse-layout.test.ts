@@ -215,4 +215,29 @@ describe('HTML tables', () => {
       ].join('\n\n'),
     )
   })
+
+  it('that lay out a page are read as its blocks, and a menu of links is left out', async () => {
+    // An old page: a menu column and a content column, the FAQ a list whose items hold paragraphs.
+    const html = `<html><head><title>FAQ</title></head><body><table><tr>
+      <td><ul><li><a href="index.html">Home</a></li><li><a href="a.html">Tutorial</a>, <a href="b.html">Tutorial2</a></li></ul></td>
+      <td><h1>FAQ</h1><ol><li><em>Troubles compiling programs</em>
+        <p>Use the script to get the flags.</p><p><code>xslt-config --cflags</code></p></li>
+        <li><em>Is there C++ bindings ?</em><p>Yes, for example xmlwrapp.</p></li></ol>
+        <p>See also:</p><ul><li><a href="x.html">Bindings</a> for other languages</li><li>Tools</li></ul></td>
+      </tr></table></body></html>`
+    const doc = await parseDocument(html, 'html')
+    assert.equal(
+      doc.body,
+      [
+        '# FAQ',
+        '- Troubles compiling programs',
+        'Use the script to get the flags.',
+        '`xslt-config --cflags`',
+        '- Is there C++ bindings ?',
+        'Yes, for example xmlwrapp.',
+        'See also:',
+        '- Bindings for other languages\n- Tools',
+      ].join('\n\n'),
+    )
+  })
 })
