@@ -321,9 +321,10 @@ export function apiMemberOf(heading: string): string | null {
 
 /** Lines of a code block a sentence ending in a colon brings with it. */
 const MAX_CODE_LINES = 8
-// A whole-line comment (after a shell prompt too: "$ # To view test coverage:"): //, a C block
-// comment, --, or # and a space (not "#include", "#!/bin/sh").
-
+/**
+ * A whole-line comment (after a shell prompt too: "$ # To view test coverage:"): //, a C block
+ * comment, --, or # and a space (not "#include", "#!/bin/sh").
+ */
 const COMMENT_LINE = /^(?:\$\s+)?(?:\/\/+\s*|\/\*+\s*|#+\s+|--\s+)(.*?)\s*(?:\*+\/)?$/
 /** Prose: two words of letters at least ("Check if encoding is supported", not "eslint-disable"). */
 const PROSE = /\p{L}{2,}[,;:]?\s+\p{L}+/u
