@@ -135,12 +135,15 @@ export function noHits(): Bm25Result {
   }
 }
 
+/** Scores are compared on a grid of 1 / SCORE_GRID (SEARCH_SQL's `top`, onScoreGrid). */
+const SCORE_GRID = 1e9
+
 /**
  * A score rounded to the 1e-9 grid SEARCH_SQL rounds to: BM25 sums of the same terms taken in
  * another order differ by an ulp, and chunks that tie must then be ordered by id, in every plan.
  */
 export function onScoreGrid(score: number): number {
-  return Math.round(score * 1e9) / 1e9
+  return Math.round(score * SCORE_GRID) / SCORE_GRID
 }
 
 /** True when no chunk outside the lists read can belong in the top k. */
@@ -259,7 +262,7 @@ ${rescored('rest')}
 ), top as (
   -- Scores on a 1e-9 grid (onScoreGrid): the same sum taken in another order (pruned or not,
   -- SQL or the posting cache) differs in its last bits, and ties must fall to chunk_id.
-  select chunk_id, round(score * 1e9) / 1e9 as score, matched_terms, held from exact
+  select chunk_id, round(score * ${SCORE_GRID}) / ${SCORE_GRID} as score, matched_terms, held from exact
   order by 2 desc, chunk_id limit $3
 )
 select t.chunk_id, t.score, t.matched_terms,
