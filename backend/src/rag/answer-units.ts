@@ -289,7 +289,7 @@ export function unitsOf(chunk: RetrievedChunk): { units: Unit[]; stored: boolean
       prev?.paragraph === u.paragraph
     )
       return
-    const asks = (u.kind === 'sentence' || u.kind === 'item') && ASKS.test(u.text)
+    const asks = (u.kind === 'sentence' || u.kind === 'item') && isQuestion(u.text)
     const titles =
       u.kind === 'item' &&
       prev?.kind !== 'item' &&
@@ -304,6 +304,7 @@ export function unitsOf(chunk: RetrievedChunk): { units: Unit[]; stored: boolean
 
 /** A question: its last sentence ends in a question mark (a closing quote or bracket may follow). */
 const ASKS = /\?["'”’)\]]*$/
+export const isQuestion = (text: string) => ASKS.test(text)
 /** A list item that is only a link within the page: `* [Usage](#usage)`, `* <a href="#api">API</a>`. */
 const IN_PAGE_LINK_ITEM =
   /^\s*(?:[-*+]|\d+[.)])\s+(?:\[[^\]]*\]\(#[^)\s]*\)|<a\s+href\s*=\s*["']#[^"']*["'][^>]*>.*?<\/a>)\s*$/i

@@ -18,6 +18,7 @@ import {
 } from './answer-type.js'
 import {
   apiMemberOf,
+  isQuestion,
   lightLexemes,
   lightStem,
   purposeOf,
@@ -688,11 +689,11 @@ function scoreSeeds(
  * corpus loses two answers when its sections' first sentences count too).
  */
 function topic(cu: ChunkUnits, seeds: number[], cov: Coverage): Set<string> {
-  const asked = askedAbove(cu, seeds[0] as number, cov.terms)
   const open = openingOf(cu, seeds[0] as number)
-  if (open < 0 || seeds.includes(open)) return union(cu.headingTerms, asked)
-  if (cu.chunk.heading) return paragraphSubject(cu, seeds, cov)
-  const out = union(cu.headingTerms, asked)
+  const opens = open < 0 || seeds.includes(open)
+  if (!opens && cu.chunk.heading) return paragraphSubject(cu, seeds, cov)
+  const out = union(cu.headingTerms, askedAbove(cu, seeds[0] as number, cov.terms))
+  if (opens) return out
   const stated = cu.units[open]?.lexemes ?? new Set<string>()
   for (const t of cov.terms) if (states(stated, t.lexeme)) out.add(t.lexeme)
   return out
@@ -708,7 +709,7 @@ function askedAbove(cu: ChunkUnits, i: number, terms: QuestionTerm[]): Set<strin
   for (let j = i - 1; j >= 0; j--) {
     const u = cu.units[j] as Unit
     if (u.kind !== 'heading') continue
-    if (!u.text.endsWith('?')) break
+    if (!isQuestion(u.text)) break
     return new Set(terms.filter((t) => states(u.lexemes, t.lexeme)).map((t) => t.lexeme))
   }
   return new Set()
@@ -1402,7 +1403,7 @@ function render(cu: ChunkUnits, units: number[], n: number): string {
     } else if (u.kind === 'heading') {
       flush()
       // A FAQ's question keeps its question mark.
-      prose.push(u.text.endsWith('?') ? u.text : `${u.text}:`)
+      prose.push(isQuestion(u.text) ? u.text : `${u.text}:`)
     } else if (u.kind === 'item' || u.kind === 'row' || u.kind === 'header') {
       flush()
       // Steps keep their order in numbers: the passage may start mid-list, so they count from 1.
