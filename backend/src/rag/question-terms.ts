@@ -34,11 +34,11 @@ const FRAME = new Set(
 )
 const FRAME_WEIGHT = 0.15
 /**
- * Verbs that a question's opening makes scaffolding: "How long does descaling take?" asks for a
+ * Verbs that a question's wording makes scaffolding: "How long does descaling take?" asks for a
  * duration ("The descaling cycle lasts about 25 minutes"), "How much does pressing cost?" for a
  * price ("Pressing is €5 a crate"). Elsewhere they name what is asked ("Who takes the minutes?").
  */
-const FRAMED_BY_OPENING: readonly [RegExp, ReadonlySet<string>][] = [
+const FRAMED_BY_WORDING: readonly [RegExp, ReadonlySet<string>][] = [
   [/^(?:and\s+)?how long\b/i, new Set(['take', 'takes', 'taking', 'took', 'last', 'lasts'])],
   [/^(?:and\s+)?how much\b/i, new Set(['cost', 'costs'])],
   // "to take place" says "to happen" (a FRAME word) in a condition: "What is needed for
@@ -59,12 +59,12 @@ const FRAMED_BY_OPENING: readonly [RegExp, ReadonlySet<string>][] = [
 const ANSWER_KIND =
   /^(?:and\s+)?(?:how (big|often|soon)|(?:(?:in|on|at|by) )?(?:what|which) (number|percentage|percent|amount|size|proportion|fraction|time|date|day|year|month|two|three|four|five|six|seven|eight|nine|ten))\b/i
 
-/** The question's own scaffolding beyond FRAME: the words its opening frames. */
+/** The question's own scaffolding beyond FRAME: the words its wording frames. */
 function framedBy(question: string): string[] {
   const q = question.trim()
   const kind = ANSWER_KIND.exec(q)
   const out = kind ? [((kind[1] ?? kind[2]) as string).toLowerCase()] : []
-  for (const [opening, verbs] of FRAMED_BY_OPENING) if (opening.test(q)) out.push(...verbs)
+  for (const [wording, verbs] of FRAMED_BY_WORDING) if (wording.test(q)) out.push(...verbs)
   return out
 }
 
