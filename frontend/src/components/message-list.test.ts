@@ -1,5 +1,7 @@
+// @vitest-environment jsdom
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
-import { createElement } from 'react'
+import { act, createElement } from 'react'
+import { createRoot } from 'react-dom/client'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { MemoryRouter } from 'react-router'
 import { describe, expect, it } from 'vitest'
@@ -32,24 +34,58 @@ function render(messages: ChatMessage[]): string {
   )
 }
 
+const saved = [
+  { id: 'q1', role: 'user', content: QUESTION, citations: null, created_at: '2026-12-05T18:57:00Z' },
+  {
+    id: 'a1',
+    role: 'assistant',
+    content: 'Create a Docker Space [1].',
+    citations: [],
+    created_at: '2026-12-05T18:57:01Z',
+  },
+] as unknown as ChatMessage[]
+
 const questionsShown = (html: string) => html.split('aria-label="You said"').length - 1
 
 describe('MessageList', () => {
   it('shows the question once in the render that first has the saved conversation', () => {
-    const saved = [
-      { id: 'q1', role: 'user', content: QUESTION, citations: null, created_at: '2026-12-05T18:57:00Z' },
-      {
-        id: 'a1',
-        role: 'assistant',
-        content: 'Create a Docker Space [1].',
-        citations: [],
-        created_at: '2026-12-05T18:57:01Z',
-      },
-    ] as unknown as ChatMessage[]
     expect(questionsShown(render(saved))).toBe(1)
   })
 
   it('shows the live question while the saved conversation does not have the turn yet', () => {
     expect(questionsShown(render([]))).toBe(1)
+  })
+
+  it("keeps the live answer's element when the saved one replaces it (a rating chosen on it stays)", () => {
+    // @ts-expect-error React's flag for act() outside a test renderer
+    globalThis.IS_REACT_ACT_ENVIRONMENT = true
+    const host = document.createElement('div')
+    const root = createRoot(host)
+    const client = new QueryClient()
+    const show = (messages: ChatMessage[], live: Turn | null) =>
+      act(() =>
+        root.render(
+          createElement(
+            MemoryRouter,
+            null,
+            createElement(
+              QueryClientProvider,
+              { client },
+              createElement(MessageList, { conversationId: 'c1', messages, turn: live, modes: {} }),
+            ),
+          ),
+        ),
+      )
+    const answers = () => [...host.querySelectorAll('article[aria-label="Answer"]')]
+    show([], turn)
+    const live = answers()
+    expect(live).toHaveLength(1)
+    // The refetch brings the saved turn while the live copy is still held, then the live copy goes.
+    show(saved, turn)
+    expect(answers()).toEqual(live)
+    expect(answers()[0]).toBe(live[0])
+    show(saved, null)
+    expect(answers()[0]).toBe(live[0])
+    act(() => root.unmount())
   })
 })

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react'
+import { type ReactNode, useEffect, useRef } from 'react'
 import type { AnswerMode, ChatMessage } from '../lib/types'
 import type { Turn } from '../lib/use-chat-turn'
 import { AssistantMessage, UserMessage } from './message-item'
@@ -69,55 +69,60 @@ export function MessageList({ conversationId, messages, turn, modes, onRegenerat
   messages.forEach((m, i) => {
     if (m.role === 'assistant') lastAnswer = i
   })
+  // One list, and the live answer is keyed by its message id once the server has given it (the
+  // stream's first event): the saved message that replaces it has that key too, so React keeps
+  // the same component and a rating chosen (or a comment being typed) on the live answer
+  // survives the refetch that brings the saved conversation.
+  const items: ReactNode[] = messages.map((message, index) => {
+    if (message.role === 'user') {
+      return <UserMessage key={message.id} content={message.content} createdAt={message.created_at} />
+    }
+    const question = index === lastAnswer && !liveIsLast ? questionBefore(messages, index) : null
+    return (
+      <AssistantMessage
+        key={message.id}
+        content={message.content}
+        citations={message.citations ?? []}
+        mode={message.mode ?? modes[message.id]}
+        createdAt={message.created_at}
+        actions={{
+          messageId: message.id,
+          conversationId,
+          feedback: message.feedback ?? null,
+          onRegenerate: question && onRegenerate ? () => onRegenerate(question) : undefined,
+        }}
+      />
+    )
+  })
+  if (turn && !turn.questionSaved && !answerSaved) {
+    items.push(<UserMessage key={`q-${turn.key}`} content={turn.question} />)
+  }
+  if (showAnswer) {
+    items.push(
+      <AssistantMessage
+        key={turn.messageId ?? `a-${turn.key}`}
+        content={turn.answer}
+        citations={turn.citations}
+        mode={turn.mode}
+        streaming={turn.status === 'streaming'}
+        note={turn.status === 'stopped' ? 'Stopped' : null}
+        error={turn.error}
+        actions={
+          turn.status === 'done' && turn.messageId
+            ? {
+                messageId: turn.messageId,
+                conversationId: turn.conversationId,
+                feedback: null,
+                onRegenerate: onRegenerate ? () => onRegenerate(turn.question) : undefined,
+              }
+            : null
+        }
+      />,
+    )
+  }
   return (
     <div className="message-scroll" ref={ref} onScroll={onScroll}>
-      <div className="message-list">
-        {messages.map((message, index) => {
-          if (message.role === 'user') {
-            return <UserMessage key={message.id} content={message.content} createdAt={message.created_at} />
-          }
-          const question = index === lastAnswer && !liveIsLast ? questionBefore(messages, index) : null
-          return (
-            <AssistantMessage
-              key={message.id}
-              content={message.content}
-              citations={message.citations ?? []}
-              mode={message.mode ?? modes[message.id]}
-              createdAt={message.created_at}
-              actions={{
-                messageId: message.id,
-                conversationId,
-                feedback: message.feedback ?? null,
-                onRegenerate: question && onRegenerate ? () => onRegenerate(question) : undefined,
-              }}
-            />
-          )
-        })}
-        {turn && !turn.questionSaved && !answerSaved ? (
-          <UserMessage key={`q-${turn.key}`} content={turn.question} />
-        ) : null}
-        {showAnswer ? (
-          <AssistantMessage
-            key={`a-${turn.key}`}
-            content={turn.answer}
-            citations={turn.citations}
-            mode={turn.mode}
-            streaming={turn.status === 'streaming'}
-            note={turn.status === 'stopped' ? 'Stopped' : null}
-            error={turn.error}
-            actions={
-              turn.status === 'done' && turn.messageId
-                ? {
-                    messageId: turn.messageId,
-                    conversationId: turn.conversationId,
-                    feedback: null,
-                    onRegenerate: onRegenerate ? () => onRegenerate(turn.question) : undefined,
-                  }
-                : null
-            }
-          />
-        ) : null}
-      </div>
+      <div className="message-list">{items}</div>
     </div>
   )
 }
