@@ -3,6 +3,7 @@ import { type FormEvent, useId, useRef, useState } from 'react'
 import { api } from '../lib/api'
 import { describeError } from '../lib/error-messages'
 import type { Feedback, Rating } from '../lib/types'
+import { useFocusAfterRender } from '../lib/use-focus-after-render'
 import { FormError } from './form-error'
 import { ThumbDownIcon, ThumbUpIcon } from './icons'
 
@@ -28,6 +29,7 @@ export function AnswerFeedback({
   const [comment, setComment] = useState('')
   const upButton = useRef<HTMLButtonElement>(null)
   const downButton = useRef<HTMLButtonElement>(null)
+  const focusAfterRender = useFocusAfterRender()
   const current = local === undefined ? saved : local
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['conversation', conversationId] })
   const save = useMutation({
@@ -52,7 +54,7 @@ export function AnswerFeedback({
     save.mutate(next)
     // The form (and its focused button) goes: keyboard focus returns to the chosen rating.
     const chosen = next.rating === 'up' ? upButton : downButton
-    window.setTimeout(() => chosen.current?.focus(), 0)
+    focusAfterRender(chosen)
   }
 
   return (

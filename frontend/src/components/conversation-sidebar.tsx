@@ -4,6 +4,7 @@ import { Link, useNavigate } from 'react-router'
 import { api } from '../lib/api'
 import { describeError } from '../lib/error-messages'
 import type { ConversationSummary } from '../lib/types'
+import { useFocusAfterRender } from '../lib/use-focus-after-render'
 import { FormError } from './form-error'
 import { PencilIcon, TrashIcon } from './icons'
 import { LoadMore } from './load-more'
@@ -113,6 +114,7 @@ function ConversationItem({
   const renameButton = useRef<HTMLButtonElement>(null)
   const deleteButton = useRef<HTMLButtonElement>(null)
   const cancelDelete = useRef<HTMLButtonElement>(null)
+  const focusAfterRender = useFocusAfterRender()
   // The button just pressed is replaced by the question: keyboard users land on its Cancel (not
   // on the button that deletes), instead of being dropped to the page's start.
   useEffect(() => {
@@ -123,7 +125,7 @@ function ConversationItem({
   // Back to the list item, focus on the button that opened the form or the question.
   const back = (to = renameButton) => {
     setMode('view')
-    window.setTimeout(() => to.current?.focus(), 0)
+    focusAfterRender(to)
   }
   const cancelDeleting = () => back(deleteButton)
   const submit = (event: FormEvent) => {

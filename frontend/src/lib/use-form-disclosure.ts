@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react'
+import { useFocusAfterRender } from './use-focus-after-render'
 
 /**
  * A form that a button opens in place: focus goes to its first input when it opens and back to
@@ -9,13 +10,14 @@ export function useFormDisclosure(onClose: () => void) {
   const [open, setOpen] = useState(false)
   const toggle = useRef<HTMLButtonElement>(null)
   const form = useRef<HTMLFormElement>(null)
+  const focusAfterRender = useFocusAfterRender()
   useEffect(() => {
     if (open) form.current?.querySelector('input')?.focus()
   }, [open])
   const close = () => {
     setOpen(false)
     onClose()
-    window.setTimeout(() => toggle.current?.focus(), 0)
+    focusAfterRender(toggle)
   }
   return { open, setOpen, close, toggle, form }
 }

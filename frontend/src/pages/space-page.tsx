@@ -24,6 +24,7 @@ import {
 import { type Space, spacesApi } from '../lib/spaces-api'
 import type { User } from '../lib/types'
 import { useDocumentTitle } from '../lib/use-document-title'
+import { useFocusAfterRender } from '../lib/use-focus-after-render'
 import { spaceKey, useSpaces } from '../lib/use-spaces'
 
 /** `/spaces/{id}`, and `/spaces/mine` for the caller's personal space ("My documents"). */
@@ -157,6 +158,7 @@ function DeleteSpace({ space }: { space: Space }) {
   const [confirming, setConfirming] = useState(false)
   const first = useRef<HTMLButtonElement>(null)
   const cancelButton = useRef<HTMLButtonElement>(null)
+  const focusAfterRender = useFocusAfterRender()
   // Keyboard users land on Cancel, not on the button that deletes.
   useEffect(() => {
     if (confirming) cancelButton.current?.focus()
@@ -174,7 +176,7 @@ function DeleteSpace({ space }: { space: Space }) {
   })
   const cancel = () => {
     setConfirming(false)
-    window.setTimeout(() => first.current?.focus(), 0)
+    focusAfterRender(first)
   }
   return (
     <section className="card danger-zone" aria-labelledby="delete-space-title">
