@@ -27,6 +27,7 @@ import {
   unitsOf,
 } from './answer-units.js'
 import { type Citation, toCitation } from './citations.js'
+import { definitionSubject, namesDocument, titleName } from './definition.js'
 import { inlinePlain } from './plain-text.js'
 import {
   actionOf,
@@ -1782,11 +1783,73 @@ type Attempt = { answer: ExtractiveAnswer; lead: number } | { unstated: number; 
  * a follow-up it carries words borrowed from earlier turns, which help find the passage but are
  * not what must be covered.
  */
+/** Sentences of a document's opening that say what it is (the rest of the paragraph waits). */
+const OPENING_SENTENCES = 2
+/** Items of a list that the opening's last sentence introduces, shown with it. */
+const OPENING_ITEMS = 8
+
+/**
+ * A sentence that says something: three words or more, ending as a sentence ends. A line of
+ * badges ("![ci][ci-url]", "NPM Stats Build Status npm downloads") is not one.
+ */
+function saysSomething(u: Unit): boolean {
+  return (
+    u.kind === 'sentence' &&
+    (u.text.match(/\p{L}{2,}/gu) ?? []).length >= 3 &&
+    /[.!?:]["'’”)\]]*$/.test(u.text.trim()) &&
+    !u.text.trim().startsWith('![')
+  )
+}
+
+/**
+ * "What is fastq?" of a document called "fastq", whose opening retrieve() put first: the opening's
+ * first sentences ("Fast, in memory work queue."), with the list their last one introduces. A
+ * title with a subtitle ("iconv-lite: Pure JS character encoding conversion") says it when the
+ * opening has no sentence of its own. Null when the sources hold no such opening.
+ */
+function openingAnswer(question: string, chunks: readonly RetrievedChunk[]): ExtractiveAnswer | null {
+  const subject = definitionSubject(question)
+  const opening = chunks.filter((c) => c.lead)
+  const first = opening[0]
+  if (!subject || !first || !namesDocument(subject, first.title)) return null
+  for (const chunk of opening) {
+    const units = unitsOf(chunk).units
+    const start = units.findIndex(saysSomething)
+    if (start < 0) continue
+    const picked = units
+      .map((u, i) => ({ u, i }))
+      .filter(({ u, i }) => i >= start && u.kind === 'sentence' && u.paragraph === units[start]?.paragraph)
+      .slice(0, OPENING_SENTENCES)
+      .map(({ i }) => i)
+    const last = units[picked[picked.length - 1] as number]
+    const items = (last?.introduces ?? []).slice(0, OPENING_ITEMS)
+    const cu: ChunkUnits = {
+      chunk,
+      rank: 0,
+      units,
+      headingTerms: new Set(),
+      sectionTerms: new Set(),
+      member: null,
+    }
+    const text = render(cu, [...picked, ...items], 1)
+    return {
+      content: text,
+      citations: [toCitation(1, chunk, inlinePlain(text.replace(/\s*\[\d+\]/g, '')).slice(0, 300))],
+    }
+  }
+  const subtitle = titleName(first.title).subtitle
+  if (!subtitle) return null
+  const text = withMarker(`${first.title.replace(/[.:;,]+$/, '')}.`, 1)
+  return { content: text, citations: [toCitation(1, first, first.title)] }
+}
+
 export function extractiveAnswer(
   question: string,
   chunks: readonly RetrievedChunk[],
   query: string = question,
 ): ExtractiveAnswer | null {
+  const opening = openingAnswer(question, chunks)
+  if (opening) return opening
   const parsed = chunks.map((chunk) => unitsOf(chunk))
   const stored = parsed.length > 0 && parsed.every((p) => p.stored) && chunks.every((c) => c.analysis)
   const all = stored ? parsed : chunks.map((chunk) => unitsOf({ ...chunk, analysis: undefined }))

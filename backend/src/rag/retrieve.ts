@@ -16,12 +16,14 @@ import {
   denseSearch,
   EXACT_DENSE_MAX_CHUNKS,
   type FetchedChunk,
+  openingChunkIds,
 } from '../db/queries/chunks.js'
 import { singularAcronyms } from '../db/queries/index-text.js'
 import { chunkCountOf, sharedLibraryId } from '../db/queries/spaces.js'
 import { chunkLexemes, queryTermStats, type TermStats } from '../db/queries/term-idf.js'
 import { bm25Search, idf } from './bm25.js'
 import { resolveEmbedder } from './context.js'
+import { definitionSubject, namesDocument } from './definition.js'
 import { reciprocalRankFusion } from './fusion.js'
 import { isFrameWord } from './question-terms.js'
 import { snippetsWithLexemes } from './snippet.js'
@@ -245,11 +247,43 @@ export async function retrieve(
   opts: RetrieveOptions,
   spaceIds: readonly string[],
 ): Promise<RetrievedChunk[]> {
-  const r = await rank(ctx, questionQuery(query), Math.max(1, Math.floor(opts.k)), true, spaceIds)
+  const k = Math.max(1, Math.floor(opts.k))
+  const r = await rank(ctx, questionQuery(query), k, true, spaceIds)
   if (!r || r.found.length === 0) return []
+  const subject = definitionSubject(query)
+  if (subject) await withOpening(ctx, r, subject, k, spaceIds)
   const { chunks, lexemes } = await withSnippets(ctx, r)
   const queryTerms = r.terms ?? []
   // The sentence lexemes the snippets were chosen by: stored, or analysed now where the stored
   // ones are missing or stale, so that the answerer always weighs sentences by Postgres' lexemes.
   return chunks.map((c, i) => ({ ...c, analysis: { queryTerms, sentenceLexemes: lexemes[i] ?? null } }))
+}
+
+/** Chunks of a document's opening given to "What is <its title>?": a badge line, then its lead. */
+const OPENING_CHUNKS = 2
+
+/**
+ * "What is fastq?" when a found chunk's document is called "fastq": its opening chunks go first
+ * (the document was found within the caller's spaces, and the opening is read within them too).
+ */
+async function withOpening(
+  ctx: RagContext,
+  r: Ranked,
+  subject: string,
+  k: number,
+  spaceIds: readonly string[],
+): Promise<void> {
+  const named = r.found.find((f) => namesDocument(subject, f.chunk.title))
+  if (!named) return
+  const ids = await openingChunkIds(ctx.db, named.chunk.document_id, spaceIds, OPENING_CHUNKS)
+  const have = new Map(r.found.map((f) => [f.chunk.chunk_id, f]))
+  const fetched = await chunksByIds(
+    ctx.db,
+    ids.filter((id) => !have.has(id)),
+  )
+  const opening = ids.flatMap((id) => {
+    const f = have.get(id) ?? fetched.get(id)
+    return f ? [{ ...f, chunk: { ...f.chunk, lead: true }, score: named.score }] : []
+  })
+  r.found = [...opening, ...r.found.filter((f) => !ids.includes(f.chunk.chunk_id))].slice(0, k)
 }

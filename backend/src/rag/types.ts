@@ -22,6 +22,11 @@ export interface RetrievedChunk {
   plain?: boolean
   /** Present on the chat's sources (retrieve()): what the answerer weighs sentences by. */
   analysis?: ChunkAnalysis
+  /**
+   * One of the opening chunks of a document whose title the question asks to define ("What is
+   * fastq?" of "fastq"): retrieve() puts them first (rag/definition.ts).
+   */
+  lead?: boolean
 }
 
 /** The query's lexemes with idf, and the lexemes stored for the chunk's snippet sentences. */

@@ -17,6 +17,25 @@ export interface ChunkView {
 /** A retrieved chunk before scoring and snippeting. */
 export type ChunkWithDocument = Omit<RetrievedChunk, 'snippet' | 'score'>
 
+/**
+ * The first `n` chunks of a document, in document order, if it lives in one of `spaceIds` (the
+ * caller's readable spaces, checked here too): its opening, for "What is <its title>?".
+ */
+export async function openingChunkIds(
+  ex: Executor,
+  documentId: string,
+  spaceIds: readonly string[],
+  n: number,
+): Promise<string[]> {
+  const rows = await ex.query<{ id: string }>(
+    `select c.id from chunks c
+     where c.document_id = $1 and c.space_id = ${anyOfJson(2)}
+     order by c.ordinal limit $3`,
+    [documentId, JSON.stringify(spaceIds), n],
+  )
+  return rows.map((r) => r.id)
+}
+
 /** What chunksByIds returns: the chunk and its stored snippet-sentence lexemes (NULL before 0004). */
 export interface FetchedChunk {
   chunk: ChunkWithDocument
