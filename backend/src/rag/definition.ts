@@ -4,8 +4,11 @@
 // document but not its opening, and the sentences it finds (an install command, a benchmark) name
 // the thing without saying what it is.
 
-/** Opening wordings that ask what a thing is: "What is X?", "What's X?", "What are Xs?". */
-const DEFINITION = /^(?:and\s+)?what(?:'s|\s+is|\s+are)\s+(?:an?\s+|the\s+)?(.+?)\s*\?*\s*$/i
+/** Wordings that ask what a thing is: "What is X?", "What's X?", "What are Xs?", "What does X do?". */
+const DEFINITION = [
+  /^(?:and\s+)?what(?:'s|\s+is|\s+are)\s+(?:an?\s+|the\s+)?(.+?)\s*\?*\s*$/i,
+  /^(?:and\s+)?what\s+(?:does|do)\s+(?:an?\s+|the\s+)?(.+?)\s+do\s*\?*\s*$/i,
+]
 /** A subject is a name of a few words, not a clause ("the default port of the server"). */
 const MAX_SUBJECT_WORDS = 3
 const CLAUSE_WORD =
@@ -15,8 +18,7 @@ const SUBTITLE = /\s*[:|—–]\s+|\s+-\s+/
 
 /** The thing a "what is X?" question asks to define, as written, or null for any other question. */
 export function definitionSubject(question: string): string | null {
-  const m = DEFINITION.exec(question.trim())
-  const subject = m?.[1]?.trim()
+  const subject = DEFINITION.map((d) => d.exec(question.trim())?.[1]?.trim()).find(Boolean)
   if (!subject) return null
   const ws = subject.split(/\s+/)
   if (ws.length > MAX_SUBJECT_WORDS || ws.some((w) => CLAUSE_WORD.test(w))) return null

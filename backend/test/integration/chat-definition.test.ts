@@ -69,7 +69,12 @@ for (const kind of dbKinds()) {
     })
 
     it('answers with the opening sentence, citing the opening chunk', async () => {
-      for (const question of ['What is quillmark?', "What's quillmark?", 'and what is Quillmark']) {
+      for (const question of [
+        'What is quillmark?',
+        "What's quillmark?",
+        'and what is Quillmark',
+        'What does quillmark do?',
+      ]) {
         const out = await ask(ctx, question, [team])
         assert.equal(out.content, `${OPENING.slice(0, -1)} [1].`, question)
         assert.deepEqual(

@@ -8,6 +8,7 @@ describe('definitionSubject: what a "what is X?" question asks to define', () =>
     assert.equal(definitionSubject("what's iconv-lite"), 'iconv-lite')
     assert.equal(definitionSubject('What are the recovery codes?'), 'recovery codes')
     assert.equal(definitionSubject('And what is a space?'), 'space')
+    assert.equal(definitionSubject('What does fastq do?'), 'fastq')
   })
 
   it('is null for a question that asks more than what a name is', () => {
@@ -16,7 +17,8 @@ describe('definitionSubject: what a "what is X?" question asks to define', () =>
     assert.equal(definitionSubject('What is fastq used for?'), null)
     assert.equal(definitionSubject('What is the default port of the server?'), null)
     assert.equal(definitionSubject('How does fastq work?'), null)
-    assert.equal(definitionSubject('What does fastq do?'), null)
+    assert.equal(definitionSubject('What does fastq do with errors?'), null)
+    assert.equal(definitionSubject('What does the kill function do to the queue?'), null)
   })
 })
 
