@@ -347,8 +347,15 @@ function linkDependencies(units: Unit[], heading: string | null): void {
       if (prev?.kind !== 'row' && prev?.kind !== 'header') {
         u.kind = 'header'
         header = i
-        if (prev && /:$/.test(prev.text)) u.dep = i - 1
+        // "… set a few environment variables:" before a table introduces its header and rows, as
+        // it does a list's items.
+        intro = prev && prev.kind === 'sentence' && /:$/.test(prev.text) ? i - 1 : undefined
+        if (intro !== undefined) u.dep = intro
       } else if (header !== undefined) u.dep = header
+      if (intro !== undefined) {
+        const host = units[intro] as Unit
+        host.introduces = [...(host.introduces ?? []), i]
+      }
       return
     }
     if (u.kind === 'item') {

@@ -310,12 +310,20 @@ function firstSteps(cu: ChunkUnits): number[] {
   return out
 }
 
-function closure(cu: ChunkUnits, i: number, into: Set<number>): void {
+/**
+ * Unit i with what it depends on and what it introduces. A table's rows are records: a row asked
+ * about brings its header and the sentence introducing the table, not the other rows, which come
+ * only when that sentence is itself the passage (`seed`).
+ */
+function closure(cu: ChunkUnits, i: number, into: Set<number>, seed = true): void {
   if (into.has(i)) return
   into.add(i)
   const u = cu.units[i] as Unit
-  if (u.dep !== undefined) closure(cu, u.dep, into)
-  for (const item of (u.introduces ?? []).slice(0, MAX_ITEMS)) into.add(item)
+  if (u.dep !== undefined) closure(cu, u.dep, into, false)
+  for (const item of (u.introduces ?? []).slice(0, MAX_ITEMS)) {
+    const kind = cu.units[item]?.kind
+    if (seed || (kind !== 'row' && kind !== 'header')) into.add(item)
+  }
 }
 
 /**
@@ -1278,6 +1286,36 @@ function announcedAfter(cu: ChunkUnits, pick: Pick, ask: Ask): number[] {
   return after.length === count ? after : []
 }
 
+/** Items of a list brought after a leading sentence that names the things asked for. */
+const LIST_AFTER_ITEMS = 8
+
+/**
+ * "What values can sameSite take?" led by "Specifies the value for the `SameSite` attribute.",
+ * the last sentence of its paragraph, with the list of values as the next paragraph: the list is
+ * the answer, though the sentence does not end in a colon (nor names any of the things).
+ */
+function listAfter(cu: ChunkUnits, pick: Pick, ask: Ask, terms: QuestionTerm[]): number[] {
+  const things = ask.several
+  if (!things) return []
+  const lexeme = terms.find((t) => t.own && wordHasLexeme(things, t.lexeme))?.lexeme
+  const last = pick.units[pick.units.length - 1] as number
+  const lead = cu.units[last]
+  const next = cu.units[last + 1]
+  if (!lexeme || lead?.kind !== 'sentence' || !states(lead.lexemes, lexeme) || lead.introduces?.length)
+    return []
+  // A sentence that names the things itself ("… supports two databases: PGlite … and PostgreSQL")
+  // is the answer; the list after it is about something else.
+  if (/[:;]/.test(lead.text) || announcedCount(lead.text, lexeme) > 0) return []
+  if (next?.kind !== 'item' || next.paragraph === lead.paragraph) return []
+  const items: number[] = []
+  for (let i = last + 1; items.length < LIST_AFTER_ITEMS; i++) {
+    const u = cu.units[i]
+    if (u?.kind !== 'item' || u.paragraph !== next.paragraph) break
+    items.push(i)
+  }
+  return items
+}
+
 /** "What is it called when …?", "What is this process called?", "What name is given to …?" */
 const ASKS_NAME =
   /^(and\s+)?(what|which)\b.*\b(called|known as|termed|referred to as)\s*\??$|^(and\s+)?what is it called\b|^(and\s+)?what (name|term) (is|was) (given|used)\b|^(and\s+)?what (do|does|did) .+ (call|name|dub)\b/i
@@ -2020,6 +2058,7 @@ export function extractiveAnswer(
     // heading names: the heading says they are the answer.
     const announced = [
       ...announcedAfter(leadUnits, first, ask),
+      ...listAfter(leadUnits, first, ask, terms),
       ...namedAfter(leadUnits, first, question),
       ...remedyAfter(leadUnits, first, question),
     ]

@@ -345,6 +345,44 @@ server.register(async function (server) {
     assert.match(a.content, /Plan: Family, Fee per year: 45 €/)
   })
 
+  it('gives a table after a colon whole when that sentence answers, and one row for a row', () => {
+    const store = [
+      chunk(
+        'cs',
+        'The cold store has three rooms. Each room is kept at its own temperature:\n\n' +
+          '| Fruit | Temperature |\n|---|---|\n| Apples | 2.5 °C |\n| Quinces | 0 °C |\n| Pears | -1 °C |',
+        'Cold store',
+      ),
+      UNRELATED,
+    ]
+    const all = answer('What temperatures are the rooms kept at?', store).content
+    for (const row of ['Fruit: Apples, Temperature: 2.5 °C', 'Quinces', 'Fruit: Pears, Temperature: -1 °C'])
+      assert.ok(all.includes(row), row)
+    const apples = answer('At what temperature are apples kept?', store).content
+    assert.match(apples, /Fruit: Apples, Temperature: 2\.5 °C/)
+    assert.doesNotMatch(apples, /Quinces|Pears/)
+  })
+
+  it('brings the list after a sentence naming the things asked for, though it ends in a full stop', () => {
+    const sameSite = chunk(
+      'ss',
+      'Specifies the value for the `SameSite` attribute.\n\n' +
+        "- `true` will set the `SameSite` attribute to `Strict`.\n- `'lax'` will set the `SameSite` attribute to `Lax`.\n\n" +
+        'More information can be found in the specification.',
+      'Set-Cookie object > sameSite',
+    )
+    const a = answer('What values can sameSite take?', [sameSite, UNRELATED]).content
+    assert.match(a, /^Specifies the value for the `SameSite` attribute \[1\]\.\n- `true` .*\n- `'lax'` /)
+    // A sentence that names the things itself is the answer: the list after it is not.
+    const databases = chunk(
+      'db',
+      'rag-auth supports two databases: an embedded PGlite database and PostgreSQL.\n\n' +
+        '- `PORT` (default 7860): where the server listens.\n- `DATA_DIR`: the data directory.',
+      'Configuration',
+    )
+    assert.doesNotMatch(answer('What databases are supported?', [databases, UNRELATED]).content, /PORT/)
+  })
+
   it('reads a bare "It" after the heading it refers to', () => {
     const a = answer('Which port does the gateway use by default?', [
       chunk('g', 'It listens on port 8443 by default and forwards to the app.', 'Handbook > Gateway'),
