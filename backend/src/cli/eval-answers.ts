@@ -28,13 +28,18 @@ export interface Answered {
   citations: Citation[]
 }
 
-/** One question in its conversation, answered as POST /api/chat/message answers it offline. */
+/**
+ * One question in its conversation, answered as POST /api/chat/message answers it offline, from
+ * `spaceIds` (by default the shared library).
+ */
 export async function answerQuestion(
   ctx: RagContext,
   question: string,
   history: readonly HistoryTurn[] = [],
+  spaceIds?: readonly string[],
 ): Promise<Answered> {
-  const { query, sources } = await findSources(ctx, [await sharedLibraryId(ctx.db)], history, question, null)
+  const spaces = spaceIds ?? [await sharedLibraryId(ctx.db)]
+  const { query, sources } = await findSources(ctx, spaces, history, question, null)
   const signal = new AbortController().signal
   const out = await collectAnswer(generateAnswer({ question, query, sources, history, model: null, signal }))
   return { question, query, ...out }

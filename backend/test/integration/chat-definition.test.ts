@@ -4,11 +4,11 @@
 // searches: a document of the same title elsewhere is neither used nor hinted at.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import { answerQuestion } from '../../src/cli/eval-answers.js'
 import { testConfig } from '../../src/config.js'
-import { collectAnswer, generateAnswer, NO_CONTEXT_ANSWER } from '../../src/rag/answer.js'
+import { NO_CONTEXT_ANSWER } from '../../src/rag/answer.js'
 import { createRagContext } from '../../src/rag/context.js'
 import { ingestDocument } from '../../src/rag/ingest.js'
-import { findSources } from '../../src/rag/turn-sources.js'
 import type { RagContext } from '../../src/rag/types.js'
 import { buildTestApp, type TestApp } from '../helpers/app.js'
 import { newUser } from '../helpers/auth.js'
@@ -35,11 +35,8 @@ const README = [
   ),
 ].join('\n')
 
-async function ask(ctx: RagContext, question: string, spaceIds: string[]) {
-  const { query, sources } = await findSources(ctx, spaceIds, [], question, null)
-  const signal = new AbortController().signal
-  return collectAnswer(generateAnswer({ question, query, sources, history: [], model: null, signal }))
-}
+const ask = (ctx: RagContext, question: string, spaceIds: string[]) =>
+  answerQuestion(ctx, question, [], spaceIds)
 
 for (const kind of dbKinds()) {
   describe(`"What is <title>?" answered from the document's opening [${kind}]`, () => {

@@ -5,13 +5,13 @@
 // on the searched spaces.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import { answerQuestion } from '../../src/cli/eval-answers.js'
 import { testConfig } from '../../src/config.js'
 import { SHARED_LIBRARY_ID } from '../../src/db/queries/spaces.js'
-import { collectAnswer, generateAnswer, NO_CONTEXT_ANSWER } from '../../src/rag/answer.js'
+import { NO_CONTEXT_ANSWER } from '../../src/rag/answer.js'
 import { createRagContext } from '../../src/rag/context.js'
 import { ingestDocument } from '../../src/rag/ingest.js'
 import { retrieve, search } from '../../src/rag/retrieve.js'
-import { findSources } from '../../src/rag/turn-sources.js'
 import type { RagContext } from '../../src/rag/types.js'
 import { buildTestApp, type TestApp } from '../helpers/app.js'
 import { newUser } from '../helpers/auth.js'
@@ -32,11 +32,8 @@ const NOT_COVERED = [
   'Which port does the Docker container listen on?',
 ]
 
-async function ask(ctx: RagContext, question: string, spaceIds: string[]) {
-  const { query, sources } = await findSources(ctx, spaceIds, [], question, null)
-  const signal = new AbortController().signal
-  return collectAnswer(generateAnswer({ question, query, sources, history: [], model: null, signal }))
-}
+const ask = (ctx: RagContext, question: string, spaceIds: string[]) =>
+  answerQuestion(ctx, question, [], spaceIds)
 
 for (const kind of dbKinds()) {
   describe(`chat inside a small space [${kind}]`, () => {
