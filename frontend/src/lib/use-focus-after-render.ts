@@ -16,5 +16,11 @@ export function useFocusAfterRender(): (to: RefObject<HTMLElement | null>) => vo
   })
   return (to) => {
     pending.current = to
+    // When no render follows (the element was shown already), focus moves once the handler ends.
+    window.setTimeout(() => {
+      if (pending.current !== to) return
+      pending.current = null
+      to.current?.focus()
+    }, 0)
   }
 }
