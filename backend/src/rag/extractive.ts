@@ -38,6 +38,7 @@ import {
   wordHasLexeme,
   words,
 } from './question-terms.js'
+import { ENDS_SENTENCE } from './sentences.js'
 import type { RetrievedChunk } from './types.js'
 
 /** Share of the question's weight that, once covered, ends the answer. */
@@ -1816,11 +1817,6 @@ export interface ExtractiveAnswer {
  */
 type Attempt = { answer: ExtractiveAnswer; lead: number } | { unstated: number; lead: number } | null
 
-/**
- * The answer to `question` from `chunks` (best first). `query` is what retrieval searched for: in
- * a follow-up it carries words borrowed from earlier turns, which help find the passage but are
- * not what must be covered.
- */
 /** Sentences of a document's opening that say what it is (the rest of the paragraph waits). */
 const OPENING_SENTENCES = 2
 /** Items of a list that the opening's last sentence introduces, shown with it. */
@@ -1831,11 +1827,12 @@ const OPENING_ITEMS = 8
  * badges ("![ci][ci-url]", "NPM Stats Build Status npm downloads") is not one.
  */
 function saysSomething(u: Unit): boolean {
+  const text = u.text.trim()
   return (
     u.kind === 'sentence' &&
-    (u.text.match(/\p{L}{2,}/gu) ?? []).length >= 3 &&
-    /[.!?:]["'’”)\]]*$/.test(u.text.trim()) &&
-    !u.text.trim().startsWith('![')
+    (text.match(/\p{L}{2,}/gu) ?? []).length >= 3 &&
+    ENDS_SENTENCE.test(text) &&
+    !text.startsWith('![')
   )
 }
 
@@ -1854,11 +1851,13 @@ function openingAnswer(question: string, chunks: readonly RetrievedChunk[]): Ext
     const units = unitsOf(chunk).units
     const start = units.findIndex(saysSomething)
     if (start < 0) continue
-    const picked = units
-      .map((u, i) => ({ u, i }))
-      .filter(({ u, i }) => i >= start && u.kind === 'sentence' && u.paragraph === units[start]?.paragraph)
-      .slice(0, OPENING_SENTENCES)
-      .map(({ i }) => i)
+    const paragraph = units[start]?.paragraph
+    const picked: number[] = []
+    for (let i = start; picked.length < OPENING_SENTENCES; i++) {
+      const u = units[i]
+      if (u?.kind !== 'sentence' || u.paragraph !== paragraph) break
+      picked.push(i)
+    }
     const last = units[picked[picked.length - 1] as number]
     const items = (last?.introduces ?? []).slice(0, OPENING_ITEMS)
     const cu: ChunkUnits = {
@@ -1881,6 +1880,11 @@ function openingAnswer(question: string, chunks: readonly RetrievedChunk[]): Ext
   return { content: text, citations: [toCitation(1, first, first.title)] }
 }
 
+/**
+ * The answer to `question` from `chunks` (best first). `query` is what retrieval searched for: in
+ * a follow-up it carries words borrowed from earlier turns, which help find the passage but are
+ * not what must be covered.
+ */
 export function extractiveAnswer(
   question: string,
   chunks: readonly RetrievedChunk[],
