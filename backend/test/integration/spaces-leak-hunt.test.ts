@@ -346,8 +346,12 @@ for (const kind of dbKinds()) {
 
       if (action === 'chat') {
         const sse = rng.chance(0.5)
+        // Or what the document is, by its title: its opening is then read too (rag/definition.ts).
+        const message = rng.chance(0.5)
+          ? `Who signed the ${target.marker} permit?`
+          : `What is ${target.title}?`
         const body = {
-          message: `Who signed the ${target.marker} permit?`,
+          message,
           ...(continued ? { conversation_id: continued.id } : {}),
           ...(named ? { space_ids: spellings(named) } : {}),
         }
