@@ -1287,6 +1287,13 @@ function announcedAfter(cu: ChunkUnits, pick: Pick, ask: Ask): number[] {
   return after.length === count ? after : []
 }
 
+/** The question's own term for the several things it asks for ("values" → valu), or null. */
+function severalTerm(ask: Ask, terms: QuestionTerm[]): string | null {
+  const things = ask.several
+  if (!things) return null
+  return terms.find((t) => t.own && wordHasLexeme(things, t.lexeme))?.lexeme ?? null
+}
+
 /** Items of a list brought after a leading sentence that names the things asked for. */
 const LIST_AFTER_ITEMS = 8
 
@@ -1296,9 +1303,7 @@ const LIST_AFTER_ITEMS = 8
  * the answer, though the sentence does not end in a colon (nor names any of the things).
  */
 function listAfter(cu: ChunkUnits, pick: Pick, ask: Ask, terms: QuestionTerm[]): number[] {
-  const things = ask.several
-  if (!things) return []
-  const lexeme = terms.find((t) => t.own && wordHasLexeme(things, t.lexeme))?.lexeme
+  const lexeme = severalTerm(ask, terms)
   const last = pick.units[pick.units.length - 1] as number
   const lead = cu.units[last]
   const next = cu.units[last + 1]
@@ -1365,11 +1370,10 @@ function remedyAfter(cu: ChunkUnits, pick: Pick, question: string): number[] {
 }
 
 function listOfAsked(chunks: ChunkUnits[], picks: Pick[], ask: Ask, terms: QuestionTerm[]): Pick | null {
-  const things = ask.several
-  if (!things) return null
+  if (!ask.several) return null
   const listed = (k: UnitKind | undefined) => k === 'item' || k === 'row' || k === 'header'
   if (picks.some((p) => p.units.some((i) => listed(chunks[p.c]?.units[i]?.kind)))) return null
-  const lexeme = terms.find((t) => t.own && wordHasLexeme(things, t.lexeme))?.lexeme
+  const lexeme = severalTerm(ask, terms)
   if (!lexeme) return null
   for (const [c, cu] of chunks.entries()) {
     const taken = new Set(picks.filter((p) => p.c === c).flatMap((p) => p.units))
