@@ -1,10 +1,10 @@
 // @vitest-environment jsdom
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
-import { act, createElement } from 'react'
-import { createRoot } from 'react-dom/client'
+import { createElement } from 'react'
 import { renderToStaticMarkup } from 'react-dom/server'
 import { MemoryRouter } from 'react-router'
 import { describe, expect, it } from 'vitest'
+import { mount } from '../lib/test-mount'
 import type { ChatMessage } from '../lib/types'
 import type { Turn } from '../lib/use-chat-turn'
 import { MessageList } from './message-list'
@@ -57,26 +57,21 @@ describe('MessageList', () => {
   })
 
   it("keeps the live answer's element when the saved one replaces it (a rating chosen on it stays)", () => {
-    // @ts-expect-error React's flag for act() outside a test renderer
-    globalThis.IS_REACT_ACT_ENVIRONMENT = true
-    const host = document.createElement('div')
-    const root = createRoot(host)
+    const page = mount()
     const client = new QueryClient()
     const show = (messages: ChatMessage[], live: Turn | null) =>
-      act(() =>
-        root.render(
+      page.show(
+        createElement(
+          MemoryRouter,
+          null,
           createElement(
-            MemoryRouter,
-            null,
-            createElement(
-              QueryClientProvider,
-              { client },
-              createElement(MessageList, { conversationId: 'c1', messages, turn: live, modes: {} }),
-            ),
+            QueryClientProvider,
+            { client },
+            createElement(MessageList, { conversationId: 'c1', messages, turn: live, modes: {} }),
           ),
         ),
       )
-    const answers = () => [...host.querySelectorAll('article[aria-label="Answer"]')]
+    const answers = () => [...page.host.querySelectorAll('article[aria-label="Answer"]')]
     show([], turn)
     const live = answers()
     expect(live).toHaveLength(1)
@@ -86,6 +81,6 @@ describe('MessageList', () => {
     expect(answers()[0]).toBe(live[0])
     show(saved, null)
     expect(answers()[0]).toBe(live[0])
-    act(() => root.unmount())
+    page.unmount()
   })
 })

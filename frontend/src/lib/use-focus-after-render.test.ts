@@ -1,11 +1,8 @@
 // @vitest-environment jsdom
 import { act, createElement, useRef, useState } from 'react'
-import { createRoot } from 'react-dom/client'
 import { describe, expect, it } from 'vitest'
+import { mount } from './test-mount'
 import { useFocusAfterRender } from './use-focus-after-render'
-
-// @ts-expect-error React's flag for act() outside a test renderer
-globalThis.IS_REACT_ACT_ENVIRONMENT = true
 
 /** A form that closes back to the button that opened it, as a conversation's Rename does. */
 function Disclosure() {
@@ -37,10 +34,8 @@ function Disclosure() {
 
 describe('useFocusAfterRender', () => {
   it('has moved focus by the time the render that shows the element is committed', async () => {
-    const host = document.createElement('div')
-    document.body.append(host)
-    const root = createRoot(host)
-    await act(async () => root.render(createElement(Disclosure)))
+    const { host, show, unmount } = mount()
+    show(createElement(Disclosure))
     const cancel = host.querySelector<HTMLButtonElement>('#cancel')
     cancel?.focus()
     act(() => cancel?.click())
@@ -53,7 +48,6 @@ describe('useFocusAfterRender', () => {
     act(() => again?.click())
     await new Promise((resolve) => setTimeout(resolve, 5))
     expect(document.activeElement?.id).toBe('opener')
-    act(() => root.unmount())
-    host.remove()
+    unmount()
   })
 })
