@@ -33,6 +33,7 @@ import {
   actionOf,
   isFrameWord,
   isStopword,
+  plainPhrasing,
   type QuestionTerm,
   questionTerms,
   wordHasLexeme,
@@ -355,6 +356,18 @@ function lexemesOf(cu: ChunkUnits, idx: Iterable<number>): Set<string> {
   return out
 }
 
+/**
+ * Verbs that documentation and the people asking use for one action (snowball lexemes): "How do I
+ * add a user?" is answered by `npm run user -- create`, "How do I remove a document?" by its
+ * Delete. Loose matching only: a passage restating the question (overlap) must use its word.
+ */
+const ALIKE: ReadonlyMap<string, readonly string[]> = new Map([
+  ['add', ['creat']],
+  ['creat', ['add']],
+  ['remov', ['delet']],
+  ['delet', ['remov']],
+])
+
 /** Letters two words must share from their start to be read as one root (publication / publishing). */
 const ROOT = 5
 
@@ -366,6 +379,7 @@ const ROOT = 5
  */
 function states(lexemes: Set<string>, lexeme: string, strict = false): boolean {
   if (lexemes.has(lexeme)) return true
+  if (!strict && ALIKE.get(lexeme)?.some((a) => lexemes.has(a))) return true
   // Its negation by prefix speaks of it too: "Unset, the server uses …" for "when X is not set".
   if (lexeme.length >= 3 && lexemes.has(`un${lexeme}`)) return true
   if (lexeme.length < 4) return false
@@ -663,6 +677,9 @@ function scoreSeeds(
     statesCondition(cu.units[seeds[0] as number]?.text ?? '', ask.condition)
       ? CONDITION
       : 1
+  // "To revoke an API key, choose Revoke …" tells how to bring the case about, not what follows it.
+  const instructs =
+    ask.condition && seeds.every((i) => purposeOf(cu.units[i]?.text ?? '') !== null) ? INSTRUCTS : 1
   const near = 1 + PROXIMITY * closeness(text, cov.terms, cu.headingTerms)
   const composes = ask.composition && COMPOSED.test(text) ? COMPOSES : 1
   // "What does kill() do?", "When is the drain function called?": the section of that very name
@@ -684,6 +701,7 @@ function scoreSeeds(
       definition *
       enumerates *
       meets *
+      instructs *
       kind *
       value) /
     (1 + 0.15 * cu.rank) /
@@ -1141,6 +1159,8 @@ const ANNOUNCED = /\b(two|three|four|five|six|[2-6])\s+((?:[\p{L}-]+\s+){0,2}?)(
 
 /** A sentence that opens on the case a "what happens when …" question asks about leads before others. */
 const CONDITION = 1.3
+/** ... and an instruction bringing the case about comes after what happens then. */
+const INSTRUCTS = 0.5
 const ASKED_CONDITION = /^(?:and\s+)?what happens (?:to [^?]*?\s)?(?:when|if|after|once|while)\s+([^?]+)/i
 const STATED_CONDITION = /^(?:when|if|after|once|while|as soon as)\s+([^,;:]{3,120})[,;:]/i
 
@@ -1894,6 +1914,9 @@ export function extractiveAnswer(
   chunks: readonly RetrievedChunk[],
   query: string = question,
 ): ExtractiveAnswer | null {
+  // Searched in plain words ("sign out" for "log out", turn-sources.ts): read in them too.
+  const plain = plainPhrasing(question)
+  if (plain !== question && plainPhrasing(query) === query) question = plain
   const opening = openingAnswer(question, chunks)
   if (opening) return opening
   const parsed = chunks.map((chunk) => unitsOf(chunk))

@@ -24,7 +24,7 @@ export interface QuestionTerm {
 const FRAME = new Set(
   (
     'long much mani must need kind type sort way happen possibl abl exact actual work mean call ' +
-    'someth anyth thing get make go goe want like know tell explain describ pleas show find give use ' +
+    'someth anyth thing get make go goe want like know tell explain describ pleas show find give use see ' +
     'can could would also els differ look version ' +
     // Prepositions the english stopword list keeps: they relate the question's things, the
     // documents say the same relation with another one ("inside the iframe" / "in the iframe").
@@ -76,6 +76,25 @@ export function isFrameWord(word: string, question?: string): boolean {
   return question !== undefined && framedBy(question).some((f) => f === w || wordHasLexeme(f, w))
 }
 const BORROWED_WEIGHT = 0.4
+
+/**
+ * "Log in", "log out", "login": what most documentation calls signing in and out. As words, "log"
+ * would find the audit *log* for "How do I log out?". Such a question is searched in the plain
+ * words first, and as asked when that finds no answer (turn-sources.ts). A log named as a thing
+ * ("the log in JSON") stays one.
+ */
+const LOG_IN =
+  /\blog-(in|on|out|off)\b|(?<!\b(?:the|a|an|this|that|each|every|its|my|your|our|their|server|audit|error|access)\s+)\blog(?:s|ged|ging)?\s*(in|into|on|out|off)\b|\blog(in|on|out|off)s?\b/gi
+
+export function plainPhrasing(text: string): string {
+  return text.replace(LOG_IN, (m, hyphened?: string, spaced?: string, joined?: string) => {
+    const particle = (hyphened ?? spaced ?? joined ?? '').toLowerCase()
+    const out = particle === 'out' || particle === 'off'
+    // The plural noun: "failed logins" → sign-ins, as the documents write it.
+    if (joined && /s$/i.test(m)) return out ? 'sign-outs' : 'sign-ins'
+    return out ? 'sign out' : particle === 'into' ? 'sign in to' : 'sign in'
+  })
+}
 
 /** The verb a yes-or-no question asks about doing: "Can I fly …?" → fly. */
 export function actionOf(question: string): string | null {

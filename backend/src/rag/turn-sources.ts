@@ -6,6 +6,7 @@ import { offlineAnswer } from './answer.js'
 import { retrievalQueries } from './conversation-context.js'
 import type { ChatModel } from './llm.js'
 import type { HistoryTurn } from './prompts.js'
+import { plainPhrasing } from './question-terms.js'
 import { retrieve } from './retrieve.js'
 import { standaloneQuestion } from './standalone-question.js'
 import type { RagContext, RetrievedChunk } from './types.js'
@@ -26,9 +27,14 @@ export async function turnQueries(
   signal?: AbortSignal,
 ): Promise<string[]> {
   const heuristic = retrievalQueries(history, question)
-  if (!model || heuristic.length === 1) return heuristic
+  if (!model || heuristic.length === 1) return inPlainWords(heuristic)
   const rewritten = await standaloneQuestion(model, history, question, signal)
-  return rewritten ? [rewritten, ...heuristic] : heuristic
+  return inPlainWords(rewritten ? [rewritten, ...heuristic] : heuristic)
+}
+
+/** Each query in plain words ("log out" → "sign out"), tried before it as asked. */
+function inPlainWords(queries: string[]): string[] {
+  return [...new Set(queries.flatMap((q) => [plainPhrasing(q), q]))]
 }
 
 /** `spaceIds`: the spaces this turn may draw on (what the caller can read, as of now). */

@@ -570,6 +570,33 @@ server.register(async function (server) {
     )
   })
 
+  it('"what happens when …" leads with what follows the case, not the instruction bringing it about', () => {
+    const docs = [
+      chunk(
+        'k',
+        'To revoke a key, choose `Revoke` beside it on the account page. A revoked key stops working on its next request.',
+        'Revoking a key',
+      ),
+      UNRELATED,
+    ]
+    assert.match(answer('What happens when I revoke a key?', docs).content, /^A revoked key stops working/)
+    assert.match(answer('How do I revoke a key?', docs).content, /^To revoke a key, choose/)
+  })
+
+  it('reads "add" and "create", "remove" and "delete" as one action', () => {
+    const docs = [
+      chunk(
+        'u',
+        'Operators manage accounts from the command line:\n\n```sh\nnpm run user -- create alice@example.com\n```',
+        'Accounts',
+      ),
+      chunk('d', 'To delete a document, choose `Delete` beside it on its space page.', 'Documents'),
+      UNRELATED,
+    ]
+    assert.match(answer('How do I add a user from the command line?', docs).content, /npm run user -- create/)
+    assert.match(answer('How do I remove a document?', docs).content, /^To delete a document, choose/)
+  })
+
   it('refuses rather than answer with the other action ("turn on" for "How do I turn off …?")', () => {
     const docs = [
       chunk('v', 'To turn on verbose logging, which is off by default, pass `verbose: true`.', 'Logging'),

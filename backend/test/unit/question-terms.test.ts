@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { isFrameWord } from '../../src/rag/question-terms.js'
+import { isFrameWord, plainPhrasing } from '../../src/rag/question-terms.js'
 
 describe('isFrameWord', () => {
   it('reads question scaffolding in the forms Postgres stems it to ("goes" → goe)', () => {
     // "What happens when Redis goes down?": the subject is Redis; "goes" (snowball: goe) frames it.
-    for (const w of ['goe', 'goes', 'go', 'happen', 'happens', 'make', 'need', 'kind'])
+    for (const w of ['goe', 'goes', 'go', 'happen', 'happens', 'make', 'need', 'kind', 'see'])
       assert.equal(isFrameWord(w), true, w)
     for (const w of ['redi', 'redis', 'session', 'token', 'upload']) assert.equal(isFrameWord(w), false, w)
   })
@@ -32,5 +32,30 @@ describe('isFrameWord', () => {
     assert.equal(isFrameWord('take', 'Which photos can I take?'), true)
     assert.equal(isFrameWord('take', 'Which medicine should I take before breakfast?'), false)
     assert.equal(isFrameWord('place', 'Which place serves breakfast?'), false)
+  })
+})
+
+describe('plainPhrasing', () => {
+  it('says "log in" and "log out" as the documents do: sign in, sign out', () => {
+    assert.equal(plainPhrasing('How do I log out?'), 'How do I sign out?')
+    assert.equal(plainPhrasing('Log in with your email'), 'sign in with your email')
+    assert.equal(plainPhrasing('I logged into the app'), 'I sign in to the app')
+    assert.equal(plainPhrasing('How do I logout of all devices?'), 'How do I sign out of all devices?')
+    assert.equal(
+      plainPhrasing('What happens after too many failed logins?'),
+      'What happens after too many failed sign-ins?',
+    )
+    assert.equal(plainPhrasing('Where is the log-off button?'), 'Where is the sign out button?')
+    assert.equal(plainPhrasing('Where is the login page?'), 'Where is the sign in page?')
+  })
+
+  it('leaves other logs and words alone', () => {
+    for (const q of [
+      'Where is the audit log?',
+      'How do I log requests?',
+      'Which blog on the site?',
+      'Is the catalog online?',
+    ])
+      assert.equal(plainPhrasing(q), q)
   })
 })
