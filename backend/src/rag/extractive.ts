@@ -284,17 +284,25 @@ function definitionStart(chunks: ChunkUnits[], ask: Ask): Start | null {
   const defined = ask.defined
   if (!defined) return null
   for (const [c, cu] of chunks.entries()) {
-    const heading = words(lastHeading(cu.chunk)).filter((w) => !isStopword(w))
-    if (heading.length !== defined.length || !defined.every((d) => heading.some((h) => sameWord(d, h))))
-      continue
-    const first = cu.units.findIndex((u) => u.kind !== 'heading')
-    const unit = cu.units[first]
-    if (!unit || !readable(unit)) continue
-    const opening = words(unit.text)
-    if (defined.some((d) => opening.some((w) => sameWord(d, w))))
-      return { c, seeds: [first], gain: 0, strictGain: 0 }
+    const first = sectionDefining(cu.chunk, cu.units, defined)
+    if (first !== null) return { c, seeds: [first], gain: 0, strictGain: 0 }
   }
   return null
+}
+
+/**
+ * The opening sentence of a section whose own heading is the thing asked about ("Encapsulation",
+ * "What is Redis?") when it states the thing, or null.
+ */
+function sectionDefining(chunk: RetrievedChunk, units: Unit[], defined: readonly string[]): number | null {
+  const heading = words(lastHeading(chunk)).filter((w) => !isStopword(w))
+  if (heading.length !== defined.length || !defined.every((d) => heading.some((h) => sameWord(d, h))))
+    return null
+  const first = units.findIndex((u) => u.kind !== 'heading')
+  const unit = units[first]
+  if (!unit || !readable(unit)) return null
+  const opening = words(unit.text)
+  return defined.some((d) => opening.some((w) => sameWord(d, w))) ? first : null
 }
 
 /** Whether the chunk's own heading names the things asked for ("Answer modes" for "modes"). */
@@ -980,6 +988,16 @@ function choose(
       // that happens to use the question's other words (padding, not an answer).
       const onTopic = cov.overlap(said) > ON_TOPIC_SHARE * cov.total
       if (!joined && start.c !== picks[0]?.c && !onTopic) break
+      // The answer under a FAQ's question that asks what the question asks ("22. Can I use zlib in
+      // my commercial application?") is whole: a passage elsewhere stating its words again answers
+      // another of the FAQ's questions.
+      const lead = chunks[picks[0]?.c ?? -1]
+      if (
+        lead &&
+        /\?$/.test(lastHeading(lead.chunk)) &&
+        cov.keyLexemes().every((k) => cov.covered.has(k) || lead.sectionTerms.has(k))
+      )
+        break
     }
     cov.add(said, picks.length === 0 ? listContext(cu, idx, cov) : cu.headingTerms)
     // The heading naming the things asked for is what makes the passage their list.
@@ -1156,6 +1174,9 @@ function alternative(
 const COUNT_WORDS: Record<string, number> = { two: 2, three: 3, four: 4, five: 5, six: 6 }
 /** "one of three roles", "two kinds of space": a number, then (a word or two later) the things. */
 const ANNOUNCED = /\b(two|three|four|five|six|[2-6])\s+((?:[\p{L}-]+\s+){0,2}?)([\p{L}-]+)/giu
+
+/** A reply opening an answer: "Yes.", "No, not by default.", "Not by itself, no." */
+const REPLY = /^(?:(?:yes|no)\b[^.!?]{0,60}|not\b[^.!?]{0,40},\s*no)[.!]$/i
 
 /** A sentence that opens on the case a "what happens when …" question asks about leads before others. */
 const CONDITION = 1.3
@@ -1871,6 +1892,17 @@ function openingAnswer(question: string, chunks: readonly RetrievedChunk[]): Ext
   const opening = chunks.filter((c) => c.lead)
   const first = opening[0]
   if (!subject || !first || !namesDocument(subject, first.title)) return null
+  // A section of its own under a heading naming the thing ("What is Redis?" below a README's
+  // first lines, "This README is just a quick start document") says what it is: definitionStart.
+  const defined = definedBy(question)
+  if (
+    defined &&
+    chunks.some(
+      (c) =>
+        !namesDocument(lastHeading(c), c.title) && sectionDefining(c, unitsOf(c).units, defined) !== null,
+    )
+  )
+    return null
   for (const chunk of opening) {
     const units = unitsOf(chunk).units
     const start = units.findIndex(saysSomething)
@@ -2094,6 +2126,19 @@ export function extractiveAnswer(
       ...remedyAfter(leadUnits, first, question),
     ]
     if (announced.length > 0) first.units = [...new Set([...first.units, ...announced])].sort((a, b) => a - b)
+    // "Yes." opening the paragraph of a yes-or-no question's answer is the reply that the
+    // sentences after it explain ("Yes. However any routines it uses must be thread-safe too").
+    const opens = first.units[0] as number
+    const reply = leadUnits.units[opens - 1]
+    const before = leadUnits.units[opens - 2]
+    if (
+      ask.yesNo &&
+      reply &&
+      REPLY.test(reply.text.trim()) &&
+      reply.paragraph === leadUnits.units[opens]?.paragraph &&
+      before?.paragraph !== reply.paragraph
+    )
+      first.units = [opens - 1, ...first.units]
     // The section of the API name asked about is the answer, not another name's ("fastqueue.promise"
     // for "What arguments does fastqueue take?").
     const named = leadUnits.member !== null && ask.words.has(leadUnits.member)

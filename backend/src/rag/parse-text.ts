@@ -19,7 +19,7 @@ const COLUMN_GAP = /\t+| {2,}/
 
 /** Words a wrapped line may end on but a heading does not ("…two more than in"). */
 const CONTINUES =
-  /\b(?:a|an|the|and|or|but|nor|of|in|on|at|to|for|from|by|with|as|than|that|which|who|is|are|was|were|be|has|have|had|not|its|their|our|your|this|these|those)$/i
+  /\b(?:a|an|the|and|or|but|nor|of|in|on|at|to|for|from|by|with|as|like|than|that|which|who|is|are|was|were|be|has|have|had|not|its|their|our|your|this|these|those)$/i
 
 /** A line that reads as a heading: short, capitalised, not ending like a sentence or a clause. */
 export function headingLike(line: string): boolean {
@@ -118,6 +118,36 @@ function body(lines: readonly string[]): TextBlock[] {
   return text ? [{ text }] : []
 }
 
+/** Longest question a FAQ entry's heading is (it may wrap onto a few lines). */
+const QUESTION_CHARS = 200
+const QUESTION_LINES = 3
+
+/**
+ * A FAQ's question standing alone ("21. Is zlib thread-safe?", maybe wrapped onto two lines): one
+ * sentence ending in a question mark, capitalised after its number, or null.
+ */
+function questionOf(lines: readonly string[] | undefined): string | null {
+  if (!lines || lines.length > QUESTION_LINES) return null
+  const t = reflow(lines)
+  if (t.includes('\n') || t.length > QUESTION_CHARS || !/\?$/.test(t)) return null
+  const number = /^(?:\(?\d{1,3}[.)]|[A-Z][.)]|Q\d*[.:)]?)\s+/.exec(t)?.[0] ?? ''
+  const asked = t.slice(number.length)
+  // One question: no sentence ends before the last.
+  return /^\p{Lu}/u.test(asked) && !/[.!?]\s+\p{Lu}[^?]*[.!]\s/u.test(asked) ? t : null
+}
+
+/**
+ * A FAQ's question is the heading of the answer under it: prose, not the next question (a list of
+ * questions is a table of contents) and not a list.
+ */
+function questionHeading(paras: readonly Paragraph[], i: number): string | null {
+  const q = questionOf(paras[i]?.lines)
+  const next = paras[i + 1]?.lines
+  if (q === null || !next || questionOf(next) !== null || LIST_ITEM.test((next[0] as string).trim()))
+    return null
+  return q
+}
+
 /** A one-line paragraph is a heading when prose follows it (directly or under a subheading). */
 function standaloneLevel(paras: readonly Paragraph[], i: number): number | null {
   const line = paras[i]?.lines
@@ -140,6 +170,13 @@ export function plainTextBlocks(text: string): TextBlock[] {
     .filter((p) => p.lines.length > 0)
   const blocks: TextBlock[] = []
   paras.forEach((para, i) => {
+    const question = questionHeading(paras, i)
+    if (question !== null) {
+      // Under the document's title ("Frequently Asked Questions about zlib"), when it has one.
+      const title = blocks.find((b) => b.level !== undefined)
+      blocks.push({ text: question, level: title?.level === 1 && questionOf([title.text]) === null ? 2 : 1 })
+      return
+    }
     const level = standaloneLevel(paras, i)
     if (level !== null) {
       // The second of two stacked headings ("Chapter 1" / "Introduction") is below the first.

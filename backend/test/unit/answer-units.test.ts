@@ -79,6 +79,15 @@ describe('unitsOf', () => {
     assert.equal(units[2]?.kind, 'item')
   })
 
+  it('joins a sentence wrapped right after an abbreviation ("e.g.")', () => {
+    const { units } = unitsOf(
+      chunkOf(
+        'You need the OpenSSL libraries (e.g.\nlibssl-dev on Debian) and run:\n\n    % make BUILD_TLS=yes',
+      ),
+    )
+    assert.equal(units[0]?.text, 'You need the OpenSSL libraries (e.g. libssl-dev on Debian) and run:')
+  })
+
   it('brings the code block a sentence ending in a colon introduces, and the step after it', () => {
     const { units } = unitsOf(
       chunkOf(

@@ -597,6 +597,59 @@ server.register(async function (server) {
     assert.match(answer('How do I remove a document?', docs).content, /^To delete a document, choose/)
   })
 
+  it('answers a yes-or-no question from a FAQ\'s entry with its "Yes.", and nothing from other entries', () => {
+    const faq = (id: string, heading: string, content: string) => ({
+      ...chunk(id, content, `zlib FAQ > ${heading}`),
+      title: 'zlib FAQ',
+      plain: true,
+    })
+    const docs = [
+      faq(
+        't',
+        '21. Is zlib thread-safe?',
+        'Yes. However any library routines that zlib uses must also be thread-safe.',
+      ),
+      faq('c', '22. Can I use zlib in my commercial application?', 'Yes. Please read the license in zlib.h.'),
+      faq(
+        's',
+        '17. Why this error on Solaris?',
+        'You must recompile applications using zlib which have this problem.',
+      ),
+    ]
+    assert.match(answer('Is zlib thread-safe?', docs).content, /^Yes \[1\]\. However any library routines/)
+    // As retrieval hands them over: "commercial" is stored for the entry, under its heading.
+    const terms: [string, number, number][] = [
+      ['use', 0.3, 10],
+      ['zlib', 0.5, 8],
+      ['commerci', 2.5, 1],
+      ['applic', 1.4, 3],
+    ]
+    const stored = [
+      analysed(docs[1] as RetrievedChunk, terms, [['yes'], ['pleas', 'read', 'licens', 'zlib.h']]),
+      analysed(docs[2] as RetrievedChunk, terms, [['must', 'recompil', 'applic', 'use', 'zlib', 'problem']]),
+    ]
+    const commercial = answer('Can I use zlib in a commercial application?', stored)
+    assert.match(commercial.content, /^Yes \[1\]\. Please read the license in zlib\.h \[1\]\.$/)
+    assert.equal(commercial.citations.length, 1)
+  })
+
+  it('"What is X?" reads a section of its own on X before the document\'s first lines', () => {
+    const readme = (id: string, heading: string | null, content: string) => ({
+      ...chunk(id, content, heading),
+      title: 'Redis',
+      lead: id === 'r0',
+    })
+    const docs = [
+      readme('r0', null, 'This README is just a fast quick start document. You can find more at redis.io.'),
+      readme('r1', 'What is Redis?', 'Redis is often referred to as a data structures server.'),
+    ]
+    assert.match(
+      answer('What is Redis?', docs).content,
+      /^Redis is often referred to as a data structures server/,
+    )
+    assert.match(answer('What is Redis?', [docs[0] as RetrievedChunk]).content, /^This README is just/)
+  })
+
   it('refuses rather than answer with the other action ("turn on" for "How do I turn off …?")', () => {
     const docs = [
       chunk('v', 'To turn on verbose logging, which is off by default, pass `verbose: true`.', 'Logging'),

@@ -102,6 +102,53 @@ Rules:
     assert.match(r.chunks[2]?.content ?? '', /Rules:\n\n1\. Close the gate\n\n2\. Clean the tools$/)
   })
 
+  it("takes a FAQ's numbered questions as the headings of their answers, not a list of questions", async () => {
+    const text = `Frequently Asked Questions about zlib
+
+If your question is not there, check the home page.
+
+ 1. Is zlib Y2K-compliant?
+
+    Yes.  zlib doesn't handle dates.
+
+ 9. Why do I get "undefined reference to gzputc"?
+
+    If "make test" produces something like
+
+       example.o(.text+0x154): undefined reference to gzputc
+
+    check that you don't have old files in /usr/lib.
+
+24. The license says that altered source versions must be "plainly marked". So
+    what exactly do I need to do to meet that requirement?
+
+    You need to change the ZLIB_VERSION and ZLIB_VERNUM #defines in zlib.h.
+
+Questions we get:
+
+Is it fast?
+
+Is it free?
+`
+    const doc = await parseDocument(new TextEncoder().encode(text), 'text')
+    assert.deepEqual(
+      (doc.blocks ?? []).filter((b) => b.level !== undefined),
+      [
+        { text: 'Frequently Asked Questions about zlib', level: 1 },
+        { text: '1. Is zlib Y2K-compliant?', level: 2 },
+        { text: '9. Why do I get "undefined reference to gzputc"?', level: 2 },
+        {
+          text: '24. The license says that altered source versions must be "plainly marked". So what exactly do I need to do to meet that requirement?',
+          level: 2,
+        },
+      ],
+      'a sentence ending "something like" is no heading; questions in a row are a list of them',
+    )
+    const r = await prepareContent({ content: new TextEncoder().encode(text), format: 'text' })
+    const y2k = r.chunks.find((c) => c.content.includes("doesn't handle dates"))
+    assert.equal(y2k?.heading, '1. Is zlib Y2K-compliant?')
+  })
+
   it('takes an underlined line as a heading and never a "#" line as Markdown', async () => {
     const doc = await parseDocument(
       'Fees\n====\nPressing costs 5 pounds a crate.\n\n# 1 priority is safety.',
