@@ -20,6 +20,7 @@ import corsPlugin from './http/cors.js'
 import csrfPlugin from './http/csrf.js'
 import defaultDeny from './http/default-deny.js'
 import errorHandler from './http/error-handler.js'
+import expectPlugin from './http/expect.js'
 import { AccessLog, genReqId, loggerOptions } from './http/logging.js'
 import rateLimitPlugin from './http/rate-limit.js'
 import securityHeaders, { securityHeaderSets } from './http/security-headers.js'
@@ -135,6 +136,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(validationPlugin)
   await app.register(securityHeaders, { config })
   await app.register(corsPlugin, { config })
+  // After the §4 headers and CORS, so its 417 carries them.
+  await app.register(expectPlugin)
   await app.register(cookie)
   await app.register(swagger, {
     openapi: {

@@ -17,6 +17,7 @@ export const ERRORS = {
   payload_too_large: [413, 'Request body is too large'],
   unsupported_media_type: [415, 'Unsupported content type; send application/json'],
   range_not_satisfiable: [416, 'The requested range is not satisfiable'],
+  expectation_failed: [417, 'Only the expectation 100-continue can be met'],
   validation_error: [422, 'Request validation failed'],
   weak_password: [422, 'This password is too common or too easy to guess'],
   invalid_current_password: [422, 'Current password is incorrect'],
