@@ -151,6 +151,23 @@ describe(`slow clients [${kind}]`, () => {
     assert.match(cont.answer, /HTTP\/1\.1 401 /, cont.answer)
   })
 
+  it('answers an HTTP/1.1 request without Host with 400 in the contract’s shape, with the §4 headers', async () => {
+    // Node refused it itself: a bare 400 with none of the §4 headers and no body.
+    const res = await trickle(port, 'GET /api/documents HTTP/1.1\r\nConnection: close\r\n\r\n', '', 2000)
+    assertClientError(res.answer, 400, 'bad_request')
+    assert.match(res.answer, /"detail":"An HTTP\/1\.1 request needs a Host header"/)
+    const v1 = await trickle(port, 'GET /v1/models HTTP/1.1\r\nConnection: close\r\n\r\n', '', 2000)
+    const [head = '', body = ''] = v1.answer.split('\r\n\r\n')
+    assert.match(head, /^HTTP\/1\.1 400 /, v1.answer)
+    assert.match(head, /\r\nstrict-transport-security: max-age=31536000; includeSubDomains\r\n/i)
+    assert.equal((JSON.parse(body) as { error: { code: string } }).error.code, 'bad_request')
+    // HTTP/1.0 needs none, and an empty Host is still a Host.
+    const old = await trickle(port, 'GET /health HTTP/1.0\r\n\r\n', '', 2000)
+    assert.match(old.answer, /^HTTP\/1\.1 200 /, old.answer)
+    const empty = await trickle(port, 'GET /health HTTP/1.1\r\nHost:\r\nConnection: close\r\n\r\n', '', 2000)
+    assert.match(empty.answer, /^HTTP\/1\.1 200 /, empty.answer)
+  })
+
   it('does not cut a server-sent stream that lasts longer than the limit', async () => {
     const token = (await createUserWithSession(t.tdb.db, testConfig(), { email: 'sse-slow@example.com' }))
       .token
