@@ -21,6 +21,7 @@ import csrfPlugin from './http/csrf.js'
 import defaultDeny from './http/default-deny.js'
 import errorHandler from './http/error-handler.js'
 import { AccessLog, genReqId, loggerOptions } from './http/logging.js'
+import protocolPlugin from './http/protocol.js'
 import rateLimitPlugin from './http/rate-limit.js'
 import securityHeaders, { securityHeaderSets } from './http/security-headers.js'
 import staticUi from './http/static-ui.js'
@@ -74,6 +75,9 @@ function slowClientOptions(ms: number) {
   return {
     requestTimeout: ms,
     http: {
+      // An HTTP/1.1 request without Host is refused by http/protocol.ts in the contract's shape,
+      // not by Node with a bare 400.
+      requireHostHeader: false,
       headersTimeout: ms,
       connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(ms / 4))),
     },
@@ -135,6 +139,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(validationPlugin)
   await app.register(securityHeaders, { config })
   await app.register(corsPlugin, { config })
+  // After the §4 headers and CORS, so its refusals (an unmet Expect, no Host) carry them.
+  await app.register(protocolPlugin)
   await app.register(cookie)
   await app.register(swagger, {
     openapi: {

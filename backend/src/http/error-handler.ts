@@ -119,6 +119,13 @@ export function isForeignKeyViolation(err: unknown): boolean {
 const deletedMeanwhile = (cause: unknown) =>
   new AppError('not_found', { detail: 'It was deleted while this request ran', cause })
 
+/** The Content-Range (`bytes *\/<size>`) a 416 from the static file server carries, if any. */
+function contentRangeOf(err: unknown): Record<string, string> | undefined {
+  const headers = (err as { headers?: Record<string, unknown> }).headers
+  const range = headers?.['Content-Range'] ?? headers?.['content-range']
+  return typeof range === 'string' ? { 'content-range': range } : undefined
+}
+
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err
   const e = err as FastifyError
@@ -144,7 +151,15 @@ export function toAppError(err: unknown): AppError {
   if (isForeignKeyViolation(err)) return deletedMeanwhile(err)
   const status = typeof e?.statusCode === 'number' ? e.statusCode : 500
   if (status === 400) return new AppError('bad_request')
-  if (status === 404) return new AppError('not_found')
+  // A static file path that leaves its folder (`/docs/static/%2e%2e/…`): there is no such file.
+  if (status === 403 || status === 404) return new AppError('not_found')
+  // A static file asked for on a condition (If-Match, If-Unmodified-Since) or in a range the file
+  // cannot meet: the client's request, not a bug (a resumed download, a revalidating cache).
+  if (status === 412) return new AppError('precondition_failed')
+  if (status === 416) {
+    const headers = contentRangeOf(err)
+    return new AppError('range_not_satisfiable', headers ? { headers } : {})
+  }
   if (status === 413) return new AppError('payload_too_large')
   if (status === 415) return new AppError('unsupported_media_type')
   return new AppError('internal_error', { cause: err })

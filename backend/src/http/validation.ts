@@ -116,6 +116,12 @@ function nonDecimalError(request: FastifyRequest): AppError | null {
 async function validationPlugin(app: FastifyInstance) {
   // Before the schemas run, so the answer does not depend on whether a field is also invalid.
   app.addHook('preValidation', (request, _reply, done) => {
+    // A path no route matched is a 404 whatever it holds: the not-found handler's `*` parameter
+    // (the whole path) and its query string are nobody's input, so a NUL in them is no 422.
+    if (request.is404) {
+      done()
+      return
+    }
     // `?cursor=` is the first page, as a client that pastes its last next_cursor (null → '') means.
     const query = request.query as Record<string, unknown> | undefined
     if (query && query.cursor === '') delete query.cursor

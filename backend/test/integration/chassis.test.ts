@@ -2,6 +2,7 @@
 // shapes, rate-limit headers, proxy trust, the UI fallback and request ids.
 import assert from 'node:assert/strict'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -10,6 +11,7 @@ import { buildApp } from '../../src/app.js'
 import { testConfig } from '../../src/config.js'
 import { buildTestApp, json, type TestApp } from '../helpers/app.js'
 import { createTestDatabase, dbKinds, type TestDatabase } from '../helpers/db.js'
+import { rawRequest } from '../helpers/raw-http.js'
 import { seedSession } from '../helpers/session.js'
 
 const API_CSP = "default-src 'none'; frame-ancestors 'none'"
@@ -317,6 +319,50 @@ describe('UI fallback (docs/api.md §0)', () => {
     for (const url of ['/healthz', '/docsearch', '/documents/1']) {
       const res = await app.inject({ url, headers: { accept: 'text/html' } })
       assert.equal(res.statusCode, 200, url)
+    }
+  })
+
+  it('answers a Range or precondition it cannot meet with 416 / 412 in the error shape, not a 500', async () => {
+    // A browser resuming a download, a cache revalidating with If-Match, a scanner: the client's
+    // condition is not met, nothing broke. The UI's index.html, its assets and the docs' files alike.
+    for (const url of ['/chat', '/assets/app-abc123.js', '/docs/static/swagger-ui.css']) {
+      const accept = { accept: 'text/html' }
+      const range = await app.inject({ url, headers: { ...accept, range: 'bytes=999999-' } })
+      assert.equal(range.statusCode, 416, `${url} ${range.body}`)
+      assert.deepEqual(json(range), {
+        detail: 'The requested range is not satisfiable',
+        code: 'range_not_satisfiable',
+      })
+      assert.match(String(range.headers['content-range']), /^bytes \*\/\d+$/)
+      // (The docs' files keep Swagger UI's own policy.)
+      if (!url.startsWith('/docs')) assert.equal(range.headers['content-security-policy'], API_CSP)
+      assert.equal(range.headers['x-content-type-options'], 'nosniff')
+      for (const precondition of [
+        { 'if-match': '"not-this-one"' },
+        { 'if-unmodified-since': 'Mon, 01 Jan 2001 00:00:00 GMT' },
+      ]) {
+        const res = await app.inject({ url, headers: { ...accept, ...precondition } })
+        assert.equal(res.statusCode, 412, `${url} ${JSON.stringify(precondition)} ${res.body}`)
+        assert.deepEqual(json(res), {
+          detail: 'A precondition of the request failed',
+          code: 'precondition_failed',
+        })
+      }
+      // A satisfiable range is still served in part.
+      const part = await app.inject({ url, headers: { ...accept, range: 'bytes=0-3' } })
+      assert.equal(part.statusCode, 206, url)
+    }
+  })
+
+  it("answers a dot-segment path out of the docs' static folder with 404, not a 500", async () => {
+    // On the wire as written (inject and fetch would resolve the dot segments first).
+    await app.listen({ port: 0, host: '127.0.0.1' })
+    const port = (app.server.address() as AddressInfo).port
+    for (const target of ['/docs/static/../../package.json', '/docs/static/%2e%2e/%2e%2e/package.json']) {
+      const res = await rawRequest(port, 'GET', target)
+      assert.equal(res.status, 404, `${target} ${res.body}`)
+      assert.deepEqual(JSON.parse(res.body), { detail: 'Not found', code: 'not_found' })
+      assert.equal(res.headers['x-content-type-options'], 'nosniff')
     }
   })
 

@@ -161,6 +161,19 @@ for (const kind of dbKinds()) {
       )
     })
 
+    it('U+0000 in a path no route matches is that path: 404 (401 without a session), not a 422 on "*"', async () => {
+      for (const url of ['/api/nothing%00', '/api/documents/x/%00/y', '/nothing%00']) {
+        const res = await t.app.inject({ url, headers: { ...user, accept: 'application/json' } })
+        assert.equal(res.statusCode, 404, `${url}: ${res.body}`)
+        assert.deepEqual(json(res), { detail: 'Not found', code: 'not_found' })
+      }
+      const anonymous = await t.app.inject({ url: '/api/nothing%00' })
+      assert.equal(anonymous.statusCode, 401, anonymous.body)
+      const v1 = await t.app.inject({ url: '/v1/nothing%00', headers: user })
+      assert.equal(v1.statusCode, 404, v1.body)
+      assert.equal((json(v1) as { error: { code: string } }).error.code, 'not_found')
+    })
+
     it('an unpaired surrogate (`"\\ud800"` in a JSON body) is a 422 naming the field, never a 500', async () => {
       // JSON.parse admits `\ud800`; no UTF-8 text holds it. A document's chunks went into a JSON
       // column and Postgres refused them ("invalid input syntax for type json"): a 500.

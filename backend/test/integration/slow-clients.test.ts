@@ -117,6 +117,57 @@ describe(`slow clients [${kind}]`, () => {
     assertClientError(res.answer, 431, 'headers_too_large')
   })
 
+  it('answers an Expect it cannot meet with 417 in the contract’s shape, with the §4 headers', async () => {
+    // Node answers any Expect but 100-continue itself: a bare 417 with none of the §4 headers.
+    const res = await trickle(
+      port,
+      'GET /api/documents HTTP/1.1\r\nHost: x\r\nExpect: something-else\r\nConnection: close\r\n\r\n',
+      '',
+      2000,
+    )
+    assertClientError(res.answer, 417, 'expectation_failed')
+    // On /v1, in OpenAI's error shape like every /v1 error.
+    const v1 = await trickle(
+      port,
+      'GET /v1/models HTTP/1.1\r\nHost: x\r\nExpect: something-else\r\nConnection: close\r\n\r\n',
+      '',
+      2000,
+    )
+    const [head = '', body = ''] = v1.answer.split('\r\n\r\n')
+    assert.match(head, /^HTTP\/1\.1 417 /, v1.answer)
+    assert.match(head, /\r\nx-content-type-options: nosniff\r\n/i)
+    assert.match(head, /\r\nx-request-id: [0-9a-f-]{36}\r\n/i)
+    const error = (JSON.parse(body) as { error: { code: string; type: string } }).error
+    assert.equal(error.code, 'expectation_failed')
+    assert.equal(error.type, 'invalid_request_error')
+    // 100-continue is met as before: the body is asked for and read.
+    const body100 = JSON.stringify({ email: 'nobody@example.com', password: 'not the password' })
+    const cont = await trickle(
+      port,
+      `POST /api/auth/sign-in HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Type: application/json\r\nContent-Length: ${body100.length}\r\nConnection: close\r\n\r\n${body100}`,
+      '',
+      2000,
+    )
+    assert.match(cont.answer, /HTTP\/1\.1 401 /, cont.answer)
+  })
+
+  it('answers an HTTP/1.1 request without Host with 400 in the contract’s shape, with the §4 headers', async () => {
+    // Node refused it itself: a bare 400 with none of the §4 headers and no body.
+    const res = await trickle(port, 'GET /api/documents HTTP/1.1\r\nConnection: close\r\n\r\n', '', 2000)
+    assertClientError(res.answer, 400, 'bad_request')
+    assert.match(res.answer, /"detail":"An HTTP\/1\.1 request needs a Host header"/)
+    const v1 = await trickle(port, 'GET /v1/models HTTP/1.1\r\nConnection: close\r\n\r\n', '', 2000)
+    const [head = '', body = ''] = v1.answer.split('\r\n\r\n')
+    assert.match(head, /^HTTP\/1\.1 400 /, v1.answer)
+    assert.match(head, /\r\nstrict-transport-security: max-age=31536000; includeSubDomains\r\n/i)
+    assert.equal((JSON.parse(body) as { error: { code: string } }).error.code, 'bad_request')
+    // HTTP/1.0 needs none, and an empty Host is still a Host.
+    const old = await trickle(port, 'GET /health HTTP/1.0\r\n\r\n', '', 2000)
+    assert.match(old.answer, /^HTTP\/1\.1 200 /, old.answer)
+    const empty = await trickle(port, 'GET /health HTTP/1.1\r\nHost:\r\nConnection: close\r\n\r\n', '', 2000)
+    assert.match(empty.answer, /^HTTP\/1\.1 200 /, empty.answer)
+  })
+
   it('does not cut a server-sent stream that lasts longer than the limit', async () => {
     const token = (await createUserWithSession(t.tdb.db, testConfig(), { email: 'sse-slow@example.com' }))
       .token
