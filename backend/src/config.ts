@@ -256,7 +256,8 @@ function parseOrigins(r: Reader): string[] {
 function parseEmails(r: Reader, name: string, allowWildcard: boolean): string[] {
   const out: string[] = []
   for (const item of r.list(name)) {
-    const e = item.toLowerCase()
+    // Spelled as stored (auth/email.ts normalizeEmail): NFC, lower case.
+    const e = item.normalize('NFC').toLowerCase().normalize('NFC')
     const ok =
       allowWildcard && e.startsWith('*@') ? /^\*@[^@\s]+\.[^@\s]+$/.test(e) : /^[^@\s]+@[^@\s]+$/.test(e)
     if (ok) out.push(e)

@@ -3,13 +3,19 @@ import type { Config } from '../config.js'
 
 export const EMAIL_MAX = 254
 
-// One local part and a domain of at least two dot-separated labels; no spaces, no control characters.
-// Deliberately loose (like an HTML email input, plus a dotted domain): the only real check is that mail arrives.
-const EMAIL_RE = /^[^\s@\p{Cc}]{1,64}@(?:[^\s@.\p{Cc}]+\.)+[^\s@.\p{Cc}]+$/u
+// One local part and a domain of at least two dot-separated labels; no spaces, no control, format
+// (zero-width, soft hyphen, direction marks), private-use or unassigned characters: an address
+// holding an invisible character is shown exactly like another one, and mail servers drop it, so
+// its links reached that other person. Deliberately loose otherwise (like an HTML email input,
+// plus a dotted domain): the only real check is that mail arrives.
+const EMAIL_RE = /^[^\s@\p{C}]{1,64}@(?:[^\s@.\p{C}]+\.)+[^\s@.\p{C}]+$/u
 
-/** Trimmed and lower-cased, as stored and compared everywhere. */
+/**
+ * Trimmed, Unicode NFC and lower-cased, as stored and compared everywhere: `josé` typed with a
+ * composed or a decomposed accent is one address, not two accounts that look the same.
+ */
 export function normalizeEmail(raw: string): string {
-  return raw.trim().toLowerCase()
+  return raw.trim().normalize('NFC').toLowerCase().normalize('NFC')
 }
 
 /** Why an already-normalised email is refused, or null. */

@@ -8,6 +8,31 @@ describe('emails', () => {
     assert.equal(normalizeEmail('  Ada.Lovelace@Example.COM \n'), 'ada.lovelace@example.com')
   })
 
+  it('normalises to Unicode NFC: a composed and a decomposed accent are one address', () => {
+    assert.equal(normalizeEmail('Jose\u0301@Example.com'), 'jos\u00e9@example.com')
+    assert.equal(normalizeEmail('JOS\u00c9@example.com'), 'jos\u00e9@example.com')
+    // ADMIN_EMAILS and SIGNUP_ALLOWLIST are read in the same spelling.
+    const config = testConfig({
+      ADMIN_EMAILS: 'Jose\u0301@example.com',
+      SIGNUP: 'allowlist',
+      SIGNUP_ALLOWLIST: '*@exa\u0301mple.org',
+    })
+    assert.deepEqual(config.adminEmails, ['jos\u00e9@example.com'])
+    assert.equal(signupAllowed(config, normalizeEmail('x@ex\u00e1mple.org')), true)
+  })
+
+  it('refuses invisible characters: zero-width, soft hyphen, direction marks, BOM', () => {
+    for (const e of [
+      'a\u200b@example.com',
+      'a@exa\u00admple.com',
+      '\u202ea@example.com',
+      'a\ufeffb@example.com',
+      'a@example.com\u2060',
+    ]) {
+      assert.notEqual(emailProblem(e), null, JSON.stringify(e))
+    }
+  })
+
   it('accepts address-shaped emails up to 254 characters', () => {
     for (const e of [
       'a@b.co',
