@@ -6,9 +6,14 @@ export const EMAIL_MAX = 254
 // One local part and a domain of at least two dot-separated labels; no spaces, no control, format
 // (zero-width, soft hyphen, direction marks), private-use or unassigned characters: an address
 // holding an invisible character is shown exactly like another one, and mail servers drop it, so
-// its links reached that other person. Deliberately loose otherwise (like an HTML email input,
-// plus a dotted domain): the only real check is that mail arrives.
-const EMAIL_RE = /^[^\s@\p{C}]{1,64}@(?:[^\s@.\p{C}]+\.)+[^\s@.\p{C}]+$/u
+// its links reached that other person. Nor the characters that are address syntax to a mailer
+// (RFC 5322 specials: < > ( ) [ ] \ , ; : "): `x<alice@example.com>` or `zz,alice@example.com`
+// were accounts of their own whose mail went to alice@example.com. Deliberately loose otherwise
+// (Unicode allowed, like an HTML email input's atext plus a dotted domain): the only real check
+// is that mail arrives.
+const ADDRESS_CHAR = String.raw`[^\s@\p{C}<>()[\]\\,;:"]`
+const DOMAIN_CHAR = String.raw`[^\s@.\p{C}<>()[\]\\,;:"]`
+const EMAIL_RE = new RegExp(`^${ADDRESS_CHAR}{1,64}@(?:${DOMAIN_CHAR}+\\.)+${DOMAIN_CHAR}+$`, 'u')
 
 /**
  * Trimmed, Unicode NFC and lower-cased, as stored and compared everywhere: `josé` typed with a

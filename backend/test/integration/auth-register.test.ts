@@ -247,6 +247,38 @@ for (const kind of dbKinds()) {
       }
     })
 
+    it('an email with address punctuation (<>()[],;:" or a backslash) is 422, not an account whose mail goes elsewhere', async () => {
+      // The mailer reads these as address syntax: <alice@example.com>, x<alice@example.com>,
+      // zz,alice@example.com or (c)alice@example.com were accounts of their own, and their
+      // verification link went to alice@example.com, whose click verified them.
+      const victim = uniqueEmail('victim')
+      for (const email of [
+        `<${victim}>`,
+        `x<${victim}>`,
+        `${victim}>`,
+        `(c)${victim}`,
+        `${victim}(c)`,
+        `zz,${victim}`,
+        `zz;${victim}`,
+        `${victim},zz`,
+        `a:${victim}`,
+        `"q"${victim}`,
+        `[a]${victim}`,
+        `a\\b${victim}`,
+      ]) {
+        const res = await register(t.app, { email, password: PASSWORD })
+        assert.equal(res.statusCode, 422, `${JSON.stringify(email)}: ${res.body}`)
+        const body = json<{ code: string; errors: { path: string }[] }>(res)
+        assert.equal(body.code, 'validation_error')
+        assert.equal(body.errors[0]?.path, 'email')
+      }
+      // Punctuation that is plain text in an address still works.
+      for (const email of [`o'brien+tag-${victim}`, `a.b_c=d?e!f#g$h%i&j*k/l^m{n}o|p~q-${victim}`]) {
+        const res = await register(t.app, { email, password: PASSWORD })
+        assert.equal(res.statusCode, 201, `${email}: ${res.body}`)
+      }
+    })
+
     it('no password hash in any response', async () => {
       const { token } = await newUser(t.app)
       for (const url of ['/api/auth/me', '/api/auth/sessions']) {

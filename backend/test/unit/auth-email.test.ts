@@ -58,6 +58,16 @@ describe('emails', () => {
       'a@example.com.',
       `${'a'.repeat(65)}@example.com`,
       `${'a'.repeat(60)}@${'b'.repeat(190)}.com`,
+      // Address syntax to a mailer: the mail would go to a@example.com.
+      '<a@example.com>',
+      'x<a@example.com>',
+      'zz,a@example.com',
+      'a@example.com;zz',
+      '(c)a@example.com',
+      '"q"a@example.com',
+      'a:b@example.com',
+      'a@[127.0.0.1].com',
+      'a\\b@example.com',
     ]
     for (const e of cases) assert.notEqual(emailProblem(e), null, e)
   })
