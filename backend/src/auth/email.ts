@@ -1,4 +1,5 @@
 // Email normalisation and the sign-up policy (SIGNUP=open|closed|allowlist).
+import { domainToASCII, domainToUnicode } from 'node:url'
 import type { Config } from '../config.js'
 
 export const EMAIL_MAX = 254
@@ -16,11 +17,29 @@ const DOMAIN_CHAR = String.raw`[^\s@.\p{C}<>()[\]\\,;:"]`
 const EMAIL_RE = new RegExp(`^${ADDRESS_CHAR}{1,64}@(?:${DOMAIN_CHAR}+\\.)+${DOMAIN_CHAR}+$`, 'u')
 
 /**
+ * The domain as mail is sent to it: IDNA (UTS #46) maps fullwidth letters, ideographic full stops,
+ * invisible characters and case the way the mailer does before it looks the domain up, kept in its
+ * Unicode form (`exämple.de`). Null when IDNA refuses it (no mail could reach it).
+ */
+function mailDomain(domain: string): string | null {
+  const ascii = domainToASCII(domain)
+  return ascii ? domainToUnicode(ascii) : null
+}
+
+/**
  * Trimmed, Unicode NFC and lower-cased, as stored and compared everywhere: `josé` typed with a
- * composed or a decomposed accent is one address, not two accounts that look the same.
+ * composed or a decomposed accent is one address, not two accounts that look the same. The domain
+ * is read as the mailer reads it (mailDomain): `alice@ｅxample.com` is alice@example.com, where its
+ * mail went. A domain IDNA refuses, or an address holding an invisible character, is left as
+ * typed, for emailProblem to refuse.
  */
 export function normalizeEmail(raw: string): string {
-  return raw.trim().normalize('NFC').toLowerCase().normalize('NFC')
+  const email = raw.trim().normalize('NFC').toLowerCase().normalize('NFC')
+  const at = email.lastIndexOf('@')
+  // IDNA would drop an invisible character; left in, EMAIL_RE refuses it, as in the local part.
+  if (at < 0 || /\p{C}/u.test(email)) return email
+  const domain = mailDomain(email.slice(at + 1))
+  return domain === null ? email : `${email.slice(0, at + 1)}${domain}`
 }
 
 /** Why an already-normalised email is refused, or null. */
@@ -28,6 +47,8 @@ export function emailProblem(email: string): string | null {
   if (email.length === 0) return 'Email is required'
   if (email.length > EMAIL_MAX) return `Email must be at most ${EMAIL_MAX} characters`
   if (!EMAIL_RE.test(email)) return 'Email must be a valid email address'
+  if (mailDomain(email.slice(email.lastIndexOf('@') + 1)) === null)
+    return 'Email must be a valid email address'
   return null
 }
 

@@ -279,6 +279,31 @@ for (const kind of dbKinds()) {
       }
     })
 
+    it('the domain is read as the mailer reads it (IDNA): a fullwidth or dot-variant spelling is the same account', async () => {
+      // The mailer maps the domain through UTS #46 before sending: alice@ｅxample.com (fullwidth e)
+      // was an account of its own, and its mail went to alice@example.com.
+      const local = `idna-${Math.random().toString(36).slice(2, 8)}`
+      await newUser(t.app, `${local}@example.com`)
+      for (const email of [
+        `${local}@\uff45xample.com`,
+        `${local}@example\u3002com`,
+        `${local}@EXAMPLE\uff0ecom`,
+      ]) {
+        const res = await register(t.app, { email, password: PASSWORD })
+        assert.equal(res.statusCode, 409, `${JSON.stringify(email)}: ${res.body}`)
+        assert.equal(json(res).code, 'email_taken')
+        assert.equal((await signIn(t.app, email, PASSWORD)).statusCode, 200, JSON.stringify(email))
+      }
+      // A domain that IDNA refuses cannot receive mail: 422 on email.
+      const bad = await register(t.app, { email: `${local}@exam\u2024ple.com`, password: PASSWORD })
+      assert.equal(bad.statusCode, 422, bad.body)
+      assert.equal(json<{ errors: { path: string }[] }>(bad).errors[0]?.path, 'email')
+      // An internationalised domain is kept in its Unicode form.
+      const idn = await register(t.app, { email: `${local}@EX\u00c4MPLE.de`, password: PASSWORD })
+      assert.equal(idn.statusCode, 201, idn.body)
+      assert.equal(json<{ user: { email: string } }>(idn).user.email, `${local}@ex\u00e4mple.de`)
+    })
+
     it('no password hash in any response', async () => {
       const { token } = await newUser(t.app)
       for (const url of ['/api/auth/me', '/api/auth/sessions']) {

@@ -11,6 +11,13 @@ describe('emails', () => {
   it('normalises to Unicode NFC: a composed and a decomposed accent are one address', () => {
     assert.equal(normalizeEmail('Jose\u0301@Example.com'), 'jos\u00e9@example.com')
     assert.equal(normalizeEmail('JOS\u00c9@example.com'), 'jos\u00e9@example.com')
+  })
+
+  it('reads the domain as the mailer does (IDNA): fullwidth letters and ideographic dots', () => {
+    assert.equal(normalizeEmail('Ada@\uff25xample\u3002COM'), 'ada@example.com')
+    assert.equal(normalizeEmail('ada@xn--exmple-cua.de'), 'ada@ex\u00e4mple.de')
+    assert.equal(emailProblem(normalizeEmail('ada@exam\u2024ple.com')), 'Email must be a valid email address')
+    assert.deepEqual(testConfig({ ADMIN_EMAILS: 'boss@\uff45xample.com' }).adminEmails, ['boss@example.com'])
     // ADMIN_EMAILS and SIGNUP_ALLOWLIST are read in the same spelling.
     const config = testConfig({
       ADMIN_EMAILS: 'Jose\u0301@example.com',
