@@ -1,6 +1,7 @@
 // One schema for every environment variable of docs/api.md §1, parsed once at start.
 // Modules receive the resulting `Config`; only server.ts and cli/* read process.env.
 import proxyAddr from '@fastify/proxy-addr'
+import { normalizeEmail } from './auth/email.js'
 import { parseRate, type Rate } from './lib/rate.js'
 
 export type SameSite = 'lax' | 'strict' | 'none'
@@ -256,7 +257,8 @@ function parseOrigins(r: Reader): string[] {
 function parseEmails(r: Reader, name: string, allowWildcard: boolean): string[] {
   const out: string[] = []
   for (const item of r.list(name)) {
-    const e = item.toLowerCase()
+    // Spelled as stored: NFC, lower case, the domain as the mailer reads it.
+    const e = normalizeEmail(item)
     const ok =
       allowWildcard && e.startsWith('*@') ? /^\*@[^@\s]+\.[^@\s]+$/.test(e) : /^[^@\s]+@[^@\s]+$/.test(e)
     if (ok) out.push(e)

@@ -112,8 +112,11 @@ export async function guardedCheck(
    * 'clear' (default): a right answer ends the attempt as a completed sign-in. 'keep': the right
    * password of an account with two-factor sign-in is only half of one (§13: the password step
    * does not clear the counters), so its reservation is handed back and the failures stay.
+   * 'fail': the answer is refused like a wrong one (a disabled account, §14), so it counts like
+   * one: clearing or handing back would tell a guesser, through the next attempt's 401 where a
+   * 429 was due, which guess was right.
    */
-  onSuccess: 'clear' | 'keep' = 'clear',
+  onSuccess: 'clear' | 'keep' | 'fail' = 'clear',
 ): Promise<
   | { outcome: 'locked'; scope: LockScope; error: AppError }
   | { outcome: 'ok' }
@@ -131,6 +134,6 @@ export async function guardedCheck(
   }
   if (!ok) return { outcome: 'wrong', lockedBy: lockedBy(attempt) }
   if (onSuccess === 'keep') await attemptAbandoned(counters, email, client)
-  else await attemptSucceeded(counters, email, client)
+  else if (onSuccess === 'clear') await attemptSucceeded(counters, email, client)
   return { outcome: 'ok' }
 }

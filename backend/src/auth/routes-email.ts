@@ -261,6 +261,8 @@ export default async function emailRoutes(instance: FastifyInstance, deps: Route
           if (user.mfaEnabled) {
             await disableMfa(tx, user.id, now)
             await writeOwnAudit(tx, clock, request, user, 'mfa_disabled', { via: 'password_reset' })
+            // Told like every other turning off (§12), so the reset's notice is not all they see.
+            await queueNotice(tx, deps, user.email, 'mfa_disabled', request)
           }
         }
         await queueNotice(tx, deps, user.email, 'password_reset', request)

@@ -168,7 +168,8 @@ export default async function signInRoutes(instance: FastifyInstance, deps: Rout
         email,
         clientKey(request.ip),
         () => verifyPassword(stored, request.body.password),
-        row?.mfaEnabled ? 'keep' : 'clear',
+        // A disabled account's right password is refused like a wrong one, and counted like one.
+        row?.disabledAt ? 'fail' : row?.mfaEnabled ? 'keep' : 'clear',
       )
       // The attempted address is not recorded for an unknown account: people type passwords
       // into the email field.

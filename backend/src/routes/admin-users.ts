@@ -204,10 +204,14 @@ export default async function adminUserRoutes(instance: FastifyInstance, deps: R
     },
   )
 
-  /** A POST on a user's account, in one transaction with its audit event: 404 for an unknown id. */
+  /**
+   * A POST on a user's account, in one transaction with its audit event: 404 for an unknown id.
+   * `self: false`: not on the admin's own account (422 cannot_change_self).
+   */
   function userAction(
     action: 'sign-out' | 'verify' | 'mfa/disable',
     summary: string,
+    opts: { self: boolean },
     act: (
       tx: Conn,
       request: FastifyRequest,
@@ -223,13 +227,14 @@ export default async function adminUserRoutes(instance: FastifyInstance, deps: R
           tags,
           summary,
           params: IdParams,
-          response: { 204: NoContent, ...errorResponses(401, 403, 404) },
+          response: { 204: NoContent, ...errorResponses(401, 403, 404, ...(opts.self ? [] : [422])) },
         },
       },
       async (request, reply) => {
         const actor = actorOf(request)
         await withTransaction(db, async (tx) => {
-          const row = await findUserById(tx, request.params.id.toLowerCase())
+          const id = request.params.id.toLowerCase()
+          const row = opts.self ? await findUserById(tx, id) : await otherUser(tx, actor, id)
           if (!row) throw new AppError('not_found')
           await act(tx, request, row, { id: actor.id, email: actor.email })
         })
@@ -238,19 +243,25 @@ export default async function adminUserRoutes(instance: FastifyInstance, deps: R
     )
   }
 
-  userAction('sign-out', 'End every session of a user (admin)', async (tx, request, row, actor) => {
-    const revoked = await deleteUserSessions(tx, row.id)
-    await writeAudit(tx, clock, request, {
-      type: 'sign_out_all',
-      actor,
-      subjectId: row.id,
-      details: { sessions_revoked: revoked, by_admin: true },
-    })
-  })
+  userAction(
+    'sign-out',
+    'End every session of a user (admin)',
+    { self: true },
+    async (tx, request, row, actor) => {
+      const revoked = await deleteUserSessions(tx, row.id)
+      await writeAudit(tx, clock, request, {
+        type: 'sign_out_all',
+        actor,
+        subjectId: row.id,
+        details: { sessions_revoked: revoked, by_admin: true },
+      })
+    },
+  )
 
   userAction(
     'verify',
     "Mark a user's email verified on the admin's word (admin)",
+    { self: true },
     async (tx, request, row, actor) => {
       if (row.emailVerified) return
       await setEmailVerified(tx, row.email, new Date(clock.now()))
@@ -264,9 +275,11 @@ export default async function adminUserRoutes(instance: FastifyInstance, deps: R
   )
 
   // For someone who lost both factors (docs/api.md §13): the second step goes, their sessions stay.
+  // Not the admin's own: that is POST /api/auth/mfa/disable, with the password and a code.
   userAction(
     'mfa/disable',
     "Turn off a user's two-factor sign-in (admin; for a lost device)",
+    { self: false },
     async (tx, request, row, actor) => {
       if (!row.mfaEnabled) return
       await disableMfa(tx, row.id, new Date(clock.now()))
@@ -345,7 +358,8 @@ export default async function adminUserRoutes(instance: FastifyInstance, deps: R
 
   // The same one-time link a reset email carries, for a server without email (docs/api.md §12,
   // §14). Audited and shown in the user's own activity, so it cannot be used quietly; it proves
-  // nothing about the address, so it verifies nothing.
+  // nothing about the address, so it verifies nothing. Never for the admin's own account (422
+  // cannot_change_self): a stolen session would set a new password without the current one.
   app.post(
     '/api/admin/users/:id/reset-link',
     {
@@ -354,14 +368,13 @@ export default async function adminUserRoutes(instance: FastifyInstance, deps: R
         tags,
         summary: 'A one-time password-reset link for a user, to hand over (admin)',
         params: IdParams,
-        response: { 200: ResetLink, ...errorResponses(401, 403, 404, 503) },
+        response: { 200: ResetLink, ...errorResponses(401, 403, 404, 422, 503) },
       },
     },
     async (request) => {
       const actor = actorOf(request)
       const link = await withTransaction(db, async (tx) => {
-        const row = await findUserById(tx, request.params.id.toLowerCase())
-        if (!row) throw new AppError('not_found')
+        const row = await otherUser(tx, actor, request.params.id.toLowerCase())
         const link = await issueLink(tx, deps, {
           purpose: 'reset',
           user: row,

@@ -185,6 +185,14 @@ for (const kind of dbKinds()) {
       }
       const selfDelete = await req('DELETE', `/api/admin/users/${admin.id}`)
       assert.equal(json(selfDelete).code, 'cannot_change_self')
+      // Nor hand themself a reset link or turn their own second factor off here: a stolen admin
+      // session would set a new password without the current one, and turn MFA off without the
+      // password and a code that POST /api/auth/mfa/disable asks for (§13), and so keep the account.
+      for (const action of ['reset-link', 'mfa/disable']) {
+        const self = await req('POST', `/api/admin/users/${admin.id}/${action}`)
+        assert.equal(self.statusCode, 422, `${action}: ${self.body}`)
+        assert.equal(json(self).code, 'cannot_change_self')
+      }
       assert.equal((await req('PATCH', `/api/admin/users/${UNKNOWN}`, { role: 'user' })).statusCode, 404)
       assert.equal((await req('PATCH', `/api/admin/users/${dave.userId}`, { role: 'root' })).statusCode, 422)
     })

@@ -125,6 +125,22 @@ for (const kind of dbKinds()) {
       clock.advance(16 * MINUTE)
     })
 
+    it('a disabled account: the right password counts like a wrong one (no oracle through the lockout)', async () => {
+      // §14: a disabled user's sign-in gets 401 like a wrong password. The right password cleared
+      // the client's count, so a guesser learned which of their guesses was right: the attempt
+      // after it was a 401 where five wrong ones would have made it a 429.
+      const u = await newUser(t.app, uniqueEmail(), PASSWORD, rotatingIp())
+      await tdb.db.query('update users set disabled_at = now() where id = $1', [u.userId])
+      const client = fromIp('203.0.113.22')
+      for (const password of ['guess-1', 'guess-2', PASSWORD, 'guess-4', 'guess-5']) {
+        const res = await signIn(t.app, u.email, password, client)
+        assert.equal(res.statusCode, 401, res.body)
+        assert.equal(json(res).code, 'invalid_credentials')
+      }
+      assertLocked(await signIn(t.app, u.email, 'guess-6', client))
+      clock.advance(16 * MINUTE)
+    })
+
     it('a successful sign-in before the lock clears that client’s count', async () => {
       const u = await newUser(t.app, uniqueEmail(), PASSWORD, rotatingIp())
       const client = fromIp('203.0.113.21')

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import { migrate } from '../../src/db/migrate.js'
 import { buildTestApp, json, type TestApp } from '../helpers/app.js'
 import {
   cookieAttributes,
@@ -181,6 +182,126 @@ for (const kind of dbKinds()) {
         [1, 2, 3].map(() => register(t.app, { email: racing, password: PASSWORD })),
       )
       assert.deepEqual(results.map((r) => r.statusCode).sort(), [201, 409, 409])
+    })
+
+    it('one address has one spelling: Unicode NFC, so a decomposed accent is the same account', async () => {
+      const tag = Math.random().toString(36).slice(2, 8)
+      const composed = `jos\u00e9-${tag}@example.com`
+      const decomposed = `jose\u0301-${tag}@example.com`
+      const first = await register(t.app, { email: decomposed, password: PASSWORD })
+      assert.equal(first.statusCode, 201, first.body)
+      assert.equal(json<{ user: { email: string } }>(first).user.email, composed)
+      const again = await register(t.app, { email: composed.toUpperCase(), password: PASSWORD })
+      assert.equal(again.statusCode, 409, again.body)
+      assert.equal(json(again).code, 'email_taken')
+      for (const spelling of [composed, decomposed]) {
+        const res = await signIn(t.app, spelling, PASSWORD)
+        assert.equal(res.statusCode, 200, `${JSON.stringify(spelling)}: ${res.body}`)
+      }
+    })
+
+    it('migration 0015 respells stored decomposed emails in NFC, unless the composed one is taken', async () => {
+      const db = t.tdb.db
+      const tag = Math.random().toString(36).slice(2, 8)
+      const lone = await newUser(t.app, `rene-${tag}@example.com`)
+      const twin = await newUser(t.app, `zoe-${tag}@example.com`)
+      const taken = await newUser(t.app, `zo\u00eb-${tag}@example.com`)
+      // As a server before NFC stored them: decomposed, as typed.
+      const setEmail = (id: string, email: string) =>
+        db.query('update users set email = $2 where id = $1', [id, email])
+      await setEmail(lone.userId, `rene\u0301-${tag}@example.com`)
+      await setEmail(twin.userId, `zoe\u0308-${tag}@example.com`)
+      await db.exec(`delete from schema_migrations where tag = '0015_email-nfc'`)
+      assert.deepEqual(await migrate(db), ['0015_email-nfc'])
+      const rows = await db.query<{ id: string; email: string }>(
+        'select id, email from users where id = any($1::uuid[])',
+        [[lone.userId, twin.userId, taken.userId]],
+      )
+      const emails = Object.fromEntries(rows.map((r) => [r.id, r.email]))
+      assert.deepEqual(emails, {
+        [lone.userId]: `ren\u00e9-${tag}@example.com`,
+        [twin.userId]: `zoe\u0308-${tag}@example.com`,
+        [taken.userId]: `zo\u00eb-${tag}@example.com`,
+      })
+      assert.equal((await signIn(t.app, `rene\u0301-${tag}@example.com`, PASSWORD)).statusCode, 200)
+    })
+
+    it('an email with invisible or direction characters does not look like an address: 422', async () => {
+      // boss@example.com followed by a zero-width space was an account of its own, shown as
+      // boss@example.com, and mail servers dropped the character: its verification link went to
+      // the real boss@example.com.
+      for (const email of [
+        'boss@example.com\u200b',
+        'bo\u200bss@example.com',
+        'boss\u200d@example.com',
+        'boss@exam\u00adple.com',
+        'boss@example.com\u2060',
+        'bo\ufeffss@example.com',
+        '\u202eboss@example.com',
+      ]) {
+        const res = await register(t.app, { email, password: PASSWORD })
+        assert.equal(res.statusCode, 422, `${JSON.stringify(email)}: ${res.body}`)
+        const body = json<{ code: string; errors: { path: string }[] }>(res)
+        assert.equal(body.code, 'validation_error')
+        assert.equal(body.errors[0]?.path, 'email')
+      }
+    })
+
+    it('an email with address punctuation (<>()[],;:" or a backslash) is 422, not an account whose mail goes elsewhere', async () => {
+      // The mailer reads these as address syntax: <alice@example.com>, x<alice@example.com>,
+      // zz,alice@example.com or (c)alice@example.com were accounts of their own, and their
+      // verification link went to alice@example.com, whose click verified them.
+      const victim = uniqueEmail('victim')
+      for (const email of [
+        `<${victim}>`,
+        `x<${victim}>`,
+        `${victim}>`,
+        `(c)${victim}`,
+        `${victim}(c)`,
+        `zz,${victim}`,
+        `zz;${victim}`,
+        `${victim},zz`,
+        `a:${victim}`,
+        `"q"${victim}`,
+        `[a]${victim}`,
+        `a\\b${victim}`,
+      ]) {
+        const res = await register(t.app, { email, password: PASSWORD })
+        assert.equal(res.statusCode, 422, `${JSON.stringify(email)}: ${res.body}`)
+        const body = json<{ code: string; errors: { path: string }[] }>(res)
+        assert.equal(body.code, 'validation_error')
+        assert.equal(body.errors[0]?.path, 'email')
+      }
+      // Punctuation that is plain text in an address still works.
+      for (const email of [`o'brien+tag-${victim}`, `a.b_c=d?e!f#g$h%i&j*k/l^m{n}o|p~q-${victim}`]) {
+        const res = await register(t.app, { email, password: PASSWORD })
+        assert.equal(res.statusCode, 201, `${email}: ${res.body}`)
+      }
+    })
+
+    it('the domain is read as the mailer reads it (IDNA): a fullwidth or dot-variant spelling is the same account', async () => {
+      // The mailer maps the domain through UTS #46 before sending: alice@ｅxample.com (fullwidth e)
+      // was an account of its own, and its mail went to alice@example.com.
+      const local = `idna-${Math.random().toString(36).slice(2, 8)}`
+      await newUser(t.app, `${local}@example.com`)
+      for (const email of [
+        `${local}@\uff45xample.com`,
+        `${local}@example\u3002com`,
+        `${local}@EXAMPLE\uff0ecom`,
+      ]) {
+        const res = await register(t.app, { email, password: PASSWORD })
+        assert.equal(res.statusCode, 409, `${JSON.stringify(email)}: ${res.body}`)
+        assert.equal(json(res).code, 'email_taken')
+        assert.equal((await signIn(t.app, email, PASSWORD)).statusCode, 200, JSON.stringify(email))
+      }
+      // A domain that IDNA refuses cannot receive mail: 422 on email.
+      const bad = await register(t.app, { email: `${local}@exam\u2024ple.com`, password: PASSWORD })
+      assert.equal(bad.statusCode, 422, bad.body)
+      assert.equal(json<{ errors: { path: string }[] }>(bad).errors[0]?.path, 'email')
+      // An internationalised domain is kept in its Unicode form.
+      const idn = await register(t.app, { email: `${local}@EX\u00c4MPLE.de`, password: PASSWORD })
+      assert.equal(idn.statusCode, 201, idn.body)
+      assert.equal(json<{ user: { email: string } }>(idn).user.email, `${local}@ex\u00e4mple.de`)
     })
 
     it('no password hash in any response', async () => {

@@ -176,6 +176,8 @@ for (const kind of dbKinds()) {
       const body = json<{ user: { email_verified: boolean; mfa_enabled: boolean } }>(res)
       assert.equal(body.user.email_verified, true)
       assert.equal(body.user.mfa_enabled, false)
+      // §12: the user is told by email when MFA is turned off, whatever turned it off.
+      await mailTo(u.email, 'Two-factor sign-in turned off')
     })
 
     it('change of email: password re-checked, link to the new address, change made, both addresses told', async () => {
