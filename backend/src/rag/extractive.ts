@@ -249,7 +249,7 @@ function sameWord(a: string, b: string): boolean {
 /** A sentence defining what "What is X?" asks about leads before others that only use X. */
 const DEFINES = 1.5
 const DEFINITION_SUBJECT =
-  /^(?:an?\s+|the\s+)?([^.,;:]{1,60}?)\s+(?:(?:is|are)\s+(?:an?|the|one|any|some|two|three|four|five|six|seven|eight|nine|ten|twelve|\d+)\b|means\b|refers\s+to\b)/i
+  /^(?:an?\s+|the\s+)?([^.,;:]{1,60}?)\s+(?:(?:is|are)\s+(?:\p{L}+ly\s+)?(?:an?|the|one|any|some|two|three|four|five|six|seven|eight|nine|ten|twelve|\d+)\b|means\b|refers\s+to\b|provides?\s+(?:an?|the)\b)/iu
 
 /**
  * "A dpkg trigger is a facility that …": the sentence's subject is X, and it says what X is (not

@@ -226,6 +226,14 @@ server.register(async function (server) {
     )
     const a = answer('What is a dpkg trigger?', [prerm, intro])
     assert.match(a.content, /^A dpkg trigger is a facility/, a.content)
+    // "… is often a …", "… provide a …" say what X is too.
+    const copying = chunk('x1', 'COPYING: XZ Utils copyright and license information.', 'Documentation')
+    const overview = chunk(
+      'x2',
+      'The native file format is the .xz format. XZ Utils provide a general-purpose data-compression library plus command-line tools.',
+      'Overview',
+    )
+    assert.match(answer('What is XZ Utils?', [copying, overview]).content, /^XZ Utils provide a general-purpose/)
   })
 
   it('cites a chunk once when the answer takes two passages of it', () => {
