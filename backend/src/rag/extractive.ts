@@ -295,7 +295,8 @@ function definitionStart(chunks: ChunkUnits[], ask: Ask): Start | null {
  * "What is Redis?") when it states the thing, or null.
  */
 function sectionDefining(chunk: RetrievedChunk, units: Unit[], defined: readonly string[]): number | null {
-  const heading = words(lastHeading(chunk)).filter((w) => !isStopword(w))
+  // Its number aside ("1 What is libffi?").
+  const heading = words(lastHeading(chunk)).filter((w) => !isStopword(w) && !/^\d+$/.test(w))
   if (heading.length !== defined.length || !defined.every((d) => heading.some((h) => sameWord(d, h))))
     return null
   const first = units.findIndex((u) => u.kind !== 'heading')

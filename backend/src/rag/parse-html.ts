@@ -110,6 +110,8 @@ function walk(node: DomNode, out: string[], listDepth = 0): void {
         }
     } else if (name === 'TABLE') {
       out.push(`\n\n${tableText(child)}\n\n`)
+    } else if ((name === 'P' || name === 'DIV') && isLinkBar(child)) {
+      // "Next: Using libffi, Previous: libffi, Up: libffi [Index]": a manual's page links.
     } else if (BLOCKS.has(name)) {
       out.push('\n\n')
       walk(child, out, listDepth)
@@ -122,6 +124,23 @@ function walk(node: DomNode, out: string[], listDepth = 0): void {
       walk(child, out, listDepth)
     }
   }
+}
+
+/** What may stand between the links of a bar: separators, and the words naming where they go. */
+const BAR_TEXT =
+  /^[\s\u00a0,;:|·•/()[\]-]*(?:(?:next|previous|prev|up|home|top|contents|index|back)[\s\u00a0]*:?)?[\s\u00a0,;:|·•/()[\]-]*$/i
+
+/**
+ * A paragraph of links and nothing more than separators and "Next:", "Up:" between them (two links
+ * at least; a texinfo manual's header, a page's "Previous | Next"): navigation.
+ */
+function isLinkBar(block: DomNode): boolean {
+  const parts = children(block)
+  const links = parts.filter((c) => c.nodeName === 'A').length
+  return (
+    links >= 2 &&
+    parts.every((c) => (c.nodeType === 1 ? c.nodeName === 'A' : BAR_TEXT.test(c.textContent ?? '')))
+  )
 }
 
 /**

@@ -233,7 +233,10 @@ server.register(async function (server) {
       'The native file format is the .xz format. XZ Utils provide a general-purpose data-compression library plus command-line tools.',
       'Overview',
     )
-    assert.match(answer('What is XZ Utils?', [copying, overview]).content, /^XZ Utils provide a general-purpose/)
+    assert.match(
+      answer('What is XZ Utils?', [copying, overview]).content,
+      /^XZ Utils provide a general-purpose/,
+    )
   })
 
   it('cites a chunk once when the answer takes two passages of it', () => {
@@ -656,6 +659,12 @@ server.register(async function (server) {
       /^Redis is often referred to as a data structures server/,
     )
     assert.match(answer('What is Redis?', [docs[0] as RetrievedChunk]).content, /^This README is just/)
+    // Its section's number aside.
+    const numbered = [
+      docs[0] as RetrievedChunk,
+      { ...(docs[1] as RetrievedChunk), heading: '1 What is Redis?' },
+    ]
+    assert.match(answer('What is Redis?', numbered).content, /^Redis is often referred to/)
   })
 
   it('refuses rather than answer with the other action ("turn on" for "How do I turn off …?")', () => {

@@ -287,4 +287,21 @@ describe('HTML tables', () => {
       ].join('\n\n'),
     )
   })
+
+  it("leave out a manual's bar of page links, and keep a paragraph that only mentions links", async () => {
+    const html = `<html><body><div class="chapter"><div class="header"><p>
+      Next: <a href="Using.html" rel="next">Using libffi</a>, Previous: <a href="index.html" rel="prev">libffi</a>,
+      Up: <a href="index.html" rel="up">libffi</a> &nbsp; [<a href="Index.html">Index</a>]</p></div><hr>
+      <h2>1 What is libffi?</h2><p>The <code>libffi</code> library provides a portable interface.</p>
+      <p>See <a href="a.html">calls</a> and <a href="b.html">closures</a>.</p></div></body></html>`
+    const doc = await parseDocument(html, 'html')
+    assert.equal(
+      doc.body,
+      [
+        '## 1 What is libffi?',
+        'The `libffi` library provides a portable interface.',
+        'See calls and closures.',
+      ].join('\n\n'),
+    )
+  })
 })
