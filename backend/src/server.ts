@@ -9,6 +9,9 @@ import { configFromEnvOrExit } from './lib/env.js'
 import { readyLine } from './lib/ready-line.js'
 import { startupTasks } from './startup.js'
 
+/** How long a stopping server still answers on its open connections before it closes them. */
+const DRAIN_MS = 300
+
 async function main() {
   const { config, warnings } = configFromEnvOrExit()
   const pretty = !config.production && process.stdout.isTTY === true
@@ -34,9 +37,19 @@ async function main() {
   if (applied.length > 0) app.log.info({ migrations: applied }, 'database migrated')
   await startupTasks(app, { config: { ...config, dataDir: dataDir.path }, db })
 
+  // Closing the server drops its idle keep-alive connections at once, and a request a client has
+  // just sent on one is lost with it (ECONNRESET). So first drain: for DRAIN_MS every response
+  // says `Connection: close`, and a request already on its way is answered before the
+  // connection goes.
+  let draining = false
+  app.server.prependListener('request', (_req, res) => {
+    if (draining) res.shouldKeepAlive = false
+  })
   closeWithGrace({ delay: 10_000, logger: app.log }, async ({ signal, err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error')
     else app.log.info({ signal }, 'shutting down')
+    draining = true
+    await new Promise((resolve) => setTimeout(resolve, DRAIN_MS))
     await app.close()
     await db.close()
     release?.()
