@@ -375,6 +375,8 @@ const ALIKE: ReadonlyMap<string, readonly string[]> = new Map([
   ['creat', ['add']],
   ['remov', ['delet']],
   ['delet', ['remov']],
+  ['frontend', ['ui']],
+  ['ui', ['frontend']],
 ])
 
 /** Letters two words must share from their start to be read as one root (publication / publishing). */
@@ -1674,6 +1676,32 @@ function contrasted(question: string, passage: string): boolean {
 
 /** "How do I …" and "how to …": the verb that names the task. */
 const TASK = /^(?:and\s+)?(?:how (?:do|can|should|would|could) (?:i|we|you)|how to)\s+([\p{L}-]+)/iu
+/** "Can an editor delete …?", "Can I delete …?": the asked verb after a yes-or-no question's subject. */
+const CAN_DO = /^(?:and\s+)?(?:can|could|may|should|must)\s+(?:(?:an?|the|my)\s+)?[\p{L}-]+\s+([\p{L}-]+)/iu
+
+/**
+ * Whether an instruction's purpose ("To delete a document, …") does the question's verb to other
+ * things than the question's ("… delete the space?"): the purpose says the verb and none of the
+ * words the question says after it.
+ */
+function otherObject(question: string, lead: string): boolean {
+  const purpose = purposeOf(lead)
+  const q = question.trim()
+  const verb = TASK.exec(q)?.[1] ?? CAN_DO.exec(q)?.[1]
+  if (!purpose || !verb) return false
+  // What each does it to: the words after the verb ("To update, …" does it to nothing named).
+  const after = (ws: string[], at: number) =>
+    at < 0 ? [] : ws.slice(at + 1).filter((w) => !DETERMINER.test(w) && !isStopword(w))
+  const asked = words(q)
+  const objects = after(asked, asked.indexOf(verb.toLowerCase()))
+  const said = words(purpose)
+  const things = after(
+    said,
+    said.findIndex((w) => sameWord(w, verb)),
+  )
+  if (objects.length === 0 || things.length === 0) return false
+  return !things.some((w) => objects.some((o) => sameWord(w, o)))
+}
 
 /** The lexeme of the task a "how do I" question asks about ("create" in "How do I create …?"), or null. */
 function taskOf(question: string, terms: QuestionTerm[]): string | null {
@@ -2084,6 +2112,11 @@ export function extractiveAnswer(
     }
     const context = `${leadUnits.chunk.title} ${leadUnits.chunk.heading ?? ''} ${leadUnits.chunk.content}`
     if (!statesSpecifics(question, negated, leadText, context)) return { unstated: first.c, lead }
+    // "To delete a document, choose Delete …" for "Can an editor delete the space?": an instruction
+    // for doing the asked thing to something else. A passage elsewhere may be about the space, and
+    // answers however little more it covers (this one answered nothing).
+    if (otherObject(question, leadUnits.units[first.units[0] as number]?.text ?? ''))
+      return { unstated: first.c, lead: 0 }
     // "When was the third German empire founded?" answered by "the second German Empire …".
     if (contrasted(question, leadText)) return null
     // "How do I turn off logging?" answered by "… turn on synchronous logging …": the other action.

@@ -667,6 +667,40 @@ server.register(async function (server) {
     assert.match(answer('What is Redis?', numbered).content, /^Redis is often referred to/)
   })
 
+  it('does not answer with the instruction for doing the asked thing to something else', () => {
+    const docs = [
+      chunk(
+        'k',
+        'To create an API key, open the account page and choose `Create key`.',
+        'Creating an API key',
+      ),
+      chunk(
+        's',
+        'To sign up, open `/sign-up`, enter your email and a password and choose `Create account`.',
+        'Signing up',
+      ),
+      chunk('d', 'To delete a document, choose `Delete` beside it (editors and owners).', 'Deleting'),
+      chunk('u', 'To update, stop the server, get the new version and start it again.', 'Updating'),
+    ]
+    assert.match(answer('How do I create an account?', docs).content, /^To sign up, open/)
+    assert.match(answer('How do I create an API key?', docs).content, /^To create an API key/)
+    assert.equal(answer('Can an editor delete the space?', docs).citations.length, 0)
+    // A purpose naming no thing ("To update, …") is not about another one.
+    assert.match(answer('How do I update to a new version?', docs).content, /^To update, stop the server/)
+  })
+
+  it('reads "frontend" and "UI" as one thing', () => {
+    const docs = [
+      chunk('v', 'To host the UI on Vercel, use `deploy/vercel/vercel.json`.', 'A separate UI'),
+      chunk(
+        't',
+        'Every user is rate limited together: TRUST_PROXY must be 2 behind Vercel and the Space.',
+        'Troubleshooting',
+      ),
+    ]
+    assert.match(answer('How do I deploy the frontend to Vercel?', docs).content, /^To host the UI on Vercel/)
+  })
+
   it('refuses rather than answer with the other action ("turn on" for "How do I turn off …?")', () => {
     const docs = [
       chunk('v', 'To turn on verbose logging, which is off by default, pass `verbose: true`.', 'Logging'),
