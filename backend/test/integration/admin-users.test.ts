@@ -188,11 +188,17 @@ for (const kind of dbKinds()) {
       // Nor hand themself a reset link or turn their own second factor off here: a stolen admin
       // session would set a new password without the current one, and turn MFA off without the
       // password and a code that POST /api/auth/mfa/disable asks for (§13), and so keep the account.
-      for (const action of ['reset-link', 'mfa/disable']) {
-        const self = await req('POST', `/api/admin/users/${admin.id}/${action}`)
-        assert.equal(self.statusCode, 422, `${action}: ${self.body}`)
-        assert.equal(json(self).code, 'cannot_change_self')
-      }
+      // Respelled too: the id in capitals, the path percent-encoded.
+      for (const action of ['reset-link', 'mfa/disable'])
+        for (const path of [
+          `/api/admin/users/${admin.id}/${action}`,
+          `/api/admin/users/${admin.id.toUpperCase()}/${action}`,
+          `/%61pi/admin/users/${admin.id}/${action}`,
+        ]) {
+          const self = await req('POST', path)
+          assert.equal(self.statusCode, 422, `${path}: ${self.body}`)
+          assert.equal(json(self).code, 'cannot_change_self')
+        }
       assert.equal((await req('PATCH', `/api/admin/users/${UNKNOWN}`, { role: 'user' })).statusCode, 404)
       assert.equal((await req('PATCH', `/api/admin/users/${dave.userId}`, { role: 'root' })).statusCode, 422)
     })
