@@ -13,7 +13,7 @@ import {
   TABLE_RULE,
   tableCells,
 } from './plain-text.js'
-import { ENDS_SENTENCE, readSentencesOf } from './sentences.js'
+import { ENDS_ABBREVIATED, ENDS_SENTENCE, readSentencesOf } from './sentences.js'
 import type { RetrievedChunk } from './types.js'
 
 export type UnitKind = 'heading' | 'sentence' | 'item' | 'header' | 'row' | 'code'
@@ -58,8 +58,6 @@ export interface Unit {
 }
 
 const BULLET = /^\s*(?:[-*+]|\d+[.)])\s+/
-/** A line ending on an abbreviation's stop ("… libraries (e.g.") goes on: the sentence is not over. */
-const ABBREVIATED = /(?:^|[\s(])(?:e\.g|i\.e|cf|vs|viz|incl|approx|Mr|Mrs|Ms|Dr|Prof|St)\.$/i
 const STEP = /^\s*\d+[.)]\s+/
 const HEADING = /^\s*#{1,6}\s+/
 const PRONOUN_START = /^(it|its|it's|this|these|they|their|them|that|those|he|she|his|her|such)\b/i
@@ -249,7 +247,9 @@ export function unitsOf(chunk: RetrievedChunk): { units: Unit[]; stored: boolean
       kind === 'sentence' &&
       (last.kind === 'item' ||
         (last.kind === 'sentence' &&
-          (!ENDS_SENTENCE.test(last.text) || ABBREVIATED.test(last.text) || colonWrapped(last.text, f.text))))
+          (!ENDS_SENTENCE.test(last.text) ||
+            ENDS_ABBREVIATED.test(last.text) ||
+            colonWrapped(last.text, f.text))))
     ) {
       last.text = `${last.text} ${f.text}`
       for (const l of f.lexemes) last.lexemes.add(l)

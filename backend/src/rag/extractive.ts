@@ -290,15 +290,18 @@ function definitionStart(chunks: ChunkUnits[], ask: Ask): Start | null {
   return null
 }
 
+/** Whether the chunk's own heading is the thing asked about, its number aside ("1 What is libffi?"). */
+function headedBy(chunk: RetrievedChunk, defined: readonly string[]): boolean {
+  const heading = words(lastHeading(chunk)).filter((w) => !isStopword(w) && !/^\d+$/.test(w))
+  return heading.length === defined.length && defined.every((d) => heading.some((h) => sameWord(d, h)))
+}
+
 /**
  * The opening sentence of a section whose own heading is the thing asked about ("Encapsulation",
  * "What is Redis?") when it states the thing, or null.
  */
 function sectionDefining(chunk: RetrievedChunk, units: Unit[], defined: readonly string[]): number | null {
-  // Its number aside ("1 What is libffi?").
-  const heading = words(lastHeading(chunk)).filter((w) => !isStopword(w) && !/^\d+$/.test(w))
-  if (heading.length !== defined.length || !defined.every((d) => heading.some((h) => sameWord(d, h))))
-    return null
+  if (!headedBy(chunk, defined)) return null
   const first = units.findIndex((u) => u.kind !== 'heading')
   const unit = units[first]
   if (!unit || !readable(unit)) return null
@@ -1928,7 +1931,9 @@ function openingAnswer(question: string, chunks: readonly RetrievedChunk[]): Ext
     defined &&
     chunks.some(
       (c) =>
-        !namesDocument(lastHeading(c), c.title) && sectionDefining(c, unitsOf(c).units, defined) !== null,
+        headedBy(c, defined) &&
+        !namesDocument(lastHeading(c), c.title) &&
+        sectionDefining(c, unitsOf(c).units, defined) !== null,
     )
   )
     return null

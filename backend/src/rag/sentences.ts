@@ -10,9 +10,11 @@ import { plainLine, plainTextLine } from './plain-text.js'
  * sentence: splitting there cuts a name in two, or a step from its number. Lookbehinds, placed
  * right after the stop.
  */
-export const NOT_AN_END =
-  /(?<!(?:^|[\s.(])\p{Lu}\.)(?<!\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Col|Lt|Rev|vs|e\.g|i\.e)\.)(?<!(?:^|\n)[ \t]*\d{1,3}\.)/u
-    .source
+const ABBREVIATIONS = String.raw`Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Col|Lt|Rev|vs|e\.g|i\.e`
+export const NOT_AN_END = String.raw`(?<!(?:^|[\s.(])\p{Lu}\.)(?<!\b(?:${ABBREVIATIONS})\.)(?<!(?:^|\n)[ \t]*\d{1,3}\.)`
+
+/** A line ending on an abbreviation's stop ("… libraries (e.g."): its sentence goes on. */
+export const ENDS_ABBREVIATED = new RegExp(String.raw`\b(?:${ABBREVIATIONS})\.$`, 'u')
 
 /**
  * What may follow a sentence's final stop before the space: closing quotes and brackets ('… "Go
