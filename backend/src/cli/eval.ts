@@ -269,9 +269,7 @@ async function runSquad(values: Options): Promise<number> {
           ? r.citations.length === 0
             ? 'refused'
             : 'ANSWERED'
-          : r.contains
-            ? 'ok'
-            : 'MISS'
+          : `${r.contains ? 'ok' : 'MISS'}${r.cites === r.contains ? '' : r.cites ? ', gold cited' : ', gold not cited'}`
         log(
           `[${verdict}] ${r.question}\n  gold: ${r.gold.join(' | ') || '(none)'}\n  ${r.content.replace(/\n+/g, ' ')}`,
         )

@@ -78,9 +78,9 @@ const INSTRUCTION_VERBS = new Set(
   (
     'add apply ask call change check choose click configure connect copy create delete deploy disable ' +
     'download drag drop edit enable enter fill follow go install keep make move navigate ' +
-    'open paste pick press pull push put register reload remove rename replace ' +
-    'reset restart run save select send set sign start stop submit switch tap uncheck ' +
-    'upload use visit wait write'
+    'open paste pick press pull push put rate read register reload remove rename replace ' +
+    'reset restart run save scroll select send set sign start stop submit switch tap tick toggle uncheck ' +
+    'upload use view visit wait write'
   ).split(' '),
 )
 /** "To delete your own account, choose …": the purpose before the instruction. */
@@ -131,15 +131,22 @@ const COMMAND_CODE = /`(?:[A-Z][A-Z0-9_]*=(?:<[^>`]*>|[^\s`]+)\s+)*[a-z][\w.-]*\
 /** A request to send: an HTTP method and a path. */
 const REQUEST = /\b(?:GET|POST|PUT|PATCH|DELETE)\s+`?\/[\w/{}:.-]*/
 
-/** Whether a sentence (as written, Markdown, its wrapped lines joined) tells the reader what to do. */
+/** A unit's sentences: a list item may hold several ("`SMTP_URL`: `smtp://…`. To send email, set …"). */
+export const inSentences = (text: string) => text.split(/(?<=[.!?])\s+(?=\p{Lu})/u)
+
+/**
+ * Whether a sentence (as written, Markdown, its wrapped lines joined) tells the reader what to do;
+ * a list item's later sentence may be the instruction.
+ */
 export function statesAction(raw: string): boolean {
   const text = raw.replace(BULLET, '').trim()
   if (COMMAND_CODE.test(text) || REQUEST.test(text)) return true
-  const plain = text.replace(/[`*_]/g, '')
-  // The sentence itself, after a "To …," purpose, or after a short label.
-  const openings = [plain, plain.replace(PURPOSE, ''), plain.replace(LABEL, '')]
   const verb = (s: string) => (/^(\p{L}+)(?=\s|$)/u.exec(s)?.[1] ?? '').toLowerCase()
-  return openings.some((s) => YOU_ACT.test(s) || INSTRUCTION_VERBS.has(verb(s)) || imperativeShape(s))
+  return inSentences(text.replace(/[`*_]/g, '')).some((plain) => {
+    // The sentence itself, after a "To …," purpose, or after a short label.
+    const openings = [plain, plain.replace(PURPOSE, ''), plain.replace(LABEL, '')]
+    return openings.some((s) => YOU_ACT.test(s) || INSTRUCTION_VERBS.has(verb(s)) || imperativeShape(s))
+  })
 }
 
 /** Light English stemming, for content without stored lexemes. */

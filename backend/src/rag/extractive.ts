@@ -18,6 +18,7 @@ import {
 } from './answer-type.js'
 import {
   apiMemberOf,
+  inSentences,
   isQuestion,
   lightLexemes,
   lightStem,
@@ -91,6 +92,8 @@ const HEADING_SHARE = 0.75
 interface ChunkUnits {
   chunk: RetrievedChunk
   rank: number
+  /** How far retrieval ranked the chunk behind the best one (1: level with it; see behindOf). */
+  behind: number
   units: Unit[]
   /** Lexemes of the question that the chunk's title or heading path names. */
   headingTerms: Set<string>
@@ -546,14 +549,22 @@ function leadWithAction(chunks: ChunkUnits[], cov: Coverage, ask: Ask, lead: Sco
   const acts = (s: Scored) => s.seeds.some((i) => chunks[s.c]?.units[i]?.action)
   // "To upload a document, open … and choose Upload" for "How do I upload a document?": an
   // instruction whose purpose is the question's task answers it when it states as much as the lead.
-  const task = taskOf(ask.question, cov.terms)
+  // A task said with a frame word ("How do I see which documents …?") is still the purpose asked.
+  const task = taskOf(ask.question, cov.terms) ?? frameTaskOf(ask.question)
   const own = cov.terms.filter((t) => t.own && !isFrameWord(t.lexeme))
   /** -1 without a purpose naming the task, else how many of the question's words it names. */
   const purposeScore = (s: Scored) => {
     if (task === null) return -1
     let best = -1
     for (const i of s.seeds) {
-      const ws = words(purposeOf(chunks[s.c]?.units[i]?.text ?? '') ?? '')
+      // The purpose and the instruction's verb: "To give feedback on an answer, rate it …" is how
+      // to rate an answer as well as how to give feedback.
+      const ws = inSentences(chunks[s.c]?.units[i]?.text ?? '').flatMap((t) => {
+        const purpose = purposeOf(t)
+        if (purpose === null) return []
+        const verb = words(t.slice(t.indexOf(purpose) + purpose.length))[0]
+        return [...words(purpose), ...(verb ? [verb] : [])]
+      })
       if (!ws.some((w) => wordHasLexeme(w, task))) continue
       best = Math.max(best, own.filter((t) => ws.some((w) => wordHasLexeme(w, t.lexeme))).length)
     }
@@ -718,7 +729,7 @@ function scoreSeeds(
       instructs *
       kind *
       value) /
-    (1 + 0.15 * cu.rank) /
+    cu.behind /
     (1 + text.length / 4000)
   return { seeds, gain, strictGain, score, value }
 }
@@ -1211,11 +1222,14 @@ function conditionAsked(question: string, terms: QuestionTerm[]): string[] | nul
  * least two, or all of them if fewer.
  */
 function statesCondition(text: string, condition: readonly string[]): boolean {
-  const stated = STATED_CONDITION.exec(text)?.[1]
-  if (!stated) return false
-  const said = words(stated)
-  const hits = condition.filter((l) => said.some((w) => wordHasLexeme(w, l))).length
-  return hits >= Math.min(2, condition.length)
+  // The case may open any of a list item's sentences.
+  return inSentences(text).some((sentence) => {
+    const stated = STATED_CONDITION.exec(sentence)?.[1]
+    if (!stated) return false
+    const said = words(stated)
+    const hits = condition.filter((l) => said.some((w) => wordHasLexeme(w, l))).length
+    return hits >= Math.min(2, condition.length)
+  })
 }
 
 /**
@@ -1678,7 +1692,9 @@ function contrasted(question: string, passage: string): boolean {
 }
 
 /** "How do I …" and "how to …": the verb that names the task. */
-const TASK = /^(?:and\s+)?(?:how (?:do|can|should|would|could) (?:i|we|you)|how to)\s+([\p{L}-]+)/iu
+// "How do I get started?" asks how to start.
+const TASK =
+  /^(?:and\s+)?(?:how (?:do|can|should|would|could) (?:i|we|you)|how to)\s+(?:get\s+(?=[\p{L}-]+ed\b))?([\p{L}-]+)/iu
 /** "Can an editor delete …?", "Can I delete …?": the asked verb after a yes-or-no question's subject. */
 const CAN_DO = /^(?:and\s+)?(?:can|could|may|should|must)\s+(?:(?:an?|the|my)\s+)?[\p{L}-]+\s+([\p{L}-]+)/iu
 
@@ -1704,6 +1720,12 @@ function otherObject(question: string, lead: string): boolean {
   )
   if (objects.length === 0 || things.length === 0) return false
   return !things.some((w) => objects.some((o) => sameWord(w, o)))
+}
+
+/** The verb of a "how do I" question when it is a frame word ("see", "use", "find"), or null. */
+function frameTaskOf(question: string): string | null {
+  const verb = TASK.exec(question.trim())?.[1]?.toLowerCase()
+  return verb && !isStopword(verb) && isFrameWord(verb) ? verb : null
 }
 
 /** The lexeme of the task a "how do I" question asks about ("create" in "How do I create …?"), or null. */
@@ -1953,6 +1975,7 @@ function openingAnswer(question: string, chunks: readonly RetrievedChunk[]): Ext
     const cu: ChunkUnits = {
       chunk,
       rank: 0,
+      behind: 1,
       units,
       headingTerms: new Set(),
       sectionTerms: new Set(),
@@ -1975,6 +1998,22 @@ function openingAnswer(question: string, chunks: readonly RetrievedChunk[]): Ext
  * a follow-up it carries words borrowed from earlier turns, which help find the passage but are
  * not what must be covered.
  */
+/** A chunk's sentences weigh less by this share per place retrieval ranked it down, without BM25 scores. */
+const RANK_SHARE = 0.15
+
+/**
+ * How far behind the best chunk retrieval put each chunk, as the factor its sentences' scores are
+ * divided by: the best BM25 score over the chunk's, so that two chunks the search scored nearly
+ * alike ("Managing users" and "What a key may do" for "Can an API key manage users?") compete on
+ * what their sentences say rather than on which came first; by rank where a chunk has no BM25 score
+ * (only dense retrieval found it, or the chunks came without analysis).
+ */
+function behindOf(chunks: readonly RetrievedChunk[]): number[] {
+  const scores = chunks.map((c) => c.analysis?.lexicalScore ?? 0)
+  const best = Math.max(0, ...scores)
+  return scores.map((s, rank) => (best > 0 && s > 0 ? best / s : 1 + RANK_SHARE * rank))
+}
+
 export function extractiveAnswer(
   question: string,
   chunks: readonly RetrievedChunk[],
@@ -2008,9 +2047,11 @@ export function extractiveAnswer(
       negatedOnly(u, negated, terms)
       otherParticleOnly(u, phrasal)
     }
+  const behind = behindOf(chunks)
   const units: ChunkUnits[] = chunks.map((chunk, rank) => ({
     chunk,
     rank,
+    behind: behind[rank] ?? 1,
     units: all[rank]?.units ?? [],
     headingTerms: namedIn(`${chunk.title} ${chunk.heading ?? ''}`, terms),
     sectionTerms: namedIn(chunk.heading ?? '', terms),

@@ -112,7 +112,7 @@ const MAX_QUERY_CHARS = 4000
 
 interface Ranked {
   q: string
-  found: (FetchedChunk & { score: number })[]
+  found: (FetchedChunk & { score: number; lexical?: number })[]
   queryLexemes: string[] | undefined
   /** The floor's weights of the query terms (with a floor only). */
   terms: QueryTerm[] | undefined
@@ -198,9 +198,10 @@ async function rank(
     ctx.db,
     top.map((r) => r.id),
   )
+  const lexicalScore = new Map(lexical.map((h) => [h.chunk_id, h.score]))
   const found = top.flatMap((r) => {
     const f = rows.get(r.id)
-    return f ? [{ ...f, score: r.score }] : []
+    return f ? [{ ...f, score: r.score, lexical: lexicalScore.get(r.id) }] : []
   })
   return { q, found, queryLexemes: lexical.length > 0 ? queryLexemes : undefined, terms }
 }
@@ -256,7 +257,10 @@ export async function retrieve(
   const queryTerms = r.terms ?? []
   // The sentence lexemes the snippets were chosen by: stored, or analysed now where the stored
   // ones are missing or stale, so that the answerer always weighs sentences by Postgres' lexemes.
-  return chunks.map((c, i) => ({ ...c, analysis: { queryTerms, sentenceLexemes: lexemes[i] ?? null } }))
+  return chunks.map((c, i) => ({
+    ...c,
+    analysis: { queryTerms, sentenceLexemes: lexemes[i] ?? null, lexicalScore: r.found[i]?.lexical ?? null },
+  }))
 }
 
 /** Chunks of a document's opening given to "What is <its title>?": a badge line, then its lead. */

@@ -34,6 +34,8 @@ export interface ChunkAnalysis {
   queryTerms: { lexeme: string; idf: number; df: number }[]
   /** chunks.sentence_lexemes as stored (one list per snippetSentences() entry), or null. */
   sentenceLexemes: unknown
+  /** The chunk's BM25 score in this search (null: only dense retrieval found it). */
+  lexicalScore?: number | null
 }
 
 export interface RetrieveOptions {

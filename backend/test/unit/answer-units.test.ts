@@ -20,6 +20,10 @@ describe('statesAction', () => {
       'Refill the tank or grind coarser.',
       'Preheat the cups and raise the brew temperature.',
       'Wipe the wand with a damp cloth.',
+      // A list item's later sentence, and the verbs a UI is worked with.
+      '- `SMTP_URL`: `smtp://user:pass@host:587` or `smtps://…:465`. To send email, set `SMTP_URL`.',
+      'To see which documents an answer used, read the Sources list under it.',
+      'Rate it with `Good answer` or `Bad answer`.',
     ])
       assert.equal(statesAction(s), true, s)
   })
@@ -40,6 +44,7 @@ describe('statesAction', () => {
       'Members the club admits pay a fee.',
       'Following the update, sign in again.',
       'Water leaks under the machine.',
+      '- `PORT` (default 7860): where the server listens. The server uses port 7860 unless you change it.',
     ])
       assert.equal(statesAction(s), false, s)
   })

@@ -194,6 +194,75 @@ server.register(async function (server) {
     assert.match(a.content, /^To upload a document, open My documents/)
   })
 
+  it('an instruction whose verb is the task answers "how do I" as its purpose does ("rate it" for rating)', () => {
+    const shared = chunk(
+      'a',
+      'A rated answer is shared with the administrators, who read the ratings.',
+      'Feedback',
+    )
+    const rate = chunk(
+      'b',
+      'To give feedback on an answer, rate it with `Good answer` or `Bad answer`, with an optional comment.',
+      'Working with an answer',
+    )
+    assert.match(
+      answer('How do I rate an answer?', [shared, rate]).content,
+      /^To give feedback on an answer, rate it/,
+    )
+  })
+
+  it('"someone" is a placeholder, not a word the answer must state', () => {
+    const push = chunk('a', "Nobody can push text into someone else's answers in a space.", 'Sharing a space')
+    const invite = chunk(
+      'b',
+      "To invite a colleague to a team space, open the space's page, enter their email and choose `Add member`.",
+      'Sharing a space',
+    )
+    assert.match(answer('How do I invite someone to my space?', [push, invite]).content, /Add member/)
+  })
+
+  it('two chunks retrieval scored nearly alike compete on what their sentences say, not on their order', () => {
+    const terms: [string, number, number][] = [
+      ['api', 1.0, 10],
+      ['key', 1.3, 8],
+      ['manag', 2.8, 2],
+      ['user', 1.0, 10],
+    ]
+    const scored = (c: RetrievedChunk, lexicalScore: number, sentences: string[][]) => {
+      const a = analysed(c, terms, sentences)
+      return { ...a, analysis: { ...(a.analysis as NonNullable<RetrievedChunk['analysis']>), lexicalScore } }
+    }
+    const admin = scored(
+      chunk(
+        'm',
+        '`Disable` ends every session of the user and stops their API keys at once.',
+        'Managing users',
+      ),
+      8.1,
+      [['disabl', 'end', 'everi', 'session', 'user', 'stop', 'api', 'key', 'onc']],
+    )
+    const keys = scored(
+      chunk(
+        'k',
+        'A key never opens admin routes: managing users needs a signed-in session.',
+        'What a key may do',
+      ),
+      7.7,
+      [['key', 'never', 'open', 'admin', 'rout', 'manag', 'user', 'need', 'sign', 'session']],
+    )
+    keys.title = 'API keys'
+    assert.match(
+      answer('Can an API key manage users?', [admin, keys]).content,
+      /^A key never opens admin routes/,
+    )
+    // Far behind, the same sentences give way to the better-ranked chunk.
+    const behind = {
+      ...keys,
+      analysis: { ...(keys.analysis as NonNullable<RetrievedChunk['analysis']>), lexicalScore: 2 },
+    }
+    assert.match(answer('Can an API key manage users?', [admin, behind]).content, /^`?Disable/)
+  })
+
   it('shows a sentence that two overlapping chunks hold once', () => {
     // Two chunks of one section of the freedesktop MIME spec (PDF), overlapping by a list item.
     const item =
