@@ -58,18 +58,11 @@ function statsOf(r: Record<string, unknown> = {}): SpaceStats {
 }
 
 /**
- * The text a chunk's postings count: its heading path twice, then its content. A word of the
- * section's heading weighs as two of its body (a field weight, as BM25F gives a title): "Three ways
- * to add documents" is about adding documents however much its long body says of other things.
- */
-const postedText = (indexHeading: string, content: string) => `${indexHeading}\n${indexHeading}\n${content}`
-
-/**
- * A chunk as the insert reads it: its posted text indexed as index-text.ts reads every text (sent
- * only when that differs from it, the content being most of the parameter).
+ * A chunk as the insert reads it: its heading path and content indexed as index-text.ts reads every
+ * text (sent only when that differs from them, the content being most of the parameter).
  */
 const indexed = (r: IndexedChunk) => {
-  const text = postedText(r.index_heading, r.content)
+  const text = `${r.index_heading}\n${r.content}`
   const index = indexText(text)
   return { ...r, index_text: index === text ? undefined : index, sentences: r.sentences.map(indexText) }
 }
@@ -78,7 +71,7 @@ const indexed = (r: IndexedChunk) => {
  * Inserts one space's chunks with their BM25 postings and statistics in ONE statement (the
  * lexemes are computed once and feed the postings, each chunk's length, the space's df and totals;
  * Postgres runs every data-modifying CTE to completion whether or not the main query reads it):
- * tf = positions of a lexeme in to_tsvector('english', indexText(postedText(…))); weights use the
+ * tf = positions of a lexeme in to_tsvector('english', indexText(index_heading + content)); weights use the
  * space's weights_avgdl (0 or no row yet = the space is empty: this batch's own). Each chunk also
  * keeps the lexemes of its snippet sentences, in sentence order, as lexemesOf would return them.
  * Returns the space's new stats.
@@ -95,7 +88,7 @@ export async function insertIndexedChunks(
          heading text, content text, token_count int, index_heading text, index_text text, sentences jsonb)
      ), t as (
        select r.id as chunk_id, x.lexeme, coalesce(array_length(x.positions, 1), 1)::real as tf
-       from r, unnest(to_tsvector('english', coalesce(r.index_text, r.index_heading || E'\n' || r.index_heading || E'\n' || r.content))) x -- postedText
+       from r, unnest(to_tsvector('english', coalesce(r.index_text, r.index_heading || E'\n' || r.content))) x
      ), dl as (
        select chunk_id, sum(tf)::float8 as dl from t group by chunk_id
      ), a as (

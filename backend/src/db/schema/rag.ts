@@ -72,8 +72,7 @@ export const chunks = pgTable(
   ],
 )
 
-// BM25 postings: one row per (chunk, lexeme) of to_tsvector('english', heading twice + content)
-// (postedText in queries/bm25.ts).
+// BM25 postings: one row per (chunk, lexeme) of to_tsvector('english', heading + content).
 // `weight` is the tf-normalised BM25 part tf*(k1+1)/(tf+k1*(1-b+b*dl/avgdl)), computed with the
 // avgdl of the chunk's space (space_stats.weights_avgdl); idf is applied at query time from the
 // df summed over the searched spaces (space_terms; see rag/bm25.ts). Nothing stored for one space
