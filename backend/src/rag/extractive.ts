@@ -65,13 +65,24 @@ const KEY_SPAN = 20
  */
 const COMPOUND_SPAN = 4
 
+/**
+ * "Can a viewer upload documents?": the subject of a yes-or-no question and its verb, side by side
+ * (not "Can the water filter be washed?", whose second word is followed by "be").
+ */
+const SUBJECT_VERB =
+  /^(?:and\s+)?(?:can|could|may|might|should|must|do|does|did|will|would)\s+(?:(?:an?|the|my|your|our|their)\s+)?([\p{L}-]+)\s+(?!(?:be|have|has|is|are)\b)([\p{L}-]+)\s+\S/iu
+
 /** Whether the question's words for two key lexemes stand next to each other ("cold brew"). */
 function namesCompound(question: string, keys: readonly string[]): boolean {
   if (keys.length !== 2) return false
   const ws = wordForms(question).prose
+  const sv = SUBJECT_VERB.exec(question.trim())
+  const subjectAndVerb = (i: number) =>
+    sv !== null && ws[i] === sv[1]?.toLowerCase() && ws[i + 1] === sv[2]?.toLowerCase()
   return ws.some(
     (w, i) =>
       i + 1 < ws.length &&
+      !subjectAndVerb(i) &&
       keys.some((a, k) => wordHasLexeme(w, a) && wordHasLexeme(ws[i + 1] as string, keys[1 - k] as string)),
   )
 }
@@ -91,7 +102,6 @@ const HEADING_SHARE = 0.75
 
 interface ChunkUnits {
   chunk: RetrievedChunk
-  rank: number
   /** How far retrieval ranked the chunk behind the best one (1: level with it; see behindOf). */
   behind: number
   units: Unit[]
@@ -1974,7 +1984,6 @@ function openingAnswer(question: string, chunks: readonly RetrievedChunk[]): Ext
     const items = (last?.introduces ?? []).slice(0, OPENING_ITEMS)
     const cu: ChunkUnits = {
       chunk,
-      rank: 0,
       behind: 1,
       units,
       headingTerms: new Set(),
@@ -1993,11 +2002,6 @@ function openingAnswer(question: string, chunks: readonly RetrievedChunk[]): Ext
   return { content: text, citations: [toCitation(1, first, first.title)] }
 }
 
-/**
- * The answer to `question` from `chunks` (best first). `query` is what retrieval searched for: in
- * a follow-up it carries words borrowed from earlier turns, which help find the passage but are
- * not what must be covered.
- */
 /** A chunk's sentences weigh less by this share per place retrieval ranked it down, without BM25 scores. */
 const RANK_SHARE = 0.15
 
@@ -2014,6 +2018,11 @@ function behindOf(chunks: readonly RetrievedChunk[]): number[] {
   return scores.map((s, rank) => (best > 0 && s > 0 ? best / s : 1 + RANK_SHARE * rank))
 }
 
+/**
+ * The answer to `question` from `chunks` (best first). `query` is what retrieval searched for: in
+ * a follow-up it carries words borrowed from earlier turns, which help find the passage but are
+ * not what must be covered.
+ */
 export function extractiveAnswer(
   question: string,
   chunks: readonly RetrievedChunk[],
@@ -2050,7 +2059,6 @@ export function extractiveAnswer(
   const behind = behindOf(chunks)
   const units: ChunkUnits[] = chunks.map((chunk, rank) => ({
     chunk,
-    rank,
     behind: behind[rank] ?? 1,
     units: all[rank]?.units ?? [],
     headingTerms: namedIn(`${chunk.title} ${chunk.heading ?? ''}`, terms),

@@ -211,6 +211,38 @@ server.register(async function (server) {
     )
   })
 
+  it("a yes-or-no question's subject and verb side by side are no compound name to find together", () => {
+    const terms: [string, number, number][] = [
+      ['document', 0.65, 20],
+      ['upload', 1.6, 6],
+      ['viewer', 3.1, 2],
+    ]
+    const roles = analysed(
+      chunk(
+        'r',
+        "A member of a team space has one of three roles. A viewer can list, open, search and chat over the space's documents, but cannot upload or delete them. An editor can also upload and delete documents.",
+        'Roles in a team space',
+      ),
+      terms,
+      [
+        ['member', 'team', 'space', 'one', 'three', 'role'],
+        ['viewer', 'list', 'open', 'search', 'chat', 'space', 'document', 'cannot', 'upload', 'delet'],
+        ['editor', 'also', 'upload', 'delet', 'document'],
+      ],
+    )
+    assert.match(
+      answer('Can a viewer upload documents?', [roles]).content,
+      /^A viewer can list, .* cannot upload/,
+    )
+    // A name of two words still is one: the brew of "raise the brew temperature" is no cold brew.
+    const brew = chunk(
+      'b',
+      'The coffee is too cold. Preheat the cups and raise the brew temperature.',
+      'Troubleshooting',
+    )
+    assert.equal(answer('Can I make cold brew?', [brew]).content, NO_CONTEXT_ANSWER)
+  })
+
   it('"someone" is a placeholder, not a word the answer must state', () => {
     const push = chunk('a', "Nobody can push text into someone else's answers in a space.", 'Sharing a space')
     const invite = chunk(
