@@ -264,12 +264,15 @@ const DEFINES = 1.5
 const DEFINITION_SUBJECT =
   /^(?:an?\s+|the\s+)?([^.,;:]{1,60}?)\s+(?:(?:is|are)\s+(?:\p{L}+ly\s+)?(?:an?|the|one|any|some|two|three|four|five|six|seven|eight|nine|ten|twelve|\d+)\b|means\b|refers\s+to\b|provides?\s+(?:an?|the)\b)/iu
 
+/** "- My documents: your personal space, …": a label defining the thing it names. */
+const DEFINITION_LABEL = /^(?:[-*]\s+)?(?:the\s+)?([^.,;:]{1,60}?):\s+(?:an?|the|your|one)\b/iu
+
 /**
  * "A dpkg trigger is a facility that …": the sentence's subject is X, and it says what X is (not
  * "Each dpkg trigger is checked by prerm").
  */
 function defines(text: string, defined: readonly string[]): boolean {
-  const subject = DEFINITION_SUBJECT.exec(text)?.[1]
+  const subject = DEFINITION_SUBJECT.exec(text)?.[1] ?? DEFINITION_LABEL.exec(text)?.[1]
   if (!subject) return false
   const ws = words(subject).filter((w) => !isStopword(w))
   return ws.length <= defined.length + 1 && defined.every((d) => ws.some((w) => sameWord(d, w)))
@@ -1729,6 +1732,8 @@ function otherObject(question: string, lead: string): boolean {
     said.findIndex((w) => sameWord(w, verb)),
   )
   if (objects.length === 0 || things.length === 0) return false
+  // "To reset everything, …" does it to the question's thing too.
+  if (/^(?:everything|all)$/.test(things[0] as string)) return false
   return !things.some((w) => objects.some((o) => sameWord(w, o)))
 }
 
@@ -2162,7 +2167,15 @@ export function extractiveAnswer(
       })
       const found = new Set(hits.map((h) => h.t)).size
       const span = ask.yesNo && namesCompound(question, stated) ? COMPOUND_SPAN : KEY_SPAN
-      if (found > 1 && found === stated.length && tightestWindow(hits, found) > span) return null
+      // One sentence stating them all speaks of them together, however long it is ("To reset
+      // everything and start fresh, stop the server … and loads the demo documents again").
+      const together =
+        span === KEY_SPAN &&
+        inSentences(leadText).some((sentence) => {
+          const sws = wordForms(sentence).prose
+          return stated.every((k) => sws.some((w) => wordHasLexeme(w, k)))
+        })
+      if (found > 1 && found === stated.length && !together && tightestWindow(hits, found) > span) return null
     }
     const context = `${leadUnits.chunk.title} ${leadUnits.chunk.heading ?? ''} ${leadUnits.chunk.content}`
     if (!statesSpecifics(question, negated, leadText, context)) return { unstated: first.c, lead }

@@ -25,7 +25,7 @@ const FRAME = new Set(
   (
     'long much mani must need kind type sort way happen possibl abl exact actual work mean call ' +
     'someth anyth someon somebodi anyon anybodi thing get make go goe want like know tell explain describ ' +
-    'pleas show find give use see ' +
+    'pleas show find give use see handl ' +
     'can could would also els differ look version ' +
     // Prepositions the english stopword list keeps: they relate the question's things, the
     // documents say the same relation with another one ("inside the iframe" / "in the iframe").

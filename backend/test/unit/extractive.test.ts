@@ -243,6 +243,32 @@ server.register(async function (server) {
     assert.equal(answer('Can I make cold brew?', [brew]).content, NO_CONTEXT_ANSWER)
   })
 
+  it('"What is X?" is answered by a list item that defines X by its label', () => {
+    const kinds = chunk(
+      'k',
+      'There are three kinds of space:\n\n- The shared library: one per installation, readable by every signed-in user.\n- My documents: your personal space, created with your account. Only you can read it.\n- Team spaces: created by any signed-in user.',
+      'What a space is',
+    )
+    const deleting = chunk(
+      'd',
+      'Deleting a document removes its chunks at once; it is no longer found.',
+      'Deleting',
+    )
+    assert.match(
+      answer('What is My documents?', [deleting, kinds]).content,
+      /My documents: your personal space/,
+    )
+  })
+
+  it('one sentence stating both key words answers however long it is, and "everything" is the asked thing too', () => {
+    const fresh = chunk(
+      'f',
+      'To reset everything and start fresh, stop the server and delete `./data`: the next start creates an empty database and loads the demo documents again.',
+      'Backing up and starting fresh',
+    )
+    assert.match(answer('How do I reset the demo?', [fresh]).content, /^To reset everything and start fresh/)
+  })
+
   it('"someone" is a placeholder, not a word the answer must state', () => {
     const push = chunk('a', "Nobody can push text into someone else's answers in a space.", 'Sharing a space')
     const invite = chunk(

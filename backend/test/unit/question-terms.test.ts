@@ -5,7 +5,21 @@ import { isFrameWord, plainPhrasing } from '../../src/rag/question-terms.js'
 describe('isFrameWord', () => {
   it('reads question scaffolding in the forms Postgres stems it to ("goes" → goe)', () => {
     // "What happens when Redis goes down?": the subject is Redis; "goes" (snowball: goe) frames it.
-    for (const w of ['goe', 'goes', 'go', 'happen', 'happens', 'make', 'need', 'kind', 'see'])
+    // "How are PDFs handled?" asks about PDFs; "How do I invite someone?" about inviting.
+    for (const w of [
+      'goe',
+      'goes',
+      'go',
+      'happen',
+      'happens',
+      'make',
+      'need',
+      'kind',
+      'see',
+      'handl',
+      'handled',
+      'someon',
+    ])
       assert.equal(isFrameWord(w), true, w)
     for (const w of ['redi', 'redis', 'session', 'token', 'upload']) assert.equal(isFrameWord(w), false, w)
   })
