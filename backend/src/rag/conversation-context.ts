@@ -13,6 +13,8 @@ const LOOK_BACK = 3
 const REFERS_BACK =
   /\b(it|its|it's|itself|they|them|their|theirs|these|those|he|she|him|her|his|former|latter|above|previous|same)\b/i
 const WHAT_ABOUT = /^\s*(and\s+)?(what|how)\s+about\b/i
+/** "Who can create one?", "How do I get one?": "one" standing for a thing named before. */
+const ONE_OF_THEM = /\b(?:a|an|the|this|that|another|which|new|each)?\s*\bone\s*[?.!]*\s*$/i
 /**
  * "What are spaces?", "Who is Ada Lovelace?", "Define BM25": a question that asks what its one named
  * thing is, named without a definite article (unlike "What is the price?", which means the price of
@@ -28,7 +30,7 @@ const DEFINITION =
  * it names what it asks about.
  */
 export function isUnderSpecified(question: string): boolean {
-  if (REFERS_BACK.test(question)) return true
+  if (REFERS_BACK.test(question) || ONE_OF_THEM.test(question)) return true
   const named = contentWords(question).length
   if (named === 1 && DEFINITION.test(question)) return false
   return named <= 1 || (WHAT_ABOUT.test(question) && named <= 2)
@@ -45,20 +47,46 @@ function namesOf(question: string): Set<string> {
 }
 
 /**
+ * The verb a question asks about doing: "How do I delete it?" → delete, "Who can create team
+ * spaces?" → create, "Can an editor rename it?" → rename; or null.
+ */
+const ASKED_VERB =
+  /^\s*(?:and\s+)?(?:how\s+(?:do|can|should|would|could)\s+(?:i|we|you)\s+|how\s+to\s+|(?:who|what)\s+(?:can|could|may|should|must|will)\s+|(?:can|could|may|should|must|do|does|will)\s+(?:an?\s+|the\s+|my\s+)?[\p{L}-]+\s+)([\p{L}-]+)/iu
+/** Words after which a verb's next word is no object: "deploy to Hugging Face". */
+const PREPOSITION = /^(?:to|on|in|into|onto|from|with|for|at|by|about|over|through)$/i
+
+function askedVerb(question: string): string | null {
+  return ASKED_VERB.exec(question)?.[1]?.toLowerCase() ?? null
+}
+
+/** The verb of askedVerb when its object follows it ("create team spaces"), or null. */
+function verbOfObject(question: string): string | null {
+  const m = ASKED_VERB.exec(question)
+  if (!m?.[1]) return null
+  const next = question.slice((m.index ?? 0) + m[0].length).match(/[\p{L}\p{N}]+/u)?.[0] ?? ''
+  return next && !PREPOSITION.test(next) ? m[1].toLowerCase() : null
+}
+
+/**
  * What an under-specified question borrows: the content words of the earlier user questions back
  * to the last one that stood on its own (newest last), not their filler. A follow-up that gives
  * names or numbers of its own ("And in London?" after "What is the hotel limit in Paris?") puts
- * them in place of the earlier ones: it borrows "hotel limit", not "Paris".
+ * them in place of the earlier ones: it borrows "hotel limit", not "Paris". One that asks about
+ * doing something ("How do I delete it?" after "Who can create team spaces?") borrows the thing
+ * the earlier question did something to, not that doing: "team spaces", not "create" (but "deploy"
+ * of "How do I deploy to Hugging Face?", which names no thing done to).
  */
 function borrowed(history: readonly HistoryTurn[], question: string): string[] {
   const asked = history.filter((t) => t.role === 'user').map((t) => t.content)
   const replaced = namesOf(question).size > 0
+  const doing = askedVerb(question) !== null
   const out: string[] = []
   for (const q of asked.reverse().slice(0, LOOK_BACK)) {
     const names = replaced ? namesOf(q) : new Set<string>()
+    const verb = doing ? verbOfObject(q) : null
     out.unshift(
       contentWords(q)
-        .filter((w) => !names.has(w))
+        .filter((w) => !names.has(w) && w !== verb)
         .join(' '),
     )
     if (!isUnderSpecified(q)) break

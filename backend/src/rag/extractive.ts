@@ -343,13 +343,15 @@ function firstSteps(cu: ChunkUnits): number[] {
 /**
  * Unit i with what it depends on and what it introduces. A table's rows are records: a row asked
  * about brings its header and the sentence introducing the table, not the other rows, which come
- * only when that sentence is itself the passage (`seed`).
+ * only when that sentence is itself the passage (`seed`). `alone`: the unit and what it depends
+ * on only (one item under its list's introduction).
  */
-function closure(cu: ChunkUnits, i: number, into: Set<number>, seed = true): void {
+function closure(cu: ChunkUnits, i: number, into: Set<number>, seed = true, alone = false): void {
   if (into.has(i)) return
   into.add(i)
   const u = cu.units[i] as Unit
-  if (u.dep !== undefined) closure(cu, u.dep, into, false)
+  if (u.dep !== undefined) closure(cu, u.dep, into, false, alone)
+  if (alone) return
   for (const item of (u.introduces ?? []).slice(0, MAX_ITEMS)) {
     const kind = cu.units[item]?.kind
     if (seed || (kind !== 'row' && kind !== 'header')) into.add(item)
@@ -1005,7 +1007,12 @@ function choose(
     const missing = cov.total * (1 - cov.share())
     const cu = chunks[start.c] as ChunkUnits
     const idx = new Set<number>()
-    for (const seed of start.seeds) closure(cu, seed, idx)
+    // "What is a team space?" led by the list item that defines it ("- Team spaces: the spaces you
+    // share …"): the item under its introduction, not the list.
+    for (const seed of start.seeds) {
+      const u = cu.units[seed] as Unit
+      closure(cu, seed, idx, true, ask.defined !== null && u.kind === 'item' && defines(u.text, ask.defined))
+    }
     const said = lexemesOf(cu, saying(cu, start.seeds, ask))
     // A further passage must bring words not covered at all; from the leading passage's section
     // only for a joined question, when it states a key term nothing chosen states.

@@ -24,7 +24,8 @@ export interface QuestionTerm {
 const FRAME = new Set(
   (
     'long much mani must need kind type sort way happen possibl abl exact actual work mean call ' +
-    'someth anyth someon somebodi anyon anybodi thing get make go goe want like know tell explain describ ' +
+    'someth anyth someon somebodi anyon anybodi one other thing get make go goe want like know tell ' +
+    'explain describ ' +
     'pleas show find give use see handl ' +
     'can could would also els differ look version ' +
     // Prepositions the english stopword list keeps: they relate the question's things, the

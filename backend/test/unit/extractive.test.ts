@@ -254,10 +254,11 @@ server.register(async function (server) {
       'Deleting a document removes its chunks at once; it is no longer found.',
       'Deleting',
     )
-    assert.match(
-      answer('What is My documents?', [deleting, kinds]).content,
-      /My documents: your personal space/,
-    )
+    const mine = answer('What is My documents?', [deleting, kinds]).content
+    assert.match(mine, /My documents: your personal space/)
+    // The item under its introduction, not the other kinds.
+    assert.match(mine, /^There are three kinds of space/)
+    assert.doesNotMatch(mine, /shared library|Team spaces/)
   })
 
   it('one sentence stating both key words answers however long it is, and "everything" is the asked thing too', () => {

@@ -103,6 +103,30 @@ describe('conversation context', () => {
     )
   })
 
+  it('borrows the thing an earlier question did something to, not that doing; "one" points back', () => {
+    const asked = (...qs: string[]) =>
+      qs.flatMap((content) => [
+        { role: 'user' as const, content },
+        { role: 'assistant' as const, content: 'An answer [1].' },
+      ])
+    assert.deepEqual(retrievalQueries(asked('Who can create team spaces?'), 'How do I delete it?'), [
+      'team spaces\nHow do I delete it?',
+      'How do I delete it?',
+    ])
+    assert.deepEqual(retrievalQueries(asked('How do I create an API key?'), 'How do I revoke it?'), [
+      'api key\nHow do I revoke it?',
+      'How do I revoke it?',
+    ])
+    // "Who can create one?": the one named before.
+    assert.ok(isUnderSpecified('Who can create one?'))
+    assert.ok(isUnderSpecified('How do I get a new one?'))
+    assert.deepEqual(retrievalQueries(asked('What is a team space?'), 'Who can create one?'), [
+      'team space\nWho can create one?',
+      'Who can create one?',
+    ])
+    assert.ok(!isUnderSpecified('Is there one shared library per installation?'))
+  })
+
   it('searches a self-contained question alone', () => {
     assert.deepEqual(retrievalQueries(HISTORY, 'What is the capital of Mongolia?'), [
       'What is the capital of Mongolia?',
