@@ -23,6 +23,10 @@ export interface Wanted {
   role?: boolean
   /** "How much did it cost?": an amount, which a year alone ("In 2007, …") does not give. */
   amount?: boolean
+  /** "How long is a reserved item kept?": a length of time, not of size ("15 items"). */
+  time?: boolean
+  /** "How much does a reservation cost?": money ("50 cents", "free"), not a count ("15 items"). */
+  money?: boolean
 }
 
 /** People named by what they may do: the answers to "who can …?" in software documentation. */
@@ -37,13 +41,24 @@ const PEOPLE = new RegExp(
 const NUMBER_WORD =
   'one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|hundreds|thousand|thousands|million|millions|billion|billions|dozen|dozens|half|several'
 const NUMBER = new RegExp(`(?:\\d[\\d,.]*\\d|\\d)|\\b(?:${NUMBER_WORD})\\b`, 'giu')
+const TIME_UNIT =
+  'seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century|ms|milliseconds?|s|h|min'
 const UNIT =
   'seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century|ms|milliseconds?|s|h|min|characters?|chars?|bytes?|bits?|[kmgt]i?b|kilobytes?|megabytes?|gigabytes?|words?|lines?|digits?|letters?|items?|tokens?|pages?|metres?|meters?|km|kilometres?|kilometers?|(?:milli|centi|micro|nano)(?:metres?|meters?)|µm|nm|yards?|yd|miles?|feet|foot|ft|inches?|cm|mm|m'
 /** A number, optionally one describing word, then a unit: "32 random bytes", "8 characters". */
-const MEASURE = new RegExp(
-  `(?:\\d[\\d,.]*|\\b(?:${NUMBER_WORD}))(?:[\\s-]+(?!per\\b)\\p{L}+[\\s-]+|[\\s-]*)(?:${UNIT})\\b`,
-  'iu',
-)
+const measureOf = (unit: string) =>
+  new RegExp(
+    `(?:\\d[\\d,.]*|\\b(?:${NUMBER_WORD}))(?:[\\s-]+(?!per\\b)\\p{L}+[\\s-]+|[\\s-]*)(?:${unit})\\b`,
+    'iu',
+  )
+const MEASURE = measureOf(UNIT)
+const DURATION = measureOf(TIME_UNIT)
+/**
+ * "How long does a session last?", "How long is a reserved item kept?": a time, where "How long
+ * can a message be?" and "How long is the key?" ask a size.
+ */
+const ASKS_DURATION =
+  /^(?:and\s+)?how long (?:(?:do|does|did|will|would|should|can|could|may|must)\b(?!.*\bbe\s*\??$)|(?:is|are|was|were)\b.*\b(?:\p{L}{2,}ed|kept|held|left|open|valid|closed|taken|given|shown|known)\b(?:\s+\p{L}+){0,3}\s*\??$)/iu
 const MONTHS = 'january|february|march|april|may|june|july|august|september|october|november|december'
 const MONTH = new RegExp(`\\b(${MONTHS})\\b`, 'i')
 /** A day of the week, or the days of one ("on Tuesdays", "at weekends"): when something recurs. */
@@ -57,6 +72,13 @@ const DATE = new RegExp(
   'gi',
 )
 const YEAR = /\b(1\d{3}|20\d{2})s?\b|\b\d{1,2}(st|nd|rd|th) century\b/i
+/** A question about what something costs. */
+const COSTS = /\b(?:cost|costs|price|prices|charge|charged|charges|fee|fees|pay|paid|spend|spent)\b/i
+/** An amount of money: a currency sign or word next to a number. */
+const MONEY =
+  /[$€£¥]\s?\d|\d[\d,.]*\s?(?:[$€£¥]|(?:dollars?|cents?|euros?|pounds?|pence|p|yen|francs?|usd|eur|gbp|chf)\b)/i
+/** No charge, as an amount: "free", "at no cost", "no fee". */
+const FREE = /\b(?:free(?: of charge)?|at no (?:cost|charge)|no (?:fee|charge|cost)s?|costs? nothing)\b/i
 /** A number that is a year: 2007, not 2007.5. */
 const A_YEAR = /^(1\d{3}|20\d{2})$/
 
@@ -65,7 +87,8 @@ const AUXILIARY_WORDS =
 
 export function wantedOf(question: string): Wanted | null {
   const q = question.toLowerCase().trim()
-  if (/\bhow long\b/.test(q)) return { kind: 'measure' }
+  if (/\bhow long\b/.test(q))
+    return ASKS_DURATION.test(q) ? { kind: 'measure', time: true } : { kind: 'measure' }
   const many = /\bhow many\s+([\p{L}-]+)/u.exec(q)
   if (many) return { kind: 'number', counted: many[1] }
   if (/\b(what|which|in what|in which) (year|month|century|decade|date|day)\b/.test(q))
@@ -74,7 +97,8 @@ export function wantedOf(question: string): Wanted | null {
   // clause and leaves only dates as the time it might ask for.
   if (new RegExp(`^(and\\s+)?when (${AUXILIARY_WORDS})\\b`).test(q)) return { kind: 'date', event: true }
   if (/^(and\s+)?when\b/.test(q)) return { kind: 'date' }
-  if (/\bhow much\b/.test(q)) return { kind: 'number', amount: true }
+  if (/\bhow much\b/.test(q))
+    return COSTS.test(q) ? { kind: 'number', amount: true, money: true } : { kind: 'number', amount: true }
   if (/\b(how (old|large|big|far|often|tall|high|fast|heavy|deep|wide))\b/.test(q)) return { kind: 'number' }
   if (/\bwhat (percentage|percent|number|amount|size|proportion|fraction)\b/.test(q))
     return { kind: 'number' }
@@ -144,6 +168,7 @@ function isCandidate(token: string, wanted: Wanted, question: string): boolean {
   if (wanted.kind === 'name') return names(token, question).length > 0 || roleOf(token, wanted, question)
   return (
     numbers(token, question).length > 0 ||
+    (wanted.amount === true && /^free$/i.test(token)) ||
     (wanted.kind === 'date' && (MONTH.test(token) || (WEEKDAY.test(token) && !inQuestion(token, question))))
   )
 }
@@ -163,11 +188,15 @@ function rawKindScore(text: string, wanted: Wanted | null, question: string): nu
     return found.length > 0 || day || (wanted.event && EVENT.test(text)) ? 0.75 : 0
   }
   if (wanted.kind === 'measure') {
-    const m = MEASURE.exec(text)
+    const m = (wanted.time ? DURATION : MEASURE).exec(text)
     if (m && numbers(m[0], question).length > 0) return 1
     return found.length > 0 ? 0.5 : 0
   }
+  // "Reservations are free.": nothing is an amount too.
+  if (wanted.amount && FREE.test(text) && !FREE.test(question)) return 1
   if (found.length === 0) return 0
+  // "You can reserve up to 15 items" says no price.
+  if (wanted.money && !MONEY.test(text)) return 0.5
   if (wanted.amount && numbers(text.replace(DATE, ' '), question).every((n) => A_YEAR.test(n))) return 0
   if (!wanted.counted) return 1
   const counted = wanted.counted

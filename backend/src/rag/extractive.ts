@@ -66,23 +66,26 @@ const KEY_SPAN = 20
 const COMPOUND_SPAN = 4
 
 /**
- * "Can a viewer upload documents?": the subject of a yes-or-no question and its verb, side by side
- * (not "Can the water filter be washed?", whose second word is followed by "be").
+ * The verb of a yes-or-no question after its subject: "Can a viewer upload documents?" → upload,
+ * "Can I renew magazines?" → renew (not "Can the water filter be washed?": a second word followed by
+ * "be" is part of the subject).
  */
 const SUBJECT_VERB =
   /^(?:and\s+)?(?:can|could|may|might|should|must|do|does|did|will|would)\s+(?:(?:an?|the|my|your|our|their)\s+)?([\p{L}-]+)\s+(?!(?:be|have|has|is|are)\b)([\p{L}-]+)\s+\S/iu
 
-/** Whether the question's words for two key lexemes stand next to each other ("cold brew"). */
+/**
+ * Whether the question's words for two key lexemes stand next to each other ("cold brew"); not
+ * the question's verb with its subject or object ("viewer upload", "renew magazines").
+ */
 function namesCompound(question: string, keys: readonly string[]): boolean {
   if (keys.length !== 2) return false
   const ws = wordForms(question).prose
-  const sv = SUBJECT_VERB.exec(question.trim())
-  const subjectAndVerb = (i: number) =>
-    sv !== null && ws[i] === sv[1]?.toLowerCase() && ws[i + 1] === sv[2]?.toLowerCase()
+  const verb = SUBJECT_VERB.exec(question.trim())?.[2]?.toLowerCase()
   return ws.some(
     (w, i) =>
       i + 1 < ws.length &&
-      !subjectAndVerb(i) &&
+      w !== verb &&
+      ws[i + 1] !== verb &&
       keys.some((a, k) => wordHasLexeme(w, a) && wordHasLexeme(ws[i + 1] as string, keys[1 - k] as string)),
   )
 }
@@ -1543,6 +1546,8 @@ function render(cu: ChunkUnits, units: number[], n: number): string {
 }
 
 const NEGATION = /\b(not|never|no|none|nobody|nothing|neither|nor|without|cannot)\b|n't\b/i
+/** A passage saying what is allowed: "Assistance dogs are welcome", "Smoking is not permitted". */
+const PERMISSION = /\b(?:welcome|allowed|permitted|forbidden|prohibited|banned)\b/i
 /** A passage may also negate with a word: "Unset, the server uses …", "when the key is missing". */
 const NEGATING_WORD =
   /\b(unset|undefined|unknown|unavailable|unverified|missing|absent|lacks?|lacking|unless)\b/i
@@ -2118,11 +2123,22 @@ export function extractiveAnswer(
   const keys = new Coverage(terms).missingKeys().length
   const attempt = (units: ChunkUnits[]): Attempt => {
     const cov = new Coverage(terms)
-    const { picks, lead, leadMissing, opened } = choose(units, cov, ask)
+    const { picks, lead, leadMissing: unsaid, opened } = choose(units, cov, ask)
 
     const first = picks[0]
-    if (!first || lead < MIN_ANSWER_COVERAGE || (keys <= FEW_KEYS && leadMissing.length > 0)) return null
+    if (!first) return null
     const leadUnits = units[first.c] as ChunkUnits
+    // "Can I bring my dog?" is answered by "Assistance dogs are welcome; other animals are not
+    // allowed": a passage that permits or forbids the thing answers whatever the doing is called.
+    const permits =
+      ask.yesNo &&
+      action !== null &&
+      PERMISSION.test(first.units.map((i) => leadUnits.units[i]?.text ?? '').join(' '))
+    const leadMissing = permits ? unsaid.filter((t) => !wordHasLexeme(action, t.lexeme)) : unsaid
+    // Nor is the doing looked for elsewhere ("To join, bring a photo ID …" is about something else).
+    const excused = leadMissing.length < unsaid.length
+    if (excused) picks.splice(1)
+    if (lead < MIN_ANSWER_COVERAGE || (keys <= FEW_KEYS && leadMissing.length > 0)) return null
     // The question's heaviest word, missing from the leading passage and its headings, outweighing
     // all the passage does cover: the passage is about the question's lesser words ("Register with
     // an email and a password" for "How do I reset my password by email?").
@@ -2250,7 +2266,8 @@ export function extractiveAnswer(
     // The section of the API name asked about is the answer, not another name's ("fastqueue.promise"
     // for "What arguments does fastqueue take?").
     const named = leadUnits.member !== null && ask.words.has(leadUnits.member)
-    const found = lead < STOP_COVERAGE && !opened ? alternative(units, terms, picks, lead, ask.code) : null
+    const found =
+      lead < STOP_COVERAGE && !opened && !excused ? alternative(units, terms, picks, lead, ask.code) : null
     const alt = found && named && units[found.c]?.member !== leadUnits.member ? null : found
     if (alt) addPick(picks, alt)
     const list = alt ? null : listOfAsked(units, picks, ask, terms)

@@ -12,6 +12,23 @@ describe('answer type', () => {
     assert.equal(wantedOf('How do sessions expire?'), null)
   })
 
+  it('"how long" asks a time when something is done or lasts, a size when it is; "how much … cost" asks money', () => {
+    assert.deepEqual(wantedOf('How long does a session last?'), { kind: 'measure', time: true })
+    assert.deepEqual(wantedOf('How long is a reserved item kept?'), { kind: 'measure', time: true })
+    assert.deepEqual(wantedOf('How long can a message be?'), { kind: 'measure' })
+    assert.deepEqual(wantedOf('How long is the session token?'), { kind: 'measure' })
+    const kept = 'How long is a reserved item kept?'
+    assert.equal(kindScore('You can reserve up to 15 items at a time.', wantedOf(kept), kept), 0.5)
+    assert.equal(kindScore('The item is held for 7 days at the branch you chose.', wantedOf(kept), kept), 1)
+    const size = 'How long can a list be?'
+    assert.equal(kindScore('A list holds up to 15 items.', wantedOf(size), size), 1)
+    const cost = 'How much does a reservation cost?'
+    assert.deepEqual(wantedOf(cost), { kind: 'number', amount: true, money: true })
+    assert.equal(kindScore('Reservations are free.', wantedOf(cost), cost), 1)
+    assert.equal(kindScore('You can reserve up to 15 items at a time.', wantedOf(cost), cost), 0.5)
+    assert.equal(kindScore('Colour printing costs 50 cents a page.', wantedOf(cost), cost), 1)
+  })
+
   it('reads the thing a "which X" or "what kind of X" question asks for', () => {
     assert.equal(whichAskedFor('Which database is used when DATABASE_URL is not set?'), 'database')
     assert.equal(whichAskedFor('What kind of search does retrieval use?'), 'search')

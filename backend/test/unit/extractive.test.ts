@@ -270,6 +270,24 @@ server.register(async function (server) {
     assert.match(answer('How do I reset the demo?', [fresh]).content, /^To reset everything and start fresh/)
   })
 
+  it('"Can I bring my dog?" is answered by what is allowed, whatever the doing is called', () => {
+    const access = chunk(
+      'a',
+      'All branches are step-free. Assistance dogs are welcome; other animals are not allowed.',
+      'Accessibility',
+    )
+    const join = chunk(
+      'j',
+      'To join, bring a photo ID and proof of address to any branch desk.',
+      'Membership',
+    )
+    const a = answer('Can I bring my dog?', [access, join])
+    assert.equal(a.content, 'Assistance dogs are welcome; other animals are not allowed [1].')
+    // Without a word of permission the doing must still be said.
+    const seen = chunk('s', 'Assistance dogs are often seen in the reading rooms.', 'Accessibility')
+    assert.equal(answer('Can I bring my dog?', [seen, join]).content, NO_CONTEXT_ANSWER)
+  })
+
   it('"someone" is a placeholder, not a word the answer must state', () => {
     const push = chunk('a', "Nobody can push text into someone else's answers in a space.", 'Sharing a space')
     const invite = chunk(
