@@ -77,6 +77,10 @@ const COSTS = /\b(?:cost|costs|price|prices|charge|charged|charges|fee|fees|pay|
 /** An amount of money: a currency sign or word next to a number. */
 const MONEY =
   /[$€£¥]\s?\d|\d[\d,.]*\s?(?:[$€£¥]|(?:dollars?|cents?|euros?|pounds?|pence|p|yen|francs?|usd|eur|gbp|chf)\b)/i
+/** Whether a text states a price: an amount of money, or that something is free. */
+export const statesPrice = (text: string) => MONEY.test(text) || FREE.test(text)
+/** Whether a question's word asks what something costs ("cost", "price", "fee", "pay"). */
+export const isCostWord = (word: string) => COSTS.test(word)
 /** No charge, as an amount: "free", "at no cost", "no fee". */
 const FREE = /\b(?:free(?: of charge)?|at no (?:cost|charge)|no (?:fee|charge|cost)s?|costs? nothing)\b/i
 /** A number that is a year: 2007, not 2007.5. */

@@ -10,8 +10,10 @@
 
 import {
   countsAsked,
+  isCostWord,
   kindScore,
   severalAskedFor,
+  statesPrice,
   type Wanted,
   wantedOf,
   whichAskedFor,
@@ -390,15 +392,20 @@ function lexemesOf(cu: ChunkUnits, idx: Iterable<number>): Set<string> {
 }
 
 /**
- * Verbs that documentation and the people asking use for one action (snowball lexemes): "How do I
+ * Words that documentation and the people asking use for one thing (snowball lexemes): "How do I
  * add a user?" is answered by `npm run user -- create`, "How do I remove a document?" by its
- * Delete. Loose matching only: a passage restating the question (overlap) must use its word.
+ * Delete, "Does freezing cost anything?" by "There is no charge for freezing". Loose matching
+ * only: a passage restating the question (overlap) must use its word.
  */
 const ALIKE: ReadonlyMap<string, readonly string[]> = new Map([
   ['add', ['creat']],
   ['creat', ['add']],
   ['remov', ['delet']],
   ['delet', ['remov']],
+  ['cost', ['charg', 'price', 'fee']],
+  ['charg', ['cost', 'fee']],
+  ['price', ['cost']],
+  ['fee', ['cost', 'charg']],
   ['frontend', ['ui']],
   ['ui', ['frontend']],
 ])
@@ -2123,21 +2130,30 @@ export function extractiveAnswer(
   const keys = new Coverage(terms).missingKeys().length
   const attempt = (units: ChunkUnits[]): Attempt => {
     const cov = new Coverage(terms)
-    const { picks, lead, leadMissing: unsaid, opened } = choose(units, cov, ask)
+    const { picks, lead: stated, leadMissing: unsaid, opened } = choose(units, cov, ask)
 
     const first = picks[0]
     if (!first) return null
     const leadUnits = units[first.c] as ChunkUnits
     // "Can I bring my dog?" is answered by "Assistance dogs are welcome; other animals are not
-    // allowed": a passage that permits or forbids the thing answers whatever the doing is called.
-    const permits =
-      ask.yesNo &&
-      action !== null &&
-      PERMISSION.test(first.units.map((i) => leadUnits.units[i]?.text ?? '').join(' '))
-    const leadMissing = permits ? unsaid.filter((t) => !wordHasLexeme(action, t.lexeme)) : unsaid
+    // allowed": a passage that permits or forbids the thing answers whatever the doing is called;
+    // "What does a towel cost?" by "Towels can be rented for 2 euros", a price in other words.
+    const firstText = first.units.map((i) => leadUnits.units[i]?.text ?? '').join(' ')
+    const permits = ask.yesNo && action !== null && PERMISSION.test(firstText)
+    const priced = statesPrice(firstText)
+    const costWords = words(question).filter(isCostWord)
+    const leadMissing = unsaid.filter(
+      (t) =>
+        !(permits && action !== null && wordHasLexeme(action, t.lexeme)) &&
+        !(priced && costWords.some((w) => wordHasLexeme(w, t.lexeme))),
+    )
     // Nor is the doing looked for elsewhere ("To join, bring a photo ID …" is about something else).
     const excused = leadMissing.length < unsaid.length
     if (excused) picks.splice(1)
+    // What the passage says in other words counts as said.
+    const lead =
+      stated +
+      unsaid.filter((t) => !leadMissing.includes(t)).reduce((sum, t) => sum + t.weight, 0) / cov.total
     if (lead < MIN_ANSWER_COVERAGE || (keys <= FEW_KEYS && leadMissing.length > 0)) return null
     // The question's heaviest word, missing from the leading passage and its headings, outweighing
     // all the passage does cover: the passage is about the question's lesser words ("Register with
@@ -2155,13 +2171,13 @@ export function extractiveAnswer(
     // "Does rag-auth support LDAP?": a yes-or-no question about a thing no searched document names
     // at all is not answered yes or no by passages about its other words.
     // Not the question's own action ("Can I fly business class?" over "Business class requires a
-    // director's approval" for flights): a passage may say what is done in other words.
-    if (
-      ask.yesNo &&
-      terms.some(
-        (t) => t.own && t.unseen && t.weight >= heaviest && !(action && wordHasLexeme(action, t.lexeme)),
-      )
-    )
+    // director's approval" for flights): a passage may say what is done in other words, as it may
+    // say a word the documents never use ("no charge" for "cost", a price).
+    const saidOtherwise = (t: QuestionTerm) =>
+      (action !== null && wordHasLexeme(action, t.lexeme)) ||
+      cov.covered.has(t.lexeme) ||
+      (priced && costWords.some((w) => wordHasLexeme(w, t.lexeme)))
+    if (ask.yesNo && terms.some((t) => t.own && t.unseen && t.weight >= heaviest && !saidOtherwise(t)))
       return null
     const leadText = first.units.map((i) => leadUnits.units[i]?.text ?? '').join(' ')
     // A leading passage that states none of the question's words and owes them all to the

@@ -288,6 +288,28 @@ server.register(async function (server) {
     assert.equal(answer('Can I bring my dog?', [seen, join]).content, NO_CONTEXT_ANSWER)
   })
 
+  it('a price answers what something costs, in other words ("rented for 2 euros", "no charge")', () => {
+    const towels = chunk(
+      't',
+      'Towels can be rented at reception for 2 euros. Clean indoor shoes are required in the gym.',
+      'Towels and clothing',
+    )
+    const lockers = chunk('l', 'Lockers are free and work with your own padlock.', 'Lockers')
+    assert.equal(
+      answer('What does a towel cost?', [towels, lockers]).content,
+      'Towels can be rented at reception for 2 euros [1].',
+    )
+    const freezing = chunk(
+      'f',
+      'To freeze your membership, ask at reception at least one week in advance. There is no charge for freezing.',
+      'Membership',
+    )
+    assert.match(
+      answer('Does freezing cost anything?', [freezing]).content,
+      /There is no charge for freezing/,
+    )
+  })
+
   it('"someone" is a placeholder, not a word the answer must state', () => {
     const push = chunk('a', "Nobody can push text into someone else's answers in a space.", 'Sharing a space')
     const invite = chunk(
