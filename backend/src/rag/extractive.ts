@@ -2130,7 +2130,7 @@ export function extractiveAnswer(
   const keys = new Coverage(terms).missingKeys().length
   const attempt = (units: ChunkUnits[]): Attempt => {
     const cov = new Coverage(terms)
-    const { picks, lead: stated, leadMissing: unsaid, opened } = choose(units, cov, ask)
+    const { picks, lead: coverage, leadMissing: unsaid, opened } = choose(units, cov, ask)
 
     const first = picks[0]
     if (!first) return null
@@ -2152,7 +2152,7 @@ export function extractiveAnswer(
     if (excused) picks.splice(1)
     // What the passage says in other words counts as said.
     const lead =
-      stated +
+      coverage +
       unsaid.filter((t) => !leadMissing.includes(t)).reduce((sum, t) => sum + t.weight, 0) / cov.total
     if (lead < MIN_ANSWER_COVERAGE || (keys <= FEW_KEYS && leadMissing.length > 0)) return null
     // The question's heaviest word, missing from the leading passage and its headings, outweighing
