@@ -55,11 +55,7 @@ const ASKED_VERB =
 /** Words after which a verb's next word is no object: "deploy to Hugging Face". */
 const PREPOSITION = /^(?:to|on|in|into|onto|from|with|for|at|by|about|over|through)$/i
 
-function askedVerb(question: string): string | null {
-  return ASKED_VERB.exec(question)?.[1]?.toLowerCase() ?? null
-}
-
-/** The verb of askedVerb when its object follows it ("create team spaces"), or null. */
+/** The verb of ASKED_VERB when its object follows it ("create team spaces"), or null. */
 function verbOfObject(question: string): string | null {
   const m = ASKED_VERB.exec(question)
   if (!m?.[1]) return null
@@ -79,7 +75,7 @@ function verbOfObject(question: string): string | null {
 function borrowed(history: readonly HistoryTurn[], question: string): string[] {
   const asked = history.filter((t) => t.role === 'user').map((t) => t.content)
   const replaced = namesOf(question).size > 0
-  const doing = askedVerb(question) !== null
+  const doing = ASKED_VERB.test(question)
   const out: string[] = []
   for (const q of asked.reverse().slice(0, LOOK_BACK)) {
     const names = replaced ? namesOf(q) : new Set<string>()

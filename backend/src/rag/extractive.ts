@@ -162,6 +162,8 @@ interface Ask {
    * of both (store): a passage on the second subject must state some of it.
    */
   shared: string[]
+  /** The question's words asking what something costs ("cost", "price", "fee"). */
+  costWords: string[]
 }
 
 interface Pick {
@@ -1202,6 +1204,7 @@ function alternative(
     code,
     defined: null,
     shared: [],
+    costWords: [],
   }
   const start = bestStart(chunks, fresh, taken, neutral)
   if (!start) return null
@@ -2116,6 +2119,7 @@ export function extractiveAnswer(
     code: procedure || identifiers.length > 0,
     defined: definedBy(question),
     shared: sharedTerms(question, terms),
+    costWords: words(question).filter(isCostWord),
   }
   // A code comment reads as prose for a question about doing something or naming code; for any
   // other, a code block's words say nothing (saying), its comments included.
@@ -2138,22 +2142,18 @@ export function extractiveAnswer(
     // "Can I bring my dog?" is answered by "Assistance dogs are welcome; other animals are not
     // allowed": a passage that permits or forbids the thing answers whatever the doing is called;
     // "What does a towel cost?" by "Towels can be rented for 2 euros", a price in other words.
-    const firstText = first.units.map((i) => leadUnits.units[i]?.text ?? '').join(' ')
-    const permits = ask.yesNo && action !== null && PERMISSION.test(firstText)
-    const priced = statesPrice(firstText)
-    const costWords = words(question).filter(isCostWord)
-    const leadMissing = unsaid.filter(
-      (t) =>
-        !(permits && action !== null && wordHasLexeme(action, t.lexeme)) &&
-        !(priced && costWords.some((w) => wordHasLexeme(w, t.lexeme))),
-    )
+    const leadText = first.units.map((i) => leadUnits.units[i]?.text ?? '').join(' ')
+    const permits = ask.yesNo && PERMISSION.test(leadText)
+    const priced = statesPrice(leadText)
+    const isAction = (t: QuestionTerm) => action !== null && wordHasLexeme(action, t.lexeme)
+    const saysOtherwise = (t: QuestionTerm) =>
+      (permits && isAction(t)) || (priced && ask.costWords.some((w) => wordHasLexeme(w, t.lexeme)))
+    const leadMissing = unsaid.filter((t) => !saysOtherwise(t))
     // Nor is the doing looked for elsewhere ("To join, bring a photo ID …" is about something else).
     const excused = leadMissing.length < unsaid.length
     if (excused) picks.splice(1)
     // What the passage says in other words counts as said.
-    const lead =
-      coverage +
-      unsaid.filter((t) => !leadMissing.includes(t)).reduce((sum, t) => sum + t.weight, 0) / cov.total
+    const lead = coverage + unsaid.filter(saysOtherwise).reduce((sum, t) => sum + t.weight, 0) / cov.total
     if (lead < MIN_ANSWER_COVERAGE || (keys <= FEW_KEYS && leadMissing.length > 0)) return null
     // The question's heaviest word, missing from the leading passage and its headings, outweighing
     // all the passage does cover: the passage is about the question's lesser words ("Register with
@@ -2173,13 +2173,9 @@ export function extractiveAnswer(
     // Not the question's own action ("Can I fly business class?" over "Business class requires a
     // director's approval" for flights): a passage may say what is done in other words, as it may
     // say a word the documents never use ("no charge" for "cost", a price).
-    const saidOtherwise = (t: QuestionTerm) =>
-      (action !== null && wordHasLexeme(action, t.lexeme)) ||
-      cov.covered.has(t.lexeme) ||
-      (priced && costWords.some((w) => wordHasLexeme(w, t.lexeme)))
-    if (ask.yesNo && terms.some((t) => t.own && t.unseen && t.weight >= heaviest && !saidOtherwise(t)))
+    const stateable = (t: QuestionTerm) => isAction(t) || cov.covered.has(t.lexeme) || saysOtherwise(t)
+    if (ask.yesNo && terms.some((t) => t.own && t.unseen && t.weight >= heaviest && !stateable(t)))
       return null
-    const leadText = first.units.map((i) => leadUnits.units[i]?.text ?? '').join(' ')
     // A leading passage that states none of the question's words and owes them all to the
     // document's title or top heading ("FitLine Gym — FAQ" for "How do I get into the gym?") could
     // be any of the document's sentences ("Yes."): it answers nothing. Its own section's heading
