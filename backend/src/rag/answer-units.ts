@@ -13,7 +13,7 @@ import {
   TABLE_RULE,
   tableCells,
 } from './plain-text.js'
-import { ENDS_ABBREVIATED, ENDS_SENTENCE, readSentencesOf } from './sentences.js'
+import { ENDS_ABBREVIATED, ENDS_SENTENCE, readSentencesOf, splitSentences } from './sentences.js'
 import type { RetrievedChunk } from './types.js'
 
 export type UnitKind = 'heading' | 'sentence' | 'item' | 'header' | 'row' | 'code'
@@ -131,9 +131,6 @@ const COMMAND_CODE = /`(?:[A-Z][A-Z0-9_]*=(?:<[^>`]*>|[^\s`]+)\s+)*[a-z][\w.-]*\
 /** A request to send: an HTTP method and a path. */
 const REQUEST = /\b(?:GET|POST|PUT|PATCH|DELETE)\s+`?\/[\w/{}:.-]*/
 
-/** A unit's sentences: a list item may hold several ("`SMTP_URL`: `smtp://…`. To send email, set …"). */
-export const inSentences = (text: string) => text.split(/(?<=[.!?])\s+(?=\p{Lu})/u)
-
 /**
  * Whether a sentence (as written, Markdown, its wrapped lines joined) tells the reader what to do;
  * a list item's later sentence may be the instruction.
@@ -142,7 +139,9 @@ export function statesAction(raw: string): boolean {
   const text = raw.replace(BULLET, '').trim()
   if (COMMAND_CODE.test(text) || REQUEST.test(text)) return true
   const verb = (s: string) => (/^(\p{L}+)(?=\s|$)/u.exec(s)?.[1] ?? '').toLowerCase()
-  return inSentences(text.replace(/[`*_]/g, '')).some((plain) => {
+  // A list item may hold several sentences ("`SMTP_URL`: `smtp://…`. To send email, set …").
+  return splitSentences(text).some((sentence) => {
+    const plain = sentence.replace(/[`*_]/g, '')
     // The sentence itself, after a "To …," purpose, or after a short label.
     const openings = [plain, plain.replace(PURPOSE, ''), plain.replace(LABEL, '')]
     return openings.some((s) => YOU_ACT.test(s) || INSTRUCTION_VERBS.has(verb(s)) || imperativeShape(s))

@@ -20,7 +20,6 @@ import {
 } from './answer-type.js'
 import {
   apiMemberOf,
-  inSentences,
   isQuestion,
   lightLexemes,
   lightStem,
@@ -42,7 +41,7 @@ import {
   wordHasLexeme,
   words,
 } from './question-terms.js'
-import { ENDS_SENTENCE } from './sentences.js'
+import { ENDS_SENTENCE, splitSentences } from './sentences.js'
 import type { RetrievedChunk } from './types.js'
 
 /** Share of the question's weight that, once covered, ends the answer. */
@@ -586,7 +585,7 @@ function leadWithAction(chunks: ChunkUnits[], cov: Coverage, ask: Ask, lead: Sco
     for (const i of s.seeds) {
       // The purpose and the instruction's verb: "To give feedback on an answer, rate it …" is how
       // to rate an answer as well as how to give feedback.
-      const ws = inSentences(chunks[s.c]?.units[i]?.text ?? '').flatMap((t) => {
+      const ws = splitSentences(chunks[s.c]?.units[i]?.text ?? '').flatMap((t) => {
         const purpose = purposeOf(t)
         if (purpose === null) return []
         const verb = words(t.slice(t.indexOf(purpose) + purpose.length))[0]
@@ -1256,7 +1255,7 @@ function conditionAsked(question: string, terms: QuestionTerm[]): string[] | nul
  */
 function statesCondition(text: string, condition: readonly string[]): boolean {
   // The case may open any of a list item's sentences.
-  return inSentences(text).some((sentence) => {
+  return splitSentences(text).some((sentence) => {
     const stated = STATED_CONDITION.exec(sentence)?.[1]
     if (!stated) return false
     const said = words(stated)
@@ -2206,7 +2205,7 @@ export function extractiveAnswer(
       // everything and start fresh, stop the server … and loads the demo documents again").
       const together =
         span === KEY_SPAN &&
-        inSentences(leadText).some((sentence) => {
+        splitSentences(leadText).some((sentence) => {
           const sws = wordForms(sentence).prose
           return stated.every((k) => sws.some((w) => wordHasLexeme(w, k)))
         })
