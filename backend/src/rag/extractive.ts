@@ -69,7 +69,7 @@ const COMPOUND_SPAN = 4
 /**
  * The verb of a yes-or-no question after its subject: "Can a viewer upload documents?" → upload,
  * "Can I renew magazines?" → renew (not "Can the water filter be washed?": a second word followed by
- * "be" is part of the subject).
+ * "be" is part of the subject). namesCompound and otherObject read it.
  */
 const SUBJECT_VERB =
   /^(?:and\s+)?(?:can|could|may|might|should|must|do|does|did|will|would)\s+(?:(?:an?|the|my|your|our|their)\s+)?([\p{L}-]+)\s+(?!(?:be|have|has|is|are)\b)([\p{L}-]+)\s+\S/iu
@@ -1729,8 +1729,6 @@ function contrasted(question: string, passage: string): boolean {
 // "How do I get started?" asks how to start.
 const TASK =
   /^(?:and\s+)?(?:how (?:do|can|should|would|could) (?:i|we|you)|how to)\s+(?:get\s+(?=[\p{L}-]+ed\b))?([\p{L}-]+)/iu
-/** "Can an editor delete …?", "Can I delete …?": the asked verb after a yes-or-no question's subject. */
-const CAN_DO = /^(?:and\s+)?(?:can|could|may|should|must)\s+(?:(?:an?|the|my)\s+)?[\p{L}-]+\s+([\p{L}-]+)/iu
 
 /**
  * Whether an instruction's purpose ("To delete a document, …") does the question's verb to other
@@ -1740,7 +1738,7 @@ const CAN_DO = /^(?:and\s+)?(?:can|could|may|should|must)\s+(?:(?:an?|the|my)\s+
 function otherObject(question: string, lead: string): boolean {
   const purpose = purposeOf(lead)
   const q = question.trim()
-  const verb = TASK.exec(q)?.[1] ?? CAN_DO.exec(q)?.[1]
+  const verb = TASK.exec(q)?.[1] ?? SUBJECT_VERB.exec(q)?.[2]
   if (!purpose || !verb) return false
   // What each does it to: the words after the verb ("To update, …" does it to nothing named).
   const after = (ws: string[], at: number) =>
