@@ -135,12 +135,19 @@ const BAR_TEXT =
  * at least; a texinfo manual's header, a page's "Previous | Next"): navigation.
  */
 function isLinkBar(block: DomNode): boolean {
-  const parts = children(block)
-  const links = parts.filter((c) => c.nodeName === 'A').length
-  return (
-    links >= 2 &&
-    parts.every((c) => (c.nodeType === 1 ? c.nodeName === 'A' : BAR_TEXT.test(c.textContent ?? '')))
+  return linksOnly(block, BAR_TEXT) >= 2
+}
+
+/**
+ * How many links a node holds when its children are links with only `between` text between them
+ * (separators), else 0.
+ */
+function linksOnly(node: DomNode, between: RegExp): number {
+  const parts = children(node)
+  const plain = parts.every((c) =>
+    c.nodeType === 1 ? c.nodeName === 'A' : between.test(c.textContent ?? ''),
   )
+  return plain ? parts.filter((c) => c.nodeName === 'A').length : 0
 }
 
 /**
@@ -149,12 +156,7 @@ function isLinkBar(block: DomNode): boolean {
  */
 function isLinkList(list: DomNode): boolean {
   const items = children(list).filter((c) => c.nodeType === 1)
-  const onlyLinks = (li: DomNode) =>
-    li.nodeName === 'LI' &&
-    children(li).some((c) => c.nodeName === 'A') &&
-    children(li).every((c) =>
-      c.nodeType === 1 ? c.nodeName === 'A' : /^[\s,;:|·•/-]*$/u.test(c.textContent ?? ''),
-    )
+  const onlyLinks = (li: DomNode) => li.nodeName === 'LI' && linksOnly(li, /^[\s,;:|·•/-]*$/u) > 0
   return items.length >= 2 && items.every(onlyLinks)
 }
 
