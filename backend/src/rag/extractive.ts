@@ -101,6 +101,8 @@ const ON_TOPIC_SHARE = 0.1
 const MAX_SENTENCES = 4
 const MAX_ITEMS = 12
 const MAX_UNIT_CHARS = 600
+/** A passage this short ("Yes.", "Installation:") said elsewhere too is not a second source of it. */
+const MIN_TWIN_CHARS = 40
 /** A heading covers its section's sentences, but less than the words in them. */
 const HEADING_SHARE = 0.75
 
@@ -1487,10 +1489,14 @@ function shorten(text: string): string {
   return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), MAX_UNIT_CHARS / 2)).replace(/[\s,;:]+$/, '')}…`
 }
 
-/** "It runs on port 7860." + 1 → "It runs on port 7860 [1]."; after a closing quote it goes last. */
-function withMarker(text: string, index: number): string {
+/**
+ * "It runs on port 7860." + 1 → "It runs on port 7860 [1]."; after a closing quote it goes last.
+ * A sentence two sources say word for word carries both markers: "… [1][2]."
+ */
+function withMarker(text: string, index: number | readonly number[]): string {
+  const marker = (typeof index === 'number' ? [index] : index).map((n) => `[${n}]`).join('')
   const m = /^(.*?[^.!?:\s])([.!?:]+)$/s.exec(text)
-  return m ? `${m[1]} [${index}]${m[2]}` : `${text} [${index}]`
+  return m ? `${m[1]} ${marker}${m[2]}` : `${text} ${marker}`
 }
 
 function lastHeading(chunk: RetrievedChunk): string {
@@ -1508,7 +1514,7 @@ function rowWithHeader(cu: ChunkUnits, row: Unit): string {
 }
 
 /** One passage as text: sentences run on, list items and table rows on lines of their own. */
-function render(cu: ChunkUnits, units: number[], n: number): string {
+function render(cu: ChunkUnits, units: number[], n: number | readonly number[]): string {
   const lines: string[] = []
   let prose: string[] = []
   let step = 0
@@ -1536,7 +1542,7 @@ function render(cu: ChunkUnits, units: number[], n: number): string {
       // A command is shown as written, its marker after its last line.
       flush()
       const last = cu.units[units[units.indexOf(i) + 1] ?? -1]?.kind !== 'code'
-      lines.push(last ? `\`${u.text}\` [${n}]` : `\`${u.text}\``)
+      lines.push(last ? withMarker(`\`${u.text}\``, n) : `\`${u.text}\``)
     } else if (u.kind === 'heading') {
       flush()
       // A FAQ's question keeps its question mark.
@@ -2296,14 +2302,34 @@ export function extractiveAnswer(
     const parts: string[] = []
     // A sentence that overlapping chunks both hold (or that a document says twice) is shown once.
     const said = new Set<string>()
+    const cited = new Set<string>()
     for (const p of shown) {
       const cu = units[p.c] as ChunkUnits
       const fresh = p.units.filter((i) => !said.has(sameText(cu.units[i])))
       if (fresh.length === 0) continue
-      for (const i of fresh) said.add(sameText(cu.units[i]))
-      const n = citations.length + 1
-      const text = render(cu, fresh, n)
-      citations.push(toCitation(n, cu.chunk, inlinePlain(text.replace(/\s*\[\d+\]/g, '')).slice(0, 300)))
+      const texts = fresh.map((i) => sameText(cu.units[i]))
+      for (const t of texts) said.add(t)
+      // Another document saying the same passage word for word (a second copy, an excerpt) is a
+      // source of it too: both are cited, not whichever the search happened to rank first.
+      const twins = units.filter(
+        (other) =>
+          texts.join(' ').length >= MIN_TWIN_CHARS &&
+          other !== cu &&
+          other.chunk.document_id !== cu.chunk.document_id &&
+          !cited.has(other.chunk.document_id) &&
+          texts.every((t) => other.units.some((u) => sameText(u) === t)),
+      )
+      const sources = [
+        cu,
+        ...twins.filter((t, k) => twins.findIndex((o) => o.chunk.document_id === t.chunk.document_id) === k),
+      ]
+      const ns = sources.map((_, k) => citations.length + 1 + k)
+      const text = render(cu, fresh, ns)
+      const snippet = inlinePlain(text.replace(/\s*(?:\[\d+\])+/g, '')).slice(0, 300)
+      for (const [k, source] of sources.entries()) {
+        citations.push(toCitation(ns[k] as number, source.chunk, snippet))
+        cited.add(source.chunk.document_id)
+      }
       parts.push(text)
     }
     return { answer: { content: parts.join('\n\n'), citations }, lead }

@@ -385,6 +385,39 @@ server.register(async function (server) {
     assert.equal(new Set(sentences).size, sentences.length, out.content)
   })
 
+  it('cites every document that says the answering sentence word for word', () => {
+    // Two excerpts (SQuAD paragraphs p124 and p292) end in the same sentence; either is its source.
+    const said =
+      'Policies aiming at controlling unemployment and in particular at reducing its inequality-associated effects support economic growth.'
+    const first = chunk('w1', `Increasing inequality harms economic growth. ${said}`)
+    const second = chunk(
+      'w2',
+      `Robert J. Shiller said that rising inequality is the most important problem. ${said}`,
+    )
+    const out = answer('Policies which reduce the effects of unemployment support what type of growth?', [
+      first,
+      second,
+      UNRELATED,
+    ])
+    assert.match(out.content, /^Policies aiming at controlling unemployment .* economic growth \[1\]\[2\]\.$/)
+    assert.deepEqual(
+      out.citations.map((c) => [c.index, c.document_id]),
+      [
+        [1, 'doc-w1'],
+        [2, 'doc-w2'],
+      ],
+    )
+    // Two chunks of one document are one source: one citation.
+    const again = answer('Policies which reduce the effects of unemployment support what type of growth?', [
+      first,
+      { ...second, document_id: first.document_id },
+    ])
+    assert.deepEqual(
+      again.citations.map((c) => c.document_id),
+      ['doc-w1'],
+    )
+  })
+
   it('"What is X?" takes the sentence that says what X is over one that uses X', () => {
     const prerm = chunk('t1', 'Each dpkg trigger is checked by prerm.', 'Transition')
     const intro = chunk(
