@@ -165,6 +165,8 @@ interface Ask {
   shared: string[]
   /** The question's words asking what something costs ("cost", "price", "fee"). */
   costWords: string[]
+  /** A yes-or-no question's doing is a frame verb ("Can I see …?", "Can I find …?"). */
+  framedAction: boolean
 }
 
 interface Pick {
@@ -731,8 +733,18 @@ function scoreSeeds(
       ? CONDITION
       : 1
   // "To revoke an API key, choose Revoke …" tells how to bring the case about, not what follows it.
+  // "To create an API key, open …, choose when it expires …" for "Do API keys expire?": steps for
+  // a doing the yes-or-no question does not ask about are not the reply. Unless the question's own
+  // doing is a frame ("Can I see my key again?"): then steps may be how it is seen.
+  const purposes = seeds.map((i) => purposeOf(cu.units[i]?.text ?? ''))
   const instructs =
-    ask.condition && seeds.every((i) => purposeOf(cu.units[i]?.text ?? '') !== null) ? INSTRUCTS : 1
+    purposes.every((p) => p !== null) &&
+    (ask.condition ||
+      (ask.yesNo &&
+        !ask.framedAction &&
+        purposes.every((p) => ![...ask.words].some((w) => sameWord(w, words(p ?? '')[0] ?? '')))))
+      ? INSTRUCTS
+      : 1
   const near = 1 + PROXIMITY * closeness(text, cov.terms, cu.headingTerms)
   const composes = ask.composition && COMPOSED.test(text) ? COMPOSES : 1
   // "What does kill() do?", "When is the drain function called?": the section of that very name
@@ -929,12 +941,20 @@ function namesIdentifier(text: string, identifiers: string[]): boolean {
  */
 function codePhrasesOf(question: string, chunks: readonly RetrievedChunk[]): string[] {
   const asked = ` ${words(question).join(' ')} `
+  // A label the documents also use as plain words in a title or heading ("API keys and the OpenAI
+  // API" beside the page's `API keys`) names a thing, not one command.
+  const headings = chunks.map((c) => ` ${words(`${c.title} ${c.heading ?? ''}`).join(' ')} `)
   const out = new Set<string>()
   for (const c of chunks)
     for (const m of c.content.matchAll(/`([^`\n]+)`/g)) {
       const code = (m[1] ?? '').trim()
       const phrase = words(code).join(' ')
-      if (/\s/.test(code) && asked.includes(` ${phrase} `)) out.add(phrase)
+      if (
+        /\s/.test(code) &&
+        asked.includes(` ${phrase} `) &&
+        !headings.some((h) => h.includes(` ${phrase} `))
+      )
+        out.add(phrase)
     }
   return [...out]
 }
@@ -1206,6 +1226,7 @@ function alternative(
     defined: null,
     shared: [],
     costWords: [],
+    framedAction: false,
   }
   const start = bestStart(chunks, fresh, taken, neutral)
   if (!start) return null
@@ -2123,6 +2144,7 @@ export function extractiveAnswer(
     defined: definedBy(question),
     shared: sharedTerms(question, terms),
     costWords: words(question).filter(isCostWord),
+    framedAction: action !== null && isFrameWord(action, question),
   }
   // A code comment reads as prose for a question about doing something or naming code; for any
   // other, a code block's words say nothing (saying), its comments included.

@@ -62,6 +62,8 @@ describe('answer type', () => {
     assert.equal(kindScore('Each user may send 20 per minute.', w, q), 0.5)
     assert.equal(kindScore('A wrong password gives 401 invalid_credentials.', w, q), 0.5)
     assert.equal(kindScore('Passwords are hashed.', w, q), 0)
+    // Digits inside a word or a path are part of a name, not a number: /v1, rak_3, IPv6.
+    assert.equal(kindScore('Call /v1 with a key such as rak_3 over IPv6.', w, q), 0)
     const cilia = 'How long are the cilia?'
     assert.equal(kindScore('Cilia grow up to 2 millimeters (0.079 in).', wantedOf(cilia), cilia), 1)
   })

@@ -1465,6 +1465,29 @@ server.register(async function (server) {
     assert.equal(asked.citations[0]?.chunk_id, 'l', asked.content)
   })
 
+  it('a page label that the titles use as plain words is no command the answer must name', () => {
+    // `API keys` labels a part of the account page, and "API keys" is also what the page is about:
+    // the sentence saying whether keys expire answers, not the steps that show the label.
+    const title = 'API keys and the OpenAI API'
+    const create = {
+      ...chunk(
+        'c',
+        'To create an API key, open the account page (`/account`), go to `API keys`, enter a `Key name` (what uses it, such as "CI job"), choose whether it may make changes and when it expires, enter your `Current password` and choose `Create key`.',
+        'Creating an API key',
+      ),
+      title,
+    }
+    const revoke = {
+      ...chunk(
+        'r',
+        'To revoke an API key, choose `Revoke` beside it on the account page. A key never expires unless you chose an expiry (1 to 365 days) when you created it.',
+        'Revoking a key',
+      ),
+      title,
+    }
+    assert.match(answer('Do API keys expire?', [create, revoke, UNRELATED]).content, /^A key never expires/)
+  })
+
   it('a plural written as a name is not stated by the common noun ("Windows" is not "the window")', () => {
     const lockout = chunk(
       'l',
