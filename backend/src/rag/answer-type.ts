@@ -250,9 +250,13 @@ export function severalAskedFor(question: string): string | null {
   }
   const verb = ws.findIndex((w, i) => i > start && AUXILIARY.test(w))
   if (verb < start + 2 || verb > start + 4) return null
+  // "What happens when Redis is down?": the words before the verb are a clause, not a plural noun.
+  if (ws.slice(start + 1, verb).some((w) => CLAUSE_OPENER.test(w))) return null
   const head = ws[verb - 1] as string
   return /[^s'u]s$/.test(head) && !isStopword(head) ? head : null
 }
+const CLAUSE_OPENER =
+  /^(?:when|whenever|if|where|while|after|before|once|until|unless|because|since|that|who|whom|whose|which)$/
 
 /**
  * The noun a "which" question asks for one of ("Which database is used …?" → database; "What kind

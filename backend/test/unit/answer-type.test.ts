@@ -182,6 +182,7 @@ describe('asksForSeveral', () => {
       'Which port does the server listen on?',
       'What kind of search does retrieval use?',
       'What happens when SIGNUP is closed?',
+      'What happens when Redis is down?',
       'What does an API error look like?',
       'Which address is used?',
     ])
