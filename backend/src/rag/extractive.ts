@@ -675,6 +675,21 @@ function bestInChunk(
   return { ...first, score: top.score }
 }
 
+/**
+ * Whether the words a passage of another document would add to the answer are the leading
+ * section's own, said there in another sentence ("… so any OpenAI client can ask …" beside "Pass
+ * the model name `rag-auth` …"): that section is about them, and a passage elsewhere stating them
+ * ("… from any OpenAI client; every claim …") is about something else.
+ */
+function saysLeadsOwn(lead: ChunkUnits, other: ChunkUnits, brings: readonly string[]): boolean {
+  return (
+    other !== lead &&
+    other.chunk.document_id !== lead.chunk.document_id &&
+    brings.length > 0 &&
+    brings.every((k) => lead.units.some((u) => states(u.lexemes, k)))
+  )
+}
+
 /** Two sentences answering together weigh a little less than one that answers alone. */
 const PAIR_SHARE = 0.85
 /** A later passage that also speaks of what is already covered stays on the question's topic. */
@@ -1058,6 +1073,17 @@ function choose(
       // that happens to use the question's other words (padding, not an answer).
       const onTopic = cov.overlap(said) > ON_TOPIC_SHARE * cov.total
       if (!joined && start.c !== picks[0]?.c && !onTopic) break
+      const leadSection = chunks[picks[0]?.c ?? -1]
+      if (
+        !joined &&
+        leadSection &&
+        saysLeadsOwn(
+          leadSection,
+          cu,
+          [...unstated].filter((k) => states(said, k)),
+        )
+      )
+        break
       // The answer under a FAQ's question that asks what the question asks ("22. Can I use zlib in
       // my commercial application?") is whole: a passage elsewhere stating its words again answers
       // another of the FAQ's questions.
@@ -2305,7 +2331,15 @@ export function extractiveAnswer(
     const named = leadUnits.member !== null && ask.words.has(leadUnits.member)
     const found =
       lead < STOP_COVERAGE && !opened && !excused ? alternative(units, terms, picks, lead, ask.code) : null
-    const alt = found && named && units[found.c]?.member !== leadUnits.member ? null : found
+    const elsewhere = found ? (units[found.c] as ChunkUnits) : null
+    const brings = elsewhere
+      ? leadMissing.map((t) => t.lexeme).filter((k) => states(lexemesOf(elsewhere, found?.units ?? []), k))
+      : []
+    const alt =
+      (found && named && elsewhere?.member !== leadUnits.member) ||
+      (elsewhere && saysLeadsOwn(leadUnits, elsewhere, brings))
+        ? null
+        : found
     if (alt) addPick(picks, alt)
     const list = alt ? null : listOfAsked(units, picks, ask, terms)
     if (list) addPick(picks, list)

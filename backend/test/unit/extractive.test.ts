@@ -1465,6 +1465,43 @@ server.register(async function (server) {
     assert.equal(asked.citations[0]?.chunk_id, 'l', asked.content)
   })
 
+  it('adds no passage of another document for words the leading section says in another sentence', () => {
+    // The weights are the demo corpus's (idf, df over its chunks).
+    const terms: [string, number, number][] = [
+      ['client', 2.64, 3],
+      ['model', 1.99, 7],
+      ['name', 1.9, 8],
+      ['openai', 2.09, 6],
+      ['pass', 2.64, 3],
+    ]
+    const api = analysed(
+      chunk(
+        'o',
+        'The OpenAI-compatible endpoint is `/v1/chat/completions`: any OpenAI client can ask questions of your documents. Pass the model name `rag-auth` to search every space you can read.',
+        'The OpenAI-compatible API',
+      ),
+      terms,
+      [
+        ['openai', 'client'],
+        ['pass', 'model', 'name'],
+      ],
+    )
+    const about = analysed(
+      chunk(
+        'p',
+        'People ask questions in a chat, over the HTTP API or from any OpenAI client; every claim carries a citation. It works without an internet connection: with no language model configured it answers offline.',
+      ),
+      terms,
+      [['openai', 'client'], ['model']],
+    )
+    const out = answer('What model name do I pass to the OpenAI client?', [api, about])
+    assert.match(out.content, /^Pass the model name `rag-auth`/)
+    assert.deepEqual(
+      out.citations.map((c) => c.chunk_id),
+      ['o'],
+    )
+  })
+
   it('a page label that the titles use as plain words is no command the answer must name', () => {
     // `API keys` labels a part of the account page, and "API keys" is also what the page is about:
     // the sentence saying whether keys expire answers, not the steps that show the label.
