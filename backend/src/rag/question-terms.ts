@@ -42,7 +42,11 @@ const FRAME_WEIGHT = 0.15
  */
 const FRAMED_BY_WORDING: readonly [RegExp, ReadonlySet<string>][] = [
   [/^(?:and\s+)?how long\b/i, new Set(['take', 'takes', 'taking', 'took', 'last', 'lasts'])],
-  [/^(?:and\s+)?how much\b/i, new Set(['cost', 'costs'])],
+  // "How much can I spend on a taxi?": spending, paying and charging ask for the price too.
+  [
+    /^(?:and\s+)?how much\b/i,
+    new Set(['cost', 'costs', 'spend', 'spent', 'pay', 'paid', 'charge', 'charged', 'charges']),
+  ],
   // "to take place" says "to happen" (a FRAME word) in a condition: "What is needed for
   // construction to take place?". As the question's own verb it is asked about ("Where do the
   // meetings take place?": the passage saying so holds the answer).
@@ -63,12 +67,22 @@ const ANSWER_KIND =
 
 /** The question's own scaffolding beyond FRAME: the words its wording frames. */
 function framedBy(question: string): string[] {
-  const q = question.trim()
-  const kind = ANSWER_KIND.exec(q)
-  const out = kind ? [((kind[1] ?? kind[2]) as string).toLowerCase()] : []
-  for (const [wording, verbs] of FRAMED_BY_WORDING) if (wording.test(q)) out.push(...verbs)
-  return out
+  const kind = ANSWER_KIND.exec(question.trim())
+  return [...(kind ? [((kind[1] ?? kind[2]) as string).toLowerCase()] : []), ...verbsFramedBy(question)]
 }
+
+function verbsFramedBy(question: string): string[] {
+  const q = question.trim()
+  return FRAMED_BY_WORDING.flatMap(([wording, verbs]) => (wording.test(q) ? [...verbs] : []))
+}
+
+/**
+ * A verb the question's wording makes scaffolding ("spend" in "How much can I spend on a taxi?"):
+ * not searched for either, or a document that never says it would fail the relevance floor. The
+ * word naming the answer's kind ("year", "percentage") is still searched: passages use it.
+ */
+export const isFramedVerb = (word: string, question: string) =>
+  verbsFramedBy(question).some((f) => f === word.toLowerCase())
 
 /** `question`: a word its opening frames counts as a frame word too (a word or its snowball lexeme). */
 export function isFrameWord(word: string, question?: string): boolean {

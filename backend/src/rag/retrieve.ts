@@ -25,7 +25,7 @@ import { bm25Search, idf } from './bm25.js'
 import { resolveEmbedder } from './context.js'
 import { definitionSubject, namesDocument } from './definition.js'
 import { reciprocalRankFusion } from './fusion.js'
-import { isFrameWord } from './question-terms.js'
+import { isFramedVerb, isFrameWord } from './question-terms.js'
 import { snippetsWithLexemes } from './snippet.js'
 import type { RagContext, RetrievedChunk, RetrieveOptions } from './types.js'
 
@@ -124,7 +124,10 @@ interface Ranked {
  * the subject in ranking and in the relevance floor.
  */
 export function questionQuery(question: string): string {
-  const kept = question.split(/(\s+)/).filter((w) => !isFrameWord(w.replace(/[^\p{L}]/gu, '')))
+  const kept = question.split(/(\s+)/).filter((w) => {
+    const word = w.replace(/[^\p{L}]/gu, '')
+    return !isFrameWord(word) && !isFramedVerb(word, question)
+  })
   return kept.join('').trim()
 }
 
