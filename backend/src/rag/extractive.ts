@@ -621,7 +621,11 @@ function leadWithAction(chunks: ChunkUnits[], cov: Coverage, ask: Ask, lead: Sco
   const found = bestStart(chunks, cov, new Set(), ask, false, true)
   if (!found) return lead
   const action = purposeful(found)
-  return action.gain > lead.gain || (action.gain >= lead.gain && purpose(action)) ? action : lead
+  // An instruction for the task also wins when it states more of the question in its own words than
+  // a lead owing the task to its section's heading ("To revoke an API key, choose Revoke …" over "A
+  // key never expires …" under "Revoking a key", for "How do I revoke it?" after a question on expiry).
+  const asMuch = action.gain >= lead.gain || action.strictGain > lead.strictGain
+  return action.gain > lead.gain || (asMuch && purpose(action)) ? action : lead
 }
 
 function bestInChunk(
@@ -1080,7 +1084,7 @@ function choose(
         saysLeadsOwn(
           leadSection,
           cu,
-          [...unstated].filter((k) => states(said, k)),
+          cov.terms.filter((t) => !cov.covered.has(t.lexeme) && states(said, t.lexeme)).map((t) => t.lexeme),
         )
       )
         break
@@ -2333,7 +2337,11 @@ export function extractiveAnswer(
       lead < STOP_COVERAGE && !opened && !excused ? alternative(units, terms, picks, lead, ask.code) : null
     const elsewhere = found ? (units[found.c] as ChunkUnits) : null
     const brings = elsewhere
-      ? leadMissing.map((t) => t.lexeme).filter((k) => states(lexemesOf(elsewhere, found?.units ?? []), k))
+      ? terms
+          .filter(
+            (t) => !cov.covered.has(t.lexeme) && states(lexemesOf(elsewhere, found?.units ?? []), t.lexeme),
+          )
+          .map((t) => t.lexeme)
       : []
     const alt =
       (found && named && elsewhere?.member !== leadUnits.member) ||
