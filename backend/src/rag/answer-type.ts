@@ -27,6 +27,8 @@ export interface Wanted {
   time?: boolean
   /** "How much does a reservation cost?": money ("50 cents", "free"), not a count ("15 items"). */
   money?: boolean
+  /** "How big can a file be?": a number with a unit of size ("20 MiB") is the better candidate. */
+  size?: boolean
 }
 
 /** People named by what they may do: the answers to "who can …?" in software documentation. */
@@ -52,6 +54,12 @@ const measureOf = (unit: string) =>
     'iu',
   )
 const MEASURE = measureOf(UNIT)
+/** A size: of data, text or distance (not a time). */
+const SIZE = measureOf(
+  UNIT.split('|')
+    .filter((u) => !TIME_UNIT.split('|').includes(u))
+    .join('|'),
+)
 const DURATION = measureOf(TIME_UNIT)
 /**
  * "How long does a session last?", "How long is a reserved item kept?": a time, where "How long
@@ -103,7 +111,8 @@ export function wantedOf(question: string): Wanted | null {
   if (/^(and\s+)?when\b/.test(q)) return { kind: 'date' }
   if (/\bhow much\b/.test(q))
     return COSTS.test(q) ? { kind: 'number', amount: true, money: true } : { kind: 'number', amount: true }
-  if (/\b(how (old|large|big|far|often|tall|high|fast|heavy|deep|wide))\b/.test(q)) return { kind: 'number' }
+  if (/\bhow (large|big)\b/.test(q)) return { kind: 'number', size: true }
+  if (/\b(how (old|far|often|tall|high|fast|heavy|deep|wide))\b/.test(q)) return { kind: 'number' }
   if (/\bwhat (percentage|percent|number|amount|size|proportion|fraction)\b/.test(q))
     return { kind: 'number' }
   if (/^(and\s+)?who (can|may|could|is allowed|are allowed|is able|are able)\b/.test(q))
@@ -202,6 +211,9 @@ function rawKindScore(text: string, wanted: Wanted | null, question: string): nu
   // "You can reserve up to 15 items" says no price.
   if (wanted.money && !MONEY.test(text)) return 0.5
   if (wanted.amount && numbers(text.replace(DATE, ' '), question).every((n) => A_YEAR.test(n))) return 0
+  // "The command … ends with a summary such as `ingested 12 files … in 2.1s`" holds numbers, but
+  // "The maximum upload size is 20 MiB per file" a size.
+  if (wanted.size) return SIZE.test(text) ? 1 : 0.75
   if (!wanted.counted) return 1
   const counted = wanted.counted
   const near = new RegExp(

@@ -77,12 +77,16 @@ function verbsFramedBy(question: string): string[] {
 }
 
 /**
- * A verb the question's wording makes scaffolding ("spend" in "How much can I spend on a taxi?"):
- * not searched for either, or a document that never says it would fail the relevance floor. The
- * word naming the answer's kind ("year", "percentage") is still searched: passages use it.
+ * A word the question's wording makes scaffolding ("spend" in "How much can I spend on a taxi?",
+ * "big" in "How big can a file be?"): not searched for either, or a document that never says it
+ * would fail the relevance floor ("… up to 20 MiB" says no "big"). The noun naming the answer's
+ * kind ("year", "percentage") is still searched: passages use it.
  */
-export const isFramedVerb = (word: string, question: string) =>
-  verbsFramedBy(question).some((f) => f === word.toLowerCase())
+export function isSearchFrame(word: string, question: string): boolean {
+  const w = word.toLowerCase()
+  const how = /^(?:and\s+)?how (big|often|soon)\b/i.exec(question.trim())
+  return how?.[1]?.toLowerCase() === w || verbsFramedBy(question).some((f) => f === w)
+}
 
 /** `question`: a word its opening frames counts as a frame word too (a word or its snowball lexeme). */
 export function isFrameWord(word: string, question?: string): boolean {

@@ -25,7 +25,7 @@ import { bm25Search, idf } from './bm25.js'
 import { resolveEmbedder } from './context.js'
 import { definitionSubject, namesDocument } from './definition.js'
 import { reciprocalRankFusion } from './fusion.js'
-import { isFramedVerb, isFrameWord } from './question-terms.js'
+import { isFrameWord, isSearchFrame } from './question-terms.js'
 import { snippetsWithLexemes } from './snippet.js'
 import type { RagContext, RetrievedChunk, RetrieveOptions } from './types.js'
 
@@ -126,7 +126,7 @@ interface Ranked {
 export function questionQuery(question: string): string {
   const kept = question.split(/(\s+)/).filter((w) => {
     const word = w.replace(/[^\p{L}]/gu, '')
-    return !isFrameWord(word) && !isFramedVerb(word, question)
+    return !isFrameWord(word) && !isSearchFrame(word, question)
   })
   return kept.join('').trim()
 }

@@ -37,6 +37,8 @@ describe('questionQuery', () => {
   it('drops the verb a "how much" question asks the price with, and keeps the kind of answer', () => {
     assert.equal(searched('How much can I spend on a taxi?'), 'How I on a taxi?')
     assert.equal(searched('How much do I pay for a hotel?'), 'How do I for a hotel?')
+    // "big" names no thing a passage says ("up to 20 MiB").
+    assert.equal(searched('How big can a file be?'), 'How a file be?')
     // Elsewhere the verb is what is asked about; "year" names the answer and passages say it.
     assert.equal(searched('Who pays for the hotel?'), 'Who pays for the hotel?')
     assert.equal(searched('In what year did the war end?'), 'In what year did the war end?')

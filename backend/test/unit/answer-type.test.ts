@@ -62,6 +62,13 @@ describe('answer type', () => {
     assert.equal(kindScore('Each user may send 20 per minute.', w, q), 0.5)
     assert.equal(kindScore('A wrong password gives 401 invalid_credentials.', w, q), 0.5)
     assert.equal(kindScore('Passwords are hashed.', w, q), 0)
+    // "How big" prefers a size to other numbers (a count, a time).
+    const big = 'How big can a file be?'
+    const size = wantedOf(big)
+    assert.deepEqual(size, { kind: 'number', size: true })
+    assert.equal(kindScore('The maximum upload size is 20 MiB per file.', size, big), 1)
+    assert.equal(kindScore('It ends with `ingested 12 files … in 2.1s`.', size, big), 0.75)
+    assert.equal(kindScore('Files are parsed.', size, big), 0)
     // Digits inside a word or a path are part of a name, not a number: /v1, rak_3, IPv6.
     assert.equal(kindScore('Call /v1 with a key such as rak_3 over IPv6.', w, q), 0)
     const cilia = 'How long are the cilia?'
