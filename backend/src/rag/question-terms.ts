@@ -77,15 +77,15 @@ function verbsFramedBy(question: string): string[] {
 }
 
 /**
- * A word the question's wording makes scaffolding ("spend" in "How much can I spend on a taxi?",
- * "big" in "How big can a file be?"): not searched for either, or a document that never says it
- * would fail the relevance floor ("… up to 20 MiB" says no "big"). The noun naming the answer's
- * kind ("year", "percentage") is still searched: passages use it.
+ * The words the question's wording makes scaffolding that are not searched for either ("spend" in
+ * "How much can I spend on a taxi?", "big" in "How big can a file be?"): a document that never
+ * says them would fail the relevance floor ("… up to 20 MiB" says no "big"). The noun naming the
+ * answer's kind ("year", "percentage": ANSWER_KIND's second group) is still searched: passages use
+ * it.
  */
-export function isSearchFrame(word: string, question: string): boolean {
-  const w = word.toLowerCase()
-  const how = /^(?:and\s+)?how (big|often|soon)\b/i.exec(question.trim())
-  return how?.[1]?.toLowerCase() === w || verbsFramedBy(question).some((f) => f === w)
+export function searchFrames(question: string): Set<string> {
+  const how = ANSWER_KIND.exec(question.trim())?.[1]
+  return new Set([...(how ? [how.toLowerCase()] : []), ...verbsFramedBy(question)])
 }
 
 /** `question`: a word its opening frames counts as a frame word too (a word or its snowball lexeme). */

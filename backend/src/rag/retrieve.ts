@@ -25,7 +25,7 @@ import { bm25Search, idf } from './bm25.js'
 import { resolveEmbedder } from './context.js'
 import { definitionSubject, namesDocument } from './definition.js'
 import { reciprocalRankFusion } from './fusion.js'
-import { isFrameWord, isSearchFrame } from './question-terms.js'
+import { isFrameWord, searchFrames } from './question-terms.js'
 import { snippetsWithLexemes } from './snippet.js'
 import type { RagContext, RetrievedChunk, RetrieveOptions } from './types.js'
 
@@ -124,9 +124,10 @@ interface Ranked {
  * the subject in ranking and in the relevance floor.
  */
 export function questionQuery(question: string): string {
+  const framed = searchFrames(question)
   const kept = question.split(/(\s+)/).filter((w) => {
     const word = w.replace(/[^\p{L}]/gu, '')
-    return !isFrameWord(word) && !isSearchFrame(word, question)
+    return !isFrameWord(word) && !framed.has(word.toLowerCase())
   })
   return kept.join('').trim()
 }
