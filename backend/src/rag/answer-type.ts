@@ -45,8 +45,10 @@ const NUMBER_WORD =
 const NUMBER = new RegExp(`(?<![\\p{L}\\p{N}_/])(?:\\d[\\d,.]*\\d|\\d)|\\b(?:${NUMBER_WORD})\\b`, 'giu')
 const TIME_UNIT =
   'seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century|ms|milliseconds?|s|h|min'
-const UNIT =
-  'seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries|century|ms|milliseconds?|s|h|min|characters?|chars?|bytes?|bits?|[kmgt]i?b|kilobytes?|megabytes?|gigabytes?|words?|lines?|digits?|letters?|items?|tokens?|pages?|metres?|meters?|km|kilometres?|kilometers?|(?:milli|centi|micro|nano)(?:metres?|meters?)|µm|nm|yards?|yd|miles?|feet|foot|ft|inches?|cm|mm|m'
+/** Units of size: of data, text or distance. */
+const SIZE_UNIT =
+  'characters?|chars?|bytes?|bits?|[kmgt]i?b|kilobytes?|megabytes?|gigabytes?|words?|lines?|digits?|letters?|items?|tokens?|pages?|metres?|meters?|km|kilometres?|kilometers?|(?:milli|centi|micro|nano)(?:metres?|meters?)|µm|nm|yards?|yd|miles?|feet|foot|ft|inches?|cm|mm|m'
+const UNIT = `${TIME_UNIT}|${SIZE_UNIT}`
 /** A number, optionally one describing word, then a unit: "32 random bytes", "8 characters". */
 const measureOf = (unit: string) =>
   new RegExp(
@@ -54,12 +56,8 @@ const measureOf = (unit: string) =>
     'iu',
   )
 const MEASURE = measureOf(UNIT)
-/** A size: of data, text or distance (not a time). */
-const SIZE = measureOf(
-  UNIT.split('|')
-    .filter((u) => !TIME_UNIT.split('|').includes(u))
-    .join('|'),
-)
+/** A size (not a time). */
+const SIZE = measureOf(SIZE_UNIT)
 const DURATION = measureOf(TIME_UNIT)
 /**
  * "How long does a session last?", "How long is a reserved item kept?": a time, where "How long
