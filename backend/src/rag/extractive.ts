@@ -680,18 +680,15 @@ function bestInChunk(
 }
 
 /**
- * Whether the words a passage of another document would add to the answer are the leading
- * section's own, said there in another sentence ("… so any OpenAI client can ask …" beside "Pass
- * the model name `rag-auth` …"): that section is about them, and a passage elsewhere stating them
- * ("… from any OpenAI client; every claim …") is about something else.
+ * Whether the words a passage of another document (stating `said`) would add to the answer are the
+ * leading section's own, said there in another sentence ("… so any OpenAI client can ask …" beside
+ * "Pass the model name `rag-auth` …"): that section is about them, and a passage elsewhere stating
+ * them ("… from any OpenAI client; every claim …") is about something else.
  */
-function saysLeadsOwn(lead: ChunkUnits, other: ChunkUnits, brings: readonly string[]): boolean {
-  return (
-    other !== lead &&
-    other.chunk.document_id !== lead.chunk.document_id &&
-    brings.length > 0 &&
-    brings.every((k) => lead.units.some((u) => states(u.lexemes, k)))
-  )
+function saysLeadsOwn(lead: ChunkUnits, other: ChunkUnits, said: Set<string>, cov: Coverage): boolean {
+  if (other.chunk.document_id === lead.chunk.document_id) return false
+  const brings = cov.terms.filter((t) => !cov.covered.has(t.lexeme) && states(said, t.lexeme))
+  return brings.length > 0 && brings.every((t) => lead.units.some((u) => states(u.lexemes, t.lexeme)))
 }
 
 /** Two sentences answering together weigh a little less than one that answers alone. */
@@ -756,12 +753,13 @@ function scoreSeeds(
   // a doing the yes-or-no question does not ask about are not the reply. Unless the question's own
   // doing is a frame ("Can I see my key again?"): then steps may be how it is seen.
   const purposes = seeds.map((i) => purposeOf(cu.units[i]?.text ?? ''))
+  const asksDoing = (purpose: string | null) => {
+    const verb = words(purpose ?? '')[0] ?? ''
+    return [...ask.words].some((w) => sameWord(w, verb))
+  }
   const instructs =
     purposes.every((p) => p !== null) &&
-    (ask.condition ||
-      (ask.yesNo &&
-        !ask.framedAction &&
-        purposes.every((p) => ![...ask.words].some((w) => sameWord(w, words(p ?? '')[0] ?? '')))))
+    (ask.condition || (ask.yesNo && !ask.framedAction && !purposes.some(asksDoing)))
       ? INSTRUCTS
       : 1
   const near = 1 + PROXIMITY * closeness(text, cov.terms, cu.headingTerms)
@@ -1078,16 +1076,7 @@ function choose(
       const onTopic = cov.overlap(said) > ON_TOPIC_SHARE * cov.total
       if (!joined && start.c !== picks[0]?.c && !onTopic) break
       const leadSection = chunks[picks[0]?.c ?? -1]
-      if (
-        !joined &&
-        leadSection &&
-        saysLeadsOwn(
-          leadSection,
-          cu,
-          cov.terms.filter((t) => !cov.covered.has(t.lexeme) && states(said, t.lexeme)).map((t) => t.lexeme),
-        )
-      )
-        break
+      if (!joined && leadSection && saysLeadsOwn(leadSection, cu, said, cov)) break
       // The answer under a FAQ's question that asks what the question asks ("22. Can I use zlib in
       // my commercial application?") is whole: a passage elsewhere stating its words again answers
       // another of the FAQ's questions.
@@ -2336,18 +2325,13 @@ export function extractiveAnswer(
     const found =
       lead < STOP_COVERAGE && !opened && !excused ? alternative(units, terms, picks, lead, ask.code) : null
     const elsewhere = found ? (units[found.c] as ChunkUnits) : null
-    const brings = elsewhere
-      ? terms
-          .filter(
-            (t) => !cov.covered.has(t.lexeme) && states(lexemesOf(elsewhere, found?.units ?? []), t.lexeme),
-          )
-          .map((t) => t.lexeme)
-      : []
     const alt =
-      (found && named && elsewhere?.member !== leadUnits.member) ||
-      (elsewhere && saysLeadsOwn(leadUnits, elsewhere, brings))
-        ? null
-        : found
+      found &&
+      elsewhere &&
+      !(named && elsewhere.member !== leadUnits.member) &&
+      !saysLeadsOwn(leadUnits, elsewhere, lexemesOf(elsewhere, found.units), cov)
+        ? found
+        : null
     if (alt) addPick(picks, alt)
     const list = alt ? null : listOfAsked(units, picks, ask, terms)
     if (list) addPick(picks, list)
@@ -2375,18 +2359,13 @@ export function extractiveAnswer(
       for (const t of texts) said.add(t)
       // Another document saying the same passage word for word (a second copy, an excerpt) is a
       // source of it too: both are cited, not whichever the search happened to rank first.
-      const twins = units.filter(
-        (other) =>
-          texts.join(' ').length >= MIN_TWIN_CHARS &&
-          other !== cu &&
-          other.chunk.document_id !== cu.chunk.document_id &&
-          !cited.has(other.chunk.document_id) &&
-          texts.every((t) => other.units.some((u) => sameText(u) === t)),
-      )
-      const sources = [
-        cu,
-        ...twins.filter((t, k) => twins.findIndex((o) => o.chunk.document_id === t.chunk.document_id) === k),
-      ]
+      const sources = [cu]
+      if (texts.join(' ').length >= MIN_TWIN_CHARS)
+        for (const other of units) {
+          const doc = other.chunk.document_id
+          if (cited.has(doc) || sources.some((s) => s.chunk.document_id === doc)) continue
+          if (texts.every((t) => other.units.some((u) => sameText(u) === t))) sources.push(other)
+        }
       const ns = sources.map((_, k) => citations.length + 1 + k)
       const text = render(cu, fresh, ns)
       const snippet = inlinePlain(text.replace(/\s*(?:\[\d+\])+/g, '')).slice(0, 300)
