@@ -119,6 +119,8 @@ for (const kind of dbKinds()) {
           spaceId: other,
         })
       }
+      // The very sentence, word for word, in a space the asker cannot read: never a second source.
+      await ingestDocument(ctx, { title: 'Lattice copy', content: FACT, format: 'text', spaceId: other })
       assert.deepEqual(await snapshot(), seen)
       await answersFromTheSpace()
       await refusesTheRest()
