@@ -3,7 +3,7 @@
 // already name. A sentence that only repeats the question's own numbers or names does not answer
 // it; "how long" wants a number with a unit of time or size ("8 characters", "7 days"), not a rate
 // ("20 per minute") or a status code.
-import { isStopword, wordHasLexeme, words } from './question-terms.js'
+import { COST_VERBS, isStopword, wordHasLexeme, words } from './question-terms.js'
 
 export type AnswerKind = 'number' | 'measure' | 'date' | 'name'
 
@@ -79,7 +79,7 @@ const DATE = new RegExp(
 )
 const YEAR = /\b(1\d{3}|20\d{2})s?\b|\b\d{1,2}(st|nd|rd|th) century\b/i
 /** A question about what something costs. */
-const COSTS = /\b(?:cost|costs|price|prices|charge|charged|charges|fee|fees|pay|paid|spend|spent)\b/i
+const COSTS = new RegExp(`\\b(?:${[...COST_VERBS, 'price', 'prices', 'fee', 'fees'].join('|')})\\b`, 'i')
 /** An amount of money: a currency sign or word next to a number. */
 const MONEY =
   /[$€£¥]\s?\d|\d[\d,.]*\s?(?:[$€£¥]|(?:dollars?|cents?|euros?|pounds?|pence|p|yen|francs?|usd|eur|gbp|chf)\b)/i

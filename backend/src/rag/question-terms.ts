@@ -35,6 +35,18 @@ const FRAME = new Set(
   ).split(' '),
 )
 const FRAME_WEIGHT = 0.15
+/** The verbs of what something costs (answer-type.ts adds the nouns: price, fee). */
+export const COST_VERBS: ReadonlySet<string> = new Set([
+  'cost',
+  'costs',
+  'charge',
+  'charged',
+  'charges',
+  'pay',
+  'paid',
+  'spend',
+  'spent',
+])
 /**
  * Verbs that a question's wording makes scaffolding: "How long does descaling take?" asks for a
  * duration ("The descaling cycle lasts about 25 minutes"), "How much does pressing cost?" for a
@@ -43,10 +55,7 @@ const FRAME_WEIGHT = 0.15
 const FRAMED_BY_WORDING: readonly [RegExp, ReadonlySet<string>][] = [
   [/^(?:and\s+)?how long\b/i, new Set(['take', 'takes', 'taking', 'took', 'last', 'lasts'])],
   // "How much can I spend on a taxi?": spending, paying and charging ask for the price too.
-  [
-    /^(?:and\s+)?how much\b/i,
-    new Set(['cost', 'costs', 'spend', 'spent', 'pay', 'paid', 'charge', 'charged', 'charges']),
-  ],
+  [/^(?:and\s+)?how much\b/i, COST_VERBS],
   // "to take place" says "to happen" (a FRAME word) in a condition: "What is needed for
   // construction to take place?". As the question's own verb it is asked about ("Where do the
   // meetings take place?": the passage saying so holds the answer).
