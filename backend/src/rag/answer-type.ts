@@ -29,6 +29,8 @@ export interface Wanted {
   money?: boolean
   /** "How big can a file be?": a number with a unit of size ("20 MiB") is the better candidate. */
   size?: boolean
+  /** "In what year …?": a year ("in 1850", "the 19th century"), not any number. */
+  year?: boolean
 }
 
 /** People named by what they may do: the answers to "who can …?" in software documentation. */
@@ -101,6 +103,7 @@ export function wantedOf(question: string): Wanted | null {
     return ASKS_DURATION.test(q) ? { kind: 'measure', time: true } : { kind: 'measure' }
   const many = /\bhow many\s+([\p{L}-]+)/u.exec(q)
   if (many) return { kind: 'number', counted: many[1] }
+  if (/\b(what|which) year\b/.test(q)) return { kind: 'date', year: true }
   if (/\b(what|which|in what|in which) (year|month|century|decade|date|day)\b/.test(q))
     return { kind: 'date' }
   // "When does/did/is …?" asks for a time; "When the Rhine took a right turn, what …?" opens a
@@ -193,6 +196,9 @@ function rawKindScore(text: string, wanted: Wanted | null, question: string): nu
   }
   const found = numbers(text, question)
   if (wanted.kind === 'date') {
+    // "three, later four" is no year.
+    if (wanted.year && !process.env.NOYEAR)
+      return found.some((n) => /^\d{3,4}$/.test(n)) || YEAR.test(text) ? 1 : 0
     if (MONTH.test(text) || (YEAR.test(text) && found.some((n) => YEAR.test(n)))) return 1
     const weekday = WEEKDAY.exec(text)
     const day = weekday !== null && !inQuestion(weekday[0], question)

@@ -720,7 +720,16 @@ function scoreSeeds(
   const overlap = cov.overlap(lexemes)
   const text = seeds.map((s) => cu.units[s]?.text ?? '').join(' ')
   // Ties go to the better-ranked chunk and the shorter unit.
-  const kind = kindFactor(kindScore(text, ask.wanted, ask.question, ask.near))
+  // What the passage depends on is part of what it says ("During this period …" after "In the early
+  // 1950s, …" gives a year).
+  const said = [...saying(cu, seeds, ask)]
+    .sort((a, b) => a - b)
+    .map((i) => cu.units[i]?.text ?? '')
+    .join(' ')
+  const own = kindScore(text, ask.wanted, ask.question, ask.near)
+  const kind = kindFactor(
+    said === text ? own : Math.max(own, kindScore(said, ask.wanted, ask.question, ask.near)),
+  )
   const value = gain + OVERLAP_SHARE * overlap
   // A command the question names picks the leading passage; what follows it may go on without it.
   const ids = further ? ask.identifiers.filter((id) => !id.includes(' ')) : ask.identifiers
@@ -1609,7 +1618,7 @@ const NEGATING_WORD =
 
 /** Numbers and names: 1757, 91.3, "Lupe Mayorga" (capitalised words after the first). */
 function specifics(question: string): string[] {
-  const numbers = question.match(/\d+(?:[.,]\d+)*(?:'?s\b)?/g) ?? []
+  const numbers = question.match(/\b\d{1,2}(?:st|nd|rd|th)[\s-]+century\b|\d+(?:[.,]\d+)*(?:'?s\b)?/gi) ?? []
   const tokens = question.trim().split(/\s+/).slice(1)
   const names = tokens
     .map((t) => t.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '').replace(/'s$/, ''))
@@ -1619,12 +1628,83 @@ function specifics(question: string): string[] {
 
 /**
  * Whether a text states a number as the question writes it: "1990" is not "the 1990s" nor part of
- * "21990" (but is "1990's"); a question asking of "the 1960s" accepts 1960 in any form.
+ * "21990" (but is "1990's"); a question asking of "the 1960s" accepts 1960 in any form and any of
+ * its years ("in 1965"), one asking of a century any of its spellings (statesCentury).
  */
 function statesNumber(text: string, number: string): boolean {
+  const century = centuryOf(number)
+  if (century !== null) return statesCentury(text, century)
   const decade = /'?s$/.test(number)
+  // "the 1960s" is stated by any of its years ("in 1965").
+  const years = /^(\d{3})0'?s$/.exec(number)?.[1]
+  if (years && new RegExp(`(?<![\\d.,])${years}\\d(?![\\d]|[.,]\\d)`).test(text)) return true
   const n = number.replace(/'?s$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
   return new RegExp(`(?<![\\d.,])${n}(?![\\d]|[.,]\\d${decade ? '' : '|s\\b'})`).test(text)
+}
+
+const ORDINALS = [
+  'first',
+  'second',
+  'third',
+  'fourth',
+  'fifth',
+  'sixth',
+  'seventh',
+  'eighth',
+  'ninth',
+  'tenth',
+  'eleventh',
+  'twelfth',
+  'thirteenth',
+  'fourteenth',
+  'fifteenth',
+  'sixteenth',
+  'seventeenth',
+  'eighteenth',
+  'nineteenth',
+  'twentieth',
+  'twenty-first',
+]
+
+/** The century a question names: 19 for "19th century" and for "the 1800s"; else null. */
+function centuryOf(number: string): number | null {
+  const ordinal = /^(\d{1,2})(?:st|nd|rd|th)[\s-]+century$/i.exec(number)
+  if (ordinal) return Number(ordinal[1])
+  const hundreds = /^(\d{1,2})00'?s$/.exec(number)
+  return hundreds ? Number(hundreds[1]) + 1 : null
+}
+
+/**
+ * Whether a text speaks of a century in any of its spellings: "the 19th century", "the nineteenth
+ * century", "the 1800s", or one of its years ("in 1830").
+ */
+function statesCentury(text: string, century: number): boolean {
+  const spelled = ORDINALS[century - 1]
+  const hundreds = century - 1
+  return (
+    new RegExp(`\\b${century}(?:st|nd|rd|th)[\\s-]+centur`, 'i').test(text) ||
+    (spelled !== undefined && new RegExp(`\\b${spelled}[\\s-]+centur`, 'i').test(text)) ||
+    (hundreds > 0 && new RegExp(`(?<![\\d.,])${hundreds}\\d\\d(?:'?s)?(?![\\d]|[.,]\\d)`).test(text))
+  )
+}
+
+/** The question's times a passage may write otherwise: "the 1800s", "the 19th century", "the 1960s". */
+function otherlySpelled(question: string): string[] {
+  return specifics(question).filter((n) => centuryOf(n) !== null || /^\d{3}0'?s$/.test(n))
+}
+
+/**
+ * A passage writing one of those times otherwise ("In the 19th century" for "in the 1800s", "In
+ * 1965" for "in the 1960s") states the question's word for it.
+ */
+function numbersSaid(u: Unit, spelled: string[], terms: QuestionTerm[]): void {
+  for (const n of spelled) {
+    if (!statesNumber(u.text.toLowerCase(), n.toLowerCase())) continue
+    // The question's lexeme of it: 1800s (or 1800), 19th.
+    const digits = /^\d+/.exec(n)?.[0]
+    for (const t of terms)
+      if (/^\d/.test(t.lexeme) && /^\d+/.exec(t.lexeme)?.[0] === digits) u.lexemes.add(t.lexeme)
+  }
 }
 
 /**
@@ -1637,7 +1717,9 @@ function statesSpecifics(question: string, negated: string[], passage: string, c
   if (NEGATION.test(question) && !NEGATION.test(passage) && !NEGATING_WORD.test(passage)) {
     // "tuition-free" for "charge no tuition", "passwordless" for "with no password".
     const ws = lowerTokens(passage)
-    return ws.some((w, i) => withoutIt(ws, i) && negated.some((n) => w.startsWith(n)))
+    return ws.some((w, i) =>
+      negated.some((n) => (withoutIt(ws, i) && w.startsWith(n)) || prefixNegates(w, n)),
+    )
   }
   return true
 }
@@ -1695,6 +1777,10 @@ const CONTRASTS: string[][][] = [
     ['outer', 'external', 'exterior'],
   ],
   [['upper'], ['lower']],
+  [
+    ['low', 'lower'],
+    ['high', 'higher'],
+  ],
   [['positive'], ['negative']],
   [
     ['male', 'males'],
@@ -1762,13 +1848,49 @@ function contrasted(question: string, passage: string): boolean {
     if (asked.length !== 1 || says(ps, asked[0] as string[])) continue
     if (choices.some((c) => c !== asked[0] && says(ps, c) && !says(qs, c))) return true
   }
-  // "unencrypted" asked, "encrypted" said (or the other way round).
+  // "unencrypted" asked, "encrypted" said (or the other way round); "jawless" asked, "jawed" said.
   for (const w of qs) {
     if (w.length < 6 || ps.has(w)) continue
     const base = /^(un|non)(.{4,})$/.exec(w)?.[2]
     if (base ? ps.has(base) : ps.has(`un${w}`) || ps.has(`non${w}`)) return true
+    const lacking = /^(\p{L}{3,})less$/u.exec(w)?.[1]
+    if (lacking && (ps.has(`${lacking}ed`) || ps.has(`${lacking}ful`))) return true
+    const having = /^(\p{L}{3,})(?:ed|ful)$/u.exec(w)?.[1]
+    if (having && ps.has(`${having}less`)) return true
   }
-  return false
+  return modifiedOtherwise(question, passage)
+}
+
+const PREPOSITION =
+  /^(?:about|above|across|after|against|along|among|around|before|behind|below|beneath|beside|between|beyond|during|except|inside|near|since|through|throughout|toward|towards|under|until|upon|within|without)$/
+
+/**
+ * "What name do British historians use?" answered by "American historians use …": the passage
+ * says the question's noun after another name, and never the question's ("British").
+ */
+function modifiedOtherwise(question: string, passage: string): boolean {
+  const qs = question.trim().split(/\s+/).slice(1)
+  const lower = words(passage)
+  const ps = passage.split(/\s+/)
+  const clean = (t: string) => t.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '')
+  return qs.some((t, i) => {
+    const name = clean(t)
+    const noun = clean(qs[i + 1] ?? '').toLowerCase()
+    if (!/^\p{Lu}\p{Ll}{2,}$/u.test(name) || !/^\p{Ll}{3,}$/u.test(noun) || isStopword(noun)) return false
+    if (PREPOSITION.test(noun)) return false
+    // "Brazilian" says "Brazil".
+    const stem = name.toLowerCase().slice(0, Math.max(4, name.length - 1))
+    if (lower.some((w) => w.startsWith(stem))) return false
+    return ps.some((p, j) => {
+      const other = clean(p)
+      return (
+        /^\p{Lu}\p{Ll}{2,}$/u.test(other) &&
+        !isStopword(other) &&
+        j + 1 < ps.length &&
+        clean(ps[j + 1] as string).toLowerCase() === noun
+      )
+    })
+  })
 }
 
 /** "How do I …" and "how to …": the verb that names the task. */
@@ -1861,8 +1983,8 @@ function proseOnly(u: Unit, question: string, terms: QuestionTerm[]): void {
 }
 
 const NEGATOR = /^(not|never|no|cannot|without|nor)$|n't$/
-/** Words a negation may stand before without being what it negates ("is not yet set"). */
-const NEGATION_FILLER = /^(be|been|being|yet|ever|always|even|at|all|any|the|a|an|really|fully|properly)$/
+/** Words a negation may stand before without being what it negates ("is not yet set", "not to depend"). */
+const NEGATION_FILLER = /^(be|been|being|yet|ever|always|even|at|all|any|the|a|an|really|fully|properly|to)$/
 /** The fillers, and degree words a denial negates through ("not more difficult"). */
 const DEGREE_FILLER =
   /^(be|been|being|yet|ever|always|even|at|all|any|the|a|an|really|fully|properly|more|less|so|as|too|very)$/
@@ -1908,9 +2030,26 @@ function negatedWords(question: string): string[] {
   return out
 }
 
-/** "tuition-free", "passwordless": the word itself says the thing is absent. */
+/** "tuition-free", "passwordless", "non-Mongol": the words themselves say the thing is absent. */
 const withoutIt = (ws: readonly string[], i: number) =>
-  ws[i + 1] === 'free' || /^[\p{L}]{3,}less$/u.test(ws[i] as string)
+  ws[i + 1] === 'free' || /^[\p{L}]{3,}less$/u.test(ws[i] as string) || /^non$/.test(ws[i - 1] ?? '')
+
+/**
+ * A negating prefix: "unset" for "not set", "nonprofit" for "not profit"; in-, im-, il- and ir-
+ * only on an adjective ("independent of" for "not depend on", "impossible"), as most words that
+ * begin so are not negations (information, import).
+ */
+const NEGATING_PREFIX =
+  /^(?:un|non-?|dis)(\p{L}{3,})$|^(?:in|im|il|ir)(\p{L}{3,}(?:ent|ant|ible|able|ive|al|ate|ete|ect|ular|ous|ite))$/u
+
+/** Whether a word is a word starting with `negated` behind a negating prefix ("independent", depend). */
+function prefixNegates(word: string, negated: string): boolean {
+  const m = NEGATING_PREFIX.exec(word)
+  const rest = m?.[1] ?? m?.[2]
+  if (!rest) return false
+  const stem = negated.slice(0, Math.max(4, negated.length - 2))
+  return rest.startsWith(stem)
+}
 
 /**
  * A question asking what holds when something is not the case ("when DATABASE_URL is not set") is
@@ -1922,7 +2061,14 @@ function negatedOnly(u: Unit, negated: string[], terms: QuestionTerm[]): void {
   if (negated.length === 0) return
   const ws = lowerTokens(u.text)
   for (const t of terms) {
-    if (!u.lexemes.has(t.lexeme) || !negated.some((n) => wordHasLexeme(n, t.lexeme))) continue
+    const asked = negated.filter((n) => wordHasLexeme(n, t.lexeme))
+    if (asked.length === 0) continue
+    // "independent of" states "not depend on" in one word.
+    if (ws.some((w) => asked.some((n) => prefixNegates(w, n)))) {
+      u.lexemes.add(t.lexeme)
+      continue
+    }
+    if (!u.lexemes.has(t.lexeme)) continue
     const uses = ws.flatMap((w, i) => (w.startsWith(t.lexeme) ? [i] : []))
     if (uses.some((i) => negatedBefore(ws, i, NEGATOR, NEGATION_FILLER) || withoutIt(ws, i))) continue
     u.lexemes.delete(t.lexeme)
@@ -2116,6 +2262,7 @@ export function extractiveAnswer(
   if (terms.length === 0) return null
   const action = actionOf(question)
   const negated = negatedWords(question)
+  const spelled = otherlySpelled(question)
   const phrasal = phrasalOf(question, terms)
   for (const [c, p] of all.entries())
     for (const u of p.units) {
@@ -2124,6 +2271,7 @@ export function extractiveAnswer(
         for (const l of namedIn(lastHeading(chunks[c] as RetrievedChunk), terms)) u.lexemes.add(l)
       proseOnly(u, question, terms)
       negatedOnly(u, negated, terms)
+      numbersSaid(u, spelled, terms)
       otherParticleOnly(u, phrasal)
     }
   const behind = behindOf(chunks)

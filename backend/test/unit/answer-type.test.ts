@@ -7,7 +7,15 @@ describe('answer type', () => {
   it('reads the kind asked for from the question', () => {
     assert.deepEqual(wantedOf('How long must a password be?'), { kind: 'measure' })
     assert.deepEqual(wantedOf('How many Vice Presidents are there?'), { kind: 'number', counted: 'vice' })
-    assert.deepEqual(wantedOf('In what year did the war end?'), { kind: 'date' })
+    assert.deepEqual(wantedOf('In what year did the war end?'), { kind: 'date', year: true })
+    assert.deepEqual(wantedOf('In what month did the war end?'), { kind: 'date' })
+    const year = 'In what year did Kublai revive the examinations?'
+    assert.equal(
+      kindScore('Kublai divided society into three, later four, classes.', wantedOf(year), year),
+      0,
+    )
+    assert.equal(kindScore('In the early 1950s, applications declined.', wantedOf(year), year), 1)
+    assert.equal(kindScore('In the 13th century the examinations were revived.', wantedOf(year), year), 1)
     assert.deepEqual(wantedOf('Who challenged the theory first?'), { kind: 'name' })
     assert.equal(wantedOf('How do sessions expire?'), null)
   })

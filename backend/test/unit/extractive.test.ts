@@ -2041,6 +2041,136 @@ server.register(async function (server) {
     )
   })
 
+  it('a century is stated in any of its spellings, a decade by any of its years', () => {
+    const garden = chunk(
+      'k1',
+      'The Saxon Garden is the oldest public park in the city. In the 19th century the Krasiński Palace Garden was remodelled by Franciszek Szanior.',
+    )
+    assert.match(
+      answer('Who redesigned the Krasiński Palace Garden in the 1800s?', [garden]).content,
+      /Franciszek Szanior/,
+    )
+    // Another century is another time.
+    assert.equal(
+      answer('Who redesigned the Krasiński Palace Garden in the 1700s?', [garden]).content,
+      NO_CONTEXT_ANSWER,
+    )
+    const dating = chunk(
+      'k2',
+      'At the beginning of the twentieth century, geologists obtained accurate absolute dates from radioactive isotopes.',
+    )
+    assert.match(
+      answer('What let geologists obtain accurate absolute dates in the 20th century?', [dating]).content,
+      /radioactive isotopes/,
+    )
+    const tour = chunk('k3', 'In 1965 the band toured Japan for the first time. Its next record sold poorly.')
+    assert.match(answer('Where did the band tour in the 1960s?', [tour]).content, /toured Japan/)
+  })
+
+  it('a negating prefix states a negated question\'s word ("independent of" for "not depend on")', () => {
+    const encoding = chunk(
+      'n1',
+      'Proofs often assume a concrete choice of input encoding. One tries to keep the discussion abstract enough to be independent of the choice of encoding.',
+    )
+    assert.match(
+      answer('Theorists keep the discussion general enough not to depend on what?', [encoding]).content,
+      /independent of the choice of encoding/,
+    )
+  })
+
+  it('a passage about the opposite case does not answer ("high" for "low", "jawed" for "jawless", "American" for "British")', () => {
+    // Analysed as retrieval hands them over, the question's contrasting word weighing little: the
+    // passage covers the question, and only the contrast tells it speaks of another case.
+    const petrology = analysed(
+      chunk(
+        'o1',
+        'Petrologists perform high temperature experiments to understand the pressures at which mineral phases appear.',
+      ),
+      [
+        ['petrologist', 3, 1],
+        ['use', 0.2, 40],
+        ['low', 0.5, 20],
+        ['high', 0.5, 20],
+        ['temperatur', 2, 3],
+        ['experi', 2, 3],
+        ['understand', 1.5, 5],
+      ],
+      [
+        [
+          'petrologist',
+          'perform',
+          'high',
+          'temperatur',
+          'experi',
+          'understand',
+          'pressur',
+          'miner',
+          'phase',
+          'appear',
+        ],
+      ],
+    )
+    assert.equal(
+      answer('What do petrologists use low temperature experiments to understand?', [petrology]).content,
+      NO_CONTEXT_ANSWER,
+    )
+    assert.match(
+      answer('What do petrologists use high temperature experiments to understand?', [petrology]).content,
+      /mineral phases/,
+    )
+    const vertebrates = analysed(
+      chunk(
+        'o2',
+        'Jawed vertebrates have sophisticated defense mechanisms, including the ability to adapt to specific pathogens.',
+      ),
+      [
+        ['sophist', 2, 2],
+        ['defens', 2, 2],
+        ['mechan', 2, 2],
+        ['jawless', 0.5, 1],
+        ['jaw', 0.5, 1],
+        ['vertebr', 3, 1],
+      ],
+      [['jaw', 'vertebr', 'sophist', 'defens', 'mechan', 'includ', 'abil', 'adapt', 'specif', 'pathogen']],
+    )
+    assert.equal(
+      answer('What sophisticated defense mechanisms do jawless vertebrates have?', [vertebrates]).content,
+      NO_CONTEXT_ANSWER,
+    )
+    assert.match(
+      answer('What sophisticated defense mechanisms do jawed vertebrates have?', [vertebrates]).content,
+      /ability to adapt/,
+    )
+    const war = analysed(
+      chunk(
+        'o3',
+        "American historians generally use the traditional name or sometimes the Seven Years' War.",
+      ),
+      [
+        ['name', 1, 5],
+        ['british', 0.8, 4],
+        ['american', 0.8, 4],
+        ['historian', 3, 1],
+        ['general', 1, 5],
+        ['use', 0.2, 40],
+      ],
+      [['american', 'historian', 'general', 'use', 'tradit', 'name', 'sometim', 'seven', 'year', 'war']],
+    )
+    assert.equal(answer('What name do British historians generally use?', [war]).content, NO_CONTEXT_ANSWER)
+    assert.match(answer('What name do American historians generally use?', [war]).content, /traditional name/)
+  })
+
+  it('"in what year" is answered by a year, not by any number', () => {
+    const exams = chunk(
+      'y1',
+      'Kublai rejected plans to revive the Confucian imperial examinations and divided society into three, later four, classes.',
+    )
+    assert.equal(
+      answer('In what year did Kublai revive the Confucian imperial examinations?', [exams]).content,
+      NO_CONTEXT_ANSWER,
+    )
+  })
+
   it('makes the offline answer once for a list of sources (a follow-up is judged on it, then given it)', () => {
     const sources = [DEPLOY]
     const q = 'Which port does the server listen on?'
