@@ -110,6 +110,13 @@ export function wantedOf(question: string): Wanted | null {
   // clause and leaves only dates as the time it might ask for.
   if (new RegExp(`^(and\\s+)?when (${AUXILIARY_WORDS})\\b`).test(q)) return { kind: 'date', event: true }
   if (/^(and\s+)?when\b/.test(q)) return { kind: 'date' }
+  // "What price did they ask?", "What is the fee?": money.
+  if (
+    /^(?:and\s+)?(?:what|which)\s+(?:(?:is|was|are|were)\s+the\s+)?(?:price|prices|fee|fees|cost|costs|rent|salary|wage|wages)\b/.test(
+      q,
+    )
+  )
+    return { kind: 'number', amount: true, money: true }
   if (/\bhow much\b/.test(q))
     return COSTS.test(q) ? { kind: 'number', amount: true, money: true } : { kind: 'number', amount: true }
   if (/\bhow (large|big)\b/.test(q)) return { kind: 'number', size: true }

@@ -1782,6 +1782,7 @@ const CONTRASTS: string[][][] = [
     ['high', 'higher'],
   ],
   [['positive'], ['negative']],
+  [['little'], ['great', 'greatly', 'significant', 'significantly']],
   [
     ['male', 'males'],
     ['female', 'females'],
@@ -1858,7 +1859,73 @@ function contrasted(question: string, passage: string): boolean {
     const having = /^(\p{L}{3,})(?:ed|ful)$/u.exec(w)?.[1]
     if (having && ps.has(`${having}less`)) return true
   }
-  return modifiedOtherwise(question, passage)
+  return (
+    modifiedOtherwise(question, passage) ||
+    otherPrefix(qs, ps) ||
+    otherPartner(question, passage) ||
+    otherYear(question, passage)
+  )
+}
+
+/** Prefixes that make a word's opposite of the same stem: prokaryotes / eukaryotes, upstream / downstream. */
+const OPPOSITE_PREFIXES: readonly [string, string][] = [
+  ['pro', 'eu'],
+  ['pre', 'post'],
+  ['up', 'down'],
+  ['inter', 'intra'],
+  ['micro', 'macro'],
+  ['hyper', 'hypo'],
+  ['endo', 'exo'],
+  ['over', 'under'],
+  ['sub', 'super'],
+  ['mono', 'poly'],
+  ['homo', 'hetero'],
+  ['inbound', 'outbound'],
+  ['in', 'out'],
+  ['im', 'ex'],
+]
+
+/** "Which pathway is conserved across all prokaryotes?" answered of "all eukaryotes". */
+function otherPrefix(qs: Set<string>, ps: Set<string>): boolean {
+  for (const w of qs) {
+    if (ps.has(w)) continue
+    for (const pair of OPPOSITE_PREFIXES)
+      for (const [k, mine] of pair.entries()) {
+        const rest = w.startsWith(mine) ? w.slice(mine.length) : ''
+        if (rest.length >= 5 && ps.has(`${pair[1 - k]}${rest}`)) return true
+      }
+  }
+  return false
+}
+
+/**
+ * "In which city did Bohemond sign a peace treaty with the Albanians?" answered by "… a peace
+ * treaty with the Byzantines": the passage has another name where the question has its own, after
+ * the same word, and never names the question's.
+ */
+function otherPartner(question: string, passage: string): boolean {
+  const partner = /\b(with|against|by|from|between)\s+(?:the\s+)?(\p{Lu}\p{Ll}{2,})/gu
+  const stem = (name: string) => name.toLowerCase().slice(0, Math.max(4, name.length - 2))
+  const said = words(passage)
+  for (const [, prep, name] of question.slice(1).matchAll(partner)) {
+    const mine = stem(name as string)
+    if (said.some((w) => w.startsWith(mine))) continue
+    for (const [, p, other] of passage.matchAll(partner))
+      if (p === prep && !stem(other as string).startsWith(mine) && !isStopword(other as string)) return true
+  }
+  return false
+}
+
+/**
+ * "Who founded the outpost of Charlesfort in 1564?" answered by "In 1562, … founded the outpost of
+ * Charlesfort": the passage dates its fact to other years than the question's, never to it.
+ */
+function otherYear(question: string, passage: string): boolean {
+  const asked = specifics(question).filter((n) => /^(?:1\d{3}|20\d{2})(?:'?s)?$/.test(n))
+  if (asked.length === 0) return false
+  const text = passage.toLowerCase()
+  if (asked.some((y) => statesNumber(text, y))) return false
+  return /(?<![\d.,])(?:1\d{3}|20\d{2})(?![\d]|[.,]\d)/.test(passage)
 }
 
 const PREPOSITION =
@@ -1989,6 +2056,9 @@ const NEGATION_FILLER = /^(be|been|being|yet|ever|always|even|at|all|any|the|a|a
 const DEGREE_FILLER =
   /^(be|been|being|yet|ever|always|even|at|all|any|the|a|an|really|fully|properly|more|less|so|as|too|very)$/
 
+/** ... and what a denial negates through to the words after it ("do not have clearly defined boundaries"). */
+const DENIAL_FILLER = new RegExp(`${DEGREE_FILLER.source}|^(?:have|has|had)$|^\\p{L}{3,}ly$`, 'u')
+
 /** A text's words, lower-cased, with `_` and `'` kept inside them (DATABASE_URL, n't). */
 const lowerTokens = (text: string): string[] =>
   (text.toLowerCase().match(/[\p{L}\p{N}_']+/gu) ?? []).map((w) => w.replace(/^'+|'+$/g, '')).filter(Boolean)
@@ -2008,7 +2078,9 @@ function negatedBefore(ws: readonly string[], i: number, negator: RegExp, skip: 
 function deniesOwn(passage: string, terms: QuestionTerm[]): boolean {
   const ws = lowerTokens(passage)
   // Not "no" or "without": they negate a noun phrase's head ("no session cache"), not its words.
-  const negatedAt = (i: number) => negatedBefore(ws, i, /^(not|never|cannot)$|n't$/, DEGREE_FILLER)
+  const negatedAt = (i: number) => negatedBefore(ws, i, /^(not|never|cannot)$|n't$/, DENIAL_FILLER)
+  // "None of the original treaties … mention …" for "Which of the original treaties mentions …?".
+  if (/^\s*(?:none|neither)\s+of\b/i.test(passage)) return true
   return terms.some((t) => {
     if (!t.own || isFrameWord(t.lexeme)) return false
     const uses = ws.flatMap((w, i) => (wordHasLexeme(w, t.lexeme) ? [i] : []))

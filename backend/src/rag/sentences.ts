@@ -5,13 +5,15 @@ import { Lru } from '../lib/lru.js'
 import { plainLine, plainTextLine } from './plain-text.js'
 
 /**
- * A full stop that ends an initial ("J. F. D. Shrewsbury", "U.S. Army"), a title ("Dr. Smith") or
- * the number of a list item at the start of a line ("1. Create a project") does not end the
- * sentence: splitting there cuts a name in two, or a step from its number. Lookbehinds, placed
- * right after the stop.
+ * A full stop that ends an initial ("J. F. D. Shrewsbury", "U.S. Army"), a title ("Dr. Smith"),
+ * the number of a list item at the start of a line ("1. Create a project") or an abbreviation before
+ * a number ("c. 1,300,000", "No. 5", "p. 12") does not end the sentence: splitting there cuts a
+ * name in two, a step from its number, or a number from its sentence. Lookbehinds, placed right
+ * after the stop.
  */
 const ABBREVIATIONS = String.raw`Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Col|Lt|Rev|vs|e\.g|i\.e`
-export const NOT_AN_END = String.raw`(?<!(?:^|[\s.(])\p{Lu}\.)(?<!\b(?:${ABBREVIATIONS})\.)(?<!(?:^|\n)[ \t]*\d{1,3}\.)`
+const BEFORE_NUMBERS = String.raw`[cC]|ca|approx|[nN]os?|[vV]ol|pp?|[fF]ig`
+export const NOT_AN_END = String.raw`(?<!(?:^|[\s.(])\p{Lu}\.)(?<!\b(?:${ABBREVIATIONS})\.)(?<!\b(?:${BEFORE_NUMBERS})\.(?=\s+\d))(?<!(?:^|\n)[ \t]*\d{1,3}\.)`
 
 /** A line ending on an abbreviation's stop ("… libraries (e.g."): its sentence goes on. */
 export const ENDS_ABBREVIATED = new RegExp(String.raw`\b(?:${ABBREVIATIONS})\.$`, 'u')

@@ -9,6 +9,16 @@ describe('answer type', () => {
     assert.deepEqual(wantedOf('How many Vice Presidents are there?'), { kind: 'number', counted: 'vice' })
     assert.deepEqual(wantedOf('In what year did the war end?'), { kind: 'date', year: true })
     assert.deepEqual(wantedOf('In what month did the war end?'), { kind: 'date' })
+    const price = 'What price did BSkyB ask Virgin Media to pay for the channels?'
+    assert.deepEqual(wantedOf(price), { kind: 'number', amount: true, money: true })
+    assert.equal(
+      kindScore(
+        'BSkyB had substantially increased the asking price for the channels.',
+        wantedOf(price),
+        price,
+      ),
+      0,
+    )
     const year = 'In what year did Kublai revive the examinations?'
     assert.equal(
       kindScore('Kublai divided society into three, later four, classes.', wantedOf(year), year),
@@ -179,6 +189,20 @@ describe('sentence split', () => {
         'It was challenged by J. F. D. Shrewsbury in 1970.',
         'Then Dr. Smith and the U.S. Army came.',
         'Next.',
+      ],
+    )
+  })
+
+  it('does not cut a number from its abbreviation ("c. 1,300,000", "No. 5"), and "No." may still end one', () => {
+    assert.deepEqual(
+      splitSentences(
+        'In 1939, c. 1,300,000 people lived in Warsaw. See No. 5 and p. 12 there. The answer is No. Then more.',
+      ),
+      [
+        'In 1939, c. 1,300,000 people lived in Warsaw.',
+        'See No. 5 and p. 12 there.',
+        'The answer is No.',
+        'Then more.',
       ],
     )
   })

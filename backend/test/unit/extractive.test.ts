@@ -2160,6 +2160,117 @@ server.register(async function (server) {
     assert.match(answer('What name do American historians generally use?', [war]).content, /traditional name/)
   })
 
+  it('a passage of another partner, year, prefix or degree, or denying the thing, does not answer', () => {
+    // Each passage covers its question's words but one, which weighs little: only what the passage
+    // says instead tells it speaks of another case.
+    const cases: [string, string, [string, number, number][], string[][]][] = [
+      [
+        'In which city did Bohemond sign a peace treaty with the Albanians?',
+        'Bohemond had to sign a peace treaty with the Byzantines in the city of Deabolis. Later the Albanians rose against Byzantium.',
+        [
+          ['citi', 1, 5],
+          ['bohemond', 3, 1],
+          ['sign', 2, 2],
+          ['peac', 2, 2],
+          ['treati', 2, 2],
+          ['albanian', 0.3, 3],
+        ],
+        [
+          ['bohemond', 'sign', 'peac', 'treati', 'byzantin', 'citi', 'deaboli'],
+          ['later', 'albanian', 'rose', 'byzantium'],
+        ],
+      ],
+      [
+        'Who founded the outpost of Charlesfort in 1564?',
+        'In 1562, naval officer Jean Ribault founded the outpost of Charlesfort on Parris Island. In 1564, Laudonnière sailed again.',
+        [
+          ['found', 1, 5],
+          ['outpost', 3, 1],
+          ['charlesfort', 3, 1],
+          ['1564', 0.3, 2],
+        ],
+        [
+          ['1562', 'naval', 'offic', 'jean', 'ribault', 'found', 'outpost', 'charlesfort', 'parri', 'island'],
+          ['1564', 'laudonnier', 'sail'],
+        ],
+      ],
+      [
+        'Which pathway is conserved across all prokaryotes?',
+        'The RNA interference pathway is conserved across all eukaryotes.',
+        [
+          ['pathway', 3, 1],
+          ['conserv', 3, 1],
+          ['across', 1, 5],
+          ['prokaryot', 0.3, 1],
+        ],
+        [['rna', 'interfer', 'pathway', 'conserv', 'across', 'eukaryot']],
+      ],
+      [
+        'Which form of Buddhism had little influence on China?',
+        'Tibetan Buddhism had a great influence on China during this period.',
+        [
+          ['form', 1, 5],
+          ['buddhism', 3, 1],
+          ['littl', 0.3, 3],
+          ['influenc', 2, 2],
+          ['china', 2, 2],
+        ],
+        [['tibetan', 'buddhism', 'great', 'influenc', 'china', 'period']],
+      ],
+      [
+        'Why do most tribes in the Amazon have clearly defined boundaries?',
+        'Most tribes in the Amazon do not have clearly defined boundaries, which makes their land easy to target.',
+        [
+          ['tribe', 3, 1],
+          ['amazon', 3, 1],
+          ['clear', 1, 3],
+          ['defin', 1, 3],
+          ['boundari', 2, 2],
+        ],
+        [['tribe', 'amazon', 'clear', 'defin', 'boundari', 'make', 'land', 'easi', 'target']],
+      ],
+      [
+        'Which of the original treaties mentions protection for fundamental rights?',
+        'None of the original treaties establishing the Union mention protection for fundamental rights.',
+        [
+          ['origin', 1, 3],
+          ['treati', 3, 1],
+          ['mention', 2, 2],
+          ['protect', 2, 2],
+          ['fundament', 2, 2],
+          ['right', 2, 2],
+        ],
+        [['none', 'origin', 'treati', 'establish', 'union', 'mention', 'protect', 'fundament', 'right']],
+      ],
+    ]
+    for (const [question, passage, terms, lexemes] of cases) {
+      const c = analysed(chunk('x', passage), terms, lexemes)
+      assert.equal(answer(question, [c]).content, NO_CONTEXT_ANSWER, question)
+    }
+    // The same passages answer the question they do answer.
+    const [bohemond, charlesfort] = cases
+    assert.match(
+      answer('In which city did Bohemond sign a peace treaty with the Byzantines?', [
+        analysed(
+          chunk('x', bohemond?.[1] as string),
+          [...(bohemond?.[2] ?? []), ['byzantin', 0.3, 3]],
+          bohemond?.[3] as string[][],
+        ),
+      ]).content,
+      /Deabolis/,
+    )
+    assert.match(
+      answer('Who founded the outpost of Charlesfort in 1562?', [
+        analysed(
+          chunk('x', charlesfort?.[1] as string),
+          [...(charlesfort?.[2] ?? []).slice(0, 3), ['1562', 0.3, 2]],
+          charlesfort?.[3] as string[][],
+        ),
+      ]).content,
+      /Jean Ribault/,
+    )
+  })
+
   it('"in what year" is answered by a year, not by any number', () => {
     const exams = chunk(
       'y1',
