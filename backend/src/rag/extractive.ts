@@ -1853,7 +1853,13 @@ function contrasted(question: string, passage: string): boolean {
   for (const w of qs) {
     if (w.length < 6 || ps.has(w)) continue
     const base = /^(un|non)(.{4,})$/.exec(w)?.[2]
-    if (base ? ps.has(base) : ps.has(`un${w}`) || ps.has(`non${w}`)) return true
+    // "were not suitable" says "unsuitable".
+    const denied = (word: string) => {
+      const ws = lowerTokens(passage)
+      return ws.some((x, i) => x === word && negatedBefore(ws, i, NEGATOR, NEGATION_FILLER))
+    }
+    if (base ? ps.has(base) && !denied(base) : (ps.has(`un${w}`) || ps.has(`non${w}`)) && !qs.has('not'))
+      return true
     const lacking = /^(\p{L}{3,})less$/u.exec(w)?.[1]
     if (lacking && (ps.has(`${lacking}ed`) || ps.has(`${lacking}ful`))) return true
     const having = /^(\p{L}{3,})(?:ed|ful)$/u.exec(w)?.[1]
@@ -2148,6 +2154,19 @@ function negatedOnly(u: Unit, negated: string[], terms: QuestionTerm[]): void {
   }
 }
 
+/** A word the question negates by prefix, said with a negation: "not suitable" for "unsuitable". */
+function deniedSaid(u: Unit, terms: QuestionTerm[]): void {
+  const prefixed = terms.flatMap((t) => {
+    const base = /^(?:un|non)(\p{L}{4,})$/u.exec(t.lexeme)?.[1]
+    return base ? [{ t, base }] : []
+  })
+  if (prefixed.length === 0) return
+  const ws = lowerTokens(u.text)
+  for (const { t, base } of prefixed)
+    if (ws.some((w, i) => w.startsWith(base) && negatedBefore(ws, i, NEGATOR, NEGATION_FILLER)))
+      u.lexemes.add(t.lexeme)
+}
+
 /** Particles that make a verb another verb: "sign up" is not "sign out", "turn off" not "turn on". */
 const OPPOSITE_PARTICLES: Record<string, string[]> = {
   up: ['in', 'out', 'down'],
@@ -2344,6 +2363,7 @@ export function extractiveAnswer(
       proseOnly(u, question, terms)
       negatedOnly(u, negated, terms)
       numbersSaid(u, spelled, terms)
+      deniedSaid(u, terms)
       otherParticleOnly(u, phrasal)
     }
   const behind = behindOf(chunks)

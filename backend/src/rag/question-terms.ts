@@ -28,6 +28,10 @@ const FRAME = new Set(
     'explain describ ' +
     'pleas show find give use see handl ' +
     'can could would also els differ look version ' +
+    // Irregular forms of the verbs above ("How many made new homes?"; not "known": "X is now known
+    // as Y" holds the answer, nor "went": "after it went public"), hedges on a number asked for
+    // ("roughly how many") and "never", which the negation check reads.
+    'made got gotten rough roughly approxim approximately never ' +
     // Prepositions the english stopword list keeps: they relate the question's things, the
     // documents say the same relation with another one ("inside the iframe" / "in the iframe").
     'insid outsid within behind beneath underneath toward onto upon via across along among ' +
@@ -72,7 +76,7 @@ const FRAMED_BY_WORDING: readonly [RegExp, ReadonlySet<string>][] = [
  * the dimensions a passage says in the same word ("How large can a file be?": "payload_too_large").
  */
 const ANSWER_KIND =
-  /^(?:and\s+)?(?:how (big|often|soon)|(?:(?:in|on|at|by) )?(?:what|which) (number|percentage|percent|amount|size|proportion|fraction|time|date|day|year|month|two|three|four|five|six|seven|eight|nine|ten))\b/i
+  /^(?:and\s+)?(?:how (big|often|soon|fast|far|old|tall|high|deep|wide|heavy)|(?:(?:in|on|at|by) )?(?:what|which) (number|percentage|percent|amount|size|proportion|fraction|time|date|day|year|month|two|three|four|five|six|seven|eight|nine|ten))\b/i
 
 /** The question's own scaffolding beyond FRAME: the words its wording frames. */
 function framedBy(question: string): string[] {

@@ -2271,6 +2271,19 @@ server.register(async function (server) {
     )
   })
 
+  it('"not suitable" says "unsuitable": a negated word answers its negating prefix', () => {
+    const governor = chunk(
+      'u1',
+      'There was a tendency for oscillation whenever the speed changed. As a consequence, engines equipped only with this governor were not suitable for operations requiring constant speed, such as cotton spinning.',
+    )
+    assert.match(
+      answer('Which operation needing constant speed was unsuitable for engines with only this governor?', [
+        governor,
+      ]).content,
+      /cotton spinning/,
+    )
+  })
+
   it('"in what year" is answered by a year, not by any number', () => {
     const exams = chunk(
       'y1',

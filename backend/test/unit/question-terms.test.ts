@@ -35,6 +35,12 @@ describe('isFrameWord', () => {
     assert.equal(isFrameWord('number', 'What number do I call in an emergency?'), true)
     assert.equal(isFrameWord('year', 'In what year was the mill built?'), true)
     assert.equal(isFrameWord('big', 'How big is the deposit?'), true)
+    // "how fast", "how old", "how far" ask for a rate, an age, a distance ("0.3 °C per decade").
+    assert.equal(isFrameWord('fast', 'How fast will the temperature rise?'), true)
+    assert.equal(isFrameWord('old', 'How old was Tesla when he left Graz?'), true)
+    assert.equal(isFrameWord('fast', 'Is the fast lane open?'), false)
+    // A hedge on the number asked for, an irregular "make", and "never" (the negation check's).
+    for (const w of ['rough', 'roughly', 'approxim', 'made', 'never']) assert.equal(isFrameWord(w), true, w)
     assert.equal(isFrameWord('number', 'Is my phone number shown to others?'), false)
     // "What three things …?" asks for a list of three; "take place" says "happen".
     assert.equal(isFrameWord('three', 'What three things does the recipe need?'), true)
