@@ -112,7 +112,7 @@ export function wantedOf(question: string): Wanted | null {
   if (/^(and\s+)?when\b/.test(q)) return { kind: 'date' }
   // "What price did they ask?", "What is the fee?": money.
   if (
-    /^(?:and\s+)?(?:what|which)\s+(?:(?:is|was|are|were)\s+the\s+)?(?:price|prices|fee|fees|cost|costs|rent|salary|wage|wages)\b/.test(
+    /^(?:and\s+)?(?:what|which)\s+(?:(?:is|was|are|were)\s+the\s+)?(?:[\p{L}-]+\s+)?(?:price|prices|fee|fees|cost|costs|rent|salary|wage|wages)\b/u.test(
       q,
     )
   )
@@ -146,8 +146,9 @@ function roleOf(text: string, wanted: Wanted, question: string): boolean {
 }
 
 function names(text: string, question: string): string[] {
+  // A month or a weekday names a time, not who did something ("On 1 February 2007, a study was published").
   return (text.match(/\b\p{Lu}[\p{L}'-]*/gu) ?? []).filter(
-    (n) => n.length > 1 && !isStopword(n) && !inQuestion(n, question),
+    (n) => n.length > 1 && !isStopword(n) && !inQuestion(n, question) && !MONTH.test(n) && !WEEKDAY.test(n),
   )
 }
 
@@ -219,9 +220,10 @@ function rawKindScore(text: string, wanted: Wanted | null, question: string): nu
   // "Reservations are free.": nothing is an amount too.
   if (wanted.amount && FREE.test(text) && !FREE.test(question)) return 1
   if (found.length === 0) return 0
+  // "On 31 July 2013, …": a date is no amount.
+  if (wanted.amount && numbers(text.replace(DATE, ' '), question).every((n) => A_YEAR.test(n))) return 0
   // "You can reserve up to 15 items" says no price.
   if (wanted.money && !MONEY.test(text)) return 0.5
-  if (wanted.amount && numbers(text.replace(DATE, ' '), question).every((n) => A_YEAR.test(n))) return 0
   // "The command … ends with a summary such as `ingested 12 files … in 2.1s`" holds numbers, but
   // "The maximum upload size is 20 MiB per file" a size.
   if (wanted.size) return SIZE.test(text) ? 1 : 0.75

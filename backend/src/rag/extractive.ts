@@ -1773,9 +1773,42 @@ const CONTRASTS: string[][][] = [
   [['earliest'], ['latest']],
   [['minimum'], ['maximum']],
   [
-    ['inner', 'internal', 'interior'],
-    ['outer', 'external', 'exterior'],
+    ['inner', 'internal', 'interior', 'inward', 'inwards'],
+    ['outer', 'external', 'exterior', 'outward', 'outwards'],
   ],
+  [
+    [
+      'increase',
+      'increases',
+      'increased',
+      'increasing',
+      'rise',
+      'rises',
+      'rose',
+      'raise',
+      'raises',
+      'raised',
+    ],
+    [
+      'decrease',
+      'decreases',
+      'decreased',
+      'decreasing',
+      'lowers',
+      'lowered',
+      'reduce',
+      'reduces',
+      'reduced',
+      'fall',
+      'falls',
+      'fell',
+    ],
+  ],
+  [
+    ['begin', 'begins', 'began', 'begun', 'start', 'starts', 'started'],
+    ['end', 'ends', 'ended', 'finish', 'finishes', 'finished'],
+  ],
+  [['poorly', 'badly'], ['well']],
   [['upper'], ['lower']],
   [
     ['low', 'lower'],
@@ -1796,7 +1829,7 @@ const CONTRASTS: string[][][] = [
 
 /** "at least 8", "at most 3", "first of all", "one second": the words as idiom or unit, not a choice. */
 const IDIOM =
-  /\b(at (?:least|most|first|last)|first of all|last but not least|(?:\d+|a|one|per|each|every|split) seconds?)\b/gi
+  /\b(at (?:least|most|first|last)|first of all|last but not least|(?:\d+|a|one|per|each|every|split) seconds?|as well|at the (?:start|end|beginning))\b/gi
 
 /** Runs of capitalised words name one thing: "Middle East", "North America", "Second World War". */
 const NAME_RUN = /\b\p{Lu}[\p{L}'-]*(?:\s+\p{Lu}[\p{L}'-]*)+/gu
@@ -1866,11 +1899,38 @@ function contrasted(question: string, passage: string): boolean {
     if (having && ps.has(`${having}less`)) return true
   }
   return (
+    notTheMost(question, passage) ||
     modifiedOtherwise(question, passage) ||
     otherPrefix(qs, ps) ||
     otherPartner(question, passage) ||
     otherYear(question, passage)
   )
+}
+
+const SUPERLATIVE =
+  '(?:largest|biggest|smallest|highest|lowest|longest|shortest|oldest|youngest|busiest|richest|poorest|most\\s+\\p{L}+)'
+const ORDINAL_BEFORE = new RegExp(
+  `\\b(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\\d+(?:st|nd|rd|th))[\\s-]+(${SUPERLATIVE})`,
+  'giu',
+)
+
+/**
+ * "What is the largest seaport in Florida?" answered by "… Florida's third largest seaport": the
+ * passage ranks the thing below the top the question asks for, and never says it of another.
+ */
+function notTheMost(question: string, passage: string): boolean {
+  const asked = new RegExp(
+    `(?<!(?:second|third|fourth|fifth|\\d(?:st|nd|rd|th))[\\s-]+)\\b${SUPERLATIVE}\\b`,
+    'iu',
+  ).exec(question)
+  if (!asked || ORDINAL_BEFORE.test(question)) return false
+  ORDINAL_BEFORE.lastIndex = 0
+  const word = asked[0].toLowerCase()
+  const ranked = [...passage.matchAll(ORDINAL_BEFORE)].filter((m) => (m[1] ?? '').toLowerCase() === word)
+  if (ranked.length === 0) return false
+  // Said without a rank elsewhere in the passage: the top one is named too.
+  const all = passage.toLowerCase().split(word).length - 1
+  return all === ranked.length
 }
 
 /** Prefixes that make a word's opposite of the same stem: prokaryotes / eukaryotes, upstream / downstream. */
@@ -1913,11 +1973,19 @@ function otherPartner(question: string, passage: string): boolean {
   const partner = /\b(with|against|by|from|between)\s+(?:the\s+)?(\p{Lu}\p{Ll}{2,})/gu
   const stem = (name: string) => name.toLowerCase().slice(0, Math.max(4, name.length - 2))
   const said = words(passage)
+  const asked = words(question)
   for (const [, prep, name] of question.slice(1).matchAll(partner)) {
     const mine = stem(name as string)
-    if (said.some((w) => w.startsWith(mine))) continue
-    for (const [, p, other] of passage.matchAll(partner))
-      if (p === prep && !stem(other as string).startsWith(mine) && !isStopword(other as string)) return true
+    const named = said.some((w) => w.startsWith(mine))
+    for (const [, p, other] of passage.matchAll(partner)) {
+      if (p !== prep || isStopword(other as string)) continue
+      const theirs = stem(other as string)
+      if (theirs.startsWith(mine)) continue
+      // Another name there, and the question's nowhere; or the question's other name there: the
+      // two swapped ("Kusala died four days after a banquet with Tugh Temür" for "How many days
+      // after a banquet with Kusala did Tugh Temür die?").
+      if (!named || asked.some((w) => w.startsWith(theirs))) return true
+    }
   }
   return false
 }
@@ -1927,11 +1995,13 @@ function otherPartner(question: string, passage: string): boolean {
  * Charlesfort": the passage dates its fact to other years than the question's, never to it.
  */
 function otherYear(question: string, passage: string): boolean {
-  const asked = specifics(question).filter((n) => /^(?:1\d{3}|20\d{2})(?:'?s)?$/.test(n))
+  const asked = specifics(question).filter(
+    (n) => /^(?:1\d{3}|20\d{2})(?:'?s)?$/.test(n) || centuryOf(n) !== null,
+  )
   if (asked.length === 0) return false
   const text = passage.toLowerCase()
-  if (asked.some((y) => statesNumber(text, y))) return false
-  return /(?<![\d.,])(?:1\d{3}|20\d{2})(?![\d]|[.,]\d)/.test(passage)
+  if (asked.some((y) => statesNumber(text, y.toLowerCase()))) return false
+  return /(?<![\d.,])(?:1\d{3}|20\d{2})(?![\d]|[.,]\d)|\b\d{1,2}(?:st|nd|rd|th)[\s-]+centur/i.test(passage)
 }
 
 const PREPOSITION =

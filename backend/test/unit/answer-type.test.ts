@@ -19,6 +19,18 @@ describe('answer type', () => {
       ),
       0,
     )
+    const nominal = 'What is the nominal cost of attendance?'
+    assert.deepEqual(wantedOf(nominal), { kind: 'number', amount: true, money: true })
+    assert.equal(kindScore('The nominal cost of attendance is high.', wantedOf(nominal), nominal), 0)
+    // A date is no amount, a month no one who did something.
+    const paid = 'How much money did Microsoft pay BSkyB?'
+    assert.equal(
+      kindScore('On 31 July 2013, BSkyB and Microsoft announced their settlement.', wantedOf(paid), paid),
+      0,
+    )
+    const who = 'Who published the study?'
+    assert.equal(kindScore('On 1 February 2007, a study was published.', wantedOf(who), who), 0)
+    assert.equal(kindScore('In 2007, Smith published a study.', wantedOf(who), who), 1)
     const year = 'In what year did Kublai revive the examinations?'
     assert.equal(
       kindScore('Kublai divided society into three, later four, classes.', wantedOf(year), year),

@@ -2242,6 +2242,85 @@ server.register(async function (server) {
         ],
         [['none', 'origin', 'treati', 'establish', 'union', 'mention', 'protect', 'fundament', 'right']],
       ],
+      [
+        'Which unit vector points inward toward the center of the path?',
+        'The unit vector points in the radial direction outwards from the center of the path.',
+        [
+          ['unit', 2, 2],
+          ['vector', 3, 1],
+          ['point', 2, 2],
+          ['inward', 0.3, 1],
+          ['center', 2, 2],
+          ['path', 2, 2],
+        ],
+        [['unit', 'vector', 'point', 'radial', 'direct', 'outward', 'center', 'path']],
+      ],
+      [
+        'Where did the epidemic come to an end in 1865?',
+        'The plague was responsible for an epidemic that began in southern China in 1865.',
+        [
+          ['epidem', 3, 1],
+          ['come', 0.3, 9],
+          ['end', 0.3, 9],
+          ['1865', 3, 1],
+        ],
+        [['plagu', 'respons', 'epidem', 'began', 'southern', 'china', '1865']],
+      ],
+      [
+        'Why are large steam cycles and modern gas turbines poorly matched?',
+        'The efficiencies of large steam cycles and large modern gas turbines are fairly well matched.',
+        [
+          ['larg', 1, 5],
+          ['steam', 2, 2],
+          ['cycl', 2, 2],
+          ['modern', 1, 5],
+          ['gas', 2, 2],
+          ['turbin', 2, 2],
+          ['poor', 0.3, 5],
+          ['match', 2, 2],
+        ],
+        [['effici', 'larg', 'steam', 'cycl', 'modern', 'gas', 'turbin', 'fair', 'well', 'match']],
+      ],
+      [
+        'What is the largest seaport in Florida?',
+        "The Port of Jacksonville is Florida's third largest seaport.",
+        [
+          ['largest', 1, 5],
+          ['seaport', 3, 1],
+          ['florida', 2, 2],
+        ],
+        [['port', 'jacksonvill', 'florida', 'third', 'largest', 'seaport']],
+      ],
+      [
+        'How many days after a banquet with Kusala did Tugh Temür die?',
+        'Kusala suddenly died only four days after a banquet with Tugh Temür.',
+        [
+          ['mani', 0.1, 9],
+          ['day', 1, 5],
+          ['banquet', 3, 1],
+          ['kusala', 3, 1],
+          ['tugh', 3, 1],
+          ['temür', 3, 1],
+          ['die', 1, 5],
+        ],
+        [['kusala', 'sudden', 'die', 'four', 'day', 'banquet', 'tugh', 'temür']],
+      ],
+      [
+        'Which colonies did Britain give more autonomy to during the 19th century?',
+        'Britain expanded in the 19th century. More autonomy was granted to its settler colonies in the 20th century.',
+        [
+          ['coloni', 2, 2],
+          ['britain', 1, 5],
+          ['give', 0.1, 9],
+          ['autonomi', 3, 1],
+          ['19th', 0.3, 3],
+          ['centuri', 0.3, 5],
+        ],
+        [
+          ['britain', 'expand', '19th', 'centuri'],
+          ['autonomi', 'grant', 'settler', 'coloni', '20th', 'centuri'],
+        ],
+      ],
     ]
     for (const [question, passage, terms, lexemes] of cases) {
       const c = analysed(chunk('x', passage), terms, lexemes)
