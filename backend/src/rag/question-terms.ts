@@ -28,10 +28,10 @@ const FRAME = new Set(
     'explain describ ' +
     'pleas show find give use see handl ' +
     'can could would also els differ look version ' +
-    // Irregular forms of the verbs above ("How many made new homes?"; not "known": "X is now known
-    // as Y" holds the answer, nor "went": "after it went public"), hedges on a number asked for
-    // ("roughly how many") and "never", which the negation check reads.
-    'made got gotten rough roughly approxim approximately never ' +
+    // Hedges on a number asked for ("roughly how many") and "never", which the negation check
+    // reads. Not "made" ("What is the lattice made of?" asks what it is made of), "known" ("X is now
+    // known as Y" holds the answer) or "went" ("after it went public").
+    'rough roughly approxim approximately never ' +
     // Prepositions the english stopword list keeps: they relate the question's things, the
     // documents say the same relation with another one ("inside the iframe" / "in the iframe").
     'insid outsid within behind beneath underneath toward onto upon via across along among ' +
