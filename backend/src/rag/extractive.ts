@@ -415,6 +415,65 @@ const ALIKE: ReadonlyMap<string, readonly string[]> = new Map([
   ['ui', ['frontend']],
 ])
 
+/**
+ * Forms of one word that english stemming leaves apart and that share too few letters to be read as
+ * one root (snowball lexemes): a verb and its noun ("lose" / the loss, "die" / death), an adjective
+ * and its measure (high / height), a country and its people's adjective (France / French, Britain /
+ * British). Loose matching only, as ALIKE.
+ */
+const FORMS: readonly (readonly string[])[] = [
+  ['lose', 'loss'],
+  ['die', 'death'],
+  ['choos', 'choic'],
+  ['grow', 'growth'],
+  ['prove', 'proof'],
+  ['fli', 'flight'],
+  ['speak', 'speech'],
+  ['sell', 'sale'],
+  ['think', 'thought'],
+  ['defend', 'defenc', 'defens'],
+  ['decid', 'decis'],
+  ['succeed', 'success'],
+  ['fail', 'failur'],
+  ['high', 'height'],
+  ['wide', 'width'],
+  ['strong', 'strength'],
+  ['deep', 'depth'],
+  ['true', 'truth'],
+  ['believ', 'belief'],
+  ['britain', 'british'],
+  ['franc', 'french'],
+  ['spain', 'spanish'],
+  ['england', 'english'],
+  ['china', 'chines'],
+  ['netherland', 'dutch'],
+  ['germani', 'german'],
+  ['portug', 'portugues'],
+  ['itali', 'italian'],
+  ['japan', 'japanes'],
+  ['russia', 'russian'],
+  ['greec', 'greek'],
+  ['poland', 'polish'],
+  ['sweden', 'swedish'],
+  ['switzerland', 'swiss'],
+  ['ireland', 'irish'],
+  ['scotland', 'scottish'],
+  ['wale', 'welsh'],
+  ['europ', 'european'],
+  ['egypt', 'egyptian'],
+  ['turkey', 'turkish'],
+  ['norway', 'norwegian'],
+  ['denmark', 'danish'],
+  ['hungari', 'hungarian'],
+  ['belgium', 'belgian'],
+  ['mongolia', 'mongol', 'mongolian'],
+  ['persia', 'persian'],
+  ['rome', 'roman'],
+]
+const FORMS_OF: ReadonlyMap<string, readonly string[]> = new Map(
+  FORMS.flatMap((group) => group.map((l) => [l, group.filter((o) => o !== l)] as const)),
+)
+
 /** Letters two words must share from their start to be read as one root (publication / publishing). */
 const ROOT = 5
 
@@ -427,6 +486,7 @@ const ROOT = 5
 function states(lexemes: Set<string>, lexeme: string, strict = false): boolean {
   if (lexemes.has(lexeme)) return true
   if (!strict && ALIKE.get(lexeme)?.some((a) => lexemes.has(a))) return true
+  if (!strict && FORMS_OF.get(lexeme)?.some((a) => lexemes.has(a))) return true
   // Its negation by prefix speaks of it too: "Unset, the server uses …" for "when X is not set".
   if (lexeme.length >= 3 && lexemes.has(`un${lexeme}`)) return true
   if (lexeme.length < 4) return false
@@ -1735,6 +1795,7 @@ function namesStated(question: string, context: string, parse = true): boolean {
   const capitalised = new Set(tokens.filter((w) => /^\p{Lu}/u.test(w)).map((w) => w.toLowerCase()))
   // A plural written as a name is not stated by the common noun: "Windows" is not the "window" of
   // "until the window passes", though stemming makes them one lexeme.
+  // Not in another of its FORMS: "Chinese" does not state "China", the place asked about.
   const statedBy = (p: string, w: string) =>
     wordHasLexeme(p, w) && (p === w || capitalised.has(p) || (w !== `${p}s` && w !== `${p}es`))
   for (const s of parse ? specifics(question) : [question]) {

@@ -2350,6 +2350,22 @@ server.register(async function (server) {
     )
   })
 
+  it('a verb states its noun and a country its adjective where stemming leaves them apart (lose / loss, Britain / British)', () => {
+    const colonies = analysed(
+      chunk('f1', "The British Empire grew. Britain's loss of the American colonies came in 1776."),
+      [
+        ['british', 1, 2],
+        ['lose', 3, 2],
+        ['coloni', 1, 2],
+      ],
+      [
+        ['british', 'empir', 'grew'],
+        ['britain', 'loss', 'american', 'coloni', 'came', '1776'],
+      ],
+    )
+    assert.match(answer('When did the British lose the colonies?', [colonies]).content, /1776/)
+  })
+
   it('"not suitable" says "unsuitable": a negated word answers its negating prefix', () => {
     const governor = chunk(
       'u1',
