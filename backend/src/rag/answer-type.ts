@@ -102,7 +102,7 @@ export function wantedOf(question: string): Wanted | null {
   if (/\bhow long\b/.test(q))
     return ASKS_DURATION.test(q) ? { kind: 'measure', time: true } : { kind: 'measure' }
   const many = /\bhow many\s+([\p{L}-]+)/u.exec(q)
-  if (many) return { kind: 'number', counted: many[1] }
+  if (many) return { kind: 'number', counted: countedOf(q.slice(many.index)) }
   if (/\b(what|which) year\b/.test(q)) return { kind: 'date', year: true }
   if (/\b(what|which|in what|in which) (year|month|century|decade|date|day)\b/.test(q))
     return { kind: 'date' }
@@ -127,6 +127,19 @@ export function wantedOf(question: string): Wanted | null {
     return { kind: 'name', role: true }
   if (/^(and\s+)?(who|whom|whose)\b/.test(q)) return { kind: 'name' }
   return null
+}
+
+/**
+ * The thing a "how many" question counts: the last word of the noun phrase after it when an
+ * auxiliary or a preposition ends it within three words ("How many API keys can I have?" → keys),
+ * else its first ("How many MSPs represent constituencies?" → MSPs: the main verb is not told).
+ */
+function countedOf(q: string): string {
+  const ws = q.match(/[\p{L}\p{N}-]+/gu)?.slice(2) ?? []
+  const end = ws.findIndex(
+    (w, i) => i > 0 && (AUXILIARY.test(w) || /^(?:of|in|on|at|for|to|from|with|by)$/.test(w)),
+  )
+  return (end > 0 && end <= 3 ? ws[end - 1] : ws[0]) ?? ''
 }
 
 function inQuestion(token: string, question: string): boolean {
@@ -228,12 +241,37 @@ function rawKindScore(text: string, wanted: Wanted | null, question: string): nu
   // "The maximum upload size is 20 MiB per file" a size.
   if (wanted.size) return SIZE.test(text) ? 1 : 0.75
   if (!wanted.counted) return 1
+  // "The response (201) holds the key", "on port 7860", "step 3": numbers that name, not count.
+  if (!countsSomething(text, question)) return 0
   const counted = wanted.counted
   const near = new RegExp(
     `(?:\\d[\\d,.]*|\\b(?:${NUMBER_WORD}))(?:\\s+[\\p{L}-]+){0,2}?\\s+(${counted.slice(0, Math.max(3, counted.length - 2))}\\p{L}*)`,
     'iu',
   )
   return near.test(text) ? 1 : 0.75
+}
+
+/** A number that names something rather than counting it: a status, a port, a version, a page. */
+const LABEL_BEFORE =
+  /\b(?:status|code|error|port|version|v|step|section|chapter|page|pages|room|line|item|figure|table|no|number|id|rfc|iso)\.?\s*#?$/i
+
+/** Whether a text holds a number that may count something (not a label, not one alone in brackets). */
+function countsSomething(text: string, question: string): boolean {
+  for (const m of text.matchAll(NUMBER)) {
+    if (inQuestion(m[0], question)) continue
+    const before = text.slice(0, m.index)
+    const after = text.slice((m.index ?? 0) + m[0].length)
+    if (/\(\s*$/.test(before) && /^\s*\)/.test(after)) continue
+    if (LABEL_BEFORE.test(before)) continue
+    // "create a new one", "each one": the pronoun.
+    if (
+      /^one$/i.test(m[0]) &&
+      /\b(?:a|an|the|this|that|each|every|no|any|another|new|old|same|other|which|only)\s+$/i.test(before)
+    )
+      continue
+    return true
+  }
+  return false
 }
 
 /**

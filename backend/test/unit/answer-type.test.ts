@@ -6,7 +6,22 @@ import { splitSentences } from '../../src/rag/sentences.js'
 describe('answer type', () => {
   it('reads the kind asked for from the question', () => {
     assert.deepEqual(wantedOf('How long must a password be?'), { kind: 'measure' })
-    assert.deepEqual(wantedOf('How many Vice Presidents are there?'), { kind: 'number', counted: 'vice' })
+    // The noun phrase's last word when a verb ends it within three words, else its first.
+    assert.deepEqual(wantedOf('How many Vice Presidents are there?'), {
+      kind: 'number',
+      counted: 'presidents',
+    })
+    assert.deepEqual(wantedOf('How many API keys can I have?'), { kind: 'number', counted: 'keys' })
+    assert.deepEqual(wantedOf('How many MSPs represent constituencies?'), { kind: 'number', counted: 'msps' })
+    // A number that names (a status, a port) or the pronoun "one" counts nothing.
+    const keys = 'How many API keys can I have?'
+    assert.equal(kindScore('The response (201) holds the key in `key`.', wantedOf(keys), keys), 0)
+    assert.equal(
+      kindScore('A lost key cannot be shown again; create a new one instead.', wantedOf(keys), keys),
+      0,
+    )
+    assert.equal(kindScore('The server listens on port 7860.', wantedOf(keys), keys), 0)
+    assert.equal(kindScore('Each user may hold up to 10 API keys.', wantedOf(keys), keys), 1)
     assert.deepEqual(wantedOf('In what year did the war end?'), { kind: 'date', year: true })
     assert.deepEqual(wantedOf('In what month did the war end?'), { kind: 'date' })
     const price = 'What price did BSkyB ask Virgin Media to pay for the channels?'
