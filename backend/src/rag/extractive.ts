@@ -2298,6 +2298,18 @@ function deniedSaid(u: Unit, terms: QuestionTerm[]): void {
       u.lexemes.add(t.lexeme)
 }
 
+/** A word joining a particle to a verb, said as the verb and the particle: "lift the world up" for "uplift". */
+function particleSaid(u: Unit, terms: QuestionTerm[]): void {
+  for (const t of terms) {
+    const m = /^(up|out|down)(\p{L}{3,})$/u.exec(t.lexeme)
+    if (!m || u.lexemes.has(t.lexeme)) continue
+    const [, particle, verb] = m as unknown as [string, string, string]
+    const ws = lowerTokens(u.text)
+    const at = ws.findIndex((w, i) => wordHasLexeme(w, verb) && ws.slice(i + 1, i + 4).includes(particle))
+    if (at >= 0) u.lexemes.add(t.lexeme)
+  }
+}
+
 /** Particles that make a verb another verb: "sign up" is not "sign out", "turn off" not "turn on". */
 const OPPOSITE_PARTICLES: Record<string, string[]> = {
   up: ['in', 'out', 'down'],
@@ -2495,6 +2507,7 @@ export function extractiveAnswer(
       negatedOnly(u, negated, terms)
       numbersSaid(u, spelled, terms)
       deniedSaid(u, terms)
+      particleSaid(u, terms)
       otherParticleOnly(u, phrasal)
     }
   const behind = behindOf(chunks)
@@ -2667,6 +2680,9 @@ export function extractiveAnswer(
     // "How many …?" answered by a passage without any number is about the topic, not the answer.
     if (kindScore(leadText, ask.wanted, question) === 0) return null
     if (!countsAsked(leadText, ask.wanted, question)) return null
+    // "What is the nominal cost of attendance?" is not answered by "The nominal cost … is high" and
+    // a count in the next sentence ("79 individual libraries"): a price question wants a price.
+    if (ask.wanted?.money && !priced) return null
     // When the leading passage leaves part of the question open, an equally good passage elsewhere
     // may be the one that answers: the reader sees both. Not after the steps or the list a section's
     // heading names: the heading says they are the answer.

@@ -2366,6 +2366,22 @@ server.register(async function (server) {
     assert.match(answer('When did the British lose the colonies?', [colonies]).content, /1776/)
   })
 
+  it('"lift the world up" says "uplift"; a price question wants a price, not a count nearby', () => {
+    const mission = chunk(
+      'p1',
+      'It became a moral justification to lift the world up to French standards by bringing Christianity and French culture. Jules Ferry declared that France had a civilising mission.',
+    )
+    assert.match(
+      answer('What did the French think bringing would uplift the world to?', [mission]).content,
+      /lift the world up to French standards/,
+    )
+    const cost = chunk(
+      'p2',
+      'The nominal cost of attendance is high, but the endowment allows generous aid. It operates 79 libraries with over 18 million volumes.',
+    )
+    assert.equal(answer('What is the nominal cost of attendance?', [cost]).content, NO_CONTEXT_ANSWER)
+  })
+
   it('"not suitable" says "unsuitable": a negated word answers its negating prefix', () => {
     const governor = chunk(
       'u1',
