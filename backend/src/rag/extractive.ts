@@ -1742,8 +1742,9 @@ function statesCentury(text: string, century: number): boolean {
   const spelled = ORDINALS[century - 1]
   const hundreds = century - 1
   return (
-    new RegExp(`\\b${century}(?:st|nd|rd|th)[\\s-]+centur`, 'i').test(text) ||
-    (spelled !== undefined && new RegExp(`\\b${spelled}[\\s-]+centur`, 'i').test(text)) ||
+    // "the [21st] century": an editor's brackets.
+    new RegExp(`\\b${century}(?:st|nd|rd|th)\\]?[\\s-]+centur`, 'i').test(text) ||
+    (spelled !== undefined && new RegExp(`\\b${spelled}\\]?[\\s-]+centur`, 'i').test(text)) ||
     (hundreds > 0 && new RegExp(`(?<![\\d.,])${hundreds}\\d\\d(?:'?s)?(?![\\d]|[.,]\\d)`).test(text))
   )
 }

@@ -76,7 +76,7 @@ const FRAMED_BY_WORDING: readonly [RegExp, ReadonlySet<string>][] = [
  * the dimensions a passage says in the same word ("How large can a file be?": "payload_too_large").
  */
 const ANSWER_KIND =
-  /^(?:and\s+)?(?:how (big|often|soon|fast|far|old|tall|high|deep|wide|heavy)|(?:(?:in|on|at|by) )?(?:what|which) (number|percentage|percent|amount|size|proportion|fraction|time|date|day|year|month|two|three|four|five|six|seven|eight|nine|ten))\b/i
+  /^(?:[^,?]{1,60},\s+)?(?:and\s+)?(?:how (big|often|soon|fast|far|old|tall|high|deep|wide|heavy)|(?:(?:in|on|at|by) )?(?:what|which) (number|percentage|percent|amount|size|proportion|fraction|time|date|day|year|month|two|three|four|five|six|seven|eight|nine|ten))\b/i
 
 /** The question's own scaffolding beyond FRAME: the words its wording frames. */
 function framedBy(question: string): string[] {

@@ -2063,6 +2063,16 @@ server.register(async function (server) {
       answer('What let geologists obtain accurate absolute dates in the 20th century?', [dating]).content,
       /radioactive isotopes/,
     )
+    // An editor's brackets: "the [21st] century".
+    const warming = chunk(
+      'k4',
+      'They predict that global mean temperature will increase by about 0.3 °C per decade during the [21st] century.',
+    )
+    assert.match(
+      answer('How much will global mean temperature increase per decade in the 21st century?', [warming])
+        .content,
+      /0\.3 °C per decade/,
+    )
     const tour = chunk('k3', 'In 1965 the band toured Japan for the first time. Its next record sold poorly.')
     assert.match(answer('Where did the band tour in the 1960s?', [tour]).content, /toured Japan/)
   })

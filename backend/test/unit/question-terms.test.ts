@@ -39,6 +39,8 @@ describe('isFrameWord', () => {
     assert.equal(isFrameWord('fast', 'How fast will the temperature rise?'), true)
     assert.equal(isFrameWord('old', 'How old was Tesla when he left Graz?'), true)
     assert.equal(isFrameWord('fast', 'Is the fast lane open?'), false)
+    // After an opening clause too.
+    assert.equal(isFrameWord('fast', 'Under business as usual, how fast will the temperature rise?'), true)
     // A hedge on the number asked for, and "never" (the negation check's); "made" asks what of.
     for (const w of ['rough', 'roughly', 'approxim', 'never']) assert.equal(isFrameWord(w), true, w)
     assert.equal(isFrameWord('made', 'What is the lattice made of?'), false)
