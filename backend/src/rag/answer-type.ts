@@ -131,14 +131,13 @@ export function wantedOf(question: string): Wanted | null {
 
 /**
  * The thing a "how many" question counts: the last word of the noun phrase after it when an
- * auxiliary or a preposition ends it within three words ("How many API keys can I have?" → keys),
- * else its first ("How many MSPs represent constituencies?" → MSPs: the main verb is not told).
+ * auxiliary ends it within three words ("How many API keys can I have?" → keys), else its first
+ * ("How many MSPs represent constituencies?", "How many Huguenot lacemakers settled in …?": a main
+ * verb is not told from a noun, and a preposition may follow either).
  */
 function countedOf(q: string): string {
   const ws = q.match(/[\p{L}\p{N}-]+/gu)?.slice(2) ?? []
-  const end = ws.findIndex(
-    (w, i) => i > 0 && (AUXILIARY.test(w) || /^(?:of|in|on|at|for|to|from|with|by)$/.test(w)),
-  )
+  const end = ws.findIndex((w, i) => i > 0 && AUXILIARY.test(w))
   return (end > 0 && end <= 3 ? ws[end - 1] : ws[0]) ?? ''
 }
 

@@ -13,6 +13,10 @@ describe('answer type', () => {
     })
     assert.deepEqual(wantedOf('How many API keys can I have?'), { kind: 'number', counted: 'keys' })
     assert.deepEqual(wantedOf('How many MSPs represent constituencies?'), { kind: 'number', counted: 'msps' })
+    assert.deepEqual(wantedOf('How many Huguenot lacemakers settled in Bedfordshire?'), {
+      kind: 'number',
+      counted: 'huguenot',
+    })
     // A number that names (a status, a port) or the pronoun "one" counts nothing.
     const keys = 'How many API keys can I have?'
     assert.equal(kindScore('The response (201) holds the key in `key`.', wantedOf(keys), keys), 0)
