@@ -81,7 +81,10 @@ const DATE = new RegExp(
 )
 const YEAR = /\b(1\d{3}|20\d{2})s?\b|\b\d{1,2}(st|nd|rd|th) century\b/i
 /** A question about what something costs. */
-const COSTS = new RegExp(`\\b(?:${[...COST_VERBS, 'price', 'prices', 'fee', 'fees'].join('|')})\\b`, 'i')
+const COSTS = new RegExp(
+  `\\b(?:${[...COST_VERBS, 'price', 'prices', 'fee', 'fees', 'money'].join('|')})\\b`,
+  'i',
+)
 /** An amount of money: a currency sign or word next to a number. */
 const MONEY =
   /[$€£¥]\s?\d|\d[\d,.]*\s?(?:[$€£¥]|(?:dollars?|cents?|euros?|pounds?|pence|p|yen|francs?|usd|eur|gbp|chf)\b)/i
@@ -121,7 +124,11 @@ export function wantedOf(question: string): Wanted | null {
     return COSTS.test(q) ? { kind: 'number', amount: true, money: true } : { kind: 'number', amount: true }
   if (/\bhow (large|big)\b/.test(q)) return { kind: 'number', size: true }
   if (/\b(how (old|far|often|tall|high|fast|heavy|deep|wide))\b/.test(q)) return { kind: 'number' }
-  if (/\bwhat (percentage|percent|number|amount|size|proportion|fraction)\b/.test(q))
+  if (
+    /\bwhat (percentage|percent|number|amount|size|proportion|fraction|dose|dosage|temperature|age|speed|distance|height|depth|weight|population)\b/.test(
+      q,
+    )
+  )
     return { kind: 'number' }
   if (/^(and\s+)?who (can|may|could|is allowed|are allowed|is able|are able)\b/.test(q))
     return { kind: 'name', role: true }
@@ -157,10 +164,27 @@ function roleOf(text: string, wanted: Wanted, question: string): boolean {
   return (text.match(ROLES) ?? []).some((r) => !inQuestion(r, question))
 }
 
+/** Words that open a sentence with a capital without naming anyone ("Conversely, education …"). */
+const OPENERS = new Set(
+  (
+    'conversely however moreover although though thus therefore furthermore meanwhile instead also many ' +
+    'most some such another other each every both either neither today currently previously later ' +
+    'finally nevertheless nonetheless similarly likewise hence yet still indeed rather perhaps ' +
+    'generally typically usually often sometimes recently initially eventually originally according ' +
+    'despite unlike like since unless whereas whether several few none one two three'
+  ).split(' '),
+)
+
 function names(text: string, question: string): string[] {
   // A month or a weekday names a time, not who did something ("On 1 February 2007, a study was published").
   return (text.match(/\b\p{Lu}[\p{L}'-]*/gu) ?? []).filter(
-    (n) => n.length > 1 && !isStopword(n) && !inQuestion(n, question) && !MONTH.test(n) && !WEEKDAY.test(n),
+    (n) =>
+      n.length > 1 &&
+      !isStopword(n) &&
+      !OPENERS.has(n.toLowerCase()) &&
+      !inQuestion(n, question) &&
+      !MONTH.test(n) &&
+      !WEEKDAY.test(n),
   )
 }
 
@@ -211,7 +235,9 @@ function rawKindScore(text: string, wanted: Wanted | null, question: string): nu
   if (!wanted) return 1
   if (wanted.kind === 'name') {
     if (names(text, question).length > 0 || roleOf(text, wanted, question)) return 1
-    // "Who approves expense claims?": "the employee's line manager" answers without a name.
+    // "Who approves expense claims?": "the employee's line manager" answers without a name, and
+    // "those who already hold wealth" by saying who they are.
+    if (/\b(?:those|people|persons|individuals|anyone|someone|whoever)\s+who\b/i.test(text)) return 0.75
     return (text.match(PEOPLE) ?? []).some((r) => !inQuestion(r, question)) ? 0.75 : 0
   }
   const found = numbers(text, question)

@@ -8,6 +8,7 @@
 // 4. when even the best passages leave the question's key terms uncovered, the answer is the
 //    plain refusal, with no citations.
 
+import { verbOfIrregular } from '../db/queries/index-text.js'
 import {
   countsAsked,
   isCostWord,
@@ -1833,10 +1834,15 @@ const CONTRASTS: string[][][] = [
   [['highest'], ['lowest']],
   [['largest', 'biggest'], ['smallest']],
   [['earliest'], ['latest']],
+  [['early'], ['late']],
+  [
+    ['succeed', 'succeeds', 'succeeded', 'success', 'successful'],
+    ['fail', 'fails', 'failed', 'failure', 'failures'],
+  ],
   [['minimum'], ['maximum']],
   [
-    ['inner', 'internal', 'interior', 'inward', 'inwards'],
-    ['outer', 'external', 'exterior', 'outward', 'outwards'],
+    ['inner', 'internal', 'interior', 'inward', 'inwards', 'inside'],
+    ['outer', 'external', 'exterior', 'outward', 'outwards', 'outside'],
   ],
   [
     [
@@ -1962,6 +1968,8 @@ function contrasted(question: string, passage: string): boolean {
   }
   return (
     notTheMost(question, passage) ||
+    comparedTheOtherWay(question, passage) ||
+    otherSubject(question, passage) ||
     modifiedOtherwise(question, passage) ||
     otherPrefix(qs, ps) ||
     otherPartner(question, passage) ||
@@ -1971,10 +1979,8 @@ function contrasted(question: string, passage: string): boolean {
 
 const SUPERLATIVE =
   '(?:largest|biggest|smallest|highest|lowest|longest|shortest|oldest|youngest|busiest|richest|poorest|most\\s+\\p{L}+)'
-const ORDINAL_BEFORE = new RegExp(
-  `\\b(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\\d+(?:st|nd|rd|th))[\\s-]+(${SUPERLATIVE})`,
-  'giu',
-)
+/** A rank below the top before a superlative: "third largest", "32nd most liveable", "one of the most liveable". */
+const ORDINAL_BEFORE = `\\b(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\\d+(?:st|nd|rd|th)|one\\s+of\\s+the)[\\s-]+(${SUPERLATIVE})`
 
 /**
  * "What is the largest seaport in Florida?" answered by "… Florida's third largest seaport": the
@@ -1985,14 +1991,52 @@ function notTheMost(question: string, passage: string): boolean {
     `(?<!(?:second|third|fourth|fifth|\\d(?:st|nd|rd|th))[\\s-]+)\\b${SUPERLATIVE}\\b`,
     'iu',
   ).exec(question)
-  if (!asked || ORDINAL_BEFORE.test(question)) return false
-  ORDINAL_BEFORE.lastIndex = 0
+  if (!asked || new RegExp(ORDINAL_BEFORE, 'iu').test(question)) return false
   const word = asked[0].toLowerCase()
-  const ranked = [...passage.matchAll(ORDINAL_BEFORE)].filter((m) => (m[1] ?? '').toLowerCase() === word)
+  const ranked = [...passage.matchAll(new RegExp(ORDINAL_BEFORE, 'giu'))].filter(
+    (m) => (m[1] ?? '').toLowerCase() === word,
+  )
   if (ranked.length === 0) return false
   // Said without a rank elsewhere in the passage: the top one is named too.
   const all = passage.toLowerCase().split(word).length - 1
   return all === ranked.length
+}
+
+const COMPARATIVE =
+  /\b(lower|higher|greater|smaller|larger|bigger|more|less|better|worse|faster|slower|older|younger|earlier|later)\b\s+(?:[\p{L}-]+\s+){0,3}?than\s+(?:(?:that|those)\s+of\s+|for\s+|in\s+)?(?:(?:the|a|an)\s+)?([\p{L}-]+)/iu
+
+/**
+ * "What makes the ratio of combustion engines lower than that of steam plants?" answered by "…
+ * makes the ratio of a steam plant lower than for combustion engines": the two compared the other
+ * way round.
+ */
+function comparedTheOtherWay(question: string, passage: string): boolean {
+  const q = COMPARATIVE.exec(question)
+  const p = COMPARATIVE.exec(passage)
+  if (!q || !p || q[1]?.toLowerCase() !== p[1]?.toLowerCase()) return false
+  const mine = (q[2] as string).toLowerCase()
+  const theirs = (p[2] as string).toLowerCase()
+  if (sameWord(mine, theirs)) return false
+  const before = (text: string, m: RegExpExecArray) => words(text.slice(0, m.index))
+  return (
+    before(passage, p).some((w) => sameWord(w, mine)) && before(question, q).some((w) => sameWord(w, theirs))
+  )
+}
+
+/**
+ * "What did Gandhi write …?" answered by "Thoreau also wrote …": another name does the question's
+ * verb, and the question's name is not in the passage.
+ */
+function otherSubject(question: string, passage: string): boolean {
+  const m = /\b(?:did|does|do)\s+(\p{Lu}\p{Ll}{2,})\s+(\p{Ll}{3,})\b/u.exec(question)
+  if (!m) return false
+  const name = (m[1] as string).toLowerCase()
+  const verb = m[2] as string
+  if (words(passage).some((w) => w.startsWith(name.slice(0, Math.max(4, name.length - 2))))) return false
+  const doing = (w: string) => sameWord(w, verb) || verbOfIrregular(w) === verb
+  return [
+    ...passage.matchAll(/\b(\p{Lu}\p{Ll}{2,})\s+(?:also\s+|then\s+|later\s+|once\s+)?(\p{Ll}{3,})\b/gu),
+  ].some(([, who, did]) => !isStopword(who as string) && doing(did as string))
 }
 
 /** Prefixes that make a word's opposite of the same stem: prokaryotes / eukaryotes, upstream / downstream. */
@@ -2219,10 +2263,14 @@ function deniesOwn(passage: string, terms: QuestionTerm[]): boolean {
   const negatedAt = (i: number) => negatedBefore(ws, i, /^(not|never|cannot)$|n't$/, DENIAL_FILLER)
   // "None of the original treaties … mention …" for "Which of the original treaties mentions …?".
   if (/^\s*(?:none|neither)\s+of\b/i.test(passage)) return true
+  // "… was not covered in any newspapers" for "Which newspaper was the first to report it?".
+  const anyDenied = (i: number) =>
+    ws[i - 1] === 'any' &&
+    ws.slice(Math.max(0, i - 6), i - 1).some((w) => /^(not|never|cannot)$|n't$/.test(w))
   return terms.some((t) => {
     if (!t.own || isFrameWord(t.lexeme)) return false
     const uses = ws.flatMap((w, i) => (wordHasLexeme(w, t.lexeme) ? [i] : []))
-    return uses.length > 0 && uses.every(negatedAt)
+    return uses.length > 0 && uses.every((i) => negatedAt(i) || anyDenied(i))
   })
 }
 

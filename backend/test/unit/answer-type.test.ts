@@ -50,6 +50,17 @@ describe('answer type', () => {
     const who = 'Who published the study?'
     assert.equal(kindScore('On 1 February 2007, a study was published.', wantedOf(who), who), 0)
     assert.equal(kindScore('In 2007, Smith published a study.', wantedOf(who), who), 1)
+    // A capitalised opener is no one; "those who …" says who.
+    assert.equal(kindScore('Conversely, education raises incomes.', wantedOf(who), who), 0)
+    const able = 'Who is best able to leverage wealth?'
+    assert.equal(kindScore('Those who already hold wealth can leverage it.', wantedOf(able), able), 0.75)
+    // "How much money", "what dose" want a number (money for the first).
+    assert.deepEqual(wantedOf('How much money did GE lose in 1965?'), {
+      kind: 'number',
+      amount: true,
+      money: true,
+    })
+    assert.deepEqual(wantedOf('At what dose do glucocorticoids cause osteoporosis?'), { kind: 'number' })
     const year = 'In what year did Kublai revive the examinations?'
     assert.equal(
       kindScore('Kublai divided society into three, later four, classes.', wantedOf(year), year),
