@@ -243,8 +243,7 @@ function rawKindScore(text: string, wanted: Wanted | null, question: string): nu
   const found = numbers(text, question)
   if (wanted.kind === 'date') {
     // "three, later four" is no year.
-    if (wanted.year)
-      return found.some((n) => /^\d{3,4}$/.test(n)) || YEAR.test(text) ? 1 : 0
+    if (wanted.year) return found.some((n) => /^\d{3,4}$/.test(n)) || YEAR.test(text) ? 1 : 0
     if (MONTH.test(text) || (YEAR.test(text) && found.some((n) => YEAR.test(n)))) return 1
     const weekday = WEEKDAY.exec(text)
     const day = weekday !== null && !inQuestion(weekday[0], question)

@@ -12,7 +12,7 @@ import { plainLine, plainTextLine } from './plain-text.js'
  * after the stop.
  */
 const ABBREVIATIONS = String.raw`Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof|Gen|Col|Lt|Rev|vs|e\.g|i\.e`
-const BEFORE_NUMBERS = String.raw`[cC]|ca|approx|[nN]os?|[vV]ol|pp?|[fF]ig`
+const BEFORE_NUMBERS = '[cC]|ca|approx|[nN]os?|[vV]ol|pp?|[fF]ig'
 export const NOT_AN_END = String.raw`(?<!(?:^|[\s.(])\p{Lu}\.)(?<!\b(?:${ABBREVIATIONS})\.)(?<!\b(?:${BEFORE_NUMBERS})\.(?=\s+\d))(?<!(?:^|\n)[ \t]*\d{1,3}\.)`
 
 /** A line ending on an abbreviation's stop ("… libraries (e.g."): its sentence goes on. */
