@@ -771,7 +771,8 @@ function scoreSeeds(
   ask: Ask,
   further = false,
 ): (Omit<Start, 'c'> & { score: number; value: number }) | null {
-  const lexemes = lexemesOf(cu, saying(cu, seeds, ask))
+  const saidUnits = saying(cu, seeds, ask)
+  const lexemes = lexemesOf(cu, saidUnits)
   if (further && ask.shared.length > 0 && !ask.shared.some((l) => states(lexemes, l))) return null
   // The sentence's value counts the paragraph's subject it speaks of; what it covers (and so
   // whether the documents answer at all) does not.
@@ -780,17 +781,20 @@ function scoreSeeds(
   const strictGain = cov.gain(lexemes, new Set(), true)
   const overlap = cov.overlap(lexemes)
   const text = seeds.map((s) => cu.units[s]?.text ?? '').join(' ')
-  // Ties go to the better-ranked chunk and the shorter unit.
   // What the passage depends on is part of what it says ("During this period …" after "In the early
   // 1950s, …" gives a year).
-  const said = [...saying(cu, seeds, ask)]
-    .sort((a, b) => a - b)
-    .map((i) => cu.units[i]?.text ?? '')
-    .join(' ')
   const own = kindScore(text, ask.wanted, ask.question, ask.near)
+  const withDeps = () =>
+    [...saidUnits]
+      .sort((a, b) => a - b)
+      .map((i) => cu.units[i]?.text ?? '')
+      .join(' ')
   const kind = kindFactor(
-    said === text ? own : Math.max(own, kindScore(said, ask.wanted, ask.question, ask.near)),
+    saidUnits.size === seeds.length
+      ? own
+      : Math.max(own, kindScore(withDeps(), ask.wanted, ask.question, ask.near)),
   )
+  // Ties go to the better-ranked chunk and the shorter unit.
   const value = gain + OVERLAP_SHARE * overlap
   // A command the question names picks the leading passage; what follows it may go on without it.
   const ids = further ? ask.identifiers.filter((id) => !id.includes(' ')) : ask.identifiers
