@@ -1955,14 +1955,13 @@ function contrasted(question: string, passage: string): boolean {
     if (choices.some((c) => c !== asked[0] && says(ps, c) && !says(qs, c))) return true
   }
   // "unencrypted" asked, "encrypted" said (or the other way round); "jawless" asked, "jawed" said.
+  // Not "unsuitable" asked, "were not suitable" said.
+  const tokens = lowerTokens(passage)
+  const denied = (word: string) =>
+    tokens.some((x, i) => x === word && negatedBefore(tokens, i, NEGATOR, NEGATION_FILLER))
   for (const w of qs) {
     if (w.length < 6 || ps.has(w)) continue
-    const base = /^(un|non)(.{4,})$/.exec(w)?.[2]
-    // "were not suitable" says "unsuitable".
-    const denied = (word: string) => {
-      const ws = lowerTokens(passage)
-      return ws.some((x, i) => x === word && negatedBefore(ws, i, NEGATOR, NEGATION_FILLER))
-    }
+    const base = UN_PREFIXED.exec(w)?.[1]
     if (base ? ps.has(base) && !denied(base) : (ps.has(`un${w}`) || ps.has(`non${w}`)) && !qs.has('not'))
       return true
     const lacking = /^(\p{L}{3,})less$/u.exec(w)?.[1]
@@ -2338,29 +2337,47 @@ function negatedOnly(u: Unit, negated: string[], terms: QuestionTerm[]): void {
   }
 }
 
-/** A word the question negates by prefix, said with a negation: "not suitable" for "unsuitable". */
-function deniedSaid(u: Unit, terms: QuestionTerm[]): void {
-  const prefixed = terms.flatMap((t) => {
-    const base = /^(?:un|non)(\p{L}{4,})$/u.exec(t.lexeme)?.[1]
-    return base ? [{ t, base }] : []
-  })
-  if (prefixed.length === 0) return
-  const ws = lowerTokens(u.text)
-  for (const { t, base } of prefixed)
-    if (ws.some((w, i) => w.startsWith(base) && negatedBefore(ws, i, NEGATOR, NEGATION_FILLER)))
-      u.lexemes.add(t.lexeme)
+/** The rest of a word after a negating un- or non- ("unsuitable" → suitable). */
+const UN_PREFIXED = /^(?:un|non)(\p{L}{4,})$/u
+
+/** The question's words a passage may say otherwise (found once per question, read per unit). */
+interface SaidOtherwise {
+  /** "unsuitable": its rest, which a passage may say with a negation ("not suitable"). */
+  unprefixed: { lexeme: string; base: string }[]
+  /** "uplift": its verb and particle, which a passage may say apart ("lift the world up"). */
+  particled: { lexeme: string; particle: string; verb: string }[]
 }
 
-/** A word joining a particle to a verb, said as the verb and the particle: "lift the world up" for "uplift". */
-function particleSaid(u: Unit, terms: QuestionTerm[]): void {
-  for (const t of terms) {
-    const m = /^(up|out|down)(\p{L}{3,})$/u.exec(t.lexeme)
-    if (!m || u.lexemes.has(t.lexeme)) continue
-    const [, particle, verb] = m as unknown as [string, string, string]
-    const ws = lowerTokens(u.text)
-    const at = ws.findIndex((w, i) => wordHasLexeme(w, verb) && ws.slice(i + 1, i + 4).includes(particle))
-    if (at >= 0) u.lexemes.add(t.lexeme)
+function saidOtherwise(terms: QuestionTerm[]): SaidOtherwise {
+  return {
+    unprefixed: terms.flatMap((t) => {
+      const base = UN_PREFIXED.exec(t.lexeme)?.[1]
+      return base ? [{ lexeme: t.lexeme, base }] : []
+    }),
+    particled: terms.flatMap((t) => {
+      const m = /^(up|out|down)(\p{L}{3,})$/u.exec(t.lexeme)
+      return m ? [{ lexeme: t.lexeme, particle: m[1] as string, verb: m[2] as string }] : []
+    }),
   }
+}
+
+/**
+ * A word the question negates by prefix, said with a negation ("not suitable" for "unsuitable"),
+ * and a word joining a particle to a verb, said as the verb and the particle ("lift the world up"
+ * for "uplift"), state the question's word.
+ */
+function otherwiseSaid(u: Unit, { unprefixed, particled }: SaidOtherwise): void {
+  if (unprefixed.length === 0 && particled.length === 0) return
+  const ws = lowerTokens(u.text)
+  for (const { lexeme, base } of unprefixed)
+    if (ws.some((w, i) => w.startsWith(base) && negatedBefore(ws, i, NEGATOR, NEGATION_FILLER)))
+      u.lexemes.add(lexeme)
+  for (const { lexeme, particle, verb } of particled)
+    if (
+      !u.lexemes.has(lexeme) &&
+      ws.some((w, i) => wordHasLexeme(w, verb) && ws.slice(i + 1, i + 4).includes(particle))
+    )
+      u.lexemes.add(lexeme)
 }
 
 /** Particles that make a verb another verb: "sign up" is not "sign out", "turn off" not "turn on". */
@@ -2550,6 +2567,7 @@ export function extractiveAnswer(
   const action = actionOf(question)
   const negated = negatedWords(question)
   const spelled = otherlySpelled(question)
+  const otherwise = saidOtherwise(terms)
   const phrasal = phrasalOf(question, terms)
   for (const [c, p] of all.entries())
     for (const u of p.units) {
@@ -2559,8 +2577,7 @@ export function extractiveAnswer(
       proseOnly(u, question, terms)
       negatedOnly(u, negated, terms)
       numbersSaid(u, spelled, terms)
-      deniedSaid(u, terms)
-      particleSaid(u, terms)
+      otherwiseSaid(u, otherwise)
       otherParticleOnly(u, phrasal)
     }
   const behind = behindOf(chunks)
