@@ -1824,7 +1824,7 @@ function namesStated(question: string, context: string, parse = true): boolean {
  */
 const CONTRASTS: string[][][] = [
   // Not "last": it is as often the verb ("How long does a session last?").
-  [['first'], ['second'], ['third'], ['fourth'], ['fifth'], ['sixth']],
+  ORDINALS.slice(0, 6).map((o) => [o]),
   ...[
     ['north', 'south'],
     ['east', 'west'],
@@ -1983,17 +1983,15 @@ function contrasted(question: string, passage: string): boolean {
 const SUPERLATIVE =
   '(?:largest|biggest|smallest|highest|lowest|longest|shortest|oldest|youngest|busiest|richest|poorest|most\\s+\\p{L}+)'
 /** A rank below the top before a superlative: "third largest", "32nd most liveable", "one of the most liveable". */
-const ORDINAL_BEFORE = `\\b(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\\d+(?:st|nd|rd|th)|one\\s+of\\s+the)[\\s-]+(${SUPERLATIVE})`
+const ORDINAL_BEFORE = `\\b(?:${ORDINALS.slice(1, 10).join('|')}|\\d+(?:st|nd|rd|th)|one\\s+of\\s+the)[\\s-]+(${SUPERLATIVE})`
 
 /**
  * "What is the largest seaport in Florida?" answered by "… Florida's third largest seaport": the
  * passage ranks the thing below the top the question asks for, and never says it of another.
  */
 function notTheMost(question: string, passage: string): boolean {
-  const asked = new RegExp(
-    `(?<!(?:second|third|fourth|fifth|\\d(?:st|nd|rd|th))[\\s-]+)\\b${SUPERLATIVE}\\b`,
-    'iu',
-  ).exec(question)
+  // A question ranking its own superlative ("the third largest") is not asking for the top.
+  const asked = new RegExp(`\\b${SUPERLATIVE}\\b`, 'iu').exec(question)
   if (!asked || new RegExp(ORDINAL_BEFORE, 'iu').test(question)) return false
   const word = asked[0].toLowerCase()
   const ranked = [...passage.matchAll(new RegExp(ORDINAL_BEFORE, 'giu'))].filter(
