@@ -3,7 +3,7 @@
 // already name. A sentence that only repeats the question's own numbers or names does not answer
 // it; "how long" wants a number with a unit of time or size ("8 characters", "7 days"), not a rate
 // ("20 per minute") or a status code.
-import { COST_VERBS, isStopword, wordHasLexeme, words } from './question-terms.js'
+import { COST_VERBS, HOW_MEASURES, isStopword, wordHasLexeme, words } from './question-terms.js'
 
 export type AnswerKind = 'number' | 'measure' | 'date' | 'name'
 
@@ -97,6 +97,8 @@ const FREE = /\b(?:free(?: of charge)?|at no (?:cost|charge)|no (?:fee|charge|co
 /** A number that is a year: 2007, not 2007.5. */
 const A_YEAR = /^(1\d{3}|20\d{2})$/
 
+const HOW_MEASURE = new RegExp(`\\bhow (?:${HOW_MEASURES.join('|')})\\b`)
+
 const AUXILIARY_WORDS =
   'are|is|was|were|can|could|do|does|did|should|must|may|might|will|would|has|have|had|shall'
 
@@ -123,7 +125,7 @@ export function wantedOf(question: string): Wanted | null {
   if (/\bhow much\b/.test(q))
     return COSTS.test(q) ? { kind: 'number', amount: true, money: true } : { kind: 'number', amount: true }
   if (/\bhow (large|big)\b/.test(q)) return { kind: 'number', size: true }
-  if (/\b(how (old|far|often|tall|high|fast|heavy|deep|wide))\b/.test(q)) return { kind: 'number' }
+  if (HOW_MEASURE.test(q)) return { kind: 'number' }
   if (
     /\bwhat (percentage|percent|number|amount|size|proportion|fraction|dose|dosage|temperature|age|speed|distance|height|depth|weight|population)\b/.test(
       q,

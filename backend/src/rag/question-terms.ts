@@ -70,13 +70,27 @@ const FRAMED_BY_WORDING: readonly [RegExp, ReadonlySet<string>][] = [
     new Set(['take']),
   ],
 ]
+/** After "how", the measures a question asks for as a number: "how old", "how far", "how fast". */
+export const HOW_MEASURES: readonly string[] = [
+  'often',
+  'fast',
+  'far',
+  'old',
+  'tall',
+  'high',
+  'deep',
+  'wide',
+  'heavy',
+]
 /**
  * The word that names the kind of answer: "How big is the deposit?" asks for a size ("two months'
  * rent"), "What number do I call?" for a number, "In what year …?" for a year ("in 1850"). Not
  * the dimensions a passage says in the same word ("How large can a file be?": "payload_too_large").
  */
-const ANSWER_KIND =
-  /^(?:[^,?]{1,60},\s+)?(?:and\s+)?(?:how (big|often|soon|fast|far|old|tall|high|deep|wide|heavy)|(?:(?:in|on|at|by) )?(?:what|which) (number|percentage|percent|amount|size|proportion|fraction|time|date|day|year|month|two|three|four|five|six|seven|eight|nine|ten))\b/i
+const ANSWER_KIND = new RegExp(
+  `^(?:[^,?]{1,60},\\s+)?(?:and\\s+)?(?:how (big|soon|${HOW_MEASURES.join('|')})|(?:(?:in|on|at|by) )?(?:what|which) (number|percentage|percent|amount|size|proportion|fraction|time|date|day|year|month|two|three|four|five|six|seven|eight|nine|ten))\\b`,
+  'i',
+)
 
 /** The question's own scaffolding beyond FRAME: the words its wording frames. */
 function framedBy(question: string): string[] {
