@@ -2025,15 +2025,26 @@ function comparedTheOtherWay(question: string, passage: string): boolean {
 }
 
 /**
+ * The start a name's forms share ("Albanians" / Albanian): all but its last `dropped` letters, and
+ * at least four.
+ */
+const nameStem = (name: string, dropped = 2) =>
+  name.toLowerCase().slice(0, Math.max(4, name.length - dropped))
+/** Whether a text's words (lower-cased) say a name in one of its forms. */
+const namesIn = (ws: readonly string[], name: string, dropped = 2) => {
+  const stem = nameStem(name, dropped)
+  return ws.some((w) => w.startsWith(stem))
+}
+
+/**
  * "What did Gandhi write …?" answered by "Thoreau also wrote …": another name does the question's
  * verb, and the question's name is not in the passage.
  */
 function otherSubject(question: string, passage: string): boolean {
   const m = /\b(?:did|does|do)\s+(\p{Lu}\p{Ll}{2,})\s+(\p{Ll}{3,})\b/u.exec(question)
   if (!m) return false
-  const name = (m[1] as string).toLowerCase()
   const verb = m[2] as string
-  if (words(passage).some((w) => w.startsWith(name.slice(0, Math.max(4, name.length - 2))))) return false
+  if (namesIn(words(passage), m[1] as string)) return false
   const doing = (w: string) => sameWord(w, verb) || verbOfIrregular(w) === verb
   return [
     ...passage.matchAll(/\b(\p{Lu}\p{Ll}{2,})\s+(?:also\s+|then\s+|later\s+|once\s+)?(\p{Ll}{3,})\b/gu),
@@ -2078,15 +2089,14 @@ function otherPrefix(qs: Set<string>, ps: Set<string>): boolean {
  */
 function otherPartner(question: string, passage: string): boolean {
   const partner = /\b(with|against|by|from|between)\s+(?:the\s+)?(\p{Lu}\p{Ll}{2,})/gu
-  const stem = (name: string) => name.toLowerCase().slice(0, Math.max(4, name.length - 2))
   const said = words(passage)
   const asked = words(question)
   for (const [, prep, name] of question.slice(1).matchAll(partner)) {
-    const mine = stem(name as string)
-    const named = said.some((w) => w.startsWith(mine))
+    const mine = nameStem(name as string)
+    const named = namesIn(said, name as string)
     for (const [, p, other] of passage.matchAll(partner)) {
       if (p !== prep || isStopword(other as string)) continue
-      const theirs = stem(other as string)
+      const theirs = nameStem(other as string)
       if (theirs.startsWith(mine)) continue
       // Another name there, and the question's nowhere; or the question's other name there: the
       // two swapped ("Kusala died four days after a banquet with Tugh Temür" for "How many days
@@ -2128,9 +2138,8 @@ function modifiedOtherwise(question: string, passage: string): boolean {
     const noun = clean(qs[i + 1] ?? '').toLowerCase()
     if (!/^\p{Lu}\p{Ll}{2,}$/u.test(name) || !/^\p{Ll}{3,}$/u.test(noun) || isStopword(noun)) return false
     if (PREPOSITION.test(noun)) return false
-    // "Brazilian" says "Brazil".
-    const stem = name.toLowerCase().slice(0, Math.max(4, name.length - 1))
-    if (lower.some((w) => w.startsWith(stem))) return false
+    // "Brazilian" says "Brazil" (all but one letter: "Britain" does not say "British").
+    if (namesIn(lower, name, 1)) return false
     return ps.some((p, j) => {
       const other = clean(p)
       return (
@@ -2258,16 +2267,17 @@ function negatedBefore(ws: readonly string[], i: number, negator: RegExp, skip: 
  * "not even having", "not more difficult"): a question that does not negate asks for the case
  * the passage denies.
  */
+/** Not "no" or "without": they negate a noun phrase's head ("no session cache"), not its words. */
+const DENIER = /^(not|never|cannot)$|n't$/
+
 function deniesOwn(passage: string, terms: QuestionTerm[]): boolean {
   const ws = lowerTokens(passage)
-  // Not "no" or "without": they negate a noun phrase's head ("no session cache"), not its words.
-  const negatedAt = (i: number) => negatedBefore(ws, i, /^(not|never|cannot)$|n't$/, DENIAL_FILLER)
+  const negatedAt = (i: number) => negatedBefore(ws, i, DENIER, DENIAL_FILLER)
   // "None of the original treaties … mention …" for "Which of the original treaties mentions …?".
   if (/^\s*(?:none|neither)\s+of\b/i.test(passage)) return true
   // "… was not covered in any newspapers" for "Which newspaper was the first to report it?".
   const anyDenied = (i: number) =>
-    ws[i - 1] === 'any' &&
-    ws.slice(Math.max(0, i - 6), i - 1).some((w) => /^(not|never|cannot)$|n't$/.test(w))
+    ws[i - 1] === 'any' && ws.slice(Math.max(0, i - 6), i - 1).some((w) => DENIER.test(w))
   return terms.some((t) => {
     if (!t.own || isFrameWord(t.lexeme)) return false
     const uses = ws.flatMap((w, i) => (wordHasLexeme(w, t.lexeme) ? [i] : []))
