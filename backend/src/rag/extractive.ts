@@ -419,8 +419,9 @@ const ALIKE: ReadonlyMap<string, readonly string[]> = new Map([
 /**
  * Forms of one word that english stemming leaves apart and that share too few letters to be read as
  * one root (snowball lexemes): a verb and its noun ("lose" / the loss, "die" / death), an adjective
- * and its measure (high / height), a country and its people's adjective (France / French, Britain /
- * British). Loose matching only, as ALIKE.
+ * and its measure (high / height) or its old comparative (late / latter: "the latter half of the
+ * 19th century" is its late years), a country and its people's adjective (France / French, Britain
+ * / British). Loose matching only, as ALIKE.
  */
 const FORMS: readonly (readonly string[])[] = [
   ['lose', 'loss'],
@@ -442,6 +443,7 @@ const FORMS: readonly (readonly string[])[] = [
   ['deep', 'depth'],
   ['true', 'truth'],
   ['believ', 'belief'],
+  ['late', 'latter'],
   ['britain', 'british'],
   ['franc', 'french'],
   ['spain', 'spanish'],

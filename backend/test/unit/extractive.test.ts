@@ -2457,7 +2457,7 @@ server.register(async function (server) {
     )
   })
 
-  it('a verb states its noun and a country its adjective where stemming leaves them apart (lose / loss, Britain / British)', () => {
+  it('a verb states its noun and a country its adjective where stemming leaves them apart (lose / loss, late / latter, Britain / British)', () => {
     const colonies = analysed(
       chunk('f1', "The British Empire grew. Britain's loss of the American colonies came in 1776."),
       [
@@ -2471,6 +2471,25 @@ server.register(async function (server) {
       ],
     )
     assert.match(answer('When did the British lose the colonies?', [colonies]).content, /1776/)
+    // "latter" is the comparative of "late": the latter half of a century is its late years.
+    const tourism = analysed(
+      chunk('f2', 'Visitors arrived by steamboat. The tourist trade was hurt in the late 19th century by yellow fever.'),
+      [
+        ['latter', 5, 1],
+        ['half', 1, 2],
+        ['19th', 1, 2],
+        ['centuri', 1, 2],
+        ['tourism', 1, 2],
+      ],
+      [
+        ['visitor', 'arriv', 'steamboat'],
+        ['tourism', 'trade', 'hurt', 'late', '19th', 'centuri', 'yellow', 'fever'],
+      ],
+    )
+    assert.match(
+      answer('What hurt tourism in the latter half of the 19th century?', [tourism]).content,
+      /yellow fever/,
+    )
   })
 
   it('"lift the world up" says "uplift"; a price question wants a price, not a count nearby', () => {
