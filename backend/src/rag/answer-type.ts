@@ -3,7 +3,14 @@
 // already name. A sentence that only repeats the question's own numbers or names does not answer
 // it; "how long" wants a number with a unit of time or size ("8 characters", "7 days"), not a rate
 // ("20 per minute") or a status code.
-import { COST_VERBS, HOW_MEASURES, isStopword, wordHasLexeme, words } from './question-terms.js'
+import {
+  COST_VERBS,
+  HOW_MEASURES,
+  isStopword,
+  MEASURE_NOUNS,
+  wordHasLexeme,
+  words,
+} from './question-terms.js'
 
 export type AnswerKind = 'number' | 'measure' | 'date' | 'name'
 
@@ -27,10 +34,14 @@ export interface Wanted {
   time?: boolean
   /** "How much does a reservation cost?": money ("50 cents", "free"), not a count ("15 items"). */
   money?: boolean
-  /** "How big can a file be?": a number with a unit of size ("20 MiB") is the better candidate. */
-  size?: boolean
   /** "In what year …?": a year ("in 1850", "the 19th century"), not any number. */
   year?: boolean
+  /**
+   * "How big …?", "How old …?": the noun naming the measure asked for (size, age); a passage naming
+   * it states what the question's adjective asks ("The maximum upload size is 20 MiB"). For a size,
+   * a number with a unit of size ("20 MiB") is the better candidate too.
+   */
+  measure?: string
 }
 
 /** People named by what they may do: the answers to "who can …?" in software documentation. */
@@ -97,7 +108,7 @@ const FREE = /\b(?:free(?: of charge)?|at no (?:cost|charge)|no (?:fee|charge|co
 /** A number that is a year: 2007, not 2007.5. */
 const A_YEAR = /^(1\d{3}|20\d{2})$/
 
-const HOW_MEASURE = new RegExp(`\\bhow (?:${HOW_MEASURES.join('|')})\\b`)
+const HOW_MEASURE = new RegExp(`\\bhow (${HOW_MEASURES.join('|')})\\b`)
 
 const AUXILIARY_WORDS =
   'are|is|was|were|can|could|do|does|did|should|must|may|might|will|would|has|have|had|shall'
@@ -105,7 +116,7 @@ const AUXILIARY_WORDS =
 export function wantedOf(question: string): Wanted | null {
   const q = question.toLowerCase().trim()
   if (/\bhow long\b/.test(q))
-    return ASKS_DURATION.test(q) ? { kind: 'measure', time: true } : { kind: 'measure' }
+    return ASKS_DURATION.test(q) ? { kind: 'measure', time: true } : { kind: 'measure', measure: 'length' }
   const many = /\bhow many\s+([\p{L}-]+)/u.exec(q)
   if (many) return { kind: 'number', counted: countedOf(q.slice(many.index)) }
   if (/\b(what|which) year\b/.test(q)) return { kind: 'date', year: true }
@@ -124,8 +135,9 @@ export function wantedOf(question: string): Wanted | null {
     return { kind: 'number', amount: true, money: true }
   if (/\bhow much\b/.test(q))
     return COSTS.test(q) ? { kind: 'number', amount: true, money: true } : { kind: 'number', amount: true }
-  if (/\bhow (large|big)\b/.test(q)) return { kind: 'number', size: true }
-  if (HOW_MEASURE.test(q)) return { kind: 'number' }
+  if (/\bhow (large|big)\b/.test(q)) return { kind: 'number', measure: 'size' }
+  const how = HOW_MEASURE.exec(q)
+  if (how) return { kind: 'number', measure: MEASURE_NOUNS.get(how[1] as string) as string }
   if (
     /\bwhat (percentage|percent|number|amount|size|proportion|fraction|dose|dosage|temperature|age|speed|distance|height|depth|weight|population)\b/.test(
       q,
@@ -265,7 +277,7 @@ function rawKindScore(text: string, wanted: Wanted | null, question: string): nu
   if (wanted.money && !MONEY.test(text)) return 0.5
   // "The command … ends with a summary such as `ingested 12 files … in 2.1s`" holds numbers, but
   // "The maximum upload size is 20 MiB per file" a size.
-  if (wanted.size) return SIZE.test(text) ? 1 : 0.75
+  if (wanted.measure === 'size') return SIZE.test(text) ? 1 : 0.75
   if (!wanted.counted) return 1
   // "The response (201) holds the key", "on port 7860", "step 3": numbers that name, not count.
   if (!countsSomething(text, question)) return 0

@@ -840,6 +840,8 @@ function scoreSeeds(
       : 1
   const near = 1 + PROXIMITY * closeness(text, cov.terms, cu.headingTerms)
   const composes = ask.composition && COMPOSED.test(text) ? COMPOSES : 1
+  const measure = ask.wanted?.measure
+  const measured = measure && words(text).some((w) => wordHasLexeme(w, measure)) ? MEASURED : 1
   // "What does kill() do?", "When is the drain function called?": the section of that very name
   // ("queue.kill()", not "queue.killAndDrain()", which also speaks of kill).
   const member =
@@ -848,6 +850,7 @@ function scoreSeeds(
       : 1
   const score =
     (composes *
+      measured *
       member *
       near *
       named *
@@ -934,6 +937,13 @@ function paragraphSubject(cu: ChunkUnits, seeds: Iterable<number>, cov: Coverage
  * saying so ("The IPCC Panel is composed of representatives appointed by governments …") answers
  * before one that only names the thing and some members ("… determined by the IPCC Panel, …").
  */
+/**
+ * A passage naming the measure a "how big", "how old" … question asks for ("The maximum upload size
+ * is 20 MiB per file" for "How big can a file be?") says what the question's adjective asks, which
+ * a passage merely holding a number near the question's words ("… one file field, up to 20 MiB")
+ * does in passing.
+ */
+const MEASURED = 1.2
 const COMPOSES = 1.5
 /** A sentence describing the API member the question names (answer-units `describesHeading`). */
 const NAMED_SECTION = 1.5

@@ -70,18 +70,22 @@ const FRAMED_BY_WORDING: readonly [RegExp, ReadonlySet<string>][] = [
     new Set(['take']),
   ],
 ]
-/** After "how", the measures a question asks for as a number: "how old", "how far", "how fast". */
-export const HOW_MEASURES: readonly string[] = [
-  'often',
-  'fast',
-  'far',
-  'old',
-  'tall',
-  'high',
-  'deep',
-  'wide',
-  'heavy',
-]
+/**
+ * After "how", the measures a question asks for as a number ("how old", "how far", "how fast"),
+ * each with the noun a passage names that measure by ("the average age is 38").
+ */
+export const MEASURE_NOUNS: ReadonlyMap<string, string> = new Map([
+  ['often', 'frequency'],
+  ['fast', 'speed'],
+  ['far', 'distance'],
+  ['old', 'age'],
+  ['tall', 'height'],
+  ['high', 'height'],
+  ['deep', 'depth'],
+  ['wide', 'width'],
+  ['heavy', 'weight'],
+])
+export const HOW_MEASURES: readonly string[] = [...MEASURE_NOUNS.keys()]
 /**
  * The word that names the kind of answer: "How big is the deposit?" asks for a size ("two months'
  * rent"), "What number do I call?" for a number, "In what year …?" for a year ("in 1850"). Not

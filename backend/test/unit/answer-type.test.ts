@@ -5,7 +5,7 @@ import { splitSentences } from '../../src/rag/sentences.js'
 
 describe('answer type', () => {
   it('reads the kind asked for from the question', () => {
-    assert.deepEqual(wantedOf('How long must a password be?'), { kind: 'measure' })
+    assert.deepEqual(wantedOf('How long must a password be?'), { kind: 'measure', measure: 'length' })
     // The noun phrase's last word when a verb ends it within three words, else its first.
     assert.deepEqual(wantedOf('How many Vice Presidents are there?'), {
       kind: 'number',
@@ -75,8 +75,8 @@ describe('answer type', () => {
   it('"how long" asks a time when something is done or lasts, a size when it is; "how much … cost" asks money', () => {
     assert.deepEqual(wantedOf('How long does a session last?'), { kind: 'measure', time: true })
     assert.deepEqual(wantedOf('How long is a reserved item kept?'), { kind: 'measure', time: true })
-    assert.deepEqual(wantedOf('How long can a message be?'), { kind: 'measure' })
-    assert.deepEqual(wantedOf('How long is the session token?'), { kind: 'measure' })
+    assert.deepEqual(wantedOf('How long can a message be?'), { kind: 'measure', measure: 'length' })
+    assert.deepEqual(wantedOf('How long is the session token?'), { kind: 'measure', measure: 'length' })
     const kept = 'How long is a reserved item kept?'
     assert.equal(kindScore('You can reserve up to 15 items at a time.', wantedOf(kept), kept), 0.5)
     assert.equal(kindScore('The item is held for 7 days at the branch you chose.', wantedOf(kept), kept), 1)
@@ -125,7 +125,7 @@ describe('answer type', () => {
     // "How big" prefers a size to other numbers (a count, a time).
     const big = 'How big can a file be?'
     const size = wantedOf(big)
-    assert.deepEqual(size, { kind: 'number', size: true })
+    assert.deepEqual(size, { kind: 'number', measure: 'size' })
     assert.equal(kindScore('The maximum upload size is 20 MiB per file.', size, big), 1)
     assert.equal(kindScore('It ends with `ingested 12 files … in 2.1s`.', size, big), 0.75)
     assert.equal(kindScore('Files are parsed.', size, big), 0)

@@ -2473,7 +2473,10 @@ server.register(async function (server) {
     assert.match(answer('When did the British lose the colonies?', [colonies]).content, /1776/)
     // "latter" is the comparative of "late": the latter half of a century is its late years.
     const tourism = analysed(
-      chunk('f2', 'Visitors arrived by steamboat. The tourist trade was hurt in the late 19th century by yellow fever.'),
+      chunk(
+        'f2',
+        'Visitors arrived by steamboat. The tourist trade was hurt in the late 19th century by yellow fever.',
+      ),
       [
         ['latter', 5, 1],
         ['half', 1, 2],
@@ -2541,5 +2544,32 @@ server.register(async function (server) {
     // Another list of sources, or another query, is answered anew.
     assert.notEqual(offlineAnswer(q, [...sources], q), first)
     assert.notEqual(offlineAnswer(q, sources, `server\n${q}`), first)
+  })
+})
+
+describe('the measure asked for', () => {
+  it('"How big …?" is answered by the passage naming the size, not by a number said in passing', () => {
+    const ways = chunk(
+      'w',
+      'Documents come in two ways:\n\n1. The web page: choose a file and press Upload.\n2. The API: a multipart upload with one file field, up to 20 MiB.',
+      'Adding documents',
+    )
+    const formats = chunk(
+      'f',
+      'Markdown and PDF files are read. The maximum upload size is 20 MiB per file.',
+      'Formats',
+    )
+    assert.match(
+      answer('How big can a file be?', [ways, formats]).content,
+      /^The maximum upload size is 20 MiB per file/,
+    )
+    const tower = chunk(
+      't',
+      'The tower has 300 steps and a bell of 2 tonnes. The age of the tower is put at 700 years.',
+    )
+    assert.match(
+      answer('How old is the tower?', [tower]).content,
+      /^The age of the tower is put at 700 years/,
+    )
   })
 })
