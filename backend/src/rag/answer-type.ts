@@ -42,6 +42,13 @@ export interface Wanted {
    * a number with a unit of size ("20 MiB") is the better candidate too.
    */
   measure?: string
+  /** "What percentage …?", "What share of …?": a part of a whole ("23.3%", "about one-third"). */
+  share?: boolean
+  /**
+   * "What was the mean age in months?", "What dose in mg/kg …?": the unit the question names, which
+   * the answer's number must carry (a name in UNITS).
+   */
+  unit?: string
 }
 
 /** People named by what they may do: the answers to "who can …?" in software documentation. */
@@ -108,6 +115,60 @@ const FREE = /\b(?:free(?: of charge)?|at no (?:cost|charge)|no (?:fee|charge|co
 /** A number that is a year: 2007, not 2007.5. */
 const A_YEAR = /^(1\d{3}|20\d{2})$/
 
+/**
+ * Units a question may name for the number it asks ("in months", "in mg/kg"): by name, the pattern
+ * of the name in the question and of the forms a passage writes it in after a number.
+ */
+const UNITS: ReadonlyMap<string, { asked: string; written: string }> = new Map(
+  (
+    [
+      ['seconds', 'seconds', 'seconds?|secs?|s'],
+      ['minutes', 'minutes', 'minutes?|mins?'],
+      ['hours', 'hours', 'hours?|hrs?|h'],
+      ['days', 'days', 'days?|d'],
+      ['weeks', 'weeks', 'weeks?|wks?'],
+      ['months', 'months', 'months?|mos?'],
+      ['years', 'years', 'years?|yrs?|y'],
+      ['nanometres', 'nanomet(?:er|re)s|nm', 'nm|nanomet(?:er|re)s?'],
+      ['micrometres', 'micromet(?:er|re)s|microns|µm|μm', 'µm|μm|um|microns?|micromet(?:er|re)s?'],
+      ['millimetres', 'millimet(?:er|re)s|mm', 'mm|millimet(?:er|re)s?'],
+      ['centimetres', 'centimet(?:er|re)s|cm', 'cm|centimet(?:er|re)s?'],
+      ['metres', 'met(?:er|re)s', 'm|met(?:er|re)s?'],
+      ['kilometres', 'kilomet(?:er|re)s|km', 'km|kilomet(?:er|re)s?'],
+      ['miles', 'miles', 'mi|miles?'],
+      ['feet', 'feet', 'ft|feet|foot'],
+      ['inches', 'inches', 'in|inch(?:es)?'],
+      ['ångströms', '[aå]ngstr[oö]ms|å', 'å|Å|[aå]ngstr[oö]ms?'],
+      ['mg/kg', 'mg/kg', 'mg\\s*/\\s*kg|mg\\s*kg\\s*[-−]1|mg·kg'],
+      ['milligrams', 'milligrams|mg', 'mg|milligrams?'],
+      ['micrograms', 'micrograms|µg|μg', 'µg|μg|mcg|micrograms?'],
+      ['grams', 'grams', 'g|grams?'],
+      ['kilograms', 'kilograms|kg', 'kg|kilograms?'],
+      ['degrees', 'degrees', '°|degrees?'],
+      ['dollars', 'dollars', 'dollars?|usd'],
+    ] as const
+  ).map(([name, asked, written]) => [name, { asked, written }]),
+)
+const UNIT_ASKED = [...UNITS].map(([name, u]) => ({
+  name,
+  re: new RegExp(`\\bin\\s+(?:${u.asked})(?![\\p{L}/])`, 'iu'),
+}))
+/** A number carrying the unit `name` (of UNITS): "20 to 36 months", "3.5 Å", "10 mg/kg", "$5". */
+const withUnit = (name: string) =>
+  new RegExp(
+    `${name === 'dollars' ? '\\$\\s?\\d|' : ''}\\d(?:[\\d,.·]*\\d)?\\s*(?:${UNITS.get(name)?.written})(?![\\p{L}])`,
+    'iu',
+  )
+
+/** "What percentage …?", "What proportion …?", "What share of …?": a part of a whole is asked. */
+const SHARE_ASKED =
+  /\b(?:what|which)\s+(?:(?:is|was|are|were)\s+the\s+)?(?:[\p{L}-]+\s+)?(?:percentage|percent|proportion|fraction|share)\b/u
+/** A part of a whole: "23.3%", "40 per cent", "about one-third", "half of them", "one in five". */
+const SHARE = new RegExp(
+  `\\d\\s?(?:%|per\\s?cent\\b|percent\\b)|\\b(?:${NUMBER_WORD})[\\s-]+per\\s?cent\\b|\\b(?:half|halves|thirds?|quarters?|fifths?|tenths?|majority|minority)\\b|\\bone\\s+(?:in|out\\s+of)\\s+(?:\\d+|${NUMBER_WORD})\\b`,
+  'iu',
+)
+
 const HOW_MEASURE = new RegExp(`\\bhow (${HOW_MEASURES.join('|')})\\b`)
 
 const AUXILIARY_WORDS =
@@ -115,6 +176,9 @@ const AUXILIARY_WORDS =
 
 export function wantedOf(question: string): Wanted | null {
   const q = question.toLowerCase().trim()
+  const unit = UNIT_ASKED.find((u) => u.re.test(q))
+  if (unit && /\b(?:what|which|how)\b/.test(q)) return { kind: 'number', unit: unit.name }
+  if (SHARE_ASKED.test(q)) return { kind: 'number', share: true }
   if (/\bhow long\b/.test(q))
     return ASKS_DURATION.test(q) ? { kind: 'measure', time: true } : { kind: 'measure', measure: 'length' }
   const many = /\bhow many\s+([\p{L}-]+)/u.exec(q)
@@ -254,6 +318,10 @@ function rawKindScore(text: string, wanted: Wanted | null, question: string): nu
     if (/\b(?:those|people|persons|individuals|anyone|someone|whoever)\s+who\b/i.test(text)) return 0.75
     return (text.match(PEOPLE) ?? []).some((r) => !inQuestion(r, question)) ? 0.75 : 0
   }
+  // "What was the mean age in months?" is not answered by "between 20 and 36 weeks", nor "What
+  // percentage …?" by "within 180 days": the number must be of the asked unit, or a share.
+  if (wanted.unit) return withUnit(wanted.unit).test(text) ? 1 : 0
+  if (wanted.share) return SHARE.test(text) ? 1 : 0
   const found = numbers(text, question)
   if (wanted.kind === 'date') {
     // "three, later four" is no year.

@@ -219,6 +219,38 @@ describe('answer type', () => {
     const near = 'A password of at least 8 characters is required for every account.'
     assert.ok(kindScore(near, wantedOf(q), q, ['password']) > kindScore(far, wantedOf(q), q, ['password']))
   })
+
+  it('a unit the question names must carry the number; a share asked wants a part of a whole', () => {
+    const months = 'What was the mean age in months of the children?'
+    assert.deepEqual(wantedOf(months), { kind: 'number', unit: 'months' })
+    assert.equal(
+      kindScore('Children between 20 and 36 months old were evaluated.', wantedOf(months), months),
+      1,
+    )
+    assert.equal(kindScore('Children of 20 weeks were evaluated in 2 centres.', wantedOf(months), months), 0)
+    const dose = 'What dose in mg/kg of TAT-CBD3 reduced hypersensitivity?'
+    assert.equal(wantedOf(dose)?.unit, 'mg/kg')
+    assert.equal(kindScore('TAT-CBD3 given at 10 mg/kg reduced it.', wantedOf(dose), dose), 1)
+    assert.equal(kindScore('TAT-CBD3 given at 10 mg reduced it.', wantedOf(dose), dose), 0)
+    const resolution = 'At what resolution in ångströms were the structures determined?'
+    assert.equal(kindScore('The structures were solved at 2.5 Å.', wantedOf(resolution), resolution), 1)
+    assert.equal(
+      kindScore('We determined the X-ray structures of Mdm35.', wantedOf(resolution), resolution),
+      0,
+    )
+    const share = 'What percentage of women had normal arteries?'
+    assert.deepEqual(wantedOf(share), { kind: 'number', share: true })
+    assert.equal(kindScore('Of these, 23.3% were women.', wantedOf(share), share), 1)
+    assert.equal(
+      kindScore('Women were readmitted 4 times more often within 180 days.', wantedOf(share), share),
+      0,
+    )
+    const part = 'What share of the children were hypertensive?'
+    assert.equal(kindScore('Just over a quarter of them were.', wantedOf(part), part), 1)
+    assert.equal(kindScore('About one in five was.', wantedOf(part), part), 1)
+    // "In what year …?" names no unit.
+    assert.deepEqual(wantedOf('In what year did the war end?'), { kind: 'date', year: true })
+  })
 })
 
 describe('sentence split', () => {

@@ -2572,4 +2572,22 @@ describe('the measure asked for', () => {
       /^The age of the tower is put at 700 years/,
     )
   })
+
+  it('a unit or a share the question asks for must be in the answer, or the documents do not say', () => {
+    const study = chunk(
+      's',
+      'The children were followed for months; twenty-six children aged between 20 and 36 weeks were evaluated. Of the patients, women were readmitted 4 times more often than men within 180 days.',
+    )
+    assert.equal(
+      answer('What was the age in months of the children evaluated?', [study]).content,
+      NO_CONTEXT_ANSWER,
+    )
+    assert.match(
+      answer('What was the age in weeks of the children evaluated?', [study]).content,
+      /20 and 36 weeks/,
+    )
+    assert.equal(answer('What percentage of the patients were women?', [study]).content, NO_CONTEXT_ANSWER)
+    const share = chunk('r', 'Of the patients, 23.3% were women, who were readmitted more often.')
+    assert.match(answer('What percentage of the patients were women?', [share]).content, /23\.3%/)
+  })
 })
