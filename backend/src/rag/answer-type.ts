@@ -119,7 +119,7 @@ const A_YEAR = /^(1\d{3}|20\d{2})$/
  * Units a question may name for the number it asks ("in months", "in mg/kg"): by name, the pattern
  * of the name in the question and of the forms a passage writes it in after a number.
  */
-const UNITS: ReadonlyMap<string, { asked: string; written: string }> = new Map(
+const UNITS: ReadonlyMap<string, { asked: string | null; written: string }> = new Map(
   (
     [
       ['seconds', 'seconds', 'seconds?|secs?|s'],
@@ -146,13 +146,33 @@ const UNITS: ReadonlyMap<string, { asked: string; written: string }> = new Map(
       ['kilograms', 'kilograms|kg', 'kg|kilograms?'],
       ['degrees', 'degrees', '°|degrees?'],
       ['dollars', 'dollars', 'dollars?|usd'],
+      // The units of a measure a question names by its noun ("What dose …?", "At what velocity …?").
+      [
+        'dose',
+        null,
+        'mg|g|µg|μg|mcg|ng|kg|ml|µl|μl|l|iu|units?|mmol|µmol|μmol|nmol|gy|gray|sv|msv|rem|rads?|tablets?|pills?|drops?|puffs?',
+      ],
+      ['temperature', null, '[°º]\\s?[cfk]?|degrees?|kelvin'],
+      [
+        'speed',
+        null,
+        '[\\p{L}µμ]+\\s*(?:/|per\\s+)\\s*(?:s|sec|seconds?|min|minutes?|h|hr|hours?|days?)|mph|kph|knots?|mach',
+      ],
     ] as const
   ).map(([name, asked, written]) => [name, { asked, written }]),
 )
-const UNIT_ASKED = [...UNITS].map(([name, u]) => ({
-  name,
-  re: new RegExp(`\\bin\\s+(?:${u.asked})(?![\\p{L}/])`, 'iu'),
-}))
+const UNIT_ASKED = [...UNITS].flatMap(([name, u]) =>
+  u.asked === null ? [] : [{ name, re: new RegExp(`\\bin\\s+(?:${u.asked})(?![\\p{L}/])`, 'iu') }],
+)
+/**
+ * "What dose …?", "At what velocity …?": the measure named by its noun, as a name in UNITS. In the
+ * singular: "What temperatures are the rooms kept at?" asks for several, a table of them.
+ */
+const MEASURE_ASKED: readonly (readonly [RegExp, string])[] = [
+  [/\bwhat (?:(?:is|was) the )?(?:\S+\s+)?(?:dose|dosage)\b/, 'dose'],
+  [/\bwhat (?:(?:is|was) the )?(?:\S+\s+)?temperature\b/, 'temperature'],
+  [/\bwhat (?:(?:is|was) the )?(?:\S+\s+)?(?:speed|velocity)\b/, 'speed'],
+]
 /** A number carrying the unit `name` (of UNITS): "20 to 36 months", "3.5 Å", "10 mg/kg", "$5". */
 const withUnit = (name: string) =>
   new RegExp(
@@ -178,6 +198,8 @@ export function wantedOf(question: string): Wanted | null {
   const q = question.toLowerCase().trim()
   const unit = UNIT_ASKED.find((u) => u.re.test(q))
   if (unit && /\b(?:what|which|how)\b/.test(q)) return { kind: 'number', unit: unit.name }
+  const measured = MEASURE_ASKED.find(([asked]) => asked.test(q))
+  if (measured) return { kind: 'number', unit: measured[1] }
   if (SHARE_ASKED.test(q)) return { kind: 'number', share: true }
   if (/\bhow long\b/.test(q))
     return ASKS_DURATION.test(q) ? { kind: 'measure', time: true } : { kind: 'measure', measure: 'length' }

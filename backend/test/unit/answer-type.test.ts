@@ -60,7 +60,10 @@ describe('answer type', () => {
       amount: true,
       money: true,
     })
-    assert.deepEqual(wantedOf('At what dose do glucocorticoids cause osteoporosis?'), { kind: 'number' })
+    assert.deepEqual(wantedOf('At what dose do glucocorticoids cause osteoporosis?'), {
+      kind: 'number',
+      unit: 'dose',
+    })
     const year = 'In what year did Kublai revive the examinations?'
     assert.equal(
       kindScore('Kublai divided society into three, later four, classes.', wantedOf(year), year),
@@ -228,10 +231,10 @@ describe('answer type', () => {
       1,
     )
     assert.equal(kindScore('Children of 20 weeks were evaluated in 2 centres.', wantedOf(months), months), 0)
-    const dose = 'What dose in mg/kg of TAT-CBD3 reduced hypersensitivity?'
-    assert.equal(wantedOf(dose)?.unit, 'mg/kg')
-    assert.equal(kindScore('TAT-CBD3 given at 10 mg/kg reduced it.', wantedOf(dose), dose), 1)
-    assert.equal(kindScore('TAT-CBD3 given at 10 mg reduced it.', wantedOf(dose), dose), 0)
+    const perKg = 'What dose in mg/kg of TAT-CBD3 reduced hypersensitivity?'
+    assert.equal(wantedOf(perKg)?.unit, 'mg/kg')
+    assert.equal(kindScore('TAT-CBD3 given at 10 mg/kg reduced it.', wantedOf(perKg), perKg), 1)
+    assert.equal(kindScore('TAT-CBD3 given at 10 mg reduced it.', wantedOf(perKg), perKg), 0)
     const resolution = 'At what resolution in ångströms were the structures determined?'
     assert.equal(kindScore('The structures were solved at 2.5 Å.', wantedOf(resolution), resolution), 1)
     assert.equal(
@@ -248,6 +251,18 @@ describe('answer type', () => {
     const part = 'What share of the children were hypertensive?'
     assert.equal(kindScore('Just over a quarter of them were.', wantedOf(part), part), 1)
     assert.equal(kindScore('About one in five was.', wantedOf(part), part), 1)
+    // A measure named by its noun wants its units: a dose, a temperature, a speed.
+    const dose = 'What dose of carvedilol was injected into the rats?'
+    assert.deepEqual(wantedOf(dose), { kind: 'number', unit: 'dose' })
+    assert.equal(kindScore('Rats received carvedilol at 10 mg/kg.', wantedOf(dose), dose), 1)
+    assert.equal(kindScore('Rats received carvedilol 2 weeks before surgery.', wantedOf(dose), dose), 0)
+    const cold = 'What was the temperature of the cold store?'
+    assert.equal(kindScore('Apples are kept at 2.5 °C.', wantedOf(cold), cold), 1)
+    assert.equal(kindScore('Apples are kept for 3 months.', wantedOf(cold), cold), 0)
+    const velocity = 'At what velocity does the complex move microtubules?'
+    assert.equal(kindScore('It slides microtubules at 0.3 µm/s.', wantedOf(velocity), velocity), 1)
+    assert.equal(kindScore('The train reaches 300 kilometres per hour.', wantedOf(velocity), velocity), 1)
+    assert.equal(kindScore('The complex, a 50-nm rod, slides microtubules.', wantedOf(velocity), velocity), 0)
     // "In what year …?" names no unit.
     assert.deepEqual(wantedOf('In what year did the war end?'), { kind: 'date', year: true })
   })
