@@ -144,7 +144,7 @@ const UNITS: ReadonlyMap<string, { asked: string | null; written: string }> = ne
       ['micrograms', 'micrograms|µg|μg', 'µg|μg|mcg|micrograms?'],
       ['grams', 'grams', 'g|grams?'],
       ['kilograms', 'kilograms|kg', 'kg|kilograms?'],
-      ['degrees', 'degrees', '°|degrees?'],
+      ['degrees', 'degrees', '[°º]\\s?[cfk]?|degrees?'],
       ['dollars', 'dollars', 'dollars?|usd'],
       // The units of a measure a question names by its noun ("What dose …?", "At what velocity …?").
       [
@@ -224,11 +224,7 @@ export function wantedOf(question: string): Wanted | null {
   if (/\bhow (large|big)\b/.test(q)) return { kind: 'number', measure: 'size' }
   const how = HOW_MEASURE.exec(q)
   if (how) return { kind: 'number', measure: MEASURE_NOUNS.get(how[1] as string) as string }
-  if (
-    /\bwhat (percentage|percent|number|amount|size|proportion|fraction|dose|dosage|temperature|age|speed|distance|height|depth|weight|population)\b/.test(
-      q,
-    )
-  )
+  if (/\bwhat (number|amount|size|age|distance|height|depth|weight|population)\b/.test(q))
     return { kind: 'number' }
   if (/^(and\s+)?who (can|may|could|is allowed|are allowed|is able|are able)\b/.test(q))
     return { kind: 'name', role: true }

@@ -933,17 +933,17 @@ function paragraphSubject(cu: ChunkUnits, seeds: Iterable<number>, cov: Coverage
 }
 
 /**
- * "Who is on the panel?", "What is the board made of?" ask what a thing consists of: the sentence
- * saying so ("The IPCC Panel is composed of representatives appointed by governments …") answers
- * before one that only names the thing and some members ("… determined by the IPCC Panel, …").
- */
-/**
  * A passage naming the measure a "how big", "how old" … question asks for ("The maximum upload size
  * is 20 MiB per file" for "How big can a file be?") says what the question's adjective asks, which
  * a passage merely holding a number near the question's words ("… one file field, up to 20 MiB")
  * does in passing.
  */
 const MEASURED = 1.2
+/**
+ * "Who is on the panel?", "What is the board made of?" ask what a thing consists of: the sentence
+ * saying so ("The IPCC Panel is composed of representatives appointed by governments …") answers
+ * before one that only names the thing and some members ("… determined by the IPCC Panel, …").
+ */
 const COMPOSES = 1.5
 /** A sentence describing the API member the question names (answer-units `describesHeading`). */
 const NAMED_SECTION = 1.5
