@@ -444,6 +444,7 @@ const FORMS: readonly (readonly string[])[] = [
   ['true', 'truth'],
   ['believ', 'belief'],
   ['late', 'latter'],
+  ['base', 'basi'],
   ['britain', 'british'],
   ['franc', 'french'],
   ['spain', 'spanish'],
@@ -473,9 +474,32 @@ const FORMS: readonly (readonly string[])[] = [
   ['persia', 'persian'],
   ['rome', 'roman'],
 ]
-const FORMS_OF: ReadonlyMap<string, readonly string[]> = new Map(
-  FORMS.flatMap((group) => group.map((l) => [l, group.filter((o) => o !== l)] as const)),
-)
+/**
+ * Words of one meaning that questions and passages use for each other ("formally stop" / "officially
+ * retired", "the last big plague" / "Europe's last major epidemic", "doctors" / "physicians"), as
+ * snowball lexemes. Only words without a second common sense: "help" / "aid" also reads "received
+ * its aid" as helping, and "found" is also the past of find. Loose matching only, as FORMS.
+ */
+const SYNONYMS: readonly (readonly string[])[] = [
+  ['doctor', 'physician'],
+  ['find', 'discov'],
+  ['start', 'begin', 'origin'],
+  ['big', 'larg', 'major'],
+  ['buy', 'purchas'],
+  ['formal', 'offici'],
+  ['main', 'chief', 'primari', 'princip', 'major'],
+  ['build', 'construct'],
+  ['show', 'demonstr', 'reveal'],
+  ['need', 'requir'],
+  ['famous', 'renown'],
+]
+/** Each lexeme's other forms and words of its meaning (a lexeme may stand in several groups). */
+const FORMS_OF: ReadonlyMap<string, readonly string[]> = (() => {
+  const out = new Map<string, string[]>()
+  for (const group of [...FORMS, ...SYNONYMS])
+    for (const l of group) out.set(l, [...new Set([...(out.get(l) ?? []), ...group.filter((o) => o !== l)])])
+  return out
+})()
 
 /** Letters two words must share from their start to be read as one root (publication / publishing). */
 const ROOT = 5
@@ -1695,13 +1719,17 @@ const NEGATING_WORD =
 
 /** Numbers and names: 1757, 91.3, "Lupe Mayorga" (capitalised words after the first). */
 function specifics(question: string): string[] {
-  const numbers = question.match(/\b\d{1,2}(?:st|nd|rd|th)[\s-]+century\b|\d+(?:[.,]\d+)*(?:'?s\b)?/gi) ?? []
+  const numbers =
+    question.match(/\b\d{1,2}(?:st|nd|rd|th)[\s-]+century\b|\d+\^\d+|\d+(?:[.,]\d+)*(?:'?s\b)?/gi) ?? []
   const tokens = question.trim().split(/\s+/).slice(1)
   const names = tokens
     .map((t) => t.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '').replace(/'s$/, ''))
     .filter((t) => /^\p{Lu}[\p{Ll}]/u.test(t) && t.length > 1)
   return [...numbers, ...names]
 }
+
+/** "2^32": a power, which text that lost its superscript writes "232". */
+const POWER = /^(\d+)\^(\d+)$/
 
 /**
  * Whether a text states a number as the question writes it: "1990" is not "the 1990s" nor part of
@@ -1711,6 +1739,8 @@ function specifics(question: string): string[] {
 function statesNumber(text: string, number: string): boolean {
   const century = centuryOf(number)
   if (century !== null) return statesCentury(text, century)
+  const power = POWER.exec(number)
+  if (power) return new RegExp(`(?<![\\d.,])${power[1]}\\^?${power[2]}(?![\\d]|[.,]\\d)`).test(text)
   const decade = /'?s$/.test(number)
   // "the 1960s" is stated by any of its years ("in 1965").
   const years = /^(\d{3})0'?s$/.exec(number)?.[1]
@@ -1768,7 +1798,7 @@ function statesCentury(text: string, century: number): boolean {
 
 /** The question's times a passage may write otherwise: "the 1800s", "the 19th century", "the 1960s". */
 function otherlySpelled(question: string): string[] {
-  return specifics(question).filter((n) => centuryOf(n) !== null || /^\d{3}0'?s$/.test(n))
+  return specifics(question).filter((n) => centuryOf(n) !== null || /^\d{3}0'?s$/.test(n) || POWER.test(n))
 }
 
 /**
@@ -1778,10 +1808,11 @@ function otherlySpelled(question: string): string[] {
 function numbersSaid(u: Unit, spelled: string[], terms: QuestionTerm[]): void {
   for (const n of spelled) {
     if (!statesNumber(u.text.toLowerCase(), n.toLowerCase())) continue
-    // The question's lexeme of it: 1800s (or 1800), 19th.
-    const digits = /^\d+/.exec(n)?.[0]
+    // The question's lexemes of it: 1800s (or 1800), 19th; 2 and 32 of 2^32.
+    const power = POWER.exec(n)
+    const digits = power ? [power[1], power[2]] : [/^\d+/.exec(n)?.[0]]
     for (const t of terms)
-      if (/^\d/.test(t.lexeme) && /^\d+/.exec(t.lexeme)?.[0] === digits) u.lexemes.add(t.lexeme)
+      if (/^\d/.test(t.lexeme) && digits.includes(/^\d+/.exec(t.lexeme)?.[0])) u.lexemes.add(t.lexeme)
   }
 }
 
@@ -2106,10 +2137,15 @@ function otherPartner(question: string, passage: string): boolean {
   for (const [, prep, name] of question.slice(1).matchAll(partner)) {
     const mine = nameStem(name as string)
     const named = namesIn(said, name as string)
-    for (const [, p, other] of passage.matchAll(partner)) {
+    for (const m of passage.matchAll(partner)) {
+      const [, p, other] = m
       if (p !== prep || isStopword(other as string)) continue
       const theirs = nameStem(other as string)
       if (theirs.startsWith(mine)) continue
+      // "with Mechlin patterns and Lille ground" for "with Lille ground and Mechlin patterns": the
+      // question's name among the partners joined after the same word.
+      const joined = /^[^,;:.]*?\b(?:and|or)\b[^,;:.]*/.exec(passage.slice(m.index + m[0].length))?.[0] ?? ''
+      if (words(joined).some((w) => w.startsWith(mine))) continue
       // Another name there, and the question's nowhere; or the question's other name there: the
       // two swapped ("Kusala died four days after a banquet with Tugh Temür" for "How many days
       // after a banquet with Kusala did Tugh Temür die?").
@@ -2284,7 +2320,9 @@ const DENIER = /^(not|never|cannot)$|n't$/
 
 function deniesOwn(passage: string, terms: QuestionTerm[]): boolean {
   const ws = lowerTokens(passage)
-  const negatedAt = (i: number) => negatedBefore(ws, i, DENIER, DENIAL_FILLER)
+  // "… did not appear until the end of the 18th century" says when it first appeared.
+  const until = (i: number) => ws.slice(i + 1, i + 4).some((w) => w === 'until' || w === 'till')
+  const negatedAt = (i: number) => negatedBefore(ws, i, DENIER, DENIAL_FILLER) && !until(i)
   // "None of the original treaties … mention …" for "Which of the original treaties mentions …?".
   if (/^\s*(?:none|neither)\s+of\b/i.test(passage)) return true
   // "… was not covered in any newspapers" for "Which newspaper was the first to report it?".

@@ -2591,3 +2591,115 @@ describe('the measure asked for', () => {
     assert.match(answer('What percentage of the patients were women?', [share]).content, /23\.3%/)
   })
 })
+
+describe('words said otherwise', () => {
+  it('a power that lost its superscript ("232 + 1" for 2^32 + 1) states the number', () => {
+    const fermat = chunk(
+      'f',
+      'Fermat numbers grow fast. However, the very next Fermat number 232 + 1 is composite (one of its prime factors is 641), as Euler discovered later.',
+    )
+    assert.match(
+      answer('What prime factor of the Fermat number 2^32 + 1 did Euler find?', [fermat]).content,
+      /641/,
+    )
+  })
+
+  it('"did not appear until" says when it first appeared', () => {
+    const lace = analysed(
+      chunk(
+        'l',
+        'Bobbin lace came from Flanders. Lace of this kind did not appear until the end of the 18th century.',
+      ),
+      [
+        ['lace', 2, 2],
+        ['kind', 1, 1],
+        ['first', 0.5, 1],
+        ['appear', 2, 1],
+      ],
+      [
+        ['bobbin', 'lace', 'came', 'flander'],
+        ['lace', 'kind', 'appear', 'end', '18th', 'centuri'],
+      ],
+    )
+    assert.match(
+      answer('When did this kind of lace first appear?', [lace]).content,
+      /until the end of the 18th century/,
+    )
+  })
+
+  it('partners joined in another order are the same partners', () => {
+    const lace = chunk(
+      'm',
+      'Bobbin lace came from Flanders. Lace with Mechlin patterns and Lille ground appeared at the end of the 18th century.',
+    )
+    assert.match(
+      answer('When did lace with Lille ground and Mechlin patterns appear?', [lace]).content,
+      /end of the 18th century/,
+    )
+  })
+
+  it('a noun states its verb where stemming leaves them apart (basis / based)', () => {
+    const immunity = analysed(
+      chunk(
+        'i',
+        'Adaptive immunity creates immunological memory. This process of acquired immunity is the basis of vaccination.',
+      ),
+      [
+        ['vaccin', 3, 1],
+        ['base', 2, 0],
+      ],
+      [
+        ['adapt', 'immun', 'creat', 'immunolog', 'memori'],
+        ['process', 'acquir', 'immun', 'basi', 'vaccin'],
+      ],
+    )
+    assert.match(
+      answer('What is vaccination based on?', [immunity]).content,
+      /acquired immunity is the basis/,
+    )
+  })
+
+  it('a word of the same meaning states it ("formally" / "officially", "big" / "major")', () => {
+    const network = analysed(
+      chunk(
+        'n',
+        'Internet2 built the Abilene network in 1998. In October 2007, Internet2 officially retired Abilene and named its new network.',
+      ),
+      [
+        ['internet2', 2, 2],
+        ['formal', 3, 0],
+        ['stop', 2, 0],
+        ['abilen', 2, 2],
+      ],
+      [
+        ['internet2', 'built', 'abilen', 'network', '1998'],
+        ['octob', '2007', 'internet2', 'offici', 'retir', 'abilen', 'name', 'new', 'network'],
+      ],
+    )
+    assert.match(
+      answer('When did Internet2 formally stop using Abilene?', [network]).content,
+      /^In October 2007/,
+    )
+    const plague = analysed(
+      chunk(
+        'p',
+        'A plague killed 100,000 in Sweden in 1710. Europe’s last major epidemic occurred in 1720 in Marseille.',
+      ),
+      [
+        ['last', 1, 2],
+        ['big', 2, 0],
+        ['plagu', 2, 1],
+        ['outbreak', 2, 0],
+        ['europ', 1, 1],
+      ],
+      [
+        ['plagu', 'kill', '100,000', 'sweden', '1710'],
+        ['europ', 'last', 'major', 'epidem', 'occur', '1720', 'marseill'],
+      ],
+    )
+    assert.match(
+      answer('Where did the last big plague outbreak in Europe take place?', [plague]).content,
+      /^Europe’s last major/,
+    )
+  })
+})
