@@ -412,8 +412,17 @@ export function countsAsked(text: string, wanted: Wanted | null, question: strin
   const stem = counted.slice(0, Math.max(3, counted.length - 2))
   const at = clean.flatMap((t, i) => (t.toLowerCase().startsWith(stem) ? [i] : []))
   if (at.length === 0) return true
+  // "N per X" counts what comes before it ("messages (default 20 per minute)"), not a word after it
+  // ("The shared library: one per installation, readable by every signed-in user").
+  const rate = (i: number) => /^per$/i.test(clean[i + 1] ?? '')
+  // "Any signed-in user creates one from the Spaces page": the pronoun, before no noun.
+  const pronoun = (t: string, i: number) =>
+    /^one$/i.test(t) && (i + 1 >= clean.length || isStopword(clean[i + 1] ?? ''))
   return clean.some(
-    (t, i) => numbers(t, question).length > 0 && at.some((a) => Math.abs(a - i) <= NEAR_WORDS),
+    (t, i) =>
+      numbers(t, question).length > 0 &&
+      !pronoun(t, i) &&
+      at.some((a) => Math.abs(a - i) <= NEAR_WORDS && (a < i || !rate(i))),
   )
 }
 

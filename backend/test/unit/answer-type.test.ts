@@ -115,6 +115,26 @@ describe('answer type', () => {
       true,
     )
     assert.equal(countsAsked(far, wantedOf('How long is a session?'), 'How long is a session?'), true)
+    // "N per X" counts what stands before it; the pronoun "one" counts nothing.
+    const users = 'How many users can a space have?'
+    assert.equal(
+      countsAsked(
+        'The shared library: one per installation, readable by every signed-in user.',
+        wantedOf(users),
+        users,
+      ),
+      false,
+    )
+    assert.equal(
+      countsAsked('Any signed-in user creates one from the Spaces page.', wantedOf(users), users),
+      false,
+    )
+    assert.equal(countsAsked('A space holds up to 50 users.', wantedOf(users), users), true)
+    const messages = 'How many chat messages can I send?'
+    assert.equal(
+      countsAsked('Each user may send chat messages (default 20 per minute).', wantedOf(messages), messages),
+      true,
+    )
   })
 
   it('"how long" wants a number with a unit, not a rate or a code', () => {
