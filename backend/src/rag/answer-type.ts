@@ -173,12 +173,16 @@ const MEASURE_ASKED: readonly (readonly [RegExp, string])[] = [
   [/\bwhat (?:(?:is|was) the )?(?:\S+\s+)?temperature\b/, 'temperature'],
   [/\bwhat (?:(?:is|was) the )?(?:\S+\s+)?(?:speed|velocity)\b/, 'speed'],
 ]
-/** A number carrying the unit `name` (of UNITS): "20 to 36 months", "3.5 Å", "10 mg/kg", "$5". */
-const withUnit = (name: string) =>
-  new RegExp(
-    `${name === 'dollars' ? '\\$\\s?\\d|' : ''}\\d(?:[\\d,.·]*\\d)?\\s*(?:${UNITS.get(name)?.written})(?![\\p{L}])`,
-    'iu',
-  )
+/** For each unit of UNITS, a number carrying it: "20 to 36 months", "3.5 Å", "10 mg/kg", "$5". */
+const WITH_UNIT: ReadonlyMap<string, RegExp> = new Map(
+  [...UNITS].map(([name, u]) => [
+    name,
+    new RegExp(
+      `${name === 'dollars' ? '\\$\\s?\\d|' : ''}\\d(?:[\\d,.·]*\\d)?\\s*(?:${u.written})(?![\\p{L}])`,
+      'iu',
+    ),
+  ]),
+)
 
 /** "What percentage …?", "What proportion …?", "What share of …?": a part of a whole is asked. */
 const SHARE_ASKED =
@@ -338,7 +342,7 @@ function rawKindScore(text: string, wanted: Wanted | null, question: string): nu
   }
   // "What was the mean age in months?" is not answered by "between 20 and 36 weeks", nor "What
   // percentage …?" by "within 180 days": the number must be of the asked unit, or a share.
-  if (wanted.unit) return withUnit(wanted.unit).test(text) ? 1 : 0
+  if (wanted.unit) return WITH_UNIT.get(wanted.unit)?.test(text) ? 1 : 0
   if (wanted.share) return SHARE.test(text) ? 1 : 0
   const found = numbers(text, question)
   if (wanted.kind === 'date') {

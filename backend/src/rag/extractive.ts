@@ -2027,6 +2027,10 @@ const SUPERLATIVE =
   '(?:largest|biggest|smallest|highest|lowest|longest|shortest|oldest|youngest|busiest|richest|poorest|most\\s+\\p{L}+)'
 /** A rank below the top before a superlative: "third largest", "32nd most liveable", "one of the most liveable". */
 const ORDINAL_BEFORE = `\\b(?:${ORDINALS.slice(1, 10).join('|')}|\\d+(?:st|nd|rd|th)|one\\s+of\\s+the)[\\s-]+(${SUPERLATIVE})`
+const RANKED = new RegExp(ORDINAL_BEFORE, 'iu')
+/** Every ranked superlative of a text (read with matchAll, which leaves its lastIndex alone). */
+const RANKED_ALL = new RegExp(ORDINAL_BEFORE, 'giu')
+const SUPERLATIVE_WORD = new RegExp(`\\b${SUPERLATIVE}\\b`, 'iu')
 
 /**
  * "What is the largest seaport in Florida?" answered by "… Florida's third largest seaport": the
@@ -2034,12 +2038,10 @@ const ORDINAL_BEFORE = `\\b(?:${ORDINALS.slice(1, 10).join('|')}|\\d+(?:st|nd|rd
  */
 function notTheMost(question: string, passage: string): boolean {
   // A question ranking its own superlative ("the third largest") is not asking for the top.
-  const asked = new RegExp(`\\b${SUPERLATIVE}\\b`, 'iu').exec(question)
-  if (!asked || new RegExp(ORDINAL_BEFORE, 'iu').test(question)) return false
+  const asked = SUPERLATIVE_WORD.exec(question)
+  if (!asked || RANKED.test(question)) return false
   const word = asked[0].toLowerCase()
-  const ranked = [...passage.matchAll(new RegExp(ORDINAL_BEFORE, 'giu'))].filter(
-    (m) => (m[1] ?? '').toLowerCase() === word,
-  )
+  const ranked = [...passage.matchAll(RANKED_ALL)].filter((m) => (m[1] ?? '').toLowerCase() === word)
   if (ranked.length === 0) return false
   // Said without a rank elsewhere in the passage: the top one is named too.
   const all = passage.toLowerCase().split(word).length - 1
