@@ -678,7 +678,8 @@ function leadWithAction(chunks: ChunkUnits[], cov: Coverage, ask: Ask, lead: Sco
       // to rate an answer as well as how to give feedback.
       const ws = splitSentences(chunks[s.c]?.units[i]?.text ?? '').flatMap((t) => {
         const purpose = purposeOf(t)
-        if (purpose === null) return []
+        // "To disable sign-ups, set …" for "How do I disable a user?": the task done to another thing.
+        if (purpose === null || otherObject(ask.question, t)) return []
         const verb = words(t.slice(t.indexOf(purpose) + purpose.length))[0]
         return [...words(purpose), ...(verb ? [verb] : [])]
       })
@@ -864,6 +865,8 @@ function scoreSeeds(
       : 1
   const near = 1 + PROXIMITY * closeness(text, cov.terms, cu.headingTerms)
   const composes = ask.composition && COMPOSED.test(text) ? COMPOSES : 1
+  const labelled =
+    seeds.length === 1 && labels(cu.units[seeds[0] as number], cov, ask.question) ? LABELLED : 1
   const measure = ask.wanted?.measure
   const measured = measure && words(text).some((w) => wordHasLexeme(w, measure)) ? MEASURED : 1
   // "What does kill() do?", "When is the drain function called?": the section of that very name
@@ -874,6 +877,7 @@ function scoreSeeds(
       : 1
   const score =
     (composes *
+      labelled *
       measured *
       member *
       near *
@@ -963,6 +967,28 @@ function paragraphSubject(cu: ChunkUnits, seeds: Iterable<number>, cov: Coverage
  * does in passing.
  */
 const MEASURED = 1.2
+/**
+ * A list item labelled by a setting whose name holds a key term of the question ("- `SMTP_URL`: …"
+ * for "How do I configure SMTP?") is about it, ahead of items of the same list that name it in
+ * passing ("`EMAIL_VERIFICATION` …: `required` (needs `SMTP_URL`)"). Not when the question names
+ * the setting itself: then it asks something of it that another passage may say better.
+ */
+const LABELLED = 1.2
+/**
+ * The label of a list item: its words before a colon that comes first, within a few words, less
+ * what it says in brackets ("`LLM_MAX_TOKENS` (default 1024)" is labelled by the variable).
+ */
+const ITEM_LABEL = /^(?:[-*]\s+)?([^.:;!?]{1,100}?):\s/u
+
+function labels(unit: Unit | undefined, cov: Coverage, question: string): boolean {
+  if (unit?.kind !== 'item') return false
+  const label = ITEM_LABEL.exec(unit.text)?.[1]?.replace(/\([^)]*\)/g, ' ')
+  if (!label) return false
+  const asked = new Set(question.match(/[\p{L}\p{N}_]+/gu) ?? [])
+  const settings = (label.match(/[\p{L}\p{N}_]+/gu) ?? []).filter((t) => isCodeToken(t) && !asked.has(t))
+  const ws = settings.flatMap((t) => words(t.replace(/_/g, ' ')))
+  return cov.keyLexemes().some((k) => ws.some((w) => wordHasLexeme(w, k)))
+}
 /**
  * "Who is on the panel?", "What is the board made of?" ask what a thing consists of: the sentence
  * saying so ("The IPCC Panel is composed of representatives appointed by governments …") answers
@@ -2228,9 +2254,10 @@ function otherObject(question: string, lead: string): boolean {
     said.findIndex((w) => sameWord(w, verb)),
   )
   if (objects.length === 0 || things.length === 0) return false
-  // "To reset everything, …" does it to the question's thing too.
-  if (/^(?:everything|all)$/.test(things[0] as string)) return false
-  return !things.some((w) => objects.some((o) => sameWord(w, o)))
+  // "To reset everything, …" does it to the question's thing too, and "To make someone an admin …"
+  // to whoever the question names.
+  if (/^(?:everything|all|someone|somebody|anyone|anybody)$/.test(things[0] as string)) return false
+  return !things.some((w) => objects.some((o) => sameWord(w, o) || sharedRoot(w, o)))
 }
 
 /** The verb of a "how do I" question when it is a frame word ("see", "use", "find"), or null. */

@@ -2703,3 +2703,77 @@ describe('words said otherwise', () => {
     )
   })
 })
+
+describe('instructions and settings for the thing asked', () => {
+  it('an instruction doing the task to another thing gives way ("To disable sign-ups" for "disable a user")', () => {
+    const config = chunk(
+      'c',
+      '- `SIGNUP` (default `open`): `open` or `closed` (accounts only via `npm run user -- create`). To disable sign-ups, set `SIGNUP=closed`.\n- `SECRET_KEY`: the pepper for session hashes.',
+      'Accounts',
+    )
+    const admin = chunk(
+      'a',
+      'The users page lists every account. Beside each user:\n\n- `Disable` ends every session of the user; a disabled user cannot sign in.\n- `Delete` deletes the account.',
+      'Managing users',
+    )
+    const got = answer('How do I disable a user?', [config, admin]).content
+    assert.match(got, /`Disable` ends every session/)
+    assert.doesNotMatch(got, /SIGNUP/)
+  })
+
+  it('an instruction for "someone" does the task to whoever the question names', () => {
+    const roles = chunk('r', 'A user is an administrator when their stored role is admin.', 'Roles')
+    const users = chunk(
+      'u',
+      'The users page lists every account. To make someone an admin from the command line, run `npm run user -- promote <email>`.',
+      'Managing users',
+    )
+    assert.match(
+      answer('How do I make a user an administrator?', [roles, users]).content,
+      /npm run user -- promote/,
+    )
+    const members = chunk(
+      'm',
+      "Members of a space are invited by its owner. To invite someone, open the space's page, enter their email and choose `Add member`.",
+      'Members',
+    )
+    assert.match(answer('How do I invite a member?', [members]).content, /^To invite someone, open/)
+  })
+
+  it('the item labelled by a setting named for the asked thing leads ("SMTP" → `SMTP_URL`)', () => {
+    const email = chunk(
+      'e',
+      '- `EMAIL_VERIFICATION` (default `off`): `required` (needs `SMTP_URL`) lets an unverified account only verify.\n- `PUBLIC_URL`: the external address used in links; required with `SMTP_URL`.\n- `SMTP_URL`: `smtp://user:pass@host:587` (STARTTLS) or `smtps://host:465`. To send email, set `SMTP_URL` and `PUBLIC_URL`; unset, the server sends no email.',
+      'Configuration > Email',
+    )
+    const server = chunk(
+      'o',
+      '- `PORT` (default 7860): the port to listen on.\n- `DATA_DIR` (default `./data`): where the embedded database lives.\n- `LOG_LEVEL` (default `info`): how much the server logs.',
+      'Configuration > Server',
+    )
+    const sessions = chunk(
+      'p',
+      '- `SESSION_TTL_DAYS` (default 7): a session unused this long expires.\n- `SECRET_KEY`: the pepper for session hashes.\n- `TRUST_PROXY` (default 0): how many proxies are believed.',
+      'Configuration > Sessions',
+    )
+    const limits = chunk(
+      'q',
+      '- `RATE_LIMIT_CHAT` (default 20): chat messages per minute.\n- `MAX_UPLOAD_MB` (default 20): the largest upload.',
+      'Configuration > Limits',
+    )
+    assert.match(
+      answer('How do I configure SMTP?', [email, server, sessions, limits]).content,
+      /^- `SMTP_URL`/,
+    )
+    // Named by the question itself, the setting is asked something a passage may say better.
+    const signup = chunk(
+      's',
+      'When `SIGNUP=closed` nobody can register (403 `signup_closed`).\n\n- `SIGNUP` (default `open`): `open` or `closed`. To disable sign-ups, set `SIGNUP=closed`.',
+      'Sign-up',
+    )
+    assert.match(
+      answer('What happens when SIGNUP is closed?', [signup]).content,
+      /^When `SIGNUP=closed` nobody/,
+    )
+  })
+})
