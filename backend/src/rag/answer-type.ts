@@ -244,6 +244,8 @@ export function wantedOf(question: string): Wanted | null {
  */
 function countedOf(q: string): string {
   const ws = q.match(/[\p{L}\p{N}-]+/gu)?.slice(2) ?? []
+  // "How many kinds of space …?" counts the kinds.
+  if (KINDS.test(ws[0] ?? '')) return ws[0] as string
   const end = ws.findIndex((w, i) => i > 0 && AUXILIARY.test(w))
   return (end > 0 && end <= 3 ? ws[end - 1] : ws[0]) ?? ''
 }
@@ -372,11 +374,13 @@ function rawKindScore(text: string, wanted: Wanted | null, question: string): nu
   // "The response (201) holds the key", "on port 7860", "step 3": numbers that name, not count.
   if (!countsSomething(text, question)) return 0
   const counted = wanted.counted
+  // "three kinds of space" counts kinds, not spaces.
+  const counting = KINDS.test(counted) ? text : text.replace(KINDS_OF, ' ')
   const near = new RegExp(
     `(?:\\d[\\d,.]*|\\b(?:${NUMBER_WORD}))(?:\\s+[\\p{L}-]+){0,2}?\\s+(${counted.slice(0, Math.max(3, counted.length - 2))}\\p{L}*)`,
     'iu',
   )
-  return near.test(text) ? 1 : 0.75
+  return near.test(counting) ? 1 : 0.75
 }
 
 /** A number that names something rather than counting it: a status, a port, a version, a page. */
@@ -416,19 +420,33 @@ export function countsAsked(text: string, wanted: Wanted | null, question: strin
   const stem = counted.slice(0, Math.max(3, counted.length - 2))
   const at = clean.flatMap((t, i) => (t.toLowerCase().startsWith(stem) ? [i] : []))
   if (at.length === 0) return true
-  // "N per X" counts what comes before it ("messages (default 20 per minute)"), not a word after it
-  // ("The shared library: one per installation, readable by every signed-in user").
+  // "N per X" counts what comes just before it ("messages (default 20 per minute)"), not a word after
+  // it ("The shared library: one per installation, readable by every signed-in user") nor one further
+  // back ("three kinds of space: - The shared library: one per installation").
   const rate = (i: number) => /^per$/i.test(clean[i + 1] ?? '')
   // "Any signed-in user creates one from the Spaces page": the pronoun, before no noun.
   const pronoun = (t: string, i: number) =>
     /^one$/i.test(t) && (i + 1 >= clean.length || isStopword(clean[i + 1] ?? ''))
+  // "three kinds of space" counts kinds, not spaces.
+  const kinds = (i: number) => KINDS.test(clean[i + 1] ?? '') && !KINDS.test(counted)
   return clean.some(
     (t, i) =>
       numbers(t, question).length > 0 &&
       !pronoun(t, i) &&
-      at.some((a) => Math.abs(a - i) <= NEAR_WORDS && (a < i || !rate(i))),
+      at.some(
+        (a) =>
+          Math.abs(a - i) <= NEAR_WORDS && (a < i ? !rate(i) || i - a <= RATE_OF : !rate(i) && !kinds(i)),
+      ),
   )
 }
+
+/** Words between a rate's number and the thing it counts: "messages (default 20 per minute)". */
+const RATE_OF = 2
+/** Words for sorts of a thing: a number before them counts the sorts. */
+const KIND_WORDS = 'kinds?|types?|sorts?|categories|classes|varieties'
+const KINDS = new RegExp(`^(?:${KIND_WORDS})$`, 'i')
+/** A number of sorts of a thing: "three kinds of". */
+const KINDS_OF = new RegExp(`(?:\\d+|\\b(?:${NUMBER_WORD}))\\s+(?:${KIND_WORDS})\\s+of\\b`, 'gi')
 
 /** Words that end the noun phrase after "which"/"what": the question's verb. */
 const AUXILIARY = new RegExp(`^(?:${AUXILIARY_WORDS})$`)

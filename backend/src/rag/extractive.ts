@@ -1997,6 +1997,27 @@ const LONG_NAME = new RegExp(
 )
 const nameWords = (name: string) => words(name).filter((w) => !NAME_JOINERS.has(w))
 
+/** "the number of Scottish MSPs": the words naming what is counted (a few, stopwords aside). */
+const NUMBER_OF = /\bnumbers? of ((?:[\p{L}\p{N}-]+\s*){1,3})/giu
+
+function countedWords(text: string): string[][] {
+  return [...text.matchAll(NUMBER_OF)].map((m) => words(m[1] ?? '').filter((w) => !isStopword(w)))
+}
+
+/**
+ * Whether a passage speaks of the number of other things than the question's ("the number of
+ * proxies" for "the number of spaces"): it counts something, and nothing the question counts.
+ */
+function otherCounted(question: string, passage: string): boolean {
+  const asked = countedWords(question).flat()
+  if (asked.length === 0) return false
+  const said = countedWords(passage)
+  return (
+    said.length > 0 &&
+    !said.some((ws) => ws.some((w) => asked.some((a) => sameWord(w, a) || sharedRoot(w, a))))
+  )
+}
+
 /**
  * "Who created the Imperial Academy of Shamanism?" answered by "Kublai created the Imperial Academy
  * of Medicine": the passage names another thing of the same start, and never the question's.
@@ -2806,6 +2827,8 @@ export function extractiveAnswer(
       return { unstated: first.c, lead: 0 }
     // "When was the third German empire founded?" answered by "the second German Empire …".
     if (contrasted(question, leadText)) return null
+    // "Is there a limit on the number of spaces?" answered by "… must match the number of proxies".
+    if (otherCounted(question, leadText)) return null
     // "How do I turn off logging?" answered by "… turn on synchronous logging …": the other action.
     const particles = first.units.map((i) => leadUnits.units[i]?.particle)
     if (particles.includes('other') && !particles.includes('asked')) return null

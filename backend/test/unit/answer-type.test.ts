@@ -135,6 +135,15 @@ describe('answer type', () => {
       countsAsked('Each user may send chat messages (default 20 per minute).', wantedOf(messages), messages),
       true,
     )
+    // Nor one further back than a word or two, and "three kinds of space" counts kinds.
+    const spaces = 'How many spaces can I create?'
+    const kinds =
+      'There are three kinds of space: - The shared library: one per installation, readable by all.'
+    assert.equal(countsAsked(kinds, wantedOf(spaces), spaces), false)
+    assert.equal(kindScore('There are three kinds of space.', wantedOf(spaces), spaces), 0.75)
+    assert.equal(kindScore('A user may create three spaces.', wantedOf(spaces), spaces), 1)
+    const sorts = 'How many kinds of space are there?'
+    assert.equal(countsAsked('There are three kinds of space.', wantedOf(sorts), sorts), true)
   })
 
   it('"how long" wants a number with a unit, not a rate or a code', () => {

@@ -2777,3 +2777,17 @@ describe('instructions and settings for the thing asked', () => {
     )
   })
 })
+
+describe('the number of what', () => {
+  it('a passage on the number of other things does not answer "the number of spaces"', () => {
+    const proxies = chunk(
+      'p',
+      'Every user gets "rate limit exceeded" together: `TRUST_PROXY` must match the number of proxies in front of the server (1 on a Space, 2 behind Vercel and the Space).',
+      'Troubleshooting',
+    )
+    const q = 'Is there a limit on the number of spaces?'
+    assert.equal(answer(q, [proxies]).content, NO_CONTEXT_ANSWER)
+    const spaces = chunk('s', 'There is no limit on the number of spaces a user may create.', 'Spaces')
+    assert.match(answer(q, [proxies, spaces]).content, /^There is no limit on the number of spaces/)
+  })
+})
