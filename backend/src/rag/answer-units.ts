@@ -13,6 +13,7 @@ import {
   TABLE_RULE,
   tableCells,
 } from './plain-text.js'
+import { isStopword } from './question-terms.js'
 import { ENDS_ABBREVIATED, ENDS_SENTENCE, readSentencesOf, splitSentences } from './sentences.js'
 import type { RetrievedChunk } from './types.js'
 
@@ -28,6 +29,12 @@ export interface Unit {
   paragraph: number
   /** Index of the unit this one needs in front of it (intro of a list, header of a row, antecedent). */
   dep?: number
+  /**
+   * The sentence before, when this one opens on a definite noun it brings in ("… emails a reset
+   * link …. The link works once"): an antecedent the answerer follows only when it states a word
+   * of the question, or the kind of thing asked, that this sentence lacks (then it becomes `dep`).
+   */
+  definite?: number
   /** A sentence ending in a colon: the indices of the list items or rows it introduces. */
   introduces?: number[]
   /** A bare "It …" opening its section: read after the section's heading. */
@@ -60,6 +67,30 @@ export interface Unit {
 const BULLET = /^\s*(?:[-*+]|\d+[.)])\s+/
 const STEP = /^\s*\d+[.)]\s+/
 const HEADING = /^\s*#{1,6}\s+/
+/** A sentence opening on a definite noun ("The link works …"), which may be the one just named. */
+const DEFINITE_START = /^the (\p{L}+) (?!of\b)/iu
+/**
+ * Whether a text brings in a thing by this noun: "a reset link when …", "an invitation." (the noun
+ * ending its phrase within three words of the article).
+ */
+function introduces(text: string, noun: string): boolean {
+  const lexemes = lightLexemes(noun)
+  const toks = [...text.matchAll(/([\p{L}-]+)([^\p{L}\s-]*)/gu)]
+  for (const [i, t] of toks.entries()) {
+    if (!/^an?$/i.test(t[1] ?? '')) continue
+    for (let k = i + 1; k <= i + 3 && k < toks.length; k++) {
+      const [, word = '', after = ''] = toks[k] as RegExpMatchArray
+      const next = toks[k + 1]?.[1]
+      const ends = /^[,.;:!?)\]]/.test(after) || (after === '' && (next === undefined || isStopword(next)))
+      if (ends) {
+        // "the book, A Bridge Too Far": a capital makes the words a name, not a thing brought in.
+        if (!/^\p{Lu}/u.test(word) && lightLexemes(word).some((l) => lexemes.includes(l))) return true
+        break
+      }
+    }
+  }
+  return false
+}
 const PRONOUN_START = /^(it|its|it's|this|these|they|their|them|that|those|he|she|his|her|such)\b/i
 /**
  * Openings that point back as a bare pronoun does: a phrase on one ("In his speech …", "During this
@@ -441,6 +472,19 @@ function linkDependencies(units: Unit[], heading: string | null): void {
     // after the sentence before it ("Documents are added by admins. Three ways:").
     if (u.kind === 'sentence' && /:$/.test(u.text) && u.text.split(/\s+/).length <= SHORT_INTRO) {
       if (prev && prev.paragraph === u.paragraph && prev.kind === 'sentence') u.dep = i - 1
+      return
+    }
+    // "… the server emails a reset link …. The link works once, for 30 minutes": "the link" is the
+    // one the sentence before brings in ("a … link", the noun ending its phrase).
+    const definite = DEFINITE_START.exec(u.text)?.[1]
+    if (
+      u.kind === 'sentence' &&
+      definite !== undefined &&
+      prev?.kind === 'sentence' &&
+      prev.paragraph === u.paragraph &&
+      introduces(prev.text, definite)
+    ) {
+      u.definite = i - 1
       return
     }
     if (u.kind === 'sentence' && (PRONOUN_START.test(u.text) || BACK_REFERENCE.test(u.text))) {

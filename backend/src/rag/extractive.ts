@@ -391,6 +391,30 @@ function saying(cu: ChunkUnits, seeds: Iterable<number>, ask: Ask): Set<number> 
   return out
 }
 
+/**
+ * "The link works once, for 30 minutes" after "… the server emails a reset link …": the sentence
+ * bringing in the definite noun is read with it when it states a word of the question the sentence
+ * itself does not ("How long are password reset links valid?") or the kind of thing asked ("On 1
+ * February 2007, … a study was published …. The study compared …" for "On what date was the study
+ * … released?"); else the sentence stands alone.
+ */
+function followDefinite(
+  u: Unit,
+  units: Unit[],
+  terms: QuestionTerm[],
+  question: string,
+  wanted: Wanted | null,
+): void {
+  if (u.definite === undefined || u.dep !== undefined) return
+  const before = units[u.definite]
+  if (!before) return
+  if (
+    terms.some((t) => t.own && !states(u.lexemes, t.lexeme) && states(before.lexemes, t.lexeme)) ||
+    kindScore(u.text, wanted, question) < kindScore(before.text, wanted, question)
+  )
+    u.dep = u.definite
+}
+
 function lexemesOf(cu: ChunkUnits, idx: Iterable<number>): Set<string> {
   const out = new Set<string>()
   for (const i of idx) for (const l of cu.units[i]?.lexemes ?? []) out.add(l)
@@ -2688,6 +2712,8 @@ export function extractiveAnswer(
       otherwiseSaid(u, otherwise)
       otherParticleOnly(u, phrasal)
     }
+  const wanted = wantedOf(question)
+  for (const p of all) for (const u of p.units) followDefinite(u, p.units, terms, question, wanted)
   const behind = behindOf(chunks)
   const units: ChunkUnits[] = chunks.map((chunk, rank) => ({
     chunk,
@@ -2699,7 +2725,6 @@ export function extractiveAnswer(
   }))
   // Sentences from scattered places can add up to the question's words without answering it: one
   // passage must cover the question's key terms.
-  const wanted = wantedOf(question)
   const procedure = /^(and\s+)?(how (do|can|should|would|could) (i|we|you)|how to)\b/i.test(question.trim())
   const identifiers = [...identifiersOf(question), ...codePhrasesOf(question, chunks)]
   const several = severalAskedFor(question)

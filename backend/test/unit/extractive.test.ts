@@ -2791,3 +2791,35 @@ describe('the number of what', () => {
     assert.match(answer(q, [proxies, spaces]).content, /^There is no limit on the number of spaces/)
   })
 })
+
+describe('a definite noun brought in just before', () => {
+  const reset = chunk(
+    'r',
+    'If you forget your password, choose `Forgot password?` and enter your email; the server emails a reset link when it has a mail server. The link works once, for 30 minutes, and a newer request voids older links. Without email, an administrator hands you the same one-time link from the `Reset link` button.',
+    'Forgotten passwords',
+  )
+  const sessions = chunk(
+    's',
+    'A session lasts 7 days without use. Signing out ends the session at once.',
+    'Sessions',
+  )
+
+  it('"The link works once, for 30 minutes" is read with the sentence naming "a reset link"', () => {
+    const got = answer('How long are password reset links valid?', [reset, sessions]).content
+    assert.match(got, /The link works once, for 30 minutes/)
+    assert.doesNotMatch(got, /^Without email/)
+  })
+
+  it('a sentence saying all the question asks stands alone', () => {
+    const war = chunk(
+      'w',
+      'The war was fought along the frontiers of New France. It began with a dispute over the Forks of the Ohio. The dispute erupted into violence in May 1754, when militiamen under 22-year-old George Washington ambushed a French patrol.',
+      'The war',
+    )
+    assert.match(
+      answer('How old was George Washington when his militiamen ambushed a French patrol?', [war, sessions])
+        .content,
+      /^The dispute erupted into violence/,
+    )
+  })
+})
