@@ -85,6 +85,8 @@ const DURATION = measureOf(TIME_UNIT)
  */
 const ASKS_DURATION =
   /^(?:and\s+)?how long (?:(?:do|does|did|will|would|should|can|could|may|must)\b(?!.*\bbe\s*\??$)|(?:is|are|was|were)\b.*\b(?:\p{L}{2,}ed|kept|held|left|open|valid|closed|taken|given|shown|known)\b(?:\s+\p{L}+){0,3}\s*\??$)/iu
+/** A length of time given by its end: "until you delete it", "as long as …", "forever". */
+const UNTIL = /\b(?:until|till|as long as|forever|indefinitely)\b/i
 const MONTHS = 'january|february|march|april|may|june|july|august|september|october|november|december'
 const MONTH = new RegExp(`\\b(${MONTHS})\\b`, 'i')
 /** A day of the week, or the days of one ("on Tuesdays", "at weekends"): when something recurs. */
@@ -358,6 +360,8 @@ function rawKindScore(text: string, wanted: Wanted | null, question: string): nu
   if (wanted.kind === 'measure') {
     const m = (wanted.time ? DURATION : MEASURE).exec(text)
     if (m && numbers(m[0], question).length > 0) return 1
+    // "How long are conversations kept?": "until you delete the conversation" is how long.
+    if (wanted.time && UNTIL.test(text) && !UNTIL.test(question)) return 0.75
     return found.length > 0 ? 0.5 : 0
   }
   // "Reservations are free.": nothing is an amount too.

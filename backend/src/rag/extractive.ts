@@ -516,6 +516,7 @@ const SYNONYMS: readonly (readonly string[])[] = [
   ['show', 'demonstr', 'reveal'],
   ['need', 'requir'],
   ['famous', 'renown'],
+  ['keep', 'kept', 'store', 'retain'],
 ]
 /** Each lexeme's other forms and words of its meaning (a lexeme may stand in several groups). */
 const FORMS_OF: ReadonlyMap<string, readonly string[]> = (() => {
@@ -2917,9 +2918,16 @@ export function extractiveAnswer(
     const found =
       lead < STOP_COVERAGE && !opened && !excused ? alternative(units, terms, picks, lead, ask.code) : null
     const elsewhere = found ? (units[found.c] as ChunkUnits) : null
+    // "The link works once, for 30 minutes" gives the time asked for: a passage elsewhere without one
+    // ("`Reset link` makes a one-time password-reset link …") is not as good an answer.
+    const altText = () => (found ? found.units.map((i) => elsewhere?.units[i]?.text ?? '').join(' ') : '')
+    const asGood =
+      ask.wanted === null ||
+      kindScore(altText(), ask.wanted, question) >= kindScore(leadText, ask.wanted, question)
     const alt =
       found &&
       elsewhere &&
+      asGood &&
       !(named && elsewhere.member !== leadUnits.member) &&
       !saysLeadsOwn(leadUnits, elsewhere, lexemesOf(elsewhere, found.units), cov)
         ? found

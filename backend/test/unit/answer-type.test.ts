@@ -142,6 +142,10 @@ describe('answer type', () => {
     assert.equal(countsAsked(kinds, wantedOf(spaces), spaces), false)
     assert.equal(kindScore('There are three kinds of space.', wantedOf(spaces), spaces), 0.75)
     assert.equal(kindScore('A user may create three spaces.', wantedOf(spaces), spaces), 1)
+    // A length of time given by its end.
+    const kept = 'How long are conversations kept?'
+    assert.equal(kindScore('Conversations are stored until you delete them.', wantedOf(kept), kept), 0.75)
+    assert.equal(kindScore('Conversations are stored on the server.', wantedOf(kept), kept), 0)
     const sorts = 'How many kinds of space are there?'
     assert.equal(countsAsked('There are three kinds of space.', wantedOf(sorts), sorts), true)
   })

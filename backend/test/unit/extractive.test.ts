@@ -2823,3 +2823,71 @@ describe('a definite noun brought in just before', () => {
     )
   })
 })
+
+describe('kept and stored', () => {
+  it('"kept" is said by "stored" ("How long are conversations kept?")', () => {
+    const chat = analysed(
+      chunk(
+        'c',
+        'Press Stop at any time to stop the answer. Conversations are stored on the server with your account, until you delete the conversation or your account.',
+        'Conversations',
+      ),
+      [
+        ['convers', 1.5, 3],
+        ['kept', 2.5, 0],
+      ],
+      [
+        ['press', 'stop', 'time', 'stop', 'answer'],
+        ['convers', 'store', 'server', 'account', 'delet', 'convers', 'account'],
+      ],
+    )
+    assert.match(answer('How long are conversations kept?', [chat]).content, /^Conversations are stored/)
+  })
+
+  it('a passage elsewhere without the kind asked for is not shown beside one with it', () => {
+    const terms: [string, number, number][] = [
+      ['password', 1.4, 10],
+      ['reset', 2.5, 3],
+      ['link', 2.5, 3],
+      ['valid', 3.4, 0],
+    ]
+    const reset = analysed(
+      chunk(
+        'r',
+        'If you forget your password, the server emails a reset link. The link works once, for 30 minutes.',
+        'Forgotten passwords',
+      ),
+      terms,
+      [
+        ['forget', 'password', 'server', 'email', 'reset', 'link'],
+        ['link', 'work', '30', 'minut'],
+      ],
+    )
+    const users = analysed(
+      chunk(
+        'u',
+        'The `Reset link` button makes a one-time password-reset link to hand over when there is no email.',
+        'Managing users',
+      ),
+      terms,
+      [
+        [
+          'reset',
+          'link',
+          'button',
+          'make',
+          'one-tim',
+          'one',
+          'time',
+          'password-reset',
+          'password',
+          'hand',
+          'email',
+        ],
+      ],
+    )
+    const got = answer('How long are password reset links valid?', [reset, users])
+    assert.match(got.content, /30 minutes/)
+    assert.doesNotMatch(got.content, /button/)
+  })
+})
