@@ -517,6 +517,8 @@ const SYNONYMS: readonly (readonly string[])[] = [
   ['need', 'requir'],
   ['famous', 'renown'],
   ['keep', 'kept', 'store', 'retain'],
+  ['largest', 'biggest', 'maximum', 'max'],
+  ['smallest', 'minimum', 'min'],
 ]
 /** Each lexeme's other forms and words of its meaning (a lexeme may stand in several groups). */
 const FORMS_OF: ReadonlyMap<string, readonly string[]> = (() => {

@@ -69,6 +69,18 @@ const FRAMED_BY_WORDING: readonly [RegExp, ReadonlySet<string>][] = [
     /^(?:and\s+)?(?:what|which|how many)\b.*\b(?:do|does|did|can|will|should|must)\b.+\btake\s*\??$/i,
     new Set(['take']),
   ],
+  // "the /v1/models endpoint", "the REDIS_URL variable": a noun after a name of code says what kind
+  // of thing the name is, which the documents need not repeat ("`GET /v1/models` lists …").
+  [
+    /(?:\S*[/_.]\S*[\p{L}\p{N}]|\b\p{Lu}{2,}\b)\s+(?:endpoint|route|variable|setting|option|flag|field|header|parameter)s?\b/u,
+    new Set(['endpoint', 'route', 'variable', 'setting', 'option', 'flag', 'field', 'header', 'parameter']),
+  ],
+  // "What does the /v1/models endpoint return?": a closing "return" asks what it gives ("lists the
+  // models you may use").
+  [
+    /^(?:and\s+)?(?:what|which)\b.*\b(?:do|does|did|will|would|should|must)\b.+\breturns?\s*\??$/i,
+    new Set(['return']),
+  ],
 ]
 /**
  * After "how", the measures a question asks for as a number ("how old", "how far", "how fast"),

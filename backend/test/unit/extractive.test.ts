@@ -2844,6 +2844,25 @@ describe('kept and stored', () => {
     assert.match(answer('How long are conversations kept?', [chat]).content, /^Conversations are stored/)
   })
 
+  it('"largest" is said by "maximum"', () => {
+    const upload = analysed(
+      chunk('u', 'Markdown and PDF files are read. The maximum upload size is 20 MiB per file.', 'Formats'),
+      [
+        ['largest', 3.4, 0],
+        ['file', 1.5, 5],
+        ['upload', 0.5, 40],
+      ],
+      [
+        ['markdown', 'pdf', 'file', 'read'],
+        ['maximum', 'upload', 'size', '20', 'mib', 'per', 'file'],
+      ],
+    )
+    assert.match(
+      answer('What is the largest file I can upload?', [upload]).content,
+      /^The maximum upload size/,
+    )
+  })
+
   it('a passage elsewhere without the kind asked for is not shown beside one with it', () => {
     const terms: [string, number, number][] = [
       ['password', 1.4, 10],

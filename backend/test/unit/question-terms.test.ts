@@ -55,6 +55,12 @@ describe('isFrameWord', () => {
     assert.equal(isFrameWord('take', 'Which photos can I take?'), true)
     assert.equal(isFrameWord('take', 'Which medicine should I take before breakfast?'), false)
     assert.equal(isFrameWord('place', 'Which place serves breakfast?'), false)
+    // A closing "return" asks what something gives; a noun after a name of code says its kind.
+    assert.equal(isFrameWord('return', 'What does the /v1/models endpoint return?'), true)
+    assert.equal(isFrameWord('return', 'When did Tesla return to Graz?'), false)
+    assert.equal(isFrameWord('endpoint', 'What does the /v1/models endpoint return?'), true)
+    assert.equal(isFrameWord('variable', 'What is the REDIS_URL variable for?'), true)
+    assert.equal(isFrameWord('endpoint', 'Which endpoint lists the models?'), false)
   })
 })
 
