@@ -290,14 +290,15 @@ function defines(text: string, defined: readonly string[]): boolean {
 }
 
 /** "What is encapsulation?", "What are team spaces?": the thing to define, as written. */
+// "What can I do with X?", "What does X do?" ask what X is for, which its definition says.
 const DEFINITION =
-  /^(?:and\s+)?what\s+(?:is|are)\s+(?:an?\s+|the\s+)?([\p{L}\p{N}][\p{L}\p{N}' -]{0,40}?)\s*\??$/iu
+  /^(?:and\s+)?what\s+(?:(?:is|are)\s+(?:an?\s+|the\s+)?([\p{L}\p{N}][\p{L}\p{N}' -]{0,40}?)|can\s+(?:i|we|you)\s+do\s+with\s+(?:an?\s+|the\s+)?([\p{L}\p{N}][\p{L}\p{N}' -]{0,40}?))\s*\??$/iu
 const MAX_DEFINED_WORDS = 3
 
 /** The words a "What is X?" question asks to define (at most MAX_DEFINED_WORDS), or null. */
 function definedBy(question: string): string[] | null {
   const m = DEFINITION.exec(question.trim())
-  const ws = words(m?.[1] ?? '').filter((w) => !isStopword(w))
+  const ws = words(m?.[1] ?? m?.[2] ?? '').filter((w) => !isStopword(w))
   return ws.length > 0 && ws.length <= MAX_DEFINED_WORDS ? ws : null
 }
 

@@ -2910,3 +2910,21 @@ describe('kept and stored', () => {
     assert.doesNotMatch(got.content, /button/)
   })
 })
+
+describe('what a thing is for', () => {
+  it('"What can I do with X?" is answered by what X is', () => {
+    const models = chunk(
+      'm',
+      'Pass the model name `rag-auth` to search every space you can read, or `rag-auth/<space_id>` to search one space. `GET /v1/models` lists the models you may use.',
+      'The OpenAI-compatible API',
+    )
+    const about = chunk(
+      'a',
+      'rag-auth is an authenticated question-answering service over your documents. People sign up, bring documents into spaces and ask questions.',
+    )
+    assert.match(
+      answer('What can I do with rag-auth?', [models, about]).content,
+      /^rag-auth is an authenticated/,
+    )
+  })
+})
