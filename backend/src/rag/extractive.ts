@@ -439,6 +439,9 @@ const ALIKE: ReadonlyMap<string, readonly string[]> = new Map([
   ['fee', ['cost', 'charg']],
   ['frontend', ['ui']],
   ['ui', ['frontend']],
+  // "turn off" / "turn on" in the question, "disable" / "enable" in the documents. Not back: "turns
+  // it on" does not say "disable".
+  ['turn', ['disabl', 'enabl']],
 ])
 
 /**
@@ -1764,7 +1767,8 @@ function render(cu: ChunkUnits, units: number[], n: number | readonly number[]):
   return lines.join('\n')
 }
 
-const NEGATION = /\b(not|never|no|none|nobody|nothing|neither|nor|without|cannot)\b|n't\b/i
+const NEGATION =
+  /\b(not|never|no|none|nobody|nothing|neither|nor|without|cannot|instead of|rather than)\b|n't\b/i
 /** A passage saying what is allowed: "Assistance dogs are welcome", "Smoking is not permitted". */
 const PERMISSION = /\b(?:welcome|allowed|permitted|forbidden|prohibited|banned)\b/i
 /** A passage may also negate with a word: "Unset, the server uses …", "when the key is missing". */
@@ -2382,7 +2386,12 @@ const lowerTokens = (text: string): string[] =>
   (text.toLowerCase().match(/[\p{L}\p{N}_']+/gu) ?? []).map((w) => w.replace(/^'+|'+$/g, '')).filter(Boolean)
 
 /** Whether, past the words `skip` matches, the word before position i is one `negator` matches. */
-function negatedBefore(ws: readonly string[], i: number, negator: RegExp, skip: RegExp): boolean {
+function negatedBefore(
+  ws: readonly string[],
+  i: number,
+  negator: RegExp,
+  skip: { test(word: string): boolean },
+): boolean {
   let j = i - 1
   while (j >= 0 && skip.test(ws[j] as string)) j--
   return j >= 0 && negator.test(ws[j] as string)
@@ -2456,7 +2465,12 @@ function prefixNegates(word: string, negated: string): boolean {
  */
 function negatedOnly(u: Unit, negated: string[], terms: QuestionTerm[]): void {
   if (negated.length === 0) return
-  const ws = lowerTokens(u.text)
+  // "instead of the session cookie", "rather than a password": negated as "without" negates.
+  const ws = lowerTokens(u.text).map((w, i, all) =>
+    (w === 'of' && all[i - 1] === 'instead') || (w === 'than' && all[i - 1] === 'rather') ? 'without' : w,
+  )
+  // "without the session cookie": the negation reaches each word of the negated phrase.
+  const skip = (w: string) => NEGATION_FILLER.test(w) || negated.some((n) => w.startsWith(n))
   for (const t of terms) {
     const asked = negated.filter((n) => wordHasLexeme(n, t.lexeme))
     if (asked.length === 0) continue
@@ -2467,7 +2481,7 @@ function negatedOnly(u: Unit, negated: string[], terms: QuestionTerm[]): void {
     }
     if (!u.lexemes.has(t.lexeme)) continue
     const uses = ws.flatMap((w, i) => (w.startsWith(t.lexeme) ? [i] : []))
-    if (uses.some((i) => negatedBefore(ws, i, NEGATOR, NEGATION_FILLER) || withoutIt(ws, i))) continue
+    if (uses.some((i) => negatedBefore(ws, i, NEGATOR, { test: skip }) || withoutIt(ws, i))) continue
     u.lexemes.delete(t.lexeme)
     if (uses.length > 0) u.contrary = true
   }

@@ -2928,3 +2928,34 @@ describe('what a thing is for', () => {
     )
   })
 })
+
+describe('words said another way', () => {
+  it('"turn off" is said by "disable"', () => {
+    const signup = analysed(
+      chunk('s', 'To disable sign-ups, set `SIGNUP=closed`.', 'Accounts'),
+      [
+        ['sign', 1.07, 10],
+        ['sign-up', 3.43, 2],
+        ['turn', 2.84, 1],
+      ],
+      [['disabl', 'sign-up', 'sign', 'set', 'signup', 'close']],
+    )
+    assert.match(answer('How do I turn off sign-up?', [signup]).content, /^To disable sign-ups/)
+  })
+
+  it('"instead of the session cookie" negates as "without the session cookie" does', () => {
+    const csrf = chunk(
+      'c',
+      'Requests authenticated with a Bearer token, and requests without Origin headers (curl, scripts), are not affected.',
+      'Cross-site protection',
+    )
+    const keys = chunk(
+      'k',
+      'Scripts and chat clients authenticate with a personal API key instead of the session cookie: they send it as `Authorization: Bearer rak_…`.',
+    )
+    assert.match(
+      answer('How does a script authenticate without the session cookie?', [csrf, keys]).content,
+      /^Scripts and chat clients authenticate/,
+    )
+  })
+})
