@@ -289,8 +289,10 @@ function defines(text: string, defined: readonly string[]): boolean {
   return ws.length <= defined.length + 1 && defined.every((d) => ws.some((w) => sameWord(d, w)))
 }
 
-/** "What is encapsulation?", "What are team spaces?": the thing to define, as written. */
-// "What can I do with X?", "What does X do?" ask what X is for, which its definition says.
+/**
+ * "What is encapsulation?", "What are team spaces?": the thing to define, as written. "What can I do
+ * with X?" asks what X is for, which its definition says too.
+ */
 const DEFINITION =
   /^(?:and\s+)?what\s+(?:(?:is|are)\s+(?:an?\s+|the\s+)?([\p{L}\p{N}][\p{L}\p{N}' -]{0,40}?)|can\s+(?:i|we|you)\s+do\s+with\s+(?:an?\s+|the\s+)?([\p{L}\p{N}][\p{L}\p{N}' -]{0,40}?))\s*\??$/iu
 const MAX_DEFINED_WORDS = 3
