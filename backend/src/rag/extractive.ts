@@ -418,6 +418,11 @@ function followDefinite(
     u.dep = u.definite
 }
 
+/** The text of these units of a chunk, in the order given, joined by spaces. */
+function textOf(cu: ChunkUnits, idx: Iterable<number>): string {
+  return [...idx].map((i) => cu.units[i]?.text ?? '').join(' ')
+}
+
 function lexemesOf(cu: ChunkUnits, idx: Iterable<number>): Set<string> {
   const out = new Set<string>()
   for (const i of idx) for (const l of cu.units[i]?.lexemes ?? []) out.add(l)
@@ -1265,7 +1270,6 @@ function choose(
     sentences++
     // Grow forward through the same paragraph while each next sentence covers more.
     let next = Math.max(...idx) + 1
-    const passageText = () => [...idx].map((i) => cu.units[i]?.text ?? '').join(' ')
     const kindOf = (text: string) => kindScore(text, ask.wanted, ask.question)
     // "Can I use Neon's pooled connection string?": whether is told by what the passage goes on to
     // say of the question's main subject (its heaviest word), the caveat after the first fact.
@@ -1273,7 +1277,7 @@ function choose(
     let caveat = subject !== null
     while (
       sentences < MAX_SENTENCES &&
-      (cov.share() < STOP_COVERAGE || kindOf(passageText()) < 1 || caveat)
+      (cov.share() < STOP_COVERAGE || kindOf(textOf(cu, idx)) < 1 || caveat)
     ) {
       const u = cu.units[next]
       const last = cu.units[next - 1] as Unit
@@ -1281,9 +1285,8 @@ function choose(
       const more = new Set<number>()
       closure(cu, next, more)
       const saysMore = lexemesOf(cu, saying(cu, [next], ask))
-      const texts = (set: Set<number>) => [...set].map((i) => cu.units[i]?.text ?? '').join(' ')
       // The next sentence stays when it covers more, or brings what was asked for ("how many").
-      const bringsKind = kindOf(texts(more)) > kindOf(texts(idx))
+      const bringsKind = kindOf(textOf(cu, more)) > kindOf(textOf(cu, idx))
       const restates = caveat && subject !== null && states(saysMore, subject)
       caveat = false
       // "How was … shown?", "Why …?": the sentence that goes on of the same subject ("She gives a
@@ -1769,8 +1772,15 @@ function render(cu: ChunkUnits, units: number[], n: number | readonly number[]):
   return lines.join('\n')
 }
 
-const NEGATION =
-  /\b(not|never|no|none|nobody|nothing|neither|nor|without|cannot|instead of|rather than)\b|n't\b/i
+/** Two words that negate what follows them as "without" does: "instead of the session cookie". */
+const REPLACING: readonly (readonly [string, string])[] = [
+  ['instead', 'of'],
+  ['rather', 'than'],
+]
+const NEGATION = new RegExp(
+  `\\b(not|never|no|none|nobody|nothing|neither|nor|without|cannot|${REPLACING.map((p) => p.join(' ')).join('|')})\\b|n't\\b`,
+  'i',
+)
 /** A passage saying what is allowed: "Assistance dogs are welcome", "Smoking is not permitted". */
 const PERMISSION = /\b(?:welcome|allowed|permitted|forbidden|prohibited|banned)\b/i
 /** A passage may also negate with a word: "Unset, the server uses …", "when the key is missing". */
@@ -2469,7 +2479,7 @@ function negatedOnly(u: Unit, negated: string[], terms: QuestionTerm[]): void {
   if (negated.length === 0) return
   // "instead of the session cookie", "rather than a password": negated as "without" negates.
   const ws = lowerTokens(u.text).map((w, i, all) =>
-    (w === 'of' && all[i - 1] === 'instead') || (w === 'than' && all[i - 1] === 'rather') ? 'without' : w,
+    REPLACING.some(([first, second]) => w === second && all[i - 1] === first) ? 'without' : w,
   )
   // "without the session cookie": the negation reaches each word of the negated phrase.
   const skip = (w: string) => NEGATION_FILLER.test(w) || negated.some((n) => w.startsWith(n))
@@ -2793,7 +2803,7 @@ export function extractiveAnswer(
     // "Can I bring my dog?" is answered by "Assistance dogs are welcome; other animals are not
     // allowed": a passage that permits or forbids the thing answers whatever the doing is called;
     // "What does a towel cost?" by "Towels can be rented for 2 euros", a price in other words.
-    const leadText = first.units.map((i) => leadUnits.units[i]?.text ?? '').join(' ')
+    const leadText = textOf(leadUnits, first.units)
     const permits = ask.yesNo && PERMISSION.test(leadText)
     const priced = statesPrice(leadText)
     const isAction = (t: QuestionTerm) => action !== null && wordHasLexeme(action, t.lexeme)
@@ -2939,14 +2949,13 @@ export function extractiveAnswer(
     const elsewhere = found ? (units[found.c] as ChunkUnits) : null
     // "The link works once, for 30 minutes" gives the time asked for: a passage elsewhere without one
     // ("`Reset link` makes a one-time password-reset link …") is not as good an answer.
-    const altText = () => (found ? found.units.map((i) => elsewhere?.units[i]?.text ?? '').join(' ') : '')
-    const asGood =
+    const asGood = (cu: ChunkUnits, idx: number[]) =>
       ask.wanted === null ||
-      kindScore(altText(), ask.wanted, question) >= kindScore(leadText, ask.wanted, question)
+      kindScore(textOf(cu, idx), ask.wanted, question) >= kindScore(leadText, ask.wanted, question)
     const alt =
       found &&
       elsewhere &&
-      asGood &&
+      asGood(elsewhere, found.units) &&
       !(named && elsewhere.member !== leadUnits.member) &&
       !saysLeadsOwn(leadUnits, elsewhere, lexemesOf(elsewhere, found.units), cov)
         ? found
@@ -2962,7 +2971,7 @@ export function extractiveAnswer(
     const shown = picks.filter((p, k) => {
       const cu = units[p.c] as ChunkUnits
       if (k === 0 || cu.chunk.document_id === leadUnits.chunk.document_id) return true
-      const text = `${cu.chunk.title} ${cu.chunk.heading ?? ''} ${p.units.map((i) => cu.units[i]?.text ?? '').join(' ')}`
+      const text = `${cu.chunk.title} ${cu.chunk.heading ?? ''} ${textOf(cu, p.units)}`
       return given.length === 0 || given.some((n) => namesStated(n, text, false))
     })
     const citations: Citation[] = []

@@ -56,6 +56,18 @@ export const COST_VERBS: ReadonlySet<string> = new Set([
  * duration ("The descaling cycle lasts about 25 minutes"), "How much does pressing cost?" for a
  * price ("Pressing is €5 a crate"). Elsewhere they name what is asked ("Who takes the minutes?").
  */
+/** Nouns naming what kind of thing a name of code is: an endpoint, a variable, a flag. */
+const CODE_KINDS = [
+  'endpoint',
+  'route',
+  'variable',
+  'setting',
+  'option',
+  'flag',
+  'field',
+  'header',
+  'parameter',
+]
 const FRAMED_BY_WORDING: readonly [RegExp, ReadonlySet<string>][] = [
   [/^(?:and\s+)?how long\b/i, new Set(['take', 'takes', 'taking', 'took', 'last', 'lasts'])],
   // "How much can I spend on a taxi?": spending, paying and charging ask for the price too.
@@ -72,8 +84,8 @@ const FRAMED_BY_WORDING: readonly [RegExp, ReadonlySet<string>][] = [
   // "the /v1/models endpoint", "the REDIS_URL variable": a noun after a name of code says what kind
   // of thing the name is, which the documents need not repeat ("`GET /v1/models` lists …").
   [
-    /(?:\S*[/_.]\S*[\p{L}\p{N}]|\b\p{Lu}{2,}\b)\s+(?:endpoint|route|variable|setting|option|flag|field|header|parameter)s?\b/u,
-    new Set(['endpoint', 'route', 'variable', 'setting', 'option', 'flag', 'field', 'header', 'parameter']),
+    new RegExp(`(?:\\S*[/_.]\\S*[\\p{L}\\p{N}]|\\b\\p{Lu}{2,}\\b)\\s+(?:${CODE_KINDS.join('|')})s?\\b`, 'u'),
+    new Set(CODE_KINDS),
   ],
   // "What does the /v1/models endpoint return?": a closing "return" asks what it gives ("lists the
   // models you may use").
