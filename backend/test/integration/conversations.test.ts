@@ -31,6 +31,7 @@ for (const kind of dbKinds()) {
     let limited: TestApp
     let alice: string
     let bob: string
+    let admin: string
 
     before(async () => {
       tdb = await createTestDatabase(kind)
@@ -41,6 +42,13 @@ for (const kind of dbKinds()) {
       alice = (await createUserWithSession(tdb.db, config, { email: `alice-${kind}@example.com`, clock }))
         .token
       bob = (await createUserWithSession(tdb.db, config, { email: `bob-${kind}@example.com`, clock })).token
+      admin = (
+        await createUserWithSession(tdb.db, config, {
+          email: `conv-admin-${kind}@example.com`,
+          role: 'admin',
+          clock,
+        })
+      ).token
     })
     after(async () => {
       await t?.close()
@@ -203,6 +211,39 @@ for (const kind of dbKinds()) {
       }
       const still = json<{ messages: unknown[] }>(await get(alice, `/api/chat/conversations/${id}`))
       assert.equal(still.messages.length, 2)
+    })
+
+    // The documents promise it: "nobody else, administrators included, can read your chats".
+    it("hides one user's conversations from an administrator too, however the path is spelled", async () => {
+      const id = json<{ conversation_id: string }>(await ask(alice, 'Docker health check?')).conversation_id
+      const list = json<Page>(await get(admin, '/api/chat/conversations?limit=100'))
+      assert.ok(!list.conversations.some((c) => c.id === id))
+      for (const url of [
+        `/api/chat/conversations/${id}`,
+        `/%61pi/chat/conversations/${id}`,
+        `/api/chat/%63onversations/${id}`,
+      ]) {
+        for (const res of [
+          await get(admin, url),
+          await t.app.inject({
+            method: 'PATCH',
+            url,
+            headers: bearer(admin),
+            payload: { title: 'Mine now' },
+          }),
+          await del(admin, url),
+        ]) {
+          assert.equal(res.statusCode, 404, url)
+          assert.equal(json(res).code, 'not_found', url)
+        }
+      }
+      const posted = await ask(admin, 'And the port?', id)
+      assert.equal(posted.statusCode, 404)
+      const still = json<{ title: string; messages: unknown[] }>(
+        await get(alice, `/api/chat/conversations/${id}`),
+      )
+      assert.equal(still.messages.length, 2)
+      assert.equal(still.title, 'Docker health check?')
     })
 
     it('answers 404 for unknown and malformed ids', async () => {
