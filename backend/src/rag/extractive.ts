@@ -863,7 +863,7 @@ function scoreSeeds(
   const value = gain + OVERLAP_SHARE * overlap
   // A command the question names picks the leading passage; what follows it may go on without it.
   const ids = further ? ask.identifiers.filter((id) => !id.includes(' ')) : ask.identifiers
-  const named = ids.length === 0 || namesIdentifier(text, ids) ? 1 : UNNAMED
+  const named = ids.length === 0 ? 1 : UNNAMED + (1 - UNNAMED) * namedShare(text, ids)
   const contrary = seeds.some((s) => cu.units[s]?.contrary) || reversed(ask.toward, text) ? CONTRARY : 1
   const says = ask.which === null || states(lexemes, ask.which) ? 1 : UNSAID
   const about =
@@ -1104,7 +1104,7 @@ const CONTRARY = 0.5
  * splits REDIS_URL into redis + url, which TEST_REDIS_URL and "the Redis URL" hold too.
  */
 const UNNAMED = 0.5
-const IDENTIFIER = /(?<![\p{L}\p{N}_./-])[\p{L}\p{N}_./-]+(?![\p{L}\p{N}_/-])/gu
+const IDENTIFIER = /(?<![\p{L}\p{N}_./<>-])[\p{L}\p{N}_./-]+(?![\p{L}\p{N}_/-])/gu
 const tokensOf = (text: string) =>
   (text.match(IDENTIFIER) ?? []).map((t) => t.replace(/[.]+$/, '').toLowerCase())
 
@@ -1119,10 +1119,12 @@ function identifiersOf(question: string): string[] {
   ]
 }
 
-function namesIdentifier(text: string, identifiers: string[]): boolean {
+/** The share of the question's identifiers that the text names. */
+function namedShare(text: string, identifiers: string[]): number {
   const tokens = new Set(tokensOf(text))
   const low = ` ${words(text).join(' ')} `
-  return identifiers.some((id) => (id.includes(' ') ? low.includes(` ${id} `) : tokens.has(id)))
+  const named = identifiers.filter((id) => (id.includes(' ') ? low.includes(` ${id} `) : tokens.has(id)))
+  return named.length / identifiers.length
 }
 
 /**
@@ -2325,6 +2327,28 @@ function otherObject(question: string, lead: string): boolean {
   return !things.some((w) => objects.some((o) => sameWord(w, o) || sharedRoot(w, o)))
 }
 
+/**
+ * Whether a statement does the question's task to another thing ("An owner can also rename the
+ * space" for "How do I rename a document?"): it has the task's verb followed by a thing the
+ * question does not name, and neither it nor its section's heading names any of the question's things.
+ */
+function doneToOther(question: string, lead: string, heading: string): boolean {
+  const verb = TASK.exec(question.trim())?.[1]?.toLowerCase()
+  if (!verb || isStopword(verb) || isFrameWord(verb)) return false
+  const thingsAfter = (ws: string[], at: number) =>
+    at < 0 ? [] : ws.slice(at + 1).filter((w) => !DETERMINER.test(w) && !isStopword(w))
+  const asked = words(question)
+  const objects = thingsAfter(asked, asked.indexOf(verb))
+  const said = words(lead)
+  const names = (w: string) => objects.some((o) => sameWord(w, o) || sharedRoot(w, o))
+  if (objects.length === 0 || said.some(names) || words(heading).some(names)) return false
+  const thing = thingsAfter(
+    said,
+    said.findIndex((w) => sameWord(w, verb)),
+  )[0]
+  return thing !== undefined && !/^(?:everything|all|someone|somebody|anyone|anybody)$/.test(thing)
+}
+
 /** The verb of a "how do I" question when it is a frame word ("see", "use", "find"), or null. */
 function frameTaskOf(question: string): string | null {
   const verb = TASK.exec(question.trim())?.[1]?.toLowerCase()
@@ -2878,7 +2902,8 @@ export function extractiveAnswer(
     // "To delete a document, choose Delete …" for "Can an editor delete the space?": an instruction
     // for doing the asked thing to something else. A passage elsewhere may be about the space, and
     // answers however little more it covers (this one answered nothing).
-    if (otherObject(question, leadUnits.units[first.units[0] as number]?.text ?? ''))
+    const opening = leadUnits.units[first.units[0] as number]?.text ?? ''
+    if (otherObject(question, opening) || doneToOther(question, opening, lastHeading(leadUnits.chunk)))
       return { unstated: first.c, lead: 0 }
     // "When was the third German empire founded?" answered by "the second German Empire …".
     if (contrasted(question, leadText)) return null
@@ -2891,13 +2916,16 @@ export function extractiveAnswer(
     // not found on normal cells": the passage denies what the question takes as true.
     // A yes-or-no question is answered by a denial too: "Alcohol is never reimbursed." for "Is
     // alcohol reimbursed?".
-    if (!ask.yesNo && !NEGATION.test(question) && deniesOwn(leadText, terms)) return null
+    // Nor is "A document cannot be renamed" for "How do I rename a document?": it says the task is
+    // not possible, which answers how it is done.
+    const task = taskOf(question, terms)
+    const deniable = terms.filter((t) => t.lexeme !== task)
+    if (!ask.yesNo && !NEGATION.test(question) && deniesOwn(leadText, deniable)) return null
     // "How do I create an API key?" asks how to do something: a leading passage that gives an
     // instruction but never names the doing, not even in its headings ("To delete your own account,
     // choose … your sessions, API keys … are deleted with it"), tells how to do something else. A
     // description may still say it in other words ("EMBEDDING_BASE_URL …: an embeddings API for
     // dense retrieval" for "How do I enable dense retrieval?").
-    const task = taskOf(question, terms)
     if (
       task &&
       first.units.some((i) => leadUnits.units[i]?.action) &&

@@ -511,6 +511,69 @@ server.register(async function (server) {
     assert.equal(a.citations.length, 1)
   })
 
+  it('leads with the sentence naming more of the identifiers asked about', () => {
+    // Both name /status, the first ranked well ahead; only the second names `GET /status`.
+    const ranked = (c: RetrievedChunk, lexicalScore: number): RetrievedChunk => ({
+      ...c,
+      analysis: { queryTerms: [{ lexeme: 'status', idf: 1.5, df: 5 }], sentenceLexemes: null, lexicalScore },
+    })
+    const a = answer('What does GET /status return?', [
+      ranked(
+        chunk('d', 'The image serves the API on port 8080, with a health check on `/status`.', 'Deploying'),
+        2,
+      ),
+      ranked(
+        chunk(
+          's',
+          'The status endpoint, `GET /status`, needs no sign-in and answers `{"state":"up","checks":{"db":"ok"}}`, or 503 when the database does not answer.',
+          'Status',
+        ),
+        1,
+      ),
+    ])
+    assert.equal(a.citations[0]?.chunk_id, 's', a.content)
+  })
+
+  it('a statement doing the asked task to another thing does not tell how to do it', () => {
+    // "notebook" is in nearly every passage of these documents: "rename" carries the question.
+    const weighed = (c: RetrievedChunk): RetrievedChunk => ({
+      ...c,
+      analysis: {
+        queryTerms: [
+          { lexeme: 'renam', idf: 3, df: 1 },
+          { lexeme: 'notebook', idf: 0.2, df: 40 },
+        ],
+        sentenceLexemes: null,
+      },
+    })
+    const a = answer('How do I rename a notebook?', [
+      weighed(
+        chunk(
+          'o',
+          'A reader can open the notebooks on a shelf. An editor can also add notebooks. An owner can also rename the shelf, add and remove readers, and delete the shelf.',
+          'Shelves',
+        ),
+      ),
+      weighed(chunk('u', 'Notebooks are listed by the date they were last opened.', 'Notebooks')),
+    ])
+    assert.equal(a.content, NO_CONTEXT_ANSWER)
+  })
+
+  it('"X cannot be done" answers "How do I do X?"', () => {
+    const a = answer('How do I rename a notebook?', [
+      chunk('n', 'A notebook cannot be renamed: export it and import it under the new name.', 'Notebooks'),
+    ])
+    assert.match(a.content, /^A notebook cannot be renamed/)
+  })
+
+  it('a path at the end of a URL with placeholders is not the path itself', () => {
+    const a = answer('What does /status return?', [
+      chunk('u', 'Note that `https://example.org/<team>/<project>/status` is the project page, not the app.'),
+      chunk('s', 'The status endpoint `/status` answers `{"state":"up"}` without a sign-in.', 'Status'),
+    ])
+    assert.equal(a.citations[0]?.chunk_id, 's', a.content)
+  })
+
   it("leads with the sentence holding the question's words together, not one scattering them", () => {
     const a = answer('What does the harbour crane lift?', [
       chunk(
