@@ -60,10 +60,13 @@ const DocumentDetail = Type.Object({
 
 const DocumentList = Type.Object({ documents: Type.Array(DocumentSummary) })
 
+/** The longest `source` (a JSON document's, an uploaded file's name). */
+const MAX_SOURCE_CHARS = 1000
+
 const JsonDocument = Type.Object({
   title: Type.String({ minLength: 1, maxLength: 300, pattern: '\\S' }),
   content: Type.String({ minLength: 1 }),
-  source: Type.Optional(Type.Union([Type.String({ maxLength: 1000 }), Type.Null()])),
+  source: Type.Optional(Type.Union([Type.String({ maxLength: MAX_SOURCE_CHARS }), Type.Null()])),
   format: Type.Optional(Type.Union([Type.Literal('markdown'), Type.Literal('text'), Type.Literal('html')])),
   space_id: Type.Optional(Type.Union([Type.Null(), Type.String({ format: 'uuid' })])),
 })
@@ -100,6 +103,16 @@ async function uploadedInput(request: FastifyRequest): Promise<Upload> {
         continue
       }
       const name = part.filename.replace(/^.*[\\/]/, '').trim()
+      // The file name is the document's source: the rules of a JSON `source` hold for it.
+      if (name.includes('\u0000') || name.length > MAX_SOURCE_CHARS) {
+        part.file.resume()
+        problem = unusable(
+          name.length > MAX_SOURCE_CHARS
+            ? `The file name must have at most ${MAX_SOURCE_CHARS} characters`
+            : 'The file name must not contain U+0000',
+        )
+        continue
+      }
       const format = formatFromFilename(name)
       if (!format) {
         part.file.resume()

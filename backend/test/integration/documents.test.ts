@@ -316,6 +316,26 @@ for (const kind of dbKinds()) {
       }
     })
 
+    it('refuses a file name a JSON source could not be: U+0000 in it, or over 1000 characters (422)', async () => {
+      const before = json<{ documents: Doc[] }>(
+        await t.app.inject({ method: 'GET', url: '/api/documents', headers: admin }),
+      )
+      for (const name of ['a\u0000b.txt', `${'n'.repeat(1001)}.txt`]) {
+        const res = await upload(name, 'Plain text about nothing in particular.')
+        assert.equal(res.statusCode, 422, res.body)
+        const body = json<{ code: string; errors: { path: string }[] }>(res)
+        assert.equal(body.code, 'validation_error')
+        assert.equal(body.errors[0]?.path, 'file')
+      }
+      const ok = await upload(`${'n'.repeat(996)}.txt`, 'Plain text about nothing in particular.')
+      assert.equal(ok.statusCode, 201, ok.body)
+      assert.equal(json<Doc>(ok).source?.length, 1000)
+      const afterList = json<{ documents: Doc[] }>(
+        await t.app.inject({ method: 'GET', url: '/api/documents', headers: admin }),
+      )
+      assert.equal(afterList.documents.length, before.documents.length + 1)
+    })
+
     it('answers 400 bad_request, not 500, for a malformed multipart body', async () => {
       const cases: [string, string][] = [
         // No boundary parameter at all.
