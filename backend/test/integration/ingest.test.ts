@@ -209,6 +209,54 @@ for (const kind of dbKinds()) {
       await assertStatsConsistent(tdb.db)
     })
 
+    it('writes a document of many chunks whole, or not at all when a late statement fails', async () => {
+      // More chunks than the embedded database writes in one statement (rag/ingest.ts).
+      const sections = (word: string) =>
+        Array.from(
+          { length: 150 },
+          (_, i) => `## ${word} ${i}\n\nSection ${i} tells of ${word}s and of the number ${i * 7}.`,
+        ).join('\n\n')
+      const big = await ingestDocument(ctx, { content: `# Many\n\n${sections('heron')}`, format: 'markdown' })
+      assert.ok(big.chunks > 128, `chunks: ${big.chunks}`)
+      assert.equal(
+        await count(tdb.db, 'select count(*) as n from chunks where document_id = $1', [big.id]),
+        big.chunks,
+      )
+      assert.deepEqual(
+        (
+          await tdb.db.query<{ ordinal: number }>(
+            'select ordinal from chunks where document_id = $1 order by ordinal',
+            [big.id],
+          )
+        ).map((r) => r.ordinal),
+        Array.from({ length: big.chunks }, (_, i) => i),
+      )
+      await assertStatsConsistent(tdb.db)
+      const before = {
+        documents: await count(tdb.db, 'select count(*) as n from documents'),
+        chunks: await count(tdb.db, 'select count(*) as n from chunks'),
+        stats: [...(await tdb.db.query('select * from space_stats order by space_id'))],
+      }
+      await tdb.db.exec(`
+        create function fail_late() returns trigger language plpgsql as $$
+        begin raise exception 'simulated failure on a late chunk'; end $$;
+        create trigger fail_late before insert on chunks for each row when (new.ordinal = 140)
+          execute function fail_late();`)
+      try {
+        await assert.rejects(
+          ingestDocument(ctx, { content: `# Many more\n\n${sections('egret')}`, format: 'markdown' }),
+          /simulated failure/,
+        )
+      } finally {
+        await tdb.db.exec('drop trigger fail_late on chunks; drop function fail_late();')
+      }
+      assert.equal(await count(tdb.db, 'select count(*) as n from documents'), before.documents)
+      assert.equal(await count(tdb.db, 'select count(*) as n from chunks'), before.chunks)
+      assert.equal(await count(tdb.db, "select count(*) as n from space_terms where lexeme = 'egret'"), 0)
+      assert.deepEqual([...(await tdb.db.query('select * from space_stats order by space_id'))], before.stats)
+      await assertStatsConsistent(tdb.db)
+    })
+
     it('deletes a document with its chunks and postings, keeping the statistics exact', async () => {
       const doc = await ingestDocument(ctx, {
         content: '# Gone soon\n\nOcelots and margays.',
