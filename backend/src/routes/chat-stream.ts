@@ -40,6 +40,7 @@ async function pump({ request, sse, turn, deps, signal, release }: Pump) {
       citations,
       mode: turn.mode,
       now: new Date(deps.clock.now()),
+      replaces: turn.replaces,
     })
     // Freed before the last event: a client may ask again as soon as it sees `done`.
     await release()

@@ -39,6 +39,8 @@ export interface Turn {
   mode: AnswerMode
   /** The assistant message's id, announced in `meta` before the answer exists. */
   messageId: string
+  /** Answers the new one replaces (Regenerate): deleted when it is saved, in the same transaction. */
+  replaces: string[]
 }
 
 export interface ChatDeps extends RouteDeps {
@@ -104,6 +106,55 @@ export async function prepareTurn(
     sources,
     mode: answerMode(deps.model),
     messageId: uuidv7(deps.clock.now()),
+    replaces: [],
+  }
+}
+
+/**
+ * Regenerate: the conversation's last question answered again, over the spaces it remembers (those
+ * the caller can still read). The answers after that question are replaced once the new one is
+ * saved: a failed answer leaves them as they were. Nothing is stored before then.
+ */
+export async function prepareRegenerate(
+  request: FastifyRequest,
+  conversationId: string,
+  deps: ChatDeps,
+): Promise<Turn> {
+  const user = requestUser(request)
+  const conversation = await findUserConversation(deps.db, user.id, conversationId)
+  if (!conversation) throw new AppError('not_found', { detail: 'Conversation not found' })
+  // The last question, what came before it, and the answers after it (one, or none when it failed).
+  const rows = await recentMessages(deps.db, conversation.id, HISTORY_MESSAGES + 2)
+  let last = rows.length - 1
+  while (last >= 0 && rows[last]?.role !== 'user') last--
+  const asked = rows[last]
+  if (!asked) {
+    throw new AppError('validation_error', {
+      detail: 'The conversation has no question to answer again',
+      errors: [{ path: 'id', message: 'has no question to answer again' }],
+    })
+  }
+  const history: HistoryTurn[] = rows
+    .slice(0, last)
+    .slice(-HISTORY_MESSAGES)
+    .map((m) => ({ role: m.role === 'user' ? 'user' : 'assistant', content: m.content }))
+  const remembered = conversation.spaceIds ?? null
+  const caller = callerOf(request)
+  const spaceIds =
+    remembered === null
+      ? await defaultSpaces(deps.db, caller)
+      : await stillReadable(deps.db, caller, remembered)
+  const { query, sources } = await findSources(deps.rag, spaceIds, history, asked.content, deps.model)
+  return {
+    userId: user.id,
+    conversationId: conversation.id,
+    question: asked.content,
+    query,
+    history,
+    sources,
+    mode: answerMode(deps.model),
+    messageId: uuidv7(deps.clock.now()),
+    replaces: rows.slice(last + 1).map((m) => m.id),
   }
 }
 
@@ -140,6 +191,7 @@ export async function answerJson(reply: FastifyReply, turn: Turn, deps: ChatDeps
     citations,
     mode: turn.mode,
     now: new Date(deps.clock.now()),
+    replaces: turn.replaces,
   })
   return {
     conversation_id: turn.conversationId,

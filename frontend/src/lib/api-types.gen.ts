@@ -3008,6 +3008,69 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/chat/conversations/{id}/regenerate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer a conversation's last question again, replacing its answer
+         * @description The last question is answered again over the spaces the conversation remembers (those the caller can still read); once the new answer is saved, it takes the place of the previous one (and of its feedback). A failed answer leaves the previous one as it was. Another user's conversation is 404. Same response as POST /api/chat/message. With `Accept: text/event-stream` the answer streams as Server-Sent Events: `meta` {conversation_id, message_id, mode}, `token` {text}…, `citations` {citations}, `done` {}; a failure after `meta` is `event: error` {detail, code}. At most 3 answers per user are generated at once: a 4th is 429 `rate_limited` with `Retry-After`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            conversation_id: string;
+                            mode: "llm" | "extractive";
+                            message: {
+                                id: string;
+                                /** @enum {string} */
+                                role: "assistant";
+                                content: string;
+                                citations: {
+                                    index: number;
+                                    document_id: string;
+                                    chunk_id: string;
+                                    space_id: string;
+                                    space_name?: string;
+                                    title: string;
+                                    source: string | null;
+                                    heading: string | null;
+                                    snippet: string;
+                                }[];
+                                /** Format: date-time */
+                                created_at: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/chat/messages/{id}/feedback": {
         parameters: {
             query?: never;

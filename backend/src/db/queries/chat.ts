@@ -55,11 +55,28 @@ export async function saveUserMessage(db: Database, turn: UserTurn): Promise<{ c
   return { conversationId }
 }
 
+/**
+ * Stores an answer. `replaces`: earlier answers of the conversation it takes the place of
+ * (Regenerate), deleted with their feedback in the same transaction.
+ */
 export async function saveAssistantMessage(
   db: Database,
-  m: { id: string; conversationId: string; content: string; citations: unknown[]; mode: string; now: Date },
+  m: {
+    id: string
+    conversationId: string
+    content: string
+    citations: unknown[]
+    mode: string
+    now: Date
+    replaces?: readonly string[]
+  },
 ): Promise<MessageRow> {
-  const [, inserted] = await db.batch([
+  const [, , inserted] = await db.batch([
+    {
+      text: `delete from messages where conversation_id = $1 and role = 'assistant'
+        and id in (select (jsonb_array_elements_text($2::text::jsonb))::uuid)`,
+      params: [m.conversationId, JSON.stringify(m.replaces ?? [])],
+    },
     touchConversation(m.conversationId, m.now),
     insertMessage({ ...m, role: 'assistant' }),
   ])
