@@ -16,9 +16,20 @@ const CLAUSE_WORD =
 /** A title's name, before its subtitle: "iconv-lite: Pure JS …", "Spaces — who reads what". */
 const SUBTITLE = /\s*[:|—–]\s+|\s+-\s+/
 
-/** The thing a "what is X?" question asks to define, as written, or null for any other question. */
+/** A question's first word that makes it more than a name typed alone. */
+const ASKING =
+  /^(?:what|how|why|when|where|who|whom|whose|which|can|could|do|does|did|is|are|was|were|should|would|will|may|must|tell|explain|show|list|and)$/i
+
+/**
+ * The thing a "what is X?" question asks to define, as written, or null for any other question. A
+ * name typed alone ("quickstart") asks the same.
+ */
 export function definitionSubject(question: string): string | null {
-  const subject = DEFINITION.map((d) => d.exec(question.trim())?.[1]?.trim()).find(Boolean)
+  const q = question.trim()
+  const bare = /^([^?]+?)\s*\?*$/.exec(q)?.[1]
+  const subject =
+    DEFINITION.map((d) => d.exec(q)?.[1]?.trim()).find(Boolean) ??
+    (bare && !ASKING.test(bare.split(/\s+/)[0] ?? '') ? bare : null)
   if (!subject) return null
   const ws = subject.split(/\s+/)
   if (ws.length > MAX_SUBJECT_WORDS || ws.some((w) => CLAUSE_WORD.test(w))) return null

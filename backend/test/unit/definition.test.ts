@@ -11,6 +11,15 @@ describe('definitionSubject: what a "what is X?" question asks to define', () =>
     assert.equal(definitionSubject('What does fastq do?'), 'fastq')
   })
 
+  it('reads a name typed alone as asking what it is', () => {
+    assert.equal(definitionSubject('quickstart'), 'quickstart')
+    assert.equal(definitionSubject('  Recovery codes? '), 'Recovery codes')
+    assert.equal(definitionSubject('How does fastq work'), null)
+    assert.equal(definitionSubject('can I delete a space'), null)
+    assert.equal(definitionSubject('default port of the server'), null)
+    assert.equal(definitionSubject('one two three four'), null)
+  })
+
   it('is null for a question that asks more than what a name is', () => {
     assert.equal(definitionSubject('What is the capital of France?'), null)
     assert.equal(definitionSubject('What is SESSION_TTL_DAYS for?'), null)
