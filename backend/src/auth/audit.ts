@@ -5,6 +5,7 @@ import type { FastifyRequest } from 'fastify'
 import type { Config } from '../config.js'
 import type { Conn, Database } from '../db/client.js'
 import { deleteAuditEventsBefore, insertAuditEvent } from '../db/queries/audit.js'
+import { clientAddress } from '../lib/client-key.js'
 import type { Clock } from '../lib/clock.js'
 import { uuidv7 } from '../lib/ids.js'
 
@@ -67,7 +68,7 @@ export async function writeAudit(conn: Conn, clock: Clock, request: FastifyReque
     actorId: e.actor?.id ?? null,
     actorEmail: e.actor?.email ?? null,
     subjectId: e.subjectId,
-    ipAddress: request.ip ? request.ip.slice(0, 45) : null,
+    ipAddress: clientAddress(request.ip),
     userAgent: userAgentOf(request),
     details: e.details ?? {},
   })

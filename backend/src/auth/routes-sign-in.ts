@@ -8,7 +8,7 @@ import { deleteSession } from '../db/queries/sessions.js'
 import { insertPersonalSpace } from '../db/queries/spaces.js'
 import { findUserByEmail, insertUser, isUniqueViolation, updatePasswordHash } from '../db/queries/users.js'
 import { AppError } from '../errors.js'
-import { clientKey } from '../lib/client-key.js'
+import { clientAddress, clientKey } from '../lib/client-key.js'
 import { uuidv7 } from '../lib/ids.js'
 import { verifyMail } from '../mail/messages.js'
 import { queueMail } from '../mail/outbox.js'
@@ -38,7 +38,7 @@ export type Issued = { user: AuthUser; token: string; session: AuthSession }
 
 export function sessionMeta(request: FastifyRequest) {
   const ua = request.headers['user-agent']
-  return { ip: request.ip ?? null, userAgent: typeof ua === 'string' && ua ? ua.slice(0, 255) : null }
+  return { ip: clientAddress(request.ip), userAgent: typeof ua === 'string' && ua ? ua.slice(0, 255) : null }
 }
 
 /** The sign-in answer: the session cookie and `{user, session}` (docs/api.md §3). */

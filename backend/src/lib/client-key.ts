@@ -7,12 +7,34 @@ import { isIPv4, isIPv6 } from 'node:net'
  */
 export function clientKey(ip: string | undefined | null): string {
   if (!ip) return 'unknown'
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)
-  if (mapped) return mapped[1] as string
-  if (isIPv4(ip)) return ip
-  const bare = ip.replace(/%.*$/, '')
-  if (!isIPv6(bare)) return ip
-  return `${expandIPv6(bare).slice(0, 4).join(':')}::/64`
+  const address = clientAddress(ip)
+  // What no proxy should hand on (a believed hop that is not an address): one client, not one per
+  // spelling.
+  if (!address) return 'invalid'
+  if (isIPv4(address)) return address
+  return `${expandIPv6(address).slice(0, 4).join(':')}::/64`
+}
+
+/**
+ * The address a forwarded hop names, without the port some proxies add (`203.0.113.7:40001`,
+ * `[2001:db8::1]:443`), a zone (`fe80::1%eth0`) or an IPv4-mapped prefix; null when it is no IP
+ * address. Keys, sessions and the audit log read this: a port per connection must not make one
+ * client many.
+ */
+export function clientAddress(ip: string | undefined | null): string | null {
+  if (!ip) return null
+  let text = ip.trim()
+  const bracketed = /^\[([^\]]+)\](?::\d{1,5})?$/.exec(text)
+  if (bracketed) text = bracketed[1] as string
+  else {
+    const withPort = /^(\d{1,3}(?:\.\d{1,3}){3}):\d{1,5}$/.exec(text)
+    if (withPort) text = withPort[1] as string
+  }
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(text)
+  if (mapped) text = mapped[1] as string
+  if (isIPv4(text)) return text
+  const bare = text.replace(/%.*$/, '')
+  return isIPv6(bare) ? bare.toLowerCase() : null
 }
 
 /** The eight 16-bit groups of an IPv6 address, lower-case hex without leading zeros. */

@@ -78,6 +78,35 @@ for (const kind of dbKinds()) {
       assert.deepEqual(codes, [200, 200, 200, 200])
     })
 
+    it('behind a trusted proxy one client is one bucket whatever port the proxy writes after it', async () => {
+      const codes: number[] = []
+      for (const xff of ['203.0.113.160:40001', '203.0.113.160:40002', '203.0.113.160', '203.0.113.160:9'])
+        codes.push((await health('127.0.0.1', xff)).statusCode)
+      assert.deepEqual(codes, [200, 200, 429, 429])
+      const v6: number[] = []
+      for (const xff of ['[2001:db8:5::1]:443', '[2001:db8:5::2]:444', '2001:db8:5::3'])
+        v6.push((await health('127.0.0.1', xff)).statusCode)
+      assert.deepEqual(v6, [200, 200, 429])
+    })
+
+    it('a session remembers the forwarded address without its port', async () => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/register',
+        remoteAddress: '127.0.0.1',
+        headers: { 'x-forwarded-for': '203.0.113.170:51234' },
+        payload: { email: 'ported@example.com', password: 'a long enough password 7' },
+      })
+      assert.equal(res.statusCode, 201, res.body)
+      const rows = await tdb.db.query<{ ip_address: string | null }>(
+        "select s.ip_address from sessions s join users u on u.id = s.user_id where u.email = 'ported@example.com'",
+      )
+      assert.deepEqual(
+        rows.map((r) => r.ip_address),
+        ['203.0.113.170'],
+      )
+    })
+
     it('a direct public client cannot claim the server’s origin with X-Forwarded-Host/-Proto (CSRF)', async () => {
       const res = await t.app.inject({
         method: 'DELETE',
