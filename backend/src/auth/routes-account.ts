@@ -2,6 +2,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import { withTransaction } from '../db/client.js'
+import { voidTokens } from '../db/queries/email-tokens.js'
 import { deleteUserChallenges } from '../db/queries/mfa.js'
 import { deleteUserSession, deleteUserSessions, listUserSessions } from '../db/queries/sessions.js'
 import { updatePasswordHash } from '../db/queries/users.js'
@@ -158,8 +159,13 @@ export default async function accountRoutes(instance: FastifyInstance, deps: Rou
         // Two changes from the same old password (an intruder's session racing the owner's): the
         // first wins, the second no longer knows the current password.
         if (!(await checkedPasswordStands(tx, user.id, checked.passwordHash))) throw passwordChanged()
-        await updatePasswordHash(tx, user.id, passwordHash, new Date(clock.now()))
+        const now = new Date(clock.now())
+        await updatePasswordHash(tx, user.id, passwordHash, now)
         await deleteUserChallenges(tx, user.id)
+        // A reset or email-change link sent before is void: whoever asked for it (an intruder who
+        // knew the old password, or the mail of a stolen inbox) does not outlive the change.
+        await voidTokens(tx, user.id, 'reset', now)
+        await voidTokens(tx, user.id, 'change_email', now)
         const n = await deleteUserSessions(tx, user.id, session.id)
         await writeOwnAudit(tx, clock, request, user, 'password_changed', { sessions_revoked: n })
         await queueNotice(tx, deps, user.email, 'password_changed', request)

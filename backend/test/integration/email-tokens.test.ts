@@ -82,6 +82,34 @@ for (const kind of dbKinds()) {
       expectInvalid(await post('/api/auth/verify-email', { token: verify }))
     })
 
+    it('a change of password voids the reset and email-change links sent before it', async () => {
+      const u = await newUser(t.app)
+      await post('/api/auth/password-reset', { email: u.email })
+      const reset = await resetToken(u.email)
+      const next = uniqueEmail('moved')
+      assert.equal(
+        (await post('/api/auth/change-email', { password: PASSWORD, new_email: next }, u.token)).statusCode,
+        202,
+      )
+      const change = linkToken(
+        (await smtp.waitFor(
+          (m) => m.to.includes(next) && m.subject === 'Confirm your new email address',
+        )) as never,
+        'confirm-email',
+      )
+      const changed = await post(
+        '/api/auth/change-password',
+        { current_password: PASSWORD, new_password: 'a fresh long password 5' },
+        u.token,
+      )
+      assert.equal(changed.statusCode, 204, changed.body)
+      expectInvalid(await confirm(reset))
+      expectInvalid(await post('/api/auth/change-email/confirm', { token: change }))
+      // The new password stands and the address is unchanged.
+      const signIn = await post('/api/auth/sign-in', { email: u.email, password: 'a fresh long password 5' })
+      assert.equal(signIn.statusCode, 200, signIn.body)
+    })
+
     it('a link made for an address the user no longer has is refused (bound to user and address)', async () => {
       const u = await newUser(t.app)
       await post('/api/auth/password-reset', { email: u.email })
