@@ -20,7 +20,7 @@ describe('an admin disables a signed-in user', () => {
     const users = new AdminUsersPage(admin.page)
     await users.goto()
     await users.search.fill(email)
-    await users.button(email, 'Disable').click()
+    await users.confirmed(email, 'Disable')
     await visible(users.button(email, 'Enable'))
 
     // No reload: the user's page is still the app they had open. Its next API call (the account

@@ -32,12 +32,12 @@ describe('admin users', () => {
     await visible(users.user(ADMIN))
     assert.equal(await users.user(ADMIN).getByRole('button').count(), 0)
 
-    await users.button(victimEmail, 'Make admin').click()
+    await users.confirmed(victimEmail, 'Make admin')
     await visible(users.button(victimEmail, 'Remove admin'))
-    await users.button(victimEmail, 'Remove admin').click()
+    await users.confirmed(victimEmail, 'Remove admin')
     await visible(users.button(victimEmail, 'Make admin'))
 
-    await users.button(victimEmail, 'Disable').click()
+    await users.confirmed(victimEmail, 'Disable')
     await visible(users.button(victimEmail, 'Enable'))
     // The victim's session ended at once: their next page load goes to sign-in.
     await victim.page.goto('/account')
@@ -49,8 +49,7 @@ describe('admin users', () => {
     await visible(users.user(victimEmail).getByRole('status'))
     assert.deepEqual(await axeInBothSchemes(page), [])
 
-    await users.button(victimEmail, 'Delete').click()
-    await users.button(victimEmail, 'Confirm delete').click()
+    await users.confirmed(victimEmail, 'Delete')
     await gone(users.user(victimEmail))
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit' }).click()

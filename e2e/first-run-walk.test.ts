@@ -231,7 +231,7 @@ describe('a first-time user walking through the app (focus, Stop, names, layout,
     await account.keyPassword.fill(GOOD_PASSWORD)
     await account.createKey.click()
     await visible(account.apiKey('CI job'))
-    await account.apiKey('CI job').getByRole('button', { name: 'Revoke', exact: true }).click()
+    await account.revokeApiKey('CI job')
     await waitUntil('the key gone', async () => (await account.apiKeys.count()) === 0)
     assert.equal(await focused(s.page), 'H2 API keys')
 
@@ -249,6 +249,7 @@ describe('a first-time user walking through the app (focus, Stop, names, layout,
     await s.page.getByRole('button', { name: 'Upload', exact: true }).click()
     const doc = s.page.getByRole('listitem', { name: 'notes', exact: true })
     await doc.getByRole('button', { name: 'Delete', exact: true }).click()
+    await doc.getByRole('button', { name: 'Confirm delete', exact: true }).click()
     await waitUntil('the document gone', async () => (await doc.count()) === 0)
     assert.match(await focused(s.page), /^H2 Documents/)
 
@@ -259,6 +260,7 @@ describe('a first-time user walking through the app (focus, Stop, names, layout,
     await s.page.goto(`/spaces/${id}`)
     const member = s.page.getByRole('list', { name: 'Members' }).getByRole('listitem', { name: invitee })
     await member.getByRole('button', { name: 'Remove', exact: true }).click()
+    await member.getByRole('button', { name: 'Confirm remove', exact: true }).click()
     await waitUntil('the invitation withdrawn', async () => (await member.count()) === 0)
     assert.equal(await focused(s.page), 'H2 Members')
   })

@@ -3,7 +3,8 @@ import { describe, test } from 'node:test'
 import type { Locator, Page } from 'playwright-core'
 import { focused } from './helpers/focus'
 import { setupSuite, signedIn, signedUp } from './helpers/suite'
-import { gone, uniqueEmail, visible, waitUntil } from './helpers/wait'
+import { GOOD_PASSWORD, gone, uniqueEmail, visible, waitUntil } from './helpers/wait'
+import { AccountPage } from './pages/account-page'
 import { ChatPage } from './pages/chat-page'
 import { DocumentPage } from './pages/document-page'
 import { SpacePage, SpacesPage } from './pages/spaces-page'
@@ -12,6 +13,25 @@ import { SpacePage, SpacesPage } from './pages/spaces-page'
 async function press(page: Page, button: Locator): Promise<void> {
   await button.focus()
   await page.keyboard.press('Enter')
+}
+
+/**
+ * `name` inside `item` asks first (a group holding `confirm`, which gets focus); Escape, and then
+ * Cancel, put the button back with focus on it, and the item stays.
+ */
+async function asksFirst(page: Page, item: Locator, name: string, confirm: string): Promise<void> {
+  const button = item.getByRole('button', { name, exact: true })
+  await press(page, button)
+  await visible(item.getByRole('group').getByRole('button', { name: confirm, exact: true }))
+  assert.equal(await focused(page), `BUTTON ${confirm}`, `${name} asks first`)
+  await page.keyboard.press('Escape')
+  await visible(button)
+  assert.equal(await focused(page), `BUTTON ${name}`, `Escape after ${name}`)
+  await press(page, button)
+  await press(page, item.getByRole('button', { name: 'Cancel', exact: true }))
+  await visible(button)
+  assert.equal(await focused(page), `BUTTON ${name}`, `Cancel after ${name}`)
+  await visible(item)
 }
 
 describe('the web UI for a keyboard and phone user (focus, words, layout)', () => {
@@ -92,6 +112,50 @@ describe('the web UI for a keyboard and phone user (focus, words, layout)', () =
     assert.equal(await space.addMember.getAttribute('aria-disabled'), 'true')
     await s.page.keyboard.press('Enter')
     assert.equal(await space.members.getByRole('listitem').count(), 2)
+    assert.deepEqual(s.unexpected(), [])
+  })
+
+  test("a document's Delete, an API key's Revoke and a member's Remove (yourself too) ask first; Escape or Cancel gives focus back", {
+    timeout: 150_000,
+  }, async () => {
+    const email = uniqueEmail('asks-first')
+    const s = await signedUp(suite, email)
+    const spaces = new SpacesPage(s.page)
+    await spaces.goto()
+    await spaces.create('Careful team')
+    const space = new SpacePage(s.page)
+    await visible(space.memberEmail)
+    await space.uploadFile({
+      name: 'plover.md',
+      mimeType: 'text/markdown',
+      content: '# Plover plan\n\nThe plover survey starts in March.\n',
+    })
+    const doc = s.page.getByRole('listitem', { name: 'Plover plan', exact: true })
+    await visible(doc)
+    await asksFirst(s.page, doc, 'Delete', 'Confirm delete')
+    await space.add('second-member@example.com', 'viewer')
+    await visible(space.member('second-member@example.com'))
+    await asksFirst(s.page, space.member('second-member@example.com'), 'Remove', 'Confirm remove')
+    // Removing yourself is leaving the space: it asks too.
+    await asksFirst(s.page, space.member(email), 'Remove', 'Confirm remove')
+    // Confirmed, the document goes.
+    await press(s.page, doc.getByRole('button', { name: 'Delete', exact: true }))
+    await press(s.page, doc.getByRole('button', { name: 'Confirm delete', exact: true }))
+    await gone(doc)
+
+    const account = new AccountPage(s.page)
+    await account.goto()
+    await account.createApiKey('Nightly build', GOOD_PASSWORD)
+    await press(s.page, account.apiKeysRegion.getByRole('button', { name: 'Done', exact: true }))
+    await asksFirst(s.page, account.apiKey('Nightly build'), 'Revoke', 'Confirm revoke')
+    const keys = await s.page.request.get('/api/auth/api-keys')
+    assert.equal((await keys.json()).api_keys.length, 1, 'Cancel revoked nothing')
+    await press(s.page, account.apiKey('Nightly build').getByRole('button', { name: 'Revoke', exact: true }))
+    await press(
+      s.page,
+      account.apiKey('Nightly build').getByRole('button', { name: 'Confirm revoke', exact: true }),
+    )
+    await gone(account.apiKey('Nightly build'))
     assert.deepEqual(s.unexpected(), [])
   })
 

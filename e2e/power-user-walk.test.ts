@@ -122,13 +122,24 @@ describe('a power user and an admin walking the account and admin pages (focus, 
     await users.goto()
     await visible(users.user(email))
 
-    for (const [action, after] of [
-      ['Make admin', 'Remove admin'],
-      ['Remove admin', 'Make admin'],
-      ['Disable', 'Enable'],
-      ['Enable', 'Disable'],
+    // Each of these asks first, as Delete does (Escape takes the question back, focus on the
+    // button); Enable, which takes nothing away, does not.
+    for (const [action, confirm, after] of [
+      ['Make admin', 'Confirm make admin', 'Remove admin'],
+      ['Remove admin', 'Confirm remove admin', 'Make admin'],
+      ['Disable', 'Confirm disable', 'Enable'],
+      ['Enable', null, 'Disable'],
     ] as const) {
       await press(s.page, users.button(email, action))
+      if (confirm) {
+        await visible(users.user(email).getByRole('group').filter({ hasText: '?' }))
+        assert.equal(await focused(s.page), `BUTTON ${confirm}`, `asked before ${action}`)
+        await s.page.keyboard.press('Escape')
+        await visible(users.button(email, action))
+        assert.equal(await focused(s.page), `BUTTON ${action}`, `Escape from ${confirm}`)
+        await press(s.page, users.button(email, action))
+        await press(s.page, users.button(email, confirm))
+      }
       await visible(users.button(email, after))
       assert.equal(await focused(s.page), `BUTTON ${after}`, `after ${action}`)
     }

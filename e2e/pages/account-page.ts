@@ -61,6 +61,12 @@ export class AccountPage {
     return this.apiKeysRegion.getByRole('listitem', { name, exact: true })
   }
 
+  /** `Revoke` inside the key's list item asks first: `Confirm revoke`. */
+  async revokeApiKey(name: string): Promise<void> {
+    await this.apiKey(name).getByRole('button', { name: 'Revoke', exact: true }).click()
+    await this.apiKey(name).getByRole('button', { name: 'Confirm revoke', exact: true }).click()
+  }
+
   async createApiKey(name: string, password: string): Promise<void> {
     await this.keyName.fill(name)
     await this.keyPassword.fill(password)

@@ -26,6 +26,12 @@ export class AdminUsersPage {
   button(email: string, name: string): Locator {
     return this.user(email).getByRole('button', { name, exact: true })
   }
+
+  /** `Make admin`, `Remove admin`, `Disable` and `Delete` ask first: `Confirm make admin` … */
+  async confirmed(email: string, name: string): Promise<void> {
+    await this.button(email, name).click()
+    await this.button(email, `Confirm ${name.toLowerCase()}`).click()
+  }
 }
 
 /** `/admin/audit`: events newest first, filtered by type and user. */

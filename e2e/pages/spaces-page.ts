@@ -119,8 +119,10 @@ export class SpacePage {
     await this.addMember.click()
   }
 
+  /** `Remove` asks first: `Confirm remove`. */
   async removeMember(email: string): Promise<void> {
     await this.member(email).getByRole('button', { name: 'Remove', exact: true }).click()
+    await this.member(email).getByRole('button', { name: 'Confirm remove', exact: true }).click()
   }
 
   /** `Delete space` asks first; the confirming button has the same name. */

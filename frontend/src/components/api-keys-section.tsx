@@ -4,6 +4,7 @@ import { API_BASE, api } from '../lib/api'
 import { describeError, formErrors } from '../lib/error-messages'
 import { formatDate, timeAgo } from '../lib/format'
 import type { ApiKey, CreatedApiKey } from '../lib/types'
+import { ConfirmAction } from './confirm-action'
 import { CopyBox } from './copy-box'
 import { CurrentPasswordField } from './current-password-field'
 import { FormError } from './form-error'
@@ -130,15 +131,14 @@ function ApiKeyItem({
           </span>
         </p>
       </div>
-      <button
-        type="button"
-        className="button button-quiet"
-        onClick={onRevoke}
-        disabled={revoking}
+      <ConfirmAction
+        label="Revoke"
+        confirmLabel="Confirm revoke"
+        question="Revoke this key? What uses it stops working."
+        onConfirm={onRevoke}
+        busy={revoking}
         title={`Revoke the key ${apiKey.name}`}
-      >
-        Revoke
-      </button>
+      />
     </li>
   )
 }

@@ -7,12 +7,14 @@ import { formatDate } from '../lib/format'
 import { spacesApi } from '../lib/spaces-api'
 import type { DocumentSummary } from '../lib/types'
 import { spaceDocumentsKey } from '../lib/use-spaces'
+import { ConfirmAction } from './confirm-action'
 import { FormError } from './form-error'
 import { Loading } from './spinner'
 
 /**
  * A space's documents (GET /api/documents?space_id=). Editors and owners get one `Delete` per
- * document, inside that document's list item (scope by item to pick one).
+ * document, inside that document's list item (scope by item to pick one); it asks first
+ * (`Confirm delete`), since the document leaves every member's answers.
  */
 export function SpaceDocuments({ spaceId, canEdit }: { spaceId: string; canEdit: boolean }) {
   const queryClient = useQueryClient()
@@ -81,15 +83,15 @@ function DocumentItem({
         <span>Added {formatDate(doc.created_at)}</span>
       </p>
       {onDelete ? (
-        <button
-          type="button"
+        <ConfirmAction
+          label="Delete"
+          confirmLabel="Confirm delete"
+          question={`Delete “${doc.title}”? This cannot be undone.`}
+          onConfirm={onDelete}
+          busy={deleting}
           className="button button-quiet button-danger-text"
-          onClick={onDelete}
-          disabled={deleting}
           title={`Delete “${doc.title}”`}
-        >
-          Delete
-        </button>
+        />
       ) : null}
     </li>
   )

@@ -7,6 +7,7 @@ import { ROLE_HINTS, ROLE_WORDS, sortMembers } from '../lib/spaces'
 import { type Space, type SpaceMember, type SpaceRole, spacesApi } from '../lib/spaces-api'
 import type { User } from '../lib/types'
 import { membersKey } from '../lib/use-spaces'
+import { ConfirmAction } from './confirm-action'
 import { FormError, Notice } from './form-error'
 import { Loading } from './spinner'
 import { TextField } from './text-field'
@@ -104,17 +105,24 @@ function MemberItem({
           {self ? <span className="badge">You</span> : null}
         </p>
       </div>
-      <button
-        type="button"
+      <ConfirmAction
+        label="Remove"
+        confirmLabel="Confirm remove"
+        question={removeQuestion(invited, self)}
+        onConfirm={onRemove}
+        busy={removing}
         className="button button-quiet button-danger-text"
-        onClick={onRemove}
-        disabled={removing}
         title={invited ? `Withdraw the invitation to ${who}` : `Remove ${who} from this space`}
-      >
-        Remove
-      </button>
+      />
     </li>
   )
+}
+
+/** What `Remove` asks first: removing yourself is leaving the space. */
+function removeQuestion(invited: boolean, self: boolean): string {
+  if (invited) return 'Withdraw this invitation?'
+  if (self) return 'Remove yourself? You leave this space.'
+  return 'Remove this member? The space stops reaching their answers.'
 }
 
 function AddMemberForm({ spaceId, onDone }: { spaceId: string; onDone: () => Promise<unknown> }) {

@@ -1,7 +1,8 @@
 import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query'
-import { type FormEvent, type ReactNode, type RefObject, useEffect, useId, useRef, useState } from 'react'
+import { type FormEvent, type ReactNode, type RefObject, useId, useRef, useState } from 'react'
 import { Link } from 'react-router'
 import { AdminPage } from '../components/admin-page'
+import { ConfirmAction } from '../components/confirm-action'
 import { EmailField } from '../components/email-field'
 import { FormError } from '../components/form-error'
 import { LoadMore } from '../components/load-more'
@@ -82,22 +83,10 @@ function UserItem({
   headingRef: RefObject<HTMLHeadingElement | null>
 }) {
   const queryClient = useQueryClient()
-  const [confirming, setConfirming] = useState(false)
-  // Delete swaps itself for Confirm delete and Cancel (and back): focus follows the swap.
-  const confirmRef = useRef<HTMLButtonElement>(null)
+  // A deleted user's Delete, or Mark verified once done, takes focus away: it moves on to Delete.
   const deleteRef = useRef<HTMLButtonElement>(null)
   // The link's Done takes the focused button away: focus goes back to Reset link.
   const resetLinkRef = useRef<HTMLButtonElement>(null)
-  const swapped = useRef(false)
-  useEffect(() => {
-    if (!swapped.current) return
-    swapped.current = false
-    ;(confirming ? confirmRef : deleteRef).current?.focus()
-  }, [confirming])
-  const confirm = (next: boolean) => {
-    swapped.current = true
-    setConfirming(next)
-  }
   const [notice, setNotice] = useState<string | null>(null)
   const refresh = () => queryClient.invalidateQueries({ queryKey: [USERS_KEY] })
   const update = useMutation({
@@ -156,15 +145,27 @@ function UserItem({
         <p className="muted">You cannot change your own role or account here.</p>
       ) : (
         <div className="user-actions">
-          <UserAction
+          {/* Role and Disable ask first as Delete does: one stray click must not hand out, or
+              take away, an administrator's rights or someone's access. Enable does not. */}
+          <ConfirmAction
+            label={item.role === 'admin' ? 'Remove admin' : 'Make admin'}
+            confirmLabel={item.role === 'admin' ? 'Confirm remove admin' : 'Confirm make admin'}
+            question={
+              item.role === 'admin'
+                ? 'Remove administrator rights from this account?'
+                : 'Make this account an administrator? It can then manage every user and the shared library.'
+            }
             busy={busy}
-            onClick={act(() => update.mutate({ role: item.role === 'admin' ? 'user' : 'admin' }))}
-          >
-            {item.role === 'admin' ? 'Remove admin' : 'Make admin'}
-          </UserAction>
-          <UserAction busy={busy} onClick={act(() => update.mutate({ disabled: !item.disabled }))}>
-            {item.disabled ? 'Enable' : 'Disable'}
-          </UserAction>
+            onConfirm={act(() => update.mutate({ role: item.role === 'admin' ? 'user' : 'admin' }))}
+          />
+          <ConfirmAction
+            label={item.disabled ? 'Enable' : 'Disable'}
+            confirmLabel="Confirm disable"
+            question="Disable this account? Its sessions end at once."
+            ask={!item.disabled}
+            busy={busy}
+            onConfirm={act(() => update.mutate({ disabled: !item.disabled }))}
+          />
           <UserAction busy={busy} onClick={act(() => signOut.mutate())}>
             Sign out
           </UserAction>
@@ -176,27 +177,17 @@ function UserItem({
               Mark verified
             </UserAction>
           )}
-          {confirming ? (
-            <>
-              <UserAction busy={busy} danger onClick={act(() => remove.mutate())} buttonRef={confirmRef}>
-                Confirm delete
-              </UserAction>
-              <button type="button" className="button button-quiet" onClick={() => confirm(false)}>
-                Cancel
-              </button>
-            </>
-          ) : (
-            <UserAction busy={busy} danger onClick={() => confirm(true)} buttonRef={deleteRef}>
-              Delete
-            </UserAction>
-          )}
+          <ConfirmAction
+            label="Delete"
+            confirmLabel="Confirm delete"
+            question="Delete the account, its sessions, conversations and personal documents?"
+            className="button button-danger"
+            busy={busy}
+            onConfirm={act(() => remove.mutate())}
+            buttonRef={deleteRef}
+          />
         </div>
       )}
-      {confirming ? (
-        <p className="muted">
-          Deleting removes the account, its sessions, conversations and personal documents.
-        </p>
-      ) : null}
       {resetLink.data ? (
         <ResetLinkBox
           link={resetLink.data}
