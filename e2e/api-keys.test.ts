@@ -6,6 +6,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { axeInBothSchemes } from './helpers/axe'
 import { failedResource } from './helpers/browser'
+import { focused } from './helpers/focus'
 import { setupSuite, signedUp } from './helpers/suite'
 import { GOOD_PASSWORD, gone, uniqueEmail, visible, waitUntil } from './helpers/wait'
 import { AccountPage } from './pages/account-page'
@@ -67,5 +68,36 @@ describe('API keys on /account', () => {
     })
     assert.equal(after.status, 401)
     assert.deepEqual(s.unexpected([failedResource(422)]), [])
+  })
+
+  test('a new key is shown in its own list item, in view, announced, with keyboard focus on its Copy', {
+    timeout: 90_000,
+  }, async () => {
+    const s = await signedUp(suite, uniqueEmail('key-reveal'))
+    const account = new AccountPage(s.page)
+    await account.goto()
+    await account.createApiKey('Old job', GOOD_PASSWORD)
+    await account.apiKeysRegion.getByRole('button', { name: 'Done', exact: true }).click()
+    await visible(account.apiKey('Old job'))
+
+    // The form sits below the list: the key it makes must not be drawn above the window.
+    await account.createApiKey('CI job', GOOD_PASSWORD)
+    const item = account.apiKey('CI job')
+    const copy = item.getByRole('button', { name: 'Copy', exact: true })
+    await visible(copy)
+    assert.equal(await focused(s.page), 'BUTTON Copy')
+    await visible(item.getByRole('status').filter({ hasText: 'Copy it now: it is not shown again.' }))
+    const shown = item.locator('code.new-key-value')
+    assert.match(((await shown.textContent()) ?? '').trim(), /^rak_/)
+    await waitUntil('the key in view', () =>
+      shown.evaluate((el) => {
+        const box = el.getBoundingClientRect()
+        return box.top >= 0 && box.bottom <= window.innerHeight
+      }),
+    )
+    // Only the new key has a Copy, and it is the region's only one.
+    assert.equal(await account.apiKey('Old job').getByRole('button', { name: 'Copy' }).count(), 0)
+    assert.equal(await account.copyKey.count(), 1)
+    assert.deepEqual(s.unexpected(), [])
   })
 })

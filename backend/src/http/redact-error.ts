@@ -23,12 +23,15 @@ export const CENSOR = '[REDACTED]'
  * client's config with its body, a driver's query parameters, a connection string in the
  * message — often deeper than three levels. They are logged rarely, so they get a thorough walk.
  */
-const ERROR_SECRET_KEYS = new Set([...SECRET_KEYS, 'parameters', 'password_hash', 'passwordhash'])
+const ERROR_SECRET_KEYS = new Set([...SECRET_KEYS, 'parameters', 'params', 'password_hash', 'passwordhash'])
 const ERROR_DEPTH = 8
 const SECRET_TEXT: [RegExp, string][] = [
   [/\b(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi, `$1${CENSOR}`],
   [/\b(session_token=)[^;\s"',&]+/gi, `$1${CENSOR}`],
   [/\brak_[A-Za-z0-9_-]{8,}/g, CENSOR],
+  // A failed query's values in its message (drizzle: "Failed query: …\nparams: a,b"): an email, a
+  // token's hash, a user's text. The statement stays: it says what failed.
+  [/(^|\n)(params: )[^\n]*/g, `$1$2${CENSOR}`],
   // user:password@ in a URL (a connection string in a driver's message)
   [/(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]*:)[^@/\s]+@/gi, `$1${CENSOR}@`],
   // "password":"…" (a JSON body echoed in a message) and password=… (a query or form string)

@@ -105,6 +105,24 @@ describe('errors in log lines', () => {
     'raw-secret-9',
   ]
 
+  it("censors a failed query's values, in its message and on its fields, and keeps the statement", () => {
+    const { lines, options } = memoryLogger()
+    const app = Fastify({ logger: options })
+    const failed = Object.assign(
+      new Error(
+        'Failed query: select * from users where email = $1 and token_hash = $2\nparams: ada@example.com,9f86d08',
+      ),
+      { query: 'select * from users where email = $1', params: ['ada@example.com', '9f86d08'] },
+    )
+    app.log.error({ err: new Error('sign-in failed', { cause: failed }) }, 'sign-in failed')
+    app.log.error(failed)
+    const text = JSON.stringify(lines)
+    assert.ok(!text.includes('ada@example.com'), text)
+    assert.ok(!text.includes('9f86d08'), text)
+    assert.match(text, /Failed query: select \* from users where email = \$1/)
+    assert.match(text, /params: \[REDACTED\]/)
+  })
+
   it('censors secrets inside serialized errors, however they are logged', () => {
     const { lines, options } = memoryLogger()
     const app = Fastify({ logger: options })

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { type FormEvent, useId, useRef, useState } from 'react'
+import { type FormEvent, useEffect, useId, useRef, useState } from 'react'
 import { API_BASE, api } from '../lib/api'
 import { describeError, formErrors } from '../lib/error-messages'
 import { formatDate, timeAgo } from '../lib/format'
@@ -42,6 +42,10 @@ export function ApiKeysSection() {
       return queryClient.invalidateQueries({ queryKey: API_KEYS_KEY })
     },
   })
+  // The new key is shown inside its own list item (its Copy beside its Revoke, §9), also before
+  // the list is fetched again with it: newest first.
+  const fetched = keys.data ?? []
+  const listed = created && !fetched.some((k) => k.id === created.id) ? [created, ...fetched] : fetched
   return (
     <section className="card" aria-labelledby="api-keys-title">
       <h2 id="api-keys-title" ref={headingRef} tabIndex={-1}>
@@ -52,25 +56,21 @@ export function ApiKeysSection() {
         libraries) ask your documents: base URL <code>{openAiBaseUrl()}</code>, model <code>rag-auth</code>. A
         key acts as you, without administrator rights, and never opens this page.
       </p>
-      {created ? (
-        <NewKey
-          created={created}
-          onDone={() => {
-            // Done takes the focused button away with the key: focus goes to the section's heading.
-            headingRef.current?.focus()
-            setCreated(null)
-          }}
-        />
-      ) : null}
       {keys.isPending ? <Loading label="Loading API keys…" /> : null}
       <FormError message={keys.error ? describeError(keys.error) : null} />
       <FormError message={revoke.error ? describeError(revoke.error) : null} />
-      {keys.isSuccess && keys.data.length === 0 ? <p className="muted">No API keys yet.</p> : null}
+      {keys.isSuccess && listed.length === 0 ? <p className="muted">No API keys yet.</p> : null}
       <ul className="session-list">
-        {(keys.data ?? []).map((key) => (
+        {listed.map((key) => (
           <ApiKeyItem
             key={key.id}
             apiKey={key}
+            created={created?.id === key.id ? created : null}
+            onDone={() => {
+              // Done takes the focused button away with the key: focus goes to the section's heading.
+              headingRef.current?.focus()
+              setCreated(null)
+            }}
             onRevoke={() => revoke.mutate(key.id)}
             revoking={revoke.isPending && revoke.variables === key.id}
           />
@@ -86,21 +86,39 @@ export function ApiKeysSection() {
   )
 }
 
+/**
+ * The key itself, shown this once inside its list item. The form that made it is further down
+ * the page: the key is scrolled into view, keyboard focus moves to its `Copy`, and the section's
+ * name (its title) is what a screen reader says on arriving there.
+ */
 function NewKey({ created, onDone }: { created: CreatedApiKey; onDone: () => void }) {
+  const box = useRef<HTMLElement>(null)
+  const copy = useRef<HTMLButtonElement>(null)
+  const titleId = useId()
+  useEffect(() => {
+    copy.current?.focus({ preventScroll: true })
+    box.current?.scrollIntoView({ block: 'center' })
+  }, [])
   return (
-    <div className="new-key">
-      <p className="new-key-title">Your new key “{created.name}”. Copy it now: it is not shown again.</p>
-      <CopyBox value={created.key} what="key" onDone={onDone} />
-    </div>
+    <section ref={box} className="new-key" aria-labelledby={titleId}>
+      <p className="new-key-title" id={titleId} role="status">
+        Your new key “{created.name}”. Copy it now: it is not shown again.
+      </p>
+      <CopyBox value={created.key} what="key" onDone={onDone} copyRef={copy} />
+    </section>
   )
 }
 
 function ApiKeyItem({
   apiKey,
+  created,
+  onDone,
   onRevoke,
   revoking,
 }: {
   apiKey: ApiKey
+  created: CreatedApiKey | null
+  onDone: () => void
   onRevoke: () => void
   revoking: boolean
 }) {
@@ -139,6 +157,7 @@ function ApiKeyItem({
         busy={revoking}
         title={`Revoke the key ${apiKey.name}`}
       />
+      {created ? <NewKey created={created} onDone={onDone} /> : null}
     </li>
   )
 }

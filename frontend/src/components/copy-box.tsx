@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { type RefObject, useState } from 'react'
 import { copyText } from '../lib/clipboard'
 import { FormError, Notice } from './form-error'
 
@@ -10,10 +10,12 @@ export function CopyBox({
   value,
   what,
   onDone,
+  copyRef,
 }: {
   value: string
   what: 'key' | 'link'
   onDone: () => void
+  copyRef?: RefObject<HTMLButtonElement | null>
 }) {
   const [copied, setCopied] = useState<boolean | null>(null)
   return (
@@ -21,6 +23,7 @@ export function CopyBox({
       <code className="new-key-value">{value}</code>
       <div className="new-key-actions">
         <button
+          ref={copyRef}
           type="button"
           className="button button-primary"
           onClick={async () => setCopied(await copyText(value))}
