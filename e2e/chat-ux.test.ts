@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { axeInBothSchemes } from './helpers/axe'
-import type { Session } from './helpers/browser'
+import { failedResource, type Session } from './helpers/browser'
 import { setupSuite, signedIn, signedUp } from './helpers/suite'
 import { atPath, GOOD_PASSWORD, gone, uniqueEmail, visible, waitUntil } from './helpers/wait'
 import { AdminFeedbackPage } from './pages/admin-feedback-page'
@@ -223,6 +223,65 @@ describe('the chat people expect', () => {
     await visible(conversations)
     await s.page.keyboard.press('Escape')
     await gone(conversations)
+    assert.deepEqual(s.unexpected(), [])
+  })
+
+  test("a failed upload's bar says it failed, in the error colour, not the blue of one that went in", {
+    timeout: 120_000,
+  }, async () => {
+    const s = await signedUp(suite, uniqueEmail('upload-card'))
+    const { page } = s
+    await page.goto('/spaces/mine')
+    await page.getByLabel('File', { exact: true }).setInputFiles([
+      {
+        name: 'delta-note.md',
+        mimeType: 'text/markdown',
+        buffer: Buffer.from('# Delta note\n\nThe delta widget naps at midnight.\n'),
+      },
+      {
+        name: 'photo.png',
+        mimeType: 'image/png',
+        buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 13, 10, 26, 10]),
+      },
+    ])
+    await page.getByRole('button', { name: 'Upload', exact: true }).click()
+    const uploads = page.getByRole('list', { name: 'Uploads' })
+    await visible(uploads.getByRole('status').filter({ hasText: 'Delta note' }), 60_000)
+    const refusal = uploads.getByRole('alert')
+    await visible(refusal, 60_000)
+    const worked = uploads.getByRole('progressbar', { name: 'Upload of delta-note.md', exact: true })
+    const failed = uploads.getByRole('progressbar', { name: 'Upload of photo.png', exact: true })
+    assert.equal(await worked.getAttribute('aria-valuetext'), '100%')
+    assert.equal(await failed.getAttribute('aria-valuetext'), 'Failed')
+    const danger = await refusal.evaluate((el) => getComputedStyle(el).color)
+    const bar = (locator: typeof failed) => locator.evaluate((el) => getComputedStyle(el).accentColor)
+    assert.equal(await bar(failed), danger, "the failed file's bar is in the error colour")
+    assert.notEqual(await bar(worked), danger, "the uploaded file's bar is not")
+    assert.deepEqual(s.unexpected([failedResource(415), failedResource(422)]), [])
+  })
+
+  test('files dropped anywhere on the "Add a document" card upload, not only on its form', {
+    timeout: 120_000,
+  }, async () => {
+    const s = await signedUp(suite, uniqueEmail('drop-card'))
+    const { page } = s
+    await page.goto('/spaces/mine')
+    // Dropped on the card's heading, not on the form: uploaded all the same.
+    const uploads = page.getByRole('list', { name: 'Uploads' })
+    const dataTransfer = await page.evaluateHandle(() => {
+      const dt = new DataTransfer()
+      dt.items.add(
+        new File(['# Epsilon note\n\nThe epsilon widget hums at noon.\n'], 'epsilon-note.md', {
+          type: 'text/markdown',
+        }),
+      )
+      return dt
+    })
+    await page
+      .getByRole('heading', { name: 'Add a document', exact: true })
+      .dispatchEvent('drop', { dataTransfer })
+    await visible(uploads.getByRole('status').filter({ hasText: 'Epsilon note' }), 60_000)
+    await visible(page.locator('.document-list').getByRole('listitem').filter({ hasText: 'Epsilon note' }))
     assert.deepEqual(s.unexpected(), [])
   })
 

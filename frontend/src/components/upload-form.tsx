@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query'
-import { type DragEvent, type FormEvent, useId, useState } from 'react'
+import { type DragEvent, type FormEvent, type ReactNode, useId, useState } from 'react'
 import { describeError } from '../lib/error-messages'
 import { uploadOutcomeWords, uploadWithProgress } from '../lib/upload'
 import { FormError } from './form-error'
@@ -16,11 +16,18 @@ interface Job {
 }
 
 /**
- * Uploads one or more files (chosen or dropped) one after the other as multipart field `file`
- * (POST /api/documents, into `spaceId`: editors and owners of that space), each with its own
- * progress bar and outcome.
+ * The "Add a document" card: uploads one or more files (chosen, or dropped anywhere on the card)
+ * one after the other as multipart field `file` (POST /api/documents, into `spaceId`: editors and
+ * owners of that space), each with its own progress bar and outcome. `children` say what the
+ * card takes, under its heading.
  */
-export function UploadForm({ spaceId = null }: { spaceId?: string | null }) {
+export function UploadSection({
+  spaceId = null,
+  children,
+}: {
+  spaceId?: string | null
+  children: ReactNode
+}) {
   const queryClient = useQueryClient()
   const id = useId()
   const [files, setFiles] = useState<File[]>([])
@@ -88,55 +95,64 @@ export function UploadForm({ spaceId = null }: { spaceId?: string | null }) {
   }
 
   return (
-    <form
-      className={dragging ? 'form upload-form dragging' : 'form upload-form'}
-      onSubmit={onSubmit}
+    <section
+      className={dragging ? 'card upload-card dragging' : 'card upload-card'}
+      aria-labelledby={`${id}-title`}
       onDragOver={(event) => {
         event.preventDefault()
         setDragging(true)
       }}
-      onDragLeave={() => setDragging(false)}
+      onDragLeave={(event) => {
+        // Moving over the card's own heading or fields is still over the card.
+        if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setDragging(false)
+      }}
       onDrop={onDrop}
-      noValidate
     >
-      <div className="field">
-        <label htmlFor={id}>File</label>
-        <input
-          key={inputKey}
-          id={id}
-          name="file"
-          type="file"
-          multiple
-          accept={ACCEPT}
-          aria-describedby={`${id}-hint`}
-          aria-invalid={missing ? true : undefined}
-          onChange={(e) => {
-            setFiles(Array.from(e.target.files ?? []))
-            setMissing(false)
-          }}
-        />
-        <p id={`${id}-hint`} className="field-hint">
-          Choose one or more files, or drop them here: Markdown, text, HTML or PDF.
-        </p>
-      </div>
-      <FormError message={missing ? 'Choose a file first.' : null} />
-      {jobs.length > 0 ? (
-        <ul className="upload-jobs" aria-label="Uploads">
-          {jobs.map((job) => (
-            <li key={job.key} className={`upload-job upload-${job.state}`}>
-              <span className="upload-name">{job.name}</span>
-              <progress
-                max={1}
-                value={job.progress}
-                aria-label={`Upload of ${job.name}`}
-                aria-valuetext={`${Math.round(job.progress * 100)}%`}
-              />
-              <span role={job.state === 'failed' ? 'alert' : 'status'}>{job.message}</span>
-            </li>
-          ))}
-        </ul>
-      ) : null}
-      <SubmitButton pending={busy}>Upload</SubmitButton>
-    </form>
+      <h2 id={`${id}-title`}>Add a document</h2>
+      {children}
+      <form className="form upload-form" onSubmit={onSubmit} noValidate>
+        <div className="field">
+          <label htmlFor={id}>File</label>
+          <input
+            key={inputKey}
+            id={id}
+            name="file"
+            type="file"
+            multiple
+            accept={ACCEPT}
+            aria-describedby={`${id}-hint`}
+            aria-invalid={missing ? true : undefined}
+            onChange={(e) => {
+              setFiles(Array.from(e.target.files ?? []))
+              setMissing(false)
+            }}
+          />
+          <p id={`${id}-hint`} className="field-hint">
+            Choose one or more files, or drop them here: Markdown, text, HTML or PDF.
+          </p>
+        </div>
+        <FormError message={missing ? 'Choose a file first.' : null} />
+        {jobs.length > 0 ? (
+          <ul className="upload-jobs" aria-label="Uploads">
+            {jobs.map((job, i) => (
+              <li key={job.key} className={`upload-job upload-${job.state}`}>
+                <span className="upload-name">{job.name}</span>
+                <progress
+                  max={1}
+                  value={job.state === 'failed' ? 1 : job.progress}
+                  aria-label={`Upload of ${job.name}`}
+                  aria-valuetext={job.state === 'failed' ? 'Failed' : `${Math.round(job.progress * 100)}%`}
+                  aria-describedby={`${id}-job-${i}`}
+                />
+                <span id={`${id}-job-${i}`} role={job.state === 'failed' ? 'alert' : 'status'}>
+                  {job.message}
+                </span>
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        <SubmitButton pending={busy}>Upload</SubmitButton>
+      </form>
+    </section>
   )
 }

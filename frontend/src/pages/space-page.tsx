@@ -8,7 +8,7 @@ import { SpaceDetailsForm } from '../components/space-details-form'
 import { SpaceDocuments } from '../components/space-documents'
 import { SpaceMembers } from '../components/space-members'
 import { Loading } from '../components/spinner'
-import { UploadForm } from '../components/upload-form'
+import { UploadSection } from '../components/upload-form'
 import { ApiError } from '../lib/api-error'
 import { describeError } from '../lib/error-messages'
 import {
@@ -82,11 +82,9 @@ export function SpaceView({ id, user }: { id: string; user: User }) {
       <SpaceHeader space={s} />
       {canEditDetails(s) ? <SpaceDetailsForm space={s} user={user} /> : null}
       {editor ? (
-        <section className="card" aria-labelledby="upload-title">
-          <h2 id="upload-title">Add a document</h2>
+        <UploadSection spaceId={s.id}>
           <p className="muted">Markdown, plain text, HTML or PDF, up to 20 MiB. {whoCanAsk(s)}</p>
-          <UploadForm spaceId={s.id} />
-        </section>
+        </UploadSection>
       ) : null}
       <SpaceDocuments spaceId={s.id} canEdit={editor} />
       {canManageMembers(s) ? <SpaceMembers space={s} user={user} /> : null}
