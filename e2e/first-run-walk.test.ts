@@ -215,6 +215,33 @@ describe('a first-time user walking through the app (focus, Stop, names, layout,
     await visible(s.page.getByRole('heading', { level: 1, name: 'Document', exact: true }))
   })
 
+  test('a cited passage that is gone is a warning on the document page, not a green success', {
+    timeout: 60_000,
+  }, async () => {
+    const s = await signedUp(suite, uniqueEmail('gone-passage'))
+    const list = await s.page.request.get('/api/documents')
+    const [doc] = (await list.json()).documents as Array<{ id: string }>
+    assert.ok(doc)
+    await s.page.goto(`/documents/${doc.id}?chunk=00000000-0000-7000-8000-000000000099`)
+    const notice = s.page
+      .getByRole('status')
+      .filter({ hasText: 'The cited passage is no longer in this document' })
+    await visible(notice)
+    const colours = await notice.evaluate((el) => {
+      // The success colours, as the page resolves them.
+      const probe = document.createElement('p')
+      probe.className = 'notice'
+      document.body.append(probe)
+      const ok = getComputedStyle(probe)
+      const success = { color: ok.color, background: ok.backgroundColor }
+      probe.remove()
+      const own = getComputedStyle(el)
+      return { success, color: own.color, background: own.backgroundColor }
+    })
+    assert.notEqual(colours.color, colours.success.color, 'the notice is written in the success green')
+    assert.notEqual(colours.background, colours.success.background, 'the notice sits on the success green')
+  })
+
   test('removing an item (API key, session, document, member) leaves focus on its list heading', {
     timeout: 150_000,
   }, async () => {

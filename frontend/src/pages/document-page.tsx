@@ -94,7 +94,7 @@ function DocumentView() {
           <span>{passages.length === 1 ? '1 passage' : `${passages.length} passages`}</span>
         </p>
         {chunkId && !cited ? (
-          <p className="notice" role="status">
+          <p className="notice notice-warning" role="status">
             The cited passage is no longer in this document; it may have been updated.
           </p>
         ) : null}
