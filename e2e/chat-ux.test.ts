@@ -40,7 +40,7 @@ describe('the chat people expect', () => {
     }
   })
 
-  test('a `next` after sign-in and links in answers go through the router only for plain in-app paths', {
+  test('a `next` after sign-in and links in answers go through the router only for plain in-app paths, never API ones', {
     timeout: 120_000,
   }, async () => {
     const email = uniqueEmail('links')
@@ -70,13 +70,25 @@ describe('the chat people expect', () => {
     await atPath(first.page, '/account')
     assert.deepEqual(first.unexpected(), [])
 
-    for (const next of ['/%09/evil.example', '/\\evil.example']) {
+    // Nor to the server's own routes (raw JSON, not a page), however they are spelled.
+    for (const next of [
+      '/%09/evil.example',
+      '/\\evil.example',
+      '/api/auth/me',
+      '/%61pi/auth/me',
+      '/API/auth/me',
+      '/v1/models',
+      '/health',
+      '/docs',
+      '/openapi.json',
+    ]) {
       const s = await suite.session()
       const signIn = new SignInPage(s.page)
       await signIn.goto(next)
       await signIn.signIn(email, GOOD_PASSWORD)
-      await atPath(s.page, '/chat')
+      await atPath(s.page, '/chat', 15_000)
       assert.equal(new URL(s.page.url()).host, new URL(suite.server.baseURL).host)
+      await visible(s.page.getByRole('button', { name: 'New chat', exact: true }))
     }
   })
 

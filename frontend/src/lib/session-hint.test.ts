@@ -49,4 +49,33 @@ describe('safeNextPath', () => {
     expect(safeNextPath('/sign-up')).toBe('/chat')
     expect(safeNextPath('/sign-industry')).toBe('/sign-industry')
   })
+
+  it("refuses the server's own routes, however they are spelled", () => {
+    for (const next of [
+      '/api/auth/me',
+      '/API/auth/me',
+      '/%61pi/auth/me',
+      '/%2561pi/auth/me',
+      '/a%70i/auth/me',
+      '/chat/../api/auth/me',
+      '/chat/%2e%2e/api/auth/me',
+      '/api',
+      '/api?x=1',
+      '/v1/models',
+      '/V1/models',
+      '/%76%31/models',
+      '/health',
+      '/Health',
+      '/docs',
+      '/docs/json',
+      '/openapi.json',
+      '/OpenAPI.JSON',
+      '/%E0%A4%A',
+    ]) {
+      expect(safeNextPath(next), next).toBe('/chat')
+    }
+    for (const next of ['/documents/1', '/apiary', '/v10', '/healthy', '/docs-old', '/chat?q=/api']) {
+      expect(safeNextPath(next), next).toBe(next)
+    }
+  })
 })

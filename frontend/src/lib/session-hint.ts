@@ -1,4 +1,4 @@
-import { isInAppPath } from './in-app-path'
+import { isInAppPath, isServerPath } from './in-app-path'
 
 /**
  * A non-secret hint about whether this browser is signed in. The session cookie is HttpOnly,
@@ -32,9 +32,12 @@ export function writeSessionHint(hint: Exclude<SessionHint, 'unknown'>): void {
   }
 }
 
-/** Only this app's paths (see isInAppPath), never back to the auth pages themselves. */
+/**
+ * Only this app's pages (see isInAppPath), never the server's own routes (an API answer is raw
+ * JSON, not a page) nor back to the auth pages themselves.
+ */
 export function safeNextPath(next: string | null | undefined): string {
-  if (!isInAppPath(next)) return '/chat'
+  if (!isInAppPath(next) || isServerPath(next)) return '/chat'
   if (/^\/sign-(in|up)(?:[/?#]|$)/.test(next)) return '/chat'
   return next
 }
