@@ -200,6 +200,10 @@ describe('email: password reset, verification and change of email through a real
     await person.page.goto(onTestServer(link))
     await reset.setPassword(NEW_PASSWORD)
     await visible(person.page.getByRole('heading', { name: 'This link does not work' }))
+    // This link was made to last 7 days: the page must not say that every link lasts 30 minutes.
+    const why = person.page.getByText(/has expired or was already used/)
+    await visible(why)
+    assert.doesNotMatch((await why.textContent()) ?? '', /works once, for 30 minutes/)
     await person.page.goto(onTestServer(newer))
     await reset.setPassword(NEW_PASSWORD)
     await atPath(person.page, '/sign-in')

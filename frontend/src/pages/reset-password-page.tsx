@@ -83,7 +83,7 @@ function BadResetLink({ missing }: { missing: boolean }) {
       subtitle={
         missing
           ? 'The link is incomplete: open it from the email again, or copy all of it into the address bar.'
-          : 'This password reset link has expired or was already used. A link works once, for 30 minutes, and a newer one replaces it.'
+          : 'This password reset link has expired or was already used. A link works once and for a limited time (30 minutes when it was emailed; an administrator says until when theirs works), and a newer one replaces it.'
       }
     >
       <p role="alert">
