@@ -124,6 +124,32 @@ describe('every page, in the browser', () => {
     assert.deepEqual(s.unexpected([failedResource(429), failedResource(502), failedResource(401)]), [])
   })
 
+  test('an answer that failed after it began is not captioned as written by a language model', {
+    timeout: 90_000,
+  }, async () => {
+    const s = await signedUp(suite, uniqueEmail('failed-caption'))
+    const chat = new ChatPage(s.page)
+    await chat.ask('How do I run the Docker container?')
+    await chat.waitForAnswer()
+    await atPath(s.page, /^\/chat\/[0-9a-f-]{36}$/)
+    const conversationId = new URL(s.page.url()).pathname.split('/').pop()
+    // As from a language model that failed after the stream began: `meta` (mode llm), then an error.
+    const meta = { conversation_id: conversationId, message_id: crypto.randomUUID(), mode: 'llm' }
+    const error = { code: 'upstream_error', detail: 'The answer service returned an error.' }
+    await s.page.route('**/api/chat/message', (route) =>
+      route.fulfill({
+        status: 200,
+        headers: { 'Content-Type': 'text/event-stream' },
+        body: `event: meta\ndata: ${JSON.stringify(meta)}\n\nevent: error\ndata: ${JSON.stringify(error)}\n\n`,
+      }),
+    )
+    await chat.ask('How do I stop the Docker container?')
+    const failed = chat.answers.nth(1)
+    await visible(failed.getByRole('alert').filter({ hasText: 'answer service returned an error' }))
+    assert.doesNotMatch((await failed.textContent()) ?? '', /language model/)
+    assert.deepEqual(s.unexpected(), [])
+  })
+
   test('a phone-sized screen: conversations behind a toggle, composer in reach', {
     timeout: 90_000,
   }, async () => {

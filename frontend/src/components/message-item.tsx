@@ -67,6 +67,9 @@ export function AssistantMessage({
   actions,
 }: AssistantMessageProps) {
   const sources = streaming ? [] : usedCitations(content, citations)
+  // How an answer was made captions an answer: a failed one is not one (the mode came in `meta`,
+  // before the failure), so it must not read "Written by a language model from the cited passages".
+  const shownMode = error ? null : mode
   return (
     <article className="message message-assistant" aria-label="Answer" aria-busy={streaming || undefined}>
       {content ? (
@@ -86,10 +89,10 @@ export function AssistantMessage({
           {error}
         </p>
       ) : null}
-      {note || mode || createdAt ? (
+      {note || shownMode || createdAt ? (
         <p className="message-meta">
           {note ? <span>{note}</span> : null}
-          {mode ? <span className="mode-words">{MODE_WORDS[mode]}</span> : null}
+          {shownMode ? <span className="mode-words">{MODE_WORDS[shownMode]}</span> : null}
           <Time iso={createdAt} />
         </p>
       ) : null}
