@@ -3,7 +3,7 @@ import { describe, test } from 'node:test'
 import type { Locator, Page } from 'playwright-core'
 import { focused } from './helpers/focus'
 import { setupSuite, signedIn, signedUp } from './helpers/suite'
-import { GOOD_PASSWORD, gone, uniqueEmail, visible, waitUntil } from './helpers/wait'
+import { atPath, GOOD_PASSWORD, gone, uniqueEmail, visible, waitUntil } from './helpers/wait'
 import { AccountPage } from './pages/account-page'
 import { ChatPage } from './pages/chat-page'
 import { DocumentPage } from './pages/document-page'
@@ -156,6 +156,32 @@ describe('the web UI for a keyboard and phone user (focus, words, layout)', () =
       account.apiKey('Nightly build').getByRole('button', { name: 'Confirm revoke', exact: true }),
     )
     await gone(account.apiKey('Nightly build'))
+    assert.deepEqual(s.unexpected(), [])
+  })
+
+  test('a conversation opened from the list puts keyboard focus in Message, ahead of its citation links', {
+    timeout: 120_000,
+  }, async () => {
+    const s = await signedUp(suite, uniqueEmail('open-keys'))
+    const chat = new ChatPage(s.page)
+    await chat.ask('How do I run the Docker container?')
+    await chat.waitForAnswer()
+    await chat.newChat.click()
+    await chat.ask('How are passwords and sessions stored?')
+    await chat.waitForAnswer()
+    await atPath(s.page, /^\/chat\/[0-9a-f-]{36}$/)
+    const second = s.page.url()
+
+    await press(s.page, chat.conversation('How do I run the Docker').getByRole('link'))
+    await waitUntil('the other conversation open', () => s.page.url() !== second)
+    await visible(s.page.getByRole('heading', { level: 1, name: /Docker/ }))
+    await chat.waitForAnswer()
+    assert.equal(await focused(s.page), 'TEXTAREA Message')
+    // By pointer too.
+    await chat.conversation('How are passwords').getByRole('link').click()
+    await waitUntil('back in the second conversation', () => s.page.url() === second)
+    await visible(s.page.getByRole('heading', { level: 1, name: /passwords/ }))
+    assert.equal(await focused(s.page), 'TEXTAREA Message')
     assert.deepEqual(s.unexpected(), [])
   })
 

@@ -104,7 +104,15 @@ function ChatView() {
         >
           Close
         </button>
-        <ConversationSidebar activeId={id} onNavigate={() => setSidebarOpen(false)} />
+        <ConversationSidebar
+          activeId={id}
+          onNavigate={() => {
+            setSidebarOpen(false)
+            // A conversation picked from the list is one to go on with: the keyboard lands in
+            // Message, not on the page's start with every citation link ahead of it.
+            inputRef.current?.focus()
+          }}
+        />
       </aside>
       {sidebarOpen ? (
         // A pointer-only convenience: the drawer's own button and Escape close it for keyboards.
