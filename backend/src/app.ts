@@ -21,6 +21,7 @@ import csrfPlugin from './http/csrf.js'
 import defaultDeny from './http/default-deny.js'
 import errorHandler from './http/error-handler.js'
 import { AccessLog, genReqId, loggerOptions } from './http/logging.js'
+import { optionalDefaults } from './http/openapi.js'
 import protocolPlugin from './http/protocol.js'
 import rateLimitPlugin from './http/rate-limit.js'
 import securityHeaders, { securityHeaderSets } from './http/security-headers.js'
@@ -154,6 +155,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       },
       security: [{ cookieAuth: [] }, { bearerAuth: [] }],
     },
+    transformObject: (documents) =>
+      'openapiObject' in documents ? optionalDefaults(documents.openapiObject) : documents.swaggerObject,
   })
   await app.register(swaggerUi, {
     routePrefix: '/docs',

@@ -247,6 +247,8 @@ export default async function signInRoutes(instance: FastifyInstance, deps: Rout
       schema: {
         tags: ['auth'],
         summary: 'Revoke the presented session and clear the cookie (idempotent)',
+        // The session is optional: without one there is nothing to revoke, and still a 204.
+        security: [{}, { cookieAuth: [] }, { bearerAuth: [] }],
         response: { 204: NoContent, ...errorResponses(429) },
       },
     },

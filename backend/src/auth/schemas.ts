@@ -26,7 +26,11 @@ export const NoContent = Type.Null({ description: 'No content' })
 // Raw email is checked after trimming and lower-casing (≤ 254 characters, address-shaped), so the
 // schema only bounds the raw size. `additionalProperties: false` + Fastify's `removeAdditional`
 // strip unknown fields such as `role` instead of refusing them.
-const RawEmail = Type.String({ minLength: 1, maxLength: 320 })
+const RawEmail = Type.String({
+  minLength: 1,
+  maxLength: 320,
+  description: 'an address of at most 254 characters once trimmed; compared lower-cased',
+})
 // 8–256 characters is checked by passwordProblem() on the NFC form that is hashed (ajv would count
 // the raw code points: a decomposed accent as two); the schema only bounds the raw size.
 const NewPassword = Type.String({

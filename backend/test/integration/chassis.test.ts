@@ -190,6 +190,23 @@ for (const kind of dbKinds()) {
       assert.match(String(insane.headers['x-request-id']), /^[0-9a-f-]{36}$/)
     })
 
+    it('the OpenAPI document says what a client may leave out: defaulted query parameters, sign-out’s session', async () => {
+      type Op = { parameters?: { name: string; in: string; required?: boolean }[]; security?: unknown[] }
+      const spec = json<{ paths: Record<string, Record<string, Op>> }>(
+        await t.app.inject({ url: '/openapi.json' }),
+      )
+      const param = (path: string, name: string) =>
+        spec.paths[path]?.get?.parameters?.find((p) => p.in === 'query' && p.name === name)
+      assert.equal(param('/api/search', 'k')?.required, false)
+      assert.equal(param('/api/search', 'q')?.required, true)
+      assert.equal(param('/api/chat/conversations', 'limit')?.required, false)
+      assert.deepEqual(spec.paths['/api/auth/sign-out']?.post?.security, [
+        {},
+        { cookieAuth: [] },
+        { bearerAuth: [] },
+      ])
+    })
+
     it('serves the OpenAPI document and the docs page', async () => {
       const spec = await t.app.inject({ url: '/openapi.json' })
       assert.equal(spec.statusCode, 200)

@@ -83,6 +83,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description an address of at most 254 characters once trimmed; compared lower-cased */
                         email: string;
                         /** @description 8–256 characters, counted after Unicode NFC normalisation */
                         password: string;
@@ -225,6 +226,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description an address of at most 254 characters once trimmed; compared lower-cased */
                         email: string;
                         password: string;
                     };
@@ -1807,9 +1809,9 @@ export interface paths {
         /** Your own account activity, newest first */
         get: {
             parameters: {
-                query: {
+                query?: {
                     cursor?: string;
-                    limit: number;
+                    limit?: number;
                 };
                 header?: never;
                 path?: never;
@@ -2717,7 +2719,7 @@ export interface paths {
             parameters: {
                 query: {
                     q: string;
-                    k: number;
+                    k?: number;
                     space_id?: string[];
                 };
                 header?: never;
@@ -2769,8 +2771,8 @@ export interface paths {
         /** Your conversations, newest first */
         get: {
             parameters: {
-                query: {
-                    limit: number;
+                query?: {
+                    limit?: number;
                     cursor?: string;
                 };
                 header?: never;
@@ -3147,9 +3149,9 @@ export interface paths {
         /** Rated answers, newest first (admin) */
         get: {
             parameters: {
-                query: {
+                query?: {
                     rating?: "up" | "down";
-                    limit: number;
+                    limit?: number;
                     cursor?: string;
                 };
                 header?: never;
@@ -3211,9 +3213,9 @@ export interface paths {
         /** Every rating as JSON Lines (default) or CSV (admin) */
         get: {
             parameters: {
-                query: {
+                query?: {
                     rating?: "up" | "down";
-                    format: "jsonl" | "csv";
+                    format?: "jsonl" | "csv";
                 };
                 header?: never;
                 path?: never;
@@ -4746,10 +4748,10 @@ export interface paths {
         /** Users by email, optionally searched by email or name (admin) */
         get: {
             parameters: {
-                query: {
+                query?: {
                     query?: string;
                     cursor?: string;
-                    limit: number;
+                    limit?: number;
                 };
                 header?: never;
                 path?: never;
@@ -5569,11 +5571,11 @@ export interface paths {
         /** Audit events, newest first (admin) */
         get: {
             parameters: {
-                query: {
+                query?: {
                     type?: "sign_in" | "sign_in_failed" | "sign_out" | "sign_out_all" | "session_revoked" | "password_changed" | "password_reset_requested" | "password_reset" | "email_verified" | "email_changed" | "mfa_enabled" | "mfa_disabled" | "api_key_created" | "api_key_revoked" | "account_deleted" | "user_role_changed" | "user_disabled" | "user_enabled" | "document_added" | "document_deleted" | "space_created" | "space_deleted" | "space_member_added" | "space_member_removed" | "space_updated" | "space_member_role_changed" | "space_invitation_sent" | "reset_link_created" | "user_created" | "mfa_recovery_code_used" | "recovery_codes_regenerated";
                     user_id?: string;
                     cursor?: string;
-                    limit: number;
+                    limit?: number;
                 };
                 header?: never;
                 path?: never;
