@@ -191,18 +191,28 @@ describe('the chat people expect', () => {
     const saved = await conversationJson(s)
     assert.equal(copied, saved.messages[saved.messages.length - 1]?.content)
 
-    // Regenerate asks the last question again; only the last answer offers it.
+    // Regenerate answers the last question again, in place of its answer: the conversation keeps
+    // one question and one answer, a new one, after a reload too.
     assert.equal(await chat.answers.count(), 1)
+    const replaced = saved.messages[saved.messages.length - 1]?.id
     await chat.answerButton('Regenerate').click()
-    await waitUntil('a second answer', async () => (await chat.answers.count()) === 2)
+    await waitUntil('the new answer saved in place of the old', async () => {
+      const messages = (await conversationJson(s)).messages
+      return messages.length === 2 && messages[1]?.role === 'assistant' && messages[1]?.id !== replaced
+    })
     await chat.waitForAnswer()
-    assert.equal(await chat.answerButton('Regenerate', chat.answers.first()).count(), 0)
+    assert.equal(await chat.answers.count(), 1)
+    assert.equal(await chat.questions.count(), 1)
     await visible(chat.answerButton('Regenerate'))
     const after = await conversationJson(s)
     assert.deepEqual(
-      after.messages.filter((m) => m.role === 'user').map((m) => m.content),
-      ['How do I deploy this to Hugging Face Spaces?', 'How do I deploy this to Hugging Face Spaces?'],
+      after.messages.map((m) => (m.role === 'user' ? m.content : m.role)),
+      ['How do I deploy this to Hugging Face Spaces?', 'assistant'],
     )
+    await s.page.reload()
+    await chat.waitForAnswer()
+    assert.equal(await chat.answers.count(), 1)
+    assert.equal(await chat.questions.count(), 1)
     // The view follows the new answer down.
     const bottom = await s.page
       .locator('.message-scroll')

@@ -214,10 +214,23 @@ describe('the web UI for a keyboard and phone user (focus, words, layout)', () =
     const chat = new ChatPage(s.page)
     await chat.ask('How do I run the Docker container?')
     await chat.waitForAnswer()
+    const answered = () =>
+      s.page.evaluate(async () => {
+        const id = location.pathname.split('/').pop()
+        const body = (await (await fetch(`/api/chat/conversations/${id}`)).json()) as {
+          messages: { id: string; role: string }[]
+        }
+        return body.messages.filter((m) => m.role === 'assistant').map((m) => m.id)
+      })
+    const before = await answered()
     await press(s.page, chat.answerButton('Regenerate'))
     assert.equal(await focused(s.page), 'TEXTAREA Message')
-    await waitUntil('a second answer', async () => (await chat.answers.count()) === 2)
+    await waitUntil('the answer replaced', async () => {
+      const now = await answered()
+      return now.length === 1 && now[0] !== before[0]
+    })
     await chat.waitForAnswer()
+    assert.equal(await chat.answers.count(), 1)
     assert.equal(await focused(s.page), 'TEXTAREA Message')
     assert.deepEqual(s.unexpected(), [])
   })

@@ -24,6 +24,7 @@ const turn: Turn = {
   error: null,
   finishedAt: 1,
   questionSaved: false,
+  replacing: null,
 }
 
 function render(messages: ChatMessage[]): string {
@@ -48,6 +49,35 @@ const saved = [
 const questionsShown = (html: string) => html.split('aria-label="You said"').length - 1
 
 describe('MessageList', () => {
+  it('Regenerate: the answer being replaced goes while the new one streams; a failed one leaves it', () => {
+    const again = (status: Turn['status']): Turn => ({
+      ...turn,
+      messageId: 'a2',
+      answer: 'Choose the Docker SDK [1].',
+      status,
+      questionSaved: true,
+      replacing: 'a1',
+    })
+    const html = (live: Turn) =>
+      renderToStaticMarkup(
+        createElement(
+          MemoryRouter,
+          null,
+          createElement(
+            QueryClientProvider,
+            { client: new QueryClient() },
+            createElement(MessageList, { conversationId: 'c1', messages: saved, turn: live, modes: {} }),
+          ),
+        ),
+      )
+    const streaming = html(again('streaming'))
+    expect(questionsShown(streaming)).toBe(1)
+    expect(streaming).not.toContain('Create a Docker Space')
+    expect(streaming).toContain('Choose the Docker SDK')
+    const failed = html({ ...again('error'), error: 'The answer service returned an error.' })
+    expect(failed).toContain('Create a Docker Space')
+  })
+
   it('shows the question once in the render that first has the saved conversation', () => {
     expect(questionsShown(render(saved))).toBe(1)
   })

@@ -8,8 +8,11 @@ interface MessageListProps {
   messages: ChatMessage[]
   turn: Turn | null
   modes: Record<string, AnswerMode>
-  /** Ask this question again (the last answer's `Regenerate`); absent while an answer streams. */
-  onRegenerate?: ((question: string) => void) | undefined
+  /**
+   * Answer the last question again in place of the answer `replacing` (the last answer's
+   * `Regenerate`); absent while an answer streams.
+   */
+  onRegenerate?: ((question: string, replacing: string | null) => void) | undefined
 }
 
 /** The question a message answers: the nearest user message before it. */
@@ -65,15 +68,17 @@ export function MessageList({ conversationId, messages, turn, modes, onRegenerat
   const answerSaved = Boolean(turn?.messageId && messages.some((m) => m.id === turn.messageId))
   const showAnswer = turn && !answerSaved
   const liveIsLast = Boolean(showAnswer)
-  let lastAnswer = -1
-  messages.forEach((m, i) => {
-    if (m.role === 'assistant') lastAnswer = i
-  })
+  // Regenerate answers the conversation's last question again: only an answer to it offers it.
+  const lastAnswer = messages[messages.length - 1]?.role === 'assistant' ? messages.length - 1 : -1
   // One list, and the live answer is keyed by its message id once the server has given it (the
   // stream's first event): the saved message that replaces it has that key too, so React keeps
   // the same component and a rating chosen (or a comment being typed) on the live answer
   // survives the refetch that brings the saved conversation.
-  const items: ReactNode[] = messages.map((message, index) => {
+  // The answer a Regenerate replaces goes while the new one streams, and once it is saved; a
+  // stopped or failed one leaves it (the server keeps it then).
+  const replaced = turn && (turn.status === 'streaming' || turn.status === 'done') ? turn.replacing : null
+  const items: ReactNode[] = messages.flatMap((message, index) => {
+    if (message.id === replaced) return []
     if (message.role === 'user') {
       return <UserMessage key={message.id} content={message.content} createdAt={message.created_at} />
     }
@@ -89,7 +94,7 @@ export function MessageList({ conversationId, messages, turn, modes, onRegenerat
           messageId: message.id,
           conversationId,
           feedback: message.feedback ?? null,
-          onRegenerate: question && onRegenerate ? () => onRegenerate(question) : undefined,
+          onRegenerate: question && onRegenerate ? () => onRegenerate(question, message.id) : undefined,
         }}
       />
     )
@@ -113,7 +118,7 @@ export function MessageList({ conversationId, messages, turn, modes, onRegenerat
                 messageId: turn.messageId,
                 conversationId: turn.conversationId,
                 feedback: null,
-                onRegenerate: onRegenerate ? () => onRegenerate(turn.question) : undefined,
+                onRegenerate: onRegenerate ? () => onRegenerate(turn.question, turn.messageId) : undefined,
               }
             : null
         }

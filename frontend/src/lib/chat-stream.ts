@@ -106,11 +106,37 @@ export async function streamChat(
   const json: RequestBody<'/api/chat/message', 'post'> = { message: input.message }
   if (input.conversationId) json.conversation_id = input.conversationId
   if (input.spaceIds && input.spaceIds.length > 0) json.space_ids = [...input.spaceIds]
-  const response = await apiFetch('/api/chat/message', {
-    method: 'POST',
-    json,
-    headers: { Accept: 'text/event-stream' },
+  return streamAnswer('/api/chat/message', json, handlers, signal)
+}
+
+/**
+ * POST /api/chat/conversations/{id}/regenerate as Server-Sent Events: the conversation's last
+ * question answered again; the saved answer takes the place of the previous one.
+ */
+export async function streamRegenerate(
+  conversationId: string,
+  handlers: StreamHandlers,
+  signal?: AbortSignal,
+): Promise<StreamResult> {
+  return streamAnswer(
+    `/api/chat/conversations/${encodeURIComponent(conversationId)}/regenerate`,
+    undefined,
+    handlers,
     signal,
+  )
+}
+
+async function streamAnswer(
+  path: string,
+  json: unknown,
+  handlers: StreamHandlers,
+  signal?: AbortSignal,
+): Promise<StreamResult> {
+  const response = await apiFetch(path, {
+    method: 'POST',
+    ...(json === undefined ? {} : { json }),
+    headers: { Accept: 'text/event-stream' },
+    ...(signal ? { signal } : {}),
   })
   const type = response.headers.get('content-type') ?? ''
   if (type.includes('application/json') || !response.body) return fromJson(response, handlers)

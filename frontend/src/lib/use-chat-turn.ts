@@ -2,7 +2,7 @@ import { type QueryClient, useQueryClient } from '@tanstack/react-query'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { reportSessionLost } from './api'
 import { isAbortError, isSessionError } from './api-error'
-import { streamChat } from './chat-stream'
+import { type StreamHandlers, type StreamResult, streamChat, streamRegenerate } from './chat-stream'
 import { describeError } from './error-messages'
 import type { AnswerMode, Citation, Conversation } from './types'
 
@@ -23,6 +23,8 @@ export interface Turn {
   finishedAt: number
   /** The saved conversation already shows the question: render only the answer part. */
   questionSaved: boolean
+  /** Regenerate: the saved answer this one takes the place of (hidden while it streams). */
+  replacing: string | null
 }
 
 export const conversationKey = (id: string | null) => ['conversation', id] as const
@@ -86,9 +88,16 @@ export function useChatTurn(conversationId: string | null, options: Options) {
 
   useEffect(() => () => abortRef.current?.abort(), [])
 
-  /** `spaceIds` limits the answer to those spaces (and the conversation remembers them, §8). */
-  const send = useCallback(
-    async (text: string, spaceIds?: readonly string[] | null) => {
+  /**
+   * One answer streamed into the live turn. `again`: Regenerate, whose question is saved already
+   * and which takes the place of the saved answer `again.replacing`.
+   */
+  const run = useCallback(
+    async (
+      text: string,
+      call: (handlers: StreamHandlers, signal: AbortSignal) => Promise<StreamResult>,
+      again: { replacing: string | null } | null,
+    ) => {
       if (abortRef.current) return
       const controller = new AbortController()
       abortRef.current = controller
@@ -113,11 +122,11 @@ export function useChatTurn(conversationId: string | null, options: Options) {
         status: 'streaming',
         error: null,
         finishedAt: 0,
-        questionSaved: false,
+        questionSaved: again !== null,
+        replacing: again?.replacing ?? null,
       })
       try {
-        const result = await streamChat(
-          { message: text, conversationId, spaceIds },
+        const result = await call(
           {
             onMeta: (meta) => {
               metaSeen = true
@@ -150,9 +159,11 @@ export function useChatTurn(conversationId: string | null, options: Options) {
           if (!aborted) {
             // Nothing was saved (refused, rate-limited, a network failure).
             setFailure(describeError(error))
-            optionsRef.current.onRestoreDraft(text)
+            if (!again) optionsRef.current.onRestoreDraft(text)
             return
           }
+          // Regenerate saves nothing before its answer: the previous one stands.
+          if (again) return
           // Stopped before `meta` arrived: the server may still have saved the question (and a
           // quick answer) before the Stop reached it. Show what it kept; give the text back only
           // if it kept nothing, so the page never hides a turn that Regenerate would then skip.
@@ -175,6 +186,27 @@ export function useChatTurn(conversationId: string | null, options: Options) {
     [conversationId, queryClient],
   )
 
+  /** `spaceIds` limits the answer to those spaces (and the conversation remembers them, §8). */
+  const send = useCallback(
+    (text: string, spaceIds?: readonly string[] | null) =>
+      run(
+        text,
+        (handlers, signal) => streamChat({ message: text, conversationId, spaceIds }, handlers, signal),
+        null,
+      ),
+    [conversationId, run],
+  )
+
+  /** The last question answered again, in place of its answer `replacing` (Regenerate). */
+  const regenerate = useCallback(
+    (question: string, replacing: string | null) => {
+      if (!conversationId) return Promise.resolve()
+      const id = conversationId
+      return run(question, (handlers, signal) => streamRegenerate(id, handlers, signal), { replacing })
+    },
+    [conversationId, run],
+  )
+
   const stop = useCallback(() => abortRef.current?.abort(), [])
 
   /** Once the saved conversation (fetched after the answer ended) contains the turn, drop the live copy. */
@@ -195,6 +227,7 @@ export function useChatTurn(conversationId: string | null, options: Options) {
     failure,
     modes,
     send,
+    regenerate,
     stop,
     reconcile,
     dismissFailure: () => setFailure(null),

@@ -182,8 +182,8 @@ function ChatView() {
             onRegenerate={
               chat.streaming
                 ? undefined
-                : (question) => {
-                    void chat.send(question)
+                : (question, replacing) => {
+                    void chat.regenerate(question, replacing)
                     // The pressed button goes while the new answer streams: keep the keyboard in
                     // the Message field (as a suggestion does) rather than at the page's start.
                     inputRef.current?.focus()
