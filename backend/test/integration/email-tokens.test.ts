@@ -31,6 +31,17 @@ for (const kind of dbKinds()) {
     }
     const confirm = (token: string) =>
       post('/api/auth/password-reset/confirm', { token, new_password: NEW_PASSWORD })
+    /** Asks to move `u` to `next` and returns the token of the confirmation link sent there. */
+    const changeEmailToken = async (u: { token: string }, next: string) => {
+      const res = await post('/api/auth/change-email', { password: PASSWORD, new_email: next }, u.token)
+      assert.equal(res.statusCode, 202, res.body)
+      return linkToken(
+        (await smtp.waitFor(
+          (m) => m.to.includes(next) && m.subject === 'Confirm your new email address',
+        )) as never,
+        'confirm-email',
+      )
+    }
     const expectInvalid = (res: { statusCode: number; body: string }) => {
       assert.equal(res.statusCode, 422, res.body)
       assert.equal(json(res as never).code, 'invalid_token')
@@ -86,17 +97,7 @@ for (const kind of dbKinds()) {
       const u = await newUser(t.app)
       await post('/api/auth/password-reset', { email: u.email })
       const reset = await resetToken(u.email)
-      const next = uniqueEmail('moved')
-      assert.equal(
-        (await post('/api/auth/change-email', { password: PASSWORD, new_email: next }, u.token)).statusCode,
-        202,
-      )
-      const change = linkToken(
-        (await smtp.waitFor(
-          (m) => m.to.includes(next) && m.subject === 'Confirm your new email address',
-        )) as never,
-        'confirm-email',
-      )
+      const change = await changeEmailToken(u, uniqueEmail('moved'))
       const changed = await post(
         '/api/auth/change-password',
         { current_password: PASSWORD, new_password: 'a fresh long password 5' },
@@ -114,17 +115,7 @@ for (const kind of dbKinds()) {
       const u = await newUser(t.app)
       await post('/api/auth/password-reset', { email: u.email })
       const reset = await resetToken(u.email)
-      const next = uniqueEmail('next')
-      assert.equal(
-        (await post('/api/auth/change-email', { password: PASSWORD, new_email: next }, u.token)).statusCode,
-        202,
-      )
-      const change = linkToken(
-        (await smtp.waitFor(
-          (m) => m.to.includes(next) && m.subject === 'Confirm your new email address',
-        )) as never,
-        'confirm-email',
-      )
+      const change = await changeEmailToken(u, uniqueEmail('next'))
       assert.equal((await post('/api/auth/change-email/confirm', { token: change })).statusCode, 204)
       expectInvalid(await confirm(reset))
     })
