@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict'
-import { describe, test } from 'node:test'
+import { after, before, describe, test } from 'node:test'
 import { axeInBothSchemes } from './helpers/axe'
 import { failedResource, type Session } from './helpers/browser'
+import { focused } from './helpers/focus'
+import { type OpenAiChatServer, startOpenAiChatServer } from './helpers/openai-server'
 import { setupSuite, signedIn, signedUp } from './helpers/suite'
 import { atPath, GOOD_PASSWORD, gone, uniqueEmail, visible, waitUntil } from './helpers/wait'
 import { AdminFeedbackPage } from './pages/admin-feedback-page'
@@ -367,6 +369,85 @@ describe('the chat people expect', () => {
     await page.locator('.document-list').getByRole('link', { name: 'Beta note' }).click()
     await visible(page.getByText('# of beta widgets: 3 <size> * 2 crates.', { exact: true }))
     assert.equal(await page.getByRole('heading', { name: /of beta widgets/ }).count(), 0)
+    assert.deepEqual(s.unexpected(), [])
+  })
+})
+
+describe('an unfinished last turn, with a language model that fails or is stopped', () => {
+  let llm: OpenAiChatServer | undefined
+  // Read when the suite's server starts, after this file's first `before` has filled it in.
+  const env: Record<string, string> = { LLM_MODEL: 'test-model' }
+  before(async () => {
+    llm = await startOpenAiChatServer()
+    env.LLM_BASE_URL = llm.url
+  })
+  after(async () => {
+    await llm?.close()
+  })
+  const suite = setupSuite({ env })
+  const model = () => {
+    if (!llm) throw new Error('model server not started')
+    return llm
+  }
+
+  test('`Try again` answers the question again after a model error, a Stop, and a reload that lost the answer', {
+    timeout: 150_000,
+  }, async () => {
+    const s = await signedUp(suite, uniqueEmail('try-again'))
+    const chat = new ChatPage(s.page)
+    const tryAgain = s.page.getByRole('button', { name: 'Try again', exact: true })
+
+    // The model fails: the question is saved, the answer is an error, and `Try again` asks again.
+    model().setDefault({ status: 500 })
+    await chat.ask('How do I run the Docker container?')
+    await visible(
+      chat.lastAnswer().getByRole('alert').filter({ hasText: 'answer service returned an error' }),
+    )
+    await atPath(s.page, /^\/chat\/[0-9a-f-]{36}$/)
+    // An answer citing no source would be replaced by "The documents do not cover this."
+    model().setDefault({ text: 'Start it with docker run [1].' })
+    await chat.lastAnswer().getByRole('button', { name: 'Try again', exact: true }).click()
+    await visible(chat.lastAnswer().getByText(/Start it with docker run/))
+    await chat.waitForAnswer()
+    assert.equal(await focused(s.page), 'TEXTAREA Message')
+    assert.equal(await tryAgain.count(), 0)
+    await visible(chat.answerButton('Regenerate'))
+    await s.page.reload()
+    await visible(chat.lastAnswer().getByText(/Start it with docker run/))
+    assert.equal(await chat.questions.count(), 1)
+    assert.equal(await chat.answers.count(), 1)
+    assert.deepEqual(
+      (await conversationJson(s)).messages.map((m) => m.role),
+      ['user', 'assistant'],
+    )
+
+    // Stop: the stopped answer offers `Try again`; after a reload the question still has no
+    // answer, and `Try again` beside it answers it.
+    model().setDefault({ text: 'A slow answer [1]. ', forever: true, intervalMs: 50 })
+    const asked = model().requests.length
+    await chat.ask('How are passwords stored?')
+    await waitUntil('the model asked', () => model().requests.length > asked)
+    await chat.stop.click()
+    await visible(chat.lastAnswer().getByText('Stopped', { exact: true }))
+    await visible(chat.lastAnswer().getByRole('button', { name: 'Try again', exact: true }))
+    await s.page.reload()
+    await visible(chat.questions.nth(1))
+    assert.equal(await chat.answers.count(), 1)
+    await visible(s.page.getByText('This question has no answer.', { exact: true }))
+    assert.deepEqual(await axeInBothSchemes(s.page), [], 'a question without an answer')
+    model().setDefault({ text: 'With Argon2id [1].' })
+    await tryAgain.click()
+    await visible(chat.lastAnswer().getByText(/With Argon2id/))
+    await chat.waitForAnswer()
+    assert.equal(await tryAgain.count(), 0)
+    await s.page.reload()
+    await visible(chat.lastAnswer().getByText(/With Argon2id/))
+    assert.equal(await chat.questions.count(), 2)
+    assert.equal(await chat.answers.count(), 2)
+    assert.deepEqual(
+      (await conversationJson(s)).messages.map((m) => m.role),
+      ['user', 'assistant', 'user', 'assistant'],
+    )
     assert.deepEqual(s.unexpected(), [])
   })
 })

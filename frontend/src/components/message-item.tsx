@@ -54,6 +54,8 @@ interface AssistantMessageProps {
   error?: string | null | undefined
   createdAt?: string | null | undefined
   actions?: AnswerActions | null | undefined
+  /** A failed or stopped answer: ask for it again (`Try again`). */
+  onRetry?: (() => void) | undefined
 }
 
 export function AssistantMessage({
@@ -65,6 +67,7 @@ export function AssistantMessage({
   error,
   createdAt,
   actions,
+  onRetry,
 }: AssistantMessageProps) {
   const sources = streaming ? [] : usedCitations(content, citations)
   // How an answer was made captions an answer: a failed one is not one (the mode came in `meta`,
@@ -97,7 +100,22 @@ export function AssistantMessage({
         </p>
       ) : null}
       {actions && !streaming && content ? <Actions content={content} actions={actions} /> : null}
+      {onRetry && !streaming ? <TryAgain onRetry={onRetry} /> : null}
     </article>
+  )
+}
+
+/**
+ * An unfinished last turn (the model failed, Stop, a reload that lost the answer): the question
+ * is saved without an answer, and this asks it again instead of making people type it again.
+ */
+export function TryAgain({ onRetry }: { onRetry: () => void }) {
+  return (
+    <div className="message-actions">
+      <button type="button" className="button button-quiet button-small" onClick={onRetry}>
+        Try again
+      </button>
+    </div>
   )
 }
 

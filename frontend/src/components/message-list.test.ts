@@ -78,6 +78,35 @@ describe('MessageList', () => {
     expect(failed).toContain('Create a Docker Space')
   })
 
+  it('offers `Try again` on a failed or stopped answer and on a saved last question without one', () => {
+    const html = (messages: ChatMessage[], live: Turn | null) =>
+      renderToStaticMarkup(
+        createElement(
+          MemoryRouter,
+          null,
+          createElement(
+            QueryClientProvider,
+            { client: new QueryClient() },
+            createElement(MessageList, {
+              conversationId: 'c1',
+              messages,
+              turn: live,
+              modes: {},
+              onRegenerate: () => undefined,
+            }),
+          ),
+        ),
+      )
+    const question = saved.slice(0, 1)
+    expect(html(question, null)).toContain('Try again')
+    expect(html(saved, null)).not.toContain('Try again')
+    expect(
+      html(question, { ...turn, status: 'error', error: 'The answer service returned an error.' }),
+    ).toContain('Try again')
+    expect(html(question, { ...turn, status: 'stopped', answer: '' })).toContain('Try again')
+    expect(html(question, { ...turn, status: 'streaming' })).not.toContain('Try again')
+  })
+
   it('shows the question once in the render that first has the saved conversation', () => {
     expect(questionsShown(render(saved))).toBe(1)
   })

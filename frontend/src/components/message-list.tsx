@@ -1,7 +1,7 @@
 import { type ReactNode, useEffect, useRef } from 'react'
 import type { AnswerMode, ChatMessage } from '../lib/types'
 import type { Turn } from '../lib/use-chat-turn'
-import { AssistantMessage, UserMessage } from './message-item'
+import { AssistantMessage, TryAgain, UserMessage } from './message-item'
 
 interface MessageListProps {
   conversationId: string | null
@@ -10,7 +10,8 @@ interface MessageListProps {
   modes: Record<string, AnswerMode>
   /**
    * Answer the last question again in place of the answer `replacing` (the last answer's
-   * `Regenerate`); absent while an answer streams.
+   * `Regenerate`, or `Try again` where the last question has no answer); absent while an answer
+   * streams.
    */
   onRegenerate?: ((question: string, replacing: string | null) => void) | undefined
 }
@@ -102,6 +103,22 @@ export function MessageList({ conversationId, messages, turn, modes, onRegenerat
   if (turn && !turn.questionSaved && !answerSaved) {
     items.push(<UserMessage key={`q-${turn.key}`} content={turn.question} />)
   }
+  // A saved last question without an answer (the model failed, Stop, a reload mid-answer) and no
+  // live turn answering it: the server answers it again through the same route as Regenerate.
+  const last = messages[messages.length - 1]
+  if (!turn && last?.role === 'user' && onRegenerate) {
+    items.push(
+      <div key={`retry-${last.id}`} className="message-unanswered">
+        <p className="message-meta">This question has no answer.</p>
+        <TryAgain onRetry={() => onRegenerate(last.content, null)} />
+      </div>,
+    )
+  }
+  // The live answer failed or was stopped once the server had saved its question (`meta`).
+  const retry =
+    turn && (turn.status === 'error' || turn.status === 'stopped') && turn.messageId && onRegenerate
+      ? () => onRegenerate(turn.question, turn.replacing)
+      : undefined
   if (showAnswer) {
     items.push(
       <AssistantMessage
@@ -112,6 +129,7 @@ export function MessageList({ conversationId, messages, turn, modes, onRegenerat
         streaming={turn.status === 'streaming'}
         note={turn.status === 'stopped' ? 'Stopped' : null}
         error={turn.error}
+        onRetry={retry}
         actions={
           turn.status === 'done' && turn.messageId
             ? {
