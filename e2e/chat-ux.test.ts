@@ -163,6 +163,71 @@ describe('the chat people expect', () => {
     assert.deepEqual(s.unexpected(), [])
   })
 
+  test("a rated answer's comment can be added and edited later, after a reload too; Enter sends it", {
+    timeout: 120_000,
+  }, async () => {
+    const s = await signedUp(suite, uniqueEmail('comment-edit'))
+    const chat = new ChatPage(s.page)
+    await chat.ask('How are passwords stored?')
+    let answer = await chat.waitForAnswer()
+    const comment = answer.getByLabel('Comment (optional)', { exact: true })
+    const savedFeedback = async () =>
+      (await conversationJson(s)).messages[1] as unknown as { feedback: unknown }
+
+    // Enter sends the comment; Shift+Enter is a new line.
+    await chat.answerButton('Bad answer').click()
+    await comment.click()
+    await s.page.keyboard.type('It left out')
+    await s.page.keyboard.press('Shift+Enter')
+    await s.page.keyboard.type('the cookie.')
+    assert.equal(await comment.inputValue(), 'It left out\nthe cookie.')
+    await s.page.keyboard.press('Enter')
+    await gone(comment)
+    await waitUntil('the comment saved', async () => {
+      const feedback = (await savedFeedback()).feedback as { comment?: string } | null
+      return feedback?.comment === 'It left out\nthe cookie.'
+    })
+
+    // After a reload the comment can be edited, and emptied.
+    await s.page.reload()
+    answer = await chat.waitForAnswer()
+    await answer.getByRole('button', { name: 'Edit comment', exact: true }).click()
+    assert.equal(await comment.inputValue(), 'It left out\nthe cookie.')
+    assert.equal(await comment.evaluate((el) => el === document.activeElement), true)
+    await comment.fill('It left out the session cookie.')
+    await comment.press('Enter')
+    await visible(answer.getByText('“It left out the session cookie.”', { exact: true }))
+    await s.page.reload()
+    answer = await chat.waitForAnswer()
+    await visible(answer.getByText('“It left out the session cookie.”', { exact: true }))
+    assert.equal(await chat.answerButton('Bad answer').getAttribute('aria-pressed'), 'true')
+    await answer.getByRole('button', { name: 'Edit comment', exact: true }).click()
+    await comment.fill('')
+    await answer.getByRole('button', { name: 'Send comment', exact: true }).click()
+    await visible(answer.getByRole('button', { name: 'Add comment', exact: true }))
+    await waitUntil('the comment removed, the rating kept', async () => {
+      const feedback = (await savedFeedback()).feedback as { rating?: string; comment?: string | null } | null
+      return feedback?.rating === 'down' && !feedback.comment
+    })
+
+    // A rated answer without a comment gets one after a reload; Cancel leaves it as it was.
+    await s.page.reload()
+    answer = await chat.waitForAnswer()
+    const add = answer.getByRole('button', { name: 'Add comment', exact: true })
+    await add.click()
+    await comment.fill('Never mind.')
+    await answer.getByRole('button', { name: 'Cancel', exact: true }).click()
+    await gone(comment)
+    assert.equal(await add.evaluate((el) => el === document.activeElement), true)
+    await add.click()
+    await comment.fill('Thanks, now it does.')
+    await answer.getByRole('button', { name: 'Send comment', exact: true }).click()
+    await visible(answer.getByText('“Thanks, now it does.”', { exact: true }))
+    await s.page.reload()
+    await visible((await chat.waitForAnswer()).getByText('“Thanks, now it does.”', { exact: true }))
+    assert.deepEqual(s.unexpected(), [])
+  })
+
   test('rename (with the full title as tooltip), copy, regenerate, delete with confirmation', {
     timeout: 150_000,
   }, async () => {

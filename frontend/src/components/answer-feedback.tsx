@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query'
-import { type FormEvent, useId, useRef, useState } from 'react'
+import { type FormEvent, type KeyboardEvent, useId, useRef, useState } from 'react'
 import { api } from '../lib/api'
 import { describeError } from '../lib/error-messages'
 import type { Feedback, Rating } from '../lib/types'
@@ -11,7 +11,9 @@ export const SHARED_NOTICE = 'Rated answers are shared, with their question, wit
 
 /**
  * `Good answer` / `Bad answer` (toggle buttons: pressing the chosen one again withdraws it), then
- * an optional comment. Saved at once; the conversation is refetched so a reload shows the same.
+ * an optional comment, which `Add comment` / `Edit comment` open again later (after a reload too):
+ * the PUT replaces rating and comment. Saved at once; the conversation is refetched so a reload
+ * shows the same.
  */
 export function AnswerFeedback({
   messageId,
@@ -29,6 +31,8 @@ export function AnswerFeedback({
   const [comment, setComment] = useState('')
   const upButton = useRef<HTMLButtonElement>(null)
   const downButton = useRef<HTMLButtonElement>(null)
+  const editButton = useRef<HTMLButtonElement>(null)
+  const field = useRef<HTMLTextAreaElement>(null)
   const focusAfterRender = useFocusAfterRender()
   const current = local === undefined ? saved : local
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['conversation', conversationId] })
@@ -55,6 +59,26 @@ export function AnswerFeedback({
     // The form (and its focused button) goes: keyboard focus returns to the chosen rating.
     const chosen = next.rating === 'up' ? upButton : downButton
     focusAfterRender(chosen)
+  }
+  const openComment = () => {
+    setComment(current?.comment ?? '')
+    setCommenting(true)
+    focusAfterRender(field)
+  }
+  const closeComment = () => {
+    setCommenting(false)
+    focusAfterRender(editButton)
+  }
+  // Enter sends, as in Message; Shift+Enter is a new line; Escape leaves the comment as it was.
+  const onCommentKey = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === 'Escape') {
+      event.preventDefault()
+      closeComment()
+      return
+    }
+    if (event.key !== 'Enter' || event.shiftKey || event.nativeEvent.isComposing) return
+    event.preventDefault()
+    event.currentTarget.form?.requestSubmit()
   }
 
   return (
@@ -88,18 +112,33 @@ export function AnswerFeedback({
         {current ? `Thanks. ${SHARED_NOTICE}` : SHARED_NOTICE}
       </p>
       {current?.comment && !commenting ? <p className="feedback-comment">“{current.comment}”</p> : null}
+      {current && !commenting ? (
+        <button
+          ref={editButton}
+          type="button"
+          className="button button-quiet button-small"
+          onClick={openComment}
+        >
+          {current.comment ? 'Edit comment' : 'Add comment'}
+        </button>
+      ) : null}
       {current && commenting ? (
         <form className="feedback-form" onSubmit={sendComment}>
           <label htmlFor={`${id}-comment`}>Comment (optional)</label>
           <textarea
+            ref={field}
             id={`${id}-comment`}
             rows={2}
             maxLength={2000}
             value={comment}
             onChange={(e) => setComment(e.target.value)}
+            onKeyDown={onCommentKey}
           />
           <button type="submit" className="button button-quiet">
             Send comment
+          </button>
+          <button type="button" className="button button-quiet" onClick={closeComment}>
+            Cancel
           </button>
         </form>
       ) : null}
