@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { axeInBothSchemes } from './helpers/axe'
 import { failedResource } from './helpers/browser'
+import { focused } from './helpers/focus'
 import { setupSuite, signedUp } from './helpers/suite'
 import { totpAt } from './helpers/totp'
 import { atPath, GOOD_PASSWORD, uniqueEmail, visible, waitUntil } from './helpers/wait'
@@ -71,6 +72,15 @@ describe('two-factor sign-in in the browser', () => {
     // Again, with the app's code: the next step's code (±1 step), newer than the one that turned it on.
     await new ChatPage(s.page).signOut.click()
     await atPath(s.page, '/sign-in')
+    await signIn.signIn(email, GOOD_PASSWORD)
+    await visible(step.verify)
+    // `Back` returns to the first step (another account, a mistyped address): the email kept,
+    // the password not, the keyboard in Email.
+    await step.back.click()
+    await visible(signIn.submit)
+    assert.equal(await signIn.email.inputValue(), email)
+    assert.equal(await signIn.password.inputValue(), '')
+    assert.equal(await focused(s.page), 'INPUT Email')
     await signIn.signIn(email, GOOD_PASSWORD)
     await visible(step.verify)
     await step.enter(totpAt(secret, Date.now() + 30_000))

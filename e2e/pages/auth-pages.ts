@@ -69,16 +69,18 @@ export class SignUpPage {
   }
 }
 
-/** The sign-in page's second step (docs/api.md §9, §13: field Code, button Verify). */
+/** The sign-in page's second step (docs/api.md §9, §13: field Code, button Verify; Back to the first). */
 export class SecondStep {
   readonly code: Locator
   readonly verify: Locator
   readonly useRecoveryCode: Locator
+  readonly back: Locator
 
   constructor(readonly page: Page) {
     this.code = page.getByLabel('Code', { exact: true })
     this.verify = page.getByRole('button', { name: 'Verify', exact: true })
     this.useRecoveryCode = page.getByRole('button', { name: 'Use a recovery code', exact: true })
+    this.back = page.getByRole('button', { name: 'Back', exact: true })
   }
 
   async enter(code: string): Promise<void> {

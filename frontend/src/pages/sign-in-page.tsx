@@ -177,6 +177,12 @@ function SecondStep({
           {recovery ? 'Use a code from your app' : 'Use a recovery code'}
         </button>
       </p>
+      <p className="auth-switch">
+        {/* Another account, or a mistyped address: the first step again, the email kept. */}
+        <button type="button" className="link-button" onClick={onRestart}>
+          Back
+        </button>
+      </p>
     </AuthLayout>
   )
 }
