@@ -34,6 +34,17 @@ async function asksFirst(page: Page, item: Locator, name: string, confirm: strin
   await visible(item)
 }
 
+/** How opaque `locator` is on screen: its own opacity times that of every ancestor. */
+function shownOpacity(locator: Locator): Promise<number> {
+  return locator.evaluate((el) => {
+    let opacity = 1
+    for (let node: Element | null = el; node; node = node.parentElement) {
+      opacity *= Number(getComputedStyle(node).opacity)
+    }
+    return opacity
+  })
+}
+
 describe('the web UI for a keyboard and phone user (focus, words, layout)', () => {
   const ADMIN = 'audit-admin@example.com'
   const suite = setupSuite({ adminEmails: [ADMIN] })
@@ -249,5 +260,56 @@ describe('the web UI for a keyboard and phone user (focus, words, layout)', () =
     await visible(answer.getByText('“It left out the cookie.”', { exact: true }))
     assert.equal(await focused(s.page), 'BUTTON Bad answer')
     assert.deepEqual(s.unexpected(), [])
+  })
+
+  test("a conversation's title has its row's width at 1280 px; Rename and Delete show on hover and keyboard focus, always on a phone", {
+    timeout: 90_000,
+  }, async () => {
+    const s = await signedUp(suite, uniqueEmail('titles'))
+    const chat = new ChatPage(s.page)
+    await chat.ask('How are passwords and sessions stored?')
+    await chat.waitForAnswer()
+    const title = 'Passwords and API keys'
+    await chat.renameConversation(/passwords/i, title)
+    const item = chat.conversation(title)
+    const link = item.getByRole('link', { name: title, exact: true })
+    const rename = item.getByRole('button', { name: 'Rename', exact: true })
+    const remove = item.getByRole('button', { name: 'Delete', exact: true })
+    // Nothing points at the row, and the keyboard is elsewhere.
+    await chat.message.focus()
+    await s.page.mouse.move(900, 300)
+    const cut = await link.evaluate((el) => el.scrollWidth - el.clientWidth)
+    assert.ok(cut <= 0, `the title is not cut (${cut}px hidden)`)
+    await waitUntil('the actions hidden', async () => (await shownOpacity(rename)) === 0)
+    assert.equal(await shownOpacity(remove), 0)
+
+    await item.hover()
+    await waitUntil('the actions shown on hover', async () => (await shownOpacity(rename)) === 1)
+    assert.equal(await shownOpacity(remove), 1)
+    await s.page.mouse.move(900, 300)
+    await waitUntil('hidden again', async () => (await shownOpacity(rename)) === 0)
+
+    // From the keyboard: Tab from the title reaches Rename, then Delete, both shown.
+    await link.focus()
+    assert.equal(await shownOpacity(rename), 1)
+    await s.page.keyboard.press('Tab')
+    assert.equal(await focused(s.page), 'BUTTON Rename')
+    await s.page.keyboard.press('Tab')
+    assert.equal(await focused(s.page), 'BUTTON Delete')
+    assert.equal(await shownOpacity(remove), 1)
+
+    // A phone's drawer: nothing hovers there, so they are always shown.
+    const phone = await signedUp(suite, uniqueEmail('titles-phone'), { width: 390, height: 844 })
+    const phoneChat = new ChatPage(phone.page)
+    await phoneChat.ask('How do I run the Docker container?')
+    await phoneChat.waitForAnswer()
+    await phone.page.getByRole('button', { name: 'Conversations', exact: true }).click()
+    const phoneItem = phoneChat.conversation(/Docker/)
+    await visible(phoneItem)
+    await phone.page.mouse.move(380, 800)
+    assert.equal(await shownOpacity(phoneItem.getByRole('button', { name: 'Rename', exact: true })), 1)
+    assert.equal(await shownOpacity(phoneItem.getByRole('button', { name: 'Delete', exact: true })), 1)
+    assert.deepEqual(s.unexpected(), [])
+    assert.deepEqual(phone.unexpected(), [])
   })
 })
