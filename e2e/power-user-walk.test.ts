@@ -212,6 +212,63 @@ describe('a power user and an admin walking the account and admin pages (focus, 
     await visible(audit.events.first())
   })
 
+  test('the feedback Rating and the audit filters are kept in the URL: a reload and Back keep them; a User id from a link that is not one is named', {
+    timeout: 120_000,
+  }, async () => {
+    const s = await signedIn(suite, ADMIN)
+    const main = s.page.getByRole('navigation', { name: 'Main' })
+    const search = () => new URL(s.page.url()).searchParams
+    const feedback = new AdminFeedbackPage(s.page)
+    await feedback.goto()
+    await feedback.rating.selectOption('down')
+    await waitUntil('the rating in the URL', () => search().get('rating') === 'down')
+    await s.page.reload()
+    await visible(feedback.heading)
+    assert.equal(await feedback.rating.inputValue(), 'down')
+
+    await main.getByRole('link', { name: 'Audit', exact: true }).click()
+    const audit = new AdminAuditPage(s.page)
+    await visible(audit.heading)
+    const userId = s.page.getByLabel('User id', { exact: true })
+    const me = await (await s.page.request.get('/api/auth/me')).json()
+    await audit.type.selectOption('sign_in')
+    await userId.fill(me.user.id)
+    await waitUntil(
+      'both filters in the URL',
+      () => search().get('type') === 'sign_in' && search().get('user_id') === me.user.id,
+    )
+    const onlySignIns = async () => {
+      const shown = await audit.events.allInnerTexts()
+      return shown.length > 0 && shown.every((text) => text.startsWith('Signed in'))
+    }
+    await waitUntil('only sign-ins listed', onlySignIns)
+    await s.page.reload()
+    await visible(audit.heading)
+    assert.equal(await audit.type.inputValue(), 'sign_in')
+    assert.equal(await userId.inputValue(), me.user.id)
+    await waitUntil('only sign-ins listed after a reload', onlySignIns)
+
+    // Away and Back: the audit log, then the feedback page, as they were left.
+    await main.getByRole('link', { name: 'Users', exact: true }).click()
+    await atPath(s.page, '/admin/users')
+    await s.page.goBack()
+    await visible(audit.heading)
+    assert.equal(await audit.type.inputValue(), 'sign_in')
+    assert.equal(await userId.inputValue(), me.user.id)
+    await s.page.goBack()
+    await visible(feedback.heading)
+    assert.equal(await feedback.rating.inputValue(), 'down')
+
+    // A link with a User id that is not one says so, rather than listing everybody's events.
+    await s.page.goto('/admin/audit?user_id=not-a-uuid')
+    assert.equal(await userId.inputValue(), 'not-a-uuid')
+    await visible(s.page.getByRole('alert').filter({ hasText: 'Not a whole user id' }))
+    // Emptied, the filter leaves the URL.
+    await userId.fill('')
+    await waitUntil('user_id gone from the URL', () => !search().has('user_id'))
+    assert.deepEqual(s.unexpected(), [])
+  })
+
   test('Sign out everywhere says on /sign-in that it worked', { timeout: 60_000 }, async () => {
     const s = await signedUp(suite, uniqueEmail('everywhere'))
     const account = new AccountPage(s.page)

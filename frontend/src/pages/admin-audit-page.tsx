@@ -1,5 +1,5 @@
 import { useInfiniteQuery } from '@tanstack/react-query'
-import { useId, useState } from 'react'
+import { useId } from 'react'
 import { AdminPage } from '../components/admin-page'
 import { AUDIT_EVENT_WORDS, detailsText, EventWhereWhen, eventWords } from '../components/audit-event'
 import { FormError } from '../components/form-error'
@@ -9,6 +9,7 @@ import { api } from '../lib/api'
 import { describeError } from '../lib/error-messages'
 import type { AuditEvent } from '../lib/types'
 import { useDocumentTitle } from '../lib/use-document-title'
+import { useQueryParam } from '../lib/use-query-param'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -24,8 +25,11 @@ function AdminAuditView() {
   useDocumentTitle('Audit log')
   const typeId = useId()
   const userFieldId = useId()
-  const [type, setType] = useState('')
-  const [userId, setUserId] = useState('')
+  // Both filters live in the URL (?type=…&user_id=…): a reload or Back keeps them. A type this
+  // page does not know (an old or edited link) filters nothing.
+  const [typeParam, setType] = useQueryParam('type')
+  const type = Object.hasOwn(AUDIT_EVENT_WORDS, typeParam) ? typeParam : ''
+  const [userId, setUserId] = useQueryParam('user_id')
   // Only a whole id filters (a partial one would be refused by the API).
   const filterUser = UUID.test(userId.trim()) ? userId.trim() : ''
   // Anything else (an email, half an id) filters nothing: say so, rather than let the whole log

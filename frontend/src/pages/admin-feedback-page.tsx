@@ -1,5 +1,5 @@
 import { useInfiniteQuery } from '@tanstack/react-query'
-import { useId, useState } from 'react'
+import { useId } from 'react'
 import { Link } from 'react-router'
 import { AdminPage } from '../components/admin-page'
 import { FormError } from '../components/form-error'
@@ -12,6 +12,7 @@ import { describeError } from '../lib/error-messages'
 import { formatDate } from '../lib/format'
 import type { Citation, FeedbackItem, Rating } from '../lib/types'
 import { useDocumentTitle } from '../lib/use-document-title'
+import { useQueryParam } from '../lib/use-query-param'
 
 export function AdminFeedbackPage() {
   return (
@@ -37,7 +38,9 @@ function isWhole(c: FeedbackItem['citations'][number]): c is Citation {
 function AdminFeedbackView() {
   useDocumentTitle('Feedback')
   const filterId = useId()
-  const [rating, setRating] = useState<Rating | null>(null)
+  // Kept in the URL (?rating=up|down): a reload or Back keeps it.
+  const [ratingParam, setRating] = useQueryParam('rating')
+  const rating: Rating | null = ratingParam === 'up' || ratingParam === 'down' ? ratingParam : null
   const list = useInfiniteQuery({
     queryKey: ['admin-feedback', rating],
     queryFn: ({ pageParam }) => api.feedback(rating, pageParam),
@@ -52,11 +55,7 @@ function AdminFeedbackView() {
       <div className="feedback-toolbar">
         <div className="field field-inline">
           <label htmlFor={filterId}>Rating</label>
-          <select
-            id={filterId}
-            value={rating ?? ''}
-            onChange={(e) => setRating(e.target.value === '' ? null : (e.target.value as Rating))}
-          >
+          <select id={filterId} value={rating ?? ''} onChange={(e) => setRating(e.target.value)}>
             <option value="">All</option>
             <option value="up">Good answers</option>
             <option value="down">Bad answers</option>
