@@ -19,6 +19,7 @@ import {
 } from '../db/queries/mfa.js'
 import { findUserById, lockUserRow } from '../db/queries/users.js'
 import { AppError } from '../errors.js'
+import { AUTH_RATE_BUCKET } from '../http/rate-limit.js'
 import { clientKey } from '../lib/client-key.js'
 import type { RouteDeps } from '../routes/deps.js'
 import { deleteAccount } from './account-deletion.js'
@@ -269,7 +270,10 @@ export default async function mfaRoutes(instance: FastifyInstance, deps: RouteDe
   app.post(
     '/sign-in/mfa',
     {
-      config: { public: true, rateLimit: { rate: config.rateLimitAuth, per: 'client' } },
+      config: {
+        public: true,
+        rateLimit: { rate: config.rateLimitAuth, per: 'client', bucket: AUTH_RATE_BUCKET },
+      },
       schema: {
         tags,
         summary: 'Second sign-in step: a TOTP code or a recovery code for the challenge',

@@ -8,6 +8,7 @@ import { deleteSession } from '../db/queries/sessions.js'
 import { insertPersonalSpace } from '../db/queries/spaces.js'
 import { findUserByEmail, insertUser, isUniqueViolation, updatePasswordHash } from '../db/queries/users.js'
 import { AppError } from '../errors.js'
+import { AUTH_RATE_BUCKET } from '../http/rate-limit.js'
 import { clientAddress, clientKey } from '../lib/client-key.js'
 import { uuidv7 } from '../lib/ids.js'
 import { verifyMail } from '../mail/messages.js'
@@ -64,7 +65,7 @@ export default async function signInRoutes(instance: FastifyInstance, deps: Rout
   const { config, db, clock, counters } = deps
   const ctx = { config, db, clock }
 
-  const authLimit = { rate: config.rateLimitAuth, per: 'client' } as const
+  const authLimit = { rate: config.rateLimitAuth, per: 'client', bucket: AUTH_RATE_BUCKET } as const
 
   app.post(
     '/register',
@@ -243,7 +244,10 @@ export default async function signInRoutes(instance: FastifyInstance, deps: Rout
     {
       // An unauthenticated POST under /api/auth, so RATE_LIMIT_AUTH per client IP; a signed-in
       // sign-out is counted per user instead (people behind one NAT sign out independently).
-      config: { public: true, rateLimit: { rate: config.rateLimitAuth, per: 'user-or-client' } },
+      config: {
+        public: true,
+        rateLimit: { rate: config.rateLimitAuth, per: 'user-or-client', bucket: AUTH_RATE_BUCKET },
+      },
       schema: {
         tags: ['auth'],
         summary: 'Revoke the presented session and clear the cookie (idempotent)',

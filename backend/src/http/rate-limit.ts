@@ -7,7 +7,9 @@
 // - every request to a guarded zone without a valid session — a 401 included, an unknown path
 //   included — counts against RATE_LIMIT_GLOBAL per client too, so bad tokens are limited;
 // - every `POST` under /api/auth/ to a public route, or without a valid session, counts against
-//   RATE_LIMIT_AUTH per client and route (a route's own limit, if it names one, instead);
+//   RATE_LIMIT_AUTH per client, one budget for all of them (§3: sign-in, register, the second
+//   factor, resets and emailed links together); an auth route naming its own limit shares it
+//   through the `auth` bucket;
 // - `rateLimit: false` opts a route out; the rest of the site is limited only where it names a
 //   limit (/health).
 // Clients are keyed by `clientKey(request.ip)` (IPv6 by /64). Every limited response carries
@@ -74,6 +76,9 @@ declare module 'fastify' {
 
 /** RATE_LIMIT_CHAT counts questions however they are asked: /api/chat/message and /v1/chat/completions. */
 export const CHAT_RATE_BUCKET = 'chat'
+/** RATE_LIMIT_AUTH is one budget per client over every unauthenticated POST under /api/auth/ (§3). */
+export const AUTH_RATE_BUCKET = 'auth'
+const AUTH_PREFIX = `rl:${AUTH_RATE_BUCKET}:`
 
 const ipKey = (request: FastifyRequest) => `ip:${clientKey(request.ip)}`
 const userOrIpKey = (request: FastifyRequest) => (request.user ? `user:${request.user.id}` : ipKey(request))
@@ -135,7 +140,7 @@ async function rateLimitPlugin(app: FastifyInstance, opts: { config: Config; cou
     authPost: {
       own: null,
       guarded: true,
-      auth: { limit: authLimit, prefix: 'rl:POST:/api/auth/*:' },
+      auth: { limit: authLimit, prefix: AUTH_PREFIX },
     } as Plan,
   }
 
@@ -153,7 +158,7 @@ async function rateLimitPlugin(app: FastifyInstance, opts: { config: Config; cou
       const prefix = `rl:${methods.map((m) => (m === 'HEAD' ? 'GET' : m)).join(',')}:${route.url}:`
       const guarded = isGuarded(zone)
       const auth = isAuthPost(methods, zone, route.url.split('/').slice(1))
-        ? { limit: authLimit, prefix }
+        ? { limit: authLimit, prefix: AUTH_PREFIX }
         : null
       if (own) {
         const limit = limitOf(own)

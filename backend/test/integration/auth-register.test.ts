@@ -324,21 +324,23 @@ for (const kind of dbKinds()) {
           assert.equal(json(res).code, 'signup_closed')
           assert.equal(res.headers['ratelimit-limit'], '2')
         }
-        // RATE_LIMIT_AUTH per client IP on register (and sign-in, counted separately).
+        // RATE_LIMIT_AUTH per client IP: one budget for every unauthenticated POST under
+        // /api/auth (§3), so the client that spent it on register cannot go on with sign-in, the
+        // second factor, a reset or sign-out.
         const limited = await register(t.app, { email: uniqueEmail(), password: PASSWORD })
         assert.equal(limited.statusCode, 429)
         assert.equal(json(limited).code, 'rate_limited')
         assert.ok(Number(limited.headers['retry-after']) > 0)
-        const signInRes = await t.app.inject({
-          method: 'POST',
-          url: '/api/auth/sign-in',
-          payload: { email: uniqueEmail(), password: PASSWORD },
-        })
-        assert.equal(signInRes.statusCode, 401)
-        // Every unauthenticated POST under /api/auth counts: sign-out without a session too.
-        const signOut = () => t.app.inject({ method: 'POST', url: '/api/auth/sign-out' })
-        for (let i = 0; i < 2; i++) assert.equal((await signOut()).statusCode, 204)
-        assert.equal((await signOut()).statusCode, 429)
+        const other = (url: string, payload: object, remoteAddress = '127.0.0.1') =>
+          t.app.inject({ method: 'POST', url, payload, remoteAddress })
+        const signIn = { email: uniqueEmail(), password: PASSWORD }
+        assert.equal((await other('/api/auth/sign-in', signIn)).statusCode, 429)
+        assert.equal((await other('/api/auth/sign-in/mfa', { challenge: 'x', code: '123456' })).statusCode, 429)
+        assert.equal((await other('/api/auth/sign-out', {})).statusCode, 429)
+        // Another client has its own budget.
+        assert.equal((await other('/api/auth/sign-in', signIn, '127.0.0.2')).statusCode, 401)
+        assert.equal((await other('/api/auth/sign-out', {}, '127.0.0.2')).statusCode, 204)
+        assert.equal((await other('/api/auth/sign-out', {}, '127.0.0.2')).statusCode, 429)
       } finally {
         await t.close()
       }
