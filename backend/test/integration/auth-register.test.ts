@@ -335,7 +335,10 @@ for (const kind of dbKinds()) {
           t.app.inject({ method: 'POST', url, payload, remoteAddress })
         const signIn = { email: uniqueEmail(), password: PASSWORD }
         assert.equal((await other('/api/auth/sign-in', signIn)).statusCode, 429)
-        assert.equal((await other('/api/auth/sign-in/mfa', { challenge: 'x', code: '123456' })).statusCode, 429)
+        assert.equal(
+          (await other('/api/auth/sign-in/mfa', { challenge: 'x', code: '123456' })).statusCode,
+          429,
+        )
         assert.equal((await other('/api/auth/sign-out', {})).statusCode, 429)
         // Another client has its own budget.
         assert.equal((await other('/api/auth/sign-in', signIn, '127.0.0.2')).statusCode, 401)
