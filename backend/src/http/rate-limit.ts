@@ -27,7 +27,7 @@ import type { Config } from '../config.js'
 import { rateLimitedError } from '../errors.js'
 import { clientKey } from '../lib/client-key.js'
 import type { Count, CounterStore } from '../lib/counter-store.js'
-import type { Rate } from '../lib/rate.js'
+import { AUTH_RATE_BUCKET, type Rate } from '../lib/rate.js'
 import { isGuarded, normalizedSegments, type Zone, zoneOfRoute } from './zones.js'
 
 /**
@@ -76,8 +76,6 @@ declare module 'fastify' {
 
 /** RATE_LIMIT_CHAT counts questions however they are asked: /api/chat/message and /v1/chat/completions. */
 export const CHAT_RATE_BUCKET = 'chat'
-/** RATE_LIMIT_AUTH is one budget per client over every unauthenticated POST under /api/auth/ (§3). */
-export const AUTH_RATE_BUCKET = 'auth'
 const AUTH_PREFIX = `rl:${AUTH_RATE_BUCKET}:`
 
 const ipKey = (request: FastifyRequest) => `ip:${clientKey(request.ip)}`

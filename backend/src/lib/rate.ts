@@ -1,4 +1,11 @@
 // Rate strings as in the seed (slowapi): "N/second", "N/minute", "N/hour", "N/day".
+
+/**
+ * The bucket every unauthenticated POST under /api/auth/ counts in (RATE_LIMIT_AUTH is one budget
+ * per client for all of them, §3): the limiter's default for those routes, and what an auth route
+ * naming its own limit names (here, as the auth routes do not import the limiter).
+ */
+export const AUTH_RATE_BUCKET = 'auth'
 export interface Rate {
   max: number
   windowMs: number
