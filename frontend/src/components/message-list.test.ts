@@ -27,8 +27,15 @@ const turn: Turn = {
   replacing: null,
 }
 
-function render(messages: ChatMessage[]): string {
-  const list = createElement(MessageList, { conversationId: 'c1', messages, turn, modes: {} })
+/** The list's markup for these saved messages and live turn (a Regenerate handler when asked). */
+function render(messages: ChatMessage[], live: Turn | null = turn, regenerates = false): string {
+  const list = createElement(MessageList, {
+    conversationId: 'c1',
+    messages,
+    turn: live,
+    modes: {},
+    ...(regenerates ? { onRegenerate: () => undefined } : {}),
+  })
   const client = new QueryClient()
   return renderToStaticMarkup(
     createElement(MemoryRouter, null, createElement(QueryClientProvider, { client }, list)),
@@ -58,18 +65,7 @@ describe('MessageList', () => {
       questionSaved: true,
       replacing: 'a1',
     })
-    const html = (live: Turn) =>
-      renderToStaticMarkup(
-        createElement(
-          MemoryRouter,
-          null,
-          createElement(
-            QueryClientProvider,
-            { client: new QueryClient() },
-            createElement(MessageList, { conversationId: 'c1', messages: saved, turn: live, modes: {} }),
-          ),
-        ),
-      )
+    const html = (live: Turn) => render(saved, live)
     const streaming = html(again('streaming'))
     expect(questionsShown(streaming)).toBe(1)
     expect(streaming).not.toContain('Create a Docker Space')
@@ -79,24 +75,7 @@ describe('MessageList', () => {
   })
 
   it('offers `Try again` on a failed or stopped answer and on a saved last question without one', () => {
-    const html = (messages: ChatMessage[], live: Turn | null) =>
-      renderToStaticMarkup(
-        createElement(
-          MemoryRouter,
-          null,
-          createElement(
-            QueryClientProvider,
-            { client: new QueryClient() },
-            createElement(MessageList, {
-              conversationId: 'c1',
-              messages,
-              turn: live,
-              modes: {},
-              onRegenerate: () => undefined,
-            }),
-          ),
-        ),
-      )
+    const html = (messages: ChatMessage[], live: Turn | null) => render(messages, live, true)
     const question = saved.slice(0, 1)
     expect(html(question, null)).toContain('Try again')
     expect(html(saved, null)).not.toContain('Try again')
