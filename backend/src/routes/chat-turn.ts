@@ -23,7 +23,7 @@ import { findSources } from '../rag/turn-sources.js'
 import type { RagContext, RetrievedChunk } from '../rag/types.js'
 import type { ChatRequestBody } from './chat-schemas.js'
 import type { RouteDeps } from './deps.js'
-import { callerOf } from './space-access.js'
+import { type Caller, callerOf } from './space-access.js'
 import { citationsWithSpaces, defaultSpaces, requireReadable, stillReadable } from './space-scope.js'
 
 /** Earlier messages loaded for a follow-up: enough for the prompt's history and the query. */
@@ -72,21 +72,14 @@ export async function prepareTurn(
     if (!conversation) throw new AppError('not_found', { detail: 'Conversation not found' })
     existingId = conversation.id
     remembered = conversation.spaceIds ?? null
-    const rows = await recentMessages(deps.db, conversation.id, HISTORY_MESSAGES)
-    history = rows.map((m) => ({ role: m.role === 'user' ? 'user' : 'assistant', content: m.content }))
+    history = historyOf(await recentMessages(deps.db, conversation.id, HISTORY_MESSAGES))
   }
   // Checked before anything is stored: a named space the caller cannot read is a 404 that leaves
   // no trace (and, streamed, comes before `meta`).
   const named = body.space_ids ? await requireReadable(deps.db, caller, body.space_ids) : body.space_ids
   // Access is resolved now, whatever the conversation remembers: a space the caller can no longer
   // read is skipped.
-  const chosen = named === undefined ? remembered : named
-  const spaceIds =
-    chosen === null
-      ? await defaultSpaces(deps.db, caller)
-      : named
-        ? named
-        : await stillReadable(deps.db, caller, chosen)
+  const spaceIds = named || (await searchedSpaces(deps, caller, named === undefined ? remembered : null))
   // Stored before answering: the question is kept even when the provider then fails.
   const { conversationId } = await saveUserMessage(deps.db, {
     userId: user.id,
@@ -96,18 +89,26 @@ export async function prepareTurn(
     now: new Date(deps.clock.now()),
     ...(named === undefined ? {} : { spaceIds: named }),
   })
-  const { query, sources } = await findSources(deps.rag, spaceIds, history, question, deps.model)
-  return {
-    userId: user.id,
-    conversationId,
-    question,
-    query,
-    history,
-    sources,
-    mode: answerMode(deps.model),
-    messageId: uuidv7(deps.clock.now()),
-    replaces: [],
-  }
+  return answerTurn(deps, { userId: user.id, conversationId, question, history, spaceIds, replaces: [] })
+}
+
+function historyOf(rows: readonly { role: string; content: string }[]): HistoryTurn[] {
+  return rows.map((m) => ({ role: m.role === 'user' ? 'user' : 'assistant', content: m.content }))
+}
+
+/** The spaces a turn searches: the caller's default scope (null), or those of `chosen` still readable. */
+async function searchedSpaces(deps: ChatDeps, caller: Caller, chosen: readonly string[] | null) {
+  return chosen === null ? defaultSpaces(deps.db, caller) : stillReadable(deps.db, caller, chosen)
+}
+
+/** The turn's sources found, and its answer's id given. */
+async function answerTurn(
+  deps: ChatDeps,
+  t: Omit<Turn, 'query' | 'sources' | 'mode' | 'messageId'> & { spaceIds: readonly string[] },
+): Promise<Turn> {
+  const { spaceIds, ...turn } = t
+  const { query, sources } = await findSources(deps.rag, spaceIds, turn.history, turn.question, deps.model)
+  return { ...turn, query, sources, mode: answerMode(deps.model), messageId: uuidv7(deps.clock.now()) }
 }
 
 /**
@@ -134,28 +135,14 @@ export async function prepareRegenerate(
       errors: [{ path: 'id', message: 'has no question to answer again' }],
     })
   }
-  const history: HistoryTurn[] = rows
-    .slice(0, last)
-    .slice(-HISTORY_MESSAGES)
-    .map((m) => ({ role: m.role === 'user' ? 'user' : 'assistant', content: m.content }))
-  const remembered = conversation.spaceIds ?? null
-  const caller = callerOf(request)
-  const spaceIds =
-    remembered === null
-      ? await defaultSpaces(deps.db, caller)
-      : await stillReadable(deps.db, caller, remembered)
-  const { query, sources } = await findSources(deps.rag, spaceIds, history, asked.content, deps.model)
-  return {
+  return answerTurn(deps, {
     userId: user.id,
     conversationId: conversation.id,
     question: asked.content,
-    query,
-    history,
-    sources,
-    mode: answerMode(deps.model),
-    messageId: uuidv7(deps.clock.now()),
+    history: historyOf(rows.slice(0, last).slice(-HISTORY_MESSAGES)),
+    spaceIds: await searchedSpaces(deps, callerOf(request), conversation.spaceIds ?? null),
     replaces: rows.slice(last + 1).map((m) => m.id),
-  }
+  })
 }
 
 /** Aborted when the client goes away before the response is complete. */

@@ -4,7 +4,7 @@
 // instead of six (begin, two per unprepared statement, commit).
 import { AppError } from '../../errors.js'
 import { uuidv7 } from '../../lib/ids.js'
-import type { Database } from '../client.js'
+import type { Database, Statement } from '../client.js'
 import type { MessageRow } from '../schema/index.js'
 import { insertConversation, setConversationSpaceIds, touchConversation } from './conversations.js'
 import { insertMessage, messageRowOf } from './messages.js'
@@ -71,16 +71,22 @@ export async function saveAssistantMessage(
     replaces?: readonly string[]
   },
 ): Promise<MessageRow> {
-  const [, , inserted] = await db.batch([
-    {
-      text: `delete from messages where conversation_id = $1 and role = 'assistant'
-        and id in (select (jsonb_array_elements_text($2::text::jsonb))::uuid)`,
-      params: [m.conversationId, JSON.stringify(m.replaces ?? [])],
-    },
+  // Only a Regenerate deletes: an ordinary answer sends its two statements, as before.
+  const replaced: Statement[] = m.replaces?.length
+    ? [
+        {
+          text: `delete from messages where conversation_id = $1 and role = 'assistant'
+            and id in (select (jsonb_array_elements_text($2::text::jsonb))::uuid)`,
+          params: [m.conversationId, JSON.stringify(m.replaces)],
+        },
+      ]
+    : []
+  const results = await db.batch([
+    ...replaced,
     touchConversation(m.conversationId, m.now),
     insertMessage({ ...m, role: 'assistant' }),
   ])
-  const row = inserted?.[0]
+  const row = results[results.length - 1]?.[0]
   if (!row) throw new AppError('not_found', { detail: 'Conversation not found' })
   return messageRowOf(row)
 }
