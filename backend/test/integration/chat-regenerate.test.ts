@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { testConfig } from '../../src/config.js'
 import { buildTestApp, json, type TestApp } from '../helpers/app.js'
+import { newUser, PASSWORD } from '../helpers/auth.js'
 import { ingestCorpus, parseSse } from '../helpers/chat-corpus.js'
 import { createTestDatabase, dbKinds, type TestDatabase } from '../helpers/db.js'
 import { type OpenAiChatServer, startOpenAiChatServer } from '../helpers/openai-chat-server.js'
@@ -152,6 +153,31 @@ for (const kind of dbKinds()) {
         url: `/api/chat/conversations/${id}/regenerate`,
       })
       assert.equal(anonymous.statusCode, 401)
+    })
+
+    it('a read-only API key may not regenerate (it replaces an answer); a write key may', async () => {
+      const someoneElses = json<Answered>(await ask(offline, alice, FIRST)).conversation_id
+      const carol = await newUser(offline.app)
+      const keyOf = async (scopes: string[]) => {
+        const res = await offline.app.inject({
+          method: 'POST',
+          url: '/api/auth/api-keys',
+          headers: bearer(carol.token),
+          payload: { password: PASSWORD, name: scopes.join('+'), scopes },
+        })
+        assert.equal(res.statusCode, 201, res.body)
+        return json<{ key: string }>(res).key
+      }
+      const own = json<Answered>(await ask(offline, carol.token, FIRST)).conversation_id
+      const url = `/api/chat/conversations/${own}/regenerate`
+      const read = await regenerate(offline, await keyOf(['read']), url)
+      assert.equal(read.statusCode, 403, read.body)
+      assert.equal(json<{ code: string }>(read).code, 'forbidden')
+      const writer = await keyOf(['read', 'write'])
+      assert.equal((await regenerate(offline, writer, url)).statusCode, 200)
+      // Another user's conversation stays a 404 with a key too.
+      const other = await regenerate(offline, writer, `/api/chat/conversations/${someoneElses}/regenerate`)
+      assert.equal(other.statusCode, 404, other.body)
     })
 
     it('sends the provider the earlier turns, and a failed answer leaves the previous one', async () => {

@@ -395,6 +395,15 @@ for (const kind of dbKinds()) {
         const sse = await ask('editor', { message: question, conversation_id: first.conversation_id }, true)
         assert.equal(sse.statusCode, 200)
         assert.doesNotMatch(sse.body, /Talvikki|brackenmoor/)
+        // Regenerate answers over the spaces the conversation remembers, as readable now.
+        const again = await call(
+          'editor',
+          'POST',
+          `/api/chat/conversations/${first.conversation_id}/regenerate`,
+        )
+        assert.equal(again.statusCode, 200, again.body)
+        assert.deepEqual(json<ChatBody>(again).message.citations, [])
+        assert.doesNotMatch(again.body, /Talvikki|brackenmoor/)
         // Naming it again is now a 404.
         assertNotFound(await ask('editor', { message: question, space_ids: [team] }), 'named after removal')
         // The default scope of a new conversation no longer has it either.
