@@ -2311,21 +2311,29 @@ function otherObject(question: string, lead: string): boolean {
   const verb = TASK.exec(q)?.[1] ?? SUBJECT_VERB.exec(q)?.[2]
   if (!purpose || !verb) return false
   // What each does it to: the words after the verb ("To update, …" does it to nothing named).
-  const after = (ws: string[], at: number) =>
-    at < 0 ? [] : ws.slice(at + 1).filter((w) => !DETERMINER.test(w) && !isStopword(w))
   const asked = words(q)
-  const objects = after(asked, asked.indexOf(verb.toLowerCase()))
+  const objects = thingsAfter(asked, asked.indexOf(verb.toLowerCase()))
   const said = words(purpose)
-  const things = after(
+  const things = thingsAfter(
     said,
     said.findIndex((w) => sameWord(w, verb)),
   )
   if (objects.length === 0 || things.length === 0) return false
-  // "To reset everything, …" does it to the question's thing too, and "To make someone an admin …"
-  // to whoever the question names.
-  if (/^(?:everything|all|someone|somebody|anyone|anybody)$/.test(things[0] as string)) return false
-  return !things.some((w) => objects.some((o) => sameWord(w, o) || sharedRoot(w, o)))
+  if (ANY_THING.test(things[0] as string)) return false
+  return !things.some((w) => namesOneOf(w, objects))
 }
+
+/** The words a verb at `at` does its doing to: those after it, without determiners and stopwords. */
+const thingsAfter = (ws: readonly string[], at: number) =>
+  at < 0 ? [] : ws.slice(at + 1).filter((w) => !DETERMINER.test(w) && !isStopword(w))
+/** Whether a word names one of these things (another form of it, or a word sharing its root). */
+const namesOneOf = (w: string, things: readonly string[]) =>
+  things.some((o) => sameWord(w, o) || sharedRoot(w, o))
+/**
+ * "To reset everything, …" does it to the question's thing too, and "To make someone an admin …"
+ * to whoever the question names.
+ */
+const ANY_THING = /^(?:everything|all|someone|somebody|anyone|anybody)$/
 
 /**
  * Whether a statement does the question's task to another thing ("An owner can also rename the
@@ -2335,18 +2343,16 @@ function otherObject(question: string, lead: string): boolean {
 function doneToOther(question: string, lead: string, heading: string): boolean {
   const verb = TASK.exec(question.trim())?.[1]?.toLowerCase()
   if (!verb || isStopword(verb) || isFrameWord(verb)) return false
-  const thingsAfter = (ws: string[], at: number) =>
-    at < 0 ? [] : ws.slice(at + 1).filter((w) => !DETERMINER.test(w) && !isStopword(w))
   const asked = words(question)
   const objects = thingsAfter(asked, asked.indexOf(verb))
   const said = words(lead)
-  const names = (w: string) => objects.some((o) => sameWord(w, o) || sharedRoot(w, o))
+  const names = (w: string) => namesOneOf(w, objects)
   if (objects.length === 0 || said.some(names) || words(heading).some(names)) return false
   const thing = thingsAfter(
     said,
     said.findIndex((w) => sameWord(w, verb)),
   )[0]
-  return thing !== undefined && !/^(?:everything|all|someone|somebody|anyone|anybody)$/.test(thing)
+  return thing !== undefined && !ANY_THING.test(thing)
 }
 
 /** The verb of a "how do I" question when it is a frame word ("see", "use", "find"), or null. */
