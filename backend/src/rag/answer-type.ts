@@ -305,9 +305,14 @@ export function kindScore(
 ): number {
   const base = rawKindScore(text, wanted, question)
   if (base < 1 || near.length === 0 || !wanted) return base
-  return candidateNear(text, wanted, question, near) ? 1 : FAR
+  // "A key never expires unless you chose an expiry (1 to 365 days)": a length of time is said of
+  // what ends or lasts, near those words rather than the thing's name.
+  const anchors = wanted.time ? [...near, ...LIFETIME] : near
+  return candidateNear(text, wanted, question, anchors) ? 1 : FAR
 }
 
+/** Lexemes of how long something lasts: it expires, stays valid, is kept, lasts. */
+const LIFETIME = ['expir', 'valid', 'last', 'keep', 'kept', 'retain', 'lifetim']
 /** A candidate this many words or fewer from a word of the question is the one it asks about. */
 const NEAR_WORDS = 6
 /** A candidate of the right kind far from every question word may answer something else. */

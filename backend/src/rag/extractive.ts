@@ -168,6 +168,13 @@ interface Ask {
   costWords: string[]
   /** A yes-or-no question's doing is a frame verb ("Can I see …?", "Can I find …?"). */
   framedAction: boolean
+  /** "Do I need Docker?", "Is a password required?": whether something is needed is asked. */
+  needed: boolean
+  needWords: string[]
+  /** "my name" → name: what the question calls the asker's own (documentation says "your name"). */
+  mine: string[]
+  /** "What file types can I upload?" → upload: what may be done is asked. */
+  possible: string | null
 }
 
 interface Pick {
@@ -907,6 +914,9 @@ function scoreSeeds(
     seeds.length === 1 && labels(cu.units[seeds[0] as number], cov, ask.question) ? LABELLED : 1
   const measure = ask.wanted?.measure
   const measured = measure && words(text).some((w) => wordHasLexeme(w, measure)) ? MEASURED : 1
+  const needs = ask.needed && NEED.test(text) ? NEEDS : 1
+  const possible = ask.possible !== null && saysCanBe(text, ask.possible) ? POSSIBLE : 1
+  const yours = ask.mine.length > 0 && saysYour(text, ask.mine) ? YOURS : 1
   // "What does kill() do?", "When is the drain function called?": the section of that very name
   // ("queue.kill()", not "queue.killAndDrain()", which also speaks of kill).
   const member =
@@ -915,6 +925,9 @@ function scoreSeeds(
       : 1
   const score =
     (composes *
+      possible *
+      needs *
+      yours *
       labelled *
       measured *
       member *
@@ -1005,6 +1018,38 @@ function paragraphSubject(cu: ChunkUnits, seeds: Iterable<number>, cov: Coverage
  * does in passing.
  */
 const MEASURED = 1.2
+/**
+ * "Docker is not needed to run it locally" for "Do I need Docker?": a passage saying whether the
+ * thing is needed answers the yes-or-no question, where one that only speaks of the thing ("To run
+ * rag-auth with Docker, build the image …") does not.
+ */
+const NEEDS = 1.5
+/**
+ * "Your name is optional and cannot be changed" for "How do I change my name?": the reader's own
+ * thing, as documentation addresses the reader, ahead of another thing of that name ("the same
+ * file name"). Only "my" in lower case: "My documents" is the name of a page.
+ */
+const YOURS = 1.6
+/**
+ * "Markdown, plain text, HTML and PDF files can be uploaded" for "What file types can I upload?":
+ * the passage saying what can be done answers what can be done, ahead of one that only speaks of
+ * the doing ("An uploaded file whose type … is not usable … is refused").
+ */
+const POSSIBLE = 1.5
+const CAN_DO =
+  /^(?:and\s+)?(?:what|which)\b.*\b(?:can|may)\s+(?:i|we|you|users?|one|people)\s+(?:also\s+)?([\p{L}-]+)\s*\??$/iu
+/** Whether a text says the verb can be done: "… can be uploaded", "may also be used". */
+function saysCanBe(text: string, verb: string): boolean {
+  for (const m of text.matchAll(/\b(?:can|may)\s+(?:also\s+)?be\s+([\p{L}-]+)/giu))
+    if (sameWord(m[1] as string, verb) || sharedRoot((m[1] as string).toLowerCase(), verb)) return true
+  return false
+}
+/** Whether a text speaks of the reader's own one of these things: "your name" for "my name". */
+function saysYour(text: string, mine: readonly string[]): boolean {
+  const ws = words(text)
+  return ws.some((w, i) => w === 'your' && mine.some((m) => sameWord(ws[i + 1] ?? '', m)))
+}
+const NEED = /\b(?:needs?|needed|require[sd]?|required|necessary|mandatory|optional|compulsory)\b/i
 /**
  * A list item labelled by a setting whose name holds a key term of the question ("- `SMTP_URL`: …"
  * for "How do I configure SMTP?") is about it, ahead of items of the same list that name it in
@@ -1420,6 +1465,10 @@ function alternative(
     shared: [],
     costWords: [],
     framedAction: false,
+    needed: false,
+    needWords: [],
+    mine: [],
+    possible: null,
   }
   const start = bestStart(chunks, fresh, taken, neutral)
   if (!start) return null
@@ -2811,6 +2860,10 @@ export function extractiveAnswer(
     shared: sharedTerms(question, terms),
     costWords: words(question).filter(isCostWord),
     framedAction: action !== null && isFrameWord(action, question),
+    needed: YES_NO.test(question.trim()) && NEED.test(question),
+    needWords: words(question).filter((w) => NEED.test(w)),
+    possible: CAN_DO.exec(question.trim())?.[1]?.toLowerCase() ?? null,
+    mine: [...question.matchAll(/\bmy\s+([\p{L}-]+)/gu)].map((m) => (m[1] as string).toLowerCase()),
   }
   // A code comment reads as prose for a question about doing something or naming code; for any
   // other, a code block's words say nothing (saying), its comments included.
@@ -2836,9 +2889,12 @@ export function extractiveAnswer(
     const leadText = textOf(leadUnits, first.units)
     const permits = ask.yesNo && PERMISSION.test(leadText)
     const priced = statesPrice(leadText)
+    const needs = ask.needed && NEED.test(leadText)
     const isAction = (t: QuestionTerm) => action !== null && wordHasLexeme(action, t.lexeme)
     const saysOtherwise = (t: QuestionTerm) =>
-      (permits && isAction(t)) || (priced && ask.costWords.some((w) => wordHasLexeme(w, t.lexeme)))
+      (permits && isAction(t)) ||
+      (priced && ask.costWords.some((w) => wordHasLexeme(w, t.lexeme))) ||
+      (needs && ask.needWords.some((w) => wordHasLexeme(w, t.lexeme)))
     const leadMissing = unsaid.filter((t) => !saysOtherwise(t))
     // Nor is the doing looked for elsewhere ("To join, bring a photo ID …" is about something else).
     const excused = leadMissing.length < unsaid.length

@@ -161,8 +161,28 @@ const BORROWED_WEIGHT = 0.4
 const LOG_IN =
   /\blog-(in|on|out|off)\b|(?<!\b(?:the|a|an|this|that|each|every|its|my|your|our|their|server|audit|error|access)\s+)\blog(?:s|ged|ging)?\s*(in|into|on|out|off)\b|\blog(in|on|out|off)s?\b/gi
 
+/**
+ * "Is Docker required?", "Does rag-auth require Docker?": a yes-or-no question on whether something
+ * is needed, which documents as often say with "need" ("Docker is not needed to run it locally").
+ * Asked with "need", the verb is a frame word and the search looks for the thing itself.
+ */
+const NEED_ASKED = /^(?:and\s+)?(?:is|are|was|were|does|do|did|will|would)\b/i
+const NEED_WORDS: Record<string, string> = {
+  required: 'needed',
+  necessary: 'needed',
+  mandatory: 'needed',
+  require: 'need',
+  requires: 'need',
+}
+
 export function plainPhrasing(text: string): string {
-  return text.replace(LOG_IN, (m, hyphened?: string, spaced?: string, joined?: string) => {
+  const asked = NEED_ASKED.test(text.trim())
+    ? text.replace(
+        /\b(?:required|necessary|mandatory|requires?)\b/gi,
+        (w) => NEED_WORDS[w.toLowerCase()] ?? w,
+      )
+    : text
+  return asked.replace(LOG_IN, (m, hyphened?: string, spaced?: string, joined?: string) => {
     const particle = (hyphened ?? spaced ?? joined ?? '').toLowerCase()
     const out = particle === 'out' || particle === 'off'
     // The plural noun: "failed logins" → sign-ins, as the documents write it.

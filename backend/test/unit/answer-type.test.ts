@@ -350,3 +350,20 @@ describe('asksForSeveral', () => {
       assert.ok(!asksForSeveral(q), q)
   })
 })
+
+describe('a length of time said of what ends', () => {
+  it('"How long does X last?" is answered by a number of days near "expires", not near X', () => {
+    const q = 'How long does an API key last?'
+    const near = ['api', 'key']
+    assert.equal(
+      kindScore(
+        'A key never expires unless you chose an expiry (1 to 365 days) when you created it.',
+        wantedOf(q),
+        q,
+        near,
+      ),
+      1,
+    )
+    assert.equal(kindScore('The response (201) holds the key in `key`.', wantedOf(q), q, near), 0.5)
+  })
+})

@@ -3022,3 +3022,109 @@ describe('words said another way', () => {
     )
   })
 })
+
+describe('what a yes-or-no question or a "what can I" question asks of its verb', () => {
+  // As retrieval hands them over: the Docker section scored well ahead of the quickstart.
+  const ranked = (c: RetrievedChunk, lexicalScore: number, sentenceLexemes: string[][]): RetrievedChunk => {
+    const a = analysed(c, [['docker', 2.47, 6]], sentenceLexemes)
+    return { ...a, analysis: { ...(a.analysis as NonNullable<RetrievedChunk['analysis']>), lexicalScore } }
+  }
+  const deploy = ranked(
+    chunk(
+      'd',
+      'To run rag-auth with Docker on any machine, build the image from the repository root and run it. This is the same image a Space runs.',
+      'Running the image with Docker',
+    ),
+    3.9,
+    [
+      ['run', 'rag-auth', 'rag', 'auth', 'docker', 'machin', 'build', 'imag', 'repositori', 'root', 'run'],
+      ['imag', 'space', 'run'],
+    ],
+  )
+  const quickstart = ranked(
+    chunk(
+      'q',
+      'You need Node.js 20 or newer; Docker is not needed to run it locally. To start the server, run npm ci and npm start.',
+      'Get started',
+    ),
+    2.63,
+    [
+      ['need', 'node.js', '20', 'newer', 'docker', 'need', 'run', 'local'],
+      ['start', 'server', 'run', 'npm', 'ci', 'npm', 'start'],
+    ],
+  )
+
+  it('"Do I need X?" is answered by whether X is needed, not by how X is used', () => {
+    assert.match(answer('Do I need Docker?', [deploy, quickstart]).content, /Docker is not needed/)
+  })
+
+  it('"Is X needed?" too', () => {
+    assert.match(answer('Is Docker needed?', [deploy, quickstart]).content, /Docker is not needed/)
+  })
+
+  it('"What X can I <verb>?" is answered by what "can be <verb>ed"', () => {
+    // As retrieval hands it over: "type", the question's frame, weighs little.
+    const formats = analysed(
+      chunk(
+        'f',
+        "Markdown (`.md`), plain text (`.txt`), HTML (`.html`) and PDF (`.pdf`) files can be uploaded. The maximum upload size is 20 MiB per file. PDF text is extracted page by page. An uploaded file whose type or content is not usable (an unknown extension such as an image's, binary data, a damaged PDF, a scanned PDF without a text layer, since there is no OCR, or no text at all) is refused with 422 and nothing of it is stored.",
+        'Supported formats',
+      ),
+      [
+        ['file', 2.2, 5],
+        ['type', 2.2, 5],
+        ['upload', 1.6, 9],
+      ],
+      [
+        ['markdown', 'md', 'plain', 'text', 'txt', 'html', 'html', 'pdf', 'pdf', 'file', 'upload'],
+        ['maximum', 'upload', 'size', '20', 'mib', 'per', 'file'],
+        ['pdf', 'text', 'extract', 'page', 'page'],
+        [
+          'upload',
+          'file',
+          'whose',
+          'type',
+          'content',
+          'usabl',
+          'unknown',
+          'extens',
+          'imag',
+          'binari',
+          'data',
+          'damag',
+          'pdf',
+          'scan',
+          'pdf',
+          'without',
+          'text',
+          'layer',
+          'sinc',
+          'ocr',
+          'text',
+          'refus',
+          '422',
+          'noth',
+          'store',
+        ],
+      ],
+    )
+    assert.match(
+      answer('What file types can I upload?', [formats]).content,
+      /^Markdown \(`\.md`\), plain text/,
+    )
+  })
+
+  it('"my name" is the reader\'s own name, as documentation says "your name"', () => {
+    const files = chunk(
+      'r',
+      'To replace a document with a new version, upload the changed file under the same file name.',
+      'Re-ingesting',
+    )
+    const account = chunk(
+      'a',
+      'Register with an email and a password. Your name is optional and cannot be changed after sign-up.',
+      'Signing up',
+    )
+    assert.match(answer('How do I change my name?', [files, account]).content, /^Your name is optional/)
+  })
+})

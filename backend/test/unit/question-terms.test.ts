@@ -87,4 +87,12 @@ describe('plainPhrasing', () => {
     ])
       assert.equal(plainPhrasing(q), q)
   })
+
+  it('asks whether something is needed in the word "need" (a yes-or-no question only)', () => {
+    assert.equal(plainPhrasing('Is Docker required?'), 'Is Docker needed?')
+    assert.equal(plainPhrasing('Does rag-auth require Docker?'), 'Does rag-auth need Docker?')
+    assert.equal(plainPhrasing('Is a name necessary to sign up?'), 'Is a name needed to sign up?')
+    // Not a question about what is required: the documents' word for it stays searched.
+    assert.equal(plainPhrasing('Which fields are required?'), 'Which fields are required?')
+  })
 })
