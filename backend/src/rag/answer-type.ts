@@ -12,7 +12,7 @@ import {
   words,
 } from './question-terms.js'
 
-export type AnswerKind = 'number' | 'measure' | 'date' | 'name'
+export type AnswerKind = 'number' | 'measure' | 'date' | 'name' | 'place'
 
 export interface Wanted {
   kind: AnswerKind
@@ -235,6 +235,7 @@ export function wantedOf(question: string): Wanted | null {
   if (/^(and\s+)?who (can|may|could|is allowed|are allowed|is able|are able)\b/.test(q))
     return { kind: 'name', role: true }
   if (/^(and\s+)?(who|whom|whose)\b/.test(q)) return { kind: 'name' }
+  if (/^(and\s+)?where\b/.test(q)) return { kind: 'place' }
   return null
 }
 
@@ -304,13 +305,16 @@ export function kindScore(
   near: string[] = [],
 ): number {
   const base = rawKindScore(text, wanted, question)
-  if (base < 1 || near.length === 0 || !wanted) return base
+  if (base < 1 || near.length === 0 || !wanted || wanted.kind === 'place') return base
   // "A key never expires unless you chose an expiry (1 to 365 days)": a length of time is said of
   // what ends or lasts, near those words rather than the thing's name.
   const anchors = wanted.time ? [...near, ...LIFETIME] : near
   return candidateNear(text, wanted, question, anchors) ? 1 : FAR
 }
 
+/** Where something is in an application: a page, a path, a part of the screen. */
+const WHERE =
+  /(?:^|[\s(`])\/[a-z][\w/-]*|\b(?:page|pages|tab|menu|sidebar|header|footer|panel|dialog|screen|button|folder|directory)\b/i
 /** Lexemes of how long something lasts: it expires, stays valid, is kept, lasts. */
 const LIFETIME = ['expir', 'valid', 'last', 'keep', 'kept', 'retain', 'lifetim']
 /** A candidate this many words or fewer from a word of the question is the one it asks about. */
@@ -342,6 +346,9 @@ function isCandidate(token: string, wanted: Wanted, question: string): boolean {
 
 function rawKindScore(text: string, wanted: Wanted | null, question: string): number {
   if (!wanted) return 1
+  // "Where do I see my sessions?": a page or a path ("The account page (`/account`) lists your
+  // sessions"), else a place's name. Never 0: a place may be said in words ("on the server").
+  if (wanted.kind === 'place') return WHERE.test(text) ? 1 : names(text, question).length > 0 ? 0.75 : 0.5
   if (wanted.kind === 'name') {
     if (names(text, question).length > 0 || roleOf(text, wanted, question)) return 1
     // "Who approves expense claims?": "the employee's line manager" answers without a name, and

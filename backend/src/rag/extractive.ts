@@ -1044,10 +1044,23 @@ function saysCanBe(text: string, verb: string): boolean {
     if (sameWord(m[1] as string, verb) || sharedRoot((m[1] as string).toLowerCase(), verb)) return true
   return false
 }
+/** The things a question calls "my": each the last word of up to three after it ("my API keys" → keys). */
+function mineOf(question: string): string[] {
+  return [...question.matchAll(/\bmy((?:\s+[\p{L}-]+){1,3})/gu)].flatMap((m) => {
+    const after = words(m[1] as string)
+    const end = after.findIndex((w) => isStopword(w))
+    const phrase = end < 0 ? after : after.slice(0, end)
+    return phrase.length > 0 ? [phrase[phrase.length - 1] as string] : []
+  })
+}
+
 /** Whether a text speaks of the reader's own one of these things: "your name" for "my name". */
 function saysYour(text: string, mine: readonly string[]): boolean {
   const ws = words(text)
-  return ws.some((w, i) => w === 'your' && mine.some((m) => sameWord(ws[i + 1] ?? '', m)))
+  // "your active sessions" for "my sessions": one describing word may stand between.
+  return ws.some(
+    (w, i) => w === 'your' && mine.some((m) => sameWord(ws[i + 1] ?? '', m) || sameWord(ws[i + 2] ?? '', m)),
+  )
 }
 const NEED = /\b(?:needs?|needed|require[sd]?|required|necessary|mandatory|optional|compulsory)\b/i
 /**
@@ -2863,7 +2876,7 @@ export function extractiveAnswer(
     needed: YES_NO.test(question.trim()) && NEED.test(question),
     needWords: words(question).filter((w) => NEED.test(w)),
     possible: CAN_DO.exec(question.trim())?.[1]?.toLowerCase() ?? null,
-    mine: [...question.matchAll(/\bmy\s+([\p{L}-]+)/gu)].map((m) => (m[1] as string).toLowerCase()),
+    mine: mineOf(question),
   }
   // A code comment reads as prose for a question about doing something or naming code; for any
   // other, a code block's words say nothing (saying), its comments included.

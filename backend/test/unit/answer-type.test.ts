@@ -367,3 +367,14 @@ describe('a length of time said of what ends', () => {
     assert.equal(kindScore('The response (201) holds the key in `key`.', wantedOf(q), q, near), 0.5)
   })
 })
+
+describe('where something is', () => {
+  it('"Where …?" is answered by a page or a path first, a named place next', () => {
+    const q = 'Where do I see my sessions?'
+    assert.deepEqual(wantedOf(q), { kind: 'place' })
+    assert.equal(kindScore('The account page (`/account`) lists your active sessions.', wantedOf(q), q), 1)
+    assert.equal(kindScore('Sessions were first kept in Redis by Alice.', wantedOf(q), q), 0.75)
+    // Never 0: a place may be said in plain words, and "where" is not refused for lacking a name.
+    assert.equal(kindScore('A session lasts 7 days without use.', wantedOf(q), q), 0.5)
+  })
+})
