@@ -294,6 +294,15 @@ function names(text: string, question: string): string[] {
 }
 
 /**
+ * The names that may say who: for "who can …?" not a code or an acronym ("SHA-256", "API"), which
+ * names a thing; any name otherwise ("Who developed it?" may be answered by "IBM").
+ */
+function whoNames(text: string, wanted: Wanted, question: string): string[] {
+  const found = names(text, question)
+  return wanted.role ? found.filter((n) => /\p{Ll}/u.test(n) && !/\d/.test(n)) : found
+}
+
+/**
  * How well a text offers what the question asks for: 1 when it holds a candidate of the wanted
  * kind not named in the question, 0.75 for a weaker one (a number without the asked unit), 0 when
  * it holds none. Questions without a wanted kind score 1.
@@ -336,7 +345,8 @@ function candidateNear(text: string, wanted: Wanted, question: string, near: str
 }
 
 function isCandidate(token: string, wanted: Wanted, question: string): boolean {
-  if (wanted.kind === 'name') return names(token, question).length > 0 || roleOf(token, wanted, question)
+  if (wanted.kind === 'name')
+    return whoNames(token, wanted, question).length > 0 || roleOf(token, wanted, question)
   return (
     numbers(token, question).length > 0 ||
     (wanted.amount === true && /^free$/i.test(token)) ||
@@ -350,7 +360,7 @@ function rawKindScore(text: string, wanted: Wanted | null, question: string): nu
   // sessions"), else a place's name. Never 0: a place may be said in words ("on the server").
   if (wanted.kind === 'place') return WHERE.test(text) ? 1 : names(text, question).length > 0 ? 0.75 : 0.5
   if (wanted.kind === 'name') {
-    if (names(text, question).length > 0 || roleOf(text, wanted, question)) return 1
+    if (whoNames(text, wanted, question).length > 0 || roleOf(text, wanted, question)) return 1
     // "Who approves expense claims?": "the employee's line manager" answers without a name, and
     // "those who already hold wealth" by saying who they are.
     if (/\b(?:those|people|persons|individuals|anyone|someone|whoever)\s+who\b/i.test(text)) return 0.75

@@ -87,6 +87,12 @@ const FRAMED_BY_WORDING: readonly [RegExp, ReadonlySet<string>][] = [
     new RegExp(`(?:\\S*[/_.]\\S*[\\p{L}\\p{N}]|\\b\\p{Lu}{2,}\\b)\\s+(?:${CODE_KINDS.join('|')})s?\\b`, 'u'),
     new Set(CODE_KINDS),
   ],
+  // "What is a viewer allowed to do?", "Is an editor allowed to delete documents?": "allowed to"
+  // says "can", which is how documents state what someone may do ("A viewer can list, open …").
+  [
+    /\b(?:allowed|permitted|able)\s+to\b/i,
+    new Set(['allowed', 'permitted', 'able', 'allow', 'permit', 'abl']),
+  ],
   // "What does the /v1/models endpoint return?": a closing "return" asks what it gives ("lists the
   // models you may use").
   [

@@ -378,3 +378,14 @@ describe('where something is', () => {
     assert.equal(kindScore('A session lasts 7 days without use.', wantedOf(q), q), 0.5)
   })
 })
+
+describe('who may do something', () => {
+  it('"Who can …?" is not answered by a code or an acronym, which names a thing', () => {
+    const q = 'Who can see my documents?'
+    assert.equal(kindScore('Documents are identified by a SHA-256 hash of their text.', wantedOf(q), q), 0)
+    assert.equal(kindScore('Only you can read it; administrators cannot read it either.', wantedOf(q), q), 1)
+    // Any other "who" question may be answered by one.
+    const made = 'Who developed the format?'
+    assert.equal(kindScore('The format was developed by IBM in 1981.', wantedOf(made), made), 1)
+  })
+})

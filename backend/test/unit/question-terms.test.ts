@@ -96,3 +96,11 @@ describe('plainPhrasing', () => {
     assert.equal(plainPhrasing('Which fields are required?'), 'Which fields are required?')
   })
 })
+
+describe('"allowed to"', () => {
+  it('reads "allowed to" as the question\'s frame: documents say what someone "can" do', () => {
+    assert.ok(isFrameWord('allowed', 'What is a viewer allowed to do?'))
+    assert.ok(isFrameWord('permitted', 'Is an editor permitted to delete documents?'))
+    assert.ok(!isFrameWord('allowed', 'Which file types are allowed?'))
+  })
+})
