@@ -2,7 +2,7 @@
 // stores, the extractive answer's units and the claims of an LLM answer all cut text where it
 // does. Its own module so that search does not load the chunker's tokenizer.
 import { Lru } from '../lib/lru.js'
-import { plainLine, plainTextLine } from './plain-text.js'
+import { FENCE_LINE, plainLine, plainTextLine } from './plain-text.js'
 
 /**
  * A full stop that ends an initial ("J. F. D. Shrewsbury", "U.S. Army"), a title ("Dr. Smith"),
@@ -37,6 +37,32 @@ export const ENDS_SENTENCE = new RegExp(`[.!?:…]${CLOSERS}\\]*$`)
 
 /** Sentence-ish split: ends of sentences and line breaks. */
 export function splitSentences(text: string): string[] {
+  if (!text.includes('```') && !text.includes('~~~')) return splitProse(text)
+  // A fenced code block's lines stay whole: "LLM_API_KEY=sk-... LLM_MODEL=… npm start" is one
+  // command, and cut at its "... L" it would read as two that do not work when run one by one.
+  const out: string[] = []
+  let inCode = false
+  let prose: string[] = []
+  const flush = () => {
+    if (prose.length > 0) out.push(...splitProse(prose.join('\n')))
+    prose = []
+  }
+  for (const line of text.split('\n')) {
+    const fence = FENCE_LINE.test(line)
+    if (!fence && !inCode) {
+      prose.push(line)
+      continue
+    }
+    flush()
+    if (fence) inCode = !inCode
+    const kept = line.trim()
+    if (kept) out.push(kept)
+  }
+  flush()
+  return out
+}
+
+function splitProse(text: string): string[] {
   return text
     .split(SPLIT)
     .map((s) => s.trim())

@@ -137,6 +137,23 @@ describe('chunkDocument: headings and overlaps', () => {
 })
 
 describe('splitSentences', () => {
+  it('keeps each line of a fenced code block whole', () => {
+    assert.deepEqual(
+      splitSentences(
+        'Set three variables and restart:\n\n```bash\nA=1 KEY=sk-... MODEL=gpt npm start\necho "Done. Next"\n```\n\nAny API works. It is fine.',
+      ),
+      [
+        'Set three variables and restart:',
+        '```bash',
+        'A=1 KEY=sk-... MODEL=gpt npm start',
+        'echo "Done. Next"',
+        '```',
+        'Any API works.',
+        'It is fine.',
+      ],
+    )
+  })
+
   it('splits at sentence ends and line breaks', () => {
     assert.deepEqual(splitSentences('One. Two! Three? four\nFive'), ['One.', 'Two!', 'Three? four', 'Five'])
     assert.deepEqual(splitSentences('Version 1.2 is out. It works.'), ['Version 1.2 is out.', 'It works.'])

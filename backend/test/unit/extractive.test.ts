@@ -3128,3 +3128,18 @@ describe('what a yes-or-no question or a "what can I" question asks of its verb'
     assert.match(answer('How do I change my name?', [files, account]).content, /^Your name is optional/)
   })
 })
+
+describe('a command in a code block', () => {
+  it('is quoted as the one line it is, even where it reads like two sentences', () => {
+    const llm = chunk(
+      'l',
+      'To configure a language model, set three variables and restart:\n\n```bash\nLLM_BASE_URL=https://api.openai.com/v1 LLM_API_KEY=sk-... LLM_MODEL=gpt-4o-mini npm start\n```',
+      'Answer with a language model',
+    )
+    const a = answer('How do I configure a language model?', [llm]).content
+    assert.match(
+      a,
+      /`LLM_BASE_URL=https:\/\/api\.openai\.com\/v1 LLM_API_KEY=sk-\.\.\. LLM_MODEL=gpt-4o-mini npm start`/,
+    )
+  })
+})
