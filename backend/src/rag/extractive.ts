@@ -175,6 +175,8 @@ interface Ask {
   mine: string[]
   /** "What file types can I upload?" → upload: what may be done is asked. */
   possible: string | null
+  /** "Who can delete a document?" → delete: who may do it is asked. */
+  allowedTo: string | null
 }
 
 interface Pick {
@@ -915,7 +917,11 @@ function scoreSeeds(
   const measure = ask.wanted?.measure
   const measured = measure && words(text).some((w) => wordHasLexeme(w, measure)) ? MEASURED : 1
   const needs = ask.needed && NEED.test(text) ? NEEDS : 1
-  const possible = ask.possible !== null && saysCanBe(text, ask.possible) ? POSSIBLE : 1
+  const possible =
+    (ask.possible !== null && saysCanBe(text, ask.possible)) ||
+    (ask.allowedTo !== null && saysCanDo(text, ask.allowedTo, ask.question))
+      ? POSSIBLE
+      : 1
   const yours = ask.mine.length > 0 && saysYour(text, ask.mine) ? YOURS : 1
   // "What does kill() do?", "When is the drain function called?": the section of that very name
   // ("queue.kill()", not "queue.killAndDrain()", which also speaks of kill).
@@ -1038,6 +1044,27 @@ const YOURS = 1.6
 const POSSIBLE = 1.5
 const CAN_DO =
   /^(?:and\s+)?(?:what|which)\b.*\b(?:can|may)\s+(?:i|we|you|users?|one|people)\s+(?:also\s+)?([\p{L}-]+)\s*\??$/iu
+const WHO_CAN = /^(?:and\s+)?who\s+(?:can|may|is allowed to|are allowed to)\s+([\p{L}-]+)/iu
+/**
+ * Whether a text says someone can do the verb to the question's thing: "An editor can also upload
+ * and delete documents" for "Who can delete a document?", not "Only an owner can delete a space".
+ */
+function saysCanDo(text: string, verb: string, question: string): boolean {
+  const asked = words(question)
+  const objects = thingsAfter(asked, asked.indexOf(verb))
+  const ws = words(text)
+  for (const m of text.matchAll(/\b(?:can|may)\s+((?:[\p{L}-]+[\s,]+){0,3}[\p{L}-]+)/giu)) {
+    const after = words(m[1] as string)
+    if (after[0] === 'be' || after[0] === 'not') continue
+    const at = after.findIndex((w) => sameWord(w, verb))
+    if (at < 0) continue
+    // What it is done to: the words after the verb in the whole text ("delete the space").
+    const from = ws.indexOf(after[at] as string, ws.indexOf(after[0] as string))
+    const things = thingsAfter(ws, from)
+    if (objects.length === 0 || things.length === 0 || namesOneOf(things[0] as string, objects)) return true
+  }
+  return false
+}
 /** Whether a text says the verb can be done: "… can be uploaded", "may also be used". */
 function saysCanBe(text: string, verb: string): boolean {
   for (const m of text.matchAll(/\b(?:can|may)\s+(?:also\s+)?be\s+([\p{L}-]+)/giu))
@@ -1482,6 +1509,7 @@ function alternative(
     needWords: [],
     mine: [],
     possible: null,
+    allowedTo: null,
   }
   const start = bestStart(chunks, fresh, taken, neutral)
   if (!start) return null
@@ -2876,6 +2904,7 @@ export function extractiveAnswer(
     needed: YES_NO.test(question.trim()) && NEED.test(question),
     needWords: words(question).filter((w) => NEED.test(w)),
     possible: CAN_DO.exec(question.trim())?.[1]?.toLowerCase() ?? null,
+    allowedTo: WHO_CAN.exec(question.trim())?.[1]?.toLowerCase() ?? null,
     mine: mineOf(question),
   }
   // A code comment reads as prose for a question about doing something or naming code; for any

@@ -3143,3 +3143,49 @@ describe('a command in a code block', () => {
     )
   })
 })
+
+describe('who may do something to a thing', () => {
+  // As retrieval hands them over: the section on deleting a space scored a little ahead.
+  const ranked = (c: RetrievedChunk, lexicalScore: number, sentenceLexemes: string[][]): RetrievedChunk => {
+    const a = analysed(
+      c,
+      [
+        ['delet', 1.48, 12],
+        ['document', 0.67, 30],
+      ],
+      sentenceLexemes,
+    )
+    return { ...a, analysis: { ...(a.analysis as NonNullable<RetrievedChunk['analysis']>), lexicalScore } }
+  }
+  it('"Who can delete a document?" is answered by who can delete documents, not who can delete a space', () => {
+    const deleting = ranked(
+      chunk(
+        'd',
+        'Only an owner can delete a space. When a space is deleted, its documents are deleted with it and its members lose access at once.',
+        'Deleting a space',
+      ),
+      3.6,
+      [
+        ['owner', 'delet', 'space'],
+        ['space', 'delet', 'document', 'delet', 'member', 'lose', 'access', 'onc'],
+      ],
+    )
+    const roles = ranked(
+      chunk(
+        'r',
+        "A member of a team space has one of three roles. A viewer can list, open, search and chat over the space's documents, but cannot upload or delete them. An editor can also upload and delete documents.",
+        'Roles in a team space',
+      ),
+      3.16,
+      [
+        ['member', 'team', 'space', 'one', 'three', 'role'],
+        ['viewer', 'list', 'open', 'search', 'chat', 'space', 'document', 'upload', 'delet'],
+        ['editor', 'also', 'upload', 'delet', 'document'],
+      ],
+    )
+    assert.match(
+      answer('Who can delete a document?', [deleting, roles]).content,
+      /^An editor can also upload and delete documents/,
+    )
+  })
+})
