@@ -34,6 +34,17 @@ function analysed(
   }
 }
 
+/** analysed, with the BM25 score retrieval gave the chunk (how far behind the best it ranked). */
+function scored(
+  c: RetrievedChunk,
+  terms: [string, number, number][],
+  sentenceLexemes: string[][],
+  lexicalScore: number,
+): RetrievedChunk {
+  const a = analysed(c, terms, sentenceLexemes)
+  return { ...a, analysis: { ...(a.analysis as NonNullable<RetrievedChunk['analysis']>), lexicalScore } }
+}
+
 const DEPLOY = chunk(
   'a',
   `# Deploying
@@ -3025,10 +3036,8 @@ describe('words said another way', () => {
 
 describe('what a yes-or-no question or a "what can I" question asks of its verb', () => {
   // As retrieval hands them over: the Docker section scored well ahead of the quickstart.
-  const ranked = (c: RetrievedChunk, lexicalScore: number, sentenceLexemes: string[][]): RetrievedChunk => {
-    const a = analysed(c, [['docker', 2.47, 6]], sentenceLexemes)
-    return { ...a, analysis: { ...(a.analysis as NonNullable<RetrievedChunk['analysis']>), lexicalScore } }
-  }
+  const ranked = (c: RetrievedChunk, lexicalScore: number, sentenceLexemes: string[][]) =>
+    scored(c, [['docker', 2.47, 6]], sentenceLexemes, lexicalScore)
   const deploy = ranked(
     chunk(
       'd',
@@ -3146,17 +3155,16 @@ describe('a command in a code block', () => {
 
 describe('who may do something to a thing', () => {
   // As retrieval hands them over: the section on deleting a space scored a little ahead.
-  const ranked = (c: RetrievedChunk, lexicalScore: number, sentenceLexemes: string[][]): RetrievedChunk => {
-    const a = analysed(
+  const ranked = (c: RetrievedChunk, lexicalScore: number, sentenceLexemes: string[][]) =>
+    scored(
       c,
       [
         ['delet', 1.48, 12],
         ['document', 0.67, 30],
       ],
       sentenceLexemes,
+      lexicalScore,
     )
-    return { ...a, analysis: { ...(a.analysis as NonNullable<RetrievedChunk['analysis']>), lexicalScore } }
-  }
   it('"Who can delete a document?" is answered by who can delete documents, not who can delete a space', () => {
     const deleting = ranked(
       chunk(
