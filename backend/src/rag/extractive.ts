@@ -1222,6 +1222,13 @@ function codePhrasesOf(question: string, chunks: readonly RetrievedChunk[]): str
   // A label the documents also use as plain words in a title or heading ("API keys and the OpenAI
   // API" beside the page's `API keys`) names a thing, not one command.
   const headings = chunks.map((c) => ` ${words(`${c.title} ${c.heading ?? ''}`).join(' ')} `)
+  // So does a label (capitalised, as a button's) the prose says in lower case ("the server emails
+  // a reset link" beside the `Reset link` button): "How long is a reset link valid?" asks about
+  // such a link. Not a command (`npm run ingest`), which prose writes as it is.
+  const lowerWords = (text: string) =>
+    (text.match(/[\p{L}\p{N}]+|[^\s\p{L}\p{N}]+/gu) ?? []).map((t) => (/\p{Lu}/u.test(t) ? '|' : t))
+  const prose = chunks.map((c) => ` ${lowerWords(c.content.replace(/`[^`\n]*`/g, ' ')).join(' ')} `)
+  const plain = (phrase: string) => prose.some((p) => p.includes(` ${phrase} `))
   const out = new Set<string>()
   for (const c of chunks)
     for (const m of c.content.matchAll(/`([^`\n]+)`/g)) {
@@ -1230,7 +1237,8 @@ function codePhrasesOf(question: string, chunks: readonly RetrievedChunk[]): str
       if (
         /\s/.test(code) &&
         asked.includes(` ${phrase} `) &&
-        !headings.some((h) => h.includes(` ${phrase} `))
+        !headings.some((h) => h.includes(` ${phrase} `)) &&
+        !(/^\p{Lu}/u.test(code) && plain(phrase))
       )
         out.add(phrase)
     }

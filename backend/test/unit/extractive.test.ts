@@ -3197,3 +3197,53 @@ describe('who may do something to a thing', () => {
     )
   })
 })
+
+describe('a button named in lower case', () => {
+  it('"a reset link" in the question is the link the prose speaks of, not only the `Reset link` button', () => {
+    // As retrieval hands it over ("valid" is a word the documents never use).
+    const forgotten = analysed(
+      chunk(
+        'f',
+        'If you forget your password, choose `Forgot password?` on the sign-in page; the server emails a reset link. The link works once, for 30 minutes, and a newer request voids older links. Without email, an administrator hands you the same one-time link from the `Reset link` button on `/admin/users`.',
+        'Forgotten passwords',
+      ),
+      [
+        ['link', 2.47, 4],
+        ['reset', 2.2, 5],
+        ['valid', 3.43, 0],
+      ],
+      [
+        [
+          'forget',
+          'password',
+          'choos',
+          'forgot',
+          'password',
+          'sign',
+          'page',
+          'server',
+          'email',
+          'reset',
+          'link',
+        ],
+        ['link', 'work', 'onc', '30', 'minut', 'newer', 'request', 'void', 'older', 'link'],
+        [
+          'without',
+          'email',
+          'administr',
+          'hand',
+          'one-tim',
+          'one',
+          'time',
+          'link',
+          'reset',
+          'link',
+          'button',
+          'admin',
+          'user',
+        ],
+      ],
+    )
+    assert.match(answer('How long is a reset link valid?', [forgotten]).content, /30 minutes/)
+  })
+})
