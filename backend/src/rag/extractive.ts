@@ -168,15 +168,17 @@ interface Ask {
   costWords: string[]
   /** A yes-or-no question's doing is a frame verb ("Can I see …?", "Can I find …?"). */
   framedAction: boolean
-  /** "Do I need Docker?", "Is a password required?": whether something is needed is asked. */
-  needed: boolean
+  /**
+   * "Do I need Docker?", "Is a password required?": the words of a yes-or-no question asking
+   * whether something is needed (none for any other question).
+   */
   needWords: string[]
   /** "my name" → name: what the question calls the asker's own (documentation says "your name"). */
   mine: string[]
   /** "What file types can I upload?" → upload: what may be done is asked. */
   possible: string | null
-  /** "Who can delete a document?" → delete: who may do it is asked. */
-  allowedTo: string | null
+  /** "Who can delete a document?" → delete, done to [document]: who may do it is asked. */
+  allowedTo: { verb: string; objects: string[] } | null
 }
 
 interface Pick {
@@ -916,10 +918,10 @@ function scoreSeeds(
     seeds.length === 1 && labels(cu.units[seeds[0] as number], cov, ask.question) ? LABELLED : 1
   const measure = ask.wanted?.measure
   const measured = measure && words(text).some((w) => wordHasLexeme(w, measure)) ? MEASURED : 1
-  const needs = ask.needed && NEED.test(text) ? NEEDS : 1
+  const needs = ask.needWords.length > 0 && NEED.test(text) ? NEEDS : 1
   const possible =
     (ask.possible !== null && saysCanBe(text, ask.possible)) ||
-    (ask.allowedTo !== null && saysCanDo(text, ask.allowedTo, ask.question))
+    (ask.allowedTo !== null && saysCanDo(text, ask.allowedTo))
       ? POSSIBLE
       : 1
   const yours = ask.mine.length > 0 && saysYour(text, ask.mine) ? YOURS : 1
@@ -1045,22 +1047,27 @@ const POSSIBLE = 1.5
 const CAN_DO =
   /^(?:and\s+)?(?:what|which)\b.*\b(?:can|may)\s+(?:i|we|you|users?|one|people)\s+(?:also\s+)?([\p{L}-]+)\s*\??$/iu
 const WHO_CAN = /^(?:and\s+)?who\s+(?:can|may|is allowed to|are allowed to)\s+([\p{L}-]+)/iu
+/** "Who can delete a document?" → delete, done to [document]; null for any other question. */
+function allowedToOf(question: string): Ask['allowedTo'] {
+  const verb = WHO_CAN.exec(question.trim())?.[1]?.toLowerCase()
+  if (!verb) return null
+  const asked = words(question)
+  return { verb, objects: thingsAfter(asked, asked.indexOf(verb)) }
+}
 /**
  * Whether a text says someone can do the verb to the question's thing: "An editor can also upload
  * and delete documents" for "Who can delete a document?", not "Only an owner can delete a space".
  */
-function saysCanDo(text: string, verb: string, question: string): boolean {
-  const asked = words(question)
-  const objects = thingsAfter(asked, asked.indexOf(verb))
+function saysCanDo(text: string, { verb, objects }: NonNullable<Ask['allowedTo']>): boolean {
   const ws = words(text)
   for (const m of text.matchAll(/\b(?:can|may)\s+((?:[\p{L}-]+[\s,]+){0,3}[\p{L}-]+)/giu)) {
     const after = words(m[1] as string)
     if (after[0] === 'be' || after[0] === 'not') continue
     const at = after.findIndex((w) => sameWord(w, verb))
     if (at < 0) continue
-    // What it is done to: the words after the verb in the whole text ("delete the space").
-    const from = ws.indexOf(after[at] as string, ws.indexOf(after[0] as string))
-    const things = thingsAfter(ws, from)
+    // What it is done to: the words after the verb in the whole text ("delete the space"). The
+    // verb's place: the words before "can", "can" itself, then `at` words on.
+    const things = thingsAfter(ws, words(text.slice(0, m.index)).length + 1 + at)
     if (objects.length === 0 || things.length === 0 || namesOneOf(things[0] as string, objects)) return true
   }
   return false
@@ -1225,10 +1232,14 @@ function codePhrasesOf(question: string, chunks: readonly RetrievedChunk[]): str
   // So does a label (capitalised, as a button's) the prose says in lower case ("the server emails
   // a reset link" beside the `Reset link` button): "How long is a reset link valid?" asks about
   // such a link. Not a command (`npm run ingest`), which prose writes as it is.
+  // Read only for such a label (most questions name none).
+  let prose: string[] | null = null
   const lowerWords = (text: string) =>
     (text.match(/[\p{L}\p{N}]+|[^\s\p{L}\p{N}]+/gu) ?? []).map((t) => (/\p{Lu}/u.test(t) ? '|' : t))
-  const prose = chunks.map((c) => ` ${lowerWords(c.content.replace(/`[^`\n]*`/g, ' ')).join(' ')} `)
-  const plain = (phrase: string) => prose.some((p) => p.includes(` ${phrase} `))
+  const plain = (phrase: string) => {
+    prose ??= chunks.map((c) => ` ${lowerWords(c.content.replace(/`[^`\n]*`/g, ' ')).join(' ')} `)
+    return prose.some((p) => p.includes(` ${phrase} `))
+  }
   const out = new Set<string>()
   for (const c of chunks)
     for (const m of c.content.matchAll(/`([^`\n]+)`/g)) {
@@ -1513,7 +1524,6 @@ function alternative(
     shared: [],
     costWords: [],
     framedAction: false,
-    needed: false,
     needWords: [],
     mine: [],
     possible: null,
@@ -2909,10 +2919,9 @@ export function extractiveAnswer(
     shared: sharedTerms(question, terms),
     costWords: words(question).filter(isCostWord),
     framedAction: action !== null && isFrameWord(action, question),
-    needed: YES_NO.test(question.trim()) && NEED.test(question),
-    needWords: words(question).filter((w) => NEED.test(w)),
+    needWords: YES_NO.test(question.trim()) ? words(question).filter((w) => NEED.test(w)) : [],
     possible: CAN_DO.exec(question.trim())?.[1]?.toLowerCase() ?? null,
-    allowedTo: WHO_CAN.exec(question.trim())?.[1]?.toLowerCase() ?? null,
+    allowedTo: allowedToOf(question),
     mine: mineOf(question),
   }
   // A code comment reads as prose for a question about doing something or naming code; for any
@@ -2939,7 +2948,7 @@ export function extractiveAnswer(
     const leadText = textOf(leadUnits, first.units)
     const permits = ask.yesNo && PERMISSION.test(leadText)
     const priced = statesPrice(leadText)
-    const needs = ask.needed && NEED.test(leadText)
+    const needs = ask.needWords.length > 0 && NEED.test(leadText)
     const isAction = (t: QuestionTerm) => action !== null && wordHasLexeme(action, t.lexeme)
     const saysOtherwise = (t: QuestionTerm) =>
       (permits && isAction(t)) ||

@@ -180,13 +180,11 @@ const NEED_WORDS: Record<string, string> = {
   require: 'need',
   requires: 'need',
 }
+const NEED_WORD = new RegExp(`\\b(?:${Object.keys(NEED_WORDS).join('|')})\\b`, 'gi')
 
 export function plainPhrasing(text: string): string {
   const asked = NEED_ASKED.test(text.trim())
-    ? text.replace(
-        /\b(?:required|necessary|mandatory|requires?)\b/gi,
-        (w) => NEED_WORDS[w.toLowerCase()] ?? w,
-      )
+    ? text.replace(NEED_WORD, (w) => NEED_WORDS[w.toLowerCase()] ?? w)
     : text
   return asked.replace(LOG_IN, (m, hyphened?: string, spaced?: string, joined?: string) => {
     const particle = (hyphened ?? spaced ?? joined ?? '').toLowerCase()
