@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { testConfig } from '../../src/config.js'
 import { buildTestApp, json, type TestApp } from '../helpers/app.js'
-import { newUser, PASSWORD } from '../helpers/auth.js'
+import { newUser, PASSWORD, signIn } from '../helpers/auth.js'
 import { ingestCorpus, parseSse } from '../helpers/chat-corpus.js'
 import { createTestDatabase, dbKinds, type TestDatabase } from '../helpers/db.js'
 import { type OpenAiChatServer, startOpenAiChatServer } from '../helpers/openai-chat-server.js'
@@ -178,6 +178,41 @@ for (const kind of dbKinds()) {
       // Another user's conversation stays a 404 with a key too.
       const other = await regenerate(offline, writer, `/api/chat/conversations/${someoneElses}/regenerate`)
       assert.equal(other.statusCode, 404, other.body)
+    })
+
+    it('a revoked key and a signed-out session may not regenerate, and nothing is replaced', async () => {
+      const dave = await newUser(offline.app)
+      const own = json<Answered>(await ask(offline, dave.token, FIRST)).conversation_id
+      const url = `/api/chat/conversations/${own}/regenerate`
+      const made = await offline.app.inject({
+        method: 'POST',
+        url: '/api/auth/api-keys',
+        headers: bearer(dave.token),
+        payload: { password: PASSWORD, name: 'to revoke', scopes: ['read', 'write'] },
+      })
+      assert.equal(made.statusCode, 201, made.body)
+      const key = json<{ id: string; key: string }>(made)
+      const revoked = await offline.app.inject({
+        method: 'DELETE',
+        url: `/api/auth/api-keys/${key.id}`,
+        headers: bearer(dave.token),
+      })
+      assert.equal(revoked.statusCode, 204, revoked.body)
+      const before = await messagesOf(dave.token, own)
+      const withKey = await regenerate(offline, key.key, url)
+      assert.equal(withKey.statusCode, 401, withKey.body)
+      const out = await offline.app.inject({
+        method: 'POST',
+        url: '/api/auth/sign-out',
+        headers: bearer(dave.token),
+      })
+      assert.equal(out.statusCode, 204, out.body)
+      const withSession = await regenerate(offline, dave.token, url)
+      assert.equal(withSession.statusCode, 401, withSession.body)
+      // Nothing was replaced: the conversation reads the same to a new session of Dave's.
+      const again = json<{ session: { token: string } }>(await signIn(offline.app, dave.email, PASSWORD))
+        .session.token
+      assert.deepEqual(await messagesOf(again, own), before)
     })
 
     it('sends the provider the earlier turns, and a failed answer leaves the previous one', async () => {
